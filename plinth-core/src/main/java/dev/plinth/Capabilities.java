@@ -1,0 +1,306 @@
+package dev.plinth;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What an engine can do and its limits. The test kit and decorators read capabilities instead of probing
+ * types. Immutable and thread-safe; built with {@link #builder()}.
+ */
+public final class Capabilities {
+    private final boolean persistent;
+    private final Set<Durability> durabilities;
+    private final Durability defaultDurability;
+    private final boolean nativeTtl;
+    private final boolean distributed;
+    private final int maxKeySize;
+    private final int maxValueSize;
+    private final int maxBatchOps;
+    private final long maxBatchBytes;
+
+    private Capabilities(Builder b) {
+        this.persistent = b.persistent;
+        this.durabilities = Collections.unmodifiableSet(EnumSet.copyOf(b.durabilities));
+        this.defaultDurability = b.defaultDurability;
+        this.nativeTtl = b.nativeTtl;
+        this.distributed = b.distributed;
+        this.maxKeySize = b.maxKeySize;
+        this.maxValueSize = b.maxValueSize;
+        this.maxBatchOps = b.maxBatchOps;
+        this.maxBatchBytes = b.maxBatchBytes;
+    }
+
+    /**
+     * A builder with the defaults of a non-persistent engine that honours only {@link Durability#NONE}.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder holding these capabilities, to derive others from.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.persistent = persistent;
+        b.durabilities = EnumSet.copyOf(durabilities);
+        b.defaultDurability = defaultDurability;
+        b.nativeTtl = nativeTtl;
+        b.distributed = distributed;
+        b.maxKeySize = maxKeySize;
+        b.maxValueSize = maxValueSize;
+        b.maxBatchOps = maxBatchOps;
+        b.maxBatchBytes = maxBatchBytes;
+        return b;
+    }
+
+    /**
+     * Whether data survives closing and reopening the store.
+     *
+     * @return {@code true} for persistent engines
+     */
+    public boolean persistent() {
+        return persistent;
+    }
+
+    /**
+     * The durability levels the engine honours; others are rejected.
+     *
+     * @return an unmodifiable set, never empty
+     */
+    public Set<Durability> durabilities() {
+        return durabilities;
+    }
+
+    /**
+     * Whether the engine honours a durability level.
+     *
+     * @param durability the level
+     * @return {@code true} if writes may ask for it
+     */
+    public boolean supports(Durability durability) {
+        return durabilities.contains(durability);
+    }
+
+    /**
+     * The durability of writes that do not ask for one, unless the store's options override it.
+     *
+     * @return the default level, one of {@link #durabilities()}
+     */
+    public Durability defaultDurability() {
+        return defaultDurability;
+    }
+
+    /**
+     * Whether the engine expires entries itself; otherwise the core encodes expiry in stored values.
+     *
+     * @return {@code true} for native time to live
+     */
+    public boolean nativeTtl() {
+        return nativeTtl;
+    }
+
+    /**
+     * Whether the store is served by several machines (writes may have an unknown outcome).
+     *
+     * @return {@code true} for distributed engines
+     */
+    public boolean distributed() {
+        return distributed;
+    }
+
+    /**
+     * The largest key, in bytes, that writes accept.
+     *
+     * @return the limit
+     */
+    public int maxKeySize() {
+        return maxKeySize;
+    }
+
+    /**
+     * The largest value, in bytes, that writes accept.
+     *
+     * @return the limit
+     */
+    public int maxValueSize() {
+        return maxValueSize;
+    }
+
+    /**
+     * The most operations (checks included) in one batch or transaction commit.
+     *
+     * @return the limit
+     */
+    public int maxBatchOps() {
+        return maxBatchOps;
+    }
+
+    /**
+     * The most bytes of keys and values in one batch or transaction commit.
+     *
+     * @return the limit
+     */
+    public long maxBatchBytes() {
+        return maxBatchBytes;
+    }
+
+    @Override
+    public String toString() {
+        return "Capabilities[persistent=" + persistent + ", durabilities=" + durabilities
+                + ", defaultDurability=" + defaultDurability + ", nativeTtl=" + nativeTtl
+                + ", distributed=" + distributed + ", maxKeySize=" + maxKeySize + ", maxValueSize="
+                + maxValueSize + ", maxBatchOps=" + maxBatchOps + ", maxBatchBytes=" + maxBatchBytes + "]";
+    }
+
+    /** Builds {@link Capabilities}. Not thread-safe. */
+    public static final class Builder {
+        private boolean persistent;
+        private Set<Durability> durabilities = EnumSet.of(Durability.NONE);
+        private Durability defaultDurability = Durability.NONE;
+        private boolean nativeTtl;
+        private boolean distributed;
+        private int maxKeySize = 64 * 1024;
+        private int maxValueSize = 64 * 1024 * 1024;
+        private int maxBatchOps = 1_000_000;
+        private long maxBatchBytes = 256L * 1024 * 1024;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets whether data survives reopen.
+         *
+         * @param persistent the flag
+         * @return this builder
+         */
+        public Builder persistent(boolean persistent) {
+            this.persistent = persistent;
+            return this;
+        }
+
+        /**
+         * Sets the honoured durability levels.
+         *
+         * @param levels one or more levels
+         * @return this builder
+         */
+        public Builder durabilities(Durability... levels) {
+            if (levels.length == 0) {
+                throw new IllegalArgumentException("at least one durability level");
+            }
+            this.durabilities = EnumSet.of(levels[0], levels);
+            return this;
+        }
+
+        /**
+         * Sets the default durability.
+         *
+         * @param level the default, which must be honoured
+         * @return this builder
+         */
+        public Builder defaultDurability(Durability level) {
+            this.defaultDurability = Objects.requireNonNull(level, "level");
+            return this;
+        }
+
+        /**
+         * Sets whether expiry is native.
+         *
+         * @param nativeTtl the flag
+         * @return this builder
+         */
+        public Builder nativeTtl(boolean nativeTtl) {
+            this.nativeTtl = nativeTtl;
+            return this;
+        }
+
+        /**
+         * Sets whether the engine is distributed.
+         *
+         * @param distributed the flag
+         * @return this builder
+         */
+        public Builder distributed(boolean distributed) {
+            this.distributed = distributed;
+            return this;
+        }
+
+        /**
+         * Sets the key size limit.
+         *
+         * @param bytes 1 or more
+         * @return this builder
+         */
+        public Builder maxKeySize(int bytes) {
+            this.maxKeySize = positive(bytes, "maxKeySize");
+            return this;
+        }
+
+        /**
+         * Sets the value size limit.
+         *
+         * @param bytes 0 or more
+         * @return this builder
+         */
+        public Builder maxValueSize(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxValueSize must be >= 0, got " + bytes);
+            }
+            this.maxValueSize = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the batch operation limit.
+         *
+         * @param ops 1 or more
+         * @return this builder
+         */
+        public Builder maxBatchOps(int ops) {
+            this.maxBatchOps = positive(ops, "maxBatchOps");
+            return this;
+        }
+
+        /**
+         * Sets the batch byte limit.
+         *
+         * @param bytes 1 or more
+         * @return this builder
+         */
+        public Builder maxBatchBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxBatchBytes must be >= 1, got " + bytes);
+            }
+            this.maxBatchBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Builds the capabilities.
+         *
+         * @return the capabilities
+         * @throws IllegalStateException if the default durability is not among the honoured levels
+         */
+        public Capabilities build() {
+            if (!durabilities.contains(defaultDurability)) {
+                throw new IllegalStateException("default durability " + defaultDurability
+                        + " is not among the honoured levels " + durabilities);
+            }
+            return new Capabilities(this);
+        }
+
+        private static int positive(int v, String name) {
+            if (v < 1) {
+                throw new IllegalArgumentException(name + " must be >= 1, got " + v);
+            }
+            return v;
+        }
+    }
+}

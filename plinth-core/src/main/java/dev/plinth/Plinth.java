@@ -1,0 +1,48 @@
+package dev.plinth;
+
+import dev.plinth.internal.StoreOpener;
+
+/**
+ * Opens stores. The URI's scheme picks the engine among the {@link dev.plinth.spi.EngineProvider}s found
+ * on the class path with {@link java.util.ServiceLoader}: {@code mem:} is always there. Thread-safe.
+ */
+public final class Plinth {
+    private Plinth() {
+    }
+
+    /**
+     * Opens a store with default options.
+     *
+     * @param uri the engine URI, for example {@code mem:} or {@code lmdb:/data?mapSize=8g}
+     * @return the open store; the caller must close it
+     * @throws NullPointerException if {@code uri} is null
+     * @throws IllegalArgumentException if the URI is malformed, its scheme unknown (the message lists the
+     *     schemes available), or a parameter unknown or invalid for the engine
+     * @throws StorageIOException if the engine cannot open its storage
+     */
+    public static Store open(String uri) {
+        return open(StoreOptions.builder(uri).build());
+    }
+
+    /**
+     * Opens a store.
+     *
+     * @param options the URI and options
+     * @return the open store; the caller must close it
+     * @throws NullPointerException if {@code options} is null
+     * @throws IllegalArgumentException as for {@link #open(String)}
+     * @throws UnsupportedCapabilityException if the default durability is not honoured by the engine
+     */
+    public static Store open(StoreOptions options) {
+        return StoreOpener.open(options);
+    }
+
+    /**
+     * The URI schemes of the engines on the class path, sorted.
+     *
+     * @return the schemes
+     */
+    public static java.util.List<String> schemes() {
+        return StoreOpener.schemes();
+    }
+}

@@ -1,0 +1,167 @@
+package dev.plinth;
+
+import java.util.List;
+
+/**
+ * An open key-value store: a set of named {@link Keyspace}s over one engine.
+ *
+ * <p>Thread-safe: every method may be called from any thread. Reads without a snapshot see the latest
+ * committed state; a batch or a committed transaction becomes visible to readers all at once.
+ *
+ * <p>A store holds engine resources until {@link #close()}, which also closes every cursor and snapshot
+ * and rolls back every transaction still open. After close, every method but {@code close} throws
+ * {@link StoreClosedException}. See {@link dev.plinth} for how arguments are checked.
+ */
+public interface Store extends ReadView, AutoCloseable {
+    /** The name of the keyspace every store has; it cannot be dropped. */
+    String DEFAULT_KEYSPACE = "default";
+
+    /**
+     * The URI the store was opened with.
+     *
+     * @return the URI
+     */
+    String uri();
+
+    /**
+     * The keyspace every store has.
+     *
+     * @return the {@value #DEFAULT_KEYSPACE} keyspace
+     */
+    Keyspace defaultKeyspace();
+
+    /**
+     * Returns an existing keyspace.
+     *
+     * @param name the keyspace's name
+     * @return the keyspace
+     * @throws NoSuchKeyspaceException if there is none of that name
+     */
+    Keyspace keyspace(String name);
+
+    /**
+     * Returns the keyspace of that name, creating it if absent. Creation is durable as far as the engine
+     * persists anything.
+     *
+     * @param name 1 to 64 characters from {@code [A-Za-z0-9._-]}
+     * @return the keyspace
+     * @throws IllegalArgumentException if the name is malformed
+     */
+    Keyspace createKeyspace(String name);
+
+    /**
+     * The names of all keyspaces, sorted, the default one included.
+     *
+     * @return a new list
+     */
+    List<String> keyspaces();
+
+    /**
+     * Drops a keyspace and all its entries. Handles to it then throw {@link NoSuchKeyspaceException}.
+     *
+     * @param name the keyspace's name
+     * @return {@code true} if it existed
+     * @throws IllegalArgumentException if {@code name} is the default keyspace
+     */
+    boolean dropKeyspace(String name);
+
+    /**
+     * Applies a batch atomically: every check holds and every write is applied, or nothing is.
+     *
+     * @param batch the batch; not changed
+     * @return {@code true} if applied; {@code false} if a check failed, in which case nothing was applied
+     * @throws LimitExceededException if a key, value or the batch is over the engine's limits
+     * @throws UnsupportedCapabilityException if the batch's durability is not honoured
+     */
+    boolean write(WriteBatch batch);
+
+    /**
+     * Takes a consistent read view of the whole store. The caller must close it.
+     *
+     * @return a new snapshot
+     */
+    Snapshot snapshot();
+
+    /**
+     * Begins a transaction. The caller must commit, roll back or close it.
+     *
+     * @param isolation the isolation level
+     * @return a new open transaction
+     */
+    Transaction begin(Isolation isolation);
+
+    /**
+     * Runs {@code body} in a transaction and commits it, retrying on {@link ConflictException} with
+     * jittered exponential backoff, up to {@value #DEFAULT_TRANSACTION_ATTEMPTS} attempts in all.
+     *
+     * @param <T> the result type
+     * @param isolation the isolation level
+     * @param body the transaction body; may run several times
+     * @return what the body returned in the attempt that committed
+     * @throws ConflictException from the last attempt, if every attempt conflicted
+     * @throws RuntimeException whatever the body threw, after rolling back (not retried)
+     */
+    <T> T inTransaction(Isolation isolation, TransactionFunction<T> body);
+
+    /** The number of attempts {@link #inTransaction(Isolation, TransactionFunction)} makes. */
+    int DEFAULT_TRANSACTION_ATTEMPTS = 10;
+
+    /**
+     * {@link #inTransaction(Isolation, TransactionFunction)} with a chosen number of attempts.
+     *
+     * @param <T> the result type
+     * @param isolation the isolation level
+     * @param maxAttempts attempts in all, 1 or more
+     * @param body the transaction body
+     * @return what the body returned in the attempt that committed
+     * @throws IllegalArgumentException if {@code maxAttempts} is less than 1
+     */
+    <T> T inTransaction(Isolation isolation, int maxAttempts, TransactionFunction<T> body);
+
+    /**
+     * What the engine can do, with limits as this API applies them.
+     *
+     * @return the capabilities
+     */
+    Capabilities capabilities();
+
+    /**
+     * Counters of the store and its engine.
+     *
+     * @return a new statistics object
+     */
+    StoreStats stats();
+
+    /**
+     * The cursors, snapshots and transactions currently open, with where each was opened when origin
+     * tracking is on ({@link StoreOptions.Builder#trackResourceOrigins(boolean)}).
+     *
+     * @return a new list
+     */
+    List<OpenResource> openResources();
+
+    /**
+     * Makes every write acknowledged so far, whatever its durability, as durable as the strongest level
+     * the engine honours. A no-op on engines that persist nothing.
+     */
+    void flush();
+
+    /**
+     * Compacts storage and reclaims space held by deleted, overwritten and expired entries. May take long.
+     */
+    void compact();
+
+    /**
+     * Closes open cursors and snapshots, rolls back open transactions, waits for calls in progress to
+     * finish, and releases the engine. Idempotent.
+     */
+    @Override
+    void close();
+
+    /**
+     * Whether {@link #close()} has been called.
+     *
+     * @return {@code true} once closed
+     */
+    boolean isClosed();
+}

@@ -1,0 +1,194 @@
+package dev.plinth;
+
+import dev.plinth.spi.Engine;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * How to open a store: the engine URI plus options that apply to every engine. Engine-specific settings
+ * travel as URI query parameters ({@code lmdb:/data?mapSize=8g}) or through {@link Builder#param}.
+ * Immutable and thread-safe.
+ */
+public final class StoreOptions {
+    private final String uri;
+    private final Durability defaultDurability;
+    private final InstantSource clock;
+    private final boolean trackResourceOrigins;
+    private final Map<String, String> params;
+    private final List<UnaryOperator<Engine>> decorators;
+
+    private StoreOptions(Builder b) {
+        this.decorators = List.copyOf(b.decorators);
+        this.uri = b.uri;
+        this.defaultDurability = b.defaultDurability;
+        this.clock = b.clock;
+        this.trackResourceOrigins = b.trackResourceOrigins;
+        this.params = Collections.unmodifiableMap(new LinkedHashMap<>(b.params));
+    }
+
+    /**
+     * A builder for the given URI.
+     *
+     * @param uri the engine URI, {@code scheme:location[?name=value&...]}
+     * @return a new builder
+     * @throws NullPointerException if {@code uri} is null
+     */
+    public static Builder builder(String uri) {
+        return new Builder(Objects.requireNonNull(uri, "uri"));
+    }
+
+    /**
+     * The engine URI.
+     *
+     * @return the URI
+     */
+    public String uri() {
+        return uri;
+    }
+
+    /**
+     * The durability of writes that do not name one.
+     *
+     * @return the level, or {@code null} for the engine's default
+     */
+    public Durability defaultDurability() {
+        return defaultDurability;
+    }
+
+    /**
+     * The clock that time to live is measured with.
+     *
+     * @return the clock
+     */
+    public InstantSource clock() {
+        return clock;
+    }
+
+    /**
+     * Whether cursors, snapshots and transactions record the stack where they were opened.
+     *
+     * @return the flag
+     */
+    public boolean trackResourceOrigins() {
+        return trackResourceOrigins;
+    }
+
+    /**
+     * Engine parameters given through the builder; URI query parameters with the same name lose.
+     *
+     * @return an unmodifiable map
+     */
+    public Map<String, String> params() {
+        return params;
+    }
+
+    /**
+     * The engine decorators, innermost first.
+     *
+     * @return an unmodifiable list
+     */
+    public List<UnaryOperator<Engine>> decorators() {
+        return decorators;
+    }
+
+    /** Builds {@link StoreOptions}. Not thread-safe. */
+    public static final class Builder {
+        private final String uri;
+        private Durability defaultDurability;
+        private InstantSource clock = InstantSource.system();
+        private boolean trackResourceOrigins = Boolean.getBoolean("plinth.trackResourceOrigins");
+        private final Map<String, String> params = new LinkedHashMap<>();
+        private final List<UnaryOperator<Engine>> decorators = new ArrayList<>();
+
+        private Builder(String uri) {
+            this.uri = uri;
+        }
+
+        /**
+         * Sets the store's default durability.
+         *
+         * @param durability a level the engine honours, or {@code null} for the engine's default
+         * @return this builder
+         */
+        public Builder defaultDurability(Durability durability) {
+            this.defaultDurability = durability;
+            return this;
+        }
+
+        /**
+         * Sets the clock time to live is measured with; tests pass a fake one.
+         *
+         * @param clock the clock
+         * @return this builder
+         * @throws NullPointerException if {@code clock} is null
+         */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Records the stack where each cursor, snapshot and transaction is opened, so that leaks name their
+         * origin. Costs a stack capture per open; on by default when the system property
+         * {@code plinth.trackResourceOrigins} is {@code true}.
+         *
+         * @param track the flag
+         * @return this builder
+         */
+        public Builder trackResourceOrigins(boolean track) {
+            this.trackResourceOrigins = track;
+            return this;
+        }
+
+        /**
+         * Sets an engine parameter, as if given in the URI's query.
+         *
+         * @param name the parameter's name
+         * @param value its value
+         * @return this builder
+         * @throws NullPointerException if an argument is null
+         */
+        public Builder param(String name, String value) {
+            params.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Wraps the engine in a decorator (see {@link dev.plinth.spi.ForwardingEngine}). Decorators apply in
+         * the order added: the first wraps the engine, the next wraps the first. The store closes the
+         * outermost engine, which must close what it wraps.
+         *
+         * @param decorator takes an engine and returns the engine that wraps it
+         * @return this builder
+         * @throws NullPointerException if {@code decorator} is null
+         */
+        public Builder decorate(UnaryOperator<Engine> decorator) {
+            decorators.add(Objects.requireNonNull(decorator, "decorator"));
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @return the options
+         */
+        public StoreOptions build() {
+            return new StoreOptions(this);
+        }
+
+        /**
+         * Builds the options and opens the store; see {@link Plinth#open(StoreOptions)}.
+         *
+         * @return the open store
+         */
+        public Store open() {
+            return Plinth.open(build());
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.plinth;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Options of a single write: its {@link Durability} and an optional time to live. Immutable and
+ * thread-safe.
+ */
+public final class WriteOptions {
+    /** The store's default durability and no time to live. */
+    public static final WriteOptions DEFAULT = new WriteOptions(null, null);
+
+    private final Durability durability;
+    private final Duration ttl;
+
+    private WriteOptions(Durability durability, Duration ttl) {
+        this.durability = durability;
+        this.ttl = ttl;
+    }
+
+    /**
+     * Options with the given durability and no time to live.
+     *
+     * @param durability the durability
+     * @return new options
+     * @throws NullPointerException if {@code durability} is null
+     */
+    public static WriteOptions durability(Durability durability) {
+        return new WriteOptions(Objects.requireNonNull(durability, "durability"), null);
+    }
+
+    /**
+     * Options with the given time to live and the store's default durability.
+     *
+     * @param ttl how long the written entry stays visible; must be positive
+     * @return new options
+     * @throws NullPointerException if {@code ttl} is null
+     * @throws IllegalArgumentException if {@code ttl} is zero or negative
+     */
+    public static WriteOptions ttl(Duration ttl) {
+        return DEFAULT.withTtl(ttl);
+    }
+
+    /**
+     * These options with another durability.
+     *
+     * @param durability the durability, or {@code null} for the store's default
+     * @return new options
+     */
+    public WriteOptions withDurability(Durability durability) {
+        return new WriteOptions(durability, ttl);
+    }
+
+    /**
+     * These options with a time to live. An entry written with a time to live is absent from every read
+     * once the store's clock reaches the write time plus {@code ttl}; writing the key again without a
+     * time to live clears it. Only puts use it; deletes ignore it.
+     *
+     * @param ttl how long the entry stays visible, or {@code null} for no expiry
+     * @return new options
+     * @throws IllegalArgumentException if {@code ttl} is zero or negative
+     */
+    public WriteOptions withTtl(Duration ttl) {
+        if (ttl != null && (ttl.isZero() || ttl.isNegative())) {
+            throw new IllegalArgumentException("ttl must be positive, got " + ttl);
+        }
+        return new WriteOptions(durability, ttl);
+    }
+
+    /**
+     * The requested durability.
+     *
+     * @return the durability, or {@code null} for the store's default
+     */
+    public Durability durability() {
+        return durability;
+    }
+
+    /**
+     * The time to live.
+     *
+     * @return the time to live, or {@code null} for no expiry
+     */
+    public Duration ttl() {
+        return ttl;
+    }
+
+    @Override
+    public String toString() {
+        return "WriteOptions[durability=" + (durability == null ? "default" : durability) + ", ttl=" + ttl + "]";
+    }
+}

@@ -1,0 +1,149 @@
+package dev.plinth.spi;
+
+import java.time.InstantSource;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What an {@link EngineProvider} is asked to open: the URI split into scheme, location and parameters,
+ * plus the store's clock. Immutable and thread-safe.
+ */
+public final class EngineConfig {
+    private final String uri;
+    private final String scheme;
+    private final String location;
+    private final Map<String, String> params;
+    private final InstantSource clock;
+
+    /**
+     * Makes a configuration.
+     *
+     * @param uri the full URI as given
+     * @param scheme the scheme, lower case
+     * @param location what follows {@code scheme:} up to any {@code ?}
+     * @param params the query parameters and options' parameters
+     * @param clock the store's clock
+     */
+    public EngineConfig(String uri, String scheme, String location, Map<String, String> params, InstantSource clock) {
+        this.uri = uri;
+        this.scheme = scheme;
+        this.location = location;
+        this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        this.clock = clock;
+    }
+
+    /**
+     * The URI as given.
+     *
+     * @return the URI
+     */
+    public String uri() {
+        return uri;
+    }
+
+    /**
+     * The scheme.
+     *
+     * @return the scheme, lower case
+     */
+    public String scheme() {
+        return scheme;
+    }
+
+    /**
+     * What follows {@code scheme:} up to any {@code ?}: a path, a name, or endpoints.
+     *
+     * @return the location, possibly empty
+     */
+    public String location() {
+        return location;
+    }
+
+    /**
+     * All parameters.
+     *
+     * @return an unmodifiable map
+     */
+    public Map<String, String> params() {
+        return params;
+    }
+
+    /**
+     * The store's clock.
+     *
+     * @return the clock
+     */
+    public InstantSource clock() {
+        return clock;
+    }
+
+    /**
+     * One parameter.
+     *
+     * @param name the parameter's name
+     * @param defaultValue what to return when it is absent
+     * @return its value or the default
+     */
+    public String param(String name, String defaultValue) {
+        return params.getOrDefault(name, defaultValue);
+    }
+
+    /**
+     * A size parameter such as {@code 64m}: a whole number with an optional suffix {@code k}, {@code m},
+     * {@code g} or {@code t} (powers of 1024), case-insensitive.
+     *
+     * @param name the parameter's name
+     * @param defaultValue what to return when it is absent
+     * @return the size in bytes
+     * @throws IllegalArgumentException if the value is not a size
+     */
+    public long sizeParam(String name, long defaultValue) {
+        String v = params.get(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        long unit = 1;
+        if (!s.isEmpty()) {
+            switch (s.charAt(s.length() - 1)) {
+                case 'k' -> unit = 1L << 10;
+                case 'm' -> unit = 1L << 20;
+                case 'g' -> unit = 1L << 30;
+                case 't' -> unit = 1L << 40;
+                default -> unit = 1;
+            }
+            if (unit != 1) {
+                s = s.substring(0, s.length() - 1);
+            }
+        }
+        try {
+            long n = Long.parseLong(s);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return Math.multiplyExact(n, unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("parameter " + name + "=" + v + " of " + uri
+                    + " is not a size (a whole number with an optional k, m, g or t suffix)");
+        }
+    }
+
+    /**
+     * Rejects parameters the engine does not know, listing those it does.
+     *
+     * @param known the parameter names the engine accepts
+     * @throws IllegalArgumentException if any parameter is not in {@code known}
+     */
+    public void requireKnownParams(Set<String> known) {
+        Set<String> unknown = new TreeSet<>(params.keySet());
+        unknown.removeAll(known);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown parameter(s) " + unknown + " for " + scheme
+                    + " engine in " + uri + "; known: " + new TreeSet<>(known));
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.plinth.spi;
+
+/**
+ * An engine's ordered walk over {@code [start, end)} of one keyspace, in one direction, over one
+ * consistent view. Same vocabulary as {@link dev.plinth.Cursor}: it starts before its first entry and
+ * {@link #next()} moves to each entry in turn; {@link #seek(byte[])} repositions. Not thread-safe.
+ */
+public interface EngineCursor extends AutoCloseable {
+    /**
+     * Moves to the next entry in the cursor's direction, within its bounds.
+     *
+     * @return {@code true} if on an entry, {@code false} when exhausted
+     */
+    boolean next();
+
+    /**
+     * The current key. The engine must not change the returned array afterwards.
+     *
+     * @return the key
+     */
+    byte[] key();
+
+    /**
+     * The current value. The engine must not change the returned array afterwards. Unspecified for a
+     * keys-only cursor.
+     *
+     * @return the value
+     */
+    byte[] value();
+
+    /**
+     * Repositions so that the next {@link #next()} returns the first entry at or after {@code key} in the
+     * cursor's direction ({@code >= key} forward, {@code <= key} in reverse), within the bounds.
+     *
+     * @param key the target
+     */
+    void seek(byte[] key);
+
+    /** Releases the cursor. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,34 @@
+package dev.plinth.spi;
+
+/**
+ * Makes engines for one URI scheme. Found with {@link java.util.ServiceLoader}: list the implementing
+ * class in {@code META-INF/services/dev.plinth.spi.EngineProvider}. Implementations need a public
+ * no-argument constructor and must be thread-safe.
+ */
+public interface EngineProvider {
+    /**
+     * The URI scheme this provider serves, lower case, without the colon ({@code mem}, {@code rocksdb}).
+     *
+     * @return the scheme
+     */
+    String scheme();
+
+    /**
+     * A one-line description for error messages and {@code --help} output.
+     *
+     * @return the description
+     */
+    default String description() {
+        return scheme() + " engine";
+    }
+
+    /**
+     * Opens (creating if needed) the store the configuration names.
+     *
+     * @param config the parsed URI and options
+     * @return the open engine, which the caller closes
+     * @throws IllegalArgumentException if the location or a parameter is invalid or unknown
+     * @throws dev.plinth.StorageIOException if storage cannot be opened
+     */
+    Engine open(EngineConfig config);
+}

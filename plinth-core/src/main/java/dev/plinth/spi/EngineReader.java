@@ -1,0 +1,31 @@
+package dev.plinth.spi;
+
+/**
+ * Point reads and cursors over one view of an engine: its latest state ({@link Engine}) or a snapshot
+ * ({@link EngineSnapshot}). Values are the raw bytes the core stored.
+ */
+public interface EngineReader {
+    /**
+     * Reads one key.
+     *
+     * @param keyspace the keyspace
+     * @param key the key
+     * @return the value, or {@code null} if absent; the engine must not change it afterwards
+     * @throws dev.plinth.NoSuchKeyspaceException if the keyspace was dropped
+     */
+    byte[] get(EngineKeyspace keyspace, byte[] key);
+
+    /**
+     * Opens a cursor over {@code [start, end)}. A cursor opened on an {@link Engine} reads one
+     * consistent view taken when it is opened; one opened on a snapshot reads that snapshot.
+     *
+     * @param keyspace the keyspace
+     * @param start inclusive lower bound, or {@code null}
+     * @param end exclusive upper bound, or {@code null}
+     * @param reverse {@code true} for descending order
+     * @param keysOnly a hint that {@link EngineCursor#value()} will not be called
+     * @return a new cursor, which the caller closes
+     * @throws dev.plinth.NoSuchKeyspaceException if the keyspace was dropped
+     */
+    EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly);
+}

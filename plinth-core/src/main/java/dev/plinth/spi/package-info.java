@@ -1,0 +1,21 @@
+/**
+ * The engine SPI: the narrow interface a storage engine implements. Everything users see (CAS,
+ * transactions, time to live, argument checking, cursor and snapshot tracking) is built once in the core
+ * on top of it.
+ *
+ * <p>An engine provides, per keyspace, a point read and an ordered cursor over the latest state and over
+ * {@link dev.plinth.spi.EngineSnapshot}s, and the atomic apply of an {@link dev.plinth.spi.EngineBatch}
+ * of puts, deletes and range deletes guarded by preconditions that it checks atomically with the apply.
+ * Plus keyspace management, flush, compact, stats, capabilities and close. Engines are found by URI
+ * scheme through {@link java.util.ServiceLoader} of {@link dev.plinth.spi.EngineProvider}.
+ *
+ * <p>What the core guarantees the engine: arguments are non-null and checked against the engine's
+ * {@link dev.plinth.Capabilities}; ranges are not inverted; keyspace names are valid; no call arrives
+ * after {@link dev.plinth.spi.Engine#close()} began, and {@code close} waits for calls in progress;
+ * cursors and snapshots are closed before the engine is. Arrays handed to the engine are not changed by
+ * the core afterwards, and arrays the engine returns are not changed by the engine afterwards.
+ *
+ * <p>Decorators wrap an engine in another engine; {@link dev.plinth.spi.ForwardingEngine} makes each one a
+ * small class.
+ */
+package dev.plinth.spi;

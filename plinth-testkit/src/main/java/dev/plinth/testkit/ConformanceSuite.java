@@ -1,0 +1,121 @@
+package dev.plinth.testkit;
+
+import dev.plinth.OpenResource;
+import dev.plinth.Store;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole conformance kit. An engine's test extends this class and supplies {@link #factory()}; every
+ * contract interface it implements runs against a fresh store per test, switched by the engine's
+ * capabilities. A cursor, snapshot or transaction left open at the end of a test fails it, naming where
+ * it was opened.
+ */
+public abstract class ConformanceSuite implements ContractSupport {
+    @TempDir
+    Path tempDir;
+
+    private FakeClock clock;
+    private Store store;
+    private Path storeDir;
+    private final List<Store> others = new ArrayList<>();
+    private int dirCounter;
+
+    @BeforeEach
+    void openStoreUnderTest() throws IOException {
+        clock = new FakeClock();
+        storeDir = newDir();
+        store = open(storeDir);
+    }
+
+    @AfterEach
+    void closeStoreUnderTest() {
+        List<String> leaks = new ArrayList<>();
+        if (store != null && !store.isClosed()) {
+            leaks.addAll(describeLeaks(store));
+            store.close();
+        }
+        for (Store s : others) {
+            if (!s.isClosed()) {
+                leaks.addAll(describeLeaks(s));
+                s.close();
+            }
+        }
+        if (!leaks.isEmpty()) {
+            throw new AssertionError("test leaked " + leaks.size() + " resource(s):\n" + String.join("\n", leaks));
+        }
+    }
+
+    private Path newDir() throws IOException {
+        return Files.createDirectories(tempDir.resolve("store-" + (dirCounter++)));
+    }
+
+    private Store open(Path dir) {
+        return factory().options(dir).clock(clock).trackResourceOrigins(true).open();
+    }
+
+    /**
+     * Describes each resource still open on a store, with the stack where it was opened.
+     *
+     * @param s the store
+     * @return one description per leaked resource
+     */
+    public static List<String> describeLeaks(Store s) {
+        List<String> out = new ArrayList<>();
+        for (OpenResource r : s.openResources()) {
+            StringWriter w = new StringWriter();
+            w.append(r.toString());
+            if (r.openedAt() != null) {
+                w.append(", opened at:\n");
+                r.openedAt().printStackTrace(new PrintWriter(w));
+            }
+            out.add(w.toString());
+        }
+        return out;
+    }
+
+    @Override
+    public Store store() {
+        return store;
+    }
+
+    @Override
+    public FakeClock clock() {
+        return clock;
+    }
+
+    @Override
+    public Path dir() {
+        return storeDir;
+    }
+
+    @Override
+    public Store reopen() {
+        List<String> leaks = describeLeaks(store);
+        store.close();
+        if (!leaks.isEmpty()) {
+            throw new AssertionError("leaked before reopen:\n" + String.join("\n", leaks));
+        }
+        store = open(storeDir);
+        return store;
+    }
+
+    @Override
+    public Store openAnother() {
+        try {
+            Store s = open(newDir());
+            others.add(s);
+            return s;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
