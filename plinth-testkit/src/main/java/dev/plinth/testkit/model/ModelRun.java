@@ -1,0 +1,1065 @@
+package dev.plinth.testkit.model;
+
+import dev.plinth.ConflictException;
+import dev.plinth.Cursor;
+import dev.plinth.Isolation;
+import dev.plinth.KeyValue;
+import dev.plinth.Keyspace;
+import dev.plinth.NoSuchKeyspaceException;
+import dev.plinth.OpenResource;
+import dev.plinth.Range;
+import dev.plinth.ReadView;
+import dev.plinth.ScanOptions;
+import dev.plinth.Snapshot;
+import dev.plinth.Store;
+import dev.plinth.Transaction;
+import dev.plinth.WriteBatch;
+import dev.plinth.WriteOptions;
+import dev.plinth.testkit.FakeClock;
+import dev.plinth.testkit.StoreFactory;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One execution of a list of {@link Op}s against a store and the {@link Oracle}, checking after every
+ * step. A difference is thrown as a {@link Mismatch}. Not thread-safe; one run uses one store directory.
+ */
+final class ModelRun {
+    /** A difference between the store and the model. */
+    static final class Mismatch extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String category;
+
+        Mismatch(String category, String message) {
+            super(message, null, false, false);
+            this.category = category;
+        }
+
+        String category() {
+            return category;
+        }
+    }
+
+    private static final String DEFAULT = Store.DEFAULT_KEYSPACE;
+    static final int SNAPSHOT_SLOTS = 3;
+    static final int CURSOR_SLOTS = 2;
+    /** Steps between checks of every keyspace; other steps check only what they wrote. */
+    private static final int FULL_CHECK_EVERY = 50;
+    private static final byte[] PRESENT = new byte[0];
+
+    private record SnapshotSlot(Snapshot snapshot, Oracle view, long t0) {
+    }
+
+    private record CursorSlot(Cursor cursor, CursorModel model, ReadSpec spec) {
+    }
+
+    /** What conflicts a transaction's footprint implies for a write by someone else. */
+    private enum Conflict {
+        NONE, MAYBE, DEFINITE
+    }
+
+    private record Target(String ks, byte[] key, KeyRange range) {
+        boolean covers(String k, byte[] candidate) {
+            return ks.equals(k) && (key != null ? Arrays.equals(key, candidate) : range.contains(candidate));
+        }
+
+        @Override
+        public String toString() {
+            return ks + " " + (key != null ? Bytes.key(key) : range.toString());
+        }
+    }
+
+    private record Outside(String ks, byte[] key) {
+    }
+
+    private final StoreFactory factory;
+    private final Path dir;
+    private final PrintStream trace;
+    private final FakeClock clock = new FakeClock();
+    private final long startMillis = clock.millis();
+    private Store store;
+    private boolean persistent;
+    private Oracle model = new Oracle();
+    private final Map<String, Keyspace> handles = new HashMap<>();
+    private final Map<String, Keyspace> stale = new HashMap<>();
+    private final SnapshotSlot[] snapshots = new SnapshotSlot[SNAPSHOT_SLOTS];
+    private final CursorSlot[] cursors = new CursorSlot[CURSOR_SLOTS];
+    private final Set<String> dirty = new LinkedHashSet<>();
+    private boolean dirtyAll;
+    private boolean namesDirty;
+    private int sinceFullCheck;
+    private final StringBuilder notes = new StringBuilder();
+
+    ModelRun(StoreFactory factory, Path dir, PrintStream trace) {
+        this.factory = factory;
+        this.dir = dir;
+        this.trace = trace;
+    }
+
+    /** Opens the store (the first time, or again after a reopen). */
+    void open() {
+        store = factory.options(dir).clock(clock).trackResourceOrigins(false).open();
+        persistent = store.capabilities().persistent();
+        if (!model.exists(DEFAULT)) {
+            model.create(DEFAULT);
+        }
+        handles.clear();
+        stale.clear();
+        for (String name : model.names()) {
+            handles.put(name, store.keyspace(name));
+        }
+        namesDirty = true;
+        dirtyAll = true;
+    }
+
+    String uri() {
+        return store == null ? "?" : store.uri();
+    }
+
+    /** Runs one step and checks the store against the model. */
+    void step(int index, Op op) {
+        notes.setLength(0);
+        boolean ok = false;
+        try {
+            op.run(this);
+            check();
+            ok = true;
+        } finally {
+            if (trace != null) {
+                trace.println("#" + index + " " + op + (notes.length() > 0 ? "  -> " + notes : "")
+                        + (ok ? "" : "  FAILED"));
+            }
+        }
+    }
+
+    /** The last checks of a run; then closes everything. */
+    void finish() {
+        dirtyAll = true;
+        namesDirty = true;
+        check();
+        closeViews();
+        List<OpenResource> open = store.openResources();
+        if (!open.isEmpty()) {
+            throw new Mismatch("resources", "resources still open after the run closed its own: " + open);
+        }
+        store.close();
+        store.close();
+        if (!store.isClosed()) {
+            throw new Mismatch("close", "isClosed() is false after close()");
+        }
+    }
+
+    /** Releases everything after a failure; never throws. */
+    void closeQuietly() {
+        for (int i = 0; i < cursors.length; i++) {
+            if (cursors[i] != null) {
+                quietly(cursors[i].cursor()::close);
+                cursors[i] = null;
+            }
+        }
+        for (int i = 0; i < snapshots.length; i++) {
+            if (snapshots[i] != null) {
+                quietly(snapshots[i].snapshot()::close);
+                snapshots[i] = null;
+            }
+        }
+        if (store != null) {
+            quietly(store::close);
+        }
+    }
+
+    private static void quietly(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException | AssertionError ignored) {
+            // the run already failed; the first failure is the one reported
+        }
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+
+    private void note(String s) {
+        if (trace != null) {
+            if (notes.length() > 0) {
+                notes.append("; ");
+            }
+            notes.append(s);
+        }
+    }
+
+    private static Mismatch mismatch(String category, String message) {
+        return new Mismatch(category, message);
+    }
+
+    // ---- checks after every step -------------------------------------------------------------
+
+    private void check() {
+        if (namesDirty) {
+            List<String> got = store.keyspaces();
+            List<String> want = model.names();
+            if (!got.equals(want)) {
+                throw mismatch("keyspaces", "keyspaces() is " + got + ", expected " + want);
+            }
+        }
+        if (++sinceFullCheck >= FULL_CHECK_EVERY) {
+            dirtyAll = true;
+        }
+        for (String ks : dirtyAll ? model.names() : new ArrayList<>(dirty)) {
+            if (model.exists(ks)) {
+                CursorModel m = new CursorModel(model, now(), ks, null, null, false, Long.MAX_VALUE, false);
+                List<KeyValue> got = handles.get(ks).scan(Range.all(), ScanOptions.forward());
+                feed(m, got, false, "contents of " + ks, "state");
+            }
+        }
+        if (dirtyAll) {
+            sinceFullCheck = 0;
+        }
+        dirty.clear();
+        dirtyAll = false;
+        namesDirty = false;
+        int held = 0;
+        for (SnapshotSlot s : snapshots) {
+            held += s == null ? 0 : 1;
+        }
+        for (CursorSlot c : cursors) {
+            held += c == null ? 0 : 1;
+        }
+        List<OpenResource> open = store.openResources();
+        if (open.size() != held) {
+            throw mismatch("resources", "openResources() lists " + open.size() + " resources, the run holds "
+                    + held + " (snapshots and cursors): " + open);
+        }
+    }
+
+    private void feed(CursorModel m, List<KeyValue> got, boolean keysOnly, String what, String category) {
+        for (int i = 0; i < got.size(); i++) {
+            KeyValue kv = got.get(i);
+            if (keysOnly && kv.value() != null) {
+                throw mismatch(category, what + ": keys-only scan returned a value for " + Bytes.key(kv.key()));
+            }
+            String err = m.next(true, kv.key(), kv.value(), now());
+            if (err != null) {
+                throw mismatch(category, what + ": " + err + "; scan returned " + render(got));
+            }
+        }
+        String err = m.next(false, null, null, now());
+        if (err != null) {
+            throw mismatch(category, what + ": " + err + "; scan returned " + render(got));
+        }
+    }
+
+    private static String render(List<KeyValue> list) {
+        StringBuilder sb = new StringBuilder().append(list.size()).append(" entries [");
+        for (int i = 0; i < list.size() && i < 16; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            KeyValue kv = list.get(i);
+            sb.append(Bytes.key(kv.key()));
+            if (kv.value() != null) {
+                sb.append('=').append(Bytes.value(kv.value()));
+            }
+        }
+        return sb.append(list.size() > 16 ? ", ...]" : "]").toString();
+    }
+
+    private static void expectIllegalState(Runnable r, String what) {
+        try {
+            r.run();
+        } catch (IllegalStateException expected) {
+            return;
+        }
+        throw mismatch("illegal state", what + " did not throw IllegalStateException");
+    }
+
+    private static void expectEqual(String category, String what, byte[] want, byte[] got) {
+        if (!Arrays.equals(want, got)) {
+            throw mismatch(category, what + " returned " + Bytes.value(got) + ", expected " + Bytes.value(want));
+        }
+    }
+
+    /**
+     * Whether the keyspace exists in the model. If it does not but a handle from before its drop is
+     * held, runs {@code onStale} through that handle and requires {@link NoSuchKeyspaceException}.
+     */
+    private boolean live(String ks, Consumer<Keyspace> onStale) {
+        if (model.exists(ks)) {
+            return true;
+        }
+        Keyspace old = stale.get(ks);
+        if (old == null) {
+            note("skipped: no keyspace " + ks);
+            return false;
+        }
+        try {
+            onStale.accept(old);
+        } catch (NoSuchKeyspaceException expected) {
+            note("NoSuchKeyspaceException, as expected");
+            return false;
+        }
+        throw mismatch("dropped keyspace", "a call through a handle to dropped keyspace " + ks
+                + " did not throw NoSuchKeyspaceException");
+    }
+
+    private static byte[] copy(byte[] b) {
+        return b == null ? null : b.clone();
+    }
+
+    /** Overwrites arrays handed to the store, which must have copied them. */
+    private static void scribble(byte[]... arrays) {
+        for (byte[] a : arrays) {
+            if (a != null) {
+                Arrays.fill(a, (byte) 0x5A);
+            }
+        }
+    }
+
+    private static long expiry(long now, long ttlMillis) {
+        return ttlMillis > 0 ? now + ttlMillis : Oracle.NEVER;
+    }
+
+    // ---- single writes --------------------------------------------------------------------------
+
+    void put(Op.Put p) {
+        if (!live(p.ks(), h -> h.put(p.key().clone(), p.value().clone()))) {
+            return;
+        }
+        Keyspace h = handles.get(p.ks());
+        byte[] k = p.key().clone();
+        byte[] v = p.value().clone();
+        if (p.ttlMillis() > 0) {
+            h.put(k, v, WriteOptions.ttl(Duration.ofMillis(p.ttlMillis())));
+        } else if (p.withOptions()) {
+            h.put(k, v, WriteOptions.DEFAULT);
+        } else {
+            h.put(k, v);
+        }
+        scribble(k, v);
+        model.put(p.ks(), p.key(), p.value(), expiry(now(), p.ttlMillis()));
+        dirty.add(p.ks());
+    }
+
+    void delete(Op.Delete d) {
+        if (!live(d.ks(), h -> h.delete(d.key().clone()))) {
+            return;
+        }
+        Keyspace h = handles.get(d.ks());
+        if (d.withOptions()) {
+            h.delete(d.key().clone(), WriteOptions.DEFAULT);
+        } else {
+            h.delete(d.key().clone());
+        }
+        model.delete(d.ks(), d.key());
+        dirty.add(d.ks());
+    }
+
+    void deleteRange(Op.DeleteRange d) {
+        if (!live(d.ks(), h -> h.deleteRange(d.range().toRange()))) {
+            return;
+        }
+        Keyspace h = handles.get(d.ks());
+        if (d.withOptions()) {
+            h.deleteRange(d.range().toRange(), WriteOptions.DEFAULT);
+        } else {
+            h.deleteRange(d.range().toRange());
+        }
+        model.deleteRange(d.ks(), d.range().start(), d.range().end());
+        dirty.add(d.ks());
+    }
+
+    void batch(Op.Batch b) {
+        WriteBatch wb = new WriteBatch();
+        Oracle work = model.copy();
+        long now = now();
+        String failedCheck = null;
+        Set<String> touched = new LinkedHashSet<>();
+        int skipped = 0;
+        for (Op.BatchItem it : b.items()) {
+            if (!model.exists(it.ks())) {
+                skipped++;
+                continue;
+            }
+            Keyspace h = handles.get(it.ks());
+            touched.add(it.ks());
+            switch (it.kind()) {
+                case PUT:
+                    wb.put(h, it.key(), it.value(), it.ttlMillis() > 0 ? Duration.ofMillis(it.ttlMillis()) : null);
+                    work.put(it.ks(), it.key(), it.value(), expiry(now, it.ttlMillis()));
+                    break;
+                case DELETE:
+                    wb.delete(h, it.key());
+                    work.delete(it.ks(), it.key());
+                    break;
+                case DELETE_RANGE:
+                    wb.deleteRange(h, it.range().toRange());
+                    work.deleteRange(it.ks(), it.range().start(), it.range().end());
+                    break;
+                case REQUIRE_EQUALS: {
+                    byte[] v = it.mode() == Op.RequireMode.AT_POINT ? work.get(it.ks(), it.key(), now)
+                            : it.mode() == Op.RequireMode.BEFORE_BATCH ? model.get(it.ks(), it.key(), now) : it.value();
+                    if (v == null) {
+                        v = it.value();
+                    }
+                    wb.requireEquals(h, it.key(), v);
+                    byte[] holds = work.get(it.ks(), it.key(), now);
+                    if (failedCheck == null && !Arrays.equals(holds, v)) {
+                        failedCheck = "requireEquals " + it.ks() + " " + Bytes.key(it.key()) + " = " + Bytes.value(v)
+                                + " (the key holds " + Bytes.value(holds) + " at that point)";
+                    }
+                    break;
+                }
+                case REQUIRE_ABSENT: {
+                    wb.requireAbsent(h, it.key());
+                    byte[] holds = work.get(it.ks(), it.key(), now);
+                    if (failedCheck == null && holds != null) {
+                        failedCheck = "requireAbsent " + it.ks() + " " + Bytes.key(it.key())
+                                + " (the key holds " + Bytes.value(holds) + " at that point)";
+                    }
+                    break;
+                }
+                default:
+                    throw new AssertionError(it.kind());
+            }
+        }
+        boolean want = failedCheck == null;
+        boolean got = store.write(wb);
+        note((got ? "applied" : "not applied") + (failedCheck != null ? ", " + failedCheck : "")
+                + (skipped > 0 ? ", " + skipped + " operation(s) on absent keyspaces left out" : ""));
+        if (got != want) {
+            throw mismatch("batch result", "write() returned " + got + ", expected " + want
+                    + (failedCheck != null ? " because " + failedCheck : " (every check holds)"));
+        }
+        if (want) {
+            model = work;
+        }
+        dirty.addAll(touched);
+    }
+
+    void cas(Op.Cas c) {
+        if (!live(c.ks(), h -> h.compareAndSet(c.key().clone(), null, new byte[] {1}))) {
+            return;
+        }
+        Keyspace h = handles.get(c.ks());
+        long now = now();
+        byte[] cur = model.get(c.ks(), c.key(), now);
+        byte[] expected;
+        switch (c.expect()) {
+            case CURRENT:
+                expected = cur;
+                break;
+            case ABSENT:
+                expected = null;
+                break;
+            default:
+                expected = cur == null || !Arrays.equals(c.wrong(), cur) ? c.wrong() : Arrays.copyOf(cur, cur.length + 1);
+        }
+        boolean want = Arrays.equals(cur, expected);
+        boolean got = c.ttlMillis() > 0
+                ? h.compareAndSet(c.key().clone(), copy(expected), copy(c.newValue()),
+                WriteOptions.ttl(Duration.ofMillis(c.ttlMillis())))
+                : h.compareAndSet(c.key().clone(), copy(expected), copy(c.newValue()));
+        note("expected " + Bytes.value(expected) + ", key held " + Bytes.value(cur) + ": "
+                + (got ? "swapped" : "not swapped"));
+        if (got != want) {
+            throw mismatch("cas result", "compareAndSet returned " + got + ", expected " + want + ": the key held "
+                    + Bytes.value(cur) + ", the call expected " + Bytes.value(expected));
+        }
+        if (want) {
+            if (c.newValue() == null) {
+                model.delete(c.ks(), c.key());
+            } else {
+                model.put(c.ks(), c.key(), c.newValue(), expiry(now, c.ttlMillis()));
+            }
+        }
+        dirty.add(c.ks());
+    }
+
+    // ---- reads of the latest state ------------------------------------------------------------
+
+    void get(Op.Get g) {
+        if (!live(g.ks(), h -> h.get(g.key().clone()))) {
+            return;
+        }
+        Keyspace h = handles.get(g.ks());
+        byte[] want = model.get(g.ks(), g.key(), now());
+        String what = g.toString();
+        switch (g.form()) {
+            case KEYSPACE_GET: {
+                byte[] got = h.get(g.key().clone());
+                note(Bytes.value(got));
+                expectEqual("get", what, want, got);
+                if (got != null && got.length > 0) {
+                    got[0] ^= 1;
+                    expectEqual("get", what + " after changing the array an earlier get returned", want,
+                            h.get(g.key().clone()));
+                }
+                break;
+            }
+            case STORE_GET: {
+                byte[] got = store.get(h, g.key().clone());
+                note(Bytes.value(got));
+                expectEqual("get", what, want, got);
+                break;
+            }
+            case KEYSPACE_CONTAINS:
+            case STORE_CONTAINS: {
+                boolean got = g.form() == Op.GetForm.KEYSPACE_CONTAINS ? h.contains(g.key().clone())
+                        : store.contains(h, g.key().clone());
+                note(String.valueOf(got));
+                if (got != (want != null)) {
+                    throw mismatch("contains", what + " returned " + got + ", the key holds " + Bytes.value(want));
+                }
+                break;
+            }
+            default:
+                throw new AssertionError(g.form());
+        }
+    }
+
+    void scan(Op.Scan s) {
+        ReadSpec sp = s.spec();
+        if (!live(sp.ks(), h -> h.scan(sp.range().toRange(), sp.options()))) {
+            return;
+        }
+        CursorModel m = new CursorModel(model, now(), sp.ks(), sp.range().start(), sp.range().end(),
+                sp.reverse(), sp.limit(), sp.keysOnly());
+        read(store, handles.get(sp.ks()), sp, m, true, "scan");
+    }
+
+    /**
+     * Reads a range through a view and checks it against a cursor model.
+     *
+     * @param live whether {@code view} is the store itself (so {@code Keyspace} methods apply)
+     */
+    private void read(ReadView view, Keyspace h, ReadSpec sp, CursorModel m, boolean live, String category) {
+        Range range = sp.range().toRange();
+        ScanOptions o = sp.options();
+        if (!sp.isCursor()) {
+            List<KeyValue> got = live && sp.form() == ReadSpec.Form.KEYSPACE_SCAN ? h.scan(range, o)
+                    : view.scan(h, range, o);
+            note(got.size() + " entries");
+            feed(m, got, sp.keysOnly(), sp.toString(), category);
+            return;
+        }
+        try (Cursor c = live && sp.form() == ReadSpec.Form.KEYSPACE_CURSOR ? h.cursor(range, o)
+                : view.cursor(h, range, o)) {
+            drain(c, m, sp, category);
+        }
+    }
+
+    private void drain(Cursor c, CursorModel m, ReadSpec sp, String category) {
+        boolean seekPending = sp.seekAfter() >= 0;
+        int n = 0;
+        boolean checkedValue = false;
+        List<String> seen = new ArrayList<>();
+        while (true) {
+            if (seekPending && n >= sp.seekAfter()) {
+                c.seek(sp.seekKey().clone());
+                m.seek(sp.seekKey());
+                seekPending = false;
+                seen.add("<seek>");
+            }
+            boolean has = c.next();
+            byte[] k = has ? c.key() : null;
+            byte[] v = has && !sp.keysOnly() ? c.value() : null;
+            if (has && sp.keysOnly() && !checkedValue) {
+                checkedValue = true;
+                expectIllegalState(c::value, "value() of a keys-only cursor");
+            }
+            String err = m.next(has, k, v, now());
+            if (err != null) {
+                throw mismatch(category, sp + ": " + err + "; the cursor returned " + seen + " before");
+            }
+            if (has) {
+                seen.add(Bytes.key(k));
+                n++;
+            } else if (seekPending) {
+                n = sp.seekAfter();
+            } else {
+                break;
+            }
+        }
+        note(n + " entries");
+        expectIllegalState(c::key, "key() of a cursor past its end");
+    }
+
+    // ---- snapshots ------------------------------------------------------------------------------
+
+    void openSnapshot(Op.OpenSnapshot o) {
+        if (snapshots[o.slot()] != null) {
+            snapshots[o.slot()].snapshot().close();
+            snapshots[o.slot()] = null;
+            note("closed the snapshot held there");
+        }
+        snapshots[o.slot()] = new SnapshotSlot(store.snapshot(), model.copy(), now());
+    }
+
+    void snapshotGet(Op.SnapshotGet g) {
+        SnapshotSlot s = snapshots[g.slot()];
+        if (s == null || !s.view().exists(g.ks())) {
+            note("skipped: no such snapshot or keyspace in it");
+            return;
+        }
+        Oracle.Entry e = s.view().entry(g.ks(), g.key());
+        byte[] got = g.contains() ? (s.snapshot().contains(handles.get(g.ks()), g.key().clone()) ? PRESENT : null)
+                : s.snapshot().get(handles.get(g.ks()), g.key().clone());
+        note(g.contains() ? String.valueOf(got != null) : Bytes.value(got));
+        boolean never = e == null || !e.visibleAt(s.t0());
+        boolean must = e != null && e.visibleAt(now());
+        byte[] want = never ? null : g.contains() ? PRESENT : e.value();
+        if (got == null ? must : never || !Arrays.equals(got, want)) {
+            throw mismatch("snapshot read", g + " returned " + (g.contains() ? got != null : Bytes.value(got))
+                    + ", the snapshot holds " + (never ? "nothing" : Bytes.value(e.value()) + (must ? ""
+                    : " (expired since the snapshot, either answer is accepted)")));
+        }
+    }
+
+    void snapshotScan(Op.SnapshotScan sc) {
+        SnapshotSlot s = snapshots[sc.slot()];
+        ReadSpec sp = sc.spec();
+        if (s == null || !s.view().exists(sp.ks())) {
+            note("skipped: no such snapshot or keyspace in it");
+            return;
+        }
+        CursorModel m = new CursorModel(s.view(), s.t0(), sp.ks(), sp.range().start(), sp.range().end(),
+                sp.reverse(), sp.limit(), sp.keysOnly());
+        read(s.snapshot(), handles.get(sp.ks()), sp, m, false, "snapshot read");
+    }
+
+    void closeSnapshot(Op.CloseSnapshot c) {
+        SnapshotSlot s = snapshots[c.slot()];
+        if (s == null) {
+            note("skipped: no snapshot");
+            return;
+        }
+        snapshots[c.slot()] = null;
+        s.snapshot().close();
+        s.snapshot().close();
+        if (!s.view().names().isEmpty()) {
+            Keyspace h = handles.get(DEFAULT);
+            expectIllegalState(() -> s.snapshot().get(h, new byte[] {1}), "get on a closed snapshot");
+        }
+    }
+
+    // ---- cursors kept open across steps -------------------------------------------------------
+
+    void openCursor(Op.OpenCursor o) {
+        ReadSpec sp = o.spec();
+        if (!model.exists(sp.ks())) {
+            note("skipped: no keyspace " + sp.ks());
+            return;
+        }
+        if (cursors[o.slot()] != null) {
+            cursors[o.slot()].cursor().close();
+            cursors[o.slot()] = null;
+            note("closed the cursor held there");
+        }
+        Keyspace h = handles.get(sp.ks());
+        Cursor c = sp.form() == ReadSpec.Form.KEYSPACE_CURSOR ? h.cursor(sp.range().toRange(), sp.options())
+                : store.cursor(h, sp.range().toRange(), sp.options());
+        cursors[o.slot()] = new CursorSlot(c, new CursorModel(model, now(), sp.ks(), sp.range().start(),
+                sp.range().end(), sp.reverse(), sp.limit(), sp.keysOnly()), sp);
+    }
+
+    void cursorNext(Op.CursorNext n) {
+        CursorSlot s = cursors[n.slot()];
+        if (s == null) {
+            note("skipped: no cursor");
+            return;
+        }
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < n.count(); i++) {
+            boolean has = s.cursor().next();
+            byte[] k = has ? s.cursor().key() : null;
+            byte[] v = has && !s.spec().keysOnly() ? s.cursor().value() : null;
+            String err = s.model().next(has, k, v, now());
+            if (err != null) {
+                throw mismatch("open cursor", "cursor #" + n.slot() + " (" + s.spec() + ", opened at clock +"
+                        + (s.model().t0() - startMillis) + "ms): " + err + "; this step saw " + seen);
+            }
+            seen.add(has ? Bytes.key(k) : "<end>");
+            if (!has) {
+                break;
+            }
+        }
+        note(seen.toString());
+    }
+
+    void cursorSeek(Op.CursorSeek k) {
+        CursorSlot s = cursors[k.slot()];
+        if (s == null) {
+            note("skipped: no cursor");
+            return;
+        }
+        s.cursor().seek(k.key().clone());
+        s.model().seek(k.key());
+    }
+
+    void closeCursor(Op.CloseCursor c) {
+        CursorSlot s = cursors[c.slot()];
+        if (s == null) {
+            note("skipped: no cursor");
+            return;
+        }
+        cursors[c.slot()] = null;
+        s.cursor().close();
+        s.cursor().close();
+        expectIllegalState(s.cursor()::next, "next() on a closed cursor");
+    }
+
+    private void closeViews() {
+        int n = 0;
+        for (int i = 0; i < cursors.length; i++) {
+            if (cursors[i] != null) {
+                cursors[i].cursor().close();
+                cursors[i] = null;
+                n++;
+            }
+        }
+        for (int i = 0; i < snapshots.length; i++) {
+            if (snapshots[i] != null) {
+                snapshots[i].snapshot().close();
+                snapshots[i] = null;
+                n++;
+            }
+        }
+        if (n > 0) {
+            note("closed " + n + " open cursor(s) and snapshot(s) first");
+        }
+    }
+
+    // ---- transactions ---------------------------------------------------------------------------
+
+    void transaction(Op.Tx t) {
+        List<Op.TxStep> steps = new ArrayList<>();
+        for (Op.TxStep s : t.steps()) {
+            if (model.exists(s.ks())) {
+                steps.add(s);
+            }
+        }
+        List<Target> writes = new ArrayList<>();
+        List<Target> reads = new ArrayList<>();
+        List<Target> partialReads = new ArrayList<>();
+        for (Op.TxStep s : steps) {
+            switch (s.kind()) {
+                case GET:
+                case CONTAINS:
+                    reads.add(new Target(s.ks(), s.key(), null));
+                    break;
+                case READ:
+                    (s.spec().readsWholeRange() ? reads : partialReads).add(new Target(s.ks(), null, s.spec().range()));
+                    break;
+                case PUT:
+                case DELETE:
+                    writes.add(new Target(s.ks(), s.key(), null));
+                    break;
+                case DELETE_RANGE:
+                    writes.add(new Target(s.ks(), null, s.range()));
+                    break;
+                default:
+                    throw new AssertionError(s.kind());
+            }
+        }
+        long now = now();
+        Oracle view = model.copy();
+        List<Op.TxStep> written = new ArrayList<>();
+        Outside outside = null;
+        int interleaveAt = t.interleave() == null ? -1 : Math.min(t.interleave().afterStep(), steps.size());
+        try (Transaction tx = store.begin(t.isolation())) {
+            if (tx.isolation() != t.isolation() || !tx.isOpen()) {
+                throw mismatch("transaction state", "begin(" + t.isolation() + ") returned a transaction with isolation "
+                        + tx.isolation() + ", open " + tx.isOpen());
+            }
+            for (int i = 0; i <= steps.size(); i++) {
+                if (i == interleaveAt) {
+                    outside = interleave(t, writes, reads, partialReads);
+                }
+                if (i == steps.size()) {
+                    break;
+                }
+                Op.TxStep s = steps.get(i);
+                Keyspace h = handles.get(s.ks());
+                String what = "transaction step " + i + " (" + s + ")";
+                switch (s.kind()) {
+                    case GET:
+                        expectEqual("transaction read", what, view.get(s.ks(), s.key(), now), tx.get(h, s.key().clone()));
+                        break;
+                    case CONTAINS: {
+                        boolean got = tx.contains(h, s.key().clone());
+                        byte[] want = view.get(s.ks(), s.key(), now);
+                        if (got != (want != null)) {
+                            throw mismatch("transaction read", what + " returned " + got + ", the transaction's view holds "
+                                    + Bytes.value(want));
+                        }
+                        break;
+                    }
+                    case READ: {
+                        ReadSpec sp = s.spec();
+                        CursorModel m = new CursorModel(view, now, sp.ks(), sp.range().start(), sp.range().end(),
+                                sp.reverse(), sp.limit(), sp.keysOnly());
+                        read(tx, h, sp, m, false, "transaction read");
+                        break;
+                    }
+                    case PUT: {
+                        byte[] k = s.key().clone();
+                        byte[] v = s.value().clone();
+                        if (s.ttlMillis() > 0) {
+                            tx.put(h, k, v, Duration.ofMillis(s.ttlMillis()));
+                        } else {
+                            tx.put(h, k, v);
+                        }
+                        scribble(k, v);
+                        applyTo(view, s, now);
+                        written.add(s);
+                        break;
+                    }
+                    case DELETE:
+                        tx.delete(h, s.key().clone());
+                        applyTo(view, s, now);
+                        written.add(s);
+                        break;
+                    case DELETE_RANGE:
+                        tx.deleteRange(h, s.range().toRange());
+                        applyTo(view, s, now);
+                        written.add(s);
+                        break;
+                    default:
+                        throw new AssertionError(s.kind());
+                }
+            }
+            if (t.commit()) {
+                Conflict expect = Conflict.NONE;
+                String why = "no other writer changed anything";
+                if (outside != null) {
+                    expect = classify(t.isolation(), outside, writes, reads, partialReads);
+                    why = "the other writer changed " + outside.ks() + " " + Bytes.key(outside.key());
+                    if (written.isEmpty()) {
+                        expect = Conflict.NONE;
+                        why += ", but the transaction wrote nothing, so it commits without checks";
+                    } else {
+                        why += expect == Conflict.DEFINITE ? ", which the transaction "
+                                + (covered(writes, outside) ? "writes" : "read")
+                                : expect == Conflict.NONE ? ", which the transaction neither read nor writes" : "";
+                    }
+                }
+                boolean committed;
+                try {
+                    tx.commit();
+                    committed = true;
+                } catch (ConflictException e) {
+                    committed = false;
+                }
+                if (tx.isOpen()) {
+                    throw mismatch("transaction state", "transaction still open after commit");
+                }
+                note(committed ? "committed" : "ConflictException");
+                if (committed && expect == Conflict.DEFINITE) {
+                    throw mismatch("transaction conflict", t.isolation() + " commit succeeded, but " + why);
+                }
+                if (!committed && expect == Conflict.NONE) {
+                    throw mismatch("transaction conflict", t.isolation() + " commit threw ConflictException, but " + why);
+                }
+                if (committed) {
+                    for (Op.TxStep w : written) {
+                        applyTo(model, w, now);
+                    }
+                }
+            } else {
+                tx.rollback();
+                tx.rollback();
+                if (tx.isOpen()) {
+                    throw mismatch("transaction state", "transaction still open after rollback");
+                }
+                note("rolled back");
+            }
+            expectIllegalState(() -> tx.get(handles.get(DEFAULT), new byte[] {1}), "get on an ended transaction");
+        }
+        for (Op.TxStep s : steps) {
+            dirty.add(s.ks());
+        }
+    }
+
+    private static boolean covered(List<Target> targets, Outside o) {
+        for (Target t : targets) {
+            if (t.covers(o.ks(), o.key())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Conflict classify(Isolation iso, Outside o, List<Target> writes, List<Target> reads,
+                                     List<Target> partialReads) {
+        if (covered(writes, o)) {
+            return Conflict.DEFINITE;
+        }
+        boolean read = covered(reads, o);
+        boolean maybeRead = covered(partialReads, o);
+        if (iso == Isolation.SERIALIZABLE) {
+            return read ? Conflict.DEFINITE : maybeRead ? Conflict.MAYBE : Conflict.NONE;
+        }
+        // SNAPSHOT promises to catch write-write conflicts only; whether a read-only overlap aborts is open.
+        return read || maybeRead ? Conflict.MAYBE : Conflict.NONE;
+    }
+
+    private Outside interleave(Op.Tx t, List<Target> writes, List<Target> reads, List<Target> partialReads) {
+        Op.Interleave il = t.interleave();
+        List<byte[]> cand = il.candidates();
+        String ks = null;
+        byte[] key = null;
+        if (il.conflicting()) {
+            List<Target> targets = new ArrayList<>(writes);
+            if (t.isolation() == Isolation.SERIALIZABLE || targets.isEmpty()) {
+                targets.addAll(reads);
+            }
+            for (int j = 0; j < targets.size() && key == null; j++) {
+                Target tg = targets.get((il.pick() + j) % targets.size());
+                if (tg.key() != null) {
+                    ks = tg.ks();
+                    key = tg.key();
+                } else {
+                    for (int c = 0; c < cand.size(); c++) {
+                        byte[] k = cand.get((il.pick() + c) % cand.size());
+                        if (tg.range().contains(k)) {
+                            ks = tg.ks();
+                            key = k;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        if (key == null) {
+            String where = model.exists(il.ks()) ? il.ks() : DEFAULT;
+            for (int c = 0; c < cand.size() && key == null; c++) {
+                byte[] k = cand.get((il.pick() + c) % cand.size());
+                Outside o = new Outside(where, k);
+                if (!covered(writes, o) && !covered(reads, o) && !covered(partialReads, o)) {
+                    ks = where;
+                    key = k;
+                }
+            }
+        }
+        if (key == null) {
+            note("no key found for the other writer");
+            return null;
+        }
+        Keyspace h = handles.get(ks);
+        byte[] cur = model.get(ks, key, now());
+        if (cur != null && (Arrays.equals(cur, il.value()) || (il.pick() & 1) == 1)) {
+            h.delete(key.clone());
+            model.delete(ks, key);
+            note("another writer deleted " + ks + " " + Bytes.key(key));
+        } else {
+            h.put(key.clone(), il.value().clone());
+            model.put(ks, key, il.value(), Oracle.NEVER);
+            note("another writer put " + ks + " " + Bytes.key(key) + " = " + Bytes.value(il.value()));
+        }
+        dirty.add(ks);
+        return new Outside(ks, key);
+    }
+
+    private static void applyTo(Oracle o, Op.TxStep s, long now) {
+        switch (s.kind()) {
+            case PUT:
+                o.put(s.ks(), s.key(), s.value(), expiry(now, s.ttlMillis()));
+                break;
+            case DELETE:
+                o.delete(s.ks(), s.key());
+                break;
+            case DELETE_RANGE:
+                o.deleteRange(s.ks(), s.range().start(), s.range().end());
+                break;
+            default:
+                throw new AssertionError(s.kind());
+        }
+    }
+
+    // ---- clock, maintenance, keyspaces, reopen --------------------------------------------------
+
+    void advanceClock(Op.AdvanceClock a) {
+        long now = now();
+        long target = now + a.millis();
+        if (a.mode() == Op.ClockMode.TO_EXPIRY) {
+            List<Long> expiries = model.futureExpiries(now);
+            if (expiries.isEmpty()) {
+                note("no expiry pending");
+            } else {
+                target = Math.max(now, expiries.get(a.pick() % expiries.size()) + a.offset());
+            }
+        }
+        clock.advance(Duration.ofMillis(target - now));
+        note("+" + (target - now) + "ms");
+        dirtyAll = true;
+    }
+
+    void flush() {
+        store.flush();
+        dirtyAll = true;
+    }
+
+    void compact() {
+        store.compact();
+        dirtyAll = true;
+    }
+
+    void createKeyspace(Op.CreateKeyspace c) {
+        Keyspace k = store.createKeyspace(c.ks());
+        if (!c.ks().equals(k.name())) {
+            throw mismatch("keyspaces", "createKeyspace(" + c.ks() + ") returned a keyspace named " + k.name());
+        }
+        note(model.create(c.ks()) ? "created" : "existed");
+        handles.put(c.ks(), k);
+        stale.remove(c.ks());
+        namesDirty = true;
+        dirty.add(c.ks());
+    }
+
+    void dropKeyspace(Op.DropKeyspace d) {
+        if (DEFAULT.equals(d.ks())) {
+            try {
+                store.dropKeyspace(DEFAULT);
+            } catch (IllegalArgumentException expected) {
+                note("IllegalArgumentException, as expected");
+                return;
+            }
+            throw mismatch("keyspaces", "dropKeyspace(default) did not throw IllegalArgumentException");
+        }
+        closeViews();
+        boolean got = store.dropKeyspace(d.ks());
+        boolean want = model.drop(d.ks());
+        note(got ? "dropped" : "did not exist");
+        if (got != want) {
+            throw mismatch("keyspaces", "dropKeyspace(" + d.ks() + ") returned " + got + ", expected " + want);
+        }
+        if (want) {
+            stale.put(d.ks(), handles.remove(d.ks()));
+        }
+        namesDirty = true;
+    }
+
+    void reopen() {
+        if (!persistent) {
+            note("skipped: engine not persistent");
+            return;
+        }
+        closeViews();
+        List<OpenResource> open = store.openResources();
+        if (!open.isEmpty()) {
+            throw mismatch("resources", "resources open before reopen: " + open);
+        }
+        store.close();
+        open();
+    }
+}
