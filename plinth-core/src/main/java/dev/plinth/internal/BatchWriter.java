@@ -140,21 +140,25 @@ final class BatchWriter {
             case PUT -> {
                 long expiry = o.ttl() == null ? 0 : ValueCodec.expiry(now, o.ttl().toMillis());
                 byte[] raw = ValueCodec.encode(o.value(), expiry);
-                b.put(eks, o.key(), raw);
+                byte[] key = o.key().clone(); // the engine may keep it; the batch's caller could change its own
+                b.put(eks, key, raw);
                 if (overlay != null) {
-                    overlay.put(eks, o.key(), raw);
+                    overlay.put(eks, key, raw);
                 }
             }
             case DELETE -> {
-                b.delete(eks, o.key());
+                byte[] key = o.key().clone();
+                b.delete(eks, key);
                 if (overlay != null) {
-                    overlay.delete(eks, o.key());
+                    overlay.delete(eks, key);
                 }
             }
             case DELETE_RANGE -> {
-                b.deleteRange(eks, o.key(), o.end());
+                byte[] start = o.key() == null ? null : o.key().clone();
+                byte[] end = o.end() == null ? null : o.end().clone();
+                b.deleteRange(eks, start, end);
                 if (overlay != null) {
-                    overlay.deleteRange(eks, o.key(), o.end());
+                    overlay.deleteRange(eks, start, end);
                 }
             }
             default -> throw new AssertionError(o.kind());
@@ -171,7 +175,7 @@ final class BatchWriter {
             if (v == null) {
                 v = ABSENT;
             }
-            m.put(key, v);
+            m.put(key.clone(), v);
         }
         return v;
     }

@@ -53,7 +53,7 @@ final class CoreSnapshot extends ResourceTracker.Tracked implements Snapshot {
         store.guard().enter();
         try {
             RawCursor raw = new LiveCursor(snapshot.cursor(ks.engineKeyspace, start, end, options.isReverse(),
-                    options.isKeysOnly()), now);
+                    store.engineKeysOnly(options)), now);
             CoreCursor c = new CoreCursor(store, raw, start, end, options,
                     "cursor over " + ks.name() + " " + range + " of a snapshot", null, cur -> {
                         cursors.remove(cur);

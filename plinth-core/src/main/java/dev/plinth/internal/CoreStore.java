@@ -97,6 +97,14 @@ public final class CoreStore implements Store {
         return clock.millis();
     }
 
+    /**
+     * Whether an engine cursor may skip values: only when expiry is native, since otherwise the core reads
+     * every value to judge it.
+     */
+    boolean engineKeysOnly(ScanOptions options) {
+        return options.isKeysOnly() && capabilities.nativeTtl();
+    }
+
     Durability durability(Durability requested) {
         return checks.durability(requested, defaultDurability);
     }
@@ -167,7 +175,7 @@ public final class CoreStore implements Store {
 
     @Override
     public Keyspace keyspace(String name) {
-        Objects.requireNonNull(name, "name");
+        Checks.keyspaceName(name);
         guard.checkOpen();
         CoreKeyspace ks = keyspaces.get(name);
         if (ks != null) {
@@ -283,7 +291,7 @@ public final class CoreStore implements Store {
         byte[] end = range.end();
         guard.enter();
         try {
-            EngineCursor ec = engine.cursor(ks.engineKeyspace, start, end, options.isReverse(), options.isKeysOnly());
+            EngineCursor ec = engine.cursor(ks.engineKeyspace, start, end, options.isReverse(), engineKeysOnly(options));
             CoreCursor c = new CoreCursor(this, new LiveCursor(ec, now), start, end, options,
                     "cursor over " + ks.name() + " " + range, null, tracker::remove);
             tracker.add(c);
