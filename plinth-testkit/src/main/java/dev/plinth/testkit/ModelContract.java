@@ -81,13 +81,13 @@ public interface ModelContract extends ContractSupport {
         summary.append(" in ").append(millis).append(" ms");
         System.out.println(summary);
         if (!failures.isEmpty()) {
-            StringBuilder sb = new StringBuilder(summary).append('\n').append(failures.get(0).report());
+            StringBuilder sb = new StringBuilder(failures.get(0).report());
             for (ModelResult f : failures.subList(1, failures.size())) {
                 sb.append("\nalso seed ").append(f.seed()).append(" at step ").append(f.failedStep()).append(": ")
                         .append(f.message());
             }
             System.out.println(sb);
-            throw new AssertionError(sb.toString());
+            throw new AssertionError(summary + "\n" + sb);
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.plinth.testkit.model;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The outcome of one seeded model run: whether the store matched the model at every step and, if not,
@@ -18,12 +21,18 @@ import java.util.List;
  * @param reproduction the shortened failing run, one step per line, each with its index in the full run;
  *     empty if the run passed
  * @param shrinkRuns how many runs shrinking took
+ * @param trace the shortened run replayed once more, each step with what the store answered; empty if the
+ *     run passed
+ * @param events how often each kind of step and notable outcome (batch rejected, conflict, clock landing
+ *     on an expiry instant, ...) happened in the full run, up to its failure; shows what it exercised
  */
 public record ModelResult(long seed, int ops, boolean passed, int failedStep, String signature, String message,
-                          List<String> reproduction, int shrinkRuns) {
-    /** Copies the list. */
+                          List<String> reproduction, int shrinkRuns, List<String> trace, Map<String, Integer> events) {
+    /** Copies the collections. */
     public ModelResult {
         reproduction = List.copyOf(reproduction);
+        trace = List.copyOf(trace);
+        events = Collections.unmodifiableMap(new TreeMap<>(events));
     }
 
     /**
@@ -51,6 +60,12 @@ public record ModelResult(long seed, int ops, boolean passed, int failedStep, St
                 .append(" re-runs; the last step fails):\n");
         for (String line : reproduction) {
             sb.append("  ").append(line).append('\n');
+        }
+        if (!trace.isEmpty()) {
+            sb.append("the shortened run replayed, with what the store answered:\n");
+            for (String line : trace) {
+                sb.append("  ").append(line).append('\n');
+            }
         }
         sb.append("replay with -Dplinth.seed=").append(seed);
         return sb.toString();

@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -98,6 +99,8 @@ final class ModelRun {
     private boolean namesDirty;
     private int sinceFullCheck;
     private final StringBuilder notes = new StringBuilder();
+    /** How often each kind of step and outcome happened; shows what a run exercised. */
+    private final Map<String, Integer> events = new TreeMap<>();
 
     ModelRun(StoreFactory factory, Path dir, PrintStream trace) {
         this.factory = factory;
@@ -121,8 +124,12 @@ final class ModelRun {
         dirtyAll = true;
     }
 
-    String uri() {
-        return store == null ? "?" : store.uri();
+    Map<String, Integer> events() {
+        return events;
+    }
+
+    private void count(String event) {
+        events.merge(event, 1, Integer::sum);
     }
 
     /** Runs one step and checks the store against the model. */
@@ -130,6 +137,7 @@ final class ModelRun {
         notes.setLength(0);
         boolean ok = false;
         try {
+            count(op.kind());
             op.run(this);
             check();
             ok = true;
@@ -219,7 +227,7 @@ final class ModelRun {
             if (model.exists(ks)) {
                 CursorModel m = new CursorModel(model, now(), ks, null, null, false, Long.MAX_VALUE, false);
                 List<KeyValue> got = handles.get(ks).scan(Range.all(), ScanOptions.forward());
-                feed(m, got, false, "contents of " + ks, "state");
+                feed(m, got, false, "contents of keyspace " + ks + " after the step", "state");
             }
         }
         if (dirtyAll) {
@@ -242,7 +250,7 @@ final class ModelRun {
         }
     }
 
-    private void feed(CursorModel m, List<KeyValue> got, boolean keysOnly, String what, String category) {
+    private void feed(CursorModel m, List<KeyValue> got, boolean keysOnly, Object what, String category) {
         for (int i = 0; i < got.size(); i++) {
             KeyValue kv = got.get(i);
             if (keysOnly && kv.value() != null) {
@@ -283,7 +291,7 @@ final class ModelRun {
         throw mismatch("illegal state", what + " did not throw IllegalStateException");
     }
 
-    private static void expectEqual(String category, String what, byte[] want, byte[] got) {
+    private static void expectEqual(String category, Object what, byte[] want, byte[] got) {
         if (!Arrays.equals(want, got)) {
             throw mismatch(category, what + " returned " + Bytes.value(got) + ", expected " + Bytes.value(want));
         }
@@ -300,12 +308,14 @@ final class ModelRun {
         Keyspace old = stale.get(ks);
         if (old == null) {
             note("skipped: no keyspace " + ks);
+            count("skipped");
             return false;
         }
         try {
             onStale.accept(old);
         } catch (NoSuchKeyspaceException expected) {
             note("NoSuchKeyspaceException, as expected");
+            count("dropped keyspace handle rejected");
             return false;
         }
         throw mismatch("dropped keyspace", "a call through a handle to dropped keyspace " + ks
@@ -443,6 +453,7 @@ final class ModelRun {
         if (want) {
             model = work;
         }
+        count(want ? "batch applied" : "batch rejected");
         dirty.addAll(touched);
     }
 
@@ -475,6 +486,7 @@ final class ModelRun {
             throw mismatch("cas result", "compareAndSet returned " + got + ", expected " + want + ": the key held "
                     + Bytes.value(cur) + ", the call expected " + Bytes.value(expected));
         }
+        count(want ? "cas swapped" : "cas refused");
         if (want) {
             if (c.newValue() == null) {
                 model.delete(c.ks(), c.key());
@@ -493,15 +505,14 @@ final class ModelRun {
         }
         Keyspace h = handles.get(g.ks());
         byte[] want = model.get(g.ks(), g.key(), now());
-        String what = g.toString();
         switch (g.form()) {
             case KEYSPACE_GET: {
                 byte[] got = h.get(g.key().clone());
                 note(Bytes.value(got));
-                expectEqual("get", what, want, got);
+                expectEqual("get", g, want, got);
                 if (got != null && got.length > 0) {
                     got[0] ^= 1;
-                    expectEqual("get", what + " after changing the array an earlier get returned", want,
+                    expectEqual("get", g + " after changing the array an earlier get returned", want,
                             h.get(g.key().clone()));
                 }
                 break;
@@ -509,7 +520,7 @@ final class ModelRun {
             case STORE_GET: {
                 byte[] got = store.get(h, g.key().clone());
                 note(Bytes.value(got));
-                expectEqual("get", what, want, got);
+                expectEqual("get", g, want, got);
                 break;
             }
             case KEYSPACE_CONTAINS:
@@ -518,7 +529,7 @@ final class ModelRun {
                         : store.contains(h, g.key().clone());
                 note(String.valueOf(got));
                 if (got != (want != null)) {
-                    throw mismatch("contains", what + " returned " + got + ", the key holds " + Bytes.value(want));
+                    throw mismatch("contains", g + " returned " + got + ", the key holds " + Bytes.value(want));
                 }
                 break;
             }
@@ -549,7 +560,7 @@ final class ModelRun {
             List<KeyValue> got = live && sp.form() == ReadSpec.Form.KEYSPACE_SCAN ? h.scan(range, o)
                     : view.scan(h, range, o);
             note(got.size() + " entries");
-            feed(m, got, sp.keysOnly(), sp.toString(), category);
+            feed(m, got, sp.keysOnly(), sp, category);
             return;
         }
         try (Cursor c = live && sp.form() == ReadSpec.Form.KEYSPACE_CURSOR ? h.cursor(range, o)
@@ -617,6 +628,9 @@ final class ModelRun {
         note(g.contains() ? String.valueOf(got != null) : Bytes.value(got));
         boolean never = e == null || !e.visibleAt(s.t0());
         boolean must = e != null && e.visibleAt(now());
+        if (!never && !must) {
+            count("snapshot read of an entry expired since");
+        }
         byte[] want = never ? null : g.contains() ? PRESENT : e.value();
         if (got == null ? must : never || !Arrays.equals(got, want)) {
             throw mismatch("snapshot read", g + " returned " + (g.contains() ? got != null : Bytes.value(got))
@@ -790,17 +804,22 @@ final class ModelRun {
                 }
                 Op.TxStep s = steps.get(i);
                 Keyspace h = handles.get(s.ks());
-                String what = "transaction step " + i + " (" + s + ")";
                 switch (s.kind()) {
-                    case GET:
-                        expectEqual("transaction read", what, view.get(s.ks(), s.key(), now), tx.get(h, s.key().clone()));
+                    case GET: {
+                        byte[] got = tx.get(h, s.key().clone());
+                        byte[] want = view.get(s.ks(), s.key(), now);
+                        if (!Arrays.equals(got, want)) {
+                            throw mismatch("transaction read", "transaction step " + i + " (" + s + ") returned "
+                                    + Bytes.value(got) + ", the transaction's view holds " + Bytes.value(want));
+                        }
                         break;
+                    }
                     case CONTAINS: {
                         boolean got = tx.contains(h, s.key().clone());
                         byte[] want = view.get(s.ks(), s.key(), now);
                         if (got != (want != null)) {
-                            throw mismatch("transaction read", what + " returned " + got + ", the transaction's view holds "
-                                    + Bytes.value(want));
+                            throw mismatch("transaction read", "transaction step " + i + " (" + s + ") returned " + got
+                                    + ", the transaction's view holds " + Bytes.value(want));
                         }
                         break;
                     }
@@ -864,6 +883,7 @@ final class ModelRun {
                     throw mismatch("transaction state", "transaction still open after commit");
                 }
                 note(committed ? "committed" : "ConflictException");
+                count(committed ? "transaction committed" : "transaction conflict");
                 if (committed && expect == Conflict.DEFINITE) {
                     throw mismatch("transaction conflict", t.isolation() + " commit succeeded, but " + why);
                 }
@@ -882,6 +902,7 @@ final class ModelRun {
                     throw mismatch("transaction state", "transaction still open after rollback");
                 }
                 note("rolled back");
+                count("transaction rolled back");
             }
             expectIllegalState(() -> tx.get(handles.get(DEFAULT), new byte[] {1}), "get on an ended transaction");
         }
@@ -955,6 +976,7 @@ final class ModelRun {
             note("no key found for the other writer");
             return null;
         }
+        count(il.conflicting() ? "other writer aimed at the transaction" : "other writer aimed elsewhere");
         Keyspace h = handles.get(ks);
         byte[] cur = model.get(ks, key, now());
         if (cur != null && (Arrays.equals(cur, il.value()) || (il.pick() & 1) == 1)) {
@@ -997,6 +1019,7 @@ final class ModelRun {
                 note("no expiry pending");
             } else {
                 target = Math.max(now, expiries.get(a.pick() % expiries.size()) + a.offset());
+                count(a.offset() == 0 ? "clock set to an expiry instant" : "clock set next to an expiry instant");
             }
         }
         clock.advance(Duration.ofMillis(target - now));
@@ -1052,8 +1075,10 @@ final class ModelRun {
     void reopen() {
         if (!persistent) {
             note("skipped: engine not persistent");
+            count("skipped");
             return;
         }
+        count("reopened");
         closeViews();
         List<OpenResource> open = store.openResources();
         if (!open.isEmpty()) {

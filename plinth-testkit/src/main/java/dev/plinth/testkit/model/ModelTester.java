@@ -1,6 +1,7 @@
 package dev.plinth.testkit.model;
 
 import dev.plinth.testkit.StoreFactory;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -11,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -82,7 +85,7 @@ public final class ModelTester {
         Outcome first = execute(dir.resolve("run"), steps, trace);
         if (first.passed()) {
             delete(dir.resolve("run"));
-            return new ModelResult(seed, ops, true, -1, null, null, List.of(), 0);
+            return new ModelResult(seed, ops, true, -1, null, null, List.of(), 0, List.of(), first.events());
         }
         Shrinker s = new Shrinker(dir, first);
         List<Step> minimal = s.shrink(steps.subList(0, Math.min(steps.size(), first.index() + 1)));
@@ -95,7 +98,22 @@ public final class ModelTester {
             message += "\n(the shortened run fails with: " + s.last.message() + ")";
         }
         int failedStep = first.index() < 0 ? -1 : first.index() >= steps.size() ? ops : steps.get(first.index()).index();
-        return new ModelResult(seed, ops, false, failedStep, first.signature(), message, lines, s.runs);
+        List<String> replay = new ArrayList<>();
+        if (!minimal.isEmpty()) {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            Path d = dir.resolve("shortened");
+            Outcome o;
+            try (PrintStream p = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+                o = execute(d, minimal, p);
+            }
+            delete(d);
+            replay.addAll(List.of(buf.toString(StandardCharsets.UTF_8).split("\n")));
+            if (o.passed()) {
+                replay.add("(this replay passed: the failure depends on more than the steps, such as timing)");
+            }
+        }
+        return new ModelResult(seed, ops, false, failedStep, first.signature(), message, lines, s.runs, replay,
+                first.events());
     }
 
     /**
@@ -123,7 +141,7 @@ public final class ModelTester {
      * @param index the position in the executed list of the failing step, {@code -1} if opening failed,
      *     or the list's size if the final checks failed
      */
-    private record Outcome(boolean passed, int index, String signature, String message) {
+    private record Outcome(boolean passed, int index, String signature, String message, Map<String, Integer> events) {
     }
 
     private Outcome execute(Path runDir, List<Step> steps, PrintStream out) {
@@ -143,12 +161,12 @@ public final class ModelTester {
             }
             kind = "final check";
             r.finish();
-            return new Outcome(true, -1, null, null);
+            return new Outcome(true, -1, null, null, r.events());
         } catch (ModelRun.Mismatch m) {
-            return new Outcome(false, i, kind + ": " + m.category(), where(steps, i) + m.getMessage());
+            return new Outcome(false, i, kind + ": " + m.category(), where(steps, i) + m.getMessage(), r.events());
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
             return new Outcome(false, i, kind + ": threw " + e.getClass().getName(),
-                    where(steps, i) + "unexpected " + stackTrace(e));
+                    where(steps, i) + "unexpected " + stackTrace(e), r.events());
         } finally {
             r.closeQuietly();
         }

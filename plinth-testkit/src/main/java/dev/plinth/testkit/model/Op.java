@@ -322,6 +322,11 @@ sealed interface Op {
         }
 
         @Override
+        public String kind() {
+            return interleave == null ? "Tx" : "InterleavedTx";
+        }
+
+        @Override
         public List<Op> simpler() {
             List<Op> out = new ArrayList<>();
             if (interleave != null) {

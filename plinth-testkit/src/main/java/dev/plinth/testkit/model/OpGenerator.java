@@ -294,17 +294,17 @@ final class OpGenerator {
             byte[] key = !used.isEmpty() && rnd.nextBoolean() ? used.get(rnd.nextInt(used.size())) : key();
             int r = rnd.nextInt(100);
             Op.BatchItem it;
-            if (r < 35) {
+            if (r < 40) {
                 it = new Op.BatchItem(WriteBatch.Kind.PUT, ks, key, null, value(), rnd.nextInt(6) == 0 ? ttl() : 0, null);
                 used.add(key);
-            } else if (r < 50) {
+            } else if (r < 55) {
                 it = new Op.BatchItem(WriteBatch.Kind.DELETE, ks, key, null, null, 0, null);
                 used.add(key);
-            } else if (r < 58) {
+            } else if (r < 63) {
                 it = new Op.BatchItem(WriteBatch.Kind.DELETE_RANGE, ks, null, range(), null, 0, null);
-            } else if (r < 80) {
-                int m = rnd.nextInt(4);
-                Op.RequireMode mode = m < 2 ? Op.RequireMode.AT_POINT : m == 2 ? Op.RequireMode.BEFORE_BATCH
+            } else if (r < 83) {
+                int m = rnd.nextInt(6);
+                Op.RequireMode mode = m < 4 ? Op.RequireMode.AT_POINT : m == 4 ? Op.RequireMode.BEFORE_BATCH
                         : Op.RequireMode.GIVEN;
                 it = new Op.BatchItem(WriteBatch.Kind.REQUIRE_EQUALS, ks, key, null, value(), 0, mode);
             } else {

@@ -1,5 +1,6 @@
 package dev.plinth.testkit.model;
 
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,10 +86,17 @@ final class Oracle {
         sub(map(ks), start, end).clear();
     }
 
-    /** Every stored entry of {@code [start, end)}, expired ones included, in the given direction. */
+    /**
+     * Every stored entry of {@code [start, end)}, expired ones included, in the given direction. The
+     * pairs are copies: a {@code TreeMap}'s own entries change with the map.
+     */
     List<Map.Entry<byte[], Entry>> range(String ks, byte[] start, byte[] end, boolean reverse) {
         NavigableMap<byte[], Entry> m = sub(map(ks), start, end);
-        return new ArrayList<>((reverse ? m.descendingMap() : m).entrySet());
+        List<Map.Entry<byte[], Entry>> out = new ArrayList<>(m.size());
+        for (Map.Entry<byte[], Entry> e : (reverse ? m.descendingMap() : m).entrySet()) {
+            out.add(new AbstractMap.SimpleImmutableEntry<>(e));
+        }
+        return out;
     }
 
     /** Every future expiry instant after {@code now}, sorted, without duplicates. */
