@@ -8,9 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Model-based random runs (DESIGN.md §4, item 11): seeded sequences of every operation, compared after
- * each step with a {@code TreeMap} model by {@link ModelTester}.
- *
- * <p>Thread safety: a test contract; JUnit calls its test from one thread.
+ * each step with a {@code TreeMap} model by {@link ModelTester}. A test contract: JUnit calls its test
+ * from one thread, and it opens its own stores, one per seed, with their own fake clocks.
  *
  * <p>System properties (empty or non-numeric values count as unset):
  * <ul>

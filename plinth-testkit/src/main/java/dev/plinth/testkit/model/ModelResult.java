@@ -7,9 +7,8 @@ import java.util.TreeMap;
 
 /**
  * The outcome of one seeded model run: whether the store matched the model at every step and, if not,
- * where it first differed and a shortened list of steps that still fails the same way.
- *
- * <p>Immutable and thread-safe.
+ * where it first differed and a shortened list of steps that still fails the same way. Immutable and
+ * thread-safe.
  *
  * @param seed the seed the steps were generated from
  * @param ops how many steps were generated

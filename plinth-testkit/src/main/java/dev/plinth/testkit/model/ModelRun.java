@@ -1,8 +1,6 @@
 package dev.plinth.testkit.model;
 
-import dev.plinth.ConflictException;
 import dev.plinth.Cursor;
-import dev.plinth.Isolation;
 import dev.plinth.KeyValue;
 import dev.plinth.Keyspace;
 import dev.plinth.NoSuchKeyspaceException;
@@ -12,7 +10,6 @@ import dev.plinth.ReadView;
 import dev.plinth.ScanOptions;
 import dev.plinth.Snapshot;
 import dev.plinth.Store;
-import dev.plinth.Transaction;
 import dev.plinth.WriteBatch;
 import dev.plinth.WriteOptions;
 import dev.plinth.testkit.FakeClock;
@@ -35,22 +32,7 @@ import java.util.function.Consumer;
  * step. A difference is thrown as a {@link Mismatch}. Not thread-safe; one run uses one store directory.
  */
 final class ModelRun {
-    /** A difference between the store and the model. */
-    static final class Mismatch extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final String category;
-
-        Mismatch(String category, String message) {
-            super(message, null, false, false);
-            this.category = category;
-        }
-
-        String category() {
-            return category;
-        }
-    }
-
-    private static final String DEFAULT = Store.DEFAULT_KEYSPACE;
+    static final String DEFAULT = Store.DEFAULT_KEYSPACE;
     static final int SNAPSHOT_SLOTS = 3;
     static final int CURSOR_SLOTS = 2;
     /** Steps between checks of every keyspace; other steps check only what they wrote. */
@@ -61,25 +43,6 @@ final class ModelRun {
     }
 
     private record CursorSlot(Cursor cursor, CursorModel model, ReadSpec spec) {
-    }
-
-    /** What conflicts a transaction's footprint implies for a write by someone else. */
-    private enum Conflict {
-        NONE, MAYBE, DEFINITE
-    }
-
-    private record Target(String ks, byte[] key, KeyRange range) {
-        boolean covers(String k, byte[] candidate) {
-            return ks.equals(k) && (key != null ? Arrays.equals(key, candidate) : range.contains(candidate));
-        }
-
-        @Override
-        public String toString() {
-            return ks + " " + (key != null ? Bytes.key(key) : range.toString());
-        }
-    }
-
-    private record Outside(String ks, byte[] key) {
     }
 
     private final StoreFactory factory;
@@ -124,11 +87,29 @@ final class ModelRun {
         dirtyAll = true;
     }
 
+    // ---- what transaction runs reach ---------------------------------------------------------------
+
+    Store store() {
+        return store;
+    }
+
+    Oracle model() {
+        return model;
+    }
+
+    Keyspace handle(String ks) {
+        return handles.get(ks);
+    }
+
+    void markDirty(String ks) {
+        dirty.add(ks);
+    }
+
     Map<String, Integer> events() {
         return events;
     }
 
-    private void count(String event) {
+    void count(String event) {
         events.merge(event, 1, Integer::sum);
     }
 
@@ -138,7 +119,7 @@ final class ModelRun {
         boolean ok = false;
         try {
             count(op.kind());
-            op.run(this);
+            apply(op);
             check();
             ok = true;
         } finally {
@@ -146,6 +127,57 @@ final class ModelRun {
                 trace.println("#" + index + " " + op + (notes.length() > 0 ? "  -> " + notes : "")
                         + (ok ? "" : "  FAILED"));
             }
+        }
+    }
+
+    /** Runs one step against the store and the model. */
+    private void apply(Op op) {
+        if (op instanceof Op.Put o) {
+            put(o);
+        } else if (op instanceof Op.Delete o) {
+            delete(o);
+        } else if (op instanceof Op.DeleteRange o) {
+            deleteRange(o);
+        } else if (op instanceof Op.Batch o) {
+            batch(o);
+        } else if (op instanceof Op.Cas o) {
+            cas(o);
+        } else if (op instanceof Op.Get o) {
+            get(o);
+        } else if (op instanceof Op.Scan o) {
+            scan(o);
+        } else if (op instanceof Op.OpenSnapshot o) {
+            openSnapshot(o);
+        } else if (op instanceof Op.SnapshotGet o) {
+            snapshotGet(o);
+        } else if (op instanceof Op.SnapshotScan o) {
+            snapshotScan(o);
+        } else if (op instanceof Op.CloseSnapshot o) {
+            closeSnapshot(o);
+        } else if (op instanceof Op.Tx o) {
+            TransactionRun.run(this, o);
+        } else if (op instanceof Op.OpenCursor o) {
+            openCursor(o);
+        } else if (op instanceof Op.CursorNext o) {
+            cursorNext(o);
+        } else if (op instanceof Op.CursorSeek o) {
+            cursorSeek(o);
+        } else if (op instanceof Op.CloseCursor o) {
+            closeCursor(o);
+        } else if (op instanceof Op.AdvanceClock o) {
+            advanceClock(o);
+        } else if (op instanceof Op.CreateKeyspace o) {
+            createKeyspace(o);
+        } else if (op instanceof Op.DropKeyspace o) {
+            dropKeyspace(o);
+        } else if (op instanceof Op.Flush) {
+            flush();
+        } else if (op instanceof Op.Compact) {
+            compact();
+        } else if (op instanceof Op.Reopen) {
+            reopen();
+        } else {
+            throw new AssertionError("no handler for " + op);
         }
     }
 
@@ -193,11 +225,11 @@ final class ModelRun {
         }
     }
 
-    private long now() {
+    long now() {
         return clock.millis();
     }
 
-    private void note(String s) {
+    void note(String s) {
         if (trace != null) {
             if (notes.length() > 0) {
                 notes.append("; ");
@@ -206,7 +238,7 @@ final class ModelRun {
         }
     }
 
-    private static Mismatch mismatch(String category, String message) {
+    static Mismatch mismatch(String category, String message) {
         return new Mismatch(category, message);
     }
 
@@ -282,7 +314,7 @@ final class ModelRun {
         return sb.append(list.size() > 16 ? ", ...]" : "]").toString();
     }
 
-    private static void expectIllegalState(Runnable r, String what) {
+    static void expectIllegalState(Runnable r, String what) {
         try {
             r.run();
         } catch (IllegalStateException expected) {
@@ -327,7 +359,7 @@ final class ModelRun {
     }
 
     /** Overwrites arrays handed to the store, which must have copied them. */
-    private static void scribble(byte[]... arrays) {
+    static void scribble(byte[]... arrays) {
         for (byte[] a : arrays) {
             if (a != null) {
                 Arrays.fill(a, (byte) 0x5A);
@@ -335,13 +367,13 @@ final class ModelRun {
         }
     }
 
-    private static long expiry(long now, long ttlMillis) {
+    static long expiry(long now, long ttlMillis) {
         return ttlMillis > 0 ? now + ttlMillis : Oracle.NEVER;
     }
 
     // ---- single writes --------------------------------------------------------------------------
 
-    void put(Op.Put p) {
+    private void put(Op.Put p) {
         if (!live(p.ks(), h -> h.put(p.key().clone(), p.value().clone()))) {
             return;
         }
@@ -360,7 +392,7 @@ final class ModelRun {
         dirty.add(p.ks());
     }
 
-    void delete(Op.Delete d) {
+    private void delete(Op.Delete d) {
         if (!live(d.ks(), h -> h.delete(d.key().clone()))) {
             return;
         }
@@ -374,7 +406,7 @@ final class ModelRun {
         dirty.add(d.ks());
     }
 
-    void deleteRange(Op.DeleteRange d) {
+    private void deleteRange(Op.DeleteRange d) {
         if (!live(d.ks(), h -> h.deleteRange(d.range().toRange()))) {
             return;
         }
@@ -388,7 +420,7 @@ final class ModelRun {
         dirty.add(d.ks());
     }
 
-    void batch(Op.Batch b) {
+    private void batch(Op.Batch b) {
         WriteBatch wb = new WriteBatch();
         Oracle work = model.copy();
         long now = now();
@@ -457,7 +489,7 @@ final class ModelRun {
         dirty.addAll(touched);
     }
 
-    void cas(Op.Cas c) {
+    private void cas(Op.Cas c) {
         if (!live(c.ks(), h -> h.compareAndSet(c.key().clone(), null, new byte[] {1}))) {
             return;
         }
@@ -499,7 +531,7 @@ final class ModelRun {
 
     // ---- reads of the latest state ------------------------------------------------------------
 
-    void get(Op.Get g) {
+    private void get(Op.Get g) {
         if (!live(g.ks(), h -> h.get(g.key().clone()))) {
             return;
         }
@@ -538,7 +570,7 @@ final class ModelRun {
         }
     }
 
-    void scan(Op.Scan s) {
+    private void scan(Op.Scan s) {
         ReadSpec sp = s.spec();
         if (!live(sp.ks(), h -> h.scan(sp.range().toRange(), sp.options()))) {
             return;
@@ -553,7 +585,7 @@ final class ModelRun {
      *
      * @param live whether {@code view} is the store itself (so {@code Keyspace} methods apply)
      */
-    private void read(ReadView view, Keyspace h, ReadSpec sp, CursorModel m, boolean live, String category) {
+    void read(ReadView view, Keyspace h, ReadSpec sp, CursorModel m, boolean live, String category) {
         Range range = sp.range().toRange();
         ScanOptions o = sp.options();
         if (!sp.isCursor()) {
@@ -607,7 +639,7 @@ final class ModelRun {
 
     // ---- snapshots ------------------------------------------------------------------------------
 
-    void openSnapshot(Op.OpenSnapshot o) {
+    private void openSnapshot(Op.OpenSnapshot o) {
         if (snapshots[o.slot()] != null) {
             snapshots[o.slot()].snapshot().close();
             snapshots[o.slot()] = null;
@@ -616,7 +648,7 @@ final class ModelRun {
         snapshots[o.slot()] = new SnapshotSlot(store.snapshot(), model.copy(), now());
     }
 
-    void snapshotGet(Op.SnapshotGet g) {
+    private void snapshotGet(Op.SnapshotGet g) {
         SnapshotSlot s = snapshots[g.slot()];
         if (s == null || !s.view().exists(g.ks())) {
             note("skipped: no such snapshot or keyspace in it");
@@ -639,7 +671,7 @@ final class ModelRun {
         }
     }
 
-    void snapshotScan(Op.SnapshotScan sc) {
+    private void snapshotScan(Op.SnapshotScan sc) {
         SnapshotSlot s = snapshots[sc.slot()];
         ReadSpec sp = sc.spec();
         if (s == null || !s.view().exists(sp.ks())) {
@@ -651,7 +683,7 @@ final class ModelRun {
         read(s.snapshot(), handles.get(sp.ks()), sp, m, false, "snapshot read");
     }
 
-    void closeSnapshot(Op.CloseSnapshot c) {
+    private void closeSnapshot(Op.CloseSnapshot c) {
         SnapshotSlot s = snapshots[c.slot()];
         if (s == null) {
             note("skipped: no snapshot");
@@ -668,7 +700,7 @@ final class ModelRun {
 
     // ---- cursors kept open across steps -------------------------------------------------------
 
-    void openCursor(Op.OpenCursor o) {
+    private void openCursor(Op.OpenCursor o) {
         ReadSpec sp = o.spec();
         if (!model.exists(sp.ks())) {
             note("skipped: no keyspace " + sp.ks());
@@ -686,7 +718,7 @@ final class ModelRun {
                 sp.range().end(), sp.reverse(), sp.limit(), sp.keysOnly()), sp);
     }
 
-    void cursorNext(Op.CursorNext n) {
+    private void cursorNext(Op.CursorNext n) {
         CursorSlot s = cursors[n.slot()];
         if (s == null) {
             note("skipped: no cursor");
@@ -710,7 +742,7 @@ final class ModelRun {
         note(seen.toString());
     }
 
-    void cursorSeek(Op.CursorSeek k) {
+    private void cursorSeek(Op.CursorSeek k) {
         CursorSlot s = cursors[k.slot()];
         if (s == null) {
             note("skipped: no cursor");
@@ -720,7 +752,7 @@ final class ModelRun {
         s.model().seek(k.key());
     }
 
-    void closeCursor(Op.CloseCursor c) {
+    private void closeCursor(Op.CloseCursor c) {
         CursorSlot s = cursors[c.slot()];
         if (s == null) {
             note("skipped: no cursor");
@@ -753,264 +785,9 @@ final class ModelRun {
         }
     }
 
-    // ---- transactions ---------------------------------------------------------------------------
-
-    void transaction(Op.Tx t) {
-        List<Op.TxStep> steps = new ArrayList<>();
-        for (Op.TxStep s : t.steps()) {
-            if (model.exists(s.ks())) {
-                steps.add(s);
-            }
-        }
-        List<Target> writes = new ArrayList<>();
-        List<Target> reads = new ArrayList<>();
-        List<Target> partialReads = new ArrayList<>();
-        for (Op.TxStep s : steps) {
-            switch (s.kind()) {
-                case GET:
-                case CONTAINS:
-                    reads.add(new Target(s.ks(), s.key(), null));
-                    break;
-                case READ:
-                    (s.spec().readsWholeRange() ? reads : partialReads).add(new Target(s.ks(), null, s.spec().range()));
-                    break;
-                case PUT:
-                case DELETE:
-                    writes.add(new Target(s.ks(), s.key(), null));
-                    break;
-                case DELETE_RANGE:
-                    writes.add(new Target(s.ks(), null, s.range()));
-                    break;
-                default:
-                    throw new AssertionError(s.kind());
-            }
-        }
-        long now = now();
-        Oracle view = model.copy();
-        List<Op.TxStep> written = new ArrayList<>();
-        Outside outside = null;
-        int interleaveAt = t.interleave() == null ? -1 : Math.min(t.interleave().afterStep(), steps.size());
-        try (Transaction tx = store.begin(t.isolation())) {
-            if (tx.isolation() != t.isolation() || !tx.isOpen()) {
-                throw mismatch("transaction state", "begin(" + t.isolation() + ") returned a transaction with isolation "
-                        + tx.isolation() + ", open " + tx.isOpen());
-            }
-            for (int i = 0; i <= steps.size(); i++) {
-                if (i == interleaveAt) {
-                    outside = interleave(t, writes, reads, partialReads);
-                }
-                if (i == steps.size()) {
-                    break;
-                }
-                Op.TxStep s = steps.get(i);
-                Keyspace h = handles.get(s.ks());
-                switch (s.kind()) {
-                    case GET: {
-                        byte[] got = tx.get(h, s.key().clone());
-                        byte[] want = view.get(s.ks(), s.key(), now);
-                        if (!Arrays.equals(got, want)) {
-                            throw mismatch("transaction read", "transaction step " + i + " (" + s + ") returned "
-                                    + Bytes.value(got) + ", the transaction's view holds " + Bytes.value(want));
-                        }
-                        break;
-                    }
-                    case CONTAINS: {
-                        boolean got = tx.contains(h, s.key().clone());
-                        byte[] want = view.get(s.ks(), s.key(), now);
-                        if (got != (want != null)) {
-                            throw mismatch("transaction read", "transaction step " + i + " (" + s + ") returned " + got
-                                    + ", the transaction's view holds " + Bytes.value(want));
-                        }
-                        break;
-                    }
-                    case READ: {
-                        ReadSpec sp = s.spec();
-                        CursorModel m = new CursorModel(view, now, sp.ks(), sp.range().start(), sp.range().end(),
-                                sp.reverse(), sp.limit(), sp.keysOnly());
-                        read(tx, h, sp, m, false, "transaction read");
-                        break;
-                    }
-                    case PUT: {
-                        byte[] k = s.key().clone();
-                        byte[] v = s.value().clone();
-                        if (s.ttlMillis() > 0) {
-                            tx.put(h, k, v, Duration.ofMillis(s.ttlMillis()));
-                        } else {
-                            tx.put(h, k, v);
-                        }
-                        scribble(k, v);
-                        applyTo(view, s, now);
-                        written.add(s);
-                        break;
-                    }
-                    case DELETE:
-                        tx.delete(h, s.key().clone());
-                        applyTo(view, s, now);
-                        written.add(s);
-                        break;
-                    case DELETE_RANGE:
-                        tx.deleteRange(h, s.range().toRange());
-                        applyTo(view, s, now);
-                        written.add(s);
-                        break;
-                    default:
-                        throw new AssertionError(s.kind());
-                }
-            }
-            if (t.commit()) {
-                Conflict expect = Conflict.NONE;
-                String why = "no other writer changed anything";
-                if (outside != null) {
-                    expect = classify(t.isolation(), outside, writes, reads, partialReads);
-                    why = "the other writer changed " + outside.ks() + " " + Bytes.key(outside.key());
-                    if (written.isEmpty()) {
-                        expect = Conflict.NONE;
-                        why += ", but the transaction wrote nothing, so it commits without checks";
-                    } else {
-                        why += expect == Conflict.DEFINITE ? ", which the transaction "
-                                + (covered(writes, outside) ? "writes" : "read")
-                                : expect == Conflict.NONE ? ", which the transaction neither read nor writes" : "";
-                    }
-                }
-                boolean committed;
-                try {
-                    tx.commit();
-                    committed = true;
-                } catch (ConflictException e) {
-                    committed = false;
-                }
-                if (tx.isOpen()) {
-                    throw mismatch("transaction state", "transaction still open after commit");
-                }
-                note(committed ? "committed" : "ConflictException");
-                count(committed ? "transaction committed" : "transaction conflict");
-                if (committed && expect == Conflict.DEFINITE) {
-                    throw mismatch("transaction conflict", t.isolation() + " commit succeeded, but " + why);
-                }
-                if (!committed && expect == Conflict.NONE) {
-                    throw mismatch("transaction conflict", t.isolation() + " commit threw ConflictException, but " + why);
-                }
-                if (committed) {
-                    for (Op.TxStep w : written) {
-                        applyTo(model, w, now);
-                    }
-                }
-            } else {
-                tx.rollback();
-                tx.rollback();
-                if (tx.isOpen()) {
-                    throw mismatch("transaction state", "transaction still open after rollback");
-                }
-                note("rolled back");
-                count("transaction rolled back");
-            }
-            expectIllegalState(() -> tx.get(handles.get(DEFAULT), new byte[] {1}), "get on an ended transaction");
-        }
-        for (Op.TxStep s : steps) {
-            dirty.add(s.ks());
-        }
-    }
-
-    private static boolean covered(List<Target> targets, Outside o) {
-        for (Target t : targets) {
-            if (t.covers(o.ks(), o.key())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static Conflict classify(Isolation iso, Outside o, List<Target> writes, List<Target> reads,
-                                     List<Target> partialReads) {
-        if (covered(writes, o)) {
-            return Conflict.DEFINITE;
-        }
-        boolean read = covered(reads, o);
-        boolean maybeRead = covered(partialReads, o);
-        if (iso == Isolation.SERIALIZABLE) {
-            return read ? Conflict.DEFINITE : maybeRead ? Conflict.MAYBE : Conflict.NONE;
-        }
-        // SNAPSHOT promises to catch write-write conflicts only; whether a read-only overlap aborts is open.
-        return read || maybeRead ? Conflict.MAYBE : Conflict.NONE;
-    }
-
-    private Outside interleave(Op.Tx t, List<Target> writes, List<Target> reads, List<Target> partialReads) {
-        Op.Interleave il = t.interleave();
-        List<byte[]> cand = il.candidates();
-        String ks = null;
-        byte[] key = null;
-        if (il.conflicting()) {
-            List<Target> targets = new ArrayList<>(writes);
-            if (t.isolation() == Isolation.SERIALIZABLE || targets.isEmpty()) {
-                targets.addAll(reads);
-            }
-            for (int j = 0; j < targets.size() && key == null; j++) {
-                Target tg = targets.get((il.pick() + j) % targets.size());
-                if (tg.key() != null) {
-                    ks = tg.ks();
-                    key = tg.key();
-                } else {
-                    for (int c = 0; c < cand.size(); c++) {
-                        byte[] k = cand.get((il.pick() + c) % cand.size());
-                        if (tg.range().contains(k)) {
-                            ks = tg.ks();
-                            key = k;
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-        if (key == null) {
-            String where = model.exists(il.ks()) ? il.ks() : DEFAULT;
-            for (int c = 0; c < cand.size() && key == null; c++) {
-                byte[] k = cand.get((il.pick() + c) % cand.size());
-                Outside o = new Outside(where, k);
-                if (!covered(writes, o) && !covered(reads, o) && !covered(partialReads, o)) {
-                    ks = where;
-                    key = k;
-                }
-            }
-        }
-        if (key == null) {
-            note("no key found for the other writer");
-            return null;
-        }
-        count(il.conflicting() ? "other writer aimed at the transaction" : "other writer aimed elsewhere");
-        Keyspace h = handles.get(ks);
-        byte[] cur = model.get(ks, key, now());
-        if (cur != null && (Arrays.equals(cur, il.value()) || (il.pick() & 1) == 1)) {
-            h.delete(key.clone());
-            model.delete(ks, key);
-            note("another writer deleted " + ks + " " + Bytes.key(key));
-        } else {
-            h.put(key.clone(), il.value().clone());
-            model.put(ks, key, il.value(), Oracle.NEVER);
-            note("another writer put " + ks + " " + Bytes.key(key) + " = " + Bytes.value(il.value()));
-        }
-        dirty.add(ks);
-        return new Outside(ks, key);
-    }
-
-    private static void applyTo(Oracle o, Op.TxStep s, long now) {
-        switch (s.kind()) {
-            case PUT:
-                o.put(s.ks(), s.key(), s.value(), expiry(now, s.ttlMillis()));
-                break;
-            case DELETE:
-                o.delete(s.ks(), s.key());
-                break;
-            case DELETE_RANGE:
-                o.deleteRange(s.ks(), s.range().start(), s.range().end());
-                break;
-            default:
-                throw new AssertionError(s.kind());
-        }
-    }
-
     // ---- clock, maintenance, keyspaces, reopen --------------------------------------------------
 
-    void advanceClock(Op.AdvanceClock a) {
+    private void advanceClock(Op.AdvanceClock a) {
         long now = now();
         long target = now + a.millis();
         if (a.mode() == Op.ClockMode.TO_EXPIRY) {
@@ -1027,17 +804,17 @@ final class ModelRun {
         dirtyAll = true;
     }
 
-    void flush() {
+    private void flush() {
         store.flush();
         dirtyAll = true;
     }
 
-    void compact() {
+    private void compact() {
         store.compact();
         dirtyAll = true;
     }
 
-    void createKeyspace(Op.CreateKeyspace c) {
+    private void createKeyspace(Op.CreateKeyspace c) {
         Keyspace k = store.createKeyspace(c.ks());
         if (!c.ks().equals(k.name())) {
             throw mismatch("keyspaces", "createKeyspace(" + c.ks() + ") returned a keyspace named " + k.name());
@@ -1049,7 +826,7 @@ final class ModelRun {
         dirty.add(c.ks());
     }
 
-    void dropKeyspace(Op.DropKeyspace d) {
+    private void dropKeyspace(Op.DropKeyspace d) {
         if (DEFAULT.equals(d.ks())) {
             try {
                 store.dropKeyspace(DEFAULT);
@@ -1072,7 +849,7 @@ final class ModelRun {
         namesDirty = true;
     }
 
-    void reopen() {
+    private void reopen() {
         if (!persistent) {
             note("skipped: engine not persistent");
             count("skipped");

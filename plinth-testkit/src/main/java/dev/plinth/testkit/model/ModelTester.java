@@ -19,14 +19,16 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The seeded model-based random tester: generates a list of operations from a seed, runs them against a
- * store opened with a {@link dev.plinth.testkit.FakeClock}, and after every step compares the store
- * with a {@code TreeMap} model of every keyspace. On a difference it shrinks the run by delta debugging
- * (dropping chunks of steps, then single steps, then parts of batches and transactions) to a short list
- * that still fails the same way.
+ * The seeded model-based random tester (DESIGN.md §4, item 11). Thread-safe: an instance holds only its
+ * configuration, and concurrent {@link #run} calls are independent as long as they use different
+ * directories.
  *
- * <p>Thread-safe: an instance holds only its configuration, and concurrent {@link #run} calls are
- * independent as long as they use different directories.
+ * <p>{@link #run} generates a list of steps from a seed (all up front, so any subset can be replayed),
+ * runs them against a store opened with a {@link dev.plinth.testkit.FakeClock}, and after every step
+ * compares the store with a {@code TreeMap} model of every keyspace. On a difference it shrinks the run by
+ * delta debugging (dropping chunks of steps, then single steps, then parts of batches and transactions)
+ * to a short list that still fails the same way, and replays that list once more to show what the store
+ * answered.
  *
  * <p>Steps: put (with and without time to live), delete, range delete, batches across keyspaces with
  * checks that see earlier operations, compare-and-set, get and contains, scans and cursors (forward,
@@ -34,7 +36,13 @@ import java.util.Objects;
  * across writes, transactions of both isolation levels (run alone, so commit must succeed, or with a
  * write by another party in the middle whose conflict, or lack of it, is checked), clock advances (some
  * landing exactly on an expiry instant), flush, compact, keyspace create and drop, and reopen on
- * persistent engines. Writes use the store's default durability.
+ * persistent engines. Writes use the store's default durability. Keys are 1 to 3 bytes from
+ * {@code 00 01 7F 80 FE FF 'a' 'b'}, so keys collide and sit on ordering edges.
+ *
+ * <p>Where the API leaves a choice open, the model accepts either answer: an entry that expired after a
+ * snapshot or cursor was taken may or may not be visible through it; a transaction whose scan stopped
+ * early (limit, seek) may or may not conflict with a write in the part it skipped; a {@code SNAPSHOT}
+ * transaction may or may not conflict with a write to a key it only read.
  */
 public final class ModelTester {
     /** Steps per run unless {@link Builder#ops(int)} says otherwise. */
@@ -162,7 +170,7 @@ public final class ModelTester {
             kind = "final check";
             r.finish();
             return new Outcome(true, -1, null, null, r.events());
-        } catch (ModelRun.Mismatch m) {
+        } catch (Mismatch m) {
             return new Outcome(false, i, kind + ": " + m.category(), where(steps, i) + m.getMessage(), r.events());
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
             return new Outcome(false, i, kind + ": threw " + e.getClass().getName(),

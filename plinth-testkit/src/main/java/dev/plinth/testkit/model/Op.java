@@ -11,9 +11,6 @@ import java.util.List;
  * never changed.
  */
 sealed interface Op {
-    /** Runs the step against the store and the model. */
-    void run(ModelRun r);
-
     /** A short name of the kind of step, part of a failure's signature. */
     default String kind() {
         return getClass().getSimpleName();
@@ -26,11 +23,6 @@ sealed interface Op {
 
     record Put(String ks, byte[] key, byte[] value, long ttlMillis, boolean withOptions) implements Op {
         @Override
-        public void run(ModelRun r) {
-            r.put(this);
-        }
-
-        @Override
         public String toString() {
             return "put " + ks + " " + Bytes.key(key) + " = " + Bytes.value(value)
                     + (ttlMillis > 0 ? " ttl " + ttlMillis + "ms" : withOptions ? " (default options)" : "");
@@ -39,22 +31,12 @@ sealed interface Op {
 
     record Delete(String ks, byte[] key, boolean withOptions) implements Op {
         @Override
-        public void run(ModelRun r) {
-            r.delete(this);
-        }
-
-        @Override
         public String toString() {
             return "delete " + ks + " " + Bytes.key(key) + (withOptions ? " (default options)" : "");
         }
     }
 
     record DeleteRange(String ks, KeyRange range, boolean withOptions) implements Op {
-        @Override
-        public void run(ModelRun r) {
-            r.deleteRange(this);
-        }
-
         @Override
         public String toString() {
             return "deleteRange " + ks + " " + range + (withOptions ? " (default options)" : "");
@@ -108,11 +90,6 @@ sealed interface Op {
 
     record Batch(List<BatchItem> items) implements Op {
         @Override
-        public void run(ModelRun r) {
-            r.batch(this);
-        }
-
-        @Override
         public List<Op> simpler() {
             List<Op> out = new ArrayList<>();
             for (int i = 0; i < items.size() && items.size() > 1; i++) {
@@ -142,11 +119,6 @@ sealed interface Op {
     record Cas(String ks, byte[] key, CasExpect expect, byte[] wrong, byte[] newValue, long ttlMillis)
             implements Op {
         @Override
-        public void run(ModelRun r) {
-            r.cas(this);
-        }
-
-        @Override
         public String toString() {
             return "compareAndSet " + ks + " " + Bytes.key(key) + " expect "
                     + (expect == CasExpect.CURRENT ? "<current>" : expect == CasExpect.ABSENT ? "absent"
@@ -170,11 +142,6 @@ sealed interface Op {
 
     record Get(String ks, byte[] key, GetForm form) implements Op {
         @Override
-        public void run(ModelRun r) {
-            r.get(this);
-        }
-
-        @Override
         public String toString() {
             return (form == GetForm.KEYSPACE_CONTAINS || form == GetForm.STORE_CONTAINS ? "contains " : "get ")
                     + ks + " " + Bytes.key(key);
@@ -183,22 +150,12 @@ sealed interface Op {
 
     record Scan(ReadSpec spec) implements Op {
         @Override
-        public void run(ModelRun r) {
-            r.scan(this);
-        }
-
-        @Override
         public String toString() {
             return spec.toString();
         }
     }
 
     record OpenSnapshot(int slot) implements Op {
-        @Override
-        public void run(ModelRun r) {
-            r.openSnapshot(this);
-        }
-
         @Override
         public String toString() {
             return "snapshot #" + slot + " = store.snapshot()";
@@ -207,11 +164,6 @@ sealed interface Op {
 
     record SnapshotGet(int slot, String ks, byte[] key, boolean contains) implements Op {
         @Override
-        public void run(ModelRun r) {
-            r.snapshotGet(this);
-        }
-
-        @Override
         public String toString() {
             return "snapshot #" + slot + (contains ? " contains " : " get ") + ks + " " + Bytes.key(key);
         }
@@ -219,22 +171,12 @@ sealed interface Op {
 
     record SnapshotScan(int slot, ReadSpec spec) implements Op {
         @Override
-        public void run(ModelRun r) {
-            r.snapshotScan(this);
-        }
-
-        @Override
         public String toString() {
             return "snapshot #" + slot + " " + spec;
         }
     }
 
     record CloseSnapshot(int slot) implements Op {
-        @Override
-        public void run(ModelRun r) {
-            r.closeSnapshot(this);
-        }
-
         @Override
         public String toString() {
             return "snapshot #" + slot + " close";
@@ -317,11 +259,6 @@ sealed interface Op {
 
     record Tx(Isolation isolation, List<TxStep> steps, boolean commit, Interleave interleave) implements Op {
         @Override
-        public void run(ModelRun r) {
-            r.transaction(this);
-        }
-
-        @Override
         public String kind() {
             return interleave == null ? "Tx" : "InterleavedTx";
         }
@@ -352,22 +289,12 @@ sealed interface Op {
 
     record OpenCursor(int slot, ReadSpec spec) implements Op {
         @Override
-        public void run(ModelRun r) {
-            r.openCursor(this);
-        }
-
-        @Override
         public String toString() {
             return "cursor #" + slot + " = " + spec + " (kept open)";
         }
     }
 
     record CursorNext(int slot, int count) implements Op {
-        @Override
-        public void run(ModelRun r) {
-            r.cursorNext(this);
-        }
-
         @Override
         public String toString() {
             return "cursor #" + slot + " next x" + count;
@@ -376,22 +303,12 @@ sealed interface Op {
 
     record CursorSeek(int slot, byte[] key) implements Op {
         @Override
-        public void run(ModelRun r) {
-            r.cursorSeek(this);
-        }
-
-        @Override
         public String toString() {
             return "cursor #" + slot + " seek " + Bytes.key(key);
         }
     }
 
     record CloseCursor(int slot) implements Op {
-        @Override
-        public void run(ModelRun r) {
-            r.closeCursor(this);
-        }
-
         @Override
         public String toString() {
             return "cursor #" + slot + " close";
@@ -408,11 +325,6 @@ sealed interface Op {
 
     record AdvanceClock(ClockMode mode, long millis, int pick, int offset) implements Op {
         @Override
-        public void run(ModelRun r) {
-            r.advanceClock(this);
-        }
-
-        @Override
         public String toString() {
             return mode == ClockMode.BY ? "clock +" + millis + "ms"
                     : "clock to an expiry instant" + (offset == 0 ? "" : offset > 0 ? " +" + offset + "ms" : " " + offset + "ms");
@@ -421,22 +333,12 @@ sealed interface Op {
 
     record Flush() implements Op {
         @Override
-        public void run(ModelRun r) {
-            r.flush();
-        }
-
-        @Override
         public String toString() {
             return "flush";
         }
     }
 
     record Compact() implements Op {
-        @Override
-        public void run(ModelRun r) {
-            r.compact();
-        }
-
         @Override
         public String toString() {
             return "compact";
@@ -445,11 +347,6 @@ sealed interface Op {
 
     record CreateKeyspace(String ks) implements Op {
         @Override
-        public void run(ModelRun r) {
-            r.createKeyspace(this);
-        }
-
-        @Override
         public String toString() {
             return "createKeyspace " + ks;
         }
@@ -457,22 +354,12 @@ sealed interface Op {
 
     record DropKeyspace(String ks) implements Op {
         @Override
-        public void run(ModelRun r) {
-            r.dropKeyspace(this);
-        }
-
-        @Override
         public String toString() {
             return "dropKeyspace " + ks;
         }
     }
 
     record Reopen() implements Op {
-        @Override
-        public void run(ModelRun r) {
-            r.reopen();
-        }
-
         @Override
         public String toString() {
             return "reopen";
