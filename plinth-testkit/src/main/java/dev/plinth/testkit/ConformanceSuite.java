@@ -2,6 +2,18 @@ package dev.plinth.testkit;
 
 import dev.plinth.OpenResource;
 import dev.plinth.Store;
+import dev.plinth.testkit.contract.BatchContract;
+import dev.plinth.testkit.contract.CasContract;
+import dev.plinth.testkit.contract.ConcurrencyContract;
+import dev.plinth.testkit.contract.CrudContract;
+import dev.plinth.testkit.contract.CursorContract;
+import dev.plinth.testkit.contract.DurabilityContract;
+import dev.plinth.testkit.contract.ErrorContract;
+import dev.plinth.testkit.contract.KeyspaceContract;
+import dev.plinth.testkit.contract.RangeContract;
+import dev.plinth.testkit.contract.SnapshotContract;
+import dev.plinth.testkit.contract.TransactionContract;
+import dev.plinth.testkit.contract.TtlContract;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * capabilities. A cursor, snapshot or transaction left open at the end of a test fails it, naming where
  * it was opened.
  */
-public abstract class ConformanceSuite implements ContractSupport {
+public abstract class ConformanceSuite implements ContractSupport, CrudContract, RangeContract, CursorContract,
+        SnapshotContract, BatchContract, CasContract, TransactionContract, TtlContract, DurabilityContract,
+        KeyspaceContract, ConcurrencyContract, ErrorContract {
     @TempDir
     Path tempDir;
 
