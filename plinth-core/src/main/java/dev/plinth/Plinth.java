@@ -25,6 +25,18 @@ public final class Plinth {
     }
 
     /**
+     * Starts options for a store, to set a clock, a default durability, parameters or decorators, then
+     * {@link StoreOptions.Builder#open()} it.
+     *
+     * @param uri the engine URI
+     * @return a new builder
+     * @throws NullPointerException if {@code uri} is null
+     */
+    public static StoreOptions.Builder builder(String uri) {
+        return StoreOptions.builder(uri);
+    }
+
+    /**
      * Opens a store.
      *
      * @param options the URI and options

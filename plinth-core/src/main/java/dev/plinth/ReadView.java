@@ -6,8 +6,11 @@ import java.util.List;
 /**
  * Reads over keyspaces: the operations a {@link Store}, a {@link Snapshot} and a {@link Transaction}
  * share. What a read sees depends on the view: the latest committed state for a store, a fixed point in
- * time for a snapshot, and the transaction's snapshot plus its own writes for a transaction. Entries
- * whose time to live has passed are absent from every read.
+ * time for a snapshot, and the transaction's snapshot plus its own writes for a transaction.
+ *
+ * <p>Time to live: an entry written at instant {@code w} with time to live {@code t} is absent from every
+ * read that starts at or after {@code w + t} by the store's clock, whatever view it is read through; a
+ * point read starts when it is called, a cursor's reads start when the cursor is opened.
  */
 public interface ReadView {
     /**

@@ -1,19 +1,138 @@
 package dev.plinth.internal;
 
+import dev.plinth.Capabilities;
+import dev.plinth.Durability;
 import dev.plinth.Store;
 import dev.plinth.StoreOptions;
+import dev.plinth.UnsupportedCapabilityException;
+import dev.plinth.spi.Engine;
+import dev.plinth.spi.EngineConfig;
+import dev.plinth.spi.EngineProvider;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
-/** Placeholder while the core is written. */
+/** Parses store URIs, finds the engine provider by scheme, and opens the store. Stateless; thread-safe. */
 public final class StoreOpener {
+    private static final Pattern SCHEME = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*");
+
     private StoreOpener() {
     }
 
+    /**
+     * Opens a store; see {@link dev.plinth.Plinth#open(StoreOptions)}.
+     *
+     * @param options the options
+     * @return the open store
+     */
     public static Store open(StoreOptions options) {
-        throw new UnsupportedOperationException("not yet");
+        Objects.requireNonNull(options, "options");
+        String uri = options.uri();
+        int colon = uri.indexOf(':');
+        if (colon <= 0 || !SCHEME.matcher(uri.substring(0, colon)).matches()) {
+            throw new IllegalArgumentException("malformed store URI '" + uri
+                    + "': expected scheme:location[?name=value&...], for example mem: ; schemes on the class path: "
+                    + schemes());
+        }
+        String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
+        String rest = uri.substring(colon + 1);
+        int q = rest.indexOf('?');
+        String location = q < 0 ? rest : rest.substring(0, q);
+        Map<String, String> params = new LinkedHashMap<>();
+        if (q >= 0) {
+            parseQuery(uri, rest.substring(q + 1), params);
+        }
+        params.putAll(options.params());
+        EngineProvider provider = providers().get(scheme);
+        if (provider == null) {
+            throw new IllegalArgumentException("unknown engine scheme '" + scheme + "' in store URI '" + uri
+                    + "'; schemes on the class path: " + schemes());
+        }
+        Engine engine = provider.open(new EngineConfig(uri, scheme, location, params, options.clock()));
+        try {
+            for (UnaryOperator<Engine> d : options.decorators()) {
+                engine = Objects.requireNonNull(d.apply(engine), "a decorator returned null");
+            }
+            Capabilities engineCaps = engine.capabilities();
+            Durability def = options.defaultDurability() == null ? engineCaps.defaultDurability()
+                    : options.defaultDurability();
+            if (!engineCaps.supports(def)) {
+                throw new UnsupportedCapabilityException("default durability " + def + " is not honoured by the "
+                        + scheme + " engine of " + uri + "; it honours " + engineCaps.durabilities());
+            }
+            Capabilities storeCaps = engineCaps.nativeTtl() ? engineCaps : engineCaps.toBuilder()
+                    .maxValueSize(Math.max(0, engineCaps.maxValueSize() - ValueCodec.MAX_OVERHEAD)).build();
+            if (engine.keyspace(Store.DEFAULT_KEYSPACE) == null) {
+                engine.createKeyspace(Store.DEFAULT_KEYSPACE);
+            }
+            return new CoreStore(uri, scheme, engine, storeCaps, def, options.clock(), options.trackResourceOrigins());
+        } catch (RuntimeException | Error e) {
+            try {
+                engine.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
+    private static void parseQuery(String uri, String query, Map<String, String> into) {
+        if (query.isEmpty()) {
+            return;
+        }
+        for (String part : query.split("&")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("malformed parameter '" + part + "' in store URI '" + uri
+                        + "': expected name=value");
+            }
+            into.put(URLDecoder.decode(part.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * The schemes of the providers on the class path.
+     *
+     * @return sorted schemes
+     */
     public static List<String> schemes() {
-        return List.of();
+        return new ArrayList<>(providers().keySet());
+    }
+
+    private static Map<String, EngineProvider> providers() {
+        Map<String, EngineProvider> out = new TreeMap<>();
+        ServiceLoader<EngineProvider> loader = ServiceLoader.load(EngineProvider.class, StoreOpener.class.getClassLoader());
+        var it = loader.iterator();
+        while (true) {
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                EngineProvider p = it.next();
+                out.putIfAbsent(p.scheme().toLowerCase(Locale.ROOT), p);
+            } catch (ServiceConfigurationError e) {
+                // A broken provider jar must not hide the others; it shows up as a missing scheme.
+                System.getLogger(StoreOpener.class.getName()).log(System.Logger.Level.WARNING,
+                        "skipping an engine provider that failed to load", e);
+            }
+        }
+        ClassLoader tccl = Thread.currentThread().getContextClassLoader();
+        if (tccl != null && tccl != StoreOpener.class.getClassLoader()) {
+            for (EngineProvider p : ServiceLoader.load(EngineProvider.class, tccl)) {
+                out.putIfAbsent(p.scheme().toLowerCase(Locale.ROOT), p);
+            }
+        }
+        return out;
     }
 }

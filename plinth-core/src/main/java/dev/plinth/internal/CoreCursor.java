@@ -1,0 +1,224 @@
+package dev.plinth.internal;
+
+import dev.plinth.Cursor;
+import dev.plinth.OpenResource;
+import dev.plinth.ScanOptions;
+import dev.plinth.StoreClosedException;
+import java.util.Objects;
+
+/**
+ * The user's cursor: limit, keys-only, closed-state rules, leak tracking and, for serializable
+ * transactions, a record of which key intervals were read. Not thread-safe, like the API it implements.
+ */
+final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
+    /** Told which intervals a cursor read, for phantom detection. */
+    interface CoverageListener {
+        /** The cursor read every entry of {@code [lo, hi)}; null bounds unbounded. */
+        void covered(byte[] lo, byte[] hi);
+    }
+
+    /** Told when the cursor closes, by its user or by the store. */
+    interface CloseListener {
+        void closed(CoreCursor cursor);
+    }
+
+    private final CoreStore store;
+    private final RawCursor raw;
+    private final byte[] start;
+    private final byte[] end;
+    private final boolean reverse;
+    private final boolean keysOnly;
+    private final long limit;
+    private final CoverageListener coverage;
+    private final CloseListener onClose;
+
+    private long returned;
+    private boolean exhausted;
+    private byte[] key;
+    private byte[] value;
+    private boolean closed;
+    private volatile boolean closedByStore;
+
+    /** Coverage of the current run: its near bound (lower going forward, exclusive upper in reverse). */
+    private byte[] runBound;
+    private boolean runOpen;
+    private byte[] lastKey;
+
+    CoreCursor(CoreStore store, RawCursor raw, byte[] start, byte[] end, ScanOptions options,
+               String description, CoverageListener coverage, CloseListener onClose) {
+        super(OpenResource.Kind.CURSOR, description, store.trackOrigins());
+        this.store = store;
+        this.raw = raw;
+        this.start = start;
+        this.end = end;
+        this.reverse = options.isReverse();
+        this.keysOnly = options.isKeysOnly();
+        this.limit = options.limit();
+        this.coverage = coverage;
+        this.onClose = onClose;
+        startRun(reverse ? end : start);
+    }
+
+    @Override
+    public boolean next() {
+        checkUsable();
+        if (exhausted || returned >= limit) {
+            clearEntry();
+            endRunAtLastKey();
+            return false;
+        }
+        store.guard().enter();
+        try {
+            if (raw.next()) {
+                key = raw.key();
+                value = raw.raw();
+                returned++;
+                lastKey = key;
+                return true;
+            }
+        } finally {
+            store.guard().exit();
+        }
+        clearEntry();
+        exhausted = true;
+        endRunAtRangeEdge();
+        return false;
+    }
+
+    @Override
+    public byte[] key() {
+        checkOnEntry();
+        return key.clone();
+    }
+
+    @Override
+    public byte[] value() {
+        checkOnEntry();
+        if (keysOnly) {
+            throw new IllegalStateException("cursor was opened keys-only; value() is not available");
+        }
+        return ValueCodec.decode(value);
+    }
+
+    /** The stored form of the current value; for the core's own scans. */
+    byte[] rawValue() {
+        checkOnEntry();
+        return value;
+    }
+
+    @Override
+    public void seek(byte[] target) {
+        Objects.requireNonNull(target, "key");
+        checkUsable();
+        endRunAtLastKey();
+        store.guard().enter();
+        try {
+            raw.seek(target);
+        } finally {
+            store.guard().exit();
+        }
+        clearEntry();
+        exhausted = false;
+        byte[] bound;
+        if (reverse) {
+            byte[] succ = Bytes.successor(target);
+            bound = end != null && Bytes.compare(succ, end) > 0 ? end : succ;
+        } else {
+            bound = start != null && Bytes.compare(target, start) < 0 ? start : target;
+        }
+        startRun(bound);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        endRunAtLastKey();
+        clearEntry();
+        if (closedByStore) {
+            return;
+        }
+        try {
+            store.guard().enter();
+        } catch (StoreClosedException e) {
+            return; // the closing store closes the raw cursor and untracks this one
+        }
+        try {
+            raw.close();
+        } finally {
+            store.guard().exit();
+            onClose.closed(this);
+        }
+    }
+
+    @Override
+    void closeForStore() {
+        closedByStore = true;
+        try {
+            raw.close();
+        } finally {
+            onClose.closed(this);
+        }
+    }
+
+    private void checkUsable() {
+        if (closedByStore || store.guard().isClosed()) {
+            throw new StoreClosedException("store " + store.uri() + " is closed; its cursors are closed");
+        }
+        if (closed) {
+            throw new IllegalStateException("cursor is closed");
+        }
+    }
+
+    private void checkOnEntry() {
+        checkUsable();
+        if (key == null) {
+            throw new IllegalStateException("cursor is not on an entry: call next() and check that it returned true");
+        }
+    }
+
+    private void clearEntry() {
+        key = null;
+        value = null;
+    }
+
+    private void startRun(byte[] bound) {
+        runBound = bound;
+        runOpen = true;
+        lastKey = null;
+    }
+
+    /** The run ends where the cursor stands: everything from its start to the last key returned was read. */
+    private void endRunAtLastKey() {
+        if (!runOpen) {
+            return;
+        }
+        runOpen = false;
+        if (coverage == null || lastKey == null) {
+            return;
+        }
+        if (reverse) {
+            coverage.covered(lastKey, runBound);
+        } else {
+            coverage.covered(runBound, Bytes.successor(lastKey));
+        }
+    }
+
+    /** The run reached the edge of the range: everything from its start to that edge was read. */
+    private void endRunAtRangeEdge() {
+        if (!runOpen) {
+            return;
+        }
+        runOpen = false;
+        if (coverage == null) {
+            return;
+        }
+        if (reverse) {
+            coverage.covered(start, runBound);
+        } else {
+            coverage.covered(runBound, end);
+        }
+    }
+}

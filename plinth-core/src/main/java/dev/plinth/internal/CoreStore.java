@@ -1,0 +1,500 @@
+package dev.plinth.internal;
+
+import dev.plinth.Capabilities;
+import dev.plinth.ConflictException;
+import dev.plinth.Cursor;
+import dev.plinth.Durability;
+import dev.plinth.Isolation;
+import dev.plinth.Keyspace;
+import dev.plinth.NoSuchKeyspaceException;
+import dev.plinth.OpenResource;
+import dev.plinth.Range;
+import dev.plinth.ScanOptions;
+import dev.plinth.Snapshot;
+import dev.plinth.Store;
+import dev.plinth.StoreStats;
+import dev.plinth.Transaction;
+import dev.plinth.TransactionFunction;
+import dev.plinth.WriteBatch;
+import dev.plinth.WriteOptions;
+import dev.plinth.spi.Engine;
+import dev.plinth.spi.EngineBatch;
+import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.spi.EngineReader;
+import dev.plinth.spi.EngineSnapshot;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The store every engine gets: argument checking, time to live, cursor and snapshot tracking, batches
+ * with checks, compare-and-set and transactions, over the engine SPI. Thread-safe.
+ *
+ * <p>Locks: {@link #keyspaceLock} guards creation and drop of keyspaces and the {@link #keyspaces} cache's
+ * consistency with the engine; nothing else here takes a lock. Every engine call is bracketed by
+ * {@link #guard}.
+ */
+public final class CoreStore implements Store {
+    private final String uri;
+    private final String scheme;
+    private final Engine engine;
+    private final Checks checks;
+    private final Capabilities capabilities;
+    private final Durability defaultDurability;
+    private final InstantSource clock;
+    private final boolean trackOrigins;
+    private final CallGuard guard;
+    private final ResourceTracker tracker = new ResourceTracker();
+    private final BatchWriter batchWriter = new BatchWriter(this);
+
+    private final Object keyspaceLock = new Object();
+    /** Handles by name; guarded by {@link #keyspaceLock} for changes, read without it. */
+    private final Map<String, CoreKeyspace> keyspaces = new ConcurrentHashMap<>();
+
+    CoreStore(String uri, String scheme, Engine engine, Capabilities capabilities, Durability defaultDurability,
+              InstantSource clock, boolean trackOrigins) {
+        this.uri = uri;
+        this.scheme = scheme;
+        this.engine = engine;
+        this.capabilities = capabilities;
+        this.checks = new Checks("store " + uri, capabilities);
+        this.defaultDurability = defaultDurability;
+        this.clock = clock;
+        this.trackOrigins = trackOrigins;
+        this.guard = new CallGuard(uri);
+    }
+
+    // ---- plumbing shared with cursors, snapshots, batches and transactions
+
+    CallGuard guard() {
+        return guard;
+    }
+
+    ResourceTracker tracker() {
+        return tracker;
+    }
+
+    Checks checks() {
+        return checks;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    boolean trackOrigins() {
+        return trackOrigins;
+    }
+
+    long now() {
+        return clock.millis();
+    }
+
+    /**
+     * Whether an engine cursor may skip values: only when expiry is native, since otherwise the core reads
+     * every value to judge it.
+     */
+    boolean engineKeysOnly(ScanOptions options) {
+        return options.isKeysOnly() && capabilities.nativeTtl();
+    }
+
+    Durability durability(Durability requested) {
+        return checks.durability(requested, defaultDurability);
+    }
+
+    /** The core keyspace behind a handle, checked to belong to this store and not to be dropped. */
+    CoreKeyspace resolve(Keyspace keyspace) {
+        Objects.requireNonNull(keyspace, "keyspace");
+        if (!(keyspace instanceof CoreKeyspace ks) || ks.owner() != this) {
+            throw new IllegalArgumentException(keyspace + " does not belong to store " + uri);
+        }
+        if (ks.dropped) {
+            throw new NoSuchKeyspaceException("keyspace " + ks.name() + " of " + uri + " was dropped");
+        }
+        return ks;
+    }
+
+    boolean apply(EngineBatch batch) {
+        guard.enter();
+        try {
+            return engine.apply(batch);
+        } finally {
+            guard.exit();
+        }
+    }
+
+    byte[] read(EngineReader view, EngineKeyspace ks, byte[] key) {
+        guard.enter();
+        try {
+            return view.get(ks, key);
+        } finally {
+            guard.exit();
+        }
+    }
+
+    EngineSnapshot engineSnapshot() {
+        guard.enter();
+        try {
+            return engine.snapshot();
+        } finally {
+            guard.exit();
+        }
+    }
+
+    void releaseEngineSnapshot(EngineSnapshot s) {
+        try {
+            guard.enter();
+        } catch (dev.plinth.StoreClosedException e) {
+            return; // not tracked: the engine reclaims it at close
+        }
+        try {
+            s.close();
+        } finally {
+            guard.exit();
+        }
+    }
+
+    // ---- Store
+
+    @Override
+    public String uri() {
+        return uri;
+    }
+
+    @Override
+    public Keyspace defaultKeyspace() {
+        return keyspace(DEFAULT_KEYSPACE);
+    }
+
+    @Override
+    public Keyspace keyspace(String name) {
+        Checks.keyspaceName(name);
+        guard.checkOpen();
+        CoreKeyspace ks = keyspaces.get(name);
+        if (ks != null) {
+            return ks;
+        }
+        synchronized (keyspaceLock) {
+            ks = keyspaces.get(name);
+            if (ks != null) {
+                return ks;
+            }
+            guard.enter();
+            try {
+                EngineKeyspace eks = engine.keyspace(name);
+                if (eks == null) {
+                    throw new NoSuchKeyspaceException("no keyspace named '" + name + "' in " + uri
+                            + "; it has " + keyspacesLocked());
+                }
+                ks = new CoreKeyspace(this, name, eks);
+                keyspaces.put(name, ks);
+                return ks;
+            } finally {
+                guard.exit();
+            }
+        }
+    }
+
+    @Override
+    public Keyspace createKeyspace(String name) {
+        Checks.keyspaceName(name);
+        guard.checkOpen();
+        CoreKeyspace ks = keyspaces.get(name);
+        if (ks != null) {
+            return ks;
+        }
+        synchronized (keyspaceLock) {
+            ks = keyspaces.get(name);
+            if (ks != null) {
+                return ks;
+            }
+            guard.enter();
+            try {
+                ks = new CoreKeyspace(this, name, engine.createKeyspace(name));
+                keyspaces.put(name, ks);
+                return ks;
+            } finally {
+                guard.exit();
+            }
+        }
+    }
+
+    @Override
+    public List<String> keyspaces() {
+        guard.checkOpen();
+        synchronized (keyspaceLock) {
+            return keyspacesLocked();
+        }
+    }
+
+    private List<String> keyspacesLocked() {
+        guard.enter();
+        try {
+            return new ArrayList<>(new TreeSet<>(engine.keyspaceNames()));
+        } finally {
+            guard.exit();
+        }
+    }
+
+    @Override
+    public boolean dropKeyspace(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.equals(DEFAULT_KEYSPACE)) {
+            throw new IllegalArgumentException("the default keyspace cannot be dropped");
+        }
+        guard.checkOpen();
+        synchronized (keyspaceLock) {
+            guard.enter();
+            try {
+                CoreKeyspace ks = keyspaces.remove(name);
+                if (ks != null) {
+                    ks.dropped = true;
+                }
+                return engine.dropKeyspace(name);
+            } finally {
+                guard.exit();
+            }
+        }
+    }
+
+    @Override
+    public byte[] get(Keyspace keyspace, byte[] key) {
+        CoreKeyspace ks = resolve(keyspace);
+        checks.key(key);
+        long now = now();
+        return ValueCodec.decodeIfLive(read(engine, ks.engineKeyspace, key), now);
+    }
+
+    @Override
+    public boolean contains(Keyspace keyspace, byte[] key) {
+        CoreKeyspace ks = resolve(keyspace);
+        checks.key(key);
+        long now = now();
+        byte[] raw = read(engine, ks.engineKeyspace, key);
+        return raw != null && ValueCodec.isLive(raw, now);
+    }
+
+    @Override
+    public Cursor cursor(Keyspace keyspace, Range range, ScanOptions options) {
+        CoreKeyspace ks = resolve(keyspace);
+        Objects.requireNonNull(range, "range");
+        Objects.requireNonNull(options, "options");
+        long now = now();
+        byte[] start = range.start();
+        byte[] end = range.end();
+        guard.enter();
+        try {
+            EngineCursor ec = engine.cursor(ks.engineKeyspace, start, end, options.isReverse(), engineKeysOnly(options));
+            CoreCursor c = new CoreCursor(this, new LiveCursor(ec, now), start, end, options,
+                    "cursor over " + ks.name() + " " + range, null, tracker::remove);
+            tracker.add(c);
+            return c;
+        } finally {
+            guard.exit();
+        }
+    }
+
+    void put(CoreKeyspace keyspace, byte[] key, byte[] value, WriteOptions options) {
+        CoreKeyspace ks = resolve(keyspace);
+        checks.key(key);
+        checks.value(value);
+        Objects.requireNonNull(options, "options");
+        Durability d = durability(options.durability());
+        long expiry = options.ttl() == null ? 0 : ValueCodec.expiry(now(), options.ttl().toMillis());
+        apply(EngineBatch.builder(d).put(ks.engineKeyspace, key.clone(), ValueCodec.encode(value, expiry)).build());
+    }
+
+    void delete(CoreKeyspace keyspace, byte[] key, WriteOptions options) {
+        CoreKeyspace ks = resolve(keyspace);
+        checks.key(key);
+        Objects.requireNonNull(options, "options");
+        Durability d = durability(options.durability());
+        apply(EngineBatch.builder(d).delete(ks.engineKeyspace, key.clone()).build());
+    }
+
+    void deleteRange(CoreKeyspace keyspace, Range range, WriteOptions options) {
+        CoreKeyspace ks = resolve(keyspace);
+        Objects.requireNonNull(range, "range");
+        Objects.requireNonNull(options, "options");
+        Durability d = durability(options.durability());
+        apply(EngineBatch.builder(d).deleteRange(ks.engineKeyspace, range.start(), range.end()).build());
+    }
+
+    boolean compareAndSet(CoreKeyspace keyspace, byte[] key, byte[] expected, byte[] newValue, WriteOptions options) {
+        resolve(keyspace);
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(options, "options");
+        WriteBatch b = new WriteBatch().durability(options.durability());
+        if (expected == null) {
+            b.requireAbsent(keyspace, key);
+        } else {
+            b.requireEquals(keyspace, key, expected);
+        }
+        if (newValue == null) {
+            b.delete(keyspace, key);
+        } else {
+            b.put(keyspace, key, newValue, options.ttl());
+        }
+        return batchWriter.write(b);
+    }
+
+    @Override
+    public boolean write(WriteBatch batch) {
+        return batchWriter.write(batch);
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        guard.enter();
+        try {
+            CoreSnapshot s = new CoreSnapshot(this, engine.snapshot());
+            tracker.add(s);
+            return s;
+        } finally {
+            guard.exit();
+        }
+    }
+
+    @Override
+    public Transaction begin(Isolation isolation) {
+        Objects.requireNonNull(isolation, "isolation");
+        guard.enter();
+        try {
+            CoreTransaction t = new CoreTransaction(this, isolation, engine.snapshot());
+            tracker.add(t);
+            return t;
+        } finally {
+            guard.exit();
+        }
+    }
+
+    @Override
+    public <T> T inTransaction(Isolation isolation, TransactionFunction<T> body) {
+        return inTransaction(isolation, DEFAULT_TRANSACTION_ATTEMPTS, body);
+    }
+
+    @Override
+    public <T> T inTransaction(Isolation isolation, int maxAttempts, TransactionFunction<T> body) {
+        Objects.requireNonNull(isolation, "isolation");
+        Objects.requireNonNull(body, "body");
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
+        }
+        ConflictException last = null;
+        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+            try (Transaction tx = begin(isolation)) {
+                T result = body.apply(tx);
+                if (tx.isOpen()) {
+                    tx.commit();
+                }
+                return result;
+            } catch (ConflictException e) {
+                last = e;
+            }
+            if (attempt < maxAttempts) {
+                backoff(attempt);
+            }
+        }
+        throw new ConflictException("transaction on " + uri + " conflicted in all " + maxAttempts + " attempts", last);
+    }
+
+    /** Full-jitter exponential backoff: a random pause up to 0.1 ms doubling per attempt, at most 50 ms. */
+    private static void backoff(int attempt) {
+        long capMicros = Math.min(50_000L, 100L << Math.min(attempt, 20));
+        long micros = ThreadLocalRandom.current().nextLong(capMicros + 1);
+        try {
+            TimeUnit.MICROSECONDS.sleep(micros);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConflictException("interrupted while backing off between transaction attempts", e);
+        }
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        guard.checkOpen();
+        return capabilities;
+    }
+
+    @Override
+    public StoreStats stats() {
+        guard.enter();
+        try {
+            return new StoreStats(scheme, tracker.count(OpenResource.Kind.CURSOR),
+                    tracker.count(OpenResource.Kind.SNAPSHOT), tracker.count(OpenResource.Kind.TRANSACTION),
+                    engine.stats());
+        } finally {
+            guard.exit();
+        }
+    }
+
+    @Override
+    public List<OpenResource> openResources() {
+        return tracker.list();
+    }
+
+    @Override
+    public void flush() {
+        guard.enter();
+        try {
+            engine.flush();
+        } finally {
+            guard.exit();
+        }
+    }
+
+    @Override
+    public void compact() {
+        guard.checkOpen();
+        if (!capabilities.nativeTtl()) {
+            new ExpirySweeper(this).sweep(keyspaceHandles());
+        }
+        guard.enter();
+        try {
+            engine.compact();
+        } finally {
+            guard.exit();
+        }
+    }
+
+    private List<CoreKeyspace> keyspaceHandles() {
+        List<CoreKeyspace> out = new ArrayList<>();
+        for (String name : keyspaces()) {
+            try {
+                out.add((CoreKeyspace) keyspace(name));
+            } catch (NoSuchKeyspaceException e) {
+                // dropped meanwhile
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (!guard.closeAndDrain()) {
+            return;
+        }
+        try {
+            tracker.closeAll();
+        } finally {
+            engine.close();
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return guard.isClosed();
+    }
+
+    @Override
+    public String toString() {
+        return "Store[" + uri + (isClosed() ? ", closed" : "") + "]";
+    }
+}

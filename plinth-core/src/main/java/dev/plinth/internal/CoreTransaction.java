@@ -1,0 +1,305 @@
+package dev.plinth.internal;
+
+import dev.plinth.ConflictException;
+import dev.plinth.Cursor;
+import dev.plinth.Durability;
+import dev.plinth.Isolation;
+import dev.plinth.KeyValue;
+import dev.plinth.Keyspace;
+import dev.plinth.OpenResource;
+import dev.plinth.Range;
+import dev.plinth.ScanOptions;
+import dev.plinth.StoreClosedException;
+import dev.plinth.Transaction;
+import dev.plinth.spi.EngineBatch;
+import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.spi.EngineSnapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An optimistic transaction: reads from an engine snapshot through its own pending writes, and commits
+ * as one engine batch whose preconditions say that what the isolation level depends on is unchanged
+ * since the snapshot. Under {@link Isolation#SNAPSHOT} that is every key and range it writes; under
+ * {@link Isolation#SERIALIZABLE} also every key it read and every interval its cursors walked. Checking
+ * stored forms rather than versions is exact for this purpose: a commit succeeds only if the state it
+ * depends on is, at commit, what the transaction saw. Not thread-safe.
+ */
+final class CoreTransaction extends ResourceTracker.Tracked implements Transaction {
+    private static final byte[] ABSENT = new byte[0];
+
+    private final CoreStore store;
+    private final Isolation isolation;
+    private final EngineSnapshot snapshot;
+    private final WriteBuffer buffer = new WriteBuffer();
+    /** Stored forms read from the snapshot, by keyspace and key; serializable only. */
+    private final Map<EngineKeyspace, TreeMap<byte[], byte[]>> reads = new IdentityHashMap<>();
+    /** Intervals walked by cursors, as {start, end} pairs by keyspace; serializable only. */
+    private final Map<EngineKeyspace, List<byte[][]>> scanned = new IdentityHashMap<>();
+    private final Set<CoreCursor> cursors = ConcurrentHashMap.newKeySet();
+    private Durability durability;
+    private boolean ended;
+    private volatile boolean closedByStore;
+
+    CoreTransaction(CoreStore store, Isolation isolation, EngineSnapshot snapshot) {
+        super(OpenResource.Kind.TRANSACTION, isolation + " transaction on " + store.uri(), store.trackOrigins());
+        this.store = store;
+        this.isolation = isolation;
+        this.snapshot = snapshot;
+    }
+
+    @Override
+    public Isolation isolation() {
+        return isolation;
+    }
+
+    // ---- reads
+
+    @Override
+    public byte[] get(Keyspace keyspace, byte[] key) {
+        CoreKeyspace ks = store.resolve(keyspace);
+        store.checks().key(key);
+        checkOpen();
+        long now = store.now();
+        byte[] pending = buffer.lookup(ks.engineKeyspace, key);
+        if (pending != null) {
+            return pending == WriteBuffer.TOMBSTONE ? null : ValueCodec.decodeIfLive(pending, now);
+        }
+        return ValueCodec.decodeIfLive(readSnapshot(ks.engineKeyspace, key), now);
+    }
+
+    /** Reads the snapshot, remembering what was seen when serializable. */
+    private byte[] readSnapshot(EngineKeyspace eks, byte[] key) {
+        TreeMap<byte[], byte[]> seen = reads.get(eks);
+        if (seen != null) {
+            byte[] v = seen.get(key);
+            if (v != null) {
+                return v == ABSENT ? null : v;
+            }
+        }
+        byte[] raw = store.read(snapshot, eks, key);
+        if (isolation == Isolation.SERIALIZABLE) {
+            reads.computeIfAbsent(eks, k -> new TreeMap<>(Bytes.ORDER)).put(key.clone(), raw == null ? ABSENT : raw);
+        }
+        return raw;
+    }
+
+    @Override
+    public Cursor cursor(Keyspace keyspace, Range range, ScanOptions options) {
+        CoreKeyspace ks = store.resolve(keyspace);
+        Objects.requireNonNull(range, "range");
+        Objects.requireNonNull(options, "options");
+        checkOpen();
+        long now = store.now();
+        byte[] start = range.start();
+        byte[] end = range.end();
+        EngineKeyspace eks = ks.engineKeyspace;
+        store.guard().enter();
+        try {
+            RawCursor raw = new LiveCursor(snapshot.cursor(eks, start, end, options.isReverse(), store.engineKeysOnly(options)), now);
+            WriteBuffer.Pending pending = buffer.pendingOrNull(eks);
+            if (pending != null) {
+                raw = new MergingCursor(raw, copy(pending), start, end, options.isReverse(), now);
+            }
+            CoreCursor.CoverageListener coverage = isolation == Isolation.SERIALIZABLE
+                    ? (lo, hi) -> scanned.computeIfAbsent(eks, k -> new ArrayList<>()).add(new byte[][] {lo, hi})
+                    : null;
+            CoreCursor c = new CoreCursor(store, raw, start, end, options,
+                    "cursor over " + ks.name() + " " + range + " in a " + isolation + " transaction", coverage, cur -> {
+                        cursors.remove(cur);
+                        store.tracker().remove(cur);
+                    });
+            cursors.add(c);
+            store.tracker().add(c);
+            return c;
+        } finally {
+            store.guard().exit();
+        }
+    }
+
+    /** The cursor sees the writes made before it opened, not later ones. */
+    private static WriteBuffer.Pending copy(WriteBuffer.Pending p) {
+        WriteBuffer.Pending c = new WriteBuffer.Pending();
+        c.points.putAll(p.points);
+        c.deletedRanges.addAll(p.deletedRanges);
+        return c;
+    }
+
+    // ---- writes
+
+    @Override
+    public void put(Keyspace keyspace, byte[] key, byte[] value) {
+        put(keyspace, key, value, null);
+    }
+
+    @Override
+    public void put(Keyspace keyspace, byte[] key, byte[] value, Duration ttl) {
+        CoreKeyspace ks = store.resolve(keyspace);
+        store.checks().key(key);
+        store.checks().value(value);
+        if (ttl != null && (ttl.isZero() || ttl.isNegative())) {
+            throw new IllegalArgumentException("ttl must be positive, got " + ttl);
+        }
+        checkOpen();
+        long expiry = ttl == null ? 0 : ValueCodec.expiry(store.now(), ttl.toMillis());
+        buffer.put(ks.engineKeyspace, key.clone(), ValueCodec.encode(value, expiry));
+    }
+
+    @Override
+    public void delete(Keyspace keyspace, byte[] key) {
+        CoreKeyspace ks = store.resolve(keyspace);
+        store.checks().key(key);
+        checkOpen();
+        buffer.delete(ks.engineKeyspace, key.clone());
+    }
+
+    @Override
+    public void deleteRange(Keyspace keyspace, Range range) {
+        CoreKeyspace ks = store.resolve(keyspace);
+        Objects.requireNonNull(range, "range");
+        checkOpen();
+        buffer.deleteRange(ks.engineKeyspace, range.start(), range.end());
+    }
+
+    @Override
+    public void durability(Durability durability) {
+        checkOpen();
+        if (durability != null) {
+            store.durability(durability);
+        }
+        this.durability = durability;
+    }
+
+    // ---- ending
+
+    @Override
+    public void commit() {
+        checkOpen();
+        for (CoreCursor c : new ArrayList<>(cursors)) {
+            c.close(); // records what the cursor read
+        }
+        try {
+            if (buffer.isEmpty()) {
+                return; // read-only: the snapshot was a consistent state, nothing to check
+            }
+            store.checks().batch(buffer.operations(), buffer.bytes());
+            Durability d = store.durability(durability);
+            EngineBatch.Builder b = EngineBatch.builder(d);
+            buffer.addTo(b);
+            addPreconditions(b);
+            if (!store.apply(b.build())) {
+                throw new ConflictException(isolation + " transaction on " + store.uri()
+                        + " conflicts with a write committed after it began; nothing was applied");
+            }
+        } finally {
+            end();
+        }
+    }
+
+    private void addPreconditions(EngineBatch.Builder b) {
+        Map<EngineKeyspace, TreeMap<byte[], byte[]>> keys = new IdentityHashMap<>();
+        Map<EngineKeyspace, List<byte[][]>> ranges = new IdentityHashMap<>();
+        for (Map.Entry<EngineKeyspace, WriteBuffer.Pending> e : buffer.all().entrySet()) {
+            TreeMap<byte[], byte[]> k = keys.computeIfAbsent(e.getKey(), x -> new TreeMap<>(Bytes.ORDER));
+            for (byte[] key : e.getValue().points.keySet()) {
+                k.put(key, ABSENT);
+            }
+            ranges.computeIfAbsent(e.getKey(), x -> new ArrayList<>()).addAll(e.getValue().deletedRanges);
+        }
+        if (isolation == Isolation.SERIALIZABLE) {
+            for (Map.Entry<EngineKeyspace, TreeMap<byte[], byte[]>> e : reads.entrySet()) {
+                TreeMap<byte[], byte[]> k = keys.computeIfAbsent(e.getKey(), x -> new TreeMap<>(Bytes.ORDER));
+                for (byte[] key : e.getValue().keySet()) {
+                    k.put(key, ABSENT);
+                }
+            }
+            for (Map.Entry<EngineKeyspace, List<byte[][]>> e : scanned.entrySet()) {
+                ranges.computeIfAbsent(e.getKey(), x -> new ArrayList<>()).addAll(e.getValue());
+            }
+        }
+        for (Map.Entry<EngineKeyspace, List<byte[][]>> e : ranges.entrySet()) {
+            EngineKeyspace eks = e.getKey();
+            TreeMap<byte[], byte[]> k = keys.get(eks);
+            for (byte[][] r : Intervals.merge(e.getValue())) {
+                List<KeyValue> entries = snapshotEntries(eks, r[0], r[1]);
+                b.requireRange(eks, r[0], r[1], entries);
+                if (k != null) {
+                    WriteBuffer.subMap(k, r[0], r[1]).clear(); // covered by the range condition
+                }
+            }
+        }
+        for (Map.Entry<EngineKeyspace, TreeMap<byte[], byte[]>> e : keys.entrySet()) {
+            for (byte[] key : e.getValue().keySet()) {
+                b.requireValue(e.getKey(), key, readSnapshot(e.getKey(), key));
+            }
+        }
+    }
+
+    private List<KeyValue> snapshotEntries(EngineKeyspace eks, byte[] start, byte[] end) {
+        List<KeyValue> out = new ArrayList<>();
+        store.guard().enter();
+        try (EngineCursor c = snapshot.cursor(eks, start, end, false, false)) {
+            while (c.next()) {
+                out.add(new KeyValue(c.key(), c.value()));
+            }
+        } finally {
+            store.guard().exit();
+        }
+        return out;
+    }
+
+    @Override
+    public void rollback() {
+        if (ended || closedByStore) {
+            return;
+        }
+        for (CoreCursor c : new ArrayList<>(cursors)) {
+            c.close();
+        }
+        end();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !ended && !closedByStore;
+    }
+
+    @Override
+    public void close() {
+        rollback();
+    }
+
+    private void end() {
+        ended = true;
+        store.releaseEngineSnapshot(snapshot);
+        if (!store.guard().isClosed()) {
+            store.tracker().remove(this);
+        }
+    }
+
+    private void checkOpen() {
+        if (closedByStore || store.guard().isClosed()) {
+            throw new StoreClosedException("store " + store.uri() + " is closed; its transactions were rolled back");
+        }
+        if (ended) {
+            throw new IllegalStateException("transaction has already committed or rolled back");
+        }
+    }
+
+    @Override
+    void closeForStore() {
+        closedByStore = true;
+        if (!ended) {
+            ended = true;
+            snapshot.close();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.plinth.internal.mem;
+
+import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.spi.EngineSnapshot;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A view of a {@link MemEngine} at one sequence number: every key's newest version at or below it.
+ * Reads are thread-safe and lock-free.
+ *
+ * <p>A registered view (from {@link MemEngine#snapshot()}) holds its sequence number in the
+ * {@link SnapshotRegistry} until closed, so no version it can see is reclaimed. An unregistered view
+ * is only valid while the engine's write lock is held at the latest sequence number (the state batches
+ * check their preconditions against); nothing is reclaimed then either.
+ */
+final class MemSnapshot implements EngineSnapshot {
+    private final MemEngine engine;
+    private final long seq;
+    /** Where the view is registered, or {@code null} for an unregistered view. */
+    private final SnapshotRegistry registry;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    MemSnapshot(MemEngine engine, long seq, SnapshotRegistry registry) {
+        this.engine = engine;
+        this.seq = seq;
+        this.registry = registry;
+    }
+
+    long seq() {
+        return seq;
+    }
+
+    @Override
+    public byte[] get(EngineKeyspace keyspace, byte[] key) {
+        MemKeyspace ks = engine.live(keyspace, "snapshot get");
+        requireOpen();
+        VersionChain chain = ks.chain(key);
+        if (chain == null) {
+            return null;
+        }
+        VersionChain.Version v = chain.resolve(seq);
+        assert v != VersionChain.PRUNED : "snapshot at " + seq + " met a reclaimed version";
+        return v == null ? null : v.value;
+    }
+
+    @Override
+    public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
+        MemKeyspace ks = engine.live(keyspace, "snapshot cursor");
+        requireOpen();
+        return new MemCursor(ks, seq, start, end, reverse, null);
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("mem snapshot at sequence " + seq + " is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true) && registry != null) {
+            registry.release(seq);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "mem snapshot at sequence " + seq + (closed.get() ? " (closed)" : "");
+    }
+}

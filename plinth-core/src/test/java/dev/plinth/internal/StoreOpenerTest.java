@@ -1,0 +1,46 @@
+package dev.plinth.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plinth.Plinth;
+import dev.plinth.spi.EngineConfig;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class StoreOpenerTest {
+    @Test
+    void unknownSchemeListsTheAvailableOnes() {
+        assertThatThrownBy(() -> Plinth.open("nosuch:/x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nosuch").hasMessageContaining("mem");
+    }
+
+    @Test
+    void malformedUriIsRejected() {
+        assertThatThrownBy(() -> Plinth.open("no-colon")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("malformed");
+        assertThatThrownBy(() -> Plinth.open("mem:?novalue")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("name=value");
+        assertThatThrownBy(() -> Plinth.open((String) null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void unknownParameterIsRejectedByTheEngine() {
+        assertThatThrownBy(() -> Plinth.open("mem:?bogus=1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bogus");
+    }
+
+    @Test
+    void sizeParametersTakeSuffixes() {
+        EngineConfig c = new EngineConfig("x:", "x", "", Map.of("a", "8g", "b", "512", "c", "3K", "d", "x1"),
+                InstantSource.system());
+        assertThat(c.sizeParam("a", 0)).isEqualTo(8L << 30);
+        assertThat(c.sizeParam("b", 0)).isEqualTo(512);
+        assertThat(c.sizeParam("c", 0)).isEqualTo(3 << 10);
+        assertThat(c.sizeParam("missing", 7)).isEqualTo(7);
+        assertThatThrownBy(() -> c.sizeParam("d", 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> c.requireKnownParams(Set.of("a"))).hasMessageContaining("known: [a]");
+    }
+}

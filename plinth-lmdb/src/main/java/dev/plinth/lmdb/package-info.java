@@ -1,0 +1,2 @@
+/** The lmdb engine adapter. */
+package dev.plinth.lmdb;

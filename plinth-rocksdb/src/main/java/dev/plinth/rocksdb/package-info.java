@@ -1,0 +1,2 @@
+/** The rocksdb engine adapter. */
+package dev.plinth.rocksdb;
