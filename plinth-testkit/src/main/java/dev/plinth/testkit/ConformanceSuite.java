@@ -30,6 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  * contract interface it implements runs against a fresh store per test, switched by the engine's
  * capabilities. A cursor, snapshot or transaction left open at the end of a test fails it, naming where
  * it was opened.
+ *
+ * <p>The contracts, one per group of DESIGN.md section 4, live in {@link dev.plinth.testkit.contract}:
+ * {@link CrudContract}, {@link RangeContract}, {@link CursorContract}, {@link SnapshotContract},
+ * {@link BatchContract}, {@link CasContract}, {@link TransactionContract}, {@link TtlContract},
+ * {@link DurabilityContract}, {@link KeyspaceContract}, {@link ConcurrencyContract} and
+ * {@link ErrorContract}. Tests a capability rules out are skipped, not passed.
  */
 public abstract class ConformanceSuite implements ContractSupport, CrudContract, RangeContract, CursorContract,
         SnapshotContract, BatchContract, CasContract, TransactionContract, TtlContract, DurabilityContract,

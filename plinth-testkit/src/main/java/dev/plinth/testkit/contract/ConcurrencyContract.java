@@ -291,4 +291,86 @@ public interface ConcurrencyContract extends ContractSupport {
         assertThat(store().openResources()).isEmpty();
         assertThat(keysIn(ks)).hasSize(3 + 8);
     }
+
+    @Test
+    default void snapshotsAndCursorsStayRepeatableWhileWritersOverwrite() {
+        Keyspace ks = defaultKs();
+        int width = 10;
+        int rounds = 3_000;
+        WriteBatch initial = new WriteBatch();
+        for (int k = 0; k < width; k++) {
+            initial.put(ks, bytes("k" + k), Bytes.longBytes(0));
+        }
+        store().write(initial);
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger checks = new AtomicInteger();
+        List<Concurrently.Task> tasks = new ArrayList<>();
+        tasks.add(i -> {
+            try {
+                for (long n = 1; n <= rounds; n++) {
+                    WriteBatch b = new WriteBatch();
+                    for (int k = 0; k < width; k++) {
+                        b.put(ks, bytes("k" + k), Bytes.longBytes(n));
+                    }
+                    store().write(b);
+                }
+            } finally {
+                done.set(true);
+            }
+        });
+        for (int r = 0; r < 3; r++) {
+            tasks.add(index -> {
+                for (int iter = 0; iter < 20_000 && !done.get(); iter++) {
+                    try (Snapshot s = store().snapshot();
+                         Cursor slow = ks.cursor(Range.prefix(bytes("k")), ScanOptions.forward().withReverse(index % 2 == 0))) {
+                        long first = Bytes.toLong(s.get(ks, bytes("k0")));
+                        assertThat(slow.next()).isTrue();
+                        long seenByCursor = Bytes.toLong(slow.value());
+                        for (int again = 0; again < 5; again++) {
+                            for (int k = 0; k < width; k++) {
+                                assertThat(Bytes.toLong(s.get(ks, bytes("k" + k))))
+                                        .as("snapshot read %d of k%d", again, k).isEqualTo(first);
+                            }
+                            assertThat(slow.next()).isTrue();
+                            assertThat(Bytes.toLong(slow.value())).as("a cursor reads one state")
+                                    .isEqualTo(seenByCursor);
+                            Thread.yield();
+                        }
+                        for (KeyValue kv : s.scan(ks, Range.all(), ScanOptions.reverse())) {
+                            assertThat(Bytes.toLong(kv.value())).isEqualTo(first);
+                        }
+                    }
+                    checks.incrementAndGet();
+                }
+            });
+        }
+        Concurrently.runAll(tasks);
+        assertThat(checks.get()).isPositive();
+        assertThat(ks.scan(Range.all(), ScanOptions.forward()))
+                .allSatisfy(kv -> assertThat(Bytes.toLong(kv.value())).isEqualTo(rounds));
+    }
+
+    @Test
+    default void transactionsOnDisjointKeysNeverConflict() {
+        Keyspace ks = defaultKs();
+        int threads = 4;
+        int perThread = 200;
+        Concurrently.run(threads, t -> {
+            byte[] mine = bytes("counter-" + t);
+            for (int i = 0; i < perThread; i++) {
+                Isolation iso = i % 2 == 0 ? Isolation.SNAPSHOT : Isolation.SERIALIZABLE;
+                try (Transaction tx = store().begin(iso)) {
+                    byte[] cur = tx.get(ks, mine);
+                    long n = cur == null ? 0 : Bytes.toLong(cur);
+                    tx.put(ks, mine, Bytes.longBytes(n + 1));
+                    tx.put(ks, bytes("log-" + t + "-" + i), bytes("x"));
+                    tx.commit();
+                }
+            }
+        });
+        for (int t = 0; t < threads; t++) {
+            assertThat(Bytes.toLong(ks.get(bytes("counter-" + t)))).isEqualTo(perThread);
+            assertThat(ks.scan(Range.prefix(bytes("log-" + t + "-")), ScanOptions.forward())).hasSize(perThread);
+        }
+    }
 }

@@ -322,6 +322,27 @@ public interface TransactionContract extends ContractSupport {
         assertThat(keysIn(ks)).containsExactly("a", "b", "c", "d");
     }
 
+    @ParameterizedTest
+    @EnumSource(Isolation.class)
+    default void disjointWritesDoNotConflict(Isolation iso) {
+        Keyspace ks = defaultKs();
+        Keyspace other = store().createKeyspace("other");
+        fill(ks, "a", "b");
+        try (Transaction t1 = store().begin(iso); Transaction t2 = store().begin(iso)) {
+            assertThat(t1.get(ks, bytes("a"))).isEqualTo(bytes("v-a"));
+            assertThat(t2.get(ks, bytes("b"))).isEqualTo(bytes("v-b"));
+            t1.put(ks, bytes("a"), bytes("t1"));
+            t2.put(ks, bytes("b"), bytes("t2"));
+            t2.put(other, bytes("a"), bytes("same key, other keyspace"));
+            ks.put(bytes("c"), bytes("an unrelated outside write"));
+            t1.commit();
+            t2.commit();
+        }
+        assertThat(Bytes.entries(ks.scan(Range.all(), ScanOptions.forward())))
+                .containsExactly("a=t1", "b=t2", "c=an unrelated outside write");
+        assertThat(other.get(bytes("a"))).isEqualTo(bytes("same key, other keyspace"));
+    }
+
     @Test
     default void snapshotIsolationAllowsWriteSkew() {
         Keyspace ks = defaultKs();
