@@ -86,7 +86,7 @@ class KitCatchesBrokenEnginesTest {
             System.out.println(failing.get(0).report());
         }
 
-        assertThat(failing).as("model seeds that caught %s", broken).isNotEmpty();
+        assertThat(failing).as("model seeds that caught %s", broken).hasSize(SEEDS);
         for (ModelResult r : failing) {
             assertThat(r.reproduction()).as("shortened reproduction of seed %d", r.seed()).isNotEmpty();
             assertThat(r.reproduction().size()).isLessThanOrEqualTo(r.failedStep() + 1);

@@ -799,8 +799,13 @@ final class ModelRun {
                 count(a.offset() == 0 ? "clock set to an expiry instant" : "clock set next to an expiry instant");
             }
         }
-        clock.advance(Duration.ofMillis(target - now));
-        note("+" + (target - now) + "ms");
+        advanceClock(target - now);
+    }
+
+    /** Moves the clock on; every keyspace is checked afterwards, since entries may have expired. */
+    void advanceClock(long millis) {
+        clock.advance(Duration.ofMillis(millis));
+        note("+" + millis + "ms");
         dirtyAll = true;
     }
 
@@ -845,6 +850,12 @@ final class ModelRun {
         }
         if (want) {
             stale.put(d.ks(), handles.remove(d.ks()));
+        }
+        try {
+            store.keyspace(d.ks());
+            throw mismatch("keyspaces", "keyspace(" + d.ks() + ") of a dropped keyspace did not throw NoSuchKeyspaceException");
+        } catch (NoSuchKeyspaceException expected) {
+            // as the API says
         }
         namesDirty = true;
     }

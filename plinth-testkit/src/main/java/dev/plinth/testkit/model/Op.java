@@ -196,7 +196,9 @@ sealed interface Op {
         /** {@code delete}. */
         DELETE,
         /** {@code deleteRange}. */
-        DELETE_RANGE
+        DELETE_RANGE,
+        /** The clock moves on while the transaction is open. */
+        CLOCK
     }
 
     /**
@@ -206,16 +208,12 @@ sealed interface Op {
      * @param ks the keyspace's name
      * @param key the key of a point step
      * @param value a put's value
-     * @param ttlMillis a put's time to live, 0 for none
+     * @param ttlMillis a put's time to live (0 for none), or how far a clock step moves the clock
      * @param range a range delete's range
      * @param spec a read's specification
      */
     record TxStep(TxKind kind, String ks, byte[] key, byte[] value, long ttlMillis, KeyRange range,
                   ReadSpec spec) {
-        boolean writes() {
-            return kind == TxKind.PUT || kind == TxKind.DELETE || kind == TxKind.DELETE_RANGE;
-        }
-
         @Override
         public String toString() {
             switch (kind) {
@@ -232,6 +230,8 @@ sealed interface Op {
                     return "delete " + ks + " " + Bytes.key(key);
                 case DELETE_RANGE:
                     return "deleteRange " + ks + " " + range;
+                case CLOCK:
+                    return "clock +" + ttlMillis + "ms";
                 default:
                     throw new AssertionError(kind);
             }

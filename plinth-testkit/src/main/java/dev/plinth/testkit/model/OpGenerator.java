@@ -327,7 +327,10 @@ final class OpGenerator {
                 r += 50;
             }
             Op.TxStep s;
-            if (r < 20) {
+            if (rnd.nextInt(12) == 0) {
+                s = new Op.TxStep(Op.TxKind.CLOCK, Store.DEFAULT_KEYSPACE, null, null,
+                        ADVANCES[rnd.nextInt(ADVANCES.length)], null, null);
+            } else if (r < 20) {
                 s = new Op.TxStep(Op.TxKind.GET, ks, key(), null, 0, null, null);
             } else if (r < 28) {
                 s = new Op.TxStep(Op.TxKind.CONTAINS, ks, key(), null, 0, null, null);

@@ -46,13 +46,13 @@ final class TransactionRun {
     /** The model as the transaction sees it: its snapshot plus its own writes. */
     private final Oracle view;
     private final List<Op.TxStep> written = new ArrayList<>();
-    private final long now;
+    /** Whether the clock moved after a put with a time to live, which must then count from commit. */
+    private boolean ttlPutAged;
 
     private TransactionRun(ModelRun r, Op.Tx t) {
         this.r = r;
         this.t = t;
         this.view = r.model().copy();
-        this.now = r.now();
         for (Op.TxStep s : t.steps()) {
             if (r.model().exists(s.ks())) {
                 steps.add(s);
@@ -80,6 +80,8 @@ final class TransactionRun {
                 break;
             case DELETE_RANGE:
                 writes.add(new Target(s.ks(), null, s.range()));
+                break;
+            case CLOCK:
                 break;
             default:
                 throw new AssertionError(s.kind());
@@ -123,6 +125,7 @@ final class TransactionRun {
 
     private void step(Transaction tx, int i, Op.TxStep s) {
         Keyspace h = r.handle(s.ks());
+        long now = r.now();
         switch (s.kind()) {
             case GET: {
                 byte[] got = tx.get(h, s.key().clone());
@@ -169,13 +172,18 @@ final class TransactionRun {
                 tx.deleteRange(h, s.range().toRange());
                 wrote(s);
                 break;
+            case CLOCK:
+                r.advanceClock(s.ttlMillis());
+                ttlPutAged |= written.stream().anyMatch(w -> w.kind() == Op.TxKind.PUT && w.ttlMillis() > 0);
+                break;
             default:
                 throw new AssertionError(s.kind());
         }
     }
 
+    /** A pending put's time to live counts from commit, so until then it does not expire. */
     private void wrote(Op.TxStep s) {
-        applyTo(view, s, now);
+        applyTo(view, s, Oracle.NEVER);
         written.add(s);
     }
 
@@ -213,9 +221,12 @@ final class TransactionRun {
             throw ModelRun.mismatch("transaction conflict", t.isolation() + " commit threw ConflictException, but "
                     + why);
         }
+        if (committed && ttlPutAged) {
+            r.count("transaction committed a time to live set before the clock moved");
+        }
         if (committed) {
             for (Op.TxStep w : written) {
-                applyTo(r.model(), w, now);
+                applyTo(r.model(), w, r.now());
             }
         }
     }
@@ -301,10 +312,16 @@ final class TransactionRun {
         return new Outside(ks, key);
     }
 
-    private static void applyTo(Oracle o, Op.TxStep s, long now) {
+    /**
+     * Applies a write to a model.
+     *
+     * @param commitMillis when the transaction committed, or {@link Oracle#NEVER} while it is open
+     */
+    private static void applyTo(Oracle o, Op.TxStep s, long commitMillis) {
         switch (s.kind()) {
             case PUT:
-                o.put(s.ks(), s.key(), s.value(), ModelRun.expiry(now, s.ttlMillis()));
+                o.put(s.ks(), s.key(), s.value(), commitMillis == Oracle.NEVER ? Oracle.NEVER
+                        : ModelRun.expiry(commitMillis, s.ttlMillis()));
                 break;
             case DELETE:
                 o.delete(s.ks(), s.key());

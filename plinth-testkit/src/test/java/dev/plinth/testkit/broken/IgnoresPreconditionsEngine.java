@@ -23,12 +23,7 @@ public final class IgnoresPreconditionsEngine extends ForwardingEngine {
     public boolean apply(EngineBatch batch) {
         EngineBatch.Builder b = EngineBatch.builder(batch.durability());
         for (EngineBatch.Mutation m : batch.mutations()) {
-            switch (m.kind()) {
-                case PUT -> b.put(m.keyspace(), m.key(), m.value());
-                case DELETE -> b.delete(m.keyspace(), m.key());
-                case DELETE_RANGE -> b.deleteRange(m.keyspace(), m.key(), m.end());
-                default -> throw new AssertionError(m.kind());
-            }
+            Mutations.add(b, m, v -> v);
         }
         if (!b.hasNoMutations()) {
             delegate().apply(b.build());

@@ -37,12 +37,7 @@ public final class NonAtomicBatchesEngine extends ForwardingEngine {
                 }
             }
             EngineBatch.Builder one = EngineBatch.builder(batch.durability());
-            switch (m.kind()) {
-                case PUT -> one.put(m.keyspace(), m.key(), m.value());
-                case DELETE -> one.delete(m.keyspace(), m.key());
-                case DELETE_RANGE -> one.deleteRange(m.keyspace(), m.key(), m.end());
-                default -> throw new AssertionError(m.kind());
-            }
+            Mutations.add(one, m, v -> v);
             delegate().apply(one.build());
         }
         for (EngineBatch.Precondition p : unchecked) {

@@ -27,12 +27,7 @@ public final class ReturnsExpiredEntriesEngine extends ForwardingEngine {
     public boolean apply(EngineBatch batch) {
         EngineBatch.Builder b = EngineBatch.builder(batch.durability());
         for (EngineBatch.Mutation m : batch.mutations()) {
-            switch (m.kind()) {
-                case PUT -> b.put(m.keyspace(), m.key(), withoutExpiry(m.value()));
-                case DELETE -> b.delete(m.keyspace(), m.key());
-                case DELETE_RANGE -> b.deleteRange(m.keyspace(), m.key(), m.end());
-                default -> throw new AssertionError(m.kind());
-            }
+            Mutations.add(b, m, ReturnsExpiredEntriesEngine::withoutExpiry);
         }
         for (EngineBatch.Precondition p : batch.preconditions()) {
             if (p.isRange()) {
