@@ -14,6 +14,8 @@ import dev.plinth.testkit.model.ModelTester;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -35,19 +37,26 @@ class KitCatchesBrokenEnginesTest {
     private static final int OPS = 1000;
     private static final int SHRINK_RUNS = 150;
 
-    /** The broken engines and the suites that run the whole kit against them. */
+    /**
+     * The broken engines, the suites that run the whole kit against them, and whether a single writer can
+     * expose them. The core checks a batch's conditions itself before it asks the engine, so preconditions
+     * an engine ignores or checks late only matter when another writer gets in between: for those two,
+     * only the model's interleaved transactions (and the concurrent contract tests) can tell.
+     */
     enum Broken {
-        IgnoresPreconditions(IgnoresPreconditionsEngine::new, IgnoresPreconditionsSuite.class),
-        NonAtomicBatches(NonAtomicBatchesEngine::new, NonAtomicBatchesSuite.class),
-        CursorsSeeLaterWrites(CursorsSeeLaterWritesEngine::new, CursorsSeeLaterWritesSuite.class),
-        ReturnsExpiredEntries(ReturnsExpiredEntriesEngine::new, ReturnsExpiredEntriesSuite.class);
+        IgnoresPreconditions(IgnoresPreconditionsEngine::new, IgnoresPreconditionsSuite.class, false),
+        NonAtomicBatches(NonAtomicBatchesEngine::new, NonAtomicBatchesSuite.class, false),
+        CursorsSeeLaterWrites(CursorsSeeLaterWritesEngine::new, CursorsSeeLaterWritesSuite.class, true),
+        ReturnsExpiredEntries(ReturnsExpiredEntriesEngine::new, ReturnsExpiredEntriesSuite.class, true);
 
         final UnaryOperator<Engine> decorator;
         final Class<?> suite;
+        final boolean singleWriterCatches;
 
-        Broken(UnaryOperator<Engine> decorator, Class<?> suite) {
+        Broken(UnaryOperator<Engine> decorator, Class<?> suite, boolean singleWriterCatches) {
             this.decorator = decorator;
             this.suite = suite;
+            this.singleWriterCatches = singleWriterCatches;
         }
 
         StoreFactory factory() {
@@ -72,15 +81,31 @@ class KitCatchesBrokenEnginesTest {
             }
         }
 
+        // The same seeds without the other writer: which steps catch it on their own.
+        ModelTester alone = ModelTester.builder(broken.factory()).ops(OPS).shrinkRuns(0).excluding("InterleavedTx")
+                .build();
+        List<ModelResult> failingAlone = new ArrayList<>();
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            ModelResult r = alone.run(seed, tmp.resolve("alone-" + seed));
+            if (r.failed()) {
+                failingAlone.add(r);
+            }
+        }
+
         EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").selectors(selectClass(broken.suite))
                 .execute();
         List<String> caughtBy = results.testEvents().failed().stream().map(KitCatchesBrokenEnginesTest::testName)
                 .sorted().collect(Collectors.toList());
         long contractTests = results.testEvents().finished().count();
 
+        Map<String, Long> how = failing.stream().collect(Collectors.groupingBy(ModelResult::signature,
+                TreeMap::new, Collectors.counting()));
         System.out.println("kit caught " + broken + ": model seeds failing " + failing.size() + "/" + SEEDS
-                + (failing.isEmpty() ? "" : " (first: " + failing.get(0).signature() + ", shortened to "
-                + failing.get(0).reproduction().size() + " steps)")
+                + (failing.isEmpty() ? "" : " " + how + ", first shortened to " + failing.get(0).reproduction().size()
+                + " steps")
+                + "; without interleaved transactions " + failingAlone.size() + "/" + SEEDS + " "
+                + failingAlone.stream().collect(Collectors.groupingBy(ModelResult::signature, TreeMap::new,
+                Collectors.counting()))
                 + ", contract tests failing " + caughtBy.size() + " of " + contractTests + " " + caughtBy);
         if (!failing.isEmpty()) {
             System.out.println(failing.get(0).report());
@@ -91,6 +116,8 @@ class KitCatchesBrokenEnginesTest {
             assertThat(r.reproduction()).as("shortened reproduction of seed %d", r.seed()).isNotEmpty();
             assertThat(r.reproduction().size()).isLessThanOrEqualTo(r.failedStep() + 1);
         }
+        assertThat(failingAlone).as("seeds without interleaved transactions that caught %s", broken)
+                .hasSize(broken.singleWriterCatches ? SEEDS : 0);
         assertThat(caughtBy).as("contract tests that caught %s", broken).isNotEmpty();
     }
 

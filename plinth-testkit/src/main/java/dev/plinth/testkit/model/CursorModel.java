@@ -70,14 +70,14 @@ final class CursorModel {
      */
     String next(boolean has, byte[] key, byte[] value, long now) {
         if (ended || returned >= limit) {
-            return has ? "next() returned " + Bytes.key(key) + " after the cursor "
-                    + (ended ? "was exhausted" : "reached its limit " + limit) : null;
+            return has ? "returned " + Bytes.key(key) + " after "
+                    + (ended ? "the end" : "reaching the limit " + limit) : null;
         }
         if (!has) {
             ended = true;
             for (int j = pos; j < entries.size(); j++) {
                 if (!optional(entries.get(j).getValue(), now)) {
-                    return "cursor ended but " + Bytes.key(entries.get(j).getKey()) + " should come next"
+                    return "ended, but " + Bytes.key(entries.get(j).getKey()) + " should come next"
                             + (returned > 0 ? " (after " + returned + " entries)" : "");
                 }
             }
@@ -87,19 +87,19 @@ final class CursorModel {
         int j = pos;
         while (j < entries.size() && before(entries.get(j).getKey(), key)) {
             if (!optional(entries.get(j).getValue(), now)) {
-                return "cursor returned " + Bytes.key(key) + " but " + Bytes.key(entries.get(j).getKey())
+                return "returned " + Bytes.key(key) + ", but " + Bytes.key(entries.get(j).getKey())
                         + " should come first";
             }
             j++;
         }
         if (j == entries.size() || !Arrays.equals(entries.get(j).getKey(), key)) {
-            return "cursor returned " + Bytes.key(key) + ", which the view does not hold"
+            return "returned " + Bytes.key(key) + ", which the model does not hold there"
                     + (j < entries.size() ? " (expected " + Bytes.key(entries.get(j).getKey()) + ")"
                     : " (expected the end)");
         }
         byte[] want = entries.get(j).getValue().value();
         if (!keysOnly && !Arrays.equals(want, value)) {
-            return "cursor returned " + Bytes.key(key) + " = " + Bytes.value(value) + ", expected "
+            return "returned " + Bytes.key(key) + " = " + Bytes.value(value) + ", expected "
                     + Bytes.value(want);
         }
         pos = j + 1;
@@ -126,13 +126,18 @@ final class CursorModel {
         return t0;
     }
 
-    /** What the rest of the cursor should return at {@code now}, for messages. */
-    String remaining(long now) {
-        StringBuilder sb = new StringBuilder("[");
-        int n = 0;
-        for (int j = pos; j < entries.size() && n < 12 && returned + n < limit; j++, n++) {
+    /**
+     * Everything the view holds for the cursor's range, in its order, for messages; entries that expired
+     * after the view was taken are marked optional.
+     *
+     * @param now the clock now
+     * @return a rendering of at most 16 entries
+     */
+    String expected(long now) {
+        StringBuilder sb = new StringBuilder().append(entries.size()).append(" entries [");
+        for (int j = 0; j < entries.size() && j < 16; j++) {
             Map.Entry<byte[], Oracle.Entry> e = entries.get(j);
-            if (n > 0) {
+            if (j > 0) {
                 sb.append(", ");
             }
             sb.append(Bytes.key(e.getKey()));
@@ -140,12 +145,13 @@ final class CursorModel {
                 sb.append('=').append(Bytes.value(e.getValue().value()));
             }
             if (optional(e.getValue(), now)) {
-                sb.append("(optional, expired after view)");
+                sb.append(" (optional: expired since)");
             }
         }
-        if (pos + n < entries.size() && returned + n < limit) {
-            sb.append(", ...");
+        sb.append(entries.size() > 16 ? ", ...]" : "]");
+        if (limit != Long.MAX_VALUE) {
+            sb.append(", limit ").append(limit);
         }
-        return sb.append(']').toString();
+        return sb.toString();
     }
 }

@@ -290,12 +290,14 @@ final class ModelRun {
             }
             String err = m.next(true, kv.key(), kv.value(), now());
             if (err != null) {
-                throw mismatch(category, what + ": " + err + "; scan returned " + render(got));
+                throw mismatch(category, what + ": " + err + "; got " + render(got) + ", the model holds "
+                        + m.expected(now()));
             }
         }
         String err = m.next(false, null, null, now());
         if (err != null) {
-            throw mismatch(category, what + ": " + err + "; scan returned " + render(got));
+            throw mismatch(category, what + ": " + err + "; got " + render(got) + ", the model holds "
+                    + m.expected(now()));
         }
     }
 
@@ -622,7 +624,8 @@ final class ModelRun {
             }
             String err = m.next(has, k, v, now());
             if (err != null) {
-                throw mismatch(category, sp + ": " + err + "; the cursor returned " + seen + " before");
+                throw mismatch(category, sp + ": cursor " + err + "; before that it returned " + seen
+                        + "; the model holds " + m.expected(now()));
             }
             if (has) {
                 seen.add(Bytes.key(k));
@@ -732,7 +735,8 @@ final class ModelRun {
             String err = s.model().next(has, k, v, now());
             if (err != null) {
                 throw mismatch("open cursor", "cursor #" + n.slot() + " (" + s.spec() + ", opened at clock +"
-                        + (s.model().t0() - startMillis) + "ms): " + err + "; this step saw " + seen);
+                        + (s.model().t0() - startMillis) + "ms) " + err + "; this step saw " + seen
+                        + "; when opened, the model held " + s.model().expected(now()));
             }
             seen.add(has ? Bytes.key(k) : "<end>");
             if (!has) {

@@ -14,9 +14,12 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The seeded model-based random tester (DESIGN.md §4, item 11). Thread-safe: an instance holds only its
@@ -47,6 +50,10 @@ import java.util.Objects;
 public final class ModelTester {
     /** Steps per run unless {@link Builder#ops(int)} says otherwise. */
     public static final int DEFAULT_OPS = 1000;
+    /** The kinds of step, as {@link Builder#excluding(String...)} and failure signatures name them. */
+    public static final String KINDS = "Put, Delete, DeleteRange, Batch, Cas, Get, Scan, OpenSnapshot, SnapshotGet, "
+            + "SnapshotScan, CloseSnapshot, Tx, InterleavedTx, OpenCursor, CursorNext, CursorSeek, CloseCursor, "
+            + "AdvanceClock, Flush, Compact, CreateKeyspace, DropKeyspace, Reopen";
     /** Re-runs shrinking may take unless {@link Builder#shrinkRuns(int)} says otherwise. */
     public static final int DEFAULT_SHRINK_RUNS = 400;
 
@@ -54,12 +61,14 @@ public final class ModelTester {
     private final int ops;
     private final int shrinkRuns;
     private final PrintStream trace;
+    private final Set<String> excluded;
 
     private ModelTester(Builder b) {
         this.factory = b.factory;
         this.ops = b.ops;
         this.shrinkRuns = b.shrinkRuns;
         this.trace = b.trace;
+        this.excluded = Set.copyOf(b.excluded);
     }
 
     /**
@@ -82,11 +91,7 @@ public final class ModelTester {
      * @return the outcome
      */
     public ModelResult run(long seed, Path dir) {
-        List<Op> all = OpGenerator.generate(seed, ops);
-        List<Step> steps = new ArrayList<>(all.size());
-        for (int i = 0; i < all.size(); i++) {
-            steps.add(new Step(i, all.get(i)));
-        }
+        List<Step> steps = steps(seed);
         if (trace != null) {
             trace.println("model: seed " + seed + ", " + ops + " steps");
         }
@@ -132,11 +137,25 @@ public final class ModelTester {
      */
     public List<String> describe(long seed) {
         List<String> out = new ArrayList<>();
-        List<Op> all = OpGenerator.generate(seed, ops);
-        for (int i = 0; i < all.size(); i++) {
-            out.add("#" + i + " " + all.get(i));
+        for (Step st : steps(seed)) {
+            out.add("#" + st.index() + " " + st.op());
         }
         return out;
+    }
+
+    /**
+     * The seed's steps with their indices, less the excluded kinds (dropped after generation, so the
+     * other steps and their indices stay the same).
+     */
+    private List<Step> steps(long seed) {
+        List<Op> all = OpGenerator.generate(seed, ops);
+        List<Step> steps = new ArrayList<>(all.size());
+        for (int i = 0; i < all.size(); i++) {
+            if (!excluded.contains(all.get(i).kind())) {
+                steps.add(new Step(i, all.get(i)));
+            }
+        }
+        return steps;
     }
 
     /** A step with its index in the full run. */
@@ -324,6 +343,7 @@ public final class ModelTester {
         private int ops = DEFAULT_OPS;
         private int shrinkRuns = DEFAULT_SHRINK_RUNS;
         private PrintStream trace;
+        private final Set<String> excluded = new TreeSet<>();
 
         private Builder(StoreFactory factory) {
             this.factory = factory;
@@ -365,6 +385,24 @@ public final class ModelTester {
          */
         public Builder trace(PrintStream trace) {
             this.trace = trace;
+            return this;
+        }
+
+        /**
+         * Leaves out steps of some kinds, to focus a run (or to spare an engine something it cannot do).
+         * The other steps of a seed stay the same. Kinds: {@value #KINDS}.
+         *
+         * @param kinds step kinds, as named in failure signatures
+         * @return this builder
+         * @throws IllegalArgumentException if a kind is unknown
+         */
+        public Builder excluding(String... kinds) {
+            for (String k : kinds) {
+                if (!Arrays.asList(KINDS.split(", ")).contains(k)) {
+                    throw new IllegalArgumentException("unknown step kind " + k + "; kinds: " + KINDS);
+                }
+                excluded.add(k);
+            }
             return this;
         }
 

@@ -35,6 +35,7 @@ class ModelTesterTest {
             all.add(c.getSimpleName());
         }
         all.add("InterleavedTx");
+        assertThat(new TreeSet<>(List.of(ModelTester.KINDS.split(", ")))).isEqualTo(all);
         for (long seed = 1; seed <= 20; seed++) {
             Set<String> seen = new TreeSet<>();
             for (Op op : OpGenerator.generate(seed, 1000)) {
@@ -42,6 +43,15 @@ class ModelTesterTest {
             }
             assertThat(seen).as("step kinds of seed %d", seed).isEqualTo(all);
         }
+    }
+
+    @Test
+    void excludedKindsAreLeftOutAndTheRestStayTheSame() {
+        List<String> all = ModelTester.builder(MEM).build().describe(9);
+        List<String> some = ModelTester.builder(MEM).excluding("Put", "InterleavedTx").build().describe(9);
+        assertThat(some).noneMatch(l -> l.matches("#\\d+ put .*") || l.contains("another writer"));
+        assertThat(all).containsAll(some);
+        assertThat(some.size()).isLessThan(all.size());
     }
 
     @Test
