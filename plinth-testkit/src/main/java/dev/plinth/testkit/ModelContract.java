@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code plinth.modelSeeds}: how many seeds, default {@value #DEFAULT_SEEDS}.
  *   <li>{@code plinth.seedBase}: the first seed, default 1; seeds are {@code base .. base + seeds - 1}.
  *   <li>{@code plinth.modelOps}: steps per seed, default {@value ModelTester#DEFAULT_OPS}.
+ *   <li>{@code plinth.modelShrinkRuns}: re-runs shrinking a failure may take, default
+ *       {@value ModelTester#DEFAULT_SHRINK_RUNS}.
  * </ul>
  * Each seed runs in a fresh directory under {@link #dir()}. Only the first failing seed is shrunk, and the
  * run stops after {@value #MAX_FAILURES} failing seeds.
@@ -45,6 +47,15 @@ public interface ModelContract extends ContractSupport {
         return Integer.getInteger("plinth.modelOps", ModelTester.DEFAULT_OPS);
     }
 
+    /**
+     * How many re-runs shrinking the first failure may take; a suite of a slow engine may lower it.
+     *
+     * @return the budget, from {@code plinth.modelShrinkRuns} by default
+     */
+    default int modelShrinkRuns() {
+        return Integer.getInteger("plinth.modelShrinkRuns", ModelTester.DEFAULT_SHRINK_RUNS);
+    }
+
     @Test
     default void modelBasedRandomRuns() {
         Long only = replaySeed();
@@ -52,7 +63,7 @@ public interface ModelContract extends ContractSupport {
         int seeds = only != null ? 1 : modelSeeds();
         int ops = modelOps();
         String uri = store().uri();
-        ModelTester shrinking = ModelTester.builder(factory()).ops(ops)
+        ModelTester shrinking = ModelTester.builder(factory()).ops(ops).shrinkRuns(modelShrinkRuns())
                 .trace(only != null ? System.out : null).build();
         ModelTester plain = ModelTester.builder(factory()).ops(ops).shrinkRuns(0).build();
         List<ModelResult> failures = new ArrayList<>();
