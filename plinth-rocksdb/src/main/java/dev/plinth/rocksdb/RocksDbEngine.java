@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.BlockBasedTableConfig;
@@ -113,7 +114,7 @@ final class RocksDbEngine implements Engine {
 
     private volatile boolean closed;
     /** The first write-path I/O error or corruption; set once, then every write says why it is refused. */
-    private volatile PlinthException writeFailure;
+    private final AtomicReference<PlinthException> writeFailure = new AtomicReference<>();
 
     private RocksDbEngine(String uri, String path, LRUCache cache, long blockCacheCapacity, BloomFilter filter, ColumnFamilyOptions cfOptions,
                           DBOptions dbOptions, RocksDB db, ReadOptions readLatest, WriteOptions writeNoSync,
@@ -671,7 +672,7 @@ final class RocksDbEngine implements Engine {
             for (RocksDbSnapshot s : new ArrayList<>(openSnapshots)) {
                 s.close();
             }
-            if (writeFailure == null) {
+            if (writeFailure.get() == null) {
                 // More than any write asked for: a cleanly closed store also survives a power loss.
                 try {
                     db.flushWal(true);
@@ -717,7 +718,7 @@ final class RocksDbEngine implements Engine {
     }
 
     private void requireWritable() {
-        PlinthException f = writeFailure;
+        PlinthException f = writeFailure.get();
         if (f != null) {
             String message = "the rocksdb store at " + path + " refuses writes since an earlier write failed: "
                     + f.getMessage();
@@ -730,11 +731,7 @@ final class RocksDbEngine implements Engine {
     private PlinthException writeError(String operation, RocksDBException e) {
         PlinthException t = translate(operation, e);
         if (RocksDbErrors.isFatalForWrites(e)) {
-            synchronized (keyspaceLock) {
-                if (writeFailure == null) {
-                    writeFailure = t;
-                }
-            }
+            writeFailure.compareAndSet(null, t);
         }
         return t;
     }
