@@ -344,15 +344,18 @@ final class RocksDbEngine implements Engine {
             if (ks == null) {
                 return false;
             }
+            // First wait for calls in progress and turn new ones away: RocksDB rejects a write batch that
+            // names a dropped column family, so no call may be using the handle while it is dropped.
+            ks.guard.closeAndDrain();
             try {
-                // Safe while other threads use the handle: RocksDB keeps a dropped column family's data
-                // alive for iterators and writes to it are ignored; the handle is freed only below.
                 db.dropColumnFamily(ks.handle);
             } catch (RocksDBException e) {
+                // Still there: a fresh handle object (same native handle) keeps it usable by name.
+                keyspaces.put(name, new RocksDbKeyspace(name, this, ks.handle));
                 throw translate("drop keyspace '" + name + "'", e);
             }
             keyspaces.remove(name);
-            ks.release();
+            ks.handle.close();
             return true;
         }
     }

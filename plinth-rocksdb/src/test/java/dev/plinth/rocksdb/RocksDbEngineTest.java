@@ -258,6 +258,61 @@ class RocksDbEngineTest {
         }
     }
 
+    /**
+     * Dropping a keyspace frees its column family handle while other threads read, scan and write through
+     * it: each call either completes or fails with NoSuchKeyspaceException; none reaches native code with a
+     * freed handle (which would crash the JVM, not fail the test). Same for a snapshot closed under readers.
+     */
+    @Test
+    void handlesAndSnapshotsFreedUnderConcurrentUseFailCleanly() throws Exception {
+        try (Engine e = open(dir)) {
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            try {
+                for (int round = 0; round < 30; round++) {
+                    EngineKeyspace ks = e.createKeyspace("busy");
+                    put(e, ks, "a", "1");
+                    EngineSnapshot snap = e.snapshot();
+                    CountDownLatch go = new CountDownLatch(1);
+                    List<Future<Integer>> fs = new ArrayList<>();
+                    for (int t = 0; t < 3; t++) {
+                        int kind = t;
+                        fs.add(pool.submit(() -> {
+                            go.await();
+                            int ok = 0;
+                            for (int i = 0; i < 2000; i++) {
+                                try {
+                                    switch (kind) {
+                                        case 0 -> e.get(ks, b("a"));
+                                        case 1 -> keys(e, ks, null, null, i % 2 == 0);
+                                        default -> {
+                                            put(e, ks, "k" + i, "v");
+                                            snap.get(e.keyspace(Store.DEFAULT_KEYSPACE), b("a"));
+                                        }
+                                    }
+                                    ok++;
+                                } catch (NoSuchKeyspaceException | IllegalStateException expected) {
+                                    // dropped or closed meanwhile
+                                }
+                            }
+                            return ok;
+                        }));
+                    }
+                    go.countDown();
+                    Thread.sleep(round % 5);
+                    snap.close();
+                    assertThat(e.dropKeyspace("busy")).isTrue();
+                    for (Future<Integer> f : fs) {
+                        f.get(60, TimeUnit.SECONDS);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(e.stats().get("rocksdb.open-snapshots")).isZero();
+            assertThat(e.stats().get("rocksdb.open-cursors")).isZero();
+        }
+    }
+
     @Test
     void everyDurabilityLevelIsWrittenToTheWalAndSurvivesReopen() {
         try (Engine e = open(dir)) {
