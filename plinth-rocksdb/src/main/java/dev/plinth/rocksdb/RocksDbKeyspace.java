@@ -7,9 +7,9 @@ import org.rocksdb.ColumnFamilyHandle;
  * A keyspace of the RocksDB engine: one column family, through its handle. Thread-safe.
  *
  * <p>The handle is freed when the keyspace is dropped or the engine closes, and never while a native call
- * uses it: every such call holds {@link #guard} (see {@link RocksDbEngine#enter}), and the releaser drains it
- * first. Once the guard is closed the engine throws {@link dev.plinth.NoSuchKeyspaceException} for any
- * operation through this handle.
+ * uses it: every such call holds {@link #guard}, and the dropper or closer drains it first. Once the guard is
+ * closed the engine throws {@link dev.plinth.NoSuchKeyspaceException} for any operation through this
+ * handle.
  */
 final class RocksDbKeyspace implements EngineKeyspace {
     private final String name;
@@ -34,7 +34,7 @@ final class RocksDbKeyspace implements EngineKeyspace {
         return owner;
     }
 
-    /** Frees the handle after waiting for calls in progress; idempotent. Needs the database still open. */
+    /** Frees the handle after waiting for calls in progress, at engine close; idempotent. Needs the database open. */
     void release() {
         if (guard.closeAndDrain()) {
             handle.close();
