@@ -1,6 +1,7 @@
 package dev.plinth.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.Cursor;
 import dev.plinth.Durability;
@@ -9,6 +10,7 @@ import dev.plinth.Plinth;
 import dev.plinth.Range;
 import dev.plinth.ScanOptions;
 import dev.plinth.Snapshot;
+import dev.plinth.StorageIOException;
 import dev.plinth.Store;
 import dev.plinth.WriteBatch;
 import dev.plinth.WriteOptions;
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Opens and closes the engine many times, each time creating and dropping column families, writing, and
- * opening iterators and snapshots (some left for the store or the engine to close), and checks that
+ * opening iterators and snapshots (some left for the store or the engine to close), now and then failing
+ * to open a locked directory, and checks that
  * nothing native leaks: open file descriptors return to their baseline exactly, and the process's
  * resident memory stays within a generous bound of where it stood after warm-up. RocksDB's native
  * memory cannot be measured directly; RSS is what would grow if column family handles, iterators,
@@ -102,6 +105,8 @@ class RocksDbLeakTest {
             }
             if (i % 10 == 0) {
                 s.flush();
+                // A failed open (the directory is locked by this store) must free what it made.
+                assertThatThrownBy(() -> Plinth.open("rocksdb:" + storeDir)).isInstanceOf(StorageIOException.class);
             }
         } finally {
             s.close();
