@@ -8,7 +8,13 @@ import dev.plinth.spi.EngineKeyspace;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.rocksdb.OptimisticTransactionDB;
 import org.rocksdb.Options;
@@ -45,6 +51,16 @@ public final class PreconditionThroughput {
                 report("engine apply, put with point precondition", n, engineRun(root.resolve("c" + round), n, true));
                 report("OptimisticTransactionDB getForUpdate+put+commit", n, optimisticRun(root.resolve("o" + round), n));
             }
+            int threads = 4;
+            int perThread = 1000;
+            for (int round = 0; round < 2; round++) {
+                System.out.printf("round %d (%d threads x %d ops, durability SYNC, distinct keys per thread)%n",
+                        round + 1, threads, perThread);
+                report("engine apply, unconditional put", threads * perThread,
+                        syncRun(root.resolve("su" + round), threads, perThread, false));
+                report("engine apply, put with point precondition", threads * perThread,
+                        syncRun(root.resolve("sc" + round), threads, perThread, true));
+            }
         } finally {
             try (Stream<Path> files = Files.walk(root)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -79,6 +95,42 @@ public final class PreconditionThroughput {
                 last[i % 10_000] = v;
             }
             return System.nanoTime() - t0;
+        }
+    }
+
+    /** Several threads writing SYNC: unconditional ones share RocksDB's group commit, conditional ones queue. */
+    private static long syncRun(Path dir, int threads, int perThread, boolean conditional) throws Exception {
+        try (Engine e = RocksDbTestSupport.open(dir)) {
+            EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Callable<Void>> tasks = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int id = t;
+                    tasks.add(() -> {
+                        for (int i = 0; i < perThread; i++) {
+                            byte[] k = ByteBuffer.allocate(8).putInt(id).putInt(i % 100).array();
+                            byte[] v = ByteBuffer.allocate(8).putLong(i).array();
+                            EngineBatch.Builder b = EngineBatch.builder(Durability.SYNC);
+                            if (conditional) {
+                                // The key was last written 100 iterations ago, with that iteration's number.
+                                b.requireValue(ks, k, i < 100 ? null : ByteBuffer.allocate(8).putLong(i - 100).array());
+                            }
+                            if (!e.apply(b.put(ks, k, v).build())) {
+                                throw new IllegalStateException("precondition failed");
+                            }
+                        }
+                        return null;
+                    });
+                }
+                long t0 = System.nanoTime();
+                for (Future<Void> f : pool.invokeAll(tasks)) {
+                    f.get();
+                }
+                return System.nanoTime() - t0;
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 
