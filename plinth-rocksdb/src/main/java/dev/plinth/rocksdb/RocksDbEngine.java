@@ -103,7 +103,7 @@ final class RocksDbEngine implements Engine {
      */
     private final ReentrantReadWriteLock commitLock = new ReentrantReadWriteLock();
 
-    /** Serialises keyspace creation and drop. Taken before {@link #commitLock} if both are ever needed. */
+    /** Serialises keyspace creation and drop, and the start of close. Never taken while holding a guard. */
     private final Object keyspaceLock = new Object();
     /** Live keyspaces by name; changed only under {@link #keyspaceLock}, read without it. */
     private final Map<String, RocksDbKeyspace> keyspaces = new ConcurrentHashMap<>();
@@ -116,9 +116,9 @@ final class RocksDbEngine implements Engine {
     /** The first write-path I/O error or corruption; set once, then every write says why it is refused. */
     private final AtomicReference<PlinthException> writeFailure = new AtomicReference<>();
 
-    private RocksDbEngine(String uri, String path, LRUCache cache, long blockCacheCapacity, BloomFilter filter, ColumnFamilyOptions cfOptions,
-                          DBOptions dbOptions, RocksDB db, ReadOptions readLatest, WriteOptions writeNoSync,
-                          WriteOptions writeSync, FlushOptions flushOptions) {
+    private RocksDbEngine(String uri, String path, LRUCache cache, long blockCacheCapacity, BloomFilter filter,
+                          ColumnFamilyOptions cfOptions, DBOptions dbOptions, RocksDB db, ReadOptions readLatest,
+                          WriteOptions writeNoSync, WriteOptions writeSync, FlushOptions flushOptions) {
         this.uri = uri;
         this.path = path;
         this.cache = cache;
@@ -186,8 +186,8 @@ final class RocksDbEngine implements Engine {
             WriteOptions writeNoSync = track(opened, new WriteOptions().setSync(false).setDisableWAL(false));
             WriteOptions writeSync = track(opened, new WriteOptions().setSync(true).setDisableWAL(false));
             FlushOptions flushOptions = track(opened, new FlushOptions().setWaitForFlush(true));
-            RocksDbEngine engine = new RocksDbEngine(uri, path, cache, options.blockCacheSize(), filter, cfOptions, dbOptions, db, readLatest,
-                    writeNoSync, writeSync, flushOptions);
+            RocksDbEngine engine = new RocksDbEngine(uri, path, cache, options.blockCacheSize(), filter, cfOptions,
+                    dbOptions, db, readLatest, writeNoSync, writeSync, flushOptions);
             for (int i = 0; i < names.size(); i++) {
                 String name = new String(names.get(i), StandardCharsets.UTF_8);
                 engine.keyspaces.put(name, new RocksDbKeyspace(name, engine, handles.get(i)));
