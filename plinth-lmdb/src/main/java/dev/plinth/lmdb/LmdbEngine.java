@@ -1,0 +1,893 @@
+package dev.plinth.lmdb;
+
+import dev.plinth.Capabilities;
+import dev.plinth.Durability;
+import dev.plinth.LimitExceededException;
+import dev.plinth.NoSuchKeyspaceException;
+import dev.plinth.PlinthException;
+import dev.plinth.StorageFullException;
+import dev.plinth.StorageIOException;
+import dev.plinth.Store;
+import dev.plinth.StoreClosedException;
+import dev.plinth.UnsupportedCapabilityException;
+import dev.plinth.spi.Engine;
+import dev.plinth.spi.EngineBatch;
+import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.spi.EngineReader;
+import dev.plinth.spi.EngineSnapshot;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+import org.lmdbjava.EnvInfo;
+import org.lmdbjava.GetOp;
+import org.lmdbjava.LmdbException;
+import org.lmdbjava.Txn;
+
+/**
+ * The LMDB engine: one LMDB environment in a directory, one named database per keyspace. Thread-safe; see
+ * the package documentation for the design, the durability mapping and the lock order.
+ */
+final class LmdbEngine implements Engine {
+    /** The largest value accepted, in bytes. LMDB stores large values in overflow pages. */
+    static final int MAX_VALUE_SIZE = 16 << 20;
+    static final int MAX_BATCH_OPS = 1_000_000;
+    static final long MAX_BATCH_BYTES = 256L << 20;
+    /** Map sizes are multiples of this, which covers every page size LMDB uses. */
+    static final long MAP_ALIGNMENT = 1L << 20;
+    /** After a commit leaves less than this fraction of the map free, the map grows when next idle. */
+    static final double GROW_WHEN_FREE_BELOW = 0.25;
+    /** File mode of {@code data.mdb} and {@code lock.mdb}: rw-r--r--. */
+    static final int FILE_MODE = 0644;
+
+    private static final Pattern KEYSPACE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    /**
+     * Directories whose environment is open in this process. LMDB must not be opened twice in one
+     * process: closing the second would drop the first one's file locks.
+     */
+    private static final Set<Path> OPEN_DIRECTORIES = ConcurrentHashMap.newKeySet();
+
+    private final String uri;
+    private final LmdbOptions options;
+    private final Path directory;
+    private final Env<ByteBuffer> env;
+    private final Capabilities capabilities;
+    private final int maxKeySize;
+    private final int pageSize;
+
+    /** Serialises batches, keyspace creation and drop, and map growth on a full map. Outermost lock. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Counts transactions; map resizes run only when none is open. Innermost lock. */
+    private final TxnGate gate = new TxnGate(this::growIfWantedLocked);
+
+    /**
+     * Orders snapshot starts against commits that create keyspaces, so that a snapshot's epoch tells
+     * exactly which keyspaces its transaction can see. Guards {@link #epoch}.
+     */
+    private final Object epochLock = new Object();
+    /** Bumped by each keyspace creation; guarded by {@link #epochLock}. */
+    private long epoch;
+
+    /** Live keyspaces by name; changed only under {@link #writeLock}. */
+    private final ConcurrentHashMap<String, LmdbKeyspace> keyspaces = new ConcurrentHashMap<>();
+    /** Read transactions held open by snapshots and cursors, closed at engine close if still open. */
+    private final Set<ReadTxn> openReads = ConcurrentHashMap.newKeySet();
+
+    // Written under the gate's exclusive section (or at open); read anywhere.
+    private volatile long mapSize;
+    /** A commit found the map nearly full: grow it the next time no transaction is open. */
+    private volatile boolean growthWanted;
+
+    private volatile boolean closed;
+    /** Set by an error after which no write may be trusted (failed sync, LMDB panic, failed remap). */
+    private volatile Throwable failure;
+
+    private final AtomicLong mapResizes = new AtomicLong();
+    private final AtomicLong resizeTimeouts = new AtomicLong();
+
+    private LmdbEngine(String uri, LmdbOptions options, Path directory, Env<ByteBuffer> env, long mapSize) {
+        this.uri = uri;
+        this.options = options;
+        this.directory = directory;
+        this.env = env;
+        this.mapSize = mapSize;
+        this.maxKeySize = env.getMaxKeySize();
+        this.pageSize = env.stat().pageSize;
+        Durability[] levels = options.noSync()
+                ? new Durability[] {Durability.NONE, Durability.PROCESS}
+                : new Durability[] {Durability.NONE, Durability.PROCESS, Durability.SYNC};
+        this.capabilities = Capabilities.builder()
+                .persistent(true)
+                .durabilities(levels)
+                .defaultDurability(options.noSync() ? Durability.PROCESS : Durability.SYNC)
+                .nativeTtl(false)
+                .distributed(false)
+                .maxKeySize(Math.min(maxKeySize, Buffers.KEY_CAPACITY))
+                .maxValueSize(MAX_VALUE_SIZE)
+                .maxBatchOps(MAX_BATCH_OPS)
+                .maxBatchBytes(MAX_BATCH_BYTES)
+                .build();
+    }
+
+    /**
+     * Opens (creating if needed) the environment in {@code options.directory()}.
+     *
+     * @param uri the store's URI, for messages
+     * @param options the parsed options
+     * @return the open engine
+     * @throws StorageIOException if the environment cannot be opened
+     * @throws dev.plinth.CorruptionException if the files are not a valid LMDB environment
+     */
+    static LmdbEngine open(String uri, LmdbOptions options) {
+        Path dir;
+        try {
+            dir = Files.createDirectories(options.directory()).toRealPath();
+        } catch (IOException | SecurityException e) {
+            throw new StorageIOException("open " + uri + ": cannot create or resolve the directory "
+                    + options.directory() + ": " + e, e);
+        }
+        if (!OPEN_DIRECTORIES.add(dir)) {
+            throw new StorageIOException("open " + uri + ": the LMDB environment in " + dir
+                    + " is already open in this process; close it first (LMDB must not be opened twice in one process)");
+        }
+        Env<ByteBuffer> env = null;
+        try {
+            long initial = align(Math.max(options.mapSize(), existingDataSize(dir) * 2));
+            env = newEnv(uri, options, dir, initial);
+            LmdbEngine engine = new LmdbEngine(uri, options, dir, env, env.info().mapSize);
+            engine.loadKeyspaces();
+            engine.growIfNearlyFullAtOpen();
+            return engine;
+        } catch (LmdbException e) {
+            closeQuietly(env);
+            OPEN_DIRECTORIES.remove(dir);
+            throw LmdbErrors.translate(e, uri, "open");
+        } catch (RuntimeException | Error e) {
+            closeQuietly(env);
+            OPEN_DIRECTORIES.remove(dir);
+            throw e;
+        }
+    }
+
+    private static Env<ByteBuffer> newEnv(String uri, LmdbOptions options, Path dir, long initialMapSize) {
+        Env.Builder<ByteBuffer> builder;
+        try {
+            builder = Env.create();
+        } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
+            throw new StorageIOException("open " + uri + ": lmdbjava cannot reach direct buffer addresses on this"
+                    + " JVM; on Java 9 and later run it with --add-opens java.base/java.nio=ALL-UNNAMED"
+                    + " --add-opens java.base/sun.nio.ch=ALL-UNNAMED (see docs/engines/lmdb.md)", e);
+        }
+        EnvFlags[] flags = options.noSync()
+                ? new EnvFlags[] {EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOSYNC}
+                : new EnvFlags[] {EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOMETASYNC};
+        return builder.setMapSize(initialMapSize)
+                .setMaxDbs(options.maxKeyspaces())
+                .setMaxReaders(options.maxReaders())
+                .open(dir.toFile(), FILE_MODE, flags);
+    }
+
+    private static long existingDataSize(Path dir) {
+        try {
+            Path data = dir.resolve("data.mdb");
+            return Files.exists(data) ? Files.size(data) : 0;
+        } catch (IOException e) {
+            return 0; // LMDB reports the real problem when it opens the file
+        }
+    }
+
+    private static void closeQuietly(Env<ByteBuffer> env) {
+        if (env != null) {
+            try {
+                env.close();
+            } catch (RuntimeException ignored) {
+                // already failing
+            }
+        }
+    }
+
+    static long align(long size) {
+        long aligned = (size + MAP_ALIGNMENT - 1) / MAP_ALIGNMENT * MAP_ALIGNMENT;
+        return Math.min(Math.max(aligned, MAP_ALIGNMENT), LmdbOptions.MAX_MAP_SIZE);
+    }
+
+    /**
+     * Opens a handle to every named database listed in the main database, creating the default keyspace
+     * on first open. No other thread sees the engine yet.
+     */
+    private void loadKeyspaces() {
+        boolean created = false;
+        gate.enter();
+        try (Txn<ByteBuffer> txn = env.txnWrite()) {
+            Dbi<ByteBuffer> main = env.openDbi(txn, null, null, false);
+            List<String> names = new ArrayList<>();
+            try (Cursor<ByteBuffer> c = main.openCursor(txn)) {
+                boolean more = c.first();
+                while (more) {
+                    byte[] raw = Buffers.copy(c.key());
+                    String name = new String(raw, StandardCharsets.UTF_8);
+                    if (!KEYSPACE_NAME.matcher(name).matches()) {
+                        throw new StorageIOException("open " + uri + ": " + directory + " holds an LMDB environment"
+                                + " that Plinth did not write: its main database has the key '" + name
+                                + "', which is not a keyspace name");
+                    }
+                    names.add(name);
+                    more = c.next();
+                }
+            }
+            for (String name : names) {
+                Dbi<ByteBuffer> dbi = env.openDbi(txn, name.getBytes(StandardCharsets.UTF_8), null, false);
+                keyspaces.put(name, new LmdbKeyspace(name, this, dbi, 0));
+            }
+            if (!keyspaces.containsKey(Store.DEFAULT_KEYSPACE)) {
+                Dbi<ByteBuffer> dbi = env.openDbi(txn, Store.DEFAULT_KEYSPACE.getBytes(StandardCharsets.UTF_8),
+                        null, false, DbiFlags.MDB_CREATE);
+                keyspaces.put(Store.DEFAULT_KEYSPACE, new LmdbKeyspace(Store.DEFAULT_KEYSPACE, this, dbi, 0));
+                created = true;
+            }
+            txn.commit();
+        } finally {
+            gate.exit();
+        }
+        if (created) {
+            syncAfter("open");
+        }
+    }
+
+    /** Gives a reopened environment room before anything can hold a transaction. */
+    private void growIfNearlyFullAtOpen() {
+        if (nearlyFull()) {
+            gate.tryRunExclusive(() -> resizeLocked(align(mapSize * 2)));
+        }
+    }
+
+    // ---- Engine: metadata
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    int maxKeySize() {
+        return maxKeySize;
+    }
+
+    @Override
+    public List<String> keyspaceNames() {
+        requireOpen("keyspaceNames");
+        return new ArrayList<>(keyspaces.keySet());
+    }
+
+    @Override
+    public EngineKeyspace keyspace(String name) {
+        requireOpen("keyspace");
+        return keyspaces.get(name);
+    }
+
+    @Override
+    public EngineKeyspace createKeyspace(String name) {
+        requireOpen("createKeyspace");
+        LmdbKeyspace ks = keyspaces.get(name);
+        if (ks != null) {
+            return ks;
+        }
+        writeLock.lock();
+        try {
+            requireWritable("createKeyspace");
+            ks = keyspaces.get(name);
+            if (ks != null) {
+                return ks;
+            }
+            byte[] dbName = name.getBytes(StandardCharsets.UTF_8);
+            while (true) {
+                long sizeBefore = mapSize;
+                gate.enter();
+                try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                    Dbi<ByteBuffer> dbi = env.openDbi(txn, dbName, null, false, DbiFlags.MDB_CREATE);
+                    synchronized (epochLock) {
+                        txn.commit();
+                        ks = new LmdbKeyspace(name, this, dbi, ++epoch);
+                        keyspaces.put(name, ks);
+                    }
+                    break;
+                } catch (LmdbException e) {
+                    if (!LmdbErrors.isMapFull(e)) {
+                        throw translate(e, "createKeyspace " + name);
+                    }
+                } finally {
+                    gate.exit();
+                }
+                growForWrite(sizeBefore, 0, "createKeyspace " + name);
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        syncAfter("createKeyspace " + name);
+        return ks;
+    }
+
+    @Override
+    public boolean dropKeyspace(String name) {
+        if (Store.DEFAULT_KEYSPACE.equals(name)) {
+            throw new IllegalArgumentException("the " + Store.DEFAULT_KEYSPACE + " keyspace of " + uri
+                    + " cannot be dropped");
+        }
+        requireOpen("dropKeyspace");
+        writeLock.lock();
+        try {
+            requireWritable("dropKeyspace");
+            LmdbKeyspace ks = keyspaces.get(name);
+            if (ks == null) {
+                return false;
+            }
+            long stamp = ks.use.writeLock();
+            try {
+                dropLocked(ks);
+            } finally {
+                ks.use.unlockWrite(stamp);
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        syncAfter("dropKeyspace " + name);
+        return true;
+    }
+
+    /**
+     * Drops a database, holding the write lock and the keyspace's write stamp, so nothing uses its handle.
+     * {@code mdb_drop} closes the handle as soon as it succeeds, before the commit; if the commit then
+     * fails, the handle is opened again so the keyspace stays usable.
+     */
+    private void dropLocked(LmdbKeyspace ks) {
+        String op = "dropKeyspace " + ks.name();
+        while (true) {
+            long sizeBefore = mapSize;
+            boolean handleClosed = false;
+            LmdbException error = null;
+            gate.enter();
+            try {
+                try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                    ks.dbi.drop(txn, true);
+                    handleClosed = true;
+                    txn.commit();
+                    ks.dropped = true;
+                    keyspaces.remove(ks.name(), ks);
+                    return;
+                } catch (LmdbException e) {
+                    error = e;
+                }
+                if (handleClosed) {
+                    reopenHandleLocked(ks, error);
+                }
+            } finally {
+                gate.exit();
+            }
+            if (!LmdbErrors.isMapFull(error)) {
+                throw translate(error, op);
+            }
+            growForWrite(sizeBefore, 0, op);
+        }
+    }
+
+    /** After a failed drop, opens the database's handle again; if even that fails, the engine is failed. */
+    private void reopenHandleLocked(LmdbKeyspace ks, LmdbException cause) {
+        try (Txn<ByteBuffer> txn = env.txnWrite()) {
+            ks.dbi = env.openDbi(txn, ks.name().getBytes(StandardCharsets.UTF_8), null, false);
+            txn.commit();
+        } catch (LmdbException e) {
+            cause.addSuppressed(e);
+            ks.dropped = true;
+            keyspaces.remove(ks.name(), ks);
+            fail(new StorageIOException("dropKeyspace " + ks.name() + " on " + uri + " failed and the keyspace's"
+                    + " handle could not be reopened; reopen the store", cause));
+        }
+    }
+
+    // ---- reads
+
+    @Override
+    public byte[] get(EngineKeyspace keyspace, byte[] key) {
+        LmdbKeyspace ks = live(keyspace, "get");
+        if (!isStorableKey(key)) {
+            return null;
+        }
+        gate.enter();
+        try (Txn<ByteBuffer> txn = env.txnRead()) {
+            return read(ks, txn, key, "get");
+        } catch (LmdbException e) {
+            throw translate(e, "get");
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /**
+     * Reads one key in a transaction the caller holds (with its gate permit), copying the value out.
+     *
+     * @return the value, or {@code null}
+     */
+    byte[] read(LmdbKeyspace ks, Txn<ByteBuffer> txn, byte[] key, String op) {
+        long stamp = ks.use.readLock();
+        try {
+            requireLiveLocked(ks, op);
+            ByteBuffer v = ks.dbi.get(txn, Buffers.key(key));
+            return v == null ? null : Buffers.copy(v);
+        } catch (LmdbException e) {
+            throw translate(e, op);
+        } finally {
+            ks.use.unlockRead(stamp);
+        }
+    }
+
+    /** Whether a key could be stored: LMDB holds no empty key and none above its limit. */
+    boolean isStorableKey(byte[] key) {
+        return key.length > 0 && key.length <= capabilities.maxKeySize();
+    }
+
+    @Override
+    public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
+        LmdbKeyspace ks = live(keyspace, "cursor");
+        // The handle exists, so its database was committed before this transaction begins: always visible.
+        ReadTxn txn = beginRead(Long.MAX_VALUE, "cursor");
+        try {
+            return new LmdbCursor(this, ks, txn, true, true, start, end, reverse, keysOnly);
+        } catch (RuntimeException | Error e) {
+            txn.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public EngineSnapshot snapshot() {
+        requireOpen("snapshot");
+        return new LmdbSnapshot(this, beginRead(-1, "snapshot"));
+    }
+
+    /**
+     * Begins a read transaction held across calls.
+     *
+     * @param fixedEpoch the epoch to give it, or -1 to read the engine's epoch atomically with the start
+     */
+    private ReadTxn beginRead(long fixedEpoch, String op) {
+        TxnGate.Permit permit = gate.enterLong();
+        try {
+            Txn<ByteBuffer> txn;
+            long at = fixedEpoch;
+            if (fixedEpoch < 0) {
+                synchronized (epochLock) {
+                    txn = env.txnRead();
+                    at = epoch;
+                }
+            } else {
+                txn = env.txnRead();
+            }
+            ReadTxn r = new ReadTxn(this, txn, permit, at);
+            openReads.add(r);
+            return r;
+        } catch (LmdbException e) {
+            permit.release();
+            throw translate(e, op);
+        } catch (RuntimeException | Error e) {
+            permit.release();
+            throw e;
+        }
+    }
+
+    void forget(ReadTxn txn) {
+        openReads.remove(txn);
+    }
+
+    // ---- writes
+
+    @Override
+    public boolean apply(EngineBatch batch) {
+        requireOpen("apply");
+        Durability durability = batch.durability();
+        if (!capabilities.supports(durability)) {
+            throw new UnsupportedCapabilityException("the lmdb engine of " + uri + " cannot give a batch durability "
+                    + durability + (options.noSync() ? ": it was opened with noSync=true, so a power loss may lose"
+                    + " or damage unflushed writes" : "") + "; it honours " + capabilities.durabilities());
+        }
+        boolean applied;
+        writeLock.lock();
+        try {
+            requireWritable("apply");
+            validate(batch);
+            applied = applyLocked(batch);
+        } finally {
+            writeLock.unlock();
+        }
+        if (applied && durability == Durability.SYNC && !batch.mutations().isEmpty()) {
+            syncAfter("apply");
+        }
+        return applied;
+    }
+
+    /** Checks every handle and size before any native call. */
+    private void validate(EngineBatch batch) {
+        for (EngineBatch.Precondition p : batch.preconditions()) {
+            live(p.keyspace(), "apply");
+        }
+        for (EngineBatch.Mutation m : batch.mutations()) {
+            live(m.keyspace(), "apply");
+            if (m.kind() == EngineBatch.MutationKind.DELETE_RANGE) {
+                continue;
+            }
+            byte[] key = m.key();
+            if (key.length == 0) {
+                throw new IllegalArgumentException("apply on " + uri + ": LMDB cannot store an empty key");
+            }
+            if (key.length > capabilities.maxKeySize()) {
+                throw new LimitExceededException(LimitExceededException.Limit.KEY_SIZE, key.length,
+                        capabilities.maxKeySize(), "apply on " + uri);
+            }
+            if (m.kind() == EngineBatch.MutationKind.PUT && m.value().length > MAX_VALUE_SIZE) {
+                throw new LimitExceededException(LimitExceededException.Limit.VALUE_SIZE, m.value().length,
+                        MAX_VALUE_SIZE, "apply on " + uri);
+            }
+        }
+    }
+
+    /**
+     * Applies a batch in one write transaction, enlarging the map and trying again when it is full. The
+     * preconditions are checked inside the transaction; LMDB has one writer, so nothing changes between
+     * the check and the commit.
+     */
+    private boolean applyLocked(EngineBatch batch) {
+        while (true) {
+            long sizeBefore = mapSize;
+            gate.enter();
+            try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                if (!batch.preconditions().isEmpty()) {
+                    WriteView view = new WriteView(txn);
+                    boolean hold;
+                    try {
+                        hold = batch.preconditionsHold(view);
+                    } finally {
+                        view.closeCursors();
+                    }
+                    if (!hold) {
+                        return false;
+                    }
+                }
+                if (batch.mutations().isEmpty()) {
+                    return true;
+                }
+                for (EngineBatch.Mutation m : batch.mutations()) {
+                    applyMutation(txn, m);
+                }
+                txn.commit();
+                noteFill();
+                return true;
+            } catch (LmdbException e) {
+                if (!LmdbErrors.isMapFull(e)) {
+                    throw translate(e, "apply");
+                }
+            } finally {
+                gate.exit();
+            }
+            growForWrite(sizeBefore, batch.mutationBytes(), "apply");
+        }
+    }
+
+    private void applyMutation(Txn<ByteBuffer> txn, EngineBatch.Mutation m) {
+        Dbi<ByteBuffer> dbi = ((LmdbKeyspace) m.keyspace()).dbi;
+        switch (m.kind()) {
+            case PUT -> {
+                byte[] value = m.value();
+                ByteBuffer room = dbi.reserve(txn, Buffers.key(m.key()), value.length);
+                room.put(0, value);
+            }
+            case DELETE -> dbi.delete(txn, Buffers.key(m.key()));
+            case DELETE_RANGE -> deleteRange(txn, dbi, m.key(), m.end());
+            default -> throw new IllegalArgumentException("unknown mutation kind " + m.kind());
+        }
+    }
+
+    /** Deletes every key of {@code [start, end)}: one seek, then delete and seek past the deleted key. */
+    private void deleteRange(Txn<ByteBuffer> txn, Dbi<ByteBuffer> dbi, byte[] start, byte[] end) {
+        if (end != null && end.length == 0) {
+            return;
+        }
+        try (Cursor<ByteBuffer> c = dbi.openCursor(txn)) {
+            boolean found = Buffers.seekCeiling(c, start, maxKeySize);
+            while (found) {
+                byte[] k = Buffers.copy(c.key());
+                if (end != null && java.util.Arrays.compareUnsigned(k, end) >= 0) {
+                    break;
+                }
+                c.delete();
+                found = c.get(Buffers.key(k), GetOp.MDB_SET_RANGE);
+            }
+        }
+    }
+
+    /** Reads over a batch's write transaction, for its preconditions; sees the state before the batch. */
+    private final class WriteView implements EngineReader {
+        private final Txn<ByteBuffer> txn;
+        private final List<LmdbCursor> cursors = new ArrayList<>();
+
+        WriteView(Txn<ByteBuffer> txn) {
+            this.txn = txn;
+        }
+
+        @Override
+        public byte[] get(EngineKeyspace keyspace, byte[] key) {
+            LmdbKeyspace ks = live(keyspace, "apply");
+            return isStorableKey(key) ? read(ks, txn, key, "apply") : null;
+        }
+
+        @Override
+        public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
+            LmdbCursor c = new LmdbCursor(LmdbEngine.this, live(keyspace, "apply"), txn, start, end, reverse);
+            cursors.add(c);
+            return c;
+        }
+
+        /** A write transaction frees its cursors when it ends, so they must be closed before. */
+        void closeCursors() {
+            for (LmdbCursor c : cursors) {
+                c.close();
+            }
+        }
+    }
+
+    // ---- map growth
+
+    /** After a commit, with the permit still held: flags the map for growth when little of it is free. */
+    private void noteFill() {
+        if (nearlyFull()) {
+            growthWanted = true;
+        }
+    }
+
+    /** Whether the used part of the map is past the growth threshold; the caller holds a permit. */
+    private boolean nearlyFull() {
+        EnvInfo info = env.info();
+        long used = (info.lastPageNumber + 1) * pageSize;
+        return used > info.mapSize * (1 - GROW_WHEN_FREE_BELOW);
+    }
+
+    /** Runs under the gate's lock whenever no transaction is open: the cheap moment to grow the map. */
+    private void growIfWantedLocked() {
+        if (!growthWanted || closed || failure != null) {
+            return;
+        }
+        try {
+            resizeLocked(align(mapSize * 2));
+        } catch (RuntimeException e) {
+            // Recorded as the engine's failure by resizeLocked; the next write reports it.
+        }
+    }
+
+    /**
+     * Enlarges the full map so the failed write can be tried again; runs holding the write lock, after the
+     * failed transaction was aborted. Waits for open transactions at most the resize timeout.
+     *
+     * @param observedSize the map size the failed write ran with
+     * @param batchBytes the bytes the write adds, so one growth step is enough for it
+     * @throws StorageFullException if open transactions kept the map from growing, or it is at its cap
+     */
+    private void growForWrite(long observedSize, long batchBytes, String op) {
+        if (observedSize >= LmdbOptions.MAX_MAP_SIZE) {
+            throw new StorageFullException(op + " on " + uri + ": the LMDB map is full at its largest size, "
+                    + observedSize + " bytes");
+        }
+        long target = align(Math.max(observedSize * 2, observedSize + 2 * batchBytes + MAP_ALIGNMENT));
+        boolean ran = gate.runExclusive(options.resizeTimeoutMillis(), () -> {
+            if (mapSize <= observedSize) {
+                resizeLocked(target);
+            }
+        });
+        if (!ran) {
+            resizeTimeouts.incrementAndGet();
+            growthWanted = true; // grow as soon as the readers are gone
+            throw new StorageFullException(op + " on " + uri + ": the LMDB map (" + observedSize + " bytes) is full"
+                    + " and could not be enlarged within " + LmdbOptions.RESIZE_TIMEOUT + "="
+                    + options.resizeTimeoutMillis() + "ms, because open snapshots, cursors or transactions hold"
+                    + " read transactions (LMDB remaps the file only when none is open); nothing was applied."
+                    + " Close them and retry, or open the store with a larger " + LmdbOptions.MAP_SIZE);
+        }
+        requireWritable(op);
+    }
+
+    /** Sets the map size; the caller runs under the gate's exclusive section, so no transaction is open. */
+    private void resizeLocked(long newSize) {
+        try {
+            env.setMapSize(newSize);
+            mapSize = env.info().mapSize;
+            growthWanted = false;
+            mapResizes.incrementAndGet();
+        } catch (LmdbException e) {
+            // A failed remap may leave the environment without a map; nothing more may touch it.
+            PlinthException p = new StorageFullException("growing the LMDB map of " + uri + " to " + newSize
+                    + " bytes failed: " + e.getMessage() + "; reopen the store", e);
+            fail(p);
+            throw p;
+        }
+    }
+
+    // ---- durability
+
+    /** Makes committed writes durable (the meta page of {@code MDB_NOMETASYNC} commits, or everything under {@code MDB_NOSYNC}). */
+    private void syncAfter(String op) {
+        gate.enter();
+        try {
+            env.sync(true);
+        } catch (LmdbException e) {
+            StorageIOException x = new StorageIOException(op + " on " + uri + ": the write was applied but"
+                    + " could not be made durable (" + e.getMessage() + "); the store accepts no more writes", e);
+            fail(x);
+            throw x;
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public void flush() {
+        requireOpen("flush");
+        requireWritable("flush");
+        syncAfter("flush");
+    }
+
+    @Override
+    public void compact() {
+        requireOpen("compact");
+        // LMDB reuses freed pages in place and never shrinks its file; there is nothing to do here.
+    }
+
+    // ---- stats and close
+
+    @Override
+    public Map<String, Long> stats() {
+        requireOpen("stats");
+        Map<String, Long> stats = new LinkedHashMap<>();
+        gate.enter();
+        Txn<ByteBuffer> txn = null;
+        try {
+            long at;
+            synchronized (epochLock) {
+                txn = env.txnRead();
+                at = epoch;
+            }
+            EnvInfo info = env.info();
+            long entries = 0;
+            int count = 0;
+            for (LmdbKeyspace ks : keyspaces.values()) {
+                long stamp = ks.use.readLock();
+                try {
+                    if (!ks.dropped && ks.visibleAt(at)) {
+                        entries += ks.dbi.stat(txn).entries;
+                        count++;
+                    }
+                } finally {
+                    ks.use.unlockRead(stamp);
+                }
+            }
+            stats.put("lmdb.mapSize", info.mapSize);
+            stats.put("lmdb.mapUsed", (info.lastPageNumber + 1) * pageSize);
+            stats.put("lmdb.pageSize", (long) pageSize);
+            stats.put("lmdb.keyspaces", (long) count);
+            stats.put("lmdb.entries", entries);
+            stats.put("lmdb.readers", (long) info.numReaders);
+            stats.put("lmdb.openReadTxns", (long) openReads.size());
+            stats.put("lmdb.lastTxnId", info.lastTransactionId);
+            stats.put("lmdb.mapResizes", mapResizes.get());
+            stats.put("lmdb.mapResizeTimeouts", resizeTimeouts.get());
+        } catch (LmdbException e) {
+            throw translate(e, "stats");
+        } finally {
+            if (txn != null) {
+                txn.close();
+            }
+            gate.exit();
+        }
+        return stats;
+    }
+
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                // The core closes cursors and snapshots first; these are only what a caller leaked.
+                for (ReadTxn r : new ArrayList<>(openReads)) {
+                    r.close();
+                }
+                env.close();
+            } finally {
+                OPEN_DIRECTORIES.remove(directory);
+            }
+        } catch (LmdbException e) {
+            throw translate(e, "close");
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    // ---- checks and errors
+
+    /**
+     * Checks a handle: one of this engine's keyspaces, not dropped.
+     *
+     * @throws NoSuchKeyspaceException if it was dropped
+     */
+    LmdbKeyspace live(EngineKeyspace keyspace, String op) {
+        if (!(keyspace instanceof LmdbKeyspace ks) || ks.owner() != this) {
+            throw new IllegalArgumentException(op + " on " + uri + ": " + keyspace + " is not a keyspace of this lmdb store");
+        }
+        requireOpen(op);
+        if (ks.dropped) {
+            throw dropped(ks, op);
+        }
+        return ks;
+    }
+
+    /** Checks that a keyspace is not dropped, holding its read stamp, right before a native call on it. */
+    void requireLiveLocked(LmdbKeyspace ks, String op) {
+        if (ks.dropped) {
+            throw dropped(ks, op);
+        }
+    }
+
+    private NoSuchKeyspaceException dropped(LmdbKeyspace ks, String op) {
+        return new NoSuchKeyspaceException(op + " on " + uri + ": keyspace '" + ks.name() + "' was dropped");
+    }
+
+    private void requireOpen(String op) {
+        if (closed) {
+            throw new StoreClosedException(op + " on " + uri + ": the lmdb store is closed");
+        }
+    }
+
+    private void requireWritable(String op) {
+        requireOpen(op);
+        Throwable f = failure;
+        if (f != null) {
+            throw new StorageIOException(op + " on " + uri + ": the store accepts no more writes after an earlier"
+                    + " failure: " + f.getMessage(), f);
+        }
+    }
+
+    private void fail(Throwable t) {
+        if (failure == null) {
+            failure = t;
+        }
+    }
+
+    /** Translates an lmdbjava error, failing the engine first if the error is one no write may survive. */
+    PlinthException translate(LmdbException e, String op) {
+        PlinthException p = LmdbErrors.translate(e, uri, op);
+        if (LmdbErrors.isFatal(e)) {
+            fail(p);
+        }
+        return p;
+    }
+
+    @Override
+    public String toString() {
+        return "LmdbEngine[" + uri + "]";
+    }
+}
