@@ -17,6 +17,10 @@ import org.lmdbjava.Txn;
  * {@code MDB_SET_RANGE} at the lower bound (forward), or at the upper bound and one step back (reverse), so
  * a range scan costs one tree descent, never a walk from the first key. Each step copies the key (and
  * value) out of the map, so what it returns stays valid after the transaction ends.
+ *
+ * <p>A cursor opened before its keyspace was dropped keeps reading the view it opened on (the SPI's rule):
+ * the native cursor is opened, and so bound to the database's root in its transaction, when the cursor is
+ * made, while the handle is still valid.
  */
 final class LmdbCursor implements EngineCursor {
     private final LmdbEngine engine;
@@ -109,9 +113,11 @@ final class LmdbCursor implements EngineCursor {
                 exhausted = true;
                 return false;
             }
+            // The stamp keeps a concurrent drop from closing the database handle mid-step. A cursor opened
+            // before the drop keeps reading its transaction's view: its native cursor was initialised while
+            // the handle was valid, and LMDB's steps read only that transaction's pages from then on.
             long stamp = keyspace.use.readLock();
             try {
-                engine.requireLiveLocked(keyspace, "cursor next");
                 boolean found;
                 if (!positioned) {
                     found = position();
@@ -175,7 +181,6 @@ final class LmdbCursor implements EngineCursor {
                 // A keys-only cursor copies a value only when asked, while still on the entry.
                 long stamp = keyspace.use.readLock();
                 try {
-                    engine.requireLiveLocked(keyspace, "cursor value");
                     value = Buffers.copy(cursor.val());
                 } catch (LmdbException e) {
                     throw engine.translate(e, "cursor value");
