@@ -53,6 +53,8 @@ final class LmdbEngine implements Engine {
     static final long MAP_ALIGNMENT = 1L << 20;
     /** After a commit leaves less than this fraction of the map free, the map grows when next idle. */
     static final double GROW_WHEN_FREE_BELOW = 0.25;
+    /** A write failing with {@code EIO} while less than this (plus twice its size) is free means a full disk. */
+    static final long FULL_DISK_SLACK = 16L << 20;
     /** File mode of {@code data.mdb} and {@code lock.mdb}: rw-r--r--. */
     static final int FILE_MODE = 0644;
 
@@ -92,8 +94,11 @@ final class LmdbEngine implements Engine {
 
     // Written under the gate's exclusive section (or at open); read anywhere.
     private volatile long mapSize;
-    /** A commit found the map nearly full: grow it the next time no transaction is open. */
-    private volatile boolean growthWanted;
+    /**
+     * The map size to grow to the next time no transaction is open, or 0: set when a commit finds the map
+     * nearly full, or when open readers kept a write from growing it.
+     */
+    private final AtomicLong wantedMapSize = new AtomicLong();
 
     private volatile boolean closed;
     /** Set by an error after which no write may be trusted (failed sync, LMDB panic, failed remap). */
@@ -309,7 +314,7 @@ final class LmdbEngine implements Engine {
                     break;
                 } catch (LmdbException e) {
                     if (!LmdbErrors.isMapFull(e)) {
-                        throw translate(e, "createKeyspace " + name);
+                        throw translateWrite(e, "createKeyspace " + name, 0);
                     }
                 } finally {
                     gate.exit();
@@ -380,7 +385,7 @@ final class LmdbEngine implements Engine {
                 gate.exit();
             }
             if (!LmdbErrors.isMapFull(error)) {
-                throw translate(error, op);
+                throw translateWrite(error, op, 0);
             }
             growForWrite(sizeBefore, 0, op);
         }
@@ -578,7 +583,7 @@ final class LmdbEngine implements Engine {
                 return true;
             } catch (LmdbException e) {
                 if (!LmdbErrors.isMapFull(e)) {
-                    throw translate(e, "apply");
+                    throw translateWrite(e, "apply", batch.mutationBytes());
                 }
             } finally {
                 gate.exit();
@@ -651,11 +656,15 @@ final class LmdbEngine implements Engine {
 
     // ---- map growth
 
-    /** After a commit, with the permit still held: flags the map for growth when little of it is free. */
+    /** After a commit, with the permit still held: asks for growth when little of the map is free. */
     private void noteFill() {
         if (nearlyFull()) {
-            growthWanted = true;
+            want(align(mapSize * 2));
         }
+    }
+
+    private void want(long size) {
+        wantedMapSize.accumulateAndGet(size, Math::max);
     }
 
     /** Whether the used part of the map is past the growth threshold; the caller holds a permit. */
@@ -667,11 +676,12 @@ final class LmdbEngine implements Engine {
 
     /** Runs under the gate's lock whenever no transaction is open: the cheap moment to grow the map. */
     private void growIfWantedLocked() {
-        if (!growthWanted || closed || failure != null) {
+        long wanted = wantedMapSize.get();
+        if (wanted <= mapSize || closed || failure != null) {
             return;
         }
         try {
-            resizeLocked(align(mapSize * 2));
+            resizeLocked(wanted);
         } catch (RuntimeException e) {
             // Recorded as the engine's failure by resizeLocked; the next write reports it.
         }
@@ -691,19 +701,23 @@ final class LmdbEngine implements Engine {
                     + observedSize + " bytes");
         }
         long target = align(Math.max(observedSize * 2, observedSize + 2 * batchBytes + MAP_ALIGNMENT));
-        boolean ran = gate.runExclusive(options.resizeTimeoutMillis(), () -> {
+        TxnGate.Outcome outcome = gate.runExclusive(options.resizeTimeoutMillis(), () -> {
             if (mapSize <= observedSize) {
                 resizeLocked(target);
             }
         });
-        if (!ran) {
+        if (outcome != TxnGate.Outcome.RAN) {
             resizeTimeouts.incrementAndGet();
-            growthWanted = true; // grow as soon as the readers are gone
+            want(target); // grow as soon as the readers are gone, so that a retry succeeds
+            String who = outcome == TxnGate.Outcome.HELD_BY_CALLER
+                    ? "because this thread itself holds open read transactions (a snapshot, a cursor, or the"
+                    + " snapshot of the transaction or conditional batch being committed)"
+                    : "within " + LmdbOptions.RESIZE_TIMEOUT + "=" + options.resizeTimeoutMillis()
+                    + "ms, because open snapshots, cursors or transactions hold read transactions";
             throw new StorageFullException(op + " on " + uri + ": the LMDB map (" + observedSize + " bytes) is full"
-                    + " and could not be enlarged within " + LmdbOptions.RESIZE_TIMEOUT + "="
-                    + options.resizeTimeoutMillis() + "ms, because open snapshots, cursors or transactions hold"
-                    + " read transactions (LMDB remaps the file only when none is open); nothing was applied."
-                    + " Close them and retry, or open the store with a larger " + LmdbOptions.MAP_SIZE);
+                    + " and could not be enlarged " + who + " (LMDB remaps the file only when no transaction is"
+                    + " open); nothing was applied. The map grows to " + target + " bytes as soon as they are"
+                    + " closed; then retry. A larger " + LmdbOptions.MAP_SIZE + " avoids this");
         }
         requireWritable(op);
     }
@@ -713,7 +727,6 @@ final class LmdbEngine implements Engine {
         try {
             env.setMapSize(newSize);
             mapSize = env.info().mapSize;
-            growthWanted = false;
             mapResizes.incrementAndGet();
         } catch (LmdbException e) {
             // A failed remap may leave the environment without a map; nothing more may touch it.
@@ -874,6 +887,35 @@ final class LmdbEngine implements Engine {
     private void fail(Throwable t) {
         if (failure == null) {
             failure = t;
+        }
+    }
+
+    /**
+     * Translates the failure of a write transaction. LMDB reports a write that the file system cut short
+     * as {@code EIO} ("short write, filesystem full?" in its source), which is what a full disk usually
+     * looks like; so an {@code EIO} while the file system has almost no room left is reported as
+     * {@link StorageFullException} and leaves the engine usable: the failed transaction's pages are
+     * referenced by no meta page, so nothing committed was touched. Any other {@code EIO} fails the engine.
+     *
+     * @param batchBytes the bytes the write added, for judging "almost no room"
+     */
+    private PlinthException translateWrite(LmdbException e, String op, long batchBytes) {
+        if (LmdbErrors.code(e) == LmdbErrors.EIO) {
+            long usable = usableSpace();
+            if (usable >= 0 && usable < FULL_DISK_SLACK + 2 * batchBytes) {
+                return new StorageFullException(op + " on " + uri + " failed: the file system holding " + directory
+                        + " is full (" + usable + " bytes usable; LMDB reported " + e.getMessage()
+                        + "); nothing was applied", e);
+            }
+        }
+        return translate(e, op);
+    }
+
+    private long usableSpace() {
+        try {
+            return Files.getFileStore(directory).getUsableSpace();
+        } catch (IOException | SecurityException e) {
+            return -1;
         }
     }
 

@@ -104,23 +104,39 @@ final class TxnGate {
         }
     }
 
+    /** How {@link #runExclusive} ended. */
+    enum Outcome {
+        /** The action ran. */
+        RAN,
+        /** Permits were still held at the deadline. */
+        TIMED_OUT,
+        /**
+         * Every permit still held is a long permit of the calling thread, which cannot release it while it
+         * waits here: waiting would only run out the clock.
+         */
+        HELD_BY_CALLER
+    }
+
     /**
      * Runs an action once no permit is held, waiting at most {@code timeoutMillis}. The action runs under
      * the gate's lock, so no permit can be taken while it runs.
      *
      * @param timeoutMillis the longest wait
      * @param action what to run
-     * @return {@code true} if it ran, {@code false} if permits were still held at the deadline
+     * @return whether it ran, or why not
      */
-    boolean runExclusive(long timeoutMillis, Runnable action) {
+    Outcome runExclusive(long timeoutMillis, Runnable action) {
         boolean interrupted = false;
         lock.lock();
         try {
             exclusivePending = true;
             long remaining = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
             while (active > 0) {
+                if (active == longByOpener.getOrDefault(Thread.currentThread(), 0)) {
+                    return Outcome.HELD_BY_CALLER;
+                }
                 if (remaining <= 0) {
-                    return false;
+                    return Outcome.TIMED_OUT;
                 }
                 try {
                     remaining = changed.awaitNanos(remaining);
@@ -129,7 +145,7 @@ final class TxnGate {
                 }
             }
             action.run();
-            return true;
+            return Outcome.RAN;
         } finally {
             exclusivePending = false;
             changed.signalAll();
