@@ -5,7 +5,6 @@ import dev.plinth.Durability;
 import dev.plinth.LimitExceededException;
 import dev.plinth.NoSuchKeyspaceException;
 import dev.plinth.PlinthException;
-import dev.plinth.StorageFullException;
 import dev.plinth.StorageIOException;
 import dev.plinth.Store;
 import dev.plinth.StoreClosedException;
@@ -27,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.lmdbjava.Cursor;
@@ -36,7 +34,6 @@ import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
 import org.lmdbjava.EnvInfo;
-import org.lmdbjava.GetOp;
 import org.lmdbjava.LmdbException;
 import org.lmdbjava.Txn;
 
@@ -49,12 +46,6 @@ final class LmdbEngine implements Engine {
     static final int MAX_VALUE_SIZE = 16 << 20;
     static final int MAX_BATCH_OPS = 1_000_000;
     static final long MAX_BATCH_BYTES = 256L << 20;
-    /** Map sizes are multiples of this, which covers every page size LMDB uses. */
-    static final long MAP_ALIGNMENT = 1L << 20;
-    /** After a commit leaves less than this fraction of the map free, the map grows when next idle. */
-    static final double GROW_WHEN_FREE_BELOW = 0.25;
-    /** A write failing with {@code EIO} while less than this (plus twice its size) is free means a full disk. */
-    static final long FULL_DISK_SLACK = 16L << 20;
     /** File mode of {@code data.mdb} and {@code lock.mdb}: rw-r--r--. */
     static final int FILE_MODE = 0644;
 
@@ -72,12 +63,13 @@ final class LmdbEngine implements Engine {
     private final Env<ByteBuffer> env;
     private final Capabilities capabilities;
     private final int maxKeySize;
-    private final int pageSize;
 
     /** Serialises batches, keyspace creation and drop, and map growth on a full map. Outermost lock. */
     private final ReentrantLock writeLock = new ReentrantLock();
-    /** Counts transactions; map resizes run only when none is open. Innermost lock. */
-    private final TxnGate gate = new TxnGate(this::growIfWantedLocked);
+    /** The memory map and its growth. */
+    private final LmdbMap map;
+    /** {@code map}'s gate: counts transactions; the map is resized only when none is open. Innermost lock. */
+    private final TxnGate gate;
 
     /**
      * Orders snapshot starts against commits that create keyspaces, so that a snapshot's epoch tells
@@ -92,29 +84,18 @@ final class LmdbEngine implements Engine {
     /** Read transactions held open by snapshots and cursors, closed at engine close if still open. */
     private final Set<ReadTxn> openReads = ConcurrentHashMap.newKeySet();
 
-    // Written under the gate's exclusive section (or at open); read anywhere.
-    private volatile long mapSize;
-    /**
-     * The map size to grow to the next time no transaction is open, or 0: set when a commit finds the map
-     * nearly full, or when open readers kept a write from growing it.
-     */
-    private final AtomicLong wantedMapSize = new AtomicLong();
-
     private volatile boolean closed;
     /** Set by an error after which no write may be trusted (failed sync, LMDB panic, failed remap). */
     private volatile Throwable failure;
 
-    private final AtomicLong mapResizes = new AtomicLong();
-    private final AtomicLong resizeTimeouts = new AtomicLong();
-
-    private LmdbEngine(String uri, LmdbOptions options, Path directory, Env<ByteBuffer> env, long mapSize) {
+    private LmdbEngine(String uri, LmdbOptions options, Path directory, Env<ByteBuffer> env) {
         this.uri = uri;
         this.options = options;
         this.directory = directory;
         this.env = env;
-        this.mapSize = mapSize;
+        this.map = new LmdbMap(uri, env, options.resizeTimeoutMillis(), this::fail, () -> !closed && failure == null);
+        this.gate = map.gate();
         this.maxKeySize = env.getMaxKeySize();
-        this.pageSize = env.stat().pageSize;
         Durability[] levels = options.noSync()
                 ? new Durability[] {Durability.NONE, Durability.PROCESS}
                 : new Durability[] {Durability.NONE, Durability.PROCESS, Durability.SYNC};
@@ -154,11 +135,11 @@ final class LmdbEngine implements Engine {
         }
         Env<ByteBuffer> env = null;
         try {
-            long initial = align(Math.max(options.mapSize(), existingDataSize(dir) * 2));
+            long initial = LmdbMap.align(Math.max(options.mapSize(), existingDataSize(dir) * 2));
             env = newEnv(uri, options, dir, initial);
-            LmdbEngine engine = new LmdbEngine(uri, options, dir, env, env.info().mapSize);
+            LmdbEngine engine = new LmdbEngine(uri, options, dir, env);
             engine.loadKeyspaces();
-            engine.growIfNearlyFullAtOpen();
+            engine.map.growAtOpen();
             return engine;
         } catch (LmdbException e) {
             closeQuietly(env);
@@ -208,11 +189,6 @@ final class LmdbEngine implements Engine {
         }
     }
 
-    static long align(long size) {
-        long aligned = (size + MAP_ALIGNMENT - 1) / MAP_ALIGNMENT * MAP_ALIGNMENT;
-        return Math.min(Math.max(aligned, MAP_ALIGNMENT), LmdbOptions.MAX_MAP_SIZE);
-    }
-
     /**
      * Opens a handle to every named database listed in the main database, creating the default keyspace
      * on first open. No other thread sees the engine yet.
@@ -256,13 +232,6 @@ final class LmdbEngine implements Engine {
         }
     }
 
-    /** Gives a reopened environment room before anything can hold a transaction. */
-    private void growIfNearlyFullAtOpen() {
-        if (nearlyFull()) {
-            gate.tryRunExclusive(() -> resizeLocked(align(mapSize * 2)));
-        }
-    }
-
     // ---- Engine: metadata
 
     @Override
@@ -302,7 +271,7 @@ final class LmdbEngine implements Engine {
             }
             byte[] dbName = name.getBytes(StandardCharsets.UTF_8);
             while (true) {
-                long sizeBefore = mapSize;
+                long sizeBefore = map.size();
                 gate.enter();
                 try (Txn<ByteBuffer> txn = env.txnWrite()) {
                     Dbi<ByteBuffer> dbi = env.openDbi(txn, dbName, null, false, DbiFlags.MDB_CREATE);
@@ -319,7 +288,7 @@ final class LmdbEngine implements Engine {
                 } finally {
                     gate.exit();
                 }
-                growForWrite(sizeBefore, 0, "createKeyspace " + name);
+                growAndRetry(sizeBefore, 0, "createKeyspace " + name);
             }
         } finally {
             writeLock.unlock();
@@ -342,12 +311,7 @@ final class LmdbEngine implements Engine {
             if (ks == null) {
                 return false;
             }
-            long stamp = ks.use.writeLock();
-            try {
-                dropLocked(ks);
-            } finally {
-                ks.use.unlockWrite(stamp);
-            }
+            dropLocked(ks);
         } finally {
             writeLock.unlock();
         }
@@ -356,17 +320,20 @@ final class LmdbEngine implements Engine {
     }
 
     /**
-     * Drops a database, holding the write lock and the keyspace's write stamp, so nothing uses its handle.
-     * {@code mdb_drop} closes the handle as soon as it succeeds, before the commit; if the commit then
-     * fails, the handle is opened again so the keyspace stays usable.
+     * Drops a database, holding the write lock; the transaction runs under the keyspace's write stamp, so
+     * nothing uses its handle meanwhile. {@code mdb_drop} closes the handle as soon as it succeeds, before
+     * the commit; if the commit then fails, the handle is opened again so the keyspace stays usable. The
+     * stamp is taken after the permit and released before the map grows, since readers wait for the stamp
+     * holding their permits.
      */
     private void dropLocked(LmdbKeyspace ks) {
         String op = "dropKeyspace " + ks.name();
         while (true) {
-            long sizeBefore = mapSize;
+            long sizeBefore = map.size();
             boolean handleClosed = false;
             LmdbException error = null;
             gate.enter();
+            long stamp = ks.use.writeLock();
             try {
                 try (Txn<ByteBuffer> txn = env.txnWrite()) {
                     ks.dbi.drop(txn, true);
@@ -382,12 +349,13 @@ final class LmdbEngine implements Engine {
                     reopenHandleLocked(ks, error);
                 }
             } finally {
+                ks.use.unlockWrite(stamp);
                 gate.exit();
             }
             if (!LmdbErrors.isMapFull(error)) {
                 throw translateWrite(error, op, 0);
             }
-            growForWrite(sizeBefore, 0, op);
+            growAndRetry(sizeBefore, 0, op);
         }
     }
 
@@ -557,7 +525,7 @@ final class LmdbEngine implements Engine {
      */
     private boolean applyLocked(EngineBatch batch) {
         while (true) {
-            long sizeBefore = mapSize;
+            long sizeBefore = map.size();
             gate.enter();
             try (Txn<ByteBuffer> txn = env.txnWrite()) {
                 if (!batch.preconditions().isEmpty()) {
@@ -576,10 +544,10 @@ final class LmdbEngine implements Engine {
                     return true;
                 }
                 for (EngineBatch.Mutation m : batch.mutations()) {
-                    applyMutation(txn, m);
+                    Mutations.apply(txn, ((LmdbKeyspace) m.keyspace()).dbi, m, maxKeySize);
                 }
                 txn.commit();
-                noteFill();
+                map.afterCommit();
                 return true;
             } catch (LmdbException e) {
                 if (!LmdbErrors.isMapFull(e)) {
@@ -588,39 +556,7 @@ final class LmdbEngine implements Engine {
             } finally {
                 gate.exit();
             }
-            growForWrite(sizeBefore, batch.mutationBytes(), "apply");
-        }
-    }
-
-    private void applyMutation(Txn<ByteBuffer> txn, EngineBatch.Mutation m) {
-        Dbi<ByteBuffer> dbi = ((LmdbKeyspace) m.keyspace()).dbi;
-        switch (m.kind()) {
-            case PUT -> {
-                byte[] value = m.value();
-                ByteBuffer room = dbi.reserve(txn, Buffers.key(m.key()), value.length);
-                room.put(0, value);
-            }
-            case DELETE -> dbi.delete(txn, Buffers.key(m.key()));
-            case DELETE_RANGE -> deleteRange(txn, dbi, m.key(), m.end());
-            default -> throw new IllegalArgumentException("unknown mutation kind " + m.kind());
-        }
-    }
-
-    /** Deletes every key of {@code [start, end)}: one seek, then delete and seek past the deleted key. */
-    private void deleteRange(Txn<ByteBuffer> txn, Dbi<ByteBuffer> dbi, byte[] start, byte[] end) {
-        if (end != null && end.length == 0) {
-            return;
-        }
-        try (Cursor<ByteBuffer> c = dbi.openCursor(txn)) {
-            boolean found = Buffers.seekCeiling(c, start, maxKeySize);
-            while (found) {
-                byte[] k = Buffers.copy(c.key());
-                if (end != null && java.util.Arrays.compareUnsigned(k, end) >= 0) {
-                    break;
-                }
-                c.delete();
-                found = c.get(Buffers.key(k), GetOp.MDB_SET_RANGE);
-            }
+            growAndRetry(sizeBefore, batch.mutationBytes(), "apply");
         }
     }
 
@@ -654,87 +590,10 @@ final class LmdbEngine implements Engine {
         }
     }
 
-    // ---- map growth
-
-    /** After a commit, with the permit still held: asks for growth when little of the map is free. */
-    private void noteFill() {
-        if (nearlyFull()) {
-            want(align(mapSize * 2));
-        }
-    }
-
-    private void want(long size) {
-        wantedMapSize.accumulateAndGet(size, Math::max);
-    }
-
-    /** Whether the used part of the map is past the growth threshold; the caller holds a permit. */
-    private boolean nearlyFull() {
-        EnvInfo info = env.info();
-        long used = (info.lastPageNumber + 1) * pageSize;
-        return used > info.mapSize * (1 - GROW_WHEN_FREE_BELOW);
-    }
-
-    /** Runs under the gate's lock whenever no transaction is open: the cheap moment to grow the map. */
-    private void growIfWantedLocked() {
-        long wanted = wantedMapSize.get();
-        if (wanted <= mapSize || closed || failure != null) {
-            return;
-        }
-        try {
-            resizeLocked(wanted);
-        } catch (RuntimeException e) {
-            // Recorded as the engine's failure by resizeLocked; the next write reports it.
-        }
-    }
-
-    /**
-     * Enlarges the full map so the failed write can be tried again; runs holding the write lock, after the
-     * failed transaction was aborted. Waits for open transactions at most the resize timeout.
-     *
-     * @param observedSize the map size the failed write ran with
-     * @param batchBytes the bytes the write adds, so one growth step is enough for it
-     * @throws StorageFullException if open transactions kept the map from growing, or it is at its cap
-     */
-    private void growForWrite(long observedSize, long batchBytes, String op) {
-        if (observedSize >= LmdbOptions.MAX_MAP_SIZE) {
-            throw new StorageFullException(op + " on " + uri + ": the LMDB map is full at its largest size, "
-                    + observedSize + " bytes");
-        }
-        long target = align(Math.max(observedSize * 2, observedSize + 2 * batchBytes + MAP_ALIGNMENT));
-        TxnGate.Outcome outcome = gate.runExclusive(options.resizeTimeoutMillis(), () -> {
-            if (mapSize <= observedSize) {
-                resizeLocked(target);
-            }
-        });
-        if (outcome != TxnGate.Outcome.RAN) {
-            resizeTimeouts.incrementAndGet();
-            want(target); // grow as soon as the readers are gone, so that a retry succeeds
-            String who = outcome == TxnGate.Outcome.HELD_BY_CALLER
-                    ? "because this thread itself holds open read transactions (a snapshot, a cursor, or the"
-                    + " snapshot of the transaction or conditional batch being committed)"
-                    : "within " + LmdbOptions.RESIZE_TIMEOUT + "=" + options.resizeTimeoutMillis()
-                    + "ms, because open snapshots, cursors or transactions hold read transactions";
-            throw new StorageFullException(op + " on " + uri + ": the LMDB map (" + observedSize + " bytes) is full"
-                    + " and could not be enlarged " + who + " (LMDB remaps the file only when no transaction is"
-                    + " open); nothing was applied. The map grows to " + target + " bytes as soon as they are"
-                    + " closed; then retry. A larger " + LmdbOptions.MAP_SIZE + " avoids this");
-        }
+    /** Grows the full map for a write about to be tried again; the caller holds the write lock only. */
+    private void growAndRetry(long observedSize, long batchBytes, String op) {
+        map.growForWrite(observedSize, batchBytes, op);
         requireWritable(op);
-    }
-
-    /** Sets the map size; the caller runs under the gate's exclusive section, so no transaction is open. */
-    private void resizeLocked(long newSize) {
-        try {
-            env.setMapSize(newSize);
-            mapSize = env.info().mapSize;
-            mapResizes.incrementAndGet();
-        } catch (LmdbException e) {
-            // A failed remap may leave the environment without a map; nothing more may touch it.
-            PlinthException p = new StorageFullException("growing the LMDB map of " + uri + " to " + newSize
-                    + " bytes failed: " + e.getMessage() + "; reopen the store", e);
-            fail(p);
-            throw p;
-        }
     }
 
     // ---- durability
@@ -796,15 +655,15 @@ final class LmdbEngine implements Engine {
                 }
             }
             stats.put("lmdb.mapSize", info.mapSize);
-            stats.put("lmdb.mapUsed", (info.lastPageNumber + 1) * pageSize);
-            stats.put("lmdb.pageSize", (long) pageSize);
+            stats.put("lmdb.mapUsed", map.used(info));
+            stats.put("lmdb.pageSize", (long) map.pageSize());
             stats.put("lmdb.keyspaces", (long) count);
             stats.put("lmdb.entries", entries);
             stats.put("lmdb.readers", (long) info.numReaders);
             stats.put("lmdb.openReadTxns", (long) openReads.size());
             stats.put("lmdb.lastTxnId", info.lastTransactionId);
-            stats.put("lmdb.mapResizes", mapResizes.get());
-            stats.put("lmdb.mapResizeTimeouts", resizeTimeouts.get());
+            stats.put("lmdb.mapResizes", map.resizes());
+            stats.put("lmdb.mapGrowthsBlocked", map.blockedGrowths());
         } catch (LmdbException e) {
             throw translate(e, "stats");
         } finally {
@@ -884,39 +743,16 @@ final class LmdbEngine implements Engine {
         }
     }
 
-    private void fail(Throwable t) {
+    private void fail(PlinthException t) {
         if (failure == null) {
             failure = t;
         }
     }
 
-    /**
-     * Translates the failure of a write transaction. LMDB reports a write that the file system cut short
-     * as {@code EIO} ("short write, filesystem full?" in its source), which is what a full disk usually
-     * looks like; so an {@code EIO} while the file system has almost no room left is reported as
-     * {@link StorageFullException} and leaves the engine usable: the failed transaction's pages are
-     * referenced by no meta page, so nothing committed was touched. Any other {@code EIO} fails the engine.
-     *
-     * @param batchBytes the bytes the write added, for judging "almost no room"
-     */
+    /** Translates the failure of a write transaction: a full disk is not an I/O error (see {@link LmdbErrors}). */
     private PlinthException translateWrite(LmdbException e, String op, long batchBytes) {
-        if (LmdbErrors.code(e) == LmdbErrors.EIO) {
-            long usable = usableSpace();
-            if (usable >= 0 && usable < FULL_DISK_SLACK + 2 * batchBytes) {
-                return new StorageFullException(op + " on " + uri + " failed: the file system holding " + directory
-                        + " is full (" + usable + " bytes usable; LMDB reported " + e.getMessage()
-                        + "); nothing was applied", e);
-            }
-        }
-        return translate(e, op);
-    }
-
-    private long usableSpace() {
-        try {
-            return Files.getFileStore(directory).getUsableSpace();
-        } catch (IOException | SecurityException e) {
-            return -1;
-        }
+        PlinthException full = LmdbErrors.fullDisk(e, uri, op, directory, batchBytes);
+        return full != null ? full : translate(e, op);
     }
 
     /** Translates an lmdbjava error, failing the engine first if the error is one no write may survive. */

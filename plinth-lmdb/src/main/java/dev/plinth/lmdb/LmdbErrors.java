@@ -4,6 +4,9 @@ import dev.plinth.CorruptionException;
 import dev.plinth.PlinthException;
 import dev.plinth.StorageFullException;
 import dev.plinth.StorageIOException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.lmdbjava.LmdbException;
 import org.lmdbjava.LmdbNativeException;
 
@@ -35,6 +38,9 @@ final class LmdbErrors {
     static final int ENOSPC = 28;
     static final int EROFS = 30;
     static final int EDQUOT = 122;
+
+    /** An {@code EIO} write failure while less than this (plus twice the write's size) is free is a full disk. */
+    static final long FULL_DISK_SLACK = 16L << 20;
 
     private LmdbErrors() {
     }
@@ -104,6 +110,37 @@ final class LmdbErrors {
             case MDB_PANIC -> new StorageIOException(what + "; LMDB hit a fatal error and must be reopened", e);
             default -> new StorageIOException(what, e);
         };
+    }
+
+    /**
+     * Recognises a write transaction that failed because the file system is full. LMDB reports a write the
+     * file system cut short as {@code EIO} ("short write, filesystem full?" in its source), which is what a
+     * full disk usually looks like, so an {@code EIO} while the file system has almost no room left is a
+     * full disk. It leaves the engine usable: the failed transaction's pages are referenced by no meta
+     * page, so nothing committed was touched. ({@code ENOSPC} and the like are full disks anyway.)
+     *
+     * @param e the failure
+     * @param store the store's URI
+     * @param op the operation
+     * @param directory the environment's directory
+     * @param batchBytes the bytes the write added, for judging "almost no room"
+     * @return a {@link StorageFullException}, or {@code null} if the failure is not a full disk
+     */
+    static StorageFullException fullDisk(LmdbException e, String store, String op, Path directory, long batchBytes) {
+        if (code(e) != EIO) {
+            return null;
+        }
+        long usable;
+        try {
+            usable = Files.getFileStore(directory).getUsableSpace();
+        } catch (IOException | SecurityException x) {
+            return null;
+        }
+        if (usable >= FULL_DISK_SLACK + 2 * batchBytes) {
+            return null;
+        }
+        return new StorageFullException(op + " on " + store + " failed: the file system holding " + directory
+                + " is full (" + usable + " bytes usable; LMDB reported " + describe(e) + "); nothing was applied", e);
     }
 
     private static String describe(LmdbException e) {

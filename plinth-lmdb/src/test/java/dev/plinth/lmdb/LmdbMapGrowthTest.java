@@ -96,7 +96,7 @@ class LmdbMapGrowthTest {
             assertThat(failure).as("the map filled while the snapshot was open").isNotNull();
             assertThat(failure.getMessage()).contains("snapshots", "resizeTimeout=200ms", "nothing was applied");
             assertThat(ks.contains(key(written))).as("the failed write left nothing").isFalse();
-            assertThat(s.stats().counter("lmdb.mapResizeTimeouts")).isEqualTo(1);
+            assertThat(s.stats().counter("lmdb.mapGrowthsBlocked")).isEqualTo(1);
             assertThat(snap.get(ks, key(0))).isEqualTo(value(0, 100));
             assertThat(snap.contains(ks, key(1))).isFalse();
             snap.close();
