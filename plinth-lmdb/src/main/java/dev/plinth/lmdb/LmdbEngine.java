@@ -136,7 +136,7 @@ final class LmdbEngine implements Engine {
         Env<ByteBuffer> env = null;
         try {
             long initial = LmdbMap.align(Math.max(options.mapSize(), existingDataSize(dir) * 2));
-            env = newEnv(uri, options, dir, initial);
+            env = newEnv(options, dir, initial);
             LmdbEngine engine = new LmdbEngine(uri, options, dir, env);
             engine.loadKeyspaces();
             engine.map.growAtOpen();
@@ -145,6 +145,14 @@ final class LmdbEngine implements Engine {
             closeQuietly(env);
             OPEN_DIRECTORIES.remove(dir);
             throw LmdbErrors.translate(e, uri, "open");
+        } catch (ExceptionInInitializerError | NoClassDefFoundError | IllegalAccessError e) {
+            // lmdbjava's buffer proxy reflects into java.nio and uses sun.nio.ch: without --add-opens its
+            // static initialiser fails (java.nio) or its first buffer hand-over does (sun.nio.ch).
+            closeQuietly(env);
+            OPEN_DIRECTORIES.remove(dir);
+            throw new StorageIOException("open " + uri + ": lmdbjava cannot reach direct buffer addresses on this"
+                    + " JVM (" + e + "); on Java 9 and later run it with --add-opens java.base/java.nio=ALL-UNNAMED"
+                    + " --add-opens java.base/sun.nio.ch=ALL-UNNAMED (see docs/engines/lmdb.md)", e);
         } catch (RuntimeException | Error e) {
             closeQuietly(env);
             OPEN_DIRECTORIES.remove(dir);
@@ -152,15 +160,8 @@ final class LmdbEngine implements Engine {
         }
     }
 
-    private static Env<ByteBuffer> newEnv(String uri, LmdbOptions options, Path dir, long initialMapSize) {
-        Env.Builder<ByteBuffer> builder;
-        try {
-            builder = Env.create();
-        } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
-            throw new StorageIOException("open " + uri + ": lmdbjava cannot reach direct buffer addresses on this"
-                    + " JVM; on Java 9 and later run it with --add-opens java.base/java.nio=ALL-UNNAMED"
-                    + " --add-opens java.base/sun.nio.ch=ALL-UNNAMED (see docs/engines/lmdb.md)", e);
-        }
+    private static Env<ByteBuffer> newEnv(LmdbOptions options, Path dir, long initialMapSize) {
+        Env.Builder<ByteBuffer> builder = Env.create();
         EnvFlags[] flags = options.noSync()
                 ? new EnvFlags[] {EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOSYNC}
                 : new EnvFlags[] {EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOMETASYNC};
@@ -223,6 +224,9 @@ final class LmdbEngine implements Engine {
                 keyspaces.put(Store.DEFAULT_KEYSPACE, new LmdbKeyspace(Store.DEFAULT_KEYSPACE, this, dbi, 0));
                 created = true;
             }
+            // Hand lmdbjava a direct buffer once, so that a JVM without --add-opens fails here, at open,
+            // rather than at the first read or write.
+            keyspaces.get(Store.DEFAULT_KEYSPACE).dbi.get(txn, Buffers.key(new byte[] {0}));
             txn.commit();
         } finally {
             gate.exit();

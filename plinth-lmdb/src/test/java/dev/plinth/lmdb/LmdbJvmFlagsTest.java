@@ -31,8 +31,18 @@ class LmdbJvmFlagsTest {
 
     @Test
     void withoutTheFlagsOpeningFailsWithAMessageNamingThem() throws IOException, InterruptedException {
+        assertProbeFailsNamingTheFlags(List.of());
+    }
+
+    @Test
+    void withOnlyJavaNioOpenedOpeningFailsWithAMessageNamingThem() throws IOException, InterruptedException {
+        assertProbeFailsNamingTheFlags(List.of("--add-opens", "java.base/java.nio=ALL-UNNAMED"));
+    }
+
+    private void assertProbeFailsNamingTheFlags(List<String> jvmFlags) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmFlags);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Probe.class.getName());
@@ -42,7 +52,7 @@ class LmdbJvmFlagsTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(out).contains("StorageIOException")
                 .contains("--add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED");
-        assertThat(p.exitValue()).isEqualTo(3);
+        assertThat(p.exitValue()).as(out).isEqualTo(3);
     }
 
     /** Opens a store in the directory given; exits 0 if it worked, 3 on a StorageIOException. */
