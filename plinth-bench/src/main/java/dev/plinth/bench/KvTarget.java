@@ -1,0 +1,44 @@
+package dev.plinth.bench;
+
+/**
+ * One key-value library under benchmark, driven through its own API: Plinth on some engine, or a peer
+ * (raw RocksDB, raw LMDB, H2 MVStore, MapDB, Xodus, a {@code ConcurrentSkipListMap}). Every target takes
+ * and returns {@code byte[]} keys and values, so all of them do the same work: a get returns a fresh
+ * array, a scan materializes each key and value it visits.
+ *
+ * <p>Not thread-safe unless the implementation says so; the benchmarks drive a target from one thread.
+ * {@link #close()} releases everything the target opened and may be called twice.
+ */
+public interface KvTarget extends AutoCloseable {
+    /** Returns the value of {@code key}, or {@code null} when absent. */
+    byte[] get(byte[] key);
+
+    /** Writes one entry with the target's cheapest durability, or fsync'd when opened with {@link Durable#SYNC}. */
+    void put(byte[] key, byte[] value);
+
+    /**
+     * Writes {@code count} entries, {@code keys[from..from+count)} with the matching values, as one atomic
+     * batch where the library has one (a transaction, a write batch); the skip list and MapDB without
+     * transactions apply them one by one.
+     */
+    void putBatch(byte[][] keys, byte[][] values, int from, int count);
+
+    /**
+     * Reads up to {@code limit} entries in key order from the first key at or after {@code start},
+     * copying each key and value to a {@code byte[]}; returns a checksum of what it read (the number of
+     * entries plus the lengths of their values), so a test can check it and JMH cannot drop the reads.
+     */
+    long scan(byte[] start, int limit);
+
+    /** Closes the target; idempotent. */
+    @Override
+    void close();
+
+    /** How writes are made durable. */
+    enum Durable {
+        /** The cheapest setting the library offers: no fsync per write (data may sit in memory or the OS). */
+        FAST,
+        /** Every put and batch is fsync'd before it returns. */
+        SYNC
+    }
+}

@@ -1,0 +1,68 @@
+package dev.plinth.bench;
+
+import dev.plinth.Cursor;
+import dev.plinth.Durability;
+import dev.plinth.Keyspace;
+import dev.plinth.Plinth;
+import dev.plinth.Range;
+import dev.plinth.ScanOptions;
+import dev.plinth.Store;
+import dev.plinth.WriteBatch;
+import dev.plinth.WriteOptions;
+
+/**
+ * Plinth on any engine, through the public API only ({@code dev.plinth}): the default keyspace, writes
+ * with durability {@code NONE} (fast) or {@code SYNC}. Not thread-safe (one reused {@link WriteBatch}).
+ */
+public final class PlinthTarget implements KvTarget {
+    private final Store store;
+    private final Keyspace keyspace;
+    private final Durability durability;
+    private final WriteOptions writeOptions;
+    private final WriteBatch batch = new WriteBatch();
+
+    /** Opens {@code uri} with {@link Plinth#open(String)}; the writes use {@code NONE} or {@code SYNC}. */
+    public PlinthTarget(String uri, Durable durable) {
+        this.store = Plinth.open(uri);
+        this.keyspace = store.defaultKeyspace();
+        this.durability = durable == Durable.SYNC ? Durability.SYNC : Durability.NONE;
+        this.writeOptions = WriteOptions.durability(durability);
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        return keyspace.get(key);
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value) {
+        keyspace.put(key, value, writeOptions);
+    }
+
+    @Override
+    public void putBatch(byte[][] keys, byte[][] values, int from, int count) {
+        batch.clear().durability(durability);
+        for (int i = from; i < from + count; i++) {
+            batch.put(keyspace, keys[i], values[i]);
+        }
+        store.write(batch);
+    }
+
+    @Override
+    public long scan(byte[] start, int limit) {
+        long sum = 0;
+        try (Cursor c = keyspace.cursor(Range.from(start), ScanOptions.forward().withLimit(limit))) {
+            while (c.next()) {
+                byte[] k = c.key();
+                byte[] v = c.value();
+                sum += 1 + v.length + (k.length - k.length);
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.plinth.bench;
+
+import dev.plinth.bench.peers.LmdbTarget;
+import dev.plinth.bench.peers.MapDbTarget;
+import dev.plinth.bench.peers.MvStoreTarget;
+import dev.plinth.bench.peers.RocksDbTarget;
+import dev.plinth.bench.peers.SkipListTarget;
+import dev.plinth.bench.peers.XodusTarget;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Opens a {@link KvTarget} by name. The names are the values of the benchmarks' {@code engine}
+ * parameter; {@code plinth-*} go through Plinth, the others through the peer's own API.
+ */
+public final class Targets {
+    /** Plinth on the in-memory engine ({@code mem:}). */
+    public static final String PLINTH_MEM = "plinth-mem";
+    /** Plinth on RocksDB ({@code rocksdb:DIR}). */
+    public static final String PLINTH_ROCKSDB = "plinth-rocksdb";
+    /** Plinth on LMDB ({@code lmdb:DIR}; {@code noSync=true} for fast writes). */
+    public static final String PLINTH_LMDB = "plinth-lmdb";
+    /** Raw rocksdbjni. */
+    public static final String ROCKSDB = "rocksdb";
+    /** Raw lmdbjava. */
+    public static final String LMDB = "lmdb";
+    /** H2 MVStore. */
+    public static final String MVSTORE = "mvstore";
+    /** MapDB. */
+    public static final String MAPDB = "mapdb";
+    /** Xodus. */
+    public static final String XODUS = "xodus";
+    /** A raw {@code ConcurrentSkipListMap}. */
+    public static final String SKIPLIST = "skiplist";
+
+    /** Every target, in the order the benchmarks list them. */
+    public static final List<String> ALL = List.of(PLINTH_MEM, SKIPLIST, PLINTH_ROCKSDB, ROCKSDB, PLINTH_LMDB, LMDB,
+            MVSTORE, MAPDB, XODUS);
+    /** The targets that can fsync a write. */
+    public static final List<String> DURABLE = List.of(PLINTH_ROCKSDB, ROCKSDB, PLINTH_LMDB, LMDB, MVSTORE, MAPDB,
+            XODUS);
+
+    private Targets() {
+    }
+
+    /**
+     * Opens target {@code name}, keeping any files under {@code dir} (an existing, empty directory).
+     *
+     * @throws IllegalArgumentException for an unknown name, or {@code SYNC} on an in-memory target
+     */
+    public static KvTarget open(String name, Path dir, KvTarget.Durable durable) {
+        boolean sync = durable == KvTarget.Durable.SYNC;
+        if (sync && (name.equals(PLINTH_MEM) || name.equals(SKIPLIST))) {
+            throw new IllegalArgumentException(name + " is in memory and cannot fsync a write");
+        }
+        return switch (name) {
+            case PLINTH_MEM -> new PlinthTarget("mem:", durable);
+            case PLINTH_ROCKSDB -> new PlinthTarget("rocksdb:" + dir.toAbsolutePath(), durable);
+            case PLINTH_LMDB -> new PlinthTarget("lmdb:" + dir.toAbsolutePath() + "?mapSize=1g"
+                    + (sync ? "" : "&noSync=true"), durable);
+            case ROCKSDB -> new RocksDbTarget(dir, durable);
+            case LMDB -> new LmdbTarget(dir, durable);
+            case MVSTORE -> new MvStoreTarget(dir, durable);
+            case MAPDB -> new MapDbTarget(dir, durable);
+            case XODUS -> new XodusTarget(dir, durable);
+            case SKIPLIST -> new SkipListTarget();
+            default -> throw new IllegalArgumentException("unknown target " + name + "; known: " + ALL);
+        };
+    }
+
+    /** Deletes {@code dir} and everything under it, if it exists. */
+    public static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.plinth.bench.peers;
+
+import dev.plinth.bench.KvTarget;
+import java.nio.file.Path;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.CompressionType;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * Raw RocksDB through {@code rocksdbjni}, set up like Plinth's {@code rocksdb:} engine by default (64 MiB
+ * LRU block cache, 10-bit Bloom filter, LZ4, 32 MiB write buffer) so the difference is the abstraction.
+ * Writes go to the WAL with {@code sync=false} (fast) or {@code sync=true}. Not thread-safe (one reused
+ * write batch).
+ */
+public final class RocksDbTarget implements KvTarget {
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final LRUCache cache;
+    private final BloomFilter filter;
+    private final Options options;
+    private final WriteOptions writeOptions;
+    private final WriteBatch batch = new WriteBatch();
+    private final RocksDB db;
+    private boolean closed;
+
+    /** Opens (creating) a database in {@code dir}. */
+    public RocksDbTarget(Path dir, Durable durable) {
+        cache = new LRUCache(64L << 20);
+        filter = new BloomFilter(10);
+        BlockBasedTableConfig table = new BlockBasedTableConfig()
+                .setBlockCache(cache)
+                .setFilterPolicy(filter)
+                .setCacheIndexAndFilterBlocks(true);
+        options = new Options()
+                .setCreateIfMissing(true)
+                .setTableFormatConfig(table)
+                .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                .setWriteBufferSize(32L << 20);
+        writeOptions = new WriteOptions().setSync(durable == Durable.SYNC);
+        try {
+            db = RocksDB.open(options, dir.toString());
+        } catch (RocksDBException e) {
+            close();
+            throw new IllegalStateException("cannot open RocksDB in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        try {
+            return db.get(key);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("RocksDB get failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value) {
+        try {
+            db.put(writeOptions, key, value);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("RocksDB put failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void putBatch(byte[][] keys, byte[][] values, int from, int count) {
+        try {
+            batch.clear();
+            for (int i = from; i < from + count; i++) {
+                batch.put(keys[i], values[i]);
+            }
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("RocksDB write failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long scan(byte[] start, int limit) {
+        long sum = 0;
+        try (RocksIterator it = db.newIterator()) {
+            it.seek(start);
+            for (int n = 0; n < limit && it.isValid(); n++, it.next()) {
+                byte[] k = it.key();
+                byte[] v = it.value();
+                sum += 1 + v.length + (k.length - k.length);
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (db != null) {
+            db.close();
+        }
+        batch.close();
+        writeOptions.close();
+        options.close();
+        filter.close();
+        cache.close();
+    }
+}

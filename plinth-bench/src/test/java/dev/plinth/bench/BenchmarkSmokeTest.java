@@ -1,0 +1,127 @@
+package dev.plinth.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each benchmark state sets up on each target, each operation does what it says and returns the right
+ * data, and tear-down removes the target's files. Runs each operation once: no timing here.
+ */
+class BenchmarkSmokeTest {
+    private static final int KEYS = 2_000;
+    private static final int VALUE_SIZE = 100;
+
+    static Stream<String> all() {
+        return Targets.ALL.stream();
+    }
+
+    static Stream<String> durable() {
+        return Targets.DURABLE.stream();
+    }
+
+    private static KvBenchmark kv(String engine) {
+        KvBenchmark b = new KvBenchmark();
+        b.engine = engine;
+        b.keyCount = KEYS;
+        b.valueSize = VALUE_SIZE;
+        return b;
+    }
+
+    @ParameterizedTest
+    @MethodSource("all")
+    void kvBenchmarkOperationsReadAndWriteTheLoadedData(String engine) {
+        KvBenchmark b = kv(engine);
+        b.setUp();
+        Path dir;
+        BenchData data = new BenchData(KEYS, VALUE_SIZE);
+        try {
+            KvTarget t = b.target();
+            assertThat(t.get(BenchData.key(0))).isEqualTo(data.value(0));
+            assertThat(t.get(BenchData.key(KEYS - 1))).isEqualTo(data.value(KEYS - 1));
+            assertThat(t.get(BenchData.key(KEYS))).isNull();
+
+            byte[] got = b.get();
+            assertThat(got).hasSize(VALUE_SIZE);
+
+            // A scan from key 10 reads 100 entries of VALUE_SIZE bytes: checksum 100 * (1 + VALUE_SIZE).
+            assertThat(t.scan(BenchData.key(10), KvBenchmark.BATCH)).isEqualTo(KvBenchmark.BATCH * (1L + VALUE_SIZE));
+            // Near the end fewer entries remain.
+            assertThat(t.scan(BenchData.key(KEYS - 3), KvBenchmark.BATCH)).isEqualTo(3L * (1 + VALUE_SIZE));
+            assertThat(b.scan()).isEqualTo(KvBenchmark.BATCH * (1L + VALUE_SIZE));
+
+            b.put();
+            b.batchPut();
+            byte[] fresh = new byte[VALUE_SIZE];
+            fresh[0] = 42;
+            t.put(BenchData.key(7), fresh);
+            assertThat(t.get(BenchData.key(7))).isEqualTo(fresh);
+            byte[][] keys = {BenchData.key(KEYS + 1), BenchData.key(KEYS + 2)};
+            byte[][] values = {fresh, data.value(3)};
+            t.putBatch(keys, values, 0, 2);
+            assertThat(t.get(keys[0])).isEqualTo(fresh);
+            assertThat(t.get(keys[1])).isEqualTo(data.value(3));
+            assertThat(t.scan(BenchData.key(KEYS - 1), 10)).isEqualTo(3L * (1 + VALUE_SIZE));
+        } finally {
+            dir = b.dir();
+            b.tearDown();
+        }
+        if (dir != null) {
+            assertThat(dir).doesNotExist();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("durable")
+    void syncPutBenchmarkWritesDurablyAndTheValueIsThere(String engine) {
+        SyncPutBenchmark b = new SyncPutBenchmark();
+        b.engine = engine;
+        b.keyCount = KEYS;
+        b.valueSize = VALUE_SIZE;
+        b.setUp();
+        try {
+            b.syncPut();
+            byte[] fresh = new byte[VALUE_SIZE];
+            fresh[1] = 7;
+            b.target().put(BenchData.key(5), fresh);
+            assertThat(b.target().get(BenchData.key(5))).isEqualTo(fresh);
+            assertThat(b.target().get(BenchData.key(6))).isEqualTo(new BenchData(KEYS, VALUE_SIZE).value(6));
+        } finally {
+            b.tearDown();
+        }
+    }
+
+    @Test
+    void inMemoryTargetsRefuseSyncWrites() throws Exception {
+        Path dir = Files.createTempDirectory("plinth-bench-test");
+        try {
+            assertThatThrownBy(() -> Targets.open(Targets.PLINTH_MEM, dir, KvTarget.Durable.SYNC))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fsync");
+            assertThatThrownBy(() -> Targets.open("nosuch", dir, KvTarget.Durable.FAST))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("plinth-rocksdb");
+        } finally {
+            Targets.deleteTree(dir);
+        }
+    }
+
+    @Test
+    void closeTwiceIsHarmless() throws Exception {
+        for (String engine : Targets.ALL) {
+            Path dir = Files.createTempDirectory("plinth-bench-test");
+            try {
+                KvTarget t = Targets.open(engine, dir, KvTarget.Durable.FAST);
+                t.close();
+                t.close();
+            } finally {
+                Targets.deleteTree(dir);
+            }
+        }
+    }
+
+}
