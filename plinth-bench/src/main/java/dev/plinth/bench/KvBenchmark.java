@@ -1,9 +1,5 @@
 package dev.plinth.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -52,73 +48,49 @@ public class KvBenchmark {
     @Param("100")
     public int valueSize;
 
-    private Path dir;
+    private TargetFixture fixture;
     private KvTarget target;
-    private BenchData data;
-    private long rng = 0x2545F4914F6CDD1DL;
-    private int valueIndex;
     private final byte[][] batchKeys = new byte[BATCH][];
     private final byte[][] batchValues = new byte[BATCH][];
 
     /** Opens the target in a fresh temporary directory and loads every key. */
     @Setup(Level.Trial)
     public void setUp() {
-        try {
-            dir = Files.createTempDirectory("plinth-bench-" + engine + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot make a temporary directory", e);
-        }
-        data = new BenchData(keyCount, valueSize);
-        target = Targets.open(engine, dir, KvTarget.Durable.FAST);
-        data.load(target);
+        fixture = TargetFixture.open(engine, keyCount, valueSize, KvTarget.Durable.FAST);
+        target = fixture.target();
     }
 
     /** Closes the target and deletes its files. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (target != null) {
-            target.close();
+        if (fixture != null) {
+            fixture.close();
         }
-        Targets.deleteTree(dir);
     }
 
-    private int nextIndex(int bound) {
-        long x = rng;
-        x ^= x << 13;
-        x ^= x >>> 7;
-        x ^= x << 17;
-        rng = x;
-        return (int) Long.remainderUnsigned(x, bound);
-    }
-
-    /** The target, for the smoke tests. */
-    KvTarget target() {
-        return target;
-    }
-
-    /** The target's directory, for the smoke tests. */
-    Path dir() {
-        return dir;
+    /** The fixture, for the smoke tests. */
+    TargetFixture fixture() {
+        return fixture;
     }
 
     /** Reads one random existing key. */
     @Benchmark
     public byte[] get() {
-        return target.get(data.keyAt(nextIndex(keyCount)));
+        return target.get(fixture.randomKey());
     }
 
     /** Overwrites one random existing key. */
     @Benchmark
     public void put() {
-        target.put(data.keyAt(nextIndex(keyCount)), data.value(valueIndex++));
+        target.put(fixture.randomKey(), fixture.nextValue());
     }
 
     /** Writes {@link #BATCH} random existing keys as one batch; one operation is one batch. */
     @Benchmark
     public void batchPut() {
         for (int i = 0; i < BATCH; i++) {
-            batchKeys[i] = data.keyAt(nextIndex(keyCount));
-            batchValues[i] = data.value(valueIndex++);
+            batchKeys[i] = fixture.randomKey();
+            batchValues[i] = fixture.nextValue();
         }
         target.putBatch(batchKeys, batchValues, 0, BATCH);
     }
@@ -126,6 +98,6 @@ public class KvBenchmark {
     /** Reads {@link #BATCH} entries in order from a random existing key; one operation is one scan. */
     @Benchmark
     public long scan() {
-        return target.scan(data.keyAt(nextIndex(keyCount - BATCH)), BATCH);
+        return target.scan(fixture.data().keyAt(fixture.nextIndex(keyCount - BATCH)), BATCH);
     }
 }

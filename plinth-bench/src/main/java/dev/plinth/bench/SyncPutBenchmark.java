@@ -1,9 +1,5 @@
 package dev.plinth.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,47 +42,30 @@ public class SyncPutBenchmark {
     @Param("100")
     public int valueSize;
 
-    private Path dir;
-    private KvTarget target;
-    private BenchData data;
-    private long rng = 0x2545F4914F6CDD1DL;
-    private int valueIndex;
+    private TargetFixture fixture;
 
     /** Opens the target for fsync'd writes in a fresh temporary directory and loads every key. */
     @Setup(Level.Trial)
     public void setUp() {
-        try {
-            dir = Files.createTempDirectory("plinth-bench-sync-" + engine + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot make a temporary directory", e);
-        }
-        data = new BenchData(keyCount, valueSize);
-        target = Targets.open(engine, dir, KvTarget.Durable.SYNC);
-        data.load(target);
+        fixture = TargetFixture.open(engine, keyCount, valueSize, KvTarget.Durable.SYNC);
     }
 
     /** Closes the target and deletes its files. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (target != null) {
-            target.close();
+        if (fixture != null) {
+            fixture.close();
         }
-        Targets.deleteTree(dir);
     }
 
-    /** The target, for the smoke tests. */
-    KvTarget target() {
-        return target;
+    /** The fixture, for the smoke tests. */
+    TargetFixture fixture() {
+        return fixture;
     }
 
     /** Overwrites one random existing key and waits for the fsync. */
     @Benchmark
     public void syncPut() {
-        long x = rng;
-        x ^= x << 13;
-        x ^= x >>> 7;
-        x ^= x << 17;
-        rng = x;
-        target.put(data.keyAt((int) Long.remainderUnsigned(x, keyCount)), data.value(valueIndex++));
+        fixture.target().put(fixture.randomKey(), fixture.nextValue());
     }
 }

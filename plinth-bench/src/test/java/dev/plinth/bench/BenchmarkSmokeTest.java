@@ -42,7 +42,7 @@ class BenchmarkSmokeTest {
         Path dir;
         BenchData data = new BenchData(KEYS, VALUE_SIZE);
         try {
-            KvTarget t = b.target();
+            KvTarget t = b.fixture().target();
             assertThat(t.get(BenchData.key(0))).isEqualTo(data.value(0));
             assertThat(t.get(BenchData.key(KEYS - 1))).isEqualTo(data.value(KEYS - 1));
             assertThat(t.get(BenchData.key(KEYS))).isNull();
@@ -69,7 +69,7 @@ class BenchmarkSmokeTest {
             assertThat(t.get(keys[1])).isEqualTo(data.value(3));
             assertThat(t.scan(BenchData.key(KEYS - 1), 10)).isEqualTo(3L * (1 + VALUE_SIZE));
         } finally {
-            dir = b.dir();
+            dir = b.fixture() == null ? null : b.fixture().dir();
             b.tearDown();
         }
         if (dir != null) {
@@ -89,9 +89,9 @@ class BenchmarkSmokeTest {
             b.syncPut();
             byte[] fresh = new byte[VALUE_SIZE];
             fresh[1] = 7;
-            b.target().put(BenchData.key(5), fresh);
-            assertThat(b.target().get(BenchData.key(5))).isEqualTo(fresh);
-            assertThat(b.target().get(BenchData.key(6))).isEqualTo(new BenchData(KEYS, VALUE_SIZE).value(6));
+            b.fixture().target().put(BenchData.key(5), fresh);
+            assertThat(b.fixture().target().get(BenchData.key(5))).isEqualTo(fresh);
+            assertThat(b.fixture().target().get(BenchData.key(6))).isEqualTo(new BenchData(KEYS, VALUE_SIZE).value(6));
         } finally {
             b.tearDown();
         }
