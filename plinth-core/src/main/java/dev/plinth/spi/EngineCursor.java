@@ -4,6 +4,9 @@ package dev.plinth.spi;
  * An engine's ordered walk over {@code [start, end)} of one keyspace, in one direction, over one
  * consistent view. Same vocabulary as {@link dev.plinth.Cursor}: it starts before its first entry and
  * {@link #next()} moves to each entry in turn; {@link #seek(byte[])} repositions. Not thread-safe.
+ *
+ * <p>{@link #key()} and {@link #value()} throw {@link IllegalStateException} when the cursor is not on an
+ * entry. A cursor opened before its keyspace was dropped keeps reading the view it opened on.
  */
 public interface EngineCursor extends AutoCloseable {
     /**

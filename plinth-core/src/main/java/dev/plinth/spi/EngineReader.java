@@ -3,6 +3,10 @@ package dev.plinth.spi;
 /**
  * Point reads and cursors over one view of an engine: its latest state ({@link Engine}) or a snapshot
  * ({@link EngineSnapshot}). Values are the raw bytes the core stored.
+ *
+ * <p>A keyspace handle that this engine did not return is rejected with {@link IllegalArgumentException};
+ * one whose keyspace was dropped, with {@link dev.plinth.NoSuchKeyspaceException}, also when read through
+ * a snapshot taken before the drop.
  */
 public interface EngineReader {
     /**

@@ -239,6 +239,17 @@ public final class MemEngine implements Engine {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code mem.keyspaces}; {@code mem.keys}, the keys with a value in the latest state, exact;
+     * {@code mem.versions}, the version nodes held (values and tombstones, current and old);
+     * {@code mem.snapshots}, open snapshots including those engine cursors hold while open;
+     * {@code mem.lastSeq}, the latest published batch; {@code mem.pendingReclaim}, chains waiting for
+     * readers to move on; {@code mem.readRetries}, point reads that met a reclaimed version and read
+     * again. Each counter is exact, but they are read one after another without the write lock, so a
+     * concurrent batch may show in some and not yet in others.
+     */
     @Override
     public Map<String, Long> stats() {
         requireOpen("stats");
