@@ -293,6 +293,7 @@ public final class CrashHarness {
      */
     public CrashReport run() {
         long t0 = System.nanoTime();
+        List<Durability> levels = prepareStore();
         Path work;
         try {
             work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("plinth-crash-");
@@ -300,7 +301,6 @@ public final class CrashHarness {
             throw new UncheckedIOException("cannot create the work directory", e);
         }
         Path childTmp = work.resolve("child-tmp");
-        List<Durability> levels = prepareStore();
         Run r = new Run(levels, work, childTmp);
         try {
             r.cycles();
