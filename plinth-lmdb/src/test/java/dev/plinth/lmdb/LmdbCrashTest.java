@@ -1,5 +1,8 @@
 package dev.plinth.lmdb;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.plinth.Plinth;
 import dev.plinth.testkit.crash.CrashHarness;
 import dev.plinth.testkit.crash.CrashReport;
 import java.nio.file.Path;
@@ -17,6 +20,9 @@ class LmdbCrashTest {
 
     @Test
     void survivesKillNine() {
+        // Skipped (not passed) while the engine is not on the class path, e.g. before it is merged; the
+        // module's own tests fail loudly if its provider is missing once it is.
+        assumeTrue(Plinth.schemes().contains("lmdb"), "no lmdb engine on the class path");
         CrashReport report = CrashHarness.forUri("lmdb:" + dir.resolve("db"))
                 .workDir(dir.resolve("work"))
                 // lmdbjava on Java 17 (lmdbjava #205): the child is a plain JVM and needs them too.

@@ -1,5 +1,8 @@
 package dev.plinth.rocksdb;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.plinth.Plinth;
 import dev.plinth.testkit.crash.CrashHarness;
 import dev.plinth.testkit.crash.CrashReport;
 import java.nio.file.Path;
@@ -17,6 +20,9 @@ class RocksDbCrashTest {
 
     @Test
     void survivesKillNine() {
+        // Skipped (not passed) while the engine is not on the class path, e.g. before it is merged; the
+        // module's own tests fail loudly if its provider is missing once it is.
+        assumeTrue(Plinth.schemes().contains("rocksdb"), "no rocksdb engine on the class path");
         CrashReport report = CrashHarness.forUri("rocksdb:" + dir.resolve("db"))
                 .workDir(dir.resolve("work"))
                 .cycles(CrashHarness.cyclesProperty(CrashHarness.DEFAULT_CYCLES))
