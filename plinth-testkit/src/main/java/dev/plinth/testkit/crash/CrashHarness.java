@@ -72,9 +72,12 @@ public final class CrashHarness {
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
     /** The cycles {@link #cyclesProperty(int)} falls back to. */
     public static final int DEFAULT_CYCLES = 50;
-    /** JVM options of every child, before {@link #jvmArgs(String...)}: small, quick to start. */
-    public static final List<String> CHILD_JVM_ARGS =
-            List.of("-ea", "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m");
+    /**
+     * JVM options of every child, before {@link #jvmArgs(String...)}: small and quick to start, and without
+     * the {@code hsperfdata} file a killed JVM would leave behind.
+     */
+    public static final List<String> CHILD_JVM_ARGS = List.of("-ea", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xmx128m");
     /** The exit status the JDK reports for a process ended by SIGKILL (128 + 9). */
     static final int SIGKILL_STATUS = 137;
 
@@ -434,7 +437,7 @@ public final class CrashHarness {
             process += result.verified.getOrDefault(Durability.PROCESS, 0L);
             batches += result.batchesVerified;
             rechecked += result.rechecked;
-            if (result.inFlightPresent != null) {
+            if (result.inFlightPresent != null && child.gotReady) {
                 if (result.inFlightPresent) {
                     inFlightPresent++;
                 } else {

@@ -19,8 +19,9 @@ import java.util.List;
  * @param processVerified writes acknowledged with {@code PROCESS} and found complete after their kill
  * @param batchesVerified atomic batches found all or nothing after their kill: the acknowledged ones
  *     complete, plus each batch in flight at a kill, found complete or absent
- * @param inFlightPresent kills after which the write in flight was found (applied, not yet acknowledged)
- * @param inFlightAbsent kills after which the write in flight was found absent
+ * @param inFlightPresent kills of a writing child after which the write in flight was found (applied, not
+ *     yet acknowledged)
+ * @param inFlightAbsent kills of a writing child after which the write in flight was found absent
  * @param rechecked writes of earlier cycles read again and found intact
  * @param storeWrites writes the store holds at the end
  * @param violations the broken promises, empty if none
