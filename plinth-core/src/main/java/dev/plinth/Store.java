@@ -9,8 +9,9 @@ import java.util.List;
  * committed state; a batch or a committed transaction becomes visible to readers all at once.
  *
  * <p>A store holds engine resources until {@link #close()}, which also closes every cursor and snapshot
- * and rolls back every transaction still open. After close, every method but {@code close} throws
- * {@link StoreClosedException}. See {@link dev.plinth} for how arguments are checked.
+ * and rolls back every transaction still open. After close, every method throws
+ * {@link StoreClosedException} except {@code close}, {@link #isClosed()}, {@link #uri()} and
+ * {@link #openResources()} (which is then empty); so do cursors, snapshots and transactions of the store. See {@link dev.plinth} for how arguments are checked.
  */
 public interface Store extends ReadView, AutoCloseable {
     /** The name of the keyspace every store has; it cannot be dropped. */

@@ -11,8 +11,9 @@ import java.time.Duration;
  * nothing. {@link #rollback()} or {@link #close()} without commit discards them without a trace.
  *
  * <p>Not thread-safe: use a transaction from one thread. Cursors opened from a transaction see the
- * transaction's writes made before the cursor was opened. After commit, rollback or close, every
- * operation throws {@link IllegalStateException}.
+ * transaction's writes made before the cursor was opened; commit and rollback close them. After commit,
+ * rollback or close, every operation throws {@link IllegalStateException}; after the store's close,
+ * {@link StoreClosedException}.
  */
 public interface Transaction extends ReadView, AutoCloseable {
     /**

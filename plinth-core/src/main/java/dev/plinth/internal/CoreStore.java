@@ -175,6 +175,16 @@ public final class CoreStore implements Store {
 
     @Override
     public Keyspace keyspace(String name) {
+        return handle(name, false);
+    }
+
+    @Override
+    public Keyspace createKeyspace(String name) {
+        return handle(name, true);
+    }
+
+    /** The cached handle of a keyspace, asking the engine (and creating it if told to) on a miss. */
+    private CoreKeyspace handle(String name, boolean create) {
         Checks.keyspaceName(name);
         guard.checkOpen();
         CoreKeyspace ks = keyspaces.get(name);
@@ -188,36 +198,12 @@ public final class CoreStore implements Store {
             }
             guard.enter();
             try {
-                EngineKeyspace eks = engine.keyspace(name);
+                EngineKeyspace eks = create ? engine.createKeyspace(name) : engine.keyspace(name);
                 if (eks == null) {
                     throw new NoSuchKeyspaceException("no keyspace named '" + name + "' in " + uri
                             + "; it has " + keyspacesLocked());
                 }
                 ks = new CoreKeyspace(this, name, eks);
-                keyspaces.put(name, ks);
-                return ks;
-            } finally {
-                guard.exit();
-            }
-        }
-    }
-
-    @Override
-    public Keyspace createKeyspace(String name) {
-        Checks.keyspaceName(name);
-        guard.checkOpen();
-        CoreKeyspace ks = keyspaces.get(name);
-        if (ks != null) {
-            return ks;
-        }
-        synchronized (keyspaceLock) {
-            ks = keyspaces.get(name);
-            if (ks != null) {
-                return ks;
-            }
-            guard.enter();
-            try {
-                ks = new CoreKeyspace(this, name, engine.createKeyspace(name));
                 keyspaces.put(name, ks);
                 return ks;
             } finally {

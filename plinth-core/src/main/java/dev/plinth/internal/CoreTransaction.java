@@ -44,6 +44,11 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
     private final Map<EngineKeyspace, TreeMap<byte[], byte[]>> reads = new IdentityHashMap<>();
     /** Intervals walked by cursors, as {start, end} pairs by keyspace; serializable only. */
     private final Map<EngineKeyspace, List<byte[][]>> scanned = new IdentityHashMap<>();
+    /**
+     * Times to live of pending puts, in milliseconds, by keyspace and key: their expiry counts from commit,
+     * so it is fixed only then; until then the buffer holds them as plain values.
+     */
+    private final Map<EngineKeyspace, TreeMap<byte[], Long>> ttls = new IdentityHashMap<>();
     private final Set<CoreCursor> cursors = ConcurrentHashMap.newKeySet();
     private Durability durability;
     private boolean ended;
@@ -149,8 +154,32 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
             throw new IllegalArgumentException("ttl must be positive, got " + ttl);
         }
         checkOpen();
-        long expiry = ttl == null ? 0 : ValueCodec.expiry(store.now(), ttl.toMillis());
-        buffer.put(ks.engineKeyspace, key.clone(), ValueCodec.encode(value, expiry));
+        byte[] k = key.clone();
+        buffer.put(ks.engineKeyspace, k, ValueCodec.encode(value, 0));
+        if (ttl != null) {
+            ttls.computeIfAbsent(ks.engineKeyspace, x -> new TreeMap<>(Bytes.ORDER)).put(k, ttl.toMillis());
+        } else {
+            forgetTtl(ks.engineKeyspace, k);
+        }
+    }
+
+    private void forgetTtl(EngineKeyspace eks, byte[] key) {
+        TreeMap<byte[], Long> t = ttls.get(eks);
+        if (t != null) {
+            t.remove(key);
+        }
+    }
+
+    /** Fixes the expiry of every pending put with a time to live, counting from now (the commit). */
+    private void stampTtls() {
+        long now = store.now();
+        for (Map.Entry<EngineKeyspace, TreeMap<byte[], Long>> e : ttls.entrySet()) {
+            for (Map.Entry<byte[], Long> t : e.getValue().entrySet()) {
+                byte[] plain = buffer.lookup(e.getKey(), t.getKey());
+                buffer.replace(e.getKey(), t.getKey(),
+                        ValueCodec.encode(ValueCodec.decode(plain), ValueCodec.expiry(now, t.getValue())));
+            }
+        }
     }
 
     @Override
@@ -158,7 +187,9 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
         CoreKeyspace ks = store.resolve(keyspace);
         store.checks().key(key);
         checkOpen();
-        buffer.delete(ks.engineKeyspace, key.clone());
+        byte[] k = key.clone();
+        buffer.delete(ks.engineKeyspace, k);
+        forgetTtl(ks.engineKeyspace, k);
     }
 
     @Override
@@ -166,7 +197,21 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
         CoreKeyspace ks = store.resolve(keyspace);
         Objects.requireNonNull(range, "range");
         checkOpen();
-        buffer.deleteRange(ks.engineKeyspace, range.start(), range.end());
+        byte[] start = range.start();
+        byte[] end = range.end();
+        buffer.deleteRange(ks.engineKeyspace, start, end);
+        TreeMap<byte[], Long> t = ttls.get(ks.engineKeyspace);
+        if (t != null) {
+            if (start == null && end == null) {
+                t.clear();
+            } else if (start == null) {
+                t.headMap(end, false).clear();
+            } else if (end == null) {
+                t.tailMap(start, true).clear();
+            } else {
+                t.subMap(start, true, end, false).clear();
+            }
+        }
     }
 
     @Override
@@ -192,6 +237,7 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
             }
             store.checks().batch(buffer.operations(), buffer.bytes());
             Durability d = store.durability(durability);
+            stampTtls();
             EngineBatch.Builder b = EngineBatch.builder(d);
             buffer.addTo(b);
             addPreconditions(b);

@@ -47,6 +47,13 @@ final class WriteBuffer {
         bytes += key.length + raw.length;
     }
 
+    /** Replaces the stored form of a key already put, without counting another operation. */
+    void replace(EngineKeyspace ks, byte[] key, byte[] raw) {
+        byte[] old = pending(ks).points.put(key, raw);
+        assert old != null && old != TOMBSTONE : "replace of a key that was not put";
+        bytes += raw.length - old.length;
+    }
+
     void delete(EngineKeyspace ks, byte[] key) {
         pending(ks).points.put(key, TOMBSTONE);
         operations++;

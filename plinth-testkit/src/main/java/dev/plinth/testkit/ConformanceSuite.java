@@ -2,6 +2,18 @@ package dev.plinth.testkit;
 
 import dev.plinth.OpenResource;
 import dev.plinth.Store;
+import dev.plinth.testkit.contract.BatchContract;
+import dev.plinth.testkit.contract.CasContract;
+import dev.plinth.testkit.contract.ConcurrencyContract;
+import dev.plinth.testkit.contract.CrudContract;
+import dev.plinth.testkit.contract.CursorContract;
+import dev.plinth.testkit.contract.DurabilityContract;
+import dev.plinth.testkit.contract.ErrorContract;
+import dev.plinth.testkit.contract.KeyspaceContract;
+import dev.plinth.testkit.contract.RangeContract;
+import dev.plinth.testkit.contract.SnapshotContract;
+import dev.plinth.testkit.contract.TransactionContract;
+import dev.plinth.testkit.contract.TtlContract;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,8 +30,16 @@ import org.junit.jupiter.api.io.TempDir;
  * contract interface it implements runs against a fresh store per test, switched by the engine's
  * capabilities. A cursor, snapshot or transaction left open at the end of a test fails it, naming where
  * it was opened.
+ *
+ * <p>The contracts, one per group of DESIGN.md section 4, live in {@link dev.plinth.testkit.contract}:
+ * {@link CrudContract}, {@link RangeContract}, {@link CursorContract}, {@link SnapshotContract},
+ * {@link BatchContract}, {@link CasContract}, {@link TransactionContract}, {@link TtlContract},
+ * {@link DurabilityContract}, {@link KeyspaceContract}, {@link ConcurrencyContract} and
+ * {@link ErrorContract}. Tests a capability rules out are skipped, not passed.
  */
-public abstract class ConformanceSuite implements ContractSupport {
+public abstract class ConformanceSuite implements ContractSupport, CrudContract, RangeContract, CursorContract,
+        SnapshotContract, BatchContract, CasContract, TransactionContract, TtlContract, DurabilityContract,
+        KeyspaceContract, ConcurrencyContract, ErrorContract {
     @TempDir
     Path tempDir;
 
