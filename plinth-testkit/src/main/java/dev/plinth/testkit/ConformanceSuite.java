@@ -35,11 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link CrudContract}, {@link RangeContract}, {@link CursorContract}, {@link SnapshotContract},
  * {@link BatchContract}, {@link CasContract}, {@link TransactionContract}, {@link TtlContract},
  * {@link DurabilityContract}, {@link KeyspaceContract}, {@link ConcurrencyContract} and
- * {@link ErrorContract}. Tests a capability rules out are skipped, not passed.
+ * {@link ErrorContract}, and the seeded model-based random runs of {@link ModelContract}. Tests a capability
+ * rules out are skipped, not passed.
  */
 public abstract class ConformanceSuite implements ContractSupport, CrudContract, RangeContract, CursorContract,
         SnapshotContract, BatchContract, CasContract, TransactionContract, TtlContract, DurabilityContract,
-        KeyspaceContract, ConcurrencyContract, ErrorContract {
+        KeyspaceContract, ConcurrencyContract, ErrorContract, ModelContract {
     @TempDir
     Path tempDir;
 
