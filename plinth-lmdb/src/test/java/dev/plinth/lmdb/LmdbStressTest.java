@@ -22,16 +22,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Writers that keep growing a small map, readers of every kind, and keyspaces created and dropped under
  * them, all at once. What it guards: no native crash (a remap under an open transaction, a handle used
- * after its drop), no torn value, no lost write. Fixed amounts of work, no timing.
+ * after its drop), no torn value, no lost write, and no write failed because a growth waited out its
+ * timeout on a thread that was itself queued behind the growth (a cursor holder waiting to write).
+ * Fixed amounts of work, no timing; repeated with consecutive seeds, since the interleavings vary.
  */
 class LmdbStressTest {
-    private static final long SEED = Long.getLong("plinth.seed", System.nanoTime());
+    private static final long BASE_SEED = Long.getLong("plinth.seed", System.nanoTime());
     private static final int WRITERS = 3;
     private static final int ROUNDS = 100;
     private static final int KEYS_PER_WRITER = 40;
@@ -61,9 +64,11 @@ class LmdbStressTest {
         return String.format("w%d-%04d", writer, key).getBytes();
     }
 
-    @Test
-    void growthReadsAndKeyspaceChurnTogether() throws Exception {
-        System.out.println("LmdbStressTest seed " + SEED + " (replay with -Dplinth.seed=" + SEED + ")");
+    @RepeatedTest(8)
+    void growthReadsAndKeyspaceChurnTogether(RepetitionInfo repetition) throws Exception {
+        long seed = BASE_SEED + repetition.getCurrentRepetition() - 1;
+        System.out.println("LmdbStressTest repetition " + repetition.getCurrentRepetition() + " seed " + seed
+                + " (replay as the first repetition with -Dplinth.seed=" + seed + ")");
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS + 4);
         try (Store s = Plinth.open("lmdb:" + dir + "?mapSize=1m&resizeTimeout=30s")) {
             Keyspace ks = s.defaultKeyspace();
@@ -71,7 +76,7 @@ class LmdbStressTest {
             for (int w = 0; w < WRITERS; w++) {
                 int writer = w;
                 work.add(pool.submit(() -> {
-                    Random r = new Random(SEED + writer);
+                    Random r = new Random(seed + writer);
                     for (int round = 1; round <= ROUNDS; round++) {
                         WriteBatch b = new WriteBatch().durability(Durability.NONE);
                         for (int k = 0; k < KEYS_PER_WRITER; k++) {
@@ -85,7 +90,7 @@ class LmdbStressTest {
             for (int t = 0; t < 3; t++) {
                 int reader = t;
                 work.add(pool.submit(() -> {
-                    Random r = new Random(SEED * 31 + reader);
+                    Random r = new Random(seed * 31 + reader);
                     for (int i = 0; i < 2000; i++) {
                         switch (r.nextInt(3)) {
                             case 0 -> {
