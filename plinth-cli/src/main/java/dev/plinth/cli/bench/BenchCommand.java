@@ -1,6 +1,5 @@
 package dev.plinth.cli.bench;
 
-import dev.plinth.Durability;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,8 +61,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Measured threads per workload (default: the number of cores).")
     Integer threads;
 
-    @Option(names = "--durability", paramLabel = "LEVEL",
-            description = "Default durability of the stores: none, process or sync (default: each store's own).")
+    @Option(names = "--durability", paramLabel = "LEVEL", defaultValue = "weakest",
+            description = "Default durability of the stores: weakest (the weakest level each engine honours), "
+                    + "engine (each engine's own default), none, process or sync (default: ${DEFAULT-VALUE}). "
+                    + "syncwrite always writes with SYNC.")
     String durability;
 
     @Option(names = {"-d", "--duration"}, paramLabel = "TIME", defaultValue = "2s",
@@ -128,7 +129,7 @@ public final class BenchCommand implements Callable<Integer> {
     BenchSettings settings() {
         List<String> targets = uris.isEmpty() ? List.of(DEFAULT_URI) : uris;
         Duration d = ops == null ? parseDuration("--duration", duration) : null;
-        Durability level = durability == null ? null : parseDurability(durability);
+        DurabilityChoice level = DurabilityChoice.parse(durability);
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         return new BenchSettings(targets, Workload.parse(workloads), keys, keySize, valueSize, t, level, d,
                 ops == null ? 0 : ops, parseDuration("--warmup", warmup), rounds, seed, report);
@@ -174,14 +175,6 @@ public final class BenchCommand implements Callable<Integer> {
             return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(option + " '" + text + "' is not a duration; use 500ms, 2s or 1m");
-        }
-    }
-
-    static Durability parseDurability(String text) {
-        try {
-            return Durability.valueOf(text.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--durability '" + text + "' is not one of none, process, sync");
         }
     }
 }

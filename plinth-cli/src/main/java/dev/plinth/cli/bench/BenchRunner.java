@@ -44,6 +44,32 @@ final class BenchRunner {
     private final Map<Long, int[]> permutations = new HashMap<>();
     private final List<String> labels;
     private final List<Target> targets = new ArrayList<>();
+    private StepObserver observer = (workload, label, measurement, store) -> { };
+
+    /** Sees each measured run and its store before the store is closed; a test hook. */
+    @FunctionalInterface
+    interface StepObserver {
+        /**
+         * Called on the coordinating thread after a measured run, while its store is still open.
+         *
+         * @param workload the workload
+         * @param label the URI's label
+         * @param measurement what the run measured
+         * @param store the store it ran on
+         */
+        void measured(Workload workload, String label, Measurement measurement, Store store);
+    }
+
+    /**
+     * Sets the test hook.
+     *
+     * @param observer sees every measured run
+     * @return this runner
+     */
+    BenchRunner observe(StepObserver observer) {
+        this.observer = observer;
+        return this;
+    }
 
     /**
      * Prepares a run.
@@ -198,10 +224,7 @@ final class BenchRunner {
 
     private LoadResult loadShared(Target t, Target.Opened o) {
         long nanos = load(o.store(), "load " + t.label());
-        Capabilities caps = o.store().capabilities();
-        String durability = (settings.durability() == null ? caps.defaultDurability() : settings.durability())
-                .name();
-        return new LoadResult(t.label(), durability, settings.keys(), nanos, o.diskBytes());
+        return new LoadResult(t.label(), t.durability().name(), settings.keys(), nanos, o.diskBytes());
     }
 
     /**
@@ -262,7 +285,9 @@ final class BenchRunner {
                     tally.addProblems(m);
                 }
                 WorkloadContext c = context(sharedStore.store(), sharedCounter, settings.keys(), w, step.round());
-                tally.add(measure(label, w, c, durationNanos, -1), sharedStore.diskBytes());
+                Measurement m = measure(label, w, c, durationNanos, -1);
+                observer.measured(w, target.label(), m, sharedStore.store());
+                tally.add(m, sharedStore.diskBytes());
             }
             case EMPTY, LOADED -> {
                 try (Target.Opened fresh = target.open(w.id(), false)) {
@@ -272,7 +297,9 @@ final class BenchRunner {
                     long loaded = w.storeUse() == Workload.StoreUse.LOADED ? settings.keys() : 0;
                     WorkloadContext c = context(fresh.store(), new InsertCounter(loaded), settings.keys(), w,
                             step.round());
-                    tally.add(measure(label, w, c, durationNanos, settings.keys()), fresh.diskBytes());
+                    Measurement m = measure(label, w, c, durationNanos, settings.keys());
+                    observer.measured(w, target.label(), m, fresh.store());
+                    tally.add(m, fresh.diskBytes());
                 }
             }
             default -> throw new AssertionError(w.storeUse());
@@ -348,8 +375,11 @@ final class BenchRunner {
                         : String.format(Locale.ROOT, "%,d operations per workload and URI", settings.ops()))
                 + "; warm-up " + human(settings.warmup()) + "; " + settings.rounds() + " round"
                 + (settings.rounds() == 1 ? "" : "s")));
-        h.add(entry("durability", settings.durability() == null ? "each store's default"
-                : settings.durability().name()));
+        h.add(entry("durability", settings.durability().flag() + switch (settings.durability()) {
+            case WEAKEST -> " (the weakest level each engine honours; see the load table)";
+            case ENGINE -> " (each engine's own default; see the load table)";
+            default -> " (every store)";
+        }));
         return h;
     }
 

@@ -1,6 +1,6 @@
 package dev.plinth.cli.bench;
 
-import dev.plinth.Durability;
+import java.util.Objects;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.List;
  * @param keySize bytes per key
  * @param valueSize bytes per value
  * @param threads measured threads per workload
- * @param durability the stores' default durability, or {@code null} for each engine's own
+ * @param durability how each store's default durability is chosen
  * @param duration how long each measured run lasts, or {@code null} when {@code ops} bounds it
  * @param ops operations per measured run, or 0 when {@code duration} bounds it
  * @param warmup unmeasured run before each measured run on the shared store; zero for none
@@ -23,7 +23,7 @@ import java.util.List;
  * @param report where to write report.md, results.csv and charts, or {@code null}
  */
 record BenchSettings(List<String> uris, List<Workload> workloads, long keys, int keySize, int valueSize, int threads,
-                     Durability durability, Duration duration, long ops, Duration warmup, int rounds, long seed,
+                     DurabilityChoice durability, Duration duration, long ops, Duration warmup, int rounds, long seed,
                      Path report) {
     /** The most records a run may load; the random orders are int arrays. */
     static final long MAX_KEYS = 100_000_000L;
@@ -31,6 +31,7 @@ record BenchSettings(List<String> uris, List<Workload> workloads, long keys, int
     BenchSettings {
         uris = List.copyOf(uris);
         workloads = List.copyOf(workloads);
+        Objects.requireNonNull(durability, "durability");
         if (uris.isEmpty()) {
             throw new IllegalArgumentException("no URI to benchmark");
         }

@@ -40,7 +40,9 @@ final class Target implements AutoCloseable {
     private final String scheme;
     private final String query;
     private final Path explicit;
-    private final Durability durability;
+    private final DurabilityChoice durability;
+    /** The level every store of this target is opened with, once the first open settled it. */
+    private Durability resolved;
     private Path scratch;
     private final AtomicLong counter = new AtomicLong();
 
@@ -49,11 +51,11 @@ final class Target implements AutoCloseable {
      *
      * @param spec the URI as given on the command line
      * @param label the name of the target in reports: the URI, made unique if given twice
-     * @param durability the stores' default durability, or {@code null} for the engine's
+     * @param durability how to choose the stores' default durability
      * @throws IllegalArgumentException if the URI is malformed, names a remote location, or names a
      *     non-empty directory or a file
      */
-    Target(String spec, String label, Durability durability) {
+    Target(String spec, String label, DurabilityChoice durability) {
         this.spec = spec;
         this.label = label;
         this.durability = durability;
@@ -148,8 +150,41 @@ final class Target implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a store with the chosen default durability. The first open of a target settles the level:
+     * a fixed choice is used as is (the engine rejects a level it does not honour); otherwise the store is
+     * opened with the engine's default and, if the choice resolves to another level, closed again while
+     * still empty and reopened with that level.
+     */
     private Store openUri(String uri) {
-        return Plinth.builder(uri).defaultDurability(durability).open();
+        if (resolved == null && durability.fixed() == null) {
+            Store first = Plinth.open(uri);
+            Durability want;
+            try {
+                want = durability.resolve(first.capabilities());
+            } catch (RuntimeException e) {
+                first.close();
+                throw e;
+            }
+            resolved = want;
+            if (want == first.capabilities().defaultDurability()) {
+                return first;
+            }
+            first.close();
+        }
+        Durability level = resolved != null ? resolved : durability.fixed();
+        Store store = Plinth.builder(uri).defaultDurability(level).open();
+        resolved = level;
+        return store;
+    }
+
+    /**
+     * The default durability of this target's stores.
+     *
+     * @return the level, or {@code null} before the first store was opened
+     */
+    Durability durability() {
+        return resolved;
     }
 
     private Path scratch() {

@@ -522,7 +522,7 @@ enum Workload {
         private final Mix mix;
         private final InsertCounter inserts;
         private final ScrambledZipfianGenerator scrambled = new ScrambledZipfianGenerator();
-        private final ZipfianGenerator latest;
+        private final LatestGenerator latest;
         private long inserted;
         private long rmwRetries;
 
@@ -532,7 +532,7 @@ enum Workload {
             this.mix = mix;
             this.inserts = c.inserts();
             this.latest = mix.distribution == Distribution.LATEST
-                    ? new ZipfianGenerator(Math.max(1, inserts.limit()), ZipfianGenerator.YCSB_THETA) : null;
+                    ? new LatestGenerator(inserts.limit()) : null;
         }
 
         @Override
@@ -559,7 +559,7 @@ enum Workload {
         private long choose() {
             long n = inserts.limit();
             if (mix.distribution == Distribution.LATEST) {
-                return n - 1 - latest.next(rnd, n);
+                return latest.next(rnd, n);
             }
             return scrambled.next(rnd, n);
         }
