@@ -65,14 +65,15 @@ final class Charts {
         for (Result r : results) {
             uris.add(r.uri());
         }
-        // One series per URI, zero outside its own bar, so each URI keeps its colour across both charts.
+        // One series per URI, empty outside its own bar, so each URI keeps its colour in every chart.
         for (int i = 0; i < results.size(); i++) {
             List<Double> values = new ArrayList<>();
             for (int j = 0; j < results.size(); j++) {
                 Result r = results.get(j);
-                values.add(i == j && !r.skipped() ? r.opsPerSec() : 0.0);
+                values.add(i == j && !r.skipped() ? r.opsPerSec() : null);
             }
-            chart.addSeries(uris.get(i), uris, values);
+            CategorySeries series = chart.addSeries(uris.get(i), uris, values);
+            series.setFillColor(colour(chart, report, uris.get(i)));
         }
         return chart;
     }
@@ -92,7 +93,11 @@ final class Charts {
                 continue;
             }
             List<Double> us = List.of(micros(r.p50()), micros(r.p99()), micros(r.p999()), micros(r.max()));
-            chart.addSeries(r.uri(), percentiles, us);
+            Color c = colour(chart, report, r.uri());
+            CategorySeries series = chart.addSeries(r.uri(), percentiles, us);
+            series.setLineColor(c);
+            series.setMarkerColor(c);
+            series.setFillColor(c);
             any = true;
         }
         if (!any) {
@@ -102,6 +107,12 @@ final class Charts {
             chart.addSeries("-", percentiles, List.of(0.0, 0.0, 0.0, 0.0));
         }
         return chart;
+    }
+
+    /** The colour of a URI: its place among the report's URIs in XChart's palette, the same in every chart. */
+    private static Color colour(CategoryChart chart, BenchReport report, String uri) {
+        Color[] palette = chart.getStyler().getSeriesColors();
+        return palette[Math.max(0, report.uris().indexOf(uri)) % palette.length];
     }
 
     private static double micros(long nanos) {

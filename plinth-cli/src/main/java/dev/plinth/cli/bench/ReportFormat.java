@@ -266,8 +266,22 @@ final class ReportFormat {
         return String.format(Locale.ROOT, "%,.0f", v);
     }
 
+    /**
+     * A ratio with two decimals, or two significant digits below 0.1 so that a slow engine does not
+     * show as {@code 0.00x}.
+     *
+     * @param r the ratio, or {@code NaN} for none
+     * @return such as {@code 2.50x}, {@code 0.0043x}, or {@code -}
+     */
     static String ratio(double r) {
-        return Double.isNaN(r) ? "-" : String.format(Locale.ROOT, "%.2fx", r);
+        if (Double.isNaN(r)) {
+            return "-";
+        }
+        if (r > 0 && r < 0.1) {
+            int decimals = Math.min(8, 1 - (int) Math.floor(Math.log10(r)));
+            return String.format(Locale.ROOT, "%." + decimals + "fx", r);
+        }
+        return String.format(Locale.ROOT, "%.2fx", r);
     }
 
     private static String threeDigits(double v) {

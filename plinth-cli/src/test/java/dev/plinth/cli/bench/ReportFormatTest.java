@@ -98,6 +98,11 @@ class ReportFormatTest {
         assertThat(ReportFormat.bytes(-1)).isEqualTo("-");
         assertThat(ReportFormat.bytes(1023)).isEqualTo("1023 B");
         assertThat(ReportFormat.bytes(1536)).isEqualTo("1.50 KiB");
+        assertThat(ReportFormat.ratio(0.1)).isEqualTo("0.10x");
+        assertThat(ReportFormat.ratio(0.0427)).isEqualTo("0.043x");
+        assertThat(ReportFormat.ratio(0.00431)).isEqualTo("0.0043x");
+        assertThat(ReportFormat.ratio(12.5)).isEqualTo("12.50x");
+        assertThat(ReportFormat.ratio(Double.NaN)).isEqualTo("-");
     }
 
     @Test
