@@ -1,6 +1,5 @@
 package dev.plinth.cli.bench;
 
-import dev.plinth.Durability;
 import dev.plinth.Keyspace;
 import java.util.function.LongFunction;
 
@@ -18,9 +17,6 @@ import java.util.function.LongFunction;
  */
 record WorkloadContext(Keyspace keyspace, Records records, long keys, InsertCounter inserts, int threads,
                        long seed, LongFunction<int[]> permutations) {
-    /** The durability {@link Workload#SYNCWRITE} asks for. */
-    static final Durability SYNC = Durability.SYNC;
-
     /**
      * The seed of one thread's random source.
      *
