@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
  * reports throughput, latency percentiles, bytes on disk and the ratio to the first store. See
  * {@code docs/bench.md}.
  */
-@Command(name = "bench", sortOptions = false,
+@Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Benchmark stores side by side: db_bench-style workloads and the YCSB core mixes A to F, "
                 + "interleaved across the URIs so that machine drift hits them alike. Every read is checked; wrong "
                 + "data or missing keys fail the run (exit 1).",
@@ -38,7 +38,7 @@ public final class BenchCommand implements Callable<Integer> {
     public static final String DEFAULT_URI = "mem:";
 
     @Parameters(paramLabel = "URI", arity = "0..*",
-            description = "Stores to benchmark, the first being the reference for ratios (default: ${DEFAULT-VALUE}).")
+            description = "Stores to benchmark, the first being the reference for ratios (default: " + BenchCommand.DEFAULT_URI + ").")
     List<String> uris = new ArrayList<>();
 
     @Option(names = {"-w", "--workloads"}, paramLabel = "LIST", defaultValue = "all",

@@ -74,6 +74,13 @@ class BenchCommandTest {
     }
 
     @Test
+    void helpListsTheFlagsAndWorkloads() {
+        Run r = run("bench", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("--keys", "--durability", "--report", "ycsb-a", "readwhilewriting");
+    }
+
+    @Test
     void durationsAcceptShortForms() {
         assertThat(BenchCommand.parseDuration("-d", "500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(BenchCommand.parseDuration("-d", "2")).isEqualTo(Duration.ofSeconds(2));
