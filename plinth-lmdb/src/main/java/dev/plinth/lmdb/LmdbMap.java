@@ -190,7 +190,7 @@ final class LmdbMap {
         want(target); // so that a retry after the readers close succeeds
         String why = result.outcome() == TxnGate.Outcome.HELD_BY_CALLER
                 ? "because this thread itself holds an open read transaction (a snapshot or cursor it has"
-                + " open, or the snapshot of the transaction or conditional batch being committed), and the"
+                + " open), and the"
                 + " map is remapped only when none is open"
                 : "within " + LmdbOptions.RESIZE_TIMEOUT + "=" + resizeTimeoutMillis
                 + "ms, because open snapshots, cursors or transactions hold read transactions";
