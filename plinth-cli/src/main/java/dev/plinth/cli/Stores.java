@@ -1,0 +1,121 @@
+package dev.plinth.cli;
+
+import dev.plinth.Keyspace;
+import dev.plinth.NoSuchKeyspaceException;
+import dev.plinth.Plinth;
+import dev.plinth.Store;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Opens stores for commands. Commands that only read never create a store: for the engines whose URI
+ * location is a file-system path ({@link #FILE_SCHEMES}) the path must already exist. Stateless.
+ */
+final class Stores {
+    /**
+     * The schemes whose location is a path on the local file system, which opening creates when absent.
+     * The public API has no way to ask an engine whether a store exists, so the CLI names them.
+     */
+    static final Set<String> FILE_SCHEMES = Set.of("lsm", "rocksdb", "lmdb");
+
+    private Stores() {
+    }
+
+    /**
+     * Opens a store that may be created by opening it (put, delete, load, copy destination).
+     *
+     * @param uri the store URI
+     * @return the open store
+     */
+    static Store openForWrite(String uri) {
+        return Plinth.open(uri);
+    }
+
+    /**
+     * Opens an existing store for reading.
+     *
+     * @param uri the store URI
+     * @param command the command's name, for the error message
+     * @return the open store
+     * @throws CommandException if the URI names a file-system path that does not exist
+     */
+    static Store openExisting(String uri, String command) {
+        requireExists(uri, command);
+        return Plinth.open(uri);
+    }
+
+    /**
+     * Opens an existing store for reading with its clock stopped at the moment of opening, so that no
+     * entry expires during the command: every pass over the store (copy then verify, scan then get) sees
+     * the same entries.
+     *
+     * @param uri the store URI
+     * @param command the command's name, for the error message
+     * @return the open store; must not be written (its clock does not move)
+     */
+    static Store openFrozen(String uri, String command) {
+        requireExists(uri, command);
+        return Plinth.builder(uri).clock(InstantSource.fixed(Instant.now())).open();
+    }
+
+    /**
+     * The local path a store URI names, for the {@link #FILE_SCHEMES}.
+     *
+     * @param uri the store URI
+     * @return the path, or {@code null} if the scheme is not a file-system one
+     */
+    static Path localPath(String uri) {
+        int colon = uri.indexOf(':');
+        if (colon <= 0) {
+            return null;
+        }
+        String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
+        if (!FILE_SCHEMES.contains(scheme)) {
+            return null;
+        }
+        String rest = uri.substring(colon + 1);
+        int q = rest.indexOf('?');
+        String location = q < 0 ? rest : rest.substring(0, q);
+        if (location.isEmpty()) {
+            return null;
+        }
+        try {
+            return Path.of(location);
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+
+    private static void requireExists(String uri, String command) {
+        Path p = localPath(uri);
+        if (p != null && !Files.exists(p)) {
+            throw new CommandException("no store at " + p + " (" + uri + "): it does not exist, and " + command
+                    + " does not create stores");
+        }
+    }
+
+    /**
+     * An existing keyspace, with a clear error naming the store's keyspaces when it is absent.
+     *
+     * @param store the store
+     * @param name the keyspace's name
+     * @return the keyspace
+     * @throws CommandException if there is no such keyspace
+     */
+    static Keyspace keyspace(Store store, String name) {
+        if (!store.keyspaces().contains(name)) {
+            throw new CommandException("no keyspace '" + name + "' in " + store.uri() + "; it has "
+                    + String.join(", ", store.keyspaces()));
+        }
+        try {
+            return store.keyspace(name);
+        } catch (NoSuchKeyspaceException e) {
+            throw new CommandException("no keyspace '" + name + "' in " + store.uri() + " (dropped meanwhile)", e);
+        }
+    }
+}
