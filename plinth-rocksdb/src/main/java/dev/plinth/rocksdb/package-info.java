@@ -1,2 +1,47 @@
-/** The rocksdb engine adapter. */
+/**
+ * The RocksDB engine ({@code rocksdb:/path?...}): Plinth's SPI over {@code org.rocksdb:rocksdbjni}. Open it by
+ * URI; {@link dev.plinth.rocksdb.RocksDbEngineProvider} is the only entry point and
+ * {@link dev.plinth.rocksdb.RocksDbOptions} lists the parameters. User documentation: docs/engines/rocksdb.md.
+ *
+ * <h2>Mapping</h2>
+ * One RocksDB database per directory. Each keyspace is a column family ({@code default} is RocksDB's
+ * default one); all of them are listed with {@code RocksDB.listColumnFamilies} and opened at start-up, so
+ * keyspaces survive a restart. A snapshot is a RocksDB snapshot read through its own {@code ReadOptions}.
+ * A cursor is a {@code RocksIterator} whose range is enforced by RocksDB through
+ * {@code iterate_lower_bound}/{@code iterate_upper_bound}; a cursor on the engine reads the implicit view
+ * the iterator pins when it is created. A batch is one {@code WriteBatch}, atomic across column families;
+ * RocksDB gives its entries consecutive sequence numbers, so a later mutation of a batch sees earlier ones.
+ *
+ * <h2>Durability</h2>
+ * Every write goes through the WAL. {@code NONE} and {@code PROCESS} write it without sync (the bytes reach
+ * the OS before the call returns, so a killed process loses nothing); {@code SYNC} sets
+ * {@code WriteOptions.sync}. The WAL is never disabled, not even for {@code NONE}: a WAL-less write followed
+ * by a WAL write could leave a hole after a crash, breaking the "prefix with no hole" promise. Recovery uses
+ * RocksDB's default point-in-time mode, which replays the WAL up to its first damaged record. The first
+ * write-path I/O error or corruption is remembered, and every later write is refused with it (RocksDB
+ * itself also stops writing after such a background error).
+ *
+ * <h2>Preconditions</h2>
+ * The engine's {@code commitLock} is a read-write lock. A batch with preconditions, or with a range delete
+ * whose end is unbounded, takes the write lock, checks its preconditions against the latest state with
+ * {@code db.get} and iterators, and writes. Every other batch takes the read lock, so unconditional batches
+ * run concurrently and share RocksDB's group commit, yet none can slip in between a conditional batch's
+ * check and its write. An unbounded range delete is written as {@code [start, successor(last key))}, which
+ * is exact only because nothing else writes meanwhile.
+ *
+ * <h2>Native objects</h2>
+ * Nothing native is left to a finalizer. The engine owns, in creation order: the block cache, the Bloom
+ * filter, the column family options, the database options, the database, and its shared read, write and
+ * flush options; {@code close()} frees open cursors (iterator, then its read options, then its bound
+ * slices), open snapshots, column family handles, the database, then the options, cache and filter. A
+ * {@code WriteBatch} lives only inside one {@code apply} call. A column family handle or a snapshot is freed
+ * only after its {@link dev.plinth.rocksdb.NativeGuard} is drained, so no native call can use a freed
+ * object; a dropped keyspace's stale handle then throws {@link dev.plinth.NoSuchKeyspaceException}.
+ *
+ * <h2>Locks</h2>
+ * In this order: a keyspace's guard (held by every call that passes its handle to native code; for a
+ * batch, every keyspace it touches), a snapshot's guard, then {@code commitLock}. {@code keyspaceLock}
+ * serialises keyspace creation and drop and the start of close; it is never taken while holding a guard.
+ * Reads take no lock.
+ */
 package dev.plinth.rocksdb;

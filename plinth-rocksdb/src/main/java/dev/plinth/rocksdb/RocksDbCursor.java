@@ -1,0 +1,223 @@
+package dev.plinth.rocksdb;
+
+import dev.plinth.PlinthException;
+import dev.plinth.spi.EngineCursor;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+
+/**
+ * A walk over {@code [start, end)} of one column family through a {@link RocksIterator}. Not thread-safe.
+ *
+ * <p>The range is enforced by RocksDB itself with {@code iterate_lower_bound} and {@code iterate_upper_bound},
+ * so the iterator never reads past it. The view is fixed when the cursor opens: the iterator's own implicit
+ * snapshot for a cursor on the engine, the snapshot's sequence number for a cursor on a snapshot; a
+ * {@link #seek} repositions within that same view. When the iterator stops being valid its status is
+ * checked, and an error (corruption, I/O) is thrown rather than taken for the end of the range.
+ *
+ * <p>Owns four native objects, freed by {@link #close()} in this order: the iterator, its read options,
+ * then the bound slices the read options point to. The engine closes cursors still open when it closes.
+ */
+final class RocksDbCursor implements EngineCursor {
+    private static final int BEFORE = 0;
+    private static final int ON_ENTRY = 1;
+    private static final int DONE = 2;
+
+    private final RocksDbEngine engine;
+    private final String description;
+    private final byte[] start;
+    private final byte[] end;
+    private final boolean reverse;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    // Native objects; null for an empty range, which needs none.
+    private final RocksIterator iterator;
+    private final ReadOptions readOptions;
+    private final Slice lower;
+    private final Slice upper;
+
+    private int state = BEFORE;
+    /** Where the next {@link #next()} positions from when {@link #state} is BEFORE; null for the range's edge. */
+    private byte[] target;
+    private byte[] key;
+    private byte[] value;
+    /** An iterator error, thrown again by every later {@link #next()}. */
+    private PlinthException failure;
+
+    private RocksDbCursor(RocksDbEngine engine, String description, byte[] start, byte[] end, boolean reverse,
+                          RocksIterator iterator, ReadOptions readOptions, Slice lower, Slice upper) {
+        this.engine = engine;
+        this.description = description;
+        this.start = start;
+        this.end = end;
+        this.reverse = reverse;
+        this.iterator = iterator;
+        this.readOptions = readOptions;
+        this.lower = lower;
+        this.upper = upper;
+    }
+
+    /**
+     * Opens a cursor. The caller holds the keyspace's guard (and the snapshot's, if any) for the duration.
+     *
+     * @param readOptions fresh read options, with the snapshot set if any; owned by the cursor from here on,
+     *     closed here if opening fails
+     */
+    static RocksDbCursor open(RocksDbEngine engine, RocksDbKeyspace ks, ReadOptions readOptions, String description,
+                              byte[] start, byte[] end, boolean reverse) {
+        if (start != null && end != null && Arrays.compareUnsigned(start, end) >= 0) {
+            readOptions.close();
+            return new RocksDbCursor(engine, description, start, end, reverse, null, null, null, null);
+        }
+        Slice lower = null;
+        Slice upper = null;
+        RocksIterator it = null;
+        try {
+            if (start != null) {
+                lower = new Slice(start);
+                readOptions.setIterateLowerBound(lower);
+            }
+            if (end != null) {
+                upper = new Slice(end);
+                readOptions.setIterateUpperBound(upper);
+            }
+            it = engine.db().newIterator(ks.handle, readOptions);
+            return new RocksDbCursor(engine, description, start, end, reverse, it, readOptions, lower, upper);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(it, readOptions, lower, upper);
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean next() {
+        requireOpen();
+        if (failure != null) {
+            throw failure;
+        }
+        if (state == DONE || iterator == null) {
+            state = DONE;
+            key = null;
+            value = null;
+            return false;
+        }
+        if (state == BEFORE) {
+            position();
+        } else if (reverse) {
+            iterator.prev();
+        } else {
+            iterator.next();
+        }
+        value = null;
+        if (iterator.isValid()) {
+            state = ON_ENTRY;
+            key = iterator.key();
+            return true;
+        }
+        state = DONE;
+        key = null;
+        try {
+            iterator.status();
+        } catch (RocksDBException e) {
+            failure = engine.translate("scan of " + description, e);
+            throw failure;
+        }
+        return false;
+    }
+
+    /** Positions on the first entry at or after {@link #target} in the cursor's direction, within the range. */
+    private void position() {
+        byte[] t = target;
+        target = null;
+        if (!reverse) {
+            if (t == null || (start != null && Arrays.compareUnsigned(t, start) <= 0)) {
+                iterator.seekToFirst(); // honours the lower bound
+            } else {
+                iterator.seek(t); // past the upper bound it is simply not valid
+            }
+        } else {
+            if (t == null || (end != null && Arrays.compareUnsigned(t, end) >= 0)) {
+                iterator.seekToLast(); // honours the upper bound
+            } else {
+                iterator.seekForPrev(t); // below the lower bound it is simply not valid
+            }
+        }
+    }
+
+    @Override
+    public byte[] key() {
+        requireOpen();
+        requireOnEntry();
+        return key;
+    }
+
+    @Override
+    public byte[] value() {
+        requireOpen();
+        requireOnEntry();
+        if (value == null) {
+            value = iterator.value();
+        }
+        return value;
+    }
+
+    @Override
+    public void seek(byte[] k) {
+        requireOpen();
+        state = BEFORE;
+        target = k;
+        key = null;
+        value = null;
+        failure = null;
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException(this + " is closed");
+        }
+    }
+
+    private void requireOnEntry() {
+        if (state != ON_ENTRY) {
+            throw new IllegalStateException(this + " is not on an entry");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        key = null;
+        value = null;
+        try {
+            closeQuietly(iterator, readOptions, lower, upper);
+        } finally {
+            engine.forget(this);
+        }
+    }
+
+    /** Frees the native objects in dependency order: the iterator before the options, the options before the slices. */
+    private static void closeQuietly(RocksIterator it, ReadOptions ro, Slice lower, Slice upper) {
+        if (it != null) {
+            it.close();
+        }
+        if (ro != null) {
+            ro.close();
+        }
+        if (lower != null) {
+            lower.close();
+        }
+        if (upper != null) {
+            upper.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "rocksdb cursor over " + description + (reverse ? ", reverse" : "") + (closed.get() ? " (closed)" : "");
+    }
+}

@@ -1,0 +1,817 @@
+package dev.plinth.rocksdb;
+
+import dev.plinth.Capabilities;
+import dev.plinth.CorruptionException;
+import dev.plinth.Durability;
+import dev.plinth.NoSuchKeyspaceException;
+import dev.plinth.PlinthException;
+import dev.plinth.StorageIOException;
+import dev.plinth.Store;
+import dev.plinth.StoreClosedException;
+import dev.plinth.spi.Engine;
+import dev.plinth.spi.EngineBatch;
+import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.spi.EngineReader;
+import dev.plinth.spi.EngineSnapshot;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The RocksDB engine: one RocksDB database in a directory, one column family per keyspace. Thread-safe.
+ * See the package documentation for the design, the durability mapping and the lock order.
+ */
+final class RocksDbEngine implements Engine {
+    /** What the engine can do. RocksDB syncs its WAL on request, so every level is honoured as asked. */
+    static final Capabilities CAPABILITIES = Capabilities.builder()
+            .persistent(true)
+            .durabilities(Durability.NONE, Durability.PROCESS, Durability.SYNC)
+            .defaultDurability(Durability.SYNC)
+            .nativeTtl(false)
+            .distributed(false)
+            .maxKeySize(64 * 1024)
+            .maxValueSize(16 * 1024 * 1024)
+            .maxBatchOps(1_000_000)
+            .maxBatchBytes(256L * 1024 * 1024)
+            .build();
+
+    /** Bits per key of the Bloom filter of every SST file (about 1% false positives). */
+    static final double BLOOM_BITS_PER_KEY = 10;
+    /** RocksDB's informational LOG files kept (each rolled at {@link #INFO_LOG_FILE_SIZE}). */
+    static final int INFO_LOG_FILES_KEPT = 4;
+    /** Size at which RocksDB's informational LOG file rolls over. */
+    static final long INFO_LOG_FILE_SIZE = 8L << 20;
+
+    /** The counters {@link #stats()} sums over every column family, under their RocksDB property names. */
+    static final List<String> SUMMED_PROPERTIES = List.of("rocksdb.estimate-num-keys",
+            "rocksdb.total-sst-files-size", "rocksdb.live-sst-files-size", "rocksdb.cur-size-all-mem-tables",
+            "rocksdb.estimate-live-data-size", "rocksdb.num-running-compactions", "rocksdb.num-running-flushes");
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private final String uri;
+    private final String path;
+
+    // Native objects, created in this order by open() and freed in the reverse order by close().
+    private final LRUCache cache;
+    private final long blockCacheCapacity;
+    private final BloomFilter filter;
+    private final ColumnFamilyOptions cfOptions;
+    private final DBOptions dbOptions;
+    private final RocksDB db;
+    private final ReadOptions readLatest;
+    private final WriteOptions writeNoSync;
+    private final WriteOptions writeSync;
+    private final FlushOptions flushOptions;
+
+    /**
+     * Conditional batches and batches with a range delete of unbounded end take its write lock; other
+     * batches take its read lock, so they run concurrently and share RocksDB's group commit. See the
+     * package documentation for why.
+     */
+    private final ReentrantReadWriteLock commitLock = new ReentrantReadWriteLock();
+
+    /** Serialises keyspace creation and drop, and the start of close. Never taken while holding a guard. */
+    private final Object keyspaceLock = new Object();
+    /** Live keyspaces by name; changed only under {@link #keyspaceLock}, read without it. */
+    private final Map<String, RocksDbKeyspace> keyspaces = new ConcurrentHashMap<>();
+
+    /** Cursors and snapshots not yet closed, which {@link #close()} frees. */
+    private final Set<RocksDbCursor> openCursors = ConcurrentHashMap.newKeySet();
+    private final Set<RocksDbSnapshot> openSnapshots = ConcurrentHashMap.newKeySet();
+
+    private volatile boolean closed;
+    /** The first write-path I/O error or corruption; set once, then every write says why it is refused. */
+    private final AtomicReference<PlinthException> writeFailure = new AtomicReference<>();
+
+    private RocksDbEngine(String uri, String path, LRUCache cache, long blockCacheCapacity, BloomFilter filter,
+                          ColumnFamilyOptions cfOptions, DBOptions dbOptions, RocksDB db, ReadOptions readLatest,
+                          WriteOptions writeNoSync, WriteOptions writeSync, FlushOptions flushOptions) {
+        this.uri = uri;
+        this.path = path;
+        this.cache = cache;
+        this.blockCacheCapacity = blockCacheCapacity;
+        this.filter = filter;
+        this.cfOptions = cfOptions;
+        this.dbOptions = dbOptions;
+        this.db = db;
+        this.readLatest = readLatest;
+        this.writeNoSync = writeNoSync;
+        this.writeSync = writeSync;
+        this.flushOptions = flushOptions;
+    }
+
+    /**
+     * Opens (creating if needed) the database in {@code dir} with every column family it has. On failure
+     * everything opened so far is freed.
+     *
+     * @param uri the store URI, for messages
+     * @param dir the directory
+     * @param options the settings
+     * @return the open engine
+     */
+    static RocksDbEngine open(String uri, Path dir, RocksDbOptions options) {
+        Path abs = dir.toAbsolutePath().normalize();
+        String path = abs.toString();
+        createDirectory(abs);
+        RocksDB.loadLibrary();
+        List<AutoCloseable> opened = new ArrayList<>();
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        RocksDB db = null;
+        try {
+            LRUCache cache = null;
+            if (options.blockCacheSize() > 0) {
+                cache = track(opened, new LRUCache(options.blockCacheSize()));
+            }
+            BloomFilter filter = track(opened, new BloomFilter(BLOOM_BITS_PER_KEY, false));
+            BlockBasedTableConfig table = new BlockBasedTableConfig()
+                    .setFilterPolicy(filter)
+                    .setCacheIndexAndFilterBlocks(cache != null)
+                    .setPinL0FilterAndIndexBlocksInCache(cache != null);
+            if (cache != null) {
+                table.setBlockCache(cache);
+            } else {
+                table.setNoBlockCache(true);
+            }
+            ColumnFamilyOptions cfOptions = track(opened, new ColumnFamilyOptions()
+                    .setWriteBufferSize(options.writeBufferSize())
+                    .setCompressionType(compressionType(options.compression()))
+                    .setTableFormatConfig(table));
+            DBOptions dbOptions = track(opened, new DBOptions()
+                    .setCreateIfMissing(true)
+                    .setCreateMissingColumnFamilies(true)
+                    .setMaxOpenFiles(options.maxOpenFiles())
+                    .setDbWriteBufferSize(RocksDbOptions.MEMTABLE_BUDGET_FACTOR * options.writeBufferSize())
+                    .setKeepLogFileNum(INFO_LOG_FILES_KEPT)
+                    .setMaxLogFileSize(INFO_LOG_FILE_SIZE));
+            List<byte[]> names = existingColumnFamilies(abs, path);
+            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+            for (byte[] name : names) {
+                descriptors.add(new ColumnFamilyDescriptor(name, cfOptions));
+            }
+            db = RocksDB.open(dbOptions, path, descriptors, handles);
+            ReadOptions readLatest = track(opened, new ReadOptions());
+            WriteOptions writeNoSync = track(opened, new WriteOptions().setSync(false).setDisableWAL(false));
+            WriteOptions writeSync = track(opened, new WriteOptions().setSync(true).setDisableWAL(false));
+            FlushOptions flushOptions = track(opened, new FlushOptions().setWaitForFlush(true));
+            RocksDbEngine engine = new RocksDbEngine(uri, path, cache, options.blockCacheSize(), filter, cfOptions,
+                    dbOptions, db, readLatest, writeNoSync, writeSync, flushOptions);
+            for (int i = 0; i < names.size(); i++) {
+                String name = new String(names.get(i), StandardCharsets.UTF_8);
+                engine.keyspaces.put(name, new RocksDbKeyspace(name, engine, handles.get(i)));
+            }
+            return engine;
+        } catch (RocksDBException e) {
+            cleanUpFailedOpen(handles, db, opened);
+            throw RocksDbErrors.translate(path, "open", e);
+        } catch (RuntimeException | Error e) {
+            cleanUpFailedOpen(handles, db, opened);
+            throw e;
+        }
+    }
+
+    private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T resource) {
+        opened.add(resource);
+        return resource;
+    }
+
+    /** Frees what a failed open made: column family handles, then the database, then the rest, newest first. */
+    private static void cleanUpFailedOpen(List<ColumnFamilyHandle> handles, RocksDB db, List<AutoCloseable> opened) {
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            try {
+                opened.get(i).close();
+            } catch (Exception ignored) {
+                // RocksObject.close() declares no checked exception; nothing else is tracked.
+            }
+        }
+    }
+
+    /** Creates the directory if missing; a new one is made durable by an fsync of its parent. */
+    private static void createDirectory(Path dir) {
+        try {
+            if (Files.isDirectory(dir)) {
+                return;
+            }
+            Files.createDirectories(dir);
+            Path parent = dir.getParent();
+            if (parent != null) {
+                try (FileChannel ch = FileChannel.open(parent, StandardOpenOption.READ)) {
+                    ch.force(true);
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageIOException("rocksdb open on " + dir + " failed: cannot create the directory: " + e, e);
+        }
+    }
+
+    /** The column families to open: those listed in the database, or only the default for a new one. */
+    private static List<byte[]> existingColumnFamilies(Path dir, String path) throws RocksDBException {
+        List<byte[]> names = new ArrayList<>();
+        if (Files.exists(dir.resolve("CURRENT"))) {
+            try (Options o = new Options()) {
+                names.addAll(RocksDB.listColumnFamilies(o, path));
+            }
+        }
+        boolean hasDefault = false;
+        for (byte[] n : names) {
+            hasDefault |= Arrays.equals(n, RocksDB.DEFAULT_COLUMN_FAMILY);
+        }
+        if (!hasDefault) {
+            names.add(0, RocksDB.DEFAULT_COLUMN_FAMILY);
+        }
+        return names;
+    }
+
+    private static CompressionType compressionType(RocksDbOptions.Compression c) {
+        return switch (c) {
+            case NONE -> CompressionType.NO_COMPRESSION;
+            case LZ4 -> CompressionType.LZ4_COMPRESSION;
+            case ZSTD -> CompressionType.ZSTD_COMPRESSION;
+            case SNAPPY -> CompressionType.SNAPPY_COMPRESSION;
+        };
+    }
+
+    // ---- plumbing for cursors and snapshots
+
+    RocksDB db() {
+        return db;
+    }
+
+    String path() {
+        return path;
+    }
+
+    PlinthException translate(String operation, RocksDBException e) {
+        return RocksDbErrors.translate(path, operation, e);
+    }
+
+    void forget(RocksDbCursor cursor) {
+        openCursors.remove(cursor);
+    }
+
+    // ---- Engine
+
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public List<String> keyspaceNames() {
+        requireOpen("keyspaceNames");
+        return new ArrayList<>(keyspaces.keySet());
+    }
+
+    @Override
+    public EngineKeyspace keyspace(String name) {
+        requireOpen("keyspace");
+        return keyspaces.get(name);
+    }
+
+    @Override
+    public EngineKeyspace createKeyspace(String name) {
+        requireOpen("createKeyspace");
+        RocksDbKeyspace ks = keyspaces.get(name);
+        if (ks != null) {
+            return ks;
+        }
+        synchronized (keyspaceLock) {
+            ks = keyspaces.get(name);
+            if (ks != null) {
+                return ks;
+            }
+            ColumnFamilyHandle handle;
+            try {
+                // The new column family is recorded in the MANIFEST, which RocksDB syncs before returning.
+                handle = db.createColumnFamily(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8),
+                        cfOptions));
+            } catch (RocksDBException e) {
+                throw translate("create keyspace '" + name + "'", e);
+            }
+            ks = new RocksDbKeyspace(name, this, handle);
+            keyspaces.put(name, ks);
+            return ks;
+        }
+    }
+
+    @Override
+    public boolean dropKeyspace(String name) {
+        if (Store.DEFAULT_KEYSPACE.equals(name)) {
+            throw new IllegalArgumentException("the " + Store.DEFAULT_KEYSPACE + " keyspace of " + path
+                    + " cannot be dropped");
+        }
+        requireOpen("dropKeyspace");
+        synchronized (keyspaceLock) {
+            RocksDbKeyspace ks = keyspaces.get(name);
+            if (ks == null) {
+                return false;
+            }
+            // First wait for calls in progress and turn new ones away: RocksDB rejects a write batch that
+            // names a dropped column family, so no call may be using the handle while it is dropped.
+            ks.guard.closeAndDrain();
+            try {
+                db.dropColumnFamily(ks.handle);
+            } catch (RocksDBException e) {
+                // Still there: a fresh handle object (same native handle) keeps it usable by name.
+                keyspaces.put(name, new RocksDbKeyspace(name, this, ks.handle));
+                throw translate("drop keyspace '" + name + "'", e);
+            }
+            keyspaces.remove(name);
+            ks.handle.close();
+            return true;
+        }
+    }
+
+    @Override
+    public byte[] get(EngineKeyspace keyspace, byte[] key) {
+        RocksDbKeyspace ks = enter(keyspace, "get");
+        try {
+            return db.get(ks.handle, readLatest, key);
+        } catch (RocksDBException e) {
+            throw translate("get in keyspace '" + ks.name() + "'", e);
+        } finally {
+            ks.guard.exit();
+        }
+    }
+
+    @Override
+    public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
+        RocksDbKeyspace ks = enter(keyspace, "cursor");
+        try {
+            // No snapshot: a RocksDB iterator reads the implicit snapshot taken when it is created.
+            return openCursorEntered(ks, new ReadOptions(), "keyspace '" + ks.name() + "' of " + path, start, end,
+                    reverse);
+        } finally {
+            ks.guard.exit();
+        }
+    }
+
+    private RocksDbCursor openCursorEntered(RocksDbKeyspace ks, ReadOptions ro, String description, byte[] start,
+                                            byte[] end, boolean reverse) {
+        RocksDbCursor c = RocksDbCursor.open(this, ks, ro, description, start, end, reverse);
+        openCursors.add(c);
+        return c;
+    }
+
+    @Override
+    public EngineSnapshot snapshot() {
+        requireOpen("snapshot");
+        Snapshot s = db.getSnapshot();
+        ReadOptions ro = null;
+        try {
+            ro = new ReadOptions().setSnapshot(s);
+            RocksDbSnapshot snap = new RocksDbSnapshot(this, s, ro);
+            openSnapshots.add(snap);
+            return snap;
+        } catch (RuntimeException | Error e) {
+            if (ro != null) {
+                ro.close();
+            }
+            db.releaseSnapshot(s);
+            s.close();
+            throw e;
+        }
+    }
+
+    byte[] snapshotGet(RocksDbSnapshot snap, EngineKeyspace keyspace, byte[] key) {
+        RocksDbKeyspace ks = enter(keyspace, "snapshot get");
+        try {
+            enterSnapshot(snap);
+            try {
+                return db.get(ks.handle, snap.readOptions, key);
+            } catch (RocksDBException e) {
+                throw translate("snapshot get in keyspace '" + ks.name() + "'", e);
+            } finally {
+                snap.guard.exit();
+            }
+        } finally {
+            ks.guard.exit();
+        }
+    }
+
+    EngineCursor snapshotCursor(RocksDbSnapshot snap, EngineKeyspace keyspace, byte[] start, byte[] end,
+                                boolean reverse) {
+        RocksDbKeyspace ks = enter(keyspace, "snapshot cursor");
+        try {
+            enterSnapshot(snap);
+            try {
+                return openCursorEntered(ks, new ReadOptions().setSnapshot(snap.snapshot),
+                        "keyspace '" + ks.name() + "' of a snapshot of " + path, start, end, reverse);
+            } finally {
+                snap.guard.exit();
+            }
+        } finally {
+            ks.guard.exit();
+        }
+    }
+
+    private void enterSnapshot(RocksDbSnapshot snap) {
+        if (!snap.guard.tryEnter()) {
+            requireOpen("snapshot read");
+            throw new IllegalStateException(snap + " is closed");
+        }
+    }
+
+    /** Releases a snapshot whose guard was just closed and drained; called once per snapshot. */
+    void release(RocksDbSnapshot snap) {
+        try {
+            db.releaseSnapshot(snap.snapshot);
+            snap.snapshot.close();
+            snap.readOptions.close();
+        } finally {
+            openSnapshots.remove(snap);
+        }
+    }
+
+    @Override
+    public boolean apply(EngineBatch batch) {
+        requireOpen("apply");
+        requireWritable();
+        List<RocksDbKeyspace> entered = enterAll(batch);
+        try {
+            boolean exclusive = !batch.preconditions().isEmpty() || hasUnboundedRangeDelete(batch);
+            Lock lock = exclusive ? commitLock.writeLock() : commitLock.readLock();
+            lock.lock();
+            try {
+                // Under the write lock no other batch runs, so db.get and iterators see exactly the state
+                // this batch will be applied to.
+                if (!batch.preconditions().isEmpty() && !batch.preconditionsHold(latestViewEntered)) {
+                    return false;
+                }
+                if (batch.mutations().isEmpty()) {
+                    return true;
+                }
+                try (WriteBatch wb = new WriteBatch()) {
+                    fillEntered(wb, batch);
+                    db.write(batch.durability() == Durability.SYNC ? writeSync : writeNoSync, wb);
+                } catch (RocksDBException e) {
+                    throw writeError("apply", e);
+                }
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            for (RocksDbKeyspace ks : entered) {
+                ks.guard.exit();
+            }
+        }
+    }
+
+    /**
+     * Reads of the latest state through keyspaces whose guards the caller holds: what a batch's
+     * preconditions are checked against, under {@link #commitLock}'s write lock.
+     */
+    private final EngineReader latestViewEntered = new EngineReader() {
+        @Override
+        public byte[] get(EngineKeyspace keyspace, byte[] key) {
+            RocksDbKeyspace ks = (RocksDbKeyspace) keyspace;
+            try {
+                return db.get(ks.handle, readLatest, key);
+            } catch (RocksDBException e) {
+                throw translate("precondition check in keyspace '" + ks.name() + "'", e);
+            }
+        }
+
+        @Override
+        public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse,
+                                   boolean keysOnly) {
+            RocksDbKeyspace ks = (RocksDbKeyspace) keyspace;
+            return openCursorEntered(ks, new ReadOptions(), "keyspace '" + ks.name() + "' of " + path
+                    + " (precondition check)", start, end, reverse);
+        }
+    };
+
+    private static boolean hasUnboundedRangeDelete(EngineBatch batch) {
+        for (EngineBatch.Mutation m : batch.mutations()) {
+            if (m.kind() == EngineBatch.MutationKind.DELETE_RANGE && m.end() == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Adds the batch's mutations to a RocksDB write batch, whose entries RocksDB applies in order. */
+    private void fillEntered(WriteBatch wb, EngineBatch batch) throws RocksDBException {
+        // The greatest key put so far in this batch, per keyspace; needed only to bound unbounded range deletes.
+        Map<RocksDbKeyspace, byte[]> greatestPut = hasUnboundedRangeDelete(batch) ? new IdentityHashMap<>() : null;
+        for (EngineBatch.Mutation m : batch.mutations()) {
+            RocksDbKeyspace ks = (RocksDbKeyspace) m.keyspace();
+            switch (m.kind()) {
+                case PUT -> {
+                    wb.put(ks.handle, m.key(), m.value());
+                    if (greatestPut != null) {
+                        greatestPut.merge(ks, m.key(), (a, b) -> Arrays.compareUnsigned(a, b) >= 0 ? a : b);
+                    }
+                }
+                case DELETE -> wb.delete(ks.handle, m.key());
+                case DELETE_RANGE -> {
+                    // Plinth keys have at least one byte, so the empty key is below all of them.
+                    byte[] begin = m.key() == null ? EMPTY : m.key();
+                    byte[] end = m.end() != null ? m.end() : unboundedEndLocked(ks, begin, greatestPut.get(ks));
+                    if (end != null && Arrays.compareUnsigned(begin, end) < 0) {
+                        wb.deleteRange(ks.handle, begin, end);
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown mutation kind " + m.kind());
+            }
+        }
+    }
+
+    /**
+     * An exclusive end for a range delete from {@code begin} to the end of the keyspace: the successor of the
+     * greatest key at or after {@code begin} that exists or that this batch put earlier. RocksDB has no
+     * "infinity" key, and the result is exact only because the commit lock's write lock is held, so no other
+     * batch can add a greater key before this one is written.
+     *
+     * @return the end, or {@code null} if no key at or after {@code begin} exists
+     */
+    private byte[] unboundedEndLocked(RocksDbKeyspace ks, byte[] begin, byte[] greatestPut) throws RocksDBException {
+        assert commitLock.isWriteLockedByCurrentThread();
+        byte[] last = null;
+        try (RocksIterator it = db.newIterator(ks.handle, readLatest)) {
+            it.seekToLast();
+            if (it.isValid()) {
+                last = it.key();
+            } else {
+                it.status();
+            }
+        }
+        if (greatestPut != null && (last == null || Arrays.compareUnsigned(greatestPut, last) > 0)) {
+            last = greatestPut;
+        }
+        if (last == null || Arrays.compareUnsigned(last, begin) < 0) {
+            return null;
+        }
+        return Arrays.copyOf(last, last.length + 1);
+    }
+
+    @Override
+    public void flush() {
+        requireOpen("flush");
+        requireWritable();
+        try {
+            db.flushWal(true);
+        } catch (RocksDBException e) {
+            throw writeError("flush (WAL sync)", e);
+        }
+        List<RocksDbKeyspace> entered = enterLive();
+        try {
+            List<ColumnFamilyHandle> handles = new ArrayList<>(entered.size());
+            for (RocksDbKeyspace ks : entered) {
+                handles.add(ks.handle);
+            }
+            db.flush(flushOptions, handles);
+        } catch (RocksDBException e) {
+            throw writeError("flush (memtables)", e);
+        } finally {
+            for (RocksDbKeyspace ks : entered) {
+                ks.guard.exit();
+            }
+        }
+    }
+
+    @Override
+    public void compact() {
+        requireOpen("compact");
+        List<RocksDbKeyspace> entered = enterLive();
+        try {
+            for (RocksDbKeyspace ks : entered) {
+                try {
+                    db.compactRange(ks.handle);
+                } catch (RocksDBException e) {
+                    throw translate("compact keyspace '" + ks.name() + "'", e);
+                }
+            }
+        } finally {
+            for (RocksDbKeyspace ks : entered) {
+                ks.guard.exit();
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Long> stats() {
+        requireOpen("stats");
+        Map<String, Long> stats = new LinkedHashMap<>();
+        List<RocksDbKeyspace> entered = enterLive();
+        try {
+            stats.put("rocksdb.keyspaces", (long) entered.size());
+            for (String property : SUMMED_PROPERTIES) {
+                long sum = 0;
+                for (RocksDbKeyspace ks : entered) {
+                    sum += db.getLongProperty(ks.handle, property);
+                }
+                stats.put(property, sum);
+            }
+            // One cache and one set of snapshots serve every column family: read them once.
+            stats.put("rocksdb.block-cache-usage", cache == null ? 0L : cache.getUsage());
+            stats.put("rocksdb.block-cache-capacity", cache == null ? 0L : blockCacheCapacity);
+            stats.put("rocksdb.num-snapshots", db.getLongProperty("rocksdb.num-snapshots"));
+        } catch (RocksDBException e) {
+            throw translate("stats", e);
+        } finally {
+            for (RocksDbKeyspace ks : entered) {
+                ks.guard.exit();
+            }
+        }
+        stats.put("rocksdb.open-cursors", (long) openCursors.size());
+        stats.put("rocksdb.open-snapshots", (long) openSnapshots.size());
+        return stats;
+    }
+
+    @Override
+    public void close() {
+        synchronized (keyspaceLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        PlinthException failure = null;
+        try {
+            // Native objects that depend on the database go first: iterators, snapshots, column family handles.
+            for (RocksDbCursor c : new ArrayList<>(openCursors)) {
+                c.close();
+            }
+            for (RocksDbSnapshot s : new ArrayList<>(openSnapshots)) {
+                s.close();
+            }
+            if (writeFailure.get() == null) {
+                // More than any write asked for: a cleanly closed store also survives a power loss.
+                try {
+                    db.flushWal(true);
+                } catch (RocksDBException e) {
+                    failure = translate("close (WAL sync)", e);
+                }
+            }
+            for (RocksDbKeyspace ks : keyspaces.values()) {
+                ks.release();
+            }
+            keyspaces.clear();
+            try {
+                db.closeE();
+            } catch (RocksDBException e) {
+                if (failure == null) {
+                    failure = translate("close", e);
+                }
+            }
+        } finally {
+            db.close(); // a no-op after closeE, which frees the database even when it fails
+            flushOptions.close();
+            writeSync.close();
+            writeNoSync.close();
+            readLatest.close();
+            dbOptions.close();
+            cfOptions.close();
+            filter.close();
+            if (cache != null) {
+                cache.close();
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    // ---- guards and checks
+
+    private void requireOpen(String operation) {
+        if (closed) {
+            throw new StoreClosedException(operation + " on " + uri + ": the rocksdb store at " + path + " is closed");
+        }
+    }
+
+    private void requireWritable() {
+        PlinthException f = writeFailure.get();
+        if (f != null) {
+            String message = "the rocksdb store at " + path + " refuses writes since an earlier write failed: "
+                    + f.getMessage();
+            throw f instanceof CorruptionException ? new CorruptionException(message, f)
+                    : new StorageIOException(message, f);
+        }
+    }
+
+    /** Translates a write-path error, remembering it if the write path can no longer be trusted. */
+    private PlinthException writeError(String operation, RocksDBException e) {
+        PlinthException t = translate(operation, e);
+        if (RocksDbErrors.isFatalForWrites(e)) {
+            writeFailure.compareAndSet(null, t);
+        }
+        return t;
+    }
+
+    /**
+     * Checks a handle and enters its guard; pair with {@code ks.guard.exit()} in a finally block.
+     *
+     * @throws NoSuchKeyspaceException if the keyspace was dropped
+     * @throws StoreClosedException if the engine is closed
+     */
+    private RocksDbKeyspace enter(EngineKeyspace keyspace, String operation) {
+        requireOpen(operation);
+        RocksDbKeyspace ks = own(keyspace, operation);
+        if (!ks.guard.tryEnter()) {
+            throw dropped(ks, operation);
+        }
+        return ks;
+    }
+
+    private RocksDbKeyspace own(EngineKeyspace keyspace, String operation) {
+        if (!(keyspace instanceof RocksDbKeyspace ks) || ks.owner() != this) {
+            throw new IllegalArgumentException(operation + " on " + path + ": " + keyspace
+                    + " is not a keyspace of this rocksdb store");
+        }
+        return ks;
+    }
+
+    private PlinthException dropped(RocksDbKeyspace ks, String operation) {
+        requireOpen(operation);
+        return new NoSuchKeyspaceException(operation + " on " + path + ": keyspace '" + ks.name() + "' was dropped");
+    }
+
+    /** Enters the guard of every keyspace a batch touches, once each; the caller exits them. */
+    private List<RocksDbKeyspace> enterAll(EngineBatch batch) {
+        List<RocksDbKeyspace> entered = new ArrayList<>(2);
+        try {
+            for (EngineBatch.Mutation m : batch.mutations()) {
+                enterOnce(m.keyspace(), entered);
+            }
+            for (EngineBatch.Precondition p : batch.preconditions()) {
+                enterOnce(p.keyspace(), entered);
+            }
+            return entered;
+        } catch (RuntimeException | Error e) {
+            for (RocksDbKeyspace ks : entered) {
+                ks.guard.exit();
+            }
+            throw e;
+        }
+    }
+
+    private void enterOnce(EngineKeyspace keyspace, List<RocksDbKeyspace> entered) {
+        for (int i = entered.size() - 1; i >= 0; i--) {
+            if (entered.get(i) == keyspace) {
+                return;
+            }
+        }
+        RocksDbKeyspace ks = own(keyspace, "apply");
+        if (!ks.guard.tryEnter()) {
+            throw dropped(ks, "apply");
+        }
+        entered.add(ks);
+    }
+
+    /** Enters the guard of every live keyspace, skipping those dropped meanwhile; the caller exits them. */
+    private List<RocksDbKeyspace> enterLive() {
+        List<RocksDbKeyspace> entered = new ArrayList<>();
+        for (RocksDbKeyspace ks : keyspaces.values()) {
+            if (ks.guard.tryEnter()) {
+                entered.add(ks);
+            }
+        }
+        return entered;
+    }
+
+    @Override
+    public String toString() {
+        return "RocksDbEngine[" + path + (closed ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,300 @@
+package dev.plinth.rocksdb;
+
+import dev.plinth.spi.EngineConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The tunable settings of the RocksDB engine, typed. Immutable and thread-safe.
+ *
+ * <p>Each setting is also a URI parameter of the same name ({@code rocksdb:/data?blockCacheSize=256m}); sizes
+ * take a {@code k}, {@code m}, {@code g} or {@code t} suffix (powers of 1024). To pass typed options to
+ * {@link dev.plinth.Plinth}, add {@link #toParams()} to the store options:
+ * <pre>{@code
+ * RocksDbOptions opts = RocksDbOptions.builder().blockCacheSize(256L << 20).compression(Compression.ZSTD).build();
+ * StoreOptions.Builder b = Plinth.builder("rocksdb:/var/lib/app");
+ * opts.toParams().forEach(b::param);
+ * Store store = b.open();
+ * }</pre>
+ *
+ * <p>Every setting is bounded: the block cache, shared by every keyspace, is {@link #DEFAULT_BLOCK_CACHE_SIZE}
+ * unless told otherwise, and memtables of all keyspaces together are held to
+ * {@link #MEMTABLE_BUDGET_FACTOR} times the write buffer size.
+ */
+public final class RocksDbOptions {
+    /** The block cache size parameter's name. */
+    public static final String BLOCK_CACHE_SIZE = "blockCacheSize";
+    /** The write buffer size parameter's name. */
+    public static final String WRITE_BUFFER_SIZE = "writeBufferSize";
+    /** The compression parameter's name. */
+    public static final String COMPRESSION = "compression";
+    /** The open files limit parameter's name. */
+    public static final String MAX_OPEN_FILES = "maxOpenFiles";
+    /** Every parameter the engine accepts. */
+    public static final Set<String> PARAMETERS = Set.of(BLOCK_CACHE_SIZE, WRITE_BUFFER_SIZE, COMPRESSION, MAX_OPEN_FILES);
+
+    /** Default block cache: 64 MiB, one LRU cache shared by every keyspace, index and filter blocks included. */
+    public static final long DEFAULT_BLOCK_CACHE_SIZE = 64L << 20;
+    /** Default size of one keyspace's memtable before it is flushed: 32 MiB. */
+    public static final long DEFAULT_WRITE_BUFFER_SIZE = 32L << 20;
+    /** Default compression of SST blocks. */
+    public static final Compression DEFAULT_COMPRESSION = Compression.LZ4;
+    /** Default limit of SST files RocksDB keeps open. */
+    public static final int DEFAULT_MAX_OPEN_FILES = 512;
+
+    /** Smallest write buffer accepted (RocksDB's own floor). */
+    public static final long MIN_WRITE_BUFFER_SIZE = 64L << 10;
+    /** Largest write buffer accepted. */
+    public static final long MAX_WRITE_BUFFER_SIZE = 4L << 30;
+    /** Largest block cache accepted. */
+    public static final long MAX_BLOCK_CACHE_SIZE = 1L << 40;
+    /** Smallest open files limit accepted, other than {@link #UNLIMITED_OPEN_FILES} (RocksDB raises lower ones to it). */
+    public static final int MIN_MAX_OPEN_FILES = 20;
+    /** The open files limit that means no limit. */
+    public static final int UNLIMITED_OPEN_FILES = -1;
+    /** All memtables together may hold this many times the write buffer size before RocksDB flushes the largest. */
+    public static final int MEMTABLE_BUDGET_FACTOR = 4;
+
+    /** How SST blocks are compressed. */
+    public enum Compression {
+        /** No compression. */
+        NONE,
+        /** LZ4: fast, the default. */
+        LZ4,
+        /** Zstandard: smaller files, more CPU. */
+        ZSTD,
+        /** Snappy. */
+        SNAPPY;
+
+        /**
+         * The parameter value naming this compression.
+         *
+         * @return the lower-case name
+         */
+        public String paramValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final long blockCacheSize;
+    private final long writeBufferSize;
+    private final Compression compression;
+    private final int maxOpenFiles;
+
+    private RocksDbOptions(Builder b) {
+        this.blockCacheSize = b.blockCacheSize;
+        this.writeBufferSize = b.writeBufferSize;
+        this.compression = b.compression;
+        this.maxOpenFiles = b.maxOpenFiles;
+    }
+
+    /**
+     * The defaults.
+     *
+     * @return options with every setting at its default
+     */
+    public static RocksDbOptions defaults() {
+        return builder().build();
+    }
+
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads the settings from an engine configuration's parameters. Every problem is reported at once.
+     *
+     * @param config the configuration
+     * @return the options
+     * @throws IllegalArgumentException naming each unknown parameter or bad value
+     */
+    public static RocksDbOptions fromConfig(EngineConfig config) {
+        Objects.requireNonNull(config, "config");
+        config.requireKnownParams(PARAMETERS);
+        Builder b = builder();
+        List<String> problems = new ArrayList<>();
+        try {
+            b.blockCacheSize = config.sizeParam(BLOCK_CACHE_SIZE, DEFAULT_BLOCK_CACHE_SIZE);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        try {
+            b.writeBufferSize = config.sizeParam(WRITE_BUFFER_SIZE, DEFAULT_WRITE_BUFFER_SIZE);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        String c = config.param(COMPRESSION, null);
+        if (c != null) {
+            try {
+                b.compression = Compression.valueOf(c.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                problems.add("parameter " + COMPRESSION + "=" + c + " of " + config.uri()
+                        + " is not one of none, lz4, zstd, snappy");
+            }
+        }
+        String f = config.param(MAX_OPEN_FILES, null);
+        if (f != null) {
+            try {
+                b.maxOpenFiles = Integer.parseInt(f.trim());
+            } catch (NumberFormatException e) {
+                problems.add("parameter " + MAX_OPEN_FILES + "=" + f + " of " + config.uri()
+                        + " is not a whole number");
+            }
+        }
+        b.validate(problems, " of " + config.uri());
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return new RocksDbOptions(b);
+    }
+
+    /**
+     * The settings as URI parameters, for {@link dev.plinth.StoreOptions.Builder#param}.
+     *
+     * @return a new map from parameter name to value
+     */
+    public Map<String, String> toParams() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(BLOCK_CACHE_SIZE, Long.toString(blockCacheSize));
+        m.put(WRITE_BUFFER_SIZE, Long.toString(writeBufferSize));
+        m.put(COMPRESSION, compression.paramValue());
+        m.put(MAX_OPEN_FILES, Integer.toString(maxOpenFiles));
+        return m;
+    }
+
+    /**
+     * The block cache capacity in bytes, shared by every keyspace; {@code 0} disables caching of blocks.
+     *
+     * @return the capacity
+     */
+    public long blockCacheSize() {
+        return blockCacheSize;
+    }
+
+    /**
+     * The size of one keyspace's memtable before RocksDB flushes it to an SST file.
+     *
+     * @return the size in bytes
+     */
+    public long writeBufferSize() {
+        return writeBufferSize;
+    }
+
+    /**
+     * How SST blocks are compressed.
+     *
+     * @return the compression
+     */
+    public Compression compression() {
+        return compression;
+    }
+
+    /**
+     * How many SST files RocksDB keeps open, or {@link #UNLIMITED_OPEN_FILES}.
+     *
+     * @return the limit
+     */
+    public int maxOpenFiles() {
+        return maxOpenFiles;
+    }
+
+    @Override
+    public String toString() {
+        return "RocksDbOptions" + toParams();
+    }
+
+    /** Builds {@link RocksDbOptions}. Not thread-safe. */
+    public static final class Builder {
+        private long blockCacheSize = DEFAULT_BLOCK_CACHE_SIZE;
+        private long writeBufferSize = DEFAULT_WRITE_BUFFER_SIZE;
+        private Compression compression = DEFAULT_COMPRESSION;
+        private int maxOpenFiles = DEFAULT_MAX_OPEN_FILES;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the block cache capacity.
+         *
+         * @param bytes 0 to {@link #MAX_BLOCK_CACHE_SIZE}
+         * @return this builder
+         */
+        public Builder blockCacheSize(long bytes) {
+            this.blockCacheSize = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the memtable size of each keyspace.
+         *
+         * @param bytes {@link #MIN_WRITE_BUFFER_SIZE} to {@link #MAX_WRITE_BUFFER_SIZE}
+         * @return this builder
+         */
+        public Builder writeBufferSize(long bytes) {
+            this.writeBufferSize = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the compression.
+         *
+         * @param compression the compression
+         * @return this builder
+         */
+        public Builder compression(Compression compression) {
+            this.compression = Objects.requireNonNull(compression, "compression");
+            return this;
+        }
+
+        /**
+         * Sets the open files limit.
+         *
+         * @param files {@link #UNLIMITED_OPEN_FILES} or at least {@link #MIN_MAX_OPEN_FILES}
+         * @return this builder
+         */
+        public Builder maxOpenFiles(int files) {
+            this.maxOpenFiles = files;
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @return the options
+         * @throws IllegalArgumentException naming every setting out of bounds
+         */
+        public RocksDbOptions build() {
+            List<String> problems = new ArrayList<>();
+            validate(problems, "");
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("; ", problems));
+            }
+            return new RocksDbOptions(this);
+        }
+
+        private void validate(List<String> problems, String where) {
+            if (blockCacheSize < 0 || blockCacheSize > MAX_BLOCK_CACHE_SIZE) {
+                problems.add("parameter " + BLOCK_CACHE_SIZE + "=" + blockCacheSize + where + " must be between 0 and "
+                        + MAX_BLOCK_CACHE_SIZE + " bytes");
+            }
+            if (writeBufferSize < MIN_WRITE_BUFFER_SIZE || writeBufferSize > MAX_WRITE_BUFFER_SIZE) {
+                problems.add("parameter " + WRITE_BUFFER_SIZE + "=" + writeBufferSize + where + " must be between "
+                        + MIN_WRITE_BUFFER_SIZE + " and " + MAX_WRITE_BUFFER_SIZE + " bytes");
+            }
+            if (maxOpenFiles != UNLIMITED_OPEN_FILES && maxOpenFiles < MIN_MAX_OPEN_FILES) {
+                problems.add("parameter " + MAX_OPEN_FILES + "=" + maxOpenFiles + where + " must be "
+                        + UNLIMITED_OPEN_FILES + " (unlimited) or at least " + MIN_MAX_OPEN_FILES);
+            }
+        }
+    }
+}

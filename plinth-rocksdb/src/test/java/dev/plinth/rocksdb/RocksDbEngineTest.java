@@ -1,0 +1,396 @@
+package dev.plinth.rocksdb;
+
+import static dev.plinth.rocksdb.RocksDbTestSupport.b;
+import static dev.plinth.rocksdb.RocksDbTestSupport.keys;
+import static dev.plinth.rocksdb.RocksDbTestSupport.open;
+import static dev.plinth.rocksdb.RocksDbTestSupport.put;
+import static dev.plinth.rocksdb.RocksDbTestSupport.s;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plinth.Durability;
+import dev.plinth.KeyValue;
+import dev.plinth.NoSuchKeyspaceException;
+import dev.plinth.StorageIOException;
+import dev.plinth.Store;
+import dev.plinth.StoreClosedException;
+import dev.plinth.spi.Engine;
+import dev.plinth.spi.EngineBatch;
+import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.spi.EngineSnapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Engine-level behaviour of the RocksDB engine that the conformance kit does not reach. */
+class RocksDbEngineTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void keyspacesAreColumnFamiliesThatSurviveReopen() {
+        try (Engine e = open(dir)) {
+            assertThat(e.keyspaceNames()).containsExactly(Store.DEFAULT_KEYSPACE);
+            EngineKeyspace a = e.createKeyspace("a");
+            EngineKeyspace bks = e.createKeyspace("b.2");
+            assertThat(e.createKeyspace("a")).isSameAs(a);
+            put(e, a, "k", "in-a");
+            put(e, bks, "k", "in-b");
+            put(e, e.keyspace(Store.DEFAULT_KEYSPACE), "k", "in-default");
+            e.createKeyspace("gone");
+            assertThat(e.dropKeyspace("gone")).isTrue();
+            assertThat(e.dropKeyspace("gone")).isFalse();
+        }
+        try (Engine e = open(dir)) {
+            assertThat(e.keyspaceNames()).containsExactlyInAnyOrder(Store.DEFAULT_KEYSPACE, "a", "b.2");
+            assertThat(s(e.get(e.keyspace("a"), b("k")))).isEqualTo("in-a");
+            assertThat(s(e.get(e.keyspace("b.2"), b("k")))).isEqualTo("in-b");
+            assertThat(s(e.get(e.keyspace(Store.DEFAULT_KEYSPACE), b("k")))).isEqualTo("in-default");
+            assertThat(e.keyspace("gone")).isNull();
+        }
+    }
+
+    @Test
+    void aDroppedKeyspaceRejectsItsStaleHandleButOpenCursorsKeepReading() {
+        try (Engine e = open(dir)) {
+            EngineKeyspace ks = e.createKeyspace("t");
+            put(e, ks, "a", "1");
+            put(e, ks, "b", "2");
+            EngineSnapshot snap = e.snapshot();
+            EngineCursor open = e.cursor(ks, null, null, false, false);
+            assertThat(e.dropKeyspace("t")).isTrue();
+
+            assertThatThrownBy(() -> e.get(ks, b("a"))).isInstanceOf(NoSuchKeyspaceException.class)
+                    .hasMessageContaining("'t'").hasMessageContaining(dir.toString());
+            assertThatThrownBy(() -> e.cursor(ks, null, null, false, false))
+                    .isInstanceOf(NoSuchKeyspaceException.class);
+            assertThatThrownBy(() -> put(e, ks, "c", "3")).isInstanceOf(NoSuchKeyspaceException.class);
+            assertThatThrownBy(() -> snap.get(ks, b("a"))).isInstanceOf(NoSuchKeyspaceException.class);
+
+            assertThat(open.next()).isTrue();
+            assertThat(s(open.key())).isEqualTo("a");
+            assertThat(open.next()).isTrue();
+            assertThat(s(open.value())).isEqualTo("2");
+            assertThat(open.next()).isFalse();
+            open.close();
+            snap.close();
+
+            EngineKeyspace again = e.createKeyspace("t");
+            assertThat(again).isNotSameAs(ks);
+            assertThat(e.get(again, b("a"))).isNull();
+            assertThatThrownBy(() -> e.get(ks, b("a"))).isInstanceOf(NoSuchKeyspaceException.class);
+        }
+    }
+
+    @Test
+    void theDefaultKeyspaceCannotBeDropped() {
+        try (Engine e = open(dir)) {
+            assertThatThrownBy(() -> e.dropKeyspace(Store.DEFAULT_KEYSPACE)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void rangeDeletesWithOpenEndsCoverKeysPutEarlierInTheSameBatchAndNotLaterOnes() {
+        try (Engine e = open(dir)) {
+            EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
+            EngineKeyspace other = e.createKeyspace("other");
+            for (String k : List.of("a", "b", "c", "d")) {
+                put(e, ks, k, k);
+            }
+            put(e, other, "x", "x");
+            e.apply(EngineBatch.builder(Durability.NONE)
+                    .put(ks, b("zz\u007f"), b("beyond the last key"))
+                    .deleteRange(ks, b("c"), null)
+                    .put(ks, b("e"), b("after the delete"))
+                    .build());
+            assertThat(keys(e, ks, null, null, false)).containsExactly("a", "b", "e");
+            e.apply(EngineBatch.builder(Durability.NONE).deleteRange(ks, null, b("b")).build());
+            assertThat(keys(e, ks, null, null, false)).containsExactly("b", "e");
+            e.apply(EngineBatch.builder(Durability.NONE).deleteRange(ks, null, null).build());
+            assertThat(keys(e, ks, null, null, false)).isEmpty();
+            // A range delete in an empty keyspace, and one starting past the last key, write nothing and fail nothing.
+            e.apply(EngineBatch.builder(Durability.NONE).deleteRange(ks, null, null).deleteRange(ks, b("q"), null).build());
+            assertThat(keys(e, other, null, null, false)).containsExactly("x");
+        }
+    }
+
+    @Test
+    void cursorsHonourBoundsDirectionAndSeekOverOneView() {
+        try (Engine e = open(dir)) {
+            EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
+            for (String k : List.of("a", "b", "c", "d", "e")) {
+                put(e, ks, k, k);
+            }
+            assertThat(keys(e, ks, "b", "d", false)).containsExactly("b", "c");
+            assertThat(keys(e, ks, "b", "d", true)).containsExactly("c", "b");
+            assertThat(keys(e, ks, null, "c", true)).containsExactly("b", "a");
+            assertThat(keys(e, ks, "d", null, false)).containsExactly("d", "e");
+            assertThat(keys(e, ks, "c", "c", false)).isEmpty();
+            try (EngineCursor c = e.cursor(ks, b("b"), b("e"), false, false)) {
+                put(e, ks, "bb", "written after the cursor opened");
+                c.seek(b("a"));
+                assertThat(c.next()).isTrue();
+                assertThat(s(c.key())).isEqualTo("b");
+                c.seek(b("c1"));
+                assertThat(c.next()).isTrue();
+                assertThat(s(c.key())).isEqualTo("d");
+                assertThat(c.next()).isFalse();
+                assertThat(c.next()).isFalse();
+                c.seek(b("z"));
+                assertThat(c.next()).isFalse();
+            }
+            try (EngineCursor c = e.cursor(ks, b("b"), b("e"), true, false)) {
+                c.seek(b("z"));
+                assertThat(c.next()).isTrue();
+                assertThat(s(c.key())).isEqualTo("d");
+                c.seek(b("c1"));
+                assertThat(c.next()).isTrue();
+                assertThat(s(c.key())).isEqualTo("c");
+                assertThat(c.next()).isTrue();
+                assertThat(s(c.key())).isEqualTo("bb"); // written before this cursor opened
+                assertThat(c.next()).isTrue();
+                assertThat(s(c.key())).isEqualTo("b");
+                assertThat(c.next()).isFalse();
+                c.seek(b("a"));
+                assertThat(c.next()).isFalse();
+                assertThatThrownBy(c::key).isInstanceOf(IllegalStateException.class);
+            }
+        }
+    }
+
+    @Test
+    void snapshotsSeeTheStateWhenTaken() {
+        try (Engine e = open(dir)) {
+            EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
+            put(e, ks, "a", "old");
+            try (EngineSnapshot snap = e.snapshot()) {
+                put(e, ks, "a", "new");
+                put(e, ks, "b", "new");
+                assertThat(s(snap.get(ks, b("a")))).isEqualTo("old");
+                assertThat(snap.get(ks, b("b"))).isNull();
+                assertThat(keys(snap, ks, null, null, false)).containsExactly("a");
+                assertThat(keys(snap, ks, null, null, true)).containsExactly("a");
+                assertThat(s(e.get(ks, b("a")))).isEqualTo("new");
+                snap.close();
+                assertThatThrownBy(() -> snap.get(ks, b("a"))).isInstanceOf(IllegalStateException.class);
+            }
+        }
+    }
+
+    @Test
+    void preconditionsAreCheckedAgainstTheLatestStateIncludingRanges() {
+        try (Engine e = open(dir)) {
+            EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
+            put(e, ks, "a", "1");
+            assertThat(e.apply(EngineBatch.builder(Durability.NONE).requireValue(ks, b("a"), b("2"))
+                    .put(ks, b("x"), b("x")).build())).isFalse();
+            assertThat(e.get(ks, b("x"))).isNull();
+            assertThat(e.apply(EngineBatch.builder(Durability.SYNC).requireValue(ks, b("a"), b("1"))
+                    .requireValue(ks, b("nope"), null).put(ks, b("x"), b("x")).build())).isTrue();
+            List<KeyValue> seen = List.of(new KeyValue(b("a"), b("1")), new KeyValue(b("x"), b("x")));
+            assertThat(e.apply(EngineBatch.builder(Durability.NONE).requireRange(ks, null, null, seen)
+                    .put(ks, b("y"), b("y")).build())).isTrue();
+            // "y" is now a phantom for the same range condition.
+            assertThat(e.apply(EngineBatch.builder(Durability.NONE).requireRange(ks, null, null, seen)
+                    .put(ks, b("z"), b("z")).build())).isFalse();
+            assertThat(e.get(ks, b("z"))).isNull();
+        }
+    }
+
+    @Test
+    void conditionalAndUnconditionalWritersRacingLoseNoUpdate() throws Exception {
+        int threads = 4;
+        int perThread = 200;
+        try (Engine e = open(dir)) {
+            EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
+            put(e, ks, "counter", "0");
+            ExecutorService pool = Executors.newFixedThreadPool(threads * 2);
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                AtomicInteger wins = new AtomicInteger();
+                List<Future<?>> fs = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    fs.add(pool.submit(() -> {
+                        go.await();
+                        for (int i = 0; i < perThread; i++) {
+                            while (true) {
+                                byte[] cur = e.get(ks, b("counter"));
+                                byte[] next = b(Integer.toString(Integer.parseInt(s(cur)) + 1));
+                                if (e.apply(EngineBatch.builder(Durability.NONE).requireValue(ks, b("counter"), cur)
+                                        .put(ks, b("counter"), next).build())) {
+                                    wins.incrementAndGet();
+                                    break;
+                                }
+                            }
+                        }
+                        return null;
+                    }));
+                    int id = t;
+                    fs.add(pool.submit(() -> {
+                        go.await();
+                        for (int i = 0; i < perThread; i++) {
+                            put(e, ks, "other-" + id + "-" + i, "v");
+                        }
+                        return null;
+                    }));
+                }
+                go.countDown();
+                for (Future<?> f : fs) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+                assertThat(wins.get()).isEqualTo(threads * perThread);
+                assertThat(s(e.get(ks, b("counter")))).isEqualTo(Integer.toString(threads * perThread));
+                assertThat(keys(e, ks, "other-", "other.", false)).hasSize(threads * perThread);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * Dropping a keyspace frees its column family handle while other threads read, scan and write through
+     * it: each call either completes or fails with NoSuchKeyspaceException; none reaches native code with a
+     * freed handle (which would crash the JVM, not fail the test). Same for a snapshot closed under readers.
+     */
+    @Test
+    void handlesAndSnapshotsFreedUnderConcurrentUseFailCleanly() throws Exception {
+        try (Engine e = open(dir)) {
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            try {
+                for (int round = 0; round < 30; round++) {
+                    EngineKeyspace ks = e.createKeyspace("busy");
+                    put(e, ks, "a", "1");
+                    EngineSnapshot snap = e.snapshot();
+                    CountDownLatch go = new CountDownLatch(1);
+                    List<Future<Integer>> fs = new ArrayList<>();
+                    for (int t = 0; t < 3; t++) {
+                        int kind = t;
+                        fs.add(pool.submit(() -> {
+                            go.await();
+                            int ok = 0;
+                            for (int i = 0; i < 2000; i++) {
+                                try {
+                                    switch (kind) {
+                                        case 0 -> e.get(ks, b("a"));
+                                        case 1 -> keys(e, ks, null, null, i % 2 == 0);
+                                        default -> {
+                                            put(e, ks, "k" + i, "v");
+                                            snap.get(e.keyspace(Store.DEFAULT_KEYSPACE), b("a"));
+                                        }
+                                    }
+                                    ok++;
+                                } catch (NoSuchKeyspaceException | IllegalStateException expected) {
+                                    // dropped or closed meanwhile
+                                }
+                            }
+                            return ok;
+                        }));
+                    }
+                    go.countDown();
+                    Thread.sleep(round % 5);
+                    snap.close();
+                    assertThat(e.dropKeyspace("busy")).isTrue();
+                    for (Future<Integer> f : fs) {
+                        f.get(60, TimeUnit.SECONDS);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(e.stats().get("rocksdb.open-snapshots")).isZero();
+            assertThat(e.stats().get("rocksdb.open-cursors")).isZero();
+        }
+    }
+
+    @Test
+    void everyDurabilityLevelIsWrittenToTheWalAndSurvivesReopen() {
+        try (Engine e = open(dir)) {
+            EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
+            for (Durability d : Durability.values()) {
+                e.apply(EngineBatch.builder(d).put(ks, b(d.name()), b("v")).build());
+            }
+            assertThat(e.capabilities().durabilities()).containsExactlyInAnyOrder(Durability.values());
+            assertThat(e.capabilities().defaultDurability()).isEqualTo(Durability.SYNC);
+        }
+        try (Engine e = open(dir)) {
+            EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
+            for (Durability d : Durability.values()) {
+                assertThat(e.get(ks, b(d.name()))).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void statsSumColumnFamiliesUnderRocksdbNames() {
+        try (Engine e = open(dir)) {
+            EngineKeyspace a = e.createKeyspace("a");
+            for (int i = 0; i < 100; i++) {
+                put(e, a, "k" + i, "v");
+                put(e, e.keyspace(Store.DEFAULT_KEYSPACE), "k" + i, "v");
+            }
+            e.flush();
+            Map<String, Long> stats = e.stats();
+            assertThat(stats).containsKeys("rocksdb.keyspaces", "rocksdb.estimate-num-keys",
+                    "rocksdb.total-sst-files-size", "rocksdb.live-sst-files-size", "rocksdb.cur-size-all-mem-tables",
+                    "rocksdb.block-cache-usage", "rocksdb.num-snapshots", "rocksdb.open-cursors",
+                    "rocksdb.open-snapshots");
+            assertThat(stats.get("rocksdb.keyspaces")).isEqualTo(2L);
+            assertThat(stats.get("rocksdb.estimate-num-keys")).isEqualTo(200L);
+            assertThat(stats.get("rocksdb.total-sst-files-size")).isPositive();
+            e.compact();
+        }
+    }
+
+    @Test
+    void closingTheEngineFreesCursorsAndSnapshotsLeftOpen() {
+        Engine e = open(dir);
+        EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
+        put(e, ks, "a", "1");
+        EngineSnapshot snap = e.snapshot();
+        EngineCursor c1 = e.cursor(ks, null, null, false, false);
+        EngineCursor c2 = snap.cursor(ks, b("a"), b("b"), true, false);
+        assertThat(c2.next()).isTrue();
+        e.close();
+        e.close();
+        assertThatThrownBy(c1::next).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> e.get(ks, b("a"))).isInstanceOf(StoreClosedException.class);
+        c1.close();
+        c2.close();
+        snap.close();
+        try (Engine again = open(dir)) {
+            assertThat(s(again.get(again.keyspace(Store.DEFAULT_KEYSPACE), b("a")))).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void errorsNameThePathAndTheOperation() throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+        assertThatThrownBy(() -> open(file)).isInstanceOf(StorageIOException.class)
+                .hasMessageContaining(file.toString());
+        Path store = dir.resolve("store");
+        try (Engine first = open(store)) {
+            assertThatThrownBy(() -> open(store)).isInstanceOf(StorageIOException.class)
+                    .hasMessageContaining(store.toString()).hasMessageContaining("open");
+            assertThat(first.keyspaceNames()).contains(Store.DEFAULT_KEYSPACE);
+        }
+    }
+
+    @Test
+    void aForeignKeyspaceHandleIsRejected() {
+        try (Engine e1 = open(dir.resolve("one")); Engine e2 = open(dir.resolve("two"))) {
+            EngineKeyspace foreign = e2.keyspace(Store.DEFAULT_KEYSPACE);
+            assertThatThrownBy(() -> e1.get(foreign, b("a"))).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+}
