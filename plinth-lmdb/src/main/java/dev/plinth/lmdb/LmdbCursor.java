@@ -1,0 +1,266 @@
+package dev.plinth.lmdb;
+
+import dev.plinth.spi.EngineCursor;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.LmdbException;
+import org.lmdbjava.Txn;
+
+/**
+ * A walk over {@code [start, end)} of one keyspace with an LMDB cursor, forward or in reverse. Not
+ * thread-safe as an {@link EngineCursor}, but every native step runs under its transaction's mutex, so a
+ * snapshot's cursors and reads may be used from several threads, and a store close may close it from
+ * another thread.
+ *
+ * <p>The walk starts lazily: the first {@link #next()} after opening or {@link #seek} positions with
+ * {@code MDB_SET_RANGE} at the lower bound (forward), or at the upper bound and one step back (reverse), so
+ * a range scan costs one tree descent, never a walk from the first key. Each step copies the key (and
+ * value) out of the map, so what it returns stays valid after the transaction ends.
+ *
+ * <p>A cursor opened before its keyspace was dropped keeps reading the view it opened on (the SPI's rule):
+ * the native cursor is opened, and so bound to the database's root in its transaction, when the cursor is
+ * made, while the handle is still valid.
+ */
+final class LmdbCursor implements EngineCursor {
+    private final LmdbEngine engine;
+    private final LmdbKeyspace keyspace;
+    /** The transaction it reads; {@code null} for a cursor over a batch's write transaction. */
+    private final ReadTxn readTxn;
+    /** Whether closing the cursor closes {@link #readTxn} (an engine cursor's own transaction). */
+    private final boolean ownsTxn;
+    private final Object mutex;
+    private final byte[] start;
+    private final byte[] end;
+    private final boolean reverse;
+    private final boolean keysOnly;
+
+    // Guarded by mutex.
+    /** The native cursor, or {@code null} when the keyspace is invisible to the transaction (always empty). */
+    private Cursor<ByteBuffer> cursor;
+    private boolean closed;
+    /** Whether the native cursor sits where the next step continues from. */
+    private boolean positioned;
+    /** Set once the walk left its bounds; cleared by seek. */
+    private boolean exhausted;
+    /** The seek target for the next positioning, or {@code null} for the bound. */
+    private byte[] target;
+    private byte[] key;
+    private byte[] value;
+
+    /**
+     * Opens a cursor over a read transaction, registering it there.
+     *
+     * @param ownsTxn whether closing the cursor closes the transaction
+     * @param visible whether the keyspace existed when the transaction began
+     */
+    LmdbCursor(LmdbEngine engine, LmdbKeyspace keyspace, ReadTxn readTxn, boolean ownsTxn, boolean visible,
+               byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
+        this.engine = engine;
+        this.keyspace = keyspace;
+        this.readTxn = readTxn;
+        this.ownsTxn = ownsTxn;
+        this.mutex = readTxn.mutex;
+        this.start = start;
+        this.end = end;
+        this.reverse = reverse;
+        this.keysOnly = keysOnly;
+        synchronized (mutex) {
+            Txn<ByteBuffer> txn = readTxn.txnLocked(this);
+            if (visible) {
+                cursor = open(txn);
+            }
+            readTxn.addLocked(this);
+        }
+    }
+
+    /** Opens a cursor over a batch's write transaction; the batch closes it before it commits. */
+    LmdbCursor(LmdbEngine engine, LmdbKeyspace keyspace, Txn<ByteBuffer> writeTxn, byte[] start, byte[] end,
+               boolean reverse) {
+        this.engine = engine;
+        this.keyspace = keyspace;
+        this.readTxn = null;
+        this.ownsTxn = false;
+        this.mutex = new Object();
+        this.start = start;
+        this.end = end;
+        this.reverse = reverse;
+        this.keysOnly = false;
+        synchronized (mutex) {
+            cursor = open(writeTxn);
+        }
+    }
+
+    private Cursor<ByteBuffer> open(Txn<ByteBuffer> txn) {
+        long stamp = keyspace.use.readLock();
+        try {
+            engine.requireLiveLocked(keyspace, "cursor");
+            return keyspace.dbi.openCursor(txn);
+        } catch (LmdbException e) {
+            throw engine.translate(e, "cursor");
+        } finally {
+            keyspace.use.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public boolean next() {
+        synchronized (mutex) {
+            requireOpenLocked();
+            key = null;
+            value = null;
+            if (exhausted || cursor == null) {
+                exhausted = true;
+                return false;
+            }
+            // The stamp keeps a concurrent drop from closing the database handle mid-step. A cursor opened
+            // before the drop keeps reading its transaction's view: its native cursor was initialised while
+            // the handle was valid, and LMDB's steps read only that transaction's pages from then on.
+            long stamp = keyspace.use.readLock();
+            try {
+                boolean found;
+                if (!positioned) {
+                    found = position();
+                    positioned = true;
+                } else {
+                    found = reverse ? cursor.prev() : cursor.next();
+                }
+                if (found) {
+                    byte[] k = Buffers.copy(cursor.key());
+                    if (reverse ? start != null && Arrays.compareUnsigned(k, start) < 0
+                            : end != null && Arrays.compareUnsigned(k, end) >= 0) {
+                        found = false;
+                    } else {
+                        key = k;
+                        value = keysOnly ? null : Buffers.copy(cursor.val());
+                    }
+                }
+                if (!found) {
+                    exhausted = true;
+                }
+                return found;
+            } catch (LmdbException e) {
+                throw engine.translate(e, "cursor next");
+            } finally {
+                keyspace.use.unlockRead(stamp);
+            }
+        }
+    }
+
+    /** Positions on the first entry of the walk, from the bounds and any seek target. */
+    private boolean position() {
+        int max = engine.maxKeySize();
+        if (!reverse) {
+            byte[] lo = start;
+            if (target != null && (lo == null || Arrays.compareUnsigned(target, lo) > 0)) {
+                lo = target;
+            }
+            return Buffers.seekCeiling(cursor, lo, max);
+        }
+        if (target != null && (end == null || Arrays.compareUnsigned(target, end) < 0)) {
+            return Buffers.seekFloor(cursor, target, true, max);
+        }
+        return Buffers.seekFloor(cursor, end, false, max);
+    }
+
+    @Override
+    public byte[] key() {
+        synchronized (mutex) {
+            requireOpenLocked();
+            requirePositionedLocked();
+            return key;
+        }
+    }
+
+    @Override
+    public byte[] value() {
+        synchronized (mutex) {
+            requireOpenLocked();
+            requirePositionedLocked();
+            if (value == null) {
+                // A keys-only cursor copies a value only when asked, while still on the entry.
+                long stamp = keyspace.use.readLock();
+                try {
+                    value = Buffers.copy(cursor.val());
+                } catch (LmdbException e) {
+                    throw engine.translate(e, "cursor value");
+                } finally {
+                    keyspace.use.unlockRead(stamp);
+                }
+            }
+            return value;
+        }
+    }
+
+    @Override
+    public void seek(byte[] target) {
+        synchronized (mutex) {
+            requireOpenLocked();
+            this.target = target;
+            positioned = false;
+            exhausted = false;
+            key = null;
+            value = null;
+        }
+    }
+
+    private void requireOpenLocked() {
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+        if (readTxn != null && readTxn.isClosedLocked()) {
+            closeLocked();
+            throw new IllegalStateException(this + " is closed: its snapshot was closed");
+        }
+    }
+
+    private void requirePositionedLocked() {
+        if (key == null) {
+            throw new IllegalStateException(this + " is not on an entry");
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (mutex) {
+            if (closed) {
+                return;
+            }
+            closeLocked();
+            if (readTxn != null) {
+                readTxn.removeLocked(this);
+            }
+        }
+        if (ownsTxn) {
+            readTxn.close();
+        }
+    }
+
+    /**
+     * Closes the native cursor; for a caller holding the mutex, before the transaction ends. A read
+     * transaction's cursor may be closed after it ends too, which LMDB allows; a write transaction's may
+     * not, so a batch closes its cursors before committing.
+     */
+    void closeLocked() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        key = null;
+        value = null;
+        Cursor<ByteBuffer> c = cursor;
+        cursor = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (LmdbException e) {
+                throw engine.translate(e, "cursor close");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "lmdb cursor over " + keyspace + (reverse ? ", reverse" : "") + (closed ? " (closed)" : "");
+    }
+}

@@ -1,0 +1,775 @@
+package dev.plinth.lmdb;
+
+import dev.plinth.Capabilities;
+import dev.plinth.Durability;
+import dev.plinth.LimitExceededException;
+import dev.plinth.NoSuchKeyspaceException;
+import dev.plinth.PlinthException;
+import dev.plinth.StorageIOException;
+import dev.plinth.Store;
+import dev.plinth.StoreClosedException;
+import dev.plinth.UnsupportedCapabilityException;
+import dev.plinth.spi.Engine;
+import dev.plinth.spi.EngineBatch;
+import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.spi.EngineReader;
+import dev.plinth.spi.EngineSnapshot;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+import org.lmdbjava.EnvInfo;
+import org.lmdbjava.LmdbException;
+import org.lmdbjava.Txn;
+
+/**
+ * The LMDB engine: one LMDB environment in a directory, one named database per keyspace. Thread-safe; see
+ * the package documentation for the design, the durability mapping and the lock order.
+ */
+final class LmdbEngine implements Engine {
+    /** The largest value accepted, in bytes. LMDB stores large values in overflow pages. */
+    static final int MAX_VALUE_SIZE = 16 << 20;
+    static final int MAX_BATCH_OPS = 1_000_000;
+    static final long MAX_BATCH_BYTES = 256L << 20;
+    /** File mode of {@code data.mdb} and {@code lock.mdb}: rw-r--r--. */
+    static final int FILE_MODE = 0644;
+
+    private static final Pattern KEYSPACE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    /**
+     * Directories whose environment is open in this process. LMDB must not be opened twice in one
+     * process: closing the second would drop the first one's file locks.
+     */
+    private static final Set<Path> OPEN_DIRECTORIES = ConcurrentHashMap.newKeySet();
+
+    private final String uri;
+    private final LmdbOptions options;
+    private final Path directory;
+    private final Env<ByteBuffer> env;
+    private final Capabilities capabilities;
+    private final int maxKeySize;
+
+    /** Serialises batches, keyspace creation and drop, and map growth on a full map. Outermost lock. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** The memory map and its growth. */
+    private final LmdbMap map;
+    /** {@code map}'s gate: counts transactions; the map is resized only when none is open. Innermost lock. */
+    private final TxnGate gate;
+
+    /**
+     * Orders snapshot starts against commits that create keyspaces, so that a snapshot's epoch tells
+     * exactly which keyspaces its transaction can see. Guards {@link #epoch}.
+     */
+    private final Object epochLock = new Object();
+    /** Bumped by each keyspace creation; guarded by {@link #epochLock}. */
+    private long epoch;
+
+    /** Live keyspaces by name; changed only under {@link #writeLock}. */
+    private final ConcurrentHashMap<String, LmdbKeyspace> keyspaces = new ConcurrentHashMap<>();
+    /** Read transactions held open by snapshots and cursors, closed at engine close if still open. */
+    private final Set<ReadTxn> openReads = ConcurrentHashMap.newKeySet();
+
+    private volatile boolean closed;
+    /** Set by an error after which no write may be trusted (failed sync, LMDB panic, failed remap). */
+    private volatile Throwable failure;
+
+    private LmdbEngine(String uri, LmdbOptions options, Path directory, Env<ByteBuffer> env) {
+        this.uri = uri;
+        this.options = options;
+        this.directory = directory;
+        this.env = env;
+        this.map = new LmdbMap(uri, env, options.resizeTimeoutMillis(), this::fail, () -> !closed && failure == null);
+        this.gate = map.gate();
+        this.maxKeySize = env.getMaxKeySize();
+        Durability[] levels = options.noSync()
+                ? new Durability[] {Durability.NONE, Durability.PROCESS}
+                : new Durability[] {Durability.NONE, Durability.PROCESS, Durability.SYNC};
+        this.capabilities = Capabilities.builder()
+                .persistent(true)
+                .durabilities(levels)
+                .defaultDurability(options.noSync() ? Durability.PROCESS : Durability.SYNC)
+                .nativeTtl(false)
+                .distributed(false)
+                .maxKeySize(Math.min(maxKeySize, Buffers.KEY_CAPACITY))
+                .maxValueSize(MAX_VALUE_SIZE)
+                .maxBatchOps(MAX_BATCH_OPS)
+                .maxBatchBytes(MAX_BATCH_BYTES)
+                .build();
+    }
+
+    /**
+     * Opens (creating if needed) the environment in {@code options.directory()}.
+     *
+     * @param uri the store's URI, for messages
+     * @param options the parsed options
+     * @return the open engine
+     * @throws StorageIOException if the environment cannot be opened
+     * @throws dev.plinth.CorruptionException if the files are not a valid LMDB environment
+     */
+    static LmdbEngine open(String uri, LmdbOptions options) {
+        Path dir;
+        try {
+            dir = Files.createDirectories(options.directory()).toRealPath();
+        } catch (IOException | SecurityException e) {
+            throw new StorageIOException("open " + uri + ": cannot create or resolve the directory "
+                    + options.directory() + ": " + e, e);
+        }
+        if (!OPEN_DIRECTORIES.add(dir)) {
+            throw new StorageIOException("open " + uri + ": the LMDB environment in " + dir
+                    + " is already open in this process; close it first (LMDB must not be opened twice in one process)");
+        }
+        Env<ByteBuffer> env = null;
+        try {
+            long initial = LmdbMap.align(Math.max(options.mapSize(), existingDataSize(dir) * 2));
+            env = newEnv(options, dir, initial);
+            LmdbEngine engine = new LmdbEngine(uri, options, dir, env);
+            engine.loadKeyspaces();
+            engine.map.growAtOpen();
+            return engine;
+        } catch (LmdbException e) {
+            closeQuietly(env);
+            OPEN_DIRECTORIES.remove(dir);
+            throw LmdbErrors.translate(e, uri, "open");
+        } catch (ExceptionInInitializerError | NoClassDefFoundError | IllegalAccessError e) {
+            // lmdbjava's buffer proxy reflects into java.nio and uses sun.nio.ch: without --add-opens its
+            // static initialiser fails (java.nio) or its first buffer hand-over does (sun.nio.ch).
+            closeQuietly(env);
+            OPEN_DIRECTORIES.remove(dir);
+            throw new StorageIOException("open " + uri + ": lmdbjava cannot reach direct buffer addresses on this"
+                    + " JVM (" + e + "); on Java 9 and later run it with --add-opens java.base/java.nio=ALL-UNNAMED"
+                    + " --add-opens java.base/sun.nio.ch=ALL-UNNAMED (see docs/engines/lmdb.md)", e);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(env);
+            OPEN_DIRECTORIES.remove(dir);
+            throw e;
+        }
+    }
+
+    private static Env<ByteBuffer> newEnv(LmdbOptions options, Path dir, long initialMapSize) {
+        Env.Builder<ByteBuffer> builder = Env.create();
+        EnvFlags[] flags = options.noSync()
+                ? new EnvFlags[] {EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOSYNC}
+                : new EnvFlags[] {EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOMETASYNC};
+        return builder.setMapSize(initialMapSize)
+                .setMaxDbs(options.maxKeyspaces())
+                .setMaxReaders(options.maxReaders())
+                .open(dir.toFile(), FILE_MODE, flags);
+    }
+
+    private static long existingDataSize(Path dir) {
+        try {
+            Path data = dir.resolve("data.mdb");
+            return Files.exists(data) ? Files.size(data) : 0;
+        } catch (IOException e) {
+            return 0; // LMDB reports the real problem when it opens the file
+        }
+    }
+
+    private static void closeQuietly(Env<ByteBuffer> env) {
+        if (env != null) {
+            try {
+                env.close();
+            } catch (RuntimeException ignored) {
+                // already failing
+            }
+        }
+    }
+
+    /**
+     * Opens a handle to every named database listed in the main database, creating the default keyspace
+     * on first open. No other thread sees the engine yet.
+     */
+    private void loadKeyspaces() {
+        boolean created = false;
+        gate.enter();
+        try (Txn<ByteBuffer> txn = env.txnWrite()) {
+            Dbi<ByteBuffer> main = env.openDbi(txn, null, null, false);
+            List<String> names = new ArrayList<>();
+            try (Cursor<ByteBuffer> c = main.openCursor(txn)) {
+                boolean more = c.first();
+                while (more) {
+                    byte[] raw = Buffers.copy(c.key());
+                    String name = new String(raw, StandardCharsets.UTF_8);
+                    if (!KEYSPACE_NAME.matcher(name).matches()) {
+                        throw new StorageIOException("open " + uri + ": " + directory + " holds an LMDB environment"
+                                + " that Plinth did not write: its main database has the key '" + name
+                                + "', which is not a keyspace name");
+                    }
+                    names.add(name);
+                    more = c.next();
+                }
+            }
+            for (String name : names) {
+                Dbi<ByteBuffer> dbi = env.openDbi(txn, name.getBytes(StandardCharsets.UTF_8), null, false);
+                keyspaces.put(name, new LmdbKeyspace(name, this, dbi, 0));
+            }
+            if (!keyspaces.containsKey(Store.DEFAULT_KEYSPACE)) {
+                Dbi<ByteBuffer> dbi = env.openDbi(txn, Store.DEFAULT_KEYSPACE.getBytes(StandardCharsets.UTF_8),
+                        null, false, DbiFlags.MDB_CREATE);
+                keyspaces.put(Store.DEFAULT_KEYSPACE, new LmdbKeyspace(Store.DEFAULT_KEYSPACE, this, dbi, 0));
+                created = true;
+            }
+            // Hand lmdbjava a direct buffer once, so that a JVM without --add-opens fails here, at open,
+            // rather than at the first read or write.
+            keyspaces.get(Store.DEFAULT_KEYSPACE).dbi.get(txn, Buffers.key(new byte[] {0}));
+            txn.commit();
+        } finally {
+            gate.exit();
+        }
+        if (created) {
+            syncAfter("open");
+        }
+    }
+
+    // ---- Engine: metadata
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    int maxKeySize() {
+        return maxKeySize;
+    }
+
+    @Override
+    public List<String> keyspaceNames() {
+        requireOpen("keyspaceNames");
+        return new ArrayList<>(keyspaces.keySet());
+    }
+
+    @Override
+    public EngineKeyspace keyspace(String name) {
+        requireOpen("keyspace");
+        return keyspaces.get(name);
+    }
+
+    @Override
+    public EngineKeyspace createKeyspace(String name) {
+        requireOpen("createKeyspace");
+        LmdbKeyspace ks = keyspaces.get(name);
+        if (ks != null) {
+            return ks;
+        }
+        writeLock.lock();
+        try {
+            requireWritable("createKeyspace");
+            ks = keyspaces.get(name);
+            if (ks != null) {
+                return ks;
+            }
+            byte[] dbName = name.getBytes(StandardCharsets.UTF_8);
+            while (true) {
+                long sizeBefore = map.size();
+                gate.enter();
+                try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                    Dbi<ByteBuffer> dbi = env.openDbi(txn, dbName, null, false, DbiFlags.MDB_CREATE);
+                    synchronized (epochLock) {
+                        txn.commit();
+                        ks = new LmdbKeyspace(name, this, dbi, ++epoch);
+                        keyspaces.put(name, ks);
+                    }
+                    break;
+                } catch (LmdbException e) {
+                    if (!LmdbErrors.isMapFull(e)) {
+                        throw translateWrite(e, "createKeyspace " + name, 0);
+                    }
+                } finally {
+                    gate.exit();
+                }
+                growAndRetry(sizeBefore, 0, "createKeyspace " + name);
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        syncAfter("createKeyspace " + name);
+        return ks;
+    }
+
+    @Override
+    public boolean dropKeyspace(String name) {
+        if (Store.DEFAULT_KEYSPACE.equals(name)) {
+            throw new IllegalArgumentException("the " + Store.DEFAULT_KEYSPACE + " keyspace of " + uri
+                    + " cannot be dropped");
+        }
+        requireOpen("dropKeyspace");
+        writeLock.lock();
+        try {
+            requireWritable("dropKeyspace");
+            LmdbKeyspace ks = keyspaces.get(name);
+            if (ks == null) {
+                return false;
+            }
+            dropLocked(ks);
+        } finally {
+            writeLock.unlock();
+        }
+        syncAfter("dropKeyspace " + name);
+        return true;
+    }
+
+    /**
+     * Drops a database, holding the write lock; the transaction runs under the keyspace's write stamp, so
+     * nothing uses its handle meanwhile. {@code mdb_drop} closes the handle as soon as it succeeds, before
+     * the commit; if the commit then fails, the handle is opened again so the keyspace stays usable. The
+     * stamp is taken after the permit and released before the map grows, since readers wait for the stamp
+     * holding their permits.
+     */
+    private void dropLocked(LmdbKeyspace ks) {
+        String op = "dropKeyspace " + ks.name();
+        while (true) {
+            long sizeBefore = map.size();
+            boolean handleClosed = false;
+            LmdbException error = null;
+            gate.enter();
+            long stamp = ks.use.writeLock();
+            try {
+                try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                    ks.dbi.drop(txn, true);
+                    handleClosed = true;
+                    txn.commit();
+                    ks.dropped = true;
+                    keyspaces.remove(ks.name(), ks);
+                    return;
+                } catch (LmdbException e) {
+                    error = e;
+                }
+                if (handleClosed) {
+                    reopenHandleLocked(ks, error);
+                }
+            } finally {
+                ks.use.unlockWrite(stamp);
+                gate.exit();
+            }
+            if (!LmdbErrors.isMapFull(error)) {
+                throw translateWrite(error, op, 0);
+            }
+            growAndRetry(sizeBefore, 0, op);
+        }
+    }
+
+    /** After a failed drop, opens the database's handle again; if even that fails, the engine is failed. */
+    private void reopenHandleLocked(LmdbKeyspace ks, LmdbException cause) {
+        try (Txn<ByteBuffer> txn = env.txnWrite()) {
+            ks.dbi = env.openDbi(txn, ks.name().getBytes(StandardCharsets.UTF_8), null, false);
+            txn.commit();
+        } catch (LmdbException e) {
+            cause.addSuppressed(e);
+            ks.dropped = true;
+            keyspaces.remove(ks.name(), ks);
+            fail(new StorageIOException("dropKeyspace " + ks.name() + " on " + uri + " failed and the keyspace's"
+                    + " handle could not be reopened; reopen the store", cause));
+        }
+    }
+
+    // ---- reads
+
+    @Override
+    public byte[] get(EngineKeyspace keyspace, byte[] key) {
+        LmdbKeyspace ks = live(keyspace, "get");
+        if (!isStorableKey(key)) {
+            return null;
+        }
+        gate.enter();
+        try (Txn<ByteBuffer> txn = env.txnRead()) {
+            return read(ks, txn, key, "get");
+        } catch (LmdbException e) {
+            throw translate(e, "get");
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /**
+     * Reads one key in a transaction the caller holds (with its gate permit), copying the value out.
+     *
+     * @return the value, or {@code null}
+     */
+    byte[] read(LmdbKeyspace ks, Txn<ByteBuffer> txn, byte[] key, String op) {
+        long stamp = ks.use.readLock();
+        try {
+            requireLiveLocked(ks, op);
+            ByteBuffer v = ks.dbi.get(txn, Buffers.key(key));
+            return v == null ? null : Buffers.copy(v);
+        } catch (LmdbException e) {
+            throw translate(e, op);
+        } finally {
+            ks.use.unlockRead(stamp);
+        }
+    }
+
+    /** Whether a key could be stored: LMDB holds no empty key and none above its limit. */
+    boolean isStorableKey(byte[] key) {
+        return key.length > 0 && key.length <= capabilities.maxKeySize();
+    }
+
+    @Override
+    public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
+        LmdbKeyspace ks = live(keyspace, "cursor");
+        // The handle exists, so its database was committed before this transaction begins: always visible.
+        ReadTxn txn = beginRead(Long.MAX_VALUE, "cursor");
+        try {
+            return new LmdbCursor(this, ks, txn, true, true, start, end, reverse, keysOnly);
+        } catch (RuntimeException | Error e) {
+            txn.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public EngineSnapshot snapshot() {
+        requireOpen("snapshot");
+        return new LmdbSnapshot(this, beginRead(-1, "snapshot"));
+    }
+
+    /**
+     * Begins a read transaction held across calls.
+     *
+     * @param fixedEpoch the epoch to give it, or -1 to read the engine's epoch atomically with the start
+     */
+    private ReadTxn beginRead(long fixedEpoch, String op) {
+        TxnGate.Permit permit = gate.enterLong();
+        try {
+            Txn<ByteBuffer> txn;
+            long at = fixedEpoch;
+            if (fixedEpoch < 0) {
+                synchronized (epochLock) {
+                    txn = env.txnRead();
+                    at = epoch;
+                }
+            } else {
+                txn = env.txnRead();
+            }
+            ReadTxn r = new ReadTxn(this, txn, permit, at);
+            openReads.add(r);
+            return r;
+        } catch (LmdbException e) {
+            permit.release();
+            throw translate(e, op);
+        } catch (RuntimeException | Error e) {
+            permit.release();
+            throw e;
+        }
+    }
+
+    void forget(ReadTxn txn) {
+        openReads.remove(txn);
+    }
+
+    // ---- writes
+
+    @Override
+    public boolean apply(EngineBatch batch) {
+        requireOpen("apply");
+        Durability durability = batch.durability();
+        if (!capabilities.supports(durability)) {
+            throw new UnsupportedCapabilityException("the lmdb engine of " + uri + " cannot give a batch durability "
+                    + durability + (options.noSync() ? ": it was opened with noSync=true, so a power loss may lose"
+                    + " or damage unflushed writes" : "") + "; it honours " + capabilities.durabilities());
+        }
+        boolean applied;
+        writeLock.lock();
+        try {
+            requireWritable("apply");
+            validate(batch);
+            applied = applyLocked(batch);
+        } finally {
+            writeLock.unlock();
+        }
+        if (applied && durability == Durability.SYNC && !batch.mutations().isEmpty()) {
+            syncAfter("apply");
+        }
+        return applied;
+    }
+
+    /** Checks every handle and size before any native call. */
+    private void validate(EngineBatch batch) {
+        for (EngineBatch.Precondition p : batch.preconditions()) {
+            live(p.keyspace(), "apply");
+        }
+        for (EngineBatch.Mutation m : batch.mutations()) {
+            live(m.keyspace(), "apply");
+            if (m.kind() == EngineBatch.MutationKind.DELETE_RANGE) {
+                continue;
+            }
+            byte[] key = m.key();
+            if (key.length == 0) {
+                throw new IllegalArgumentException("apply on " + uri + ": LMDB cannot store an empty key");
+            }
+            if (key.length > capabilities.maxKeySize()) {
+                throw new LimitExceededException(LimitExceededException.Limit.KEY_SIZE, key.length,
+                        capabilities.maxKeySize(), "apply on " + uri);
+            }
+            if (m.kind() == EngineBatch.MutationKind.PUT && m.value().length > MAX_VALUE_SIZE) {
+                throw new LimitExceededException(LimitExceededException.Limit.VALUE_SIZE, m.value().length,
+                        MAX_VALUE_SIZE, "apply on " + uri);
+            }
+        }
+    }
+
+    /**
+     * Applies a batch in one write transaction, enlarging the map and trying again when it is full. The
+     * preconditions are checked inside the transaction; LMDB has one writer, so nothing changes between
+     * the check and the commit.
+     */
+    private boolean applyLocked(EngineBatch batch) {
+        while (true) {
+            long sizeBefore = map.size();
+            gate.enter();
+            try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                if (!batch.preconditions().isEmpty()) {
+                    WriteView view = new WriteView(txn);
+                    boolean hold;
+                    try {
+                        hold = batch.preconditionsHold(view);
+                    } finally {
+                        view.closeCursors();
+                    }
+                    if (!hold) {
+                        return false;
+                    }
+                }
+                if (batch.mutations().isEmpty()) {
+                    return true;
+                }
+                for (EngineBatch.Mutation m : batch.mutations()) {
+                    Mutations.apply(txn, ((LmdbKeyspace) m.keyspace()).dbi, m, maxKeySize);
+                }
+                txn.commit();
+                map.afterCommit();
+                return true;
+            } catch (LmdbException e) {
+                if (!LmdbErrors.isMapFull(e)) {
+                    throw translateWrite(e, "apply", batch.mutationBytes());
+                }
+            } finally {
+                gate.exit();
+            }
+            growAndRetry(sizeBefore, batch.mutationBytes(), "apply");
+        }
+    }
+
+    /** Reads over a batch's write transaction, for its preconditions; sees the state before the batch. */
+    private final class WriteView implements EngineReader {
+        private final Txn<ByteBuffer> txn;
+        private final List<LmdbCursor> cursors = new ArrayList<>();
+
+        WriteView(Txn<ByteBuffer> txn) {
+            this.txn = txn;
+        }
+
+        @Override
+        public byte[] get(EngineKeyspace keyspace, byte[] key) {
+            LmdbKeyspace ks = live(keyspace, "apply");
+            return isStorableKey(key) ? read(ks, txn, key, "apply") : null;
+        }
+
+        @Override
+        public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
+            LmdbCursor c = new LmdbCursor(LmdbEngine.this, live(keyspace, "apply"), txn, start, end, reverse);
+            cursors.add(c);
+            return c;
+        }
+
+        /** A write transaction frees its cursors when it ends, so they must be closed before. */
+        void closeCursors() {
+            for (LmdbCursor c : cursors) {
+                c.close();
+            }
+        }
+    }
+
+    /** Grows the full map for a write about to be tried again; the caller holds the write lock only. */
+    private void growAndRetry(long observedSize, long batchBytes, String op) {
+        map.growForWrite(observedSize, batchBytes, op);
+        requireWritable(op);
+    }
+
+    // ---- durability
+
+    /** Makes committed writes durable (the meta page of {@code MDB_NOMETASYNC} commits, or everything under {@code MDB_NOSYNC}). */
+    private void syncAfter(String op) {
+        gate.enter();
+        try {
+            env.sync(true);
+        } catch (LmdbException e) {
+            StorageIOException x = new StorageIOException(op + " on " + uri + ": the write was applied but"
+                    + " could not be made durable (" + e.getMessage() + "); the store accepts no more writes", e);
+            fail(x);
+            throw x;
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public void flush() {
+        requireOpen("flush");
+        requireWritable("flush");
+        syncAfter("flush");
+    }
+
+    @Override
+    public void compact() {
+        requireOpen("compact");
+        // LMDB reuses freed pages in place and never shrinks its file; there is nothing to do here.
+    }
+
+    // ---- stats and close
+
+    @Override
+    public Map<String, Long> stats() {
+        requireOpen("stats");
+        Map<String, Long> stats = new LinkedHashMap<>();
+        gate.enter();
+        Txn<ByteBuffer> txn = null;
+        try {
+            long at;
+            synchronized (epochLock) {
+                txn = env.txnRead();
+                at = epoch;
+            }
+            EnvInfo info = env.info();
+            long entries = 0;
+            int count = 0;
+            for (LmdbKeyspace ks : keyspaces.values()) {
+                long stamp = ks.use.readLock();
+                try {
+                    if (!ks.dropped && ks.visibleAt(at)) {
+                        entries += ks.dbi.stat(txn).entries;
+                        count++;
+                    }
+                } finally {
+                    ks.use.unlockRead(stamp);
+                }
+            }
+            stats.put("lmdb.mapSize", info.mapSize);
+            stats.put("lmdb.mapUsed", map.used(info));
+            stats.put("lmdb.pageSize", (long) map.pageSize());
+            stats.put("lmdb.keyspaces", (long) count);
+            stats.put("lmdb.entries", entries);
+            stats.put("lmdb.readers", (long) info.numReaders);
+            stats.put("lmdb.openReadTxns", (long) openReads.size());
+            stats.put("lmdb.lastTxnId", info.lastTransactionId);
+            stats.put("lmdb.mapResizes", map.resizes());
+            stats.put("lmdb.mapGrowthsBlocked", map.blockedGrowths());
+        } catch (LmdbException e) {
+            throw translate(e, "stats");
+        } finally {
+            if (txn != null) {
+                txn.close();
+            }
+            gate.exit();
+        }
+        return stats;
+    }
+
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                // The core closes cursors and snapshots first; these are only what a caller leaked.
+                for (ReadTxn r : new ArrayList<>(openReads)) {
+                    r.close();
+                }
+                env.close();
+            } finally {
+                OPEN_DIRECTORIES.remove(directory);
+            }
+        } catch (LmdbException e) {
+            throw translate(e, "close");
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    // ---- checks and errors
+
+    /**
+     * Checks a handle: one of this engine's keyspaces, not dropped.
+     *
+     * @throws NoSuchKeyspaceException if it was dropped
+     */
+    LmdbKeyspace live(EngineKeyspace keyspace, String op) {
+        if (!(keyspace instanceof LmdbKeyspace ks) || ks.owner() != this) {
+            throw new IllegalArgumentException(op + " on " + uri + ": " + keyspace + " is not a keyspace of this lmdb store");
+        }
+        requireOpen(op);
+        if (ks.dropped) {
+            throw dropped(ks, op);
+        }
+        return ks;
+    }
+
+    /** Checks that a keyspace is not dropped, holding its read stamp, right before a native call on it. */
+    void requireLiveLocked(LmdbKeyspace ks, String op) {
+        if (ks.dropped) {
+            throw dropped(ks, op);
+        }
+    }
+
+    private NoSuchKeyspaceException dropped(LmdbKeyspace ks, String op) {
+        return new NoSuchKeyspaceException(op + " on " + uri + ": keyspace '" + ks.name() + "' was dropped");
+    }
+
+    private void requireOpen(String op) {
+        if (closed) {
+            throw new StoreClosedException(op + " on " + uri + ": the lmdb store is closed");
+        }
+    }
+
+    private void requireWritable(String op) {
+        requireOpen(op);
+        Throwable f = failure;
+        if (f != null) {
+            throw new StorageIOException(op + " on " + uri + ": the store accepts no more writes after an earlier"
+                    + " failure: " + f.getMessage(), f);
+        }
+    }
+
+    private void fail(PlinthException t) {
+        if (failure == null) {
+            failure = t;
+        }
+    }
+
+    /** Translates the failure of a write transaction: a full disk is not an I/O error (see {@link LmdbErrors}). */
+    private PlinthException translateWrite(LmdbException e, String op, long batchBytes) {
+        PlinthException full = LmdbErrors.fullDisk(e, uri, op, directory, batchBytes);
+        return full != null ? full : translate(e, op);
+    }
+
+    /** Translates an lmdbjava error, failing the engine first if the error is one no write may survive. */
+    PlinthException translate(LmdbException e, String op) {
+        PlinthException p = LmdbErrors.translate(e, uri, op);
+        if (LmdbErrors.isFatal(e)) {
+            fail(p);
+        }
+        return p;
+    }
+
+    @Override
+    public String toString() {
+        return "LmdbEngine[" + uri + "]";
+    }
+}

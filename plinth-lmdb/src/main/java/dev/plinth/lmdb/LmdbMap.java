@@ -1,0 +1,197 @@
+package dev.plinth.lmdb;
+
+import dev.plinth.PlinthException;
+import dev.plinth.StorageFullException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvInfo;
+import org.lmdbjava.LmdbException;
+
+/**
+ * An environment's memory map: how big it is, and growing it. Thread-safe.
+ *
+ * <p>LMDB fixes the map size when it maps the file and reports {@code MDB_MAP_FULL} when a write needs a
+ * page beyond it. {@code mdb_env_set_mapsize} enlarges it, but only while no transaction of the process
+ * is open (it remaps the file, and an open transaction would read unmapped memory; lmdbjava #126). So every
+ * native call holds a permit of the {@link #gate()}, and the map grows in two ways:
+ * <ul>
+ *   <li><b>Ahead of need.</b> After a commit leaves less than {@link #GROW_WHEN_FREE_BELOW} of the map free,
+ *       it is doubled the next time the last permit is released ({@link #growIfWantedLocked()}), a moment
+ *       when growing costs nothing and waits for no one.
+ *   <li><b>On demand.</b> A write that still finds the map full aborts its transaction and calls
+ *       {@link #growForWrite}, which waits for the open permits to be released, at most the resize timeout,
+ *       and then retries. Open snapshots and cursors can hold it up; then the write fails with
+ *       {@link StorageFullException}, having applied nothing, and the map grows as soon as they close.
+ * </ul>
+ */
+final class LmdbMap {
+    /** After a commit leaves less than this fraction of the map free, the map grows when next idle. */
+    static final double GROW_WHEN_FREE_BELOW = 0.25;
+    /** Map sizes are multiples of this, which covers every page size LMDB uses. */
+    static final long ALIGNMENT = 1L << 20;
+
+    private final String uri;
+    private final Env<ByteBuffer> env;
+    private final int pageSize;
+    private final long resizeTimeoutMillis;
+    /** Records a failure after which the environment must not be used for writes. */
+    private final Consumer<PlinthException> onFatal;
+    /** Whether the engine is open and not failed, so that idle growth may run. */
+    private final BooleanSupplier usable;
+    private final TxnGate gate = new TxnGate(this::growIfWantedLocked);
+
+    /** The current size; written only while the gate is exclusive (or before the engine is shared). */
+    private volatile long size;
+    /** The size to grow to at the next idle moment, or anything not above {@link #size} for none. */
+    private final AtomicLong wanted = new AtomicLong();
+    private final AtomicLong resizes = new AtomicLong();
+    private final AtomicLong blockedGrowths = new AtomicLong();
+
+    LmdbMap(String uri, Env<ByteBuffer> env, long resizeTimeoutMillis, Consumer<PlinthException> onFatal,
+            BooleanSupplier usable) {
+        this.uri = uri;
+        this.env = env;
+        this.pageSize = env.stat().pageSize;
+        this.resizeTimeoutMillis = resizeTimeoutMillis;
+        this.onFatal = onFatal;
+        this.usable = usable;
+        this.size = env.info().mapSize;
+    }
+
+    /**
+     * Rounds a size up to {@link #ALIGNMENT}, within the accepted bounds.
+     *
+     * @param bytes the wanted size
+     * @return the aligned size
+     */
+    static long align(long bytes) {
+        long aligned = (bytes + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+        return Math.min(Math.max(aligned, ALIGNMENT), LmdbOptions.MAX_MAP_SIZE);
+    }
+
+    /**
+     * The gate every native call holds a permit of.
+     *
+     * @return the gate
+     */
+    TxnGate gate() {
+        return gate;
+    }
+
+    long size() {
+        return size;
+    }
+
+    int pageSize() {
+        return pageSize;
+    }
+
+    long resizes() {
+        return resizes.get();
+    }
+
+    long blockedGrowths() {
+        return blockedGrowths.get();
+    }
+
+    /**
+     * The bytes up to the highest page LMDB has used (freed pages below it are reused, so this is a high
+     * water mark); the caller holds a permit.
+     *
+     * @param info the environment's info, read under that permit
+     * @return the bytes
+     */
+    long used(EnvInfo info) {
+        return (info.lastPageNumber + 1) * pageSize;
+    }
+
+    /** Gives a just-opened environment room; no other thread sees it yet. */
+    void growAtOpen() {
+        if (nearlyFull()) {
+            gate.tryRunExclusive(() -> resizeLocked(align(size * 2)));
+        }
+    }
+
+    /** After a commit, with its permit still held: asks for growth when little of the map is free. */
+    void afterCommit() {
+        if (nearlyFull()) {
+            want(align(size * 2));
+        }
+    }
+
+    private boolean nearlyFull() {
+        EnvInfo info = env.info();
+        return used(info) > info.mapSize * (1 - GROW_WHEN_FREE_BELOW);
+    }
+
+    private void want(long bytes) {
+        wanted.accumulateAndGet(bytes, Math::max);
+    }
+
+    /** Runs under the gate's lock whenever the last permit is released: the cheap moment to grow. */
+    private void growIfWantedLocked() {
+        long target = wanted.get();
+        if (target <= size || !usable.getAsBoolean()) {
+            return;
+        }
+        try {
+            resizeLocked(target);
+        } catch (RuntimeException e) {
+            // resizeLocked reported it as fatal; the next write says so.
+        }
+    }
+
+    /**
+     * Enlarges the full map so that a failed write can be tried again. The caller holds the engine's write
+     * lock (so no other write runs) and no permit (its transaction was aborted).
+     *
+     * @param observedSize the map size the failed write ran with; if the map is already larger, nothing to do
+     * @param batchBytes the bytes the write adds, so that one step is enough for it
+     * @param op the operation, for messages
+     * @throws StorageFullException if open read transactions kept the map from growing, or it is at its cap
+     */
+    void growForWrite(long observedSize, long batchBytes, String op) {
+        if (observedSize >= LmdbOptions.MAX_MAP_SIZE) {
+            throw new StorageFullException(op + " on " + uri + ": the LMDB map is full at its largest size, "
+                    + observedSize + " bytes");
+        }
+        long target = align(Math.max(observedSize * 2, observedSize + 2 * batchBytes + ALIGNMENT));
+        TxnGate.Outcome outcome = gate.runExclusive(resizeTimeoutMillis, () -> {
+            if (size <= observedSize) {
+                resizeLocked(target);
+            }
+        });
+        if (outcome == TxnGate.Outcome.RAN) {
+            return;
+        }
+        blockedGrowths.incrementAndGet();
+        want(target); // so that a retry after the readers close succeeds
+        String why = outcome == TxnGate.Outcome.HELD_BY_CALLER
+                ? "because this thread itself holds open read transactions (a snapshot, a cursor, or the"
+                + " snapshot of the transaction or conditional batch being committed)"
+                : "within " + LmdbOptions.RESIZE_TIMEOUT + "=" + resizeTimeoutMillis
+                + "ms, because open snapshots, cursors or transactions hold read transactions";
+        throw new StorageFullException(op + " on " + uri + ": the LMDB map (" + observedSize + " bytes) is full"
+                + " and could not be enlarged " + why + " (LMDB remaps the file only when no transaction is"
+                + " open); nothing was applied. The map grows to " + target + " bytes as soon as they are"
+                + " closed; then retry. A larger " + LmdbOptions.MAP_SIZE + " avoids this");
+    }
+
+    /** Sets the map size; the caller runs while the gate is exclusive, so no transaction is open. */
+    private void resizeLocked(long newSize) {
+        try {
+            env.setMapSize(newSize);
+            size = env.info().mapSize;
+            resizes.incrementAndGet();
+        } catch (LmdbException e) {
+            // A failed remap may leave the environment without a map; nothing more may write to it.
+            PlinthException p = new StorageFullException("growing the LMDB map of " + uri + " to " + newSize
+                    + " bytes failed: " + e.getMessage() + "; reopen the store", e);
+            onFatal.accept(p);
+            throw p;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.plinth.lmdb;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.lmdbjava.Txn;
+
+/**
+ * An LMDB read transaction held open across calls: a snapshot's, or an engine cursor's own. Holds a long
+ * permit of the engine's {@link TxnGate} until closed, so the map is not remapped under it. Thread-safe.
+ *
+ * <p>The environment is opened with {@code MDB_NOTLS}, so the transaction may be used from, and closed by,
+ * any thread; but LMDB does not promise that one read transaction may be used by two threads at once
+ * (its first use of each database writes into the transaction). So every use runs under {@link #mutex},
+ * which also guards {@link #closed} and {@link #cursors}.
+ */
+final class ReadTxn {
+    private final LmdbEngine engine;
+    private final Txn<ByteBuffer> txn;
+    private final TxnGate.Permit permit;
+    /** The engine's keyspace epoch when the transaction began; newer keyspaces are invisible to it. */
+    private final long epoch;
+    /** Serialises every use of {@link #txn}; guards the fields below. */
+    final Object mutex = new Object();
+    private boolean closed;
+    /** Cursors open over this transaction; closed before it is. */
+    private final Set<LmdbCursor> cursors = new LinkedHashSet<>();
+
+    ReadTxn(LmdbEngine engine, Txn<ByteBuffer> txn, TxnGate.Permit permit, long epoch) {
+        this.engine = engine;
+        this.txn = txn;
+        this.permit = permit;
+        this.epoch = epoch;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    /**
+     * The transaction, for a caller holding {@link #mutex}.
+     *
+     * @param what the owner, for the message
+     * @return the open transaction
+     * @throws IllegalStateException if closed
+     */
+    Txn<ByteBuffer> txnLocked(Object what) {
+        if (closed) {
+            throw new IllegalStateException(what + " is closed");
+        }
+        return txn;
+    }
+
+    boolean isClosedLocked() {
+        return closed;
+    }
+
+    void addLocked(LmdbCursor c) {
+        cursors.add(c);
+    }
+
+    void removeLocked(LmdbCursor c) {
+        cursors.remove(c);
+    }
+
+    /** Closes every cursor still open over the transaction, then the transaction; idempotent. */
+    void close() {
+        synchronized (mutex) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                for (LmdbCursor c : new ArrayList<>(cursors)) {
+                    c.closeLocked();
+                }
+                cursors.clear();
+                txn.close();
+            } finally {
+                permit.release();
+                engine.forget(this);
+            }
+        }
+    }
+}

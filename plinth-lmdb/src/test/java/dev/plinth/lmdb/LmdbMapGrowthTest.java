@@ -1,0 +1,190 @@
+package dev.plinth.lmdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plinth.Durability;
+import dev.plinth.Keyspace;
+import dev.plinth.Plinth;
+import dev.plinth.Range;
+import dev.plinth.ScanOptions;
+import dev.plinth.Snapshot;
+import dev.plinth.StorageFullException;
+import dev.plinth.Store;
+import dev.plinth.WriteBatch;
+import dev.plinth.WriteOptions;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The map grows by itself; open read transactions can block that, and then writes fail cleanly. */
+class LmdbMapGrowthTest {
+    private static final int VALUE_SIZE = 64 * 1024;
+
+    @TempDir
+    Path dir;
+
+    private static byte[] key(int i) {
+        return String.format("key-%08d", i).getBytes();
+    }
+
+    /** A value whose every 8-byte word names its key, so a misplaced page would show. */
+    private static byte[] value(int i, int size) {
+        ByteBuffer b = ByteBuffer.allocate(size);
+        while (b.remaining() >= 8) {
+            b.putLong(i * 1_000_003L + b.position());
+        }
+        return b.array();
+    }
+
+    @Test
+    void writesFarPastTheInitialMapSizeAndReadsEverythingBack() {
+        int count = 800; // 800 x 64 KiB = 50 MiB, into a 1 MiB map
+        try (Store s = Plinth.open("lmdb:" + dir + "?mapSize=1m")) {
+            Keyspace ks = s.defaultKeyspace();
+            long initialMap = s.stats().counter("lmdb.mapSize");
+            assertThat(initialMap).isEqualTo(1L << 20);
+            WriteOptions fast = WriteOptions.durability(Durability.PROCESS);
+            for (int i = 0; i < count; i += 16) {
+                WriteBatch b = new WriteBatch().durability(Durability.PROCESS);
+                for (int j = i; j < i + 16; j++) {
+                    b.put(ks, key(j), value(j, VALUE_SIZE));
+                }
+                assertThat(s.write(b)).isTrue();
+            }
+            ks.put(key(count), value(count, s.capabilities().maxValueSize()), fast); // one value at the size limit
+            assertThat(s.stats().counter("lmdb.mapSize")).isGreaterThan(50L << 20);
+            assertThat(s.stats().counter("lmdb.mapResizes")).isPositive();
+            assertThat(s.stats().counter("lmdb.entries")).isEqualTo(count + 1);
+            verify(ks, count);
+        }
+        try (Store s = Plinth.open("lmdb:" + dir + "?mapSize=1m")) {
+            verify(s.defaultKeyspace(), count);
+            assertThat(s.stats().counter("lmdb.mapSize")).as("reopened with room to spare").isGreaterThan(50L << 20);
+            s.defaultKeyspace().put(key(count + 1), value(count + 1, VALUE_SIZE));
+        }
+    }
+
+    private static void verify(Keyspace ks, int count) {
+        for (int i = 0; i < count; i++) {
+            assertThat(Arrays.equals(ks.get(key(i)), value(i, VALUE_SIZE))).as("key %d", i).isTrue();
+        }
+        assertThat(ks.get(key(count))).hasSize(ks.store().capabilities().maxValueSize());
+        assertThat(ks.scan(Range.all(), ScanOptions.forward().withKeysOnly(true))).hasSize(count + 1);
+    }
+
+    @Test
+    void growthBlockedByAnOpenSnapshotFailsAfterTheTimeoutAndSucceedsOnceItCloses() {
+        try (Store s = Plinth.open("lmdb:" + dir + "?mapSize=1m&resizeTimeout=200ms")) {
+            Keyspace ks = s.defaultKeyspace();
+            ks.put(key(0), value(0, 100));
+            // Taken on another thread, as a reader elsewhere in the application would; closed from this one.
+            Snapshot snap = CompletableFuture.supplyAsync(s::snapshot).join();
+            StorageFullException failure = null;
+            int written = 1;
+            try {
+                // The snapshot pins every page it sees, so overwrites need fresh pages until the map is full.
+                for (; written < 1000; written++) {
+                    ks.put(key(written), value(written, VALUE_SIZE));
+                }
+            } catch (StorageFullException e) {
+                failure = e;
+            }
+            assertThat(failure).as("the map filled while the snapshot was open").isNotNull();
+            assertThat(failure.getMessage()).contains("snapshots", "resizeTimeout=200ms", "nothing was applied");
+            assertThat(ks.contains(key(written))).as("the failed write left nothing").isFalse();
+            assertThat(s.stats().counter("lmdb.mapGrowthsBlocked")).isEqualTo(1);
+            assertThat(snap.get(ks, key(0))).isEqualTo(value(0, 100));
+            assertThat(snap.contains(ks, key(1))).isFalse();
+            snap.close();
+
+            ks.put(key(written), value(written, VALUE_SIZE));
+            assertThat(ks.get(key(written))).isEqualTo(value(written, VALUE_SIZE));
+            for (int i = 1; i <= written; i++) {
+                assertThat(ks.get(key(i))).as("key %d", i).isEqualTo(value(i, VALUE_SIZE));
+            }
+            assertThat(s.stats().counter("lmdb.mapSize")).isGreaterThan(1L << 20);
+        }
+    }
+
+    @Test
+    void growthBlockedByASnapshotOfTheWritingThreadFailsAtOnce() {
+        try (Store s = Plinth.open("lmdb:" + dir + "?mapSize=1m&resizeTimeout=1m")) {
+            Keyspace ks = s.defaultKeyspace();
+            long t0 = System.nanoTime();
+            try (Snapshot pin = s.snapshot()) {
+                assertThatThrownBy(() -> {
+                    for (int i = 0; i < 1000; i++) {
+                        ks.put(key(i), value(i, VALUE_SIZE));
+                    }
+                }).isInstanceOf(StorageFullException.class).hasMessageContaining("this thread itself");
+                assertThat(pin.scan(ks, Range.all(), ScanOptions.forward())).isEmpty();
+            }
+            assertThat(System.nanoTime() - t0).as("did not wait out the 1 minute timeout").isLessThan(30_000_000_000L);
+            ks.put(key(1000), value(1000, VALUE_SIZE));
+        }
+    }
+
+    @Test
+    void aConditionalBatchThatMustGrowTheMapFailsCleanlyWhileASnapshotIsOpenAndSucceedsAfter() {
+        try (Store s = Plinth.open("lmdb:" + dir + "?mapSize=1m&resizeTimeout=100ms")) {
+            Keyspace ks = s.defaultKeyspace();
+            try (Snapshot pin = s.snapshot()) {
+                assertThatThrownBy(() -> s.write(bigConditionalBatch(ks))).isInstanceOf(StorageFullException.class);
+                assertThat(pin.scan(ks, Range.all(), ScanOptions.forward())).isEmpty();
+            }
+            assertThat(ks.scan(Range.all(), ScanOptions.forward())).isEmpty();
+            assertThat(s.write(bigConditionalBatch(ks))).as("the same batch, once nothing pins the map").isTrue();
+            assertThat(ks.scan(Range.all(), ScanOptions.forward())).hasSize(32);
+        }
+    }
+
+    @Test
+    void aTransactionWhoseCommitMustGrowTheMapFailsAtOnceAndARetrySucceeds() {
+        // The core holds the transaction's snapshot while the engine applies its commit, so the growth
+        // waits on this very thread: the engine fails at once instead of waiting out the timeout, and grows
+        // the map as soon as the snapshot closes.
+        try (Store s = Plinth.open("lmdb:" + dir + "?mapSize=1m&resizeTimeout=1m")) {
+            Keyspace ks = s.defaultKeyspace();
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> s.inTransaction(dev.plinth.Isolation.SNAPSHOT, tx -> {
+                for (int i = 0; i < 32; i++) {
+                    tx.put(ks, key(i), value(i, VALUE_SIZE));
+                }
+                return null;
+            })).isInstanceOf(StorageFullException.class).hasMessageContaining("this thread itself");
+            assertThat(System.nanoTime() - t0).as("did not wait out the 1 minute timeout").isLessThan(30_000_000_000L);
+            assertThat(ks.scan(Range.all(), ScanOptions.forward())).isEmpty();
+            s.inTransaction(dev.plinth.Isolation.SNAPSHOT, tx -> {
+                for (int i = 0; i < 32; i++) {
+                    tx.put(ks, key(i), value(i, VALUE_SIZE));
+                }
+                return null;
+            });
+            assertThat(ks.scan(Range.all(), ScanOptions.forward())).hasSize(32);
+        }
+    }
+
+    private static WriteBatch bigConditionalBatch(Keyspace ks) {
+        WriteBatch b = new WriteBatch().requireAbsent(ks, key(0)).requireAbsent(ks, key(1));
+        for (int i = 0; i < 32; i++) {
+            b.put(ks, key(i), value(i, VALUE_SIZE)); // 2 MiB in one batch
+        }
+        return b;
+    }
+
+    @Test
+    void theMapGrowsAheadOfNeedWhenNoReaderIsOpen() {
+        try (Store s = Plinth.open("lmdb:" + dir + "?mapSize=2m")) {
+            Keyspace ks = s.defaultKeyspace();
+            for (int i = 0; i < 40; i++) {
+                ks.put(key(i), value(i, VALUE_SIZE), WriteOptions.durability(Durability.NONE));
+            }
+            // 2.5 MiB written into a 2 MiB map: it grew at idle moments, before any write found it full.
+            assertThat(s.stats().counter("lmdb.mapSize")).isGreaterThanOrEqualTo(4L << 20);
+        }
+    }
+}
