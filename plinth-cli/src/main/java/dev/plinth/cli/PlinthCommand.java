@@ -71,9 +71,17 @@ public final class PlinthCommand implements Runnable {
         cl.setErr(new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true));
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("plinth: " + ex.getMessage());
-            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            StringBuilder line = new StringBuilder("plinth: ");
+            CommandLine.Model.CommandSpec where = ex.getCommandLine().getCommandSpec();
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && where.parent() == null
+                    && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+                line.append("unknown command '").append(u.getUnmatched().get(0)).append("'; the commands are ")
+                        .append(String.join(", ", where.subcommands().keySet()));
+            } else {
+                line.append(oneLine(ex.getMessage()));
+            }
+            line.append("; see '").append(ex.getCommandLine().getCommandSpec().qualifiedName()).append(" --help'");
+            err.println(line);
             err.flush();
             return ExitCode.USAGE;
         });
@@ -82,7 +90,7 @@ public final class PlinthCommand implements Runnable {
                     || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
             PrintWriter err = commandLine.getErr();
             io.out().flush();
-            err.println("plinth: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            err.println("plinth: " + oneLine(ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             if (verbose) {
                 ex.printStackTrace(err);
             }
@@ -95,6 +103,11 @@ public final class PlinthCommand implements Runnable {
             return ex instanceof IllegalArgumentException ? ExitCode.USAGE : ExitCode.FAILURE;
         });
         return cl;
+    }
+
+    /** An error message as one line: engines' messages may span several. */
+    static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
     }
 
     /** The version from the jar's manifest. */
