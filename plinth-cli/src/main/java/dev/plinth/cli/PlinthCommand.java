@@ -67,6 +67,12 @@ public final class PlinthCommand implements Runnable {
     public static CommandLine commandLine(Io io) {
         CommandLine cl = new CommandLine(new PlinthCommand(io));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // Subcommands offer --version too (mixinStandardHelpOptions); they print the root's.
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().version().length == 0) {
+                sub.getCommandSpec().versionProvider(new Version());
+            }
+        }
         cl.setOut(new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true));
         cl.setParameterExceptionHandler((ex, args) -> {

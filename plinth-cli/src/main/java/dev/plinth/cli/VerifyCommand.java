@@ -48,7 +48,8 @@ final class VerifyCommand extends StoreCommand {
             for (StoreVerifier.KeyspaceCount k : report.keyspaces()) {
                 if (k.entries() >= 0) {
                     Text.println(out(), "keyspace " + k.name() + ": " + Text.count(k.entries(), "entry", "entries")
-                            + ", " + k.keyBytes() + " key bytes, " + k.valueBytes() + " value bytes");
+                            + ", " + Text.count(k.keyBytes(), "key byte", "key bytes") + ", "
+                            + Text.count(k.valueBytes(), "value byte", "value bytes"));
                 } else {
                     Text.println(out(), "keyspace " + k.name() + ": unreadable");
                 }

@@ -16,7 +16,7 @@ public record DumpSummary(int keyspaces, long entries, long keyBytes, long value
      */
     public String describe() {
         return keyspaces + (keyspaces == 1 ? " keyspace, " : " keyspaces, ") + entries
-                + (entries == 1 ? " entry" : " entries") + " (" + keyBytes + " key bytes, " + valueBytes
-                + " value bytes)";
+                + (entries == 1 ? " entry" : " entries") + " (" + keyBytes + (keyBytes == 1 ? " key byte, " : " key bytes, ")
+                + valueBytes + (valueBytes == 1 ? " value byte)" : " value bytes)");
     }
 }
