@@ -29,10 +29,7 @@ final class CopyCommand extends StoreCommand {
         }
         try (Store src = Stores.openFrozen(source, "copy");
              Store dst = Stores.openForWrite(destination)) {
-            if (!allowNonEmpty && !Transfer.isEmpty(dst)) {
-                throw new CommandException(destination + " is not empty (keyspaces: "
-                        + String.join(", ", dst.keyspaces()) + "); copy writes into an empty store unless --allow-nonempty");
-            }
+            Stores.requireEmpty(dst, "copy", allowNonEmpty);
             Transfer.CopyReport report;
             try (Progress progress = Progress.start("copy", -1)) {
                 report = Transfer.copy(src, dst, allowNonEmpty, progress::advance);

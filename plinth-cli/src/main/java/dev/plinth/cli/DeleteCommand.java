@@ -40,8 +40,7 @@ final class DeleteCommand extends StoreCommand {
             while (true) {
                 byte[] current = ks.get(k);
                 if (current == null) {
-                    throw new CommandException(ExitCode.NOT_FOUND, "key '" + ByteText.escape(k)
-                            + "' not found in keyspace '" + keyspace + "' of " + uri, null);
+                    throw Stores.keyNotFound(k, keyspace, uri);
                 }
                 if (ks.compareAndSet(k, current, null, options)) {
                     return ExitCode.OK;

@@ -36,8 +36,7 @@ final class GetCommand extends StoreCommand {
             Keyspace ks = Stores.keyspace(store, keyspace);
             byte[] value = ks.get(k);
             if (value == null) {
-                throw new CommandException(ExitCode.NOT_FOUND, "key '" + ByteText.escape(k) + "' not found in keyspace '"
-                        + keyspace + "' of " + uri, null);
+                throw Stores.keyNotFound(k, keyspace, uri);
             }
             format.print(out(), format == OutputFormat.JSON ? k : null, value);
             return ExitCode.OK;

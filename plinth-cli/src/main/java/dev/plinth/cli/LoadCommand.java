@@ -77,10 +77,7 @@ final class LoadCommand extends StoreCommand {
             throw new CommandException("refusing to load: " + e.getMessage() + "; nothing was written", e);
         }
         try (Store store = Stores.openForWrite(uri)) {
-            if (!allowNonEmpty && !Transfer.isEmpty(store)) {
-                throw new CommandException(uri + " is not empty (keyspaces: " + String.join(", ", store.keyspaces())
-                        + "); load writes into an empty store unless --allow-nonempty");
-            }
+            Stores.requireEmpty(store, "load", allowNonEmpty);
             DumpSummary loaded;
             try (DumpReader reader = new DumpReader(open(path), name);
                  Progress progress = Progress.start("load", expected.entries())) {

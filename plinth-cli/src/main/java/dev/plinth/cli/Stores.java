@@ -4,6 +4,7 @@ import dev.plinth.Keyspace;
 import dev.plinth.NoSuchKeyspaceException;
 import dev.plinth.Plinth;
 import dev.plinth.Store;
+import dev.plinth.cli.transfer.Transfer;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -96,6 +97,34 @@ final class Stores {
         if (p != null && !Files.exists(p)) {
             throw new CommandException("no store at " + p + " (" + uri + "): it does not exist, and " + command
                     + " does not create stores");
+        }
+    }
+
+    /**
+     * The error for an absent key: exit code {@link ExitCode#NOT_FOUND}.
+     *
+     * @param key the key
+     * @param keyspace the keyspace's name
+     * @param uri the store
+     * @return the exception to throw
+     */
+    static CommandException keyNotFound(byte[] key, String keyspace, String uri) {
+        return new CommandException(ExitCode.NOT_FOUND, "key '" + ByteText.escape(key) + "' not found in keyspace '"
+                + keyspace + "' of " + uri, null);
+    }
+
+    /**
+     * Refuses a destination that holds data, unless allowed.
+     *
+     * @param store the destination
+     * @param command the command's name, for the error message
+     * @param allowNonEmpty whether data in it is fine
+     * @throws CommandException if it holds data and that is not allowed
+     */
+    static void requireEmpty(Store store, String command, boolean allowNonEmpty) {
+        if (!allowNonEmpty && !Transfer.isEmpty(store)) {
+            throw new CommandException(store.uri() + " is not empty (keyspaces: " + String.join(", ", store.keyspaces())
+                    + "); " + command + " writes into an empty store unless --allow-nonempty");
         }
     }
 
