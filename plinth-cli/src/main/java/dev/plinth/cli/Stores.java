@@ -92,10 +92,30 @@ final class Stores {
         }
     }
 
+    /**
+     * Refuses a file-system location that cannot hold a store, since opening it would create one. The
+     * public API cannot tell a store from any other non-empty directory; engines that gain an option not
+     * to create stores will make this exact.
+     */
     private static void requireExists(String uri, String command) {
         Path p = localPath(uri);
-        if (p != null && !Files.exists(p)) {
-            throw new CommandException("no store at " + p + " (" + uri + "): it does not exist, and " + command
+        if (p == null) {
+            return;
+        }
+        String problem = null;
+        if (!Files.exists(p)) {
+            problem = "it does not exist";
+        } else if (Files.isDirectory(p)) {
+            try (var entries = Files.list(p)) {
+                if (entries.findAny().isEmpty()) {
+                    problem = "the directory is empty";
+                }
+            } catch (java.io.IOException e) {
+                throw new CommandException("cannot read " + p + " (" + uri + "): " + e.getMessage(), e);
+            }
+        }
+        if (problem != null) {
+            throw new CommandException("no store at " + p + " (" + uri + "): " + problem + ", and " + command
                     + " does not create stores");
         }
     }

@@ -26,7 +26,8 @@ import java.util.List;
  * % flip $TMP/d.dump 40              a harness step: flip the bits of one byte, truncate a file to N bytes,
  * % truncate $TMP/d.dump 30          or print a file in hex (16 bytes a line, with offsets)
  * % hexdump $TMP/d.dump
- * % write $TMP/notes.txt some text  or write a line of text into a file
+ * % write $TMP/notes.txt some text  or write a line of text into a file, or make a directory
+ * % mkdir $TMP/dir
  * % damage s users                   cursors over keyspace users of testmem:s fail as corrupt storage
  * </pre>
  *
@@ -113,6 +114,10 @@ final class GoldenScript {
                     f.seek(at);
                     f.write(~b & 0xFF);
                 }
+                return "";
+            }
+            case "mkdir" -> {
+                Files.createDirectories(file);
                 return "";
             }
             case "write" -> {
