@@ -64,7 +64,8 @@ final class DumpCommand extends StoreCommand {
             throw new CommandException("writing " + file + ": " + e.getMessage(), e);
         }
         PrintStream report = toStdout ? err() : out();
-        Text.println(report, "dumped " + result[0].describe() + " from " + uri + " to " + file);
+        Text.println(report, "dumped " + result[0].describe() + " from " + uri + " to "
+                + (toStdout ? "standard output" : file));
         return ExitCode.OK;
     }
 }

@@ -1,5 +1,6 @@
 package dev.plinth.cli;
 
+import dev.plinth.Capabilities;
 import dev.plinth.Store;
 import dev.plinth.cli.transfer.Comparison;
 import dev.plinth.cli.transfer.DumpException;
@@ -70,14 +71,16 @@ final class LoadCommand extends StoreCommand {
 
     private int load(Path path) throws IOException {
         String name = file.equals("-") ? "standard input" : file;
-        DumpSummary expected;
+        DumpReader.Checked checked;
         try (InputStream in = open(path)) {
-            expected = DumpReader.check(in, name);
+            checked = DumpReader.check(in, name);
         } catch (DumpException e) {
             throw new CommandException("refusing to load: " + e.getMessage() + "; nothing was written", e);
         }
+        DumpSummary expected = checked.summary();
         try (Store store = Stores.openForWrite(uri)) {
             Stores.requireEmpty(store, "load", allowNonEmpty);
+            requireFits(store, checked, name);
             DumpSummary loaded;
             try (DumpReader reader = new DumpReader(open(path), name);
                  Progress progress = Progress.start("load", expected.entries())) {
@@ -98,6 +101,18 @@ final class LoadCommand extends StoreCommand {
             return Reports.verification(out(), c, uri, name);
         } catch (UncheckedIOException e) {
             throw new CommandException(e.getMessage(), e);
+        }
+    }
+
+    /** Refuses a dump whose longest key or value the store would reject part way through the load. */
+    private static void requireFits(Store store, DumpReader.Checked checked, String name) {
+        Capabilities caps = store.capabilities();
+        if (checked.longestKey() > caps.maxKeySize() || checked.longestValue() > caps.maxValueSize()) {
+            throw new CommandException("refusing to load: the longest key in " + name + " has "
+                    + Text.count(checked.longestKey(), "byte", "bytes") + " and the longest value "
+                    + Text.count(checked.longestValue(), "byte", "bytes") + ", but " + store.uri()
+                    + " takes keys of up to " + caps.maxKeySize() + " bytes and values of up to "
+                    + caps.maxValueSize() + "; nothing was written");
         }
     }
 

@@ -42,7 +42,8 @@ class DumpLoadRoundTripTest {
 
         CliRun dump = CliRun.run("dump", src, "-");
         assertThat(dump.exitCode()).as(dump.toString()).isZero();
-        assertThat(dump.err()).startsWith("dumped 4 keyspaces, "); // the report goes to stderr, data to stdout
+        // The report goes to standard error; standard output carries only the dump.
+        assertThat(dump.err()).startsWith("dumped 4 keyspaces, ").endsWith(" from " + src + " to standard output\n");
         CliRun load = CliRun.runWithInput(dump.out(), "load", dst, "-");
         assertThat(load.exitCode()).as(load.toString()).isZero();
 

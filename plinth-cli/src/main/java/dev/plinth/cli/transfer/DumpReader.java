@@ -20,6 +20,16 @@ import java.util.zip.CRC32C;
 public final class DumpReader implements EntrySource {
     private enum State { BETWEEN_SECTIONS, IN_SECTION, DONE }
 
+    /**
+     * What {@link #check} found in a sound dump.
+     *
+     * @param summary the counts
+     * @param longestKey bytes of the longest key, 0 if there is none
+     * @param longestValue bytes of the longest value, 0 if there is none
+     */
+    public record Checked(DumpSummary summary, int longestKey, int longestValue) {
+    }
+
     private final InputStream in;
     private final String name;
     private final CRC32C fileCrc = new CRC32C();
@@ -49,6 +59,8 @@ public final class DumpReader implements EntrySource {
     private long keyBytes;
     private long valueBytes;
     private DumpSummary summary;
+    private int longestKey;
+    private int longestValue;
 
     /**
      * Opens a dump and checks its header.
@@ -97,14 +109,14 @@ public final class DumpReader implements EntrySource {
      * @throws DumpException if the dump is damaged
      * @throws UncheckedIOException if reading fails
      */
-    public static DumpSummary check(InputStream in, String name) {
+    public static Checked check(InputStream in, String name) {
         try (DumpReader r = new DumpReader(in, name)) {
             while (r.nextKeyspace() != null) {
                 while (r.nextEntry()) {
                     // every frame is checked as it is read
                 }
             }
-            return r.summary();
+            return new Checked(r.summary(), r.longestKey, r.longestValue);
         }
     }
 
@@ -175,6 +187,8 @@ public final class DumpReader implements EntrySource {
         sectionEntries++;
         sectionKeyBytes += key.length;
         sectionValueBytes += value.length;
+        longestKey = Math.max(longestKey, key.length);
+        longestValue = Math.max(longestValue, value.length);
         return true;
     }
 
