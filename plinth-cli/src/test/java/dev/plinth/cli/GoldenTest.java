@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GoldenTest {
     private static final Path SOURCE_DIR = Path.of("src/test/resources/golden");
-    /** Subcommands without a golden script: bench is measured, not golden; help is covered in help.txt. */
-    private static final Set<String> NOT_GOLDEN = Set.of("bench", "help");
+    /** Subcommands without a golden script: help is covered in help.txt. */
+    private static final Set<String> NOT_GOLDEN = Set.of("help");
 
     @TempDir
     Path tmp;
