@@ -1,7 +1,5 @@
 package dev.plinth.cli;
 
-import picocli.CommandLine;
-
 /** Entry point of the {@code plinth} command. */
 public final class Main {
     private Main() {
@@ -17,12 +15,30 @@ public final class Main {
     }
 
     /**
-     * Runs the command without exiting; for tests.
+     * Runs the command on the process's streams without exiting.
      *
      * @param args the command line
-     * @return the exit code: 0 success, 1 failure of the work, 2 usage error
+     * @return the exit code, one of {@link ExitCode}'s constants
      */
     public static int run(String... args) {
-        return PlinthCommand.commandLine().execute(args);
+        return run(Io.system(), args);
+    }
+
+    /**
+     * Runs the command on the given streams without exiting; for tests and embedding. Several runs in one
+     * JVM are independent, except that a store URI names the same store each time only for engines that
+     * persist ({@code mem:} opens a new, empty store on every run).
+     *
+     * @param io the streams
+     * @param args the command line
+     * @return the exit code, one of {@link ExitCode}'s constants
+     */
+    public static int run(Io io, String... args) {
+        try {
+            return PlinthCommand.commandLine(io).execute(args);
+        } finally {
+            io.out().flush();
+            io.err().flush();
+        }
     }
 }

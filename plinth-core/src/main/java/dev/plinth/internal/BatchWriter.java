@@ -92,6 +92,7 @@ final class BatchWriter {
     private Boolean evaluateAndApply(List<Op> ops, Durability durability) {
         long now = store.now();
         EngineSnapshot snapshot = needsSnapshot(ops) ? store.engineSnapshot() : null;
+        EngineBatch batch;
         try {
             EngineReader view = snapshot != null ? snapshot : store.engine();
             WriteBuffer overlay = new WriteBuffer();
@@ -125,12 +126,15 @@ final class BatchWriter {
             if (b.hasNoMutations()) {
                 return true; // only checks, and they all held: nothing to apply
             }
-            return store.apply(b.build()) ? Boolean.TRUE : null;
+            batch = b.build();
         } finally {
+            // The batch's preconditions carry what the snapshot showed, so it goes before the apply: an
+            // engine that must wait for readers (LMDB growing its map) is not kept waiting by us.
             if (snapshot != null) {
                 store.releaseEngineSnapshot(snapshot);
             }
         }
+        return store.apply(batch) ? Boolean.TRUE : null;
     }
 
     private static void addWrite(EngineBatch.Builder b, WriteBuffer overlay, Op op, long now) {

@@ -39,6 +39,8 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
     private final CoreStore store;
     private final Isolation isolation;
     private final EngineSnapshot snapshot;
+    /** Whether {@link #snapshot} was closed: at commit, once the batch holds what it showed, or at the end. */
+    private boolean snapshotReleased;
     private final WriteBuffer buffer = new WriteBuffer();
     /** Stored forms read from the snapshot, by keyspace and key; serializable only. */
     private final Map<EngineKeyspace, TreeMap<byte[], byte[]>> reads = new IdentityHashMap<>();
@@ -241,7 +243,11 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
             EngineBatch.Builder b = EngineBatch.builder(d);
             buffer.addTo(b);
             addPreconditions(b);
-            if (!store.apply(b.build())) {
+            EngineBatch batch = b.build();
+            // The preconditions carry everything the snapshot showed, so the snapshot goes before the
+            // apply: an engine that must wait for readers (LMDB growing its map) is not kept waiting by us.
+            releaseSnapshot();
+            if (!store.apply(batch)) {
                 throw new ConflictException(isolation + " transaction on " + store.uri()
                         + " conflicts with a write committed after it began; nothing was applied");
             }
@@ -323,9 +329,16 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
         rollback();
     }
 
+    private void releaseSnapshot() {
+        if (!snapshotReleased) {
+            snapshotReleased = true;
+            store.releaseEngineSnapshot(snapshot);
+        }
+    }
+
     private void end() {
         ended = true;
-        store.releaseEngineSnapshot(snapshot);
+        releaseSnapshot();
         if (!store.guard().isClosed()) {
             store.tracker().remove(this);
         }
@@ -345,7 +358,10 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
         closedByStore = true;
         if (!ended) {
             ended = true;
-            snapshot.close();
+            if (!snapshotReleased) {
+                snapshotReleased = true;
+                snapshot.close();
+            }
         }
     }
 }

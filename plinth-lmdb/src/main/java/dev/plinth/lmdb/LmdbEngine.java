@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
@@ -49,6 +50,9 @@ final class LmdbEngine implements Engine {
     /** File mode of {@code data.mdb} and {@code lock.mdb}: rw-r--r--. */
     static final int FILE_MODE = 0644;
 
+    /** What a write attempt returns when it found the map full and aborted. */
+    private static final Object MAP_FULL = new Object();
+
     private static final Pattern KEYSPACE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /**
@@ -64,8 +68,13 @@ final class LmdbEngine implements Engine {
     private final Capabilities capabilities;
     private final int maxKeySize;
 
-    /** Serialises batches, keyspace creation and drop, and map growth on a full map. Outermost lock. */
+    /**
+     * Serialises write transactions: batches, keyspace creation and drop. Taken after the gate permit of
+     * the write (see {@link #write}); no map growth runs under it.
+     */
     private final ReentrantLock writeLock = new ReentrantLock();
+    /** Reset read transactions for point reads. */
+    private final ReaderPool readers;
     /** The memory map and its growth. */
     private final LmdbMap map;
     /** {@code map}'s gate: counts transactions; the map is resized only when none is open. Innermost lock. */
@@ -95,6 +104,7 @@ final class LmdbEngine implements Engine {
         this.env = env;
         this.map = new LmdbMap(uri, env, options.resizeTimeoutMillis(), this::fail, () -> !closed && failure == null);
         this.gate = map.gate();
+        this.readers = new ReaderPool(env, options.maxReaders());
         this.maxKeySize = env.getMaxKeySize();
         Durability[] levels = options.noSync()
                 ? new Durability[] {Durability.NONE, Durability.PROCESS}
@@ -266,38 +276,29 @@ final class LmdbEngine implements Engine {
         if (ks != null) {
             return ks;
         }
-        writeLock.lock();
-        try {
-            requireWritable("createKeyspace");
-            ks = keyspaces.get(name);
-            if (ks != null) {
-                return ks;
+        String op = "createKeyspace " + name;
+        byte[] dbName = name.getBytes(StandardCharsets.UTF_8);
+        ks = (LmdbKeyspace) write(op, 0, () -> {
+            LmdbKeyspace existing = keyspaces.get(name);
+            if (existing != null) {
+                return existing;
             }
-            byte[] dbName = name.getBytes(StandardCharsets.UTF_8);
-            while (true) {
-                long sizeBefore = map.size();
-                gate.enter();
-                try (Txn<ByteBuffer> txn = env.txnWrite()) {
-                    Dbi<ByteBuffer> dbi = env.openDbi(txn, dbName, null, false, DbiFlags.MDB_CREATE);
-                    synchronized (epochLock) {
-                        txn.commit();
-                        ks = new LmdbKeyspace(name, this, dbi, ++epoch);
-                        keyspaces.put(name, ks);
-                    }
-                    break;
-                } catch (LmdbException e) {
-                    if (!LmdbErrors.isMapFull(e)) {
-                        throw translateWrite(e, "createKeyspace " + name, 0);
-                    }
-                } finally {
-                    gate.exit();
+            try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                Dbi<ByteBuffer> dbi = env.openDbi(txn, dbName, null, false, DbiFlags.MDB_CREATE);
+                synchronized (epochLock) {
+                    txn.commit();
+                    LmdbKeyspace created = new LmdbKeyspace(name, this, dbi, ++epoch);
+                    keyspaces.put(name, created);
+                    return created;
                 }
-                growAndRetry(sizeBefore, 0, "createKeyspace " + name);
+            } catch (LmdbException e) {
+                if (LmdbErrors.isMapFull(e)) {
+                    return MAP_FULL;
+                }
+                throw translateWrite(e, op, 0);
             }
-        } finally {
-            writeLock.unlock();
-        }
-        syncAfter("createKeyspace " + name);
+        });
+        syncAfter(op);
         return ks;
     }
 
@@ -308,58 +309,85 @@ final class LmdbEngine implements Engine {
                     + " cannot be dropped");
         }
         requireOpen("dropKeyspace");
-        writeLock.lock();
-        try {
-            requireWritable("dropKeyspace");
+        String op = "dropKeyspace " + name;
+        boolean dropped = (Boolean) write(op, 0, () -> {
             LmdbKeyspace ks = keyspaces.get(name);
-            if (ks == null) {
-                return false;
-            }
-            dropLocked(ks);
-        } finally {
-            writeLock.unlock();
+            return ks == null ? Boolean.FALSE : dropLocked(ks, op);
+        });
+        if (dropped) {
+            syncAfter(op);
         }
-        syncAfter("dropKeyspace " + name);
-        return true;
+        return dropped;
     }
 
     /**
      * Drops a database, holding the write lock; the transaction runs under the keyspace's write stamp, so
-     * nothing uses its handle meanwhile. {@code mdb_drop} closes the handle as soon as it succeeds, before
-     * the commit; if the commit then fails, the handle is opened again so the keyspace stays usable. The
-     * stamp is taken after the permit and released before the map grows, since readers wait for the stamp
-     * holding their permits.
+     * nothing uses its handle meanwhile (the stamp is taken after the permit, as readers do). {@code
+     * mdb_drop} closes the handle as soon as it succeeds, before the commit; if the commit then fails, the
+     * handle is opened again so the keyspace stays usable.
+     *
+     * @return {@link Boolean#TRUE}, or {@link #MAP_FULL}
      */
-    private void dropLocked(LmdbKeyspace ks) {
-        String op = "dropKeyspace " + ks.name();
+    private Object dropLocked(LmdbKeyspace ks, String op) {
+        boolean handleClosed = false;
+        LmdbException error;
+        long stamp = ks.use.writeLock();
+        try {
+            try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                ks.dbi.drop(txn, true);
+                handleClosed = true;
+                txn.commit();
+                ks.dropped = true;
+                keyspaces.remove(ks.name(), ks);
+                return Boolean.TRUE;
+            } catch (LmdbException e) {
+                error = e;
+            }
+            if (handleClosed) {
+                reopenHandleLocked(ks, error);
+            }
+        } finally {
+            ks.use.unlockWrite(stamp);
+        }
+        if (LmdbErrors.isMapFull(error)) {
+            return MAP_FULL;
+        }
+        throw translateWrite(error, op, 0);
+    }
+
+    /**
+     * Runs a write transaction under a gate permit and the write lock, growing the map and running it
+     * again while it reports the map full. The growth runs holding neither (see {@link LmdbMap}).
+     *
+     * @param op the operation, for messages
+     * @param bytes the bytes the write adds
+     * @param attemptLocked one attempt; returns its result, or {@link #MAP_FULL} after aborting
+     * @return the result of the attempt that did not find the map full
+     */
+    private Object write(String op, long bytes, Supplier<Object> attemptLocked) {
         while (true) {
-            long sizeBefore = map.size();
-            boolean handleClosed = false;
-            LmdbException error = null;
+            long sizeBefore;
+            Object result;
+            // The permit first: a thread queued for the write lock must not hold it while it waits for a
+            // permit, or a pending growth would wait on that thread and the thread on the growth.
             gate.enter();
-            long stamp = ks.use.writeLock();
             try {
-                try (Txn<ByteBuffer> txn = env.txnWrite()) {
-                    ks.dbi.drop(txn, true);
-                    handleClosed = true;
-                    txn.commit();
-                    ks.dropped = true;
-                    keyspaces.remove(ks.name(), ks);
-                    return;
-                } catch (LmdbException e) {
-                    error = e;
-                }
-                if (handleClosed) {
-                    reopenHandleLocked(ks, error);
+                writeLock.lock();
+                try {
+                    requireWritable(op);
+                    sizeBefore = map.size(); // fixed while the permit is held
+                    result = attemptLocked.get();
+                } finally {
+                    writeLock.unlock();
                 }
             } finally {
-                ks.use.unlockWrite(stamp);
                 gate.exit();
             }
-            if (!LmdbErrors.isMapFull(error)) {
-                throw translateWrite(error, op, 0);
+            if (result != MAP_FULL) {
+                map.growIfWanted();
+                return result;
             }
-            growAndRetry(sizeBefore, 0, op);
+            map.growForWrite(sizeBefore, bytes, op);
         }
     }
 
@@ -386,8 +414,13 @@ final class LmdbEngine implements Engine {
             return null;
         }
         gate.enter();
-        try (Txn<ByteBuffer> txn = env.txnRead()) {
-            return read(ks, txn, key, "get");
+        try {
+            Txn<ByteBuffer> txn = readers.borrow();
+            try {
+                return read(ks, txn, key, "get");
+            } finally {
+                readers.giveBack(txn);
+            }
         } catch (LmdbException e) {
             throw translate(e, "get");
         } finally {
@@ -449,11 +482,11 @@ final class LmdbEngine implements Engine {
             long at = fixedEpoch;
             if (fixedEpoch < 0) {
                 synchronized (epochLock) {
-                    txn = env.txnRead();
+                    txn = readers.begin();
                     at = epoch;
                 }
             } else {
-                txn = env.txnRead();
+                txn = readers.begin();
             }
             ReadTxn r = new ReadTxn(this, txn, permit, at);
             openReads.add(r);
@@ -482,15 +515,10 @@ final class LmdbEngine implements Engine {
                     + durability + (options.noSync() ? ": it was opened with noSync=true, so a power loss may lose"
                     + " or damage unflushed writes" : "") + "; it honours " + capabilities.durabilities());
         }
-        boolean applied;
-        writeLock.lock();
-        try {
-            requireWritable("apply");
+        boolean applied = (Boolean) write("apply", batch.mutationBytes(), () -> {
             validate(batch);
-            applied = applyLocked(batch);
-        } finally {
-            writeLock.unlock();
-        }
+            return applyLocked(batch);
+        });
         if (applied && durability == Durability.SYNC && !batch.mutations().isEmpty()) {
             syncAfter("apply");
         }
@@ -523,44 +551,39 @@ final class LmdbEngine implements Engine {
     }
 
     /**
-     * Applies a batch in one write transaction, enlarging the map and trying again when it is full. The
-     * preconditions are checked inside the transaction; LMDB has one writer, so nothing changes between
-     * the check and the commit.
+     * Applies a batch in one write transaction, under the write lock. The preconditions are checked inside
+     * the transaction; LMDB has one writer, so nothing changes between the check and the commit.
+     *
+     * @return whether it applied, or {@link #MAP_FULL} after aborting
      */
-    private boolean applyLocked(EngineBatch batch) {
-        while (true) {
-            long sizeBefore = map.size();
-            gate.enter();
-            try (Txn<ByteBuffer> txn = env.txnWrite()) {
-                if (!batch.preconditions().isEmpty()) {
-                    WriteView view = new WriteView(txn);
-                    boolean hold;
-                    try {
-                        hold = batch.preconditionsHold(view);
-                    } finally {
-                        view.closeCursors();
-                    }
-                    if (!hold) {
-                        return false;
-                    }
+    private Object applyLocked(EngineBatch batch) {
+        try (Txn<ByteBuffer> txn = env.txnWrite()) {
+            if (!batch.preconditions().isEmpty()) {
+                WriteView view = new WriteView(txn);
+                boolean hold;
+                try {
+                    hold = batch.preconditionsHold(view);
+                } finally {
+                    view.closeCursors();
                 }
-                if (batch.mutations().isEmpty()) {
-                    return true;
+                if (!hold) {
+                    return Boolean.FALSE;
                 }
-                for (EngineBatch.Mutation m : batch.mutations()) {
-                    Mutations.apply(txn, ((LmdbKeyspace) m.keyspace()).dbi, m, maxKeySize);
-                }
-                txn.commit();
-                map.afterCommit();
-                return true;
-            } catch (LmdbException e) {
-                if (!LmdbErrors.isMapFull(e)) {
-                    throw translateWrite(e, "apply", batch.mutationBytes());
-                }
-            } finally {
-                gate.exit();
             }
-            growAndRetry(sizeBefore, batch.mutationBytes(), "apply");
+            if (batch.mutations().isEmpty()) {
+                return Boolean.TRUE;
+            }
+            for (EngineBatch.Mutation m : batch.mutations()) {
+                Mutations.apply(txn, ((LmdbKeyspace) m.keyspace()).dbi, m, maxKeySize);
+            }
+            txn.commit();
+            map.afterCommit();
+            return Boolean.TRUE;
+        } catch (LmdbException e) {
+            if (LmdbErrors.isMapFull(e)) {
+                return MAP_FULL;
+            }
+            throw translateWrite(e, "apply", batch.mutationBytes());
         }
     }
 
@@ -592,12 +615,6 @@ final class LmdbEngine implements Engine {
                 c.close();
             }
         }
-    }
-
-    /** Grows the full map for a write about to be tried again; the caller holds the write lock only. */
-    private void growAndRetry(long observedSize, long batchBytes, String op) {
-        map.growForWrite(observedSize, batchBytes, op);
-        requireWritable(op);
     }
 
     // ---- durability
@@ -641,7 +658,7 @@ final class LmdbEngine implements Engine {
         try {
             long at;
             synchronized (epochLock) {
-                txn = env.txnRead();
+                txn = readers.begin();
                 at = epoch;
             }
             EnvInfo info = env.info();
@@ -665,6 +682,7 @@ final class LmdbEngine implements Engine {
             stats.put("lmdb.entries", entries);
             stats.put("lmdb.readers", (long) info.numReaders);
             stats.put("lmdb.openReadTxns", (long) openReads.size());
+            stats.put("lmdb.pooledReadTxns", (long) readers.idle());
             stats.put("lmdb.lastTxnId", info.lastTransactionId);
             stats.put("lmdb.mapResizes", map.resizes());
             stats.put("lmdb.mapGrowthsBlocked", map.blockedGrowths());
@@ -692,6 +710,7 @@ final class LmdbEngine implements Engine {
                 for (ReadTxn r : new ArrayList<>(openReads)) {
                     r.close();
                 }
+                readers.close();
                 env.close();
             } finally {
                 OPEN_DIRECTORIES.remove(directory);

@@ -21,15 +21,23 @@ import org.lmdbjava.LmdbException;
  *   <li><b>Ahead of need.</b> After a commit leaves less than {@link #GROW_WHEN_FREE_BELOW} of the map free,
  *       it is doubled the next time the last permit is released ({@link #growIfWantedLocked()}), a moment
  *       when growing costs nothing and waits for no one.
- *   <li><b>On demand.</b> A write that still finds the map full aborts its transaction and calls
- *       {@link #growForWrite}, which waits for the open permits to be released, at most the resize timeout,
- *       and then retries. Open snapshots and cursors can hold it up; then the write fails with
- *       {@link StorageFullException}, having applied nothing, and the map grows as soon as they close.
+ *       Writers also try it right after their commit ({@link #growIfWanted()}), waiting briefly for point
+ *       reads and writes in flight but not for snapshots or cursors.
+ *   <li><b>On demand.</b> A write that still finds the map full aborts its transaction, releases its
+ *       permit and the engine's write lock, and calls {@link #growForWrite}, which waits for the open
+ *       permits to be released, at most the resize timeout, and then the write runs again. Open snapshots and cursors
+ *       can hold it up; then the write fails with {@link StorageFullException}, having applied nothing,
+ *       and the map grows as soon as they close. A writer that itself holds a snapshot or cursor fails at
+ *       once: waiting for its own read transaction would only run out the clock. The write lock is
+ *       released during the wait because a thread holding a cursor may be queued for it: it gets to write
+ *       (failing at once if it too needs the map to grow), and so gets to close its cursor.
  * </ul>
  */
 final class LmdbMap {
     /** After a commit leaves less than this fraction of the map free, the map grows when next idle. */
     static final double GROW_WHEN_FREE_BELOW = 0.25;
+    /** How long growth ahead of need waits for point reads in flight to finish. */
+    static final long AHEAD_OF_NEED_WAIT_MILLIS = 50;
     /** Map sizes are multiples of this, which covers every page size LMDB uses. */
     static final long ALIGNMENT = 1L << 20;
 
@@ -131,6 +139,17 @@ final class LmdbMap {
         wanted.accumulateAndGet(bytes, Math::max);
     }
 
+    /**
+     * Grows the map if a commit asked for it, waiting a moment for short permits to drain but not for
+     * snapshots or cursors; for a writer that just committed and holds no lock. Under a steady stream of
+     * point reads the count seldom drops to zero by itself, which is when {@link #growIfWantedLocked()} runs.
+     */
+    void growIfWanted() {
+        if (wanted.get() > size && usable.getAsBoolean()) {
+            gate.runExclusive(AHEAD_OF_NEED_WAIT_MILLIS, true, this::growIfWantedLocked);
+        }
+    }
+
     /** Runs under the gate's lock whenever the last permit is released: the cheap moment to grow. */
     private void growIfWantedLocked() {
         long target = wanted.get();
@@ -145,8 +164,8 @@ final class LmdbMap {
     }
 
     /**
-     * Enlarges the full map so that a failed write can be tried again. The caller holds the engine's write
-     * lock (so no other write runs) and no permit (its transaction was aborted).
+     * Enlarges the full map so that a failed write can be tried again. The caller holds no permit (its
+     * transaction was aborted) and not the engine's write lock.
      *
      * @param observedSize the map size the failed write ran with; if the map is already larger, nothing to do
      * @param batchBytes the bytes the write adds, so that one step is enough for it
@@ -159,25 +178,26 @@ final class LmdbMap {
                     + observedSize + " bytes");
         }
         long target = align(Math.max(observedSize * 2, observedSize + 2 * batchBytes + ALIGNMENT));
-        TxnGate.Outcome outcome = gate.runExclusive(resizeTimeoutMillis, () -> {
+        TxnGate.Result result = gate.runExclusive(resizeTimeoutMillis, false, () -> {
             if (size <= observedSize) {
                 resizeLocked(target);
             }
         });
-        if (outcome == TxnGate.Outcome.RAN) {
+        if (result.ran()) {
             return;
         }
         blockedGrowths.incrementAndGet();
         want(target); // so that a retry after the readers close succeeds
-        String why = outcome == TxnGate.Outcome.HELD_BY_CALLER
-                ? "because this thread itself holds open read transactions (a snapshot, a cursor, or the"
-                + " snapshot of the transaction or conditional batch being committed)"
+        String why = result.outcome() == TxnGate.Outcome.HELD_BY_CALLER
+                ? "because this thread itself holds an open read transaction (a snapshot or cursor it has"
+                + " open), and the"
+                + " map is remapped only when none is open"
                 : "within " + LmdbOptions.RESIZE_TIMEOUT + "=" + resizeTimeoutMillis
                 + "ms, because open snapshots, cursors or transactions hold read transactions";
         throw new StorageFullException(op + " on " + uri + ": the LMDB map (" + observedSize + " bytes) is full"
                 + " and could not be enlarged " + why + " (LMDB remaps the file only when no transaction is"
-                + " open); nothing was applied. The map grows to " + target + " bytes as soon as they are"
-                + " closed; then retry. A larger " + LmdbOptions.MAP_SIZE + " avoids this");
+                + " open; open: " + result.holders() + "); nothing was applied. The map grows to " + target
+                + " bytes as soon as they are closed; then retry. A larger " + LmdbOptions.MAP_SIZE + " avoids this");
     }
 
     /** Sets the map size; the caller runs while the gate is exclusive, so no transaction is open. */

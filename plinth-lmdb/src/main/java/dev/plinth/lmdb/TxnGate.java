@@ -8,18 +8,19 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Counts the LMDB transactions (and other calls that touch the memory map) open in this process, so that
- * the map can be enlarged only when none is: {@code mdb_env_set_mapsize} remaps the file, and a
- * transaction open across it would read unmapped memory. Thread-safe.
+ * the map is resized only when none is: {@code mdb_env_set_mapsize} remaps the file, and a transaction
+ * open across it would read unmapped memory. Thread-safe.
  *
  * <p>Every native call that reads the map holds a permit: a <em>short</em> one ({@link #enter()} and
- * {@link #exit()} on one thread, for point reads, write transactions and environment queries) or a
+ * {@link #exit()} on one thread, around point reads, write transactions and environment queries) or a
  * <em>long</em> one ({@link #enterLong()}, released through {@link Permit#release()} from any thread, for
  * snapshots and cursors). {@link #runExclusive} runs an action once no permit is held, waiting a bounded
- * time; while it waits, new permits wait too (so a stream of short reads cannot starve it), except for
- * threads that themselves hold a long permit: they could never release it while blocked here.
+ * time. While it waits, new permits wait too, so a stream of short reads cannot starve it; except that a
+ * thread already holding a long permit is let through, since the exclusive action is waiting for that
+ * very permit and the thread could not release it while blocked here.
  *
- * <p>Lock: {@link #lock} guards every field below it; it is the innermost lock of the engine, and the
- * actions run under it take no other lock.
+ * <p>Lock: {@link #lock} guards every field below it. It is the innermost lock of the engine: the actions
+ * run under it take no other lock.
  */
 final class TxnGate {
     /** A long permit: one snapshot's or cursor's read transaction. Released once, from any thread. */
@@ -36,6 +37,7 @@ final class TxnGate {
                 }
                 released = true;
                 longByOpener.computeIfPresent(opener, (t, n) -> n == 1 ? null : n - 1);
+                longCount--;
                 exitLocked();
             } finally {
                 lock.unlock();
@@ -43,23 +45,41 @@ final class TxnGate {
         }
     }
 
+    /** How {@link #runExclusive} ended. */
+    enum Outcome {
+        /** The action ran. */
+        RAN,
+        /** Permits were still held at the deadline. */
+        TIMED_OUT,
+        /**
+         * The calling thread holds a long permit itself, which it cannot release while it waits here:
+         * waiting could only run out the clock.
+         */
+        HELD_BY_CALLER,
+        /** A long permit was open and the caller asked not to wait for those. */
+        LONG_PERMITS_OPEN
+    }
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    /** Runs under the lock whenever the count drops to zero; may resize the map. */
+    /** Runs under the lock whenever the count drops to zero and no exclusive action waits. */
     private final Runnable onIdle;
 
     // Guarded by lock.
     /** Permits held, short and long. */
     private int active;
+    /** Long permits held. */
+    private int longCount;
     /** Long permits held, by the thread that took them. */
     private final Map<Thread, Integer> longByOpener = new HashMap<>();
-    /** An exclusive action is waiting for {@link #active} to reach zero. */
-    private boolean exclusivePending;
+    /** Exclusive actions waiting for {@link #active} to reach zero. */
+    private int exclusiveWaiters;
 
     /**
      * Makes a gate.
      *
      * @param onIdle run under the gate's lock each time the last permit is released; must take no lock
+     *     and throw nothing
      */
     TxnGate(Runnable onIdle) {
         this.onIdle = onIdle;
@@ -97,6 +117,7 @@ final class TxnGate {
             awaitNoExclusiveLocked();
             Permit p = new Permit();
             longByOpener.merge(p.opener, 1, Integer::sum);
+            longCount++;
             active++;
             return p;
         } finally {
@@ -104,51 +125,57 @@ final class TxnGate {
         }
     }
 
-    /** How {@link #runExclusive} ended. */
-    enum Outcome {
-        /** The action ran. */
-        RAN,
-        /** Permits were still held at the deadline. */
-        TIMED_OUT,
-        /**
-         * Every permit still held is a long permit of the calling thread, which cannot release it while it
-         * waits here: waiting would only run out the clock.
-         */
-        HELD_BY_CALLER
+    /**
+     * How {@link #runExclusive} ended, and who held permits if the action did not run.
+     *
+     * @param outcome how it ended
+     * @param holders the permits still held, for messages; empty if it ran
+     */
+    record Result(Outcome outcome, String holders) {
+        boolean ran() {
+            return outcome == Outcome.RAN;
+        }
     }
 
     /**
      * Runs an action once no permit is held, waiting at most {@code timeoutMillis}. The action runs under
-     * the gate's lock, so no permit can be taken while it runs.
+     * the gate's lock, so no permit can be taken while it runs. The caller must hold no short permit.
      *
      * @param timeoutMillis the longest wait
+     * @param shortOnly give up as soon as a long permit is open, waiting only for short permits to drain
      * @param action what to run
      * @return whether it ran, or why not
      */
-    Outcome runExclusive(long timeoutMillis, Runnable action) {
+    Result runExclusive(long timeoutMillis, boolean shortOnly, Runnable action) {
         boolean interrupted = false;
         lock.lock();
         try {
-            exclusivePending = true;
-            long remaining = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            while (active > 0) {
-                if (active == longByOpener.getOrDefault(Thread.currentThread(), 0)) {
-                    return Outcome.HELD_BY_CALLER;
-                }
-                if (remaining <= 0) {
-                    return Outcome.TIMED_OUT;
-                }
-                try {
-                    remaining = changed.awaitNanos(remaining);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
+            if (longByOpener.containsKey(Thread.currentThread())) {
+                return new Result(Outcome.HELD_BY_CALLER, holdersLocked());
             }
-            action.run();
-            return Outcome.RAN;
+            exclusiveWaiters++;
+            try {
+                long remaining = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+                while (active > 0) {
+                    if (shortOnly && longCount > 0) {
+                        return new Result(Outcome.LONG_PERMITS_OPEN, holdersLocked());
+                    }
+                    if (remaining <= 0) {
+                        return new Result(Outcome.TIMED_OUT, holdersLocked());
+                    }
+                    try {
+                        remaining = changed.awaitNanos(remaining);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                action.run();
+                return new Result(Outcome.RAN, "");
+            } finally {
+                exclusiveWaiters--;
+                changed.signalAll();
+            }
         } finally {
-            exclusivePending = false;
-            changed.signalAll();
             lock.unlock();
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -175,23 +202,25 @@ final class TxnGate {
         }
     }
 
-    /**
-     * Permits held now, for stats.
-     *
-     * @return the count
-     */
-    int active() {
-        lock.lock();
-        try {
-            return active;
-        } finally {
-            lock.unlock();
+    /** Who holds permits: the long ones by the thread that opened them, and the count of short ones. */
+    private String holdersLocked() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(longCount).append(" snapshot(s) or cursor(s)");
+        if (!longByOpener.isEmpty()) {
+            sb.append(" opened by ");
+            String sep = "";
+            for (Map.Entry<Thread, Integer> e : longByOpener.entrySet()) {
+                sb.append(sep).append("thread '").append(e.getKey().getName()).append("' (").append(e.getValue()).append(')');
+                sep = ", ";
+            }
         }
+        sb.append(", and ").append(active - longCount).append(" read(s) or write(s) in progress");
+        return sb.toString();
     }
 
     private void awaitNoExclusiveLocked() {
         // A thread holding a long permit must not wait: the exclusive action waits for that permit.
-        while (exclusivePending && !longByOpener.containsKey(Thread.currentThread())) {
+        while (exclusiveWaiters > 0 && !longByOpener.containsKey(Thread.currentThread())) {
             changed.awaitUninterruptibly();
         }
     }
@@ -201,7 +230,7 @@ final class TxnGate {
         assert active >= 0 : "more permits released than taken";
         if (active == 0) {
             changed.signalAll();
-            if (!exclusivePending) {
+            if (exclusiveWaiters == 0) {
                 onIdle.run();
             }
         }

@@ -18,10 +18,11 @@
  * the transaction (LMDB has a single writer, so the check and the apply are atomic), its mutations are
  * applied in order (later ones see earlier ones), and it commits or aborts as a whole. A range delete seeks
  * to its start ({@code MDB_SET_RANGE}) and deletes forward. When the map is full the transaction is
- * aborted, the map enlarged and the batch run again ({@link dev.plinth.lmdb.LmdbMap}).
+ * aborted, the write lock released, the map enlarged and the batch run again
+ * ({@link dev.plinth.lmdb.LmdbMap}).
  *
  * <h2>Reads</h2>
- * A point read on the engine runs in a short read transaction. A snapshot is one read transaction held
+ * A point read on the engine runs in a short read transaction, a pooled one renewed for the read. A snapshot is one read transaction held
  * until closed; an engine cursor holds its own ({@link dev.plinth.lmdb.ReadTxn}). Cursors seek with
  * {@code MDB_SET_RANGE}, never walking from the first key ({@link dev.plinth.lmdb.LmdbCursor}). A snapshot
  * sees a keyspace created after it began as empty: each keyspace records the creation epoch, and the
@@ -46,7 +47,7 @@
  * <h2>Locks</h2>
  * From outermost to innermost; a thread holding one never waits for an earlier one:
  * <ol>
- *   <li>the engine's write lock: batches, keyspace creation and drop, growth of a full map, close;
+ *   <li>the engine's write lock: batches, keyspace creation and drop, close;
  *   <li>a read transaction's mutex ({@link dev.plinth.lmdb.ReadTxn}): every use of a snapshot's or engine
  *       cursor's transaction, and its cursors;
  *   <li>a keyspace's use stamp ({@link dev.plinth.lmdb.LmdbKeyspace}): read around each native call on its
@@ -54,9 +55,17 @@
  *   <li>the epoch lock: a snapshot's transaction start, and the commit of a keyspace creation;
  *   <li>the gate's lock ({@link dev.plinth.lmdb.TxnGate}): counts permits; the map is resized under it.
  * </ol>
- * Every native call that touches the map runs holding a gate permit, taken before any of locks 2 to 4 (a
- * snapshot's or cursor's permit is held for its whole life). A permit is waited for only while a growth of
- * a full map is pending, which happens only under the write lock, so holders of the write lock never wait
- * for a permit.
+ * Every native call that touches the map runs holding a gate permit, taken before any of locks 1 to 4 (a
+ * snapshot's or cursor's permit is held for its whole life; a write takes its short permit before the write
+ * lock). A new permit is waited for only while a resize is pending, and a thread that already holds a long
+ * permit is let through; so no thread waits for a permit while holding a lock or a permit that the resize
+ * waits for. A resize itself (waiting for every permit to be released) runs holding no permit and none of
+ * locks 1 to 4: a write that finds the map full aborts, releases its permit and the write lock, grows the
+ * map and runs again ({@link dev.plinth.lmdb.LmdbMap}). A thread queued for the write lock while holding a
+ * snapshot or cursor thus gets its turn, and fails at once if it too needs the map to grow.
+ *
+ * <p>Point reads ({@link dev.plinth.spi.EngineReader#get} on the engine) reuse read transactions kept
+ * reset between reads ({@link dev.plinth.lmdb.ReaderPool}); a reset transaction pins no page and holds no
+ * pointer into the map, so the map may be resized while it is idle.
  */
 package dev.plinth.lmdb;

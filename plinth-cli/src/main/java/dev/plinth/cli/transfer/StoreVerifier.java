@@ -1,0 +1,144 @@
+package dev.plinth.cli.transfer;
+
+import dev.plinth.Cursor;
+import dev.plinth.Keyspace;
+import dev.plinth.PlinthException;
+import dev.plinth.Range;
+import dev.plinth.ReadView;
+import dev.plinth.ScanOptions;
+import dev.plinth.Store;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.LongConsumer;
+import java.util.zip.CRC32C;
+
+/**
+ * Checks that a store reads back consistently: for every keyspace, a forward cursor returns keys in
+ * strictly ascending unsigned order, {@code get} of each key returns the value the cursor returned, and a
+ * reverse cursor returns the same entries in strictly descending order. Read through one view (a
+ * snapshot, so that concurrent writers do not cause false alarms). A read that fails (for example with
+ * {@link dev.plinth.CorruptionException}) is a problem of that keyspace, and the check goes on with the
+ * next one.
+ */
+public final class StoreVerifier {
+    /**
+     * What one keyspace holds, read forward.
+     *
+     * @param name the keyspace
+     * @param entries its entries
+     * @param keyBytes bytes of its keys
+     * @param valueBytes bytes of its values
+     */
+    public record KeyspaceCount(String name, long entries, long keyBytes, long valueBytes) {
+    }
+
+    /**
+     * What a check found.
+     *
+     * @param keyspaces each keyspace's counts, by ascending name
+     * @param problems what is wrong
+     */
+    public record Report(List<KeyspaceCount> keyspaces, Problems problems) {
+        /**
+         * All entries.
+         *
+         * @return the sum over keyspaces
+         */
+        public long entries() {
+            return keyspaces.stream().mapToLong(KeyspaceCount::entries).sum();
+        }
+    }
+
+    private StoreVerifier() {
+    }
+
+    /**
+     * Checks every keyspace of a store.
+     *
+     * @param store the store, for its keyspaces
+     * @param view what to read through, normally a snapshot of {@code store}
+     * @param progress told of each entry read forward
+     * @return what was found
+     */
+    public static Report verify(Store store, ReadView view, LongConsumer progress) {
+        Problems problems = new Problems();
+        List<KeyspaceCount> counts = new ArrayList<>();
+        List<String> names = new ArrayList<>(store.keyspaces());
+        Collections.sort(names);
+        for (String name : names) {
+            try {
+                counts.add(verify(store.keyspace(name), view, problems, progress));
+            } catch (PlinthException e) {
+                problems.add("keyspace '" + name + "': reading failed: " + e.getMessage());
+                counts.add(new KeyspaceCount(name, -1, -1, -1));
+            }
+        }
+        return new Report(counts, problems);
+    }
+
+    private static KeyspaceCount verify(Keyspace ks, ReadView view, Problems problems, LongConsumer progress) {
+        String where = "keyspace '" + ks.name() + "': ";
+        long entries = 0;
+        long keyBytes = 0;
+        long valueBytes = 0;
+        long digest = 0;
+        byte[] previous = null;
+        try (Cursor c = view.cursor(ks, Range.all(), ScanOptions.forward())) {
+            while (c.next()) {
+                byte[] key = c.key();
+                byte[] value = c.value();
+                if (previous != null && Arrays.compareUnsigned(previous, key) >= 0) {
+                    problems.add(where + "forward scan returned key " + Problems.show(key) + " after "
+                            + Problems.show(previous));
+                }
+                byte[] got = view.get(ks, key);
+                if (got == null) {
+                    problems.add(where + "get of scanned key " + Problems.show(key) + " found nothing");
+                } else if (!Arrays.equals(got, value)) {
+                    problems.add(where + "get of key " + Problems.show(key) + " returned " + Problems.show(got)
+                            + " but the scan returned " + Problems.show(value));
+                }
+                entries++;
+                keyBytes += key.length;
+                valueBytes += value.length;
+                digest += mix(key, value);
+                previous = key;
+                progress.accept(1);
+            }
+        }
+        long reverseEntries = 0;
+        long reverseDigest = 0;
+        previous = null;
+        try (Cursor c = view.cursor(ks, Range.all(), ScanOptions.reverse())) {
+            while (c.next()) {
+                byte[] key = c.key();
+                if (previous != null && Arrays.compareUnsigned(previous, key) <= 0) {
+                    problems.add(where + "reverse scan returned key " + Problems.show(key) + " after "
+                            + Problems.show(previous));
+                }
+                reverseEntries++;
+                reverseDigest += mix(key, c.value());
+                previous = key;
+            }
+        }
+        if (reverseEntries != entries || reverseDigest != digest) {
+            problems.add(where + "the reverse scan returned " + reverseEntries
+                    + " entries that differ from the forward scan's " + entries);
+        }
+        return new KeyspaceCount(ks.name(), entries, keyBytes, valueBytes);
+    }
+
+    /** An order-independent fingerprint term of one entry: sums of these compare sets of entries. */
+    private static long mix(byte[] key, byte[] value) {
+        CRC32C crc = new CRC32C();
+        crc.update(key);
+        long h = crc.getValue() << 32;
+        crc.reset();
+        crc.update(value);
+        h ^= crc.getValue() ^ ((long) key.length << 17) ^ value.length;
+        h *= 0x9E3779B97F4A7C15L;
+        return h ^ (h >>> 29);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.plinth.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plinth.cli.PlinthCommand;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        CommandLine cl = PlinthCommand.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--keys abc|'--keys'",
+        "--keys 0|--keys must be 1 to",
+        "--threads 0|--threads must be 1 to 1024, got 0",
+        "--duration soon|--duration 'soon' is not a duration",
+        "--durability maybe|--durability 'maybe' is not one of",
+        "--workloads fillseq,nosuch|unknown workload 'nosuch'",
+        "--key-size 4|--key-size must be at least 8",
+        "--value-size 3|--value-size must be at least 12",
+        "--rounds 0|--rounds must be 1 to 100",
+        "nosuch:|unknown engine scheme 'nosuch'",
+        "justtext|malformed store URI 'justtext'",
+        "--nosuchflag|--nosuchflag"})
+    void badFlagsAreOneLineUsageErrors(String args, String expected) {
+        Run r = run(("bench " + args).split(" "));
+        assertThat(r.exit()).isEqualTo(2);
+        String first = r.err().lines().findFirst().orElse("");
+        assertThat(first).contains(expected);
+        assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void aNonEmptyDirectoryIsRefused() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("data"));
+        Files.writeString(d.resolve("precious"), "keep me");
+        Run r = run("bench", "rocksdb:" + d);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().lines().findFirst().orElse("")).contains("refusing to benchmark in", "not an empty directory");
+        assertThat(Files.readString(d.resolve("precious"))).isEqualTo("keep me");
+    }
+
+    @Test
+    void aLevelTheEngineDoesNotHonourFailsInOneLine() {
+        Run r = run("bench", "--durability", "sync", "--keys", "100", "-d", "10ms", "--warmup", "0", "mem:");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().lines().count()).isEqualTo(1);
+        assertThat(r.err()).contains("SYNC").contains("mem");
+    }
+
+    @Test
+    void helpListsTheFlagsAndWorkloads() {
+        Run r = run("bench", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("--keys", "--durability", "--report", "ycsb-a", "readwhilewriting");
+    }
+
+    @Test
+    void durationsAcceptShortForms() {
+        assertThat(BenchCommand.parseDuration("-d", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(BenchCommand.parseDuration("-d", "2")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(BenchCommand.parseDuration("-d", "1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(BenchCommand.parseDuration("-d", "1m")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(BenchCommand.parseDuration("-d", "PT3S")).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aTinyRunThroughTheCommandPrintsTablesAndWritesTheReport() throws IOException {
+        Path report = dir.resolve("report");
+        Run r = run("bench", "mem:", "--keys", "500", "-d", "20ms", "--warmup", "0", "-w", "fillseq,c",
+                "--report", report.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\nfillseq: ", "\nycsb-c: ", "command:        plinth bench mem: --keys 500");
+        assertThat(report.resolve("report.md")).exists();
+        assertThat(report.resolve("results.csv")).exists();
+        assertThat(report.resolve(Charts.OPS_FILE)).exists();
+    }
+}

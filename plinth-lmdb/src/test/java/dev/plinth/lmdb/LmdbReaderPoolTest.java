@@ -1,0 +1,127 @@
+package dev.plinth.lmdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plinth.Keyspace;
+import dev.plinth.Plinth;
+import dev.plinth.Snapshot;
+import dev.plinth.StorageIOException;
+import dev.plinth.Store;
+import dev.plinth.WriteBatch;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The reset read transactions kept for point reads ({@link ReaderPool}). */
+class LmdbReaderPoolTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] key(int i) {
+        return String.format("k%06d", i).getBytes();
+    }
+
+    private static byte[] value(int i, int size) {
+        byte[] v = new byte[size];
+        Arrays.fill(v, (byte) i);
+        ByteBuffer.wrap(v).putInt(i);
+        return v;
+    }
+
+    @Test
+    void pointReadsBetweenWritesThatGrowTheMapFarPastItsInitialSize() {
+        try (Store s = Plinth.open("lmdb:" + dir + "?mapSize=1m")) {
+            Keyspace ks = s.defaultKeyspace();
+            int count = 600;
+            for (int i = 0; i < count; i++) {
+                ks.put(key(i), value(i, 32 << 10));
+                // Each read renews a pooled transaction that was reset before the last resize.
+                assertThat(ks.get(key(i))).isEqualTo(value(i, 32 << 10));
+                assertThat(ks.get(key(i / 2))).isEqualTo(value(i / 2, 32 << 10));
+            }
+            var stats = s.stats();
+            assertThat(stats.counter("lmdb.mapSize")).isGreaterThan(16L << 20);
+            assertThat(stats.counter("lmdb.mapResizes")).isGreaterThan(1);
+            assertThat(stats.counter("lmdb.pooledReadTxns")).isPositive();
+            for (int i = 0; i < count; i++) {
+                assertThat(ks.get(key(i))).as("key %d", i).isEqualTo(value(i, 32 << 10));
+            }
+        }
+    }
+
+    @Test
+    void idleTransactionsGiveUpTheirReaderSlotsToSnapshots() {
+        try (Store s = Plinth.open("lmdb:" + dir + "?maxReaders=16")) {
+            Keyspace ks = s.defaultKeyspace();
+            ks.put(key(1), value(1, 8));
+            assertThat(ks.get(key(1))).isEqualTo(value(1, 8));
+            assertThat(s.stats().counter("lmdb.pooledReadTxns")).as("the read's transaction is kept").isEqualTo(1);
+
+            int withPooled = openSnapshotsUntilTheSlotsRunOut(s);
+            assertThat(s.stats().counter("lmdb.pooledReadTxns")).isZero();
+            int withoutPooled = openSnapshotsUntilTheSlotsRunOut(s);
+            assertThat(withPooled).as("the idle transaction's slot went to a snapshot").isEqualTo(withoutPooled);
+            assertThat(ks.get(key(1))).isEqualTo(value(1, 8));
+        }
+    }
+
+    /** Opens snapshots until LMDB has no reader slot left, closes them, and says how many opened. */
+    private static int openSnapshotsUntilTheSlotsRunOut(Store s) {
+        List<Snapshot> open = new ArrayList<>();
+        try {
+            while (true) {
+                try {
+                    open.add(s.snapshot());
+                } catch (StorageIOException e) {
+                    assertThat(e.getMessage()).contains("reader slot", "maxReaders");
+                    return open.size();
+                }
+                assertThat(open.size()).as("LMDB's reader table has a limit").isLessThan(1000);
+            }
+        } finally {
+            open.forEach(Snapshot::close);
+        }
+    }
+
+    @Test
+    void concurrentPointReadsKeepAtMostTheCapacityAndCloseFreesThem() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int cycle = 0; cycle < 3; cycle++) {
+                try (Store s = Plinth.open("lmdb:" + dir)) {
+                    Keyspace ks = s.defaultKeyspace();
+                    WriteBatch b = new WriteBatch();
+                    for (int i = 0; i < 100; i++) {
+                        b.put(ks, key(i), value(i + cycle, 100));
+                    }
+                    s.write(b);
+                    int round = cycle;
+                    List<Future<?>> work = new ArrayList<>();
+                    for (int t = 0; t < 8; t++) {
+                        work.add(pool.submit(() -> {
+                            for (int n = 0; n < 2000; n++) {
+                                int i = n % 100;
+                                assertThat(ks.get(key(i))).isEqualTo(value(i + round, 100));
+                            }
+                            return null;
+                        }));
+                    }
+                    for (Future<?> f : work) {
+                        f.get(2, TimeUnit.MINUTES);
+                    }
+                    assertThat(s.stats().counter("lmdb.pooledReadTxns")).isBetween(1L, (long) ReaderPool.MAX_CAPACITY);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
