@@ -128,6 +128,8 @@ public interface Keyspace {
      * @param newValue the value to write, or {@code null} to delete
      * @return {@code true} if the key held {@code expected} and now holds {@code newValue}; {@code false}
      *     if it did not, in which case nothing was written
+     * @throws ConflictException if other writers changed the key between its evaluation and its apply so
+     *     many times in a row that it gave up (as {@link Store#write(WriteBatch)}); nothing was written
      */
     boolean compareAndSet(byte[] key, byte[] expected, byte[] newValue);
 
@@ -139,6 +141,7 @@ public interface Keyspace {
      * @param newValue the value to write, or {@code null} to delete
      * @param options durability and time to live of the new value
      * @return whether the swap happened
+     * @throws ConflictException as {@link #compareAndSet(byte[], byte[], byte[])}
      */
     boolean compareAndSet(byte[] key, byte[] expected, byte[] newValue, WriteOptions options);
 }

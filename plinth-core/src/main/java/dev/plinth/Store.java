@@ -62,7 +62,8 @@ public interface Store extends ReadView, AutoCloseable {
      *
      * @param name the keyspace's name
      * @return {@code true} if it existed
-     * @throws IllegalArgumentException if {@code name} is the default keyspace
+     * @throws IllegalArgumentException if {@code name} is the default keyspace or not a valid keyspace name
+     *     (1 to 64 characters from {@code [A-Za-z0-9._-]})
      */
     boolean dropKeyspace(String name);
 
@@ -73,6 +74,9 @@ public interface Store extends ReadView, AutoCloseable {
      * @return {@code true} if applied; {@code false} if a check failed, in which case nothing was applied
      * @throws LimitExceededException if a key, value or the batch is over the engine's limits
      * @throws UnsupportedCapabilityException if the batch's durability is not honoured
+     * @throws ConflictException if the batch has checks and other writers changed a key it checks between
+     *     its evaluation and its apply so many times in a row ({@code 1000}) that it gave up; nothing was
+     *     applied and the call may be repeated
      */
     boolean write(WriteBatch batch);
 

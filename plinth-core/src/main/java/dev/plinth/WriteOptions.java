@@ -55,7 +55,9 @@ public final class WriteOptions {
     /**
      * These options with a time to live. An entry written with a time to live is absent from every read
      * once the store's clock reaches the write time plus {@code ttl}; writing the key again without a
-     * time to live clears it. Only puts use it; deletes ignore it.
+     * time to live clears it. Only puts use it; deletes ignore it. The store's clock counts whole
+     * milliseconds, so a time to live is rounded up to the next millisecond (a sub-millisecond one keeps
+     * the entry for one millisecond); a time to live beyond the clock's range never expires.
      *
      * @param ttl how long the entry stays visible, or {@code null} for no expiry
      * @return new options

@@ -142,7 +142,7 @@ final class BatchWriter {
         EngineKeyspace eks = op.ks().engineKeyspace;
         switch (o.kind()) {
             case PUT -> {
-                long expiry = o.ttl() == null ? 0 : ValueCodec.expiry(now, o.ttl().toMillis());
+                long expiry = o.ttl() == null ? 0 : ValueCodec.expiry(now, ValueCodec.ttlMillis(o.ttl()));
                 byte[] raw = ValueCodec.encode(o.value(), expiry);
                 byte[] key = o.key().clone(); // the engine may keep it; the batch's caller could change its own
                 b.put(eks, key, raw);

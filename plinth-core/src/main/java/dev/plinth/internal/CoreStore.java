@@ -231,7 +231,7 @@ public final class CoreStore implements Store {
 
     @Override
     public boolean dropKeyspace(String name) {
-        Objects.requireNonNull(name, "name");
+        Checks.keyspaceName(name);
         if (name.equals(DEFAULT_KEYSPACE)) {
             throw new IllegalArgumentException("the default keyspace cannot be dropped");
         }
@@ -293,7 +293,7 @@ public final class CoreStore implements Store {
         checks.value(value);
         Objects.requireNonNull(options, "options");
         Durability d = durability(options.durability());
-        long expiry = options.ttl() == null ? 0 : ValueCodec.expiry(now(), options.ttl().toMillis());
+        long expiry = options.ttl() == null ? 0 : ValueCodec.expiry(now(), ValueCodec.ttlMillis(options.ttl()));
         apply(EngineBatch.builder(d).put(ks.engineKeyspace, key.clone(), ValueCodec.encode(value, expiry)).build());
     }
 

@@ -159,7 +159,7 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
         byte[] k = key.clone();
         buffer.put(ks.engineKeyspace, k, ValueCodec.encode(value, 0));
         if (ttl != null) {
-            ttls.computeIfAbsent(ks.engineKeyspace, x -> new TreeMap<>(Bytes.ORDER)).put(k, ttl.toMillis());
+            ttls.computeIfAbsent(ks.engineKeyspace, x -> new TreeMap<>(Bytes.ORDER)).put(k, ValueCodec.ttlMillis(ttl));
         } else {
             forgetTtl(ks.engineKeyspace, k);
         }

@@ -120,6 +120,23 @@ public final class ValueCodec {
     }
 
     /**
+     * A positive time to live in the clock's whole milliseconds, rounded up so that a time to live shorter
+     * than a millisecond still keeps the entry visible at the instant it is written; saturates at
+     * {@link Long#MAX_VALUE} instead of overflowing.
+     *
+     * @param ttl a positive duration
+     * @return at least {@code 1}
+     */
+    public static long ttlMillis(java.time.Duration ttl) {
+        long seconds = ttl.getSeconds();
+        if (seconds >= Long.MAX_VALUE / 1000) {
+            return Long.MAX_VALUE;
+        }
+        long nanos = ttl.getNano();
+        return seconds * 1000 + (nanos + 999_999) / 1_000_000;
+    }
+
+    /**
      * The expiry instant of a write made at {@code nowMillis} with a time to live, saturating.
      *
      * @param nowMillis the write's instant

@@ -66,7 +66,13 @@ final class MemCursor implements EngineCursor {
         while (entries.hasNext()) {
             Map.Entry<byte[], VersionChain> e = entries.next();
             VersionChain.Version v = e.getValue().resolve(seq);
-            assert v != VersionChain.PRUNED : "cursor at " + seq + " met a reclaimed version";
+            if (v == VersionChain.PRUNED) {
+                // Only a cursor whose snapshot was released during this read can meet a reclaimed version.
+                key = null;
+                value = null;
+                throw new IllegalStateException("mem cursor over " + keyspace + " at sequence " + seq
+                        + " was closed during the read");
+            }
             if (v != null && v.value != null) {
                 key = e.getKey();
                 value = v.value;

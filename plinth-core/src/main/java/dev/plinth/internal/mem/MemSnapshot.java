@@ -40,7 +40,10 @@ final class MemSnapshot implements EngineSnapshot {
             return null;
         }
         VersionChain.Version v = chain.resolve(seq);
-        assert v != VersionChain.PRUNED : "snapshot at " + seq + " met a reclaimed version";
+        if (v == VersionChain.PRUNED) {
+            // Only a view that was released during this read can meet a reclaimed version.
+            throw new IllegalStateException("mem snapshot at sequence " + seq + " was closed during the read");
+        }
         return v == null ? null : v.value;
     }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.plinth.Cursor;
 import dev.plinth.Isolation;
 import dev.plinth.Keyspace;
+import dev.plinth.LimitExceededException;
 import dev.plinth.Plinth;
 import dev.plinth.Range;
 import dev.plinth.ScanOptions;
@@ -276,22 +277,26 @@ public interface ErrorContract extends ContractSupport {
         fill(ks, "a", "b");
         fill(other, "x");
         List<String> before = Bytes.entries(ks.scan(Range.all(), ScanOptions.forward()));
-        List<ThrowingCallable> rejected = List.of(
-                () -> ks.put(new byte[0], bytes("v")),
-                () -> ks.put(bytes("a"), null),
-                () -> ks.put(Bytes.filled(caps().maxKeySize() + 1, 1), bytes("v")),
-                () -> store().write(new WriteBatch().delete(ks, bytes("a")).put(ks, new byte[0], bytes("v"))),
-                () -> store().write(new WriteBatch().deleteRange(ks, Range.all())
-                        .put(ks, Bytes.filled(caps().maxKeySize() + 1, 2), bytes("v"))),
-                () -> store().dropKeyspace(Store.DEFAULT_KEYSPACE),
-                () -> store().createKeyspace("bad name"),
-                () -> ks.compareAndSet(new byte[0], null, bytes("v")),
-                () -> store().inTransaction(Isolation.SNAPSHOT, 0, tx -> {
+        List<Map.Entry<Class<? extends RuntimeException>, ThrowingCallable>> rejected = List.of(
+                Map.entry(IllegalArgumentException.class, () -> ks.put(new byte[0], bytes("v"))),
+                Map.entry(NullPointerException.class, () -> ks.put(bytes("a"), null)),
+                Map.entry(LimitExceededException.class,
+                        () -> ks.put(Bytes.filled(caps().maxKeySize() + 1, 1), bytes("v"))),
+                Map.entry(IllegalArgumentException.class, () -> store().write(
+                        new WriteBatch().delete(ks, bytes("a")).put(ks, new byte[0], bytes("v")))),
+                Map.entry(LimitExceededException.class, () -> store().write(new WriteBatch()
+                        .deleteRange(ks, Range.all()).put(ks, Bytes.filled(caps().maxKeySize() + 1, 2), bytes("v")))),
+                Map.entry(IllegalArgumentException.class, () -> store().dropKeyspace(Store.DEFAULT_KEYSPACE)),
+                Map.entry(IllegalArgumentException.class, () -> store().dropKeyspace("other!")),
+                Map.entry(IllegalArgumentException.class, () -> store().createKeyspace("bad name")),
+                Map.entry(IllegalArgumentException.class, () -> ks.compareAndSet(new byte[0], null, bytes("v"))),
+                Map.entry(IllegalArgumentException.class, () -> store().inTransaction(Isolation.SNAPSHOT, 0, tx -> {
                     tx.deleteRange(ks, Range.all());
                     return null;
-                }));
+                })));
         for (int i = 0; i < rejected.size(); i++) {
-            assertThatThrownBy(rejected.get(i)).as("call %d", i).isInstanceOf(RuntimeException.class);
+            assertThatThrownBy(rejected.get(i).getValue()).as("call %d", i)
+                    .isInstanceOf(rejected.get(i).getKey());
         }
         assertThat(Bytes.entries(ks.scan(Range.all(), ScanOptions.forward()))).containsExactlyElementsOf(before);
         assertThat(keysIn(other)).containsExactly("x");

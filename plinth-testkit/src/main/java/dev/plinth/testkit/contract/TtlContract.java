@@ -56,6 +56,41 @@ public interface TtlContract extends ContractSupport {
     }
 
     @Test
+    default void subMillisecondTtlRoundsUpToOneMillisecondOnEveryWritePath() {
+        Keyspace ks = defaultKs();
+        Duration tiny = Duration.ofNanos(500_000);
+        ks.put(bytes("put"), bytes("v"), ttl(tiny));
+        store().write(new WriteBatch().put(ks, bytes("batch"), bytes("v"), tiny));
+        store().inTransaction(Isolation.SNAPSHOT, tx -> {
+            tx.put(ks, bytes("tx"), bytes("v"), Duration.ofNanos(1));
+            return null;
+        });
+        for (String k : new String[] {"put", "batch", "tx"}) {
+            assertThat(ks.get(bytes(k))).as("%s at the instant it was written", k).isEqualTo(bytes("v"));
+        }
+        clock().advance(Duration.ofMillis(1));
+        for (String k : new String[] {"put", "batch", "tx"}) {
+            assertThat(ks.get(bytes(k))).as("%s one millisecond later", k).isNull();
+        }
+    }
+
+    @Test
+    default void hugeTtlNeverExpiresAndNeverOverflows() {
+        Keyspace ks = defaultKs();
+        Duration forever = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
+        ks.put(bytes("put"), bytes("v"), ttl(forever));
+        store().write(new WriteBatch().put(ks, bytes("batch"), bytes("v"), forever));
+        store().inTransaction(Isolation.SNAPSHOT, tx -> {
+            tx.put(ks, bytes("tx"), bytes("v"), forever);
+            return null;
+        });
+        clock().advance(Duration.ofDays(365L * 1000));
+        for (String k : new String[] {"put", "batch", "tx"}) {
+            assertThat(ks.get(bytes(k))).as(k).isEqualTo(bytes("v"));
+        }
+    }
+
+    @Test
     default void expiredEntriesAreAbsentFromPointReads() {
         Keyspace ks = defaultKs();
         ks.put(bytes("k"), bytes("v"), ttl(TTL));
