@@ -44,6 +44,8 @@ public final class Plinth {
      * @throws NullPointerException if {@code options} is null
      * @throws IllegalArgumentException as for {@link #open(String)}
      * @throws UnsupportedCapabilityException if the default durability is not honoured by the engine
+     * @throws NoSuchStoreException if the location holds no store and
+     *     {@link StoreOptions.Builder#createIfMissing(boolean) createIfMissing(false)} was set
      */
     public static Store open(StoreOptions options) {
         return StoreOpener.open(options);

@@ -20,6 +20,7 @@ public final class StoreOptions {
     private final Durability defaultDurability;
     private final InstantSource clock;
     private final boolean trackResourceOrigins;
+    private final boolean createIfMissing;
     private final Map<String, String> params;
     private final List<UnaryOperator<Engine>> decorators;
 
@@ -29,6 +30,7 @@ public final class StoreOptions {
         this.defaultDurability = b.defaultDurability;
         this.clock = b.clock;
         this.trackResourceOrigins = b.trackResourceOrigins;
+        this.createIfMissing = b.createIfMissing;
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(b.params));
     }
 
@@ -97,12 +99,22 @@ public final class StoreOptions {
         return decorators;
     }
 
+    /**
+     * Whether opening creates the store when its location holds none.
+     *
+     * @return {@code true} unless {@link Builder#createIfMissing(boolean)} turned it off
+     */
+    public boolean createIfMissing() {
+        return createIfMissing;
+    }
+
     /** Builds {@link StoreOptions}. Not thread-safe. */
     public static final class Builder {
         private final String uri;
         private Durability defaultDurability;
         private InstantSource clock = InstantSource.system();
         private boolean trackResourceOrigins = Boolean.getBoolean("plinth.trackResourceOrigins");
+        private boolean createIfMissing = true;
         private final Map<String, String> params = new LinkedHashMap<>();
         private final List<UnaryOperator<Engine>> decorators = new ArrayList<>();
 
@@ -143,6 +155,21 @@ public final class StoreOptions {
          */
         public Builder trackResourceOrigins(boolean track) {
             this.trackResourceOrigins = track;
+            return this;
+        }
+
+        /**
+         * Whether opening creates the store when its location holds none (on by default). Off, a persistent
+         * engine opens only a store it already wrote there and otherwise throws
+         * {@link NoSuchStoreException} without creating anything, not even a directory; so a tool that
+         * only reads cannot mistake a wrong path, or another engine's files, for an empty store. Engines
+         * without persistence make a new store on every open and ignore this setting.
+         *
+         * @param create the flag
+         * @return this builder
+         */
+        public Builder createIfMissing(boolean create) {
+            this.createIfMissing = create;
             return this;
         }
 

@@ -61,7 +61,7 @@ final class DumpCommand extends StoreCommand {
                 DumpFiles.writeAtomically(path, body);
             }
         } catch (IOException e) {
-            throw new CommandException("writing " + file + ": " + e.getMessage(), e);
+            throw new CommandException("writing " + file + ": " + Text.ioProblem(e), e);
         }
         PrintStream report = toStdout ? err() : out();
         Text.println(report, "dumped " + result[0].describe() + " from " + uri + " to "

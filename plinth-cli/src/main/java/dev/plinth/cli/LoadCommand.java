@@ -57,7 +57,7 @@ final class LoadCommand extends StoreCommand {
             }
             return load(path);
         } catch (IOException e) {
-            throw new CommandException("reading " + file + ": " + e.getMessage(), e);
+            throw new CommandException("reading " + file + ": " + Text.ioProblem(e), e);
         } finally {
             if (spooled != null) {
                 try {

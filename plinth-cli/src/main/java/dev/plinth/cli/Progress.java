@@ -1,6 +1,9 @@
 package dev.plinth.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -31,8 +34,39 @@ public final class Progress implements AutoCloseable {
      * @return a bar that draws only on a terminal
      */
     public static Progress start(String label, long total) {
-        boolean terminal = System.console() != null && !Boolean.getBoolean("plinth.noProgress");
-        return new Progress(label, total, terminal ? System.err : null);
+        boolean draw = STDERR_IS_TERMINAL && !Boolean.getBoolean("plinth.noProgress");
+        return new Progress(label, total, draw ? System.err : null);
+    }
+
+    /** Whether the process's standard error, where the bar draws, is a terminal; decided once. */
+    private static final boolean STDERR_IS_TERMINAL = stderrIsTerminal();
+
+    /**
+     * Whether file descriptor 2 is a terminal. On Linux its {@code /proc/self/fd/2} link names the
+     * device, so {@code plinth dump ... 2>log} stays quiet even at a terminal and
+     * {@code plinth dump URI - | gzip} still draws. Elsewhere the JDK can only tell whether standard input
+     * and output are both a terminal ({@link System#console()}), which is the best guess there.
+     */
+    private static boolean stderrIsTerminal() {
+        Path fd2 = Path.of("/proc/self/fd/2");
+        try {
+            if (Files.isSymbolicLink(fd2)) {
+                return isTerminalDevice(Files.readSymbolicLink(fd2).toString());
+            }
+        } catch (IOException | SecurityException | UnsupportedOperationException e) {
+            // fall through to the portable guess
+        }
+        return System.console() != null;
+    }
+
+    /**
+     * Whether a {@code /proc/self/fd} link target is a terminal device.
+     *
+     * @param target the link's target, such as {@code /dev/pts/3} or {@code pipe:[1234]}
+     * @return {@code true} for pseudo-terminals and consoles
+     */
+    static boolean isTerminalDevice(String target) {
+        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
     }
 
     /**

@@ -2,33 +2,25 @@ package dev.plinth.cli;
 
 import dev.plinth.Keyspace;
 import dev.plinth.NoSuchKeyspaceException;
+import dev.plinth.NoSuchStoreException;
 import dev.plinth.Plinth;
 import dev.plinth.Store;
+import dev.plinth.StoreOptions;
 import dev.plinth.cli.transfer.Transfer;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Locale;
-import java.util.Set;
 
 /**
- * Opens stores for commands. Commands that only read never create a store: for the engines whose URI
- * location is a file-system path ({@link #FILE_SCHEMES}) the path must already exist. Stateless.
+ * Opens stores for commands. Commands that only read never create a store: they open with
+ * {@link dev.plinth.StoreOptions.Builder#createIfMissing(boolean) createIfMissing(false)}, so a wrong path, an
+ * empty directory or another engine's files is an error instead of a new, empty store. Stateless.
  */
 final class Stores {
-    /**
-     * The schemes whose location is a path on the local file system, which opening creates when absent.
-     * The public API has no way to ask an engine whether a store exists, so the CLI names them.
-     */
-    static final Set<String> FILE_SCHEMES = Set.of("lsm", "rocksdb", "lmdb");
-
     private Stores() {
     }
 
     /**
-     * Opens a store that may be created by opening it (put, delete, load, copy destination).
+     * Opens a store that may be created by opening it (put, load, copy destination).
      *
      * @param uri the store URI
      * @return the open store
@@ -38,16 +30,15 @@ final class Stores {
     }
 
     /**
-     * Opens an existing store for reading.
+     * Opens an existing store.
      *
      * @param uri the store URI
      * @param command the command's name, for the error message
      * @return the open store
-     * @throws CommandException if the URI names a file-system path that does not exist
+     * @throws CommandException if the URI's location holds no store of its engine
      */
     static Store openExisting(String uri, String command) {
-        requireExists(uri, command);
-        return Plinth.open(uri);
+        return openExisting(Plinth.builder(uri), command);
     }
 
     /**
@@ -58,65 +49,17 @@ final class Stores {
      * @param uri the store URI
      * @param command the command's name, for the error message
      * @return the open store; must not be written (its clock does not move)
+     * @throws CommandException if the URI's location holds no store of its engine
      */
     static Store openFrozen(String uri, String command) {
-        requireExists(uri, command);
-        return Plinth.builder(uri).clock(InstantSource.fixed(Instant.now())).open();
+        return openExisting(Plinth.builder(uri).clock(InstantSource.fixed(Instant.now())), command);
     }
 
-    /**
-     * The local path a store URI names, for the {@link #FILE_SCHEMES}.
-     *
-     * @param uri the store URI
-     * @return the path, or {@code null} if the scheme is not a file-system one
-     */
-    static Path localPath(String uri) {
-        int colon = uri.indexOf(':');
-        if (colon <= 0) {
-            return null;
-        }
-        String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
-        if (!FILE_SCHEMES.contains(scheme)) {
-            return null;
-        }
-        String rest = uri.substring(colon + 1);
-        int q = rest.indexOf('?');
-        String location = q < 0 ? rest : rest.substring(0, q);
-        if (location.isEmpty()) {
-            return null;
-        }
+    private static Store openExisting(StoreOptions.Builder options, String command) {
         try {
-            return Path.of(location);
-        } catch (InvalidPathException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Refuses a file-system location that cannot hold a store, since opening it would create one. The
-     * public API cannot tell a store from any other non-empty directory; engines that gain an option not
-     * to create stores will make this exact.
-     */
-    private static void requireExists(String uri, String command) {
-        Path p = localPath(uri);
-        if (p == null) {
-            return;
-        }
-        String problem = null;
-        if (!Files.exists(p)) {
-            problem = "it does not exist";
-        } else if (Files.isDirectory(p)) {
-            try (var entries = Files.list(p)) {
-                if (entries.findAny().isEmpty()) {
-                    problem = "the directory is empty";
-                }
-            } catch (java.io.IOException e) {
-                throw new CommandException("cannot read " + p + " (" + uri + "): " + e.getMessage(), e);
-            }
-        }
-        if (problem != null) {
-            throw new CommandException("no store at " + p + " (" + uri + "): " + problem + ", and " + command
-                    + " does not create stores");
+            return options.createIfMissing(false).open();
+        } catch (NoSuchStoreException e) {
+            throw new CommandException(e.getMessage() + "; " + command + " does not create stores", e);
         }
     }
 

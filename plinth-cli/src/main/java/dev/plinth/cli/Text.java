@@ -1,11 +1,21 @@
 package dev.plinth.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
-/** Writes text as UTF-8 whatever the platform's charset, and formats numbers the same everywhere. */
-final class Text {
+/**
+ * Writes text as UTF-8 whatever the platform's charset, formats numbers the same everywhere, and says what
+ * went wrong with a file in words. Stateless.
+ */
+public final class Text {
     private Text() {
     }
 
@@ -42,7 +52,7 @@ final class Text {
     }
 
     /**
-     * A count with its noun, plural unless one: {@code 1 entry}, {@code 3 entries}.
+     * A count with its noun, plural unless one, with thousands separators: {@code 1 entry}, {@code 3,000 entries}.
      *
      * @param n the count
      * @param one the noun for one
@@ -50,6 +60,36 @@ final class Text {
      * @return the text
      */
     static String count(long n, String one, String many) {
-        return n + " " + (n == 1 ? one : many);
+        return String.format(Locale.ROOT, "%,d %s", n, n == 1 ? one : many);
+    }
+
+    /**
+     * What an I/O failure was, in words: the JDK's file-system exceptions carry only the path as their
+     * message ({@code NoSuchFileException: /x/y}), so the kind of failure is spelt out.
+     *
+     * @param e the failure
+     * @return for example {@code /x/y: no such file or directory}
+     */
+    public static String ioProblem(IOException e) {
+        if (!(e instanceof FileSystemException f)) {
+            return String.valueOf(e.getMessage());
+        }
+        String what;
+        if (f.getReason() != null) {
+            what = f.getReason();
+        } else if (f instanceof NoSuchFileException) {
+            what = "no such file or directory";
+        } else if (f instanceof AccessDeniedException) {
+            what = "permission denied";
+        } else if (f instanceof FileAlreadyExistsException) {
+            what = "already exists";
+        } else if (f instanceof NotDirectoryException) {
+            what = "not a directory";
+        } else if (f instanceof DirectoryNotEmptyException) {
+            what = "directory not empty";
+        } else {
+            what = f.getClass().getSimpleName();
+        }
+        return (f.getFile() == null ? "" : f.getFile() + ": ") + what;
     }
 }

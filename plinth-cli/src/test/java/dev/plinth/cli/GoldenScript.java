@@ -28,6 +28,7 @@ import java.util.List;
  * % hexdump $TMP/d.dump
  * % write $TMP/notes.txt some text  or write a line of text into a file, or make a directory
  * % mkdir $TMP/dir
+ * % exists $TMP/dir/data.mdb        or print whether a path exists ("exists" or "absent")
  * % damage s users                   cursors over keyspace users of testmem:s fail as corrupt storage
  * </pre>
  *
@@ -150,6 +151,9 @@ final class GoldenScript {
                     f.write(~b & 0xFF);
                 }
                 return "";
+            }
+            case "exists" -> {
+                return Files.exists(file) ? "exists\n" : "absent\n";
             }
             case "mkdir" -> {
                 Files.createDirectories(file);

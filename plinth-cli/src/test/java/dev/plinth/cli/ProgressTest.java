@@ -17,8 +17,20 @@ class ProgressTest {
     Path tmp;
 
     @Test
+    void onlyTerminalDevicesCountAsTerminals() {
+        assertThat(Progress.isTerminalDevice("/dev/pts/3")).isTrue();
+        assertThat(Progress.isTerminalDevice("/dev/tty1")).isTrue();
+        assertThat(Progress.isTerminalDevice("/dev/console")).isTrue();
+        assertThat(Progress.isTerminalDevice("pipe:[40213]")).isFalse();
+        assertThat(Progress.isTerminalDevice("/tmp/err.log")).isFalse();
+        assertThat(Progress.isTerminalDevice("/dev/null")).isFalse();
+        assertThat(Progress.isTerminalDevice("socket:[1]")).isFalse();
+    }
+
+    @Test
     void longCommandsAreQuietWithoutATerminal() {
         assertThat(System.console()).as("this test needs a JVM without a terminal").isNull();
+        assertThat(isTerminal()).as("this test needs standard error not to be a terminal").isFalse();
         String src = "rocksdb:" + tmp.resolve("src");
         try (Store s = Plinth.open(src)) {
             for (int i = 0; i < 5_000; i++) {
@@ -43,5 +55,13 @@ class ProgressTest {
             assertThat(run.err()).isEmpty();
         }
         assertThat(captured.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    private static boolean isTerminal() {
+        try {
+            return Progress.isTerminalDevice(java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString());
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 }

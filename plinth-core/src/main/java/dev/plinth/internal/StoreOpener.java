@@ -58,7 +58,8 @@ public final class StoreOpener {
             throw new IllegalArgumentException("unknown engine scheme '" + scheme + "' in store URI '" + uri
                     + "'; schemes on the class path: " + schemes());
         }
-        Engine engine = provider.open(new EngineConfig(uri, scheme, location, params, options.clock()));
+        Engine engine = provider.open(new EngineConfig(uri, scheme, location, params, options.clock(),
+                options.createIfMissing()));
         try {
             for (UnaryOperator<Engine> d : options.decorators()) {
                 engine = Objects.requireNonNull(d.apply(engine), "a decorator returned null");

@@ -18,6 +18,20 @@ public final class EngineConfig {
     private final String location;
     private final Map<String, String> params;
     private final InstantSource clock;
+    private final boolean createIfMissing;
+
+    /**
+     * Makes a configuration that creates the store when it is missing.
+     *
+     * @param uri the full URI as given
+     * @param scheme the scheme, lower case
+     * @param location what follows {@code scheme:} up to any {@code ?}
+     * @param params the query parameters and options' parameters
+     * @param clock the store's clock
+     */
+    public EngineConfig(String uri, String scheme, String location, Map<String, String> params, InstantSource clock) {
+        this(uri, scheme, location, params, clock, true);
+    }
 
     /**
      * Makes a configuration.
@@ -27,13 +41,16 @@ public final class EngineConfig {
      * @param location what follows {@code scheme:} up to any {@code ?}
      * @param params the query parameters and options' parameters
      * @param clock the store's clock
+     * @param createIfMissing whether to create the store when the location holds none
      */
-    public EngineConfig(String uri, String scheme, String location, Map<String, String> params, InstantSource clock) {
+    public EngineConfig(String uri, String scheme, String location, Map<String, String> params, InstantSource clock,
+            boolean createIfMissing) {
         this.uri = uri;
         this.scheme = scheme;
         this.location = location;
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         this.clock = clock;
+        this.createIfMissing = createIfMissing;
     }
 
     /**
@@ -79,6 +96,17 @@ public final class EngineConfig {
      */
     public InstantSource clock() {
         return clock;
+    }
+
+    /**
+     * Whether to create the store when the location holds none. When {@code false}, a persistent engine
+     * must throw {@link dev.plinth.NoSuchStoreException} for a location that holds no store of its own,
+     * before it creates any file or directory; engines without persistence ignore it.
+     *
+     * @return the flag; {@code true} unless the caller asked otherwise
+     */
+    public boolean createIfMissing() {
+        return createIfMissing;
     }
 
     /**

@@ -23,11 +23,13 @@ public interface EngineProvider {
     }
 
     /**
-     * Opens (creating if needed) the store the configuration names.
+     * Opens the store the configuration names, creating it if it is missing and
+     * {@link EngineConfig#createIfMissing()} allows.
      *
      * @param config the parsed URI and options
      * @return the open engine, which the caller closes
      * @throws IllegalArgumentException if the location or a parameter is invalid or unknown
+     * @throws dev.plinth.NoSuchStoreException if the location holds no store and creating one is not allowed
      * @throws dev.plinth.StorageIOException if storage cannot be opened
      */
     Engine open(EngineConfig config);

@@ -4,6 +4,7 @@ import dev.plinth.Capabilities;
 import dev.plinth.Durability;
 import dev.plinth.LimitExceededException;
 import dev.plinth.NoSuchKeyspaceException;
+import dev.plinth.NoSuchStoreException;
 import dev.plinth.PlinthException;
 import dev.plinth.StorageIOException;
 import dev.plinth.Store;
@@ -49,6 +50,8 @@ final class LmdbEngine implements Engine {
     static final long MAX_BATCH_BYTES = 256L << 20;
     /** File mode of {@code data.mdb} and {@code lock.mdb}: rw-r--r--. */
     static final int FILE_MODE = 0644;
+    /** The environment's data file, which LMDB creates in the store's directory. */
+    static final String DATA_FILE = "data.mdb";
 
     /** What a write attempt returns when it found the map full and aborted. */
     private static final Object MAP_FULL = new Object();
@@ -127,11 +130,17 @@ final class LmdbEngine implements Engine {
      *
      * @param uri the store's URI, for messages
      * @param options the parsed options
+     * @param createIfMissing whether to create the environment when the directory holds none
      * @return the open engine
      * @throws StorageIOException if the environment cannot be opened
      * @throws dev.plinth.CorruptionException if the files are not a valid LMDB environment
+     * @throws NoSuchStoreException if the directory holds no {@code data.mdb} and {@code createIfMissing} is false
      */
-    static LmdbEngine open(String uri, LmdbOptions options) {
+    static LmdbEngine open(String uri, LmdbOptions options, boolean createIfMissing) {
+        if (!createIfMissing && !Files.isRegularFile(options.directory().resolve(DATA_FILE))) {
+            throw new NoSuchStoreException("open " + uri + ": no LMDB environment in " + options.directory()
+                    + (Files.exists(options.directory()) ? " (no " + DATA_FILE + ")" : " (the path does not exist)"));
+        }
         Path dir;
         try {
             dir = Files.createDirectories(options.directory()).toRealPath();
@@ -183,7 +192,7 @@ final class LmdbEngine implements Engine {
 
     private static long existingDataSize(Path dir) {
         try {
-            Path data = dir.resolve("data.mdb");
+            Path data = dir.resolve(DATA_FILE);
             return Files.exists(data) ? Files.size(data) : 0;
         } catch (IOException e) {
             return 0; // LMDB reports the real problem when it opens the file

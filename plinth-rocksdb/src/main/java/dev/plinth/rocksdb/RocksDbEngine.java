@@ -4,6 +4,7 @@ import dev.plinth.Capabilities;
 import dev.plinth.CorruptionException;
 import dev.plinth.Durability;
 import dev.plinth.NoSuchKeyspaceException;
+import dev.plinth.NoSuchStoreException;
 import dev.plinth.PlinthException;
 import dev.plinth.StorageIOException;
 import dev.plinth.Store;
@@ -140,11 +141,17 @@ final class RocksDbEngine implements Engine {
      * @param uri the store URI, for messages
      * @param dir the directory
      * @param options the settings
+     * @param createIfMissing whether to create the store when {@code dir} holds none
      * @return the open engine
+     * @throws NoSuchStoreException if {@code dir} holds no RocksDB store and {@code createIfMissing} is false
      */
-    static RocksDbEngine open(String uri, Path dir, RocksDbOptions options) {
+    static RocksDbEngine open(String uri, Path dir, RocksDbOptions options, boolean createIfMissing) {
         Path abs = dir.toAbsolutePath().normalize();
         String path = abs.toString();
+        if (!createIfMissing && !Files.isRegularFile(abs.resolve("CURRENT"))) {
+            throw new NoSuchStoreException("open " + uri + ": no RocksDB store in " + path
+                    + (Files.exists(abs) ? " (no CURRENT file)" : " (the path does not exist)"));
+        }
         createDirectory(abs);
         RocksDB.loadLibrary();
         List<AutoCloseable> opened = new ArrayList<>();
@@ -170,7 +177,7 @@ final class RocksDbEngine implements Engine {
                     .setCompressionType(compressionType(options.compression()))
                     .setTableFormatConfig(table));
             DBOptions dbOptions = track(opened, new DBOptions()
-                    .setCreateIfMissing(true)
+                    .setCreateIfMissing(createIfMissing)
                     .setCreateMissingColumnFamilies(true)
                     .setMaxOpenFiles(options.maxOpenFiles())
                     .setDbWriteBufferSize(RocksDbOptions.MEMTABLE_BUDGET_FACTOR * options.writeBufferSize())

@@ -1,6 +1,9 @@
 package dev.plinth.cli.bench;
 
+import dev.plinth.cli.Text;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -131,8 +134,27 @@ public final class BenchCommand implements Callable<Integer> {
         Duration d = ops == null ? parseDuration("--duration", duration) : null;
         DurabilityChoice level = DurabilityChoice.parse(durability);
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (report != null) {
+            requireWritableDirectory(report);
+        }
         return new BenchSettings(targets, Workload.parse(workloads), keys, keySize, valueSize, t, level, d,
                 ops == null ? 0 : ops, parseDuration("--warmup", warmup), rounds, seed, report);
+    }
+
+    /** Checks (making it if missing) the report directory before anything is measured. */
+    private static void requireWritableDirectory(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--report " + dir + " is not a directory");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--report " + dir + ": cannot create the directory: "
+                    + Text.ioProblem(e), e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IllegalArgumentException("--report " + dir + ": the directory is not writable");
+        }
     }
 
     /**

@@ -15,8 +15,11 @@ public record DumpSummary(int keyspaces, long entries, long keyBytes, long value
      * @return the phrase
      */
     public String describe() {
-        return keyspaces + (keyspaces == 1 ? " keyspace, " : " keyspaces, ") + entries
-                + (entries == 1 ? " entry" : " entries") + " (" + keyBytes + (keyBytes == 1 ? " key byte, " : " key bytes, ")
-                + valueBytes + (valueBytes == 1 ? " value byte)" : " value bytes)");
+        return count(keyspaces, "keyspace", "keyspaces") + ", " + count(entries, "entry", "entries") + " ("
+                + count(keyBytes, "key byte", "key bytes") + ", " + count(valueBytes, "value byte", "value bytes") + ")";
+    }
+
+    private static String count(long n, String one, String many) {
+        return String.format(java.util.Locale.ROOT, "%,d %s", n, n == 1 ? one : many);
     }
 }

@@ -66,6 +66,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void aReportPathThatIsAFileIsRefusedBeforeAnythingRuns() throws IOException {
+        Path file = Files.writeString(dir.resolve("report.txt"), "keep me");
+        Run r = run("bench", "--report", file.toString(), "--keys", "100", "-d", "10ms", "--warmup", "0", "mem:");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().lines().findFirst().orElse("")).contains("--report " + file + " is not a directory");
+        assertThat(r.out()).isEmpty();
+        assertThat(Files.readString(file)).isEqualTo("keep me");
+    }
+
+    @Test
     void aLevelTheEngineDoesNotHonourFailsInOneLine() {
         Run r = run("bench", "--durability", "sync", "--keys", "100", "-d", "10ms", "--warmup", "0", "mem:");
         assertThat(r.exit()).isEqualTo(1);

@@ -9,6 +9,7 @@ import dev.plinth.Capabilities;
 import dev.plinth.Durability;
 import dev.plinth.Isolation;
 import dev.plinth.Keyspace;
+import dev.plinth.NoSuchStoreException;
 import dev.plinth.Range;
 import dev.plinth.ScanOptions;
 import dev.plinth.Store;
@@ -17,6 +18,9 @@ import dev.plinth.UnsupportedCapabilityException;
 import dev.plinth.WriteBatch;
 import dev.plinth.WriteOptions;
 import dev.plinth.testkit.ContractSupport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +30,10 @@ import org.junit.jupiter.api.Test;
  * a store default) with nothing written, and, on persistent engines, that {@code SYNC} writes, flushed
  * {@code NONE} writes, keyspaces and everything in a cleanly closed store are there after reopen.
  *
- * <p>Close-and-reopen cannot catch a missing fsync; the crash tests with the fault-injecting file system
- * do that. These tests catch what is lost or corrupted by a clean close and reopen.
+ * <p>Close-and-reopen cannot catch a missing fsync: the kill -9 crash harness
+ * ({@link dev.plinth.testkit.crash.CrashHarness}) checks what survives a killed process. These tests catch
+ * what is lost or corrupted by a clean close and reopen, and that a store opened with
+ * {@code createIfMissing(false)} is found only where one exists.
  */
 public interface DurabilityContract extends ContractSupport {
     /**
@@ -166,6 +172,38 @@ public interface DurabilityContract extends ContractSupport {
                 assertThat(s.write(new WriteBatch().put(s.defaultKeyspace(), bytes("b"), bytes("v")))).isTrue();
                 assertThat(s.defaultKeyspace().get(bytes("k"))).isEqualTo(bytes("v"));
             }
+        }
+    }
+
+    @Test
+    default void enginesWithoutPersistenceOpenANewStoreEvenWithoutCreate() {
+        assumeThat(caps().persistent()).as("engine without persistence").isFalse();
+        try (Store s = freshOptions().createIfMissing(false).open()) {
+            assertThat(s.defaultKeyspace().scan(Range.all(), ScanOptions.forward())).isEmpty();
+        }
+    }
+
+    @Test
+    default void openingWithoutCreateFindsOnlyAStoreThatExists() throws IOException {
+        assumePersistent();
+        Path parent = dir().toAbsolutePath().getParent();
+        Path empty = Files.createTempDirectory(parent, "empty-");
+        assertThatThrownBy(() -> factory().options(empty).clock(clock()).createIfMissing(false).open().close())
+                .as("an empty directory").isInstanceOf(NoSuchStoreException.class);
+        assertThat(empty).isEmptyDirectory();
+        Path notAStore = Files.createTempDirectory(parent, "not-a-store-");
+        Files.writeString(notAStore.resolve("notes.txt"), "not a store");
+        assertThatThrownBy(() -> factory().options(notAStore).clock(clock()).createIfMissing(false).open().close())
+                .as("a directory of other files").isInstanceOf(NoSuchStoreException.class);
+        try (var files = Files.list(notAStore)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("notes.txt");
+        }
+        Path existing = Files.createTempDirectory(parent, "existing-");
+        try (Store s = factory().options(existing).clock(clock()).open()) {
+            s.defaultKeyspace().put(bytes("k"), bytes("v"));
+        }
+        try (Store s = factory().options(existing).clock(clock()).createIfMissing(false).open()) {
+            assertThat(s.defaultKeyspace().get(bytes("k"))).isEqualTo(bytes("v"));
         }
     }
 
