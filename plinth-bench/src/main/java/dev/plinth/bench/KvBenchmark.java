@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Point reads, overwrites, batched writes and short scans, one thread, on every target of
@@ -52,6 +53,8 @@ public class KvBenchmark {
     private KvTarget target;
     private final byte[][] batchKeys = new byte[BATCH][];
     private final byte[][] batchValues = new byte[BATCH][];
+    /** Feeds scanned entries to the run's blackhole; made on the first scan, which is when JMH hands it over. */
+    private KvTarget.Sink sink;
 
     /** Opens the target in a fresh temporary directory and loads every key. */
     @Setup(Level.Trial)
@@ -95,9 +98,18 @@ public class KvBenchmark {
         target.putBatch(batchKeys, batchValues, 0, BATCH);
     }
 
-    /** Reads {@link #BATCH} entries in order from a random existing key; one operation is one scan. */
+    /**
+     * Reads {@link #BATCH} entries in order from a random existing key, each key and value going into the
+     * blackhole; one operation is one scan.
+     */
     @Benchmark
-    public long scan() {
-        return target.scan(fixture.data().keyAt(fixture.nextIndex(keyCount - BATCH)), BATCH);
+    public long scan(Blackhole blackhole) {
+        if (sink == null) {
+            sink = (k, v) -> {
+                blackhole.consume(k);
+                blackhole.consume(v);
+            };
+        }
+        return target.scan(fixture.data().keyAt(fixture.nextIndex(keyCount - BATCH)), BATCH, sink);
     }
 }

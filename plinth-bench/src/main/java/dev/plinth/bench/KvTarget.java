@@ -3,8 +3,10 @@ package dev.plinth.bench;
 /**
  * One key-value library under benchmark, driven through its own API: Plinth on some engine, or a peer
  * (raw RocksDB, raw LMDB, H2 MVStore, MapDB, Xodus, a {@code ConcurrentSkipListMap}). Every target takes
- * and returns {@code byte[]} keys and values, so all of them do the same work: a get returns a fresh
- * array, a scan materializes each key and value it visits.
+ * and returns {@code byte[]} keys and values, as its users would get them: the engines that keep data off
+ * the Java heap or serialized (RocksDB, LMDB, MapDB, Xodus, and Plinth, whose API hands out copies) return
+ * a fresh array from a get and materialize each key and value a scan visits; the skip list and MVStore
+ * hand out the arrays they hold, so their gets and scans copy nothing.
  *
  * <p>Not thread-safe unless the implementation says so; the benchmarks drive a target from one thread.
  * {@link #close()} releases everything the target opened and may be called twice.
@@ -25,10 +27,18 @@ public interface KvTarget extends AutoCloseable {
 
     /**
      * Reads up to {@code limit} entries in key order from the first key at or after {@code start},
-     * copying each key and value to a {@code byte[]}; returns a checksum of what it read (the number of
-     * entries plus the lengths of their values), so a test can check it and JMH cannot drop the reads.
+     * handing each key and value to {@code sink} (the benchmark's JMH {@code Blackhole}, so the JIT cannot
+     * drop the reads); returns the number of entries plus the lengths of their values, so a test can check
+     * what was read.
      */
-    long scan(byte[] start, int limit);
+    long scan(byte[] start, int limit, Sink sink);
+
+    /** Receives each entry a scan reads. */
+    @FunctionalInterface
+    interface Sink {
+        /** Takes one entry; the arrays are the target's and must not be changed. */
+        void accept(byte[] key, byte[] value);
+    }
 
     /** Closes the target; idempotent. */
     @Override

@@ -49,13 +49,14 @@ public final class PlinthTarget implements KvTarget {
     }
 
     @Override
-    public long scan(byte[] start, int limit) {
+    public long scan(byte[] start, int limit, Sink sink) {
         long sum = 0;
         try (Cursor c = keyspace.cursor(Range.from(start), ScanOptions.forward().withLimit(limit))) {
             while (c.next()) {
                 byte[] k = c.key();
                 byte[] v = c.value();
-                sum += 1 + v.length + (k.length - k.length);
+                sink.accept(k, v);
+                sum += 1 + v.length;
             }
         }
         return sum;

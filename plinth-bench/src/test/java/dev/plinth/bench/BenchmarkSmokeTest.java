@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Each benchmark state sets up on each target, each operation does what it says and returns the right
@@ -50,11 +53,23 @@ class BenchmarkSmokeTest {
             byte[] got = b.get();
             assertThat(got).hasSize(VALUE_SIZE);
 
-            // A scan from key 10 reads 100 entries of VALUE_SIZE bytes: checksum 100 * (1 + VALUE_SIZE).
-            assertThat(t.scan(BenchData.key(10), KvBenchmark.BATCH)).isEqualTo(KvBenchmark.BATCH * (1L + VALUE_SIZE));
+            // A scan from key 10 reads 100 entries of VALUE_SIZE bytes (checksum 100 * (1 + VALUE_SIZE)), in
+            // order, and hands each one to the sink.
+            List<byte[]> seen = new ArrayList<>();
+            assertThat(t.scan(BenchData.key(10), KvBenchmark.BATCH, (k, v) -> {
+                assertThat(v).isEqualTo(data.value(10 + seen.size()));
+                seen.add(k);
+            })).isEqualTo(KvBenchmark.BATCH * (1L + VALUE_SIZE));
+            assertThat(seen).hasSize(KvBenchmark.BATCH);
+            for (int i = 0; i < seen.size(); i++) {
+                assertThat(seen.get(i)).isEqualTo(BenchData.key(10 + i));
+            }
             // Near the end fewer entries remain.
-            assertThat(t.scan(BenchData.key(KEYS - 3), KvBenchmark.BATCH)).isEqualTo(3L * (1 + VALUE_SIZE));
-            assertThat(b.scan()).isEqualTo(KvBenchmark.BATCH * (1L + VALUE_SIZE));
+            assertThat(t.scan(BenchData.key(KEYS - 3), KvBenchmark.BATCH, (k, v) -> { }))
+                    .isEqualTo(3L * (1 + VALUE_SIZE));
+            Blackhole blackhole = new Blackhole(
+                    "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
+            assertThat(b.scan(blackhole)).isEqualTo(KvBenchmark.BATCH * (1L + VALUE_SIZE));
 
             b.put();
             b.batchPut();
@@ -67,7 +82,7 @@ class BenchmarkSmokeTest {
             t.putBatch(keys, values, 0, 2);
             assertThat(t.get(keys[0])).isEqualTo(fresh);
             assertThat(t.get(keys[1])).isEqualTo(data.value(3));
-            assertThat(t.scan(BenchData.key(KEYS - 1), 10)).isEqualTo(3L * (1 + VALUE_SIZE));
+            assertThat(t.scan(BenchData.key(KEYS - 1), 10, (k, v) -> { })).isEqualTo(3L * (1 + VALUE_SIZE));
         } finally {
             dir = b.fixture() == null ? null : b.fixture().dir();
             b.tearDown();

@@ -83,14 +83,15 @@ public final class LmdbTarget implements KvTarget {
     }
 
     @Override
-    public long scan(byte[] start, int limit) {
+    public long scan(byte[] start, int limit, Sink sink) {
         long sum = 0;
         try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> c = dbi.openCursor(txn)) {
             boolean ok = c.get(key(start), GetOp.MDB_SET_RANGE);
             for (int n = 0; n < limit && ok; n++) {
                 byte[] k = bytes(c.key());
                 byte[] v = bytes(c.val());
-                sum += 1 + v.length + (k.length - k.length);
+                sink.accept(k, v);
+                sum += 1 + v.length;
                 ok = c.seek(SeekOp.MDB_NEXT);
             }
         }

@@ -55,13 +55,14 @@ public final class MvStoreTarget implements KvTarget {
     }
 
     @Override
-    public long scan(byte[] start, int limit) {
+    public long scan(byte[] start, int limit, Sink sink) {
         long sum = 0;
         Cursor<byte[], byte[]> c = map.cursor(start);
         for (int n = 0; n < limit && c.hasNext(); n++) {
             byte[] k = c.next();
             byte[] v = c.getValue();
-            sum += 1 + v.length + (k.length - k.length);
+            sink.accept(k, v);
+            sum += 1 + v.length;
         }
         return sum;
     }

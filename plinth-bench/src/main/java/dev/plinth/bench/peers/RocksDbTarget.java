@@ -86,14 +86,15 @@ public final class RocksDbTarget implements KvTarget {
     }
 
     @Override
-    public long scan(byte[] start, int limit) {
+    public long scan(byte[] start, int limit, Sink sink) {
         long sum = 0;
         try (RocksIterator it = db.newIterator()) {
             it.seek(start);
             for (int n = 0; n < limit && it.isValid(); n++, it.next()) {
                 byte[] k = it.key();
                 byte[] v = it.value();
-                sum += 1 + v.length + (k.length - k.length);
+                sink.accept(k, v);
+                sum += 1 + v.length;
             }
         }
         return sum;

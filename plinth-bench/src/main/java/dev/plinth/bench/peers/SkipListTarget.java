@@ -32,12 +32,13 @@ public final class SkipListTarget implements KvTarget {
     }
 
     @Override
-    public long scan(byte[] start, int limit) {
+    public long scan(byte[] start, int limit, Sink sink) {
         long sum = 0;
         Iterator<Map.Entry<byte[], byte[]>> it = map.tailMap(start, true).entrySet().iterator();
         for (int n = 0; n < limit && it.hasNext(); n++) {
             Map.Entry<byte[], byte[]> e = it.next();
-            sum += 1 + e.getValue().length + (e.getKey().length - e.getKey().length);
+            sink.accept(e.getKey(), e.getValue());
+            sum += 1 + e.getValue().length;
         }
         return sum;
     }

@@ -64,7 +64,7 @@ public final class XodusTarget implements KvTarget {
     }
 
     @Override
-    public long scan(byte[] start, int limit) {
+    public long scan(byte[] start, int limit, Sink sink) {
         long sum = 0;
         Transaction txn = env.beginReadonlyTransaction();
         try (Cursor c = store.openCursor(txn)) {
@@ -72,7 +72,8 @@ public final class XodusTarget implements KvTarget {
             for (int n = 0; n < limit && ok; n++) {
                 byte[] k = bytes(c.getKey());
                 byte[] v = bytes(c.getValue());
-                sum += 1 + v.length + (k.length - k.length);
+                sink.accept(k, v);
+                sum += 1 + v.length;
                 ok = c.getNext();
             }
         } finally {
