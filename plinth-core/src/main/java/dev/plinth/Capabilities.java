@@ -98,7 +98,10 @@ public final class Capabilities {
     }
 
     /**
-     * Whether the engine expires entries itself; otherwise the core encodes expiry in stored values.
+     * Whether the engine expires entries itself; otherwise the core encodes expiry in stored values and
+     * hides expired entries on every read. Reserved for engines with native expiry (etcd leases): the SPI
+     * does not yet pass a time to live to engines, so {@link Plinth#open(StoreOptions)} refuses an engine
+     * that declares it with {@link UnsupportedCapabilityException}, and every store reports {@code false}.
      *
      * @return {@code true} for native time to live
      */

@@ -22,6 +22,18 @@ public final class ByteArgs {
     boolean base64;
 
     /**
+     * Refuses contradictory choices, for commands whose byte arguments are all optional.
+     *
+     * @throws CommandLine.ParameterException if both encodings were chosen
+     */
+    public void check() {
+        if (hex && base64) {
+            throw new CommandLine.ParameterException(mixee.commandLine(),
+                    "--hex and --base64 are mutually exclusive");
+        }
+    }
+
+    /**
      * Decodes one byte argument.
      *
      * @param what the argument's name for the error message ({@code KEY}, {@code --prefix})
@@ -30,10 +42,7 @@ public final class ByteArgs {
      * @throws CommandLine.ParameterException if the argument is malformed or both encodings were chosen
      */
     public byte[] decode(String what, String arg) {
-        if (hex && base64) {
-            throw new CommandLine.ParameterException(mixee.commandLine(),
-                    "--hex and --base64 are mutually exclusive");
-        }
+        check();
         try {
             return hex ? ByteText.unhex(arg) : base64 ? ByteText.unbase64(arg) : ByteText.unescape(arg);
         } catch (IllegalArgumentException e) {

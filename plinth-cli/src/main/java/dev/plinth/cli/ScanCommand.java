@@ -55,6 +55,7 @@ final class ScanCommand extends StoreCommand {
 
     @Override
     public Integer call() {
+        bytes.check();
         if (format == OutputFormat.RAW) {
             throw usage("--format raw is for get only; scan prints text, hex, base64 or json");
         }

@@ -2,22 +2,38 @@ package dev.plinth.internal;
 
 import dev.plinth.StoreClosedException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * Keeps calls out of an engine once its store is closing, and lets close wait for calls in progress, so
- * that no engine (native ones especially) sees a call during or after its close. Thread-safe.
+ * Keeps calls out of an engine (or out of one engine snapshot) once its owner is closing, and lets close
+ * wait for calls in progress, so that no engine (native ones especially) sees a call during or after the
+ * close of what the call uses. Thread-safe.
  *
  * <p>Invariant: a call increments {@link #inFlight} before it reads {@link #closed}; close sets
  * {@link #closed} before it reads {@link #inFlight}. Both are volatile, so either the call sees the
- * store closed, or close sees the call and waits for it.
+ * owner closed, or close sees the call and waits for it.
  */
 final class CallGuard {
-    private final String context;
+    private final Supplier<RuntimeException> closedError;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closed;
 
+    /**
+     * A guard for a store: calls after close throw {@link StoreClosedException}.
+     *
+     * @param context the store, for messages
+     */
     CallGuard(String context) {
-        this.context = context;
+        this(() -> new StoreClosedException("store " + context + " is closed"));
+    }
+
+    /**
+     * A guard whose calls after close throw what {@code closedError} makes.
+     *
+     * @param closedError makes the exception for a call after close
+     */
+    CallGuard(Supplier<RuntimeException> closedError) {
+        this.closedError = closedError;
     }
 
     /** Enters a call; pair with {@link #exit()} in a finally block. */
@@ -25,7 +41,7 @@ final class CallGuard {
         inFlight.incrementAndGet();
         if (closed) {
             inFlight.decrementAndGet();
-            throw new StoreClosedException("store " + context + " is closed");
+            throw closedError.get();
         }
     }
 
@@ -36,7 +52,7 @@ final class CallGuard {
     /** Throws if closed, without entering; for calls that do not reach the engine. */
     void checkOpen() {
         if (closed) {
-            throw new StoreClosedException("store " + context + " is closed");
+            throw closedError.get();
         }
     }
 
@@ -45,7 +61,7 @@ final class CallGuard {
     }
 
     /**
-     * Marks the store closed and waits until no call is in progress.
+     * Marks the owner closed and waits until no call is in progress.
      *
      * @return {@code false} if already closed
      */

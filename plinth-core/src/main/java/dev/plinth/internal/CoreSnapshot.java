@@ -13,11 +13,17 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A user snapshot over an engine snapshot. Thread-safe for reads. */
+/**
+ * A user snapshot over an engine snapshot. Thread-safe for reads, and its close may race them: every read
+ * through it (point reads and its cursors' moves) enters {@link #reads}, which close drains before it
+ * closes the cursors and releases the engine snapshot, so a racing read either completes from the
+ * snapshot or throws {@link IllegalStateException}; it never sees a released view.
+ */
 final class CoreSnapshot extends ResourceTracker.Tracked implements Snapshot {
     private final CoreStore store;
     private final EngineSnapshot snapshot;
     private final Set<CoreCursor> cursors = ConcurrentHashMap.newKeySet();
+    private final CallGuard reads = new CallGuard(() -> new IllegalStateException("snapshot is closed"));
     private volatile boolean closed;
     private volatile boolean closedByStore;
 
@@ -33,11 +39,16 @@ final class CoreSnapshot extends ResourceTracker.Tracked implements Snapshot {
         store.checks().key(key);
         checkUsable();
         long now = store.now();
-        store.guard().enter();
+        reads.enter();
         try {
-            return ValueCodec.decodeIfLive(snapshot.get(ks.engineKeyspace, key), now);
+            store.guard().enter();
+            try {
+                return ValueCodec.decodeIfLive(snapshot.get(ks.engineKeyspace, key), now);
+            } finally {
+                store.guard().exit();
+            }
         } finally {
-            store.guard().exit();
+            reads.exit();
         }
     }
 
@@ -50,10 +61,11 @@ final class CoreSnapshot extends ResourceTracker.Tracked implements Snapshot {
         long now = store.now();
         byte[] start = range.start();
         byte[] end = range.end();
+        reads.enter();
         store.guard().enter();
         try {
-            RawCursor raw = new LiveCursor(snapshot.cursor(ks.engineKeyspace, start, end, options.isReverse(),
-                    store.engineKeysOnly(options)), now);
+            RawCursor raw = new GuardedRawCursor(new LiveCursor(snapshot.cursor(ks.engineKeyspace, start, end,
+                    options.isReverse(), store.engineKeysOnly(options)), now), reads);
             CoreCursor c = new CoreCursor(store, raw, start, end, options,
                     "cursor over " + ks.name() + " " + range + " of a snapshot", null, cur -> {
                         cursors.remove(cur);
@@ -64,6 +76,7 @@ final class CoreSnapshot extends ResourceTracker.Tracked implements Snapshot {
             return c;
         } finally {
             store.guard().exit();
+            reads.exit();
         }
     }
 
@@ -84,6 +97,7 @@ final class CoreSnapshot extends ResourceTracker.Tracked implements Snapshot {
             }
             closed = true;
         }
+        reads.closeAndDrain();
         for (CoreCursor c : new ArrayList<>(cursors)) {
             c.close();
         }

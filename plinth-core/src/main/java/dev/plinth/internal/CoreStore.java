@@ -98,11 +98,12 @@ public final class CoreStore implements Store {
     }
 
     /**
-     * Whether an engine cursor may skip values: only when expiry is native, since otherwise the core reads
-     * every value to judge it.
+     * Whether an engine cursor may skip values: never, since the core reads every value to judge its
+     * expiry (engines that expire entries themselves are refused at open; see
+     * {@link dev.plinth.Capabilities#nativeTtl()}). A keys-only user cursor still returns no values.
      */
     boolean engineKeysOnly(ScanOptions options) {
-        return options.isKeysOnly() && capabilities.nativeTtl();
+        return false;
     }
 
     Durability durability(Durability requested) {
@@ -439,9 +440,7 @@ public final class CoreStore implements Store {
     @Override
     public void compact() {
         guard.checkOpen();
-        if (!capabilities.nativeTtl()) {
-            new ExpirySweeper(this).sweep(keyspaceHandles());
-        }
+        new ExpirySweeper(this).sweep(keyspaceHandles());
         guard.enter();
         try {
             engine.compact();

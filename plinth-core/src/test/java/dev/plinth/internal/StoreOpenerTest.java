@@ -3,11 +3,16 @@ package dev.plinth.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plinth.Capabilities;
 import dev.plinth.Plinth;
+import dev.plinth.StoreOptions;
+import dev.plinth.UnsupportedCapabilityException;
+import dev.plinth.spi.ForwardingEngine;
 import dev.plinth.spi.EngineConfig;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class StoreOpenerTest {
@@ -24,6 +29,24 @@ class StoreOpenerTest {
         assertThatThrownBy(() -> Plinth.open("mem:?novalue")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("name=value");
         assertThatThrownBy(() -> Plinth.open((String) null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void anEngineDeclaringNativeTtlIsRefusedAndClosed() {
+        AtomicBoolean closed = new AtomicBoolean();
+        assertThatThrownBy(() -> StoreOptions.builder("mem:").decorate(e -> new ForwardingEngine(e) {
+            @Override
+            public Capabilities capabilities() {
+                return super.capabilities().toBuilder().nativeTtl(true).build();
+            }
+
+            @Override
+            public void close() {
+                closed.set(true);
+                super.close();
+            }
+        }).open()).isInstanceOf(UnsupportedCapabilityException.class).hasMessageContaining("native time to live");
+        assertThat(closed).isTrue();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.plinth.testkit.contract;
 import static dev.plinth.testkit.contract.Bytes.bytes;
 import static dev.plinth.testkit.contract.Bytes.show;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.Cursor;
 import dev.plinth.Isolation;
@@ -348,6 +349,72 @@ public interface ConcurrencyContract extends ContractSupport {
         assertThat(checks.get()).isPositive();
         assertThat(ks.scan(Range.all(), ScanOptions.forward()))
                 .allSatisfy(kv -> assertThat(Bytes.toLong(kv.value())).isEqualTo(rounds));
+    }
+
+    @Test
+    default void snapshotClosedWhileOthersReadItAnswersFromTheSnapshotOrRefuses() {
+        Keyspace ks = defaultKs();
+        int keys = 200;
+        WriteBatch first = new WriteBatch();
+        for (int i = 0; i < keys; i++) {
+            first.put(ks, bytes(String.format("k%03d", i)), bytes("round-0"));
+        }
+        store().write(first);
+        AtomicInteger refused = new AtomicInteger();
+        for (int round = 1; round <= 400; round++) {
+            Snapshot snap = store().snapshot();
+            int r = round;
+            Concurrently.runAll(List.of(
+                    index -> {
+                        // Overwrites every key at once, so old versions become reclaimable.
+                        WriteBatch b = new WriteBatch();
+                        for (int i = 0; i < keys; i++) {
+                            b.put(ks, bytes(String.format("k%03d", i)), bytes("round-" + r));
+                        }
+                        store().write(b);
+                    },
+                    index -> {
+                        try {
+                            byte[] seen = null;
+                            for (int pass = 0; pass < 5; pass++) {
+                                for (int i = 0; i < keys; i++) {
+                                    byte[] v = snap.get(ks, bytes(String.format("k%03d", i)));
+                                    assertThat(v).as("a key the snapshot holds").isNotNull();
+                                    if (seen == null) {
+                                        seen = v;
+                                    }
+                                    assertThat(v).as("every key as of one moment").isEqualTo(seen);
+                                }
+                            }
+                        } catch (IllegalStateException closed) {
+                            refused.incrementAndGet();
+                        }
+                    },
+                    index -> {
+                        try {
+                            for (int pass = 0; pass < 20; pass++) {
+                                try (Cursor c = snap.cursor(ks, Range.all(), ScanOptions.forward())) {
+                                    List<String> all = Bytes.entriesOf(c);
+                                    assertThat(all).as("a whole walk of the snapshot").hasSize(keys);
+                                    assertThat(all.stream().map(e -> e.substring(e.indexOf('=')))
+                                            .distinct()).as("every key as of one moment").hasSize(1);
+                                }
+                            }
+                        } catch (IllegalStateException closed) {
+                            refused.incrementAndGet();
+                        }
+                    },
+                    index -> {
+                        // Closes at a different moment each round, from before the readers start to
+                        // after they finish.
+                        for (int spin = 0; spin < r * 131 % 20_000; spin++) {
+                            Thread.onSpinWait();
+                        }
+                        snap.close();
+                    }));
+            assertThatThrownBy(() -> snap.get(ks, bytes("k000"))).isInstanceOf(IllegalStateException.class);
+        }
+        assertThat(store().openResources()).isEmpty();
     }
 
     @Test
