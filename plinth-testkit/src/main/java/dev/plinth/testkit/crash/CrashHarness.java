@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  *
  * <p>Each cycle: start a child JVM running {@link CrashWorkload} from the first write not yet present;
  * wait until it says it is writing (or, in {@link #killDuringStartup(int) some cycles}, not even that);
- * sleep a seeded random time; kill it with SIGKILL and check that SIGKILL is what ended it; open the store
+ * wait a seeded random time (a child that ends by itself meanwhile fails the cycle at once); kill it with
+ * SIGKILL and check that SIGKILL is what ended it; open the store
  * here and check that it opens, that every write acknowledged with {@code SYNC} or {@code PROCESS} is
  * present, that every batch is all or nothing, that what is present is a prefix of what was written with
  * no hole and nothing the child never started, that every value is exactly what was written, and that
@@ -512,36 +513,35 @@ public final class CrashHarness {
             try {
                 long readyNanos = -1;
                 if (startupKillNanos >= 0) {
-                    sleepNanos(startupKillNanos);
+                    // Waiting on the process, not sleeping, so a child that dies by itself is reported at once.
+                    p.waitFor(startupKillNanos, TimeUnit.NANOSECONDS);
                 } else {
                     long deadline = started + readyTimeout.toNanos();
                     while (ready.getCount() > 0 && p.isAlive() && System.nanoTime() < deadline) {
                         ready.await(20, TimeUnit.MILLISECONDS);
                     }
-                    if (ready.getCount() > 0) {
-                        return new ChildRun(false, -1, p.isAlive()
-                                ? "the child did not get ready within " + readyTimeout
-                                : "the child exited with status " + p.waitFor() + " before it got ready");
+                    if (ready.getCount() > 0 && p.isAlive()) {
+                        return new ChildRun(false, -1, "the child did not get ready within " + readyTimeout);
+                    }
+                    if (!sawReady(p, ready, reader)) {
+                        return new ChildRun(false, -1, "the child exited with status " + p.exitValue()
+                                + " before it got ready");
                     }
                     readyNanos = System.nanoTime() - started;
-                    sleepNanos(delayNanos);
+                    p.waitFor(delayNanos, TimeUnit.NANOSECONDS);
+                }
+                if (!p.isAlive()) {
+                    boolean gotReady = sawReady(p, ready, reader);
+                    return new ChildRun(gotReady, readyNanos, "the child exited by itself with status " + p.exitValue()
+                            + " before the kill, " + (gotReady ? "after" : "before") + " its ready line");
                 }
                 boolean gotReady = ready.getCount() == 0;
-                if (!p.isAlive()) {
-                    return new ChildRun(gotReady, readyNanos, "the child exited by itself with status " + p.exitValue()
-                            + " before the kill");
-                }
                 long pid = p.pid();
                 p.destroyForcibly();
-                if (!p.waitFor(DEATH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    return new ChildRun(gotReady, readyNanos, "the child " + pid + " was still alive " + DEATH_TIMEOUT
-                            + " after SIGKILL");
-                }
-                if (p.exitValue() != SIGKILL_STATUS || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                    return new ChildRun(gotReady, readyNanos, "the child ended with status " + p.exitValue()
-                            + ", not by SIGKILL (status " + SIGKILL_STATUS + ")");
-                }
-                return new ChildRun(gotReady, readyNanos, null);
+                boolean ended = p.waitFor(DEATH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                String failure = notKilledBySigkill(pid, ended, ended ? p.exitValue() : -1,
+                        ended && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+                return new ChildRun(gotReady, readyNanos, failure);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while running a crash child", e);
@@ -555,6 +555,45 @@ public final class CrashHarness {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the child printed its ready line. For a dead child, waits for the reader to reach the end of
+     * its stdout first: a child that printed the line and died at once may leave the line in the pipe
+     * after {@link Process#isAlive()} turns false.
+     */
+    private static boolean sawReady(Process p, CountDownLatch ready, Thread reader) throws InterruptedException {
+        if (ready.getCount() > 0 && !p.isAlive()) {
+            reader.join(DEATH_TIMEOUT.toMillis());
+        }
+        return ready.getCount() == 0;
+    }
+
+    /**
+     * Why a child's end after {@code destroyForcibly()} does not show that SIGKILL ended it, or {@code null}
+     * if it does. A status other than {@link #SIGKILL_STATUS} means the child ended by itself (for example
+     * it exited between the liveness check and the kill), so whatever the check finds was not left by a
+     * kill.
+     *
+     * @param pid the child's process id
+     * @param ended whether it ended within the wait
+     * @param status its exit status, if it ended
+     * @param pidAlive whether a process with its pid is still alive after it was reaped
+     * @return the failure, or {@code null}
+     */
+    static String notKilledBySigkill(long pid, boolean ended, int status, boolean pidAlive) {
+        if (!ended) {
+            return "the child " + pid + " was still alive " + DEATH_TIMEOUT + " after SIGKILL";
+        }
+        if (status != SIGKILL_STATUS) {
+            return "the child " + pid + " ended with status " + status + ", not by SIGKILL (status " + SIGKILL_STATUS
+                    + ")";
+        }
+        if (pidAlive) {
+            return "the child " + pid + " was reaped with status " + status + " but a process with its pid is still "
+                    + "alive";
+        }
+        return null;
     }
 
     /** Reads the child's stdout on a daemon thread, counting down {@code ready} at the ready line. */
@@ -598,12 +637,6 @@ public final class CrashHarness {
             return home.toString();
         }
         return ProcessHandle.current().info().command().orElse("java");
-    }
-
-    private static void sleepNanos(long nanos) throws InterruptedException {
-        if (nanos > 0) {
-            TimeUnit.NANOSECONDS.sleep(nanos);
-        }
     }
 
     private static String readTail(Path file) {
