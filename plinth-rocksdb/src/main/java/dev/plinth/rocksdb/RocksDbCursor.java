@@ -68,6 +68,7 @@ final class RocksDbCursor implements EngineCursor {
      */
     static RocksDbCursor open(RocksDbEngine engine, RocksDbKeyspace ks, ReadOptions readOptions, String description,
                               byte[] start, byte[] end, boolean reverse) {
+        NativeTracker.track(readOptions);
         if (start != null && end != null && Arrays.compareUnsigned(start, end) >= 0) {
             readOptions.close();
             return new RocksDbCursor(engine, description, start, end, reverse, null, null, null, null);
@@ -77,14 +78,14 @@ final class RocksDbCursor implements EngineCursor {
         RocksIterator it = null;
         try {
             if (start != null) {
-                lower = new Slice(start);
+                lower = NativeTracker.track(new Slice(start));
                 readOptions.setIterateLowerBound(lower);
             }
             if (end != null) {
-                upper = new Slice(end);
+                upper = NativeTracker.track(new Slice(end));
                 readOptions.setIterateUpperBound(upper);
             }
-            it = engine.db().newIterator(ks.handle, readOptions);
+            it = NativeTracker.track(engine.db().newIterator(ks.handle, readOptions));
             return new RocksDbCursor(engine, description, start, end, reverse, it, readOptions, lower, upper);
         } catch (RuntimeException | Error e) {
             closeQuietly(it, readOptions, lower, upper);

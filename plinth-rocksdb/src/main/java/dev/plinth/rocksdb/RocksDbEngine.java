@@ -32,15 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.CompressionType;
-import org.rocksdb.DBOptions;
-import org.rocksdb.FlushOptions;
-import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -48,7 +41,6 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
-import org.rocksdb.WriteOptions;
 
 /**
  * The RocksDB engine: one RocksDB database in a directory, one column family per keyspace. Thread-safe.
@@ -68,13 +60,6 @@ final class RocksDbEngine implements Engine {
             .maxBatchBytes(256L * 1024 * 1024)
             .build();
 
-    /** Bits per key of the Bloom filter of every SST file (about 1% false positives). */
-    static final double BLOOM_BITS_PER_KEY = 10;
-    /** RocksDB's informational LOG files kept (each rolled at {@link #INFO_LOG_FILE_SIZE}). */
-    static final int INFO_LOG_FILES_KEPT = 4;
-    /** Size at which RocksDB's informational LOG file rolls over. */
-    static final long INFO_LOG_FILE_SIZE = 8L << 20;
-
     /** The counters {@link #stats()} sums over every column family, under their RocksDB property names. */
     static final List<String> SUMMED_PROPERTIES = List.of("rocksdb.estimate-num-keys",
             "rocksdb.total-sst-files-size", "rocksdb.live-sst-files-size", "rocksdb.cur-size-all-mem-tables",
@@ -85,17 +70,9 @@ final class RocksDbEngine implements Engine {
     private final String uri;
     private final String path;
 
-    // Native objects, created in this order by open() and freed in the reverse order by close().
-    private final LRUCache cache;
-    private final long blockCacheCapacity;
-    private final BloomFilter filter;
-    private final ColumnFamilyOptions cfOptions;
-    private final DBOptions dbOptions;
+    /** The native settings; made before {@link #db} opens, freed after it closes. */
+    private final RocksDbNativeOptions natives;
     private final RocksDB db;
-    private final ReadOptions readLatest;
-    private final WriteOptions writeNoSync;
-    private final WriteOptions writeSync;
-    private final FlushOptions flushOptions;
 
     /**
      * Conditional batches and batches with a range delete of unbounded end take its write lock; other
@@ -114,24 +91,20 @@ final class RocksDbEngine implements Engine {
     private final Set<RocksDbSnapshot> openSnapshots = ConcurrentHashMap.newKeySet();
 
     private volatile boolean closed;
+    /**
+     * Held by engine-wide calls that use {@link #db} or {@link #natives} without holding a keyspace's guard
+     * ({@link #snapshot()}, {@link #flush()}, {@link #stats()}); {@link #close()} drains it, and every
+     * keyspace's guard, before it frees anything.
+     */
+    private final NativeGuard engineGuard = new NativeGuard();
     /** The first write-path I/O error or corruption; set once, then every write says why it is refused. */
     private final AtomicReference<PlinthException> writeFailure = new AtomicReference<>();
 
-    private RocksDbEngine(String uri, String path, LRUCache cache, long blockCacheCapacity, BloomFilter filter,
-                          ColumnFamilyOptions cfOptions, DBOptions dbOptions, RocksDB db, ReadOptions readLatest,
-                          WriteOptions writeNoSync, WriteOptions writeSync, FlushOptions flushOptions) {
+    private RocksDbEngine(String uri, String path, RocksDbNativeOptions natives, RocksDB db) {
         this.uri = uri;
         this.path = path;
-        this.cache = cache;
-        this.blockCacheCapacity = blockCacheCapacity;
-        this.filter = filter;
-        this.cfOptions = cfOptions;
-        this.dbOptions = dbOptions;
+        this.natives = natives;
         this.db = db;
-        this.readLatest = readLatest;
-        this.writeNoSync = writeNoSync;
-        this.writeSync = writeSync;
-        this.flushOptions = flushOptions;
     }
 
     /**
@@ -154,81 +127,43 @@ final class RocksDbEngine implements Engine {
         }
         createDirectory(abs);
         RocksDB.loadLibrary();
-        List<AutoCloseable> opened = new ArrayList<>();
+        RocksDbNativeOptions natives = RocksDbNativeOptions.create(options, createIfMissing);
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         RocksDB db = null;
         try {
-            LRUCache cache = null;
-            if (options.blockCacheSize() > 0) {
-                cache = track(opened, new LRUCache(options.blockCacheSize()));
-            }
-            BloomFilter filter = track(opened, new BloomFilter(BLOOM_BITS_PER_KEY, false));
-            BlockBasedTableConfig table = new BlockBasedTableConfig()
-                    .setFilterPolicy(filter)
-                    .setCacheIndexAndFilterBlocks(cache != null)
-                    .setPinL0FilterAndIndexBlocksInCache(cache != null);
-            if (cache != null) {
-                table.setBlockCache(cache);
-            } else {
-                table.setNoBlockCache(true);
-            }
-            ColumnFamilyOptions cfOptions = track(opened, new ColumnFamilyOptions()
-                    .setWriteBufferSize(options.writeBufferSize())
-                    .setCompressionType(compressionType(options.compression()))
-                    .setTableFormatConfig(table));
-            DBOptions dbOptions = track(opened, new DBOptions()
-                    .setCreateIfMissing(createIfMissing)
-                    .setCreateMissingColumnFamilies(true)
-                    .setMaxOpenFiles(options.maxOpenFiles())
-                    .setDbWriteBufferSize(RocksDbOptions.MEMTABLE_BUDGET_FACTOR * options.writeBufferSize())
-                    .setKeepLogFileNum(INFO_LOG_FILES_KEPT)
-                    .setMaxLogFileSize(INFO_LOG_FILE_SIZE));
             List<byte[]> names = existingColumnFamilies(abs, path);
             List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
             for (byte[] name : names) {
-                descriptors.add(new ColumnFamilyDescriptor(name, cfOptions));
+                descriptors.add(new ColumnFamilyDescriptor(name, natives.cfOptions));
             }
-            db = RocksDB.open(dbOptions, path, descriptors, handles);
-            ReadOptions readLatest = track(opened, new ReadOptions());
-            WriteOptions writeNoSync = track(opened, new WriteOptions().setSync(false).setDisableWAL(false));
-            WriteOptions writeSync = track(opened, new WriteOptions().setSync(true).setDisableWAL(false));
-            FlushOptions flushOptions = track(opened, new FlushOptions().setWaitForFlush(true));
-            RocksDbEngine engine = new RocksDbEngine(uri, path, cache, options.blockCacheSize(), filter, cfOptions,
-                    dbOptions, db, readLatest, writeNoSync, writeSync, flushOptions);
+            db = NativeTracker.track(RocksDB.open(natives.dbOptions, path, descriptors, handles));
+            for (ColumnFamilyHandle h : handles) {
+                NativeTracker.track(h);
+            }
+            RocksDbEngine engine = new RocksDbEngine(uri, path, natives, db);
             for (int i = 0; i < names.size(); i++) {
                 String name = new String(names.get(i), StandardCharsets.UTF_8);
                 engine.keyspaces.put(name, new RocksDbKeyspace(name, engine, handles.get(i)));
             }
             return engine;
         } catch (RocksDBException e) {
-            cleanUpFailedOpen(handles, db, opened);
+            cleanUpFailedOpen(handles, db, natives);
             throw RocksDbErrors.translate(path, "open", e);
         } catch (RuntimeException | Error e) {
-            cleanUpFailedOpen(handles, db, opened);
+            cleanUpFailedOpen(handles, db, natives);
             throw e;
         }
     }
 
-    private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T resource) {
-        opened.add(resource);
-        return resource;
-    }
-
-    /** Frees what a failed open made: column family handles, then the database, then the rest, newest first. */
-    private static void cleanUpFailedOpen(List<ColumnFamilyHandle> handles, RocksDB db, List<AutoCloseable> opened) {
+    /** Frees what a failed open made: column family handles, then the database, then its settings. */
+    private static void cleanUpFailedOpen(List<ColumnFamilyHandle> handles, RocksDB db, RocksDbNativeOptions natives) {
         for (ColumnFamilyHandle h : handles) {
             h.close();
         }
         if (db != null) {
             db.close();
         }
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            try {
-                opened.get(i).close();
-            } catch (Exception ignored) {
-                // RocksObject.close() declares no checked exception; nothing else is tracked.
-            }
-        }
+        natives.close();
     }
 
     /** Creates the directory if missing; a new one is made durable by an fsync of its parent. */
@@ -253,7 +188,7 @@ final class RocksDbEngine implements Engine {
     private static List<byte[]> existingColumnFamilies(Path dir, String path) throws RocksDBException {
         List<byte[]> names = new ArrayList<>();
         if (Files.exists(dir.resolve("CURRENT"))) {
-            try (Options o = new Options()) {
+            try (Options o = NativeTracker.track(new Options())) {
                 names.addAll(RocksDB.listColumnFamilies(o, path));
             }
         }
@@ -265,15 +200,6 @@ final class RocksDbEngine implements Engine {
             names.add(0, RocksDB.DEFAULT_COLUMN_FAMILY);
         }
         return names;
-    }
-
-    private static CompressionType compressionType(RocksDbOptions.Compression c) {
-        return switch (c) {
-            case NONE -> CompressionType.NO_COMPRESSION;
-            case LZ4 -> CompressionType.LZ4_COMPRESSION;
-            case ZSTD -> CompressionType.ZSTD_COMPRESSION;
-            case SNAPPY -> CompressionType.SNAPPY_COMPRESSION;
-        };
     }
 
     // ---- plumbing for cursors and snapshots
@@ -321,6 +247,7 @@ final class RocksDbEngine implements Engine {
             return ks;
         }
         synchronized (keyspaceLock) {
+            requireOpen("createKeyspace"); // again: close() may have begun since, and it sets closed under this lock
             ks = keyspaces.get(name);
             if (ks != null) {
                 return ks;
@@ -328,8 +255,8 @@ final class RocksDbEngine implements Engine {
             ColumnFamilyHandle handle;
             try {
                 // The new column family is recorded in the MANIFEST, which RocksDB syncs before returning.
-                handle = db.createColumnFamily(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8),
-                        cfOptions));
+                handle = NativeTracker.track(db.createColumnFamily(new ColumnFamilyDescriptor(
+                        name.getBytes(StandardCharsets.UTF_8), natives.cfOptions)));
             } catch (RocksDBException e) {
                 throw translate("create keyspace '" + name + "'", e);
             }
@@ -347,6 +274,7 @@ final class RocksDbEngine implements Engine {
         }
         requireOpen("dropKeyspace");
         synchronized (keyspaceLock) {
+            requireOpen("dropKeyspace"); // again: close() may have begun since, and it sets closed under this lock
             RocksDbKeyspace ks = keyspaces.get(name);
             if (ks == null) {
                 return false;
@@ -371,7 +299,7 @@ final class RocksDbEngine implements Engine {
     public byte[] get(EngineKeyspace keyspace, byte[] key) {
         RocksDbKeyspace ks = enter(keyspace, "get");
         try {
-            return db.get(ks.handle, readLatest, key);
+            return db.get(ks.handle, natives.readLatest, key);
         } catch (RocksDBException e) {
             throw translate("get in keyspace '" + ks.name() + "'", e);
         } finally {
@@ -400,21 +328,25 @@ final class RocksDbEngine implements Engine {
 
     @Override
     public EngineSnapshot snapshot() {
-        requireOpen("snapshot");
-        Snapshot s = db.getSnapshot();
-        ReadOptions ro = null;
+        enterEngine("snapshot");
         try {
-            ro = new ReadOptions().setSnapshot(s);
-            RocksDbSnapshot snap = new RocksDbSnapshot(this, s, ro);
-            openSnapshots.add(snap);
-            return snap;
-        } catch (RuntimeException | Error e) {
-            if (ro != null) {
-                ro.close();
+            Snapshot s = NativeTracker.track(db.getSnapshot());
+            ReadOptions ro = null;
+            try {
+                ro = NativeTracker.track(new ReadOptions().setSnapshot(s));
+                RocksDbSnapshot snap = new RocksDbSnapshot(this, s, ro);
+                openSnapshots.add(snap);
+                return snap;
+            } catch (RuntimeException | Error e) {
+                if (ro != null) {
+                    ro.close();
+                }
+                db.releaseSnapshot(s);
+                s.close();
+                throw e;
             }
-            db.releaseSnapshot(s);
-            s.close();
-            throw e;
+        } finally {
+            engineGuard.exit();
         }
     }
 
@@ -486,9 +418,9 @@ final class RocksDbEngine implements Engine {
                 if (batch.mutations().isEmpty()) {
                     return true;
                 }
-                try (WriteBatch wb = new WriteBatch()) {
+                try (WriteBatch wb = NativeTracker.track(new WriteBatch())) {
                     fillEntered(wb, batch);
-                    db.write(batch.durability() == Durability.SYNC ? writeSync : writeNoSync, wb);
+                    db.write(batch.durability() == Durability.SYNC ? natives.writeSync : natives.writeNoSync, wb);
                 } catch (RocksDBException e) {
                     throw writeError("apply", e);
                 }
@@ -512,7 +444,7 @@ final class RocksDbEngine implements Engine {
         public byte[] get(EngineKeyspace keyspace, byte[] key) {
             RocksDbKeyspace ks = (RocksDbKeyspace) keyspace;
             try {
-                return db.get(ks.handle, readLatest, key);
+                return db.get(ks.handle, natives.readLatest, key);
             } catch (RocksDBException e) {
                 throw translate("precondition check in keyspace '" + ks.name() + "'", e);
             }
@@ -574,7 +506,7 @@ final class RocksDbEngine implements Engine {
     private byte[] unboundedEndLocked(RocksDbKeyspace ks, byte[] begin, byte[] greatestPut) throws RocksDBException {
         assert commitLock.isWriteLockedByCurrentThread();
         byte[] last = null;
-        try (RocksIterator it = db.newIterator(ks.handle, readLatest)) {
+        try (RocksIterator it = NativeTracker.track(db.newIterator(ks.handle, natives.readLatest))) {
             it.seekToLast();
             if (it.isValid()) {
                 last = it.key();
@@ -593,26 +525,30 @@ final class RocksDbEngine implements Engine {
 
     @Override
     public void flush() {
-        requireOpen("flush");
-        requireWritable();
+        enterEngine("flush");
         try {
-            db.flushWal(true);
-        } catch (RocksDBException e) {
-            throw writeError("flush (WAL sync)", e);
-        }
-        List<RocksDbKeyspace> entered = enterLive();
-        try {
-            List<ColumnFamilyHandle> handles = new ArrayList<>(entered.size());
-            for (RocksDbKeyspace ks : entered) {
-                handles.add(ks.handle);
+            requireWritable();
+            try {
+                db.flushWal(true);
+            } catch (RocksDBException e) {
+                throw writeError("flush (WAL sync)", e);
             }
-            db.flush(flushOptions, handles);
-        } catch (RocksDBException e) {
-            throw writeError("flush (memtables)", e);
+            List<RocksDbKeyspace> entered = enterLive();
+            try {
+                List<ColumnFamilyHandle> handles = new ArrayList<>(entered.size());
+                for (RocksDbKeyspace ks : entered) {
+                    handles.add(ks.handle);
+                }
+                db.flush(natives.flushOptions, handles);
+            } catch (RocksDBException e) {
+                throw writeError("flush (memtables)", e);
+            } finally {
+                for (RocksDbKeyspace ks : entered) {
+                    ks.guard.exit();
+                }
+            }
         } finally {
-            for (RocksDbKeyspace ks : entered) {
-                ks.guard.exit();
-            }
+            engineGuard.exit();
         }
     }
 
@@ -637,7 +573,7 @@ final class RocksDbEngine implements Engine {
 
     @Override
     public Map<String, Long> stats() {
-        requireOpen("stats");
+        enterEngine("stats");
         Map<String, Long> stats = new LinkedHashMap<>();
         List<RocksDbKeyspace> entered = enterLive();
         try {
@@ -650,15 +586,17 @@ final class RocksDbEngine implements Engine {
                 stats.put(property, sum);
             }
             // One cache and one set of snapshots serve every column family: read them once.
-            stats.put("rocksdb.block-cache-usage", cache == null ? 0L : cache.getUsage());
-            stats.put("rocksdb.block-cache-capacity", cache == null ? 0L : blockCacheCapacity);
+            stats.put("rocksdb.block-cache-usage", natives.cache == null ? 0L : natives.cache.getUsage());
+            stats.put("rocksdb.block-cache-capacity", natives.blockCacheCapacity);
             stats.put("rocksdb.num-snapshots", db.getLongProperty("rocksdb.num-snapshots"));
+            natives.addTickers(stats);
         } catch (RocksDBException e) {
             throw translate("stats", e);
         } finally {
             for (RocksDbKeyspace ks : entered) {
                 ks.guard.exit();
             }
+            engineGuard.exit();
         }
         stats.put("rocksdb.open-cursors", (long) openCursors.size());
         stats.put("rocksdb.open-snapshots", (long) openSnapshots.size());
@@ -672,6 +610,13 @@ final class RocksDbEngine implements Engine {
                 return;
             }
             closed = true;
+        }
+        // Wait for calls that passed requireOpen before closed was set, and turn later ones away: engine-wide
+        // calls hold engineGuard, the rest a keyspace's guard. Only then is the set of open cursors and
+        // snapshots final, and no native call can run on what is freed below.
+        engineGuard.closeAndDrain();
+        for (RocksDbKeyspace ks : keyspaces.values()) {
+            ks.guard.closeAndDrain();
         }
         PlinthException failure = null;
         try {
@@ -691,7 +636,7 @@ final class RocksDbEngine implements Engine {
                 }
             }
             for (RocksDbKeyspace ks : keyspaces.values()) {
-                ks.release();
+                ks.handle.close();
             }
             keyspaces.clear();
             try {
@@ -703,16 +648,7 @@ final class RocksDbEngine implements Engine {
             }
         } finally {
             db.close(); // a no-op after closeE, which frees the database even when it fails
-            flushOptions.close();
-            writeSync.close();
-            writeNoSync.close();
-            readLatest.close();
-            dbOptions.close();
-            cfOptions.close();
-            filter.close();
-            if (cache != null) {
-                cache.close();
-            }
+            natives.close();
         }
         if (failure != null) {
             throw failure;
@@ -723,7 +659,19 @@ final class RocksDbEngine implements Engine {
 
     private void requireOpen(String operation) {
         if (closed) {
-            throw new StoreClosedException(operation + " on " + uri + ": the rocksdb store at " + path + " is closed");
+            throw closedError(operation);
+        }
+    }
+
+    private StoreClosedException closedError(String operation) {
+        return new StoreClosedException(operation + " on " + uri + ": the rocksdb store at " + path + " is closed");
+    }
+
+    /** Enters {@link #engineGuard}; pair with {@code engineGuard.exit()} in a finally block. */
+    private void enterEngine(String operation) {
+        requireOpen(operation);
+        if (!engineGuard.tryEnter()) {
+            throw closedError(operation);
         }
     }
 

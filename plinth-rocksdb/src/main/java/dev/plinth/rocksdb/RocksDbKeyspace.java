@@ -34,13 +34,6 @@ final class RocksDbKeyspace implements EngineKeyspace {
         return owner;
     }
 
-    /** Frees the handle after waiting for calls in progress, at engine close; idempotent. Needs the database open. */
-    void release() {
-        if (guard.closeAndDrain()) {
-            handle.close();
-        }
-    }
-
     @Override
     public String toString() {
         return "rocksdb keyspace '" + name + "'" + (guard.isClosed() ? " (dropped or closed)" : "");

@@ -35,8 +35,11 @@ public final class RocksDbOptions {
     public static final String COMPRESSION = "compression";
     /** The open files limit parameter's name. */
     public static final String MAX_OPEN_FILES = "maxOpenFiles";
+    /** The statistics parameter's name. */
+    public static final String STATISTICS = "statistics";
     /** Every parameter the engine accepts. */
-    public static final Set<String> PARAMETERS = Set.of(BLOCK_CACHE_SIZE, WRITE_BUFFER_SIZE, COMPRESSION, MAX_OPEN_FILES);
+    public static final Set<String> PARAMETERS = Set.of(BLOCK_CACHE_SIZE, WRITE_BUFFER_SIZE, COMPRESSION, MAX_OPEN_FILES,
+            STATISTICS);
 
     /** Default block cache: 64 MiB, one LRU cache shared by every keyspace, index and filter blocks included. */
     public static final long DEFAULT_BLOCK_CACHE_SIZE = 64L << 20;
@@ -46,6 +49,8 @@ public final class RocksDbOptions {
     public static final Compression DEFAULT_COMPRESSION = Compression.LZ4;
     /** Default limit of SST files RocksDB keeps open. */
     public static final int DEFAULT_MAX_OPEN_FILES = 512;
+    /** Whether RocksDB statistics are collected by default: no, as every operation then pays to count itself. */
+    public static final boolean DEFAULT_STATISTICS = false;
 
     /** Smallest write buffer accepted (RocksDB's own floor). */
     public static final long MIN_WRITE_BUFFER_SIZE = 64L << 10;
@@ -85,12 +90,14 @@ public final class RocksDbOptions {
     private final long writeBufferSize;
     private final Compression compression;
     private final int maxOpenFiles;
+    private final boolean statistics;
 
     private RocksDbOptions(Builder b) {
         this.blockCacheSize = b.blockCacheSize;
         this.writeBufferSize = b.writeBufferSize;
         this.compression = b.compression;
         this.maxOpenFiles = b.maxOpenFiles;
+        this.statistics = b.statistics;
     }
 
     /**
@@ -151,6 +158,15 @@ public final class RocksDbOptions {
                         + " is not a whole number");
             }
         }
+        String st = config.param(STATISTICS, null);
+        if (st != null) {
+            switch (st.trim().toLowerCase(Locale.ROOT)) {
+                case "true" -> b.statistics = true;
+                case "false" -> b.statistics = false;
+                default -> problems.add("parameter " + STATISTICS + "=" + st + " of " + config.uri()
+                        + " must be true or false");
+            }
+        }
         b.validate(problems, " of " + config.uri());
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
@@ -169,6 +185,7 @@ public final class RocksDbOptions {
         m.put(WRITE_BUFFER_SIZE, Long.toString(writeBufferSize));
         m.put(COMPRESSION, compression.paramValue());
         m.put(MAX_OPEN_FILES, Integer.toString(maxOpenFiles));
+        m.put(STATISTICS, Boolean.toString(statistics));
         return m;
     }
 
@@ -208,6 +225,16 @@ public final class RocksDbOptions {
         return maxOpenFiles;
     }
 
+    /**
+     * Whether RocksDB collects statistics (an {@code org.rocksdb.Statistics} attached to the database), which
+     * adds tickers such as {@code rocksdb.wal-file-synced} to the store's stats.
+     *
+     * @return {@code true} if statistics are collected
+     */
+    public boolean statistics() {
+        return statistics;
+    }
+
     @Override
     public String toString() {
         return "RocksDbOptions" + toParams();
@@ -219,6 +246,7 @@ public final class RocksDbOptions {
         private long writeBufferSize = DEFAULT_WRITE_BUFFER_SIZE;
         private Compression compression = DEFAULT_COMPRESSION;
         private int maxOpenFiles = DEFAULT_MAX_OPEN_FILES;
+        private boolean statistics = DEFAULT_STATISTICS;
 
         private Builder() {
         }
@@ -264,6 +292,17 @@ public final class RocksDbOptions {
          */
         public Builder maxOpenFiles(int files) {
             this.maxOpenFiles = files;
+            return this;
+        }
+
+        /**
+         * Sets whether RocksDB collects statistics.
+         *
+         * @param collect {@code true} to collect them
+         * @return this builder
+         */
+        public Builder statistics(boolean collect) {
+            this.statistics = collect;
             return this;
         }
 

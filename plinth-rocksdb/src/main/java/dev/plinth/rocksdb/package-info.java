@@ -30,18 +30,23 @@
  * is exact only because nothing else writes meanwhile.
  *
  * <h2>Native objects</h2>
- * Nothing native is left to a finalizer. The engine owns, in creation order: the block cache, the Bloom
- * filter, the column family options, the database options, the database, and its shared read, write and
- * flush options; {@code close()} frees open cursors (iterator, then its read options, then its bound
- * slices), open snapshots, column family handles, the database, then the options, cache and filter. A
- * {@code WriteBatch} lives only inside one {@code apply} call. A column family handle or a snapshot is freed
- * only after its {@link dev.plinth.rocksdb.NativeGuard} is drained, so no native call can use a freed
- * object; a dropped keyspace's stale handle then throws {@link dev.plinth.NoSuchKeyspaceException}.
+ * Nothing native is left to a finalizer. The engine owns its native settings
+ * ({@link dev.plinth.rocksdb.RocksDbNativeOptions}: block cache, Bloom filter, statistics if enabled, column
+ * family and database options, shared read, write and flush options), made before the database opens, and
+ * the database. {@code close()} first drains the engine's guard and every keyspace's guard (below), then frees
+ * open cursors (iterator, then its read options, then its bound slices), open snapshots, column family
+ * handles, the database, and last the native settings, newest first. A {@code WriteBatch} lives only inside
+ * one {@code apply} call. A column family handle or a snapshot is freed only after its
+ * {@link dev.plinth.rocksdb.NativeGuard} is drained, so no native call can use a freed object; a dropped
+ * keyspace's stale handle then throws {@link dev.plinth.NoSuchKeyspaceException}. Every native object is
+ * made through {@link dev.plinth.rocksdb.NativeTracker#track}, so a test can check that all were closed.
  *
  * <h2>Locks</h2>
- * In this order: a keyspace's guard (held by every call that passes its handle to native code; for a
- * batch, every keyspace it touches), a snapshot's guard, then {@code commitLock}. {@code keyspaceLock}
- * serialises keyspace creation and drop and the start of close; it is never taken while holding a guard.
- * Reads take no lock.
+ * In this order: the engine's guard (held by {@code snapshot}, {@code flush} and {@code stats}, which use the
+ * database without a keyspace's guard or before taking one), a keyspace's guard (held by every call that
+ * passes its handle to native code; for a batch, every keyspace it touches), a snapshot's guard, then
+ * {@code commitLock}. {@code keyspaceLock} serialises keyspace creation and drop and the start of close, and
+ * both creation and drop check for close again under it; it is never taken while holding a guard. Reads take
+ * no lock.
  */
 package dev.plinth.rocksdb;

@@ -7,12 +7,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.plinth.Plinth;
 import dev.plinth.Store;
 import dev.plinth.StoreOptions;
+import dev.plinth.spi.Engine;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.RocksDBException;
 
-/** URI parameters of the RocksDB engine: parsed, bounded, and rejected by name when wrong. */
+/**
+ * URI parameters of the RocksDB engine: parsed, bounded, rejected by name when wrong, and read back from
+ * what RocksDB itself reports (its OPTIONS file and its properties) to prove they reached it.
+ */
 class RocksDbOptionsTest {
     @TempDir
     Path dir;
@@ -24,16 +36,18 @@ class RocksDbOptionsTest {
         assertThat(o.writeBufferSize()).isEqualTo(32L << 20);
         assertThat(o.compression()).isEqualTo(RocksDbOptions.Compression.LZ4);
         assertThat(o.maxOpenFiles()).isEqualTo(512);
+        assertThat(o.statistics()).isFalse();
     }
 
     @Test
     void parametersAreParsed() {
         RocksDbOptions o = RocksDbOptions.fromConfig(config(dir, Map.of("blockCacheSize", "256m",
-                "writeBufferSize", "1G", "compression", "ZSTD", "maxOpenFiles", "-1")));
+                "writeBufferSize", "1G", "compression", "ZSTD", "maxOpenFiles", "-1", "statistics", "TRUE")));
         assertThat(o.blockCacheSize()).isEqualTo(256L << 20);
         assertThat(o.writeBufferSize()).isEqualTo(1L << 30);
         assertThat(o.compression()).isEqualTo(RocksDbOptions.Compression.ZSTD);
         assertThat(o.maxOpenFiles()).isEqualTo(-1);
+        assertThat(o.statistics()).isTrue();
         assertThat(RocksDbOptions.fromConfig(config(dir, o.toParams())).toParams()).isEqualTo(o.toParams());
     }
 
@@ -46,6 +60,7 @@ class RocksDbOptionsTest {
         assertRejected(Map.of("compression", "gzip"), "compression");
         assertRejected(Map.of("maxOpenFiles", "many"), "maxOpenFiles");
         assertRejected(Map.of("maxOpenFiles", "5"), "maxOpenFiles");
+        assertRejected(Map.of("statistics", "yes"), "statistics");
         assertRejected(Map.of("cacheSize", "1m"), "cacheSize");
     }
 
@@ -84,6 +99,80 @@ class RocksDbOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("compression");
         assertThatThrownBy(() -> Plinth.open("rocksdb:")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("directory");
+    }
+
+    @Test
+    void everySettingReachesRocksDb() throws IOException, RocksDBException {
+        Map<RocksDbOptions.Compression, String> rocksNames = Map.of(RocksDbOptions.Compression.NONE, "kNoCompression",
+                RocksDbOptions.Compression.LZ4, "kLZ4Compression", RocksDbOptions.Compression.ZSTD, "kZSTD",
+                RocksDbOptions.Compression.SNAPPY, "kSnappyCompression");
+        for (RocksDbOptions.Compression c : RocksDbOptions.Compression.values()) {
+            Path d = dir.resolve(c.paramValue());
+            long blockCache = c == RocksDbOptions.Compression.NONE ? 0 : (8L << 20) + (c.ordinal() << 20);
+            long writeBuffer = (3L << 20) + ((long) c.ordinal() << 16);
+            int maxOpenFiles = c == RocksDbOptions.Compression.NONE ? -1 : 123 + c.ordinal();
+            Map<String, String> params = Map.of("blockCacheSize", Long.toString(blockCache), "writeBufferSize",
+                    Long.toString(writeBuffer), "compression", c.paramValue(), "maxOpenFiles",
+                    Integer.toString(maxOpenFiles));
+            try (Engine e = RocksDbTestSupport.open(d, params)) {
+                e.createKeyspace("later"); // made after open: it must get the same column family options
+                RocksDbEngine engine = (RocksDbEngine) e;
+                if (blockCache > 0) {
+                    assertThat(engine.db().getLongProperty("rocksdb.block-cache-capacity")).as("block cache of %s", c)
+                            .isEqualTo(blockCache);
+                }
+            }
+            Map<String, Map<String, String>> options = newestOptionsFile(d);
+            assertSection(options, "DBOptions", params, Map.of(
+                    "max_open_files", Integer.toString(maxOpenFiles),
+                    "db_write_buffer_size", Long.toString(RocksDbOptions.MEMTABLE_BUDGET_FACTOR * writeBuffer),
+                    "keep_log_file_num", Integer.toString(RocksDbNativeOptions.INFO_LOG_FILES_KEPT),
+                    "max_log_file_size", Long.toString(RocksDbNativeOptions.INFO_LOG_FILE_SIZE)));
+            for (String cf : new String[] {"default", "later"}) {
+                assertSection(options, "CFOptions \"" + cf + "\"", params, Map.of(
+                        "write_buffer_size", Long.toString(writeBuffer),
+                        "compression", rocksNames.get(c)));
+                assertSection(options, "TableOptions/BlockBasedTable \"" + cf + "\"", params, Map.of(
+                        "no_block_cache", Boolean.toString(blockCache == 0),
+                        "cache_index_and_filter_blocks", Boolean.toString(blockCache > 0),
+                        "filter_policy", "bloomfilter:" + (int) RocksDbNativeOptions.BLOOM_BITS_PER_KEY + ":false"));
+            }
+        }
+    }
+
+    /** Checks that a section of an OPTIONS file holds the expected values, showing only those on failure. */
+    private static void assertSection(Map<String, Map<String, String>> options, String section,
+                                      Map<String, String> params, Map<String, String> expected) {
+        assertThat(options).as("OPTIONS file sections").containsKey(section);
+        Map<String, String> actual = new HashMap<>();
+        for (String name : expected.keySet()) {
+            actual.put(name, options.get(section).get(name));
+        }
+        assertThat(actual).as("[%s] of a store opened with %s", section, params).isEqualTo(expected);
+    }
+
+    /**
+     * The newest {@code OPTIONS-NNNNNN} file RocksDB wrote in a store, as sections ({@code DBOptions},
+     * {@code CFOptions "default"}, ...) of {@code name=value} lines.
+     */
+    private static Map<String, Map<String, String>> newestOptionsFile(Path store) throws IOException {
+        Optional<Path> newest;
+        try (Stream<Path> files = Files.list(store)) {
+            newest = files.filter(p -> p.getFileName().toString().startsWith("OPTIONS-"))
+                    .max(Comparator.comparing(p -> Long.parseLong(p.getFileName().toString().substring(8))));
+        }
+        assertThat(newest).as("an OPTIONS file in %s", store).isPresent();
+        Map<String, Map<String, String>> sections = new LinkedHashMap<>();
+        Map<String, String> current = null;
+        for (String line : Files.readAllLines(newest.get())) {
+            String t = line.trim();
+            if (t.startsWith("[") && t.endsWith("]")) {
+                current = sections.computeIfAbsent(t.substring(1, t.length() - 1), k -> new HashMap<>());
+            } else if (current != null && !t.startsWith("#") && t.contains("=")) {
+                current.put(t.substring(0, t.indexOf('=')), t.substring(t.indexOf('=') + 1));
+            }
+        }
+        return sections;
     }
 
     private void assertRejected(Map<String, String> params, String name) {
