@@ -9,12 +9,10 @@ import dev.plinth.PlinthException;
 import dev.plinth.StorageIOException;
 import dev.plinth.Store;
 import dev.plinth.StoreClosedException;
-import dev.plinth.UnsupportedCapabilityException;
 import dev.plinth.spi.Engine;
 import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
-import dev.plinth.spi.EngineReader;
 import dev.plinth.spi.EngineSnapshot;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -82,6 +80,8 @@ final class LmdbEngine implements Engine {
     private final LmdbMap map;
     /** {@code map}'s gate: counts transactions; the map is resized only when none is open. Innermost lock. */
     private final TxnGate gate;
+    /** The sync mode, the explicit syncs, and their counts. */
+    private final LmdbDurability durability;
 
     /**
      * Orders snapshot starts against commits that create keyspaces, so that a snapshot's epoch tells
@@ -107,15 +107,13 @@ final class LmdbEngine implements Engine {
         this.env = env;
         this.map = new LmdbMap(uri, env, options.resizeTimeoutMillis(), this::fail, () -> !closed && failure == null);
         this.gate = map.gate();
+        this.durability = new LmdbDurability(uri, env, options.noSync(), gate, this::fail);
         this.readers = new ReaderPool(env, options.maxReaders());
         this.maxKeySize = env.getMaxKeySize();
-        Durability[] levels = options.noSync()
-                ? new Durability[] {Durability.NONE, Durability.PROCESS}
-                : new Durability[] {Durability.NONE, Durability.PROCESS, Durability.SYNC};
         this.capabilities = Capabilities.builder()
                 .persistent(true)
-                .durabilities(levels)
-                .defaultDurability(options.noSync() ? Durability.PROCESS : Durability.SYNC)
+                .durabilities(LmdbDurability.levels(options.noSync()).toArray(Durability[]::new))
+                .defaultDurability(LmdbDurability.defaultLevel(options.noSync()))
                 .nativeTtl(false)
                 .distributed(false)
                 .maxKeySize(Math.min(maxKeySize, Buffers.KEY_CAPACITY))
@@ -181,13 +179,10 @@ final class LmdbEngine implements Engine {
 
     private static Env<ByteBuffer> newEnv(LmdbOptions options, Path dir, long initialMapSize) {
         Env.Builder<ByteBuffer> builder = Env.create();
-        EnvFlags[] flags = options.noSync()
-                ? new EnvFlags[] {EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOSYNC}
-                : new EnvFlags[] {EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOMETASYNC};
         return builder.setMapSize(initialMapSize)
                 .setMaxDbs(options.maxKeyspaces())
                 .setMaxReaders(options.maxReaders())
-                .open(dir.toFile(), FILE_MODE, flags);
+                .open(dir.toFile(), FILE_MODE, EnvFlags.MDB_NOTLS, LmdbDurability.syncFlag(options.noSync()));
     }
 
     private static long existingDataSize(Path dir) {
@@ -251,7 +246,8 @@ final class LmdbEngine implements Engine {
             gate.exit();
         }
         if (created) {
-            syncAfter("open");
+            durability.committed();
+            durability.sync("open");
         }
     }
 
@@ -296,6 +292,7 @@ final class LmdbEngine implements Engine {
                 Dbi<ByteBuffer> dbi = env.openDbi(txn, dbName, null, false, DbiFlags.MDB_CREATE);
                 synchronized (epochLock) {
                     txn.commit();
+                    durability.committed();
                     LmdbKeyspace created = new LmdbKeyspace(name, this, dbi, ++epoch);
                     keyspaces.put(name, created);
                     return created;
@@ -307,7 +304,7 @@ final class LmdbEngine implements Engine {
                 throw translateWrite(e, op, 0);
             }
         });
-        syncAfter(op);
+        durability.sync(op);
         return ks;
     }
 
@@ -324,7 +321,7 @@ final class LmdbEngine implements Engine {
             return ks == null ? Boolean.FALSE : dropLocked(ks, op);
         });
         if (dropped) {
-            syncAfter(op);
+            durability.sync(op);
         }
         return dropped;
     }
@@ -346,6 +343,7 @@ final class LmdbEngine implements Engine {
                 ks.dbi.drop(txn, true);
                 handleClosed = true;
                 txn.commit();
+                durability.committed();
                 ks.dropped = true;
                 keyspaces.remove(ks.name(), ks);
                 return Boolean.TRUE;
@@ -499,6 +497,11 @@ final class LmdbEngine implements Engine {
             }
             ReadTxn r = new ReadTxn(this, txn, permit, at);
             openReads.add(r);
+            if (closed) {
+                // close() set the flag before it closed the open reads; it may have missed this one.
+                r.close();
+                throw new StoreClosedException(op + " on " + uri + ": the lmdb store is closed");
+            }
             return r;
         } catch (LmdbException e) {
             permit.release();
@@ -518,18 +521,14 @@ final class LmdbEngine implements Engine {
     @Override
     public boolean apply(EngineBatch batch) {
         requireOpen("apply");
-        Durability durability = batch.durability();
-        if (!capabilities.supports(durability)) {
-            throw new UnsupportedCapabilityException("the lmdb engine of " + uri + " cannot give a batch durability "
-                    + durability + (options.noSync() ? ": it was opened with noSync=true, so a power loss may lose"
-                    + " or damage unflushed writes" : "") + "; it honours " + capabilities.durabilities());
-        }
+        Durability level = batch.durability();
+        durability.requireHonoured(level);
         boolean applied = (Boolean) write("apply", batch.mutationBytes(), () -> {
             validate(batch);
             return applyLocked(batch);
         });
-        if (applied && durability == Durability.SYNC && !batch.mutations().isEmpty()) {
-            syncAfter("apply");
+        if (applied && level == Durability.SYNC && !batch.mutations().isEmpty()) {
+            durability.sync("apply");
         }
         return applied;
     }
@@ -568,7 +567,7 @@ final class LmdbEngine implements Engine {
     private Object applyLocked(EngineBatch batch) {
         try (Txn<ByteBuffer> txn = env.txnWrite()) {
             if (!batch.preconditions().isEmpty()) {
-                WriteView view = new WriteView(txn);
+                WriteView view = new WriteView(this, txn);
                 boolean hold;
                 try {
                     hold = batch.preconditionsHold(view);
@@ -586,6 +585,7 @@ final class LmdbEngine implements Engine {
                 Mutations.apply(txn, ((LmdbKeyspace) m.keyspace()).dbi, m, maxKeySize);
             }
             txn.commit();
+            durability.committed();
             map.afterCommit();
             return Boolean.TRUE;
         } catch (LmdbException e) {
@@ -596,58 +596,13 @@ final class LmdbEngine implements Engine {
         }
     }
 
-    /** Reads over a batch's write transaction, for its preconditions; sees the state before the batch. */
-    private final class WriteView implements EngineReader {
-        private final Txn<ByteBuffer> txn;
-        private final List<LmdbCursor> cursors = new ArrayList<>();
-
-        WriteView(Txn<ByteBuffer> txn) {
-            this.txn = txn;
-        }
-
-        @Override
-        public byte[] get(EngineKeyspace keyspace, byte[] key) {
-            LmdbKeyspace ks = live(keyspace, "apply");
-            return isStorableKey(key) ? read(ks, txn, key, "apply") : null;
-        }
-
-        @Override
-        public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
-            LmdbCursor c = new LmdbCursor(LmdbEngine.this, live(keyspace, "apply"), txn, start, end, reverse);
-            cursors.add(c);
-            return c;
-        }
-
-        /** A write transaction frees its cursors when it ends, so they must be closed before. */
-        void closeCursors() {
-            for (LmdbCursor c : cursors) {
-                c.close();
-            }
-        }
-    }
-
     // ---- durability
-
-    /** Makes committed writes durable (the meta page of {@code MDB_NOMETASYNC} commits, or everything under {@code MDB_NOSYNC}). */
-    private void syncAfter(String op) {
-        gate.enter();
-        try {
-            env.sync(true);
-        } catch (LmdbException e) {
-            StorageIOException x = new StorageIOException(op + " on " + uri + ": the write was applied but"
-                    + " could not be made durable (" + e.getMessage() + "); the store accepts no more writes", e);
-            fail(x);
-            throw x;
-        } finally {
-            gate.exit();
-        }
-    }
 
     @Override
     public void flush() {
         requireOpen("flush");
         requireWritable("flush");
-        syncAfter("flush");
+        durability.sync("flush");
     }
 
     @Override
@@ -695,6 +650,8 @@ final class LmdbEngine implements Engine {
             stats.put("lmdb.lastTxnId", info.lastTransactionId);
             stats.put("lmdb.mapResizes", map.resizes());
             stats.put("lmdb.mapGrowthsBlocked", map.blockedGrowths());
+            stats.put("lmdb.commits", durability.commits());
+            stats.put("lmdb.envSyncs", durability.syncs());
         } catch (LmdbException e) {
             throw translate(e, "stats");
         } finally {
@@ -706,29 +663,77 @@ final class LmdbEngine implements Engine {
         return stats;
     }
 
+    /**
+     * Closes the environment: refuses new calls, closes the snapshots and cursors left open, waits for the
+     * calls still inside LMDB (through the SPI nothing else keeps them from racing a close), syncs what
+     * commits left unsynced unless the engine has failed, and closes the environment. A second call
+     * returns at once.
+     *
+     * @throws StorageIOException if that last sync fails; the environment is closed all the same
+     */
     @Override
     public void close() {
+        // The write lock only makes the flag's change atomic; it is not held below, where close waits for
+        // permits: a writer holding one may be queued for the lock.
         writeLock.lock();
         try {
             if (closed) {
                 return;
             }
             closed = true;
-            try {
-                // The core closes cursors and snapshots first; these are only what a caller leaked.
-                for (ReadTxn r : new ArrayList<>(openReads)) {
-                    r.close();
-                }
-                readers.close();
-                env.close();
-            } finally {
-                OPEN_DIRECTORIES.remove(directory);
-            }
-        } catch (LmdbException e) {
-            throw translate(e, "close");
         } finally {
             writeLock.unlock();
         }
+        try {
+            gate.shut();
+            // The core closes cursors and snapshots first; these are only what a caller leaked.
+            for (ReadTxn r : new ArrayList<>(openReads)) {
+                r.close();
+            }
+            gate.runWhenDrained(this::closeEnvLocked);
+        } finally {
+            OPEN_DIRECTORIES.remove(directory);
+        }
+    }
+
+    /** Syncs and closes the environment; runs while the gate is drained, so nothing else uses it. */
+    private void closeEnvLocked() {
+        LmdbException syncError = null;
+        if (failure == null) {
+            try {
+                durability.syncBeforeCloseLocked();
+            } catch (LmdbException e) {
+                syncError = e;
+            }
+        }
+        try {
+            readers.close();
+            env.close();
+        } catch (LmdbException e) {
+            throw translate(e, "close");
+        }
+        if (syncError != null) {
+            throw new StorageIOException("close on " + uri + ": the last writes could not be made durable ("
+                    + syncError.getMessage() + "); the environment was closed", syncError);
+        }
+    }
+
+    /**
+     * The gate; a test hook.
+     *
+     * @return the gate every native call holds a permit of
+     */
+    TxnGate gate() {
+        return gate;
+    }
+
+    /**
+     * The sync mode and its counters; a test hook, for counts after close.
+     *
+     * @return the durability
+     */
+    LmdbDurability durability() {
+        return durability;
     }
 
     // ---- checks and errors

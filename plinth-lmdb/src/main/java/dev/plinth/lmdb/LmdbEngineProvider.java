@@ -7,7 +7,7 @@ import dev.plinth.spi.EngineProvider;
 /**
  * Serves the {@code lmdb:} scheme: {@code lmdb:/path/to/dir?mapSize=1g&noSync=false}. The location is a
  * directory, created if missing, holding LMDB's {@code data.mdb} and {@code lock.mdb}. Parameters:
- * {@code mapSize} (initial map size, default 64m; the map grows by itself), {@code maxKeyspaces} (default
+ * {@code mapSize} (initial map size, default 1g, 64m on Windows; the map grows by itself), {@code maxKeyspaces} (default
  * 128, the default keyspace included), {@code maxReaders} (default 1024), {@code noSync} (default false;
  * see {@code docs/engines/lmdb.md} before setting it) and {@code resizeTimeout} (how long a write that must
  * grow the map waits for open snapshots and cursors, default 10s). Thread-safe and stateless.
@@ -31,7 +31,7 @@ public final class LmdbEngineProvider implements EngineProvider {
 
     @Override
     public String description() {
-        return "lmdb:/dir[?mapSize=64m&maxKeyspaces=128&maxReaders=1024&noSync=false&resizeTimeout=10s]:"
+        return "lmdb:/dir[?mapSize=1g&maxKeyspaces=128&maxReaders=1024&noSync=false&resizeTimeout=10s]:"
                 + " LMDB memory-mapped B+tree; one named database per keyspace";
     }
 

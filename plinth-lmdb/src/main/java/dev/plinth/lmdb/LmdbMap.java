@@ -49,7 +49,7 @@ final class LmdbMap {
     private final Consumer<PlinthException> onFatal;
     /** Whether the engine is open and not failed, so that idle growth may run. */
     private final BooleanSupplier usable;
-    private final TxnGate gate = new TxnGate(this::growIfWantedLocked);
+    private final TxnGate gate;
 
     /** The current size; written only while the gate is exclusive (or before the engine is shared). */
     private volatile long size;
@@ -66,6 +66,7 @@ final class LmdbMap {
         this.resizeTimeoutMillis = resizeTimeoutMillis;
         this.onFatal = onFatal;
         this.usable = usable;
+        this.gate = new TxnGate(uri, this::growIfWantedLocked);
         this.size = env.info().mapSize;
     }
 
@@ -183,8 +184,8 @@ final class LmdbMap {
                 resizeLocked(target);
             }
         });
-        if (result.ran()) {
-            return;
+        if (result.ran() || result.outcome() == TxnGate.Outcome.SHUT) {
+            return; // grown; or the engine is closing, which the write's next permit reports
         }
         blockedGrowths.incrementAndGet();
         want(target); // so that a retry after the readers close succeeds

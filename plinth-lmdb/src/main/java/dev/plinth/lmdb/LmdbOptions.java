@@ -34,8 +34,19 @@ record LmdbOptions(Path directory, long mapSize, int maxKeyspaces, int maxReader
 
     static final Set<String> KNOWN = Set.of(MAP_SIZE, MAX_KEYSPACES, MAX_READERS, NO_SYNC, RESIZE_TIMEOUT);
 
-    /** Default initial map size: 64 MiB. */
-    static final long DEFAULT_MAP_SIZE = 64L << 20;
+    /**
+     * Default initial map size: 1 GiB, except on Windows ({@link #WINDOWS_DEFAULT_MAP_SIZE}). Without
+     * {@code MDB_WRITEMAP} LMDB maps the file read-only and writes it with {@code pwrite}, so elsewhere a
+     * large map costs address space only: the file grows with the pages written, and a read-only shared
+     * mapping is not counted as committed memory. A store that stays below it never grows its map, so
+     * never waits for, or fails because of, an open snapshot or cursor (see {@link LmdbMap}).
+     */
+    static final long DEFAULT_MAP_SIZE = 1L << 30;
+    /**
+     * Default initial map size on Windows: 64 MiB. LMDB 0.9 there extends the file to the map's size when
+     * it maps it (lmdbjava #68), so a large default would cost disk space, not just address space.
+     */
+    static final long WINDOWS_DEFAULT_MAP_SIZE = 64L << 20;
     /** Smallest accepted map size: 64 KiB (LMDB needs a few pages; the map grows anyway). */
     static final long MIN_MAP_SIZE = 64L << 10;
     /** Largest accepted map size: 1 PiB, far below a 64-bit address space. */
@@ -69,9 +80,9 @@ record LmdbOptions(Path directory, long mapSize, int maxKeyspaces, int maxReader
                 problems.add("the location '" + location + "' is not a valid path: " + e.getMessage());
             }
         }
-        long mapSize = DEFAULT_MAP_SIZE;
+        long mapSize = defaultMapSize();
         try {
-            mapSize = config.sizeParam(MAP_SIZE, DEFAULT_MAP_SIZE);
+            mapSize = config.sizeParam(MAP_SIZE, mapSize);
             if (mapSize < MIN_MAP_SIZE || mapSize > MAX_MAP_SIZE) {
                 problems.add("parameter " + MAP_SIZE + "=" + config.param(MAP_SIZE, null) + " must be between 64k and 1024t");
             }
@@ -103,6 +114,15 @@ record LmdbOptions(Path directory, long mapSize, int maxKeyspaces, int maxReader
             throw new IllegalArgumentException("invalid lmdb store URI " + config.uri() + ": " + String.join("; ", problems));
         }
         return new LmdbOptions(dir, mapSize, maxKeyspaces, maxReaders, noSync, resizeTimeout);
+    }
+
+    /**
+     * The initial map size when the URI names none, for this operating system.
+     *
+     * @return {@link #DEFAULT_MAP_SIZE}, or {@link #WINDOWS_DEFAULT_MAP_SIZE} on Windows
+     */
+    static long defaultMapSize() {
+        return System.getProperty("os.name", "").startsWith("Windows") ? WINDOWS_DEFAULT_MAP_SIZE : DEFAULT_MAP_SIZE;
     }
 
     private static int intParam(EngineConfig config, String name, int defaultValue, int min, int max, List<String> problems) {

@@ -1,5 +1,6 @@
 package dev.plinth.lmdb;
 
+import dev.plinth.StoreClosedException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * time. While it waits, new permits wait too, so a stream of short reads cannot starve it; except that a
  * thread already holding a long permit is let through, since the exclusive action is waiting for that
  * very permit and the thread could not release it while blocked here.
+ *
+ * <p>Closing the environment uses it too: {@link #shut()} refuses every later permit, and
+ * {@link #runWhenDrained} closes the environment once the permits already held are released. So a call
+ * that is still inside LMDB when another thread closes the engine (possible through the SPI, where no
+ * store drains calls first) finishes before the environment goes, and a later one fails with
+ * {@link StoreClosedException} instead of touching a closed environment.
  *
  * <p>Lock: {@link #lock} guards every field below it. It is the innermost lock of the engine: the actions
  * run under it take no other lock.
@@ -57,11 +64,15 @@ final class TxnGate {
          */
         HELD_BY_CALLER,
         /** A long permit was open and the caller asked not to wait for those. */
-        LONG_PERMITS_OPEN
+        LONG_PERMITS_OPEN,
+        /** The gate was {@link #shut()}: the environment is closing, and nothing may change it. */
+        SHUT
     }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    /** The store's URI, for the message of a refused permit. */
+    private final String uri;
     /** Runs under the lock whenever the count drops to zero and no exclusive action waits. */
     private final Runnable onIdle;
 
@@ -74,22 +85,33 @@ final class TxnGate {
     private final Map<Thread, Integer> longByOpener = new HashMap<>();
     /** Exclusive actions waiting for {@link #active} to reach zero. */
     private int exclusiveWaiters;
+    /** Set by {@link #shut()}: no permit is granted and no exclusive action runs any more. */
+    private boolean shut;
+    /** Whether {@link #runWhenDrained} is waiting for permits; for tests. */
+    private boolean draining;
 
     /**
      * Makes a gate.
      *
+     * @param uri the store's URI, for messages
      * @param onIdle run under the gate's lock each time the last permit is released; must take no lock
      *     and throw nothing
      */
-    TxnGate(Runnable onIdle) {
+    TxnGate(String uri, Runnable onIdle) {
+        this.uri = uri;
         this.onIdle = onIdle;
     }
 
-    /** Takes a short permit; pair with {@link #exit()} on the same thread, in a finally block. */
+    /**
+     * Takes a short permit; pair with {@link #exit()} on the same thread, in a finally block.
+     *
+     * @throws StoreClosedException if the gate is shut
+     */
     void enter() {
         lock.lock();
         try {
             awaitNoExclusiveLocked();
+            requireNotShutLocked();
             active++;
         } finally {
             lock.unlock();
@@ -110,11 +132,13 @@ final class TxnGate {
      * Takes a long permit.
      *
      * @return the permit, which its holder releases once, from any thread
+     * @throws StoreClosedException if the gate is shut
      */
     Permit enterLong() {
         lock.lock();
         try {
             awaitNoExclusiveLocked();
+            requireNotShutLocked();
             Permit p = new Permit();
             longByOpener.merge(p.opener, 1, Integer::sum);
             longCount++;
@@ -139,7 +163,8 @@ final class TxnGate {
 
     /**
      * Runs an action once no permit is held, waiting at most {@code timeoutMillis}. The action runs under
-     * the gate's lock, so no permit can be taken while it runs. The caller must hold no short permit.
+     * the gate's lock, so no permit can be taken while it runs. The caller must hold no short permit. Once
+     * the gate is shut the action does not run.
      *
      * @param timeoutMillis the longest wait
      * @param shortOnly give up as soon as a long permit is open, waiting only for short permits to drain
@@ -156,7 +181,10 @@ final class TxnGate {
             exclusiveWaiters++;
             try {
                 long remaining = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-                while (active > 0) {
+                while (active > 0 || shut) {
+                    if (shut) {
+                        return new Result(Outcome.SHUT, holdersLocked());
+                    }
                     if (shortOnly && longCount > 0) {
                         return new Result(Outcome.LONG_PERMITS_OPEN, holdersLocked());
                     }
@@ -184,7 +212,7 @@ final class TxnGate {
     }
 
     /**
-     * Runs an action now if no permit is held.
+     * Runs an action now if no permit is held and the gate is not shut.
      *
      * @param action what to run, under the gate's lock
      * @return {@code true} if it ran
@@ -192,13 +220,81 @@ final class TxnGate {
     boolean tryRunExclusive(Runnable action) {
         lock.lock();
         try {
-            if (active > 0) {
+            if (active > 0 || shut) {
                 return false;
             }
             action.run();
             return true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Refuses every later permit and exclusive action, for close; permits already held stay valid until
+     * released. Idempotent.
+     */
+    void shut() {
+        lock.lock();
+        try {
+            shut = true;
+            changed.signalAll(); // waiting exclusive actions give up, and waiting permits fail
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until every permit is released, however long that takes, then runs an action under the
+     * gate's lock; for closing the environment, after {@link #shut()}. Short permits end by themselves; the
+     * caller must first release the long ones that would not (snapshots and cursors left open).
+     *
+     * @param action what to run once nothing uses the environment; its exception is thrown from here
+     * @throws IllegalStateException if the gate is not shut
+     */
+    void runWhenDrained(Runnable action) {
+        boolean interrupted = false;
+        lock.lock();
+        try {
+            if (!shut) {
+                throw new IllegalStateException("the gate of " + uri + " must be shut before it is drained");
+            }
+            draining = true;
+            while (active > 0) {
+                try {
+                    changed.await();
+                } catch (InterruptedException e) {
+                    // The environment cannot be closed under a call still using it; wait on regardless.
+                    interrupted = true;
+                }
+            }
+            draining = false;
+            action.run();
+        } finally {
+            lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Whether {@link #runWhenDrained} is waiting for permits to be released; a test hook.
+     *
+     * @return {@code true} while it waits
+     */
+    boolean draining() {
+        lock.lock();
+        try {
+            return draining;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void requireNotShutLocked() {
+        if (shut) {
+            throw new StoreClosedException("the lmdb store " + uri + " is closed");
         }
     }
 
@@ -220,7 +316,7 @@ final class TxnGate {
 
     private void awaitNoExclusiveLocked() {
         // A thread holding a long permit must not wait: the exclusive action waits for that permit.
-        while (exclusiveWaiters > 0 && !longByOpener.containsKey(Thread.currentThread())) {
+        while (exclusiveWaiters > 0 && !shut && !longByOpener.containsKey(Thread.currentThread())) {
             changed.awaitUninterruptibly();
         }
     }
@@ -230,7 +326,7 @@ final class TxnGate {
         assert active >= 0 : "more permits released than taken";
         if (active == 0) {
             changed.signalAll();
-            if (exclusiveWaiters == 0) {
+            if (exclusiveWaiters == 0 && !shut) {
                 onIdle.run();
             }
         }

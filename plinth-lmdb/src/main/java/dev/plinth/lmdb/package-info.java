@@ -37,7 +37,9 @@
  * skip it, which is still more than they ask for (a killed process loses nothing: the data is in the OS).
  * With {@code noSync=true} the environment uses {@code MDB_NOSYNC}: nothing is synced until
  * {@link dev.plinth.spi.Engine#flush()}, and a power loss in between may corrupt the file, not just lose
- * writes, so that mode honours only {@code NONE} and {@code PROCESS}.
+ * writes, so that mode honours only {@code NONE} and {@code PROCESS}. In both modes a clean close syncs
+ * what commits since the last sync left unsynced. {@link dev.plinth.lmdb.LmdbDurability} holds the mode,
+ * makes the syncs and counts them.
  *
  * <h2>Errors</h2>
  * lmdbjava's exceptions are translated by LMDB result code ({@link dev.plinth.lmdb.LmdbErrors}). A failed
@@ -63,6 +65,12 @@
  * locks 1 to 4: a write that finds the map full aborts, releases its permit and the write lock, grows the
  * map and runs again ({@link dev.plinth.lmdb.LmdbMap}). A thread queued for the write lock while holding a
  * snapshot or cursor thus gets its turn, and fails at once if it too needs the map to grow.
+ *
+ * <p>Close sets the closed flag (under the write lock, which it then releases), shuts the gate so that no
+ * permit is granted any more, closes the snapshots and cursors left open (releasing their long permits),
+ * and closes the environment once the short permits still held are released, under the gate's lock. So a
+ * call that reached LMDB before the close (through the SPI, where no store drains calls first) finishes
+ * before the environment goes.
  *
  * <p>Point reads ({@link dev.plinth.spi.EngineReader#get} on the engine) reuse read transactions kept
  * reset between reads ({@link dev.plinth.lmdb.ReaderPool}); a reset transaction pins no page and holds no

@@ -3,6 +3,7 @@ package dev.plinth.lmdb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plinth.Cursor;
 import dev.plinth.Durability;
 import dev.plinth.Keyspace;
 import dev.plinth.Plinth;
@@ -14,9 +15,14 @@ import dev.plinth.Store;
 import dev.plinth.WriteBatch;
 import dev.plinth.WriteOptions;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +80,58 @@ class LmdbMapGrowthTest {
         }
         assertThat(ks.get(key(count))).hasSize(ks.store().capabilities().maxValueSize());
         assertThat(ks.scan(Range.all(), ScanOptions.forward().withKeysOnly(true))).hasSize(count + 1);
+    }
+
+    @Test
+    void withTheDefaultMapACursorParkedOnAnotherThreadDoesNotStallWritesFarPastTheOldDefault() throws Exception {
+        // 4096 x 64 KiB = 256 MiB: four times the old 64 MiB default, with which these writes waited for the
+        // parked cursor and failed. resizeTimeout=1s only makes such a regression fail quickly.
+        int count = 4096;
+        try (Store s = Plinth.open("lmdb:" + dir + "?resizeTimeout=1s")) {
+            long map = s.stats().counter("lmdb.mapSize");
+            assertThat(map).isEqualTo(LmdbOptions.defaultMapSize());
+            assertThat(Files.size(dir.resolve(LmdbEngine.DATA_FILE))).as("the file is not made as large as the map")
+                    .isLessThan(1L << 20);
+            Keyspace ks = s.defaultKeyspace();
+            ks.put(key(0), value(0, 100));
+            CountDownLatch parked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            ExecutorService reader = Executors.newSingleThreadExecutor();
+            try {
+                Future<Integer> seen = reader.submit(() -> {
+                    try (Cursor c = ks.cursor(Range.all())) {
+                        int n = c.next() ? 1 : 0;
+                        parked.countDown();
+                        release.await();
+                        while (c.next()) {
+                            n++;
+                        }
+                        return n;
+                    }
+                });
+                parked.await();
+                for (int i = 1; i < count; i += 16) {
+                    WriteBatch b = new WriteBatch().durability(Durability.PROCESS);
+                    for (int j = i; j < Math.min(i + 16, count); j++) {
+                        b.put(ks, key(j), value(j, VALUE_SIZE));
+                    }
+                    assertThat(s.write(b)).isTrue();
+                }
+                assertThat(s.stats().counter("lmdb.openReadTxns")).as("the cursor is still parked").isEqualTo(1);
+                release.countDown();
+                assertThat(seen.get()).as("the cursor saw only what was there when it opened").isEqualTo(1);
+            } finally {
+                release.countDown();
+                reader.shutdown();
+            }
+            assertThat(s.stats().counter("lmdb.mapUsed")).isGreaterThan(256L << 20);
+            assertThat(s.stats().counter("lmdb.mapGrowthsBlocked")).isZero();
+            assertThat(s.stats().counter("lmdb.mapResizes")).as("the default map had room for it all").isZero();
+            for (int i = 1; i < count; i += 97) {
+                assertThat(Arrays.equals(ks.get(key(i)), value(i, VALUE_SIZE))).as("key %d", i).isTrue();
+            }
+            assertThat(s.stats().counter("lmdb.entries")).isEqualTo(count);
+        }
     }
 
     @Test
