@@ -26,9 +26,9 @@ class CopyBetweenEnginesTest {
         assertThat(there.exitCode()).as(there.toString()).isZero();
         assertThat(there.err()).isEmpty();
         assertThat(there.outText()).isEqualTo(
-                "copied 4 keyspaces, " + n(entries) + " entries (" + n(bytes(written, true)) + " key bytes, "
-                        + n(bytes(written, false)) + " value bytes) from " + rocks + " to " + lmdb + "\n"
-                        + "verified: " + lmdb + " matches " + rocks + " key by key (" + n(entries) + " entries)\n");
+                "copied 4 keyspaces, " + StoreContents.count(entries) + " entries (" + StoreContents.count(bytes(written, true)) + " key bytes, "
+                        + StoreContents.count(bytes(written, false)) + " value bytes) from " + rocks + " to " + lmdb + "\n"
+                        + "verified: " + lmdb + " matches " + rocks + " key by key (" + StoreContents.count(entries) + " entries)\n");
         assertThat(StoreContents.read(lmdb)).isEqualTo(written);
 
         CliRun andBack = CliRun.run("copy", lmdb, back);
@@ -61,10 +61,5 @@ class CopyBetweenEnginesTest {
     private static long bytes(Map<String, Map<String, String>> contents, boolean keys) {
         return contents.values().stream().flatMap(m -> m.entrySet().stream())
                 .mapToLong(e -> (keys ? e.getKey() : e.getValue()).length() / 2).sum();
-    }
-
-    /** A count as the command prints it, with thousands separators. */
-    private static String n(long count) {
-        return String.format(java.util.Locale.ROOT, "%,d", count);
     }
 }

@@ -76,6 +76,11 @@ final class StoreContents {
      *
      * @return the seed
      */
+    /** A count as the commands print it, with thousands separators. */
+    static String count(long n) {
+        return String.format(java.util.Locale.ROOT, "%,d", n);
+    }
+
     static long seed() {
         long seed = Long.getLong("plinth.seed", System.nanoTime());
         System.out.println("plinth.seed=" + seed);
