@@ -6,6 +6,7 @@ import dev.plinth.Durability;
 import dev.plinth.NoSuchKeyspaceException;
 import dev.plinth.NoSuchStoreException;
 import dev.plinth.PlinthException;
+import dev.plinth.StorageFullException;
 import dev.plinth.StorageIOException;
 import dev.plinth.Store;
 import dev.plinth.StoreClosedException;
@@ -643,7 +644,12 @@ final class RocksDbEngine implements Engine {
                 db.closeE();
             } catch (RocksDBException e) {
                 if (failure == null) {
-                    failure = translate("close", e);
+                    failure = writeFailure.get() instanceof StorageFullException full
+                            // The buffered writes RocksDB could not write out are the full disk's doing.
+                            ? new StorageFullException("rocksdb close on " + path + " could not write out its buffers"
+                                    + " since the file system filled up (" + full.getMessage() + "); writes not yet"
+                                    + " synced may not survive a power loss", e)
+                            : translate("close", e);
                 }
             }
         } finally {
@@ -680,15 +686,26 @@ final class RocksDbEngine implements Engine {
         if (f != null) {
             String message = "the rocksdb store at " + path + " refuses writes since an earlier write failed: "
                     + f.getMessage();
-            throw f instanceof CorruptionException ? new CorruptionException(message, f)
-                    : new StorageIOException(message, f);
+            if (f instanceof CorruptionException) {
+                throw new CorruptionException(message, f);
+            }
+            if (f instanceof StorageFullException) {
+                throw new StorageFullException(message + "; nothing was applied: reopen the store once the file"
+                        + " system has room (RocksDB's WAL writer stays failed after it ran out of space)", f);
+            }
+            throw new StorageIOException(message, f);
         }
     }
 
-    /** Translates a write-path error, remembering it if the write path can no longer be trusted. */
+    /**
+     * Translates a write-path error, remembering it if the write path can no longer be trusted: an I/O error
+     * or corruption, and also a full file system, after which RocksDB's WAL writer fails every later write
+     * ("Writer has previous error") until the database is reopened (RocksJava has no {@code Resume}), so
+     * later writes are refused with the cause the caller can act on.
+     */
     private PlinthException writeError(String operation, RocksDBException e) {
         PlinthException t = translate(operation, e);
-        if (RocksDbErrors.isFatalForWrites(e)) {
+        if (t instanceof StorageFullException || RocksDbErrors.isFatalForWrites(e)) {
             writeFailure.compareAndSet(null, t);
         }
         return t;

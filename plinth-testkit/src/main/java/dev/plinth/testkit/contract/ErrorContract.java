@@ -3,6 +3,7 @@ package dev.plinth.testkit.contract;
 import static dev.plinth.testkit.contract.Bytes.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.plinth.Cursor;
 import dev.plinth.Isolation;
@@ -12,13 +13,17 @@ import dev.plinth.Plinth;
 import dev.plinth.Range;
 import dev.plinth.ScanOptions;
 import dev.plinth.Snapshot;
+import dev.plinth.StorageFullException;
 import dev.plinth.Store;
 import dev.plinth.StoreClosedException;
 import dev.plinth.Transaction;
 import dev.plinth.WriteBatch;
 import dev.plinth.WriteOptions;
 import dev.plinth.testkit.ContractSupport;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -268,6 +273,53 @@ public interface ErrorContract extends ContractSupport {
             tx.commit();
         }
         assertThat(ks.contains(bytes("k"))).isFalse();
+    }
+
+    @Test
+    default void aFullFileSystemIsStorageFullAndLosesNoAcknowledgedWrite() throws Exception {
+        assumeThat(caps().persistent()).as("persistent engine").isTrue();
+        Path mnt = Files.createTempDirectory(dir().toAbsolutePath().getParent(), "small-fs-");
+        assumeThat(SmallFileSystem.mount(mnt, 8)).as("a small tmpfs can be mounted here (root on Linux)").isTrue();
+        try {
+            Path ballast = mnt.resolve("ballast");
+            Files.write(ballast, new byte[2 << 20]);
+            byte[] value = new byte[Math.min(64 * 1024, caps().maxValueSize())];
+            int acked = 0;
+            StorageFullException full = null;
+            try (Store s = factory().options(mnt.resolve("store")).clock(clock()).open()) {
+                Keyspace ks = s.defaultKeyspace();
+                try {
+                    for (; acked < 10_000; acked++) {
+                        Arrays.fill(value, (byte) acked);
+                        ks.put(bytes(String.format("k%05d", acked)), value);
+                    }
+                } catch (StorageFullException e) {
+                    full = e;
+                }
+                assertThat(full).as("the 8 MiB file system filled up").isNotNull();
+                assertThat(ks.contains(bytes(String.format("k%05d", acked)))).as("the write that failed").isFalse();
+                assertThat(ks.get(bytes("k00000"))[0]).isEqualTo((byte) 0);
+                assertThatThrownBy(() -> ks.put(bytes("another"), value)).as("a write while still full")
+                        .isInstanceOf(StorageFullException.class);
+                assertThat(ks.contains(bytes("another"))).isFalse();
+            } catch (StorageFullException closing) {
+                // Closing may need room to flush; what was acknowledged must still be there after reopen.
+            }
+            Files.delete(ballast);
+            try (Store s = factory().options(mnt.resolve("store")).clock(clock()).open()) {
+                Keyspace ks = s.defaultKeyspace();
+                for (int i = 0; i < acked; i++) {
+                    byte[] v = ks.get(bytes(String.format("k%05d", i)));
+                    assertThat(v).as("acknowledged write %d", i).isNotNull();
+                    assertThat(v[v.length - 1]).as("acknowledged write %d", i).isEqualTo((byte) i);
+                }
+                assertThat(ks.contains(bytes(String.format("k%05d", acked)))).as("the write that failed").isFalse();
+                ks.put(bytes("after"), bytes("room again"));
+                assertThat(ks.get(bytes("after"))).isEqualTo(bytes("room again"));
+            }
+        } finally {
+            SmallFileSystem.unmount(mnt);
+        }
     }
 
     @Test
