@@ -65,7 +65,7 @@ final class CoreSnapshot extends ResourceTracker.Tracked implements Snapshot {
         store.guard().enter();
         try {
             RawCursor raw = new GuardedRawCursor(new LiveCursor(snapshot.cursor(ks.engineKeyspace, start, end,
-                    options.isReverse(), store.engineKeysOnly(options)), now), reads);
+                    options.isReverse(), CoreStore.ENGINE_KEYS_ONLY), now), reads);
             CoreCursor c = new CoreCursor(store, raw, start, end, options,
                     "cursor over " + ks.name() + " " + range + " of a snapshot", null, cur -> {
                         cursors.remove(cur);

@@ -98,13 +98,11 @@ public final class CoreStore implements Store {
     }
 
     /**
-     * Whether an engine cursor may skip values: never, since the core reads every value to judge its
-     * expiry (engines that expire entries themselves are refused at open; see
+     * Whether engine cursors may skip values: never, since the core reads every value to judge its expiry
+     * (engines that expire entries themselves are refused at open; see
      * {@link dev.plinth.Capabilities#nativeTtl()}). A keys-only user cursor still returns no values.
      */
-    boolean engineKeysOnly(ScanOptions options) {
-        return false;
-    }
+    static final boolean ENGINE_KEYS_ONLY = false;
 
     Durability durability(Durability requested) {
         return checks.durability(requested, defaultDurability);
@@ -278,7 +276,7 @@ public final class CoreStore implements Store {
         byte[] end = range.end();
         guard.enter();
         try {
-            EngineCursor ec = engine.cursor(ks.engineKeyspace, start, end, options.isReverse(), engineKeysOnly(options));
+            EngineCursor ec = engine.cursor(ks.engineKeyspace, start, end, options.isReverse(), ENGINE_KEYS_ONLY);
             CoreCursor c = new CoreCursor(this, new LiveCursor(ec, now), start, end, options,
                     "cursor over " + ks.name() + " " + range, null, tracker::remove);
             tracker.add(c);

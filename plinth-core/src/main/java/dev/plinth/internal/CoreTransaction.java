@@ -111,7 +111,7 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
         EngineKeyspace eks = ks.engineKeyspace;
         store.guard().enter();
         try {
-            RawCursor raw = new LiveCursor(snapshot.cursor(eks, start, end, options.isReverse(), store.engineKeysOnly(options)), now);
+            RawCursor raw = new LiveCursor(snapshot.cursor(eks, start, end, options.isReverse(), CoreStore.ENGINE_KEYS_ONLY), now);
             WriteBuffer.Pending pending = buffer.pendingOrNull(eks);
             if (pending != null) {
                 raw = new MergingCursor(raw, copy(pending), start, end, options.isReverse(), now);

@@ -4,7 +4,6 @@ import dev.plinth.Capabilities;
 import dev.plinth.Durability;
 import dev.plinth.LimitExceededException;
 import dev.plinth.NoSuchKeyspaceException;
-import dev.plinth.NoSuchStoreException;
 import dev.plinth.PlinthException;
 import dev.plinth.StorageIOException;
 import dev.plinth.Store;
@@ -14,10 +13,8 @@ import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +29,6 @@ import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
-import org.lmdbjava.EnvFlags;
 import org.lmdbjava.EnvInfo;
 import org.lmdbjava.LmdbException;
 import org.lmdbjava.Txn;
@@ -46,21 +42,10 @@ final class LmdbEngine implements Engine {
     static final int MAX_VALUE_SIZE = 16 << 20;
     static final int MAX_BATCH_OPS = 1_000_000;
     static final long MAX_BATCH_BYTES = 256L << 20;
-    /** File mode of {@code data.mdb} and {@code lock.mdb}: rw-r--r--. */
-    static final int FILE_MODE = 0644;
-    /** The environment's data file, which LMDB creates in the store's directory. */
-    static final String DATA_FILE = "data.mdb";
-
     /** What a write attempt returns when it found the map full and aborted. */
     private static final Object MAP_FULL = new Object();
 
     private static final Pattern KEYSPACE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-
-    /**
-     * Directories whose environment is open in this process. LMDB must not be opened twice in one
-     * process: closing the second would drop the first one's file locks.
-     */
-    private static final Set<Path> OPEN_DIRECTORIES = ConcurrentHashMap.newKeySet();
 
     private final String uri;
     private final LmdbOptions options;
@@ -132,75 +117,31 @@ final class LmdbEngine implements Engine {
      * @return the open engine
      * @throws StorageIOException if the environment cannot be opened
      * @throws dev.plinth.CorruptionException if the files are not a valid LMDB environment
-     * @throws NoSuchStoreException if the directory holds no {@code data.mdb} and {@code createIfMissing} is false
+     * @throws dev.plinth.NoSuchStoreException if the directory holds no {@code data.mdb} and {@code createIfMissing}
+     *     is false
      */
     static LmdbEngine open(String uri, LmdbOptions options, boolean createIfMissing) {
-        if (!createIfMissing && !Files.isRegularFile(options.directory().resolve(DATA_FILE))) {
-            throw new NoSuchStoreException("open " + uri + ": no LMDB environment in " + options.directory()
-                    + (Files.exists(options.directory()) ? " (no " + DATA_FILE + ")" : " (the path does not exist)"));
-        }
-        Path dir;
-        try {
-            dir = Files.createDirectories(options.directory()).toRealPath();
-        } catch (IOException | SecurityException e) {
-            throw new StorageIOException("open " + uri + ": cannot create or resolve the directory "
-                    + options.directory() + ": " + e, e);
-        }
-        if (!OPEN_DIRECTORIES.add(dir)) {
-            throw new StorageIOException("open " + uri + ": the LMDB environment in " + dir
-                    + " is already open in this process; close it first (LMDB must not be opened twice in one process)");
-        }
+        Path dir = LmdbDirectory.claim(uri, options.directory(), createIfMissing);
         Env<ByteBuffer> env = null;
         try {
-            long initial = LmdbMap.align(Math.max(options.mapSize(), existingDataSize(dir) * 2));
-            env = newEnv(options, dir, initial);
+            env = LmdbDirectory.openEnv(options, dir);
             LmdbEngine engine = new LmdbEngine(uri, options, dir, env);
             engine.loadKeyspaces();
             engine.map.growAtOpen();
             return engine;
         } catch (LmdbException e) {
-            closeQuietly(env);
-            OPEN_DIRECTORIES.remove(dir);
+            LmdbDirectory.abandon(env, dir);
             throw LmdbErrors.translate(e, uri, "open");
         } catch (ExceptionInInitializerError | NoClassDefFoundError | IllegalAccessError e) {
             // lmdbjava's buffer proxy reflects into java.nio and uses sun.nio.ch: without --add-opens its
             // static initialiser fails (java.nio) or its first buffer hand-over does (sun.nio.ch).
-            closeQuietly(env);
-            OPEN_DIRECTORIES.remove(dir);
+            LmdbDirectory.abandon(env, dir);
             throw new StorageIOException("open " + uri + ": lmdbjava cannot reach direct buffer addresses on this"
                     + " JVM (" + e + "); on Java 9 and later run it with --add-opens java.base/java.nio=ALL-UNNAMED"
                     + " --add-opens java.base/sun.nio.ch=ALL-UNNAMED (see docs/engines/lmdb.md)", e);
         } catch (RuntimeException | Error e) {
-            closeQuietly(env);
-            OPEN_DIRECTORIES.remove(dir);
+            LmdbDirectory.abandon(env, dir);
             throw e;
-        }
-    }
-
-    private static Env<ByteBuffer> newEnv(LmdbOptions options, Path dir, long initialMapSize) {
-        Env.Builder<ByteBuffer> builder = Env.create();
-        return builder.setMapSize(initialMapSize)
-                .setMaxDbs(options.maxKeyspaces())
-                .setMaxReaders(options.maxReaders())
-                .open(dir.toFile(), FILE_MODE, EnvFlags.MDB_NOTLS, LmdbDurability.syncFlag(options.noSync()));
-    }
-
-    private static long existingDataSize(Path dir) {
-        try {
-            Path data = dir.resolve(DATA_FILE);
-            return Files.exists(data) ? Files.size(data) : 0;
-        } catch (IOException e) {
-            return 0; // LMDB reports the real problem when it opens the file
-        }
-    }
-
-    private static void closeQuietly(Env<ByteBuffer> env) {
-        if (env != null) {
-            try {
-                env.close();
-            } catch (RuntimeException ignored) {
-                // already failing
-            }
         }
     }
 
@@ -692,7 +633,7 @@ final class LmdbEngine implements Engine {
             }
             gate.runWhenDrained(this::closeEnvLocked);
         } finally {
-            OPEN_DIRECTORIES.remove(directory);
+            LmdbDirectory.release(directory);
         }
     }
 

@@ -7,11 +7,10 @@ import dev.plinth.Keyspace;
 import dev.plinth.Plinth;
 import dev.plinth.StorageFullException;
 import dev.plinth.Store;
-import java.io.IOException;
+import dev.plinth.testkit.contract.SmallFileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,8 +28,7 @@ class LmdbFullDiskTest {
     @Test
     void aFullFileSystemFailsTheWriteCleanlyAndWritesResumeOnceThereIsRoom() throws Exception {
         Path mnt = Files.createDirectory(dir.resolve("mnt"));
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mnt.toString()),
-                "cannot mount a tmpfs here (needs root on Linux)");
+        assumeTrue(SmallFileSystem.mount(mnt, 8), "cannot mount a tmpfs here (needs root on Linux)");
         try {
             Path ballast = mnt.resolve("ballast");
             Files.write(ballast, new byte[2 << 20]);
@@ -62,20 +60,11 @@ class LmdbFullDiskTest {
                 }
             }
         } finally {
-            run("umount", mnt.toString());
+            SmallFileSystem.unmount(mnt);
         }
     }
 
     private static byte[] key(int i) {
         return String.format("k%05d", i).getBytes();
-    }
-
-    private static boolean run(String... cmd) throws IOException, InterruptedException {
-        if (!System.getProperty("os.name").toLowerCase().contains("linux")) {
-            return false;
-        }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 }

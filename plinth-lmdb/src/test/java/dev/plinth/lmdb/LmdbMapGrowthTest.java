@@ -90,7 +90,7 @@ class LmdbMapGrowthTest {
         try (Store s = Plinth.open("lmdb:" + dir + "?resizeTimeout=1s")) {
             long map = s.stats().counter("lmdb.mapSize");
             assertThat(map).isEqualTo(LmdbOptions.defaultMapSize());
-            assertThat(Files.size(dir.resolve(LmdbEngine.DATA_FILE))).as("the file is not made as large as the map")
+            assertThat(Files.size(dir.resolve(LmdbDirectory.DATA_FILE))).as("the file is not made as large as the map")
                     .isLessThan(1L << 20);
             Keyspace ks = s.defaultKeyspace();
             ks.put(key(0), value(0, 100));
