@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A damaged SST block is reported as {@link CorruptionException}, never returned as data, and a scan over
- * it fails instead of ending early with a partial result (PITFALLS: scan errors swallowed).
+ * it fails instead of ending early with a partial result (a scan error swallowed would return a silently partial result).
  */
 class RocksDbCorruptionTest {
     private static final Map<String, String> PLAIN = Map.of("compression", "none");

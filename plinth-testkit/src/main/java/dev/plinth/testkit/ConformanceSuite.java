@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * capabilities. A cursor, snapshot or transaction left open at the end of a test fails it, naming where
  * it was opened.
  *
- * <p>The contracts, one per group of DESIGN.md section 4, live in {@link dev.plinth.testkit.contract}:
+ * <p>The contracts, one per group of promises (listed in docs/testing.md), live in {@link dev.plinth.testkit.contract}:
  * {@link CrudContract}, {@link RangeContract}, {@link CursorContract}, {@link SnapshotContract},
  * {@link BatchContract}, {@link CasContract}, {@link TransactionContract}, {@link TtlContract},
  * {@link DurabilityContract}, {@link KeyspaceContract}, {@link ConcurrencyContract} and

@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Model-based random runs (DESIGN.md §4, item 11): seeded sequences of every operation, compared after
+ * Model-based random runs: seeded sequences of every operation, compared after
  * each step with a {@code TreeMap} model by {@link ModelTester}. A test contract: JUnit calls its test
  * from one thread, and it opens its own stores, one per seed, with their own fake clocks.
  *

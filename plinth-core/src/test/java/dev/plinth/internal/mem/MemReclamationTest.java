@@ -17,7 +17,7 @@ import java.nio.ByteBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Memory must follow the live data plus what open snapshots can see (PITFALLS: unbounded versions). */
+/** Memory must follow the live data plus what open snapshots can see (a store that never reclaims versions grows forever under overwrites). */
 class MemReclamationTest {
     private final MemEngine engine = MemTestSupport.newEngine();
     private final EngineKeyspace ks = defaultKs(engine);

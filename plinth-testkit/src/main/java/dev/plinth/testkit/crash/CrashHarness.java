@@ -33,8 +33,8 @@ import java.util.stream.Stream;
 
 /**
  * The kill -9 crash harness: runs a write workload against a persistent engine in a child JVM, kills the
- * child with SIGKILL at a random moment, reopens the store in this JVM and checks DESIGN.md's crash-level
- * promises, cycle after cycle on the same, aging store.
+ * child with SIGKILL at a random moment, reopens the store in this JVM and checks the crash-level
+ * promises (docs/reliability.md), cycle after cycle on the same, aging store.
  *
  * <p>Each cycle: start a child JVM running {@link CrashWorkload} from the first write not yet present;
  * wait until it says it is writing (or, in {@link #killDuringStartup(int) some cycles}, not even that);

@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The seeded model-based random tester (DESIGN.md §4, item 11). Thread-safe: an instance holds only its
+ * The seeded model-based random tester. Thread-safe: an instance holds only its
  * configuration, and concurrent {@link #run} calls are independent as long as they use different
  * directories.
  *

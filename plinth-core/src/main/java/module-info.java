@@ -1,0 +1,14 @@
+/**
+ * Plinth's core: the public API ({@code dev.plinth}), the engine SPI ({@code dev.plinth.spi}) and the
+ * in-memory engine. Everything under {@code dev.plinth.internal} is encapsulated: applications and engines
+ * build only on the exported packages. Engines are found with {@link java.util.ServiceLoader} through
+ * {@link dev.plinth.spi.EngineProvider}, from named modules that {@code provide} it and from the class path.
+ */
+module dev.plinth {
+    exports dev.plinth;
+    exports dev.plinth.spi;
+
+    uses dev.plinth.spi.EngineProvider;
+
+    provides dev.plinth.spi.EngineProvider with dev.plinth.internal.mem.MemEngineProvider;
+}
