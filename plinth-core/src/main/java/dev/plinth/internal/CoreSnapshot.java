@@ -7,6 +7,7 @@ import dev.plinth.Range;
 import dev.plinth.ScanOptions;
 import dev.plinth.Snapshot;
 import dev.plinth.StoreClosedException;
+import dev.plinth.spi.CallGuard;
 import dev.plinth.spi.EngineSnapshot;
 import java.util.ArrayList;
 import java.util.Objects;

@@ -17,6 +17,7 @@ import dev.plinth.Transaction;
 import dev.plinth.TransactionFunction;
 import dev.plinth.WriteBatch;
 import dev.plinth.WriteOptions;
+import dev.plinth.spi.CallGuard;
 import dev.plinth.spi.Engine;
 import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineCursor;

@@ -1,5 +1,7 @@
 package dev.plinth.internal;
 
+import dev.plinth.spi.CallGuard;
+
 /**
  * A raw cursor whose every call that reaches the engine enters a guard: a snapshot's cursors use the
  * snapshot's guard, so a close of the snapshot on another thread waits for a call in progress instead of

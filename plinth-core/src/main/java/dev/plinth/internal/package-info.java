@@ -10,7 +10,7 @@
  *
  * <p>Locks: {@link dev.plinth.internal.CoreStore} has one private lock for keyspace creation and drop, and
  * no lock on the read or write path; close waits for calls in progress with a counter instead
- * ({@link dev.plinth.internal.CallGuard}). Engines bring their own locks; the core never calls an engine
+ * ({@link dev.plinth.spi.CallGuard}). Engines bring their own locks; the core never calls an engine
  * while holding its keyspace lock except for keyspace management itself.
  */
 package dev.plinth.internal;

@@ -11,6 +11,7 @@ import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.FailureLatch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,8 +56,8 @@ public final class MemEngine implements Engine {
     /** Live keyspaces by name. */
     private final ConcurrentHashMap<String, MemKeyspace> keyspaces = new ConcurrentHashMap<>();
     private volatile boolean closed;
-    /** Set if a batch failed half-way through installing (only an error such as OutOfMemoryError can). */
-    private volatile Throwable writeFailure;
+    /** Tripped if a batch failed half-way through installing (only an error such as OutOfMemoryError can). */
+    private final FailureLatch writeFailure;
 
     // Guarded by writeLock.
     private final Reclaimer reclaimer = new Reclaimer();
@@ -71,6 +72,7 @@ public final class MemEngine implements Engine {
      */
     public MemEngine(String uri) {
         this.uri = uri;
+        this.writeFailure = new FailureLatch(uri);
         keyspaces.put(Store.DEFAULT_KEYSPACE, new MemKeyspace(Store.DEFAULT_KEYSPACE, this));
     }
 
@@ -208,7 +210,7 @@ public final class MemEngine implements Engine {
             } catch (RuntimeException | Error e) {
                 // Versions at an unpublished sequence number are in the chains; the next batch would
                 // merge with them, so refuse further writes. Readers never see them.
-                writeFailure = e;
+                writeFailure.trip(e, "versions of an unfinished batch are in the mem store's chains");
                 throw e;
             }
             lastCommitted = seq;
@@ -323,11 +325,7 @@ public final class MemEngine implements Engine {
 
     private void requireWritable(String operation) {
         requireOpen(operation);
-        Throwable failure = writeFailure;
-        if (failure != null) {
-            throw new IllegalStateException(operation + " on " + uri + ": an earlier batch failed while it"
-                    + " was being installed, so the mem store accepts no more writes", failure);
-        }
+        writeFailure.check(operation);
     }
 
     @Override
