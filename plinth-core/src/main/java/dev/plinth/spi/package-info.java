@@ -15,6 +15,13 @@
  * cursors and snapshots are closed before the engine is. Arrays handed to the engine are not changed by
  * the core afterwards, and arrays the engine returns are not changed by the engine afterwards.
  *
+ * <p>The engine author's toolkit, for what every engine otherwise writes again:
+ * {@link dev.plinth.spi.CallGuard} keeps calls away from something being freed while the engine stays open
+ * (a dropped keyspace's native handle, a snapshot closed under a reader) and lets the freer wait for calls
+ * in progress; {@link dev.plinth.spi.FailureLatch} remembers the first error after which writes cannot be
+ * trusted (a failed fsync above all) and refuses every later write with it, never retrying into a false
+ * success.
+ *
  * <p>Decorators wrap an engine in another engine; {@link dev.plinth.spi.ForwardingEngine} makes each one a
  * small class.
  */

@@ -13,6 +13,7 @@ import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.FailureLatch;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -82,15 +83,16 @@ final class LmdbEngine implements Engine {
     private final Set<ReadTxn> openReads = ConcurrentHashMap.newKeySet();
 
     private volatile boolean closed;
-    /** Set by an error after which no write may be trusted (failed sync, LMDB panic, failed remap). */
-    private volatile Throwable failure;
+    /** Tripped by an error after which no write may be trusted (failed sync, LMDB panic, failed remap). */
+    private final FailureLatch failure;
 
     private LmdbEngine(String uri, LmdbOptions options, Path directory, Env<ByteBuffer> env) {
         this.uri = uri;
+        this.failure = new FailureLatch(uri);
         this.options = options;
         this.directory = directory;
         this.env = env;
-        this.map = new LmdbMap(uri, env, options.resizeTimeoutMillis(), this::fail, () -> !closed && failure == null);
+        this.map = new LmdbMap(uri, env, options.resizeTimeoutMillis(), this::fail, () -> !closed && !failure.isTripped());
         this.gate = map.gate();
         this.durability = new LmdbDurability(uri, env, options.noSync(), gate, this::fail);
         this.readers = new ReaderPool(env, options.maxReaders());
@@ -640,7 +642,7 @@ final class LmdbEngine implements Engine {
     /** Syncs and closes the environment; runs while the gate is drained, so nothing else uses it. */
     private void closeEnvLocked() {
         LmdbException syncError = null;
-        if (failure == null) {
+        if (!failure.isTripped()) {
             try {
                 durability.syncBeforeCloseLocked();
             } catch (LmdbException e) {
@@ -714,17 +716,11 @@ final class LmdbEngine implements Engine {
 
     private void requireWritable(String op) {
         requireOpen(op);
-        Throwable f = failure;
-        if (f != null) {
-            throw new StorageIOException(op + " on " + uri + ": the store accepts no more writes after an earlier"
-                    + " failure: " + f.getMessage(), f);
-        }
+        failure.check(op);
     }
 
     private void fail(PlinthException t) {
-        if (failure == null) {
-            failure = t;
-        }
+        failure.trip(t);
     }
 
     /** Translates the failure of a write transaction: a full disk is not an I/O error (see {@link LmdbErrors}). */

@@ -10,12 +10,14 @@ import dev.plinth.StorageFullException;
 import dev.plinth.StorageIOException;
 import dev.plinth.Store;
 import dev.plinth.StoreClosedException;
+import dev.plinth.spi.CallGuard;
 import dev.plinth.spi.Engine;
 import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineReader;
 import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.FailureLatch;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -97,13 +98,14 @@ final class RocksDbEngine implements Engine {
      * ({@link #snapshot()}, {@link #flush()}, {@link #stats()}); {@link #close()} drains it, and every
      * keyspace's guard, before it frees anything.
      */
-    private final NativeGuard engineGuard = new NativeGuard();
+    private final CallGuard engineGuard = new CallGuard(() -> new StoreClosedException("the rocksdb store is closed"));
     /** The first write-path I/O error or corruption; set once, then every write says why it is refused. */
-    private final AtomicReference<PlinthException> writeFailure = new AtomicReference<>();
+    private final FailureLatch writeFailure;
 
     private RocksDbEngine(String uri, String path, RocksDbNativeOptions natives, RocksDB db) {
         this.uri = uri;
         this.path = path;
+        this.writeFailure = new FailureLatch("the rocksdb store at " + path);
         this.natives = natives;
         this.db = db;
     }
@@ -404,7 +406,7 @@ final class RocksDbEngine implements Engine {
     @Override
     public boolean apply(EngineBatch batch) {
         requireOpen("apply");
-        requireWritable();
+        writeFailure.check("apply");
         List<RocksDbKeyspace> entered = enterAll(batch);
         try {
             boolean exclusive = !batch.preconditions().isEmpty() || hasUnboundedRangeDelete(batch);
@@ -528,7 +530,7 @@ final class RocksDbEngine implements Engine {
     public void flush() {
         enterEngine("flush");
         try {
-            requireWritable();
+            writeFailure.check("flush");
             try {
                 db.flushWal(true);
             } catch (RocksDBException e) {
@@ -628,7 +630,7 @@ final class RocksDbEngine implements Engine {
             for (RocksDbSnapshot s : new ArrayList<>(openSnapshots)) {
                 s.close();
             }
-            if (writeFailure.get() == null) {
+            if (!writeFailure.isTripped()) {
                 // More than any write asked for: a cleanly closed store also survives a power loss.
                 try {
                     db.flushWal(true);
@@ -644,7 +646,7 @@ final class RocksDbEngine implements Engine {
                 db.closeE();
             } catch (RocksDBException e) {
                 if (failure == null) {
-                    failure = writeFailure.get() instanceof StorageFullException full
+                    failure = writeFailure.failure() instanceof StorageFullException full
                             // The buffered writes RocksDB could not write out are the full disk's doing.
                             ? new StorageFullException("rocksdb close on " + path + " could not write out its buffers"
                                     + " since the file system filled up (" + full.getMessage() + "); writes not yet"
@@ -681,22 +683,6 @@ final class RocksDbEngine implements Engine {
         }
     }
 
-    private void requireWritable() {
-        PlinthException f = writeFailure.get();
-        if (f != null) {
-            String message = "the rocksdb store at " + path + " refuses writes since an earlier write failed: "
-                    + f.getMessage();
-            if (f instanceof CorruptionException) {
-                throw new CorruptionException(message, f);
-            }
-            if (f instanceof StorageFullException) {
-                throw new StorageFullException(message + "; nothing was applied: reopen the store once the file"
-                        + " system has room (RocksDB's WAL writer stays failed after it ran out of space)", f);
-            }
-            throw new StorageIOException(message, f);
-        }
-    }
-
     /**
      * Translates a write-path error, remembering it if the write path can no longer be trusted: an I/O error
      * or corruption, and also a full file system, after which RocksDB's WAL writer fails every later write
@@ -705,8 +691,11 @@ final class RocksDbEngine implements Engine {
      */
     private PlinthException writeError(String operation, RocksDBException e) {
         PlinthException t = translate(operation, e);
-        if (t instanceof StorageFullException || RocksDbErrors.isFatalForWrites(e)) {
-            writeFailure.compareAndSet(null, t);
+        if (t instanceof StorageFullException) {
+            writeFailure.trip(t, "reopen the store once the file system has room (RocksDB's WAL writer stays"
+                    + " failed after it ran out of space)");
+        } else if (RocksDbErrors.isFatalForWrites(e)) {
+            writeFailure.trip(t);
         }
         return t;
     }

@@ -1,5 +1,7 @@
 package dev.plinth.rocksdb;
 
+import dev.plinth.NoSuchKeyspaceException;
+import dev.plinth.spi.CallGuard;
 import dev.plinth.spi.EngineKeyspace;
 import org.rocksdb.ColumnFamilyHandle;
 
@@ -17,7 +19,7 @@ final class RocksDbKeyspace implements EngineKeyspace {
     /** The column family's handle; freed only after {@link #guard} is drained. */
     final ColumnFamilyHandle handle;
     /** Brackets every native call that uses {@link #handle}. */
-    final NativeGuard guard = new NativeGuard();
+    final CallGuard guard = new CallGuard(() -> new NoSuchKeyspaceException("keyspace '" + name() + "' was dropped"));
 
     RocksDbKeyspace(String name, RocksDbEngine owner, ColumnFamilyHandle handle) {
         this.name = name;

@@ -1,5 +1,6 @@
 package dev.plinth.rocksdb;
 
+import dev.plinth.spi.CallGuard;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
@@ -21,7 +22,7 @@ final class RocksDbSnapshot implements EngineSnapshot {
     /** Read options with {@link #snapshot} set, for point reads. */
     final ReadOptions readOptions;
     /** Brackets every native call that uses {@link #snapshot} or {@link #readOptions}. */
-    final NativeGuard guard = new NativeGuard();
+    final CallGuard guard = new CallGuard(() -> new IllegalStateException("the snapshot is closed"));
 
     RocksDbSnapshot(RocksDbEngine engine, Snapshot snapshot, ReadOptions readOptions) {
         this.engine = engine;

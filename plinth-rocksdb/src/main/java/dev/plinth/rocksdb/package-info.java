@@ -37,7 +37,7 @@
  * open cursors (iterator, then its read options, then its bound slices), open snapshots, column family
  * handles, the database, and last the native settings, newest first. A {@code WriteBatch} lives only inside
  * one {@code apply} call. A column family handle or a snapshot is freed only after its
- * {@link dev.plinth.rocksdb.NativeGuard} is drained, so no native call can use a freed object; a dropped
+ * {@link dev.plinth.spi.CallGuard} is drained, so no native call can use a freed object; a dropped
  * keyspace's stale handle then throws {@link dev.plinth.NoSuchKeyspaceException}. Every native object is
  * made through {@link dev.plinth.rocksdb.NativeTracker#track}, so a test can check that all were closed.
  *
