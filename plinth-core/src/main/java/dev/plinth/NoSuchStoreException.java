@@ -2,7 +2,8 @@ package dev.plinth;
 
 /**
  * The location names no store of the engine, and the store was opened with
- * {@link StoreOptions.Builder#createIfMissing(boolean) createIfMissing(false)}. Nothing was created.
+ * {@link StoreOptions.Builder#createIfMissing(boolean) createIfMissing(false)}, or the location holds files
+ * that are not the engine's ({@link ForeignFilesException}). Nothing was created.
  */
 public class NoSuchStoreException extends PlinthException {
     private static final long serialVersionUID = 1L;

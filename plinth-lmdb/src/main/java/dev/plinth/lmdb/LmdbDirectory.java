@@ -2,6 +2,7 @@ package dev.plinth.lmdb;
 
 import dev.plinth.NoSuchStoreException;
 import dev.plinth.StorageIOException;
+import dev.plinth.spi.StoreDirectory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -38,13 +39,11 @@ final class LmdbDirectory {
      * @param createIfMissing whether an empty or missing directory may become a store
      * @return the directory's real path, to pass to {@link #release(Path)}
      * @throws NoSuchStoreException if it holds no {@link #DATA_FILE} and {@code createIfMissing} is false
+     * @throws dev.plinth.ForeignFilesException if it holds files that are not LMDB's
      * @throws StorageIOException if it cannot be created or is already open in this process
      */
     static Path claim(String uri, Path directory, boolean createIfMissing) {
-        if (!createIfMissing && !Files.isRegularFile(directory.resolve(DATA_FILE))) {
-            throw new NoSuchStoreException("open " + uri + ": no LMDB environment in " + directory
-                    + (Files.exists(directory) ? " (no " + DATA_FILE + ")" : " (the path does not exist)"));
-        }
+        StoreDirectory.check(uri, directory, StoreDirectory.LMDB, createIfMissing);
         Path dir;
         try {
             dir = Files.createDirectories(directory).toRealPath();

@@ -18,6 +18,7 @@ import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineReader;
 import dev.plinth.spi.EngineSnapshot;
 import dev.plinth.spi.FailureLatch;
+import dev.plinth.spi.StoreDirectory;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -120,14 +121,12 @@ final class RocksDbEngine implements Engine {
      * @param createIfMissing whether to create the store when {@code dir} holds none
      * @return the open engine
      * @throws NoSuchStoreException if {@code dir} holds no RocksDB store and {@code createIfMissing} is false
+     * @throws dev.plinth.ForeignFilesException if {@code dir} holds files that are not RocksDB's
      */
     static RocksDbEngine open(String uri, Path dir, RocksDbOptions options, boolean createIfMissing) {
         Path abs = dir.toAbsolutePath().normalize();
         String path = abs.toString();
-        if (!createIfMissing && !Files.isRegularFile(abs.resolve("CURRENT"))) {
-            throw new NoSuchStoreException("open " + uri + ": no RocksDB store in " + path
-                    + (Files.exists(abs) ? " (no CURRENT file)" : " (the path does not exist)"));
-        }
+        StoreDirectory.check(uri, abs, StoreDirectory.ROCKSDB, createIfMissing);
         createDirectory(abs);
         RocksDB.loadLibrary();
         RocksDbNativeOptions natives = RocksDbNativeOptions.create(options, createIfMissing);

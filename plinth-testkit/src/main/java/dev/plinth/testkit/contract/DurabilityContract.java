@@ -9,6 +9,7 @@ import dev.plinth.Capabilities;
 import dev.plinth.Durability;
 import dev.plinth.Isolation;
 import dev.plinth.Keyspace;
+import dev.plinth.ForeignFilesException;
 import dev.plinth.NoSuchStoreException;
 import dev.plinth.Range;
 import dev.plinth.ScanOptions;
@@ -204,6 +205,26 @@ public interface DurabilityContract extends ContractSupport {
         }
         try (Store s = factory().options(existing).clock(clock()).createIfMissing(false).open()) {
             assertThat(s.defaultKeyspace().get(bytes("k"))).isEqualTo(bytes("v"));
+        }
+    }
+
+    @Test
+    default void aDirectoryOfOtherFilesIsRefusedAndLeftAsItWas() throws IOException {
+        assumePersistent();
+        Path parent = dir().toAbsolutePath().getParent();
+        for (boolean create : new boolean[] {true, false}) {
+            Path other = Files.createTempDirectory(parent, "other-files-");
+            Files.writeString(other.resolve("notes.txt"), "not a store");
+            Files.createDirectory(other.resolve("photos"));
+            assertThatThrownBy(() -> factory().options(other).clock(clock()).createIfMissing(create).open().close())
+                    .as("createIfMissing(%s)", create)
+                    .isInstanceOf(ForeignFilesException.class)
+                    .hasMessageContaining(other.toString())
+                    .hasMessageContaining("notes.txt");
+            try (var files = Files.list(other)) {
+                assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("notes.txt", "photos");
+            }
+            assertThat(Files.readString(other.resolve("notes.txt"))).isEqualTo("not a store");
         }
     }
 
