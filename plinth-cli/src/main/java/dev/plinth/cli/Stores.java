@@ -2,6 +2,7 @@ package dev.plinth.cli;
 
 import dev.plinth.Keyspace;
 import dev.plinth.NoSuchKeyspaceException;
+import dev.plinth.ForeignFilesException;
 import dev.plinth.NoSuchStoreException;
 import dev.plinth.Plinth;
 import dev.plinth.Store;
@@ -58,6 +59,8 @@ final class Stores {
     private static Store openExisting(StoreOptions.Builder options, String command) {
         try {
             return options.createIfMissing(false).open();
+        } catch (ForeignFilesException e) {
+            throw new CommandException(e.getMessage(), e); // names what the location holds instead
         } catch (NoSuchStoreException e) {
             throw new CommandException(e.getMessage() + "; " + command + " does not create stores", e);
         }
