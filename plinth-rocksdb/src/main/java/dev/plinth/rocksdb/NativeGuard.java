@@ -39,6 +39,17 @@ final class NativeGuard {
     }
 
     /**
+     * Opens the guard again after {@link #closeAndDrain()}, when the release it drained for failed and the
+     * object stays in use (a column family whose drop RocksDB refused). Only the thread that closed it may
+     * call this, before anything was freed.
+     */
+    void reopen() {
+        synchronized (this) {
+            closed = false;
+        }
+    }
+
+    /**
      * Marks the object closed and waits until no call is in progress. Must not be called by a thread that
      * is itself inside a call on this guard.
      *
