@@ -7,6 +7,7 @@
 module dev.plinth {
     exports dev.plinth;
     exports dev.plinth.spi;
+    exports dev.plinth.io;
 
     uses dev.plinth.spi.EngineProvider;
 

@@ -4,6 +4,7 @@
  */
 module dev.plinth.testkit {
     requires transitive dev.plinth;
+    requires java.management;
     requires transitive org.junit.jupiter.api;
     requires transitive org.junit.jupiter.params;
     requires transitive org.assertj.core;
@@ -11,6 +12,7 @@ module dev.plinth.testkit {
     exports dev.plinth.testkit;
     exports dev.plinth.testkit.contract;
     exports dev.plinth.testkit.crash;
+    exports dev.plinth.testkit.io;
     exports dev.plinth.testkit.model;
 
     // JUnit fills the suites' @TempDir fields and calls their lifecycle methods reflectively.

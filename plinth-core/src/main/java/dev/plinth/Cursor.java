@@ -5,7 +5,9 @@ package dev.plinth;
  *
  * <p>A cursor sees the store as it was when the cursor was opened (or, when opened from a
  * {@link Snapshot} or {@link Transaction}, as that view sees it); writes made later are invisible to it.
- * It starts before its first entry: call {@link #next()} to move to each entry in turn.
+ * It starts before its first entry: call {@link #next()} to move to each entry in turn. That holds when its
+ * keyspace is dropped while it is open, too: it keeps reading the view it opened on until it is closed
+ * ({@link Store#dropKeyspace(String)}).
  *
  * <p>Not thread-safe: use a cursor from one thread at a time. A cursor holds engine resources until
  * {@link #close()}; closing the store closes it. Using a cursor after its own close throws

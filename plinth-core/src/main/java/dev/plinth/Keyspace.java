@@ -4,7 +4,8 @@ package dev.plinth;
  * A named, independent key space of one {@link Store}, with the store's operations bound to it.
  *
  * <p>Thread-safe. A keyspace handle stays valid until the keyspace is dropped; after that every
- * operation throws {@link NoSuchKeyspaceException}. Each method is the store-level operation of the same
+ * operation throws {@link NoSuchKeyspaceException}, even if a keyspace of the same name is created again
+ * (cursors already open keep reading; see {@link Store#dropKeyspace(String)}). Each method is the store-level operation of the same
  * name applied to this keyspace; see {@link ReadView} for what reads see and
  * {@link dev.plinth} for argument checking.
  */

@@ -58,7 +58,19 @@ public interface Store extends ReadView, AutoCloseable {
     List<String> keyspaces();
 
     /**
-     * Drops a keyspace and all its entries. Handles to it then throw {@link NoSuchKeyspaceException}.
+     * Drops a keyspace and all its entries.
+     *
+     * <p>Every new use of the dropped keyspace through a handle to it then throws
+     * {@link NoSuchKeyspaceException}: reads and writes through the handle, and reads, cursors and writes
+     * through a snapshot or transaction, also one begun before the drop. A transaction that wrote to it fails
+     * its commit with that exception, applying nothing. A cursor already open over it, opened through the
+     * keyspace, a snapshot or a transaction, is a snapshot: it keeps reading the view it opened on, to its
+     * end and across seeks, until it is closed (the engine keeps what it needs for that, such as RocksDB's
+     * column family handle, until then). A keyspace created again under the same name is a new, empty one,
+     * which such cursors never see.
+     *
+     * <p>A drop that fails (for example {@link StorageFullException} when LMDB's map cannot grow while a
+     * snapshot is open) changes nothing: the keyspace, its entries and its handles stay as they were.
      *
      * @param name the keyspace's name
      * @return {@code true} if it existed

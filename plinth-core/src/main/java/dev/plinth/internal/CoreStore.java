@@ -239,11 +239,15 @@ public final class CoreStore implements Store {
         synchronized (keyspaceLock) {
             guard.enter();
             try {
+                // The engine first: a drop it refuses (a full LMDB map, an I/O error) changes nothing, so the
+                // cached handle stays valid. Until it returns, calls through the handle reach the engine,
+                // which answers for a keyspace being dropped itself.
+                boolean existed = engine.dropKeyspace(name);
                 CoreKeyspace ks = keyspaces.remove(name);
                 if (ks != null) {
                     ks.dropped = true;
                 }
-                return engine.dropKeyspace(name);
+                return existed;
             } finally {
                 guard.exit();
             }

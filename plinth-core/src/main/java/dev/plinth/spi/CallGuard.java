@@ -96,6 +96,17 @@ public final class CallGuard {
     }
 
     /**
+     * Opens the guard again after {@link #closeAndDrain()}, when the release it drained for failed and the
+     * guarded thing stays in use (a column family whose drop the engine refused). Only the thread that
+     * closed the guard may call this, and only before anything was released.
+     */
+    public void reopen() {
+        synchronized (closeLock) {
+            closed = false;
+        }
+    }
+
+    /**
      * Closes the guard and waits until no call is in progress. New calls are turned away from the moment
      * it begins. It keeps waiting if the thread is interrupted (releasing what a running call uses could
      * crash a native library) and restores the interrupt flag before it returns. Must not be called by a

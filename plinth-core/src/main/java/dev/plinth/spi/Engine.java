@@ -45,7 +45,11 @@ public interface Engine extends EngineReader, AutoCloseable {
     EngineKeyspace createKeyspace(String name);
 
     /**
-     * Drops a keyspace and its entries. Existing handles to it become invalid.
+     * Drops a keyspace and its entries. Existing handles to it become invalid: every later read, cursor or
+     * batch through them, also through a snapshot taken before the drop, throws
+     * {@link dev.plinth.NoSuchKeyspaceException}. Cursors open over it keep reading the view they opened on
+     * until they are closed ({@link EngineCursor}); the engine must not free what they use before that. A
+     * drop that throws must change nothing: the keyspace, its entries and its handles stay valid.
      *
      * @param name the keyspace's name; never the default keyspace
      * @return {@code true} if it existed

@@ -6,7 +6,9 @@ package dev.plinth.spi;
  * {@link #next()} moves to each entry in turn; {@link #seek(byte[])} repositions. Not thread-safe.
  *
  * <p>{@link #key()} and {@link #value()} throw {@link IllegalStateException} when the cursor is not on an
- * entry. A cursor opened before its keyspace was dropped keeps reading the view it opened on.
+ * entry. A cursor opened before its keyspace was dropped keeps reading the view it opened on, through
+ * {@link #next()} and {@link #seek(byte[])}, until it is closed; the engine keeps whatever native state that
+ * needs alive until then (the conformance kit checks it in a child JVM, so a crash fails a test).
  */
 public interface EngineCursor extends AutoCloseable {
     /**

@@ -19,7 +19,9 @@ import org.rocksdb.Slice;
  * checked, and an error (corruption, I/O) is thrown rather than taken for the end of the range.
  *
  * <p>Owns four native objects, freed by {@link #close()} in this order: the iterator, its read options,
- * then the bound slices the read options point to. The engine closes cursors still open when it closes.
+ * then the bound slices the read options point to; and holds a reference to its column family's handle
+ * from open to close, so a cursor opened before its keyspace was dropped keeps reading its view (see
+ * {@link RocksDbKeyspace}). The engine closes cursors still open when it closes.
  */
 final class RocksDbCursor implements EngineCursor {
     private static final int BEFORE = 0;
@@ -27,6 +29,8 @@ final class RocksDbCursor implements EngineCursor {
     private static final int DONE = 2;
 
     private final RocksDbEngine engine;
+    /** Whose handle the iterator holds a reference to; null for an empty range, which has no iterator. */
+    private final RocksDbKeyspace keyspace;
     private final String description;
     private final byte[] start;
     private final byte[] end;
@@ -47,9 +51,11 @@ final class RocksDbCursor implements EngineCursor {
     /** An iterator error, thrown again by every later {@link #next()}. */
     private PlinthException failure;
 
-    private RocksDbCursor(RocksDbEngine engine, String description, byte[] start, byte[] end, boolean reverse,
-                          RocksIterator iterator, ReadOptions readOptions, Slice lower, Slice upper) {
+    private RocksDbCursor(RocksDbEngine engine, RocksDbKeyspace keyspace, String description, byte[] start,
+                          byte[] end, boolean reverse, RocksIterator iterator, ReadOptions readOptions, Slice lower,
+                          Slice upper) {
         this.engine = engine;
+        this.keyspace = keyspace;
         this.description = description;
         this.start = start;
         this.end = end;
@@ -71,7 +77,7 @@ final class RocksDbCursor implements EngineCursor {
         NativeTracker.track(readOptions);
         if (start != null && end != null && Arrays.compareUnsigned(start, end) >= 0) {
             readOptions.close();
-            return new RocksDbCursor(engine, description, start, end, reverse, null, null, null, null);
+            return new RocksDbCursor(engine, null, description, start, end, reverse, null, null, null, null);
         }
         Slice lower = null;
         Slice upper = null;
@@ -86,7 +92,10 @@ final class RocksDbCursor implements EngineCursor {
                 readOptions.setIterateUpperBound(upper);
             }
             it = NativeTracker.track(engine.db().newIterator(ks.handle, readOptions));
-            return new RocksDbCursor(engine, description, start, end, reverse, it, readOptions, lower, upper);
+            RocksDbCursor c = new RocksDbCursor(engine, ks, description, start, end, reverse, it, readOptions, lower,
+                    upper);
+            ks.retainHandle(); // last: from here on close() releases it
+            return c;
         } catch (RuntimeException | Error e) {
             closeQuietly(it, readOptions, lower, upper);
             throw e;
@@ -197,7 +206,13 @@ final class RocksDbCursor implements EngineCursor {
         try {
             closeQuietly(iterator, readOptions, lower, upper);
         } finally {
-            engine.forget(this);
+            try {
+                if (keyspace != null) {
+                    keyspace.releaseHandle(); // after the iterator, which uses the handle
+                }
+            } finally {
+                engine.forget(this);
+            }
         }
     }
 

@@ -287,12 +287,14 @@ final class RocksDbEngine implements Engine {
             try {
                 db.dropColumnFamily(ks.handle);
             } catch (RocksDBException e) {
-                // Still there: a fresh handle object (same native handle) keeps it usable by name.
-                keyspaces.put(name, new RocksDbKeyspace(name, this, ks.handle));
+                // Still there, and nothing was freed: the same handle object stays valid for its users.
+                ks.guard.reopen();
                 throw translate("drop keyspace '" + name + "'", e);
             }
             keyspaces.remove(name);
-            ks.handle.close();
+            // Open cursors keep reading the dropped column family through their references to the handle;
+            // the last of them frees it.
+            ks.releaseHandle();
             return true;
         }
     }
@@ -638,7 +640,7 @@ final class RocksDbEngine implements Engine {
                 }
             }
             for (RocksDbKeyspace ks : keyspaces.values()) {
-                ks.handle.close();
+                ks.releaseHandle(); // the cursors' references went with them, above
             }
             keyspaces.clear();
             try {

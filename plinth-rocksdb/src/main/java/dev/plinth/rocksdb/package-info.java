@@ -38,7 +38,10 @@
  * handles, the database, and last the native settings, newest first. A {@code WriteBatch} lives only inside
  * one {@code apply} call. A column family handle or a snapshot is freed only after its
  * {@link dev.plinth.spi.CallGuard} is drained, so no native call can use a freed object; a dropped
- * keyspace's stale handle then throws {@link dev.plinth.NoSuchKeyspaceException}. Every native object is
+ * keyspace's stale handle then throws {@link dev.plinth.NoSuchKeyspaceException}. A column family handle
+ * is also reference-counted by the cursors open over it ({@link dev.plinth.rocksdb.RocksDbKeyspace}): a
+ * cursor opened before a drop keeps reading the dropped column family, which RocksDB allows while the
+ * handle lives, and the last cursor to close frees it. Every native object is
  * made through {@link dev.plinth.rocksdb.NativeTracker#track}, so a test can check that all were closed.
  *
  * <h2>Locks</h2>

@@ -163,7 +163,13 @@ class RocksDbLeakTest {
                 snap.get(ks, key(1));
             }
             if (i % 3 == 1) {
+                // A cursor open across the drop holds the dropped column family's handle until it closes.
+                Cursor across = ks.cursor(Range.all(), ScanOptions.forward());
                 s.dropKeyspace("ks-" + (i % 3));
+                assertThat(across.next()).isTrue();
+                assertThat(tracker.owningByClass()).as("cycle %d, a cursor open over a dropped keyspace", i)
+                        .containsEntry("ColumnFamilyHandle", s.keyspaces().size() + 1);
+                across.close();
                 assertOnlyLongLivedObjectsOpen(tracker, s.keyspaces().size(), i);
                 ks = s.createKeyspace("ks-" + (i % 3));
             }

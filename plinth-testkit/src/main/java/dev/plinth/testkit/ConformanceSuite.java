@@ -10,6 +10,7 @@ import dev.plinth.testkit.contract.CursorContract;
 import dev.plinth.testkit.contract.DurabilityContract;
 import dev.plinth.testkit.contract.ErrorContract;
 import dev.plinth.testkit.contract.KeyspaceContract;
+import dev.plinth.testkit.contract.KeyspaceDropContract;
 import dev.plinth.testkit.contract.RangeContract;
 import dev.plinth.testkit.contract.SnapshotContract;
 import dev.plinth.testkit.contract.TransactionContract;
@@ -34,13 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The contracts, one per group of promises (listed in docs/testing.md), live in {@link dev.plinth.testkit.contract}:
  * {@link CrudContract}, {@link RangeContract}, {@link CursorContract}, {@link SnapshotContract},
  * {@link BatchContract}, {@link CasContract}, {@link TransactionContract}, {@link TtlContract},
- * {@link DurabilityContract}, {@link KeyspaceContract}, {@link ConcurrencyContract} and
+ * {@link DurabilityContract}, {@link KeyspaceContract}, {@link KeyspaceDropContract},
+ * {@link ConcurrencyContract} and
  * {@link ErrorContract}, and the seeded model-based random runs of {@link ModelContract}. Tests a capability
  * rules out are skipped, not passed.
  */
 public abstract class ConformanceSuite implements ContractSupport, CrudContract, RangeContract, CursorContract,
         SnapshotContract, BatchContract, CasContract, TransactionContract, TtlContract, DurabilityContract,
-        KeyspaceContract, ConcurrencyContract, ErrorContract, ModelContract {
+        KeyspaceContract, KeyspaceDropContract, ConcurrencyContract, ErrorContract, ModelContract {
     @TempDir
     Path tempDir;
 

@@ -485,7 +485,7 @@ public final class CrashHarness {
                 throw new UncheckedIOException("cannot create " + childTmp, e);
             }
             List<String> cmd = new ArrayList<>();
-            cmd.add(javaBinary());
+            cmd.add(ChildJvm.javaBinary());
             cmd.addAll(CHILD_JVM_ARGS);
             cmd.addAll(jvmArgs);
             // Native libraries an engine extracts (rocksdbjni, lmdbjava) land here and are deleted after the
@@ -629,14 +629,6 @@ public final class CrashHarness {
         } catch (IOException e) {
             // the pipe of a dead process
         }
-    }
-
-    private static String javaBinary() {
-        Path home = Path.of(System.getProperty("java.home"), "bin", "java");
-        if (Files.isExecutable(home)) {
-            return home.toString();
-        }
-        return ProcessHandle.current().info().command().orElse("java");
     }
 
     private static String readTail(Path file) {
