@@ -35,6 +35,7 @@ final class CopyCommand extends StoreCommand {
                 report = Transfer.copy(src, dst, allowNonEmpty, progress::advance);
             }
             Text.println(out(), "copied " + report.copied().describe() + " from " + source + " to " + destination);
+            warnIfNotPersistent(dst);
             return Reports.verification(out(), report.verification(), destination, source);
         }
     }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code plinth get URI KEY}: prints one value. */
 @Command(name = "get", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Print the value of KEY. Exits 3 if the key is absent.")
+        description = {"Print the value of KEY. Exits 3 if the key is absent.",
+                "With --value-file, write the value's bytes exactly into a file (- for standard output) instead."})
 final class GetCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "URI", description = "The store.")
     String uri;
@@ -26,19 +27,31 @@ final class GetCommand extends StoreCommand {
                     + "Default: ${DEFAULT-VALUE}.")
     OutputFormat format;
 
+    @Option(names = "--value-file", paramLabel = "FILE",
+            description = "Write the value, byte for byte, into FILE (replaced if it exists; - for standard output) "
+                    + "instead of printing it.")
+    String valueFile;
+
     @Mixin
     ByteArgs bytes;
 
     @Override
     public Integer call() {
         byte[] k = bytes.decode("KEY", key);
+        if (valueFile != null && spec.commandLine().getParseResult().hasMatchedOption("--format")) {
+            throw usage("--value-file writes the value's bytes exactly; it takes no --format");
+        }
         try (Store store = Stores.openExisting(uri, "get")) {
             Keyspace ks = Stores.keyspace(store, keyspace);
             byte[] value = ks.get(k);
             if (value == null) {
                 throw Stores.keyNotFound(k, keyspace, uri);
             }
-            format.print(out(), format == OutputFormat.JSON ? k : null, value);
+            if (valueFile != null) {
+                ValueFiles.write(valueFile, value, out());
+            } else {
+                format.print(out(), format == OutputFormat.JSON ? k : null, value);
+            }
             return ExitCode.OK;
         }
     }

@@ -90,6 +90,7 @@ final class LoadCommand extends StoreCommand {
                         + "; the store holds part of it", e);
             }
             Text.println(out(), "loaded " + loaded.describe() + " from " + name + " into " + uri);
+            warnIfNotPersistent(store);
             if (noVerify) {
                 return ExitCode.OK;
             }

@@ -26,6 +26,19 @@ abstract class StoreCommand implements Callable<Integer> {
     }
 
     /**
+     * Says on standard error, in one line, that a store keeps nothing after the process ends, so that a
+     * write to {@code mem:} is not silently discarded. Call after the command wrote.
+     *
+     * @param store the store written
+     */
+    void warnIfNotPersistent(dev.plinth.Store store) {
+        if (!store.capabilities().persistent()) {
+            Text.println(err(), "plinth: " + store.uri() + " is not persistent: what this command wrote is gone "
+                    + "when it exits");
+        }
+    }
+
+    /**
      * A usage error for this command: exit code 2 with picocli's message and a pointer to {@code --help}.
      *
      * @param message what is wrong

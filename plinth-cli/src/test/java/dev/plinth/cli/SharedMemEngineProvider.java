@@ -1,5 +1,6 @@
 package dev.plinth.cli;
 
+import dev.plinth.Capabilities;
 import dev.plinth.CorruptionException;
 import dev.plinth.spi.Engine;
 import dev.plinth.spi.EngineConfig;
@@ -16,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Test engine {@code testmem:NAME}: an in-memory store that outlives the command that opened it, so that
  * one command's writes are there for the next command in the same JVM, the way a file-system engine's
- * are across processes. Backed by the {@code mem} engine; closing a store leaves its data in place until
+ * are across processes; so its capabilities say it is persistent. Backed by the {@code mem} engine; closing a store leaves its data in place until
  * {@link #reset()}. A keyspace can be made to fail like damaged storage ({@link #damage(String, String)}).
  */
 public final class SharedMemEngineProvider implements EngineProvider {
@@ -41,6 +42,12 @@ public final class SharedMemEngineProvider implements EngineProvider {
         Engine engine = STORES.computeIfAbsent(config.location(), name -> memEngine(config));
         String store = config.location();
         return new ForwardingEngine(engine) {
+            /** Its data outlives the command, which is what persistent means to the commands. */
+            @Override
+            public Capabilities capabilities() {
+                return super.capabilities().toBuilder().persistent(true).build();
+            }
+
             @Override
             public EngineCursor cursor(EngineKeyspace ks, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
                 return damaged(store, ks, super.cursor(ks, start, end, reverse, keysOnly));
