@@ -12,6 +12,7 @@ import dev.plinth.Durability;
 import dev.plinth.KeyValue;
 import dev.plinth.NoSuchKeyspaceException;
 import dev.plinth.StorageIOException;
+import dev.plinth.ForeignFilesException;
 import dev.plinth.Store;
 import dev.plinth.StoreClosedException;
 import dev.plinth.spi.Engine;
@@ -425,7 +426,7 @@ class RocksDbEngineTest {
     @Test
     void errorsNameThePathAndTheOperation() throws Exception {
         Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
-        assertThatThrownBy(() -> open(file)).isInstanceOf(StorageIOException.class)
+        assertThatThrownBy(() -> open(file)).isInstanceOf(ForeignFilesException.class)
                 .hasMessageContaining(file.toString());
         Path store = dir.resolve("store");
         try (Engine first = open(store)) {
