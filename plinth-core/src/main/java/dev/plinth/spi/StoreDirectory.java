@@ -59,6 +59,15 @@ public final class StoreDirectory {
         }
 
         /**
+         * What a store of this kind is called without its article ("RocksDB store"), for "no ..." messages.
+         *
+         * @return the noun
+         */
+        public String noun() {
+            return description.replaceFirst("^(a|an) ", "");
+        }
+
+        /**
          * A signature whose own files are those whose whole name matches a regular expression.
          *
          * @param description what a store of this kind is called, with an article
@@ -128,11 +137,11 @@ public final class StoreDirectory {
                 }
             }
             throw new ForeignFilesException("open " + uri + ": " + dir + " is not empty and holds no "
-                    + own.description().replaceFirst("^(a|an) ", "") + " (it has " + describe(strangers)
+                    + own.noun() + " (it has " + describe(strangers)
                     + "); use an empty or new directory; nothing was changed");
         }
         if (!createIfMissing) {
-            throw new NoSuchStoreException("open " + uri + ": no " + own.description().replaceFirst("^(a|an) ", "")
+            throw new NoSuchStoreException("open " + uri + ": no " + own.noun()
                     + " in " + dir + (Files.exists(dir) ? " (no " + own.marker() + ")" : " (the path does not exist)"));
         }
         return State.NEW;
@@ -153,12 +162,15 @@ public final class StoreDirectory {
         return b.toString();
     }
 
+    private static ForeignFilesException notADirectory(String uri, Path dir) {
+        return new ForeignFilesException("open " + uri + ": " + dir + " is a file, not a directory; nothing was changed");
+    }
+
     /** The names in {@code dir}, without the {@link #IGNORED} ones; empty if it does not exist. */
     private static List<String> list(String uri, Path dir) {
         List<String> names = new ArrayList<>();
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new ForeignFilesException("open " + uri + ": " + dir + " is a file, not a directory; nothing was"
-                    + " changed");
+            throw notADirectory(uri, dir);
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path e : entries) {
@@ -170,8 +182,7 @@ public final class StoreDirectory {
         } catch (NoSuchFileException e) {
             return names;
         } catch (NotDirectoryException e) {
-            throw new ForeignFilesException("open " + uri + ": " + dir + " is a file, not a directory; nothing was"
-                    + " changed");
+            throw notADirectory(uri, dir); // became a file since the check above
         } catch (IOException | SecurityException e) {
             throw new StorageIOException("open " + uri + ": cannot list the directory " + dir + ": " + e, e);
         }
