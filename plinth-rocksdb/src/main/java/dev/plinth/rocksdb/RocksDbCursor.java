@@ -198,20 +198,32 @@ final class RocksDbCursor implements EngineCursor {
 
     @Override
     public void close() {
+        if (markClosed()) {
+            engine.closeCursor(this);
+        }
+    }
+
+    /**
+     * Turns later calls away.
+     *
+     * @return {@code true} the first time
+     */
+    boolean markClosed() {
         if (!closed.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         key = null;
         value = null;
+        return true;
+    }
+
+    /** Frees the native objects; the engine calls it once, after {@link #markClosed()}, with the database open. */
+    void freeNatives() {
         try {
             closeQuietly(iterator, readOptions, lower, upper);
         } finally {
-            try {
-                if (keyspace != null) {
-                    keyspace.releaseHandle(); // after the iterator, which uses the handle
-                }
-            } finally {
-                engine.forget(this);
+            if (keyspace != null) {
+                keyspace.releaseHandle(); // after the iterator, which uses the handle
             }
         }
     }

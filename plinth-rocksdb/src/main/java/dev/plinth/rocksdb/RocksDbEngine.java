@@ -218,8 +218,27 @@ final class RocksDbEngine implements Engine {
         return RocksDbErrors.translate(path, operation, e);
     }
 
-    void forget(RocksDbCursor cursor) {
-        openCursors.remove(cursor);
+    /**
+     * Frees a cursor the caller closed, unless the engine is closing: then {@link #close()} frees it, after
+     * every call in progress has left, so a cursor closed on one thread while the engine closes on another
+     * never frees its iterator after the database.
+     */
+    void closeCursor(RocksDbCursor cursor) {
+        if (!engineGuard.tryEnter()) {
+            return; // close() frees it
+        }
+        try {
+            freeCursor(cursor);
+        } finally {
+            engineGuard.exit();
+        }
+    }
+
+    /** Frees a cursor's native objects once: whoever removes it from {@link #openCursors} frees it. */
+    private void freeCursor(RocksDbCursor cursor) {
+        if (openCursors.remove(cursor)) {
+            cursor.freeNatives();
+        }
     }
 
     // ---- Engine
@@ -393,14 +412,31 @@ final class RocksDbEngine implements Engine {
         }
     }
 
-    /** Releases a snapshot whose guard was just closed and drained; called once per snapshot. */
+    /**
+     * Releases a snapshot whose guard was just closed and drained, unless the engine is closing: then
+     * {@link #close()} releases it, after every call in progress has left, so a snapshot closed on one thread
+     * while the engine closes on another never reaches the database after it was freed.
+     */
     void release(RocksDbSnapshot snap) {
+        if (!engineGuard.tryEnter()) {
+            return; // close() releases it
+        }
         try {
-            db.releaseSnapshot(snap.snapshot);
-            snap.snapshot.close();
-            snap.readOptions.close();
+            freeSnapshot(snap);
         } finally {
-            openSnapshots.remove(snap);
+            engineGuard.exit();
+        }
+    }
+
+    /** Releases a snapshot's native objects once: whoever removes it from {@link #openSnapshots} frees it. */
+    private void freeSnapshot(RocksDbSnapshot snap) {
+        if (openSnapshots.remove(snap)) {
+            try {
+                db.releaseSnapshot(snap.snapshot);
+            } finally {
+                snap.snapshot.close();
+                snap.readOptions.close();
+            }
         }
     }
 
@@ -625,11 +661,15 @@ final class RocksDbEngine implements Engine {
         PlinthException failure = null;
         try {
             // Native objects that depend on the database go first: iterators, snapshots, column family handles.
+            // Closed here or by their owners meanwhile: either way still registered, since an owner's close
+            // frees nothing once engineGuard is closed.
             for (RocksDbCursor c : new ArrayList<>(openCursors)) {
-                c.close();
+                c.markClosed();
+                freeCursor(c);
             }
             for (RocksDbSnapshot s : new ArrayList<>(openSnapshots)) {
-                s.close();
+                s.guard.closeAndDrain();
+                freeSnapshot(s);
             }
             if (!writeFailure.isTripped()) {
                 // More than any write asked for: a cleanly closed store also survives a power loss.

@@ -364,6 +364,48 @@ class RocksDbEngineTest {
     }
 
     @Test
+    void cursorsRacingCloseAreEitherRefusedOrFreedByIt() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 40; round++) {
+                Engine e = open(dir);
+                EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
+                put(e, ks, "a", "1");
+                CountDownLatch running = new CountDownLatch(2);
+                List<Future<EngineCursor>> fs = new ArrayList<>();
+                for (int t = 0; t < 2; t++) {
+                    boolean keepLast = t == 0;
+                    fs.add(pool.submit(() -> {
+                        EngineCursor last = null;
+                        try {
+                            while (true) {
+                                EngineCursor c = e.cursor(ks, null, null, false, false);
+                                if (last == null) {
+                                    running.countDown();
+                                } else if (!keepLast) {
+                                    last.close(); // races the engine's close, which frees cursors still open
+                                }
+                                last = c;
+                            }
+                        } catch (StoreClosedException expected) {
+                            return last;
+                        }
+                    }));
+                }
+                running.await(60, TimeUnit.SECONDS);
+                e.close();
+                for (Future<EngineCursor> f : fs) {
+                    EngineCursor left = f.get(60, TimeUnit.SECONDS);
+                    assertThatThrownBy(left::next).isInstanceOf(IllegalStateException.class);
+                    left.close();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void everyDurabilityLevelIsWrittenToTheWalAndSurvivesReopen() {
         try (Engine e = open(dir)) {
             EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
