@@ -15,6 +15,7 @@ public final class Capabilities {
     private final Durability defaultDurability;
     private final boolean nativeTtl;
     private final boolean distributed;
+    private final boolean versionedPreconditions;
     private final int maxKeySize;
     private final int maxValueSize;
     private final int maxBatchOps;
@@ -26,6 +27,7 @@ public final class Capabilities {
         this.defaultDurability = b.defaultDurability;
         this.nativeTtl = b.nativeTtl;
         this.distributed = b.distributed;
+        this.versionedPreconditions = b.versionedPreconditions;
         this.maxKeySize = b.maxKeySize;
         this.maxValueSize = b.maxValueSize;
         this.maxBatchOps = b.maxBatchOps;
@@ -53,6 +55,7 @@ public final class Capabilities {
         b.defaultDurability = defaultDurability;
         b.nativeTtl = nativeTtl;
         b.distributed = distributed;
+        b.versionedPreconditions = versionedPreconditions;
         b.maxKeySize = maxKeySize;
         b.maxValueSize = maxValueSize;
         b.maxBatchOps = maxBatchOps;
@@ -119,6 +122,20 @@ public final class Capabilities {
     }
 
     /**
+     * Whether the engine keeps versions and checks "unchanged since version V" preconditions itself. Then
+     * a transaction commits with one small condition per key and range it depends on, naming the version of
+     * the snapshot it read; otherwise the core compares values: the stored value of each key it read, and
+     * every entry of each range it scanned. Both detect the same conflicts, except that version conditions
+     * also see a key rewritten with the same value (a conflict that value conditions miss, harmlessly). See
+     * {@code docs/architecture.md} for how an engine declares and checks versions.
+     *
+     * @return {@code true} if the engine checks version preconditions
+     */
+    public boolean versionedPreconditions() {
+        return versionedPreconditions;
+    }
+
+    /**
      * The largest key, in bytes, that writes accept.
      *
      * @return the limit
@@ -158,7 +175,8 @@ public final class Capabilities {
     public String toString() {
         return "Capabilities[persistent=" + persistent + ", durabilities=" + durabilities
                 + ", defaultDurability=" + defaultDurability + ", nativeTtl=" + nativeTtl
-                + ", distributed=" + distributed + ", maxKeySize=" + maxKeySize + ", maxValueSize="
+                + ", distributed=" + distributed + ", versionedPreconditions=" + versionedPreconditions
+                + ", maxKeySize=" + maxKeySize + ", maxValueSize="
                 + maxValueSize + ", maxBatchOps=" + maxBatchOps + ", maxBatchBytes=" + maxBatchBytes + "]";
     }
 
@@ -169,6 +187,7 @@ public final class Capabilities {
         private Durability defaultDurability = Durability.NONE;
         private boolean nativeTtl;
         private boolean distributed;
+        private boolean versionedPreconditions;
         private int maxKeySize = 64 * 1024;
         private int maxValueSize = 64 * 1024 * 1024;
         private int maxBatchOps = 1_000_000;
@@ -232,6 +251,17 @@ public final class Capabilities {
          */
         public Builder distributed(boolean distributed) {
             this.distributed = distributed;
+            return this;
+        }
+
+        /**
+         * Sets whether the engine checks version preconditions ({@link Capabilities#versionedPreconditions()}).
+         *
+         * @param versionedPreconditions the flag
+         * @return this builder
+         */
+        public Builder versionedPreconditions(boolean versionedPreconditions) {
+            this.versionedPreconditions = versionedPreconditions;
             return this;
         }
 

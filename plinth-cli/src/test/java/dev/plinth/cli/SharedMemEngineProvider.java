@@ -58,6 +58,11 @@ public final class SharedMemEngineProvider implements EngineProvider {
                 EngineSnapshot snap = super.snapshot();
                 return new EngineSnapshot() {
                     @Override
+                    public long version() {
+                        return snap.version();
+                    }
+
+                    @Override
                     public byte[] get(EngineKeyspace ks, byte[] key) {
                         return snap.get(ks, key);
                     }

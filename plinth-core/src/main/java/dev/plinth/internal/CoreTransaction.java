@@ -29,9 +29,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * An optimistic transaction: reads from an engine snapshot through its own pending writes, and commits
  * as one engine batch whose preconditions say that what the isolation level depends on is unchanged
  * since the snapshot. Under {@link Isolation#SNAPSHOT} that is every key and range it writes; under
- * {@link Isolation#SERIALIZABLE} also every key it read and every interval its cursors walked. Checking
- * stored forms rather than versions is exact for this purpose: a commit succeeds only if the state it
- * depends on is, at commit, what the transaction saw. Not thread-safe.
+ * {@link Isolation#SERIALIZABLE} also every key it read and every interval its cursors walked.
+ *
+ * <p>On an engine with {@link dev.plinth.Capabilities#versionedPreconditions() versions} each of those is one
+ * condition naming the snapshot's version, and the snapshot stays open until the batch is applied (the
+ * engine may need what it holds to answer). Otherwise the conditions carry the stored forms the snapshot
+ * showed, every entry of every range included, and the snapshot is released before the apply, since the
+ * batch now holds all it showed. Comparing stored forms is exact for this purpose: a commit succeeds only
+ * if the state it depends on is, at commit, what the transaction saw. Either way an entry whose time to live
+ * had run out counts as absent: reclaiming it ({@link ExpirySweeper}) is not a change. Not thread-safe.
  */
 final class CoreTransaction extends ResourceTracker.Tracked implements Transaction {
     private static final byte[] ABSENT = new byte[0];
@@ -39,6 +45,8 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
     private final CoreStore store;
     private final Isolation isolation;
     private final EngineSnapshot snapshot;
+    /** Whether the engine checks version preconditions, so the commit names the snapshot's version. */
+    private final boolean versioned;
     /** Whether {@link #snapshot} was closed: at commit, once the batch holds what it showed, or at the end. */
     private boolean snapshotReleased;
     private final WriteBuffer buffer = new WriteBuffer();
@@ -61,6 +69,12 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
         this.store = store;
         this.isolation = isolation;
         this.snapshot = snapshot;
+        this.versioned = store.checks().capabilities().versionedPreconditions();
+        if (versioned && snapshot.version() == EngineSnapshot.NO_VERSION) {
+            snapshot.close();
+            throw new IllegalStateException("the engine of " + store.uri() + " declares versioned preconditions,"
+                    + " but its snapshot " + snapshot + " has no version; the engine is broken");
+        }
     }
 
     @Override
@@ -244,9 +258,12 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
             buffer.addTo(b);
             addPreconditions(b);
             EngineBatch batch = b.build();
-            // The preconditions carry everything the snapshot showed, so the snapshot goes before the
-            // apply: an engine that must wait for readers (LMDB growing its map) is not kept waiting by us.
-            releaseSnapshot();
+            if (!versioned) {
+                // The preconditions carry everything the snapshot showed, so the snapshot goes before the
+                // apply: an engine that must wait for readers (LMDB growing its map) is not kept waiting by us.
+                // With versions it stays open until end(): the engine may need what it keeps for it.
+                releaseSnapshot();
+            }
             if (!store.apply(batch)) {
                 throw new ConflictException(isolation + " transaction on " + store.uri()
                         + " conflicts with a write committed after it began; nothing was applied");
@@ -277,35 +294,52 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
                 ranges.computeIfAbsent(e.getKey(), x -> new ArrayList<>()).addAll(e.getValue());
             }
         }
+        long version = snapshot.version();
+        long now = store.now();
         for (Map.Entry<EngineKeyspace, List<byte[][]>> e : ranges.entrySet()) {
             EngineKeyspace eks = e.getKey();
             TreeMap<byte[], byte[]> k = keys.get(eks);
             for (byte[][] r : Intervals.merge(e.getValue())) {
-                List<KeyValue> entries = snapshotEntries(eks, r[0], r[1]);
-                b.requireRange(eks, r[0], r[1], entries);
+                if (versioned) {
+                    b.requireRangeUnchangedSince(eks, r[0], r[1], version);
+                } else {
+                    b.require(snapshotRange(eks, r[0], r[1], now));
+                }
                 if (k != null) {
                     WriteBuffer.subMap(k, r[0], r[1]).clear(); // covered by the range condition
                 }
             }
         }
         for (Map.Entry<EngineKeyspace, TreeMap<byte[], byte[]>> e : keys.entrySet()) {
+            EngineKeyspace eks = e.getKey();
             for (byte[] key : e.getValue().keySet()) {
-                b.requireValue(e.getKey(), key, readSnapshot(e.getKey(), key));
+                if (versioned) {
+                    b.requireUnchangedSince(eks, key, version);
+                } else {
+                    byte[] seen = readSnapshot(eks, key);
+                    b.require(new EngineBatch.ValueEquals(eks, key, seen, seen != null && !ValueCodec.isLive(seen, now)));
+                }
             }
         }
     }
 
-    private List<KeyValue> snapshotEntries(EngineKeyspace eks, byte[] start, byte[] end) {
-        List<KeyValue> out = new ArrayList<>();
+    /**
+     * What the snapshot shows of a range, as a value condition: its live entries must be there as they were,
+     * its expired ones may have been reclaimed since.
+     */
+    private EngineBatch.RangeEquals snapshotRange(EngineKeyspace eks, byte[] start, byte[] end, long now) {
+        List<KeyValue> live = new ArrayList<>();
+        List<KeyValue> expired = new ArrayList<>();
         store.guard().enter();
         try (EngineCursor c = snapshot.cursor(eks, start, end, false, false)) {
             while (c.next()) {
-                out.add(new KeyValue(c.key(), c.value()));
+                byte[] value = c.value();
+                (ValueCodec.isLive(value, now) ? live : expired).add(new KeyValue(c.key(), value));
             }
         } finally {
             store.guard().exit();
         }
-        return out;
+        return new EngineBatch.RangeEquals(eks, start, end, List.copyOf(live), List.copyOf(expired));
     }
 
     @Override

@@ -55,7 +55,9 @@ final class ExpirySweeper {
         }
         // Sweeping loses nothing on a crash (the entries are already invisible): the weakest level will do.
         var durability = store.checks().capabilities().durabilities().iterator().next();
-        EngineBatch.Builder all = EngineBatch.builder(durability);
+        // Reclaiming: a version-keeping engine does not count these deletes as changes, so transactions
+        // that saw the entries expired do not conflict with the sweep.
+        EngineBatch.Builder all = EngineBatch.builder(durability).reclaiming();
         for (byte[][] e : expired) {
             all.delete(ks.engineKeyspace, e[0]).requireValue(ks.engineKeyspace, e[0], e[1]);
         }
@@ -64,7 +66,7 @@ final class ExpirySweeper {
         }
         long n = 0; // someone wrote some of these keys meanwhile: one at a time
         for (byte[][] e : expired) {
-            if (store.apply(EngineBatch.builder(durability).delete(ks.engineKeyspace, e[0])
+            if (store.apply(EngineBatch.builder(durability).reclaiming().delete(ks.engineKeyspace, e[0])
                     .requireValue(ks.engineKeyspace, e[0], e[1]).build())) {
                 n++;
             }

@@ -36,64 +36,153 @@ public final class EngineBatch {
     }
 
     /**
-     * A condition on the state before the batch.
-     *
-     * <p>With {@code end == null} and {@code expectedRange == null}, a point condition: {@code key} holds
-     * exactly {@code expectedValue}, or is absent when {@code expectedValue} is {@code null}. Otherwise a
-     * range condition: the entries of {@code [key, end)} ({@code null} bounds unbounded; {@code key} may
-     * be null for a range) are exactly {@code expectedRange}, keys and values, in ascending order.
-     *
-     * @param keyspace where
-     * @param key the key, or the range start
-     * @param end the range end, for range conditions
-     * @param expectedValue the expected value of a point condition, or {@code null} for absent
-     * @param expectedRange the expected entries of a range condition, or {@code null} for a point condition
+     * A condition on the state before the batch, one of four kinds. Two compare stored values and every
+     * engine checks them ({@link #holds(EngineReader)} does it against a consistent view); two compare
+     * versions and only engines that declare {@link dev.plinth.Capabilities#versionedPreconditions()} get
+     * them, which check them with their own {@link ChangeTracker}.
      */
-    public record Precondition(EngineKeyspace keyspace, byte[] key, byte[] end, byte[] expectedValue,
-                               List<KeyValue> expectedRange) {
+    public sealed interface Precondition permits ValueEquals, RangeEquals, KeyUnchangedSince, RangeUnchangedSince {
         /**
-         * Whether this is a range condition.
+         * The keyspace the condition is about.
          *
-         * @return {@code true} for a range condition
+         * @return the keyspace
          */
-        public boolean isRange() {
-            return expectedRange != null;
+        EngineKeyspace keyspace();
+
+        /**
+         * Whether this condition compares versions ({@link KeyUnchangedSince}, {@link RangeUnchangedSince}).
+         *
+         * @return {@code true} for a version condition
+         */
+        default boolean isVersioned() {
+            return false;
         }
 
         /**
-         * Checks this condition against a view.
+         * Checks a value condition against a view.
          *
          * @param reader the view, which the caller keeps consistent for the check
          * @return {@code true} if it holds
+         * @throws IllegalStateException for a version condition, which a view of values cannot decide
          */
+        boolean holds(EngineReader reader);
+    }
+
+    /**
+     * The key holds exactly {@code expected}, or is absent when {@code expected} is {@code null}; when
+     * {@code orAbsent} is set, an absent key also satisfies it. The core sets {@code orAbsent} when the value
+     * it expects had expired already, so that reclaiming it (which deletes it) is not taken for a change.
+     *
+     * @param keyspace where
+     * @param key the key
+     * @param expected the exact stored value, or {@code null} for absent
+     * @param orAbsent whether an absent key satisfies it too
+     */
+    public record ValueEquals(EngineKeyspace keyspace, byte[] key, byte[] expected, boolean orAbsent)
+            implements Precondition {
+        @Override
         public boolean holds(EngineReader reader) {
-            if (!isRange()) {
-                return Arrays.equals(reader.get(keyspace, key), expectedValue);
-            }
+            byte[] actual = reader.get(keyspace, key);
+            return Arrays.equals(actual, expected) || (orAbsent && actual == null);
+        }
+    }
+
+    /**
+     * The entries of {@code [start, end)} ({@code null} bounds unbounded) are exactly {@code expected}, keys
+     * and values in ascending order, except that entries of {@code mayBeGone} (the core's expired entries,
+     * which reclamation may have deleted) may each be there, with exactly that value, or not.
+     *
+     * @param keyspace where
+     * @param start the inclusive start, or {@code null}
+     * @param end the exclusive end, or {@code null}
+     * @param expected the entries that must be there, ascending
+     * @param mayBeGone the entries that may be there or not, ascending, with keys not in {@code expected}
+     */
+    public record RangeEquals(EngineKeyspace keyspace, byte[] start, byte[] end, List<KeyValue> expected,
+                              List<KeyValue> mayBeGone) implements Precondition {
+        @Override
+        public boolean holds(EngineReader reader) {
             int i = 0;
-            try (EngineCursor c = reader.cursor(keyspace, key, end, false, false)) {
+            int optional = 0;
+            try (EngineCursor c = reader.cursor(keyspace, start, end, false, false)) {
                 while (c.next()) {
-                    if (i >= expectedRange.size()) {
-                        return false;
+                    byte[] key = c.key();
+                    if (i < expected.size() && Arrays.equals(key, expected.get(i).key())) {
+                        if (!Arrays.equals(c.value(), expected.get(i).value())) {
+                            return false;
+                        }
+                        i++;
+                        continue;
                     }
-                    KeyValue e = expectedRange.get(i++);
-                    if (!Arrays.equals(c.key(), e.key()) || !Arrays.equals(c.value(), e.value())) {
-                        return false;
+                    while (optional < mayBeGone.size() && Arrays.compareUnsigned(mayBeGone.get(optional).key(), key) < 0) {
+                        optional++;
                     }
+                    if (optional < mayBeGone.size() && Arrays.equals(mayBeGone.get(optional).key(), key)
+                            && Arrays.equals(mayBeGone.get(optional).value(), c.value())) {
+                        optional++;
+                        continue;
+                    }
+                    return false; // an entry that was not there, or one that was skipped
                 }
             }
-            return i == expectedRange.size();
+            return i == expected.size();
+        }
+    }
+
+    /**
+     * No batch changed the key after {@code version}: its value then is its value now. A version is what
+     * {@link EngineSnapshot#version()} of this engine returned; the core keeps that snapshot open until the
+     * batch is applied. Only for engines that declare {@link dev.plinth.Capabilities#versionedPreconditions()}.
+     *
+     * @param keyspace where
+     * @param key the key
+     * @param version the version it must be unchanged since
+     */
+    public record KeyUnchangedSince(EngineKeyspace keyspace, byte[] key, long version) implements Precondition {
+        @Override
+        public boolean isVersioned() {
+            return true;
+        }
+
+        @Override
+        public boolean holds(EngineReader reader) {
+            throw new IllegalStateException("a version precondition needs the engine's ChangeTracker: " + this);
+        }
+    }
+
+    /**
+     * No batch changed, added or removed any key of {@code [start, end)} ({@code null} bounds unbounded) after
+     * {@code version}. As for {@link KeyUnchangedSince}.
+     *
+     * @param keyspace where
+     * @param start the inclusive start, or {@code null}
+     * @param end the exclusive end, or {@code null}
+     * @param version the version the range must be unchanged since
+     */
+    public record RangeUnchangedSince(EngineKeyspace keyspace, byte[] start, byte[] end, long version)
+            implements Precondition {
+        @Override
+        public boolean isVersioned() {
+            return true;
+        }
+
+        @Override
+        public boolean holds(EngineReader reader) {
+            throw new IllegalStateException("a version precondition needs the engine's ChangeTracker: " + this);
         }
     }
 
     private final List<Mutation> mutations;
     private final List<Precondition> preconditions;
     private final Durability durability;
+    private final boolean reclaimsOnly;
 
-    private EngineBatch(List<Mutation> mutations, List<Precondition> preconditions, Durability durability) {
+    private EngineBatch(List<Mutation> mutations, List<Precondition> preconditions, Durability durability,
+                        boolean reclaimsOnly) {
         this.mutations = mutations;
         this.preconditions = preconditions;
         this.durability = durability;
+        this.reclaimsOnly = reclaimsOnly;
     }
 
     /**
@@ -134,14 +223,50 @@ public final class EngineBatch {
     }
 
     /**
-     * Checks every precondition against a view; for engines that check under their own write lock.
+     * Whether this batch only reclaims: every mutation deletes an entry that was already logically absent
+     * (its time to live ran out). Such deletes change no key as far as version preconditions are concerned:
+     * an engine that declares {@link dev.plinth.Capabilities#versionedPreconditions()} must not let them fail
+     * a later {@link KeyUnchangedSince} or {@link RangeUnchangedSince}. Engines without versions ignore it.
+     *
+     * @return {@code true} for a reclaiming batch
+     */
+    public boolean reclaimsOnly() {
+        return reclaimsOnly;
+    }
+
+    /**
+     * Checks every precondition against a view; for engines without versions, which check under their own
+     * write lock. The core never sends them a version precondition.
      *
      * @param reader the state before the batch, kept consistent by the caller during the check
      * @return {@code true} if every precondition holds
+     * @throws IllegalStateException if the batch holds a version precondition
      */
     public boolean preconditionsHold(EngineReader reader) {
+        return preconditionsHold(reader, null);
+    }
+
+    /**
+     * Checks every precondition: value conditions against a view, version conditions with the engine's
+     * change tracker; for engines that declare {@link dev.plinth.Capabilities#versionedPreconditions()}.
+     *
+     * @param reader the state before the batch, kept consistent by the caller during the check
+     * @param changes what changed since a version, consistent with {@code reader}; {@code null} if the engine
+     *     has no versions
+     * @return {@code true} if every precondition holds
+     * @throws IllegalStateException if the batch holds a version precondition and {@code changes} is null
+     */
+    public boolean preconditionsHold(EngineReader reader, ChangeTracker changes) {
         for (Precondition p : preconditions) {
-            if (!p.holds(reader)) {
+            boolean holds;
+            if (p instanceof KeyUnchangedSince k && changes != null) {
+                holds = !changes.changedSince(k.keyspace(), k.key(), k.version());
+            } else if (p instanceof RangeUnchangedSince r && changes != null) {
+                holds = !changes.changedSince(r.keyspace(), r.start(), r.end(), r.version());
+            } else {
+                holds = p.holds(reader);
+            }
+            if (!holds) {
                 return false;
             }
         }
@@ -175,13 +300,14 @@ public final class EngineBatch {
         Builder b = builder(durability);
         b.mutations.addAll(mutations);
         b.preconditions.addAll(preconditions);
+        b.reclaimsOnly = reclaimsOnly;
         return b;
     }
 
     @Override
     public String toString() {
         return "EngineBatch[" + mutations.size() + " mutations, " + preconditions.size() + " preconditions, "
-                + durability + "]";
+                + durability + (reclaimsOnly ? ", reclaims only" : "") + "]";
     }
 
     /** Builds an {@link EngineBatch}. Not thread-safe. */
@@ -189,6 +315,7 @@ public final class EngineBatch {
         private final Durability durability;
         private final List<Mutation> mutations = new ArrayList<>();
         private final List<Precondition> preconditions = new ArrayList<>();
+        private boolean reclaimsOnly;
 
         private Builder(Durability durability) {
             this.durability = durability;
@@ -233,7 +360,7 @@ public final class EngineBatch {
         }
 
         /**
-         * Adds a point precondition.
+         * Adds a {@link ValueEquals} precondition that an absent key does not satisfy (unless expected).
          *
          * @param keyspace where
          * @param key the key
@@ -241,12 +368,11 @@ public final class EngineBatch {
          * @return this builder
          */
         public Builder requireValue(EngineKeyspace keyspace, byte[] key, byte[] expected) {
-            preconditions.add(new Precondition(keyspace, key, null, expected, null));
-            return this;
+            return require(new ValueEquals(keyspace, key, expected, false));
         }
 
         /**
-         * Adds a range precondition.
+         * Adds a {@link RangeEquals} precondition with no optional entries.
          *
          * @param keyspace where
          * @param start inclusive start, or {@code null}
@@ -255,7 +381,52 @@ public final class EngineBatch {
          * @return this builder
          */
         public Builder requireRange(EngineKeyspace keyspace, byte[] start, byte[] end, List<KeyValue> expected) {
-            preconditions.add(new Precondition(keyspace, start, end, null, List.copyOf(expected)));
+            return require(new RangeEquals(keyspace, start, end, List.copyOf(expected), List.of()));
+        }
+
+        /**
+         * Adds a {@link KeyUnchangedSince} precondition.
+         *
+         * @param keyspace where
+         * @param key the key
+         * @param version a version an open snapshot of this engine returned
+         * @return this builder
+         */
+        public Builder requireUnchangedSince(EngineKeyspace keyspace, byte[] key, long version) {
+            return require(new KeyUnchangedSince(keyspace, key, version));
+        }
+
+        /**
+         * Adds a {@link RangeUnchangedSince} precondition.
+         *
+         * @param keyspace where
+         * @param start inclusive start, or {@code null}
+         * @param end exclusive end, or {@code null}
+         * @param version a version an open snapshot of this engine returned
+         * @return this builder
+         */
+        public Builder requireRangeUnchangedSince(EngineKeyspace keyspace, byte[] start, byte[] end, long version) {
+            return require(new RangeUnchangedSince(keyspace, start, end, version));
+        }
+
+        /**
+         * Adds a precondition of any kind; for decorators that rebuild a batch.
+         *
+         * @param precondition the condition
+         * @return this builder
+         */
+        public Builder require(Precondition precondition) {
+            preconditions.add(Objects.requireNonNull(precondition, "precondition"));
+            return this;
+        }
+
+        /**
+         * Marks the batch as one that only reclaims expired entries ({@link EngineBatch#reclaimsOnly()}).
+         *
+         * @return this builder
+         */
+        public Builder reclaiming() {
+            this.reclaimsOnly = true;
             return this;
         }
 
@@ -275,7 +446,7 @@ public final class EngineBatch {
          */
         public EngineBatch build() {
             return new EngineBatch(Collections.unmodifiableList(new ArrayList<>(mutations)),
-                    Collections.unmodifiableList(new ArrayList<>(preconditions)), durability);
+                    Collections.unmodifiableList(new ArrayList<>(preconditions)), durability, reclaimsOnly);
         }
     }
 }

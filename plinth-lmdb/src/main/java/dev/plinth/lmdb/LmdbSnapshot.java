@@ -21,6 +21,15 @@ final class LmdbSnapshot implements EngineSnapshot {
         this.txn = txn;
     }
 
+    /**
+     * The id of the last write transaction committed before it began. For diagnostics: LMDB keeps no per-key
+     * versions, so the engine checks value preconditions, not version ones.
+     */
+    @Override
+    public long version() {
+        return txn.id();
+    }
+
     @Override
     public byte[] get(EngineKeyspace keyspace, byte[] key) {
         LmdbKeyspace ks = engine.live(keyspace, "snapshot get");

@@ -38,6 +38,11 @@ final class ReadTxn {
         return epoch;
     }
 
+    /** LMDB's id of the transaction: the id of the last write transaction committed when it began. */
+    long id() {
+        return txn.getId();
+    }
+
     /**
      * The transaction, for a caller holding {@link #mutex}.
      *

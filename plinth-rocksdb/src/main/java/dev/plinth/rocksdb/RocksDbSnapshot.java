@@ -30,6 +30,15 @@ final class RocksDbSnapshot implements EngineSnapshot {
         this.readOptions = readOptions;
     }
 
+    /**
+     * RocksDB's sequence number of the snapshot. For diagnostics: RocksJava cannot ask for a key's latest
+     * sequence number, so the engine checks value preconditions, not version ones.
+     */
+    @Override
+    public long version() {
+        return snapshot.getSequenceNumber();
+    }
+
     @Override
     public byte[] get(EngineKeyspace keyspace, byte[] key) {
         return engine.snapshotGet(this, keyspace, key);

@@ -8,6 +8,7 @@ import dev.plinth.spi.Engine;
 import dev.plinth.testkit.broken.CursorsSeeLaterWritesEngine;
 import dev.plinth.testkit.broken.IgnoresPreconditionsEngine;
 import dev.plinth.testkit.broken.NonAtomicBatchesEngine;
+import dev.plinth.testkit.broken.OffByOneVersionsEngine;
 import dev.plinth.testkit.broken.ReturnsExpiredEntriesEngine;
 import dev.plinth.testkit.model.ModelResult;
 import dev.plinth.testkit.model.ModelTester;
@@ -41,13 +42,16 @@ class KitCatchesBrokenEnginesTest {
      * The broken engines, the suites that run the whole kit against them, and whether a single writer can
      * expose them. The core checks a batch's conditions itself before it asks the engine, so preconditions
      * an engine ignores or checks late only matter when another writer gets in between: for those two,
-     * only the model's interleaved transactions (and the concurrent contract tests) can tell.
+     * only the model's interleaved transactions (and the concurrent contract tests) can tell; so too for
+     * version preconditions checked one version late, which only a write between a transaction's snapshot
+     * and its commit exposes.
      */
     enum Broken {
         IgnoresPreconditions(IgnoresPreconditionsEngine::new, IgnoresPreconditionsSuite.class, false),
         NonAtomicBatches(NonAtomicBatchesEngine::new, NonAtomicBatchesSuite.class, false),
         CursorsSeeLaterWrites(CursorsSeeLaterWritesEngine::new, CursorsSeeLaterWritesSuite.class, true),
-        ReturnsExpiredEntries(ReturnsExpiredEntriesEngine::new, ReturnsExpiredEntriesSuite.class, true);
+        ReturnsExpiredEntries(ReturnsExpiredEntriesEngine::new, ReturnsExpiredEntriesSuite.class, true),
+        OffByOneVersions(OffByOneVersionsEngine::new, OffByOneVersionsSuite.class, false);
 
         final UnaryOperator<Engine> decorator;
         final Class<?> suite;
@@ -179,6 +183,13 @@ class KitCatchesBrokenEnginesTest {
         @Override
         Broken broken() {
             return Broken.ReturnsExpiredEntries;
+        }
+    }
+
+    static class OffByOneVersionsSuite extends BrokenSuite {
+        @Override
+        Broken broken() {
+            return Broken.OffByOneVersions;
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.plinth.NoSuchKeyspaceException;
 import dev.plinth.Store;
 import dev.plinth.StoreClosedException;
 import dev.plinth.UnsupportedCapabilityException;
+import dev.plinth.spi.ChangeTracker;
 import dev.plinth.spi.Engine;
 import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineCursor;
@@ -34,6 +35,7 @@ public final class MemEngine implements Engine {
             .defaultDurability(Durability.NONE)
             .nativeTtl(false)
             .distributed(false)
+            .versionedPreconditions(true)
             .maxKeySize(64 * 1024)
             .maxValueSize(64 * 1024 * 1024)
             .maxBatchOps(1_000_000)
@@ -61,6 +63,23 @@ public final class MemEngine implements Engine {
 
     // Guarded by writeLock.
     private final Reclaimer reclaimer = new Reclaimer();
+
+    /**
+     * Answers version preconditions from the chains' change sequence numbers; used only under the write lock,
+     * where nothing installs or reclaims, against the latest published state.
+     */
+    private final ChangeTracker changes = new ChangeTracker() {
+        @Override
+        public boolean changedSince(EngineKeyspace keyspace, byte[] key, long version) {
+            VersionChain chain = ((MemKeyspace) keyspace).chain(key);
+            return chain != null && chain.changeSeqLocked() > version;
+        }
+
+        @Override
+        public boolean changedSince(EngineKeyspace keyspace, byte[] start, byte[] end, long version) {
+            return ((MemKeyspace) keyspace).changedSinceLocked(start, end, version);
+        }
+    };
 
     /** Point reads that met a reclaimed version and read again; rare, so a contended counter is fine. */
     private final LongAdder readRetries = new LongAdder();
@@ -188,7 +207,7 @@ public final class MemEngine implements Engine {
             long last = lastCommitted;
             // Stable: nothing else writes or reclaims while we hold the write lock.
             if (!batch.preconditions().isEmpty()
-                    && !batch.preconditionsHold(new MemSnapshot(this, last, null))) {
+                    && !batch.preconditionsHold(new MemSnapshot(this, last, null), changes)) {
                 return false;
             }
             List<EngineBatch.Mutation> mutations = batch.mutations();
@@ -202,8 +221,8 @@ public final class MemEngine implements Engine {
                     MemKeyspace ks = (MemKeyspace) m.keyspace();
                     switch (m.kind()) {
                         case PUT -> ks.putLocked(m.key(), m.value(), seq, touched);
-                        case DELETE -> ks.deleteLocked(m.key(), seq, touched);
-                        case DELETE_RANGE -> ks.deleteRangeLocked(m.key(), m.end(), seq, touched);
+                        case DELETE -> ks.deleteLocked(m.key(), seq, batch.reclaimsOnly(), touched);
+                        case DELETE_RANGE -> ks.deleteRangeLocked(m.key(), m.end(), seq, batch.reclaimsOnly(), touched);
                         default -> throw new IllegalArgumentException("unknown mutation kind " + m.kind());
                     }
                 }

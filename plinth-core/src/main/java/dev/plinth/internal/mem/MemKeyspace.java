@@ -117,7 +117,7 @@ final class MemKeyspace implements EngineKeyspace {
             liveKeys++;
         } else {
             boolean wasLive = chain.isLiveLocked();
-            if (chain.installLocked(seq, value)) {
+            if (chain.installLocked(seq, value, false)) {
                 versions++;
             }
             if (!wasLive) {
@@ -127,11 +127,15 @@ final class MemKeyspace implements EngineKeyspace {
         touched.add(new ChainRef(this, key, chain));
     }
 
-    /** Installs a tombstone at {@code seq} if the key is present; an absent key needs no version. */
-    void deleteLocked(byte[] key, long seq, List<ChainRef> touched) {
+    /**
+     * Installs a tombstone at {@code seq} if the key is present; an absent key needs no version.
+     *
+     * @param reclaim whether the delete only reclaims an expired value ({@link VersionChain.Version#changeSeq})
+     */
+    void deleteLocked(byte[] key, long seq, boolean reclaim, List<ChainRef> touched) {
         VersionChain chain = map.get(key);
         if (chain != null && chain.isLiveLocked()) {
-            tombstoneLocked(key, chain, seq, touched);
+            tombstoneLocked(key, chain, seq, reclaim, touched);
         }
     }
 
@@ -139,21 +143,35 @@ final class MemKeyspace implements EngineKeyspace {
      * Installs a tombstone at {@code seq} on every key of {@code [start, end)} that is present now. Keys
      * written by later batches are not affected.
      */
-    void deleteRangeLocked(byte[] start, byte[] end, long seq, List<ChainRef> touched) {
+    void deleteRangeLocked(byte[] start, byte[] end, long seq, boolean reclaim, List<ChainRef> touched) {
         for (var e : range(start, true, end, false).entrySet()) {
             VersionChain chain = e.getValue();
             if (chain.isLiveLocked()) {
-                tombstoneLocked(e.getKey(), chain, seq, touched);
+                tombstoneLocked(e.getKey(), chain, seq, reclaim, touched);
             }
         }
     }
 
-    private void tombstoneLocked(byte[] key, VersionChain chain, long seq, List<ChainRef> touched) {
-        if (chain.installLocked(seq, null)) {
+    private void tombstoneLocked(byte[] key, VersionChain chain, long seq, boolean reclaim, List<ChainRef> touched) {
+        if (chain.installLocked(seq, null, reclaim)) {
             versions++;
         }
         liveKeys--;
         touched.add(new ChainRef(this, key, chain));
+    }
+
+    /**
+     * Whether a batch after {@code version} changed a key of {@code [start, end)}; needs the write lock.
+     * A key whose chain left the map was last changed at or before every open snapshot (only a tombstone
+     * every registered reader sees leaves), so the chains in the map are all that can answer yes.
+     */
+    boolean changedSinceLocked(byte[] start, byte[] end, long version) {
+        for (VersionChain chain : range(start, true, end, false).values()) {
+            if (chain.changeSeqLocked() > version) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

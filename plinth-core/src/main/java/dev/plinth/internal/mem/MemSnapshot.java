@@ -31,6 +31,12 @@ final class MemSnapshot implements EngineSnapshot {
         return seq;
     }
 
+    /** The sequence number of the batch this view ends at. */
+    @Override
+    public long version() {
+        return seq;
+    }
+
     @Override
     public byte[] get(EngineKeyspace keyspace, byte[] key) {
         MemKeyspace ks = engine.live(keyspace, "snapshot get");

@@ -17,6 +17,12 @@ final class VersionChain {
     /** One version of a key: a value, or a tombstone when {@link #value} is {@code null}. */
     static final class Version {
         final long seq;
+        /**
+         * The sequence number of the last batch that changed the key as far as version preconditions are
+         * concerned: {@link #seq}, except for a tombstone that only reclaimed an expired value, which keeps
+         * the change sequence number of the version it covers.
+         */
+        final long changeSeq;
         /** The value as the core handed it over, never changed; {@code null} for a tombstone. */
         final byte[] value;
         /**
@@ -25,8 +31,9 @@ final class VersionChain {
          */
         volatile Version next;
 
-        Version(long seq, byte[] value, Version next) {
+        Version(long seq, long changeSeq, byte[] value, Version next) {
             this.seq = seq;
+            this.changeSeq = changeSeq;
             this.value = value;
             this.next = next;
         }
@@ -36,7 +43,7 @@ final class VersionChain {
      * Marks the end of a chain whose older versions were reclaimed. A reader at a sequence number older
      * than the last kept version reaches it and must not conclude anything; see {@link #resolve(long)}.
      */
-    static final Version PRUNED = new Version(Long.MAX_VALUE, null, null);
+    static final Version PRUNED = new Version(Long.MAX_VALUE, Long.MAX_VALUE, null, null);
 
     private volatile Version head;
 
@@ -49,7 +56,7 @@ final class VersionChain {
     boolean removed;
 
     VersionChain(long seq, byte[] value) {
-        this.head = new Version(seq, value, null);
+        this.head = new Version(seq, seq, value, null);
     }
 
     /**
@@ -81,21 +88,35 @@ final class VersionChain {
     }
 
     /**
+     * The sequence number of the last batch that changed the key ({@link Version#changeSeq}); every version
+     * newer than an open snapshot is still held, so this is exact for a version precondition.
+     *
+     * @return the newest version's change sequence number
+     */
+    long changeSeqLocked() {
+        return head.changeSeq;
+    }
+
+    /**
      * Installs a version as the new head; a head of the same (unpublished) sequence number is replaced,
      * so the last write of a key in a batch is the one that becomes visible.
      *
      * @param seq the batch's sequence number, above every published one
      * @param value the value, or {@code null} for a tombstone
+     * @param reclaim whether this is a tombstone that only reclaims an expired value, which does not count
+     *     as a change ({@link Version#changeSeq})
      * @return {@code true} if a node was added, {@code false} if the head was replaced
      */
-    boolean installLocked(long seq, byte[] value) {
+    boolean installLocked(long seq, byte[] value, boolean reclaim) {
         Version h = head;
         assert seq >= h.seq : "sequence numbers must not go back: " + seq + " < " + h.seq;
+        assert !reclaim || value == null : "only a tombstone reclaims";
         if (h.seq == seq) {
-            head = new Version(seq, value, h.next);
+            // Replacing a write of the same batch: a reclaim keeps whatever that write's change was.
+            head = new Version(seq, reclaim ? h.changeSeq : seq, value, h.next);
             return false;
         }
-        head = new Version(seq, value, h);
+        head = new Version(seq, reclaim ? h.changeSeq : seq, value, h);
         return true;
     }
 

@@ -12,7 +12,7 @@ class VersionChainTest {
     private static VersionChain chainOf(int... seqs) {
         VersionChain c = new VersionChain(seqs[0], v(seqs[0]));
         for (int i = 1; i < seqs.length; i++) {
-            c.installLocked(seqs[i], v(seqs[i]));
+            c.installLocked(seqs[i], v(seqs[i]), false);
         }
         return c;
     }
@@ -53,9 +53,9 @@ class VersionChainTest {
     @Test
     void aSecondWriteAtTheSameSequenceReplacesTheHead() {
         VersionChain c = chainOf(1);
-        assertThat(c.installLocked(2, v(20))).isTrue();
-        assertThat(c.installLocked(2, null)).isFalse();
-        assertThat(c.installLocked(2, v(22))).isFalse();
+        assertThat(c.installLocked(2, v(20), false)).isTrue();
+        assertThat(c.installLocked(2, null, false)).isFalse();
+        assertThat(c.installLocked(2, v(22), false)).isFalse();
         assertThat(c.sizeLocked()).isEqualTo(2);
         assertThat(c.resolve(2).value).isEqualTo(v(22));
         assertThat(c.resolve(1).value).isEqualTo(v(1));
@@ -64,7 +64,7 @@ class VersionChainTest {
     @Test
     void aLoneTombstoneIsRemovableOnlyOnceEveryReaderSeesIt() {
         VersionChain c = chainOf(1);
-        c.installLocked(3, null);
+        c.installLocked(3, null, false);
         assertThat(c.isRemovableLocked(5)).isFalse();
         c.pruneLocked(5);
         assertThat(c.isRemovableLocked(2)).isFalse();

@@ -286,6 +286,72 @@ public interface TtlContract extends ContractSupport {
         }
     }
 
+    /**
+     * How a transaction depends on an entry that expired before it began: by reading it, by writing it, or
+     * by scanning a range that holds it (and writing another key of that range).
+     */
+    enum ExpiredEntryUse { READ, WRITE, SCAN }
+
+    @Test
+    default void reclaimingAnExpiredEntryIsNotAChangeThatFailsATransaction() {
+        Keyspace ks = defaultKs();
+        int round = 0;
+        for (Isolation iso : Isolation.values()) {
+            for (ExpiredEntryUse use : ExpiredEntryUse.values()) {
+                String p = "r" + round++ + "/";
+                byte[] expired = bytes(p + "b");
+                ks.put(bytes(p + "a"), bytes("live"));
+                ks.put(expired, bytes("old"), ttl(TTL));
+                expire();
+                try (Transaction tx = store().begin(iso)) {
+                    useExpired(tx, ks, p, use);
+                    store().compact(); // reclaims the expired entry: a delete, but not a change
+                    String what = iso + " transaction that used an entry expired before it began (" + use
+                            + ") and committed after compact() reclaimed it";
+                    assertThat(ks.get(expired)).as(what).isNull();
+                    tx.commit();
+                } catch (dev.plinth.ConflictException e) {
+                    throw new AssertionError(iso + " transaction (" + use + ") conflicted with compact() reclaiming"
+                            + " an entry that expired before it began; reclaiming is not a write", e);
+                }
+            }
+        }
+        // The same uses do conflict with a real write of the expired key, where the isolation level says so.
+        for (Isolation iso : Isolation.values()) {
+            for (ExpiredEntryUse use : ExpiredEntryUse.values()) {
+                String p = "w" + round++ + "/";
+                ks.put(bytes(p + "a"), bytes("live"));
+                ks.put(bytes(p + "b"), bytes("old"), ttl(TTL));
+                expire();
+                Transaction tx = store().begin(iso);
+                useExpired(tx, ks, p, use);
+                ks.put(bytes(p + "b"), bytes("written"));
+                boolean conflicts = iso == Isolation.SERIALIZABLE || use == ExpiredEntryUse.WRITE;
+                if (conflicts) {
+                    assertThatThrownBy(tx::commit).as(iso + " " + use + " after a real write")
+                            .isInstanceOf(dev.plinth.ConflictException.class);
+                } else {
+                    tx.commit();
+                }
+            }
+        }
+    }
+
+    private void useExpired(Transaction tx, Keyspace ks, String p, ExpiredEntryUse use) {
+        switch (use) {
+            case READ -> {
+                assertThat(tx.get(ks, bytes(p + "b"))).isNull();
+                tx.put(ks, bytes(p + "a"), bytes("written"));
+            }
+            case WRITE -> tx.put(ks, bytes(p + "b"), bytes("new"));
+            case SCAN -> {
+                assertThat(keysIn(tx, ks, Range.prefix(bytes(p)), ScanOptions.forward())).containsExactly(p + "a");
+                tx.put(ks, bytes(p + "a"), bytes("written"));
+            }
+            default -> throw new AssertionError(use);
+        }
+    }
+
     @Test
     default void valueLimitHoldsWithTtl() {
         Keyspace ks = defaultKs();

@@ -1,5 +1,6 @@
 package dev.plinth.testkit.broken;
 
+import dev.plinth.Capabilities;
 import dev.plinth.spi.Engine;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
@@ -21,6 +22,12 @@ public final class CursorsSeeLaterWritesEngine extends ForwardingEngine {
      */
     public CursorsSeeLaterWritesEngine(Engine delegate) {
         super(delegate);
+    }
+
+    /** Without versions: its snapshots are views of the latest state, which have none of their own. */
+    @Override
+    public Capabilities capabilities() {
+        return Mutations.withoutVersions(delegate().capabilities());
     }
 
     @Override

@@ -21,7 +21,7 @@ public final class IgnoresPreconditionsEngine extends ForwardingEngine {
 
     @Override
     public boolean apply(EngineBatch batch) {
-        EngineBatch.Builder b = EngineBatch.builder(batch.durability());
+        EngineBatch.Builder b = Mutations.like(batch);
         for (EngineBatch.Mutation m : batch.mutations()) {
             Mutations.add(b, m, v -> v);
         }

@@ -1,5 +1,6 @@
 package dev.plinth.testkit.broken;
 
+import dev.plinth.Capabilities;
 import dev.plinth.spi.Engine;
 import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.ForwardingEngine;
@@ -23,6 +24,12 @@ public final class NonAtomicBatchesEngine extends ForwardingEngine {
         super(delegate);
     }
 
+    /** Without versions: this engine checks every precondition against the wrapped engine's latest state. */
+    @Override
+    public Capabilities capabilities() {
+        return Mutations.withoutVersions(delegate().capabilities());
+    }
+
     @Override
     public boolean apply(EngineBatch batch) {
         List<EngineBatch.Precondition> unchecked = new ArrayList<>(batch.preconditions());
@@ -36,7 +43,7 @@ public final class NonAtomicBatchesEngine extends ForwardingEngine {
                     unchecked.remove(i--);
                 }
             }
-            EngineBatch.Builder one = EngineBatch.builder(batch.durability());
+            EngineBatch.Builder one = Mutations.like(batch);
             Mutations.add(one, m, v -> v);
             delegate().apply(one.build());
         }
@@ -52,8 +59,17 @@ public final class NonAtomicBatchesEngine extends ForwardingEngine {
         if (!m.keyspace().name().equals(p.keyspace().name())) {
             return false;
         }
-        byte[] pLo = p.key();
-        byte[] pHi = p.isRange() ? p.end() : successor(p.key());
+        byte[] pLo;
+        byte[] pHi;
+        if (p instanceof EngineBatch.ValueEquals v) {
+            pLo = v.key();
+            pHi = successor(v.key());
+        } else if (p instanceof EngineBatch.RangeEquals r) {
+            pLo = r.start();
+            pHi = r.end();
+        } else {
+            throw new AssertionError("a version precondition reached an engine without versions: " + p);
+        }
         byte[] mLo = m.key();
         byte[] mHi = m.kind() == EngineBatch.MutationKind.DELETE_RANGE ? m.end() : successor(m.key());
         // [pLo, pHi) and [mLo, mHi) overlap; null bounds are unbounded

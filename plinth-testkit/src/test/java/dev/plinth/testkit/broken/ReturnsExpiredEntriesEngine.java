@@ -25,16 +25,12 @@ public final class ReturnsExpiredEntriesEngine extends ForwardingEngine {
 
     @Override
     public boolean apply(EngineBatch batch) {
-        EngineBatch.Builder b = EngineBatch.builder(batch.durability());
+        EngineBatch.Builder b = Mutations.like(batch);
         for (EngineBatch.Mutation m : batch.mutations()) {
             Mutations.add(b, m, ReturnsExpiredEntriesEngine::withoutExpiry);
         }
         for (EngineBatch.Precondition p : batch.preconditions()) {
-            if (p.isRange()) {
-                b.requireRange(p.keyspace(), p.key(), p.end(), p.expectedRange());
-            } else {
-                b.requireValue(p.keyspace(), p.key(), p.expectedValue());
-            }
+            b.require(p);
         }
         return delegate().apply(b.build());
     }
