@@ -47,6 +47,12 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
     private final EngineSnapshot snapshot;
     /** Whether the engine checks version preconditions, so the commit names the snapshot's version. */
     private final boolean versioned;
+    /**
+     * The store's clock when the transaction began: an entry expired then was absent to the transaction
+     * throughout, so its reclamation meanwhile is no change; one that expired later was seen, and a delete
+     * of it by another writer is one.
+     */
+    private final long beganMillis;
     /** Whether {@link #snapshot} was closed: at commit, once the batch holds what it showed, or at the end. */
     private boolean snapshotReleased;
     private final WriteBuffer buffer = new WriteBuffer();
@@ -70,6 +76,7 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
         this.isolation = isolation;
         this.snapshot = snapshot;
         this.versioned = store.checks().capabilities().versionedPreconditions();
+        this.beganMillis = store.now();
         if (versioned && snapshot.version() == EngineSnapshot.NO_VERSION) {
             snapshot.close();
             throw new IllegalStateException("the engine of " + store.uri() + " declares versioned preconditions,"
@@ -295,7 +302,6 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
             }
         }
         long version = snapshot.version();
-        long now = store.now();
         for (Map.Entry<EngineKeyspace, List<byte[][]>> e : ranges.entrySet()) {
             EngineKeyspace eks = e.getKey();
             TreeMap<byte[], byte[]> k = keys.get(eks);
@@ -303,7 +309,7 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
                 if (versioned) {
                     b.requireRangeUnchangedSince(eks, r[0], r[1], version);
                 } else {
-                    b.require(snapshotRange(eks, r[0], r[1], now));
+                    b.require(snapshotRange(eks, r[0], r[1]));
                 }
                 if (k != null) {
                     WriteBuffer.subMap(k, r[0], r[1]).clear(); // covered by the range condition
@@ -317,24 +323,25 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
                     b.requireUnchangedSince(eks, key, version);
                 } else {
                     byte[] seen = readSnapshot(eks, key);
-                    b.require(new EngineBatch.ValueEquals(eks, key, seen, seen != null && !ValueCodec.isLive(seen, now)));
+                    b.require(new EngineBatch.ValueEquals(eks, key, seen,
+                            seen != null && !ValueCodec.isLive(seen, beganMillis)));
                 }
             }
         }
     }
 
     /**
-     * What the snapshot shows of a range, as a value condition: its live entries must be there as they were,
-     * its expired ones may have been reclaimed since.
+     * What the snapshot shows of a range, as a value condition: the entries live when the transaction began
+     * must be there as they were, those expired by then may have been reclaimed since.
      */
-    private EngineBatch.RangeEquals snapshotRange(EngineKeyspace eks, byte[] start, byte[] end, long now) {
+    private EngineBatch.RangeEquals snapshotRange(EngineKeyspace eks, byte[] start, byte[] end) {
         List<KeyValue> live = new ArrayList<>();
         List<KeyValue> expired = new ArrayList<>();
         store.guard().enter();
         try (EngineCursor c = snapshot.cursor(eks, start, end, false, false)) {
             while (c.next()) {
                 byte[] value = c.value();
-                (ValueCodec.isLive(value, now) ? live : expired).add(new KeyValue(c.key(), value));
+                (ValueCodec.isLive(value, beganMillis) ? live : expired).add(new KeyValue(c.key(), value));
             }
         } finally {
             store.guard().exit();

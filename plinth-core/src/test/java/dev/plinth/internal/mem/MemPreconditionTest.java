@@ -140,4 +140,108 @@ class MemPreconditionTest {
         assertThat(stat(engine, "mem.lastSeq")).isEqualTo(seq);
         assertNothingApplied();
     }
+
+    // ---- version preconditions
+
+    private long version() {
+        try (var s = engine.snapshot()) {
+            return s.version();
+        }
+    }
+
+    @Test
+    void snapshotVersionIsTheLastBatchAndGrowsWithEachBatch() {
+        long v = version();
+        put(engine, ks, "d", "4");
+        assertThat(version()).isEqualTo(v + 1);
+        assertThat(engine.apply(batch().requireValue(ks, b("zz"), b("no")).put(ks, b("e"), b("5")).build())).isFalse();
+        assertThat(version()).as("a refused batch publishes nothing").isEqualTo(v + 1);
+    }
+
+    @Test
+    void keyUnchangedSinceHoldsUntilTheKeyIsWritten() {
+        try (var snap = engine.snapshot()) {
+            long v = snap.version();
+            put(engine, ks, "c", "3-again");
+            assertThat(applyWith(batch().requireUnchangedSince(ks, b("a"), v).requireUnchangedSince(ks, b("zz"), v)))
+                    .as("keys nobody wrote").isTrue();
+        }
+        try (var snap = engine.snapshot()) {
+            long v = snap.version();
+            put(engine, ks, "b", "2"); // the same value: still a write
+            assertThat(engine.apply(batch().requireUnchangedSince(ks, b("b"), v).put(ks, b("x"), b("x")).build()))
+                    .isFalse();
+            assertThat(engine.get(ks, b("x"))).isNull();
+        }
+    }
+
+    @Test
+    void keyUnchangedSinceSeesDeletesAndNewKeys() {
+        try (var snap = engine.snapshot()) {
+            long v = snap.version();
+            engine.apply(batch().delete(ks, b("a")).build());
+            put(engine, ks, "new", "n");
+            assertThat(engine.apply(batch().requireUnchangedSince(ks, b("a"), v).build())).as("deleted").isFalse();
+            assertThat(engine.apply(batch().requireUnchangedSince(ks, b("new"), v).build())).as("created").isFalse();
+            engine.compact(); // the tombstone of "a" is newer than the open snapshot, so it stays
+            assertThat(engine.apply(batch().requireUnchangedSince(ks, b("a"), v).build())).as("deleted, compacted")
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void rangeUnchangedSinceSeesChangesInsertsAndDeletesOnlyInsideTheRange() {
+        for (String change : List.of("put:b", "insert:bb", "delete:b", "rangeDelete:b")) {
+            try (var snap = engine.snapshot()) {
+                long v = snap.version();
+                put(engine, other, "b", "elsewhere"); // another keyspace does not count
+                put(engine, ks, "c", "outside"); // [a, c) excludes c
+                assertThat(engine.apply(batch().requireRangeUnchangedSince(ks, b("a"), b("c"), v).build()))
+                        .as("before " + change).isTrue();
+                String key = change.substring(change.indexOf(':') + 1);
+                switch (change.substring(0, change.indexOf(':'))) {
+                    case "put" -> put(engine, ks, key, "changed");
+                    case "insert" -> put(engine, ks, key, "inserted");
+                    case "delete" -> engine.apply(batch().delete(ks, b(key)).build());
+                    default -> engine.apply(batch().deleteRange(ks, b(key), b(key + "\0")).build());
+                }
+                assertThat(engine.apply(batch().requireRangeUnchangedSince(ks, b("a"), b("c"), v).build()))
+                        .as(change).isFalse();
+                assertThat(engine.apply(batch().requireRangeUnchangedSince(ks, null, b("a"), v).build()))
+                        .as(change + ", range before it").isTrue();
+                put(engine, ks, "b", "2");
+            }
+        }
+    }
+
+    @Test
+    void aReclaimingDeleteIsNotAChange() {
+        try (var snap = engine.snapshot()) {
+            long v = snap.version();
+            assertThat(engine.apply(batch().reclaiming().delete(ks, b("b")).build())).isTrue();
+            assertThat(engine.get(ks, b("b"))).as("the reclaiming delete deleted").isNull();
+            assertThat(engine.apply(batch().requireUnchangedSince(ks, b("b"), v)
+                    .requireRangeUnchangedSince(ks, null, null, v).build())).isTrue();
+            engine.apply(batch().delete(ks, b("c")).build());
+            assertThat(engine.apply(batch().requireUnchangedSince(ks, b("c"), v).build())).as("a plain delete")
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void aReclaimingDeleteOfAKeyWrittenSinceIsStillThatChange() {
+        try (var snap = engine.snapshot()) {
+            long v = snap.version();
+            put(engine, ks, "b", "new");
+            engine.apply(batch().reclaiming().delete(ks, b("b")).build());
+            assertThat(engine.apply(batch().requireUnchangedSince(ks, b("b"), v).build())).isFalse();
+        }
+    }
+
+    @Test
+    void valueConditionsAloneNeedNoChangeTracker() {
+        EngineBatch b = batch().requireUnchangedSince(ks, b("a"), 0).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.preconditionsHold(engine))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("ChangeTracker");
+    }
 }
