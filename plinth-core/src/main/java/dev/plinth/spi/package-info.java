@@ -13,7 +13,11 @@
  * {@link dev.plinth.Capabilities}; ranges are not inverted; keyspace names are valid; no call arrives
  * after {@link dev.plinth.spi.Engine#close()} began, and {@code close} waits for calls in progress;
  * cursors and snapshots are closed before the engine is. Arrays handed to the engine are not changed by
- * the core afterwards, and arrays the engine returns are not changed by the engine afterwards.
+ * the core afterwards, and arrays the engine returns are not changed by the engine afterwards. Version
+ * preconditions ({@link dev.plinth.spi.EngineBatch.KeyUnchangedSince},
+ * {@link dev.plinth.spi.EngineBatch.RangeUnchangedSince}) reach only engines that declare
+ * {@link dev.plinth.Capabilities#versionedPreconditions()}, and name only the version of a snapshot of the
+ * same engine that the core keeps open until the batch's {@link dev.plinth.spi.Engine#apply} returns.
  *
  * <p>The engine author's toolkit, for what every engine otherwise writes again:
  * {@link dev.plinth.spi.CallGuard} keeps calls away from something being freed while the engine stays open
