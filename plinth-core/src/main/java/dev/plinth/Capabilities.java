@@ -101,10 +101,12 @@ public final class Capabilities {
     }
 
     /**
-     * Whether the engine expires entries itself; otherwise the core encodes expiry in stored values and
-     * hides expired entries on every read. Reserved for engines with native expiry (etcd leases): the SPI
-     * does not yet pass a time to live to engines, so {@link Plinth#open(StoreOptions)} refuses an engine
-     * that declares it with {@link UnsupportedCapabilityException}, and every store reports {@code false}.
+     * Whether the engine reclaims expired entries itself. Either way the core encodes each entry's expiry in
+     * its stored value and hides expired entries on every read, so what a reader sees does not depend on
+     * it. Without native expiry, {@link Store#compact()} deletes expired entries; with it, the engine is
+     * told each put's expiry instant ({@link dev.plinth.spi.EngineBatch.Mutation#expiresAtMillis()}) and
+     * reclaims the space itself, when it likes (an etcd lease, a compaction filter), and {@code compact()}
+     * leaves expired entries to it.
      *
      * @return {@code true} for native time to live
      */

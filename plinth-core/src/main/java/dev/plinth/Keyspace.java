@@ -69,7 +69,9 @@ public interface Keyspace {
      * Removes a key, if present.
      *
      * @param key the key
-     * @param options durability (a time to live is ignored)
+     * @param options the durability; a time to live is refused
+     * @throws IllegalArgumentException if the options have a time to live
+     * @throws UnsupportedCapabilityException if the durability is not honoured by the engine
      */
     void delete(byte[] key, WriteOptions options);
 
@@ -84,7 +86,9 @@ public interface Keyspace {
      * Removes every key in a range, atomically.
      *
      * @param range the keys to remove
-     * @param options durability (a time to live is ignored)
+     * @param options the durability; a time to live is refused
+     * @throws IllegalArgumentException if the options have a time to live
+     * @throws UnsupportedCapabilityException if the durability is not honoured by the engine
      */
     void deleteRange(Range range, WriteOptions options);
 
@@ -140,7 +144,7 @@ public interface Keyspace {
      * @param key the key
      * @param expected the value the key must hold, or {@code null} for absent
      * @param newValue the value to write, or {@code null} to delete
-     * @param options durability and time to live of the new value
+     * @param options durability, and time to live of the new value (refused when {@code newValue} is null)
      * @return whether the swap happened
      * @throws ConflictException as {@link #compareAndSet(byte[], byte[], byte[])}
      */

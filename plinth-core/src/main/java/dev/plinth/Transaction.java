@@ -1,7 +1,5 @@
 package dev.plinth;
 
-import java.time.Duration;
-
 /**
  * A read-write transaction over one store, with an {@link Isolation} level.
  *
@@ -24,7 +22,7 @@ public interface Transaction extends ReadView, AutoCloseable {
     Isolation isolation();
 
     /**
-     * Buffers a put.
+     * Buffers a put with the store's default durability and no time to live.
      *
      * @param keyspace the keyspace
      * @param key the key
@@ -33,14 +31,16 @@ public interface Transaction extends ReadView, AutoCloseable {
     void put(Keyspace keyspace, byte[] key, byte[] value);
 
     /**
-     * Buffers a put with a time to live; see {@link WriteOptions#withTtl(Duration)}.
+     * Buffers a put with options, as {@link Keyspace#put(byte[], byte[], WriteOptions)}: its time to live
+     * counts from the commit, and the commit is made with at least its durability.
      *
      * @param keyspace the keyspace
      * @param key the key
      * @param value the value
-     * @param ttl how long the entry stays visible after commit, or {@code null} for no expiry
+     * @param options the durability and time to live
+     * @throws UnsupportedCapabilityException if the durability is not honoured by the engine
      */
-    void put(Keyspace keyspace, byte[] key, byte[] value, Duration ttl);
+    void put(Keyspace keyspace, byte[] key, byte[] value, WriteOptions options);
 
     /**
      * Buffers a delete.
@@ -51,6 +51,17 @@ public interface Transaction extends ReadView, AutoCloseable {
     void delete(Keyspace keyspace, byte[] key);
 
     /**
+     * Buffers a delete with options; the commit is made with at least their durability.
+     *
+     * @param keyspace the keyspace
+     * @param key the key
+     * @param options the durability; a time to live is refused
+     * @throws IllegalArgumentException if the options have a time to live
+     * @throws UnsupportedCapabilityException if the durability is not honoured by the engine
+     */
+    void delete(Keyspace keyspace, byte[] key, WriteOptions options);
+
+    /**
      * Buffers a range delete.
      *
      * @param keyspace the keyspace
@@ -59,15 +70,19 @@ public interface Transaction extends ReadView, AutoCloseable {
     void deleteRange(Keyspace keyspace, Range range);
 
     /**
-     * Sets the durability of the commit.
+     * Buffers a range delete with options; the commit is made with at least their durability.
      *
-     * @param durability the durability, or {@code null} for the store's default
-     * @throws UnsupportedCapabilityException if the engine does not honour it
+     * @param keyspace the keyspace
+     * @param range the keys to remove
+     * @param options the durability; a time to live is refused
+     * @throws IllegalArgumentException if the options have a time to live
+     * @throws UnsupportedCapabilityException if the durability is not honoured by the engine
      */
-    void durability(Durability durability);
+    void deleteRange(Keyspace keyspace, Range range, WriteOptions options);
 
     /**
-     * Applies the buffered writes atomically and ends the transaction. A transaction that wrote nothing
+     * Applies the buffered writes atomically and ends the transaction, with the strongest durability any of
+     * its writes asked for, or the store's default if none asked. A transaction that wrote nothing
      * commits without checks. Whether the commit succeeds or fails, the transaction is over afterwards.
      *
      * @throws ConflictException if the isolation level's checks fail; nothing was applied and the

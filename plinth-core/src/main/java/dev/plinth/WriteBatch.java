@@ -1,6 +1,5 @@
 package dev.plinth;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,6 +14,11 @@ import java.util.Objects;
  * batch. Checks ({@code require...}) are evaluated atomically with the writes: either every check holds
  * and every write is applied, or nothing is. Keys and values are copied when added.
  *
+ * <p>Write options are given per write, as everywhere ({@link Keyspace#put(byte[], byte[], WriteOptions)},
+ * {@link Transaction#put(Keyspace, byte[], byte[], WriteOptions)}): a put's time to live is its own, and the
+ * batch is applied at the strongest {@link Durability} any of its writes asked for, or the store's default
+ * if none asked. A time to live given with a delete is refused.
+ *
  * <p>Not thread-safe. A batch may be written more than once; it is not changed by writing it. Limits
  * ({@link Capabilities#maxBatchOps()}, {@link Capabilities#maxBatchBytes()}, key and value sizes) are
  * checked when the batch is written, before anything is applied.
@@ -26,7 +30,7 @@ public final class WriteBatch {
         PUT,
         /** Remove {@link Operation#key()}. */
         DELETE,
-        /** Remove every key in {@code [key, end)}. */
+        /** Remove every key in {@link Operation#range()}. */
         DELETE_RANGE,
         /** Fail the batch unless {@link Operation#key()} holds exactly {@link Operation#value()}. */
         REQUIRE_EQUALS,
@@ -35,35 +39,103 @@ public final class WriteBatch {
     }
 
     /**
-     * One operation of a batch. The arrays are the batch's own copies: do not change them.
-     *
-     * @param kind what the operation does
-     * @param keyspace the keyspace it applies to
-     * @param key the key; the range start (or {@code null}) for {@link Kind#DELETE_RANGE}
-     * @param end the exclusive range end (or {@code null}) for {@link Kind#DELETE_RANGE}, else {@code null}
-     * @param value the value for {@link Kind#PUT} and {@link Kind#REQUIRE_EQUALS}, else {@code null}
-     * @param ttl the time to live of a {@link Kind#PUT}, or {@code null}
+     * One operation of a batch. Immutable: its accessors return copies, so the batch cannot be changed
+     * through them.
      */
-    public record Operation(Kind kind, Keyspace keyspace, byte[] key, byte[] end, byte[] value, Duration ttl) {
+    public static final class Operation {
+        private final Kind kind;
+        private final Keyspace keyspace;
+        private final byte[] key;
+        private final byte[] end;
+        private final byte[] value;
+        private final WriteOptions options;
+
+        private Operation(Kind kind, Keyspace keyspace, byte[] key, byte[] end, byte[] value, WriteOptions options) {
+            this.kind = kind;
+            this.keyspace = keyspace;
+            this.key = key;
+            this.end = end;
+            this.value = value;
+            this.options = options;
+        }
+
+        /**
+         * What the operation does.
+         *
+         * @return the kind
+         */
+        public Kind kind() {
+            return kind;
+        }
+
+        /**
+         * The keyspace it applies to.
+         *
+         * @return the keyspace
+         */
+        public Keyspace keyspace() {
+            return keyspace;
+        }
+
+        /**
+         * The key of a put, delete or check.
+         *
+         * @return a copy of the key
+         * @throws IllegalStateException for a {@link Kind#DELETE_RANGE}, which has a {@link #range()}
+         */
+        public byte[] key() {
+            if (kind == Kind.DELETE_RANGE) {
+                throw new IllegalStateException("a range delete has a range, not a key: " + this);
+            }
+            return key.clone();
+        }
+
         /**
          * The range of a {@link Kind#DELETE_RANGE}.
          *
          * @return the range
+         * @throws IllegalStateException for any other kind
          */
         public Range range() {
+            if (kind != Kind.DELETE_RANGE) {
+                throw new IllegalStateException("only a range delete has a range: " + this);
+            }
             return Range.of(key, end);
+        }
+
+        /**
+         * The value of a {@link Kind#PUT} or {@link Kind#REQUIRE_EQUALS}.
+         *
+         * @return a copy of the value, or {@code null} for the other kinds
+         */
+        public byte[] value() {
+            return value == null ? null : value.clone();
+        }
+
+        /**
+         * The options the write was added with.
+         *
+         * @return the options; {@link WriteOptions#DEFAULT} for checks and writes added without
+         */
+        public WriteOptions options() {
+            return options;
+        }
+
+        @Override
+        public String toString() {
+            return kind + " in " + keyspace.name() + (kind == Kind.DELETE_RANGE ? " " + Range.of(key, end) : "")
+                    + (options == WriteOptions.DEFAULT ? "" : " " + options);
         }
     }
 
     private final List<Operation> operations = new ArrayList<>();
-    private Durability durability;
 
-    /** Makes an empty batch with the store's default durability. */
+    /** Makes an empty batch. */
     public WriteBatch() {
     }
 
     /**
-     * Adds a put.
+     * Adds a put with the store's default durability and no time to live.
      *
      * @param keyspace the keyspace
      * @param key the key
@@ -72,28 +144,26 @@ public final class WriteBatch {
      * @throws NullPointerException if an argument is null
      */
     public WriteBatch put(Keyspace keyspace, byte[] key, byte[] value) {
-        return put(keyspace, key, value, null);
+        return put(keyspace, key, value, WriteOptions.DEFAULT);
     }
 
     /**
-     * Adds a put with a time to live.
+     * Adds a put with options: its own time to live, and a durability the whole batch is applied with at
+     * least.
      *
      * @param keyspace the keyspace
      * @param key the key
      * @param value the value
-     * @param ttl how long the entry stays visible, or {@code null} for no expiry
+     * @param options the options
      * @return this batch
-     * @throws NullPointerException if the keyspace, key or value is null
-     * @throws IllegalArgumentException if {@code ttl} is zero or negative
+     * @throws NullPointerException if an argument is null
      */
-    public WriteBatch put(Keyspace keyspace, byte[] key, byte[] value, Duration ttl) {
+    public WriteBatch put(Keyspace keyspace, byte[] key, byte[] value, WriteOptions options) {
         Objects.requireNonNull(keyspace, "keyspace");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        if (ttl != null && (ttl.isZero() || ttl.isNegative())) {
-            throw new IllegalArgumentException("ttl must be positive, got " + ttl);
-        }
-        operations.add(new Operation(Kind.PUT, keyspace, key.clone(), null, value.clone(), ttl));
+        Objects.requireNonNull(options, "options");
+        operations.add(new Operation(Kind.PUT, keyspace, key.clone(), null, value.clone(), options));
         return this;
     }
 
@@ -106,9 +176,24 @@ public final class WriteBatch {
      * @throws NullPointerException if an argument is null
      */
     public WriteBatch delete(Keyspace keyspace, byte[] key) {
+        return delete(keyspace, key, WriteOptions.DEFAULT);
+    }
+
+    /**
+     * Adds a delete with options: a durability the whole batch is applied with at least.
+     *
+     * @param keyspace the keyspace
+     * @param key the key
+     * @param options the options, without a time to live
+     * @return this batch
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the options have a time to live
+     */
+    public WriteBatch delete(Keyspace keyspace, byte[] key, WriteOptions options) {
         Objects.requireNonNull(keyspace, "keyspace");
         Objects.requireNonNull(key, "key");
-        operations.add(new Operation(Kind.DELETE, keyspace, key.clone(), null, null, null));
+        WriteOptions.requireNoTtl(options, "delete");
+        operations.add(new Operation(Kind.DELETE, keyspace, key.clone(), null, null, options));
         return this;
     }
 
@@ -121,9 +206,24 @@ public final class WriteBatch {
      * @throws NullPointerException if an argument is null
      */
     public WriteBatch deleteRange(Keyspace keyspace, Range range) {
+        return deleteRange(keyspace, range, WriteOptions.DEFAULT);
+    }
+
+    /**
+     * Adds a range delete with options: a durability the whole batch is applied with at least.
+     *
+     * @param keyspace the keyspace
+     * @param range the keys to remove
+     * @param options the options, without a time to live
+     * @return this batch
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the options have a time to live
+     */
+    public WriteBatch deleteRange(Keyspace keyspace, Range range, WriteOptions options) {
         Objects.requireNonNull(keyspace, "keyspace");
         Objects.requireNonNull(range, "range");
-        operations.add(new Operation(Kind.DELETE_RANGE, keyspace, range.start(), range.end(), null, null));
+        WriteOptions.requireNoTtl(options, "deleteRange");
+        operations.add(new Operation(Kind.DELETE_RANGE, keyspace, range.start(), range.end(), null, options));
         return this;
     }
 
@@ -140,7 +240,8 @@ public final class WriteBatch {
         Objects.requireNonNull(keyspace, "keyspace");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        operations.add(new Operation(Kind.REQUIRE_EQUALS, keyspace, key.clone(), null, value.clone(), null));
+        operations.add(new Operation(Kind.REQUIRE_EQUALS, keyspace, key.clone(), null, value.clone(),
+                WriteOptions.DEFAULT));
         return this;
     }
 
@@ -155,28 +256,24 @@ public final class WriteBatch {
     public WriteBatch requireAbsent(Keyspace keyspace, byte[] key) {
         Objects.requireNonNull(keyspace, "keyspace");
         Objects.requireNonNull(key, "key");
-        operations.add(new Operation(Kind.REQUIRE_ABSENT, keyspace, key.clone(), null, null, null));
+        operations.add(new Operation(Kind.REQUIRE_ABSENT, keyspace, key.clone(), null, null, WriteOptions.DEFAULT));
         return this;
     }
 
     /**
-     * Sets the durability of the whole batch, overriding the store's default.
+     * The durability the batch asks for: the strongest any of its writes asked for.
      *
-     * @param durability the durability, or {@code null} for the store's default
-     * @return this batch
-     */
-    public WriteBatch durability(Durability durability) {
-        this.durability = durability;
-        return this;
-    }
-
-    /**
-     * The batch's durability.
-     *
-     * @return the durability, or {@code null} for the store's default
+     * @return the durability, or {@code null} for the store's default when none asked
      */
     public Durability durability() {
-        return durability;
+        Durability strongest = null;
+        for (Operation o : operations) {
+            Durability d = o.options.durability();
+            if (d != null && (strongest == null || d.atLeast(strongest))) {
+                strongest = d;
+            }
+        }
+        return strongest;
     }
 
     /**
@@ -207,13 +304,12 @@ public final class WriteBatch {
     }
 
     /**
-     * Removes every operation and resets the durability.
+     * Removes every operation.
      *
      * @return this batch
      */
     public WriteBatch clear() {
         operations.clear();
-        durability = null;
         return this;
     }
 }

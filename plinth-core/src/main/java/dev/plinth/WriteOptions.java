@@ -55,7 +55,7 @@ public final class WriteOptions {
     /**
      * These options with a time to live. An entry written with a time to live is absent from every read
      * once the store's clock reaches the write time plus {@code ttl}; writing the key again without a
-     * time to live clears it. Only puts use it; deletes ignore it. The store's clock counts whole
+     * time to live clears it. Only puts take one; a delete given one is refused. The store's clock counts whole
      * milliseconds, so a time to live is rounded up to the next millisecond (a sub-millisecond one keeps
      * the entry for one millisecond); a time to live beyond the clock's range never expires.
      *
@@ -91,5 +91,21 @@ public final class WriteOptions {
     @Override
     public String toString() {
         return "WriteOptions[durability=" + (durability == null ? "default" : durability) + ", ttl=" + ttl + "]";
+    }
+
+    /**
+     * Refuses options with a time to live for a write that stores nothing.
+     *
+     * @param options the options given
+     * @param operation the write, for the message
+     * @throws NullPointerException if {@code options} is null
+     * @throws IllegalArgumentException if they have a time to live
+     */
+    static void requireNoTtl(WriteOptions options, String operation) {
+        Objects.requireNonNull(options, "options");
+        if (options.ttl != null) {
+            throw new IllegalArgumentException("a time to live applies to puts only; " + operation
+                    + " was given " + options + ", which has ttl " + options.ttl);
+        }
     }
 }

@@ -41,9 +41,9 @@ public final class PlinthTarget implements KvTarget {
 
     @Override
     public void putBatch(byte[][] keys, byte[][] values, int from, int count) {
-        batch.clear().durability(durability);
+        batch.clear();
         for (int i = from; i < from + count; i++) {
-            batch.put(keyspace, keys[i], values[i]);
+            batch.put(keyspace, keys[i], values[i], writeOptions);
         }
         store.write(batch);
     }

@@ -2,11 +2,13 @@ package dev.plinth.internal;
 
 import dev.plinth.ConflictException;
 import dev.plinth.Durability;
+import dev.plinth.Range;
 import dev.plinth.WriteBatch;
 import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineReader;
 import dev.plinth.spi.EngineSnapshot;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -32,8 +34,21 @@ final class BatchWriter {
         this.store = store;
     }
 
-    /** Resolved, checked operations; built once per call. */
-    private record Op(WriteBatch.Operation op, CoreKeyspace ks) {
+    /**
+     * A resolved, checked operation, built once per call from the batch's operation. Its arrays are copies
+     * made for this call, so the engine may keep them: neither the batch nor its caller can change them.
+     *
+     * @param key the key, or a range delete's start (possibly {@code null})
+     * @param end a range delete's end (possibly {@code null}), else {@code null}
+     */
+    private record Op(WriteBatch.Kind kind, CoreKeyspace ks, byte[] key, byte[] end, byte[] value, Duration ttl) {
+        static Op of(WriteBatch.Operation o, CoreKeyspace ks) {
+            if (o.kind() == WriteBatch.Kind.DELETE_RANGE) {
+                Range r = o.range();
+                return new Op(o.kind(), ks, r.start(), r.end(), null, null);
+            }
+            return new Op(o.kind(), ks, o.key(), null, o.value(), o.options().ttl());
+        }
     }
 
     boolean write(WriteBatch batch) {
@@ -42,8 +57,8 @@ final class BatchWriter {
         boolean hasChecks = false;
         long bytes = 0;
         Checks checks = store.checks();
-        for (WriteBatch.Operation o : batch.operations()) {
-            CoreKeyspace ks = store.resolve(o.keyspace());
+        for (WriteBatch.Operation operation : batch.operations()) {
+            Op o = Op.of(operation, store.resolve(operation.keyspace()));
             switch (o.kind()) {
                 case PUT, REQUIRE_EQUALS -> {
                     checks.key(o.key());
@@ -58,7 +73,7 @@ final class BatchWriter {
                 default -> throw new AssertionError(o.kind());
             }
             hasChecks |= o.kind() == WriteBatch.Kind.REQUIRE_EQUALS || o.kind() == WriteBatch.Kind.REQUIRE_ABSENT;
-            ops.add(new Op(o, ks));
+            ops.add(o);
         }
         checks.batch(ops.size(), bytes);
         Durability durability = store.durability(batch.durability());
@@ -98,9 +113,8 @@ final class BatchWriter {
             WriteBuffer overlay = new WriteBuffer();
             Map<EngineKeyspace, TreeMap<byte[], byte[]>> consulted = new IdentityHashMap<>();
             EngineBatch.Builder b = EngineBatch.builder(durability);
-            for (Op op : ops) {
-                WriteBatch.Operation o = op.op();
-                EngineKeyspace eks = op.ks().engineKeyspace;
+            for (Op o : ops) {
+                EngineKeyspace eks = o.ks().engineKeyspace;
                 switch (o.kind()) {
                     case REQUIRE_EQUALS, REQUIRE_ABSENT -> {
                         byte[] current = overlay.lookup(eks, o.key());
@@ -115,7 +129,7 @@ final class BatchWriter {
                             return false;
                         }
                     }
-                    default -> addWrite(b, overlay, op, now);
+                    default -> addWrite(b, overlay, o, now);
                 }
             }
             for (Map.Entry<EngineKeyspace, TreeMap<byte[], byte[]>> e : consulted.entrySet()) {
@@ -137,32 +151,27 @@ final class BatchWriter {
         return store.apply(batch) ? Boolean.TRUE : null;
     }
 
-    private static void addWrite(EngineBatch.Builder b, WriteBuffer overlay, Op op, long now) {
-        WriteBatch.Operation o = op.op();
-        EngineKeyspace eks = op.ks().engineKeyspace;
+    private static void addWrite(EngineBatch.Builder b, WriteBuffer overlay, Op o, long now) {
+        EngineKeyspace eks = o.ks().engineKeyspace;
         switch (o.kind()) {
             case PUT -> {
                 long expiry = o.ttl() == null ? 0 : ValueCodec.expiry(now, ValueCodec.ttlMillis(o.ttl()));
                 byte[] raw = ValueCodec.encode(o.value(), expiry);
-                byte[] key = o.key().clone(); // the engine may keep it; the batch's caller could change its own
-                b.put(eks, key, raw);
+                b.put(eks, o.key(), raw, expiry);
                 if (overlay != null) {
-                    overlay.put(eks, key, raw);
+                    overlay.put(eks, o.key(), raw);
                 }
             }
             case DELETE -> {
-                byte[] key = o.key().clone();
-                b.delete(eks, key);
+                b.delete(eks, o.key());
                 if (overlay != null) {
-                    overlay.delete(eks, key);
+                    overlay.delete(eks, o.key());
                 }
             }
             case DELETE_RANGE -> {
-                byte[] start = o.key() == null ? null : o.key().clone();
-                byte[] end = o.end() == null ? null : o.end().clone();
-                b.deleteRange(eks, start, end);
+                b.deleteRange(eks, o.key(), o.end());
                 if (overlay != null) {
-                    overlay.deleteRange(eks, start, end);
+                    overlay.deleteRange(eks, o.key(), o.end());
                 }
             }
             default -> throw new AssertionError(o.kind());
@@ -189,14 +198,14 @@ final class BatchWriter {
         byte[] first = null;
         EngineKeyspace firstKs = null;
         for (Op op : ops) {
-            WriteBatch.Kind k = op.op().kind();
+            WriteBatch.Kind k = op.kind();
             if (k != WriteBatch.Kind.REQUIRE_EQUALS && k != WriteBatch.Kind.REQUIRE_ABSENT) {
                 continue;
             }
             if (first == null) {
-                first = op.op().key();
+                first = op.key();
                 firstKs = op.ks().engineKeyspace;
-            } else if (firstKs != op.ks().engineKeyspace || Bytes.compare(first, op.op().key()) != 0) {
+            } else if (firstKs != op.ks().engineKeyspace || Bytes.compare(first, op.key()) != 0) {
                 return true;
             }
         }

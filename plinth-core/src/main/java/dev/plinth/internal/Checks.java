@@ -5,6 +5,7 @@ import dev.plinth.Durability;
 import dev.plinth.LimitExceededException;
 import dev.plinth.LimitExceededException.Limit;
 import dev.plinth.UnsupportedCapabilityException;
+import dev.plinth.WriteOptions;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -60,6 +61,19 @@ final class Checks {
                     + "; it honours " + caps.durabilities());
         }
         return d;
+    }
+
+    /**
+     * Refuses write options with a time to live for a write that stores nothing.
+     *
+     * @param operation the write, for the message
+     */
+    void noTtl(WriteOptions options, String operation) {
+        Objects.requireNonNull(options, "options");
+        if (options.ttl() != null) {
+            throw new IllegalArgumentException("a time to live applies to puts only; " + operation + " on " + context
+                    + " was given " + options);
+        }
     }
 
     static String keyspaceName(String name) {

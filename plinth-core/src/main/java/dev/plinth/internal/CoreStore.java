@@ -100,8 +100,8 @@ public final class CoreStore implements Store {
 
     /**
      * Whether engine cursors may skip values: never, since the core reads every value to judge its expiry
-     * (engines that expire entries themselves are refused at open; see
-     * {@link dev.plinth.Capabilities#nativeTtl()}). A keys-only user cursor still returns no values.
+     * (also on engines with {@link dev.plinth.Capabilities#nativeTtl()}, which may reclaim an expired entry
+     * late). A keys-only user cursor still returns no values.
      */
     static final boolean ENGINE_KEYS_ONLY = false;
 
@@ -298,13 +298,13 @@ public final class CoreStore implements Store {
         Objects.requireNonNull(options, "options");
         Durability d = durability(options.durability());
         long expiry = options.ttl() == null ? 0 : ValueCodec.expiry(now(), ValueCodec.ttlMillis(options.ttl()));
-        apply(EngineBatch.builder(d).put(ks.engineKeyspace, key.clone(), ValueCodec.encode(value, expiry)).build());
+        apply(EngineBatch.builder(d).put(ks.engineKeyspace, key.clone(), ValueCodec.encode(value, expiry), expiry).build());
     }
 
     void delete(CoreKeyspace keyspace, byte[] key, WriteOptions options) {
         CoreKeyspace ks = resolve(keyspace);
         checks.key(key);
-        Objects.requireNonNull(options, "options");
+        checks.noTtl(options, "delete");
         Durability d = durability(options.durability());
         apply(EngineBatch.builder(d).delete(ks.engineKeyspace, key.clone()).build());
     }
@@ -312,7 +312,7 @@ public final class CoreStore implements Store {
     void deleteRange(CoreKeyspace keyspace, Range range, WriteOptions options) {
         CoreKeyspace ks = resolve(keyspace);
         Objects.requireNonNull(range, "range");
-        Objects.requireNonNull(options, "options");
+        checks.noTtl(options, "deleteRange");
         Durability d = durability(options.durability());
         apply(EngineBatch.builder(d).deleteRange(ks.engineKeyspace, range.start(), range.end()).build());
     }
@@ -321,16 +321,17 @@ public final class CoreStore implements Store {
         resolve(keyspace);
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(options, "options");
-        WriteBatch b = new WriteBatch().durability(options.durability());
+        WriteBatch b = new WriteBatch();
         if (expected == null) {
             b.requireAbsent(keyspace, key);
         } else {
             b.requireEquals(keyspace, key, expected);
         }
         if (newValue == null) {
-            b.delete(keyspace, key);
+            checks.noTtl(options, "compareAndSet to absent");
+            b.delete(keyspace, key, options);
         } else {
-            b.put(keyspace, key, newValue, options.ttl());
+            b.put(keyspace, key, newValue, options);
         }
         return batchWriter.write(b);
     }
@@ -443,7 +444,9 @@ public final class CoreStore implements Store {
     @Override
     public void compact() {
         guard.checkOpen();
-        new ExpirySweeper(this).sweep(keyspaceHandles());
+        if (!capabilities.nativeTtl()) {
+            new ExpirySweeper(this).sweep(keyspaceHandles()); // an engine with native expiry reclaims itself
+        }
         guard.enter();
         try {
             engine.compact();

@@ -11,11 +11,11 @@ import dev.plinth.Range;
 import dev.plinth.ScanOptions;
 import dev.plinth.StoreClosedException;
 import dev.plinth.Transaction;
+import dev.plinth.WriteOptions;
 import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -66,6 +66,7 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
      */
     private final Map<EngineKeyspace, TreeMap<byte[], Long>> ttls = new IdentityHashMap<>();
     private final Set<CoreCursor> cursors = ConcurrentHashMap.newKeySet();
+    /** The strongest durability a write asked for, or {@code null} for the store's default. */
     private Durability durability;
     private boolean ended;
     private volatile boolean closedByStore;
@@ -165,24 +166,35 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
 
     @Override
     public void put(Keyspace keyspace, byte[] key, byte[] value) {
-        put(keyspace, key, value, null);
+        put(keyspace, key, value, WriteOptions.DEFAULT);
     }
 
     @Override
-    public void put(Keyspace keyspace, byte[] key, byte[] value, Duration ttl) {
+    public void put(Keyspace keyspace, byte[] key, byte[] value, WriteOptions options) {
         CoreKeyspace ks = store.resolve(keyspace);
         store.checks().key(key);
         store.checks().value(value);
-        if (ttl != null && (ttl.isZero() || ttl.isNegative())) {
-            throw new IllegalArgumentException("ttl must be positive, got " + ttl);
-        }
+        Objects.requireNonNull(options, "options");
         checkOpen();
+        requestDurability(options);
         byte[] k = key.clone();
         buffer.put(ks.engineKeyspace, k, ValueCodec.encode(value, 0));
-        if (ttl != null) {
-            ttls.computeIfAbsent(ks.engineKeyspace, x -> new TreeMap<>(Bytes.ORDER)).put(k, ValueCodec.ttlMillis(ttl));
+        if (options.ttl() != null) {
+            ttls.computeIfAbsent(ks.engineKeyspace, x -> new TreeMap<>(Bytes.ORDER))
+                    .put(k, ValueCodec.ttlMillis(options.ttl()));
         } else {
             forgetTtl(ks.engineKeyspace, k);
+        }
+    }
+
+    /** Raises the commit's durability to what the options ask, refusing a level the engine does not honour. */
+    private void requestDurability(WriteOptions options) {
+        Durability d = options.durability();
+        if (d != null) {
+            store.durability(d);
+            if (durability == null || d.atLeast(durability)) {
+                durability = d;
+            }
         }
     }
 
@@ -207,9 +219,16 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
 
     @Override
     public void delete(Keyspace keyspace, byte[] key) {
+        delete(keyspace, key, WriteOptions.DEFAULT);
+    }
+
+    @Override
+    public void delete(Keyspace keyspace, byte[] key, WriteOptions options) {
         CoreKeyspace ks = store.resolve(keyspace);
         store.checks().key(key);
+        store.checks().noTtl(options, "transaction delete");
         checkOpen();
+        requestDurability(options);
         byte[] k = key.clone();
         buffer.delete(ks.engineKeyspace, k);
         forgetTtl(ks.engineKeyspace, k);
@@ -217,9 +236,16 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
 
     @Override
     public void deleteRange(Keyspace keyspace, Range range) {
+        deleteRange(keyspace, range, WriteOptions.DEFAULT);
+    }
+
+    @Override
+    public void deleteRange(Keyspace keyspace, Range range, WriteOptions options) {
         CoreKeyspace ks = store.resolve(keyspace);
         Objects.requireNonNull(range, "range");
+        store.checks().noTtl(options, "transaction deleteRange");
         checkOpen();
+        requestDurability(options);
         byte[] start = range.start();
         byte[] end = range.end();
         buffer.deleteRange(ks.engineKeyspace, start, end);
@@ -235,15 +261,6 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
                 t.subMap(start, true, end, false).clear();
             }
         }
-    }
-
-    @Override
-    public void durability(Durability durability) {
-        checkOpen();
-        if (durability != null) {
-            store.durability(durability);
-        }
-        this.durability = durability;
     }
 
     // ---- ending

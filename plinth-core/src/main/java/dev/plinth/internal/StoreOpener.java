@@ -71,11 +71,6 @@ public final class StoreOpener {
                 throw new UnsupportedCapabilityException("default durability " + def + " is not honoured by the "
                         + scheme + " engine of " + uri + "; it honours " + engineCaps.durabilities());
             }
-            if (engineCaps.nativeTtl()) {
-                throw new UnsupportedCapabilityException("the " + scheme + " engine of " + uri + " declares native"
-                        + " time to live, which this core cannot hand to engines yet; it must declare nativeTtl(false)"
-                        + " and store the values the core encodes");
-            }
             Capabilities storeCaps = engineCaps.toBuilder()
                     .maxValueSize(Math.max(0, engineCaps.maxValueSize() - ValueCodec.MAX_OVERHEAD)).build();
             if (engine.keyspace(Store.DEFAULT_KEYSPACE) == null) {

@@ -118,7 +118,7 @@ final class WriteBuffer {
                 if (p.getValue() == TOMBSTONE) {
                     batch.delete(e.getKey(), p.getKey());
                 } else {
-                    batch.put(e.getKey(), p.getKey(), p.getValue());
+                    batch.put(e.getKey(), p.getKey(), p.getValue(), ValueCodec.expiresAt(p.getValue()));
                 }
             }
         }

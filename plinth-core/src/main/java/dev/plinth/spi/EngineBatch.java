@@ -13,6 +13,9 @@ import java.util.Objects;
  * are checked against the state before the batch. Immutable once built; thread-safe.
  */
 public final class EngineBatch {
+    /** {@link Mutation#expiresAtMillis()} of an entry that never expires, and of deletes. */
+    public static final long NEVER = 0;
+
     /** A write. */
     public enum MutationKind {
         /** Store {@link Mutation#value()} under {@link Mutation#key()}. */
@@ -31,8 +34,12 @@ public final class EngineBatch {
      * @param key the key, or the range start (possibly {@code null}) of a range delete
      * @param end the range end (possibly {@code null}) of a range delete, else {@code null}
      * @param value the value of a put, else {@code null}
+     * @param expiresAtMillis when a put's entry expires, in milliseconds of the store's clock
+     *     ({@link dev.plinth.StoreOptions.Builder#clock}), or {@link #NEVER}; for an engine that declares
+     *     {@link dev.plinth.Capabilities#nativeTtl()}, which may reclaim the entry from then on
      */
-    public record Mutation(MutationKind kind, EngineKeyspace keyspace, byte[] key, byte[] end, byte[] value) {
+    public record Mutation(MutationKind kind, EngineKeyspace keyspace, byte[] key, byte[] end, byte[] value,
+                           long expiresAtMillis) {
     }
 
     /**
@@ -330,7 +337,21 @@ public final class EngineBatch {
          * @return this builder
          */
         public Builder put(EngineKeyspace keyspace, byte[] key, byte[] value) {
-            mutations.add(new Mutation(MutationKind.PUT, keyspace, key, null, value));
+            return put(keyspace, key, value, NEVER);
+        }
+
+        /**
+         * Adds a put of an entry that expires.
+         *
+         * @param keyspace where
+         * @param key the key
+         * @param value the value
+         * @param expiresAtMillis when it expires in the store's clock ({@link Mutation#expiresAtMillis()}), or
+         *     {@link #NEVER}
+         * @return this builder
+         */
+        public Builder put(EngineKeyspace keyspace, byte[] key, byte[] value, long expiresAtMillis) {
+            mutations.add(new Mutation(MutationKind.PUT, keyspace, key, null, value, expiresAtMillis));
             return this;
         }
 
@@ -342,7 +363,7 @@ public final class EngineBatch {
          * @return this builder
          */
         public Builder delete(EngineKeyspace keyspace, byte[] key) {
-            mutations.add(new Mutation(MutationKind.DELETE, keyspace, key, null, null));
+            mutations.add(new Mutation(MutationKind.DELETE, keyspace, key, null, null, NEVER));
             return this;
         }
 
@@ -355,7 +376,7 @@ public final class EngineBatch {
          * @return this builder
          */
         public Builder deleteRange(EngineKeyspace keyspace, byte[] start, byte[] end) {
-            mutations.add(new Mutation(MutationKind.DELETE_RANGE, keyspace, start, end, null));
+            mutations.add(new Mutation(MutationKind.DELETE_RANGE, keyspace, start, end, null, NEVER));
             return this;
         }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.Capabilities;
+import dev.plinth.Durability;
 import dev.plinth.Plinth;
 import dev.plinth.StoreOptions;
 import dev.plinth.UnsupportedCapabilityException;
@@ -32,20 +33,16 @@ class StoreOpenerTest {
     }
 
     @Test
-    void anEngineDeclaringNativeTtlIsRefusedAndClosed() {
+    void anEngineRefusedAtOpenIsClosed() {
         AtomicBoolean closed = new AtomicBoolean();
-        assertThatThrownBy(() -> StoreOptions.builder("mem:").decorate(e -> new ForwardingEngine(e) {
-            @Override
-            public Capabilities capabilities() {
-                return super.capabilities().toBuilder().nativeTtl(true).build();
-            }
-
-            @Override
-            public void close() {
-                closed.set(true);
-                super.close();
-            }
-        }).open()).isInstanceOf(UnsupportedCapabilityException.class).hasMessageContaining("native time to live");
+        assertThatThrownBy(() -> StoreOptions.builder("mem:").defaultDurability(Durability.SYNC)
+                .decorate(e -> new ForwardingEngine(e) {
+                    @Override
+                    public void close() {
+                        closed.set(true);
+                        super.close();
+                    }
+                }).open()).isInstanceOf(UnsupportedCapabilityException.class).hasMessageContaining("SYNC");
         assertThat(closed).isTrue();
     }
 

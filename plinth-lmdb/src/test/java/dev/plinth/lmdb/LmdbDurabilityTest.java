@@ -43,14 +43,14 @@ class LmdbDurabilityTest {
     static {
         WRITES.put("put", (s, ks, k, d) -> ks.put(k, b("v"), WriteOptions.durability(d)));
         WRITES.put("batch", (s, ks, k, d) ->
-                assertThat(s.write(new WriteBatch().put(ks, k, b("v")).put(ks, suffixed(k), b("w")).durability(d))).isTrue());
+                assertThat(s.write(new WriteBatch().put(ks, k, b("v"), WriteOptions.durability(d))
+                        .put(ks, suffixed(k), b("w")))).isTrue());
         WRITES.put("compareAndSet", (s, ks, k, d) ->
                 assertThat(ks.compareAndSet(k, null, b("v"), WriteOptions.durability(d))).isTrue());
         WRITES.put("transaction commit", (s, ks, k, d) -> {
             try (Transaction tx = s.begin(Isolation.SERIALIZABLE)) {
-                tx.durability(d);
                 assertThat(tx.get(ks, k)).isNull();
-                tx.put(ks, k, b("v"));
+                tx.put(ks, k, b("v"), WriteOptions.durability(d));
                 tx.commit();
             }
         });

@@ -55,9 +55,9 @@ class LmdbMapGrowthTest {
             assertThat(initialMap).isEqualTo(1L << 20);
             WriteOptions fast = WriteOptions.durability(Durability.PROCESS);
             for (int i = 0; i < count; i += 16) {
-                WriteBatch b = new WriteBatch().durability(Durability.PROCESS);
+                WriteBatch b = new WriteBatch();
                 for (int j = i; j < i + 16; j++) {
-                    b.put(ks, key(j), value(j, VALUE_SIZE));
+                    b.put(ks, key(j), value(j, VALUE_SIZE), fast);
                 }
                 assertThat(s.write(b)).isTrue();
             }
@@ -111,9 +111,9 @@ class LmdbMapGrowthTest {
                 });
                 parked.await();
                 for (int i = 1; i < count; i += 16) {
-                    WriteBatch b = new WriteBatch().durability(Durability.PROCESS);
+                    WriteBatch b = new WriteBatch();
                     for (int j = i; j < Math.min(i + 16, count); j++) {
-                        b.put(ks, key(j), value(j, VALUE_SIZE));
+                        b.put(ks, key(j), value(j, VALUE_SIZE), WriteOptions.durability(Durability.PROCESS));
                     }
                     assertThat(s.write(b)).isTrue();
                 }

@@ -13,6 +13,7 @@ import dev.plinth.Snapshot;
 import dev.plinth.StorageFullException;
 import dev.plinth.Store;
 import dev.plinth.WriteBatch;
+import dev.plinth.WriteOptions;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,9 +79,10 @@ class LmdbStressTest {
                 work.add(pool.submit(() -> {
                     Random r = new Random(seed + writer);
                     for (int round = 1; round <= ROUNDS; round++) {
-                        WriteBatch b = new WriteBatch().durability(Durability.NONE);
+                        WriteBatch b = new WriteBatch();
                         for (int k = 0; k < KEYS_PER_WRITER; k++) {
-                            b.put(ks, key(writer, k), value(writer, k, round, 512 + r.nextInt(8) * 1024));
+                            b.put(ks, key(writer, k), value(writer, k, round, 512 + r.nextInt(8) * 1024),
+                                    WriteOptions.durability(Durability.NONE));
                         }
                         s.write(b);
                     }

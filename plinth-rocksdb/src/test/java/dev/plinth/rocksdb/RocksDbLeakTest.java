@@ -122,18 +122,18 @@ class RocksDbLeakTest {
         try {
             Keyspace ks = s.createKeyspace("ks-" + (i % 3));
             Keyspace def = s.defaultKeyspace();
-            WriteBatch batch = new WriteBatch().durability(Durability.NONE);
+            WriteBatch batch = new WriteBatch();
             for (int k = 0; k < 50; k++) {
-                batch.put(ks, key(k), key(i));
+                batch.put(ks, key(k), key(i), WriteOptions.durability(Durability.NONE));
                 batch.put(def, key(k), key(i));
             }
             s.write(batch);
             // Range deletes, bounded and unbounded (the latter finds its end with an iterator), and a
             // conditional batch (its preconditions are checked with db.get).
-            s.write(new WriteBatch().durability(Durability.NONE).deleteRange(def, Range.of(key(40), key(45)))
+            s.write(new WriteBatch().deleteRange(def, Range.of(key(40), key(45)), WriteOptions.durability(Durability.NONE))
                     .deleteRange(ks, Range.from(key(48))).put(ks, key(49), key(i)));
-            s.write(new WriteBatch().durability(Durability.PROCESS).requireEquals(def, key(1), key(i))
-                    .requireAbsent(def, key(42)).put(def, key(2), key(i + 1)));
+            s.write(new WriteBatch().requireEquals(def, key(1), key(i))
+                    .requireAbsent(def, key(42)).put(def, key(2), key(i + 1), WriteOptions.durability(Durability.PROCESS)));
             ks.compareAndSet(key(0), key(i), key(i + 1), WriteOptions.durability(Durability.PROCESS));
             // A serializable transaction that scanned a range: its commit checks that range with an iterator.
             try (Transaction tx = s.begin(Isolation.SERIALIZABLE)) {
@@ -144,8 +144,7 @@ class RocksDbLeakTest {
                     }
                 }
                 tx.put(ks, key(11), key(i));
-                tx.deleteRange(def, Range.of(key(30), key(33)));
-                tx.durability(Durability.NONE);
+                tx.deleteRange(def, Range.of(key(30), key(33)), WriteOptions.durability(Durability.NONE));
                 tx.commit();
             }
             try (Cursor c = ks.cursor(Range.all(), ScanOptions.reverse())) {

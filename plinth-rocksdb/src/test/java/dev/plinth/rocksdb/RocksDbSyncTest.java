@@ -39,8 +39,8 @@ class RocksDbSyncTest {
     }
 
     static final Write PUT = (s, ks, d, i) -> ks.put(key("put", i), key("v", i), WriteOptions.durability(d));
-    static final Write BATCH = (s, ks, d, i) -> s.write(new WriteBatch().durability(d)
-            .put(ks, key("batch-a", i), key("v", i))
+    static final Write BATCH = (s, ks, d, i) -> s.write(new WriteBatch()
+            .put(ks, key("batch-a", i), key("v", i), WriteOptions.durability(d))
             .put(ks, key("batch-b", i), key("v", i))
             .delete(ks, key("put", i))
             .deleteRange(ks, Range.of(key("zz", 0), key("zz", 9))));
@@ -48,9 +48,8 @@ class RocksDbSyncTest {
             WriteOptions.durability(d))).as("compareAndSet %d", i).isTrue();
     static final Write TRANSACTION = (s, ks, d, i) -> {
         try (Transaction tx = s.begin(Isolation.SERIALIZABLE)) {
-            tx.durability(d);
             tx.get(ks, key("cas", i));
-            tx.put(ks, key("tx", i), key("v", i));
+            tx.put(ks, key("tx", i), key("v", i), WriteOptions.durability(d));
             tx.commit();
         }
     };

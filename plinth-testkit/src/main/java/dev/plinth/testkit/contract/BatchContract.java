@@ -19,6 +19,7 @@ import dev.plinth.ScanOptions;
 import dev.plinth.Snapshot;
 import dev.plinth.Transaction;
 import dev.plinth.WriteBatch;
+import dev.plinth.WriteOptions;
 import dev.plinth.testkit.ContractSupport;
 import java.util.ArrayList;
 import java.util.List;
@@ -262,7 +263,7 @@ public interface BatchContract extends ContractSupport {
         fill(ks, "a");
         WriteBatch empty = new WriteBatch();
         assertThat(store().write(empty)).isTrue();
-        assertThat(store().write(new WriteBatch().durability(caps().defaultDurability()))).isTrue();
+        assertThat(store().write(new WriteBatch().requireAbsent(ks, bytes("nothing")))).as("checks only").isTrue();
         assertThat(keysIn(ks)).containsExactly("a");
     }
 
@@ -289,7 +290,8 @@ public interface BatchContract extends ContractSupport {
     default void batchWithEachSupportedDurabilityApplies() {
         Keyspace ks = defaultKs();
         for (Durability d : caps().durabilities()) {
-            assertThat(store().write(new WriteBatch().put(ks, bytes(d.name()), bytes("v")).durability(d))).isTrue();
+            assertThat(store().write(new WriteBatch().put(ks, bytes(d.name()), bytes("v"), WriteOptions.durability(d))))
+                    .isTrue();
             assertThat(ks.get(bytes(d.name()))).isEqualTo(bytes("v"));
         }
     }

@@ -85,10 +85,9 @@ public interface DurabilityContract extends ContractSupport {
             ks.put(bytes(n + "-range"), bytes("v"), o);
             ks.deleteRange(Range.prefix(bytes(n + "-range")), o);
             assertThat(ks.compareAndSet(bytes(n + "-cas"), null, bytes("v"), o)).isTrue();
-            assertThat(store().write(new WriteBatch().put(ks, bytes(n + "-batch"), bytes("v")).durability(d))).isTrue();
+            assertThat(store().write(new WriteBatch().put(ks, bytes(n + "-batch"), bytes("v"), o))).isTrue();
             try (Transaction tx = store().begin(Isolation.SNAPSHOT)) {
-                tx.durability(d);
-                tx.put(ks, bytes(n + "-tx"), bytes("v"));
+                tx.put(ks, bytes(n + "-tx"), bytes("v"), o);
                 tx.commit();
             }
             assertThat(keysIn(store(), ks, Range.prefix(bytes(n)), ScanOptions.forward()))
@@ -116,12 +115,13 @@ public interface DurabilityContract extends ContractSupport {
         Keyspace ks = defaultKs();
         Keyspace other = store().createKeyspace("other");
         fill(ks, "a");
-        WriteBatch batch = new WriteBatch().put(other, bytes("x"), bytes("v")).delete(ks, bytes("a"))
-                .durability(level);
+        WriteBatch batch = new WriteBatch().put(other, bytes("x"), bytes("v"))
+                .delete(ks, bytes("a"), WriteOptions.durability(level));
         assertThatThrownBy(() -> store().write(batch)).isInstanceOf(UnsupportedCapabilityException.class);
         assertThat(keysIn(ks)).containsExactly("a");
         assertThat(keysIn(other)).isEmpty();
-        assertThat(store().write(batch.durability(null))).as("the same batch with the default").isTrue();
+        assertThat(store().write(new WriteBatch().put(other, bytes("x"), bytes("v")).delete(ks, bytes("a"))))
+                .as("the same batch with the default").isTrue();
     }
 
     @Test
@@ -146,10 +146,9 @@ public interface DurabilityContract extends ContractSupport {
             try (Transaction tx = store().begin(iso)) {
                 tx.put(ks, bytes("b"), bytes("v"));
                 tx.delete(ks, bytes("a"));
-                assertThatThrownBy(() -> {
-                    tx.durability(level);
-                    tx.commit();
-                }).as(iso.name()).isInstanceOf(UnsupportedCapabilityException.class);
+                assertThatThrownBy(() -> tx.put(ks, bytes("c"), bytes("v"), WriteOptions.durability(level)))
+                        .as(iso.name()).isInstanceOf(UnsupportedCapabilityException.class);
+                assertThat(tx.get(ks, bytes("c"))).as("the refused put buffered nothing").isNull();
             }
             assertThat(keysIn(ks)).as(iso.name()).containsExactly("a");
         }
@@ -240,7 +239,7 @@ public interface DurabilityContract extends ContractSupport {
         }
         ks.delete(bytes("k007"), o);
         assertThat(ks.compareAndSet(bytes("k008"), bytes("v8"), bytes("cas"), o)).isTrue();
-        store().write(new WriteBatch().put(ks, bytes("batch"), bytes("b")).durability(strongest));
+        store().write(new WriteBatch().put(ks, bytes("batch"), bytes("b"), WriteOptions.durability(strongest)));
         Keyspace reopened = reopen().defaultKeyspace();
         assertThat(reopened.scan(Range.prefix(bytes("k")), ScanOptions.forward())).hasSize(49);
         assertThat(reopened.get(bytes("k049"))).isEqualTo(bytes("v49"));

@@ -263,13 +263,21 @@ public interface ErrorContract extends ContractSupport {
         assertThatThrownBy(() -> ScanOptions.forward().withLimit(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> WriteOptions.ttl(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> WriteOptions.ttl(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new WriteBatch().put(ks, bytes("k"), bytes("v"), Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WriteBatch().delete(ks, bytes("k"), WriteOptions.ttl(Duration.ofSeconds(1))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("time to live");
+        assertThatThrownBy(() -> ks.delete(bytes("k"), WriteOptions.ttl(Duration.ofSeconds(1))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("time to live");
+        assertThatThrownBy(() -> ks.deleteRange(Range.all(), WriteOptions.ttl(Duration.ofSeconds(1))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("time to live");
+        assertThatThrownBy(() -> ks.compareAndSet(bytes("k"), null, null, WriteOptions.ttl(Duration.ofSeconds(1))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("time to live");
         try (Transaction tx = store().begin(Isolation.SNAPSHOT)) {
-            assertThatThrownBy(() -> tx.put(ks, bytes("k"), bytes("v"), Duration.ZERO))
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> tx.put(ks, bytes("k"), bytes("v"), Duration.ofSeconds(-5)))
-                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> tx.delete(ks, bytes("k"), WriteOptions.ttl(Duration.ofSeconds(1))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("time to live");
+            assertThatThrownBy(() -> tx.deleteRange(ks, Range.all(), WriteOptions.ttl(Duration.ofSeconds(1))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("time to live");
+            assertThatThrownBy(() -> tx.put(ks, bytes("k"), bytes("v"), null))
+                    .isInstanceOf(NullPointerException.class);
             tx.commit();
         }
         assertThat(ks.contains(bytes("k"))).isFalse();

@@ -18,6 +18,7 @@ import dev.plinth.Snapshot;
 import dev.plinth.Store;
 import dev.plinth.Transaction;
 import dev.plinth.WriteBatch;
+import dev.plinth.WriteOptions;
 import dev.plinth.testkit.ContractSupport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -691,7 +692,7 @@ public interface TransactionContract extends ContractSupport {
         assertThatThrownBy(() -> tx.get(ks, bytes("a"))).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> tx.contains(ks, bytes("a"))).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> tx.put(ks, bytes("a"), bytes("v"))).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> tx.put(ks, bytes("a"), bytes("v"), Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> tx.put(ks, bytes("a"), bytes("v"), WriteOptions.ttl(Duration.ofSeconds(1))))
                 .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> tx.delete(ks, bytes("a"))).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> tx.deleteRange(ks, Range.all())).isInstanceOf(IllegalStateException.class);
@@ -699,7 +700,6 @@ public interface TransactionContract extends ContractSupport {
                 .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> tx.scan(ks, Range.all(), ScanOptions.forward()))
                 .isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> tx.durability(null)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(tx::commit).isInstanceOf(IllegalStateException.class);
         tx.rollback();
         tx.close();
@@ -735,8 +735,8 @@ public interface TransactionContract extends ContractSupport {
     default void ttlPutInATransactionCountsFromCommit(Isolation iso) {
         Keyspace ks = defaultKs();
         try (Transaction tx = store().begin(iso)) {
-            tx.put(ks, bytes("k"), bytes("v"), Duration.ofSeconds(10));
-            tx.put(ks, bytes("forever"), bytes("v"), null);
+            tx.put(ks, bytes("k"), bytes("v"), WriteOptions.ttl(Duration.ofSeconds(10)));
+            tx.put(ks, bytes("forever"), bytes("v"), WriteOptions.DEFAULT);
             assertThat(tx.get(ks, bytes("k"))).isEqualTo(bytes("v"));
             clock().advance(Duration.ofSeconds(5));
             tx.commit();

@@ -60,9 +60,9 @@ public interface TtlContract extends ContractSupport {
         Keyspace ks = defaultKs();
         Duration tiny = Duration.ofNanos(500_000);
         ks.put(bytes("put"), bytes("v"), ttl(tiny));
-        store().write(new WriteBatch().put(ks, bytes("batch"), bytes("v"), tiny));
+        store().write(new WriteBatch().put(ks, bytes("batch"), bytes("v"), ttl(tiny)));
         store().inTransaction(Isolation.SNAPSHOT, tx -> {
-            tx.put(ks, bytes("tx"), bytes("v"), Duration.ofNanos(1));
+            tx.put(ks, bytes("tx"), bytes("v"), ttl(Duration.ofNanos(1)));
             return null;
         });
         for (String k : new String[] {"put", "batch", "tx"}) {
@@ -79,9 +79,9 @@ public interface TtlContract extends ContractSupport {
         Keyspace ks = defaultKs();
         Duration forever = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
         ks.put(bytes("put"), bytes("v"), ttl(forever));
-        store().write(new WriteBatch().put(ks, bytes("batch"), bytes("v"), forever));
+        store().write(new WriteBatch().put(ks, bytes("batch"), bytes("v"), ttl(forever)));
         store().inTransaction(Isolation.SNAPSHOT, tx -> {
-            tx.put(ks, bytes("tx"), bytes("v"), forever);
+            tx.put(ks, bytes("tx"), bytes("v"), ttl(forever));
             return null;
         });
         clock().advance(Duration.ofDays(365L * 1000));
@@ -223,8 +223,8 @@ public interface TtlContract extends ContractSupport {
     default void ttlInBatchesAndCompareAndSet() {
         Keyspace ks = defaultKs();
         Keyspace other = store().createKeyspace("other");
-        store().write(new WriteBatch().put(ks, bytes("b"), bytes("v"), TTL).put(other, bytes("b"), bytes("v"))
-                .put(ks, bytes("c"), bytes("v"), TTL.multipliedBy(2)));
+        store().write(new WriteBatch().put(ks, bytes("b"), bytes("v"), ttl(TTL)).put(other, bytes("b"), bytes("v"))
+                .put(ks, bytes("c"), bytes("v"), ttl(TTL.multipliedBy(2))));
         assertThat(ks.compareAndSet(bytes("cas"), null, bytes("v"), ttl(TTL))).isTrue();
         clock().advance(TTL.minusMillis(1));
         assertThat(keysIn(ks)).containsExactly("b", "c", "cas");
@@ -244,7 +244,7 @@ public interface TtlContract extends ContractSupport {
         ks.put(bytes("other"), bytes("v"));
         store().flush();
         assertThat(keysIn(ks)).containsExactly("other");
-        ks.delete(bytes("k"), WriteOptions.ttl(TTL));
+        ks.delete(bytes("k"));
         assertThat(ks.contains(bytes("k"))).isFalse();
     }
 
@@ -365,7 +365,7 @@ public interface TtlContract extends ContractSupport {
         assertThatThrownBy(() -> ks.put(bytes("over"), over, ttl(TTL)))
                 .isInstanceOfSatisfying(LimitExceededException.class,
                         e -> assertThat(e.limit()).isEqualTo(LimitExceededException.Limit.VALUE_SIZE));
-        assertThatThrownBy(() -> store().write(new WriteBatch().put(ks, bytes("over"), over, TTL)))
+        assertThatThrownBy(() -> store().write(new WriteBatch().put(ks, bytes("over"), over, ttl(TTL))))
                 .isInstanceOf(LimitExceededException.class);
         assertThat(ks.contains(bytes("over"))).isFalse();
         expire();

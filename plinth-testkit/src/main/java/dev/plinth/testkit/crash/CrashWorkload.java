@@ -94,12 +94,13 @@ public final class CrashWorkload {
             keyspaces.get(p.keyspace()).put(p.key(), p.value(), WriteOptions.durability(durability));
             return;
         }
-        WriteBatch batch = new WriteBatch().durability(durability);
+        WriteBatch batch = new WriteBatch();
+        WriteOptions options = WriteOptions.durability(durability);
         Store store = null;
         for (WriteSpec.Part p : w.parts()) {
             Keyspace ks = keyspaces.get(p.keyspace());
             store = ks.store();
-            batch.put(ks, p.key(), p.value());
+            batch.put(ks, p.key(), p.value(), options);
         }
         if (!store.write(batch)) {
             throw new IllegalStateException("an unconditional batch was refused: " + w.describe());

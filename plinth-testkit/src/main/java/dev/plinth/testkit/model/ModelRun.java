@@ -438,7 +438,8 @@ final class ModelRun {
             touched.add(it.ks());
             switch (it.kind()) {
                 case PUT:
-                    wb.put(h, it.key(), it.value(), it.ttlMillis() > 0 ? Duration.ofMillis(it.ttlMillis()) : null);
+                    wb.put(h, it.key(), it.value(), it.ttlMillis() > 0 ? WriteOptions.ttl(Duration.ofMillis(it.ttlMillis()))
+                            : WriteOptions.DEFAULT);
                     work.put(it.ks(), it.key(), it.value(), expiry(now, it.ttlMillis()));
                     break;
                 case DELETE:

@@ -4,6 +4,7 @@ import dev.plinth.ConflictException;
 import dev.plinth.Isolation;
 import dev.plinth.Keyspace;
 import dev.plinth.Transaction;
+import dev.plinth.WriteOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -156,7 +157,7 @@ final class TransactionRun {
                 byte[] k = s.key().clone();
                 byte[] v = s.value().clone();
                 if (s.ttlMillis() > 0) {
-                    tx.put(h, k, v, Duration.ofMillis(s.ttlMillis()));
+                    tx.put(h, k, v, WriteOptions.ttl(Duration.ofMillis(s.ttlMillis())));
                 } else {
                     tx.put(h, k, v);
                 }

@@ -40,7 +40,7 @@ final class Mutations {
      */
     static void add(EngineBatch.Builder b, EngineBatch.Mutation m, UnaryOperator<byte[]> value) {
         switch (m.kind()) {
-            case PUT -> b.put(m.keyspace(), m.key(), value.apply(m.value()));
+            case PUT -> b.put(m.keyspace(), m.key(), value.apply(m.value()), m.expiresAtMillis());
             case DELETE -> b.delete(m.keyspace(), m.key());
             case DELETE_RANGE -> b.deleteRange(m.keyspace(), m.key(), m.end());
             default -> throw new AssertionError(m.kind());
