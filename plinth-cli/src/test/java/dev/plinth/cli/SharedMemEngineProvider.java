@@ -1,5 +1,6 @@
 package dev.plinth.cli;
 
+import dev.plinth.spi.ScanSpec;
 import dev.plinth.Capabilities;
 import dev.plinth.CorruptionException;
 import dev.plinth.spi.Engine;
@@ -49,8 +50,8 @@ public final class SharedMemEngineProvider implements EngineProvider {
             }
 
             @Override
-            public EngineCursor cursor(EngineKeyspace ks, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
-                return damaged(store, ks, super.cursor(ks, start, end, reverse, keysOnly));
+            public EngineCursor cursor(EngineKeyspace ks, ScanSpec scan) {
+                return damaged(store, ks, super.cursor(ks, scan));
             }
 
             @Override
@@ -68,9 +69,8 @@ public final class SharedMemEngineProvider implements EngineProvider {
                     }
 
                     @Override
-                    public EngineCursor cursor(EngineKeyspace ks, byte[] start, byte[] end, boolean reverse,
-                            boolean keysOnly) {
-                        return damaged(store, ks, snap.cursor(ks, start, end, reverse, keysOnly));
+                    public EngineCursor cursor(EngineKeyspace ks, ScanSpec scan) {
+                        return damaged(store, ks, snap.cursor(ks, scan));
                     }
 
                     @Override

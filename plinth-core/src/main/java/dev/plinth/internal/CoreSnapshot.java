@@ -65,8 +65,8 @@ final class CoreSnapshot extends ResourceTracker.Tracked implements Snapshot {
         reads.enter();
         store.guard().enter();
         try {
-            RawCursor raw = new GuardedRawCursor(new LiveCursor(snapshot.cursor(ks.engineKeyspace, start, end,
-                    options.isReverse(), CoreStore.ENGINE_KEYS_ONLY), now), reads);
+            RawCursor raw = new GuardedRawCursor(new LiveCursor(snapshot.cursor(ks.engineKeyspace,
+                    CoreStore.engineScan(start, end, options)), now), reads);
             CoreCursor c = new CoreCursor(store, raw, start, end, options,
                     "cursor over " + ks.name() + " " + range + " of a snapshot", null, cur -> {
                         cursors.remove(cur);

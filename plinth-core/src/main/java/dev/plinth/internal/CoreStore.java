@@ -24,6 +24,7 @@ import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineReader;
 import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.ScanSpec;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,11 +100,15 @@ public final class CoreStore implements Store {
     }
 
     /**
-     * Whether engine cursors may skip values: never, since the core reads every value to judge its expiry
-     * (also on engines with {@link dev.plinth.Capabilities#nativeTtl()}, which may reclaim an expired entry
-     * late). A keys-only user cursor still returns no values.
+     * What the core asks of an engine cursor for a user's cursor: the range and direction, and whole values
+     * unless the user reads none. Even then the core reads the first bytes of each value, where the value
+     * encoding keeps the expiry instant, so expired entries stay hidden; the engine may copy no more than
+     * those ({@link ScanSpec#valueBytes()}).
      */
-    static final boolean ENGINE_KEYS_ONLY = false;
+    static ScanSpec engineScan(byte[] start, byte[] end, ScanOptions options) {
+        return new ScanSpec(start, end, options.isReverse(),
+                options.isKeysOnly() ? ValueCodec.MAX_OVERHEAD : ScanSpec.FULL_VALUES);
+    }
 
     Durability durability(Durability requested) {
         return checks.durability(requested, defaultDurability);
@@ -281,7 +286,7 @@ public final class CoreStore implements Store {
         byte[] end = range.end();
         guard.enter();
         try {
-            EngineCursor ec = engine.cursor(ks.engineKeyspace, start, end, options.isReverse(), ENGINE_KEYS_ONLY);
+            EngineCursor ec = engine.cursor(ks.engineKeyspace, engineScan(start, end, options));
             CoreCursor c = new CoreCursor(this, new LiveCursor(ec, now), start, end, options,
                     "cursor over " + ks.name() + " " + range, null, tracker::remove);
             tracker.add(c);

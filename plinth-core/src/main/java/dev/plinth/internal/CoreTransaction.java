@@ -1,5 +1,6 @@
 package dev.plinth.internal;
 
+import dev.plinth.spi.ScanSpec;
 import dev.plinth.ConflictException;
 import dev.plinth.Cursor;
 import dev.plinth.Durability;
@@ -133,7 +134,7 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
         EngineKeyspace eks = ks.engineKeyspace;
         store.guard().enter();
         try {
-            RawCursor raw = new LiveCursor(snapshot.cursor(eks, start, end, options.isReverse(), CoreStore.ENGINE_KEYS_ONLY), now);
+            RawCursor raw = new LiveCursor(snapshot.cursor(eks, CoreStore.engineScan(start, end, options)), now);
             WriteBuffer.Pending pending = buffer.pendingOrNull(eks);
             if (pending != null) {
                 raw = new MergingCursor(raw, copy(pending), start, end, options.isReverse(), now);
@@ -355,7 +356,7 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
         List<KeyValue> live = new ArrayList<>();
         List<KeyValue> expired = new ArrayList<>();
         store.guard().enter();
-        try (EngineCursor c = snapshot.cursor(eks, start, end, false, false)) {
+        try (EngineCursor c = snapshot.cursor(eks, ScanSpec.of(start, end))) {
             while (c.next()) {
                 byte[] value = c.value();
                 (ValueCodec.isLive(value, beganMillis) ? live : expired).add(new KeyValue(c.key(), value));

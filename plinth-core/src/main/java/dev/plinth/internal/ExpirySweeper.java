@@ -1,5 +1,6 @@
 package dev.plinth.internal;
 
+import dev.plinth.spi.ScanSpec;
 import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineCursor;
 import java.util.ArrayList;
@@ -31,10 +32,18 @@ final class ExpirySweeper {
         for (CoreKeyspace ks : keyspaces) {
             List<byte[][]> expired = new ArrayList<>();
             store.guard().enter();
-            try (EngineCursor c = store.engine().cursor(ks.engineKeyspace, null, null, false, false)) {
+            // Only the header of each value, which holds the expiry: live values are not copied out at all.
+            ScanSpec headers = ScanSpec.all().valuesUpTo(ValueCodec.MAX_OVERHEAD);
+            try (EngineCursor c = store.engine().cursor(ks.engineKeyspace, headers)) {
                 while (c.next()) {
                     if (!ValueCodec.isLive(c.value(), now)) {
-                        expired.add(new byte[][] {c.key(), c.value()});
+                        // The delete is conditional on the whole stored value, read now; if it changed since
+                        // the cursor's view and is live, it is left alone.
+                        byte[] stored = store.engine().get(ks.engineKeyspace, c.key());
+                        if (stored == null || ValueCodec.isLive(stored, now)) {
+                            continue;
+                        }
+                        expired.add(new byte[][] {c.key(), stored});
                         if (expired.size() >= CHUNK) {
                             deleted += delete(ks, expired);
                             expired.clear();

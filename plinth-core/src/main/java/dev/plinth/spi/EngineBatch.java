@@ -111,7 +111,7 @@ public final class EngineBatch {
         public boolean holds(EngineReader reader) {
             int i = 0;
             int optional = 0;
-            try (EngineCursor c = reader.cursor(keyspace, start, end, false, false)) {
+            try (EngineCursor c = reader.cursor(keyspace, ScanSpec.of(start, end))) {
                 while (c.next()) {
                     byte[] key = c.key();
                     if (i < expected.size() && Arrays.equals(key, expected.get(i).key())) {

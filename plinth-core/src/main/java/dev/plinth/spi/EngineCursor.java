@@ -26,10 +26,11 @@ public interface EngineCursor extends AutoCloseable {
     byte[] key();
 
     /**
-     * The current value. The engine must not change the returned array afterwards. Unspecified for a
-     * keys-only cursor.
+     * The current value, or, when the cursor's {@link ScanSpec#valueBytes()} is less than
+     * {@link ScanSpec#FULL_VALUES}, possibly only a prefix of it of at least that many bytes (all of a
+     * shorter value). The engine must not change the returned array afterwards.
      *
-     * @return the value
+     * @return the value, or a prefix of it
      */
     byte[] value();
 

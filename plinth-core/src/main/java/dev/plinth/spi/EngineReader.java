@@ -20,16 +20,13 @@ public interface EngineReader {
     byte[] get(EngineKeyspace keyspace, byte[] key);
 
     /**
-     * Opens a cursor over {@code [start, end)}. A cursor opened on an {@link Engine} reads one
-     * consistent view taken when it is opened; one opened on a snapshot reads that snapshot.
+     * Opens a cursor over a range. A cursor opened on an {@link Engine} reads one consistent view taken when
+     * it is opened; one opened on a snapshot reads that snapshot.
      *
      * @param keyspace the keyspace
-     * @param start inclusive lower bound, or {@code null}
-     * @param end exclusive upper bound, or {@code null}
-     * @param reverse {@code true} for descending order
-     * @param keysOnly a hint that {@link EngineCursor#value()} will not be called
+     * @param scan the range, direction and how much of each value the caller reads
      * @return a new cursor, which the caller closes
      * @throws dev.plinth.NoSuchKeyspaceException if the keyspace was dropped
      */
-    EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly);
+    EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan);
 }

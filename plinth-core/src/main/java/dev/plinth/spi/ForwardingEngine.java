@@ -62,8 +62,8 @@ public abstract class ForwardingEngine implements Engine {
     }
 
     @Override
-    public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
-        return delegate.cursor(keyspace, start, end, reverse, keysOnly);
+    public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
+        return delegate.cursor(keyspace, scan);
     }
 
     @Override

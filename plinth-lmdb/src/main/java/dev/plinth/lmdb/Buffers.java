@@ -51,6 +51,19 @@ final class Buffers {
     }
 
     /**
+     * The first {@code max} bytes of a buffer's remaining ones, or all of them if fewer.
+     *
+     * @param b the buffer; its position is not moved
+     * @param max the most bytes to copy
+     * @return a new array
+     */
+    static byte[] copyPrefix(ByteBuffer b, int max) {
+        byte[] out = new byte[Math.min(b.remaining(), max)];
+        b.get(b.position(), out);
+        return out;
+    }
+
+    /**
      * The first {@code max} bytes of a key.
      *
      * @param key a key longer than {@code max}

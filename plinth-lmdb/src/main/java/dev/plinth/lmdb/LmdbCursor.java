@@ -1,5 +1,6 @@
 package dev.plinth.lmdb;
 
+import dev.plinth.spi.ScanSpec;
 import dev.plinth.spi.EngineCursor;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -33,7 +34,8 @@ final class LmdbCursor implements EngineCursor {
     private final byte[] start;
     private final byte[] end;
     private final boolean reverse;
-    private final boolean keysOnly;
+    /** How much of each value the caller reads ({@link ScanSpec#valueBytes()}); less is copied out of the map. */
+    private final int valueBytes;
 
     // Guarded by mutex.
     /** The native cursor, or {@code null} when the keyspace is invisible to the transaction (always empty). */
@@ -55,16 +57,16 @@ final class LmdbCursor implements EngineCursor {
      * @param visible whether the keyspace existed when the transaction began
      */
     LmdbCursor(LmdbEngine engine, LmdbKeyspace keyspace, ReadTxn readTxn, boolean ownsTxn, boolean visible,
-               byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
+               ScanSpec scan) {
         this.engine = engine;
         this.keyspace = keyspace;
         this.readTxn = readTxn;
         this.ownsTxn = ownsTxn;
         this.mutex = readTxn.mutex;
-        this.start = start;
-        this.end = end;
-        this.reverse = reverse;
-        this.keysOnly = keysOnly;
+        this.start = scan.start();
+        this.end = scan.end();
+        this.reverse = scan.reverse();
+        this.valueBytes = scan.valueBytes();
         synchronized (mutex) {
             Txn<ByteBuffer> txn = readTxn.txnLocked(this);
             if (visible) {
@@ -85,7 +87,7 @@ final class LmdbCursor implements EngineCursor {
         this.start = start;
         this.end = end;
         this.reverse = reverse;
-        this.keysOnly = false;
+        this.valueBytes = ScanSpec.FULL_VALUES;
         synchronized (mutex) {
             cursor = open(writeTxn);
         }
@@ -132,7 +134,7 @@ final class LmdbCursor implements EngineCursor {
                         found = false;
                     } else {
                         key = k;
-                        value = keysOnly ? null : Buffers.copy(cursor.val());
+                        value = valueBytes == 0 ? null : Buffers.copyPrefix(cursor.val(), valueBytes);
                     }
                 }
                 if (!found) {

@@ -1,8 +1,8 @@
 package dev.plinth.lmdb;
 
+import dev.plinth.spi.ScanSpec;
 import dev.plinth.Capabilities;
 import dev.plinth.Durability;
-import dev.plinth.LimitExceededException;
 import dev.plinth.NoSuchKeyspaceException;
 import dev.plinth.PlinthException;
 import dev.plinth.StorageIOException;
@@ -402,12 +402,12 @@ final class LmdbEngine implements Engine {
     }
 
     @Override
-    public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
+    public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
         LmdbKeyspace ks = live(keyspace, "cursor");
         // The handle exists, so its database was committed before this transaction begins: always visible.
         ReadTxn txn = beginRead(Long.MAX_VALUE, "cursor");
         try {
-            return new LmdbCursor(this, ks, txn, true, true, start, end, reverse, keysOnly);
+            return new LmdbCursor(this, ks, txn, true, true, scan);
         } catch (RuntimeException | Error e) {
             txn.close();
             throw e;
@@ -476,28 +476,16 @@ final class LmdbEngine implements Engine {
         return applied;
     }
 
-    /** Checks every handle and size before any native call. */
+    /**
+     * Checks every handle before any native call: a keyspace may have been dropped since the core resolved
+     * it. Sizes, nulls and empty keys are the core's to refuse (see the SPI's package documentation).
+     */
     private void validate(EngineBatch batch) {
         for (EngineBatch.Precondition p : batch.preconditions()) {
             live(p.keyspace(), "apply");
         }
         for (EngineBatch.Mutation m : batch.mutations()) {
             live(m.keyspace(), "apply");
-            if (m.kind() == EngineBatch.MutationKind.DELETE_RANGE) {
-                continue;
-            }
-            byte[] key = m.key();
-            if (key.length == 0) {
-                throw new IllegalArgumentException("apply on " + uri + ": LMDB cannot store an empty key");
-            }
-            if (key.length > capabilities.maxKeySize()) {
-                throw new LimitExceededException(LimitExceededException.Limit.KEY_SIZE, key.length,
-                        capabilities.maxKeySize(), "apply on " + uri);
-            }
-            if (m.kind() == EngineBatch.MutationKind.PUT && m.value().length > MAX_VALUE_SIZE) {
-                throw new LimitExceededException(LimitExceededException.Limit.VALUE_SIZE, m.value().length,
-                        MAX_VALUE_SIZE, "apply on " + uri);
-            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.plinth.lmdb;
 
+import dev.plinth.spi.ScanSpec;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
@@ -43,9 +44,9 @@ final class LmdbSnapshot implements EngineSnapshot {
     }
 
     @Override
-    public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
+    public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
         LmdbKeyspace ks = engine.live(keyspace, "snapshot cursor");
-        return new LmdbCursor(engine, ks, txn, false, ks.visibleAt(txn.epoch()), start, end, reverse, keysOnly);
+        return new LmdbCursor(engine, ks, txn, false, ks.visibleAt(txn.epoch()), scan);
     }
 
     @Override

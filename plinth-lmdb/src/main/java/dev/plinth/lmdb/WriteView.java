@@ -1,5 +1,6 @@
 package dev.plinth.lmdb;
 
+import dev.plinth.spi.ScanSpec;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineReader;
@@ -36,8 +37,8 @@ final class WriteView implements EngineReader {
     }
 
     @Override
-    public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
-        LmdbCursor c = new LmdbCursor(engine, engine.live(keyspace, "apply"), txn, start, end, reverse);
+    public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
+        LmdbCursor c = new LmdbCursor(engine, engine.live(keyspace, "apply"), txn, scan.start(), scan.end(), scan.reverse());
         cursors.add(c);
         return c;
     }

@@ -360,4 +360,26 @@ class LmdbEngineTest {
             }
         }
     }
+
+    @Test
+    void aCursorAskedForAValuePrefixCopiesOnlyThatMuchOutOfTheMap() {
+        dev.plinth.spi.Engine[] engine = new dev.plinth.spi.Engine[1];
+        try (Store s = Plinth.builder("lmdb:" + dir).decorate(e -> {
+            engine[0] = e;
+            return e;
+        }).open()) {
+            byte[] big = new byte[10_000];
+            Arrays.fill(big, (byte) 7);
+            s.defaultKeyspace().put(b("big"), big);
+            dev.plinth.spi.EngineKeyspace ks = engine[0].keyspace(Store.DEFAULT_KEYSPACE);
+            try (dev.plinth.spi.EngineCursor c = engine[0].cursor(ks, dev.plinth.spi.ScanSpec.all().valuesUpTo(9))) {
+                assertThat(c.next()).isTrue();
+                assertThat(c.value()).as("the header of the stored form").hasSize(9);
+            }
+            try (dev.plinth.spi.EngineCursor c = engine[0].cursor(ks, dev.plinth.spi.ScanSpec.all())) {
+                assertThat(c.next()).isTrue();
+                assertThat(c.value()).hasSize(big.length + 1); // the whole stored form: 1 header byte
+            }
+        }
+    }
 }

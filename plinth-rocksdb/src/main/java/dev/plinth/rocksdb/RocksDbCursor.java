@@ -1,5 +1,6 @@
 package dev.plinth.rocksdb;
 
+import dev.plinth.spi.ScanSpec;
 import dev.plinth.PlinthException;
 import dev.plinth.spi.EngineCursor;
 import java.util.Arrays;
@@ -36,6 +37,8 @@ final class RocksDbCursor implements EngineCursor {
     private final byte[] end;
     private final boolean reverse;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** How much of each value the caller reads ({@link ScanSpec#valueBytes()}): less is copied out of RocksDB. */
+    private final int valueBytes;
 
     // Native objects; null for an empty range, which needs none.
     private final RocksIterator iterator;
@@ -52,8 +55,9 @@ final class RocksDbCursor implements EngineCursor {
     private PlinthException failure;
 
     private RocksDbCursor(RocksDbEngine engine, RocksDbKeyspace keyspace, String description, byte[] start,
-                          byte[] end, boolean reverse, RocksIterator iterator, ReadOptions readOptions, Slice lower,
-                          Slice upper) {
+                          byte[] end, boolean reverse, int valueBytes, RocksIterator iterator, ReadOptions readOptions,
+                          Slice lower, Slice upper) {
+        this.valueBytes = valueBytes;
         this.engine = engine;
         this.keyspace = keyspace;
         this.description = description;
@@ -73,11 +77,15 @@ final class RocksDbCursor implements EngineCursor {
      *     closed here if opening fails
      */
     static RocksDbCursor open(RocksDbEngine engine, RocksDbKeyspace ks, ReadOptions readOptions, String description,
-                              byte[] start, byte[] end, boolean reverse) {
+                              ScanSpec scan) {
         NativeTracker.track(readOptions);
+        byte[] start = scan.start();
+        byte[] end = scan.end();
+        boolean reverse = scan.reverse();
         if (start != null && end != null && Arrays.compareUnsigned(start, end) >= 0) {
             readOptions.close();
-            return new RocksDbCursor(engine, null, description, start, end, reverse, null, null, null, null);
+            return new RocksDbCursor(engine, null, description, start, end, reverse, scan.valueBytes(), null, null, null,
+                    null);
         }
         Slice lower = null;
         Slice upper = null;
@@ -92,8 +100,8 @@ final class RocksDbCursor implements EngineCursor {
                 readOptions.setIterateUpperBound(upper);
             }
             it = NativeTracker.track(engine.db().newIterator(ks.handle, readOptions));
-            RocksDbCursor c = new RocksDbCursor(engine, ks, description, start, end, reverse, it, readOptions, lower,
-                    upper);
+            RocksDbCursor c = new RocksDbCursor(engine, ks, description, start, end, reverse, scan.valueBytes(), it,
+                    readOptions, lower, upper);
             ks.retainHandle(); // last: from here on close() releases it
             return c;
         } catch (RuntimeException | Error e) {
@@ -169,9 +177,16 @@ final class RocksDbCursor implements EngineCursor {
         requireOpen();
         requireOnEntry();
         if (value == null) {
-            value = iterator.value();
+            value = valueBytes == ScanSpec.FULL_VALUES ? iterator.value() : valuePrefix();
         }
         return value;
+    }
+
+    /** The first {@link #valueBytes} bytes of the value, all of a shorter one: JNI copies no more. */
+    private byte[] valuePrefix() {
+        byte[] prefix = new byte[valueBytes];
+        int length = iterator.value(prefix);
+        return length < valueBytes ? Arrays.copyOf(prefix, length) : prefix;
     }
 
     @Override

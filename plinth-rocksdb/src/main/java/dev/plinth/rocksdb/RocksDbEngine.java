@@ -1,5 +1,6 @@
 package dev.plinth.rocksdb;
 
+import dev.plinth.spi.ScanSpec;
 import dev.plinth.Capabilities;
 import dev.plinth.CorruptionException;
 import dev.plinth.Durability;
@@ -331,20 +332,18 @@ final class RocksDbEngine implements Engine {
     }
 
     @Override
-    public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
+    public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
         RocksDbKeyspace ks = enter(keyspace, "cursor");
         try {
             // No snapshot: a RocksDB iterator reads the implicit snapshot taken when it is created.
-            return openCursorEntered(ks, new ReadOptions(), "keyspace '" + ks.name() + "' of " + path, start, end,
-                    reverse);
+            return openCursorEntered(ks, new ReadOptions(), "keyspace '" + ks.name() + "' of " + path, scan);
         } finally {
             ks.guard.exit();
         }
     }
 
-    private RocksDbCursor openCursorEntered(RocksDbKeyspace ks, ReadOptions ro, String description, byte[] start,
-                                            byte[] end, boolean reverse) {
-        RocksDbCursor c = RocksDbCursor.open(this, ks, ro, description, start, end, reverse);
+    private RocksDbCursor openCursorEntered(RocksDbKeyspace ks, ReadOptions ro, String description, ScanSpec scan) {
+        RocksDbCursor c = RocksDbCursor.open(this, ks, ro, description, scan);
         openCursors.add(c);
         return c;
     }
@@ -389,14 +388,13 @@ final class RocksDbEngine implements Engine {
         }
     }
 
-    EngineCursor snapshotCursor(RocksDbSnapshot snap, EngineKeyspace keyspace, byte[] start, byte[] end,
-                                boolean reverse) {
+    EngineCursor snapshotCursor(RocksDbSnapshot snap, EngineKeyspace keyspace, ScanSpec scan) {
         RocksDbKeyspace ks = enter(keyspace, "snapshot cursor");
         try {
             enterSnapshot(snap);
             try {
                 return openCursorEntered(ks, new ReadOptions().setSnapshot(snap.snapshot),
-                        "keyspace '" + ks.name() + "' of a snapshot of " + path, start, end, reverse);
+                        "keyspace '" + ks.name() + "' of a snapshot of " + path, scan);
             } finally {
                 snap.guard.exit();
             }
@@ -491,11 +489,10 @@ final class RocksDbEngine implements Engine {
         }
 
         @Override
-        public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse,
-                                   boolean keysOnly) {
+        public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
             RocksDbKeyspace ks = (RocksDbKeyspace) keyspace;
             return openCursorEntered(ks, new ReadOptions(), "keyspace '" + ks.name() + "' of " + path
-                    + " (precondition check)", start, end, reverse);
+                    + " (precondition check)", scan);
         }
     };
 

@@ -1,5 +1,6 @@
 package dev.plinth.rocksdb;
 
+import dev.plinth.spi.ScanSpec;
 import dev.plinth.spi.CallGuard;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
@@ -45,8 +46,8 @@ final class RocksDbSnapshot implements EngineSnapshot {
     }
 
     @Override
-    public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
-        return engine.snapshotCursor(this, keyspace, start, end, reverse);
+    public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
+        return engine.snapshotCursor(this, keyspace, scan);
     }
 
     @Override

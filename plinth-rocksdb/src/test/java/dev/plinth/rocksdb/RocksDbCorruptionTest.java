@@ -1,5 +1,6 @@
 package dev.plinth.rocksdb;
 
+import dev.plinth.spi.ScanSpec;
 import static dev.plinth.rocksdb.RocksDbTestSupport.b;
 import static dev.plinth.rocksdb.RocksDbTestSupport.open;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,7 +66,7 @@ class RocksDbCorruptionTest {
         try (Engine e = open(dir, PLAIN)) {
             EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
             assertThatThrownBy(() -> {
-                try (EngineCursor c = e.cursor(ks, null, null, false, false)) {
+                try (EngineCursor c = e.cursor(ks, ScanSpec.of(null, null))) {
                     while (c.next()) {
                         c.value();
                     }

@@ -1,5 +1,6 @@
 package dev.plinth.rocksdb;
 
+import dev.plinth.spi.ScanSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.Durability;
@@ -261,7 +262,7 @@ class RocksDbEngineModelTest {
                 }
             });
             List<String> got = new ArrayList<>();
-            try (EngineCursor c = reader.cursor(handle(ks), start, end, reverse, false)) {
+            try (EngineCursor c = reader.cursor(handle(ks), ScanSpec.of(start, end).reverse(reverse))) {
                 if (seek != null) {
                     c.seek(seek);
                 }

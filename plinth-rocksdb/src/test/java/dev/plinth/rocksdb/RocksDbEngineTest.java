@@ -1,5 +1,7 @@
 package dev.plinth.rocksdb;
 
+import java.util.Arrays;
+import dev.plinth.spi.ScanSpec;
 import static dev.plinth.rocksdb.RocksDbTestSupport.b;
 import static dev.plinth.rocksdb.RocksDbTestSupport.keys;
 import static dev.plinth.rocksdb.RocksDbTestSupport.open;
@@ -69,12 +71,12 @@ class RocksDbEngineTest {
             put(e, ks, "a", "1");
             put(e, ks, "b", "2");
             EngineSnapshot snap = e.snapshot();
-            EngineCursor open = e.cursor(ks, null, null, false, false);
+            EngineCursor open = e.cursor(ks, ScanSpec.of(null, null));
             assertThat(e.dropKeyspace("t")).isTrue();
 
             assertThatThrownBy(() -> e.get(ks, b("a"))).isInstanceOf(NoSuchKeyspaceException.class)
                     .hasMessageContaining("'t'").hasMessageContaining(dir.toString());
-            assertThatThrownBy(() -> e.cursor(ks, null, null, false, false))
+            assertThatThrownBy(() -> e.cursor(ks, ScanSpec.of(null, null)))
                     .isInstanceOf(NoSuchKeyspaceException.class);
             assertThatThrownBy(() -> put(e, ks, "c", "3")).isInstanceOf(NoSuchKeyspaceException.class);
             assertThatThrownBy(() -> snap.get(ks, b("a"))).isInstanceOf(NoSuchKeyspaceException.class);
@@ -138,7 +140,7 @@ class RocksDbEngineTest {
             assertThat(keys(e, ks, null, "c", true)).containsExactly("b", "a");
             assertThat(keys(e, ks, "d", null, false)).containsExactly("d", "e");
             assertThat(keys(e, ks, "c", "c", false)).isEmpty();
-            try (EngineCursor c = e.cursor(ks, b("b"), b("e"), false, false)) {
+            try (EngineCursor c = e.cursor(ks, ScanSpec.of(b("b"), b("e")))) {
                 put(e, ks, "bb", "written after the cursor opened");
                 c.seek(b("a"));
                 assertThat(c.next()).isTrue();
@@ -151,7 +153,7 @@ class RocksDbEngineTest {
                 c.seek(b("z"));
                 assertThat(c.next()).isFalse();
             }
-            try (EngineCursor c = e.cursor(ks, b("b"), b("e"), true, false)) {
+            try (EngineCursor c = e.cursor(ks, ScanSpec.of(b("b"), b("e")).reverse(true))) {
                 c.seek(b("z"));
                 assertThat(c.next()).isTrue();
                 assertThat(s(c.key())).isEqualTo("d");
@@ -364,6 +366,26 @@ class RocksDbEngineTest {
     }
 
     @Test
+    void aCursorAskedForAValuePrefixCopiesOnlyThatMuchOutOfRocksDb() {
+        try (Engine e = open(dir)) {
+            EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
+            byte[] big = new byte[10_000];
+            Arrays.fill(big, (byte) 7);
+            e.apply(EngineBatch.builder(Durability.NONE).put(ks, b("big"), big).put(ks, b("small"), b("xy")).build());
+            try (EngineCursor c = e.cursor(ks, ScanSpec.all().valuesUpTo(9))) {
+                assertThat(c.next()).isTrue();
+                assertThat(c.value()).hasSize(9).containsOnly(7);
+                assertThat(c.next()).isTrue();
+                assertThat(c.value()).isEqualTo(b("xy"));
+            }
+            try (EngineCursor c = e.cursor(ks, ScanSpec.all())) {
+                assertThat(c.next()).isTrue();
+                assertThat(c.value()).isEqualTo(big);
+            }
+        }
+    }
+
+    @Test
     void cursorsRacingCloseAreEitherRefusedOrFreedByIt() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
@@ -379,7 +401,7 @@ class RocksDbEngineTest {
                         EngineCursor last = null;
                         try {
                             while (true) {
-                                EngineCursor c = e.cursor(ks, null, null, false, false);
+                                EngineCursor c = e.cursor(ks, ScanSpec.of(null, null));
                                 if (last == null) {
                                     running.countDown();
                                 } else if (!keepLast) {
@@ -450,8 +472,8 @@ class RocksDbEngineTest {
         EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
         put(e, ks, "a", "1");
         EngineSnapshot snap = e.snapshot();
-        EngineCursor c1 = e.cursor(ks, null, null, false, false);
-        EngineCursor c2 = snap.cursor(ks, b("a"), b("b"), true, false);
+        EngineCursor c1 = e.cursor(ks, ScanSpec.of(null, null));
+        EngineCursor c2 = snap.cursor(ks, ScanSpec.of(b("a"), b("b")).reverse(true));
         assertThat(c2.next()).isTrue();
         e.close();
         e.close();

@@ -1,5 +1,6 @@
 package dev.plinth.rocksdb;
 
+import dev.plinth.spi.ScanSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -207,11 +208,11 @@ class RocksDbLeakTest {
             e.apply(EngineBatch.builder(Durability.NONE).deleteRange(ks, null, key(3)).deleteRange(ks, key(18), null)
                     .requireValue(ks, key(5), RocksDbTestSupport.b("v" + i)).build());
             EngineSnapshot snap = e.snapshot();
-            EngineCursor c1 = e.cursor(ks, null, null, false, false);
+            EngineCursor c1 = e.cursor(ks, ScanSpec.of(null, null));
             c1.next();
-            EngineCursor c2 = snap.cursor(ks, null, key(5), true, false);
+            EngineCursor c2 = snap.cursor(ks, ScanSpec.of(null, key(5)).reverse(true));
             c2.next();
-            EngineCursor c3 = e.cursor(ks, key(4), key(9), true, false);
+            EngineCursor c3 = e.cursor(ks, ScanSpec.of(key(4), key(9)).reverse(true));
             c3.next();
             e.stats();
             if (i % 4 == 1) {

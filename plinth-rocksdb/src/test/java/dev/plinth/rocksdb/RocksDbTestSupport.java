@@ -1,5 +1,6 @@
 package dev.plinth.rocksdb;
 
+import dev.plinth.spi.ScanSpec;
 import dev.plinth.Durability;
 import dev.plinth.spi.Engine;
 import dev.plinth.spi.EngineBatch;
@@ -46,7 +47,7 @@ final class RocksDbTestSupport {
     /** The keys of a cursor, in its order. */
     static List<String> keys(EngineReader r, EngineKeyspace ks, String start, String end, boolean reverse) {
         List<String> out = new ArrayList<>();
-        try (EngineCursor c = r.cursor(ks, start == null ? null : b(start), end == null ? null : b(end), reverse, false)) {
+        try (EngineCursor c = r.cursor(ks, ScanSpec.of(start == null ? null : b(start), end == null ? null : b(end)).reverse(reverse))) {
             while (c.next()) {
                 out.add(s(c.key()));
             }

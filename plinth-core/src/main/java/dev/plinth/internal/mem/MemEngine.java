@@ -1,5 +1,6 @@
 package dev.plinth.internal.mem;
 
+import dev.plinth.spi.ScanSpec;
 import dev.plinth.Capabilities;
 import dev.plinth.Durability;
 import dev.plinth.NoSuchKeyspaceException;
@@ -170,11 +171,11 @@ public final class MemEngine implements Engine {
     }
 
     @Override
-    public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
+    public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
         MemKeyspace ks = live(keyspace, "cursor");
         long seq = registry.acquire(this::lastCommitted);
         try {
-            return new MemCursor(ks, seq, start, end, reverse, () -> registry.release(seq));
+            return new MemCursor(ks, seq, scan.start(), scan.end(), scan.reverse(), () -> registry.release(seq));
         } catch (RuntimeException | Error e) {
             registry.release(seq);
             throw e;

@@ -1,5 +1,6 @@
 package dev.plinth.internal.mem;
 
+import dev.plinth.spi.ScanSpec;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
@@ -54,10 +55,10 @@ final class MemSnapshot implements EngineSnapshot {
     }
 
     @Override
-    public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
+    public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
         MemKeyspace ks = engine.live(keyspace, "snapshot cursor");
         requireOpen();
-        return new MemCursor(ks, seq, start, end, reverse, null);
+        return new MemCursor(ks, seq, scan.start(), scan.end(), scan.reverse(), null);
     }
 
     private void requireOpen() {

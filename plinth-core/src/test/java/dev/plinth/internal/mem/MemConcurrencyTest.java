@@ -1,5 +1,6 @@
 package dev.plinth.internal.mem;
 
+import dev.plinth.spi.ScanSpec;
 import static dev.plinth.internal.mem.MemTestSupport.b;
 import static dev.plinth.internal.mem.MemTestSupport.batch;
 import static dev.plinth.internal.mem.MemTestSupport.defaultKs;
@@ -98,7 +99,7 @@ class MemConcurrencyTest {
                         } else {
                             // One engine cursor over the whole keyspace: a, b, d1, d2 all equal or all absent.
                             List<Long> values = new ArrayList<>();
-                            try (EngineCursor cur = engine.cursor(ks, null, null, id == 2, false)) {
+                            try (EngineCursor cur = engine.cursor(ks, ScanSpec.of(null, null).reverse(id == 2))) {
                                 while (cur.next()) {
                                     values.add(num(cur.value()));
                                 }

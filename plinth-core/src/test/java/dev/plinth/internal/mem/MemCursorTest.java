@@ -1,5 +1,6 @@
 package dev.plinth.internal.mem;
 
+import dev.plinth.spi.ScanSpec;
 import static dev.plinth.internal.mem.MemTestSupport.b;
 import static dev.plinth.internal.mem.MemTestSupport.bytes;
 import static dev.plinth.internal.mem.MemTestSupport.defaultKs;
@@ -55,7 +56,7 @@ class MemCursorTest {
 
     @Test
     void valuesFollowTheirKeys() {
-        try (EngineCursor c = engine.cursor(ks, null, null, false, false)) {
+        try (EngineCursor c = engine.cursor(ks, ScanSpec.of(null, null))) {
             int i = 0;
             while (c.next()) {
                 assertThat(c.key()).isEqualTo(KEYS[i]);
@@ -82,7 +83,7 @@ class MemCursorTest {
 
     private List<String> afterSeek(byte[] start, byte[] end, boolean reverse, byte[] target) {
         List<String> out = new ArrayList<>();
-        try (EngineCursor c = engine.cursor(ks, start, end, reverse, false)) {
+        try (EngineCursor c = engine.cursor(ks, ScanSpec.of(start, end).reverse(reverse))) {
             assertThat(c.next()).isTrue();
             c.seek(target);
             while (c.next()) {
@@ -126,7 +127,7 @@ class MemCursorTest {
 
     @Test
     void seekBeforeFirstNextAndAfterExhaustion() {
-        try (EngineCursor c = engine.cursor(ks, null, null, false, true)) {
+        try (EngineCursor c = engine.cursor(ks, new ScanSpec(null, null, false, true ? 0 : ScanSpec.FULL_VALUES))) {
             c.seek(bytes(0xff));
             assertThat(c.next()).isTrue();
             assertThat(c.key()).isEqualTo(bytes(0xff));
@@ -155,7 +156,7 @@ class MemCursorTest {
 
     @Test
     void keyBeforeNextAndUseAfterCloseAreErrors() {
-        EngineCursor c = engine.cursor(ks, null, null, false, false);
+        EngineCursor c = engine.cursor(ks, ScanSpec.of(null, null));
         assertThatThrownBy(c::key).isInstanceOf(IllegalStateException.class);
         assertThat(stat(engine, "mem.snapshots")).isEqualTo(1);
         c.close();

@@ -1,5 +1,6 @@
 package dev.plinth.internal.mem;
 
+import dev.plinth.spi.ScanSpec;
 import static dev.plinth.internal.mem.MemTestSupport.b;
 import static dev.plinth.internal.mem.MemTestSupport.batch;
 import static dev.plinth.internal.mem.MemTestSupport.defaultKs;
@@ -153,7 +154,7 @@ class MemEngineTest {
         assertThatThrownBy(() -> engine.apply(batch().put(ks, b("a"), b("2")).build()))
                 .isInstanceOf(StoreClosedException.class);
         assertThatThrownBy(engine::snapshot).isInstanceOf(StoreClosedException.class);
-        assertThatThrownBy(() -> engine.cursor(ks, null, null, false, false))
+        assertThatThrownBy(() -> engine.cursor(ks, ScanSpec.of(null, null)))
                 .isInstanceOf(StoreClosedException.class);
     }
 

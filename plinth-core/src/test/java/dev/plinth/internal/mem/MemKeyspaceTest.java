@@ -1,5 +1,6 @@
 package dev.plinth.internal.mem;
 
+import dev.plinth.spi.ScanSpec;
 import static dev.plinth.internal.mem.MemTestSupport.b;
 import static dev.plinth.internal.mem.MemTestSupport.batch;
 import static dev.plinth.internal.mem.MemTestSupport.defaultKs;
@@ -64,12 +65,12 @@ class MemKeyspaceTest {
 
         List<Runnable> uses = List.of(
                 () -> engine.get(a, b("k")),
-                () -> engine.cursor(a, null, null, false, false),
+                () -> engine.cursor(a, ScanSpec.of(null, null)),
                 () -> engine.apply(batch().put(a, b("k"), b("v")).build()),
                 () -> engine.apply(batch().put(d, b("x"), b("v")).requireValue(a, b("k"), null).build()),
                 () -> engine.apply(batch().deleteRange(a, null, null).build()),
                 () -> snap.get(a, b("k")),
-                () -> snap.cursor(a, null, null, false, false));
+                () -> snap.cursor(a, ScanSpec.of(null, null)));
         for (Runnable use : uses) {
             assertThatThrownBy(use::run).isInstanceOf(NoSuchKeyspaceException.class).hasMessageContaining("'a'");
         }
@@ -98,7 +99,7 @@ class MemKeyspaceTest {
         EngineKeyspace a = engine.createKeyspace("a");
         put(engine, a, "k1", "1");
         put(engine, a, "k2", "2");
-        try (EngineCursor c = engine.cursor(a, null, null, false, false)) {
+        try (EngineCursor c = engine.cursor(a, ScanSpec.of(null, null))) {
             assertThat(c.next()).isTrue();
             engine.dropKeyspace("a");
             assertThat(c.next()).isTrue();

@@ -1,5 +1,6 @@
 package dev.plinth.internal.mem;
 
+import dev.plinth.spi.ScanSpec;
 import static dev.plinth.internal.mem.MemTestSupport.b;
 import static dev.plinth.internal.mem.MemTestSupport.batch;
 import static dev.plinth.internal.mem.MemTestSupport.defaultKs;
@@ -96,7 +97,7 @@ class MemReclamationTest {
     @Test
     void anOpenEngineCursorHoldsVersionsLikeASnapshot() {
         put(engine, ks, "a", "1");
-        EngineCursor c = engine.cursor(ks, null, null, false, false);
+        EngineCursor c = engine.cursor(ks, ScanSpec.of(null, null));
         for (int i = 0; i < 100; i++) {
             put(engine, ks, "a", "x" + i);
         }

@@ -1,5 +1,6 @@
 package dev.plinth.internal.mem;
 
+import dev.plinth.spi.ScanSpec;
 import static dev.plinth.internal.mem.MemTestSupport.b;
 import static dev.plinth.internal.mem.MemTestSupport.batch;
 import static dev.plinth.internal.mem.MemTestSupport.defaultKs;
@@ -84,7 +85,7 @@ class MemSnapshotTest {
     @Test
     void openEngineCursorDoesNotSeeLaterWrites() {
         List<String> seen = new ArrayList<>();
-        try (EngineCursor c = engine.cursor(ks, null, null, false, false)) {
+        try (EngineCursor c = engine.cursor(ks, ScanSpec.of(null, null))) {
             assertThat(c.next()).isTrue();
             seen.add(str(c.key()) + "=" + str(c.value()));
             churn();
@@ -104,7 +105,7 @@ class MemSnapshotTest {
     @Test
     void openReverseCursorDoesNotSeeLaterWrites() {
         List<String> seen = new ArrayList<>();
-        try (EngineCursor c = engine.cursor(ks, null, null, true, false)) {
+        try (EngineCursor c = engine.cursor(ks, ScanSpec.of(null, null).reverse(true))) {
             churn();
             while (c.next()) {
                 seen.add(str(c.key()) + "=" + str(c.value()));
@@ -149,7 +150,7 @@ class MemSnapshotTest {
     void cursorsOpenedFromASnapshotLaterStillSeeIt() {
         try (EngineSnapshot snap = engine.snapshot()) {
             churn();
-            try (EngineCursor c = snap.cursor(ks, b("b"), b("d"), false, false)) {
+            try (EngineCursor c = snap.cursor(ks, ScanSpec.of(b("b"), b("d")))) {
                 assertThat(c.next()).isTrue();
                 assertThat(str(c.key())).isEqualTo("b");
                 assertThat(c.next()).isTrue();
@@ -168,6 +169,6 @@ class MemSnapshotTest {
         snap.close();
         assertThat(stat(engine, "mem.snapshots")).isZero();
         assertThatThrownBy(() -> snap.get(ks, b("a"))).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> snap.cursor(ks, null, null, false, false)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> snap.cursor(ks, ScanSpec.of(null, null))).isInstanceOf(IllegalStateException.class);
     }
 }

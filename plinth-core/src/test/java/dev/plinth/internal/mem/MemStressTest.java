@@ -1,5 +1,6 @@
 package dev.plinth.internal.mem;
 
+import dev.plinth.spi.ScanSpec;
 import static dev.plinth.internal.mem.MemTestSupport.batch;
 import static dev.plinth.internal.mem.MemTestSupport.defaultKs;
 import static dev.plinth.internal.mem.MemTestSupport.hex;
@@ -154,7 +155,7 @@ class MemStressTest {
         for (int p = 0; p < WRITERS; p++) {
             TreeMap<Integer, String> model = finalModels.get(p);
             List<String> actual = new ArrayList<>();
-            try (EngineCursor c = engine.cursor(ks, itemKey(p, 0), partitionEnd(p), false, false)) {
+            try (EngineCursor c = engine.cursor(ks, ScanSpec.of(itemKey(p, 0), partitionEnd(p)))) {
                 while (c.next()) {
                     actual.add(hex(c.key()) + "=" + hex(c.value()));
                 }
@@ -244,7 +245,7 @@ class MemStressTest {
             boolean reverse = rnd.nextBoolean();
             List<String> items = new ArrayList<>();
             Long gen = null;
-            try (EngineCursor c = engine.cursor(ks, partitionStart(p), partitionEnd(p), reverse, false)) {
+            try (EngineCursor c = engine.cursor(ks, ScanSpec.of(partitionStart(p), partitionEnd(p)).reverse(reverse))) {
                 while (c.next()) {
                     if (c.key().length == 2) {
                         gen = ByteBuffer.wrap(c.value()).getLong();
@@ -295,7 +296,7 @@ class MemStressTest {
 
     private List<String> scanItems(EngineReader view, int p, boolean reverse, byte[] seek) {
         List<String> out = new ArrayList<>();
-        try (EngineCursor c = view.cursor(ks, itemKey(p, 0), partitionEnd(p), reverse, false)) {
+        try (EngineCursor c = view.cursor(ks, ScanSpec.of(itemKey(p, 0), partitionEnd(p)).reverse(reverse))) {
             if (seek != null) {
                 c.seek(seek);
             }

@@ -1,5 +1,6 @@
 package dev.plinth.internal.mem;
 
+import dev.plinth.spi.ScanSpec;
 import dev.plinth.Durability;
 import dev.plinth.KeyValue;
 import dev.plinth.Store;
@@ -68,7 +69,7 @@ final class MemTestSupport {
     /** Every entry of a range, in cursor order, as "key=value" strings. */
     static List<String> scan(EngineReader reader, EngineKeyspace ks, byte[] start, byte[] end, boolean reverse) {
         List<String> out = new ArrayList<>();
-        try (EngineCursor c = reader.cursor(ks, start, end, reverse, false)) {
+        try (EngineCursor c = reader.cursor(ks, ScanSpec.of(start, end).reverse(reverse))) {
             while (c.next()) {
                 out.add(str(c.key()) + "=" + str(c.value()));
             }
@@ -83,7 +84,7 @@ final class MemTestSupport {
     /** Every key of a range in cursor order, hex-encoded. */
     static List<String> hexKeys(EngineReader reader, EngineKeyspace ks, byte[] start, byte[] end, boolean reverse) {
         List<String> out = new ArrayList<>();
-        try (EngineCursor c = reader.cursor(ks, start, end, reverse, true)) {
+        try (EngineCursor c = reader.cursor(ks, new ScanSpec(start, end, reverse, true ? 0 : ScanSpec.FULL_VALUES))) {
             while (c.next()) {
                 out.add(hex(c.key()));
             }
@@ -93,7 +94,7 @@ final class MemTestSupport {
 
     static List<KeyValue> entries(EngineReader reader, EngineKeyspace ks, byte[] start, byte[] end) {
         List<KeyValue> out = new ArrayList<>();
-        try (EngineCursor c = reader.cursor(ks, start, end, false, false)) {
+        try (EngineCursor c = reader.cursor(ks, ScanSpec.of(start, end))) {
             while (c.next()) {
                 out.add(new KeyValue(c.key(), c.value()));
             }

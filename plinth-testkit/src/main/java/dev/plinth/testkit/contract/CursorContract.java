@@ -10,8 +10,16 @@ import dev.plinth.OpenResource;
 import dev.plinth.Range;
 import dev.plinth.ScanOptions;
 import dev.plinth.StoreClosedException;
+import dev.plinth.Store;
 import dev.plinth.WriteBatch;
+import dev.plinth.WriteOptions;
+import dev.plinth.spi.Engine;
+import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.spi.ScanSpec;
 import dev.plinth.testkit.ContractSupport;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -190,6 +198,58 @@ public interface CursorContract extends ContractSupport {
                 ks.put(bytes(String.format("k%04da", i)), bytes("inserted"));
             }
             assertThat(seen).isEqualTo(200);
+        }
+    }
+
+    /**
+     * The engine itself, below the core: an engine cursor asked for only the first bytes of each value
+     * ({@link ScanSpec#valueBytes()}, what keys-only scans ask for) returns at least those bytes of the stored
+     * value, exactly as stored, and whole values when asked for them; keys and order are unchanged.
+     */
+    @Test
+    default void engineCursorsReturnAtLeastTheValueBytesAskedFor() {
+        Engine[] captured = new Engine[1];
+        try (Store s = freshOptions().decorate(e -> {
+            captured[0] = e;
+            return e;
+        }).open()) {
+            Keyspace ks = s.defaultKeyspace();
+            int[] sizes = {0, 1, 8, 9, 10, 100, 5000};
+            for (int size : sizes) {
+                ks.put(bytes(String.format("k%05d", size)), Bytes.filled(size, size));
+            }
+            ks.put(bytes("kttl"), Bytes.filled(300, 3), WriteOptions.ttl(java.time.Duration.ofDays(1)));
+            Engine engine = captured[0];
+            EngineKeyspace raw = engine.keyspace(Store.DEFAULT_KEYSPACE);
+            for (int n : new int[] {1, 9, 64, ScanSpec.FULL_VALUES}) {
+                for (boolean reverse : new boolean[] {false, true}) {
+                    List<String> keys = new ArrayList<>();
+                    try (EngineCursor c = engine.cursor(raw, ScanSpec.all().reverse(reverse).valuesUpTo(n))) {
+                        while (c.next()) {
+                            byte[] stored = engine.get(raw, c.key());
+                            byte[] got = c.value();
+                            String what = "value of " + new String(c.key(), java.nio.charset.StandardCharsets.UTF_8) + " read with valueBytes " + n
+                                    + (reverse ? ", reverse" : "");
+                            assertThat(got.length).as(what).isBetween(Math.min(n, stored.length), stored.length);
+                            if (n == ScanSpec.FULL_VALUES) {
+                                assertThat(got.length).as(what).isEqualTo(stored.length);
+                            }
+                            assertThat(Arrays.mismatch(got, stored)).as(what + ": a prefix of the stored value")
+                                    .isIn(-1, got.length);
+                            keys.add(new String(c.key(), java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    }
+                    List<String> expected = new ArrayList<>();
+                    for (int size : sizes) {
+                        expected.add(String.format("k%05d", size));
+                    }
+                    expected.add("kttl");
+                    if (reverse) {
+                        java.util.Collections.reverse(expected);
+                    }
+                    assertThat(keys).as("keys with valueBytes " + n).isEqualTo(expected);
+                }
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.plinth.testkit.broken;
 
+import dev.plinth.spi.ScanSpec;
 import dev.plinth.Capabilities;
 import dev.plinth.spi.Engine;
 import dev.plinth.spi.EngineCursor;
@@ -39,9 +40,8 @@ public final class CursorsSeeLaterWritesEngine extends ForwardingEngine {
             }
 
             @Override
-            public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse,
-                                       boolean keysOnly) {
-                return CursorsSeeLaterWritesEngine.this.cursor(keyspace, start, end, reverse, keysOnly);
+            public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
+                return CursorsSeeLaterWritesEngine.this.cursor(keyspace, scan);
             }
 
             @Override
@@ -51,17 +51,14 @@ public final class CursorsSeeLaterWritesEngine extends ForwardingEngine {
     }
 
     @Override
-    public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
-        return new LiveCursor(keyspace, start, end, reverse, keysOnly);
+    public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
+        return new LiveCursor(keyspace, scan);
     }
 
     /** Re-reads the live engine from where it stands on every move. */
     private final class LiveCursor implements EngineCursor {
         private final EngineKeyspace keyspace;
-        private final byte[] start;
-        private final byte[] end;
-        private final boolean reverse;
-        private final boolean keysOnly;
+        private final ScanSpec scan;
         /** Where the next move continues from, and whether an entry at exactly that key is skipped. */
         private byte[] from;
         private boolean skipFrom;
@@ -69,12 +66,9 @@ public final class CursorsSeeLaterWritesEngine extends ForwardingEngine {
         private byte[] key;
         private byte[] value;
 
-        LiveCursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
+        LiveCursor(EngineKeyspace keyspace, ScanSpec scan) {
             this.keyspace = keyspace;
-            this.start = start;
-            this.end = end;
-            this.reverse = reverse;
-            this.keysOnly = keysOnly;
+            this.scan = scan;
         }
 
         @Override
@@ -82,7 +76,7 @@ public final class CursorsSeeLaterWritesEngine extends ForwardingEngine {
             if (done) {
                 return false;
             }
-            try (EngineCursor c = delegate().cursor(keyspace, start, end, reverse, keysOnly)) {
+            try (EngineCursor c = delegate().cursor(keyspace, scan)) {
                 if (from != null) {
                     c.seek(from);
                 }

@@ -1,5 +1,6 @@
 package dev.plinth.testkit.crash;
 
+import dev.plinth.spi.ScanSpec;
 import dev.plinth.Capabilities;
 import dev.plinth.CorruptionException;
 import dev.plinth.Durability;
@@ -193,8 +194,8 @@ public final class CrashFaultEngineProvider implements EngineProvider {
         }
 
         @Override
-        public EngineCursor cursor(EngineKeyspace keyspace, byte[] start, byte[] end, boolean reverse, boolean keysOnly) {
-            EngineCursor c = super.cursor(keyspace, start, end, reverse, keysOnly);
+        public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
+            EngineCursor c = super.cursor(keyspace, scan);
             return failReads ? new DamagedCursor(c, uri, keyspace.name()) : c;
         }
 
