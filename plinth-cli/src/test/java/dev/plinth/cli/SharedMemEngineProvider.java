@@ -1,6 +1,5 @@
 package dev.plinth.cli;
 
-import dev.plinth.spi.ScanSpec;
 import dev.plinth.Capabilities;
 import dev.plinth.CorruptionException;
 import dev.plinth.spi.Engine;
@@ -10,6 +9,7 @@ import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineProvider;
 import dev.plinth.spi.EngineSnapshot;
 import dev.plinth.spi.ForwardingEngine;
+import dev.plinth.spi.ScanSpec;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;

@@ -1,6 +1,5 @@
 package dev.plinth.internal;
 
-import dev.plinth.spi.ScanSpec;
 import dev.plinth.ConflictException;
 import dev.plinth.Cursor;
 import dev.plinth.Durability;
@@ -17,6 +16,7 @@ import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.ScanSpec;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.plinth.internal;
 
-import dev.plinth.spi.ScanSpec;
 import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.ScanSpec;
 import java.util.ArrayList;
 import java.util.List;
 

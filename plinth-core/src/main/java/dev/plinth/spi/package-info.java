@@ -37,6 +37,9 @@
  * </ul>
  *
  * <p>The engine author's toolkit, for what every engine otherwise writes again:
+ * {@link dev.plinth.spi.KeyspaceRegistry} keeps the live keyspaces by name and answers
+ * {@code keyspaceNames}, {@code keyspace} and the fast path of {@code createKeyspace};
+ * {@link dev.plinth.spi.StoreDirectory} refuses another engine's files before anything is created;
  * {@link dev.plinth.spi.CallGuard} keeps calls away from something being freed while the engine stays open
  * (a dropped keyspace's native handle, a snapshot closed under a reader) and lets the freer wait for calls
  * in progress; {@link dev.plinth.spi.FailureLatch} remembers the first error after which writes cannot be

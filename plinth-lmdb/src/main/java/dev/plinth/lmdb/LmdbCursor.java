@@ -1,7 +1,7 @@
 package dev.plinth.lmdb;
 
-import dev.plinth.spi.ScanSpec;
 import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.ScanSpec;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.lmdbjava.Cursor;

@@ -1,6 +1,5 @@
 package dev.plinth.lmdb;
 
-import dev.plinth.spi.ScanSpec;
 import dev.plinth.Capabilities;
 import dev.plinth.Durability;
 import dev.plinth.NoSuchKeyspaceException;
@@ -14,6 +13,8 @@ import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
 import dev.plinth.spi.FailureLatch;
+import dev.plinth.spi.KeyspaceRegistry;
+import dev.plinth.spi.ScanSpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -78,7 +79,7 @@ final class LmdbEngine implements Engine {
     private long epoch;
 
     /** Live keyspaces by name; changed only under {@link #writeLock}. */
-    private final ConcurrentHashMap<String, LmdbKeyspace> keyspaces = new ConcurrentHashMap<>();
+    private final KeyspaceRegistry<LmdbKeyspace> keyspaces;
     /** Read transactions held open by snapshots and cursors, closed at engine close if still open. */
     private final Set<ReadTxn> openReads = ConcurrentHashMap.newKeySet();
 
@@ -88,6 +89,7 @@ final class LmdbEngine implements Engine {
 
     private LmdbEngine(String uri, LmdbOptions options, Path directory, Env<ByteBuffer> env) {
         this.uri = uri;
+        this.keyspaces = new KeyspaceRegistry<>(uri);
         this.failure = new FailureLatch(uri);
         this.options = options;
         this.directory = directory;
@@ -173,12 +175,12 @@ final class LmdbEngine implements Engine {
             }
             for (String name : names) {
                 Dbi<ByteBuffer> dbi = env.openDbi(txn, name.getBytes(StandardCharsets.UTF_8), null, false);
-                keyspaces.put(name, new LmdbKeyspace(name, this, dbi, 0));
+                keyspaces.register(new LmdbKeyspace(name, this, dbi, 0));
             }
-            if (!keyspaces.containsKey(Store.DEFAULT_KEYSPACE)) {
+            if (keyspaces.get(Store.DEFAULT_KEYSPACE) == null) {
                 Dbi<ByteBuffer> dbi = env.openDbi(txn, Store.DEFAULT_KEYSPACE.getBytes(StandardCharsets.UTF_8),
                         null, false, DbiFlags.MDB_CREATE);
-                keyspaces.put(Store.DEFAULT_KEYSPACE, new LmdbKeyspace(Store.DEFAULT_KEYSPACE, this, dbi, 0));
+                keyspaces.register(new LmdbKeyspace(Store.DEFAULT_KEYSPACE, this, dbi, 0));
                 created = true;
             }
             // Hand lmdbjava a direct buffer once, so that a JVM without --add-opens fails here, at open,
@@ -208,7 +210,7 @@ final class LmdbEngine implements Engine {
     @Override
     public List<String> keyspaceNames() {
         requireOpen("keyspaceNames");
-        return new ArrayList<>(keyspaces.keySet());
+        return keyspaces.names();
     }
 
     @Override
@@ -237,7 +239,7 @@ final class LmdbEngine implements Engine {
                     txn.commit();
                     durability.committed();
                     LmdbKeyspace created = new LmdbKeyspace(name, this, dbi, ++epoch);
-                    keyspaces.put(name, created);
+                    keyspaces.register(created);
                     return created;
                 }
             } catch (LmdbException e) {
@@ -253,10 +255,7 @@ final class LmdbEngine implements Engine {
 
     @Override
     public boolean dropKeyspace(String name) {
-        if (Store.DEFAULT_KEYSPACE.equals(name)) {
-            throw new IllegalArgumentException("the " + Store.DEFAULT_KEYSPACE + " keyspace of " + uri
-                    + " cannot be dropped");
-        }
+        keyspaces.refuseDroppingDefault(name);
         requireOpen("dropKeyspace");
         String op = "dropKeyspace " + name;
         boolean dropped = (Boolean) write(op, 0, () -> {
@@ -288,7 +287,7 @@ final class LmdbEngine implements Engine {
                 txn.commit();
                 durability.committed();
                 ks.dropped = true;
-                keyspaces.remove(ks.name(), ks);
+                keyspaces.remove(ks);
                 return Boolean.TRUE;
             } catch (LmdbException e) {
                 error = e;
@@ -349,7 +348,7 @@ final class LmdbEngine implements Engine {
         } catch (LmdbException e) {
             cause.addSuppressed(e);
             ks.dropped = true;
-            keyspaces.remove(ks.name(), ks);
+            keyspaces.remove(ks);
             fail(new StorageIOException("dropKeyspace " + ks.name() + " on " + uri + " failed and the keyspace's"
                     + " handle could not be reopened; reopen the store", cause));
         }
@@ -559,7 +558,7 @@ final class LmdbEngine implements Engine {
             EnvInfo info = env.info();
             long entries = 0;
             int count = 0;
-            for (LmdbKeyspace ks : keyspaces.values()) {
+            for (LmdbKeyspace ks : keyspaces.all()) {
                 long stamp = ks.use.readLock();
                 try {
                     if (!ks.dropped && ks.visibleAt(at)) {

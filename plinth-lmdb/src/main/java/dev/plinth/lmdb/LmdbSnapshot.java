@@ -1,9 +1,9 @@
 package dev.plinth.lmdb;
 
-import dev.plinth.spi.ScanSpec;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.ScanSpec;
 
 /**
  * A consistent view of every keyspace: one LMDB read transaction, held until {@link #close()}. Reads are

@@ -1,9 +1,9 @@
 package dev.plinth.lmdb;
 
-import dev.plinth.spi.ScanSpec;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineReader;
+import dev.plinth.spi.ScanSpec;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

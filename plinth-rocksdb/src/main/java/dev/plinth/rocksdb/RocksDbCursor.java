@@ -1,8 +1,8 @@
 package dev.plinth.rocksdb;
 
-import dev.plinth.spi.ScanSpec;
 import dev.plinth.PlinthException;
 import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.ScanSpec;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.rocksdb.ReadOptions;

@@ -1,6 +1,5 @@
 package dev.plinth.rocksdb;
 
-import dev.plinth.spi.ScanSpec;
 import dev.plinth.Capabilities;
 import dev.plinth.CorruptionException;
 import dev.plinth.Durability;
@@ -19,6 +18,8 @@ import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineReader;
 import dev.plinth.spi.EngineSnapshot;
 import dev.plinth.spi.FailureLatch;
+import dev.plinth.spi.KeyspaceRegistry;
+import dev.plinth.spi.ScanSpec;
 import dev.plinth.spi.StoreDirectory;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -88,7 +89,7 @@ final class RocksDbEngine implements Engine {
     /** Serialises keyspace creation and drop, and the start of close. Never taken while holding a guard. */
     private final Object keyspaceLock = new Object();
     /** Live keyspaces by name; changed only under {@link #keyspaceLock}, read without it. */
-    private final Map<String, RocksDbKeyspace> keyspaces = new ConcurrentHashMap<>();
+    private final KeyspaceRegistry<RocksDbKeyspace> keyspaces;
 
     /** Cursors and snapshots not yet closed, which {@link #close()} frees. */
     private final Set<RocksDbCursor> openCursors = ConcurrentHashMap.newKeySet();
@@ -110,6 +111,7 @@ final class RocksDbEngine implements Engine {
         this.writeFailure = new FailureLatch("the rocksdb store at " + path);
         this.natives = natives;
         this.db = db;
+        this.keyspaces = new KeyspaceRegistry<>(path);
     }
 
     /**
@@ -146,7 +148,7 @@ final class RocksDbEngine implements Engine {
             RocksDbEngine engine = new RocksDbEngine(uri, path, natives, db);
             for (int i = 0; i < names.size(); i++) {
                 String name = new String(names.get(i), StandardCharsets.UTF_8);
-                engine.keyspaces.put(name, new RocksDbKeyspace(name, engine, handles.get(i)));
+                engine.keyspaces.register(new RocksDbKeyspace(name, engine, handles.get(i)));
             }
             return engine;
         } catch (RocksDBException e) {
@@ -252,7 +254,7 @@ final class RocksDbEngine implements Engine {
     @Override
     public List<String> keyspaceNames() {
         requireOpen("keyspaceNames");
-        return new ArrayList<>(keyspaces.keySet());
+        return keyspaces.names();
     }
 
     @Override
@@ -282,18 +284,13 @@ final class RocksDbEngine implements Engine {
             } catch (RocksDBException e) {
                 throw translate("create keyspace '" + name + "'", e);
             }
-            ks = new RocksDbKeyspace(name, this, handle);
-            keyspaces.put(name, ks);
-            return ks;
+            return keyspaces.register(new RocksDbKeyspace(name, this, handle));
         }
     }
 
     @Override
     public boolean dropKeyspace(String name) {
-        if (Store.DEFAULT_KEYSPACE.equals(name)) {
-            throw new IllegalArgumentException("the " + Store.DEFAULT_KEYSPACE + " keyspace of " + path
-                    + " cannot be dropped");
-        }
+        keyspaces.refuseDroppingDefault(name);
         requireOpen("dropKeyspace");
         synchronized (keyspaceLock) {
             requireOpen("dropKeyspace"); // again: close() may have begun since, and it sets closed under this lock
@@ -311,7 +308,7 @@ final class RocksDbEngine implements Engine {
                 ks.guard.reopen();
                 throw translate("drop keyspace '" + name + "'", e);
             }
-            keyspaces.remove(name);
+            keyspaces.remove(ks);
             // Open cursors keep reading the dropped column family through their references to the handle;
             // the last of them frees it.
             ks.releaseHandle();
@@ -652,7 +649,7 @@ final class RocksDbEngine implements Engine {
         // calls hold engineGuard, the rest a keyspace's guard. Only then is the set of open cursors and
         // snapshots final, and no native call can run on what is freed below.
         engineGuard.closeAndDrain();
-        for (RocksDbKeyspace ks : keyspaces.values()) {
+        for (RocksDbKeyspace ks : keyspaces.all()) {
             ks.guard.closeAndDrain();
         }
         PlinthException failure = null;
@@ -676,7 +673,7 @@ final class RocksDbEngine implements Engine {
                     failure = translate("close (WAL sync)", e);
                 }
             }
-            for (RocksDbKeyspace ks : keyspaces.values()) {
+            for (RocksDbKeyspace ks : keyspaces.all()) {
                 ks.releaseHandle(); // the cursors' references went with them, above
             }
             keyspaces.clear();
@@ -801,7 +798,7 @@ final class RocksDbEngine implements Engine {
     /** Enters the guard of every live keyspace, skipping those dropped meanwhile; the caller exits them. */
     private List<RocksDbKeyspace> enterLive() {
         List<RocksDbKeyspace> entered = new ArrayList<>();
-        for (RocksDbKeyspace ks : keyspaces.values()) {
+        for (RocksDbKeyspace ks : keyspaces.all()) {
             if (ks.guard.tryEnter()) {
                 entered.add(ks);
             }

@@ -1,10 +1,10 @@
 package dev.plinth.rocksdb;
 
-import dev.plinth.spi.ScanSpec;
 import dev.plinth.spi.CallGuard;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.ScanSpec;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.Snapshot;
 

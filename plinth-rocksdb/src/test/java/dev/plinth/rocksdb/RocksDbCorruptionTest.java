@@ -1,6 +1,5 @@
 package dev.plinth.rocksdb;
 
-import dev.plinth.spi.ScanSpec;
 import static dev.plinth.rocksdb.RocksDbTestSupport.b;
 import static dev.plinth.rocksdb.RocksDbTestSupport.open;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,6 +12,7 @@ import dev.plinth.spi.Engine;
 import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.spi.ScanSpec;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

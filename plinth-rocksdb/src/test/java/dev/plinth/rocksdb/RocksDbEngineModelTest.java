@@ -1,6 +1,5 @@
 package dev.plinth.rocksdb;
 
-import dev.plinth.spi.ScanSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.Durability;
@@ -12,6 +11,7 @@ import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineReader;
 import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.ScanSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,7 +1,5 @@
 package dev.plinth.rocksdb;
 
-import java.util.Arrays;
-import dev.plinth.spi.ScanSpec;
 import static dev.plinth.rocksdb.RocksDbTestSupport.b;
 import static dev.plinth.rocksdb.RocksDbTestSupport.keys;
 import static dev.plinth.rocksdb.RocksDbTestSupport.open;
@@ -11,10 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.Durability;
+import dev.plinth.ForeignFilesException;
 import dev.plinth.KeyValue;
 import dev.plinth.NoSuchKeyspaceException;
 import dev.plinth.StorageIOException;
-import dev.plinth.ForeignFilesException;
 import dev.plinth.Store;
 import dev.plinth.StoreClosedException;
 import dev.plinth.spi.Engine;
@@ -22,9 +20,11 @@ import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.ScanSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;

@@ -1,6 +1,5 @@
 package dev.plinth.rocksdb;
 
-import dev.plinth.spi.ScanSpec;
 import dev.plinth.Durability;
 import dev.plinth.spi.Engine;
 import dev.plinth.spi.EngineBatch;
@@ -8,6 +7,7 @@ import dev.plinth.spi.EngineConfig;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineReader;
+import dev.plinth.spi.ScanSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.InstantSource;

@@ -1,6 +1,5 @@
 package dev.plinth.internal.mem;
 
-import dev.plinth.spi.ScanSpec;
 import dev.plinth.Capabilities;
 import dev.plinth.Durability;
 import dev.plinth.NoSuchKeyspaceException;
@@ -14,11 +13,12 @@ import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
 import dev.plinth.spi.FailureLatch;
+import dev.plinth.spi.KeyspaceRegistry;
+import dev.plinth.spi.ScanSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -56,8 +56,8 @@ public final class MemEngine implements Engine {
     // Written only under writeLock; read without it.
     /** The sequence number of the newest published batch; readers see versions at or below it. */
     private volatile long lastCommitted;
-    /** Live keyspaces by name. */
-    private final ConcurrentHashMap<String, MemKeyspace> keyspaces = new ConcurrentHashMap<>();
+    /** Live keyspaces by name; changed under {@link #writeLock}. */
+    private final KeyspaceRegistry<MemKeyspace> keyspaces;
     private volatile boolean closed;
     /** Tripped if a batch failed half-way through installing (only an error such as OutOfMemoryError can). */
     private final FailureLatch writeFailure;
@@ -93,7 +93,8 @@ public final class MemEngine implements Engine {
     public MemEngine(String uri) {
         this.uri = uri;
         this.writeFailure = new FailureLatch(uri);
-        keyspaces.put(Store.DEFAULT_KEYSPACE, new MemKeyspace(Store.DEFAULT_KEYSPACE, this));
+        this.keyspaces = new KeyspaceRegistry<>(uri);
+        keyspaces.register(new MemKeyspace(Store.DEFAULT_KEYSPACE, this));
     }
 
     @Override
@@ -104,7 +105,7 @@ public final class MemEngine implements Engine {
     @Override
     public List<String> keyspaceNames() {
         requireOpen("keyspaceNames");
-        return new ArrayList<>(keyspaces.keySet());
+        return keyspaces.names();
     }
 
     @Override
@@ -123,7 +124,8 @@ public final class MemEngine implements Engine {
         writeLock.lock();
         try {
             requireWritable("createKeyspace");
-            return keyspaces.computeIfAbsent(name, n -> new MemKeyspace(n, this));
+            MemKeyspace existing = keyspaces.get(name);
+            return existing != null ? existing : keyspaces.register(new MemKeyspace(name, this));
         } finally {
             writeLock.unlock();
         }
@@ -131,17 +133,15 @@ public final class MemEngine implements Engine {
 
     @Override
     public boolean dropKeyspace(String name) {
-        if (Store.DEFAULT_KEYSPACE.equals(name)) {
-            throw new IllegalArgumentException("the " + Store.DEFAULT_KEYSPACE + " keyspace of " + uri
-                    + " cannot be dropped");
-        }
+        keyspaces.refuseDroppingDefault(name);
         writeLock.lock();
         try {
             requireWritable("dropKeyspace");
-            MemKeyspace ks = keyspaces.remove(name);
+            MemKeyspace ks = keyspaces.get(name);
             if (ks == null) {
                 return false;
             }
+            keyspaces.remove(ks);
             // Cursors still open over it keep reading its map, which nothing changes any more.
             ks.dropLocked();
             reclaimer.forgetLocked(ks);
@@ -278,7 +278,7 @@ public final class MemEngine implements Engine {
         long keys = 0;
         long versions = 0;
         int count = 0;
-        for (MemKeyspace ks : keyspaces.values()) {
+        for (MemKeyspace ks : keyspaces.all()) {
             keys += ks.liveKeys();
             versions += ks.versions();
             count++;
@@ -302,7 +302,7 @@ public final class MemEngine implements Engine {
                 return;
             }
             closed = true;
-            for (MemKeyspace ks : keyspaces.values()) {
+            for (MemKeyspace ks : keyspaces.all()) {
                 ks.clearLocked();
             }
             keyspaces.clear();

@@ -1,9 +1,9 @@
 package dev.plinth.internal.mem;
 
-import dev.plinth.spi.ScanSpec;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.ScanSpec;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

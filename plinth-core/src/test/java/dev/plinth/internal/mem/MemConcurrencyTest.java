@@ -1,6 +1,5 @@
 package dev.plinth.internal.mem;
 
-import dev.plinth.spi.ScanSpec;
 import static dev.plinth.internal.mem.MemTestSupport.b;
 import static dev.plinth.internal.mem.MemTestSupport.batch;
 import static dev.plinth.internal.mem.MemTestSupport.defaultKs;
@@ -10,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.ScanSpec;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.plinth.internal.mem;
 
-import dev.plinth.spi.ScanSpec;
 import static dev.plinth.internal.mem.MemTestSupport.b;
 import static dev.plinth.internal.mem.MemTestSupport.bytes;
 import static dev.plinth.internal.mem.MemTestSupport.defaultKs;
@@ -12,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.spi.ScanSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

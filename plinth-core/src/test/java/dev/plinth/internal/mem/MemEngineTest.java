@@ -1,6 +1,5 @@
 package dev.plinth.internal.mem;
 
-import dev.plinth.spi.ScanSpec;
 import static dev.plinth.internal.mem.MemTestSupport.b;
 import static dev.plinth.internal.mem.MemTestSupport.batch;
 import static dev.plinth.internal.mem.MemTestSupport.defaultKs;
@@ -16,6 +15,7 @@ import dev.plinth.StoreClosedException;
 import dev.plinth.UnsupportedCapabilityException;
 import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.spi.ScanSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

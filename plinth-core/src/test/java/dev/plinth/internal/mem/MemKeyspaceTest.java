@@ -1,6 +1,5 @@
 package dev.plinth.internal.mem;
 
-import dev.plinth.spi.ScanSpec;
 import static dev.plinth.internal.mem.MemTestSupport.b;
 import static dev.plinth.internal.mem.MemTestSupport.batch;
 import static dev.plinth.internal.mem.MemTestSupport.defaultKs;
@@ -15,6 +14,7 @@ import dev.plinth.Store;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.ScanSpec;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

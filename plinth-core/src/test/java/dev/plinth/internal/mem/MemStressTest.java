@@ -1,6 +1,5 @@
 package dev.plinth.internal.mem;
 
-import dev.plinth.spi.ScanSpec;
 import static dev.plinth.internal.mem.MemTestSupport.batch;
 import static dev.plinth.internal.mem.MemTestSupport.defaultKs;
 import static dev.plinth.internal.mem.MemTestSupport.hex;
@@ -13,6 +12,7 @@ import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineReader;
 import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.ScanSpec;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

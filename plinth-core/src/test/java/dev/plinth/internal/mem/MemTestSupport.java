@@ -1,6 +1,5 @@
 package dev.plinth.internal.mem;
 
-import dev.plinth.spi.ScanSpec;
 import dev.plinth.Durability;
 import dev.plinth.KeyValue;
 import dev.plinth.Store;
@@ -8,6 +7,7 @@ import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineReader;
+import dev.plinth.spi.ScanSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;

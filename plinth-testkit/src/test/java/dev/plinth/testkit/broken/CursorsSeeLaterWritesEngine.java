@@ -1,12 +1,12 @@
 package dev.plinth.testkit.broken;
 
-import dev.plinth.spi.ScanSpec;
 import dev.plinth.Capabilities;
 import dev.plinth.spi.Engine;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
 import dev.plinth.spi.ForwardingEngine;
+import dev.plinth.spi.ScanSpec;
 import java.util.Arrays;
 
 /**

@@ -1,6 +1,5 @@
 package dev.plinth.testkit.crash;
 
-import dev.plinth.spi.ScanSpec;
 import dev.plinth.Capabilities;
 import dev.plinth.CorruptionException;
 import dev.plinth.Durability;
@@ -12,6 +11,7 @@ import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineProvider;
 import dev.plinth.spi.ForwardingEngine;
+import dev.plinth.spi.ScanSpec;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
