@@ -8,6 +8,7 @@ module dev.plinth {
     exports dev.plinth;
     exports dev.plinth.spi;
     exports dev.plinth.io;
+    exports dev.plinth.keys;
 
     uses dev.plinth.spi.EngineProvider;
 
