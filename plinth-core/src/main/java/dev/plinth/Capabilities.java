@@ -10,6 +10,9 @@ import java.util.Set;
  * types. Immutable and thread-safe; built with {@link #builder()}.
  */
 public final class Capabilities {
+    /** The value of a count limit ({@link #maxKeyspaces()}, {@link #maxOpenSnapshots()}) that has none. */
+    public static final int UNLIMITED = Integer.MAX_VALUE;
+
     private final boolean persistent;
     private final Set<Durability> durabilities;
     private final Durability defaultDurability;
@@ -20,6 +23,8 @@ public final class Capabilities {
     private final int maxValueSize;
     private final int maxBatchOps;
     private final long maxBatchBytes;
+    private final int maxKeyspaces;
+    private final int maxOpenSnapshots;
 
     private Capabilities(Builder b) {
         this.persistent = b.persistent;
@@ -32,6 +37,8 @@ public final class Capabilities {
         this.maxValueSize = b.maxValueSize;
         this.maxBatchOps = b.maxBatchOps;
         this.maxBatchBytes = b.maxBatchBytes;
+        this.maxKeyspaces = b.maxKeyspaces;
+        this.maxOpenSnapshots = b.maxOpenSnapshots;
     }
 
     /**
@@ -60,6 +67,8 @@ public final class Capabilities {
         b.maxValueSize = maxValueSize;
         b.maxBatchOps = maxBatchOps;
         b.maxBatchBytes = maxBatchBytes;
+        b.maxKeyspaces = maxKeyspaces;
+        b.maxOpenSnapshots = maxOpenSnapshots;
         return b;
     }
 
@@ -173,13 +182,41 @@ public final class Capabilities {
         return maxBatchBytes;
     }
 
+    /**
+     * The most keyspaces the store holds at once, the default one included. Creating one more throws
+     * {@link LimitExceededException} ({@link LimitExceededException.Limit#KEYSPACES}) and creates nothing.
+     *
+     * @return the limit, or {@link #UNLIMITED}
+     */
+    public int maxKeyspaces() {
+        return maxKeyspaces;
+    }
+
+    /**
+     * The most read views open at once: {@link Snapshot}s, {@link Transaction}s, and {@link Cursor}s opened
+     * on the store or a keyspace (each reads a view of its own; a cursor opened from a snapshot or a
+     * transaction shares that one's, and does not count). Opening one more throws
+     * {@link LimitExceededException} ({@link LimitExceededException.Limit#OPEN_SNAPSHOTS}) and opens nothing;
+     * point reads are not limited by it.
+     *
+     * @return the limit, or {@link #UNLIMITED}
+     */
+    public int maxOpenSnapshots() {
+        return maxOpenSnapshots;
+    }
+
     @Override
     public String toString() {
         return "Capabilities[persistent=" + persistent + ", durabilities=" + durabilities
                 + ", defaultDurability=" + defaultDurability + ", nativeTtl=" + nativeTtl
                 + ", distributed=" + distributed + ", versionedPreconditions=" + versionedPreconditions
                 + ", maxKeySize=" + maxKeySize + ", maxValueSize="
-                + maxValueSize + ", maxBatchOps=" + maxBatchOps + ", maxBatchBytes=" + maxBatchBytes + "]";
+                + maxValueSize + ", maxBatchOps=" + maxBatchOps + ", maxBatchBytes=" + maxBatchBytes
+                + ", maxKeyspaces=" + limit(maxKeyspaces) + ", maxOpenSnapshots=" + limit(maxOpenSnapshots) + "]";
+    }
+
+    private static String limit(int n) {
+        return n == UNLIMITED ? "unlimited" : Integer.toString(n);
     }
 
     /** Builds {@link Capabilities}. Not thread-safe. */
@@ -194,6 +231,8 @@ public final class Capabilities {
         private int maxValueSize = 64 * 1024 * 1024;
         private int maxBatchOps = 1_000_000;
         private long maxBatchBytes = 256L * 1024 * 1024;
+        private int maxKeyspaces = UNLIMITED;
+        private int maxOpenSnapshots = UNLIMITED;
 
         private Builder() {
         }
@@ -314,6 +353,28 @@ public final class Capabilities {
                 throw new IllegalArgumentException("maxBatchBytes must be >= 1, got " + bytes);
             }
             this.maxBatchBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the keyspace count limit.
+         *
+         * @param count 1 or more (the default keyspace counts), or {@link #UNLIMITED}, the default
+         * @return this builder
+         */
+        public Builder maxKeyspaces(int count) {
+            this.maxKeyspaces = positive(count, "maxKeyspaces");
+            return this;
+        }
+
+        /**
+         * Sets the limit on open read views ({@link Capabilities#maxOpenSnapshots()}).
+         *
+         * @param count 1 or more, or {@link #UNLIMITED}, the default
+         * @return this builder
+         */
+        public Builder maxOpenSnapshots(int count) {
+            this.maxOpenSnapshots = positive(count, "maxOpenSnapshots");
             return this;
         }
 

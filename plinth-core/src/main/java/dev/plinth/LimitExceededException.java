@@ -1,8 +1,8 @@
 package dev.plinth;
 
 /**
- * A key, value or batch is larger than the engine accepts ({@link Capabilities}). Raised before anything
- * is written; nothing was applied.
+ * A key, value or batch is larger than the engine accepts, or a keyspace or read view would be one more than
+ * it allows ({@link Capabilities}). Raised before anything is written or opened; nothing changed.
  */
 public class LimitExceededException extends PlinthException {
     private static final long serialVersionUID = 1L;
@@ -16,7 +16,11 @@ public class LimitExceededException extends PlinthException {
         /** {@link Capabilities#maxBatchOps()}. */
         BATCH_OPS,
         /** {@link Capabilities#maxBatchBytes()}. */
-        BATCH_BYTES
+        BATCH_BYTES,
+        /** {@link Capabilities#maxKeyspaces()}: a keyspace created past it. */
+        KEYSPACES,
+        /** {@link Capabilities#maxOpenSnapshots()}: a snapshot, transaction or cursor opened past it. */
+        OPEN_SNAPSHOTS
     }
 
     private final Limit limit;
@@ -27,8 +31,8 @@ public class LimitExceededException extends PlinthException {
      * Makes the exception.
      *
      * @param limit the limit exceeded
-     * @param actual the size given
-     * @param maximum the largest size accepted
+     * @param actual the size given, or the count the call would have reached
+     * @param maximum the largest size or count accepted
      * @param context the store and operation
      */
     public LimitExceededException(Limit limit, long actual, long maximum, String context) {
@@ -48,7 +52,7 @@ public class LimitExceededException extends PlinthException {
     }
 
     /**
-     * The size given.
+     * The size given, or the count the call would have reached.
      *
      * @return the size
      */
@@ -57,7 +61,7 @@ public class LimitExceededException extends PlinthException {
     }
 
     /**
-     * The largest size accepted.
+     * The largest size or count accepted.
      *
      * @return the maximum
      */

@@ -111,11 +111,18 @@ public interface Store extends ReadView, AutoCloseable {
      * Runs {@code body} in a transaction and commits it, retrying on {@link ConflictException} with
      * jittered exponential backoff, up to {@value #DEFAULT_TRANSACTION_ATTEMPTS} attempts in all.
      *
+     * <p>The transaction belongs to this method: it commits when the body returns and rolls back when the
+     * body throws. The body must not end it: its {@link Transaction#commit()}, {@link Transaction#rollback()}
+     * or {@link Transaction#close()} throws {@link IllegalStateException} and changes nothing, and unless the
+     * body catches it, this method then rolls back and rethrows it. To abandon the work, throw from the body.
+     *
      * @param <T> the result type
      * @param isolation the isolation level
      * @param body the transaction body; may run several times
      * @return what the body returned in the attempt that committed
      * @throws ConflictException from the last attempt, if every attempt conflicted
+     * @throws IllegalStateException if the body tried to commit, roll back or close the transaction (after
+     *     rolling back; not retried)
      * @throws RuntimeException whatever the body threw, after rolling back (not retried)
      */
     <T> T inTransaction(Isolation isolation, TransactionFunction<T> body);

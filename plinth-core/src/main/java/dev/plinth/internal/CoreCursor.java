@@ -87,29 +87,45 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
 
     @Override
     public byte[] key() {
-        checkOnEntry();
-        return key.clone();
+        return entryField(key).clone();
     }
 
     @Override
     public byte[] value() {
-        checkOnEntry();
+        byte[] v = entryField(value);
         if (keysOnly) {
             throw new IllegalStateException("cursor was opened keys-only; value() is not available");
         }
-        return ValueCodec.decode(value);
+        return ValueCodec.decode(v);
     }
 
     /** The stored form of the current value; for the core's own scans. */
     byte[] rawValue() {
+        return entryField(value);
+    }
+
+    /**
+     * A field of the current entry, read once: a snapshot's or the store's close, on another thread, may
+     * clear the entry meanwhile (the only cross-thread call a cursor gets), and then this refuses as a closed
+     * cursor does rather than failing on a cleared field.
+     */
+    private byte[] entryField(byte[] field) {
         checkOnEntry();
-        return value;
+        if (field == null) {
+            checkUsable();
+            throw new IllegalStateException("cursor was closed while on an entry");
+        }
+        return field;
     }
 
     @Override
-    public void seek(byte[] target) {
-        Objects.requireNonNull(target, "key");
+    public void seek(byte[] requested) {
+        Objects.requireNonNull(requested, "key");
         checkUsable();
+        // A copy: engines keep the target until the next move (the lazy positioning of RocksDB and LMDB
+        // cursors), and the coverage of a serializable transaction keeps it as an interval bound; the
+        // caller may change its array as soon as this returns.
+        byte[] target = requested.clone();
         endRunAtLastKey();
         store.guard().enter();
         try {

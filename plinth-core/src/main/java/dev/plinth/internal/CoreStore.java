@@ -6,6 +6,7 @@ import dev.plinth.Cursor;
 import dev.plinth.Durability;
 import dev.plinth.Isolation;
 import dev.plinth.Keyspace;
+import dev.plinth.LimitExceededException;
 import dev.plinth.NoSuchKeyspaceException;
 import dev.plinth.OpenResource;
 import dev.plinth.Range;
@@ -34,6 +35,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The store every engine gets: argument checking, time to live, cursor and snapshot tracking, batches
@@ -203,7 +205,11 @@ public final class CoreStore implements Store {
             }
             guard.enter();
             try {
-                EngineKeyspace eks = create ? engine.createKeyspace(name) : engine.keyspace(name);
+                EngineKeyspace eks = engine.keyspace(name);
+                if (eks == null && create) {
+                    requireRoomForKeyspaceLocked(name);
+                    eks = engine.createKeyspace(name);
+                }
                 if (eks == null) {
                     throw new NoSuchKeyspaceException("no keyspace named '" + name + "' in " + uri
                             + "; it has " + keyspacesLocked());
@@ -214,6 +220,50 @@ public final class CoreStore implements Store {
             } finally {
                 guard.exit();
             }
+        }
+    }
+
+    /** Refuses a new keyspace past {@link Capabilities#maxKeyspaces()}, before the engine is asked for it. */
+    private void requireRoomForKeyspaceLocked(String name) {
+        int max = capabilities.maxKeyspaces();
+        if (max == Capabilities.UNLIMITED) {
+            return;
+        }
+        int n = engine.keyspaceNames().size();
+        if (n >= max) {
+            throw new LimitExceededException(LimitExceededException.Limit.KEYSPACES, n + 1L, max, "createKeyspace '"
+                    + name + "' on " + uri + ": the store holds " + n + " keyspaces, the default one included, and"
+                    + " the engine allows " + max + " (Capabilities.maxKeyspaces); drop one first");
+        }
+    }
+
+    /**
+     * Opens a snapshot, transaction or cursor that reads a view of its own, inside the guard, and tracks it:
+     * one of the {@link Capabilities#maxOpenSnapshots()} views is reserved first, so one past the limit is
+     * refused before the engine opens anything, and the reservation goes with what was opened (given back
+     * when the tracker forgets it) or is given back at once if opening failed.
+     */
+    private <T extends ResourceTracker.Tracked> T openView(String operation, Supplier<T> opener) {
+        guard.enter();
+        try {
+            int max = capabilities.maxOpenSnapshots();
+            if (tracker.tryReserveView(max) < 0) {
+                throw new LimitExceededException(LimitExceededException.Limit.OPEN_SNAPSHOTS, max + 1L, max, operation
+                        + " on " + uri + ": " + max + " snapshots, transactions and cursors opened on the store are"
+                        + " open already, as many as the engine allows (Capabilities.maxOpenSnapshots); close one first");
+            }
+            T opened;
+            try {
+                opened = opener.get();
+            } catch (RuntimeException | Error e) {
+                tracker.releaseView();
+                throw e;
+            }
+            opened.holdView();
+            tracker.add(opened);
+            return opened;
+        } finally {
+            guard.exit();
         }
     }
 
@@ -284,16 +334,11 @@ public final class CoreStore implements Store {
         long now = now();
         byte[] start = range.start();
         byte[] end = range.end();
-        guard.enter();
-        try {
+        return openView("cursor", () -> {
             EngineCursor ec = engine.cursor(ks.engineKeyspace, engineScan(start, end, options));
-            CoreCursor c = new CoreCursor(this, new LiveCursor(ec, now), start, end, options,
+            return new CoreCursor(this, new LiveCursor(ec, now), start, end, options,
                     "cursor over " + ks.name() + " " + range, null, tracker::remove);
-            tracker.add(c);
-            return c;
-        } finally {
-            guard.exit();
-        }
+        });
     }
 
     void put(CoreKeyspace keyspace, byte[] key, byte[] value, WriteOptions options) {
@@ -348,27 +393,13 @@ public final class CoreStore implements Store {
 
     @Override
     public Snapshot snapshot() {
-        guard.enter();
-        try {
-            CoreSnapshot s = new CoreSnapshot(this, engine.snapshot());
-            tracker.add(s);
-            return s;
-        } finally {
-            guard.exit();
-        }
+        return openView("snapshot", () -> new CoreSnapshot(this, engine.snapshot()));
     }
 
     @Override
     public Transaction begin(Isolation isolation) {
         Objects.requireNonNull(isolation, "isolation");
-        guard.enter();
-        try {
-            CoreTransaction t = new CoreTransaction(this, isolation, engine.snapshot());
-            tracker.add(t);
-            return t;
-        } finally {
-            guard.exit();
-        }
+        return openView("begin", () -> new CoreTransaction(this, isolation, engine.snapshot()));
     }
 
     @Override
@@ -385,14 +416,16 @@ public final class CoreStore implements Store {
         }
         ConflictException last = null;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-            try (Transaction tx = begin(isolation)) {
+            CoreTransaction tx = (CoreTransaction) begin(isolation);
+            tx.managedByInTransaction();
+            try {
                 T result = body.apply(tx);
-                if (tx.isOpen()) {
-                    tx.commit();
-                }
+                tx.commitNow();
                 return result;
             } catch (ConflictException e) {
                 last = e;
+            } finally {
+                tx.rollbackNow(); // a no-op after the commit
             }
             if (attempt < maxAttempts) {
                 backoff(attempt);

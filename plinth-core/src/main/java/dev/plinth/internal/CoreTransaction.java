@@ -70,6 +70,8 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
     /** The strongest durability a write asked for, or {@code null} for the store's default. */
     private Durability durability;
     private boolean ended;
+    /** Whether {@link dev.plinth.Store#inTransaction} runs it, so only it may end it. */
+    private boolean managed;
     private volatile boolean closedByStore;
 
     CoreTransaction(CoreStore store, Isolation isolation, EngineSnapshot snapshot) {
@@ -268,6 +270,29 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
 
     @Override
     public void commit() {
+        refuseIfManaged("commit");
+        commitNow();
+    }
+
+    /**
+     * Marks the transaction as run by {@link dev.plinth.Store#inTransaction}, which alone ends it: the body's
+     * own {@link #commit()}, {@link #rollback()} or {@link #close()} is refused, so nothing it does commits
+     * half a retry loop's work.
+     */
+    void managedByInTransaction() {
+        managed = true;
+    }
+
+    private void refuseIfManaged(String operation) {
+        if (managed && !ended && !closedByStore) {
+            throw new IllegalStateException(operation + "() inside the body of inTransaction on " + store.uri()
+                    + ": inTransaction commits the transaction when the body returns and rolls it back when the"
+                    + " body throws; the body must not end it. Nothing was committed.");
+        }
+    }
+
+    /** Commits; for {@link dev.plinth.Store#inTransaction}, which owns a managed transaction. */
+    void commitNow() {
         checkOpen();
         for (CoreCursor c : new ArrayList<>(cursors)) {
             c.close(); // records what the cursor read
@@ -369,6 +394,12 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
 
     @Override
     public void rollback() {
+        refuseIfManaged("rollback");
+        rollbackNow();
+    }
+
+    /** Rolls back; for {@link dev.plinth.Store#inTransaction}, which owns a managed transaction. */
+    void rollbackNow() {
         if (ended || closedByStore) {
             return;
         }
@@ -385,7 +416,8 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
 
     @Override
     public void close() {
-        rollback();
+        refuseIfManaged("close");
+        rollbackNow();
     }
 
     private void releaseSnapshot() {

@@ -79,7 +79,7 @@ final class LmdbDirectory {
         long initialMapSize = LmdbMap.align(Math.max(options.mapSize(), dataSize(dir) * 2));
         return Env.create().setMapSize(initialMapSize)
                 .setMaxDbs(options.maxKeyspaces())
-                .setMaxReaders(options.maxReaders())
+                .setMaxReaders(options.maxReaders() + LmdbOptions.RESERVED_READERS)
                 .open(dir.toFile(), FILE_MODE, EnvFlags.MDB_NOTLS, LmdbDurability.syncFlag(options.noSync()));
     }
 

@@ -109,6 +109,8 @@ final class LmdbEngine implements Engine {
                 .maxValueSize(MAX_VALUE_SIZE)
                 .maxBatchOps(MAX_BATCH_OPS)
                 .maxBatchBytes(MAX_BATCH_BYTES)
+                .maxKeyspaces(options.maxKeyspaces())
+                .maxOpenSnapshots(options.maxReaders())
                 .build();
     }
 

@@ -13,9 +13,12 @@ import java.util.Set;
  *
  * @param directory where the environment's {@code data.mdb} and {@code lock.mdb} live
  * @param mapSize the initial map size in bytes; the engine enlarges the map as it fills
- * @param maxKeyspaces LMDB's {@code maxdbs}: the most named databases, the default keyspace included
- * @param maxReaders LMDB's {@code maxreaders}: the most read transactions open at once (each open snapshot
- *     and cursor holds one, and each point read holds one while it runs)
+ * @param maxKeyspaces the most keyspaces, the default one included ({@code Capabilities.maxKeyspaces()}); LMDB's
+ *     {@code maxdbs}, one named database per keyspace
+ * @param maxReaders the most snapshots, transactions and store cursors open at once
+ *     ({@code Capabilities.maxOpenSnapshots()}), each of which holds an LMDB read transaction; LMDB's reader
+ *     table gets {@link #RESERVED_READERS} slots more, for point reads in flight and the engine's own short
+ *     reads
  * @param noSync whether the environment is opened with {@code MDB_NOSYNC}
  * @param resizeTimeoutMillis how long a write that must enlarge the map waits for open read transactions
  */
@@ -55,6 +58,13 @@ record LmdbOptions(Path directory, long mapSize, int maxKeyspaces, int maxReader
     /** LMDB keeps a slot per database in every transaction; more than this is a mistake. */
     static final int MAX_MAX_KEYSPACES = 32_767;
     static final int DEFAULT_MAX_READERS = 1024;
+    /**
+     * Reader slots beyond {@code maxReaders}: point reads hold a read transaction while they run (one per
+     * thread reading at that moment), and so do the core's conditional batches, the expiry sweep and stats.
+     * None of those counts against {@code Capabilities.maxOpenSnapshots()}; with more threads reading at
+     * the same instant than this while every snapshot is taken, a read can still find the table full.
+     */
+    static final int RESERVED_READERS = 126;
     /** The lock file holds 64 bytes per reader slot. */
     static final int MAX_MAX_READERS = 1 << 20;
     static final long DEFAULT_RESIZE_TIMEOUT_MILLIS = 10_000;

@@ -2,6 +2,7 @@ package dev.plinth.testkit;
 
 import dev.plinth.OpenResource;
 import dev.plinth.Store;
+import dev.plinth.testkit.contract.ArgumentCopyContract;
 import dev.plinth.testkit.contract.BatchContract;
 import dev.plinth.testkit.contract.CasContract;
 import dev.plinth.testkit.contract.ConcurrencyContract;
@@ -11,6 +12,7 @@ import dev.plinth.testkit.contract.DurabilityContract;
 import dev.plinth.testkit.contract.ErrorContract;
 import dev.plinth.testkit.contract.KeyspaceContract;
 import dev.plinth.testkit.contract.KeyspaceDropContract;
+import dev.plinth.testkit.contract.LimitsContract;
 import dev.plinth.testkit.contract.RangeContract;
 import dev.plinth.testkit.contract.SnapshotContract;
 import dev.plinth.testkit.contract.TransactionContract;
@@ -42,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 public abstract class ConformanceSuite implements ContractSupport, CrudContract, RangeContract, CursorContract,
         SnapshotContract, BatchContract, CasContract, TransactionContract, TtlContract, DurabilityContract,
-        KeyspaceContract, KeyspaceDropContract, ConcurrencyContract, ErrorContract, ModelContract {
+        KeyspaceContract, KeyspaceDropContract, LimitsContract, ArgumentCopyContract, ConcurrencyContract, ErrorContract,
+        ModelContract {
     @TempDir
     Path tempDir;
 

@@ -615,6 +615,41 @@ public interface TransactionContract extends ContractSupport {
         assertThat(store().openResources()).isEmpty();
     }
 
+    @ParameterizedTest
+    @EnumSource(Isolation.class)
+    default void inTransactionRefusesABodyThatEndsTheTransactionItself(Isolation iso) {
+        Keyspace ks = defaultKs();
+        List<String> ends = List.of("commit", "rollback", "close");
+        for (String end : ends) {
+            byte[] key = bytes("by-" + end);
+            AtomicInteger runs = new AtomicInteger();
+            assertThatThrownBy(() -> store().inTransaction(iso, tx -> {
+                runs.incrementAndGet();
+                tx.put(ks, key, bytes("v"));
+                switch (end) {
+                    case "commit" -> tx.commit();
+                    case "rollback" -> tx.rollback();
+                    default -> tx.close();
+                }
+                return null;
+            })).as(end + " inside the body").isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(end + "()").hasMessageContaining("inTransaction")
+                    .hasMessageContaining("Nothing was committed");
+            assertThat(runs).as("not retried").hasValue(1);
+            assertThat(ks.contains(key)).as("the body's write after a refused " + end).isFalse();
+        }
+        // A body that catches the refusal carries on, and its writes commit when it returns.
+        byte[] key = bytes("caught");
+        store().inTransaction(iso, tx -> {
+            tx.put(ks, key, bytes("v"));
+            assertThatThrownBy(tx::commit).isInstanceOf(IllegalStateException.class);
+            assertThat(tx.isOpen()).as("still open after the refusal").isTrue();
+            return null;
+        });
+        assertThat(ks.get(key)).isEqualTo(bytes("v"));
+        assertThat(store().openResources()).isEmpty();
+    }
+
     @Test
     default void inTransactionMakesTheDefaultNumberOfAttempts() {
         Keyspace ks = defaultKs();
