@@ -48,7 +48,7 @@ public final class EngineBatch {
      * versions and only engines that declare {@link dev.plinth.Capabilities#versionedPreconditions()} get
      * them, which check them with their own {@link ChangeTracker}.
      */
-    public sealed interface Precondition permits ValueEquals, RangeEquals, KeyUnchangedSince, RangeUnchangedSince {
+    public sealed interface Precondition permits ValueEquals, RangeEquals, VersionPrecondition {
         /**
          * The keyspace the condition is about.
          *
@@ -137,6 +137,37 @@ public final class EngineBatch {
     }
 
     /**
+     * A condition on versions, which a view of values cannot decide: only engines that declare
+     * {@link dev.plinth.Capabilities#versionedPreconditions()} get one, and check it with their
+     * {@link ChangeTracker}.
+     */
+    public sealed interface VersionPrecondition extends Precondition permits KeyUnchangedSince, RangeUnchangedSince {
+        /**
+         * The version the key or range must be unchanged since.
+         *
+         * @return the version
+         */
+        long version();
+
+        @Override
+        default boolean isVersioned() {
+            return true;
+        }
+
+        /**
+         * Always throws: a view of values cannot decide a version condition.
+         *
+         * @param reader ignored
+         * @return never
+         * @throws IllegalStateException always
+         */
+        @Override
+        default boolean holds(EngineReader reader) {
+            throw new IllegalStateException("a version precondition needs the engine's ChangeTracker: " + this);
+        }
+    }
+
+    /**
      * No batch changed the key after {@code version}: its value then is its value now. A version is what
      * {@link EngineSnapshot#version()} of this engine returned; the core keeps that snapshot open until the
      * batch is applied. Only for engines that declare {@link dev.plinth.Capabilities#versionedPreconditions()}.
@@ -145,16 +176,7 @@ public final class EngineBatch {
      * @param key the key
      * @param version the version it must be unchanged since
      */
-    public record KeyUnchangedSince(EngineKeyspace keyspace, byte[] key, long version) implements Precondition {
-        @Override
-        public boolean isVersioned() {
-            return true;
-        }
-
-        @Override
-        public boolean holds(EngineReader reader) {
-            throw new IllegalStateException("a version precondition needs the engine's ChangeTracker: " + this);
-        }
+    public record KeyUnchangedSince(EngineKeyspace keyspace, byte[] key, long version) implements VersionPrecondition {
     }
 
     /**
@@ -167,16 +189,7 @@ public final class EngineBatch {
      * @param version the version the range must be unchanged since
      */
     public record RangeUnchangedSince(EngineKeyspace keyspace, byte[] start, byte[] end, long version)
-            implements Precondition {
-        @Override
-        public boolean isVersioned() {
-            return true;
-        }
-
-        @Override
-        public boolean holds(EngineReader reader) {
-            throw new IllegalStateException("a version precondition needs the engine's ChangeTracker: " + this);
-        }
+            implements VersionPrecondition {
     }
 
     private final List<Mutation> mutations;

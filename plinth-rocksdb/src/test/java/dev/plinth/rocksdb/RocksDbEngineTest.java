@@ -33,6 +33,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -324,45 +326,12 @@ class RocksDbEngineTest {
      */
     @Test
     void snapshotsRacingCloseAreEitherRefusedOrReleasedByIt() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            for (int round = 0; round < 40; round++) {
-                Engine e = open(dir);
-                EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
-                put(e, ks, "a", "1");
-                CountDownLatch running = new CountDownLatch(2);
-                List<Future<EngineSnapshot>> fs = new ArrayList<>();
-                for (int t = 0; t < 2; t++) {
-                    boolean keepLast = t == 0;
-                    fs.add(pool.submit(() -> {
-                        EngineSnapshot last = null;
-                        try {
-                            while (true) {
-                                EngineSnapshot snap = e.snapshot();
-                                e.stats();
-                                if (last == null) {
-                                    running.countDown();
-                                } else if (!keepLast) {
-                                    last.close();
-                                }
-                                last = snap;
-                            }
-                        } catch (StoreClosedException expected) {
-                            return last; // left open, for close to have released
-                        }
-                    }));
-                }
-                running.await(60, TimeUnit.SECONDS);
-                e.close();
-                for (Future<EngineSnapshot> f : fs) {
-                    EngineSnapshot left = f.get(60, TimeUnit.SECONDS);
-                    assertThatThrownBy(() -> left.get(ks, b("a"))).isInstanceOf(StoreClosedException.class);
-                    left.close();
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        raceOpensAgainstClose(e -> {
+            EngineSnapshot snap = e.snapshot();
+            e.stats();
+            return snap;
+        }, (left, ks) -> assertThatThrownBy(() -> ((EngineSnapshot) left).get(ks, b("a")))
+                .isInstanceOf(StoreClosedException.class));
     }
 
     @Test
@@ -385,8 +354,20 @@ class RocksDbEngineTest {
         }
     }
 
+    /** As for snapshots: a cursor closed by its owner while the engine closes never frees its iterator late. */
     @Test
     void cursorsRacingCloseAreEitherRefusedOrFreedByIt() throws Exception {
+        raceOpensAgainstClose(e -> e.cursor(e.keyspace(Store.DEFAULT_KEYSPACE), ScanSpec.all()),
+                (left, ks) -> assertThatThrownBy(((EngineCursor) left)::next).isInstanceOf(IllegalStateException.class));
+    }
+
+    /**
+     * Two threads open things on an engine in a loop while it closes: one keeps everything open, the other
+     * closes each one as it opens the next, racing the engine's close. Each thread stops at its first
+     * StoreClosedException; what each left open must then refuse use ({@code check}) and close quietly.
+     */
+    private void raceOpensAgainstClose(Function<Engine, AutoCloseable> opener,
+                                       BiConsumer<AutoCloseable, EngineKeyspace> check) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 40; round++) {
@@ -394,31 +375,31 @@ class RocksDbEngineTest {
                 EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
                 put(e, ks, "a", "1");
                 CountDownLatch running = new CountDownLatch(2);
-                List<Future<EngineCursor>> fs = new ArrayList<>();
+                List<Future<AutoCloseable>> fs = new ArrayList<>();
                 for (int t = 0; t < 2; t++) {
                     boolean keepLast = t == 0;
                     fs.add(pool.submit(() -> {
-                        EngineCursor last = null;
+                        AutoCloseable last = null;
                         try {
                             while (true) {
-                                EngineCursor c = e.cursor(ks, ScanSpec.of(null, null));
+                                AutoCloseable opened = opener.apply(e);
                                 if (last == null) {
                                     running.countDown();
                                 } else if (!keepLast) {
-                                    last.close(); // races the engine's close, which frees cursors still open
+                                    last.close(); // races the engine's close, which frees what is still open
                                 }
-                                last = c;
+                                last = opened;
                             }
                         } catch (StoreClosedException expected) {
-                            return last;
+                            return last; // left open, for close to have freed
                         }
                     }));
                 }
                 running.await(60, TimeUnit.SECONDS);
                 e.close();
-                for (Future<EngineCursor> f : fs) {
-                    EngineCursor left = f.get(60, TimeUnit.SECONDS);
-                    assertThatThrownBy(left::next).isInstanceOf(IllegalStateException.class);
+                for (Future<AutoCloseable> f : fs) {
+                    AutoCloseable left = f.get(60, TimeUnit.SECONDS);
+                    check.accept(left, ks);
                     left.close();
                 }
             }

@@ -8,6 +8,7 @@ import dev.plinth.ReadView;
 import dev.plinth.ScanOptions;
 import dev.plinth.Store;
 import dev.plinth.StoreOptions;
+import dev.plinth.spi.Engine;
 import dev.plinth.testkit.contract.Bytes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -135,6 +136,34 @@ public interface ContractSupport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A store opened with {@link #freshOptions()}, and the engine below its core, for contracts that check
+     * what reached the engine.
+     *
+     * @param store the store, which the caller closes
+     * @param engine the engine the store runs on (after the factory's own decorators)
+     */
+    record StoreAndEngine(Store store, Engine engine) {
+    }
+
+    /**
+     * Opens one more store of the engine under test ({@link #freshOptions()}) and keeps hold of its engine.
+     *
+     * @return the store and its engine; the caller closes the store
+     */
+    default StoreAndEngine openWithEngine() {
+        Engine[] captured = new Engine[1];
+        Store s = freshOptions().decorate(e -> {
+            captured[0] = e;
+            return e;
+        }).open();
+        if (captured[0] == null) {
+            s.close();
+            throw new AssertionError("the decorator never saw the engine of " + s);
+        }
+        return new StoreAndEngine(s, captured[0]);
     }
 
     /** Values larger than this are not allocated by the kit; tests needing one are skipped. */

@@ -208,18 +208,15 @@ public interface CursorContract extends ContractSupport {
      */
     @Test
     default void engineCursorsReturnAtLeastTheValueBytesAskedFor() {
-        Engine[] captured = new Engine[1];
-        try (Store s = freshOptions().decorate(e -> {
-            captured[0] = e;
-            return e;
-        }).open()) {
+        StoreAndEngine opened = openWithEngine();
+        try (Store s = opened.store()) {
             Keyspace ks = s.defaultKeyspace();
             int[] sizes = {0, 1, 8, 9, 10, 100, 5000};
             for (int size : sizes) {
                 ks.put(bytes(String.format("k%05d", size)), Bytes.filled(size, size));
             }
             ks.put(bytes("kttl"), Bytes.filled(300, 3), WriteOptions.ttl(java.time.Duration.ofDays(1)));
-            Engine engine = captured[0];
+            Engine engine = opened.engine();
             EngineKeyspace raw = engine.keyspace(Store.DEFAULT_KEYSPACE);
             for (int n : new int[] {1, 9, 64, ScanSpec.FULL_VALUES}) {
                 for (boolean reverse : new boolean[] {false, true}) {

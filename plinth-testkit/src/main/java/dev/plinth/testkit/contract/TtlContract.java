@@ -266,16 +266,12 @@ public interface TtlContract extends ContractSupport {
 
     @Test
     default void expiredEntriesAreReclaimedByCompaction() {
-        Engine[] captured = new Engine[1];
-        try (Store s = freshOptions().decorate(e -> {
-            captured[0] = e;
-            return e;
-        }).open()) {
+        StoreAndEngine opened = openWithEngine();
+        try (Store s = opened.store()) {
             Keyspace ks = s.defaultKeyspace();
             ks.put(bytes("k"), bytes("v"), ttl(TTL));
             ks.put(bytes("live"), bytes("v"));
-            Engine engine = captured[0];
-            assertThat(engine).as("the decorator saw the engine").isNotNull();
+            Engine engine = opened.engine();
             EngineKeyspace raw = engine.keyspace(Store.DEFAULT_KEYSPACE);
             assertThat(engine.get(raw, bytes("k"))).as("stored before expiry").isNotNull();
             expire();
