@@ -14,7 +14,6 @@ import dev.plinth.Plinth;
 import dev.plinth.Range;
 import dev.plinth.ScanOptions;
 import dev.plinth.Snapshot;
-import dev.plinth.StorageFullException;
 import dev.plinth.StorageIOException;
 import dev.plinth.Store;
 import dev.plinth.UnsupportedCapabilityException;
@@ -83,8 +82,10 @@ class LmdbEngineTest {
             assertThat(s.stats().counter("lmdb.mapSize")).isEqualTo(8L << 20);
             s.createKeyspace("one");
             s.createKeyspace("two");
-            assertThatThrownBy(() -> s.createKeyspace("three")).isInstanceOf(StorageFullException.class)
+            assertThatThrownBy(() -> s.createKeyspace("three")).isInstanceOf(LimitExceededException.class)
                     .hasMessageContaining("maxKeyspaces");
+            assertThat(s.capabilities().maxKeyspaces()).isEqualTo(3);
+            assertThat(s.capabilities().maxOpenSnapshots()).isEqualTo(16);
             assertThat(s.keyspaces()).containsExactly("default", "one", "two");
             s.dropKeyspace("two");
             s.createKeyspace("three").put(b("k"), b("v"));

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.Keyspace;
 import dev.plinth.Plinth;
-import dev.plinth.Snapshot;
 import dev.plinth.StorageIOException;
 import dev.plinth.Store;
 import dev.plinth.WriteBatch;
+import dev.plinth.spi.Engine;
+import dev.plinth.spi.EngineSnapshot;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,29 +58,40 @@ class LmdbReaderPoolTest {
         }
     }
 
+    /**
+     * Below the core, which refuses snapshots past {@code maxReaders} before LMDB is asked: the engine's own
+     * snapshots fill LMDB's whole reader table ({@code maxReaders} plus the reserve for point reads), and an
+     * idle pooled transaction gives its slot up to them.
+     */
     @Test
     void idleTransactionsGiveUpTheirReaderSlotsToSnapshots() {
-        try (Store s = Plinth.open("lmdb:" + dir + "?maxReaders=16")) {
+        Engine[] engine = new Engine[1];
+        try (Store s = Plinth.builder("lmdb:" + dir + "?maxReaders=16").decorate(e -> {
+            engine[0] = e;
+            return e;
+        }).open()) {
             Keyspace ks = s.defaultKeyspace();
             ks.put(key(1), value(1, 8));
             assertThat(ks.get(key(1))).isEqualTo(value(1, 8));
             assertThat(s.stats().counter("lmdb.pooledReadTxns")).as("the read's transaction is kept").isEqualTo(1);
 
-            int withPooled = openSnapshotsUntilTheSlotsRunOut(s);
+            int withPooled = openSnapshotsUntilTheSlotsRunOut(engine[0]);
             assertThat(s.stats().counter("lmdb.pooledReadTxns")).isZero();
-            int withoutPooled = openSnapshotsUntilTheSlotsRunOut(s);
+            int withoutPooled = openSnapshotsUntilTheSlotsRunOut(engine[0]);
             assertThat(withPooled).as("the idle transaction's slot went to a snapshot").isEqualTo(withoutPooled);
+            assertThat(withPooled).as("the whole table: maxReaders and the reserve")
+                    .isEqualTo(16 + LmdbOptions.RESERVED_READERS);
             assertThat(ks.get(key(1))).isEqualTo(value(1, 8));
         }
     }
 
-    /** Opens snapshots until LMDB has no reader slot left, closes them, and says how many opened. */
-    private static int openSnapshotsUntilTheSlotsRunOut(Store s) {
-        List<Snapshot> open = new ArrayList<>();
+    /** Opens engine snapshots until LMDB has no reader slot left, closes them, and says how many opened. */
+    private static int openSnapshotsUntilTheSlotsRunOut(Engine engine) {
+        List<EngineSnapshot> open = new ArrayList<>();
         try {
             while (true) {
                 try {
-                    open.add(s.snapshot());
+                    open.add(engine.snapshot());
                 } catch (StorageIOException e) {
                     assertThat(e.getMessage()).contains("reader slot", "maxReaders");
                     return open.size();
@@ -87,7 +99,7 @@ class LmdbReaderPoolTest {
                 assertThat(open.size()).as("LMDB's reader table has a limit").isLessThan(1000);
             }
         } finally {
-            open.forEach(Snapshot::close);
+            open.forEach(EngineSnapshot::close);
         }
     }
 
