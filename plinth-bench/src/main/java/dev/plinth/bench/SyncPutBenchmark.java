@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 public class SyncPutBenchmark {
     /** Which library, by {@link Targets} name. */
-    @Param({"plinth-rocksdb", "rocksdb", "plinth-lmdb", "lmdb", "mvstore", "mapdb", "xodus"})
+    @Param({"plinth-rocksdb", "rocksdb", "rocksdb-defaults", "plinth-lmdb", "lmdb", "mvstore", "mapdb", "xodus"})
     public String engine;
 
     /** Keys loaded before measuring. */

@@ -25,8 +25,10 @@ public final class Targets {
     public static final String PLINTH_ROCKSDB = "plinth-rocksdb";
     /** Plinth on LMDB ({@code lmdb:DIR}; {@code noSync=true} for fast writes). */
     public static final String PLINTH_LMDB = "plinth-lmdb";
-    /** Raw rocksdbjni. */
+    /** Raw rocksdbjni, set up as Plinth sets it up. */
     public static final String ROCKSDB = "rocksdb";
+    /** Raw rocksdbjni with RocksDB's own defaults. */
+    public static final String ROCKSDB_DEFAULTS = "rocksdb-defaults";
     /** Raw lmdbjava. */
     public static final String LMDB = "lmdb";
     /** H2 MVStore. */
@@ -39,8 +41,8 @@ public final class Targets {
     public static final String SKIPLIST = "skiplist";
 
     /** Every target, in the order the benchmarks list them. */
-    public static final List<String> ALL = List.of(PLINTH_MEM, SKIPLIST, PLINTH_ROCKSDB, ROCKSDB, PLINTH_LMDB, LMDB,
-            MVSTORE, MAPDB, XODUS);
+    public static final List<String> ALL = List.of(PLINTH_MEM, SKIPLIST, PLINTH_ROCKSDB, ROCKSDB, ROCKSDB_DEFAULTS,
+            PLINTH_LMDB, LMDB, MVSTORE, MAPDB, XODUS);
     /** The targets that can fsync a write. */
     public static final List<String> DURABLE = List.of(PLINTH_ROCKSDB, ROCKSDB, PLINTH_LMDB, LMDB, MVSTORE, MAPDB,
             XODUS);
@@ -63,7 +65,8 @@ public final class Targets {
             case PLINTH_ROCKSDB -> new PlinthTarget("rocksdb:" + dir.toAbsolutePath(), durable);
             case PLINTH_LMDB -> new PlinthTarget("lmdb:" + dir.toAbsolutePath() + "?mapSize=1g"
                     + (sync ? "" : "&noSync=true"), durable);
-            case ROCKSDB -> new RocksDbTarget(dir, durable);
+            case ROCKSDB -> new RocksDbTarget(dir, durable, false);
+            case ROCKSDB_DEFAULTS -> new RocksDbTarget(dir, durable, true);
             case LMDB -> new LmdbTarget(dir, durable);
             case MVSTORE -> new MvStoreTarget(dir, durable);
             case MAPDB -> new MapDbTarget(dir, durable);

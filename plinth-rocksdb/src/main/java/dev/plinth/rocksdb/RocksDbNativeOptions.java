@@ -11,6 +11,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.IndexType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.Statistics;
@@ -95,9 +96,18 @@ final class RocksDbNativeOptions implements AutoCloseable {
                 cache = keep(made, new LRUCache(options.blockCacheSize()));
             }
             BloomFilter filter = keep(made, new BloomFilter(BLOOM_BITS_PER_KEY, false));
+            // Index and filter blocks live in the block cache, so memory stays within blockCacheSize however
+            // large the data grows; but partitioned (a small top-level index over index and filter partitions)
+            // and with the top level and L0's pinned, so a random read never has to fetch a whole index or
+            // filter again after the cache turned it over. Caching whole, unpinned index and filter blocks
+            // made random reads at a million keys a tenth as fast as RocksDB's defaults (docs/engines/rocksdb.md).
             BlockBasedTableConfig table = new BlockBasedTableConfig()
                     .setFilterPolicy(filter)
+                    .setIndexType(IndexType.kTwoLevelIndexSearch)
+                    .setPartitionFilters(true)
                     .setCacheIndexAndFilterBlocks(cache != null)
+                    .setCacheIndexAndFilterBlocksWithHighPriority(true)
+                    .setPinTopLevelIndexAndFilter(true)
                     .setPinL0FilterAndIndexBlocksInCache(cache != null);
             if (cache != null) {
                 table.setBlockCache(cache);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.CompressionType;
+import org.rocksdb.IndexType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
@@ -14,10 +15,11 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * Raw RocksDB through {@code rocksdbjni}, set up like Plinth's {@code rocksdb:} engine by default (64 MiB
- * LRU block cache, 10-bit Bloom filter, LZ4, 32 MiB write buffer) so the difference is the abstraction.
- * Writes go to the WAL with {@code sync=false} (fast) or {@code sync=true}. Not thread-safe (one reused
- * write batch).
+ * Raw RocksDB through {@code rocksdbjni}, in one of two setups: like Plinth's {@code rocksdb:} engine by
+ * default (64 MiB LRU block cache holding partitioned index and filter blocks with the top level and L0's
+ * pinned, 10-bit full Bloom filter, LZ4, 32 MiB write buffer), so the difference is the abstraction; or with
+ * RocksDB's own defaults, the bar a user who skipped Plinth would meet. Writes go to the WAL with
+ * {@code sync=false} (fast) or {@code sync=true}. Not thread-safe (one reused write batch).
  */
 public final class RocksDbTarget implements KvTarget {
     static {
@@ -32,19 +34,34 @@ public final class RocksDbTarget implements KvTarget {
     private final RocksDB db;
     private boolean closed;
 
-    /** Opens (creating) a database in {@code dir}. */
-    public RocksDbTarget(Path dir, Durable durable) {
-        cache = new LRUCache(64L << 20);
-        filter = new BloomFilter(10);
-        BlockBasedTableConfig table = new BlockBasedTableConfig()
-                .setBlockCache(cache)
-                .setFilterPolicy(filter)
-                .setCacheIndexAndFilterBlocks(true);
-        options = new Options()
-                .setCreateIfMissing(true)
-                .setTableFormatConfig(table)
-                .setCompressionType(CompressionType.LZ4_COMPRESSION)
-                .setWriteBufferSize(32L << 20);
+    /**
+     * Opens (creating) a database in {@code dir}.
+     *
+     * @param rocksDbDefaults {@code true} for RocksDB's own defaults, {@code false} for Plinth's settings
+     */
+    public RocksDbTarget(Path dir, Durable durable, boolean rocksDbDefaults) {
+        if (rocksDbDefaults) {
+            cache = null;
+            filter = null;
+            options = new Options().setCreateIfMissing(true);
+        } else {
+            cache = new LRUCache(64L << 20);
+            filter = new BloomFilter(10, false);
+            BlockBasedTableConfig table = new BlockBasedTableConfig()
+                    .setBlockCache(cache)
+                    .setFilterPolicy(filter)
+                    .setIndexType(IndexType.kTwoLevelIndexSearch)
+                    .setPartitionFilters(true)
+                    .setCacheIndexAndFilterBlocks(true)
+                    .setCacheIndexAndFilterBlocksWithHighPriority(true)
+                    .setPinTopLevelIndexAndFilter(true)
+                    .setPinL0FilterAndIndexBlocksInCache(true);
+            options = new Options()
+                    .setCreateIfMissing(true)
+                    .setTableFormatConfig(table)
+                    .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                    .setWriteBufferSize(32L << 20);
+        }
         writeOptions = new WriteOptions().setSync(durable == Durable.SYNC);
         try {
             db = RocksDB.open(options, dir.toString());
@@ -112,7 +129,11 @@ public final class RocksDbTarget implements KvTarget {
         batch.close();
         writeOptions.close();
         options.close();
-        filter.close();
-        cache.close();
+        if (filter != null) {
+            filter.close();
+        }
+        if (cache != null) {
+            cache.close();
+        }
     }
 }
