@@ -135,7 +135,13 @@ class RocksDbOptionsTest {
                 assertSection(options, "TableOptions/BlockBasedTable \"" + cf + "\"", params, Map.of(
                         "no_block_cache", Boolean.toString(blockCache == 0),
                         "cache_index_and_filter_blocks", Boolean.toString(blockCache > 0),
-                        "filter_policy", "bloomfilter:" + (int) RocksDbNativeOptions.BLOOM_BITS_PER_KEY + ":false"));
+                        "filter_policy", "bloomfilter:" + (int) RocksDbNativeOptions.BLOOM_BITS_PER_KEY + ":false",
+                        // The read path at scale (docs/engines/rocksdb.md): partitioned, top level and L0 pinned.
+                        "index_type", "kTwoLevelIndexSearch",
+                        "partition_filters", "true",
+                        "pin_top_level_index_and_filter", "true",
+                        "cache_index_and_filter_blocks_with_high_priority", "true",
+                        "pin_l0_filter_and_index_blocks_in_cache", Boolean.toString(blockCache > 0)));
             }
         }
     }
