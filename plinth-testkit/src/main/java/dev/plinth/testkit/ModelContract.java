@@ -96,8 +96,7 @@ public interface ModelContract extends ContractSupport {
                 sb.append("\nalso seed ").append(f.seed()).append(" at step ").append(f.failedStep()).append(": ")
                         .append(f.message());
             }
-            System.out.println(sb);
-            throw new AssertionError(summary + "\n" + sb);
+            throw new AssertionError(summary + "\n" + sb); // the report goes with the failure, not to the log
         }
     }
 

@@ -12,6 +12,9 @@ import dev.plinth.testkit.broken.OffByOneVersionsEngine;
 import dev.plinth.testkit.broken.ReturnsExpiredEntriesEngine;
 import dev.plinth.testkit.model.ModelResult;
 import dev.plinth.testkit.model.ModelTester;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +79,25 @@ class KitCatchesBrokenEnginesTest {
     @ParameterizedTest
     @EnumSource(Broken.class)
     void kitCatchesBrokenEngine(Broken broken) {
+        // The broken engine fails on purpose: what the runs print goes to a buffer, not the build log, and is
+        // attached to this test's failure if the kit did not catch the engine.
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        String summary;
+        try {
+            summary = runAndCheck(broken);
+        } catch (AssertionError e) {
+            e.addSuppressed(new AssertionError("output of the runs:\n" + captured.toString(StandardCharsets.UTF_8)));
+            throw e;
+        } finally {
+            System.setOut(out);
+        }
+        out.println(summary);
+    }
+
+    /** Runs the model and the suite against a broken engine, checks both caught it, and says how. */
+    private String runAndCheck(Broken broken) {
         ModelTester tester = ModelTester.builder(broken.factory()).ops(OPS).shrinkRuns(SHRINK_RUNS).build();
         List<ModelResult> failing = new ArrayList<>();
         for (long seed = 1; seed <= SEEDS; seed++) {
@@ -104,13 +126,14 @@ class KitCatchesBrokenEnginesTest {
 
         Map<String, Long> how = failing.stream().collect(Collectors.groupingBy(ModelResult::signature,
                 TreeMap::new, Collectors.counting()));
-        System.out.println("kit caught " + broken + ": model seeds failing " + failing.size() + "/" + SEEDS
+        String summary = "kit caught " + broken + ": model seeds failing " + failing.size() + "/" + SEEDS
                 + (failing.isEmpty() ? "" : " " + how + ", first shortened to " + failing.get(0).reproduction().size()
                 + " steps")
                 + "; without interleaved transactions " + failingAlone.size() + "/" + SEEDS + " "
                 + failingAlone.stream().collect(Collectors.groupingBy(ModelResult::signature, TreeMap::new,
                 Collectors.counting()))
-                + ", contract tests failing " + caughtBy.size() + " of " + contractTests + " " + caughtBy);
+                + ", contract tests failing " + caughtBy.size() + " of " + contractTests + " " + caughtBy;
+        System.out.println(summary);
         if (!failing.isEmpty()) {
             System.out.println(failing.get(0).report());
         }
@@ -123,6 +146,7 @@ class KitCatchesBrokenEnginesTest {
         assertThat(failingAlone).as("seeds without interleaved transactions that caught %s", broken)
                 .hasSize(broken.singleWriterCatches ? SEEDS : 0);
         assertThat(caughtBy).as("contract tests that caught %s", broken).isNotEmpty();
+        return summary;
     }
 
     @Test
