@@ -36,7 +36,7 @@ public class LimitExceededException extends PlinthException {
      * @param context the store and operation
      */
     public LimitExceededException(Limit limit, long actual, long maximum, String context) {
-        super(limit + " exceeded: " + actual + " > " + maximum + " (" + context + ")");
+        super(describe(limit, actual, maximum) + " (" + context + ")");
         this.limit = limit;
         this.actual = actual;
         this.maximum = maximum;
@@ -67,5 +67,18 @@ public class LimitExceededException extends PlinthException {
      */
     public long maximum() {
         return maximum;
+    }
+
+    /** The limit in words a user reads: "a key of 600 bytes is over the 511-byte limit". */
+    private static String describe(Limit limit, long actual, long maximum) {
+        return switch (limit) {
+            case KEY_SIZE -> "a key of " + actual + " bytes is over the " + maximum + "-byte limit";
+            case VALUE_SIZE -> "a value of " + actual + " bytes is over the " + maximum + "-byte limit";
+            case BATCH_OPS -> "a batch of " + actual + " operations is over the limit of " + maximum + " operations";
+            case BATCH_BYTES -> "a batch of " + actual + " bytes is over the " + maximum + "-byte limit";
+            case KEYSPACES -> actual + " keyspaces would be over the limit of " + maximum;
+            case OPEN_SNAPSHOTS -> actual + " open snapshots, transactions and cursors would be over the limit of "
+                    + maximum;
+        };
     }
 }

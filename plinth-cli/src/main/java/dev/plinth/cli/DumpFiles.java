@@ -30,10 +30,14 @@ final class DumpFiles {
      */
     static void writeAtomically(Path target, Body body) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        // Created as any tool creates a file, so the umask decides its mode (Files.createTempFile would make it
+        // 0600, and the dump unreadable to the user's group); CREATE_NEW and a random name keep it private to us.
+        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(
+                java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+        FileChannel created = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         boolean done = false;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = created) {
                 OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16);
                 body.writeTo(out);
                 out.flush();

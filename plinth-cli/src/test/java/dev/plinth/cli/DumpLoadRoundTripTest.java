@@ -63,4 +63,21 @@ class DumpLoadRoundTripTest {
 
         assertThat(Files.readAllBytes(tmp.resolve("b.dump"))).isEqualTo(Files.readAllBytes(tmp.resolve("a.dump")));
     }
+
+    /** A dump file gets the mode the umask gives any new file, not a temporary file's 0600. */
+    @Test
+    void aDumpFileHasTheModeTheUmaskGivesNewFiles() throws Exception {
+        String src = "rocksdb:" + tmp.resolve("mode-src");
+        StoreContents.fillRandom(src, 1);
+        Path file = tmp.resolve("mode.dump");
+        CliRun dump = CliRun.run("dump", src, file.toString());
+        assertThat(dump.exitCode()).as(dump.toString()).isZero();
+        Path plain = Files.createFile(tmp.resolve("plain-new-file"));
+        assertThat(Files.getPosixFilePermissions(file)).as("the dump's mode")
+                .isEqualTo(Files.getPosixFilePermissions(plain));
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no temporary file left")
+                    .noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
 }
