@@ -50,6 +50,14 @@ public class KvBenchmark {
     @Param("100")
     public int valueSize;
 
+    /**
+     * Whether to measure the data at rest: memtables flushed and compactions done after the load
+     * ({@link KvTarget#settle()}). Without it an LSM engine is measured mid-compaction, with much of the data
+     * still in pinned L0 files, which hides what reads cost once the data has settled into deeper levels.
+     */
+    @Param("false")
+    public boolean settle;
+
     private TargetFixture fixture;
     private KvTarget target;
     private final byte[][] batchKeys = new byte[BATCH][];
@@ -60,7 +68,7 @@ public class KvBenchmark {
     /** Opens the target in a fresh temporary directory and loads every key. */
     @Setup(Level.Trial)
     public void setUp() {
-        fixture = TargetFixture.open(engine, keyCount, valueSize, KvTarget.Durable.FAST);
+        fixture = TargetFixture.open(engine, keyCount, valueSize, KvTarget.Durable.FAST, settle);
         target = fixture.target();
     }
 

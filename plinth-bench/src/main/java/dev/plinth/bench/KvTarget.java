@@ -44,6 +44,14 @@ public interface KvTarget extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * Finishes what the load left for later (memtables not yet flushed, compactions owed), so that a
+     * measurement sees the data at rest in its final layout rather than mid-compaction; a no-op for targets
+     * with nothing deferred.
+     */
+    default void settle() {
+    }
+
     /** How writes are made durable. */
     enum Durable {
         /** The cheapest setting the library offers: no fsync per write (data may sit in memory or the OS). */

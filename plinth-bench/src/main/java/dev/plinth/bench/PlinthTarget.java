@@ -66,4 +66,11 @@ public final class PlinthTarget implements KvTarget {
     public void close() {
         store.close();
     }
+
+    /** Flushes and compacts through Plinth's own API, as an application would. */
+    @Override
+    public void settle() {
+        store.flush();
+        store.compact();
+    }
 }

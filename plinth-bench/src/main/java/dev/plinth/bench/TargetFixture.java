@@ -26,6 +26,14 @@ final class TargetFixture implements AutoCloseable {
 
     /** Opens target {@code engine} in a new temporary directory and loads {@code keyCount} keys into it. */
     static TargetFixture open(String engine, int keyCount, int valueSize, KvTarget.Durable durable) {
+        return open(engine, keyCount, valueSize, durable, false);
+    }
+
+    /**
+     * As {@link #open(String, int, int, KvTarget.Durable)}, then, if {@code settle}, lets the target finish
+     * its deferred work ({@link KvTarget#settle()}) before anything is measured.
+     */
+    static TargetFixture open(String engine, int keyCount, int valueSize, KvTarget.Durable durable, boolean settle) {
         Path dir;
         try {
             dir = Files.createTempDirectory("plinth-bench-" + engine + "-");
@@ -37,6 +45,9 @@ final class TargetFixture implements AutoCloseable {
             BenchData data = new BenchData(keyCount, valueSize);
             target = Targets.open(engine, dir, durable);
             data.load(target);
+            if (settle) {
+                target.settle();
+            }
             return new TargetFixture(dir, data, target);
         } catch (RuntimeException e) {
             if (target != null) {

@@ -231,9 +231,15 @@ public final class KeyReader {
         expect(TypeCodes.DOUBLE, "a double");
         require(9, "a double of 8 bytes");
         long bits = getBigEndian(pos + 1, 8);
-        pos += 9;
         bits = bits < 0 ? bits ^ Long.MIN_VALUE : ~bits;
-        return Double.longBitsToDouble(bits);
+        double d = Double.longBitsToDouble(bits);
+        if (Double.isNaN(d) && bits != Double.doubleToLongBits(Double.NaN)) {
+            // Writers store only the canonical NaN: any other is not a key they wrote, and would not
+            // re-encode to itself.
+            throw malformed(pos, "a double (a NaN only in its canonical form)", "a NaN with other bits");
+        }
+        pos += 9;
+        return d;
     }
 
     /**

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.CompressionType;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.IndexType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
@@ -134,6 +135,17 @@ public final class RocksDbTarget implements KvTarget {
         }
         if (cache != null) {
             cache.close();
+        }
+    }
+
+    /** Flushes the memtables and compacts the whole key range, waiting for both. */
+    @Override
+    public void settle() {
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush);
+            db.compactRange();
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot settle RocksDB: " + e.getMessage(), e);
         }
     }
 }
