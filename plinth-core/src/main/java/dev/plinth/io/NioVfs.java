@@ -69,6 +69,12 @@ public final class NioVfs implements Vfs {
         return root;
     }
 
+    /**
+     * The path of a name in this file system.
+     *
+     * @param name a name within the root, or empty for the root itself
+     * @return the path
+     */
     Path resolve(String name) {
         return name.isEmpty() ? root : root.resolve(name);
     }

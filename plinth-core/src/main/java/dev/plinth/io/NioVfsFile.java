@@ -20,6 +20,14 @@ final class NioVfsFile implements VfsFile {
     /** Serializes appends and preallocation, which both read the size and then write at it. */
     private final Object appendLock = new Object();
 
+    /**
+     * Wraps an open channel.
+     *
+     * @param name the file's name in its file system
+     * @param location where it is, for messages
+     * @param channel the open channel, which this file closes
+     * @param writable whether it was opened for writing
+     */
     NioVfsFile(String name, String location, FileChannel channel, boolean writable) {
         this.name = name;
         this.location = location;

@@ -290,6 +290,7 @@ public final class KeyWriter {
     /**
      * Checks that a string has no unpaired surrogate, which UTF-8 cannot encode.
      *
+     * @param value the string
      * @throws IllegalArgumentException if it has one
      */
     static void requireEncodable(String value) {
