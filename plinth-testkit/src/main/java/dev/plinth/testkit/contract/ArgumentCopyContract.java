@@ -2,7 +2,9 @@ package dev.plinth.testkit.contract;
 
 import static dev.plinth.testkit.contract.Bytes.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plinth.ConflictException;
 import dev.plinth.Cursor;
 import dev.plinth.Isolation;
 import dev.plinth.Keyspace;
@@ -164,5 +166,54 @@ public interface ArgumentCopyContract extends ContractSupport {
             ks.put(bytes("s"), bytes("sv"));
         }
         assertThat(keysIn(ks)).doesNotContain("zz", "zzzzzz");
+    }
+
+    /**
+     * A serializable transaction validates at commit the keys it read and the ranges it walked; changing the
+     * caller's arrays after the reads must not move what it validates.
+     */
+    @Test
+    default void serializableReadsDoNotFollowTheirArguments() {
+        Keyspace ks = defaultKs();
+        fill(ks, "k1", "k2", "k3", "k4", "k5", "k6");
+        try (Transaction tx = store().begin(Isolation.SERIALIZABLE)) {
+            byte[] read = bytes("k1");
+            assertThat(tx.get(ks, read)).isNotNull();
+            scribble(read);
+            tx.put(ks, bytes("w"), bytes("1"));
+            ks.put(bytes("k1"), bytes("changed"));
+            assertThatThrownBy(tx::commit).as("k1 was read, then changed").isInstanceOf(ConflictException.class);
+        }
+        try (Transaction tx = store().begin(Isolation.SERIALIZABLE)) {
+            byte[] read = bytes("k2");
+            assertThat(tx.contains(ks, read)).isTrue();
+            scribble(read);
+            tx.put(ks, bytes("w"), bytes("2"));
+            ks.delete(bytes("k2"));
+            assertThatThrownBy(tx::commit).as("k2 was read, then deleted").isInstanceOf(ConflictException.class);
+        }
+        try (Transaction tx = store().begin(Isolation.SERIALIZABLE)) {
+            byte[] start = bytes("k3");
+            byte[] end = bytes("k5");
+            Range r = Range.of(start, end);
+            scribble(start, end);
+            assertThat(keysIn(tx, ks, r, ScanOptions.forward())).containsExactly("k3", "k4");
+            tx.put(ks, bytes("w"), bytes("3"));
+            ks.put(bytes("k3a"), bytes("phantom"));
+            assertThatThrownBy(tx::commit).as("a phantom in the walked range").isInstanceOf(ConflictException.class);
+        }
+        try (Transaction tx = store().begin(Isolation.SERIALIZABLE)) {
+            try (Cursor c = tx.cursor(ks, Range.all(), ScanOptions.forward())) {
+                byte[] target = bytes("k5");
+                c.seek(target);
+                target[1] = '9'; // past k5: a walk recorded from the changed target would not cover k5
+                assertThat(c.next()).isTrue();
+                assertThat(c.key()).isEqualTo(bytes("k5"));
+            }
+            tx.put(ks, bytes("w"), bytes("4"));
+            ks.put(bytes("k5"), bytes("changed"));
+            assertThatThrownBy(tx::commit).as("k5 was walked, then changed").isInstanceOf(ConflictException.class);
+        }
+        assertThat(ks.contains(bytes("w"))).as("no conflicting commit applied").isFalse();
     }
 }
