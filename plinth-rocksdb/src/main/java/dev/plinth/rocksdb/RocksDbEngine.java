@@ -222,25 +222,42 @@ final class RocksDbEngine implements Engine {
     }
 
     /**
-     * Frees a cursor the caller closed, unless the engine is closing: then {@link #close()} frees it, after
-     * every call in progress has left, so a cursor closed on one thread while the engine closes on another
-     * never frees its iterator after the database.
+     * Frees a cursor or snapshot its owner closed, unless the engine is closing: then {@link #close()} frees it,
+     * after every call in progress has left, so one closed on one thread while the engine closes on another
+     * never frees native objects after the database.
      */
-    void closeCursor(RocksDbCursor cursor) {
+    private void freeUnlessClosing(Runnable free) {
         if (!engineGuard.tryEnter()) {
             return; // close() frees it
         }
         try {
-            freeCursor(cursor);
+            free.run();
         } finally {
             engineGuard.exit();
         }
+    }
+
+    /** Frees a cursor its owner closed (see {@link #freeUnlessClosing}). */
+    void closeCursor(RocksDbCursor cursor) {
+        freeUnlessClosing(() -> freeCursor(cursor));
+    }
+
+    /** Releases a snapshot whose guard was just closed and drained (see {@link #freeUnlessClosing}). */
+    void release(RocksDbSnapshot snap) {
+        freeUnlessClosing(() -> freeSnapshot(snap));
     }
 
     /** Frees a cursor's native objects once: whoever removes it from {@link #openCursors} frees it. */
     private void freeCursor(RocksDbCursor cursor) {
         if (openCursors.remove(cursor)) {
             cursor.freeNatives();
+        }
+    }
+
+    /** Releases a snapshot's native objects once: whoever removes it from {@link #openSnapshots} frees it. */
+    private void freeSnapshot(RocksDbSnapshot snap) {
+        if (openSnapshots.remove(snap)) {
+            snap.freeNatives(db);
         }
     }
 
@@ -404,34 +421,6 @@ final class RocksDbEngine implements Engine {
         if (!snap.guard.tryEnter()) {
             requireOpen("snapshot read");
             throw new IllegalStateException(snap + " is closed");
-        }
-    }
-
-    /**
-     * Releases a snapshot whose guard was just closed and drained, unless the engine is closing: then
-     * {@link #close()} releases it, after every call in progress has left, so a snapshot closed on one thread
-     * while the engine closes on another never reaches the database after it was freed.
-     */
-    void release(RocksDbSnapshot snap) {
-        if (!engineGuard.tryEnter()) {
-            return; // close() releases it
-        }
-        try {
-            freeSnapshot(snap);
-        } finally {
-            engineGuard.exit();
-        }
-    }
-
-    /** Releases a snapshot's native objects once: whoever removes it from {@link #openSnapshots} frees it. */
-    private void freeSnapshot(RocksDbSnapshot snap) {
-        if (openSnapshots.remove(snap)) {
-            try {
-                db.releaseSnapshot(snap.snapshot);
-            } finally {
-                snap.snapshot.close();
-                snap.readOptions.close();
-            }
         }
     }
 

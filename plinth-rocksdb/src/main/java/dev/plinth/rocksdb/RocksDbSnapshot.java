@@ -6,6 +6,7 @@ import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
 import dev.plinth.spi.ScanSpec;
 import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
 import org.rocksdb.Snapshot;
 
 /**
@@ -54,6 +55,19 @@ final class RocksDbSnapshot implements EngineSnapshot {
     public void close() {
         if (guard.closeAndDrain()) {
             engine.release(this);
+        }
+    }
+
+    /**
+     * Releases the RocksDB snapshot and frees the native objects; the engine calls it once, after
+     * {@link #guard} was drained, with the database open.
+     */
+    void freeNatives(RocksDB db) {
+        try {
+            db.releaseSnapshot(snapshot);
+        } finally {
+            snapshot.close();
+            readOptions.close();
         }
     }
 

@@ -10,6 +10,7 @@ import dev.plinth.testkit.contract.CrudContract;
 import dev.plinth.testkit.contract.CursorContract;
 import dev.plinth.testkit.contract.DurabilityContract;
 import dev.plinth.testkit.contract.ErrorContract;
+import dev.plinth.testkit.contract.InTransactionContract;
 import dev.plinth.testkit.contract.KeyspaceContract;
 import dev.plinth.testkit.contract.KeyspaceDropContract;
 import dev.plinth.testkit.contract.LimitsContract;
@@ -43,9 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * rules out are skipped, not passed.
  */
 public abstract class ConformanceSuite implements ContractSupport, CrudContract, RangeContract, CursorContract,
-        SnapshotContract, BatchContract, CasContract, TransactionContract, TtlContract, DurabilityContract,
-        KeyspaceContract, KeyspaceDropContract, LimitsContract, ArgumentCopyContract, ConcurrencyContract, ErrorContract,
-        ModelContract {
+        SnapshotContract, BatchContract, CasContract, TransactionContract, InTransactionContract, TtlContract,
+        DurabilityContract, KeyspaceContract, KeyspaceDropContract, LimitsContract, ArgumentCopyContract,
+        ConcurrencyContract, ErrorContract, ModelContract {
     @TempDir
     Path tempDir;
 

@@ -37,9 +37,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * range deletes hiding snapshot keys); commit is atomic and invisible before; rollback and close leave no
  * trace; write-write conflicts abort the later committer; under {@link Isolation#SNAPSHOT} read-only
  * conflicts are allowed (write skew) and under {@link Isolation#SERIALIZABLE} changed reads, write skew
- * and phantoms abort; the bank-transfer invariant holds under concurrency; {@code inTransaction} retries
- * conflicts a bounded number of times and never retries the body's own exceptions; an ended transaction
- * refuses every operation.
+ * and phantoms abort; the bank-transfer invariant holds under concurrency; an ended transaction refuses every operation.
+ * {@code inTransaction} has its own contract, {@link InTransactionContract}.
  */
 public interface TransactionContract extends ContractSupport {
     @ParameterizedTest
@@ -588,138 +587,6 @@ public interface TransactionContract extends ContractSupport {
         }
         assertThat(total).isEqualTo(accounts * initial);
         assertThat(store().stats().openTransactions()).isZero();
-    }
-
-    /**
-     * Reads {@code k} in the transaction, writes it from outside, then writes it in the transaction, so that
-     * the commit conflicts at either isolation level.
-     */
-    private static <T> T conflictOnce(Keyspace ks, Transaction tx, int attempt) {
-        tx.get(ks, bytes("k"));
-        ks.put(bytes("k"), bytes("outside-" + attempt));
-        tx.put(ks, bytes("k"), bytes("tx-" + attempt));
-        return null;
-    }
-
-    @ParameterizedTest
-    @EnumSource(Isolation.class)
-    default void inTransactionRetriesConflictsUpToMaxAttempts(Isolation iso) {
-        Keyspace ks = defaultKs();
-        AtomicInteger calls = new AtomicInteger();
-        assertThatThrownBy(() -> store().inTransaction(iso, 3, tx -> {
-            int n = calls.incrementAndGet();
-            return conflictOnce(ks, tx, n);
-        })).isInstanceOf(ConflictException.class);
-        assertThat(calls.get()).isEqualTo(3);
-        assertThat(ks.get(bytes("k"))).isEqualTo(bytes("outside-3"));
-        assertThat(store().openResources()).isEmpty();
-    }
-
-    @ParameterizedTest
-    @EnumSource(Isolation.class)
-    default void inTransactionRefusesABodyThatEndsTheTransactionItself(Isolation iso) {
-        Keyspace ks = defaultKs();
-        List<String> ends = List.of("commit", "rollback", "close");
-        for (String end : ends) {
-            byte[] key = bytes("by-" + end);
-            AtomicInteger runs = new AtomicInteger();
-            assertThatThrownBy(() -> store().inTransaction(iso, tx -> {
-                runs.incrementAndGet();
-                tx.put(ks, key, bytes("v"));
-                switch (end) {
-                    case "commit" -> tx.commit();
-                    case "rollback" -> tx.rollback();
-                    default -> tx.close();
-                }
-                return null;
-            })).as(end + " inside the body").isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining(end + "()").hasMessageContaining("inTransaction")
-                    .hasMessageContaining("Nothing was committed");
-            assertThat(runs).as("not retried").hasValue(1);
-            assertThat(ks.contains(key)).as("the body's write after a refused " + end).isFalse();
-        }
-        // A body that catches the refusal carries on, and its writes commit when it returns.
-        byte[] key = bytes("caught");
-        store().inTransaction(iso, tx -> {
-            tx.put(ks, key, bytes("v"));
-            assertThatThrownBy(tx::commit).isInstanceOf(IllegalStateException.class);
-            assertThat(tx.isOpen()).as("still open after the refusal").isTrue();
-            return null;
-        });
-        assertThat(ks.get(key)).isEqualTo(bytes("v"));
-        assertThat(store().openResources()).isEmpty();
-    }
-
-    @Test
-    default void inTransactionMakesTheDefaultNumberOfAttempts() {
-        Keyspace ks = defaultKs();
-        AtomicInteger calls = new AtomicInteger();
-        assertThatThrownBy(() -> store().inTransaction(Isolation.SNAPSHOT, tx -> {
-            int n = calls.incrementAndGet();
-            return conflictOnce(ks, tx, n);
-        })).isInstanceOf(ConflictException.class);
-        assertThat(calls.get()).isEqualTo(Store.DEFAULT_TRANSACTION_ATTEMPTS);
-        assertThat(store().openResources()).isEmpty();
-    }
-
-    @ParameterizedTest
-    @EnumSource(Isolation.class)
-    default void inTransactionCommitsOnceConflictsStop(Isolation iso) {
-        Keyspace ks = defaultKs();
-        AtomicInteger calls = new AtomicInteger();
-        String result = store().inTransaction(iso, 5, tx -> {
-            int n = calls.incrementAndGet();
-            if (n <= 2) {
-                conflictOnce(ks, tx, n);
-            } else {
-                tx.get(ks, bytes("k"));
-                tx.put(ks, bytes("k"), bytes("tx-" + n));
-            }
-            return "attempt " + n;
-        });
-        assertThat(result).isEqualTo("attempt 3");
-        assertThat(calls.get()).isEqualTo(3);
-        assertThat(ks.get(bytes("k"))).isEqualTo(bytes("tx-3"));
-    }
-
-    @ParameterizedTest
-    @EnumSource(Isolation.class)
-    default void inTransactionDoesNotRetryTheBodysExceptions(Isolation iso) {
-        Keyspace ks = defaultKs();
-        AtomicInteger calls = new AtomicInteger();
-        IllegalStateException boom = new IllegalStateException("boom");
-        assertThatThrownBy(() -> store().inTransaction(iso, 5, tx -> {
-            calls.incrementAndGet();
-            tx.put(ks, bytes("k"), bytes("written before the failure"));
-            throw boom;
-        })).isSameAs(boom);
-        assertThat(calls.get()).isEqualTo(1);
-        assertThat(ks.contains(bytes("k"))).as("rolled back").isFalse();
-        assertThat(store().openResources()).isEmpty();
-    }
-
-    @Test
-    default void inTransactionRejectsFewerThanOneAttempt() {
-        AtomicInteger calls = new AtomicInteger();
-        assertThatThrownBy(() -> store().inTransaction(Isolation.SNAPSHOT, 0, tx -> calls.incrementAndGet()))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThat(calls.get()).isZero();
-    }
-
-    @ParameterizedTest
-    @EnumSource(Isolation.class)
-    default void inTransactionCommitsAndReturnsTheResult(Isolation iso) {
-        Keyspace ks = defaultKs();
-        fill(ks, "a");
-        byte[] result = store().inTransaction(iso, tx -> {
-            assertThat(tx.isolation()).isEqualTo(iso);
-            byte[] v = tx.get(ks, bytes("a"));
-            tx.put(ks, bytes("b"), v);
-            return v;
-        });
-        assertThat(result).isEqualTo(bytes("v-a"));
-        assertThat(ks.get(bytes("b"))).isEqualTo(bytes("v-a"));
-        assertThat(store().openResources()).isEmpty();
     }
 
     private static void assertEnded(Transaction tx, Keyspace ks) {
