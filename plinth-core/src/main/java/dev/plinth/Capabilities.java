@@ -12,6 +12,8 @@ import java.util.Set;
 public final class Capabilities {
     /** The value of a count limit ({@link #maxKeyspaces()}, {@link #maxOpenSnapshots()}) that has none. */
     public static final int UNLIMITED = Integer.MAX_VALUE;
+    /** The bytes a value checksum adds to each stored value ({@link #checksumValues()}). */
+    public static final int CHECKSUM_BYTES = 4;
 
     private final boolean persistent;
     private final Set<Durability> durabilities;
@@ -19,6 +21,7 @@ public final class Capabilities {
     private final boolean nativeTtl;
     private final boolean distributed;
     private final boolean versionedPreconditions;
+    private final boolean checksumValues;
     private final int maxKeySize;
     private final int maxValueSize;
     private final int maxBatchOps;
@@ -33,6 +36,7 @@ public final class Capabilities {
         this.nativeTtl = b.nativeTtl;
         this.distributed = b.distributed;
         this.versionedPreconditions = b.versionedPreconditions;
+        this.checksumValues = b.checksumValues;
         this.maxKeySize = b.maxKeySize;
         this.maxValueSize = b.maxValueSize;
         this.maxBatchOps = b.maxBatchOps;
@@ -63,6 +67,7 @@ public final class Capabilities {
         b.nativeTtl = nativeTtl;
         b.distributed = distributed;
         b.versionedPreconditions = versionedPreconditions;
+        b.checksumValues = checksumValues;
         b.maxKeySize = maxKeySize;
         b.maxValueSize = maxValueSize;
         b.maxBatchOps = maxBatchOps;
@@ -147,6 +152,20 @@ public final class Capabilities {
     }
 
     /**
+     * Whether the core keeps a CRC32C of each entry's key and value inside every stored value, and checks it
+     * on every read, so that damage the engine itself cannot detect is reported as
+     * {@link CorruptionException} instead of being returned as data. An engine without checksums of its own
+     * (LMDB) asks for it by default; one whose files are checksummed (RocksDB) may offer it as an option. It
+     * costs {@value dev.plinth.Capabilities#CHECKSUM_BYTES} bytes per value, and a keys-only cursor then
+     * reads whole values to check them. See {@code docs/format/value-encoding.md}.
+     *
+     * @return {@code true} if values carry checksums
+     */
+    public boolean checksumValues() {
+        return checksumValues;
+    }
+
+    /**
      * The largest key, in bytes, that writes accept.
      *
      * @return the limit
@@ -210,6 +229,7 @@ public final class Capabilities {
         return "Capabilities[persistent=" + persistent + ", durabilities=" + durabilities
                 + ", defaultDurability=" + defaultDurability + ", nativeTtl=" + nativeTtl
                 + ", distributed=" + distributed + ", versionedPreconditions=" + versionedPreconditions
+                + ", checksumValues=" + checksumValues
                 + ", maxKeySize=" + maxKeySize + ", maxValueSize="
                 + maxValueSize + ", maxBatchOps=" + maxBatchOps + ", maxBatchBytes=" + maxBatchBytes
                 + ", maxKeyspaces=" + limit(maxKeyspaces) + ", maxOpenSnapshots=" + limit(maxOpenSnapshots) + "]";
@@ -227,6 +247,7 @@ public final class Capabilities {
         private boolean nativeTtl;
         private boolean distributed;
         private boolean versionedPreconditions;
+        private boolean checksumValues;
         private int maxKeySize = 64 * 1024;
         private int maxValueSize = 64 * 1024 * 1024;
         private int maxBatchOps = 1_000_000;
@@ -303,6 +324,17 @@ public final class Capabilities {
          */
         public Builder versionedPreconditions(boolean versionedPreconditions) {
             this.versionedPreconditions = versionedPreconditions;
+            return this;
+        }
+
+        /**
+         * Sets whether the core checksums every stored value ({@link Capabilities#checksumValues()}).
+         *
+         * @param checksumValues the flag
+         * @return this builder
+         */
+        public Builder checksumValues(boolean checksumValues) {
+            this.checksumValues = checksumValues;
             return this;
         }
 

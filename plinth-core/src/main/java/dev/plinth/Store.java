@@ -171,6 +171,21 @@ public interface Store extends ReadView, AutoCloseable {
     void flush();
 
     /**
+     * Checks the store's integrity: reads every entry of every keyspace, checking that keys come in strictly
+     * ascending order within their range and that every stored value is well formed and, where the store
+     * keeps value checksums ({@link Capabilities#checksumValues()}), matches its checksum; then asks the
+     * engine to check its own files. Damage is reported, not thrown, and the check goes on with the next
+     * keyspace. Reads one consistent view; concurrent writes are allowed and do not cause false reports.
+     * May take long.
+     *
+     * @return every problem found, each a sentence naming the keyspace and key or file concerned; empty if
+     *     none was found
+     * @throws StoreClosedException if the store is closed
+     * @throws StorageIOException if storage could not be read at all
+     */
+    List<String> verify();
+
+    /**
      * Compacts storage and reclaims space held by deleted, overwritten and expired entries. May take long.
      */
     void compact();

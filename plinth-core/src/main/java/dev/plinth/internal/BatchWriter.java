@@ -151,12 +151,12 @@ final class BatchWriter {
         return store.apply(batch) ? Boolean.TRUE : null;
     }
 
-    private static void addWrite(EngineBatch.Builder b, WriteBuffer overlay, Op o, long now) {
+    private void addWrite(EngineBatch.Builder b, WriteBuffer overlay, Op o, long now) {
         EngineKeyspace eks = o.ks().engineKeyspace;
         switch (o.kind()) {
             case PUT -> {
                 long expiry = o.ttl() == null ? 0 : ValueCodec.expiry(now, ValueCodec.ttlMillis(o.ttl()));
-                byte[] raw = ValueCodec.encode(o.value(), expiry);
+                byte[] raw = store.encode(o.key(), o.value(), expiry);
                 b.put(eks, o.key(), raw, expiry);
                 if (overlay != null) {
                     overlay.put(eks, o.key(), raw);

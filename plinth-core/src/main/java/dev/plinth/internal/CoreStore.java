@@ -28,6 +28,7 @@ import dev.plinth.spi.EngineSnapshot;
 import dev.plinth.spi.ScanSpec;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -109,7 +110,7 @@ public final class CoreStore implements Store {
      */
     static ScanSpec engineScan(byte[] start, byte[] end, ScanOptions options) {
         return new ScanSpec(start, end, options.isReverse(),
-                options.isKeysOnly() ? ValueCodec.MAX_OVERHEAD : ScanSpec.FULL_VALUES);
+                options.isKeysOnly() ? ValueCodec.EXPIRY_PREFIX : ScanSpec.FULL_VALUES);
     }
 
     Durability durability(Durability requested) {
@@ -348,7 +349,15 @@ public final class CoreStore implements Store {
         Objects.requireNonNull(options, "options");
         Durability d = durability(options.durability());
         long expiry = options.ttl() == null ? 0 : ValueCodec.expiry(now(), ValueCodec.ttlMillis(options.ttl()));
-        apply(EngineBatch.builder(d).put(ks.engineKeyspace, key.clone(), ValueCodec.encode(value, expiry), expiry).build());
+        apply(EngineBatch.builder(d).put(ks.engineKeyspace, key.clone(), encode(key, value, expiry), expiry).build());
+    }
+
+    /**
+     * The stored form of a value, with a checksum over its key when the store keeps them
+     * ({@link Capabilities#checksumValues()}).
+     */
+    byte[] encode(byte[] key, byte[] value, long expiresAtMillis) {
+        return ValueCodec.encode(capabilities.checksumValues() ? key : null, value, expiresAtMillis);
     }
 
     void delete(CoreKeyspace keyspace, byte[] key, WriteOptions options) {
@@ -477,6 +486,14 @@ public final class CoreStore implements Store {
         } finally {
             guard.exit();
         }
+    }
+
+    @Override
+    public List<String> verify() {
+        guard.checkOpen();
+        List<String> names = new ArrayList<>(keyspaces());
+        Collections.sort(names);
+        return new IntegrityScan(this).run(names);
     }
 
     @Override

@@ -181,7 +181,7 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
         checkOpen();
         requestDurability(options);
         byte[] k = key.clone();
-        buffer.put(ks.engineKeyspace, k, ValueCodec.encode(value, 0));
+        buffer.put(ks.engineKeyspace, k, store.encode(k, value, 0));
         if (options.ttl() != null) {
             ttls.computeIfAbsent(ks.engineKeyspace, x -> new TreeMap<>(Bytes.ORDER))
                     .put(k, ValueCodec.ttlMillis(options.ttl()));
@@ -215,7 +215,7 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
             for (Map.Entry<byte[], Long> t : e.getValue().entrySet()) {
                 byte[] plain = buffer.lookup(e.getKey(), t.getKey());
                 buffer.replace(e.getKey(), t.getKey(),
-                        ValueCodec.encode(ValueCodec.decode(plain), ValueCodec.expiry(now, t.getValue())));
+                        store.encode(t.getKey(), ValueCodec.decode(plain), ValueCodec.expiry(now, t.getValue())));
             }
         }
     }

@@ -33,7 +33,7 @@ final class ExpirySweeper {
             List<byte[][]> expired = new ArrayList<>();
             store.guard().enter();
             // Only the header of each value, which holds the expiry: live values are not copied out at all.
-            ScanSpec headers = ScanSpec.all().valuesUpTo(ValueCodec.MAX_OVERHEAD);
+            ScanSpec headers = ScanSpec.all().valuesUpTo(ValueCodec.EXPIRY_PREFIX);
             try (EngineCursor c = store.engine().cursor(ks.engineKeyspace, headers)) {
                 while (c.next()) {
                     if (!ValueCodec.isLive(c.value(), now)) {

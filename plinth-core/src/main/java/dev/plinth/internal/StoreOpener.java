@@ -24,6 +24,11 @@ import java.util.regex.Pattern;
 
 /** Parses store URIs, finds the engine provider by scheme, and opens the store. Stateless; thread-safe. */
 public final class StoreOpener {
+    /**
+     * The store parameter, accepted by every engine, that turns value checksums on or off
+     * ({@link Capabilities#checksumValues()}); without it the engine's own choice holds.
+     */
+    public static final String CHECKSUMS = "checksums";
     private static final Pattern SCHEME = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*");
 
     private StoreOpener() {
@@ -53,6 +58,7 @@ public final class StoreOpener {
             parseQuery(uri, rest.substring(q + 1), params);
         }
         params.putAll(options.params());
+        Boolean checksums = checksumsParam(uri, params.remove(CHECKSUMS));
         EngineProvider provider = providers().get(scheme);
         if (provider == null) {
             throw new IllegalArgumentException("unknown engine scheme '" + scheme + "' in store URI '" + uri
@@ -71,11 +77,16 @@ public final class StoreOpener {
                 throw new UnsupportedCapabilityException("default durability " + def + " is not honoured by the "
                         + scheme + " engine of " + uri + "; it honours " + engineCaps.durabilities());
             }
+            boolean checked = checksums == null ? engineCaps.checksumValues() : checksums;
             Capabilities storeCaps = engineCaps.toBuilder()
-                    .maxValueSize(Math.max(0, engineCaps.maxValueSize() - ValueCodec.MAX_OVERHEAD)).build();
+                    .checksumValues(checked)
+                    .maxValueSize(Math.max(0, engineCaps.maxValueSize()
+                            - (checked ? ValueCodec.MAX_OVERHEAD : ValueCodec.EXPIRY_PREFIX)))
+                    .build();
             if (engine.keyspace(Store.DEFAULT_KEYSPACE) == null) {
                 engine.createKeyspace(Store.DEFAULT_KEYSPACE);
             }
+            engine = new CheckedEngine(engine, uri, checked);
             return new CoreStore(uri, scheme, engine, storeCaps, def, options.clock(), options.trackResourceOrigins());
         } catch (RuntimeException | Error e) {
             try {
@@ -85,6 +96,19 @@ public final class StoreOpener {
             }
             throw e;
         }
+    }
+
+    /** The value of the {@value #CHECKSUMS} parameter, which every store accepts; {@code null} if absent. */
+    private static Boolean checksumsParam(String uri, String value) {
+        if (value == null) {
+            return null;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("invalid store URI " + uri + ": parameter " + CHECKSUMS
+                    + "=" + value + " must be true or false");
+        };
     }
 
     private static void parseQuery(String uri, String query, Map<String, String> into) {

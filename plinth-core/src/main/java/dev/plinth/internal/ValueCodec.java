@@ -2,67 +2,159 @@ package dev.plinth.internal;
 
 import dev.plinth.CorruptionException;
 import java.util.Arrays;
+import java.util.zip.CRC32C;
 
 /**
- * How the core stores values on engines without native time to live: one header byte, then for an
- * expiring value an 8-byte big-endian expiry instant in epoch milliseconds, then the user's value.
- * Described in {@code docs/format/value-encoding.md}. Stateless.
+ * How the core stores values: one header byte, then for an expiring value an 8-byte big-endian expiry
+ * instant in epoch milliseconds, then for a checksummed value a 4-byte big-endian CRC32C of the key, the
+ * header and the value, then the user's value. Described in {@code docs/format/value-encoding.md}.
+ * Stateless.
  *
- * <p>An entry is expired at every instant {@code now >= expiresAt}.
+ * <p>An entry is expired at every instant {@code now >= expiresAt}. The checked headers differ from the
+ * unchecked ones in at least two bits, so that one flipped bit cannot turn a checked value into an
+ * unchecked one.
  */
 public final class ValueCodec {
     /** Header of a value that never expires. */
     public static final byte PLAIN = 0x00;
     /** Header of a value followed by its expiry instant. */
     public static final byte EXPIRING = 0x01;
+    /** Header of a value that never expires, with a checksum. */
+    public static final byte CHECKED_PLAIN = 0x12;
+    /** Header of a value followed by its expiry instant, with a checksum. */
+    public static final byte CHECKED_EXPIRING = 0x24;
     /** The most bytes the encoding adds to a value. */
-    public static final int MAX_OVERHEAD = 9;
+    public static final int MAX_OVERHEAD = 13;
+    /** The bytes of a value's start that hold its header and expiry instant, enough for {@link #expiresAt}. */
+    public static final int EXPIRY_PREFIX = 9;
 
     private ValueCodec() {
     }
 
     /**
-     * Encodes a value.
+     * Encodes a value without a checksum.
      *
      * @param value the user's value
      * @param expiresAtMillis the expiry instant, or {@code 0} for none
      * @return the stored form, a new array
      */
     public static byte[] encode(byte[] value, long expiresAtMillis) {
-        if (expiresAtMillis == 0) {
-            byte[] raw = new byte[value.length + 1];
-            raw[0] = PLAIN;
-            System.arraycopy(value, 0, raw, 1, value.length);
-            return raw;
+        return encode(null, value, expiresAtMillis);
+    }
+
+    /**
+     * Encodes a value, with a checksum over key, header and value when {@code key} is given.
+     *
+     * @param key the entry's key, or {@code null} for no checksum
+     * @param value the user's value
+     * @param expiresAtMillis the expiry instant, or {@code 0} for none
+     * @return the stored form, a new array
+     */
+    public static byte[] encode(byte[] key, byte[] value, long expiresAtMillis) {
+        boolean expiring = expiresAtMillis != 0;
+        boolean checked = key != null;
+        int prefix = 1 + (expiring ? 8 : 0);
+        int offset = prefix + (checked ? 4 : 0);
+        byte[] raw = new byte[offset + value.length];
+        raw[0] = checked ? (expiring ? CHECKED_EXPIRING : CHECKED_PLAIN) : (expiring ? EXPIRING : PLAIN);
+        if (expiring) {
+            for (int i = 0; i < 8; i++) {
+                raw[1 + i] = (byte) (expiresAtMillis >>> (56 - 8 * i));
+            }
         }
-        byte[] raw = new byte[value.length + MAX_OVERHEAD];
-        raw[0] = EXPIRING;
-        for (int i = 0; i < 8; i++) {
-            raw[1 + i] = (byte) (expiresAtMillis >>> (56 - 8 * i));
+        System.arraycopy(value, 0, raw, offset, value.length);
+        if (checked) {
+            int crc = checksum(key, raw, prefix, offset);
+            for (int i = 0; i < 4; i++) {
+                raw[prefix + i] = (byte) (crc >>> (24 - 8 * i));
+            }
         }
-        System.arraycopy(value, 0, raw, MAX_OVERHEAD, value.length);
         return raw;
+    }
+
+    /**
+     * Where the user's value starts in a stored form.
+     *
+     * @param raw the stored form, or at least its first {@link #MAX_OVERHEAD} bytes
+     * @return the offset
+     * @throws CorruptionException if the header is unknown or the form too short for it
+     */
+    public static int valueOffset(byte[] raw) {
+        int offset = raw.length == 0 ? -1 : switch (raw[0]) {
+            case PLAIN -> 1;
+            case EXPIRING -> 9;
+            case CHECKED_PLAIN -> 5;
+            case CHECKED_EXPIRING -> 13;
+            default -> -1;
+        };
+        if (offset < 0 || raw.length < offset) {
+            throw malformed(raw);
+        }
+        return offset;
+    }
+
+    /**
+     * Whether a stored form carries a checksum.
+     *
+     * @param raw a stored form with a known header
+     * @return {@code true} for the checked headers
+     */
+    public static boolean isChecked(byte[] raw) {
+        return raw.length > 0 && (raw[0] == CHECKED_PLAIN || raw[0] == CHECKED_EXPIRING);
+    }
+
+    /**
+     * Whether a whole stored form's checksum matches its key, header and value. Unchecked forms have none
+     * and always match.
+     *
+     * @param key the entry's key
+     * @param raw the whole stored form, its header known to be good ({@link #valueOffset})
+     * @return {@code true} if it matches or there is no checksum
+     */
+    public static boolean checksumMatches(byte[] key, byte[] raw) {
+        if (!isChecked(raw)) {
+            return true;
+        }
+        int offset = valueOffset(raw);
+        int prefix = offset - 4;
+        int stored = ((raw[prefix] & 0xFF) << 24) | ((raw[prefix + 1] & 0xFF) << 16)
+                | ((raw[prefix + 2] & 0xFF) << 8) | (raw[prefix + 3] & 0xFF);
+        return stored == checksum(key, raw, prefix, offset);
+    }
+
+    /** CRC32C of the key, the header before the checksum, and the value after it. */
+    private static int checksum(byte[] key, byte[] raw, int prefix, int offset) {
+        CRC32C crc = new CRC32C();
+        crc.update(key, 0, key.length);
+        crc.update(raw, 0, prefix);
+        crc.update(raw, offset, raw.length - offset);
+        return (int) crc.getValue();
     }
 
     /**
      * The expiry instant of a stored value.
      *
-     * @param raw the stored form
+     * @param raw the stored form, or at least its first {@link #EXPIRY_PREFIX} bytes
      * @return the expiry instant in epoch milliseconds, or {@code 0} if it never expires
      * @throws CorruptionException if the header is unknown
      */
     public static long expiresAt(byte[] raw) {
-        if (raw.length >= 1 && raw[0] == PLAIN) {
+        if (raw.length >= 1 && (raw[0] == PLAIN || raw[0] == CHECKED_PLAIN)) {
             return 0;
         }
-        if (raw.length >= MAX_OVERHEAD && raw[0] == EXPIRING) {
+        if (raw.length >= EXPIRY_PREFIX && (raw[0] == EXPIRING || raw[0] == CHECKED_EXPIRING)) {
             long t = 0;
             for (int i = 0; i < 8; i++) {
                 t = (t << 8) | (raw[1 + i] & 0xFF);
             }
             return t;
         }
-        throw new CorruptionException("stored value has an unknown header: " + Bytes.hex(Arrays.copyOf(raw, Math.min(raw.length, 9))));
+        throw malformed(raw);
+    }
+
+    private static CorruptionException malformed(byte[] raw) {
+        return new CorruptionException("a stored value has an unknown header or is too short for it: "
+                + Bytes.hex(Arrays.copyOf(raw, Math.min(raw.length, MAX_OVERHEAD))));
     }
 
     /**
@@ -84,9 +176,7 @@ public final class ValueCodec {
      * @return a new array
      */
     public static byte[] decode(byte[] raw) {
-        int off = raw[0] == PLAIN ? 1 : MAX_OVERHEAD;
-        expiresAt(raw); // checks the header
-        return Arrays.copyOfRange(raw, off, raw.length);
+        return Arrays.copyOfRange(raw, valueOffset(raw), raw.length);
     }
 
     /**
@@ -115,8 +205,7 @@ public final class ValueCodec {
         if (raw == null || !isLive(raw, nowMillis)) {
             return false;
         }
-        int off = raw[0] == PLAIN ? 1 : MAX_OVERHEAD;
-        return Arrays.equals(raw, off, raw.length, expected, 0, expected.length);
+        return Arrays.equals(raw, valueOffset(raw), raw.length, expected, 0, expected.length);
     }
 
     /**

@@ -82,6 +82,22 @@ public interface Engine extends EngineReader, AutoCloseable {
     void compact();
 
     /**
+     * Checks the engine's own structures beyond what reading every entry checks: for example every block
+     * checksum of every file, key order inside and across files, and that metadata and files agree. Reports
+     * damage instead of throwing it. May take long; runs concurrently with other calls.
+     *
+     * <p>{@link dev.plinth.Store#verify()} calls it after reading every entry of every keyspace through the
+     * core's own checks. The default checks nothing more.
+     *
+     * @return every problem found, each a sentence that names the file, keyspace or key concerned; empty if
+     *     none
+     * @throws dev.plinth.StorageIOException if storage could not be read at all
+     */
+    default List<String> verify() {
+        return List.of();
+    }
+
+    /**
      * Engine counters under dotted names prefixed with the engine's scheme.
      *
      * @return a new map

@@ -87,6 +87,11 @@ public abstract class ForwardingEngine implements Engine {
     }
 
     @Override
+    public List<String> verify() {
+        return delegate.verify();
+    }
+
+    @Override
     public Map<String, Long> stats() {
         return delegate.stats();
     }

@@ -105,6 +105,7 @@ final class LmdbEngine implements Engine {
                 .defaultDurability(LmdbDurability.defaultLevel(options.noSync()))
                 .nativeTtl(false)
                 .distributed(false)
+                .checksumValues(true) // LMDB keeps no checksums of its own
                 .maxKeySize(Math.min(maxKeySize, Buffers.KEY_CAPACITY))
                 .maxValueSize(MAX_VALUE_SIZE)
                 .maxBatchOps(MAX_BATCH_OPS)

@@ -1,0 +1,216 @@
+package dev.plinth.internal;
+
+import dev.plinth.CorruptionException;
+import dev.plinth.spi.Engine;
+import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.ForwardingEngine;
+import dev.plinth.spi.ScanSpec;
+import java.util.Arrays;
+
+/**
+ * The core's integrity check of everything an engine returns, the innermost layer the core reads through.
+ * Every stored value must have a known header and, when it carries a checksum, match it; every key a cursor
+ * returns must be non-empty, inside the cursor's range and strictly after the previous one in the cursor's
+ * direction. Anything else is damage, reported as {@link CorruptionException} naming the store, keyspace
+ * and key, and never returned as data. When the store keeps checksums
+ * ({@link dev.plinth.Capabilities#checksumValues()}), cursors read whole values so that each is checked,
+ * also for the core's keys-only and expiry-only reads.
+ *
+ * <p>Thread-safe as the engine is; its cursors are not, as engine cursors are not.
+ */
+final class CheckedEngine extends ForwardingEngine {
+    private final String uri;
+    private final boolean checksums;
+
+    CheckedEngine(Engine delegate, String uri, boolean checksums) {
+        super(delegate);
+        this.uri = uri;
+        this.checksums = checksums;
+    }
+
+    @Override
+    public byte[] get(EngineKeyspace keyspace, byte[] key) {
+        return checkWhole(keyspace, key, delegate().get(keyspace, key));
+    }
+
+    @Override
+    public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
+        return new CheckedCursor(delegate().cursor(keyspace, widen(scan)), keyspace, scan);
+    }
+
+    @Override
+    public EngineSnapshot snapshot() {
+        return new CheckedSnapshot(delegate().snapshot());
+    }
+
+    private ScanSpec widen(ScanSpec scan) {
+        return checksums && !scan.fullValues() ? new ScanSpec(scan.start(), scan.end(), scan.reverse(),
+                ScanSpec.FULL_VALUES) : scan;
+    }
+
+    /** A whole stored value, checked against its header and checksum; {@code null} passes. */
+    private byte[] checkWhole(EngineKeyspace ks, byte[] key, byte[] raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            ValueCodec.valueOffset(raw);
+        } catch (CorruptionException e) {
+            throw damaged(ks, "the value of key " + Bytes.hex(key) + " has an unknown header or is cut short ("
+                    + Bytes.hex(Arrays.copyOf(raw, Math.min(raw.length, ValueCodec.MAX_OVERHEAD))) + ")");
+        }
+        if (!ValueCodec.checksumMatches(key, raw)) {
+            throw damaged(ks, "the value of key " + Bytes.hex(key) + " does not match its CRC32C checksum");
+        }
+        return raw;
+    }
+
+    /** The start of a stored value, of which the reader asked only {@code wanted} bytes. */
+    private byte[] checkPrefix(EngineKeyspace ks, byte[] key, byte[] raw, int wanted) {
+        boolean known = raw.length > 0 && switch (raw[0]) {
+            case ValueCodec.PLAIN, ValueCodec.CHECKED_PLAIN -> true;
+            case ValueCodec.EXPIRING, ValueCodec.CHECKED_EXPIRING ->
+                    raw.length >= Math.min(wanted, ValueCodec.EXPIRY_PREFIX);
+            default -> false;
+        };
+        if (!known) {
+            throw damaged(ks, "the value of key " + Bytes.hex(key) + " has an unknown header or is cut short ("
+                    + Bytes.hex(Arrays.copyOf(raw, Math.min(raw.length, ValueCodec.MAX_OVERHEAD))) + ")");
+        }
+        return raw;
+    }
+
+    private CorruptionException damaged(EngineKeyspace ks, String what) {
+        return new CorruptionException("Store " + uri + " is damaged: in keyspace '" + ks.name() + "', " + what
+                + ". The damaged entry was not returned; plinth verify lists every damaged entry.");
+    }
+
+    /** A snapshot whose reads are checked. */
+    private final class CheckedSnapshot implements EngineSnapshot {
+        private final EngineSnapshot snapshot;
+
+        CheckedSnapshot(EngineSnapshot snapshot) {
+            this.snapshot = snapshot;
+        }
+
+        @Override
+        public byte[] get(EngineKeyspace keyspace, byte[] key) {
+            return checkWhole(keyspace, key, snapshot.get(keyspace, key));
+        }
+
+        @Override
+        public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
+            return new CheckedCursor(snapshot.cursor(keyspace, widen(scan)), keyspace, scan);
+        }
+
+        @Override
+        public long version() {
+            return snapshot.version();
+        }
+
+        @Override
+        public void close() {
+            snapshot.close();
+        }
+    }
+
+    /**
+     * A cursor whose entries are checked. A damaged entry throws from {@link #next()} after the engine's
+     * cursor moved past it, so a caller that reports damage may call {@link #next()} again to go on.
+     */
+    private final class CheckedCursor implements EngineCursor {
+        private final EngineCursor cursor;
+        private final EngineKeyspace ks;
+        private final ScanSpec scan;
+        /** The last key returned or sought, which the next key must follow; {@code null} at the start. */
+        private byte[] previous;
+        /** Whether {@link #previous} was sought rather than returned, so the next key may equal it. */
+        private boolean sought;
+        private byte[] key;
+        private byte[] value;
+
+        CheckedCursor(EngineCursor cursor, EngineKeyspace ks, ScanSpec scan) {
+            this.cursor = cursor;
+            this.ks = ks;
+            this.scan = scan;
+        }
+
+        @Override
+        public boolean next() {
+            key = null;
+            value = null;
+            if (!cursor.next()) {
+                return false;
+            }
+            byte[] k = cursor.key();
+            byte[] v = cursor.value();
+            checkKey(k);
+            if (scan.fullValues() || checksums) {
+                checkWhole(ks, k, v);
+            } else {
+                checkPrefix(ks, k, v, scan.valueBytes());
+            }
+            previous = k;
+            sought = false;
+            key = k;
+            value = v;
+            return true;
+        }
+
+        private void checkKey(byte[] k) {
+            if (k == null || k.length == 0) {
+                throw damaged(ks, "a cursor returned an empty key" + after());
+            }
+            boolean inRange = (scan.start() == null || Arrays.compareUnsigned(k, scan.start()) >= 0)
+                    && (scan.end() == null || Arrays.compareUnsigned(k, scan.end()) < 0);
+            if (!inRange) {
+                throw damaged(ks, "a cursor over " + Bytes.hex(scan.start()) + " to " + Bytes.hex(scan.end())
+                        + " returned key " + Bytes.hex(k) + ", outside that range" + after());
+            }
+            if (previous != null) {
+                int c = Arrays.compareUnsigned(k, previous);
+                boolean ordered = scan.reverse() ? (sought ? c <= 0 : c < 0) : (sought ? c >= 0 : c > 0);
+                if (!ordered) {
+                    throw damaged(ks, "a " + (scan.reverse() ? "reverse" : "forward") + " cursor returned key "
+                            + Bytes.hex(k) + " out of order" + after());
+                }
+            }
+        }
+
+        private String after() {
+            return previous == null ? "" : (sought ? " after seeking to " : " after key ") + Bytes.hex(previous);
+        }
+
+        @Override
+        public byte[] key() {
+            if (key == null) {
+                throw new IllegalStateException("cursor is not on an entry");
+            }
+            return key;
+        }
+
+        @Override
+        public byte[] value() {
+            if (value == null) {
+                throw new IllegalStateException("cursor is not on an entry");
+            }
+            return value;
+        }
+
+        @Override
+        public void seek(byte[] target) {
+            key = null;
+            value = null;
+            cursor.seek(target);
+            previous = target;
+            sought = true;
+        }
+
+        @Override
+        public void close() {
+            cursor.close();
+        }
+    }
+}

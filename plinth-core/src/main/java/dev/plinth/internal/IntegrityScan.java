@@ -1,0 +1,87 @@
+package dev.plinth.internal;
+
+import dev.plinth.CorruptionException;
+import dev.plinth.NoSuchKeyspaceException;
+import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.ScanSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link dev.plinth.Store#verify()}: every entry of every keyspace read forward and in reverse through
+ * {@link CheckedEngine}, whose checks turn damage into {@link CorruptionException}; each one is written
+ * down and the walk goes on past the damaged entry, up to {@link #MAX_PROBLEMS_PER_KEYSPACE} per keyspace.
+ * Then the engine checks its own files. Not thread-safe; one per call.
+ */
+final class IntegrityScan {
+    /** After this many problems in one keyspace, the rest of it is not walked. */
+    static final int MAX_PROBLEMS_PER_KEYSPACE = 100;
+
+    private final CoreStore store;
+    private final List<String> problems = new ArrayList<>();
+
+    IntegrityScan(CoreStore store) {
+        this.store = store;
+    }
+
+    List<String> run(List<String> keyspaceNames) {
+        EngineSnapshot snapshot = store.engineSnapshot();
+        try {
+            for (String name : keyspaceNames) {
+                EngineKeyspace ks;
+                try {
+                    ks = ((CoreKeyspace) store.keyspace(name)).engineKeyspace;
+                } catch (NoSuchKeyspaceException e) {
+                    continue; // dropped meanwhile
+                }
+                if (walk(snapshot, ks, false)) {
+                    walk(snapshot, ks, true);
+                }
+            }
+        } finally {
+            store.releaseEngineSnapshot(snapshot);
+        }
+        store.guard().enter();
+        try {
+            problems.addAll(store.engine().verify());
+        } finally {
+            store.guard().exit();
+        }
+        return problems;
+    }
+
+    /** Walks one keyspace in one direction; {@code false} if it found problems. */
+    private boolean walk(EngineSnapshot snapshot, EngineKeyspace ks, boolean reverse) {
+        int found = 0;
+        store.guard().enter();
+        try (EngineCursor c = snapshot.cursor(ks, ScanSpec.all().reverse(reverse))) {
+            while (true) {
+                try {
+                    if (!c.next()) {
+                        break;
+                    }
+                } catch (CorruptionException e) {
+                    problems.add(e.getMessage());
+                    if (++found == MAX_PROBLEMS_PER_KEYSPACE) {
+                        problems.add("Keyspace '" + ks.name() + "' of store " + store.uri() + " has at least "
+                                + found + " damaged entries; the rest of it was not checked.");
+                        break;
+                    }
+                }
+            }
+        } catch (NoSuchKeyspaceException e) {
+            return true; // dropped meanwhile
+        } catch (RuntimeException e) {
+            // The engine failed in a way the checks do not know (for example a native error over damaged
+            // pages): that too is a problem of this keyspace, and the others are still checked.
+            problems.add("Reading keyspace '" + ks.name() + "' of store " + store.uri() + " failed after "
+                    + found + " damaged entries: " + e);
+            found++;
+        } finally {
+            store.guard().exit();
+        }
+        return found == 0;
+    }
+}
