@@ -13,6 +13,11 @@ public final class ExitCode {
     public static final int USAGE = 2;
     /** {@code get} or {@code delete} found no such key. */
     public static final int NOT_FOUND = 3;
+    /**
+     * The store is damaged: a read met stored data that failed a checksum or format check
+     * ({@link dev.plinth.CorruptionException}), or {@code verify} found the store inconsistent with itself.
+     */
+    public static final int DAMAGED = 4;
 
     private ExitCode() {
     }

@@ -110,10 +110,10 @@ final class LoadCommand extends StoreCommand {
         Capabilities caps = store.capabilities();
         if (checked.longestKey() > caps.maxKeySize() || checked.longestValue() > caps.maxValueSize()) {
             throw new CommandException("refusing to load: the longest key in " + name + " has "
-                    + Text.count(checked.longestKey(), "byte", "bytes") + " and the longest value "
-                    + Text.count(checked.longestValue(), "byte", "bytes") + ", but " + store.uri()
-                    + " takes keys of up to " + caps.maxKeySize() + " bytes and values of up to "
-                    + caps.maxValueSize() + "; nothing was written");
+                    + Text.size(checked.longestKey()) + " and the longest value "
+                    + Text.size(checked.longestValue()) + ", but " + store.uri()
+                    + " takes keys of up to " + Text.size(caps.maxKeySize()) + " and values of up to "
+                    + Text.size(caps.maxValueSize()) + "; nothing was written");
         }
     }
 

@@ -104,6 +104,9 @@ public final class PlinthCommand implements Runnable {
             if (ex instanceof CommandException ce) {
                 return ce.exitCode();
             }
+            if (ex instanceof dev.plinth.CorruptionException) {
+                return ExitCode.DAMAGED;
+            }
             // The core rejects malformed arguments (empty key, inverted range, bad keyspace name, unknown
             // URI scheme or parameter) with IllegalArgumentException: the command line was wrong.
             return ex instanceof IllegalArgumentException ? ExitCode.USAGE : ExitCode.FAILURE;

@@ -64,6 +64,26 @@ public final class Text {
     }
 
     /**
+     * A size in bytes as a reader takes it in: {@code 511 bytes}, {@code 16 MiB}, or, when not a whole
+     * number of a binary unit, the exact count with an approximation: {@code 16,777,203 bytes (16.0 MiB)}.
+     *
+     * @param bytes the size
+     * @return the text
+     */
+    static String size(long bytes) {
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+        if (bytes < 1024) {
+            return count(bytes, "byte", "bytes");
+        }
+        int u = Math.min(units.length, (63 - Long.numberOfLeadingZeros(bytes)) / 10);
+        long unit = 1L << (10 * u);
+        if (bytes % unit == 0) {
+            return format("%,d %s", bytes / unit, units[u - 1]);
+        }
+        return format("%,d bytes (%.1f %s)", bytes, (double) bytes / unit, units[u - 1]);
+    }
+
+    /**
      * What an I/O failure was, in words: the JDK's file-system exceptions carry only the path as their
      * message ({@code NoSuchFileException: /x/y}), so the kind of failure is spelt out.
      *

@@ -24,7 +24,9 @@ import picocli.CommandLine.Parameters;
 /** {@code plinth verify URI}: reads every entry back and checks it; optionally compares with a dump or store. */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Read every entry of every keyspace through forward and reverse cursors, checking key "
-                + "order and that get of each key returns the scanned value; print counts. Exits 1 on any problem.",
+                + "order and that get of each key returns the scanned value, then check every stored value's "
+                + "checksum and the engine's own files; print counts and every problem. Exits 4 if the store "
+                + "is damaged.",
                 "With --against, also compare the store with a dump file or another store key by key."})
 final class VerifyCommand extends StoreCommand {
     private static final Pattern URI_SCHEME = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*):.*");
@@ -54,7 +56,8 @@ final class VerifyCommand extends StoreCommand {
                     Text.println(out(), "keyspace " + k.name() + ": unreadable");
                 }
             }
-            long problems = report.problems().count();
+            long damage = report.problems().count();
+            long problems = damage;
             for (String line : report.problems().lines()) {
                 Text.println(out(), "problem: " + line);
             }
@@ -75,7 +78,11 @@ final class VerifyCommand extends StoreCommand {
                 problems += c.problems().count();
             }
             if (problems > 0) {
-                throw new CommandException("verify found " + Text.count(problems, "problem", "problems") + " in " + uri);
+                // Damage (the store disagrees with itself or fails its checks) outranks a difference from
+                // --against, which a healthy store can have.
+                throw new CommandException(damage > 0 ? ExitCode.DAMAGED : ExitCode.FAILURE,
+                        "verify found " + Text.count(problems, "problem", "problems") + " in " + uri
+                                + (damage > 0 ? ": the store is damaged" : ""), null);
             }
             return ExitCode.OK;
         }

@@ -75,7 +75,7 @@ class ErrorReportingTest {
 
         CliRun run = CliRun.run("verify", uri);
 
-        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.FAILURE);
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.DAMAGED);
         assertThat(run.errLines()).as(run.toString()).hasSize(1);
         assertThat(run.err()).startsWith("plinth: ");
         assertThat(run.outText() + run.err()).containsIgnoringCase("corrupt");

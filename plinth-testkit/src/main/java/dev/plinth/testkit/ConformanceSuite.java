@@ -66,8 +66,12 @@ public abstract class ConformanceSuite implements ContractSupport, CrudContract,
     @AfterEach
     void closeStoreUnderTest() {
         List<String> leaks = new ArrayList<>();
+        List<String> damage = List.of();
         if (store != null && !store.isClosed()) {
             leaks.addAll(describeLeaks(store));
+            if (leaks.isEmpty()) {
+                damage = verifyQuietly(store);
+            }
             store.close();
         }
         for (Store s : others) {
@@ -78,6 +82,24 @@ public abstract class ConformanceSuite implements ContractSupport, CrudContract,
         }
         if (!leaks.isEmpty()) {
             throw new AssertionError("test leaked " + leaks.size() + " resource(s):\n" + String.join("\n", leaks));
+        }        if (!damage.isEmpty()) {
+            throw new AssertionError("Store.verify() found the store damaged after the test:\n"
+                    + String.join("\n", damage));
+        }
+    }
+
+    /**
+     * What {@link Store#verify()} finds in a store at the end of a test: every store must verify clean after
+     * any test of the kit. A store a test left failed (an injected I/O error, a full disk) cannot be read
+     * at all; that is the test's business, not damage.
+     */
+    private static List<String> verifyQuietly(Store s) {
+        try {
+            return s.verify();
+        } catch (dev.plinth.CorruptionException e) {
+            return List.of(e.getMessage());
+        } catch (dev.plinth.PlinthException e) {
+            return List.of();
         }
     }
 

@@ -15,7 +15,8 @@ import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 
 /**
- * Checks that a store reads back consistently: for every keyspace, a forward cursor returns keys in
+ * Checks that a store reads back consistently, then runs {@link Store#verify()} (checksums, key order and
+ * the engine's own files). Consistently means: for every keyspace, a forward cursor returns keys in
  * strictly ascending unsigned order, {@code get} of each key returns the value the cursor returned, and a
  * reverse cursor returns the same entries in strictly descending order. Read through one view (a
  * snapshot, so that concurrent writers do not cause false alarms). A read that fails (for example with
@@ -70,10 +71,16 @@ public final class StoreVerifier {
         for (String name : names) {
             try {
                 counts.add(verify(store.keyspace(name), view, problems, progress));
-            } catch (PlinthException e) {
-                problems.add("keyspace '" + name + "': reading failed: " + e.getMessage());
+            } catch (RuntimeException e) {
+                // Any failure, not only PlinthException: an engine reading damaged pages may fail in ways
+                // of its own, and the other keyspaces are still checked.
+                problems.add("keyspace '" + name + "': reading failed: "
+                        + (e instanceof PlinthException ? e.getMessage() : e.toString()));
                 counts.add(new KeyspaceCount(name, -1, -1, -1));
             }
+        }
+        for (String problem : store.verify()) {
+            problems.add(problem);
         }
         return new Report(counts, problems);
     }
