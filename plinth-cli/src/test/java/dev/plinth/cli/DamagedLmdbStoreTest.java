@@ -97,6 +97,24 @@ class DamagedLmdbStoreTest {
     }
 
     @Test
+    void aDamagedPageHeaderIsReportedNotPrintedAsKeys() throws IOException {
+        Path file = dir.resolve("db").resolve("data.mdb");
+        byte[] data = Files.readAllBytes(file);
+        int at = indexOf(data, b(key(ENTRIES / 2)));
+        assertThat(at).isNotNegative();
+        int page = at - at % 4096; // the leaf page holding that key; its 16-byte header comes first
+        for (int i = 0; i < 16; i++) {
+            data[page + i] ^= (byte) 0x5A;
+        }
+        Files.write(file, data);
+
+        CliRun scan = CliRun.run("scan", "--keys-only", uri);
+        assertThat(scan.exitCode()).as(scan.toString()).isNotZero();
+        CliRun verify = CliRun.run("verify", uri);
+        assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(ExitCode.DAMAGED);
+    }
+
+    @Test
     void anUndamagedStoreVerifiesClean() {
         CliRun verify = CliRun.run("verify", uri);
         assertThat(verify.exitCode()).as(verify.toString()).isZero();

@@ -58,11 +58,11 @@ final class CheckedEngine extends ForwardingEngine {
         try {
             ValueCodec.valueOffset(raw);
         } catch (CorruptionException e) {
-            throw damaged(ks, "the value of key " + Bytes.hex(key) + " has an unknown header or is cut short ("
+            throw damagedValue(ks, "the value of key " + Bytes.hex(key) + " has an unknown header or is cut short ("
                     + Bytes.hex(Arrays.copyOf(raw, Math.min(raw.length, ValueCodec.MAX_OVERHEAD))) + ")");
         }
         if (!ValueCodec.checksumMatches(key, raw)) {
-            throw damaged(ks, "the value of key " + Bytes.hex(key) + " does not match its CRC32C checksum");
+            throw damagedValue(ks, "the value of key " + Bytes.hex(key) + " does not match its CRC32C checksum");
         }
         return raw;
     }
@@ -76,15 +76,36 @@ final class CheckedEngine extends ForwardingEngine {
             default -> false;
         };
         if (!known) {
-            throw damaged(ks, "the value of key " + Bytes.hex(key) + " has an unknown header or is cut short ("
+            throw damagedValue(ks, "the value of key " + Bytes.hex(key) + " has an unknown header or is cut short ("
                     + Bytes.hex(Arrays.copyOf(raw, Math.min(raw.length, ValueCodec.MAX_OVERHEAD))) + ")");
         }
         return raw;
     }
 
+    private CorruptionException damagedValue(EngineKeyspace ks, String what) {
+        return new DamagedValueException(message(ks, what));
+    }
+
     private CorruptionException damaged(EngineKeyspace ks, String what) {
-        return new CorruptionException("Store " + uri + " is damaged: in keyspace '" + ks.name() + "', " + what
+        return new CorruptionException(message(ks, what));
+    }
+
+    private String message(EngineKeyspace ks, String what) {
+        return ("Store " + uri + " is damaged: in keyspace '" + ks.name() + "', " + what
                 + ". The damaged entry was not returned; plinth verify lists every damaged entry.");
+    }
+
+    /**
+     * A value that failed its checks while the engine's walk itself is sound: a cursor may go on past it.
+     * Damage to keys, by contrast, means the engine's structure is broken, and walking on could make a
+     * native engine read garbage.
+     */
+    static final class DamagedValueException extends CorruptionException {
+        private static final long serialVersionUID = 1L;
+
+        DamagedValueException(String message) {
+            super(message);
+        }
     }
 
     /** A snapshot whose reads are checked. */
@@ -117,8 +138,9 @@ final class CheckedEngine extends ForwardingEngine {
     }
 
     /**
-     * A cursor whose entries are checked. A damaged entry throws from {@link #next()} after the engine's
-     * cursor moved past it, so a caller that reports damage may call {@link #next()} again to go on.
+     * A cursor whose entries are checked. A damaged value throws {@link DamagedValueException} from
+     * {@link #next()} after the engine's cursor moved past it, so a caller that reports it may call
+     * {@link #next()} again to go on; after any other failure it must not.
      */
     private final class CheckedCursor implements EngineCursor {
         private final EngineCursor cursor;

@@ -10,10 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@link dev.plinth.Store#verify()}: every entry of every keyspace read forward and in reverse through
- * {@link CheckedEngine}, whose checks turn damage into {@link CorruptionException}; each one is written
- * down and the walk goes on past the damaged entry, up to {@link #MAX_PROBLEMS_PER_KEYSPACE} per keyspace.
- * Then the engine checks its own files. Not thread-safe; one per call.
+ * {@link dev.plinth.Store#verify()}: every entry of every keyspace read forward and, if that found nothing,
+ * in reverse through {@link CheckedEngine}, whose checks turn damage into {@link CorruptionException}. A
+ * damaged value is written down and the walk goes on past it, up to {@link #MAX_PROBLEMS_PER_KEYSPACE} per
+ * keyspace; damaged keys or an engine error end the walk of that keyspace. Then the engine checks its own
+ * files. Not thread-safe; one per call.
  */
 final class IntegrityScan {
     /** After this many problems in one keyspace, the rest of it is not walked. */
@@ -62,7 +63,7 @@ final class IntegrityScan {
                     if (!c.next()) {
                         break;
                     }
-                } catch (CorruptionException e) {
+                } catch (CheckedEngine.DamagedValueException e) {
                     problems.add(e.getMessage());
                     if (++found == MAX_PROBLEMS_PER_KEYSPACE) {
                         problems.add("Keyspace '" + ks.name() + "' of store " + store.uri() + " has at least "
@@ -73,9 +74,14 @@ final class IntegrityScan {
             }
         } catch (NoSuchKeyspaceException e) {
             return true; // dropped meanwhile
+        } catch (CorruptionException e) {
+            // Damage to keys or to the engine's own structure: walking on could make a native engine read
+            // garbage, so the rest of this keyspace is left unread, and the others are still checked.
+            problems.add(e.getMessage() + " (the rest of keyspace '" + ks.name() + "' was not walked "
+                    + (reverse ? "in reverse" : "forward") + ")");
+            found++;
         } catch (RuntimeException e) {
-            // The engine failed in a way the checks do not know (for example a native error over damaged
-            // pages): that too is a problem of this keyspace, and the others are still checked.
+            // The engine failed in a way the checks do not know: that too is a problem of this keyspace.
             problems.add("Reading keyspace '" + ks.name() + "' of store " + store.uri() + " failed after "
                     + found + " damaged entries: " + e);
             found++;

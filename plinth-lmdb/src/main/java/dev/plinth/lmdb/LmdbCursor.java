@@ -128,13 +128,14 @@ final class LmdbCursor implements EngineCursor {
                     found = reverse ? cursor.prev() : cursor.next();
                 }
                 if (found) {
-                    byte[] k = Buffers.copy(cursor.key());
+                    byte[] k = Buffers.copy(engine.bounds().check(cursor.key(), "a key", "cursor next"));
                     if (reverse ? start != null && Arrays.compareUnsigned(k, start) < 0
                             : end != null && Arrays.compareUnsigned(k, end) >= 0) {
                         found = false;
                     } else {
                         key = k;
-                        value = valueBytes == 0 ? null : Buffers.copyPrefix(cursor.val(), valueBytes);
+                        value = valueBytes == 0 ? null : Buffers.copyPrefix(
+                                engine.bounds().check(cursor.val(), "the value of a key", "cursor next"), valueBytes);
                     }
                 }
                 if (!found) {
@@ -183,7 +184,7 @@ final class LmdbCursor implements EngineCursor {
                 // A keys-only cursor copies a value only when asked, while still on the entry.
                 long stamp = keyspace.use.readLock();
                 try {
-                    value = Buffers.copy(cursor.val());
+                    value = Buffers.copy(engine.bounds().check(cursor.val(), "the value of a key", "cursor value"));
                 } catch (LmdbException e) {
                     throw engine.translate(e, "cursor value");
                 } finally {

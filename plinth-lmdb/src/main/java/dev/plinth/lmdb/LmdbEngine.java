@@ -1,6 +1,7 @@
 package dev.plinth.lmdb;
 
 import dev.plinth.Capabilities;
+import dev.plinth.CorruptionException;
 import dev.plinth.Durability;
 import dev.plinth.NoSuchKeyspaceException;
 import dev.plinth.PlinthException;
@@ -63,6 +64,8 @@ final class LmdbEngine implements Engine {
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Reset read transactions for point reads. */
     private final ReaderPool readers;
+    /** Where LMDB's pages lie in memory: what it returns is checked against it before it is copied. */
+    private final MapBounds bounds;
     /** The memory map and its growth. */
     private final LmdbMap map;
     /** {@code map}'s gate: counts transactions; the map is resized only when none is open. Innermost lock. */
@@ -98,6 +101,7 @@ final class LmdbEngine implements Engine {
         this.gate = map.gate();
         this.durability = new LmdbDurability(uri, env, options.noSync(), gate, this::fail);
         this.readers = new ReaderPool(env, options.maxReaders());
+        this.bounds = new MapBounds(env, map.pageSize(), uri, directory.resolve("data.mdb"));
         this.maxKeySize = env.getMaxKeySize();
         this.capabilities = Capabilities.builder()
                 .persistent(true)
@@ -390,7 +394,7 @@ final class LmdbEngine implements Engine {
         try {
             requireLiveLocked(ks, op);
             ByteBuffer v = ks.dbi.get(txn, Buffers.key(key));
-            return v == null ? null : Buffers.copy(v);
+            return v == null ? null : Buffers.copy(bounds.check(v, "the value of a key", op));
         } catch (LmdbException e) {
             throw translate(e, op);
         } finally {
@@ -720,6 +724,15 @@ final class LmdbEngine implements Engine {
     }
 
     /** Translates an lmdbjava error, failing the engine first if the error is one no write may survive. */
+    /**
+     * Where LMDB's pages lie in memory.
+     *
+     * @return the bounds every returned key and value is checked against
+     */
+    MapBounds bounds() {
+        return bounds;
+    }
+
     PlinthException translate(LmdbException e, String op) {
         PlinthException p = LmdbErrors.translate(e, uri, op);
         if (LmdbErrors.isFatal(e)) {
