@@ -38,8 +38,8 @@ public class KvBenchmark {
     public static final int BATCH = 100;
 
     /** Which library, by {@link Targets} name. */
-    @Param({"plinth-mem", "skiplist", "plinth-rocksdb", "rocksdb", "rocksdb-defaults", "plinth-lmdb", "lmdb", "mvstore",
-        "mapdb", "xodus"})
+    @Param({"plinth-mem", "skiplist", "plinth-rocksdb", "rocksdb", "rocksdb-defaults", "plinth-lmdb",
+        "plinth-lmdb-unchecked", "lmdb", "mvstore", "mapdb", "xodus"})
     public String engine;
 
     /** Keys loaded before measuring. */

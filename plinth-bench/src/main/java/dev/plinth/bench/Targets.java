@@ -25,6 +25,8 @@ public final class Targets {
     public static final String PLINTH_ROCKSDB = "plinth-rocksdb";
     /** Plinth on LMDB ({@code lmdb:DIR}; {@code noSync=true} for fast writes). */
     public static final String PLINTH_LMDB = "plinth-lmdb";
+    /** Plinth on LMDB without value checksums ({@code checksums=false}): what the checksums cost. */
+    public static final String PLINTH_LMDB_UNCHECKED = "plinth-lmdb-unchecked";
     /** Raw rocksdbjni, set up as Plinth sets it up. */
     public static final String ROCKSDB = "rocksdb";
     /** Raw rocksdbjni with RocksDB's own defaults. */
@@ -42,9 +44,9 @@ public final class Targets {
 
     /** Every target, in the order the benchmarks list them. */
     public static final List<String> ALL = List.of(PLINTH_MEM, SKIPLIST, PLINTH_ROCKSDB, ROCKSDB, ROCKSDB_DEFAULTS,
-            PLINTH_LMDB, LMDB, MVSTORE, MAPDB, XODUS);
+            PLINTH_LMDB, PLINTH_LMDB_UNCHECKED, LMDB, MVSTORE, MAPDB, XODUS);
     /** The targets that can fsync a write. */
-    public static final List<String> DURABLE = List.of(PLINTH_ROCKSDB, ROCKSDB, PLINTH_LMDB, LMDB, MVSTORE, MAPDB,
+    public static final List<String> DURABLE = List.of(PLINTH_ROCKSDB, ROCKSDB, PLINTH_LMDB, PLINTH_LMDB_UNCHECKED, LMDB, MVSTORE, MAPDB,
             XODUS);
 
     private Targets() {
@@ -64,6 +66,8 @@ public final class Targets {
             case PLINTH_MEM -> new PlinthTarget("mem:", durable);
             case PLINTH_ROCKSDB -> new PlinthTarget("rocksdb:" + dir.toAbsolutePath(), durable);
             case PLINTH_LMDB -> new PlinthTarget("lmdb:" + dir.toAbsolutePath() + "?mapSize=1g"
+                    + (sync ? "" : "&noSync=true"), durable);
+            case PLINTH_LMDB_UNCHECKED -> new PlinthTarget("lmdb:" + dir.toAbsolutePath() + "?mapSize=1g&checksums=false"
                     + (sync ? "" : "&noSync=true"), durable);
             case ROCKSDB -> new RocksDbTarget(dir, durable, false);
             case ROCKSDB_DEFAULTS -> new RocksDbTarget(dir, durable, true);

@@ -1,5 +1,7 @@
 package dev.plinth.cli;
 
+import dev.plinth.CorruptionException;
+import dev.plinth.Snapshot;
 import dev.plinth.Store;
 import dev.plinth.cli.transfer.Transfer;
 import picocli.CommandLine.Command;
@@ -30,13 +32,45 @@ final class CopyCommand extends StoreCommand {
         try (Store src = Stores.openFrozen(source, "copy");
              Store dst = Stores.openForWrite(destination)) {
             Stores.requireEmpty(dst, "copy", allowNonEmpty);
+            Transfer.Extent extent;
+            try (Snapshot snap = src.snapshot()) {
+                extent = Transfer.extent(src, snap);
+            }
+            Stores.requireFits(dst, "copy", source, extent.keyspaces(), extent.longestKey(), extent.longestValue());
             Transfer.CopyReport report;
             try (Progress progress = Progress.start("copy", -1)) {
                 report = Transfer.copy(src, dst, allowNonEmpty, progress::advance);
+            } catch (RuntimeException e) {
+                throw failedPartWay(dst, e);
             }
             Text.println(out(), "copied " + report.copied().describe() + " from " + source + " to " + destination);
             warnIfNotPersistent(dst);
             return Reports.verification(out(), report.verification(), destination, source);
         }
+    }
+
+    /**
+     * A copy that failed after writing part of the source: an empty destination (the usual case) is
+     * emptied again, so that a rerun is not refused as "not empty"; one that held data before is left as it
+     * is, and the message says so.
+     */
+    private CommandException failedPartWay(Store dst, RuntimeException e) {
+        int code = e instanceof CorruptionException ? ExitCode.DAMAGED : ExitCode.FAILURE;
+        String why = "the copy failed part way: " + PlinthCommand.oneLine(e.getMessage() == null ? e.toString()
+                : e.getMessage());
+        if (allowNonEmpty) {
+            return new CommandException(code, why + "; " + destination + " now holds part of the copy besides "
+                    + "what it held before", e);
+        }
+        try {
+            Transfer.clear(dst);
+        } catch (RuntimeException undo) {
+            e.addSuppressed(undo);
+            return new CommandException(code, why + "; removing what it wrote failed too ("
+                    + PlinthCommand.oneLine(undo.getMessage()) + "), so " + destination + " holds part of the copy",
+                    e);
+        }
+        return new CommandException(code, why + "; what it wrote was removed, and " + destination
+                + " is empty again", e);
     }
 }

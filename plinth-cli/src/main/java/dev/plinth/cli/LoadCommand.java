@@ -80,7 +80,8 @@ final class LoadCommand extends StoreCommand {
         DumpSummary expected = checked.summary();
         try (Store store = Stores.openForWrite(uri)) {
             Stores.requireEmpty(store, "load", allowNonEmpty);
-            requireFits(store, checked, name);
+            Stores.requireFits(store, "load", name, checked.summary().keyspaces(), checked.longestKey(),
+                    checked.longestValue());
             DumpSummary loaded;
             try (DumpReader reader = new DumpReader(open(path), name);
                  Progress progress = Progress.start("load", expected.entries())) {
@@ -102,18 +103,6 @@ final class LoadCommand extends StoreCommand {
             return Reports.verification(out(), c, uri, name);
         } catch (UncheckedIOException e) {
             throw new CommandException(e.getMessage(), e);
-        }
-    }
-
-    /** Refuses a dump whose longest key or value the store would reject part way through the load. */
-    private static void requireFits(Store store, DumpReader.Checked checked, String name) {
-        Capabilities caps = store.capabilities();
-        if (checked.longestKey() > caps.maxKeySize() || checked.longestValue() > caps.maxValueSize()) {
-            throw new CommandException("refusing to load: the longest key in " + name + " has "
-                    + Text.size(checked.longestKey()) + " and the longest value "
-                    + Text.size(checked.longestValue()) + ", but " + store.uri()
-                    + " takes keys of up to " + Text.size(caps.maxKeySize()) + " and values of up to "
-                    + Text.size(caps.maxValueSize()) + "; nothing was written");
         }
     }
 

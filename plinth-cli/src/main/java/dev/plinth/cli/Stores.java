@@ -87,6 +87,34 @@ final class Stores {
      * @param allowNonEmpty whether data in it is fine
      * @throws CommandException if it holds data and that is not allowed
      */
+    /**
+     * Refuses, before anything is written, a transfer whose longest key or value, or whose number of
+     * keyspaces, the destination would reject part way through.
+     *
+     * @param store the destination
+     * @param command the command's name, for the message
+     * @param source what is written into it, for the message
+     * @param keyspaces how many keyspaces the source has
+     * @param longestKey the source's longest key, in bytes
+     * @param longestValue the source's longest value, in bytes
+     * @throws CommandException if something would not fit
+     */
+    static void requireFits(Store store, String command, String source, long keyspaces, long longestKey,
+                            long longestValue) {
+        dev.plinth.Capabilities caps = store.capabilities();
+        if (longestKey > caps.maxKeySize() || longestValue > caps.maxValueSize()) {
+            throw new CommandException("refusing to " + command + ": the longest key in " + source + " has "
+                    + Text.size(longestKey) + " and the longest value " + Text.size(longestValue) + ", but "
+                    + store.uri() + " takes keys of up to " + Text.size(caps.maxKeySize()) + " and values of up to "
+                    + Text.size(caps.maxValueSize()) + "; nothing was written");
+        }
+        if (keyspaces > caps.maxKeyspaces()) {
+            throw new CommandException("refusing to " + command + ": " + source + " has "
+                    + Text.count(keyspaces, "keyspace", "keyspaces") + ", but " + store.uri() + " takes at most "
+                    + caps.maxKeyspaces() + "; nothing was written");
+        }
+    }
+
     static void requireEmpty(Store store, String command, boolean allowNonEmpty) {
         if (!allowNonEmpty && !Transfer.isEmpty(store)) {
             throw new CommandException(store.uri() + " is not empty (keyspaces: " + String.join(", ", store.keyspaces())

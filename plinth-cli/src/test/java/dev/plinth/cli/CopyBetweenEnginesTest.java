@@ -58,6 +58,58 @@ class CopyBetweenEnginesTest {
         assertThat(verify.errLines()).containsExactly("plinth: verify found 2 problems in " + dst);
     }
 
+    @Test
+    void aSourceTheDestinationCannotTakeIsRefusedBeforeAnythingIsWritten() {
+        String src = "rocksdb:" + tmp.resolve("long");
+        String dst = "lmdb:" + tmp.resolve("short");
+        try (Store s = Plinth.open(src)) {
+            s.defaultKeyspace().put(new byte[] {1}, new byte[] {1});
+            s.defaultKeyspace().put(new byte[600], new byte[] {2});
+        }
+
+        CliRun run = CliRun.run("copy", src, dst);
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.FAILURE);
+        assertThat(run.err()).contains("refusing to copy: the longest key in " + src + " has 600 bytes")
+                .contains("keys of up to 511 bytes").contains("nothing was written");
+        assertThat(StoreContents.read(dst)).containsOnlyKeys(Store.DEFAULT_KEYSPACE)
+                .allSatisfy((ks, m) -> assertThat(m).isEmpty());
+    }
+
+    @Test
+    void aCopyThatFailsPartWayLeavesTheDestinationEmptySoThatARerunWorks() {
+        String src = "rocksdb:" + tmp.resolve("src");
+        Map<String, Map<String, String>> written = StoreContents.fillRandom(src, StoreContents.seed());
+        try (Store s = Plinth.open(src)) {
+            var big = s.createKeyspace("big");
+            for (int i = 0; i < 25_000; i++) { // several batches, so that the failure comes part way
+                big.put(String.format("k%06d", i).getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {7});
+            }
+        }
+        SharedMemEngineProvider.reset();
+        String dst = SharedMemEngineProvider.SCHEME + ":partial";
+        try {
+            try (Store d = Plinth.open(dst)) {
+                assertThat(d.keyspaces()).containsExactly(Store.DEFAULT_KEYSPACE);
+            }
+            SharedMemEngineProvider.failApply("partial", 2);
+
+            CliRun failed = CliRun.run("copy", src, dst);
+
+            assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(ExitCode.FAILURE);
+            assertThat(failed.err()).contains("the copy failed part way: no space left")
+                    .contains("what it wrote was removed, and " + dst + " is empty again");
+            try (Store d = Plinth.open(dst)) {
+                assertThat(d.keyspaces()).containsExactly(Store.DEFAULT_KEYSPACE);
+            }
+            CliRun rerun = CliRun.run("copy", src, dst);
+            assertThat(rerun.exitCode()).as(rerun.toString()).isZero();
+            assertThat(StoreContents.read(dst)).containsAllEntriesOf(written);
+        } finally {
+            SharedMemEngineProvider.reset();
+        }
+    }
+
     private static long bytes(Map<String, Map<String, String>> contents, boolean keys) {
         return contents.values().stream().flatMap(m -> m.entrySet().stream())
                 .mapToLong(e -> (keys ? e.getKey() : e.getValue()).length() / 2).sum();

@@ -28,6 +28,9 @@ public final class SharedMemEngineProvider implements EngineProvider {
     private static final Map<String, Engine> STORES = new ConcurrentHashMap<>();
     /** {@code store/keyspace} names whose cursors fail with {@link CorruptionException}. */
     private static final Set<String> DAMAGED = ConcurrentHashMap.newKeySet();
+    /** Per store, how many more batches apply before one fails ({@link #failApply}). */
+    private static final Map<String, java.util.concurrent.atomic.AtomicInteger> FAILING_APPLY =
+            new ConcurrentHashMap<>();
 
     /** Found by {@link ServiceLoader}. */
     public SharedMemEngineProvider() {
@@ -81,10 +84,31 @@ public final class SharedMemEngineProvider implements EngineProvider {
             }
 
             @Override
+            public boolean apply(dev.plinth.spi.EngineBatch batch) {
+                java.util.concurrent.atomic.AtomicInteger left = FAILING_APPLY.get(store);
+                if (left != null && left.decrementAndGet() == 0) {
+                    throw new dev.plinth.StorageFullException("no space left on testmem:" + store
+                            + " (injected by the test)");
+                }
+                return super.apply(batch);
+            }
+
+            @Override
             public void close() {
                 // the data stays for the next command
             }
         };
+    }
+
+    /**
+     * Makes the {@code nth} batch applied to a store from now on fail with a full disk, once, as if space
+     * ran out and was then freed.
+     *
+     * @param store the location after {@code testmem:}
+     * @param nth which batch fails, from 1
+     */
+    public static void failApply(String store, int nth) {
+        FAILING_APPLY.put(store, new java.util.concurrent.atomic.AtomicInteger(nth));
     }
 
     /**
@@ -150,6 +174,7 @@ public final class SharedMemEngineProvider implements EngineProvider {
         STORES.values().forEach(Engine::close);
         STORES.clear();
         DAMAGED.clear();
+        FAILING_APPLY.clear();
     }
 
     private static Engine memEngine(EngineConfig config) {

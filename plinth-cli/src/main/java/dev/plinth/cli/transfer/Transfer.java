@@ -2,6 +2,7 @@ package dev.plinth.cli.transfer;
 
 import dev.plinth.Capabilities;
 import dev.plinth.Keyspace;
+import dev.plinth.ReadView;
 import dev.plinth.Snapshot;
 import dev.plinth.Store;
 import dev.plinth.WriteBatch;
@@ -111,6 +112,55 @@ public final class Transfer {
                 return new CopyReport(copied, Comparison.of(expected, actual, allowNonEmpty));
             }
         }
+    }
+
+    /**
+     * How big a store's parts are, as a destination must take them.
+     *
+     * @param keyspaces its keyspaces
+     * @param longestKey its longest key, in bytes
+     * @param longestValue its longest value, in bytes
+     */
+    public record Extent(int keyspaces, int longestKey, int longestValue) {
+    }
+
+    /**
+     * Measures a store through one view, reading every entry once.
+     *
+     * @param store the store, for its keyspaces
+     * @param view what to read through
+     * @return its keyspace count and longest key and value
+     */
+    public static Extent extent(Store store, ReadView view) {
+        int keyspaces = 0;
+        int longestKey = 0;
+        int longestValue = 0;
+        try (StoreEntrySource from = new StoreEntrySource(store, view)) {
+            for (String ks = from.nextKeyspace(); ks != null; ks = from.nextKeyspace()) {
+                keyspaces++;
+                while (from.nextEntry()) {
+                    longestKey = Math.max(longestKey, from.key().length);
+                    longestValue = Math.max(longestValue, from.value().length);
+                }
+            }
+        }
+        return new Extent(keyspaces, longestKey, longestValue);
+    }
+
+    /**
+     * Empties a store again after a failed transfer into it: drops every keyspace but the default one and
+     * deletes everything in that, then flushes.
+     *
+     * @param store the store
+     */
+    public static void clear(Store store) {
+        for (String name : store.keyspaces()) {
+            if (!name.equals(Store.DEFAULT_KEYSPACE)) {
+                store.dropKeyspace(name);
+            }
+        }
+        store.defaultKeyspace().deleteRange(dev.plinth.Range.all());
+        store.flush();
     }
 
     /**
