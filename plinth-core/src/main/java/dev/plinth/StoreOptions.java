@@ -21,6 +21,7 @@ public final class StoreOptions {
     private final InstantSource clock;
     private final boolean trackResourceOrigins;
     private final boolean createIfMissing;
+    private final boolean readOnly;
     private final Map<String, String> params;
     private final List<UnaryOperator<Engine>> decorators;
 
@@ -31,6 +32,7 @@ public final class StoreOptions {
         this.clock = b.clock;
         this.trackResourceOrigins = b.trackResourceOrigins;
         this.createIfMissing = b.createIfMissing;
+        this.readOnly = b.readOnly;
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(b.params));
     }
 
@@ -108,6 +110,15 @@ public final class StoreOptions {
         return createIfMissing;
     }
 
+    /**
+     * Whether the store is opened for reading only; see {@link Builder#readOnly(boolean)}.
+     *
+     * @return {@code true} if read-only
+     */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
     /** Builds {@link StoreOptions}. Not thread-safe. */
     public static final class Builder {
         private final String uri;
@@ -115,6 +126,7 @@ public final class StoreOptions {
         private InstantSource clock = InstantSource.system();
         private boolean trackResourceOrigins = Boolean.getBoolean("plinth.trackResourceOrigins");
         private boolean createIfMissing = true;
+        private boolean readOnly;
         private final Map<String, String> params = new LinkedHashMap<>();
         private final List<UnaryOperator<Engine>> decorators = new ArrayList<>();
 
@@ -170,6 +182,25 @@ public final class StoreOptions {
          */
         public Builder createIfMissing(boolean create) {
             this.createIfMissing = create;
+            return this;
+        }
+
+        /**
+         * Whether to open the store for reading only (off by default; the URI parameter
+         * {@code readOnly=true} does the same on every engine). A read-only store never creates anything:
+         * it opens only a store that exists, throwing {@link NoSuchStoreException} otherwise. Every write,
+         * keyspace creation or drop and {@link Store#compact()} then throws
+         * {@link UnsupportedCapabilityException} and writes nothing; {@link Store#flush()} does nothing.
+         * Persistent engines open their files without taking the lock that keeps a second writer out, so a
+         * store that another process holds open can be read meanwhile (RocksDB's read-only mode sees what
+         * the writer had written when it opened; LMDB, which lets processes share an environment anyway, opens
+         * as usual and sees each commit).
+         *
+         * @param readOnly the flag
+         * @return this builder
+         */
+        public Builder readOnly(boolean readOnly) {
+            this.readOnly = readOnly;
             return this;
         }
 

@@ -41,7 +41,7 @@ final class GetCommand extends StoreCommand {
         if (valueFile != null && spec.commandLine().getParseResult().hasMatchedOption("--format")) {
             throw usage("--value-file writes the value's bytes exactly; it takes no --format");
         }
-        try (Store store = Stores.openExisting(uri, "get")) {
+        try (Store store = Stores.openReadOnly(uri, "get")) {
             Keyspace ks = Stores.keyspace(store, keyspace);
             byte[] value = ks.get(k);
             if (value == null) {

@@ -65,7 +65,7 @@ final class ScanCommand extends StoreCommand {
         Range range = range();
         ScanOptions options = ScanOptions.forward().withReverse(reverse).withKeysOnly(keysOnly)
                 .withLimit(limit == null ? Long.MAX_VALUE : limit);
-        try (Store store = Stores.openExisting(uri, "scan")) {
+        try (Store store = Stores.openReadOnly(uri, "scan")) {
             Keyspace ks = Stores.keyspace(store, keyspace);
             PrintStream out = new PrintStream(new BufferedOutputStream(out(), 1 << 16), false);
             long n = 0;

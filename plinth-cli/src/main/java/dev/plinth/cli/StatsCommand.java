@@ -19,7 +19,7 @@ final class StatsCommand extends StoreCommand {
 
     @Override
     public Integer call() {
-        try (Store store = Stores.openExisting(uri, "stats")) {
+        try (Store store = Stores.openReadOnly(uri, "stats")) {
             Capabilities caps = store.capabilities();
             StoreStats stats = store.stats();
             Map<String, Object> rows = new LinkedHashMap<>();

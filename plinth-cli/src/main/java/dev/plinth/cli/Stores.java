@@ -49,11 +49,24 @@ final class Stores {
      *
      * @param uri the store URI
      * @param command the command's name, for the error message
-     * @return the open store; must not be written (its clock does not move)
+     * @return the open store, read-only (and its clock does not move)
      * @throws CommandException if the URI's location holds no store of its engine
      */
     static Store openFrozen(String uri, String command) {
-        return openExisting(Plinth.builder(uri).clock(InstantSource.fixed(Instant.now())), command);
+        return openExisting(Plinth.builder(uri).clock(InstantSource.fixed(Instant.now())).readOnly(true), command);
+    }
+
+    /**
+     * Opens an existing store for reading only ({@link StoreOptions.Builder#readOnly}), so that a store
+     * another process holds open can be read.
+     *
+     * @param uri the store URI
+     * @param command the command's name, for the error message
+     * @return the open store, which refuses writes
+     * @throws CommandException if the URI's location holds no store of its engine
+     */
+    static Store openReadOnly(String uri, String command) {
+        return openExisting(Plinth.builder(uri).readOnly(true), command);
     }
 
     private static Store openExisting(StoreOptions.Builder options, String command) {

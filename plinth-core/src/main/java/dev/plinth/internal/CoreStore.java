@@ -16,6 +16,7 @@ import dev.plinth.Store;
 import dev.plinth.StoreStats;
 import dev.plinth.Transaction;
 import dev.plinth.TransactionFunction;
+import dev.plinth.UnsupportedCapabilityException;
 import dev.plinth.WriteBatch;
 import dev.plinth.WriteOptions;
 import dev.plinth.spi.CallGuard;
@@ -59,12 +60,16 @@ public final class CoreStore implements Store {
     private final ResourceTracker tracker = new ResourceTracker();
     private final BatchWriter batchWriter = new BatchWriter(this);
 
+    /** Whether the store was opened with {@code readOnly}: every write is refused before the engine. */
+    private final boolean readOnly;
+
     private final Object keyspaceLock = new Object();
     /** Handles by name; guarded by {@link #keyspaceLock} for changes, read without it. */
     private final Map<String, CoreKeyspace> keyspaces = new ConcurrentHashMap<>();
 
     CoreStore(String uri, String scheme, Engine engine, Capabilities capabilities, Durability defaultDurability,
-              InstantSource clock, boolean trackOrigins) {
+              InstantSource clock, boolean trackOrigins, boolean readOnly) {
+        this.readOnly = readOnly;
         this.uri = uri;
         this.scheme = scheme;
         this.engine = engine;
@@ -129,7 +134,16 @@ public final class CoreStore implements Store {
         return ks;
     }
 
+    /** Refuses a write to a store opened read-only, before anything reaches the engine. */
+    void requireWritable(String op) {
+        if (readOnly) {
+            throw new UnsupportedCapabilityException("store " + uri + " was opened read-only (readOnly=true), so "
+                    + op + " is refused and nothing was written; open it without readOnly to write");
+        }
+    }
+
     boolean apply(EngineBatch batch) {
+        requireWritable("a write");
         guard.enter();
         try {
             return engine.apply(batch);
@@ -208,6 +222,7 @@ public final class CoreStore implements Store {
             try {
                 EngineKeyspace eks = engine.keyspace(name);
                 if (eks == null && create) {
+                    requireWritable("creating keyspace '" + name + "'");
                     requireRoomForKeyspaceLocked(name);
                     eks = engine.createKeyspace(name);
                 }
@@ -292,6 +307,7 @@ public final class CoreStore implements Store {
             throw new IllegalArgumentException("the default keyspace cannot be dropped");
         }
         guard.checkOpen();
+        requireWritable("dropping keyspace '" + name + "'");
         synchronized (keyspaceLock) {
             guard.enter();
             try {
@@ -480,6 +496,10 @@ public final class CoreStore implements Store {
 
     @Override
     public void flush() {
+        if (readOnly) {
+            guard.checkOpen();
+            return; // nothing was written through this store, so nothing to make durable
+        }
         guard.enter();
         try {
             engine.flush();
@@ -499,6 +519,7 @@ public final class CoreStore implements Store {
     @Override
     public void compact() {
         guard.checkOpen();
+        requireWritable("compaction");
         if (!capabilities.nativeTtl()) {
             new ExpirySweeper(this).sweep(keyspaceHandles()); // an engine with native expiry reclaims itself
         }

@@ -2,6 +2,7 @@ package dev.plinth.internal;
 
 import dev.plinth.Capabilities;
 import dev.plinth.Durability;
+import dev.plinth.NoSuchStoreException;
 import dev.plinth.Store;
 import dev.plinth.StoreOptions;
 import dev.plinth.UnsupportedCapabilityException;
@@ -29,6 +30,11 @@ public final class StoreOpener {
      * ({@link Capabilities#checksumValues()}); without it the engine's own choice holds.
      */
     public static final String CHECKSUMS = "checksums";
+    /**
+     * The store parameter, accepted by every engine, that opens a store for reading only
+     * ({@link dev.plinth.StoreOptions#readOnly()}).
+     */
+    public static final String READ_ONLY = "readOnly";
     private static final Pattern SCHEME = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*");
 
     private StoreOpener() {
@@ -58,14 +64,16 @@ public final class StoreOpener {
             parseQuery(uri, rest.substring(q + 1), params);
         }
         params.putAll(options.params());
-        Boolean checksums = checksumsParam(uri, params.remove(CHECKSUMS));
+        Boolean checksums = booleanParam(uri, CHECKSUMS, params.remove(CHECKSUMS));
+        Boolean readOnlyParam = booleanParam(uri, READ_ONLY, params.remove(READ_ONLY));
+        boolean readOnly = options.readOnly() || Boolean.TRUE.equals(readOnlyParam);
         EngineProvider provider = providers().get(scheme);
         if (provider == null) {
             throw new IllegalArgumentException("unknown engine scheme '" + scheme + "' in store URI '" + uri
                     + "'; schemes on the class path: " + schemes());
         }
         Engine engine = provider.open(new EngineConfig(uri, scheme, location, params, options.clock(),
-                options.createIfMissing()));
+                options.createIfMissing() && !readOnly, readOnly));
         try {
             for (UnaryOperator<Engine> d : options.decorators()) {
                 engine = Objects.requireNonNull(d.apply(engine), "a decorator returned null");
@@ -84,10 +92,15 @@ public final class StoreOpener {
                             - (checked ? ValueCodec.MAX_OVERHEAD : ValueCodec.EXPIRY_PREFIX)))
                     .build();
             if (engine.keyspace(Store.DEFAULT_KEYSPACE) == null) {
+                if (readOnly) {
+                    throw new NoSuchStoreException("store " + uri + " has no default keyspace, and opened read-only "
+                            + "(readOnly=true) it cannot be given one");
+                }
                 engine.createKeyspace(Store.DEFAULT_KEYSPACE);
             }
             engine = new CheckedEngine(engine, uri, checked);
-            return new CoreStore(uri, scheme, engine, storeCaps, def, options.clock(), options.trackResourceOrigins());
+            return new CoreStore(uri, scheme, engine, storeCaps, def, options.clock(), options.trackResourceOrigins(),
+                    readOnly);
         } catch (RuntimeException | Error e) {
             try {
                 engine.close();
@@ -98,15 +111,15 @@ public final class StoreOpener {
         }
     }
 
-    /** The value of the {@value #CHECKSUMS} parameter, which every store accepts; {@code null} if absent. */
-    private static Boolean checksumsParam(String uri, String value) {
+    /** The value of a true-or-false parameter that every store accepts; {@code null} if absent. */
+    private static Boolean booleanParam(String uri, String name, String value) {
         if (value == null) {
             return null;
         }
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true" -> Boolean.TRUE;
             case "false" -> Boolean.FALSE;
-            default -> throw new IllegalArgumentException("invalid store URI " + uri + ": parameter " + CHECKSUMS
+            default -> throw new IllegalArgumentException("invalid store URI " + uri + ": parameter " + name
                     + "=" + value + " must be true or false");
         };
     }

@@ -19,6 +19,7 @@ public final class EngineConfig {
     private final Map<String, String> params;
     private final InstantSource clock;
     private final boolean createIfMissing;
+    private final boolean readOnly;
 
     /**
      * Makes a configuration that creates the store when it is missing.
@@ -45,6 +46,24 @@ public final class EngineConfig {
      */
     public EngineConfig(String uri, String scheme, String location, Map<String, String> params, InstantSource clock,
             boolean createIfMissing) {
+        this(uri, scheme, location, params, clock, createIfMissing, false);
+    }
+
+    /**
+     * Makes a configuration, possibly read-only.
+     *
+     * @param uri the full URI as given
+     * @param scheme the scheme, lower case
+     * @param location what follows {@code scheme:} up to any {@code ?}
+     * @param params the query parameters and options' parameters
+     * @param clock the store's clock
+     * @param createIfMissing whether to create the store when the location holds none; {@code false} when
+     *     {@code readOnly}
+     * @param readOnly whether the store is opened for reading only ({@link #readOnly()})
+     */
+    public EngineConfig(String uri, String scheme, String location, Map<String, String> params, InstantSource clock,
+            boolean createIfMissing, boolean readOnly) {
+        this.readOnly = readOnly;
         this.uri = uri;
         this.scheme = scheme;
         this.location = location;
@@ -107,6 +126,18 @@ public final class EngineConfig {
      */
     public boolean createIfMissing() {
         return createIfMissing;
+    }
+
+    /**
+     * Whether the store is opened for reading only. The core then refuses every write, keyspace change and
+     * compaction before it reaches the engine, and never creates the store. A persistent engine opens its
+     * files so that it writes nothing and takes no lock that would keep a writer in another process out
+     * (RocksDB's read-only mode, LMDB's read-only environment); one that cannot should refuse to open.
+     *
+     * @return the flag; {@code false} unless the caller asked for it
+     */
+    public boolean readOnly() {
+        return readOnly;
     }
 
     /**

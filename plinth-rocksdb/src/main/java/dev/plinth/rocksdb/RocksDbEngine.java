@@ -73,6 +73,8 @@ final class RocksDbEngine implements Engine {
     private static final byte[] EMPTY = new byte[0];
 
     private final String uri;
+    /** Opened in RocksDB's read-only mode: the core sends no writes, and close syncs nothing. */
+    private final boolean readOnly;
     private final String path;
 
     /** The native settings; made before {@link #db} opens, freed after it closes. */
@@ -105,7 +107,8 @@ final class RocksDbEngine implements Engine {
     /** The first write-path I/O error or corruption; set once, then every write says why it is refused. */
     private final FailureLatch writeFailure;
 
-    private RocksDbEngine(String uri, String path, RocksDbNativeOptions natives, RocksDB db) {
+    private RocksDbEngine(String uri, String path, RocksDbNativeOptions natives, RocksDB db, boolean readOnly) {
+        this.readOnly = readOnly;
         this.uri = uri;
         this.path = path;
         this.writeFailure = new FailureLatch("the rocksdb store at " + path);
@@ -127,10 +130,29 @@ final class RocksDbEngine implements Engine {
      * @throws dev.plinth.ForeignFilesException if {@code dir} holds files that are not RocksDB's
      */
     static RocksDbEngine open(String uri, Path dir, RocksDbOptions options, boolean createIfMissing) {
+        return open(uri, dir, options, createIfMissing, false);
+    }
+
+    /**
+     * Opens the database in {@code dir}, for reading only if asked: then in RocksDB's read-only mode, which
+     * takes no lock, so a store another process holds open can be read; it sees what was written when it
+     * opened, and creates nothing.
+     *
+     * @param uri the store URI, for messages
+     * @param dir the directory
+     * @param options the settings
+     * @param createIfMissing whether to create the store when {@code dir} holds none; ignored when read-only
+     * @param readOnly whether to open read-only
+     * @return the open engine
+     */
+    static RocksDbEngine open(String uri, Path dir, RocksDbOptions options, boolean createIfMissing,
+                              boolean readOnly) {
         Path abs = dir.toAbsolutePath().normalize();
         String path = abs.toString();
-        StoreDirectory.check(uri, abs, StoreDirectory.ROCKSDB, createIfMissing);
-        createDirectory(abs);
+        StoreDirectory.check(uri, abs, StoreDirectory.ROCKSDB, createIfMissing && !readOnly);
+        if (!readOnly) {
+            createDirectory(abs);
+        }
         RocksDB.loadLibrary();
         RocksDbNativeOptions natives = RocksDbNativeOptions.create(options, createIfMissing);
         List<ColumnFamilyHandle> handles = new ArrayList<>();
@@ -141,11 +163,13 @@ final class RocksDbEngine implements Engine {
             for (byte[] name : names) {
                 descriptors.add(new ColumnFamilyDescriptor(name, natives.cfOptions));
             }
-            db = NativeTracker.track(RocksDB.open(natives.dbOptions, path, descriptors, handles));
+            db = NativeTracker.track(readOnly
+                    ? RocksDB.openReadOnly(natives.dbOptions, path, descriptors, handles)
+                    : RocksDB.open(natives.dbOptions, path, descriptors, handles));
             for (ColumnFamilyHandle h : handles) {
                 NativeTracker.track(h);
             }
-            RocksDbEngine engine = new RocksDbEngine(uri, path, natives, db);
+            RocksDbEngine engine = new RocksDbEngine(uri, path, natives, db, readOnly);
             for (int i = 0; i < names.size(); i++) {
                 String name = new String(names.get(i), StandardCharsets.UTF_8);
                 engine.keyspaces.register(new RocksDbKeyspace(name, engine, handles.get(i)));
@@ -678,7 +702,7 @@ final class RocksDbEngine implements Engine {
                 s.guard.closeAndDrain();
                 freeSnapshot(s);
             }
-            if (!writeFailure.isTripped()) {
+            if (!writeFailure.isTripped() && !readOnly) {
                 // More than any write asked for: a cleanly closed store also survives a power loss.
                 try {
                     db.flushWal(true);

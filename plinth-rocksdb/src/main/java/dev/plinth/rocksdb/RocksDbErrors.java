@@ -41,6 +41,13 @@ final class RocksDbErrors {
         if (isNoSpace(s, detail)) {
             return new StorageFullException(message, e);
         }
+        if (detail.contains("/LOCK") || detail.contains("\\LOCK")) {
+            String who = detail.contains("lock hold by current process") ? "already open in this process"
+                    : "in use by another process";
+            return new StorageIOException("the rocksdb store at " + path + " is " + who + ", which holds its LOCK "
+                    + "file; close it there first, or open this one with ?readOnly=true to read it meanwhile ("
+                    + detail + ")", e);
+        }
         return new StorageIOException(message, e);
     }
 
