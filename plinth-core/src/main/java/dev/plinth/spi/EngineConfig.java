@@ -186,7 +186,7 @@ public final class EngineConfig {
             }
             return Math.multiplyExact(n, unit);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("parameter " + name + "=" + v + " of " + uri
+            throw new IllegalArgumentException("parameter " + name + "=" + v
                     + " is not a size (a whole number with an optional k, m, g or t suffix)");
         }
     }
@@ -198,11 +198,39 @@ public final class EngineConfig {
      * @throws IllegalArgumentException if any parameter is not in {@code known}
      */
     public void requireKnownParams(Set<String> known) {
+        String problem = unknownParams(known);
+        if (problem != null) {
+            throw new IllegalArgumentException("invalid " + scheme + " store URI " + uri + ": " + problem);
+        }
+    }
+
+    /**
+     * Describes the parameters the engine does not know, for an engine that reports every problem of its
+     * configuration at once (see {@link #invalid(java.util.List)}).
+     *
+     * @param known the parameter names the engine accepts
+     * @return the problem, naming each unknown parameter and those the engine knows; {@code null} if none
+     */
+    public String unknownParams(Set<String> known) {
         Set<String> unknown = new TreeSet<>(params.keySet());
         unknown.removeAll(known);
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown parameter(s) " + unknown + " for " + scheme
-                    + " engine in " + uri + "; known: " + new TreeSet<>(known));
+        if (unknown.isEmpty()) {
+            return null;
         }
+        return (unknown.size() == 1 ? "unknown parameter " : "unknown parameters ") + String.join(", ", unknown)
+                + " (the " + scheme + " engine takes " + (known.isEmpty() ? "none of its own"
+                : String.join(", ", new TreeSet<>(known))) + "; every store also takes checksums and readOnly)";
+    }
+
+    /**
+     * The one exception for every problem of a configuration, in the one format all engines share:
+     * {@code invalid SCHEME store URI URI: problem; problem}.
+     *
+     * @param problems each problem, naming the parameter and its value as typed
+     * @return the exception to throw
+     */
+    public IllegalArgumentException invalid(java.util.List<String> problems) {
+        return new IllegalArgumentException("invalid " + scheme + " store URI " + uri + ": "
+                + String.join("; ", problems));
     }
 }

@@ -61,6 +61,6 @@ class StoreOpenerTest {
         assertThat(c.sizeParam("c", 0)).isEqualTo(3 << 10);
         assertThat(c.sizeParam("missing", 7)).isEqualTo(7);
         assertThatThrownBy(() -> c.sizeParam("d", 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> c.requireKnownParams(Set.of("a"))).hasMessageContaining("known: [a]");
+        assertThatThrownBy(() -> c.requireKnownParams(Set.of("a"))).hasMessageContaining("engine takes a;");
     }
 }

@@ -77,8 +77,11 @@ record LmdbOptions(Path directory, long mapSize, int maxKeyspaces, int maxReader
      * @throws IllegalArgumentException naming each unknown or invalid parameter
      */
     static LmdbOptions parse(EngineConfig config) {
-        config.requireKnownParams(KNOWN);
         List<String> problems = new ArrayList<>();
+        String unknown = config.unknownParams(KNOWN);
+        if (unknown != null) {
+            problems.add(unknown);
+        }
         Path dir = null;
         String location = config.location();
         if (location == null || location.isBlank()) {
@@ -121,7 +124,7 @@ record LmdbOptions(Path directory, long mapSize, int maxKeyspaces, int maxReader
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("invalid lmdb store URI " + config.uri() + ": " + String.join("; ", problems));
+            throw config.invalid(problems);
         }
         return new LmdbOptions(dir, mapSize, maxKeyspaces, maxReaders, noSync, resizeTimeout);
     }

@@ -94,6 +94,14 @@ class LmdbEngineTest {
     }
 
     @Test
+    void anUnknownParameterDoesNotHideBadValuesBesideIt() {
+        assertThatThrownBy(() -> open("bogus=1&mapSize=1k&noSync=yes")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("invalid lmdb store URI ")
+                .hasMessageContaining("unknown parameter bogus").hasMessageContaining("mapSize=1k")
+                .hasMessageContaining("noSync=yes");
+    }
+
+    @Test
     void badParametersAreRejectedNamingEachOne() {
         assertThatThrownBy(() -> open("mapSize=lots")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("mapSize");

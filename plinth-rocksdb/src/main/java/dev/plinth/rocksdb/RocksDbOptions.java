@@ -127,9 +127,12 @@ public final class RocksDbOptions {
      */
     public static RocksDbOptions fromConfig(EngineConfig config) {
         Objects.requireNonNull(config, "config");
-        config.requireKnownParams(PARAMETERS);
         Builder b = builder();
         List<String> problems = new ArrayList<>();
+        String unknown = config.unknownParams(PARAMETERS);
+        if (unknown != null) {
+            problems.add(unknown);
+        }
         try {
             b.blockCacheSize = config.sizeParam(BLOCK_CACHE_SIZE, DEFAULT_BLOCK_CACHE_SIZE);
         } catch (IllegalArgumentException e) {
@@ -145,8 +148,7 @@ public final class RocksDbOptions {
             try {
                 b.compression = Compression.valueOf(c.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                problems.add("parameter " + COMPRESSION + "=" + c + " of " + config.uri()
-                        + " is not one of none, lz4, zstd, snappy");
+                problems.add("parameter " + COMPRESSION + "=" + c + " is not one of none, lz4, zstd, snappy");
             }
         }
         String f = config.param(MAX_OPEN_FILES, null);
@@ -154,8 +156,7 @@ public final class RocksDbOptions {
             try {
                 b.maxOpenFiles = Integer.parseInt(f.trim());
             } catch (NumberFormatException e) {
-                problems.add("parameter " + MAX_OPEN_FILES + "=" + f + " of " + config.uri()
-                        + " is not a whole number");
+                problems.add("parameter " + MAX_OPEN_FILES + "=" + f + " is not a whole number");
             }
         }
         String st = config.param(STATISTICS, null);
@@ -163,13 +164,12 @@ public final class RocksDbOptions {
             switch (st.trim().toLowerCase(Locale.ROOT)) {
                 case "true" -> b.statistics = true;
                 case "false" -> b.statistics = false;
-                default -> problems.add("parameter " + STATISTICS + "=" + st + " of " + config.uri()
-                        + " must be true or false");
+                default -> problems.add("parameter " + STATISTICS + "=" + st + " must be true or false");
             }
         }
-        b.validate(problems, " of " + config.uri());
+        b.validate(problems, config.params());
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
+            throw config.invalid(problems);
         }
         return new RocksDbOptions(b);
     }
@@ -314,26 +314,45 @@ public final class RocksDbOptions {
          */
         public RocksDbOptions build() {
             List<String> problems = new ArrayList<>();
-            validate(problems, "");
+            validate(problems, Map.of());
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException(String.join("; ", problems));
             }
             return new RocksDbOptions(this);
         }
 
-        private void validate(List<String> problems, String where) {
+        /**
+         * Adds a problem for each setting out of bounds, naming it with its value as typed (from
+         * {@code typed}, the URI's parameters) or, when set in code, as a size with units.
+         */
+        private void validate(List<String> problems, Map<String, String> typed) {
             if (blockCacheSize < 0 || blockCacheSize > MAX_BLOCK_CACHE_SIZE) {
-                problems.add("parameter " + BLOCK_CACHE_SIZE + "=" + blockCacheSize + where + " must be between 0 and "
-                        + MAX_BLOCK_CACHE_SIZE + " bytes");
+                problems.add("parameter " + BLOCK_CACHE_SIZE + "=" + typed.getOrDefault(BLOCK_CACHE_SIZE,
+                        size(blockCacheSize)) + " must be between 0 and " + size(MAX_BLOCK_CACHE_SIZE));
             }
             if (writeBufferSize < MIN_WRITE_BUFFER_SIZE || writeBufferSize > MAX_WRITE_BUFFER_SIZE) {
-                problems.add("parameter " + WRITE_BUFFER_SIZE + "=" + writeBufferSize + where + " must be between "
-                        + MIN_WRITE_BUFFER_SIZE + " and " + MAX_WRITE_BUFFER_SIZE + " bytes");
+                problems.add("parameter " + WRITE_BUFFER_SIZE + "=" + typed.getOrDefault(WRITE_BUFFER_SIZE,
+                        size(writeBufferSize)) + " must be between " + size(MIN_WRITE_BUFFER_SIZE) + " and "
+                        + size(MAX_WRITE_BUFFER_SIZE));
             }
             if (maxOpenFiles != UNLIMITED_OPEN_FILES && maxOpenFiles < MIN_MAX_OPEN_FILES) {
-                problems.add("parameter " + MAX_OPEN_FILES + "=" + maxOpenFiles + where + " must be "
-                        + UNLIMITED_OPEN_FILES + " (unlimited) or at least " + MIN_MAX_OPEN_FILES);
+                problems.add("parameter " + MAX_OPEN_FILES + "=" + typed.getOrDefault(MAX_OPEN_FILES,
+                        Integer.toString(maxOpenFiles)) + " must be " + UNLIMITED_OPEN_FILES
+                        + " (unlimited) or at least " + MIN_MAX_OPEN_FILES);
             }
         }
+
+    }
+
+    /** A size as a parameter takes it: {@code 64k}, {@code 4g}, or plain bytes when not a whole unit. */
+    static String size(long bytes) {
+        String[] units = {"t", "g", "m", "k"};
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << (10 * (4 - i));
+            if (bytes >= unit && bytes % unit == 0) {
+                return (bytes / unit) + units[i];
+            }
+        }
+        return Long.toString(bytes);
     }
 }

@@ -65,6 +65,16 @@ class RocksDbOptionsTest {
     }
 
     @Test
+    void anUnknownParameterDoesNotHideBadValuesBesideIt() {
+        assertThatThrownBy(() -> RocksDbOptions.fromConfig(config(dir, Map.of("bogus", "1",
+                "writeBufferSize", "1k"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("invalid rocksdb store URI ")
+                .hasMessageContaining("unknown parameter bogus")
+                .hasMessageContaining("writeBufferSize=1k must be between 64k and 4g");
+    }
+
+    @Test
     void everyBadValueIsReportedAtOnce() {
         assertThatThrownBy(() -> RocksDbOptions.fromConfig(config(dir, Map.of("compression", "gzip",
                 "maxOpenFiles", "5", "writeBufferSize", "x"))))
