@@ -75,7 +75,7 @@ public record Comparison(int keyspaces, long matched, long missing, long extra, 
                     } else {
                         differing++;
                         problems.add("keyspace '" + a + "': key " + Problems.show(expected.key()) + " is "
-                                + Problems.show(va) + " in " + exp + " but " + Problems.show(vb) + " in " + act);
+                                + Problems.difference(va, vb, exp, act));
                     }
                     hasA = expected.nextEntry();
                     hasB = actual.nextEntry();

@@ -72,6 +72,32 @@ public final class Problems {
      * @param b the bytes
      * @return the text in single quotes
      */
+    /**
+     * Two values that differ, described so that a reader sees where: short values in full; long ones from
+     * a little before the first differing byte, with its offset and both lengths.
+     *
+     * @param a the expected value
+     * @param b the actual value
+     * @param whereA where {@code a} is, e.g. a URI
+     * @param whereB where {@code b} is
+     * @return for example {@code '1' in X but 'changed' in Y}
+     */
+    static String difference(byte[] a, byte[] b, String whereA, String whereB) {
+        String ea = dev.plinth.cli.ByteText.escape(a);
+        String eb = dev.plinth.cli.ByteText.escape(b);
+        if (ea.length() <= 64 && eb.length() <= 64) {
+            return "'" + ea + "' in " + whereA + " but '" + eb + "' in " + whereB;
+        }
+        int at = java.util.Arrays.mismatch(a, b);
+        int from = Math.max(0, at - 8);
+        byte[] sa = java.util.Arrays.copyOfRange(a, Math.min(from, a.length), Math.min(a.length, from + 40));
+        byte[] sb = java.util.Arrays.copyOfRange(b, Math.min(from, b.length), Math.min(b.length, from + 40));
+        String prefix = from > 0 ? "..." : "";
+        return "different from byte " + at + " on (" + a.length + " bytes in " + whereA + ", " + b.length
+                + " in " + whereB + "): '" + prefix + dev.plinth.cli.ByteText.escape(sa) + "...' in " + whereA
+                + " but '" + prefix + dev.plinth.cli.ByteText.escape(sb) + "...' in " + whereB;
+    }
+
     static String show(byte[] b) {
         String s = dev.plinth.cli.ByteText.escape(b);
         return "'" + (s.length() > 64 ? s.substring(0, 64) + "...' (" + b.length + " bytes)" : s + "'");
