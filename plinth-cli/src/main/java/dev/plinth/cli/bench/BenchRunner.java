@@ -90,7 +90,7 @@ final class BenchRunner {
                     + settings.keySize() + " (keys hold " + (settings.keySize() - 1)
                     + " digits, and inserts need room)");
         }
-        this.labels = BenchCommand.labels(settings.uris());
+        this.labels = BenchCommand.labels(settings.uris(), settings.durability());
         Set<Path> paths = new HashSet<>();
         for (int i = 0; i < labels.size(); i++) {
             Target t = new Target(settings.uris().get(i), labels.get(i), settings.durability());

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,16 @@ class BenchCommandTest {
         assertThat(first).contains(expected);
         assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void anLmdbRowThatSyncsEveryCommitIsFlaggedUnlessTheRunAsksForSync() {
+        List<String> uris = List.of("mem:", "lmdb:", "lmdb:?noSync=true", "lmdb:");
+        assertThat(BenchCommand.labels(uris, DurabilityChoice.WEAKEST)).containsExactly("mem:",
+                "lmdb: [fsyncs every commit]", "lmdb:?noSync=true", "lmdb: [fsyncs every commit]#2");
+        assertThat(BenchCommand.labels(uris, DurabilityChoice.NONE)).contains("lmdb: [fsyncs every commit]");
+        assertThat(BenchCommand.labels(uris, DurabilityChoice.SYNC)).containsExactly("mem:", "lmdb:",
+                "lmdb:?noSync=true", "lmdb:#2");
     }
 
     @Test
