@@ -59,11 +59,16 @@ final class Charts {
         style(chart);
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setLabelsVisible(ran);
+        // Dark labels near the bar's foot: readable on every colour, and on a bar too short to hold them.
+        chart.getStyler().setLabelsFontColorAutomaticEnabled(false);
+        chart.getStyler().setLabelsFontColor(Color.BLACK);
+        chart.getStyler().setLabelsPosition(0.05);
         chart.getStyler().setOverlapped(true);
         chart.getStyler().setYAxisDecimalPattern("#,###");
         List<String> uris = new ArrayList<>();
         for (Result r : results) {
-            uris.add(r.uri());
+            // A skipped run says so on the axis, instead of leaving an empty slot.
+            uris.add(r.skipped() ? r.uri() + " (skipped)" : r.uri());
         }
         // One series per URI, empty outside its own bar, so each URI keeps its colour in every chart.
         for (int i = 0; i < results.size(); i++) {
@@ -73,7 +78,7 @@ final class Charts {
                 values.add(i == j && !r.skipped() ? r.opsPerSec() : null);
             }
             CategorySeries series = chart.addSeries(uris.get(i), uris, values);
-            series.setFillColor(colour(chart, report, uris.get(i)));
+            series.setFillColor(colour(chart, report, results.get(i).uri()));
         }
         return chart;
     }
@@ -84,10 +89,11 @@ final class Charts {
         style(chart);
         chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
         chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setYAxisDecimalPattern("#,##0.#");
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setYAxisDecimalPattern("#,##0.###");
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         List<String> percentiles = List.of("p50", "p99", "p99.9", "max");
         boolean any = false;
+        double lowest = Double.MAX_VALUE;
         for (Result r : report.resultsOf(workload)) {
             if (r.skipped() || r.ops() == 0) {
                 continue;
@@ -95,12 +101,17 @@ final class Charts {
             List<Double> us = List.of(micros(r.p50()), micros(r.p99()), micros(r.p999()), micros(r.max()));
             Color c = colour(chart, report, r.uri());
             CategorySeries series = chart.addSeries(r.uri(), percentiles, us);
+            lowest = Math.min(lowest, us.get(0));
             series.setLineColor(c);
             series.setMarkerColor(c);
             series.setFillColor(c);
             any = true;
         }
-        if (!any) {
+        if (any) {
+            // Start the axis at the decade below the fastest p50, so that it has a labelled tick under every
+            // point, also below 1 us.
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest))));
+        } else {
             chart.setTitle(workload + ": skipped");
             chart.getStyler().setYAxisLogarithmic(false);
             chart.getStyler().setLegendVisible(false);
