@@ -38,7 +38,7 @@ public class KvBenchmark {
     public static final int BATCH = 100;
 
     /** Which library, by {@link Targets} name. */
-    @Param({"plinth-mem", "skiplist", "plinth-rocksdb", "rocksdb", "rocksdb-defaults", "plinth-lmdb",
+    @Param({"plinth-mem", "plinth-mem-checked", "skiplist", "plinth-rocksdb", "rocksdb", "rocksdb-defaults", "plinth-lmdb",
         "plinth-lmdb-unchecked", "lmdb", "mvstore", "mapdb", "xodus"})
     public String engine;
 

@@ -21,6 +21,8 @@ import java.util.stream.Stream;
 public final class Targets {
     /** Plinth on the in-memory engine ({@code mem:}). */
     public static final String PLINTH_MEM = "plinth-mem";
+    /** Plinth on the in-memory engine with value checksums ({@code mem:?checksums=true}): their CPU cost alone. */
+    public static final String PLINTH_MEM_CHECKED = "plinth-mem-checked";
     /** Plinth on RocksDB ({@code rocksdb:DIR}). */
     public static final String PLINTH_ROCKSDB = "plinth-rocksdb";
     /** Plinth on LMDB ({@code lmdb:DIR}; {@code noSync=true} for fast writes). */
@@ -43,7 +45,7 @@ public final class Targets {
     public static final String SKIPLIST = "skiplist";
 
     /** Every target, in the order the benchmarks list them. */
-    public static final List<String> ALL = List.of(PLINTH_MEM, SKIPLIST, PLINTH_ROCKSDB, ROCKSDB, ROCKSDB_DEFAULTS,
+    public static final List<String> ALL = List.of(PLINTH_MEM, PLINTH_MEM_CHECKED, SKIPLIST, PLINTH_ROCKSDB, ROCKSDB, ROCKSDB_DEFAULTS,
             PLINTH_LMDB, PLINTH_LMDB_UNCHECKED, LMDB, MVSTORE, MAPDB, XODUS);
     /** The targets that can fsync a write. */
     public static final List<String> DURABLE = List.of(PLINTH_ROCKSDB, ROCKSDB, PLINTH_LMDB, PLINTH_LMDB_UNCHECKED, LMDB, MVSTORE, MAPDB,
@@ -59,11 +61,12 @@ public final class Targets {
      */
     public static KvTarget open(String name, Path dir, KvTarget.Durable durable) {
         boolean sync = durable == KvTarget.Durable.SYNC;
-        if (sync && (name.equals(PLINTH_MEM) || name.equals(SKIPLIST))) {
+        if (sync && (name.equals(PLINTH_MEM) || name.equals(PLINTH_MEM_CHECKED) || name.equals(SKIPLIST))) {
             throw new IllegalArgumentException(name + " is in memory and cannot fsync a write");
         }
         return switch (name) {
             case PLINTH_MEM -> new PlinthTarget("mem:", durable);
+            case PLINTH_MEM_CHECKED -> new PlinthTarget("mem:?checksums=true", durable);
             case PLINTH_ROCKSDB -> new PlinthTarget("rocksdb:" + dir.toAbsolutePath(), durable);
             case PLINTH_LMDB -> new PlinthTarget("lmdb:" + dir.toAbsolutePath() + "?mapSize=1g"
                     + (sync ? "" : "&noSync=true"), durable);
