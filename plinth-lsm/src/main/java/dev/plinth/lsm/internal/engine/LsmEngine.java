@@ -12,7 +12,12 @@ import dev.plinth.io.VfsLock;
 import dev.plinth.lsm.internal.key.Entry;
 import dev.plinth.lsm.internal.key.Kind;
 import dev.plinth.lsm.internal.key.RangeTombstone;
+import dev.plinth.lsm.internal.manifest.Manifest;
+import dev.plinth.lsm.internal.manifest.VersionState;
 import dev.plinth.lsm.internal.memtable.Memtable;
+import dev.plinth.lsm.internal.sstable.TableFormat;
+import dev.plinth.lsm.internal.sstable.TableReader;
+import dev.plinth.lsm.internal.sstable.TableWriter;
 import dev.plinth.lsm.internal.wal.WalFormat;
 import dev.plinth.lsm.internal.wal.WalReader;
 import dev.plinth.lsm.internal.wal.WalRecovery;
@@ -32,12 +37,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The lsm engine: a write-ahead log with group commit in front of a multi-version memtable, recovered
- * from the log at open. Thread-safe: reads take no lock; batches, keyspace changes and close take the
- * write lock (see the package documentation for the lock order).
+ * The lsm engine: a write-ahead log with group commit in front of a multi-version memtable, which is
+ * flushed in the background to tables named by the manifest; {@link #compact()} merges every table into
+ * one. Thread-safe: reads take no lock; batches, keyspace changes and close take the write lock; flush and
+ * compaction take the maintenance lock first (see the package documentation for the lock order).
  *
  * <p>Every mutation gets its own sequence number; a batch's mutations are inserted into the memtable under
  * the write lock, above the published sequence number, so readers ignore them; the log's leader publishes
@@ -55,8 +64,16 @@ public final class LsmEngine implements Engine {
     private final Capabilities capabilities;
     private VfsLock fileLock;
 
+    /** Serialises flushes, compactions, verify and close; taken before {@link #writeLock}. */
+    private final ReentrantLock maintenanceLock = new ReentrantLock();
+    // Guarded by maintenanceLock.
+    private Manifest manifest;
+    private long nextFileNumber;
+
     /** Serialises batches, keyspace changes, and close. Taken before the WAL's locks. */
     private final ReentrantLock writeLock = new ReentrantLock();
+    /** Signalled when a flush finishes or fails; with {@link #writeLock}. */
+    private final java.util.concurrent.locks.Condition flushed = writeLock.newCondition();
     // Guarded by writeLock.
     /** The last sequence number given to a mutation (published or not). */
     private long lastSeq;
@@ -65,6 +82,23 @@ public final class LsmEngine implements Engine {
     private int nextKeyspaceId;
     private final Map<Integer, LsmKeyspace> byId = new HashMap<>();
     private WalWriter wal;
+    /** The memtable batches go to. */
+    private Memtable mem;
+    /** A full memtable being flushed, or {@code null}. */
+    private volatile Memtable imm;
+    /** The first log segment written after {@link #imm} was sealed; the edit of its flush names it. */
+    private long immLogNumber;
+    /** The last sequence number in {@link #imm}. */
+    private long immSeq;
+    /** The live keyspaces when {@link #imm} was sealed, for the edit of its flush. */
+    private Map<Integer, String> immCatalog;
+    /** The next keyspace id when {@link #imm} was sealed: ids of keyspaces dropped since are never reused. */
+    private int immNextKeyspaceId;
+    /** The log ticket of the last record in {@link #imm}. */
+    private long immTicket;
+    /** The tables, oldest first; each holds one reference for this list. */
+    private List<TableReader> tables = new ArrayList<>();
+    private final ExecutorService flusher;
     // Written under writeLock (and by the WAL's leader for visibleSeq); read without it.
     private volatile ReadView view;
     private volatile long visibleSeq;
@@ -91,6 +125,11 @@ public final class LsmEngine implements Engine {
         this.options = options;
         this.latch = new FailureLatch(uri);
         this.keyspaces = new KeyspaceRegistry<>(uri);
+        this.flusher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "plinth-lsm-flush " + uri);
+            t.setDaemon(true);
+            return t;
+        });
         this.capabilities = Capabilities.builder()
                 .persistent(true)
                 .durabilities(Durability.NONE, Durability.PROCESS, Durability.SYNC)
@@ -134,17 +173,28 @@ public final class LsmEngine implements Engine {
                 throw new NoSuchStoreException("open " + uri + ": no lsm store in " + vfs.location("")
                         + " (no " + IDENTITY + ")");
             }
-            StoreFiles.create(vfs, uri);
+            StoreFiles.wipe(vfs);
+            manifest = Manifest.create(vfs, uri, VersionState.empty(Store.DEFAULT_KEYSPACE));
+            StoreFiles.writeIdentity(vfs);
         } else {
             StoreFiles.checkIdentity(vfs, uri);
+            manifest = Manifest.recover(vfs, uri);
         }
-        LsmKeyspace def = new LsmKeyspace(Store.DEFAULT_KEYSPACE, 0, this);
-        byId.put(0, def);
-        nextKeyspaceId = 1;
-        Memtable mem = new Memtable();
-        WalRecovery.Recovered r = WalRecovery.recover(vfs, uri, 1);
+        VersionState state = manifest.state();
+        nextFileNumber = state.nextFileNumber();
+        removeUnnamedFiles(state);
+        for (long n : state.tables()) {
+            tables.add(TableReader.open(vfs, n));
+        }
+        for (Map.Entry<Integer, String> e : state.keyspaces().entrySet()) {
+            byId.put(e.getKey(), new LsmKeyspace(e.getValue(), e.getKey(), this));
+        }
+        nextKeyspaceId = Math.max(1, state.nextKeyspaceId());
+        lastSeq = state.lastSeq();
+        mem = new Memtable();
+        WalRecovery.Recovered r = WalRecovery.recover(vfs, uri, state.logNumber());
         for (byte[] payload : r.records()) {
-            replay(LogRecords.decode(payload, uri), mem);
+            replay(LogRecords.decode(payload, uri), mem, state.lastSeq());
         }
         for (String name : r.removable()) {
             vfs.delete(name);
@@ -157,15 +207,37 @@ public final class LsmEngine implements Engine {
                 keyspaces.register(ks);
             }
         }
-        view = new ReadView(List.of(mem));
+        view = new ReadView(List.of(mem), tables);
         visibleSeq = lastSeq;
         wal = WalWriter.open(vfs, uri, options.walSegmentSize(), latch, this::publish, r.segment(), r.offset(),
                 r.zeroFrom());
     }
 
-    private void replay(LogRecords.Record record, Memtable mem) {
+    /** Deletes tables, log segments and manifests the manifest does not name: leftovers of a crash. */
+    private void removeUnnamedFiles(VersionState state) {
+        boolean any = false;
+        for (String n : vfs.list("")) {
+            long table = TableFormat.tableNumber(n);
+            long segment = WalFormat.segmentNumber(n);
+            long man = Manifest.manifestNumber(n);
+            if ((table >= 0 && !state.tables().contains(table)) || (segment >= 0 && segment < state.logNumber())
+                    || (man >= 0 && man != manifest.number()) || n.equals(Manifest.CURRENT + ".tmp")) {
+                vfs.delete(n);
+                any = true;
+            }
+        }
+        if (any) {
+            vfs.syncDirectory("");
+        }
+    }
+
+    private void replay(LogRecords.Record record, Memtable mem, long inTables) {
         if (record instanceof LogRecords.Batch b) {
             for (Object op : b.ops()) {
+                long seq = op instanceof Entry e ? e.seq() : ((RangeTombstone) op).seq();
+                if (seq <= inTables) {
+                    continue; // already in a table
+                }
                 if (op instanceof Entry e) {
                     mem.add(e);
                     lastSeq = Math.max(lastSeq, e.seq());
@@ -176,7 +248,7 @@ public final class LsmEngine implements Engine {
                 }
             }
         } else if (record instanceof LogRecords.CreateKeyspace c) {
-            byId.put(c.id(), new LsmKeyspace(c.name(), c.id(), this));
+            byId.putIfAbsent(c.id(), new LsmKeyspace(c.name(), c.id(), this));
             nextKeyspaceId = Math.max(nextKeyspaceId, c.id() + 1);
         } else if (record instanceof LogRecords.DropKeyspace d) {
             LsmKeyspace ks = byId.get(d.id());
@@ -192,8 +264,25 @@ public final class LsmEngine implements Engine {
         }
     }
 
-    ReadView view() {
-        return view;
+    /**
+     * The current view with a reference taken; the caller releases it.
+     *
+     * @return the view
+     */
+    ReadView acquireView() {
+        while (true) {
+            ReadView v = view;
+            if (v.retain()) {
+                return v;
+            }
+        }
+    }
+
+    /** Installs a new view and drops the engine's reference to the old one; needs the write lock. */
+    private void swapViewLocked(ReadView next) {
+        ReadView old = view;
+        view = next;
+        old.release();
     }
 
     @Override
@@ -266,17 +355,28 @@ public final class LsmEngine implements Engine {
     @Override
     public byte[] get(EngineKeyspace keyspace, byte[] key) {
         LsmKeyspace ks = live(keyspace, "get");
-        return view.get(ks.id(), key, visibleSeq);
+        long seq = visibleSeq;
+        ReadView v = acquireView();
+        try {
+            return v.get(ks.id(), key, seq);
+        } finally {
+            v.release();
+        }
     }
 
     @Override
     public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
         LsmKeyspace ks = live(keyspace, "cursor");
         long seq = acquireSnapshot();
+        ReadView v = acquireView();
         try {
-            return new LsmCursor(view, ks.id(), scan.start(), scan.end(), scan.reverse(), seq,
-                    "lsm cursor over " + ks + " of " + uri + " at sequence " + seq, () -> releaseSnapshot(seq));
+            return new LsmCursor(v, ks.id(), scan.start(), scan.end(), scan.reverse(), seq,
+                    "lsm cursor over " + ks + " of " + uri + " at sequence " + seq, () -> {
+                        v.release();
+                        releaseSnapshot(seq);
+                    });
         } catch (RuntimeException | Error e) {
+            v.release();
             releaseSnapshot(seq);
             throw e;
         }
@@ -314,8 +414,14 @@ public final class LsmEngine implements Engine {
         while (true) {
             long pending = -1;
             long ticket = -1;
+            boolean sealed = false;
             writeLock.lock();
             try {
+                requireWritable("apply");
+                while (imm != null && mem.approximateBytes() >= 2 * options.memtableSize() && !latch.isTripped()) {
+                    // The flush is behind: hold writers back rather than grow without bound.
+                    flushed.awaitUninterruptibly();
+                }
                 requireWritable("apply");
                 if (!batch.preconditions().isEmpty() && lastSeq > visibleSeq) {
                     // Check conditions only against published state, which the core read too: wait for the
@@ -323,9 +429,13 @@ public final class LsmEngine implements Engine {
                     pending = lastTicket;
                 } else {
                     ticket = applyLocked(batch);
+                    sealed = mem.approximateBytes() >= options.memtableSize() && sealLocked();
                 }
             } finally {
                 writeLock.unlock();
+            }
+            if (sealed) {
+                scheduleFlush();
             }
             if (pending >= 0) {
                 wal.awaitWritten(pending);
@@ -360,6 +470,7 @@ public final class LsmEngine implements Engine {
      */
     private long applyLocked(EngineBatch batch) {
         ReadView v = view;
+        Memtable mem = this.mem;
         if (!batch.preconditions().isEmpty()
                 && !batch.preconditionsHold(new LsmSnapshot(this, lastSeq, false), changes)) {
             return FAILED_PRECONDITION;
@@ -367,7 +478,6 @@ public final class LsmEngine implements Engine {
         if (batch.mutations().isEmpty()) {
             return NOTHING_WRITTEN;
         }
-        Memtable mem = v.memtables().get(0);
         List<Object> ops = new ArrayList<>(batch.mutations().size());
         long seq = lastSeq;
         try {
@@ -416,48 +526,281 @@ public final class LsmEngine implements Engine {
         wal.sync();
     }
 
-    @Override
-    public void compact() {
-        requireOpen("compact");
-        latch.check("compact");
+    /**
+     * Makes the active memtable immutable and starts a new one, with a new log segment; needs the write lock.
+     *
+     * @return {@code false} if a flush is still running (nothing changed)
+     */
+    private boolean sealLocked() {
+        if (imm != null || mem.isEmpty()) {
+            return false;
+        }
+        imm = mem;
+        immSeq = lastSeq;
+        immLogNumber = wal.roll();
+        immCatalog = catalogLocked();
+        immNextKeyspaceId = nextKeyspaceId;
+        immTicket = lastTicket;
+        mem = new Memtable();
+        swapViewLocked(new ReadView(List.of(mem, imm), tables));
+        return true;
+    }
+
+    private Map<Integer, String> catalogLocked() {
+        Map<Integer, String> c = new TreeMap<>();
+        for (LsmKeyspace ks : byId.values()) {
+            if (!ks.isDropped()) {
+                c.put(ks.id(), ks.name());
+            }
+        }
+        return c;
+    }
+
+    private void scheduleFlush() {
+        try {
+            flusher.execute(() -> {
+                maintenanceLock.lock();
+                try {
+                    if (!closed) {
+                        flushImmutable();
+                    }
+                } catch (RuntimeException | Error e) {
+                    // Tripped in flushImmutable: every later call reports it.
+                } finally {
+                    maintenanceLock.unlock();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Closing: the log holds everything the memtable does.
+        }
+    }
+
+    /** Writes the immutable memtable to a table and records it; needs the maintenance lock. */
+    private void flushImmutable() {
+        Memtable m = imm;
+        if (m == null) {
+            return;
+        }
+        try {
+            // Only what reached the log goes to a table: a batch whose log write failed was refused, and must
+            // not come back from a table after a restart.
+            wal.awaitWritten(immTicket);
+            latch.check("flush");
+            long number = nextFileNumber++;
+            TableWriter.write(vfs, number, m.all(), m.tombstones());
+            vfs.syncDirectory("");
+            TableReader reader = TableReader.open(vfs, number);
+            List<Long> names = new ArrayList<>(manifest.state().tables());
+            names.add(number);
+            manifest.log(new VersionState(immLogNumber, nextFileNumber, immSeq, immNextKeyspaceId,
+                    immCatalog, names));
+            long obsoleteBelow = immLogNumber;
+            writeLock.lock();
+            try {
+                List<TableReader> next = new ArrayList<>(tables);
+                next.add(reader);
+                tables = next;
+                imm = null;
+                swapViewLocked(new ReadView(List.of(mem), tables));
+                flushed.signalAll();
+            } finally {
+                writeLock.unlock();
+            }
+            for (String n : vfs.list("")) {
+                long seg = WalFormat.segmentNumber(n);
+                if (seg >= 1 && seg < obsoleteBelow) {
+                    vfs.delete(n);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            latch.trip(e, "a flush of the memtable of " + uri + " to a table failed; the log still holds it");
+            writeLock.lock();
+            try {
+                flushed.signalAll();
+            } finally {
+                writeLock.unlock();
+            }
+            throw e;
+        }
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>Checks the identity file and every write-ahead log segment: every fragment's CRC32C up to the last
-     * valid record, and that no damage sits before valid records.
+     * <p>Flushes the memtable, then merges every table into one, keeping only what a reader may still see
+     * (see {@link CompactionFilter}).
+     */
+    @Override
+    public void compact() {
+        requireOpen("compact");
+        latch.check("compact");
+        maintenanceLock.lock();
+        try {
+            latch.check("compact");
+            flushImmutable();
+            writeLock.lock();
+            try {
+                sealLocked();
+            } finally {
+                writeLock.unlock();
+            }
+            flushImmutable();
+            List<TableReader> inputs;
+            java.util.Set<Integer> live;
+            long horizon;
+            writeLock.lock();
+            try {
+                inputs = tables;
+                live = new java.util.HashSet<>(catalogLocked().keySet());
+                synchronized (snapshots) {
+                    horizon = snapshots.isEmpty() ? visibleSeq : Math.min(visibleSeq, snapshots.firstKey());
+                }
+            } finally {
+                writeLock.unlock();
+            }
+            if (inputs.isEmpty()) {
+                return;
+            }
+            mergeLocked(inputs, live, horizon);
+        } catch (RuntimeException | Error e) {
+            latch.trip(e, "a compaction of " + uri + " failed");
+            throw e;
+        } finally {
+            maintenanceLock.unlock();
+        }
+    }
+
+    /** Merges the tables into one and installs it; needs the maintenance lock. */
+    private void mergeLocked(List<TableReader> inputs, java.util.Set<Integer> live, long horizon) {
+        List<RangeTombstone> allTombstones = new ArrayList<>();
+        List<dev.plinth.lsm.internal.key.EntryIterator> sources = new ArrayList<>();
+        for (TableReader t : inputs) {
+            allTombstones.addAll(t.tombstones());
+            java.util.Iterator<Entry> it = t.all();
+            sources.add(new dev.plinth.lsm.internal.key.EntryIterator() {
+                private Entry current = it.hasNext() ? it.next() : null;
+
+                @Override
+                public Entry current() {
+                    return current;
+                }
+
+                @Override
+                public void next() {
+                    current = it.hasNext() ? it.next() : null;
+                }
+            });
+        }
+        CompactionFilter filter = new CompactionFilter(new MergingIterator(sources, false), horizon, live, allTombstones);
+        List<RangeTombstone> kept = new ArrayList<>();
+        for (RangeTombstone t : allTombstones) {
+            if (filter.keep(t)) {
+                kept.add(t);
+            }
+        }
+        long number = nextFileNumber++;
+        TableWriter.TableMeta meta = TableWriter.write(vfs, number, filter, kept);
+        vfs.syncDirectory("");
+        TableReader reader = meta.entries() == 0 && kept.isEmpty() ? null : TableReader.open(vfs, number);
+        if (reader == null) {
+            vfs.delete(TableFormat.tableName(number));
+        }
+        List<Long> names = new ArrayList<>();
+        for (long n : manifest.state().tables()) {
+            if (inputs.stream().noneMatch(t -> t.number() == n)) {
+                names.add(n);
+            }
+        }
+        if (reader != null) {
+            names.add(0, number);
+        }
+        VersionState before = manifest.state();
+        manifest.log(new VersionState(before.logNumber(), nextFileNumber, before.lastSeq(), before.nextKeyspaceId(),
+                before.keyspaces(), names));
+        writeLock.lock();
+        try {
+            List<TableReader> next = new ArrayList<>();
+            if (reader != null) {
+                next.add(reader);
+            }
+            for (TableReader t : tables) {
+                if (!inputs.contains(t)) {
+                    next.add(t);
+                }
+            }
+            tables = next;
+            swapViewLocked(new ReadView(imm == null ? List.of(mem) : List.of(mem, imm), tables));
+        } finally {
+            writeLock.unlock();
+        }
+        for (TableReader t : inputs) {
+            t.markObsolete();
+            t.release();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checks the identity file; {@code CURRENT} and the manifest; every write-ahead log segment (every
+     * fragment's CRC32C up to the last valid record, no damage before valid records, every record decodes);
+     * every table (every block's CRC32C, key order inside blocks and across them, the index, the entry
+     * count); and that the tables the manifest names are exactly the table files present.
      */
     @Override
     public List<String> verify() {
         requireOpen("verify");
         List<String> problems = new ArrayList<>();
+        maintenanceLock.lock();
         try {
-            StoreFiles.checkIdentity(vfs, uri);
-        } catch (CorruptionException e) {
-            problems.add(e.getMessage());
-        }
-        List<WalReader.Scan> scans = new ArrayList<>();
-        for (String n : vfs.list("")) {
-            long number = WalFormat.segmentNumber(n);
-            if (number >= 1) {
-                scans.add(WalReader.scan(vfs, n, number));
+            try {
+                StoreFiles.checkIdentity(vfs, uri);
+            } catch (CorruptionException e) {
+                problems.add(e.getMessage());
             }
-        }
-        for (int i = 0; i < scans.size(); i++) {
-            WalReader.Scan s = scans.get(i);
-            boolean last = i == scans.size() - 1;
-            if (s.ending() != WalReader.Ending.CLEAN && (s.validAfter() || !last)) {
-                problems.add("write-ahead log segment " + vfs.location(s.name()) + " of " + uri + " is damaged at"
-                        + " offset " + s.problemAt() + ": " + s.problem());
-            }
-            for (byte[] payload : s.records()) {
-                try {
-                    LogRecords.decode(payload, vfs.location(s.name()));
-                } catch (CorruptionException e) {
-                    problems.add(e.getMessage());
+            problems.addAll(Manifest.check(vfs, uri));
+            List<WalReader.Scan> scans = new ArrayList<>();
+            java.util.Set<Long> tableFiles = new java.util.TreeSet<>();
+            for (String n : vfs.list("")) {
+                long number = WalFormat.segmentNumber(n);
+                if (number >= manifest.state().logNumber()) {
+                    scans.add(WalReader.scan(vfs, n, number));
+                }
+                long t = TableFormat.tableNumber(n);
+                if (t >= 0) {
+                    tableFiles.add(t);
                 }
             }
+            for (int i = 0; i < scans.size(); i++) {
+                WalReader.Scan s = scans.get(i);
+                boolean last = i == scans.size() - 1;
+                if (s.ending() != WalReader.Ending.CLEAN && (s.validAfter() || !last)) {
+                    problems.add("write-ahead log segment " + vfs.location(s.name()) + " of " + uri + " is damaged at"
+                            + " offset " + s.problemAt() + ": " + s.problem());
+                }
+                for (byte[] payload : s.records()) {
+                    try {
+                        LogRecords.decode(payload, vfs.location(s.name()));
+                    } catch (CorruptionException e) {
+                        problems.add(e.getMessage());
+                    }
+                }
+            }
+            java.util.Set<Long> named = new java.util.TreeSet<>(manifest.state().tables());
+            if (!named.equals(tableFiles)) {
+                problems.add("the manifest of " + uri + " names tables " + named + " but the directory holds "
+                        + tableFiles);
+            }
+            ReadView v = acquireView();
+            try {
+                for (TableReader t : v.tables()) {
+                    problems.addAll(t.verify());
+                }
+            } finally {
+                v.release();
+            }
+        } finally {
+            maintenanceLock.unlock();
         }
         return problems;
     }
@@ -466,9 +809,9 @@ public final class LsmEngine implements Engine {
      * {@inheritDoc}
      *
      * <p>{@code lsm.keyspaces}, {@code lsm.lastSeq} (the published sequence number),
-     * {@code lsm.memtableBytes} (an estimate), {@code lsm.walSegment} (the segment being written),
-     * {@code lsm.walBuffered} (bytes waiting for the log's leader), {@code lsm.snapshots} (open snapshots
-     * and cursors).
+     * {@code lsm.memtableBytes} (an estimate, immutable memtable included), {@code lsm.tables},
+     * {@code lsm.tableBytes}, {@code lsm.walSegment} (the segment being written), {@code lsm.walBuffered}
+     * (bytes waiting for the log's leader), {@code lsm.snapshots} (open snapshots and cursors).
      */
     @Override
     public Map<String, Long> stats() {
@@ -476,11 +819,22 @@ public final class LsmEngine implements Engine {
         Map<String, Long> stats = new LinkedHashMap<>();
         stats.put("lsm.keyspaces", (long) keyspaces.size());
         stats.put("lsm.lastSeq", visibleSeq);
-        long bytes = 0;
-        for (Memtable m : view.memtables()) {
-            bytes += m.approximateBytes();
+        ReadView v = acquireView();
+        try {
+            long bytes = 0;
+            for (Memtable m : v.memtables()) {
+                bytes += m.approximateBytes();
+            }
+            stats.put("lsm.memtableBytes", bytes);
+            long tb = 0;
+            for (TableReader t : v.tables()) {
+                tb += t.size();
+            }
+            stats.put("lsm.tables", (long) v.tables().size());
+            stats.put("lsm.tableBytes", tb);
+        } finally {
+            v.release();
         }
-        stats.put("lsm.memtableBytes", bytes);
         stats.put("lsm.walSegment", wal.currentSegment());
         stats.put("lsm.walBuffered", wal.bufferedBytes());
         synchronized (snapshots) {
@@ -491,20 +845,38 @@ public final class LsmEngine implements Engine {
 
     @Override
     public void close() {
-        writeLock.lock();
+        if (closed) {
+            return;
+        }
+        flusher.shutdown();
+        maintenanceLock.lock();
         try {
-            if (closed) {
-                return;
+            writeLock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                flushed.signalAll();
+            } finally {
+                writeLock.unlock();
             }
-            closed = true;
             releaseFiles();
             keyspaces.clear();
         } finally {
-            writeLock.unlock();
+            maintenanceLock.unlock();
+        }
+        try {
+            flusher.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    /** Closes the log (writing what it holds) and the lock; each step runs even if an earlier one failed. */
+    /**
+     * Closes the log (writing what it holds), the manifest, the tables and the lock; each step runs even if
+     * an earlier one failed.
+     */
     private void releaseFiles() {
         RuntimeException error = null;
         if (wal != null) {
@@ -515,6 +887,18 @@ public final class LsmEngine implements Engine {
             }
             wal = null;
         }
+        if (manifest != null) {
+            manifest.close();
+            manifest = null;
+        }
+        if (view != null) {
+            view.release();
+            view = null;
+        }
+        for (TableReader t : tables) {
+            t.release();
+        }
+        tables = List.of();
         if (fileLock != null) {
             fileLock.close();
             fileLock = null;

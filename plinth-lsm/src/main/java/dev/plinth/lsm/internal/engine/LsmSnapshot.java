@@ -34,15 +34,26 @@ final class LsmSnapshot implements EngineSnapshot {
     public byte[] get(EngineKeyspace keyspace, byte[] key) {
         LsmKeyspace ks = engine.live(keyspace, "snapshot get");
         requireOpen();
-        return engine.view().get(ks.id(), key, seq);
+        ReadView v = engine.acquireView();
+        try {
+            return v.get(ks.id(), key, seq);
+        } finally {
+            v.release();
+        }
     }
 
     @Override
     public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
         LsmKeyspace ks = engine.live(keyspace, "snapshot cursor");
         requireOpen();
-        return new LsmCursor(engine.view(), ks.id(), scan.start(), scan.end(), scan.reverse(), seq,
-                "lsm cursor over " + ks + " at sequence " + seq, null);
+        ReadView v = engine.acquireView();
+        try {
+            return new LsmCursor(v, ks.id(), scan.start(), scan.end(), scan.reverse(), seq,
+                    "lsm cursor over " + ks + " at sequence " + seq, v::release);
+        } catch (RuntimeException | Error e) {
+            v.release();
+            throw e;
+        }
     }
 
     private void requireOpen() {

@@ -5,24 +5,68 @@ import dev.plinth.lsm.internal.key.EntryIterator;
 import dev.plinth.lsm.internal.key.Kind;
 import dev.plinth.lsm.internal.key.RangeTombstone;
 import dev.plinth.lsm.internal.memtable.Memtable;
+import dev.plinth.lsm.internal.sstable.TableReader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The structures that hold the engine's data at one moment, newest first: the memtables. Immutable; the
- * engine swaps in a new view when the structures change, and cursors keep the view they opened on.
- * Thread-safe.
+ * The structures that hold the engine's data at one moment: the memtables (the active one first) and the
+ * tables. Immutable; the engine swaps in a new view when the structures change, and cursors keep the view
+ * they opened on. Thread-safe.
+ *
+ * <p>Reference-counted: the engine holds one reference to its current view, and every read holds one while
+ * it runs; the view holds one on each of its tables, so a table replaced by a compaction stays open (and its
+ * file in place) until the last view that names it is released.
  */
 final class ReadView {
     private final List<Memtable> memtables;
+    private final List<TableReader> tables;
+    private final java.util.concurrent.atomic.AtomicInteger refs = new java.util.concurrent.atomic.AtomicInteger(1);
 
-    ReadView(List<Memtable> memtables) {
+    /** A view holding one reference (the creator's); it takes one on each table. */
+    ReadView(List<Memtable> memtables, List<TableReader> tables) {
         this.memtables = List.copyOf(memtables);
+        this.tables = List.copyOf(tables);
+        for (TableReader t : this.tables) {
+            if (!t.retain()) {
+                throw new IllegalStateException(t + " was closed while a new view was made of it");
+            }
+        }
     }
 
     List<Memtable> memtables() {
         return memtables;
+    }
+
+    List<TableReader> tables() {
+        return tables;
+    }
+
+    /**
+     * Takes a reference.
+     *
+     * @return {@code false} if the view was released already
+     */
+    boolean retain() {
+        while (true) {
+            int n = refs.get();
+            if (n == 0) {
+                return false;
+            }
+            if (refs.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Drops a reference; the last one releases the tables. */
+    void release() {
+        if (refs.decrementAndGet() == 0) {
+            for (TableReader t : tables) {
+                t.release();
+            }
+        }
     }
 
     /**
@@ -47,6 +91,12 @@ final class ReadView {
                 best = e;
             }
         }
+        for (TableReader t : tables) {
+            Entry e = t.newest(ks, key, seq);
+            if (e != null && (best == null || e.seq() > best.seq())) {
+                best = e;
+            }
+        }
         return best;
     }
 
@@ -54,6 +104,13 @@ final class ReadView {
     boolean coveredAfter(int ks, byte[] key, long after, long seq) {
         for (Memtable m : memtables) {
             for (RangeTombstone t : m.tombstones()) {
+                if (t.seq() > after && t.seq() <= seq && t.covers(ks, key)) {
+                    return true;
+                }
+            }
+        }
+        for (TableReader r : tables) {
+            for (RangeTombstone t : r.tombstones()) {
                 if (t.seq() > after && t.seq() <= seq && t.covers(ks, key)) {
                     return true;
                 }
@@ -72,6 +129,13 @@ final class ReadView {
                 }
             }
         }
+        for (TableReader r : tables) {
+            for (RangeTombstone t : r.tombstones()) {
+                if (t.seq() <= seq && t.overlaps(ks, start, end)) {
+                    out.add(t);
+                }
+            }
+        }
         return out;
     }
 
@@ -80,6 +144,9 @@ final class ReadView {
         List<EntryIterator> sources = new ArrayList<>();
         for (Memtable m : memtables) {
             sources.add(m.iterator(ks, from, reverse));
+        }
+        for (TableReader t : tables) {
+            sources.add(t.iterator(ks, from, reverse));
         }
         return new MergingIterator(sources, reverse);
     }

@@ -25,18 +25,28 @@ final class StoreFiles {
     /** Bytes of the identity file: magic (8), version (4), CRC32C of those (4). */
     static final int IDENTITY_SIZE = 16;
     /** A regular expression matching every file name the engine creates, for foreign-file refusal. */
-    static final String OWN_FILES = "PLINTH-LSM|PLINTH-LSM\\.tmp|LOCK|wal-\\d{10}\\.log";
+    static final String OWN_FILES = "PLINTH-LSM|PLINTH-LSM\\.tmp|LOCK|CURRENT|CURRENT\\.tmp|MANIFEST-\\d{10}"
+            + "|wal-\\d{10}\\.log|table-\\d{10}\\.sst";
 
     private StoreFiles() {
     }
 
-    /** Makes a new store's identity durable; leftovers of an interrupted creation are removed first. */
-    static void create(Vfs vfs, String uri) {
+    /** Removes what an interrupted creation left (every own file but the lock), before a store is made. */
+    static void wipe(Vfs vfs) {
+        boolean any = false;
         for (String n : vfs.list("")) {
-            if (WalFormat.segmentNumber(n) >= 0 || n.equals(IDENTITY + ".tmp")) {
+            if (!n.equals(LOCK) && n.matches(OWN_FILES)) {
                 vfs.delete(n);
+                any = true;
             }
         }
+        if (any) {
+            vfs.syncDirectory("");
+        }
+    }
+
+    /** Makes a new store's identity durable; the last step of creating a store. */
+    static void writeIdentity(Vfs vfs) {
         ByteBuffer b = ByteBuffer.allocate(IDENTITY_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(IDENTITY_MAGIC).putInt(FORMAT_VERSION);
         b.putInt(WalFormat.crc(b.array(), 0, 12));

@@ -65,8 +65,19 @@ public final class WalFormat {
      * @return {@link #HEADER_SIZE} bytes, little-endian
      */
     public static ByteBuffer header(long number) {
+        return header(MAGIC, number);
+    }
+
+    /**
+     * The header of a file in this format with another magic number (the manifest's).
+     *
+     * @param magic the file type's magic number
+     * @param number the file number
+     * @return {@link #HEADER_SIZE} bytes, little-endian
+     */
+    public static ByteBuffer header(long magic, long number) {
         ByteBuffer b = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(MAGIC).putInt(VERSION).putLong(number);
+        b.putLong(magic).putInt(VERSION).putLong(number);
         b.putInt(crc(b.array(), 0, 20));
         b.clear();
         return b;
@@ -80,6 +91,18 @@ public final class WalFormat {
      * @return {@code null} if valid, else a phrase saying what is wrong
      */
     public static String checkHeader(byte[] b, long number) {
+        return checkHeader(b, MAGIC, number);
+    }
+
+    /**
+     * Checks the header of a file in this format with another magic number.
+     *
+     * @param b {@link #HEADER_SIZE} bytes
+     * @param expectedMagic the file type's magic number
+     * @param number the file number the name says
+     * @return {@code null} if valid, else a phrase saying what is wrong
+     */
+    public static String checkHeader(byte[] b, long expectedMagic, long number) {
         ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         long magic = h.getLong();
         int version = h.getInt();
@@ -88,14 +111,14 @@ public final class WalFormat {
         if (crc != crc(b, 0, 20)) {
             return "the header checksum does not match";
         }
-        if (magic != MAGIC) {
-            return "the header has no WAL magic number";
+        if (magic != expectedMagic) {
+            return "the header has the wrong magic number";
         }
         if (version != VERSION) {
             return "the header says format version " + version + ", this code reads only " + VERSION;
         }
         if (n != number) {
-            return "the header says segment " + n + " but the name says " + number;
+            return "the header says file number " + n + " but the name says " + number;
         }
         return null;
     }

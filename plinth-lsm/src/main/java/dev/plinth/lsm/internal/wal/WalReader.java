@@ -60,20 +60,33 @@ public final class WalReader {
      * @return the scan
      */
     public static Scan scan(Vfs vfs, String name, long number) {
+        return scan(vfs, name, number, WalFormat.MAGIC);
+    }
+
+    /**
+     * Reads a whole file in the log format with another magic number (the manifest's).
+     *
+     * @param vfs the file system
+     * @param name the file
+     * @param number its number, from the name
+     * @param magic the file type's magic number
+     * @return the scan
+     */
+    public static Scan scan(Vfs vfs, String name, long number, long magic) {
         byte[] b;
         try (VfsFile f = vfs.openRead(name)) {
             long size = f.size();
             if (size > Integer.MAX_VALUE - 8) {
-                throw new dev.plinth.CorruptionException("write-ahead log segment " + vfs.location(name) + " is "
+                throw new dev.plinth.CorruptionException("log-format file " + vfs.location(name) + " is "
                         + size + " bytes, more than a segment can be");
             }
             b = new byte[(int) size];
             f.read(0, ByteBuffer.wrap(b));
         }
-        return scan(name, number, b);
+        return scan(name, number, b, magic);
     }
 
-    static Scan scan(String name, long number, byte[] b) {
+    static Scan scan(String name, long number, byte[] b, long magic) {
         List<byte[]> records = new ArrayList<>();
         if (b.length < WalFormat.HEADER_SIZE) {
             return new Scan(name, records, 0, Ending.BAD_HEADER, 0, "the file is shorter than a segment header",
@@ -81,7 +94,7 @@ public final class WalReader {
         }
         byte[] h = new byte[WalFormat.HEADER_SIZE];
         System.arraycopy(b, 0, h, 0, h.length);
-        String bad = WalFormat.checkHeader(h, number);
+        String bad = WalFormat.checkHeader(h, magic, number);
         if (bad != null) {
             return new Scan(name, records, 0, Ending.BAD_HEADER, 0, bad, validFrom(b, WalFormat.HEADER_SIZE), b.length);
         }

@@ -58,6 +58,8 @@ public final class WalWriter implements AutoCloseable {
     private long enqueuedTotal;
     private long enqueuedSeq;
     private long bufferedBytes;
+    /** Set by {@link #roll()}: the next record starts a new segment. */
+    private boolean rollRequested;
 
     // Guarded by monitor.
     private final Object monitor = new Object();
@@ -169,7 +171,8 @@ public final class WalWriter implements AutoCloseable {
         synchronized (bufferLock) {
             long need = framedSize(bufferOffset, payload.length);
             Chunk c = chunks.isEmpty() ? null : chunks.get(chunks.size() - 1);
-            if (bufferOffset + need > bufferSegmentSize) {
+            if (rollRequested || bufferOffset + need > bufferSegmentSize) {
+                rollRequested = false;
                 long fresh = framedSize(WalFormat.HEADER_SIZE, payload.length) + WalFormat.HEADER_SIZE;
                 bufferSegment++;
                 bufferSegmentSize = Math.max(segmentSize, roundToBlock(fresh));
@@ -192,12 +195,31 @@ public final class WalWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the next record start a new segment, so that every record enqueued before this call is in a
+     * lower segment than every record enqueued after it. Call under the lock that orders enqueues.
+     *
+     * @return the number of the segment the next record goes to
+     */
+    public long roll() {
+        synchronized (bufferLock) {
+            rollRequested = true;
+            return bufferSegment + 1;
+        }
+    }
+
     private static long roundToBlock(long n) {
         return (n + WalFormat.BLOCK_SIZE - 1) / WalFormat.BLOCK_SIZE * WalFormat.BLOCK_SIZE;
     }
 
-    /** Bytes a payload takes when framed from a file offset: fragment headers and block trailers included. */
-    static long framedSize(long offset, int length) {
+    /**
+     * Bytes a payload takes when framed from a file offset: fragment headers and block trailers included.
+     *
+     * @param offset the file offset the payload starts at
+     * @param length the payload's length
+     * @return the framed size
+     */
+    public static long framedSize(long offset, int length) {
         long pos = offset;
         int left = length;
         boolean first = true;
@@ -215,8 +237,14 @@ public final class WalWriter implements AutoCloseable {
         return pos - offset;
     }
 
-    /** Writes a payload's fragments (and any block trailer before them) as they land from a file offset. */
-    static void frame(java.io.ByteArrayOutputStream out, long offset, byte[] payload) {
+    /**
+     * Writes a payload's fragments (and any block trailer before them) as they land from a file offset.
+     *
+     * @param out where the framed bytes go
+     * @param offset the file offset the first byte will have
+     * @param payload the record
+     */
+    public static void frame(java.io.ByteArrayOutputStream out, long offset, byte[] payload) {
         long pos = offset;
         int done = 0;
         boolean first = true;
