@@ -25,11 +25,20 @@ final class LogRecords {
     static final byte CREATE_KEYSPACE = 2;
     /** Record type: a keyspace dropped. */
     static final byte DROP_KEYSPACE = 3;
+    /**
+     * Record type: the store was closed cleanly. Written last, so that damage at rest to the record before
+     * it has a valid record after it and is reported, never taken for a torn tail.
+     */
+    static final byte CLOSE = 4;
     private static final byte OP_ENTRY = 1;
     private static final byte OP_RANGE = 2;
 
     /** A decoded record. */
-    sealed interface Record permits Batch, CreateKeyspace, DropKeyspace {
+    sealed interface Record permits Batch, CreateKeyspace, DropKeyspace, Close {
+    }
+
+    /** The clean-close mark. */
+    record Close() implements Record {
     }
 
     /** Versions ({@link Entry}) and range deletes ({@link RangeTombstone}) in sequence order. */
@@ -86,6 +95,10 @@ final class LogRecords {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    static byte[] close() {
+        return new byte[] {CLOSE};
     }
 
     static byte[] dropKeyspace(int id) {
@@ -146,6 +159,7 @@ final class LogRecords {
                 }
                 case CREATE_KEYSPACE -> new CreateKeyspace(in.readInt(), in.readUTF());
                 case DROP_KEYSPACE -> new DropKeyspace(in.readInt());
+                case CLOSE -> new Close();
                 default -> throw new IOException("a record of unknown type " + type);
             };
             if (in.available() != 0) {

@@ -592,8 +592,13 @@ public final class LsmEngine implements Engine {
             TableReader reader = TableReader.open(vfs, number);
             List<Long> names = new ArrayList<>(manifest.state().tables());
             names.add(number);
-            manifest.log(new VersionState(immLogNumber, nextFileNumber, immSeq, immNextKeyspaceId,
-                    immCatalog, names));
+            try {
+                manifest.log(new VersionState(immLogNumber, nextFileNumber, immSeq, immNextKeyspaceId,
+                        immCatalog, names));
+            } catch (RuntimeException | Error e) {
+                reader.release();
+                throw e;
+            }
             long obsoleteBelow = immLogNumber;
             writeLock.lock();
             try {
@@ -715,8 +720,15 @@ public final class LsmEngine implements Engine {
             names.add(0, number);
         }
         VersionState before = manifest.state();
-        manifest.log(new VersionState(before.logNumber(), nextFileNumber, before.lastSeq(), before.nextKeyspaceId(),
-                before.keyspaces(), names));
+        try {
+            manifest.log(new VersionState(before.logNumber(), nextFileNumber, before.lastSeq(),
+                    before.nextKeyspaceId(), before.keyspaces(), names));
+        } catch (RuntimeException | Error e) {
+            if (reader != null) {
+                reader.release();
+            }
+            throw e;
+        }
         writeLock.lock();
         try {
             List<TableReader> next = new ArrayList<>();
@@ -879,11 +891,19 @@ public final class LsmEngine implements Engine {
      */
     private void releaseFiles() {
         RuntimeException error = null;
+        if (wal != null && manifest != null && !latch.isTripped()) {
+            try {
+                wal.enqueue(LogRecords.close(), lastSeq);
+                manifest.rewrite();
+            } catch (RuntimeException e) {
+                error = e;
+            }
+        }
         if (wal != null) {
             try {
                 wal.close();
             } catch (RuntimeException e) {
-                error = e;
+                error = error == null ? e : error;
             }
             wal = null;
         }

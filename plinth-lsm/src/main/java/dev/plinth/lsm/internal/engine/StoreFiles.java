@@ -48,7 +48,7 @@ final class StoreFiles {
     /** Makes a new store's identity durable; the last step of creating a store. */
     static void writeIdentity(Vfs vfs) {
         ByteBuffer b = ByteBuffer.allocate(IDENTITY_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(IDENTITY_MAGIC).putInt(FORMAT_VERSION);
+        b.putLong(Long.reverseBytes(IDENTITY_MAGIC)).putInt(FORMAT_VERSION); // the magic reads as ASCII
         b.putInt(WalFormat.crc(b.array(), 0, 12));
         b.flip();
         String tmp = IDENTITY + ".tmp";
@@ -81,7 +81,7 @@ final class StoreFiles {
         if (h.getInt(12) != WalFormat.crc(b, 0, 12)) {
             throw new CorruptionException(where + " fails its CRC32C");
         }
-        if (h.getLong(0) != IDENTITY_MAGIC) {
+        if (Long.reverseBytes(h.getLong(0)) != IDENTITY_MAGIC) {
             throw new CorruptionException(where + " has no lsm magic number");
         }
         int version = h.getInt(8);

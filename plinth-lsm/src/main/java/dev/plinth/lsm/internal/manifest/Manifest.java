@@ -101,7 +101,16 @@ public final class Manifest implements AutoCloseable {
         VersionState state = VersionState.decode(scan.records().get(scan.records().size() - 1), vfs.location(name));
         Manifest m = new Manifest(vfs, store);
         m.startNewFile(state);
+        vfs.delete(name);
         return m;
+    }
+
+    /**
+     * Writes the state again as the only edit of a new manifest; at a clean close, so that damage at rest to
+     * any edit is then detected (a torn last edit is otherwise indistinguishable from a crash during it).
+     */
+    public void rewrite() {
+        startNewFile(state);
     }
 
     /**

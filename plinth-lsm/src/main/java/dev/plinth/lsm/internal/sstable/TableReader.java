@@ -51,7 +51,7 @@ public final class TableReader {
         if (fb.getInt(TableFormat.FOOTER_SIZE - 4) != TableFormat.crc(footer, 0, TableFormat.FOOTER_SIZE - 4)) {
             throw corrupt("has a footer that fails its CRC32C at offset " + (size - TableFormat.FOOTER_SIZE));
         }
-        if (fb.getLong(TableFormat.FOOTER_SIZE - 12) != TableFormat.MAGIC) {
+        if (Long.reverseBytes(fb.getLong(TableFormat.FOOTER_SIZE - 12)) != TableFormat.MAGIC) {
             throw corrupt("has no table magic number in its footer");
         }
         int version = fb.getInt(TableFormat.FOOTER_SIZE - 16);

@@ -87,7 +87,7 @@ public final class TableWriter {
             fb.putLong(filter.offset()).putInt(filter.size());
             fb.putLong(rangeDels.offset()).putInt(rangeDels.size());
             fb.putLong(idx.offset()).putInt(idx.size());
-            fb.putLong(count).putInt(TableFormat.VERSION).putLong(TableFormat.MAGIC);
+            fb.putLong(count).putInt(TableFormat.VERSION).putLong(Long.reverseBytes(TableFormat.MAGIC)); // reads as ASCII
             fb.putInt(TableFormat.crc(footer, 0, TableFormat.FOOTER_SIZE - 4));
             out.raw(footer);
             out.flush();

@@ -77,7 +77,7 @@ public final class WalFormat {
      */
     public static ByteBuffer header(long magic, long number) {
         ByteBuffer b = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(magic).putInt(VERSION).putLong(number);
+        b.putLong(Long.reverseBytes(magic)).putInt(VERSION).putLong(number); // the magic reads as ASCII
         b.putInt(crc(b.array(), 0, 20));
         b.clear();
         return b;
@@ -104,7 +104,7 @@ public final class WalFormat {
      */
     public static String checkHeader(byte[] b, long expectedMagic, long number) {
         ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        long magic = h.getLong();
+        long magic = Long.reverseBytes(h.getLong());
         int version = h.getInt();
         long n = h.getLong();
         int crc = h.getInt();
