@@ -418,7 +418,8 @@ public final class LsmEngine implements Engine {
             writeLock.lock();
             try {
                 requireWritable("apply");
-                while (imm != null && mem.approximateBytes() >= 2 * options.memtableSize() && !latch.isTripped()) {
+                while (imm != null && mem.approximateBytes() >= 2 * options.memtableSize() && !latch.isTripped()
+                        && !closed) {
                     // The flush is behind: hold writers back rather than grow without bound.
                     flushed.awaitUninterruptibly();
                 }
