@@ -1,9 +1,13 @@
 package dev.plinth.lsm.internal.engine;
 
+import dev.plinth.io.Vfs;
 import dev.plinth.lsm.internal.key.Entry;
 import dev.plinth.lsm.internal.key.EntryIterator;
 import dev.plinth.lsm.internal.key.Kind;
 import dev.plinth.lsm.internal.key.RangeTombstone;
+import dev.plinth.lsm.internal.sstable.TableReader;
+import dev.plinth.lsm.internal.sstable.TableWriter;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -32,6 +36,47 @@ final class CompactionFilter implements Iterator<Entry> {
         this.liveKeyspaces = liveKeyspaces;
         this.tombstones = tombstones;
         advance();
+    }
+
+    /**
+     * Merges tables into one new table, keeping what this filter keeps.
+     *
+     * @param vfs the file system
+     * @param number the new table's file number
+     * @param inputs the tables, all of them (the output is the bottom of the tree)
+     * @param live the ids of the live keyspaces
+     * @param horizon the oldest sequence number a reader may use
+     * @return what was written
+     */
+    static TableWriter.TableMeta writeMerged(Vfs vfs, long number, List<TableReader> inputs, Set<Integer> live,
+                                             long horizon) {
+        List<RangeTombstone> allTombstones = new ArrayList<>();
+        List<dev.plinth.lsm.internal.key.EntryIterator> sources = new ArrayList<>();
+        for (TableReader t : inputs) {
+            allTombstones.addAll(t.tombstones());
+            java.util.Iterator<Entry> it = t.all();
+            sources.add(new dev.plinth.lsm.internal.key.EntryIterator() {
+                private Entry current = it.hasNext() ? it.next() : null;
+
+                @Override
+                public Entry current() {
+                    return current;
+                }
+
+                @Override
+                public void next() {
+                    current = it.hasNext() ? it.next() : null;
+                }
+            });
+        }
+        CompactionFilter filter = new CompactionFilter(new MergingIterator(sources, false), horizon, live, allTombstones);
+        List<RangeTombstone> kept = new ArrayList<>();
+        for (RangeTombstone t : allTombstones) {
+            if (filter.keep(t)) {
+                kept.add(t);
+            }
+        }
+        return TableWriter.write(vfs, number, filter, kept);
     }
 
     boolean keep(RangeTombstone t) {

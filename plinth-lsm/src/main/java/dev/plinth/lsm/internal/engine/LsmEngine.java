@@ -15,11 +15,9 @@ import dev.plinth.lsm.internal.key.RangeTombstone;
 import dev.plinth.lsm.internal.manifest.Manifest;
 import dev.plinth.lsm.internal.manifest.VersionState;
 import dev.plinth.lsm.internal.memtable.Memtable;
-import dev.plinth.lsm.internal.sstable.TableFormat;
 import dev.plinth.lsm.internal.sstable.TableReader;
 import dev.plinth.lsm.internal.sstable.TableWriter;
 import dev.plinth.lsm.internal.wal.WalFormat;
-import dev.plinth.lsm.internal.wal.WalReader;
 import dev.plinth.lsm.internal.wal.WalRecovery;
 import dev.plinth.lsm.internal.wal.WalWriter;
 import dev.plinth.spi.ChangeTracker;
@@ -104,8 +102,8 @@ public final class LsmEngine implements Engine {
     private volatile long visibleSeq;
     private volatile boolean closed;
 
-    /** Open snapshots by sequence number, with counts; guarded by itself. */
-    private final TreeMap<Long, Integer> snapshots = new TreeMap<>();
+    /** Open snapshots and cursors by sequence number. */
+    private final SnapshotTable snapshots = new SnapshotTable();
 
     private final ChangeTracker changes = new ChangeTracker() {
         @Override
@@ -182,80 +180,28 @@ public final class LsmEngine implements Engine {
         }
         VersionState state = manifest.state();
         nextFileNumber = state.nextFileNumber();
-        removeUnnamedFiles(state);
+        StoreFiles.removeUnnamed(vfs, state, manifest.number());
         for (long n : state.tables()) {
             tables.add(TableReader.open(vfs, n));
         }
-        for (Map.Entry<Integer, String> e : state.keyspaces().entrySet()) {
-            byId.put(e.getKey(), new LsmKeyspace(e.getValue(), e.getKey(), this));
-        }
-        nextKeyspaceId = Math.max(1, state.nextKeyspaceId());
-        lastSeq = state.lastSeq();
-        mem = new Memtable();
-        WalRecovery.Recovered r = WalRecovery.recover(vfs, uri, state.logNumber());
-        for (byte[] payload : r.records()) {
-            replay(LogRecords.decode(payload, uri), mem, state.lastSeq());
-        }
-        for (String name : r.removable()) {
-            vfs.delete(name);
-        }
-        if (!r.removable().isEmpty()) {
-            vfs.syncDirectory("");
-        }
-        for (LsmKeyspace ks : byId.values()) {
-            if (!ks.isDropped()) {
+        LogReplay replayed = LogReplay.run(vfs, uri, state);
+        for (Map.Entry<Integer, String> e : replayed.keyspaces.entrySet()) {
+            LsmKeyspace ks = new LsmKeyspace(e.getValue(), e.getKey(), this);
+            byId.put(e.getKey(), ks);
+            if (replayed.dropped.contains(e.getKey())) {
+                ks.markDropped();
+            } else {
                 keyspaces.register(ks);
             }
         }
+        nextKeyspaceId = replayed.nextKeyspaceId;
+        lastSeq = replayed.lastSeq;
+        mem = replayed.mem;
+        WalRecovery.Recovered r = replayed.log;
         view = new ReadView(List.of(mem), tables);
         visibleSeq = lastSeq;
         wal = WalWriter.open(vfs, uri, options.walSegmentSize(), latch, this::publish, r.segment(), r.offset(),
                 r.zeroFrom());
-    }
-
-    /** Deletes tables, log segments and manifests the manifest does not name: leftovers of a crash. */
-    private void removeUnnamedFiles(VersionState state) {
-        boolean any = false;
-        for (String n : vfs.list("")) {
-            long table = TableFormat.tableNumber(n);
-            long segment = WalFormat.segmentNumber(n);
-            long man = Manifest.manifestNumber(n);
-            if ((table >= 0 && !state.tables().contains(table)) || (segment >= 0 && segment < state.logNumber())
-                    || (man >= 0 && man != manifest.number()) || n.equals(Manifest.CURRENT + ".tmp")) {
-                vfs.delete(n);
-                any = true;
-            }
-        }
-        if (any) {
-            vfs.syncDirectory("");
-        }
-    }
-
-    private void replay(LogRecords.Record record, Memtable mem, long inTables) {
-        if (record instanceof LogRecords.Batch b) {
-            for (Object op : b.ops()) {
-                long seq = op instanceof Entry e ? e.seq() : ((RangeTombstone) op).seq();
-                if (seq <= inTables) {
-                    continue; // already in a table
-                }
-                if (op instanceof Entry e) {
-                    mem.add(e);
-                    lastSeq = Math.max(lastSeq, e.seq());
-                } else {
-                    RangeTombstone t = (RangeTombstone) op;
-                    mem.add(t);
-                    lastSeq = Math.max(lastSeq, t.seq());
-                }
-            }
-        } else if (record instanceof LogRecords.CreateKeyspace c) {
-            byId.putIfAbsent(c.id(), new LsmKeyspace(c.name(), c.id(), this));
-            nextKeyspaceId = Math.max(nextKeyspaceId, c.id() + 1);
-        } else if (record instanceof LogRecords.DropKeyspace d) {
-            LsmKeyspace ks = byId.get(d.id());
-            if (ks != null) {
-                ks.markDropped();
-            }
-        }
     }
 
     private void publish(long seq) {
@@ -389,17 +335,11 @@ public final class LsmEngine implements Engine {
     }
 
     private long acquireSnapshot() {
-        synchronized (snapshots) {
-            long seq = visibleSeq;
-            snapshots.merge(seq, 1, Integer::sum);
-            return seq;
-        }
+        return snapshots.acquire(() -> visibleSeq);
     }
 
     void releaseSnapshot(long seq) {
-        synchronized (snapshots) {
-            snapshots.computeIfPresent(seq, (k, n) -> n == 1 ? null : n - 1);
-        }
+        snapshots.release(seq);
     }
 
     @Override
@@ -478,6 +418,9 @@ public final class LsmEngine implements Engine {
         }
         if (batch.mutations().isEmpty()) {
             return NOTHING_WRITTEN;
+        }
+        for (EngineBatch.Mutation m : batch.mutations()) {
+            live(m.keyspace(), "apply"); // again: a drop may have come in before the lock
         }
         List<Object> ops = new ArrayList<>(batch.mutations().size());
         long seq = lastSeq;
@@ -658,9 +601,7 @@ public final class LsmEngine implements Engine {
             try {
                 inputs = tables;
                 live = new java.util.HashSet<>(catalogLocked().keySet());
-                synchronized (snapshots) {
-                    horizon = snapshots.isEmpty() ? visibleSeq : Math.min(visibleSeq, snapshots.firstKey());
-                }
+                horizon = snapshots.oldest(visibleSeq);
             } finally {
                 writeLock.unlock();
             }
@@ -678,38 +619,14 @@ public final class LsmEngine implements Engine {
 
     /** Merges the tables into one and installs it; needs the maintenance lock. */
     private void mergeLocked(List<TableReader> inputs, java.util.Set<Integer> live, long horizon) {
-        List<RangeTombstone> allTombstones = new ArrayList<>();
-        List<dev.plinth.lsm.internal.key.EntryIterator> sources = new ArrayList<>();
-        for (TableReader t : inputs) {
-            allTombstones.addAll(t.tombstones());
-            java.util.Iterator<Entry> it = t.all();
-            sources.add(new dev.plinth.lsm.internal.key.EntryIterator() {
-                private Entry current = it.hasNext() ? it.next() : null;
-
-                @Override
-                public Entry current() {
-                    return current;
-                }
-
-                @Override
-                public void next() {
-                    current = it.hasNext() ? it.next() : null;
-                }
-            });
-        }
-        CompactionFilter filter = new CompactionFilter(new MergingIterator(sources, false), horizon, live, allTombstones);
-        List<RangeTombstone> kept = new ArrayList<>();
-        for (RangeTombstone t : allTombstones) {
-            if (filter.keep(t)) {
-                kept.add(t);
-            }
-        }
         long number = nextFileNumber++;
-        TableWriter.TableMeta meta = TableWriter.write(vfs, number, filter, kept);
+        TableWriter.TableMeta meta = CompactionFilter.writeMerged(vfs, number, inputs, live, horizon);
         vfs.syncDirectory("");
-        TableReader reader = meta.entries() == 0 && kept.isEmpty() ? null : TableReader.open(vfs, number);
-        if (reader == null) {
-            vfs.delete(TableFormat.tableName(number));
+        TableReader reader = TableReader.open(vfs, number);
+        if (meta.entries() == 0 && reader.tombstones().isEmpty()) {
+            reader.markObsolete(); // nothing left: the store needs no table at all
+            reader.release();
+            reader = null;
         }
         List<Long> names = new ArrayList<>();
         for (long n : manifest.state().tables()) {
@@ -766,49 +683,9 @@ public final class LsmEngine implements Engine {
         List<String> problems = new ArrayList<>();
         maintenanceLock.lock();
         try {
-            try {
-                StoreFiles.checkIdentity(vfs, uri);
-            } catch (CorruptionException e) {
-                problems.add(e.getMessage());
-            }
-            problems.addAll(Manifest.check(vfs, uri));
-            List<WalReader.Scan> scans = new ArrayList<>();
-            java.util.Set<Long> tableFiles = new java.util.TreeSet<>();
-            for (String n : vfs.list("")) {
-                long number = WalFormat.segmentNumber(n);
-                if (number >= manifest.state().logNumber()) {
-                    scans.add(WalReader.scan(vfs, n, number));
-                }
-                long t = TableFormat.tableNumber(n);
-                if (t >= 0) {
-                    tableFiles.add(t);
-                }
-            }
-            for (int i = 0; i < scans.size(); i++) {
-                WalReader.Scan s = scans.get(i);
-                boolean last = i == scans.size() - 1;
-                if (s.ending() != WalReader.Ending.CLEAN && (s.validAfter() || !last)) {
-                    problems.add("write-ahead log segment " + vfs.location(s.name()) + " of " + uri + " is damaged at"
-                            + " offset " + s.problemAt() + ": " + s.problem());
-                }
-                for (byte[] payload : s.records()) {
-                    try {
-                        LogRecords.decode(payload, vfs.location(s.name()));
-                    } catch (CorruptionException e) {
-                        problems.add(e.getMessage());
-                    }
-                }
-            }
-            java.util.Set<Long> named = new java.util.TreeSet<>(manifest.state().tables());
-            if (!named.equals(tableFiles)) {
-                problems.add("the manifest of " + uri + " names tables " + named + " but the directory holds "
-                        + tableFiles);
-            }
             ReadView v = acquireView();
             try {
-                for (TableReader t : v.tables()) {
-                    problems.addAll(t.verify());
-                }
+                problems.addAll(StoreVerifier.verify(vfs, uri, manifest.state(), v.tables()));
             } finally {
                 v.release();
             }
@@ -850,9 +727,7 @@ public final class LsmEngine implements Engine {
         }
         stats.put("lsm.walSegment", wal.currentSegment());
         stats.put("lsm.walBuffered", wal.bufferedBytes());
-        synchronized (snapshots) {
-            stats.put("lsm.snapshots", (long) snapshots.values().stream().mapToInt(Integer::intValue).sum());
-        }
+        stats.put("lsm.snapshots", snapshots.count());
         return stats;
     }
 

@@ -90,4 +90,22 @@ final class StoreFiles {
                     + FORMAT_VERSION);
         }
     }
+
+    /** Deletes tables, log segments and manifests the manifest does not name: leftovers of a crash. */
+    static void removeUnnamed(Vfs vfs, dev.plinth.lsm.internal.manifest.VersionState state, long manifestNumber) {
+        boolean any = false;
+        for (String n : vfs.list("")) {
+            long table = dev.plinth.lsm.internal.sstable.TableFormat.tableNumber(n);
+            long segment = WalFormat.segmentNumber(n);
+            long man = dev.plinth.lsm.internal.manifest.Manifest.manifestNumber(n);
+            if ((table >= 0 && !state.tables().contains(table)) || (segment >= 0 && segment < state.logNumber())
+                    || (man >= 0 && man != manifestNumber) || n.equals(dev.plinth.lsm.internal.manifest.Manifest.CURRENT + ".tmp")) {
+                vfs.delete(n);
+                any = true;
+            }
+        }
+        if (any) {
+            vfs.syncDirectory("");
+        }
+    }
 }
