@@ -33,16 +33,19 @@ final class LogReplay {
     }
 
     /**
-     * Recovers the log from the manifest's {@code logNumber}, replays it, and deletes the segments
-     * recovery found empty after a torn tail or an interrupted creation.
+     * Recovers the log from the manifest's {@code logNumber}, replays it, and (unless read-only) deletes the
+     * segments recovery found empty after a torn tail or an interrupted creation.
      *
      * @throws dev.plinth.CorruptionException if the log is damaged before its last valid record
      */
-    static LogReplay run(Vfs vfs, String uri, VersionState state) {
+    static LogReplay run(Vfs vfs, String uri, VersionState state, boolean readOnly) {
         LogReplay r = new LogReplay(state);
         r.log = WalRecovery.recover(vfs, uri, state.logNumber());
         for (byte[] payload : r.log.records()) {
             r.apply(LogRecords.decode(payload, uri), state.lastSeq());
+        }
+        if (readOnly) {
+            return r; // a torn tail is left for the writer's next open to cut
         }
         for (String name : r.log.removable()) {
             vfs.delete(name);

@@ -53,10 +53,16 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class LsmEngine implements Engine {
     /** The file whose presence proves a store; see {@link StoreFiles}. */
     public static final String IDENTITY = StoreFiles.IDENTITY;
+    /** A regular expression matching the name of every file the engine may create in its directory. */
+    public static final String OWN_FILES = StoreFiles.OWN_FILES;
 
     private final String uri;
     private final Vfs vfs;
     private final LsmOptions options;
+    /** Opened for reading only: no lock, no log writer, no manifest writer ({@link #readOnlyState} instead). */
+    private final boolean readOnly;
+    /** The manifest's state, when read-only. */
+    private VersionState readOnlyState;
     private final FailureLatch latch;
     private final KeyspaceRegistry<LsmKeyspace> keyspaces;
     private final Capabilities capabilities;
@@ -117,8 +123,9 @@ public final class LsmEngine implements Engine {
         }
     };
 
-    private LsmEngine(String uri, Vfs vfs, LsmOptions options) {
+    private LsmEngine(String uri, Vfs vfs, LsmOptions options, boolean readOnly) {
         this.uri = uri;
+        this.readOnly = readOnly;
         this.vfs = vfs;
         this.options = options;
         this.latch = new FailureLatch(uri);
@@ -154,9 +161,28 @@ public final class LsmEngine implements Engine {
      * @throws CorruptionException if the log is damaged before its last valid record
      */
     public static LsmEngine open(String uri, Vfs vfs, LsmOptions options, boolean createIfMissing) {
-        LsmEngine e = new LsmEngine(uri, vfs, options);
+        return open(uri, vfs, options, createIfMissing, false);
+    }
+
+    /**
+     * Opens a store, possibly for reading only. Read-only, nothing is written, created, deleted or locked:
+     * the manifest and the log are read as they are (a torn tail of the log is skipped, not cut), and every
+     * write is refused. Another process may have the store open for writing; what it changes after this
+     * open is not seen, and a table its compaction deletes makes later reads of it fail.
+     *
+     * @param uri the store's URI, for messages
+     * @param vfs the file system whose root holds the store
+     * @param options the options
+     * @param createIfMissing whether to create a store where there is none (never when read-only)
+     * @param readOnly whether to open for reading only
+     * @return the open engine, which the caller closes
+     * @throws NoSuchStoreException if there is no store and it may not be created
+     * @throws CorruptionException if the log is damaged before its last valid record
+     */
+    public static LsmEngine open(String uri, Vfs vfs, LsmOptions options, boolean createIfMissing, boolean readOnly) {
+        LsmEngine e = new LsmEngine(uri, vfs, options, readOnly);
         try {
-            e.openFiles(createIfMissing);
+            e.openFiles(createIfMissing && !readOnly);
             return e;
         } catch (RuntimeException | Error failure) {
             e.releaseFiles();
@@ -165,7 +191,9 @@ public final class LsmEngine implements Engine {
     }
 
     private void openFiles(boolean createIfMissing) {
-        fileLock = vfs.lock(StoreFiles.LOCK);
+        if (!readOnly) {
+            fileLock = vfs.lock(StoreFiles.LOCK);
+        }
         if (!vfs.exists(IDENTITY)) {
             if (!createIfMissing) {
                 throw new NoSuchStoreException("open " + uri + ": no lsm store in " + vfs.location("")
@@ -176,15 +204,21 @@ public final class LsmEngine implements Engine {
             StoreFiles.writeIdentity(vfs);
         } else {
             StoreFiles.checkIdentity(vfs, uri);
-            manifest = Manifest.recover(vfs, uri);
+            if (readOnly) {
+                readOnlyState = Manifest.read(vfs, uri);
+            } else {
+                manifest = Manifest.recover(vfs, uri);
+            }
         }
-        VersionState state = manifest.state();
+        VersionState state = readOnly ? readOnlyState : manifest.state();
         nextFileNumber = state.nextFileNumber();
-        StoreFiles.removeUnnamed(vfs, state, manifest.number());
+        if (!readOnly) {
+            StoreFiles.removeUnnamed(vfs, state, manifest.number());
+        }
         for (long n : state.tables()) {
             tables.add(TableReader.open(vfs, n));
         }
-        LogReplay replayed = LogReplay.run(vfs, uri, state);
+        LogReplay replayed = LogReplay.run(vfs, uri, state, readOnly);
         for (Map.Entry<Integer, String> e : replayed.keyspaces.entrySet()) {
             LsmKeyspace ks = new LsmKeyspace(e.getValue(), e.getKey(), this);
             byId.put(e.getKey(), ks);
@@ -200,8 +234,10 @@ public final class LsmEngine implements Engine {
         WalRecovery.Recovered r = replayed.log;
         view = new ReadView(List.of(mem), tables);
         visibleSeq = lastSeq;
-        wal = WalWriter.open(vfs, uri, options.walSegmentSize(), latch, this::publish, r.segment(), r.offset(),
-                r.zeroFrom());
+        if (!readOnly) {
+            wal = WalWriter.open(vfs, uri, options.walSegmentSize(), latch, this::publish, r.segment(), r.offset(),
+                    r.zeroFrom());
+        }
     }
 
     private void publish(long seq) {
@@ -466,6 +502,9 @@ public final class LsmEngine implements Engine {
     @Override
     public void flush() {
         requireOpen("flush");
+        if (readOnly) {
+            return; // nothing was written
+        }
         latch.check("flush");
         wal.sync();
     }
@@ -581,8 +620,7 @@ public final class LsmEngine implements Engine {
      */
     @Override
     public void compact() {
-        requireOpen("compact");
-        latch.check("compact");
+        requireWritable("compact");
         maintenanceLock.lock();
         try {
             latch.check("compact");
@@ -685,7 +723,8 @@ public final class LsmEngine implements Engine {
         try {
             ReadView v = acquireView();
             try {
-                problems.addAll(StoreVerifier.verify(vfs, uri, manifest.state(), v.tables()));
+                problems.addAll(StoreVerifier.verify(vfs, uri, readOnly ? readOnlyState : manifest.state(),
+                        v.tables()));
             } finally {
                 v.release();
             }
@@ -725,8 +764,10 @@ public final class LsmEngine implements Engine {
         } finally {
             v.release();
         }
-        stats.put("lsm.walSegment", wal.currentSegment());
-        stats.put("lsm.walBuffered", wal.bufferedBytes());
+        if (wal != null) {
+            stats.put("lsm.walSegment", wal.currentSegment());
+            stats.put("lsm.walBuffered", wal.bufferedBytes());
+        }
         stats.put("lsm.snapshots", snapshots.count());
         return stats;
     }
@@ -830,6 +871,10 @@ public final class LsmEngine implements Engine {
 
     private void requireWritable(String operation) {
         requireOpen(operation);
+        if (readOnly) {
+            throw new dev.plinth.UnsupportedCapabilityException(operation + " on " + uri + ": the lsm store was opened"
+                    + " read-only; nothing was changed");
+        }
         latch.check(operation);
     }
 

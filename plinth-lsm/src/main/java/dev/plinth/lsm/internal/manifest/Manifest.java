@@ -84,6 +84,26 @@ public final class Manifest implements AutoCloseable {
      */
     public static Manifest recover(Vfs vfs, String store) {
         long n = readCurrent(vfs, store);
+        VersionState state = read(vfs, store, n);
+        Manifest m = new Manifest(vfs, store);
+        m.startNewFile(state);
+        vfs.delete(manifestName(n));
+        return m;
+    }
+
+    /**
+     * Reads the state {@code CURRENT} names, changing nothing; for a store opened read-only.
+     *
+     * @param vfs the file system
+     * @param store the store, for messages
+     * @return the state of the last valid edit
+     * @throws CorruptionException if {@code CURRENT} or the manifest is damaged
+     */
+    public static VersionState read(Vfs vfs, String store) {
+        return read(vfs, store, readCurrent(vfs, store));
+    }
+
+    private static VersionState read(Vfs vfs, String store, long n) {
         String name = manifestName(n);
         if (!vfs.exists(name)) {
             throw new CorruptionException("the manifest " + vfs.location(name) + " of " + store + " that "
@@ -98,11 +118,7 @@ public final class Manifest implements AutoCloseable {
             throw new CorruptionException("the manifest " + vfs.location(name) + " of " + store + " holds no valid"
                     + " edit" + (scan.problem() == null ? "" : " (" + scan.problem() + ")"));
         }
-        VersionState state = VersionState.decode(scan.records().get(scan.records().size() - 1), vfs.location(name));
-        Manifest m = new Manifest(vfs, store);
-        m.startNewFile(state);
-        vfs.delete(name);
-        return m;
+        return VersionState.decode(scan.records().get(scan.records().size() - 1), vfs.location(name));
     }
 
     /**

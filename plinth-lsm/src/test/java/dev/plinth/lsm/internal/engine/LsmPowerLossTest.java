@@ -52,7 +52,7 @@ class LsmPowerLossTest {
                 + " steps, every one a prefix with every SYNC write and no torn batch");
     }
 
-    private static void crashAndCheck(long seed, IoOp op, long n, PowerLoss loss) {
+    static void crashAndCheck(long seed, IoOp op, long n, PowerLoss loss) {
         String where = "seed " + seed + ", " + op + " #" + n + ", " + loss;
         FaultyVfs fs = new FaultyVfs(new MemVfs(seed * 31 + n), seed);
         fs.inject(Fault.on(op).at(n).sticky());
@@ -76,9 +76,11 @@ class LsmPowerLossTest {
         }
         fs.clearFaults();
         try (LsmEngine reopened = open(fs)) {
-            int step = w.matchingStep(Workload.read(reopened));
-            assertThat(step).as("%s: the recovered store equals the model after one of steps %d..%d (failure: %s)",
-                    where, w.durable, w.acked + 1, w.failure).isGreaterThanOrEqualTo(0);
+            var recovered = Workload.read(reopened);
+            int step = w.matchingStep(recovered);
+            assertThat(step).as("%s: the recovered store equals the model after one of steps %d..%d (failure: %s);"
+                    + " it holds %s", where, w.durable, w.acked + 1, w.failure, w.describe(recovered))
+                    .isGreaterThanOrEqualTo(0);
             assertThat(reopened.verify()).as(where).isEmpty();
         }
         fs.assertNoLeaks();

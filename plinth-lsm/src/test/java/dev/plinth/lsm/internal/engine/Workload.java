@@ -154,4 +154,37 @@ final class Workload {
         }
         return -1;
     }
+
+    /** For a failure message: the recovered marker and how the state differs from that step's model. */
+    String describe(Map<String, TreeMap<String, String>> recovered) {
+        TreeMap<String, String> def = recovered.get(Store.DEFAULT_KEYSPACE);
+        String marker = def == null ? null : def.get("marker");
+        StringBuilder b = new StringBuilder("marker " + marker + ", keyspaces " + recovered.keySet());
+        if (marker != null) {
+            int m = Integer.parseInt(marker);
+            for (int j = 0; j < states.size(); j++) {
+                Map<String, TreeMap<String, String>> st = states.get(j);
+                TreeMap<String, String> sd = st.get(Store.DEFAULT_KEYSPACE);
+                if (sd != null && marker.equals(sd.get("marker")) && j >= m) {
+                    b.append("; vs step ").append(j).append(" keyspaces ").append(st.keySet());
+                    for (String ks : st.keySet()) {
+                        TreeMap<String, String> want = st.get(ks);
+                        TreeMap<String, String> got = recovered.getOrDefault(ks, new TreeMap<>());
+                        for (String k : new java.util.TreeSet<>(java.util.Set.copyOf(
+                                java.util.stream.Stream.concat(want.keySet().stream(), got.keySet().stream()).toList()))) {
+                            String w1 = want.get(k);
+                            String g1 = got.get(k);
+                            if (!java.util.Objects.equals(w1, g1)) {
+                                b.append("; ").append(ks).append('/').append(k).append(" model ")
+                                        .append(w1 == null ? null : w1.substring(0, Math.min(12, w1.length())))
+                                        .append(" store ").append(g1 == null ? null : g1.substring(0, Math.min(12, g1.length())));
+                            }
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+        return b.toString();
+    }
 }
