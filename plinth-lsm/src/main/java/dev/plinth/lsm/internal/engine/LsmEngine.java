@@ -1,0 +1,885 @@
+package dev.plinth.lsm.internal.engine;
+
+import dev.plinth.Capabilities;
+import dev.plinth.CorruptionException;
+import dev.plinth.Durability;
+import dev.plinth.NoSuchKeyspaceException;
+import dev.plinth.NoSuchStoreException;
+import dev.plinth.Store;
+import dev.plinth.StoreClosedException;
+import dev.plinth.io.Vfs;
+import dev.plinth.io.VfsLock;
+import dev.plinth.lsm.internal.key.Entry;
+import dev.plinth.lsm.internal.key.Kind;
+import dev.plinth.lsm.internal.key.RangeTombstone;
+import dev.plinth.lsm.internal.manifest.Manifest;
+import dev.plinth.lsm.internal.manifest.VersionState;
+import dev.plinth.lsm.internal.memtable.Memtable;
+import dev.plinth.lsm.internal.sstable.TableReader;
+import dev.plinth.lsm.internal.sstable.TableWriter;
+import dev.plinth.lsm.internal.wal.WalFormat;
+import dev.plinth.lsm.internal.wal.WalRecovery;
+import dev.plinth.lsm.internal.wal.WalWriter;
+import dev.plinth.spi.ChangeTracker;
+import dev.plinth.spi.Engine;
+import dev.plinth.spi.EngineBatch;
+import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.FailureLatch;
+import dev.plinth.spi.KeyspaceRegistry;
+import dev.plinth.spi.ScanSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The lsm engine: a write-ahead log with group commit in front of a multi-version memtable, which is
+ * flushed in the background to tables named by the manifest; {@link #compact()} merges every table into
+ * one. Thread-safe: reads take no lock; batches, keyspace changes and close take the write lock; flush and
+ * compaction take the maintenance lock first (see the package documentation for the lock order).
+ *
+ * <p>Every mutation gets its own sequence number; a batch's mutations are inserted into the memtable under
+ * the write lock, above the published sequence number, so readers ignore them; the log's leader publishes
+ * them once their record reached the OS. A snapshot is a published sequence number.
+ */
+public final class LsmEngine implements Engine {
+    /** The file whose presence proves a store; see {@link StoreFiles}. */
+    public static final String IDENTITY = StoreFiles.IDENTITY;
+    /** A regular expression matching the name of every file the engine may create in its directory. */
+    public static final String OWN_FILES = StoreFiles.OWN_FILES;
+
+    private final String uri;
+    private final Vfs vfs;
+    private final LsmOptions options;
+    /** Opened for reading only: no lock, no log writer, no manifest writer ({@link #readOnlyState} instead). */
+    private final boolean readOnly;
+    /** The manifest's state, when read-only. */
+    private VersionState readOnlyState;
+    private final FailureLatch latch;
+    private final KeyspaceRegistry<LsmKeyspace> keyspaces;
+    private final Capabilities capabilities;
+    private VfsLock fileLock;
+
+    /** Serialises flushes, compactions, verify and close; taken before {@link #writeLock}. */
+    private final ReentrantLock maintenanceLock = new ReentrantLock();
+    // Guarded by maintenanceLock.
+    private Manifest manifest;
+    private long nextFileNumber;
+
+    /** Serialises batches, keyspace changes, and close. Taken before the WAL's locks. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Signalled when a flush finishes or fails; with {@link #writeLock}. */
+    private final java.util.concurrent.locks.Condition flushed = writeLock.newCondition();
+    // Guarded by writeLock.
+    /** The last sequence number given to a mutation (published or not). */
+    private long lastSeq;
+    /** The log ticket of the last record enqueued. */
+    private long lastTicket;
+    private int nextKeyspaceId;
+    private final Map<Integer, LsmKeyspace> byId = new HashMap<>();
+    private WalWriter wal;
+    /** The memtable batches go to. */
+    private Memtable mem;
+    /** A full memtable being flushed, or {@code null}. */
+    private volatile Memtable imm;
+    /** The first log segment written after {@link #imm} was sealed; the edit of its flush names it. */
+    private long immLogNumber;
+    /** The last sequence number in {@link #imm}. */
+    private long immSeq;
+    /** The live keyspaces when {@link #imm} was sealed, for the edit of its flush. */
+    private Map<Integer, String> immCatalog;
+    /** The next keyspace id when {@link #imm} was sealed: ids of keyspaces dropped since are never reused. */
+    private int immNextKeyspaceId;
+    /** The log ticket of the last record in {@link #imm}. */
+    private long immTicket;
+    /** The tables, oldest first; each holds one reference for this list. */
+    private List<TableReader> tables = new ArrayList<>();
+    private final ExecutorService flusher;
+    // Written under writeLock (and by the WAL's leader for visibleSeq); read without it.
+    private volatile ReadView view;
+    private volatile long visibleSeq;
+    private volatile boolean closed;
+
+    /** Open snapshots and cursors by sequence number. */
+    private final SnapshotTable snapshots = new SnapshotTable();
+
+    private final ChangeTracker changes = new ChangeTracker() {
+        @Override
+        public boolean changedSince(EngineKeyspace keyspace, byte[] key, long version) {
+            return view.changedSince(((LsmKeyspace) keyspace).id(), key, version);
+        }
+
+        @Override
+        public boolean changedSince(EngineKeyspace keyspace, byte[] start, byte[] end, long version) {
+            return view.changedSince(((LsmKeyspace) keyspace).id(), start, end, version);
+        }
+    };
+
+    private LsmEngine(String uri, Vfs vfs, LsmOptions options, boolean readOnly) {
+        this.uri = uri;
+        this.readOnly = readOnly;
+        this.vfs = vfs;
+        this.options = options;
+        this.latch = new FailureLatch(uri);
+        this.keyspaces = new KeyspaceRegistry<>(uri);
+        this.flusher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "plinth-lsm-flush " + uri);
+            t.setDaemon(true);
+            return t;
+        });
+        this.capabilities = Capabilities.builder()
+                .persistent(true)
+                .durabilities(Durability.NONE, Durability.PROCESS, Durability.SYNC)
+                .defaultDurability(Durability.SYNC)
+                .nativeTtl(false)
+                .distributed(false)
+                .versionedPreconditions(true)
+                .maxKeySize(LsmOptions.MAX_KEY_SIZE)
+                .maxValueSize(LsmOptions.MAX_VALUE_SIZE)
+                .maxBatchOps(LsmOptions.MAX_BATCH_OPS)
+                .maxBatchBytes(LsmOptions.MAX_BATCH_BYTES)
+                .build();
+    }
+
+    /**
+     * Opens (or creates) a store in the root of a file system.
+     *
+     * @param uri the store's URI, for messages
+     * @param vfs the file system whose root holds the store
+     * @param options the options
+     * @param createIfMissing whether to create a store where there is none
+     * @return the open engine, which the caller closes
+     * @throws NoSuchStoreException if there is no store and {@code createIfMissing} is false
+     * @throws CorruptionException if the log is damaged before its last valid record
+     */
+    public static LsmEngine open(String uri, Vfs vfs, LsmOptions options, boolean createIfMissing) {
+        return open(uri, vfs, options, createIfMissing, false);
+    }
+
+    /**
+     * Opens a store, possibly for reading only. Read-only, nothing is written, created, deleted or locked:
+     * the manifest and the log are read as they are (a torn tail of the log is skipped, not cut), and every
+     * write is refused. Another process may have the store open for writing; what it changes after this
+     * open is not seen, and a table its compaction deletes makes later reads of it fail.
+     *
+     * @param uri the store's URI, for messages
+     * @param vfs the file system whose root holds the store
+     * @param options the options
+     * @param createIfMissing whether to create a store where there is none (never when read-only)
+     * @param readOnly whether to open for reading only
+     * @return the open engine, which the caller closes
+     * @throws NoSuchStoreException if there is no store and it may not be created
+     * @throws CorruptionException if the log is damaged before its last valid record
+     */
+    public static LsmEngine open(String uri, Vfs vfs, LsmOptions options, boolean createIfMissing, boolean readOnly) {
+        LsmEngine e = new LsmEngine(uri, vfs, options, readOnly);
+        try {
+            e.openFiles(createIfMissing && !readOnly);
+            return e;
+        } catch (RuntimeException | Error failure) {
+            e.releaseFiles();
+            throw failure;
+        }
+    }
+
+    private void openFiles(boolean createIfMissing) {
+        if (!readOnly) {
+            fileLock = vfs.lock(StoreFiles.LOCK);
+        }
+        if (!vfs.exists(IDENTITY)) {
+            if (!createIfMissing) {
+                throw new NoSuchStoreException("open " + uri + ": no lsm store in " + vfs.location("")
+                        + " (no " + IDENTITY + ")");
+            }
+            StoreFiles.wipe(vfs);
+            manifest = Manifest.create(vfs, uri, VersionState.empty(Store.DEFAULT_KEYSPACE));
+            StoreFiles.writeIdentity(vfs);
+        } else {
+            StoreFiles.checkIdentity(vfs, uri);
+            if (readOnly) {
+                readOnlyState = Manifest.read(vfs, uri);
+            } else {
+                manifest = Manifest.recover(vfs, uri);
+            }
+        }
+        VersionState state = readOnly ? readOnlyState : manifest.state();
+        nextFileNumber = state.nextFileNumber();
+        if (!readOnly) {
+            StoreFiles.removeUnnamed(vfs, state, manifest.number());
+        }
+        for (long n : state.tables()) {
+            tables.add(TableReader.open(vfs, n));
+        }
+        LogReplay replayed = LogReplay.run(vfs, uri, state, readOnly);
+        for (Map.Entry<Integer, String> e : replayed.keyspaces.entrySet()) {
+            LsmKeyspace ks = new LsmKeyspace(e.getValue(), e.getKey(), this);
+            byId.put(e.getKey(), ks);
+            if (replayed.dropped.contains(e.getKey())) {
+                ks.markDropped();
+            } else {
+                keyspaces.register(ks);
+            }
+        }
+        nextKeyspaceId = replayed.nextKeyspaceId;
+        lastSeq = replayed.lastSeq;
+        mem = replayed.mem;
+        WalRecovery.Recovered r = replayed.log;
+        view = new ReadView(List.of(mem), tables);
+        visibleSeq = lastSeq;
+        if (!readOnly) {
+            wal = WalWriter.open(vfs, uri, options.walSegmentSize(), latch, this::publish, r.segment(), r.offset(),
+                    r.zeroFrom());
+        }
+    }
+
+    private void publish(long seq) {
+        if (seq > visibleSeq) {
+            visibleSeq = seq;
+        }
+    }
+
+    /**
+     * The current view with a reference taken; the caller releases it.
+     *
+     * @return the view
+     */
+    ReadView acquireView() {
+        while (true) {
+            ReadView v = view;
+            if (v.retain()) {
+                return v;
+            }
+        }
+    }
+
+    /** Installs a new view and drops the engine's reference to the old one; needs the write lock. */
+    private void swapViewLocked(ReadView next) {
+        ReadView old = view;
+        view = next;
+        old.release();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public List<String> keyspaceNames() {
+        requireOpen("keyspaceNames");
+        return keyspaces.names();
+    }
+
+    @Override
+    public EngineKeyspace keyspace(String name) {
+        requireOpen("keyspace");
+        return keyspaces.get(name);
+    }
+
+    @Override
+    public EngineKeyspace createKeyspace(String name) {
+        requireOpen("createKeyspace");
+        LsmKeyspace ks = keyspaces.get(name);
+        if (ks != null) {
+            return ks;
+        }
+        long ticket;
+        writeLock.lock();
+        try {
+            requireWritable("createKeyspace");
+            ks = keyspaces.get(name);
+            if (ks != null) {
+                return ks;
+            }
+            ks = new LsmKeyspace(name, nextKeyspaceId, this);
+            ticket = wal.enqueue(LogRecords.createKeyspace(ks.id(), name), lastSeq);
+            lastTicket = ticket;
+            nextKeyspaceId++;
+            byId.put(ks.id(), ks);
+            keyspaces.register(ks);
+        } finally {
+            writeLock.unlock();
+        }
+        wal.awaitSynced(ticket);
+        return ks;
+    }
+
+    @Override
+    public boolean dropKeyspace(String name) {
+        keyspaces.refuseDroppingDefault(name);
+        long ticket;
+        writeLock.lock();
+        try {
+            requireWritable("dropKeyspace");
+            LsmKeyspace ks = keyspaces.get(name);
+            if (ks == null) {
+                return false;
+            }
+            ticket = wal.enqueue(LogRecords.dropKeyspace(ks.id()), lastSeq);
+            lastTicket = ticket;
+            keyspaces.remove(ks);
+            ks.markDropped();
+        } finally {
+            writeLock.unlock();
+        }
+        wal.awaitSynced(ticket);
+        return true;
+    }
+
+    @Override
+    public byte[] get(EngineKeyspace keyspace, byte[] key) {
+        LsmKeyspace ks = live(keyspace, "get");
+        long seq = visibleSeq;
+        ReadView v = acquireView();
+        try {
+            return v.get(ks.id(), key, seq);
+        } finally {
+            v.release();
+        }
+    }
+
+    @Override
+    public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
+        LsmKeyspace ks = live(keyspace, "cursor");
+        long seq = acquireSnapshot();
+        ReadView v = acquireView();
+        try {
+            return new LsmCursor(v, ks.id(), scan.start(), scan.end(), scan.reverse(), seq,
+                    "lsm cursor over " + ks + " of " + uri + " at sequence " + seq, () -> {
+                        v.release();
+                        releaseSnapshot(seq);
+                    });
+        } catch (RuntimeException | Error e) {
+            v.release();
+            releaseSnapshot(seq);
+            throw e;
+        }
+    }
+
+    @Override
+    public EngineSnapshot snapshot() {
+        requireOpen("snapshot");
+        return new LsmSnapshot(this, acquireSnapshot(), true);
+    }
+
+    private long acquireSnapshot() {
+        return snapshots.acquire(() -> visibleSeq);
+    }
+
+    void releaseSnapshot(long seq) {
+        snapshots.release(seq);
+    }
+
+    @Override
+    public boolean apply(EngineBatch batch) {
+        requireOpen("apply");
+        for (EngineBatch.Mutation m : batch.mutations()) {
+            live(m.keyspace(), "apply");
+        }
+        for (EngineBatch.Precondition p : batch.preconditions()) {
+            live(p.keyspace(), "apply");
+        }
+        while (true) {
+            long pending = -1;
+            long ticket = -1;
+            boolean sealed = false;
+            writeLock.lock();
+            try {
+                requireWritable("apply");
+                while (imm != null && mem.approximateBytes() >= 2 * options.memtableSize() && !latch.isTripped()
+                        && !closed) {
+                    // The flush is behind: hold writers back rather than grow without bound.
+                    flushed.awaitUninterruptibly();
+                }
+                requireWritable("apply");
+                if (!batch.preconditions().isEmpty() && lastSeq > visibleSeq) {
+                    // Check conditions only against published state, which the core read too: wait for the
+                    // batches still on their way to the log instead of failing against them.
+                    pending = lastTicket;
+                } else {
+                    ticket = applyLocked(batch);
+                    sealed = mem.approximateBytes() >= options.memtableSize() && sealLocked();
+                }
+            } finally {
+                writeLock.unlock();
+            }
+            if (sealed) {
+                scheduleFlush();
+            }
+            if (pending >= 0) {
+                wal.awaitWritten(pending);
+                continue;
+            }
+            if (ticket == FAILED_PRECONDITION) {
+                return false;
+            }
+            if (ticket == NOTHING_WRITTEN) {
+                return true;
+            }
+            if (batch.durability() == Durability.SYNC) {
+                wal.awaitSynced(ticket);
+            } else {
+                // NONE and PROCESS alike: a batch becomes visible when its record reached the OS.
+                wal.awaitWritten(ticket);
+            }
+            return true;
+        }
+    }
+
+    /** {@link #applyLocked}: a precondition failed. */
+    private static final long FAILED_PRECONDITION = -2;
+    /** {@link #applyLocked}: the batch changed nothing (deletes of absent keys), so nothing was logged. */
+    private static final long NOTHING_WRITTEN = -3;
+
+    /**
+     * Checks the preconditions and inserts the batch above the published sequence number; needs the write
+     * lock.
+     *
+     * @return the log ticket to wait for, {@link #FAILED_PRECONDITION} or {@link #NOTHING_WRITTEN}
+     */
+    private long applyLocked(EngineBatch batch) {
+        ReadView v = view;
+        Memtable mem = this.mem;
+        if (!batch.preconditions().isEmpty()
+                && !batch.preconditionsHold(new LsmSnapshot(this, lastSeq, false), changes)) {
+            return FAILED_PRECONDITION;
+        }
+        if (batch.mutations().isEmpty()) {
+            return NOTHING_WRITTEN;
+        }
+        for (EngineBatch.Mutation m : batch.mutations()) {
+            live(m.keyspace(), "apply"); // again: a drop may have come in before the lock
+        }
+        List<Object> ops = new ArrayList<>(batch.mutations().size());
+        long seq = lastSeq;
+        try {
+            for (EngineBatch.Mutation m : batch.mutations()) {
+                int ks = ((LsmKeyspace) m.keyspace()).id();
+                switch (m.kind()) {
+                    case PUT -> {
+                        Entry e = new Entry(ks, m.key(), ++seq, Kind.PUT, m.value());
+                        mem.add(e);
+                        ops.add(e);
+                    }
+                    case DELETE -> {
+                        if (v.get(ks, m.key(), seq) != null) {
+                            Entry e = new Entry(ks, m.key(), ++seq,
+                                    batch.reclaimsOnly() ? Kind.RECLAIM : Kind.DELETE, null);
+                            mem.add(e);
+                            ops.add(e);
+                        }
+                    }
+                    case DELETE_RANGE -> {
+                        RangeTombstone t = new RangeTombstone(ks, m.key(), m.end(), ++seq, batch.reclaimsOnly());
+                        mem.add(t);
+                        ops.add(t);
+                    }
+                    default -> throw new IllegalArgumentException("unknown mutation kind " + m.kind());
+                }
+            }
+            if (ops.isEmpty()) {
+                return NOTHING_WRITTEN;
+            }
+            lastSeq = seq;
+            lastTicket = wal.enqueue(LogRecords.batch(ops), seq);
+            return lastTicket;
+        } catch (RuntimeException | Error e) {
+            // Versions above the published sequence number are in the memtable; the next batch would
+            // build on them, so refuse further writes. Readers never see them.
+            latch.trip(e, "a batch was half inserted into the memtable of " + uri);
+            throw e;
+        }
+    }
+
+    @Override
+    public void flush() {
+        requireOpen("flush");
+        if (readOnly) {
+            return; // nothing was written
+        }
+        latch.check("flush");
+        wal.sync();
+    }
+
+    /**
+     * Makes the active memtable immutable and starts a new one, with a new log segment; needs the write lock.
+     *
+     * @return {@code false} if a flush is still running (nothing changed)
+     */
+    private boolean sealLocked() {
+        if (imm != null || mem.isEmpty()) {
+            return false;
+        }
+        imm = mem;
+        immSeq = lastSeq;
+        immLogNumber = wal.roll();
+        immCatalog = catalogLocked();
+        immNextKeyspaceId = nextKeyspaceId;
+        immTicket = lastTicket;
+        mem = new Memtable();
+        swapViewLocked(new ReadView(List.of(mem, imm), tables));
+        return true;
+    }
+
+    private Map<Integer, String> catalogLocked() {
+        Map<Integer, String> c = new TreeMap<>();
+        for (LsmKeyspace ks : byId.values()) {
+            if (!ks.isDropped()) {
+                c.put(ks.id(), ks.name());
+            }
+        }
+        return c;
+    }
+
+    private void scheduleFlush() {
+        try {
+            flusher.execute(() -> {
+                maintenanceLock.lock();
+                try {
+                    if (!closed) {
+                        flushImmutable();
+                    }
+                } catch (RuntimeException | Error e) {
+                    // Tripped in flushImmutable: every later call reports it.
+                } finally {
+                    maintenanceLock.unlock();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Closing: the log holds everything the memtable does.
+        }
+    }
+
+    /** Writes the immutable memtable to a table and records it; needs the maintenance lock. */
+    private void flushImmutable() {
+        Memtable m = imm;
+        if (m == null) {
+            return;
+        }
+        try {
+            // Only what reached the log goes to a table: a batch whose log write failed was refused, and must
+            // not come back from a table after a restart.
+            wal.awaitWritten(immTicket);
+            latch.check("flush");
+            long number = nextFileNumber++;
+            TableWriter.write(vfs, number, m.all(), m.tombstones());
+            vfs.syncDirectory("");
+            TableReader reader = TableReader.open(vfs, number);
+            List<Long> names = new ArrayList<>(manifest.state().tables());
+            names.add(number);
+            try {
+                manifest.log(new VersionState(immLogNumber, nextFileNumber, immSeq, immNextKeyspaceId,
+                        immCatalog, names));
+            } catch (RuntimeException | Error e) {
+                reader.release();
+                throw e;
+            }
+            long obsoleteBelow = immLogNumber;
+            writeLock.lock();
+            try {
+                List<TableReader> next = new ArrayList<>(tables);
+                next.add(reader);
+                tables = next;
+                imm = null;
+                swapViewLocked(new ReadView(List.of(mem), tables));
+                flushed.signalAll();
+            } finally {
+                writeLock.unlock();
+            }
+            for (String n : vfs.list("")) {
+                long seg = WalFormat.segmentNumber(n);
+                if (seg >= 1 && seg < obsoleteBelow) {
+                    vfs.delete(n);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            latch.trip(e, "a flush of the memtable of " + uri + " to a table failed; the log still holds it");
+            writeLock.lock();
+            try {
+                flushed.signalAll();
+            } finally {
+                writeLock.unlock();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Flushes the memtable, then merges every table into one, keeping only what a reader may still see
+     * (see {@link CompactionFilter}).
+     */
+    @Override
+    public void compact() {
+        requireWritable("compact");
+        maintenanceLock.lock();
+        try {
+            latch.check("compact");
+            flushImmutable();
+            writeLock.lock();
+            try {
+                sealLocked();
+            } finally {
+                writeLock.unlock();
+            }
+            flushImmutable();
+            List<TableReader> inputs;
+            java.util.Set<Integer> live;
+            long horizon;
+            writeLock.lock();
+            try {
+                inputs = tables;
+                live = new java.util.HashSet<>(catalogLocked().keySet());
+                horizon = snapshots.oldest(visibleSeq);
+            } finally {
+                writeLock.unlock();
+            }
+            if (inputs.isEmpty()) {
+                return;
+            }
+            mergeLocked(inputs, live, horizon);
+        } catch (RuntimeException | Error e) {
+            latch.trip(e, "a compaction of " + uri + " failed");
+            throw e;
+        } finally {
+            maintenanceLock.unlock();
+        }
+    }
+
+    /** Merges the tables into one and installs it; needs the maintenance lock. */
+    private void mergeLocked(List<TableReader> inputs, java.util.Set<Integer> live, long horizon) {
+        long number = nextFileNumber++;
+        TableWriter.TableMeta meta = CompactionFilter.writeMerged(vfs, number, inputs, live, horizon);
+        vfs.syncDirectory("");
+        TableReader reader = TableReader.open(vfs, number);
+        if (meta.entries() == 0 && reader.tombstones().isEmpty()) {
+            reader.markObsolete(); // nothing left: the store needs no table at all
+            reader.release();
+            reader = null;
+        }
+        List<Long> names = new ArrayList<>();
+        for (long n : manifest.state().tables()) {
+            if (inputs.stream().noneMatch(t -> t.number() == n)) {
+                names.add(n);
+            }
+        }
+        if (reader != null) {
+            names.add(0, number);
+        }
+        VersionState before = manifest.state();
+        try {
+            manifest.log(new VersionState(before.logNumber(), nextFileNumber, before.lastSeq(),
+                    before.nextKeyspaceId(), before.keyspaces(), names));
+        } catch (RuntimeException | Error e) {
+            if (reader != null) {
+                reader.release();
+            }
+            throw e;
+        }
+        writeLock.lock();
+        try {
+            List<TableReader> next = new ArrayList<>();
+            if (reader != null) {
+                next.add(reader);
+            }
+            for (TableReader t : tables) {
+                if (!inputs.contains(t)) {
+                    next.add(t);
+                }
+            }
+            tables = next;
+            swapViewLocked(new ReadView(imm == null ? List.of(mem) : List.of(mem, imm), tables));
+        } finally {
+            writeLock.unlock();
+        }
+        for (TableReader t : inputs) {
+            t.markObsolete();
+            t.release();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checks the identity file; {@code CURRENT} and the manifest; every write-ahead log segment (every
+     * fragment's CRC32C up to the last valid record, no damage before valid records, every record decodes);
+     * every table (every block's CRC32C, key order inside blocks and across them, the index, the entry
+     * count); and that the tables the manifest names are exactly the table files present.
+     */
+    @Override
+    public List<String> verify() {
+        requireOpen("verify");
+        List<String> problems = new ArrayList<>();
+        maintenanceLock.lock();
+        try {
+            ReadView v = acquireView();
+            try {
+                problems.addAll(StoreVerifier.verify(vfs, uri, readOnly ? readOnlyState : manifest.state(),
+                        v.tables()));
+            } finally {
+                v.release();
+            }
+        } finally {
+            maintenanceLock.unlock();
+        }
+        return problems;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code lsm.keyspaces}, {@code lsm.lastSeq} (the published sequence number),
+     * {@code lsm.memtableBytes} (an estimate, immutable memtable included), {@code lsm.tables},
+     * {@code lsm.tableBytes}, {@code lsm.walSegment} (the segment being written), {@code lsm.walBuffered}
+     * (bytes waiting for the log's leader), {@code lsm.snapshots} (open snapshots and cursors).
+     */
+    @Override
+    public Map<String, Long> stats() {
+        requireOpen("stats");
+        Map<String, Long> stats = new LinkedHashMap<>();
+        stats.put("lsm.keyspaces", (long) keyspaces.size());
+        stats.put("lsm.lastSeq", visibleSeq);
+        ReadView v = acquireView();
+        try {
+            long bytes = 0;
+            for (Memtable m : v.memtables()) {
+                bytes += m.approximateBytes();
+            }
+            stats.put("lsm.memtableBytes", bytes);
+            long tb = 0;
+            for (TableReader t : v.tables()) {
+                tb += t.size();
+            }
+            stats.put("lsm.tables", (long) v.tables().size());
+            stats.put("lsm.tableBytes", tb);
+        } finally {
+            v.release();
+        }
+        if (wal != null) {
+            stats.put("lsm.walSegment", wal.currentSegment());
+            stats.put("lsm.walBuffered", wal.bufferedBytes());
+        }
+        stats.put("lsm.snapshots", snapshots.count());
+        return stats;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        flusher.shutdown();
+        maintenanceLock.lock();
+        try {
+            writeLock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                flushed.signalAll();
+            } finally {
+                writeLock.unlock();
+            }
+            releaseFiles();
+            keyspaces.clear();
+        } finally {
+            maintenanceLock.unlock();
+        }
+        try {
+            flusher.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Closes the log (writing what it holds), the manifest, the tables and the lock; each step runs even if
+     * an earlier one failed.
+     */
+    private void releaseFiles() {
+        RuntimeException error = null;
+        if (wal != null && manifest != null && !latch.isTripped()) {
+            try {
+                wal.enqueue(LogRecords.close(), lastSeq);
+                manifest.rewrite();
+            } catch (RuntimeException e) {
+                error = e;
+            }
+        }
+        if (wal != null) {
+            try {
+                wal.close();
+            } catch (RuntimeException e) {
+                error = error == null ? e : error;
+            }
+            wal = null;
+        }
+        if (manifest != null) {
+            manifest.close();
+            manifest = null;
+        }
+        if (view != null) {
+            view.release();
+            view = null;
+        }
+        for (TableReader t : tables) {
+            t.release();
+        }
+        tables = List.of();
+        if (fileLock != null) {
+            fileLock.close();
+            fileLock = null;
+        }
+        if (error != null && !latch.isTripped()) {
+            throw error;
+        }
+    }
+
+    /**
+     * Checks a handle: one of this engine's keyspaces, not dropped, engine open.
+     *
+     * @throws NoSuchKeyspaceException if dropped
+     */
+    LsmKeyspace live(EngineKeyspace keyspace, String operation) {
+        if (!(keyspace instanceof LsmKeyspace ks) || ks.owner() != this) {
+            throw new IllegalArgumentException(operation + " on " + uri + ": " + keyspace
+                    + " is not a keyspace of this lsm store");
+        }
+        if (ks.isDropped()) {
+            requireOpen(operation);
+            throw new NoSuchKeyspaceException(operation + " on " + uri + ": keyspace '" + ks.name() + "' was dropped");
+        }
+        requireOpen(operation);
+        return ks;
+    }
+
+    private void requireOpen(String operation) {
+        if (closed) {
+            throw new StoreClosedException(operation + " on " + uri + ": the lsm store is closed");
+        }
+    }
+
+    private void requireWritable(String operation) {
+        requireOpen(operation);
+        if (readOnly) {
+            throw new dev.plinth.UnsupportedCapabilityException(operation + " on " + uri + ": the lsm store was opened"
+                    + " read-only; nothing was changed");
+        }
+        latch.check(operation);
+    }
+
+    @Override
+    public String toString() {
+        return "LsmEngine[" + uri + "]";
+    }
+}

@@ -1,0 +1,206 @@
+package dev.plinth.lsm.internal.engine;
+
+import dev.plinth.lsm.internal.key.Entry;
+import dev.plinth.lsm.internal.key.EntryIterator;
+import dev.plinth.lsm.internal.key.Kind;
+import dev.plinth.lsm.internal.key.RangeTombstone;
+import dev.plinth.lsm.internal.memtable.Memtable;
+import dev.plinth.lsm.internal.sstable.TableReader;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The structures that hold the engine's data at one moment: the memtables (the active one first) and the
+ * tables. Immutable; the engine swaps in a new view when the structures change, and cursors keep the view
+ * they opened on. Thread-safe.
+ *
+ * <p>Reference-counted: the engine holds one reference to its current view, and every read holds one while
+ * it runs; the view holds one on each of its tables, so a table replaced by a compaction stays open (and its
+ * file in place) until the last view that names it is released.
+ */
+final class ReadView {
+    private final List<Memtable> memtables;
+    private final List<TableReader> tables;
+    private final java.util.concurrent.atomic.AtomicInteger refs = new java.util.concurrent.atomic.AtomicInteger(1);
+
+    /** A view holding one reference (the creator's); it takes one on each table. */
+    ReadView(List<Memtable> memtables, List<TableReader> tables) {
+        this.memtables = List.copyOf(memtables);
+        this.tables = List.copyOf(tables);
+        for (TableReader t : this.tables) {
+            if (!t.retain()) {
+                throw new IllegalStateException(t + " was closed while a new view was made of it");
+            }
+        }
+    }
+
+    List<Memtable> memtables() {
+        return memtables;
+    }
+
+    List<TableReader> tables() {
+        return tables;
+    }
+
+    /**
+     * Takes a reference.
+     *
+     * @return {@code false} if the view was released already
+     */
+    boolean retain() {
+        while (true) {
+            int n = refs.get();
+            if (n == 0) {
+                return false;
+            }
+            if (refs.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Drops a reference; the last one releases the tables. */
+    void release() {
+        if (refs.decrementAndGet() == 0) {
+            for (TableReader t : tables) {
+                t.release();
+            }
+        }
+    }
+
+    /**
+     * The version of a key visible at a sequence number, with range deletes applied.
+     *
+     * @return the value, or {@code null} if absent
+     */
+    byte[] get(int ks, byte[] key, long seq) {
+        Entry best = newest(ks, key, seq);
+        if (best == null || Kind.isDelete(best.kind()) || coveredAfter(ks, key, best.seq(), seq)) {
+            return null;
+        }
+        return best.value();
+    }
+
+    /** The newest point version of a key at or below {@code seq}, of any kind, or {@code null}. */
+    Entry newest(int ks, byte[] key, long seq) {
+        Entry best = null;
+        for (Memtable m : memtables) {
+            Entry e = m.newest(ks, key, seq);
+            if (e != null && (best == null || e.seq() > best.seq())) {
+                best = e;
+            }
+        }
+        for (TableReader t : tables) {
+            Entry e = t.newest(ks, key, seq);
+            if (e != null && (best == null || e.seq() > best.seq())) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
+    /** Whether a range delete newer than {@code after} and at most {@code seq} covers the key. */
+    boolean coveredAfter(int ks, byte[] key, long after, long seq) {
+        for (Memtable m : memtables) {
+            for (RangeTombstone t : m.tombstones()) {
+                if (t.seq() > after && t.seq() <= seq && t.covers(ks, key)) {
+                    return true;
+                }
+            }
+        }
+        for (TableReader r : tables) {
+            for (RangeTombstone t : r.tombstones()) {
+                if (t.seq() > after && t.seq() <= seq && t.covers(ks, key)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Range deletes of a keyspace at most {@code seq} that overlap {@code [start, end)}. */
+    List<RangeTombstone> tombstones(int ks, byte[] start, byte[] end, long seq) {
+        List<RangeTombstone> out = new ArrayList<>();
+        for (Memtable m : memtables) {
+            for (RangeTombstone t : m.tombstones()) {
+                if (t.seq() <= seq && t.overlaps(ks, start, end)) {
+                    out.add(t);
+                }
+            }
+        }
+        for (TableReader r : tables) {
+            for (RangeTombstone t : r.tombstones()) {
+                if (t.seq() <= seq && t.overlaps(ks, start, end)) {
+                    out.add(t);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** All versions of a keyspace merged, from a key in a direction (see {@link Memtable#iterator}). */
+    EntryIterator entries(int ks, byte[] from, boolean reverse) {
+        List<EntryIterator> sources = new ArrayList<>();
+        for (Memtable m : memtables) {
+            sources.add(m.iterator(ks, from, reverse));
+        }
+        for (TableReader t : tables) {
+            sources.add(t.iterator(ks, from, reverse));
+        }
+        return new MergingIterator(sources, reverse);
+    }
+
+    /**
+     * Whether a batch after {@code version} changed a key, by the rules of
+     * {@link dev.plinth.spi.ChangeTracker}: the newest version that is not a reclaim is newer than
+     * {@code version}, or the key held a value at {@code version} that a later range delete removed.
+     * Needs the engine's write lock, so that the view is the latest state.
+     */
+    boolean changedSince(int ks, byte[] key, long version) {
+        try (EntryIterator it = entries(ks, key, false)) {
+            return changedSince(it, ks, key, version);
+        }
+    }
+
+    /** As {@link #changedSince(int, byte[], long)}, with the iterator on the key's newest version. */
+    private boolean changedSince(EntryIterator it, int ks, byte[] key, long version) {
+        Entry pv = null;
+        for (Entry e = it.current(); e != null && Arrays.equals(e.key(), key); it.next(), e = it.current()) {
+            if (pv == null && e.kind() != Kind.RECLAIM) {
+                pv = e;
+            }
+        }
+        if (pv == null) {
+            return false;
+        }
+        if (pv.seq() > version) {
+            return true;
+        }
+        if (pv.kind() != Kind.PUT || coveredAfter(ks, key, pv.seq(), version)) {
+            return false; // absent at version
+        }
+        for (RangeTombstone t : tombstones(ks, key, null, Long.MAX_VALUE)) {
+            if (!t.reclaim() && t.seq() > version && t.covers(ks, key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a batch after {@code version} changed any key of {@code [start, end)}; needs the write lock. */
+    boolean changedSince(int ks, byte[] start, byte[] end, long version) {
+        try (EntryIterator it = entries(ks, start, false)) {
+            while (it.current() != null) {
+                byte[] key = it.current().key();
+                if (end != null && Arrays.compareUnsigned(key, end) >= 0) {
+                    return false;
+                }
+                if (changedSince(it, ks, key, version)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

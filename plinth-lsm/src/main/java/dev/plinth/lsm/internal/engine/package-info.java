@@ -1,0 +1,18 @@
+/**
+ * The lsm engine itself: batches, reads, snapshots and cursors over the memtables and tables, flush,
+ * compaction, verify, and recovery at open.
+ *
+ * <p>Lock order, outermost first:
+ * <ol>
+ *   <li>the maintenance lock ({@code LsmEngine.maintenanceLock}): flush, compaction, verify, close; it
+ *       guards the manifest and the file number counter;</li>
+ *   <li>the write lock ({@code LsmEngine.writeLock}): batches, keyspace creation and drop, sealing a
+ *       memtable, installing a new view; writers held back by a slow flush wait on its condition;</li>
+ *   <li>the log's buffer lock ({@code WalWriter.bufferLock}), taken by {@code enqueue} under the write
+ *       lock. The log's monitor ({@code WalWriter.monitor}) is never held together with another lock, and
+ *       no lock is held while the log's leader does file I/O;</li>
+ *   <li>the snapshot table ({@code SnapshotTable}), a leaf.</li>
+ * </ol>
+ * Reads take no lock: views and tables are reference-counted.
+ */
+package dev.plinth.lsm.internal.engine;

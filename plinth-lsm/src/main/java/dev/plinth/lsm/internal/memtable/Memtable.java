@@ -1,0 +1,141 @@
+package dev.plinth.lsm.internal.memtable;
+
+import dev.plinth.lsm.internal.key.Entry;
+import dev.plinth.lsm.internal.key.EntryIterator;
+import dev.plinth.lsm.internal.key.RangeTombstone;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The newest versions of keys, in memory: every version of every key of every keyspace in
+ * {@link Entry#ORDER}, plus the range deletes. Thread-safe: reads take no lock and never fail on
+ * concurrent change (the skip list's iterators are weakly consistent); the engine adds entries under its
+ * write lock only, and readers ignore entries newer than the sequence number they read at, so an entry
+ * being added is invisible until the engine publishes it.
+ */
+public final class Memtable {
+    /** Bytes counted per entry besides its key and value: a rough size of the skip-list node. */
+    static final int ENTRY_OVERHEAD = 64;
+
+    private final ConcurrentSkipListSet<Entry> entries = new ConcurrentSkipListSet<>(Entry.ORDER);
+    private final CopyOnWriteArrayList<RangeTombstone> tombstones = new CopyOnWriteArrayList<>();
+    private final AtomicLong bytes = new AtomicLong();
+
+    /**
+     * Adds a version. Call under the engine's write lock.
+     *
+     * @param e the entry
+     */
+    public void add(Entry e) {
+        entries.add(e);
+        bytes.addAndGet(ENTRY_OVERHEAD + e.key().length + (e.value() == null ? 0 : e.value().length));
+    }
+
+    /**
+     * Adds a range delete. Call under the engine's write lock.
+     *
+     * @param t the range delete
+     */
+    public void add(RangeTombstone t) {
+        tombstones.add(t);
+        bytes.addAndGet(ENTRY_OVERHEAD + (t.start() == null ? 0 : t.start().length)
+                + (t.end() == null ? 0 : t.end().length));
+    }
+
+    /**
+     * The newest version of a key at or below a sequence number.
+     *
+     * @param ks the keyspace id
+     * @param key the key
+     * @param maxSeq the newest sequence number to consider
+     * @return the entry, or {@code null} if none
+     */
+    public Entry newest(int ks, byte[] key, long maxSeq) {
+        Entry e = entries.ceiling(new Entry(ks, key, maxSeq, (byte) 0, null));
+        return e != null && e.keyspace() == ks && java.util.Arrays.equals(e.key(), key) ? e : null;
+    }
+
+    /**
+     * Walks the entries of one keyspace.
+     *
+     * @param ks the keyspace id
+     * @param from forward: start at the first key at or after it; reverse: at the last key at or before it;
+     *     {@code null} for the keyspace's first (last) key
+     * @param reverse {@code true} for the reverse of {@link Entry#ORDER}
+     * @return the iterator, positioned on its first entry; it stops at the keyspace's edge
+     */
+    public EntryIterator iterator(int ks, byte[] from, boolean reverse) {
+        NavigableSet<Entry> view;
+        if (!reverse) {
+            view = entries.tailSet(new Entry(ks, from == null ? new byte[0] : from, Long.MAX_VALUE, (byte) 0, null), true);
+        } else if (from == null) {
+            view = entries.headSet(new Entry(ks + 1, new byte[0], Long.MAX_VALUE, (byte) 0, null), false).descendingSet();
+        } else {
+            view = entries.headSet(new Entry(ks, from, Long.MIN_VALUE, (byte) 0, null), true).descendingSet();
+        }
+        Iterator<Entry> it = view.iterator();
+        return new EntryIterator() {
+            private Entry current = advance();
+
+            private Entry advance() {
+                if (!it.hasNext()) {
+                    return null;
+                }
+                Entry e = it.next();
+                return e.keyspace() == ks ? e : null;
+            }
+
+            @Override
+            public Entry current() {
+                return current;
+            }
+
+            @Override
+            public void next() {
+                if (current != null) {
+                    current = advance();
+                }
+            }
+        };
+    }
+
+    /**
+     * Every entry, in {@link Entry#ORDER}; for writing the memtable out.
+     *
+     * @return the entries
+     */
+    public Iterator<Entry> all() {
+        return entries.iterator();
+    }
+
+    /**
+     * The range deletes, oldest first.
+     *
+     * @return an unmodifiable snapshot view
+     */
+    public List<RangeTombstone> tombstones() {
+        return java.util.Collections.unmodifiableList(tombstones);
+    }
+
+    /**
+     * A rough count of the bytes held.
+     *
+     * @return the estimate
+     */
+    public long approximateBytes() {
+        return bytes.get();
+    }
+
+    /**
+     * Whether nothing was added.
+     *
+     * @return {@code true} if empty
+     */
+    public boolean isEmpty() {
+        return entries.isEmpty() && tombstones.isEmpty();
+    }
+}

@@ -1,0 +1,484 @@
+package dev.plinth.lsm.internal.sstable;
+
+import dev.plinth.CorruptionException;
+import dev.plinth.io.Vfs;
+import dev.plinth.io.VfsFile;
+import dev.plinth.lsm.internal.key.Entry;
+import dev.plinth.lsm.internal.key.EntryIterator;
+import dev.plinth.lsm.internal.key.Kind;
+import dev.plinth.lsm.internal.key.RangeTombstone;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An open table file. The footer, index, filter and range deletes are read and checked when it opens;
+ * data blocks are read, checked against their CRC32C and parsed on each use. Thread-safe: positional reads
+ * only. Reference-counted: whoever may still read it holds a reference; the last {@link #release()} of a
+ * table marked {@linkplain #markObsolete() obsolete} closes and deletes the file.
+ */
+public final class TableReader {
+    private final Vfs vfs;
+    private final String name;
+    private final long number;
+    private final String where;
+    private final VfsFile file;
+    private final long size;
+    private final long entryCount;
+    private final byte[][] indexKeys;
+    private final long[] indexSeqs;
+    private final TableFormat.Handle[] blocks;
+    private final BloomFilter filter;
+    private final List<RangeTombstone> tombstones;
+    private final AtomicInteger refs = new AtomicInteger(1);
+    private volatile boolean obsolete;
+
+    private TableReader(Vfs vfs, String name, long number, VfsFile file) {
+        this.vfs = vfs;
+        this.name = name;
+        this.number = number;
+        this.file = file;
+        this.where = "table " + vfs.location(name);
+        this.size = file.size();
+        if (size < TableFormat.FOOTER_SIZE) {
+            throw corrupt("is " + size + " bytes, shorter than its footer");
+        }
+        byte[] footer = read(size - TableFormat.FOOTER_SIZE, TableFormat.FOOTER_SIZE);
+        ByteBuffer fb = TableFormat.le(footer);
+        if (fb.getInt(TableFormat.FOOTER_SIZE - 4) != TableFormat.crc(footer, 0, TableFormat.FOOTER_SIZE - 4)) {
+            throw corrupt("has a footer that fails its CRC32C at offset " + (size - TableFormat.FOOTER_SIZE));
+        }
+        if (Long.reverseBytes(fb.getLong(TableFormat.FOOTER_SIZE - 12)) != TableFormat.MAGIC) {
+            throw corrupt("has no table magic number in its footer");
+        }
+        int version = fb.getInt(TableFormat.FOOTER_SIZE - 16);
+        if (version != TableFormat.VERSION) {
+            throw corrupt("says format version " + version + "; this code reads only " + TableFormat.VERSION);
+        }
+        TableFormat.Handle filterH = new TableFormat.Handle(fb.getLong(0), fb.getInt(8));
+        TableFormat.Handle rdH = new TableFormat.Handle(fb.getLong(12), fb.getInt(20));
+        TableFormat.Handle idxH = new TableFormat.Handle(fb.getLong(24), fb.getInt(32));
+        this.entryCount = fb.getLong(36);
+        try {
+            this.filter = BloomFilter.parse(block(filterH, "filter"));
+        } catch (IllegalArgumentException e) {
+            throw corrupt("has a filter block at offset " + filterH.offset() + " that does not parse: " + e.getMessage());
+        }
+        this.tombstones = parseRangeDeletes(block(rdH, "range-delete"), rdH.offset());
+        List<BlockCodec.Item> idx;
+        try {
+            idx = BlockCodec.parse(block(idxH, "index"));
+        } catch (IllegalArgumentException e) {
+            throw corrupt("has an index block at offset " + idxH.offset() + " that does not parse: " + e.getMessage());
+        }
+        indexKeys = new byte[idx.size()][];
+        indexSeqs = new long[idx.size()];
+        blocks = new TableFormat.Handle[idx.size()];
+        for (int i = 0; i < idx.size(); i++) {
+            BlockCodec.Item it = idx.get(i);
+            if (it.value().length != 12 || it.ikey().length < 4) {
+                throw corrupt("has a malformed index entry " + i);
+            }
+            ByteBuffer h = TableFormat.le(it.value());
+            blocks[i] = new TableFormat.Handle(h.getLong(0), h.getInt(8));
+            if (blocks[i].offset() < 0 || blocks[i].size() < 0
+                    || blocks[i].offset() + blocks[i].size() + TableFormat.BLOCK_TRAILER > size) {
+                throw corrupt("has an index entry " + i + " pointing outside the file");
+            }
+            indexKeys[i] = it.ikey();
+            indexSeqs[i] = it.seq();
+        }
+    }
+
+    /**
+     * Opens a table and checks its footer, index, filter and range deletes.
+     *
+     * @param vfs the file system
+     * @param number the table's file number
+     * @return the reader, holding one reference for the caller
+     * @throws CorruptionException naming the file and offset if any of those is damaged
+     */
+    public static TableReader open(Vfs vfs, long number) {
+        String name = TableFormat.tableName(number);
+        VfsFile f = vfs.openRead(name);
+        try {
+            return new TableReader(vfs, name, number, f);
+        } catch (RuntimeException | Error e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    private CorruptionException corrupt(String what) {
+        return new CorruptionException(where + " " + what);
+    }
+
+    private byte[] read(long offset, int len) {
+        byte[] b = new byte[len];
+        int n = file.read(offset, ByteBuffer.wrap(b));
+        if (n != len) {
+            throw corrupt("ends at " + (offset + n) + " inside a block that should run to " + (offset + len));
+        }
+        return b;
+    }
+
+    /** A block's contents after its trailer's CRC32C was checked. */
+    private byte[] block(TableFormat.Handle h, String kind) {
+        if (h.offset() < 0 || h.size() < 0 || h.offset() + h.size() + TableFormat.BLOCK_TRAILER > size) {
+            throw corrupt("has a " + kind + " block handle pointing outside the file");
+        }
+        byte[] b = read(h.offset(), h.size() + TableFormat.BLOCK_TRAILER);
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(b, 0, h.size() + 1);
+        if (b[h.size()] != TableFormat.NO_COMPRESSION) {
+            throw corrupt("has a " + kind + " block at offset " + h.offset() + " with unknown compression type "
+                    + b[h.size()]);
+        }
+        if ((int) c.getValue() != TableFormat.le(b).getInt(h.size() + 1)) {
+            throw corrupt("has a " + kind + " block at offset " + h.offset() + " that fails its CRC32C");
+        }
+        return Arrays.copyOf(b, h.size());
+    }
+
+    private List<RangeTombstone> parseRangeDeletes(byte[] b, long offset) {
+        try {
+            ByteBuffer buf = TableFormat.le(b);
+            int n = buf.getInt();
+            if (n < 0 || n > b.length) {
+                throw new IllegalArgumentException("count " + n);
+            }
+            List<RangeTombstone> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                int ks = buf.getInt();
+                long seq = buf.getLong();
+                boolean reclaim = buf.get() != 0;
+                out.add(new RangeTombstone(ks, bytes(buf), bytes(buf), seq, reclaim));
+            }
+            if (buf.hasRemaining()) {
+                throw new IllegalArgumentException(buf.remaining() + " bytes after the last range delete");
+            }
+            return Collections.unmodifiableList(out);
+        } catch (RuntimeException e) {
+            throw corrupt("has a range-delete block at offset " + offset + " that does not parse: " + e);
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer buf) {
+        int n = buf.getInt();
+        if (n == -1) {
+            return null;
+        }
+        if (n < 0 || n > buf.remaining()) {
+            throw new IllegalArgumentException("length " + n);
+        }
+        byte[] b = new byte[n];
+        buf.get(b);
+        return b;
+    }
+
+    /** The entries of data block {@code i}, checked. */
+    private Entry[] dataBlock(int i) {
+        byte[] b = block(blocks[i], "data");
+        List<BlockCodec.Item> items;
+        try {
+            items = BlockCodec.parse(b);
+        } catch (IllegalArgumentException e) {
+            throw corrupt("has a data block at offset " + blocks[i].offset() + " that does not parse: " + e.getMessage());
+        }
+        Entry[] out = new Entry[items.size()];
+        for (int j = 0; j < out.length; j++) {
+            BlockCodec.Item it = items.get(j);
+            if (it.ikey().length < 4 || !Kind.isValid(it.kind())) {
+                throw corrupt("has a malformed entry " + j + " in the data block at offset " + blocks[i].offset());
+            }
+            out[j] = it.toEntry(it.kind() == Kind.PUT);
+            if (j > 0 && Entry.ORDER.compare(out[j - 1], out[j]) >= 0) {
+                throw corrupt("has keys out of order in the data block at offset " + blocks[i].offset());
+            }
+        }
+        return out;
+    }
+
+    /** The first block whose last entry is at or after the position, or {@code blocks.length}. */
+    private int firstBlockAtOrAfter(int ks, byte[] key, long seq) {
+        byte[] ikey = TableFormat.internalKey(ks, key);
+        int lo = 0;
+        int hi = blocks.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = compareIkey(indexKeys[mid], indexSeqs[mid], ikey, seq);
+            if (c < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static int compareIkey(byte[] a, long sa, byte[] b, long sb) {
+        int c = Arrays.compareUnsigned(a, b);
+        return c != 0 ? c : Long.compare(sb, sa);
+    }
+
+    /**
+     * The newest version of a key at or below a sequence number.
+     *
+     * @param ks the keyspace id
+     * @param key the key
+     * @param maxSeq the newest sequence number to consider
+     * @return the entry, or {@code null}
+     */
+    public Entry newest(int ks, byte[] key, long maxSeq) {
+        if (!filter.mayContain(TableFormat.internalKey(ks, key))) {
+            return null;
+        }
+        int i = firstBlockAtOrAfter(ks, key, maxSeq);
+        if (i == blocks.length) {
+            return null;
+        }
+        Entry probe = new Entry(ks, key, maxSeq, (byte) 0, null);
+        for (Entry e : dataBlock(i)) {
+            if (Entry.ORDER.compare(e, probe) >= 0) {
+                return e.keyspace() == ks && Arrays.equals(e.key(), key) ? e : null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Walks the entries of one keyspace, as {@code Memtable.iterator} does.
+     *
+     * @param ks the keyspace id
+     * @param from forward: the first key at or after it; reverse: the last at or before it; {@code null} for
+     *     the keyspace's edge
+     * @param reverse the direction
+     * @return the iterator, on its first entry
+     */
+    public EntryIterator iterator(int ks, byte[] from, boolean reverse) {
+        return new TableIterator(ks, from, reverse);
+    }
+
+    /**
+     * The table's range deletes.
+     *
+     * @return an unmodifiable list
+     */
+    public List<RangeTombstone> tombstones() {
+        return tombstones;
+    }
+
+    /**
+     * The file number.
+     *
+     * @return the number
+     */
+    public long number() {
+        return number;
+    }
+
+    /**
+     * The file size.
+     *
+     * @return bytes
+     */
+    public long size() {
+        return size;
+    }
+
+    /**
+     * Every entry of the table in order, block by block; for compaction.
+     *
+     * @return an iterator that checks each block as it reads it
+     */
+    public java.util.Iterator<Entry> all() {
+        return new java.util.Iterator<>() {
+            private int block = -1;
+            private Entry[] entries = new Entry[0];
+            private int pos;
+
+            @Override
+            public boolean hasNext() {
+                while (pos >= entries.length && block + 1 < blocks.length) {
+                    entries = dataBlock(++block);
+                    pos = 0;
+                }
+                return pos < entries.length;
+            }
+
+            @Override
+            public Entry next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return entries[pos++];
+            }
+        };
+    }
+
+    /**
+     * Checks every block: checksums, parsing, key order inside blocks and across them, that each index
+     * entry names its block's last key, and the entry count.
+     *
+     * @return every problem found, each a sentence naming the file
+     */
+    public List<String> verify() {
+        List<String> problems = new ArrayList<>();
+        Entry prev = null;
+        long count = 0;
+        for (int i = 0; i < blocks.length; i++) {
+            Entry[] es;
+            try {
+                es = dataBlock(i);
+            } catch (CorruptionException e) {
+                problems.add(e.getMessage());
+                prev = null;
+                continue;
+            }
+            count += es.length;
+            if (es.length == 0) {
+                problems.add(where + " has an empty data block at offset " + blocks[i].offset());
+                continue;
+            }
+            if (prev != null && Entry.ORDER.compare(prev, es[0]) >= 0) {
+                problems.add(where + " has keys out of order across the data blocks at offsets "
+                        + blocks[i - 1].offset() + " and " + blocks[i].offset());
+            }
+            Entry lastE = es[es.length - 1];
+            if (!Arrays.equals(indexKeys[i], TableFormat.internalKey(lastE.keyspace(), lastE.key()))
+                    || indexSeqs[i] != lastE.seq()) {
+                problems.add(where + " has an index entry " + i + " that does not name the last key of its block");
+            }
+            prev = lastE;
+        }
+        if (problems.isEmpty() && count != entryCount) {
+            problems.add(where + " holds " + count + " entries but its footer says " + entryCount);
+        }
+        return problems;
+    }
+
+    /**
+     * Takes a reference.
+     *
+     * @return {@code false} if the table was already closed (no reference taken)
+     */
+    public boolean retain() {
+        while (true) {
+            int n = refs.get();
+            if (n == 0) {
+                return false;
+            }
+            if (refs.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Drops a reference; the last one closes the file, and deletes it if the table is obsolete. */
+    public void release() {
+        if (refs.decrementAndGet() == 0) {
+            file.close();
+            if (obsolete) {
+                vfs.delete(name);
+            }
+        }
+    }
+
+    /** Marks the table as no longer named by the manifest: its file goes with the last reference. */
+    public void markObsolete() {
+        obsolete = true;
+    }
+
+    @Override
+    public String toString() {
+        return where;
+    }
+
+    /** Walks the table's blocks in one direction. */
+    private final class TableIterator implements EntryIterator {
+        private final int ks;
+        private final boolean reverse;
+        private int block;
+        private Entry[] entries;
+        private int pos;
+        private Entry current;
+
+        TableIterator(int ks, byte[] from, boolean reverse) {
+            this.ks = ks;
+            this.reverse = reverse;
+            if (!reverse) {
+                byte[] k = from == null ? new byte[0] : from;
+                block = firstBlockAtOrAfter(ks, k, Long.MAX_VALUE);
+                if (block < blocks.length) {
+                    entries = dataBlock(block);
+                    Entry probe = new Entry(ks, k, Long.MAX_VALUE, (byte) 0, null);
+                    pos = 0;
+                    while (pos < entries.length && Entry.ORDER.compare(entries[pos], probe) < 0) {
+                        pos++;
+                    }
+                } else {
+                    entries = new Entry[0];
+                }
+            } else {
+                int pks = from == null ? ks + 1 : ks;
+                byte[] pk = from == null ? new byte[0] : from;
+                long pseq = from == null ? Long.MAX_VALUE : Long.MIN_VALUE;
+                Entry probe = new Entry(pks, pk, pseq, (byte) 0, null);
+                block = firstBlockAtOrAfter(pks, pk, pseq);
+                if (block == blocks.length) {
+                    block = blocks.length - 1;
+                }
+                entries = block >= 0 ? dataBlock(block) : new Entry[0];
+                pos = entries.length - 1;
+                while (pos >= 0 && Entry.ORDER.compare(entries[pos], probe) > 0) {
+                    pos--;
+                }
+            }
+            settle();
+        }
+
+        /** Moves across block edges until on an entry of the keyspace, or exhausted. */
+        private void settle() {
+            while (true) {
+                if (!reverse && pos >= entries.length) {
+                    if (block + 1 >= blocks.length) {
+                        current = null;
+                        return;
+                    }
+                    entries = dataBlock(++block);
+                    pos = 0;
+                    continue;
+                }
+                if (reverse && pos < 0) {
+                    if (block - 1 < 0) {
+                        current = null;
+                        return;
+                    }
+                    entries = dataBlock(--block);
+                    pos = entries.length - 1;
+                    continue;
+                }
+                Entry e = entries[pos];
+                current = e.keyspace() == ks ? e : null;
+                return;
+            }
+        }
+
+        @Override
+        public Entry current() {
+            return current;
+        }
+
+        @Override
+        public void next() {
+            if (current == null) {
+                return;
+            }
+            pos += reverse ? -1 : 1;
+            settle();
+        }
+    }
+}

@@ -1,0 +1,466 @@
+package dev.plinth.lsm.internal.wal;
+
+import dev.plinth.PlinthException;
+import dev.plinth.StorageFullException;
+import dev.plinth.StorageIOException;
+import dev.plinth.io.Vfs;
+import dev.plinth.io.VfsFile;
+import dev.plinth.spi.FailureLatch;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Appends records to the write-ahead log with group commit. Thread-safe.
+ *
+ * <p>Writers {@link #enqueue} framed records into an in-memory buffer (in the order the engine assigns
+ * sequence numbers, under its write lock), then {@link #awaitWritten} or {@link #awaitSynced}. The first
+ * waiter that finds no leader becomes the leader: it takes everything buffered, writes it with one write
+ * per segment, forces once if anyone asked for it, publishes, and wakes the others. While it works, new
+ * records pile up for the next leader, so concurrent writers share one write and one fsync.
+ *
+ * <p>Invariants: a record never spans segments; before the first byte goes to segment N+1, segment N is
+ * forced, so a segment with data after it was complete. A failed write or force trips the engine's
+ * {@link FailureLatch}; nothing is retried, and every waiter and later caller gets the failure.
+ *
+ * <p>Locks: {@link #bufferLock} guards the buffer and framing position and is held only briefly;
+ * {@link #monitor} guards the leader flag and the written and synced positions. The engine's write lock
+ * may be held when {@link #enqueue} takes {@link #bufferLock}; the leader takes {@link #bufferLock} while
+ * holding no lock. No lock is held during file I/O.
+ */
+public final class WalWriter implements AutoCloseable {
+    /** Called by the leader, with no lock held, after records up to a sequence number reached the OS. */
+    public interface Publisher {
+        /**
+         * Makes batches up to a sequence number visible.
+         *
+         * @param seq the last sequence number written
+         */
+        void published(long seq);
+    }
+
+    /** Bytes buffered beyond which a NONE writer writes them out itself. */
+    static final int BUFFER_LIMIT = 1 << 20;
+
+    private final Vfs vfs;
+    private final String store;
+    private final long segmentSize;
+    private final FailureLatch latch;
+    private final Publisher publisher;
+
+    // Guarded by bufferLock.
+    private final Object bufferLock = new Object();
+    private final List<Chunk> chunks = new ArrayList<>();
+    private long bufferSegment;
+    private long bufferOffset;
+    private long bufferSegmentSize;
+    private long enqueuedTotal;
+    private long enqueuedSeq;
+    private long bufferedBytes;
+    /** Set by {@link #roll()}: the next record starts a new segment. */
+    private boolean rollRequested;
+
+    // Guarded by monitor.
+    private final Object monitor = new Object();
+    private boolean leaderActive;
+    private long writtenTotal;
+    private long syncedTotal;
+    private boolean closed;
+    private RuntimeException failure;
+
+    // Used only by the leader (one at a time, ordered by monitor).
+    private VfsFile file;
+    private long fileSegment;
+
+    /** Bytes for one segment, starting at an offset; {@code fresh} when the leader must create the segment. */
+    private static final class Chunk {
+        final long segment;
+        final long offset;
+        final long segmentSize;
+        final boolean fresh;
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        long lastSeq;
+
+        Chunk(long segment, long offset, long segmentSize, boolean fresh) {
+            this.segment = segment;
+            this.offset = offset;
+            this.segmentSize = segmentSize;
+            this.fresh = fresh;
+        }
+    }
+
+    private WalWriter(Vfs vfs, String store, long segmentSize, FailureLatch latch, Publisher publisher,
+                      VfsFile file, long segment, long offset, long fileSize) {
+        this.vfs = vfs;
+        this.store = store;
+        this.segmentSize = segmentSize;
+        this.latch = latch;
+        this.publisher = publisher;
+        this.file = file;
+        this.fileSegment = segment;
+        this.bufferSegment = segment;
+        this.bufferOffset = offset;
+        this.bufferSegmentSize = fileSize;
+    }
+
+    /**
+     * Continues a log in an existing segment, or starts a new one.
+     *
+     * @param vfs the store's file system; segments live at its root
+     * @param store the store, for messages
+     * @param segmentSize the size new segments are preallocated to
+     * @param latch the engine's failure latch
+     * @param publisher told when records reach the OS
+     * @param segment the segment to continue, or the number of a new segment to create
+     * @param offset where the next record goes in it; 0 to create the segment
+     * @param zeroFrom if at least 0, the bytes from there to the end of the segment are overwritten with
+     *     zeros and forced first (what a torn tail left)
+     * @return the writer
+     */
+    public static WalWriter open(Vfs vfs, String store, long segmentSize, FailureLatch latch, Publisher publisher,
+                                 long segment, long offset, long zeroFrom) {
+        if (segmentSize < WalFormat.BLOCK_SIZE) {
+            throw new IllegalArgumentException("a WAL segment of " + store + " must hold at least one block of "
+                    + WalFormat.BLOCK_SIZE + " bytes, got " + segmentSize);
+        }
+        VfsFile f;
+        long size;
+        if (offset == 0) {
+            size = segmentSize;
+            f = createSegment(vfs, segment, size);
+            offset = WalFormat.HEADER_SIZE;
+        } else {
+            f = vfs.openWrite(WalFormat.segmentName(segment));
+            try {
+                size = f.size();
+                if (zeroFrom >= 0 && zeroFrom < size) {
+                    f.write(zeroFrom, ByteBuffer.allocate((int) (size - zeroFrom)));
+                    f.force();
+                }
+            } catch (RuntimeException e) {
+                f.close();
+                throw e;
+            }
+        }
+        return new WalWriter(vfs, store, segmentSize, latch, publisher, f, segment, offset, size);
+    }
+
+    private static VfsFile createSegment(Vfs vfs, long number, long size) {
+        VfsFile f = vfs.create(WalFormat.segmentName(number));
+        try {
+            f.preallocate(size);
+            f.write(0, WalFormat.header(number));
+            f.force();
+            vfs.syncDirectory("");
+            return f;
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Frames a record into the buffer. Call in sequence-number order (under the engine's write lock).
+     *
+     * @param payload the record
+     * @param lastSeq the last sequence number the record carries
+     * @return the ticket to wait for: the log position just past the record
+     */
+    public long enqueue(byte[] payload, long lastSeq) {
+        synchronized (bufferLock) {
+            long need = framedSize(bufferOffset, payload.length);
+            Chunk c = chunks.isEmpty() ? null : chunks.get(chunks.size() - 1);
+            if (rollRequested || bufferOffset + need > bufferSegmentSize) {
+                rollRequested = false;
+                long fresh = framedSize(WalFormat.HEADER_SIZE, payload.length) + WalFormat.HEADER_SIZE;
+                bufferSegment++;
+                bufferSegmentSize = Math.max(segmentSize, roundToBlock(fresh));
+                enqueuedTotal += bufferSegmentSize - bufferOffset; // the padding left at the end counts
+                bufferOffset = WalFormat.HEADER_SIZE;
+                need = framedSize(bufferOffset, payload.length);
+                c = new Chunk(bufferSegment, bufferOffset, bufferSegmentSize, true);
+                chunks.add(c);
+            } else if (c == null || c.segment != bufferSegment) {
+                c = new Chunk(bufferSegment, bufferOffset, bufferSegmentSize, false);
+                chunks.add(c);
+            }
+            frame(c.bytes, bufferOffset, payload);
+            c.lastSeq = lastSeq;
+            bufferOffset += need;
+            enqueuedTotal += need;
+            bufferedBytes += need;
+            enqueuedSeq = lastSeq;
+            return enqueuedTotal;
+        }
+    }
+
+    /**
+     * Makes the next record start a new segment, so that every record enqueued before this call is in a
+     * lower segment than every record enqueued after it. Call under the lock that orders enqueues.
+     *
+     * @return the number of the segment the next record goes to
+     */
+    public long roll() {
+        synchronized (bufferLock) {
+            rollRequested = true;
+            return bufferSegment + 1;
+        }
+    }
+
+    private static long roundToBlock(long n) {
+        return (n + WalFormat.BLOCK_SIZE - 1) / WalFormat.BLOCK_SIZE * WalFormat.BLOCK_SIZE;
+    }
+
+    /**
+     * Bytes a payload takes when framed from a file offset: fragment headers and block trailers included.
+     *
+     * @param offset the file offset the payload starts at
+     * @param length the payload's length
+     * @return the framed size
+     */
+    public static long framedSize(long offset, int length) {
+        long pos = offset;
+        int left = length;
+        boolean first = true;
+        while (first || left > 0) {
+            long room = WalFormat.BLOCK_SIZE - pos % WalFormat.BLOCK_SIZE;
+            if (room < WalFormat.FRAGMENT_HEADER) {
+                pos += room;
+                continue;
+            }
+            int n = (int) Math.min(left, room - WalFormat.FRAGMENT_HEADER);
+            pos += WalFormat.FRAGMENT_HEADER + n;
+            left -= n;
+            first = false;
+        }
+        return pos - offset;
+    }
+
+    /**
+     * Writes a payload's fragments (and any block trailer before them) as they land from a file offset.
+     *
+     * @param out where the framed bytes go
+     * @param offset the file offset the first byte will have
+     * @param payload the record
+     */
+    public static void frame(java.io.ByteArrayOutputStream out, long offset, byte[] payload) {
+        long pos = offset;
+        int done = 0;
+        boolean first = true;
+        while (first || done < payload.length) {
+            long room = WalFormat.BLOCK_SIZE - pos % WalFormat.BLOCK_SIZE;
+            if (room < WalFormat.FRAGMENT_HEADER) {
+                out.write(new byte[(int) room], 0, (int) room);
+                pos += room;
+                continue;
+            }
+            int n = (int) Math.min(payload.length - done, room - WalFormat.FRAGMENT_HEADER);
+            boolean last = done + n == payload.length;
+            byte type = first ? (last ? WalFormat.FULL : WalFormat.FIRST) : (last ? WalFormat.LAST : WalFormat.MIDDLE);
+            ByteBuffer h = ByteBuffer.allocate(WalFormat.FRAGMENT_HEADER).order(ByteOrder.LITTLE_ENDIAN);
+            h.putInt(WalFormat.fragmentCrc(type, payload, done, n)).putShort((short) n).put(type);
+            out.write(h.array(), 0, WalFormat.FRAGMENT_HEADER);
+            out.write(payload, done, n);
+            pos += WalFormat.FRAGMENT_HEADER + n;
+            done += n;
+            first = false;
+        }
+    }
+
+    /**
+     * Waits until the record of a ticket reached the OS (it then survives a killed process).
+     *
+     * @param ticket what {@link #enqueue} returned
+     */
+    public void awaitWritten(long ticket) {
+        await(ticket, false);
+    }
+
+    /**
+     * Waits until the record of a ticket is forced to stable storage.
+     *
+     * @param ticket what {@link #enqueue} returned
+     */
+    public void awaitSynced(long ticket) {
+        await(ticket, true);
+    }
+
+    /** Forces everything enqueued so far. */
+    public void sync() {
+        long t;
+        synchronized (bufferLock) {
+            t = enqueuedTotal;
+        }
+        await(t, true);
+    }
+
+    /**
+     * Bytes enqueued and not yet taken by a leader.
+     *
+     * @return the count
+     */
+    public long bufferedBytes() {
+        synchronized (bufferLock) {
+            return bufferedBytes;
+        }
+    }
+
+    private void await(long ticket, boolean sync) {
+        synchronized (monitor) {
+            while (true) {
+                if (failure != null) {
+                    throw rethrow(failure);
+                }
+                if ((sync ? syncedTotal : writtenTotal) >= ticket) {
+                    return;
+                }
+                if (closed) {
+                    throw new IllegalStateException("the write-ahead log of " + store + " is closed");
+                }
+                if (!leaderActive) {
+                    leaderActive = true;
+                    break;
+                }
+                try {
+                    monitor.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StorageIOException("a write to " + store + " was interrupted while waiting for the"
+                            + " write-ahead log; whether it is durable is unknown until the store is reopened", e);
+                }
+            }
+        }
+        lead(sync);
+    }
+
+    /** One round as leader: write everything buffered, force if asked, publish, step down. */
+    private void lead(boolean sync) {
+        List<Chunk> taken;
+        long total;
+        long seq;
+        synchronized (bufferLock) {
+            taken = new ArrayList<>(chunks);
+            chunks.clear();
+            total = enqueuedTotal;
+            seq = enqueuedSeq;
+            bufferedBytes = 0;
+        }
+        RuntimeException failed = null;
+        boolean synced = false;
+        try {
+            for (Chunk c : taken) {
+                writeChunk(c);
+            }
+            if (!taken.isEmpty()) {
+                // Visible once in the OS: a reader may see a SYNC batch a moment before its force returns.
+                publisher.published(seq);
+                synchronized (monitor) {
+                    writtenTotal = Math.max(writtenTotal, total);
+                    monitor.notifyAll();
+                }
+            }
+            if (sync) {
+                file.forceData();
+                synced = true;
+            }
+        } catch (RuntimeException e) {
+            failed = e;
+            latch.trip(e, "reopen the store once the cause is fixed; batches not acknowledged may be lost");
+        }
+        synchronized (monitor) {
+            leaderActive = false;
+            if (failed != null) {
+                if (failure == null) {
+                    failure = failed;
+                }
+            } else {
+                writtenTotal = Math.max(writtenTotal, total);
+                if (synced) {
+                    syncedTotal = Math.max(syncedTotal, total);
+                }
+            }
+            monitor.notifyAll();
+            if (failed != null) {
+                throw rethrow(failure);
+            }
+        }
+    }
+
+    private void writeChunk(Chunk c) {
+        if (c.segment != fileSegment) {
+            // The rule that makes recovery decidable: a segment is complete and forced before the next is used.
+            file.forceData();
+            VfsFile next = c.fresh ? createSegment(vfs, c.segment, c.segmentSize)
+                    : vfs.openWrite(WalFormat.segmentName(c.segment));
+            file.close();
+            file = next;
+            fileSegment = c.segment;
+        }
+        file.write(c.offset, ByteBuffer.wrap(c.bytes.toByteArray()));
+    }
+
+    /** The failure again, as the same kind of exception, so that every waiter can act on its type. */
+    private RuntimeException rethrow(RuntimeException e) {
+        String m = "the write-ahead log of " + store + " failed (" + e.getMessage() + "); the batch is not"
+                + " durable and the store accepts no more writes until it is reopened";
+        if (e instanceof StorageFullException) {
+            return new StorageFullException(m, e);
+        }
+        if (e instanceof PlinthException) {
+            return new StorageIOException(m, e);
+        }
+        return new IllegalStateException(m, e);
+    }
+
+    /**
+     * The segment the next record goes to.
+     *
+     * @return its number
+     */
+    public long currentSegment() {
+        synchronized (bufferLock) {
+            return bufferSegment;
+        }
+    }
+
+    /**
+     * Writes and forces what is buffered (unless the log failed), then closes the segment. Idempotent.
+     */
+    @Override
+    public void close() {
+        RuntimeException error = null;
+        try {
+            boolean failedAlready;
+            synchronized (monitor) {
+                failedAlready = failure != null || closed;
+            }
+            if (!failedAlready) {
+                sync();
+            }
+        } catch (RuntimeException e) {
+            error = e;
+        } finally {
+            synchronized (monitor) {
+                while (leaderActive) {
+                    try {
+                        monitor.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                if (!closed) {
+                    closed = true;
+                    if (file != null) {
+                        file.close();
+                        file = null;
+                    }
+                }
+            }
+        }
+        if (error != null) {
+            throw error;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.plinth.lsm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plinth.ForeignFilesException;
+import dev.plinth.Keyspace;
+import dev.plinth.Plinth;
+import dev.plinth.PlinthException;
+import dev.plinth.Store;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The lsm: scheme through the public API: read-only opening, and what it takes for its own files. */
+class LsmStoreTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, byte[]> files(Path d) throws IOException {
+        Map<String, byte[]> out = new TreeMap<>();
+        try (Stream<Path> s = Files.list(d)) {
+            for (Path p : s.toList()) {
+                out.put(p.getFileName().toString(), Files.readAllBytes(p));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aStoreOpenedReadOnlyReadsEverythingWritesNothingAndTakesNoLock() throws IOException {
+        Path d = dir.resolve("store");
+        String uri = "lsm:" + d + "?memtableSize=8k";
+        try (Store s = Plinth.open(uri)) {
+            Keyspace ks = s.createKeyspace("other");
+            for (int i = 0; i < 500; i++) {
+                s.defaultKeyspace().put(b("k" + i), b("value " + i + " ".repeat(40)));
+                ks.put(b("o" + i), b("v" + i));
+            }
+            s.defaultKeyspace().deleteRange(dev.plinth.Range.of(b("k1"), b("k2")));
+        }
+        Map<String, byte[]> before = files(d);
+        try (Store writer = Plinth.open(uri);
+             Store reader = Plinth.builder(uri).readOnly(true).open()) {
+            assertThat(reader.defaultKeyspace().get(b("k7"))).isEqualTo(b("value 7" + " ".repeat(40)));
+            assertThat(reader.defaultKeyspace().get(b("k15"))).isNull();
+            assertThat(reader.keyspace("other").get(b("o499"))).isEqualTo(b("v499"));
+            assertThatThrownBy(() -> reader.defaultKeyspace().put(b("x"), b("y"))).isInstanceOf(PlinthException.class);
+            assertThat(reader.verify()).isEmpty();
+            assertThat(writer.defaultKeyspace().get(b("k7"))).isNotNull();
+        }
+        Map<String, byte[]> afterWriterClosed = files(d);
+        try (Store reader = Plinth.builder(uri).readOnly(true).open()) {
+            assertThat(reader.defaultKeyspace().get(b("k499"))).isNotNull();
+        }
+        assertThat(files(d).keySet()).as("a read-only open and close changes no file")
+                .isEqualTo(afterWriterClosed.keySet());
+        files(d).forEach((name, bytes) -> assertThat(bytes).as(name).isEqualTo(afterWriterClosed.get(name)));
+        assertThat(before).isNotEmpty();
+    }
+
+    @Test
+    void theLeftoversOfAnInterruptedCreationAreItsOwnButAnotherEnginesStoreIsRefused() throws IOException {
+        Path interrupted = Files.createDirectories(dir.resolve("interrupted"));
+        // The first manifest and CURRENT are written before the identity file that proves a store.
+        Files.write(interrupted.resolve("CURRENT"), b("MANIFEST-0000000001 00000000\n"));
+        Files.write(interrupted.resolve("MANIFEST-0000000001"), new byte[40]);
+        try (Store s = Plinth.open("lsm:" + interrupted)) {
+            s.defaultKeyspace().put(b("a"), b("b"));
+        }
+        try (Store s = Plinth.open("lsm:" + interrupted)) {
+            assertThat(s.defaultKeyspace().get(b("a"))).isEqualTo(b("b"));
+        }
+        Path rocks = Files.createDirectories(dir.resolve("rocks"));
+        Files.write(rocks.resolve("CURRENT"), b("MANIFEST-000005\n"));
+        Files.write(rocks.resolve("IDENTITY"), b("x"));
+        Files.write(rocks.resolve("000004.log"), b("x"));
+        assertThatThrownBy(() -> Plinth.open("lsm:" + rocks)).isInstanceOf(ForeignFilesException.class)
+                .hasMessageContaining("RocksDB");
+    }
+}

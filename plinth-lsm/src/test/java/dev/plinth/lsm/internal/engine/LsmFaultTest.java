@@ -1,0 +1,240 @@
+package dev.plinth.lsm.internal.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plinth.CorruptionException;
+import dev.plinth.Durability;
+import dev.plinth.PlinthException;
+import dev.plinth.StorageFullException;
+import dev.plinth.Store;
+import dev.plinth.lsm.internal.manifest.Manifest;
+import dev.plinth.lsm.internal.sstable.TableFormat;
+import dev.plinth.lsm.internal.wal.WalFormat;
+import dev.plinth.lsm.internal.wal.WalReader;
+import dev.plinth.spi.EngineBatch;
+import dev.plinth.testkit.io.Corruption;
+import dev.plinth.testkit.io.Fault;
+import dev.plinth.testkit.io.FaultyVfs;
+import dev.plinth.testkit.io.IoOp;
+import dev.plinth.testkit.io.MemVfs;
+import dev.plinth.testkit.io.PowerLoss;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/** I/O errors at every file operation, a full disk, and damage at rest in every kind of file. */
+class LsmFaultTest {
+    private static final int STEPS = 80;
+
+    private static LsmEngine open(FaultyVfs fs) {
+        return LsmPowerLossTest.open(fs);
+    }
+
+    private static EngineBatch oneWrite(LsmEngine e, String key) {
+        return EngineBatch.builder(Durability.SYNC).put(e.keyspace(Store.DEFAULT_KEYSPACE), key.getBytes(), new byte[] {1})
+                .build();
+    }
+
+    @Test
+    void anIoErrorAtEveryOperationReachesTheCallerAndLosesNothingAcknowledged() {
+        long seed = 11;
+        FaultyVfs dry = new FaultyVfs(new MemVfs(seed), seed);
+        try (LsmEngine e = open(dry)) {
+            new Workload(seed, STEPS).run(e);
+            e.verify();
+        }
+        Map<IoOp, Long> counts = dry.counts();
+        int cases = 0;
+        for (IoOp op : IoOp.values()) {
+            long count = counts.getOrDefault(op, 0L);
+            long stride = Math.max(1, count / 40);
+            for (long n = 1; n <= count; n += stride) {
+                for (boolean sticky : new boolean[] {false, true}) {
+                    check(seed, op, n, sticky);
+                    cases++;
+                }
+            }
+        }
+        System.out.println("lsm I/O errors: " + cases + " injected failures (every operation kind, once and sticky),"
+                + " each reported to the caller with nothing acknowledged lost");
+        assertThat(cases).isGreaterThan(100);
+    }
+
+    private static void check(long seed, IoOp op, long n, boolean sticky) {
+        String where = op + " #" + n + (sticky ? " sticky" : " once");
+        FaultyVfs fs = new FaultyVfs(new MemVfs(seed), seed);
+        Fault f = Fault.on(op).at(n);
+        fs.inject(sticky ? f.sticky() : f.once());
+        LsmEngine e;
+        Workload w;
+        try {
+            e = open(fs);
+        } catch (PlinthException opening) {
+            e = null;
+        }
+        if (e != null) {
+            w = new Workload(seed, STEPS).run(e);
+            if (w.failure == null) {
+                try {
+                    e.verify();
+                } catch (PlinthException reported) {
+                    // a failed read in verify reaches its caller; nothing was written
+                }
+            }
+        } else {
+            w = new Workload(seed, 0);
+            w.states.add(Map.of(Store.DEFAULT_KEYSPACE, new java.util.TreeMap<>()));
+        }
+        if (w.failure != null) {
+            assertThat(w.failure).as(where).isInstanceOf(PlinthException.class);
+            if (e != null && (op == IoOp.FORCE || op == IoOp.WRITE) && w.failure.getMessage().contains("log")) {
+                LsmEngine failed = e;
+                // A failed log write or force is never retried into a success, even once the fault is gone.
+                assertThatThrownBy(() -> failed.apply(oneWrite(failed, "after"))).as(where)
+                        .isInstanceOf(PlinthException.class);
+            }
+        }
+        fs.powerLoss(PowerLoss.processCrash());
+        if (e != null) {
+            try {
+                e.close();
+            } catch (RuntimeException ignored) {
+                // the failure again
+            }
+        }
+        fs.clearFaults();
+        w.durable = w.acked; // a killed process loses nothing that reached the OS
+        try (LsmEngine reopened = open(fs)) {
+            assertThat(w.matchingStep(Workload.read(reopened))).as("%s (failure %s)", where, w.failure)
+                    .isGreaterThanOrEqualTo(0);
+            assertThat(reopened.verify()).as(where).isEmpty();
+            reopened.apply(oneWrite(reopened, "after"));
+        }
+        fs.assertNoLeaks();
+    }
+
+    @Test
+    void aFullDiskIsStorageFullKeepsWhatWasWrittenAndWritesResumeAfterReopen() {
+        long seed = 12;
+        int full = 0;
+        for (long quota = 0; quota <= 1 << 20; quota = quota * 2 + 4096) {
+            FaultyVfs fs = new FaultyVfs(new MemVfs(seed), seed);
+            fs.limitFreeSpace(quota);
+            LsmEngine e = null;
+            Workload w;
+            try {
+                e = open(fs);
+                w = new Workload(seed, 400).run(e);
+            } catch (StorageFullException creating) {
+                w = new Workload(seed, 0);
+                w.states.add(Map.of(Store.DEFAULT_KEYSPACE, new java.util.TreeMap<>()));
+                w.failure = creating;
+            }
+            if (w.failure != null) {
+                full++;
+                assertThat(w.failure).as("quota %d", quota).isInstanceOf(StorageFullException.class);
+                if (e != null) {
+                    LsmEngine still = e;
+                    assertThatThrownBy(() -> still.apply(oneWrite(still, "more"))).isInstanceOf(StorageFullException.class);
+                }
+            }
+            if (e != null) {
+                try {
+                    e.close();
+                } catch (StorageFullException closing) {
+                    // closing writes a little; what was acknowledged is in the log already
+                }
+            }
+            fs.unlimitedSpace();
+            w.durable = w.acked;
+            try (LsmEngine reopened = open(fs)) {
+                assertThat(w.matchingStep(Workload.read(reopened))).as("quota %d", quota).isGreaterThanOrEqualTo(0);
+                reopened.apply(oneWrite(reopened, "after"));
+                assertThat(reopened.get(reopened.keyspace(Store.DEFAULT_KEYSPACE), "after".getBytes())).isNotNull();
+                assertThat(reopened.verify()).isEmpty();
+            }
+            fs.assertNoLeaks();
+        }
+        assertThat(full).as("quotas that filled the disk").isGreaterThan(3);
+    }
+
+    /** A closed store after the workload, for damage; the file system underneath is what gets damaged. */
+    private static FaultyVfs closedStore(long seed) {
+        FaultyVfs fs = new FaultyVfs(new MemVfs(seed), seed);
+        try (LsmEngine e = open(fs)) {
+            Workload w = new Workload(seed, STEPS).run(e);
+            assertThat(w.failure).isNull();
+        }
+        return fs;
+    }
+
+    /** Where damage must be found: open fails, verify reports it, or a read refuses; never returned as data. */
+    private static void assertDetected(FaultyVfs fs, String what) {
+        LsmEngine e;
+        try {
+            e = open(fs);
+        } catch (CorruptionException expected) {
+            return;
+        }
+        try {
+            List<String> problems = e.verify();
+            if (!problems.isEmpty()) {
+                return;
+            }
+            try {
+                Workload.read(e);
+            } catch (CorruptionException expected) {
+                return;
+            }
+            throw new AssertionError(what + " went undetected");
+        } finally {
+            e.close();
+        }
+    }
+
+    @Test
+    void damageAtRestInEveryKindOfFileIsDetected() {
+        int cases = 0;
+        List<String> kinds = List.of("wal", "table", "manifest", "CURRENT", "identity");
+        for (String kind : kinds) {
+            for (long seed = 0; seed < 15; seed++) {
+                FaultyVfs fs = closedStore(20 + seed);
+                Predicate<String> pick = switch (kind) {
+                    case "wal" -> n -> WalFormat.segmentNumber(n) >= 0;
+                    case "table" -> n -> TableFormat.tableNumber(n) >= 0;
+                    case "manifest" -> n -> Manifest.manifestNumber(n) >= 0;
+                    case "CURRENT" -> Manifest.CURRENT::equals;
+                    default -> LsmEngine.IDENTITY::equals;
+                };
+                List<String> files = new ArrayList<>(fs.list("").stream().filter(pick).toList());
+                assertThat(files).as(kind).isNotEmpty();
+                String name = files.get((int) (seed % files.size()));
+                long from = 0;
+                long to = fs.size(name);
+                if (kind.equals("wal")) {
+                    // The written records, without the clean-close mark (whose loss loses nothing) and the zeros after.
+                    WalReader.Scan scan = WalReader.scan(fs, name, WalFormat.segmentNumber(name));
+                    to = scan.end() - (WalFormat.FRAGMENT_HEADER + 1);
+                    if (to <= WalFormat.HEADER_SIZE) {
+                        continue;
+                    }
+                    long off;
+                    java.util.Random rnd = new java.util.Random(seed);
+                    do {
+                        off = rnd.nextLong(to);
+                    } while (WalFormat.BLOCK_SIZE - off % WalFormat.BLOCK_SIZE < WalFormat.FRAGMENT_HEADER);
+                    Corruption.flipBits(fs, name, off, 1 << rnd.nextInt(8));
+                } else {
+                    Corruption.flipRandomBit(fs, name, from, to, seed);
+                }
+                assertDetected(fs, kind + " " + name + " seed " + seed);
+                cases++;
+            }
+        }
+        System.out.println("lsm damage at rest: " + cases + " flipped bits in log segments, tables, manifests, CURRENT"
+                + " and the identity file, every one detected");
+    }
+}
