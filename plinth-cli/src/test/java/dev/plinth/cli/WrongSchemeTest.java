@@ -45,6 +45,24 @@ class WrongSchemeTest {
     }
 
     @Test
+    void theLsmStoreAndTheOthersRefuseEachOther() throws IOException {
+        Path lsm = storeOf("lsm");
+        Path rocks = storeOf("rocksdb");
+        Map<String, Long> lsmBefore = contents(lsm);
+        // An lsm store has a CURRENT file, RocksDB's marker: it must still not pass for a RocksDB store.
+        assertThatThrownBy(() -> Plinth.open("rocksdb:" + lsm).close()).isInstanceOf(ForeignFilesException.class)
+                .hasMessageContaining("holds a Plinth lsm store").hasMessageContaining("open it with lsm:" + lsm);
+        assertThatThrownBy(() -> Plinth.open("lmdb:" + lsm).close()).isInstanceOf(ForeignFilesException.class)
+                .hasMessageContaining("holds a Plinth lsm store");
+        assertThatThrownBy(() -> Plinth.open("lsm:" + rocks).close()).isInstanceOf(ForeignFilesException.class)
+                .hasMessageContaining("holds a RocksDB store");
+        assertThat(contents(lsm)).isEqualTo(lsmBefore);
+        try (Store s = Plinth.open("lsm:" + lsm)) {
+            assertThat(s.defaultKeyspace().get("k".getBytes(StandardCharsets.UTF_8))).isNotNull();
+        }
+    }
+
+    @Test
     void eachEngineRefusesTheOthersStoreAndNamesIt() throws IOException {
         Path rocks = storeOf("rocksdb");
         Path lmdb = storeOf("lmdb");

@@ -87,8 +87,18 @@ public final class StoreDirectory {
             "CURRENT|IDENTITY|LOCK|LOG(\\.old\\.\\d+)?|MANIFEST-\\d+|OPTIONS-\\d+|\\d+\\.(sst|log|blob|ldb)|.*\\.dbtmp");
     /** An LMDB environment directory. */
     public static final Signature LMDB = Signature.of("an LMDB environment", "lmdb", "data.mdb", "data\\.mdb|lock\\.mdb");
-    /** The formats every engine recognises and names when it refuses a directory. */
-    public static final List<Signature> WELL_KNOWN = List.of(ROCKSDB, LMDB);
+    /**
+     * A directory of Plinth's own pure-Java engine ({@code plinth-lsm}). It holds a {@code CURRENT} file
+     * too, which is RocksDB's marker, so its own marker {@code PLINTH-LSM} is what tells them apart.
+     */
+    public static final Signature LSM = Signature.of("a Plinth lsm store", "lsm", "PLINTH-LSM",
+            "PLINTH-LSM|PLINTH-LSM\\.tmp|LOCK|CURRENT|CURRENT\\.tmp|MANIFEST-\\d{10}|wal-\\d{10}\\.log"
+                    + "|table-\\d{10}\\.sst");
+    /**
+     * The formats every engine recognises and names when it refuses a directory, the most specific marker
+     * first ({@link #LSM}'s directory also holds {@link #ROCKSDB}'s marker).
+     */
+    public static final List<Signature> WELL_KNOWN = List.of(LSM, ROCKSDB, LMDB);
 
     /** What {@link #check} found. */
     public enum State {
@@ -118,6 +128,13 @@ public final class StoreDirectory {
     public static State check(String uri, Path dir, Signature own, boolean createIfMissing) {
         Objects.requireNonNull(own, "own");
         List<String> names = list(uri, dir);
+        // Another format's marker that cannot be one of ours wins, even beside our own marker: an lsm
+        // store's CURRENT must not pass for a RocksDB store.
+        for (Signature other : WELL_KNOWN) {
+            if (other != own && names.contains(other.marker()) && !own.ownFile().test(other.marker())) {
+                throw foreign(uri, dir, own, other);
+            }
+        }
         if (names.contains(own.marker())) {
             return State.EXISTING;
         }
@@ -130,10 +147,7 @@ public final class StoreDirectory {
         if (!strangers.isEmpty()) {
             for (Signature other : WELL_KNOWN) {
                 if (other != own && names.contains(other.marker())) {
-                    throw new ForeignFilesException("open " + uri + ": " + dir + " holds " + other.description()
-                            + " (it has " + other.marker() + "), not " + own.description()
-                            + (other.scheme() == null ? "" : "; open it with " + other.scheme() + ":" + dir)
-                            + "; nothing was changed");
+                    throw foreign(uri, dir, own, other);
                 }
             }
             throw new ForeignFilesException("open " + uri + ": " + dir + " is not empty and holds no "
@@ -145,6 +159,13 @@ public final class StoreDirectory {
                     + " in " + dir + (Files.exists(dir) ? " (no " + own.marker() + ")" : " (the path does not exist)"));
         }
         return State.NEW;
+    }
+
+    private static ForeignFilesException foreign(String uri, Path dir, Signature own, Signature other) {
+        return new ForeignFilesException("open " + uri + ": " + dir + " holds " + other.description()
+                + " (it has " + other.marker() + "), not " + own.description()
+                + (other.scheme() == null ? "" : "; open it with " + other.scheme() + ":" + dir)
+                + "; nothing was changed");
     }
 
     private static String describe(List<String> names) {

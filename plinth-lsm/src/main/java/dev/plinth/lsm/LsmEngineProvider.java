@@ -22,8 +22,7 @@ public final class LsmEngineProvider implements EngineProvider {
     /** The scheme this provider serves. */
     public static final String SCHEME = "lsm";
     /** What an lsm store directory holds. */
-    public static final StoreDirectory.Signature SIGNATURE = StoreDirectory.Signature.of("a Plinth lsm store",
-            SCHEME, LsmEngine.IDENTITY, LsmEngine.OWN_FILES);
+    public static final StoreDirectory.Signature SIGNATURE = StoreDirectory.LSM;
 
     /** Makes the provider; found by {@link java.util.ServiceLoader}. */
     public LsmEngineProvider() {

@@ -53,8 +53,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class LsmEngine implements Engine {
     /** The file whose presence proves a store; see {@link StoreFiles}. */
     public static final String IDENTITY = StoreFiles.IDENTITY;
-    /** A regular expression matching the name of every file the engine may create in its directory. */
-    public static final String OWN_FILES = StoreFiles.OWN_FILES;
 
     private final String uri;
     private final Vfs vfs;

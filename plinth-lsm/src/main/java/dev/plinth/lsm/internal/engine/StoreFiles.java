@@ -4,6 +4,7 @@ import dev.plinth.CorruptionException;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
 import dev.plinth.lsm.internal.wal.WalFormat;
+import dev.plinth.spi.StoreDirectory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -24,9 +25,6 @@ final class StoreFiles {
     static final int FORMAT_VERSION = 1;
     /** Bytes of the identity file: magic (8), version (4), CRC32C of those (4). */
     static final int IDENTITY_SIZE = 16;
-    /** A regular expression matching every file name the engine creates, for foreign-file refusal. */
-    static final String OWN_FILES = "PLINTH-LSM|PLINTH-LSM\\.tmp|LOCK|CURRENT|CURRENT\\.tmp|MANIFEST-\\d{10}"
-            + "|wal-\\d{10}\\.log|table-\\d{10}\\.sst";
 
     private StoreFiles() {
     }
@@ -35,7 +33,7 @@ final class StoreFiles {
     static void wipe(Vfs vfs) {
         boolean any = false;
         for (String n : vfs.list("")) {
-            if (!n.equals(LOCK) && n.matches(OWN_FILES)) {
+            if (!n.equals(LOCK) && StoreDirectory.LSM.ownFile().test(n)) {
                 vfs.delete(n);
                 any = true;
             }
