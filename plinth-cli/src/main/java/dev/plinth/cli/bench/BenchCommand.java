@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
                 + "--workloads readrandom,a,c --report target/bench"})
 public final class BenchCommand implements Callable<Integer> {
     /** The store benchmarked when no URI is given: the embedded default engine. */
-    public static final String DEFAULT_URI = "mem:";
+    public static final String DEFAULT_URI = "lsm:";
 
     @Parameters(paramLabel = "URI", arity = "0..*",
             description = "Stores to benchmark, the first being the reference for ratios (default: " + BenchCommand.DEFAULT_URI + ").")
