@@ -312,6 +312,7 @@ public interface BatchContract extends ContractSupport {
         List<Concurrently.Task> tasks = new ArrayList<>();
         tasks.add(i -> {
             try {
+                Concurrently.awaitFirst(checks);
                 for (long n = 1; n <= writes; n++) {
                     WriteBatch batch = new WriteBatch().put(a, bytes("x"), longBytes(n)).put(b, bytes("y"), longBytes(n));
                     for (int r = 0; r < spread; r++) {

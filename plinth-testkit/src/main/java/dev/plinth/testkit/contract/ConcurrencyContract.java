@@ -98,6 +98,7 @@ public interface ConcurrencyContract extends ContractSupport {
                 Random rnd = new Random(index);
                 Map<String, byte[]> mine = finals.get(index);
                 try {
+                    Concurrently.awaitFirst(reads);
                     for (int i = 0; i < ops; i++) {
                         String name = String.format("w%d-%03d", index, rnd.nextInt(keysPerWriter));
                         byte[] key = bytes(name);
@@ -213,6 +214,7 @@ public interface ConcurrencyContract extends ContractSupport {
         List<Concurrently.Task> tasks = new ArrayList<>();
         tasks.add(i -> {
             try {
+                Concurrently.awaitFirst(scans);
                 for (int round = 0; round < 500; round++) {
                     WriteBatch fill = new WriteBatch();
                     for (int k = 0; k < width; k++) {
@@ -308,6 +310,7 @@ public interface ConcurrencyContract extends ContractSupport {
         List<Concurrently.Task> tasks = new ArrayList<>();
         tasks.add(i -> {
             try {
+                Concurrently.awaitFirst(checks);
                 for (long n = 1; n <= rounds; n++) {
                     WriteBatch b = new WriteBatch();
                     for (int k = 0; k < width; k++) {

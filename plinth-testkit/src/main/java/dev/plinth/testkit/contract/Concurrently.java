@@ -51,6 +51,20 @@ public final class Concurrently {
     }
 
     /**
+     * Waits, up to {@link #TIMEOUT_SECONDS}, until a counter of reader checks is positive: a writer calls it
+     * first so that readers are known to be running before it writes. Without it, on a busy machine the
+     * writer could finish before any reader ran, and the test would check nothing concurrent.
+     *
+     * @param checks the readers' counter
+     */
+    public static void awaitFirst(java.util.concurrent.atomic.AtomicInteger checks) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (checks.get() == 0 && System.nanoTime() < deadline) {
+            Thread.yield();
+        }
+    }
+
+    /**
      * Runs different tasks at once, released together by a latch, and waits for all; task {@code i} is
      * given index {@code i}.
      *
