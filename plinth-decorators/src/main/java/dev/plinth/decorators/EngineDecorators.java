@@ -1,0 +1,212 @@
+package dev.plinth.decorators;
+
+import dev.plinth.decorators.internal.CachingEngine;
+import dev.plinth.decorators.internal.MeteredEngine;
+import dev.plinth.decorators.internal.RateLimitedEngine;
+import dev.plinth.decorators.internal.SizeLimitedEngine;
+import dev.plinth.spi.Engine;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * Stacks decorators over an engine in one fixed order, so that a stack means the same wherever it is built.
+ * The result is a {@code UnaryOperator<Engine>} for {@link dev.plinth.StoreOptions.Builder#decorate}:
+ *
+ * <pre>{@code
+ * Store store = Plinth.builder("rocksdb:/data")
+ *         .decorate(EngineDecorators.builder()
+ *                 .name("orders")
+ *                 .cache(64 << 20)
+ *                 .metrics(registry)
+ *                 .sizeLimits(256, 64 * 1024, 1_000, 4 << 20)
+ *                 .rateLimits(RateLimits.builder().globalWrites(5_000).build())
+ *                 .build())
+ *         .open();
+ * }</pre>
+ *
+ * <p>The order, outermost (first to see a call) to innermost:
+ * <ol>
+ *   <li>metrics ({@link Builder#metrics}), unless {@link Builder#metricsInnermost()} moves it to the end:
+ *       outermost it times everything below, refusals of the limits included; innermost it times only what
+ *       reaches the engine;
+ *   <li>size limits ({@link Builder#sizeLimits}): a refused write costs no token and touches no cache;
+ *   <li>rate limits ({@link Builder#rateLimits}): outside the cache, so cache hits are limited too;
+ *   <li>the read cache ({@link Builder#cache(long)}), next to the engine, so that everything it caches and
+ *       invalidates is exactly what the engine stores.
+ * </ol>
+ * A decorator not asked for is left out. Every decorator is a {@link dev.plinth.spi.ForwardingEngine}, so
+ * the stack is itself an engine and passes the whole conformance kit.
+ *
+ * <p>The builder is not thread-safe; the operator it builds is, and makes a new stack (with new caches,
+ * buckets and meters) each time it is applied. The stack's counters appear in
+ * {@link dev.plinth.Store#stats()} under {@code cache.*}, {@code metrics.*} and {@code rateLimit.*}
+ * (docs/decorators.md lists them).
+ */
+public final class EngineDecorators {
+    private EngineDecorators() {
+    }
+
+    /**
+     * A builder of an empty stack.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a stack. Not thread-safe. */
+    public static final class Builder {
+        private String name = "the store";
+        private long cacheBytes = -1;
+        private MeterRegistry registry;
+        private Function<byte[], String> metricsTenantOf;
+        private int metricsMaxTenants;
+        private boolean metricsInnermost;
+        private int[] sizes;
+        private long maxBatchBytes;
+        private RateLimits rateLimits;
+
+        private Builder() {
+        }
+
+        /**
+         * Names the store in the messages of the decorators' exceptions.
+         *
+         * @param name for example the store's URI
+         * @return this builder
+         */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Adds a read cache of point reads, bounded by bytes of keys and values (plus a small per-entry
+         * overhead). Coherent with every write, batch, transaction, range delete and keyspace drop made
+         * through the store; cursors and snapshots read the engine.
+         *
+         * @param maxBytes the bound, 0 or more
+         * @return this builder
+         */
+        public Builder cache(long maxBytes) {
+            if (maxBytes < 0) {
+                throw new IllegalArgumentException("the cache size must be 0 bytes or more, got " + maxBytes);
+            }
+            this.cacheBytes = maxBytes;
+            return this;
+        }
+
+        /**
+         * Adds metrics: a timer with percentiles (p50, p95, p99, p999) per operation, error and conflict
+         * counters, in the registry.
+         *
+         * @param registry any Micrometer registry
+         * @return this builder
+         */
+        public Builder metrics(MeterRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Adds metrics with a per-tenant breakdown: every meter also has a {@code tenant} tag, the tenant of
+         * the operation's key; after {@code maxTenants} distinct tenants, the others are counted as
+         * {@code other}.
+         *
+         * @param registry any Micrometer registry
+         * @param tenantOf the tenant of a key; {@code null} means {@code other}
+         * @param maxTenants how many tenants get their own meters, 0 or more
+         * @return this builder
+         */
+        public Builder metrics(MeterRegistry registry, Function<byte[], String> tenantOf, int maxTenants) {
+            if (maxTenants < 0) {
+                throw new IllegalArgumentException("maxTenants must be 0 or more, got " + maxTenants);
+            }
+            this.registry = Objects.requireNonNull(registry, "registry");
+            this.metricsTenantOf = Objects.requireNonNull(tenantOf, "tenantOf");
+            this.metricsMaxTenants = maxTenants;
+            return this;
+        }
+
+        /**
+         * Puts metrics innermost, next to the engine (it is outermost unless this is called).
+         *
+         * @return this builder
+         */
+        public Builder metricsInnermost() {
+            this.metricsInnermost = true;
+            return this;
+        }
+
+        /**
+         * Adds size limits below the engine's own (a larger limit than the engine's leaves the engine's).
+         * The store reports and checks them as its {@link dev.plinth.Capabilities}; a value limit counts the
+         * stored bytes, which include the store's small value header.
+         *
+         * @param maxKeySize the largest key in bytes
+         * @param maxValueSize the largest stored value in bytes
+         * @param maxBatchOps the most writes in one batch, transaction commit included
+         * @param maxBatchBytes the most key and value bytes in one batch
+         * @return this builder
+         */
+        public Builder sizeLimits(int maxKeySize, int maxValueSize, int maxBatchOps, long maxBatchBytes) {
+            if (maxKeySize < 1 || maxValueSize < 0 || maxBatchOps < 1 || maxBatchBytes < 1) {
+                throw new IllegalArgumentException("size limits must be positive (key " + maxKeySize + ", value "
+                        + maxValueSize + ", batch " + maxBatchOps + " operations and " + maxBatchBytes + " bytes)");
+            }
+            this.sizes = new int[] {maxKeySize, maxValueSize, maxBatchOps};
+            this.maxBatchBytes = maxBatchBytes;
+            return this;
+        }
+
+        /**
+         * Adds rate limits.
+         *
+         * @param limits the buckets
+         * @return this builder
+         */
+        public Builder rateLimits(RateLimits limits) {
+            this.rateLimits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /**
+         * Builds the stack.
+         *
+         * @return an operator that wraps an engine in the stack; it closes the engine when the stack is closed
+         */
+        public UnaryOperator<Engine> build() {
+            String n = name;
+            long cache = cacheBytes;
+            MeterRegistry reg = registry;
+            Function<byte[], String> tenantOf = metricsTenantOf;
+            int maxTenants = metricsMaxTenants;
+            boolean inner = metricsInnermost;
+            int[] limits = sizes == null ? null : sizes.clone();
+            long batchBytes = maxBatchBytes;
+            RateLimits rates = rateLimits;
+            return engine -> {
+                Engine e = Objects.requireNonNull(engine, "engine");
+                if (reg != null && inner) {
+                    e = new MeteredEngine(e, reg, tenantOf, maxTenants);
+                }
+                if (cache >= 0) {
+                    e = new CachingEngine(e, cache);
+                }
+                if (rates != null) {
+                    e = new RateLimitedEngine(e, n, rates);
+                }
+                if (limits != null) {
+                    e = new SizeLimitedEngine(e, n, limits[0], limits[1], limits[2], batchBytes);
+                }
+                if (reg != null && !inner) {
+                    e = new MeteredEngine(e, reg, tenantOf, maxTenants);
+                }
+                return e;
+            };
+        }
+    }
+}
