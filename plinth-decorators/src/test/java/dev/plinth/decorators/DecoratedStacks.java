@@ -15,7 +15,7 @@ final class DecoratedStacks {
         return EngineDecorators.builder()
                 .name("the decorated test store")
                 .metrics(new SimpleMeterRegistry(), k -> k.length == 0 ? null : String.valueOf(k[0]), 4)
-                .sizeLimits(200, 8000, 60, 100_000)
+                .sizeLimits(200, 8000, 250, 200_000)
                 .rateLimits(RateLimits.builder().globalReads(high).globalWrites(high).tenantReads(high)
                         .tenantWrites(high).tenantOf(k -> k.length == 0 ? null : String.valueOf(k[0])).maxTenants(8)
                         .build())
