@@ -65,7 +65,26 @@ class SizeLimitedEngineTest {
                     .satisfies(t -> assertThat(limitOf(t)).isEqualTo(LimitExceededException.Limit.BATCH_OPS));
             assertThat(ks.get(new byte[] {5})).isNull();
             assertThat(ks.scan(Range.all(), ScanOptions.forward())).hasSize(4);
+
+            // three largest keys, two largest values and the rest of the batch's bytes
+            int rest = (int) BYTES - 3 * KEY - 2 * maxValue;
+            assertThat(rest).isBetween(1, maxValue);
+            assertThat(store.write(batchOf(ks, (byte) 10, maxValue, rest))).isTrue();
+            assertThatThrownBy(() -> store.write(batchOf(ks, (byte) 20, maxValue, rest + 1)))
+                    .satisfies(t -> assertThat(limitOf(t)).isEqualTo(LimitExceededException.Limit.BATCH_BYTES));
+            assertThat(ks.get(key((byte) 20))).isNull();
         }
+    }
+
+    private static byte[] key(byte first) {
+        byte[] k = new byte[KEY];
+        k[0] = first;
+        return k;
+    }
+
+    private static WriteBatch batchOf(Keyspace ks, byte first, int maxValue, int last) {
+        return new WriteBatch().put(ks, key(first), new byte[maxValue]).put(ks, key((byte) (first + 1)),
+                new byte[maxValue]).put(ks, key((byte) (first + 2)), new byte[last]);
     }
 
     @Test
@@ -90,18 +109,6 @@ class SizeLimitedEngineTest {
             }
             assertThatThrownBy(() -> engine.apply(many.build()))
                     .satisfies(t -> assertThat(limitOf(t)).isEqualTo(LimitExceededException.Limit.BATCH_OPS));
-            EngineBatch.Builder heavy = EngineBatch.builder(Durability.NONE);
-            for (int i = 0; i < 2; i++) {
-                heavy.put(ks, new byte[] {(byte) i}, new byte[VALUE]);
-            }
-            assertThat(engine.apply(heavy.build())).isTrue(); // 202 bytes
-            EngineBatch.Builder heavier = EngineBatch.builder(Durability.NONE);
-            for (int i = 0; i < 3; i++) {
-                heavier.put(ks, new byte[] {(byte) (10 + i)}, new byte[VALUE]); // 303 bytes
-            }
-            assertThatThrownBy(() -> engine.apply(heavier.build()))
-                    .satisfies(t -> assertThat(limitOf(t)).isEqualTo(LimitExceededException.Limit.BATCH_BYTES));
-            assertThat(engine.get(ks, new byte[] {10})).isNull();
         }
     }
 

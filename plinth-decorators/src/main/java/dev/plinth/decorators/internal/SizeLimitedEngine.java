@@ -11,7 +11,9 @@ import dev.plinth.spi.ForwardingEngine;
  * Key, value and batch limits below the engine's own. They are declared in {@link #capabilities()}, so the
  * store checks them before anything reaches an engine (and reports them to users through
  * {@code Store.capabilities()}); {@link #apply} checks them again, for callers that reach the engine another
- * way, and rejects a batch over them with {@link LimitExceededException} before anything is written.
+ * way, and rejects a batch over them with {@link LimitExceededException} before anything is written. Batch
+ * bytes are checked by the store only: it counts the caller's keys and values, while the engine sees values
+ * with their header.
  *
  * <p>A value limit counts the bytes the engine stores, which include the store's small value header; the
  * store subtracts the header when it reports its own {@code maxValueSize}. Thread-safe and stateless.
@@ -57,11 +59,6 @@ public final class SizeLimitedEngine extends ForwardingEngine {
         int ops = batch.mutations().size();
         if (ops > capabilities.maxBatchOps()) {
             throw new LimitExceededException(Limit.BATCH_OPS, ops, capabilities.maxBatchOps(),
-                    "write to " + name + ", refused by its size limits before anything was written");
-        }
-        long bytes = batch.mutationBytes();
-        if (bytes > capabilities.maxBatchBytes()) {
-            throw new LimitExceededException(Limit.BATCH_BYTES, bytes, capabilities.maxBatchBytes(),
                     "write to " + name + ", refused by its size limits before anything was written");
         }
         for (EngineBatch.Mutation m : batch.mutations()) {
