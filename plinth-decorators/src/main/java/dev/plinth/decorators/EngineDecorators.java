@@ -1,13 +1,16 @@
 package dev.plinth.decorators;
 
+import dev.plinth.decorators.internal.BufferingEngine;
 import dev.plinth.decorators.internal.CachingEngine;
 import dev.plinth.decorators.internal.MeteredEngine;
 import dev.plinth.decorators.internal.RateLimitedEngine;
 import dev.plinth.decorators.internal.SizeLimitedEngine;
 import dev.plinth.spi.Engine;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -33,8 +36,10 @@ import java.util.function.UnaryOperator;
  *       reaches the engine;
  *   <li>size limits ({@link Builder#sizeLimits}): a refused write costs no token and touches no cache;
  *   <li>rate limits ({@link Builder#rateLimits}): outside the cache, so cache hits are limited too;
- *   <li>the read cache ({@link Builder#cache(long)}), next to the engine, so that everything it caches and
- *       invalidates is exactly what the engine stores.
+ *   <li>the read cache ({@link Builder#cache(long)}), so that everything it caches and
+ *       invalidates is exactly what the engine stores below it;
+ *   <li>the write buffer ({@link Builder#writeBuffer}), below the cache, which is invalidated when a write
+ *       is accepted, held or not; the buffer answers reads of what it holds.
  * </ol>
  * A decorator not asked for is left out. Every decorator is a {@link dev.plinth.spi.ForwardingEngine}, so
  * the stack is itself an engine and passes the whole conformance kit.
@@ -68,6 +73,10 @@ public final class EngineDecorators {
         private int[] sizes;
         private long maxBatchBytes;
         private RateLimits rateLimits;
+        private int bufferOps;
+        private long bufferBytes;
+        private long bufferAgeNanos;
+        private LongSupplier bufferClock;
 
         private Builder() {
         }
@@ -174,6 +183,43 @@ public final class EngineDecorators {
         }
 
         /**
+         * Adds write buffering: writes that may be lost on a process crash ({@link dev.plinth.Durability#NONE},
+         * without checks) are held in memory and written as one batch when {@code maxOps} writes or
+         * {@code maxBytes} bytes are held, when the oldest is {@code maxAge} old (checked on every call), at
+         * {@code flush()} and at {@code close()}. Point reads see held writes; cursors, snapshots,
+         * transactions, checked writes and writes of a stronger durability first write what is held.
+         *
+         * @param maxOps the most writes held
+         * @param maxBytes the most key and value bytes held
+         * @param maxAge the oldest a held write gets before the next call writes it
+         * @return this builder
+         */
+        public Builder writeBuffer(int maxOps, long maxBytes, Duration maxAge) {
+            return writeBuffer(maxOps, maxBytes, maxAge, System::nanoTime);
+        }
+
+        /**
+         * {@link #writeBuffer(int, long, Duration)} with the clock of the age threshold; for tests.
+         *
+         * @param maxOps the most writes held
+         * @param maxBytes the most key and value bytes held
+         * @param maxAge the oldest a held write gets before the next call writes it
+         * @param nanoClock monotonic nanoseconds
+         * @return this builder
+         */
+        public Builder writeBuffer(int maxOps, long maxBytes, Duration maxAge, LongSupplier nanoClock) {
+            if (maxOps < 1 || maxBytes < 1 || Objects.requireNonNull(maxAge, "maxAge").isNegative()) {
+                throw new IllegalArgumentException("write buffer thresholds must be positive (" + maxOps
+                        + " operations, " + maxBytes + " bytes, " + maxAge + ")");
+            }
+            this.bufferOps = maxOps;
+            this.bufferBytes = maxBytes;
+            this.bufferAgeNanos = maxAge.toNanos();
+            this.bufferClock = Objects.requireNonNull(nanoClock, "nanoClock");
+            return this;
+        }
+
+        /**
          * Builds the stack.
          *
          * @return an operator that wraps an engine in the stack; it closes the engine when the stack is closed
@@ -188,10 +234,17 @@ public final class EngineDecorators {
             int[] limits = sizes == null ? null : sizes.clone();
             long batchBytes = maxBatchBytes;
             RateLimits rates = rateLimits;
+            int bOps = bufferOps;
+            long bBytes = bufferBytes;
+            long bAge = bufferAgeNanos;
+            LongSupplier bClock = bufferClock;
             return engine -> {
                 Engine e = Objects.requireNonNull(engine, "engine");
                 if (reg != null && inner) {
                     e = new MeteredEngine(e, reg, tenantOf, maxTenants);
+                }
+                if (bOps > 0) {
+                    e = new BufferingEngine(e, bOps, bBytes, bAge, bClock);
                 }
                 if (cache >= 0) {
                     e = new CachingEngine(e, cache);
