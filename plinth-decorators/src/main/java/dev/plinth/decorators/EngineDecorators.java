@@ -5,6 +5,7 @@ import dev.plinth.decorators.internal.CachingEngine;
 import dev.plinth.decorators.internal.MeteredEngine;
 import dev.plinth.decorators.internal.RateLimitedEngine;
 import dev.plinth.decorators.internal.SizeLimitedEngine;
+import dev.plinth.decorators.internal.TimeLimitedEngine;
 import dev.plinth.spi.Engine;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -38,6 +39,7 @@ import java.util.function.UnaryOperator;
  *   <li>rate limits ({@link Builder#rateLimits}): outside the cache, so cache hits are limited too;
  *   <li>the read cache ({@link Builder#cache(long)}), so that everything it caches and
  *       invalidates is exactly what the engine stores below it;
+ *   <li>timeouts ({@link Builder#timeout}), below the cache, so that a hit costs no thread hand-off;
  *   <li>the write buffer ({@link Builder#writeBuffer}), below the cache, which is invalidated when a write
  *       is accepted, held or not; the buffer answers reads of what it holds.
  * </ol>
@@ -77,6 +79,7 @@ public final class EngineDecorators {
         private long bufferBytes;
         private long bufferAgeNanos;
         private LongSupplier bufferClock;
+        private Duration timeout;
 
         private Builder() {
         }
@@ -220,6 +223,23 @@ public final class EngineDecorators {
         }
 
         /**
+         * Adds timeouts: every point read that misses the cache, cursor open, snapshot, batch, flush and
+         * compaction runs on a thread of the decorator and is abandoned when it overruns; the caller gets an
+         * {@link OperationTimeoutException}, or for a batch an {@link dev.plinth.OutcomeUnknownException}
+         * (it may still apply). Costs a thread hand-off per call (docs/decorators.md).
+         *
+         * @param deadline positive
+         * @return this builder
+         */
+        public Builder timeout(Duration deadline) {
+            if (Objects.requireNonNull(deadline, "deadline").isZero() || deadline.isNegative()) {
+                throw new IllegalArgumentException("the timeout must be positive, got " + deadline);
+            }
+            this.timeout = deadline;
+            return this;
+        }
+
+        /**
          * Builds the stack.
          *
          * @return an operator that wraps an engine in the stack; it closes the engine when the stack is closed
@@ -238,6 +258,7 @@ public final class EngineDecorators {
             long bBytes = bufferBytes;
             long bAge = bufferAgeNanos;
             LongSupplier bClock = bufferClock;
+            Duration deadline = timeout;
             return engine -> {
                 Engine e = Objects.requireNonNull(engine, "engine");
                 if (reg != null && inner) {
@@ -245,6 +266,9 @@ public final class EngineDecorators {
                 }
                 if (bOps > 0) {
                     e = new BufferingEngine(e, bOps, bBytes, bAge, bClock);
+                }
+                if (deadline != null) {
+                    e = new TimeLimitedEngine(e, n, deadline);
                 }
                 if (cache >= 0) {
                     e = new CachingEngine(e, cache);

@@ -4,7 +4,7 @@ import dev.plinth.StoreOptions;
 import dev.plinth.testkit.ConformanceSuite;
 import dev.plinth.testkit.StoreFactory;
 
-/** The whole kit over mem: behind the full stack: metrics, size limits, rate limits and a small cache. */
+/** The whole kit over mem: behind the full stack ({@link DecoratedStacks#full()}). */
 class DecoratedStackConformanceTest extends ConformanceSuite {
     @Override
     public StoreFactory factory() {

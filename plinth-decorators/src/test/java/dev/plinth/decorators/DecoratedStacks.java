@@ -2,6 +2,7 @@ package dev.plinth.decorators;
 
 import dev.plinth.spi.Engine;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /** Stacks the conformance tests run. */
@@ -20,6 +21,8 @@ final class DecoratedStacks {
                         .tenantWrites(high).tenantOf(k -> k.length == 0 ? null : String.valueOf(k[0])).maxTenants(8)
                         .build())
                 .cache(4096)
+                .timeout(Duration.ofMinutes(1))
+                .writeBuffer(16, 1 << 20, Duration.ofDays(1))
                 .build();
     }
 }
