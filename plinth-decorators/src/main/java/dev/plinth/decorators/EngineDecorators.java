@@ -64,6 +64,32 @@ public final class EngineDecorators {
         return new Builder();
     }
 
+    /**
+     * A builder of the stack a text names, as a URI query or a command-line flag would:
+     * {@code cache=64m&metrics=true&rateLimit=1000/s}. Parameters, in any order, separated by {@code &}:
+     * <ul>
+     *   <li>{@code cache=SIZE}: {@link Builder#cache(long)}; a size is bytes with an optional {@code k},
+     *       {@code m} or {@code g} (binary);
+     *   <li>{@code metrics=true}: {@link Builder#metrics(MeterRegistry)} with Micrometer's global registry
+     *       ({@code Metrics.globalRegistry}), to which an application adds its own;
+     *   <li>{@code rateLimit=N/s}, {@code readLimit=N/s}, {@code writeLimit=N/s}: global rate limits of reads and
+     *       writes, of reads, of writes ({@link RateLimits}), refusing at once;
+     *   <li>{@code maxKey=SIZE}, {@code maxValue=SIZE}, {@code maxBatchOps=N}, {@code maxBatchBytes=SIZE}:
+     *       {@link Builder#sizeLimits}, the others left at the engine's;
+     *   <li>{@code timeout=DURATION}: {@link Builder#timeout(Duration)}, as {@code 250ms}, {@code 2s} or
+     *       {@code 1m};
+     *   <li>{@code buffer=N}: {@link Builder#writeBuffer(int, long, Duration)} of N writes, at most
+     *       {@code 16m} bytes and {@code 100ms} old.
+     * </ul>
+     *
+     * @param spec the parameters; empty for an empty stack
+     * @return a builder, to which more may be added
+     * @throws IllegalArgumentException naming every unknown or invalid parameter
+     */
+    public static Builder parse(String spec) {
+        return SpecParser.parse(Objects.requireNonNull(spec, "spec"));
+    }
+
     /** Builds a stack. Not thread-safe. */
     public static final class Builder {
         private String name = "the store";

@@ -8,6 +8,9 @@ import dev.plinth.testkit.StoreFactory;
 class DecoratedMetricsConformanceTest extends ConformanceSuite {
     @Override
     public StoreFactory factory() {
-        return dir -> StoreOptions.builder("mem:").decorate(EngineDecorators.builder().metrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), k -> k.length == 0 ? null : String.valueOf(k[0]), 2).build());
+        return dir -> StoreOptions.builder("mem:").decorate(EngineDecorators.builder()
+                .metrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                        k -> k.length == 0 ? null : String.valueOf(k[0]), 2)
+                .build());
     }
 }

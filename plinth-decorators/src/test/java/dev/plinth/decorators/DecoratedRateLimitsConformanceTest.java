@@ -8,6 +8,11 @@ import dev.plinth.testkit.StoreFactory;
 class DecoratedRateLimitsConformanceTest extends ConformanceSuite {
     @Override
     public StoreFactory factory() {
-        return dir -> StoreOptions.builder("mem:").decorate(EngineDecorators.builder().rateLimits(RateLimits.builder().globalReads(1_000_000_000L).globalWrites(1_000_000_000L).tenantReads(1_000_000_000L).tenantWrites(1_000_000_000L).tenantOf(k -> k.length == 0 ? null : String.valueOf(k[0])).maxTenants(3).build()).build());
+        long high = 1_000_000_000L;
+        return dir -> StoreOptions.builder("mem:").decorate(EngineDecorators.builder()
+                .rateLimits(RateLimits.builder().globalReads(high).globalWrites(high).tenantReads(high)
+                        .tenantWrites(high).tenantOf(k -> k.length == 0 ? null : String.valueOf(k[0])).maxTenants(3)
+                        .build())
+                .build());
     }
 }

@@ -11,6 +11,7 @@ import dev.plinth.testkit.StoreFactory;
 class DecoratedSizeLimitsConformanceTest extends ConformanceSuite {
     @Override
     public StoreFactory factory() {
-        return dir -> StoreOptions.builder("mem:").decorate(EngineDecorators.builder().sizeLimits(100, 8000, 250, 100_000).build());
+        return dir -> StoreOptions.builder("mem:")
+                .decorate(EngineDecorators.builder().sizeLimits(100, 8000, 250, 100_000).build());
     }
 }

@@ -96,8 +96,8 @@ class MeteredEngineTest {
             }
             Timer put = registry.find("plinth.op").tag("op", "put").timer();
             assertThat(put).isNotNull();
-            double[] ps = Arrays.stream(put.takeSnapshot().percentileValues()).mapToDouble(ValueAtPercentile::percentile)
-                    .toArray();
+            double[] ps = Arrays.stream(put.takeSnapshot().percentileValues())
+                    .mapToDouble(ValueAtPercentile::percentile).toArray();
             assertThat(ps).containsExactly(0.5, 0.95, 0.99, 0.999);
             assertThat(put.count()).isEqualTo(100);
         }

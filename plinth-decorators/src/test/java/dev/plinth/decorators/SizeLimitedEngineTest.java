@@ -56,8 +56,8 @@ class SizeLimitedEngineTest {
             assertThatThrownBy(() -> ks.put(new byte[] {1}, new byte[maxValue + 1]))
                     .satisfies(t -> assertThat(limitOf(t)).isEqualTo(LimitExceededException.Limit.VALUE_SIZE));
 
-            WriteBatch three = new WriteBatch().put(ks, new byte[] {2}, new byte[1]).put(ks, new byte[] {3}, new byte[1])
-                    .put(ks, new byte[] {4}, new byte[1]);
+            WriteBatch three = new WriteBatch().put(ks, new byte[] {2}, new byte[1])
+                    .put(ks, new byte[] {3}, new byte[1]).put(ks, new byte[] {4}, new byte[1]);
             assertThat(store.write(three)).isTrue();
             WriteBatch four = new WriteBatch().put(ks, new byte[] {5}, new byte[1]).put(ks, new byte[] {6}, new byte[1])
                     .put(ks, new byte[] {7}, new byte[1]).put(ks, new byte[] {8}, new byte[1]);
@@ -91,7 +91,7 @@ class SizeLimitedEngineTest {
     void theEngineItselfRefusesABatchOverTheLimitsWithAMessageNamingStoreAndKey() {
         try (Store store = open()) {
             Engine engine = top.get();
-            var ks = engine.keyspace("default");
+            var ks = engine.keyspace(store.defaultKeyspace().name());
             EngineBatch tooLongKey = EngineBatch.builder(Durability.NONE).put(ks, "0123456789abcdefXYZ".getBytes(),
                     new byte[1]).build();
             assertThatThrownBy(() -> engine.apply(tooLongKey))

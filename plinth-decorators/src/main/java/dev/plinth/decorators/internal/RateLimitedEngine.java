@@ -143,7 +143,8 @@ public final class RateLimitedEngine extends ForwardingEngine {
     private void read(byte[] key, String what) {
         String tenant = tenantOf(key);
         List<Take> takes = new ArrayList<>(2);
-        takes.add(new Take(globalReads, 1, limits.globalReads(), "the global limit of " + limits.globalReads() + " reads per second"));
+        takes.add(new Take(globalReads, 1, limits.globalReads(),
+                "the global limit of " + limits.globalReads() + " reads per second"));
         if (tenant != null && limits.tenantReads() > 0) {
             takes.add(new Take(tenant(tenant)[0], 1, limits.tenantReads(), "the limit of " + limits.tenantReads()
                     + " reads per second of tenant '" + tenant + "'"));
@@ -164,8 +165,8 @@ public final class RateLimitedEngine extends ForwardingEngine {
                 }
             }
             for (Map.Entry<String, Integer> e : perTenant.entrySet()) {
-                takes.add(new Take(tenant(e.getKey())[1], e.getValue(), limits.tenantWrites(), "the limit of " + limits.tenantWrites()
-                        + " writes per second of tenant '" + e.getKey() + "'"));
+                takes.add(new Take(tenant(e.getKey())[1], e.getValue(), limits.tenantWrites(),
+                        "the limit of " + limits.tenantWrites() + " writes per second of tenant '" + e.getKey() + "'"));
             }
         }
         EngineBatch.Mutation first = batch.mutations().isEmpty() ? null : batch.mutations().get(0);
