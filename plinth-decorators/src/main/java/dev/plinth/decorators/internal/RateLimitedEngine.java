@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * Token buckets (Bucket4j) per tenant and global, for reads and writes separately, as {@link RateLimits}
@@ -28,6 +29,7 @@ public final class RateLimitedEngine extends ForwardingEngine {
     private final RateLimits limits;
     private final String name;
     private final TimeMeter time;
+    private final long maxWaitNanos;
     private final Bucket globalReads;
     private final Bucket globalWrites;
     private final LongAdder refusedReads = new LongAdder();
@@ -48,6 +50,7 @@ public final class RateLimitedEngine extends ForwardingEngine {
         super(delegate);
         this.limits = limits;
         this.name = name;
+        this.maxWaitNanos = limits.maxWait().toNanos();
         this.time = new TimeMeter() {
             @Override
             public long currentTimeNanos() {
@@ -94,13 +97,13 @@ public final class RateLimitedEngine extends ForwardingEngine {
 
     @Override
     public byte[] get(EngineKeyspace keyspace, byte[] key) {
-        read(key, "a read of key " + Keys.show(key) + " in keyspace " + keyspace.name());
+        read(key, () -> "a read of key " + Keys.show(key) + " in keyspace " + keyspace.name());
         return super.get(keyspace, key);
     }
 
     @Override
     public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
-        read(scan.reverse() ? scan.end() : scan.start(), "a scan of keyspace " + keyspace.name());
+        read(scan.reverse() ? scan.end() : scan.start(), () -> "a scan of keyspace " + keyspace.name());
         return super.cursor(keyspace, scan);
     }
 
@@ -110,13 +113,14 @@ public final class RateLimitedEngine extends ForwardingEngine {
         return new EngineSnapshot() {
             @Override
             public byte[] get(EngineKeyspace keyspace, byte[] key) {
-                read(key, "a snapshot read of key " + Keys.show(key) + " in keyspace " + keyspace.name());
+                read(key, () -> "a snapshot read of key " + Keys.show(key) + " in keyspace " + keyspace.name());
                 return s.get(keyspace, key);
             }
 
             @Override
             public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
-                read(scan.reverse() ? scan.end() : scan.start(), "a snapshot scan of keyspace " + keyspace.name());
+                read(scan.reverse() ? scan.end() : scan.start(),
+                        () -> "a snapshot scan of keyspace " + keyspace.name());
                 return s.cursor(keyspace, scan);
             }
 
@@ -140,22 +144,26 @@ public final class RateLimitedEngine extends ForwardingEngine {
         return super.apply(batch);
     }
 
-    private void read(byte[] key, String what) {
-        String tenant = tenantOf(key);
+    private void read(byte[] key, Supplier<String> what) {
+        String tenant = limits.tenantReads() > 0 ? tenantOf(key) : null;
+        if (globalReads == null && tenant == null) {
+            return;
+        }
         List<Take> takes = new ArrayList<>(2);
-        takes.add(new Take(globalReads, 1, limits.globalReads(),
-                "the global limit of " + limits.globalReads() + " reads per second"));
-        if (tenant != null && limits.tenantReads() > 0) {
-            takes.add(new Take(tenant(tenant)[0], 1, limits.tenantReads(), "the limit of " + limits.tenantReads()
-                    + " reads per second of tenant '" + tenant + "'"));
+        takes.add(new Take(globalReads, 1, limits.globalReads(), "reads", null));
+        if (tenant != null) {
+            takes.add(new Take(tenant(tenant)[0], 1, limits.tenantReads(), "reads", tenant));
         }
         take(takes, what, refusedReads);
     }
 
     private void write(EngineBatch batch) {
+        if (globalWrites == null && limits.tenantWrites() == 0) {
+            return;
+        }
         List<Take> takes = new ArrayList<>(2);
-        takes.add(new Take(globalWrites, Math.max(1, batch.mutations().size()), limits.globalWrites(),
-                "the global limit of " + limits.globalWrites() + " writes per second"));
+        takes.add(new Take(globalWrites, Math.max(1, batch.mutations().size()), limits.globalWrites(), "writes",
+                null));
         if (limits.tenantWrites() > 0) {
             Map<String, Integer> perTenant = new HashMap<>();
             for (EngineBatch.Mutation m : batch.mutations()) {
@@ -165,23 +173,25 @@ public final class RateLimitedEngine extends ForwardingEngine {
                 }
             }
             for (Map.Entry<String, Integer> e : perTenant.entrySet()) {
-                takes.add(new Take(tenant(e.getKey())[1], e.getValue(), limits.tenantWrites(),
-                        "the limit of " + limits.tenantWrites() + " writes per second of tenant '" + e.getKey() + "'"));
+                takes.add(new Take(tenant(e.getKey())[1], e.getValue(), limits.tenantWrites(), "writes", e.getKey()));
             }
         }
+        take(takes, () -> describe(batch), refusedWrites);
+    }
+
+    private static String describe(EngineBatch batch) {
         EngineBatch.Mutation first = batch.mutations().isEmpty() ? null : batch.mutations().get(0);
-        String what = first == null ? "an empty write"
+        return first == null ? "an empty write"
                 : batch.mutations().size() == 1
                 ? "a write of key " + Keys.show(first.key()) + " in keyspace " + first.keyspace().name()
                 : "a batch of " + batch.mutations().size() + " writes starting with key " + Keys.show(first.key())
                         + " in keyspace " + first.keyspace().name();
-        take(takes, what, refusedWrites);
     }
 
     /** Takes every amount or none: what was taken before a refusal goes back. */
-    private void take(List<Take> takes, String what, LongAdder refused) {
-        long waitNanos = limits.maxWait().toNanos();
-        long deadline = time.currentTimeNanos() + waitNanos;
+    private void take(List<Take> takes, Supplier<String> what, LongAdder refused) {
+        long waitNanos = maxWaitNanos;
+        long deadline = waitNanos == 0 ? 0 : time.currentTimeNanos() + waitNanos;
         for (int i = 0; i < takes.size(); i++) {
             Take t = takes.get(i);
             if (t.bucket == null) {
@@ -197,13 +207,13 @@ public final class RateLimitedEngine extends ForwardingEngine {
                 Thread.currentThread().interrupt();
                 giveBack(takes, i);
                 refused.increment();
-                throw new RateLimitedException(what + " on " + name + " was interrupted while waiting for "
-                        + t.limit + "; nothing was done", e);
+                throw new RateLimitedException(what.get() + " on " + name + " was interrupted while waiting for "
+                        + t.limit() + "; nothing was done", e);
             }
             if (!got) {
                 giveBack(takes, i);
                 refused.increment();
-                throw new RateLimitedException(what + " on " + name + " was refused: it is over " + t.limit
+                throw new RateLimitedException(what.get() + " on " + name + " was refused: it is over " + t.limit()
                         + (waitNanos == 0 ? "" : " after waiting up to " + limits.maxWait())
                         + "; nothing was done, retry after a pause");
             }
@@ -244,14 +254,22 @@ public final class RateLimitedEngine extends ForwardingEngine {
         final Bucket bucket;
         final long tokens;
         final long capacity;
-        final String limit;
+        final String kind;
+        final String tenant;
         long taken;
 
-        Take(Bucket bucket, long tokens, long capacity, String limit) {
+        Take(Bucket bucket, long tokens, long capacity, String kind, String tenant) {
             this.bucket = bucket;
             this.tokens = tokens;
             this.capacity = capacity;
-            this.limit = limit;
+            this.kind = kind;
+            this.tenant = tenant;
+        }
+
+        /** The limit in words: "the global limit of 10 writes per second". */
+        String limit() {
+            return tenant == null ? "the global limit of " + capacity + " " + kind + " per second"
+                    : "the limit of " + capacity + " " + kind + " per second of tenant '" + tenant + "'";
         }
     }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * Bounds every point read, cursor open, snapshot, batch, flush and compaction by a deadline: the call runs on
@@ -65,7 +66,7 @@ public final class TimeLimitedEngine extends ForwardingEngine {
     }
 
     /** Runs a call within the deadline; {@code onLate} closes what an abandoned call returns later. */
-    private <T> T bounded(String what, boolean write, Callable<T> call, java.util.function.Consumer<T> onLate) {
+    private <T> T bounded(Supplier<String> what, boolean write, Callable<T> call, java.util.function.Consumer<T> onLate) {
         Future<T> f = executor.submit(call);
         try {
             return f.get(timeoutNanos, TimeUnit.NANOSECONDS);
@@ -83,13 +84,13 @@ public final class TimeLimitedEngine extends ForwardingEngine {
                     }
                 });
             }
-            String msg = what + " on " + name + " did not finish within " + timeout.toMillis() + " ms ("
+            String msg = what.get() + " on " + name + " did not finish within " + timeout.toMillis() + " ms ("
                     + timeout + ") and was abandoned";
             throw write ? new OutcomeUnknownException(msg + "; it may still apply: read before retrying")
                     : new OperationTimeoutException(msg + "; it may be retried");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PlinthException(what + " on " + name + " was interrupted while waiting for the engine", e);
+            throw new PlinthException(what.get() + " on " + name + " was interrupted while waiting for the engine", e);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof RuntimeException r) {
@@ -98,39 +99,42 @@ public final class TimeLimitedEngine extends ForwardingEngine {
             if (c instanceof Error err) {
                 throw err;
             }
-            throw new PlinthException(what + " on " + name + " failed", c);
+            throw new PlinthException(what.get() + " on " + name + " failed", c);
         }
     }
 
     @Override
     public byte[] get(EngineKeyspace keyspace, byte[] key) {
-        return bounded("a read of key " + Keys.show(key) + " in keyspace " + keyspace.name(), false,
+        return bounded(() -> "a read of key " + Keys.show(key) + " in keyspace " + keyspace.name(), false,
                 () -> delegate().get(keyspace, key), null);
     }
 
     @Override
     public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
-        return bounded("opening a cursor over " + scan + " of keyspace " + keyspace.name(), false,
+        return bounded(() -> "opening a cursor over " + scan + " of keyspace " + keyspace.name(), false,
                 () -> delegate().cursor(keyspace, scan), EngineCursor::close);
     }
 
     @Override
     public EngineSnapshot snapshot() {
-        return bounded("taking a snapshot", false, () -> delegate().snapshot(), EngineSnapshot::close);
+        return bounded(() -> "taking a snapshot", false, () -> delegate().snapshot(), EngineSnapshot::close);
     }
 
     @Override
     public boolean apply(EngineBatch batch) {
+        return bounded(() -> describe(batch), true, () -> delegate().apply(batch), null);
+    }
+
+    private static String describe(EngineBatch batch) {
         EngineBatch.Mutation first = batch.mutations().isEmpty() ? null : batch.mutations().get(0);
-        String what = first == null ? "a batch of checks"
+        return first == null ? "a batch of checks"
                 : "a batch of " + batch.mutations().size() + " writes starting with key " + Keys.show(first.key())
                         + " in keyspace " + first.keyspace().name();
-        return bounded(what, true, () -> delegate().apply(batch), null);
     }
 
     @Override
     public void flush() {
-        bounded("flush", false, () -> {
+        bounded(() -> "flush", false, () -> {
             delegate().flush();
             return null;
         }, null);
@@ -138,7 +142,7 @@ public final class TimeLimitedEngine extends ForwardingEngine {
 
     @Override
     public void compact() {
-        bounded("compaction", false, () -> {
+        bounded(() -> "compaction", false, () -> {
             delegate().compact();
             return null;
         }, null);
