@@ -25,15 +25,17 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What each decorator costs over {@code mem:}, side by side in one run: point reads of random keys among
- * {@link #KEYS} loaded ones, and puts of random keys, through the store with no decorator ({@code none}) and
- * with each decorator alone. The cache holds every key ({@code cache}), so its reads are hits.
+ * What each decorator costs, side by side in one run: point reads of random keys among {@link #KEYS} loaded
+ * ones, and puts of random keys, through the store with no decorator ({@code none}) and with each decorator
+ * alone. The cache holds every key ({@code cache}), so its reads are hits. Over {@code mem:} unless
+ * {@code -p engine=rocksdb} or {@code -p engine=lmdb} (each in a new temporary directory).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", // LMDB's flags, see the parent pom
+    "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"})
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class DecoratorCostBenchmark {
@@ -44,6 +46,11 @@ public class DecoratorCostBenchmark {
     @Param({"none", "cache", "metrics", "sizeLimits", "rateLimits", "writeBuffer", "timeout"})
     public String stack;
 
+    /** The engine: {@code mem}, {@code rocksdb} or {@code lmdb}. */
+    @Param({"mem"})
+    public String engine;
+
+    private java.nio.file.Path dir;
     private Store store;
     private Keyspace ks;
     private byte[][] keys;
@@ -52,7 +59,16 @@ public class DecoratorCostBenchmark {
 
     @Setup(Level.Trial)
     public void open() {
-        StoreOptions.Builder b = Plinth.builder("mem:");
+        String uri = "mem:";
+        if (!engine.equals("mem")) {
+            try {
+                dir = java.nio.file.Files.createTempDirectory("plinth-decorator-bench");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            uri = engine + ":" + dir.resolve("store");
+        }
+        StoreOptions.Builder b = Plinth.builder(uri);
         long high = 1_000_000_000L; // a billion per second: never reached
         EngineDecorators.Builder d = EngineDecorators.builder();
         switch (stack) {
@@ -81,8 +97,15 @@ public class DecoratorCostBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void close() {
+    public void close() throws java.io.IOException {
         store.close();
+        if (dir != null) {
+            try (var paths = java.nio.file.Files.walk(dir)) {
+                for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.delete(p);
+                }
+            }
+        }
     }
 
     private byte[] randomKey() {
