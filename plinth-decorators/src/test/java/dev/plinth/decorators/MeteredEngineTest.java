@@ -159,6 +159,39 @@ class MeteredEngineTest {
     }
 
     @Test
+    void racingThreadsNeverTrackMoreTenantsThanTheBound() throws Exception {
+        try (Store store = Plinth.builder("mem:")
+                .decorate(EngineDecorators.builder()
+                        .metrics(registry, k -> new String(k, 0, 3, StandardCharsets.UTF_8), 5).build())
+                .open()) {
+            Keyspace ks = store.defaultKeyspace();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    int thread = t;
+                    fs.add(pool.submit(() -> {
+                        for (int i = 0; i < 250; i++) {
+                            ks.put(b(String.format("%03d", (i * 4 + thread) % 1000) + "-key"), b("v"));
+                        }
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : fs) {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            Set<String> tenants = new TreeSet<>();
+            for (Meter m : registry.find("plinth.op").tag("op", "put").meters()) {
+                tenants.add(m.getId().getTag("tenant"));
+            }
+            assertThat(tenants).hasSize(6).contains("other");
+            assertThat(count("put")).isEqualTo(1000);
+        }
+    }
+
+    @Test
     void batchesAreNamedByTheirShape() {
         try (Store store = Plinth.builder("mem:").decorate(EngineDecorators.builder().metrics(registry).build())
                 .open()) {
