@@ -1,0 +1,247 @@
+package dev.plinth.decorators.internal;
+
+import dev.plinth.Durability;
+import dev.plinth.spi.Engine;
+import dev.plinth.spi.EngineBatch;
+import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.ForwardingEngine;
+import dev.plinth.spi.ScanSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Holds writes in memory and writes them to the engine as one batch when a count, byte or age threshold is
+ * reached, at {@link #flush()} and at {@link #close()}.
+ *
+ * <p>Only batches that may be lost on a process crash are held: durability {@link Durability#NONE}, no
+ * preconditions, not reclaiming. Any other batch first writes what is held and then goes to the engine as
+ * it is, so a {@link Durability#PROCESS} or {@link Durability#SYNC} write is never held, and a
+ * compare-and-set or a transaction commit is checked by the engine against a state that includes every held
+ * write. Held batches are written in order in one engine batch, so each stays atomic.
+ *
+ * <p>What is held is visible: point reads answer from an overlay of the held writes (puts, deletes and range
+ * deletes, in order) before asking the engine; cursors and snapshots write what is held before they open,
+ * so they see it too (and a snapshot never changes afterwards). The age threshold is checked on every call;
+ * an idle store keeps its held writes until its next call, flush or close.
+ *
+ * <p>Thread-safe: {@link #lock} guards the held writes and the overlay, and is held while they are written
+ * to the engine, so that no reader sees a write neither held nor applied.
+ */
+public final class BufferingEngine extends ForwardingEngine {
+    /** Marks a held delete in the overlay; compared by identity. */
+    private static final byte[] TOMBSTONE = new byte[0];
+
+    private final int maxOps;
+    private final long maxBytes;
+    private final long maxAgeNanos;
+    private final LongSupplier nanoClock;
+
+    /** Guards every field below, and is held while they are written to the engine. */
+    private final Object lock = new Object();
+    private final List<EngineBatch.Mutation> held = new ArrayList<>();
+    private long heldBytes;
+    private long firstHeldAt;
+    /** Held puts and deletes by keyspace name, the latest per key. */
+    private final Map<String, TreeMap<byte[], byte[]>> overlay = new HashMap<>();
+    /** Held range deletes by keyspace name, {start, end}; keys put after one are in {@link #overlay}. */
+    private final Map<String, List<byte[][]>> deletedRanges = new HashMap<>();
+    private long flushes;
+    private long heldBatches;
+    private long passedBatches;
+
+    /**
+     * Wraps an engine.
+     *
+     * @param delegate the engine
+     * @param maxOps write when this many mutations are held (at most the engine's batch limit)
+     * @param maxBytes write when this many key and value bytes are held (at most the engine's batch limit)
+     * @param maxAgeNanos write when the oldest held write is this old, by {@code nanoClock}
+     * @param nanoClock the clock of the age threshold
+     */
+    public BufferingEngine(Engine delegate, int maxOps, long maxBytes, long maxAgeNanos, LongSupplier nanoClock) {
+        super(delegate);
+        if (maxOps < 1 || maxBytes < 1 || maxAgeNanos < 0) {
+            throw new IllegalArgumentException("write buffer thresholds must be positive (" + maxOps
+                    + " operations, " + maxBytes + " bytes, " + maxAgeNanos + " ns)");
+        }
+        this.maxOps = Math.min(maxOps, delegate.capabilities().maxBatchOps());
+        this.maxBytes = Math.min(maxBytes, delegate.capabilities().maxBatchBytes());
+        this.maxAgeNanos = maxAgeNanos;
+        this.nanoClock = nanoClock;
+    }
+
+    @Override
+    public boolean apply(EngineBatch batch) {
+        boolean holdable = batch.durability() == Durability.NONE && batch.preconditions().isEmpty()
+                && !batch.reclaimsOnly() && batch.mutations().size() <= maxOps && batch.mutationBytes() <= maxBytes;
+        synchronized (lock) {
+            if (!holdable) {
+                writeHeldLocked();
+                passedBatches++;
+                return delegate().apply(batch);
+            }
+            if (held.size() + batch.mutations().size() > maxOps || heldBytes + batch.mutationBytes() > maxBytes) {
+                writeHeldLocked();
+            }
+            if (held.isEmpty()) {
+                firstHeldAt = nanoClock.getAsLong();
+            }
+            for (EngineBatch.Mutation m : batch.mutations()) {
+                holdLocked(m);
+            }
+            heldBytes += batch.mutationBytes();
+            heldBatches++;
+            if (held.size() >= maxOps || heldBytes >= maxBytes || nanoClock.getAsLong() - firstHeldAt >= maxAgeNanos) {
+                writeHeldLocked();
+            }
+            return true;
+        }
+    }
+
+    private void holdLocked(EngineBatch.Mutation m) {
+        held.add(m);
+        String ks = m.keyspace().name();
+        TreeMap<byte[], byte[]> points = overlay.computeIfAbsent(ks, k -> new TreeMap<>(Arrays::compareUnsigned));
+        switch (m.kind()) {
+            case PUT -> points.put(m.key(), m.value());
+            case DELETE -> points.put(m.key(), TOMBSTONE);
+            case DELETE_RANGE -> {
+                if (m.key() == null && m.end() == null) {
+                    points.clear();
+                } else if (m.key() == null) {
+                    points.headMap(m.end(), false).clear();
+                } else if (m.end() == null) {
+                    points.tailMap(m.key(), true).clear();
+                } else {
+                    points.subMap(m.key(), true, m.end(), false).clear();
+                }
+                deletedRanges.computeIfAbsent(ks, k -> new ArrayList<>()).add(new byte[][] {m.key(), m.end()});
+            }
+        }
+    }
+
+    /** Writes every held mutation in one batch, in order. Caller holds {@link #lock}. */
+    private void writeHeldLocked() {
+        if (held.isEmpty()) {
+            return;
+        }
+        EngineBatch.Builder b = EngineBatch.builder(Durability.NONE);
+        for (EngineBatch.Mutation m : held) {
+            switch (m.kind()) {
+                case PUT -> b.put(m.keyspace(), m.key(), m.value(), m.expiresAtMillis());
+                case DELETE -> b.delete(m.keyspace(), m.key());
+                case DELETE_RANGE -> b.deleteRange(m.keyspace(), m.key(), m.end());
+            }
+        }
+        delegate().apply(b.build()); // unconditional: true, or it throws and everything stays held
+        held.clear();
+        heldBytes = 0;
+        overlay.clear();
+        deletedRanges.clear();
+        flushes++;
+    }
+
+    /** Writes what is held if the oldest held write reached the age threshold. */
+    private void writeIfOld() {
+        synchronized (lock) {
+            if (!held.isEmpty() && nanoClock.getAsLong() - firstHeldAt >= maxAgeNanos) {
+                writeHeldLocked();
+            }
+        }
+    }
+
+    private void writeHeld() {
+        synchronized (lock) {
+            writeHeldLocked();
+        }
+    }
+
+    @Override
+    public byte[] get(EngineKeyspace keyspace, byte[] key) {
+        synchronized (lock) {
+            writeIfOldLocked();
+            TreeMap<byte[], byte[]> points = overlay.get(keyspace.name());
+            byte[] v = points == null ? null : points.get(key);
+            if (v != null) {
+                return v == TOMBSTONE ? null : v;
+            }
+            List<byte[][]> ranges = deletedRanges.get(keyspace.name());
+            if (ranges != null) {
+                for (byte[][] r : ranges) {
+                    if ((r[0] == null || Arrays.compareUnsigned(key, r[0]) >= 0)
+                            && (r[1] == null || Arrays.compareUnsigned(key, r[1]) < 0)) {
+                        return null;
+                    }
+                }
+            }
+        }
+        return delegate().get(keyspace, key);
+    }
+
+    private void writeIfOldLocked() {
+        if (!held.isEmpty() && nanoClock.getAsLong() - firstHeldAt >= maxAgeNanos) {
+            writeHeldLocked();
+        }
+    }
+
+    @Override
+    public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
+        writeHeld();
+        return delegate().cursor(keyspace, scan);
+    }
+
+    @Override
+    public EngineSnapshot snapshot() {
+        writeHeld();
+        return delegate().snapshot();
+    }
+
+    @Override
+    public boolean dropKeyspace(String name) {
+        writeHeld();
+        return delegate().dropKeyspace(name);
+    }
+
+    @Override
+    public void flush() {
+        writeHeld();
+        delegate().flush();
+    }
+
+    @Override
+    public void compact() {
+        writeIfOld();
+        delegate().compact();
+    }
+
+    /** Counters under {@code buffer.*}: flushes, held and passed batches, and what is held now. */
+    @Override
+    public Map<String, Long> stats() {
+        Map<String, Long> out = new HashMap<>(delegate().stats());
+        synchronized (lock) {
+            out.put("buffer.flushes", flushes);
+            out.put("buffer.heldBatches", heldBatches);
+            out.put("buffer.passedBatches", passedBatches);
+            out.put("buffer.heldOps", (long) held.size());
+            out.put("buffer.heldBytes", heldBytes);
+        }
+        return out;
+    }
+
+    /** Writes what is held, then closes the engine even if that failed. */
+    @Override
+    public void close() {
+        try {
+            writeHeld();
+        } finally {
+            super.close();
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.plinth.decorators;
+
+import dev.plinth.StoreOptions;
+import dev.plinth.testkit.ConformanceSuite;
+import dev.plinth.testkit.StoreFactory;
+import java.time.Duration;
+
+/**
+ * The whole kit over LMDB behind a cache over a write buffer: reopen and durability tests check that close
+ * and flush write what is held.
+ */
+class DecoratedBufferLmdbConformanceTest extends ConformanceSuite {
+    @Override
+    public StoreFactory factory() {
+        return dir -> StoreOptions.builder("lmdb:" + dir)
+                .decorate(EngineDecorators.builder().cache(4096).writeBuffer(16, 1 << 20, Duration.ofDays(1)).build());
+    }
+}
