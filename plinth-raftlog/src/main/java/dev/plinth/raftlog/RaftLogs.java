@@ -1,0 +1,58 @@
+package dev.plinth.raftlog;
+
+import dev.plinth.Plinth;
+import dev.plinth.Store;
+import dev.plinth.raftlog.internal.StoreRaftStorage;
+import java.util.Objects;
+
+/**
+ * Opens {@link RaftStorage} on a Plinth {@link Store}.
+ *
+ * <p>Thread safe: the methods are static and keep no state.
+ *
+ * <p>The log and meta state live in three keyspaces of the store, named by {@link #ENTRIES_KEYSPACE},
+ * {@link #BOUNDS_KEYSPACE} and {@link #META_KEYSPACE}; the formats are in {@code docs/format/raftlog.md}.
+ * Every change is one atomic {@link dev.plinth.WriteBatch} of the store, so the storage is exactly as
+ * crash-safe as the engine at the durability asked for. The durabilities a call may ask for are those the
+ * engine honours ({@link dev.plinth.Capabilities#durabilities()}).
+ */
+public final class RaftLogs {
+
+    /** The keyspace holding log entries. */
+    public static final String ENTRIES_KEYSPACE = "raftlog.entries";
+    /** The keyspace holding each group's purge boundary. */
+    public static final String BOUNDS_KEYSPACE = "raftlog.bounds";
+    /** The keyspace holding hard states and each group's key-value area. */
+    public static final String META_KEYSPACE = "raftlog.meta";
+
+    private RaftLogs() {
+    }
+
+    /**
+     * Opens Raft storage on a store the caller keeps owning: closing the storage leaves the store open, and the
+     * store must stay open while the storage is used.
+     *
+     * @param store an open store
+     * @return the storage
+     * @throws dev.plinth.CorruptionException if stored log state is damaged
+     */
+    public static RaftStorage onStore(Store store) {
+        return new StoreRaftStorage(Objects.requireNonNull(store, "store"), false);
+    }
+
+    /**
+     * Opens a store by URI and Raft storage on it; closing the storage closes the store.
+     *
+     * @param uri a store URI, for example {@code lmdb:/var/lib/node1/raft}
+     * @return the storage
+     */
+    public static RaftStorage open(String uri) {
+        Store store = Plinth.open(uri);
+        try {
+            return new StoreRaftStorage(store, true);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.plinth.raftlog;
+
+import dev.plinth.Durability;
+import dev.plinth.Plinth;
+import dev.plinth.Store;
+import java.nio.file.Path;
+
+/**
+ * The contract on a {@code mem:} store. A restart is a new {@link RaftStorage} over the same store, which
+ * checks that everything the storage keeps in memory is rebuilt from the store.
+ */
+class RaftLogOnMemTest extends RaftLogStorageContract {
+
+    static Subject onMem() {
+        Store store = Plinth.open("mem:");
+        return new Subject() {
+            RaftStorage s = RaftLogs.onStore(store);
+
+            @Override
+            public RaftStorage storage() {
+                return s;
+            }
+
+            @Override
+            public RaftStorage reopen() {
+                s.close();
+                s = RaftLogs.onStore(store);
+                return s;
+            }
+
+            @Override
+            public void close() {
+                s.close();
+                store.close();
+            }
+        };
+    }
+
+    @Override
+    protected Subject open(Path dir) {
+        return onMem();
+    }
+
+    @Override
+    protected Durability durability() {
+        return Durability.NONE;
+    }
+}
