@@ -1,0 +1,163 @@
+package dev.plinth.raftlog.internal.segment;
+
+import dev.plinth.StorageIOException;
+import dev.plinth.io.Vfs;
+import dev.plinth.io.VfsFile;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * Appends records to one segment file and makes them durable.
+ *
+ * <p>Not thread safe: one writer thread at a time (the single-writer rule of a log), checked at runtime when
+ * assertions are on. After any failed write or sync the writer is failed for good and says why on every later
+ * call: a retried fsync may report success after the data was dropped, so nothing after a failure is trusted.
+ * {@link #close()} is idempotent and does not sync.
+ */
+public final class SegmentWriter implements AutoCloseable {
+    private final Vfs vfs;
+    private final String name;
+    private final VfsFile file;
+    private long position;
+    private long syncedPosition;
+    private RuntimeException failure;
+    private boolean closed;
+    private Thread owner;
+
+    private SegmentWriter(Vfs vfs, String name, VfsFile file, long position) {
+        this.vfs = vfs;
+        this.name = name;
+        this.file = file;
+        this.position = position;
+        this.syncedPosition = position;
+    }
+
+    /**
+     * Creates a new segment: writes its header, syncs it, and syncs the directory so the name is durable.
+     *
+     * @param vfs  the file system
+     * @param name a name that does not exist yet
+     * @return a writer positioned after the header
+     */
+    public static SegmentWriter create(Vfs vfs, String name) {
+        VfsFile f = vfs.create(name);
+        try {
+            f.write(0, SegmentFormat.header());
+            f.force();
+            vfs.syncDirectory(parent(name));
+            return new SegmentWriter(vfs, name, f, SegmentFormat.HEADER_BYTES);
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens an existing segment to append to it: reads it, cuts a torn tail (and syncs the cut) before anything
+     * is appended, and rewrites a header that never became whole.
+     *
+     * @param vfs  the file system
+     * @param name the segment
+     * @return the writer and the scan of the records already there
+     */
+    public static Reopened reopen(Vfs vfs, String name) {
+        SegmentScan scan = SegmentScan.read(vfs, name, true);
+        VfsFile f = vfs.openWrite(name);
+        try {
+            long end = scan.validEnd();
+            if (end == 0) {
+                f.truncate(0);
+                f.write(0, SegmentFormat.header());
+                end = SegmentFormat.HEADER_BYTES;
+                f.force();
+            } else if (f.size() > end) {
+                f.truncate(end);
+                f.force();
+            }
+            return new Reopened(new SegmentWriter(vfs, name, f, end), scan);
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    /** A reopened writer and what the segment held. */
+    public record Reopened(SegmentWriter writer, SegmentScan scan) {
+    }
+
+    private static String parent(String name) {
+        int slash = name.lastIndexOf('/');
+        return slash < 0 ? "" : name.substring(0, slash);
+    }
+
+    private void check() {
+        assert owner == null || owner == Thread.currentThread()
+                : "segment writer " + name + " used by " + Thread.currentThread() + " while owned by " + owner;
+        owner = Thread.currentThread();
+        if (closed) {
+            throw new IllegalStateException("The segment writer of " + vfs.location(name) + " was closed.");
+        }
+        if (failure != null) {
+            throw new StorageIOException("The segment writer of " + vfs.location(name)
+                    + " failed earlier and accepts nothing more: " + failure.getMessage(), failure);
+        }
+    }
+
+    /**
+     * Appends one record; it is durable only after {@link #sync()}.
+     *
+     * @param payload the record's payload, at most {@link SegmentFormat#MAX_PAYLOAD_BYTES}
+     * @return the offset of the record's frame
+     */
+    public long append(byte[] payload) {
+        Objects.requireNonNull(payload, "payload");
+        check();
+        if (payload.length > SegmentFormat.MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("A segment record holds at most " + SegmentFormat.MAX_PAYLOAD_BYTES
+                    + " bytes, but was given " + payload.length + ".");
+        }
+        ByteBuffer b = SegmentFormat.frame(payload, 0, payload.length);
+        long at = position;
+        try {
+            file.write(at, b);
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        }
+        position += SegmentFormat.FRAME_BYTES + payload.length;
+        return at;
+    }
+
+    /** Makes every record appended so far durable (contents and size: {@code force}, since appends grow it). */
+    public void sync() {
+        check();
+        if (syncedPosition == position) {
+            return;
+        }
+        try {
+            file.force();
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        }
+        syncedPosition = position;
+    }
+
+    /** The end of the last record appended (exclusive). */
+    public long position() {
+        return position;
+    }
+
+    /** The segment's name. */
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            file.close();
+        }
+    }
+}
