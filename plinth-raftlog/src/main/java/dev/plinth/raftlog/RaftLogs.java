@@ -2,11 +2,15 @@ package dev.plinth.raftlog;
 
 import dev.plinth.Plinth;
 import dev.plinth.Store;
+import dev.plinth.io.NioVfs;
+import dev.plinth.io.Vfs;
 import dev.plinth.raftlog.internal.StoreRaftStorage;
+import dev.plinth.raftlog.internal.segment.SegmentedRaftStorage;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Opens {@link RaftStorage} on a Plinth {@link Store}.
+ * Opens {@link RaftStorage}: on a Plinth {@link Store}, or as a segmented log of our own on a {@link Vfs}.
  *
  * <p>Thread safe: the methods are static and keep no state.
  *
@@ -54,5 +58,33 @@ public final class RaftLogs {
             store.close();
             throw e;
         }
+    }
+
+    /** The default size at which a segment of the segmented log is closed and a new one begun. */
+    public static final long DEFAULT_SEGMENT_BYTES = SegmentedRaftStorage.DEFAULT_SEGMENT_BYTES;
+
+    /**
+     * Opens the segmented log in a directory (created if absent), taking its {@code LOCK} file. The formats are in
+     * {@code docs/format/raftlog.md}.
+     *
+     * @param dir the directory
+     * @return the storage; closing it releases the directory
+     * @throws dev.plinth.StorageIOException if another instance holds the directory or it cannot be read
+     * @throws dev.plinth.CorruptionException if a file is damaged or foreign
+     */
+    public static RaftStorage openSegmented(Path dir) {
+        return openSegmented(NioVfs.at(dir), DEFAULT_SEGMENT_BYTES);
+    }
+
+    /**
+     * Opens the segmented log in the root of a file system.
+     *
+     * @param vfs          the file system; every file of the log goes through it
+     * @param segmentBytes the size at which a segment is closed and a new one begun
+     * @return the storage
+     * @throws IllegalArgumentException if {@code segmentBytes} leaves no room for a record
+     */
+    public static RaftStorage openSegmented(Vfs vfs, long segmentBytes) {
+        return new SegmentedRaftStorage(vfs, segmentBytes);
     }
 }

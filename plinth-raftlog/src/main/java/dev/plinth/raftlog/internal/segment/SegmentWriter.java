@@ -143,6 +143,16 @@ public final class SegmentWriter implements AutoCloseable {
         syncedPosition = position;
     }
 
+    /**
+     * Reads bytes of this segment, including records appended but not yet synced.
+     *
+     * @param position where to read
+     * @param dst      filled up to its limit or the end of the file
+     */
+    public void read(long position, ByteBuffer dst) {
+        file.read(position, dst);
+    }
+
     /** The end of the last record appended (exclusive). */
     public long position() {
         return position;
