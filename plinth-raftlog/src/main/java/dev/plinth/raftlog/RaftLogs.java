@@ -64,7 +64,7 @@ public final class RaftLogs {
     public static final long DEFAULT_SEGMENT_BYTES = SegmentedRaftStorage.DEFAULT_SEGMENT_BYTES;
 
     /**
-     * Opens the segmented log in a directory (created if absent), taking its {@code LOCK} file. The formats are in
+     * Opens the segmented log in a directory (created if absent, its parent synced), taking its {@code LOCK} file. The formats are in
      * {@code docs/format/raftlog.md}.
      *
      * @param dir the directory
@@ -73,7 +73,14 @@ public final class RaftLogs {
      * @throws dev.plinth.CorruptionException if a file is damaged or foreign
      */
     public static RaftStorage openSegmented(Path dir) {
-        return openSegmented(NioVfs.at(dir), DEFAULT_SEGMENT_BYTES);
+        Path abs = dir.toAbsolutePath();
+        if (!java.nio.file.Files.isDirectory(abs) && abs.getParent() != null) {
+            // Created through the seam, and the parent synced, so the directory's name is durable.
+            Vfs parent = NioVfs.at(abs.getParent());
+            parent.mkdirs(abs.getFileName().toString());
+            parent.syncDirectory("");
+        }
+        return openSegmented(NioVfs.at(abs), DEFAULT_SEGMENT_BYTES);
     }
 
     /**
