@@ -433,6 +433,49 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
+    void groupsWrittenFromManyThreadsAtOnceKeepTheirOwnLogs() throws Exception {
+        int threads = 4;
+        int batches = 25;
+        List<Thread> all = new ArrayList<>();
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            long g = 100 + t;
+            all.add(new Thread(() -> {
+                try {
+                    for (int b = 0; b < batches; b++) {
+                        long next = s.lastIndex(g) + 1;
+                        s.append(g, run(next, next + 3, b), d);
+                        if (b % 5 == 4) {
+                            s.purge(g, next, d);
+                        }
+                        // A reader of another group, while that group is being written.
+                        long other = 100 + (g + 1) % threads;
+                        long last = s.lastIndex(other);
+                        if (last >= s.firstIndex(other)) {
+                            s.termAt(other, last);
+                        }
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }));
+        }
+        all.forEach(Thread::start);
+        for (Thread t : all) {
+            t.join();
+        }
+        assertThat(errors).isEmpty();
+        reopen();
+        for (int t = 0; t < threads; t++) {
+            long g = 100 + t;
+            assertThat(s.lastIndex(g)).isEqualTo(4L * batches);
+            assertThat(s.firstIndex(g)).isEqualTo(4L * (batches - 1) + 2);
+            assertThat(s.entries(g, s.firstIndex(g), s.lastIndex(g) + 1))
+                    .isEqualTo(run(s.firstIndex(g), 4L * batches, batches - 1));
+        }
+    }
+
+    @Test
     void everyCallAfterCloseFailsAndCloseIsIdempotent() {
         s.append(1, run(1, 3, 1), d);
         LogReader r = s.entries(1, 1, 4, 100);
