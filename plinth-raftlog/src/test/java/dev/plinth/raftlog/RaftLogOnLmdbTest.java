@@ -7,26 +7,7 @@ class RaftLogOnLmdbTest extends RaftLogStorageContract {
 
     static Subject onLmdb(Path dir) {
         String uri = "lmdb:" + dir.resolve("lmdb");
-        return new Subject() {
-            RaftStorage s = RaftLogs.open(uri);
-
-            @Override
-            public RaftStorage storage() {
-                return s;
-            }
-
-            @Override
-            public RaftStorage reopen() {
-                s.close();
-                s = RaftLogs.open(uri);
-                return s;
-            }
-
-            @Override
-            public void close() {
-                s.close();
-            }
-        };
+        return reopening(() -> RaftLogs.open(uri), () -> { }, () -> { });
     }
 
     @Override

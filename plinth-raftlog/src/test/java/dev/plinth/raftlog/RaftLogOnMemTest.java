@@ -13,27 +13,7 @@ class RaftLogOnMemTest extends RaftLogStorageContract {
 
     static Subject onMem() {
         Store store = Plinth.open("mem:");
-        return new Subject() {
-            RaftStorage s = RaftLogs.onStore(store);
-
-            @Override
-            public RaftStorage storage() {
-                return s;
-            }
-
-            @Override
-            public RaftStorage reopen() {
-                s.close();
-                s = RaftLogs.onStore(store);
-                return s;
-            }
-
-            @Override
-            public void close() {
-                s.close();
-                store.close();
-            }
-        };
+        return reopening(() -> RaftLogs.onStore(store), () -> { }, store::close);
     }
 
     @Override

@@ -6,25 +6,6 @@ import java.nio.file.Path;
 class RaftLogSegmentedNioTest extends RaftLogStorageContract {
     @Override
     protected Subject open(Path dir) {
-        return new Subject() {
-            RaftStorage s = RaftLogs.openSegmented(dir);
-
-            @Override
-            public RaftStorage storage() {
-                return s;
-            }
-
-            @Override
-            public RaftStorage reopen() {
-                s.close();
-                s = RaftLogs.openSegmented(dir);
-                return s;
-            }
-
-            @Override
-            public void close() {
-                s.close();
-            }
-        };
+        return reopening(() -> RaftLogs.openSegmented(dir), () -> { }, () -> { });
     }
 }

@@ -14,27 +14,7 @@ class RaftLogSegmentedTest extends RaftLogStorageContract {
 
     static Subject onMemVfs(long seed, PowerLoss restart) {
         MemVfs vfs = new MemVfs(seed);
-        return new Subject() {
-            RaftStorage s = RaftLogs.openSegmented(vfs, SMALL_SEGMENTS);
-
-            @Override
-            public RaftStorage storage() {
-                return s;
-            }
-
-            @Override
-            public RaftStorage reopen() {
-                vfs.powerLoss(restart);
-                s.close();
-                s = RaftLogs.openSegmented(vfs, SMALL_SEGMENTS);
-                return s;
-            }
-
-            @Override
-            public void close() {
-                s.close();
-            }
-        };
+        return reopening(() -> RaftLogs.openSegmented(vfs, SMALL_SEGMENTS), () -> vfs.powerLoss(restart), () -> { });
     }
 
     @Override

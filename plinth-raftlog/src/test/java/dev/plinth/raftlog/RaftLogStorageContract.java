@@ -42,6 +42,39 @@ public abstract class RaftLogStorageContract {
      */
     protected abstract Subject open(Path dir);
 
+    /**
+     * A subject that restarts by closing the storage and opening it again.
+     *
+     * @param opener  opens the storage on the same data each time
+     * @param crash   runs before the storage is closed for a restart (a simulated power loss, or nothing)
+     * @param onClose runs after the last close (closing what the storage runs on, or nothing)
+     * @return the subject
+     */
+    public static Subject reopening(java.util.function.Supplier<RaftStorage> opener, Runnable crash, Runnable onClose) {
+        return new Subject() {
+            RaftStorage s = opener.get();
+
+            @Override
+            public RaftStorage storage() {
+                return s;
+            }
+
+            @Override
+            public RaftStorage reopen() {
+                crash.run();
+                s.close();
+                s = opener.get();
+                return s;
+            }
+
+            @Override
+            public void close() {
+                s.close();
+                onClose.run();
+            }
+        };
+    }
+
     /** The durability the tests ask for; the strongest the implementation honours. */
     protected Durability durability() {
         return Durability.SYNC;

@@ -14,11 +14,9 @@ final class StoreLogReader implements LogReader {
     private final StoreRaftStorage owner;
     private final long group;
     private final long toExclusive;
-    private final long maxBytes;
+    private final ReadBudget budget;
     private Cursor cursor;
     private long nextIndex;
-    private long bytes;
-    private long count;
     private LogEntry current;
     private boolean done;
     private boolean closed;
@@ -28,7 +26,7 @@ final class StoreLogReader implements LogReader {
         this.group = group;
         this.nextIndex = fromInclusive;
         this.toExclusive = toExclusive;
-        this.maxBytes = maxBytes;
+        this.budget = new ReadBudget(maxBytes);
         this.done = fromInclusive == toExclusive;
     }
 
@@ -53,12 +51,10 @@ final class StoreLogReader implements LogReader {
             throw new LogIndexOutOfRangeException("Group " + group + " no longer holds index " + nextIndex
                     + ": it was truncated or purged while being read.");
         }
-        if (count > 0 && bytes + e.size() > maxBytes) {
+        if (!budget.admit(e.size())) {
             done = true;
             return false;
         }
-        bytes += e.size();
-        count++;
         nextIndex++;
         done = nextIndex == toExclusive;
         current = e;

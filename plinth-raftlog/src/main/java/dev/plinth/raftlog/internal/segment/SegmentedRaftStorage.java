@@ -11,6 +11,7 @@ import dev.plinth.raftlog.LogIndexOutOfRangeException;
 import dev.plinth.raftlog.LogReader;
 import dev.plinth.raftlog.RaftStorage;
 import dev.plinth.raftlog.internal.LogChecks;
+import dev.plinth.raftlog.internal.ReadBudget;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -91,7 +92,7 @@ public final class SegmentedRaftStorage implements RaftStorage {
         }
         return new LogReader() {
             long next = fromInclusive;
-            long bytes;
+            final ReadBudget budget = new ReadBudget(maxBytes);
             LogEntry current;
             boolean done = fromInclusive == toExclusive;
             boolean readerClosed;
@@ -112,11 +113,10 @@ public final class SegmentedRaftStorage implements RaftStorage {
                     throw new LogIndexOutOfRangeException("Group " + group + " no longer holds index " + next
                             + ": it was truncated or purged while being read.");
                 }
-                if (next > fromInclusive && bytes + e.size() > maxBytes) {
+                if (!budget.admit(e.size())) {
                     done = true;
                     return false;
                 }
-                bytes += e.size();
                 next++;
                 done = next == toExclusive;
                 current = e;
