@@ -509,6 +509,16 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
+    void oneGroupWrittenByOneThreadAfterAnother() throws Exception {
+        for (int t = 0; t < 3; t++) {
+            Thread w = new Thread(() -> s.append(1, run(s.lastIndex(1) + 1, s.lastIndex(1) + 2, 1), d));
+            w.start();
+            w.join();
+        }
+        assertThat(s.entries(1, 1, 7)).isEqualTo(run(1, 6, 1));
+    }
+
+    @Test
     void everyCallAfterCloseFailsAndCloseIsIdempotent() {
         s.append(1, run(1, 3, 1), d);
         LogReader r = s.entries(1, 1, 4, 100);

@@ -9,8 +9,8 @@ import java.util.Objects;
 /**
  * Appends records to one segment file and makes them durable.
  *
- * <p>Not thread safe: one writer thread at a time (the single-writer rule of a log), checked at runtime when
- * assertions are on. After any failed write or sync the writer is failed for good and says why on every later
+ * <p>Not thread safe: one thread at a time (the single-writer rule of a log; successive calls may come from
+ * different threads), checked at runtime when assertions are on. After any failed write or sync the writer is failed for good and says why on every later
  * call: a retried fsync may report success after the data was dropped, so nothing after a failure is trusted.
  * {@link #close()} is idempotent and does not sync.
  */
@@ -22,7 +22,8 @@ public final class SegmentWriter implements AutoCloseable {
     private long syncedPosition;
     private RuntimeException failure;
     private boolean closed;
-    private Thread owner;
+    /** The thread inside {@link #append} or {@link #sync()}, for the single-writer check. */
+    private final java.util.concurrent.atomic.AtomicReference<Thread> user = new java.util.concurrent.atomic.AtomicReference<>();
 
     private SegmentWriter(Vfs vfs, String name, VfsFile file, long position) {
         this.vfs = vfs;
@@ -91,9 +92,6 @@ public final class SegmentWriter implements AutoCloseable {
     }
 
     private void check() {
-        assert owner == null || owner == Thread.currentThread()
-                : "segment writer " + name + " used by " + Thread.currentThread() + " while owned by " + owner;
-        owner = Thread.currentThread();
         if (closed) {
             throw new IllegalStateException("The segment writer of " + vfs.location(name) + " was closed.");
         }
@@ -110,6 +108,29 @@ public final class SegmentWriter implements AutoCloseable {
      * @return the offset of the record's frame
      */
     public long append(byte[] payload) {
+        assert enter();
+        try {
+            return appendAlone(payload);
+        } finally {
+            assert exit();
+        }
+    }
+
+    private boolean enter() {
+        Thread other = user.compareAndExchange(null, Thread.currentThread());
+        if (other != null) {
+            throw new IllegalStateException("The segment writer of " + vfs.location(name) + " was entered by "
+                    + Thread.currentThread().getName() + " while " + other.getName() + " was using it.");
+        }
+        return true;
+    }
+
+    private boolean exit() {
+        user.set(null);
+        return true;
+    }
+
+    private long appendAlone(byte[] payload) {
         Objects.requireNonNull(payload, "payload");
         check();
         if (payload.length > SegmentFormat.MAX_PAYLOAD_BYTES) {
@@ -130,6 +151,15 @@ public final class SegmentWriter implements AutoCloseable {
 
     /** Makes every record appended so far durable (contents and size: {@code force}, since appends grow it). */
     public void sync() {
+        assert enter();
+        try {
+            syncAlone();
+        } finally {
+            assert exit();
+        }
+    }
+
+    private void syncAlone() {
         check();
         if (syncedPosition == position) {
             return;

@@ -200,6 +200,11 @@ final class SegmentedGroup {
         return boundaryIndex + 1;
     }
 
+    synchronized long lastIndexChecked() {
+        check();
+        return lastIndex();
+    }
+
     synchronized long lastIndex() {
         return boundaryIndex + locs.size();
     }

@@ -151,7 +151,7 @@ public final class SegmentedRaftStorage implements RaftStorage {
 
     @Override
     public long lastIndex(long group) {
-        return group(group).lastIndex();
+        return group(group).lastIndexChecked();
     }
 
     @Override
