@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * truncates, replaces, purges, hard states, flushes), in four modes: after each crash the log is the state after
  * some prefix of its changes that includes every change acknowledged at {@code SYNC} (or followed by a flush or a
  * purge), the hard state is the last one saved (each save is durable on its own), and a purge is all or nothing. At least 1,000 crash states;
- * {@code -Dplinth.seed=N} replays one seed.
+ * {@code -Dplinth.seed=N} replays one seed, {@code -Dplinth.raftlog.crashSeeds=N} sets how many run (default
+ * {@link #SEEDS}).
  */
 class RaftLogSegmentedCrashTest {
     static final int SEEDS = 6;
@@ -26,7 +27,7 @@ class RaftLogSegmentedCrashTest {
     void everyCrashLeavesADurablePrefix() {
         String one = System.getProperty("plinth.seed");
         long first = one == null || one.isBlank() ? 1 : Long.parseLong(one.trim());
-        long seeds = one == null || one.isBlank() ? SEEDS : 1;
+        long seeds = one == null || one.isBlank() ? Integer.getInteger("plinth.raftlog.crashSeeds", SEEDS) : 1;
         List<PowerLoss> modes = List.of(PowerLoss.dropUnsynced(), PowerLoss.tearLastWrite(),
                 PowerLoss.garbageLastWrite(), PowerLoss.processCrash());
         int states = 0;

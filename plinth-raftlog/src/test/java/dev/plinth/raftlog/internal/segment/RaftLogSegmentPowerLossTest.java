@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Power loss at every point of a segment writer's life, in every {@link PowerLoss} mode: after the crash the
  * records are a prefix of those appended holding every synced one, and records appended after the reopen (which
- * cuts the torn tail) survive the next crash. Seeds: {@code -Dplinth.seed=N} runs only seed N.
+ * cuts the torn tail) survive the next crash. Seeds: {@code -Dplinth.seed=N} runs only seed N;
+ * {@code -Dplinth.raftlog.crashSeeds=N} sets how many run (default {@link #SEEDS}).
  */
 class RaftLogSegmentPowerLossTest {
     static final int SEEDS = 6;
@@ -27,7 +28,7 @@ class RaftLogSegmentPowerLossTest {
     void everyCrashLeavesAPrefixWithEverySyncedRecord() {
         String one = System.getProperty("plinth.seed");
         long first = one == null || one.isBlank() ? 1 : Long.parseLong(one.trim());
-        long seeds = one == null || one.isBlank() ? SEEDS : 1;
+        long seeds = one == null || one.isBlank() ? Integer.getInteger("plinth.raftlog.crashSeeds", SEEDS) : 1;
         int states = 0;
         for (long seed = first; seed < first + seeds; seed++) {
             for (int crashAfter = 0; crashAfter <= OPS; crashAfter++) {
