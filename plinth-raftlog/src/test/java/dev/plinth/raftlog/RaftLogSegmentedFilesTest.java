@@ -58,8 +58,8 @@ class RaftLogSegmentedFilesTest {
             s.append(1, List.of(new LogEntry(1, 1, new byte[] {1, 2, 3}), new LogEntry(2, 1, new byte[] {4, 5, 6})), S);
         }
         String seg = "g-0000000000000001/log_inprogress_0000000000000001";
-        long size = vfs.size(seg);
-        Corruption.flipBits(vfs, seg, size - 2, 0x08);
+        // Header 16, frame 8, record header 13, entry 1 (16 + 3), entry 2 (16 + 3): its last payload byte is at 74.
+        Corruption.flipBits(vfs, seg, 74, 0x08);
         // The damaged record is the last one of an open segment, so on reopen it reads as a torn tail and is cut;
         // the damaged entry is never returned.
         try (RaftStorage s = RaftLogs.openSegmented(vfs, 1 << 20)) {
@@ -105,7 +105,8 @@ class RaftLogSegmentedFilesTest {
         try (RaftStorage s = RaftLogs.openSegmented(vfs, 1 << 20)) {
             s.append(1, List.of(new LogEntry(1, 1, new byte[] {1})), S);
             vfs.limitFreeSpace(10);
-            assertThatThrownBy(() -> s.append(1, List.of(new LogEntry(2, 1, new byte[100])), S))
+            // Larger than the first preallocation, so the segment must grow.
+            assertThatThrownBy(() -> s.append(1, List.of(new LogEntry(2, 1, new byte[100_000])), S))
                     .isInstanceOf(dev.plinth.StorageFullException.class);
             assertThatThrownBy(() -> s.lastIndex(1)).isInstanceOf(StorageIOException.class)
                     .hasMessageContaining("failed earlier");

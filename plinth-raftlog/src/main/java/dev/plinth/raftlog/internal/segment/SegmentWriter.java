@@ -20,18 +20,28 @@ public final class SegmentWriter implements AutoCloseable {
     private final VfsFile file;
     private long position;
     private long syncedPosition;
+    /** The file's size as of the last force: appends inside it need only fdatasync. */
+    private long durableSize;
+    /** Whether an append has grown the file past {@link #durableSize}, so the next sync must be a full force. */
+    private boolean grown;
+    private final long maxPreallocation;
     private RuntimeException failure;
     private boolean closed;
     /** The thread inside {@link #append} or {@link #sync()}, for the single-writer check. */
     private final java.util.concurrent.atomic.AtomicReference<Thread> user = new java.util.concurrent.atomic.AtomicReference<>();
 
-    private SegmentWriter(Vfs vfs, String name, VfsFile file, long position) {
+    private SegmentWriter(Vfs vfs, String name, VfsFile file, long position, long maxPreallocation) {
         this.vfs = vfs;
         this.name = name;
         this.file = file;
         this.position = position;
         this.syncedPosition = position;
+        this.durableSize = file.size();
+        this.maxPreallocation = maxPreallocation;
     }
+
+    /** The first preallocation of a segment; it doubles up to the limit given as more is written. */
+    static final long FIRST_PREALLOCATION = 64 << 10;
 
     /**
      * Creates a new segment: writes its header, syncs it, and syncs the directory so the name is durable.
@@ -41,12 +51,28 @@ public final class SegmentWriter implements AutoCloseable {
      * @return a writer positioned after the header
      */
     public static SegmentWriter create(Vfs vfs, String name) {
+        return create(vfs, name, 0);
+    }
+
+    /**
+     * Creates a new segment that preallocates zeros ahead of its records, up to {@code maxPreallocation} bytes,
+     * so that a sync inside the preallocated size is an fdatasync. Zeros never read as a record.
+     *
+     * @param vfs              the file system
+     * @param name             a name that does not exist yet
+     * @param maxPreallocation the largest size preallocated, 0 for none
+     * @return a writer positioned after the header
+     */
+    public static SegmentWriter create(Vfs vfs, String name, long maxPreallocation) {
         VfsFile f = vfs.create(name);
         try {
             f.write(0, SegmentFormat.header());
+            if (maxPreallocation > SegmentFormat.HEADER_BYTES) {
+                f.preallocate(Math.min(maxPreallocation, FIRST_PREALLOCATION));
+            }
             f.force();
             vfs.syncDirectory(parent(name));
-            return new SegmentWriter(vfs, name, f, SegmentFormat.HEADER_BYTES);
+            return new SegmentWriter(vfs, name, f, SegmentFormat.HEADER_BYTES, maxPreallocation);
         } catch (RuntimeException e) {
             f.close();
             throw e;
@@ -62,6 +88,18 @@ public final class SegmentWriter implements AutoCloseable {
      * @return the writer and the scan of the records already there
      */
     public static Reopened reopen(Vfs vfs, String name) {
+        return reopen(vfs, name, 0);
+    }
+
+    /**
+     * Reopens a segment as {@link #reopen(Vfs, String)} does, preallocating as {@link #create(Vfs, String, long)}.
+     *
+     * @param vfs              the file system
+     * @param name             the segment
+     * @param maxPreallocation the largest size preallocated, 0 for none
+     * @return the writer and the scan of the records already there
+     */
+    public static Reopened reopen(Vfs vfs, String name, long maxPreallocation) {
         SegmentScan scan = SegmentScan.read(vfs, name, true);
         VfsFile f = vfs.openWrite(name);
         try {
@@ -75,7 +113,11 @@ public final class SegmentWriter implements AutoCloseable {
                 f.truncate(end);
                 f.force();
             }
-            return new Reopened(new SegmentWriter(vfs, name, f, end), scan);
+            if (maxPreallocation > end) {
+                f.preallocate(Math.min(maxPreallocation, Math.max(end * 2, FIRST_PREALLOCATION)));
+                f.force();
+            }
+            return new Reopened(new SegmentWriter(vfs, name, f, end, maxPreallocation), scan);
         } catch (RuntimeException e) {
             f.close();
             throw e;
@@ -139,7 +181,14 @@ public final class SegmentWriter implements AutoCloseable {
         }
         ByteBuffer b = SegmentFormat.frame(payload, 0, payload.length);
         long at = position;
+        long end = at + b.remaining();
         try {
+            if (end > durableSize) {
+                grown = true;
+                if (maxPreallocation > end) {
+                    file.preallocate(Math.min(maxPreallocation, Math.max(end, durableSize * 2)));
+                }
+            }
             file.write(at, b);
         } catch (RuntimeException e) {
             failure = e;
@@ -165,12 +214,34 @@ public final class SegmentWriter implements AutoCloseable {
             return;
         }
         try {
-            file.force();
+            if (grown) {
+                file.force();
+                durableSize = file.size();
+                grown = false;
+            } else {
+                file.forceData();
+            }
         } catch (RuntimeException e) {
             failure = e;
             throw e;
         }
         syncedPosition = position;
+    }
+
+    /**
+     * Closes the segment for good: cuts the preallocated zeros after the last record and forces the file, so
+     * the closed segment ends exactly at its last record. The writer is closed afterwards.
+     */
+    public void seal() {
+        check();
+        try {
+            file.truncate(position);
+            file.force();
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        }
+        close();
     }
 
     /**

@@ -110,7 +110,7 @@ final class SegmentedGroup {
             String path = dir + "/" + s.name();
             List<SegmentScan.Record> records;
             if (i == live.size() - 1 && s.open()) {
-                SegmentWriter.Reopened r = SegmentWriter.reopen(vfs, path);
+                SegmentWriter.Reopened r = SegmentWriter.reopen(vfs, path, segmentBytes);
                 writer = r.writer();
                 writerSeq = s.seq();
                 records = r.scan().records();
@@ -343,14 +343,13 @@ final class SegmentedGroup {
             writerSeq = nextSeq++;
             writerMin = 0;
             writerMax = 0;
-            writer = SegmentWriter.create(vfs, dir + "/" + GroupFiles.inProgress(writerSeq));
+            writer = SegmentWriter.create(vfs, dir + "/" + GroupFiles.inProgress(writerSeq), segmentBytes);
         }
     }
 
-    /** Closes the segment being written: synced, then renamed to show its index range. */
+    /** Closes the segment being written: its preallocated tail cut, forced, then renamed to show its range. */
     private void roll() {
-        writer.sync();
-        writer.close();
+        writer.seal();
         String name = GroupFiles.closed(writerSeq, writerMin, writerMax);
         vfs.rename(dir + "/" + GroupFiles.inProgress(writerSeq), dir + "/" + name);
         vfs.syncDirectory(dir);
