@@ -1,0 +1,274 @@
+package dev.plinth.raftlog.internal.segment;
+
+import dev.plinth.StorageIOException;
+import dev.plinth.io.Vfs;
+import dev.plinth.io.VfsFile;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * Appends records to one segment file and makes them durable.
+ *
+ * <p>Not thread safe: one thread at a time (the single-writer rule of a log; successive calls may come from
+ * different threads), checked at runtime when assertions are on. After any failed write or sync the writer is failed for good and says why on every later
+ * call: a retried fsync may report success after the data was dropped, so nothing after a failure is trusted.
+ * {@link #close()} is idempotent and does not sync.
+ */
+public final class SegmentWriter implements AutoCloseable {
+    private final Vfs vfs;
+    private final String name;
+    private final VfsFile file;
+    private long position;
+    private long syncedPosition;
+    /** The file's size as of the last force: appends inside it need only fdatasync. */
+    private long durableSize;
+    /** Whether an append has grown the file past {@link #durableSize}, so the next sync must be a full force. */
+    private boolean grown;
+    private final long maxPreallocation;
+    private RuntimeException failure;
+    private boolean closed;
+    /** The thread inside {@link #append} or {@link #sync()}, for the single-writer check. */
+    private final java.util.concurrent.atomic.AtomicReference<Thread> user = new java.util.concurrent.atomic.AtomicReference<>();
+
+    private SegmentWriter(Vfs vfs, String name, VfsFile file, long position, long maxPreallocation) {
+        this.vfs = vfs;
+        this.name = name;
+        this.file = file;
+        this.position = position;
+        this.syncedPosition = position;
+        this.durableSize = file.size();
+        this.maxPreallocation = maxPreallocation;
+    }
+
+    /** The first preallocation of a segment; it doubles up to the limit given as more is written. */
+    static final long FIRST_PREALLOCATION = 64 << 10;
+
+    /**
+     * Creates a new segment: writes its header, syncs it, and syncs the directory so the name is durable.
+     *
+     * @param vfs  the file system
+     * @param name a name that does not exist yet
+     * @return a writer positioned after the header
+     */
+    public static SegmentWriter create(Vfs vfs, String name) {
+        return create(vfs, name, 0);
+    }
+
+    /**
+     * Creates a new segment that preallocates zeros ahead of its records, up to {@code maxPreallocation} bytes,
+     * so that a sync inside the preallocated size is an fdatasync. Zeros never read as a record.
+     *
+     * @param vfs              the file system
+     * @param name             a name that does not exist yet
+     * @param maxPreallocation the largest size preallocated, 0 for none
+     * @return a writer positioned after the header
+     */
+    public static SegmentWriter create(Vfs vfs, String name, long maxPreallocation) {
+        VfsFile f = vfs.create(name);
+        try {
+            f.write(0, SegmentFormat.header());
+            if (maxPreallocation > SegmentFormat.HEADER_BYTES) {
+                f.preallocate(Math.min(maxPreallocation, FIRST_PREALLOCATION));
+            }
+            f.force();
+            vfs.syncDirectory(parent(name));
+            return new SegmentWriter(vfs, name, f, SegmentFormat.HEADER_BYTES, maxPreallocation);
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens an existing segment to append to it: reads it, cuts a torn tail (and syncs the cut) before anything
+     * is appended, and rewrites a header that never became whole.
+     *
+     * @param vfs  the file system
+     * @param name the segment
+     * @return the writer and the scan of the records already there
+     */
+    public static Reopened reopen(Vfs vfs, String name) {
+        return reopen(vfs, name, 0);
+    }
+
+    /**
+     * Reopens a segment as {@link #reopen(Vfs, String)} does, preallocating as {@link #create(Vfs, String, long)}.
+     *
+     * @param vfs              the file system
+     * @param name             the segment
+     * @param maxPreallocation the largest size preallocated, 0 for none
+     * @return the writer and the scan of the records already there
+     */
+    public static Reopened reopen(Vfs vfs, String name, long maxPreallocation) {
+        SegmentScan scan = SegmentScan.read(vfs, name, true);
+        VfsFile f = vfs.openWrite(name);
+        try {
+            long end = scan.validEnd();
+            if (end == 0) {
+                f.truncate(0);
+                f.write(0, SegmentFormat.header());
+                end = SegmentFormat.HEADER_BYTES;
+                f.force();
+            } else if (f.size() > end) {
+                f.truncate(end);
+                f.force();
+            }
+            if (maxPreallocation > end) {
+                f.preallocate(Math.min(maxPreallocation, Math.max(end * 2, FIRST_PREALLOCATION)));
+                f.force();
+            }
+            return new Reopened(new SegmentWriter(vfs, name, f, end, maxPreallocation), scan);
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    /** A reopened writer and what the segment held. */
+    public record Reopened(SegmentWriter writer, SegmentScan scan) {
+    }
+
+    private static String parent(String name) {
+        int slash = name.lastIndexOf('/');
+        return slash < 0 ? "" : name.substring(0, slash);
+    }
+
+    private void check() {
+        if (closed) {
+            throw new IllegalStateException("The segment writer of " + vfs.location(name) + " was closed.");
+        }
+        if (failure != null) {
+            throw new StorageIOException("The segment writer of " + vfs.location(name)
+                    + " failed earlier and accepts nothing more: " + failure.getMessage(), failure);
+        }
+    }
+
+    /**
+     * Appends one record; it is durable only after {@link #sync()}.
+     *
+     * @param payload the record's payload, at most {@link SegmentFormat#MAX_PAYLOAD_BYTES}
+     * @return the offset of the record's frame
+     */
+    public long append(byte[] payload) {
+        assert enter();
+        try {
+            return appendAlone(payload);
+        } finally {
+            assert exit();
+        }
+    }
+
+    private boolean enter() {
+        Thread other = user.compareAndExchange(null, Thread.currentThread());
+        if (other != null) {
+            throw new IllegalStateException("The segment writer of " + vfs.location(name) + " was entered by "
+                    + Thread.currentThread().getName() + " while " + other.getName() + " was using it.");
+        }
+        return true;
+    }
+
+    private boolean exit() {
+        user.set(null);
+        return true;
+    }
+
+    private long appendAlone(byte[] payload) {
+        Objects.requireNonNull(payload, "payload");
+        check();
+        if (payload.length > SegmentFormat.MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("A segment record holds at most " + SegmentFormat.MAX_PAYLOAD_BYTES
+                    + " bytes, but was given " + payload.length + ".");
+        }
+        ByteBuffer b = SegmentFormat.frame(payload, 0, payload.length);
+        long at = position;
+        long end = at + b.remaining();
+        try {
+            if (end > durableSize) {
+                grown = true;
+                if (maxPreallocation > end) {
+                    file.preallocate(Math.min(maxPreallocation, Math.max(end, durableSize * 2)));
+                }
+            }
+            file.write(at, b);
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        }
+        position += SegmentFormat.FRAME_BYTES + payload.length;
+        return at;
+    }
+
+    /** Makes every record appended so far durable (contents and size: {@code force}, since appends grow it). */
+    public void sync() {
+        assert enter();
+        try {
+            syncAlone();
+        } finally {
+            assert exit();
+        }
+    }
+
+    private void syncAlone() {
+        check();
+        if (syncedPosition == position) {
+            return;
+        }
+        try {
+            if (grown) {
+                file.force();
+                durableSize = file.size();
+                grown = false;
+            } else {
+                file.forceData();
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        }
+        syncedPosition = position;
+    }
+
+    /**
+     * Closes the segment for good: cuts the preallocated zeros after the last record and forces the file, so
+     * the closed segment ends exactly at its last record. The writer is closed afterwards.
+     */
+    public void seal() {
+        check();
+        try {
+            file.truncate(position);
+            file.force();
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        }
+        close();
+    }
+
+    /**
+     * Reads bytes of this segment, including records appended but not yet synced.
+     *
+     * @param position where to read
+     * @param dst      filled up to its limit or the end of the file
+     */
+    public void read(long position, ByteBuffer dst) {
+        file.read(position, dst);
+    }
+
+    /** The end of the last record appended (exclusive). */
+    public long position() {
+        return position;
+    }
+
+    /** The segment's name. */
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            file.close();
+        }
+    }
+}

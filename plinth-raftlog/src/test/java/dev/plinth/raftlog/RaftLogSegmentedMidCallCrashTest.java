@@ -1,0 +1,103 @@
+package dev.plinth.raftlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plinth.Durability;
+import dev.plinth.PlinthException;
+import dev.plinth.testkit.io.Fault;
+import dev.plinth.testkit.io.FaultyVfs;
+import dev.plinth.testkit.io.IoOp;
+import dev.plinth.testkit.io.MemVfs;
+import dev.plinth.testkit.io.PowerLoss;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A crash in the middle of a purge, reset, replace or append of the segmented log: the machine dies at the
+ * N-th file operation of a kind (a sticky fault stops the call there, then power is lost). After the restart
+ * the log is wholly as before the call or wholly as after it.
+ */
+class RaftLogSegmentedMidCallCrashTest {
+    static final long G = 9;
+    static final List<IoOp> KINDS = List.of(IoOp.CREATE, IoOp.WRITE, IoOp.FORCE, IoOp.RENAME, IoOp.SYNC_DIRECTORY,
+            IoOp.DELETE, IoOp.TRUNCATE);
+
+    private record View(long first, long last, long boundaryTerm, List<LogEntry> entries) {
+        static View of(RaftStorage s) {
+            return new View(s.firstIndex(G), s.lastIndex(G), s.termAt(G, s.firstIndex(G) - 1),
+                    s.entries(G, s.firstIndex(G), s.lastIndex(G) + 1));
+        }
+    }
+
+    private static void prepare(RaftStorage s) {
+        for (long i = 1; i <= 30; i++) {
+            s.append(G, List.of(new LogEntry(i, i / 10, new byte[25])), Durability.SYNC);
+        }
+    }
+
+    @Test
+    void purgeIsAllOrNothing() {
+        everyCrashPoint("purge", s -> s.purge(G, 22, Durability.SYNC));
+    }
+
+    @Test
+    void resetIsAllOrNothing() {
+        everyCrashPoint("reset", s -> s.reset(G, 100, 7, Durability.SYNC));
+    }
+
+    @Test
+    void resetBelowTheOldEntriesIsAllOrNothing() {
+        everyCrashPoint("reset below", s -> s.reset(G, 3, 0, Durability.SYNC));
+    }
+
+    @Test
+    void replaceIsAllOrNothing() {
+        everyCrashPoint("replace", s -> s.replaceFrom(G, 5, List.of(new LogEntry(5, 9, new byte[3]),
+                new LogEntry(6, 9, new byte[200])), Durability.SYNC));
+    }
+
+    @Test
+    void truncateIsAllOrNothing() {
+        everyCrashPoint("truncate", s -> s.truncate(G, 12, Durability.SYNC));
+    }
+
+    private static void everyCrashPoint(String what, Consumer<RaftStorage> change) {
+        int crashed = 0;
+        for (IoOp kind : KINDS) {
+            for (int nth = 1; nth <= 4; nth++) {
+                FaultyVfs vfs = new FaultyVfs(new MemVfs(nth), nth);
+                RaftStorage s = RaftLogs.openSegmented(vfs, 200);
+                prepare(s);
+                View before = View.of(s);
+                RaftLogModel model = new RaftLogModel();
+                prepare(model);
+                change.accept(model);
+                View after = View.of(model);
+                vfs.inject(Fault.on(kind).at(nth).sticky());
+                List<Throwable> thrown = new ArrayList<>();
+                try {
+                    change.accept(s);
+                } catch (PlinthException e) {
+                    thrown.add(e);
+                }
+                if (!thrown.isEmpty()) {
+                    crashed++;
+                }
+                vfs.clearFaults();
+                vfs.powerLoss(PowerLoss.dropUnsynced());
+                s.close();
+                try (RaftStorage r = RaftLogs.openSegmented(vfs, 200)) {
+                    View got = View.of(r);
+                    assertThat(got).as("%s with a crash at %s #%d (failed: %s)", what, kind, nth, thrown)
+                            .isIn(before, after);
+                    if (thrown.isEmpty()) {
+                        assertThat(got).as("%s completed before %s #%d", what, kind, nth).isEqualTo(after);
+                    }
+                }
+            }
+        }
+        assertThat(crashed).as("calls cut short").isPositive();
+    }
+}

@@ -1,0 +1,11 @@
+package dev.plinth.raftlog;
+
+import java.nio.file.Path;
+
+/** The contract on the segmented log in a real directory (NioVfs); a restart closes and reopens it. */
+class RaftLogSegmentedNioTest extends RaftLogStorageContract {
+    @Override
+    protected Subject open(Path dir) {
+        return reopening(() -> RaftLogs.openSegmented(dir), () -> { }, () -> { });
+    }
+}

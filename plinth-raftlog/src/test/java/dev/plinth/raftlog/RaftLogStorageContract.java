@@ -1,0 +1,547 @@
+package dev.plinth.raftlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plinth.Durability;
+import dev.plinth.StoreClosedException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The contract every {@link RaftStorage} keeps: a {@link LogStore} and a {@link MetaStore}. An implementation's
+ * test extends this class and implements {@link #open(Path)}; see {@link RaftLogModelRunContract} for the
+ * seeded random runs against the model.
+ */
+public abstract class RaftLogStorageContract {
+
+    /** The storage under test and the means to restart it on the same data. */
+    public interface Subject extends AutoCloseable {
+        /** The storage now open. */
+        RaftStorage storage();
+
+        /** Closes the storage (and what it runs on) and opens it again on the same data; returns the new one. */
+        RaftStorage reopen();
+
+        /** Closes everything. */
+        @Override
+        void close();
+    }
+
+    /**
+     * Opens a fresh, empty storage.
+     *
+     * @param dir an empty directory the storage may use
+     * @return the subject
+     */
+    protected abstract Subject open(Path dir);
+
+    /**
+     * A subject that restarts by closing the storage and opening it again.
+     *
+     * @param opener  opens the storage on the same data each time
+     * @param crash   runs before the storage is closed for a restart (a simulated power loss, or nothing)
+     * @param onClose runs after the last close (closing what the storage runs on, or nothing)
+     * @return the subject
+     */
+    public static Subject reopening(java.util.function.Supplier<RaftStorage> opener, Runnable crash, Runnable onClose) {
+        return new Subject() {
+            RaftStorage s = opener.get();
+
+            @Override
+            public RaftStorage storage() {
+                return s;
+            }
+
+            @Override
+            public RaftStorage reopen() {
+                crash.run();
+                s.close();
+                s = opener.get();
+                return s;
+            }
+
+            @Override
+            public void close() {
+                s.close();
+                onClose.run();
+            }
+        };
+    }
+
+    /** The durability the tests ask for; the strongest the implementation honours. */
+    protected Durability durability() {
+        return Durability.SYNC;
+    }
+
+    @TempDir
+    Path dir;
+    Subject subject;
+    RaftStorage s;
+    Durability d;
+
+    @BeforeEach
+    void openSubject() {
+        subject = open(dir);
+        s = subject.storage();
+        d = durability();
+    }
+
+    @AfterEach
+    void closeSubject() {
+        subject.close();
+    }
+
+    void reopen() {
+        s = subject.reopen();
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static LogEntry e(long index, long term) {
+        return new LogEntry(index, term, bytes("e" + index + "t" + term));
+    }
+
+    static List<LogEntry> run(long from, long to, long term) {
+        List<LogEntry> l = new ArrayList<>();
+        for (long i = from; i <= to; i++) {
+            l.add(e(i, term));
+        }
+        return l;
+    }
+
+    void assertLog(long group, long first, long last) {
+        assertThat(s.firstIndex(group)).as("firstIndex").isEqualTo(first);
+        assertThat(s.lastIndex(group)).as("lastIndex").isEqualTo(last);
+    }
+
+    // ---- empty, single, batch ----------------------------------------------------------------------------
+
+    @Test
+    void anEmptyLogStartsAtOneAndHoldsNothing() {
+        assertLog(1, 1, 0);
+        assertThat(s.termAt(1, 0)).isZero();
+        assertThat(s.entries(1, 1, 1)).isEmpty();
+        assertThatThrownBy(() -> s.entry(1, 1)).isInstanceOf(LogIndexOutOfRangeException.class);
+        assertThatThrownBy(() -> s.termAt(1, 1)).isInstanceOf(LogIndexOutOfRangeException.class);
+        assertThatThrownBy(() -> s.entry(1, 0)).isInstanceOf(LogIndexOutOfRangeException.class);
+    }
+
+    @Test
+    void aSingleEntryIsReadBack() {
+        s.append(1, List.of(e(1, 1)), d);
+        assertLog(1, 1, 1);
+        assertThat(s.entry(1, 1)).isEqualTo(e(1, 1));
+        assertThat(s.termAt(1, 1)).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchIsReadBackInOrder() {
+        s.append(7, run(1, 100, 3), d);
+        s.append(7, run(101, 150, 4), d);
+        assertLog(7, 1, 150);
+        assertThat(s.entries(7, 1, 151)).isEqualTo(concat(run(1, 100, 3), run(101, 150, 4)));
+        assertThat(s.entries(7, 40, 60)).isEqualTo(run(40, 59, 3));
+        assertThat(s.termAt(7, 100)).isEqualTo(3);
+        assertThat(s.termAt(7, 101)).isEqualTo(4);
+    }
+
+    @Test
+    void anEmptyAppendChangesNothing() {
+        s.append(1, List.of(), d);
+        assertLog(1, 1, 0);
+    }
+
+    @Test
+    void anEmptyPayloadIsAnEntry() {
+        s.append(1, List.of(new LogEntry(1, 0, new byte[0])), d);
+        assertThat(s.entry(1, 1).payload()).isEmpty();
+        reopen();
+        assertThat(s.entry(1, 1).payload()).isEmpty();
+    }
+
+    @Test
+    void theCallerMutatingAPayloadChangesNothingStored() {
+        byte[] p = bytes("abc");
+        LogEntry entry = new LogEntry(1, 1, p);
+        p[0] = 'z';
+        s.append(1, List.of(entry), d);
+        s.entry(1, 1).payload()[0] = 'y';
+        assertThat(s.entry(1, 1).payload()).isEqualTo(bytes("abc"));
+    }
+
+    // ---- rejected appends ------------------------------------------------------------------------------------
+
+    @Test
+    void aGapIsRejectedAndNothingChanges() {
+        s.append(1, run(1, 3, 1), d);
+        assertThatThrownBy(() -> s.append(1, List.of(e(5, 1)), d)).isInstanceOf(LogContinuityException.class)
+                .hasMessageContaining("index 4");
+        assertThatThrownBy(() -> s.append(1, List.of(e(4, 1), e(6, 1)), d)).isInstanceOf(LogContinuityException.class);
+        assertThatThrownBy(() -> s.append(1, List.of(e(3, 1)), d)).isInstanceOf(LogContinuityException.class);
+        assertLog(1, 1, 3);
+        reopen();
+        assertLog(1, 1, 3);
+    }
+
+    @Test
+    void aFallingTermIsRejectedAndNothingChanges() {
+        s.append(1, run(1, 3, 5), d);
+        assertThatThrownBy(() -> s.append(1, List.of(e(4, 4)), d)).isInstanceOf(LogContinuityException.class)
+                .hasMessageContaining("term");
+        assertThatThrownBy(() -> s.append(1, List.of(e(4, 6), e(5, 5)), d)).isInstanceOf(LogContinuityException.class);
+        assertLog(1, 1, 3);
+    }
+
+    @Test
+    void theFirstAppendMustStartAtOne() {
+        assertThatThrownBy(() -> s.append(1, List.of(e(2, 1)), d)).isInstanceOf(LogContinuityException.class);
+    }
+
+    // ---- streaming reads -------------------------------------------------------------------------------------
+
+    @Test
+    void aReadStopsAtTheByteBudgetButAlwaysReturnsOneEntry() {
+        for (long i = 1; i <= 10; i++) {
+            s.append(1, List.of(new LogEntry(i, 1, new byte[10])), d);
+        }
+        assertThat(read(1, 1, 11, 0)).isEqualTo(1);
+        assertThat(read(1, 1, 11, 9)).isEqualTo(1);
+        assertThat(read(1, 1, 11, 10)).isEqualTo(1);
+        assertThat(read(1, 1, 11, 29)).isEqualTo(2);
+        assertThat(read(1, 1, 11, 30)).isEqualTo(3);
+        assertThat(read(1, 3, 11, Long.MAX_VALUE)).isEqualTo(8);
+        assertThat(read(1, 5, 5, 0)).isZero();
+    }
+
+    int read(long g, long from, long to, long budget) {
+        int n = 0;
+        try (LogReader r = s.entries(g, from, to, budget)) {
+            while (r.next()) {
+                assertThat(r.entry().index()).isEqualTo(from + n);
+                n++;
+            }
+            assertThat(r.next()).isFalse();
+        }
+        return n;
+    }
+
+    @Test
+    void readsOutsideTheLogOrInvertedAreRejected() {
+        s.append(1, run(1, 5, 1), d);
+        assertThatThrownBy(() -> s.entries(1, 4, 3, 10)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("inverted");
+        assertThatThrownBy(() -> s.entries(1, 1, 7, 10)).isInstanceOf(LogIndexOutOfRangeException.class);
+        assertThatThrownBy(() -> s.entries(1, 0, 3, 10)).isInstanceOf(LogIndexOutOfRangeException.class);
+        assertThatThrownBy(() -> s.entries(1, 1, 2, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(s.entries(1, 6, 6)).isEmpty();
+    }
+
+    @Test
+    void aReaderBeforeNextHasNoEntry() {
+        s.append(1, run(1, 2, 1), d);
+        try (LogReader r = s.entries(1, 1, 3, 100)) {
+            assertThatThrownBy(r::entry).isInstanceOf(IllegalStateException.class);
+            r.close();
+            r.close();
+        }
+    }
+
+    // ---- purge -----------------------------------------------------------------------------------------------
+
+    @Test
+    void purgeMovesTheBoundaryAndKeepsItsTerm() {
+        s.append(1, run(1, 5, 1), d);
+        s.append(1, run(6, 10, 2), d);
+        assertThat(s.purge(1, 6, d)).isEqualTo(6);
+        assertLog(1, 7, 10);
+        assertThat(s.termAt(1, 6)).isEqualTo(2);
+        assertThatThrownBy(() -> s.entry(1, 6)).isInstanceOf(LogIndexOutOfRangeException.class)
+                .hasMessageContaining("purged");
+        assertThatThrownBy(() -> s.termAt(1, 5)).isInstanceOf(LogIndexOutOfRangeException.class);
+        assertThat(s.entries(1, 7, 11)).isEqualTo(run(7, 10, 2));
+    }
+
+    @Test
+    void thePurgeBoundarySurvivesARestart() {
+        s.append(1, run(1, 10, 3), d);
+        s.purge(1, 4, d);
+        reopen();
+        assertLog(1, 5, 10);
+        assertThat(s.termAt(1, 4)).isEqualTo(3);
+    }
+
+    @Test
+    void purgingEverythingKeepsTheBoundaryAndAppendsContinue() {
+        s.append(1, run(1, 10, 3), d);
+        assertThat(s.purge(1, 100, d)).isEqualTo(10);
+        assertLog(1, 11, 10);
+        assertThat(s.termAt(1, 10)).isEqualTo(3);
+        reopen();
+        assertLog(1, 11, 10);
+        assertThat(s.termAt(1, 10)).isEqualTo(3);
+        assertThatThrownBy(() -> s.append(1, List.of(e(11, 2)), d)).isInstanceOf(LogContinuityException.class);
+        s.append(1, List.of(e(11, 3)), d);
+        assertLog(1, 11, 11);
+    }
+
+    @Test
+    void purgingAnEmptyRangeChangesNothing() {
+        assertThat(s.purge(1, 5, d)).isZero();
+        assertLog(1, 1, 0);
+        s.append(1, run(1, 10, 1), d);
+        s.purge(1, 5, d);
+        assertThat(s.purge(1, 3, d)).isEqualTo(5);
+        assertThat(s.purge(1, 5, d)).isEqualTo(5);
+        assertLog(1, 6, 10);
+    }
+
+    // ---- truncate --------------------------------------------------------------------------------------------
+
+    @Test
+    void truncateDropsTheSuffix() {
+        s.append(1, run(1, 10, 1), d);
+        s.append(1, run(11, 12, 2), d);
+        s.truncate(1, 11, d);
+        assertLog(1, 1, 10);
+        assertThat(s.termAt(1, 10)).isEqualTo(1);
+        s.append(1, List.of(e(11, 1)), d);
+        reopen();
+        assertLog(1, 1, 11);
+        assertThat(s.entry(1, 11)).isEqualTo(e(11, 1));
+    }
+
+    @Test
+    void truncateAtTheEndChangesNothingAndOutsideIsRejected() {
+        s.append(1, run(1, 10, 1), d);
+        s.purge(1, 3, d);
+        s.truncate(1, 11, d);
+        assertLog(1, 4, 10);
+        assertThatThrownBy(() -> s.truncate(1, 12, d)).isInstanceOf(LogIndexOutOfRangeException.class);
+        assertThatThrownBy(() -> s.truncate(1, 3, d)).isInstanceOf(LogIndexOutOfRangeException.class);
+        s.truncate(1, 4, d);
+        assertLog(1, 4, 3);
+        assertThat(s.termAt(1, 3)).isEqualTo(1);
+        reopen();
+        assertLog(1, 4, 3);
+    }
+
+    // ---- replaceFrom -----------------------------------------------------------------------------------------
+
+    @Test
+    void replaceFromSwapsAConflictingSuffix() {
+        s.append(1, run(1, 10, 1), d);
+        s.replaceFrom(1, 6, run(6, 8, 2), d);
+        assertLog(1, 1, 8);
+        assertThat(s.entries(1, 1, 9)).isEqualTo(concat(run(1, 5, 1), run(6, 8, 2)));
+        s.replaceFrom(1, 8, run(8, 20, 3), d);
+        assertLog(1, 1, 20);
+        reopen();
+        assertThat(s.entries(1, 1, 21)).isEqualTo(concat(run(1, 5, 1), run(6, 7, 2), run(8, 20, 3)));
+    }
+
+    @Test
+    void replaceFromAtTheEndAppendsAndEmptyTruncates() {
+        s.append(1, run(1, 3, 1), d);
+        s.replaceFrom(1, 4, run(4, 5, 1), d);
+        assertLog(1, 1, 5);
+        s.replaceFrom(1, 2, List.of(), d);
+        assertLog(1, 1, 1);
+    }
+
+    @Test
+    void replaceFromRejectsBadArgumentsAndChangesNothing() {
+        s.append(1, run(1, 5, 2), d);
+        s.purge(1, 1, d);
+        assertThatThrownBy(() -> s.replaceFrom(1, 3, run(4, 5, 2), d)).isInstanceOf(LogContinuityException.class);
+        assertThatThrownBy(() -> s.replaceFrom(1, 3, run(3, 4, 1), d)).isInstanceOf(LogContinuityException.class);
+        assertThatThrownBy(() -> s.replaceFrom(1, 1, run(1, 4, 2), d)).isInstanceOf(LogIndexOutOfRangeException.class);
+        assertThatThrownBy(() -> s.replaceFrom(1, 7, run(7, 8, 2), d)).isInstanceOf(LogIndexOutOfRangeException.class);
+        assertThat(s.entries(1, 2, 6)).isEqualTo(run(2, 5, 2));
+    }
+
+    // ---- reset -----------------------------------------------------------------------------------------------
+
+    @Test
+    void resetDropsEntriesSetsTheBoundaryAndKeepsMeta() {
+        s.append(1, run(1, 10, 1), d);
+        s.saveHardState(1, new HardState(4, 2, 9), d);
+        s.put(1, "applied", bytes("9"), d);
+        s.reset(1, 100, 4, d);
+        assertLog(1, 101, 100);
+        assertThat(s.termAt(1, 100)).isEqualTo(4);
+        s.append(1, List.of(e(101, 4)), d);
+        reopen();
+        assertLog(1, 101, 101);
+        assertThat(s.termAt(1, 100)).isEqualTo(4);
+        assertThat(s.loadHardState(1)).isEqualTo(new HardState(4, 2, 9));
+        assertThat(s.get(1, "applied")).isEqualTo(bytes("9"));
+        assertThatThrownBy(() -> s.reset(1, -1, 0, d)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void resetToZeroEmptiesTheLog() {
+        s.append(1, run(1, 10, 1), d);
+        s.purge(1, 5, d);
+        s.reset(1, 0, 0, d);
+        assertLog(1, 1, 0);
+        reopen();
+        assertLog(1, 1, 0);
+        s.append(1, run(1, 2, 1), d);
+    }
+
+    // ---- hard state and the key-value area -------------------------------------------------------------------
+
+    @Test
+    void hardStateIsInitialThenTheLastSaved() {
+        assertThat(s.loadHardState(3)).isEqualTo(HardState.INITIAL);
+        s.saveHardState(3, new HardState(1, HardState.NO_VOTE, 0), d);
+        s.saveHardState(3, new HardState(2, 5, 7), d);
+        assertThat(s.loadHardState(3)).isEqualTo(new HardState(2, 5, 7));
+        assertThat(s.loadHardState(4)).isEqualTo(HardState.INITIAL);
+        reopen();
+        assertThat(s.loadHardState(3)).isEqualTo(new HardState(2, 5, 7));
+    }
+
+    @Test
+    void theKeyValueAreaPutsGetsAndDeletesPerGroup() {
+        assertThat(s.get(1, "conf")).isNull();
+        s.put(1, "conf", bytes("a,b,c"), d);
+        s.put(2, "conf", bytes("x"), d);
+        s.put(1, "conf", bytes("a,b"), d);
+        assertThat(s.get(1, "conf")).isEqualTo(bytes("a,b"));
+        assertThat(s.delete(2, "conf", d)).isTrue();
+        assertThat(s.delete(2, "conf", d)).isFalse();
+        reopen();
+        assertThat(s.get(1, "conf")).isEqualTo(bytes("a,b"));
+        assertThat(s.get(2, "conf")).isNull();
+        assertThatThrownBy(() -> s.put(1, "", bytes("x"), d)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> s.put(1, "k".repeat(MetaStore.MAX_KEY_BYTES + 1), bytes("x"), d))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void metaKeysDoNotCollideWithTheHardState() {
+        s.saveHardState(1, new HardState(3, 1, 2), d);
+        s.put(1, "\u0000", bytes("x"), d);
+        assertThat(s.loadHardState(1)).isEqualTo(new HardState(3, 1, 2));
+        assertThat(s.get(1, "\u0000")).isEqualTo(bytes("x"));
+    }
+
+    // ---- durability, flush, many groups, close ---------------------------------------------------------------
+
+    @Test
+    void flushPersistsEverything() {
+        s.append(1, run(1, 5, 1), d);
+        s.saveHardState(1, new HardState(1, 1, 5), d);
+        s.flush();
+        reopen();
+        assertThat(s.entries(1, 1, 6)).isEqualTo(run(1, 5, 1));
+        assertThat(s.loadHardState(1)).isEqualTo(new HardState(1, 1, 5));
+    }
+
+    @Test
+    void aThousandGroupsKeepTheirOwnLogs() {
+        for (long g = 0; g < 1000; g++) {
+            s.append(g, run(1, 1 + g % 3, g), d);
+            if (g % 2 == 0) {
+                s.purge(g, 1, d);
+            }
+        }
+        s.append(-1, run(1, 2, 1), d);
+        reopen();
+        for (long g = 0; g < 1000; g++) {
+            assertLog(g, g % 2 == 0 ? 2 : 1, 1 + g % 3);
+            assertThat(s.termAt(g, 1 + g % 3)).isEqualTo(g);
+        }
+        assertLog(-1, 1, 2);
+    }
+
+    @Test
+    void groupsWrittenFromManyThreadsAtOnceKeepTheirOwnLogs() throws Exception {
+        int threads = 4;
+        int batches = 25;
+        List<Thread> all = new ArrayList<>();
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            long g = 100 + t;
+            all.add(new Thread(() -> {
+                try {
+                    for (int b = 0; b < batches; b++) {
+                        long next = s.lastIndex(g) + 1;
+                        s.append(g, run(next, next + 3, b), d);
+                        if (b % 5 == 4) {
+                            s.purge(g, next, d);
+                        }
+                        // A reader of another group, while that group is being written and purged: the index it
+                        // saw may be purged before it asks, which must be reported, never answered wrongly.
+                        long other = 100 + (g + 1) % threads;
+                        long last = s.lastIndex(other);
+                        try {
+                            assertThat(s.entry(other, last).index()).isEqualTo(last);
+                        } catch (LogIndexOutOfRangeException purgedMeanwhile) {
+                            assertThat(s.firstIndex(other)).isGreaterThan(Math.min(last, s.firstIndex(other) - 1));
+                        }
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }));
+        }
+        all.forEach(Thread::start);
+        for (Thread t : all) {
+            t.join();
+        }
+        assertThat(errors).isEmpty();
+        reopen();
+        for (int t = 0; t < threads; t++) {
+            long g = 100 + t;
+            assertThat(s.lastIndex(g)).isEqualTo(4L * batches);
+            assertThat(s.firstIndex(g)).isEqualTo(4L * (batches - 1) + 2);
+            assertThat(s.entries(g, s.firstIndex(g), s.lastIndex(g) + 1))
+                    .isEqualTo(run(s.firstIndex(g), 4L * batches, batches - 1));
+        }
+    }
+
+    @Test
+    void oneGroupWrittenByOneThreadAfterAnother() throws Exception {
+        for (int t = 0; t < 3; t++) {
+            Thread w = new Thread(() -> s.append(1, run(s.lastIndex(1) + 1, s.lastIndex(1) + 2, 1), d));
+            w.start();
+            w.join();
+        }
+        assertThat(s.entries(1, 1, 7)).isEqualTo(run(1, 6, 1));
+    }
+
+    @Test
+    void everyCallAfterCloseFailsAndCloseIsIdempotent() {
+        s.append(1, run(1, 3, 1), d);
+        LogReader r = s.entries(1, 1, 4, 100);
+        s.close();
+        s.close();
+        assertThat(s.isClosed()).isTrue();
+        assertThatThrownBy(() -> s.append(1, List.of(e(4, 1)), d)).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> s.entry(1, 1)).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> s.lastIndex(1)).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> s.loadHardState(1)).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> s.get(1, "k")).isInstanceOf(StoreClosedException.class);
+        r.close();
+    }
+
+    @SafeVarargs
+    static <T> List<T> concat(List<T>... parts) {
+        List<T> l = new ArrayList<>();
+        for (List<T> p : parts) {
+            l.addAll(p);
+        }
+        return l;
+    }
+}
