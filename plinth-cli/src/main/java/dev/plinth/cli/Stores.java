@@ -93,14 +93,6 @@ final class Stores {
     }
 
     /**
-     * Refuses a destination that holds data, unless allowed.
-     *
-     * @param store the destination
-     * @param command the command's name, for the error message
-     * @param allowNonEmpty whether data in it is fine
-     * @throws CommandException if it holds data and that is not allowed
-     */
-    /**
      * Refuses, before anything is written, a transfer whose longest key or value, or whose number of
      * keyspaces, the destination would reject part way through.
      *
@@ -128,6 +120,14 @@ final class Stores {
         }
     }
 
+    /**
+     * Refuses a destination that holds data, unless allowed.
+     *
+     * @param store the destination
+     * @param command the command's name, for the error message
+     * @param allowNonEmpty whether data in it is fine
+     * @throws CommandException if it holds data and that is not allowed
+     */
     static void requireEmpty(Store store, String command, boolean allowNonEmpty) {
         if (!allowNonEmpty && !Transfer.isEmpty(store)) {
             throw new CommandException(store.uri() + " is not empty (keyspaces: " + String.join(", ", store.keyspaces())

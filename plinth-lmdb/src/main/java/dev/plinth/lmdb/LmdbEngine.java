@@ -101,7 +101,7 @@ final class LmdbEngine implements Engine {
         this.gate = map.gate();
         this.durability = new LmdbDurability(uri, env, options.noSync(), gate, this::fail);
         this.readers = new ReaderPool(env, options.maxReaders());
-        this.bounds = new MapBounds(env, map.pageSize(), uri, directory.resolve("data.mdb"));
+        this.bounds = new MapBounds(env, map.pageSize(), map::resizes, uri, directory.resolve("data.mdb"));
         this.maxKeySize = env.getMaxKeySize();
         this.capabilities = Capabilities.builder()
                 .persistent(true)
@@ -723,7 +723,6 @@ final class LmdbEngine implements Engine {
         return full != null ? full : translate(e, op);
     }
 
-    /** Translates an lmdbjava error, failing the engine first if the error is one no write may survive. */
     /**
      * Where LMDB's pages lie in memory.
      *
@@ -733,6 +732,7 @@ final class LmdbEngine implements Engine {
         return bounds;
     }
 
+    /** Translates an lmdbjava error, failing the engine first if the error is one no write may survive. */
     PlinthException translate(LmdbException e, String op) {
         PlinthException p = LmdbErrors.translate(e, uri, op);
         if (LmdbErrors.isFatal(e)) {

@@ -118,25 +118,10 @@ final class RocksDbEngine implements Engine {
     }
 
     /**
-     * Opens (creating if needed) the database in {@code dir} with every column family it has. On failure
-     * everything opened so far is freed.
-     *
-     * @param uri the store URI, for messages
-     * @param dir the directory
-     * @param options the settings
-     * @param createIfMissing whether to create the store when {@code dir} holds none
-     * @return the open engine
-     * @throws NoSuchStoreException if {@code dir} holds no RocksDB store and {@code createIfMissing} is false
-     * @throws dev.plinth.ForeignFilesException if {@code dir} holds files that are not RocksDB's
-     */
-    static RocksDbEngine open(String uri, Path dir, RocksDbOptions options, boolean createIfMissing) {
-        return open(uri, dir, options, createIfMissing, false);
-    }
-
-    /**
-     * Opens the database in {@code dir}, for reading only if asked: then in RocksDB's read-only mode, which
-     * takes no lock, so a store another process holds open can be read; it sees what was written when it
-     * opened, and creates nothing.
+     * Opens (creating if needed) the database in {@code dir} with every column family it has; on failure
+     * everything opened so far is freed. Read-only, it opens in RocksDB's read-only mode, which takes no
+     * lock, so a store another process holds open can be read; it sees what was written when it opened,
+     * and creates nothing.
      *
      * @param uri the store URI, for messages
      * @param dir the directory
@@ -144,6 +129,8 @@ final class RocksDbEngine implements Engine {
      * @param createIfMissing whether to create the store when {@code dir} holds none; ignored when read-only
      * @param readOnly whether to open read-only
      * @return the open engine
+     * @throws NoSuchStoreException if {@code dir} holds no RocksDB store and it may not be created
+     * @throws dev.plinth.ForeignFilesException if {@code dir} holds files that are not RocksDB's
      */
     static RocksDbEngine open(String uri, Path dir, RocksDbOptions options, boolean createIfMissing,
                               boolean readOnly) {

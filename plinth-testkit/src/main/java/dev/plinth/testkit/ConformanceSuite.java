@@ -82,7 +82,8 @@ public abstract class ConformanceSuite implements ContractSupport, CrudContract,
         }
         if (!leaks.isEmpty()) {
             throw new AssertionError("test leaked " + leaks.size() + " resource(s):\n" + String.join("\n", leaks));
-        }        if (!damage.isEmpty()) {
+        }
+        if (!damage.isEmpty()) {
             throw new AssertionError("Store.verify() found the store damaged after the test:\n"
                     + String.join("\n", damage));
         }

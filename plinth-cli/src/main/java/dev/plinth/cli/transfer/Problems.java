@@ -67,12 +67,6 @@ public final class Problems {
     }
 
     /**
-     * A key or value for a message: escaped text, cut after 64 characters.
-     *
-     * @param b the bytes
-     * @return the text in single quotes
-     */
-    /**
      * Two values that differ, described so that a reader sees where: short values in full; long ones from
      * a little before the first differing byte, with its offset and both lengths.
      *
@@ -98,6 +92,12 @@ public final class Problems {
                 + " but '" + prefix + dev.plinth.cli.ByteText.escape(sb) + "...' in " + whereB;
     }
 
+    /**
+     * A key or value for a message: escaped text, cut after 64 characters.
+     *
+     * @param b the bytes
+     * @return the text in single quotes
+     */
     static String show(byte[] b) {
         String s = dev.plinth.cli.ByteText.escape(b);
         return "'" + (s.length() > 64 ? s.substring(0, 64) + "...' (" + b.length + " bytes)" : s + "'");
