@@ -193,8 +193,8 @@ public final class StoreOptions {
          * {@link UnsupportedCapabilityException} and writes nothing; {@link Store#flush()} does nothing.
          * Persistent engines open their files without taking the lock that keeps a second writer out, so a
          * store that another process holds open can be read meanwhile (RocksDB's read-only mode sees what
-         * the writer had written when it opened; LMDB, which lets processes share an environment anyway, opens
-         * as usual and sees each commit).
+         * the writer had written when it opened; LMDB opens its environment read-only, which never writes or grows
+         * the file, works on read-only media, and sees each commit of a writer sharing the environment).
          *
          * @param readOnly the flag
          * @return this builder

@@ -70,17 +70,23 @@ final class LmdbDirectory {
     /**
      * Opens the environment in a claimed directory, with a map at least the options' size and twice the
      * data file's, so that a store reopened after growing does not start full.
+     * <p>
+     * A read-only environment ({@code MDB_RDONLY}) maps the file for reading, never writes it or grows it,
+     * and on a read-only file system works without the lock file.
      *
      * @param options the parsed options
      * @param dir a claimed directory
+     * @param readOnly whether to open the environment for reading only
      * @return the environment, which the caller closes
      */
-    static Env<ByteBuffer> openEnv(LmdbOptions options, Path dir) {
+    static Env<ByteBuffer> openEnv(LmdbOptions options, Path dir, boolean readOnly) {
         long initialMapSize = LmdbMap.align(Math.max(options.mapSize(), dataSize(dir) * 2));
-        return Env.create().setMapSize(initialMapSize)
+        Env.Builder<ByteBuffer> builder = Env.create().setMapSize(initialMapSize)
                 .setMaxDbs(options.maxKeyspaces())
-                .setMaxReaders(options.maxReaders() + LmdbOptions.RESERVED_READERS)
-                .open(dir.toFile(), FILE_MODE, EnvFlags.MDB_NOTLS, LmdbDurability.syncFlag(options.noSync()));
+                .setMaxReaders(options.maxReaders() + LmdbOptions.RESERVED_READERS);
+        return readOnly
+                ? builder.open(dir.toFile(), FILE_MODE, EnvFlags.MDB_NOTLS, EnvFlags.MDB_RDONLY_ENV)
+                : builder.open(dir.toFile(), FILE_MODE, EnvFlags.MDB_NOTLS, LmdbDurability.syncFlag(options.noSync()));
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.plinth.PlinthException;
 import dev.plinth.StorageIOException;
 import dev.plinth.Store;
 import dev.plinth.StoreClosedException;
+import dev.plinth.UnsupportedCapabilityException;
 import dev.plinth.spi.Engine;
 import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineCursor;
@@ -87,11 +88,14 @@ final class LmdbEngine implements Engine {
     private final Set<ReadTxn> openReads = ConcurrentHashMap.newKeySet();
 
     private volatile boolean closed;
+    /** Whether the environment was opened {@code MDB_RDONLY}: every write is refused here too, not only by the core. */
+    private final boolean readOnly;
     /** Tripped by an error after which no write may be trusted (failed sync, LMDB panic, failed remap). */
     private final FailureLatch failure;
 
-    private LmdbEngine(String uri, LmdbOptions options, Path directory, Env<ByteBuffer> env) {
+    private LmdbEngine(String uri, LmdbOptions options, Path directory, Env<ByteBuffer> env, boolean readOnly) {
         this.uri = uri;
+        this.readOnly = readOnly;
         this.keyspaces = new KeyspaceRegistry<>(uri);
         this.failure = new FailureLatch(uri);
         this.options = options;
@@ -125,20 +129,25 @@ final class LmdbEngine implements Engine {
      * @param uri the store's URI, for messages
      * @param options the parsed options
      * @param createIfMissing whether to create the environment when the directory holds none
+     * @param readOnly whether to open the environment for reading only: nothing is created, written or grown
      * @return the open engine
      * @throws StorageIOException if the environment cannot be opened
      * @throws dev.plinth.CorruptionException if the files are not a valid LMDB environment
      * @throws dev.plinth.NoSuchStoreException if the directory holds no {@code data.mdb} and {@code createIfMissing}
      *     is false
      */
-    static LmdbEngine open(String uri, LmdbOptions options, boolean createIfMissing) {
-        Path dir = LmdbDirectory.claim(uri, options.directory(), createIfMissing);
+    static LmdbEngine open(String uri, LmdbOptions options, boolean createIfMissing, boolean readOnly) {
+        Path dir = LmdbDirectory.claim(uri, options.directory(), createIfMissing && !readOnly);
         Env<ByteBuffer> env = null;
         try {
-            env = LmdbDirectory.openEnv(options, dir);
-            LmdbEngine engine = new LmdbEngine(uri, options, dir, env);
-            engine.loadKeyspaces();
-            engine.map.growAtOpen();
+            env = LmdbDirectory.openEnv(options, dir, readOnly);
+            LmdbEngine engine = new LmdbEngine(uri, options, dir, env, readOnly);
+            if (readOnly) {
+                engine.loadKeyspacesReadOnly();
+            } else {
+                engine.loadKeyspaces();
+                engine.map.growAtOpen();
+            }
             return engine;
         } catch (LmdbException e) {
             LmdbDirectory.abandon(env, dir);
@@ -164,26 +173,7 @@ final class LmdbEngine implements Engine {
         boolean created = false;
         gate.enter();
         try (Txn<ByteBuffer> txn = env.txnWrite()) {
-            Dbi<ByteBuffer> main = env.openDbi(txn, null, null, false);
-            List<String> names = new ArrayList<>();
-            try (Cursor<ByteBuffer> c = main.openCursor(txn)) {
-                boolean more = c.first();
-                while (more) {
-                    byte[] raw = Buffers.copy(c.key());
-                    String name = new String(raw, StandardCharsets.UTF_8);
-                    if (!KEYSPACE_NAME.matcher(name).matches()) {
-                        throw new StorageIOException("open " + uri + ": " + directory + " holds an LMDB environment"
-                                + " that Plinth did not write: its main database has the key '" + name
-                                + "', which is not a keyspace name");
-                    }
-                    names.add(name);
-                    more = c.next();
-                }
-            }
-            for (String name : names) {
-                Dbi<ByteBuffer> dbi = env.openDbi(txn, name.getBytes(StandardCharsets.UTF_8), null, false);
-                keyspaces.register(new LmdbKeyspace(name, this, dbi, 0));
-            }
+            registerKeyspaces(txn);
             if (keyspaces.get(Store.DEFAULT_KEYSPACE) == null) {
                 Dbi<ByteBuffer> dbi = env.openDbi(txn, Store.DEFAULT_KEYSPACE.getBytes(StandardCharsets.UTF_8),
                         null, false, DbiFlags.MDB_CREATE);
@@ -200,6 +190,52 @@ final class LmdbEngine implements Engine {
         if (created) {
             durability.committed();
             durability.sync("open");
+        }
+    }
+
+    /**
+     * Opens a handle to every named database in a read transaction, for a read-only environment, which
+     * can create nothing: an environment without the default keyspace is refused. No other thread sees the
+     * engine yet.
+     */
+    private void loadKeyspacesReadOnly() {
+        gate.enter();
+        try (Txn<ByteBuffer> txn = env.txnRead()) {
+            registerKeyspaces(txn);
+            LmdbKeyspace defaultKeyspace = keyspaces.get(Store.DEFAULT_KEYSPACE);
+            if (defaultKeyspace == null) {
+                throw new StorageIOException("Cannot open " + uri + " read-only: the LMDB environment in " + directory
+                        + " has no '" + Store.DEFAULT_KEYSPACE + "' keyspace, and a read-only store cannot create"
+                        + " it; open it once for writing first");
+            }
+            defaultKeyspace.dbi.get(txn, Buffers.key(new byte[] {0})); // fail at open without --add-opens
+            txn.commit(); // LMDB keeps handles opened in a read transaction only when it commits
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /** Registers a handle to every named database listed in the main database, in {@code txn}. */
+    private void registerKeyspaces(Txn<ByteBuffer> txn) {
+        Dbi<ByteBuffer> main = env.openDbi(txn, null, null, false);
+        List<String> names = new ArrayList<>();
+        try (Cursor<ByteBuffer> c = main.openCursor(txn)) {
+            boolean more = c.first();
+            while (more) {
+                byte[] raw = Buffers.copy(c.key());
+                String name = new String(raw, StandardCharsets.UTF_8);
+                if (!KEYSPACE_NAME.matcher(name).matches()) {
+                    throw new StorageIOException("open " + uri + ": " + directory + " holds an LMDB environment"
+                            + " that Plinth did not write: its main database has the key '" + name
+                            + "', which is not a keyspace name");
+                }
+                names.add(name);
+                more = c.next();
+            }
+        }
+        for (String name : names) {
+            Dbi<ByteBuffer> dbi = env.openDbi(txn, name.getBytes(StandardCharsets.UTF_8), null, false);
+            keyspaces.register(new LmdbKeyspace(name, this, dbi, 0));
         }
     }
 
@@ -710,6 +746,10 @@ final class LmdbEngine implements Engine {
 
     private void requireWritable(String op) {
         requireOpen(op);
+        if (readOnly) {
+            throw new UnsupportedCapabilityException("Store " + uri + " was opened read-only, so " + op
+                    + " is refused and nothing was written; open it without readOnly to write.");
+        }
         failure.check(op);
     }
 

@@ -37,6 +37,6 @@ public final class LmdbEngineProvider implements EngineProvider {
 
     @Override
     public Engine open(EngineConfig config) {
-        return LmdbEngine.open(config.uri(), LmdbOptions.parse(config), config.createIfMissing());
+        return LmdbEngine.open(config.uri(), LmdbOptions.parse(config), config.createIfMissing(), config.readOnly());
     }
 }
