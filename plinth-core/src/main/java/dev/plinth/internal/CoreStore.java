@@ -137,13 +137,25 @@ public final class CoreStore implements Store {
     /** Refuses a write to a store opened read-only, before anything reaches the engine. */
     void requireWritable(String op) {
         if (readOnly) {
-            throw new UnsupportedCapabilityException("store " + uri + " was opened read-only (readOnly=true), so "
-                    + op + " is refused and nothing was written; open it without readOnly to write");
+            throw new UnsupportedCapabilityException("Store " + uri + " was opened read-only (readOnly=true), so "
+                    + op + " is refused and nothing was written; open it without readOnly to write.");
         }
     }
 
+    /** What a batch refused for a read-only store would have written first, for the message. */
+    private static String describeWrite(EngineBatch batch) {
+        if (batch.mutations().isEmpty()) {
+            return "a write";
+        }
+        EngineBatch.Mutation first = batch.mutations().get(0);
+        String more = batch.mutations().size() > 1 ? " (and " + (batch.mutations().size() - 1) + " more)" : "";
+        return "writing key " + Bytes.hex(first.key()) + " in keyspace '" + first.keyspace().name() + "'" + more;
+    }
+
     boolean apply(EngineBatch batch) {
-        requireWritable("a write");
+        if (readOnly) {
+            requireWritable(describeWrite(batch));
+        }
         guard.enter();
         try {
             return engine.apply(batch);

@@ -43,6 +43,8 @@ class ReadOnlyStoreTest {
                 Keyspace ks = store.defaultKeyspace();
                 byte[] k = {1};
                 refused(() -> ks.put(k, k));
+                assertThatThrownBy(() -> ks.put(k, k)).hasMessageStartingWith("Store ")
+                        .hasMessageContaining("writing key " + Bytes.hex(k) + " in keyspace 'default'");
                 refused(() -> ks.delete(k));
                 refused(() -> ks.deleteRange(Range.all()));
                 refused(() -> ks.compareAndSet(k, null, k));

@@ -41,10 +41,9 @@ final class RocksDbErrors {
         if (isNoSpace(s, detail)) {
             return new StorageFullException(message, e);
         }
-        if (detail.contains("/LOCK") || detail.contains("\\LOCK")) {
-            String who = detail.contains("lock hold by current process") ? "already open in this process"
-                    : "in use by another process";
-            return new StorageIOException("the rocksdb store at " + path + " is " + who + ", which holds its LOCK "
+        String who = lockHolder(detail);
+        if (who != null) {
+            return new StorageIOException("The RocksDB store at " + path + " is " + who + ", which holds its LOCK "
                     + "file; close it there first, or open this one with ?readOnly=true to read it meanwhile ("
                     + detail + ")", e);
         }
@@ -71,6 +70,25 @@ final class RocksDbErrors {
         }
         String d = detail.toLowerCase(Locale.ROOT);
         return d.contains("no space left") || d.contains("nospace") || d.contains("no space");
+    }
+
+    /**
+     * Who holds the store's {@code LOCK} file when RocksDB could not take it, or {@code null} when the error
+     * is not a lock conflict. Only RocksDB's two lock-conflict texts count: "lock hold by current process"
+     * (this process) and "While lock file" (the lock call failed: another process holds it). A {@code LOCK}
+     * file that cannot be opened at all (a read-only file system, missing permission) is not a conflict.
+     */
+    static String lockHolder(String detail) {
+        if (!detail.contains("LOCK")) {
+            return null;
+        }
+        if (detail.contains("lock hold by current process")) {
+            return "already open in this process";
+        }
+        if (detail.contains("While lock file")) {
+            return "in use by another process";
+        }
+        return null;
     }
 
     private static String describe(RocksDBException e) {
