@@ -181,7 +181,8 @@ public interface Store extends ReadView, AutoCloseable {
      * @return every problem found, each a sentence naming the keyspace and key or file concerned; empty if
      *     none was found
      * @throws StoreClosedException if the store is closed
-     * @throws StorageIOException if storage could not be read at all
+     * @throws StorageIOException if storage could not be read at all; a read or the engine's own check that
+     *     fails once the check is under way is listed with the problems instead, so none already found is lost
      */
     List<String> verify();
 

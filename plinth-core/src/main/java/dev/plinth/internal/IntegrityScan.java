@@ -2,26 +2,31 @@ package dev.plinth.internal;
 
 import dev.plinth.CorruptionException;
 import dev.plinth.NoSuchKeyspaceException;
+import dev.plinth.StorageIOException;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
 import dev.plinth.spi.ScanSpec;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * {@link dev.plinth.Store#verify()}: every entry of every keyspace read forward and, if that found nothing,
- * in reverse through {@link CheckedEngine}, whose checks turn damage into {@link CorruptionException}. A
- * damaged value is written down and the walk goes on past it, up to {@link #MAX_PROBLEMS_PER_KEYSPACE} per
- * keyspace; damaged keys or an engine error end the walk of that keyspace. Then the engine checks its own
- * files. Not thread-safe; one per call.
+ * {@link dev.plinth.Store#verify()}: every entry of every keyspace read forward and in reverse through
+ * {@link CheckedEngine}, whose checks turn damage into {@link CorruptionException}. A damaged value is
+ * written down and the walk goes on past it, up to {@link #MAX_PROBLEMS_PER_KEYSPACE} per keyspace; damaged
+ * keys or an engine error end the walk in that direction, so the reverse walk reaches what lies beyond
+ * damage that stopped the forward one. A problem both walks meet is listed once. Then the engine checks its
+ * own files; if that check itself fails, the failure is listed too and the problems already found are kept.
+ * Not thread-safe; one per call.
  */
 final class IntegrityScan {
     /** After this many problems in one keyspace, the rest of it is not walked. */
     static final int MAX_PROBLEMS_PER_KEYSPACE = 100;
 
     private final CoreStore store;
-    private final List<String> problems = new ArrayList<>();
+    private final Set<String> problems = new LinkedHashSet<>();
 
     IntegrityScan(CoreStore store) {
         this.store = store;
@@ -37,9 +42,8 @@ final class IntegrityScan {
                 } catch (NoSuchKeyspaceException e) {
                     continue; // dropped meanwhile
                 }
-                if (walk(snapshot, ks, false)) {
-                    walk(snapshot, ks, true);
-                }
+                walk(snapshot, ks, false);
+                walk(snapshot, ks, true);
             }
         } finally {
             store.releaseEngineSnapshot(snapshot);
@@ -47,10 +51,12 @@ final class IntegrityScan {
         store.guard().enter();
         try {
             problems.addAll(store.engine().verify());
+        } catch (CorruptionException | StorageIOException e) {
+            problems.add("The engine's own check of the files of store " + store.uri() + " failed: " + e.getMessage());
         } finally {
             store.guard().exit();
         }
-        return problems;
+        return new ArrayList<>(problems);
     }
 
     /** Walks one keyspace in one direction; {@code false} if it found problems. */

@@ -10,6 +10,7 @@ import dev.plinth.Plinth;
 import dev.plinth.Range;
 import dev.plinth.ScanOptions;
 import dev.plinth.Snapshot;
+import dev.plinth.StorageIOException;
 import dev.plinth.Store;
 import dev.plinth.StoreOptions;
 import dev.plinth.spi.Engine;
@@ -43,12 +44,21 @@ class IntegrityCheckTest {
     /** Damages reads of key {@code k2}, as a damaged page or block would. */
     static final class DamagingEngine extends ForwardingEngine {
         volatile Damage damage = Damage.NONE;
+        /** Also flips the last byte of {@code k3}'s value, whatever {@link #damage} does to {@code k2}. */
+        volatile boolean flipK3;
+        /** Makes the engine's own check fail with an I/O error. */
+        volatile boolean ownCheckFails;
 
         DamagingEngine(Engine delegate) {
             super(delegate);
         }
 
         byte[] value(byte[] key, byte[] raw) {
+            if (raw != null && flipK3 && new String(key, StandardCharsets.UTF_8).equals("k3")) {
+                byte[] out = raw.clone();
+                out[out.length - 1] ^= 0x10;
+                return out;
+            }
             if (raw == null || !new String(key, StandardCharsets.UTF_8).equals("k2")) {
                 return raw;
             }
@@ -82,6 +92,14 @@ class IntegrityCheckTest {
         @Override
         public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
             return damaging(super.cursor(keyspace, scan));
+        }
+
+        @Override
+        public List<String> verify() {
+            if (ownCheckFails) {
+                throw new StorageIOException("reading a file of the store failed: Input/output error");
+            }
+            return super.verify();
         }
 
         @Override
@@ -251,6 +269,37 @@ class IntegrityCheckTest {
             assertThat(problems.get(1)).contains("'other'");
             engine.damage = Damage.NONE;
             assertThat(store.verify()).isEmpty();
+        }
+    }
+
+    @Test
+    void theReverseWalkReachesDamageBeyondAKeyThatStoppedTheForwardOne() {
+        try (Store store = open(true)) {
+            engine.damage = Damage.EMPTY_KEY;
+            engine.flipK3 = true;
+            List<String> problems = store.verify();
+            assertThat(problems).anySatisfy(p -> assertThat(p).contains("was not walked forward"));
+            assertThat(problems).anySatisfy(p -> assertThat(p).contains(Bytes.hex(b("k3")), "CRC32C"));
+        }
+    }
+
+    @Test
+    void aValueDamagedOnBothWalksIsListedOnce() {
+        try (Store store = open(true)) {
+            engine.flipK3 = true;
+            assertThat(store.verify()).hasSize(1);
+        }
+    }
+
+    @Test
+    void problemsFoundBeforeTheEnginesOwnCheckFailsAreKept() {
+        try (Store store = open(true)) {
+            engine.damage = Damage.FLIP_VALUE_BYTE;
+            engine.ownCheckFails = true;
+            List<String> problems = store.verify();
+            assertThat(problems).hasSize(2);
+            assertThat(problems.get(0)).contains(Bytes.hex(b("k2")), "CRC32C");
+            assertThat(problems.get(1)).startsWith("The engine's own check").contains("Input/output error");
         }
     }
 }
