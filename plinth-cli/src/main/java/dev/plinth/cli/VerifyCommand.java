@@ -57,11 +57,14 @@ final class VerifyCommand extends StoreCommand {
                 }
             }
             long damage = report.problems().count();
-            long problems = damage;
+            long problems = damage + report.failures().count();
             for (String line : report.problems().lines()) {
                 Text.println(out(), "problem: " + line);
             }
-            if (report.problems().none()) {
+            for (String line : report.failures().lines()) {
+                Text.println(out(), "problem: " + line);
+            }
+            if (problems == 0) {
                 Text.println(out(), "checked " + Text.count(report.keyspaces().size(), "keyspace", "keyspaces") + ", "
                         + Text.count(report.entries(), "entry", "entries")
                         + ": keys in order both ways, every get matches the scan");
@@ -79,7 +82,8 @@ final class VerifyCommand extends StoreCommand {
             }
             if (problems > 0) {
                 // Damage (the store disagrees with itself or fails its checks) outranks a difference from
-                // --against, which a healthy store can have.
+                // --against, which a healthy store can have, and a read that failed without damage (an I/O
+                // error), which leaves part of the store unchecked.
                 throw new CommandException(damage > 0 ? ExitCode.DAMAGED : ExitCode.FAILURE,
                         "verify found " + Text.count(problems, "problem", "problems") + " in " + uri
                                 + (damage > 0 ? ": the store is damaged" : ""), null);

@@ -8,6 +8,7 @@ import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
 import dev.plinth.spi.ScanSpec;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +28,8 @@ final class IntegrityScan {
 
     private final CoreStore store;
     private final Set<String> problems = new LinkedHashSet<>();
+    /** Messages of the damage that ended a walk, so that the same damage ending the other walk is listed once. */
+    private final Set<String> structuralDamage = new HashSet<>();
 
     IntegrityScan(CoreStore store) {
         this.store = store;
@@ -83,8 +86,10 @@ final class IntegrityScan {
         } catch (CorruptionException e) {
             // Damage to keys or to the engine's own structure: walking on could make a native engine read
             // garbage, so the rest of this keyspace is left unread, and the others are still checked.
-            problems.add(e.getMessage() + " (the rest of keyspace '" + ks.name() + "' was not walked "
-                    + (reverse ? "in reverse" : "forward") + ")");
+            if (structuralDamage.add(e.getMessage())) { // the reverse walk meeting the same damage adds nothing
+                problems.add(e.getMessage() + " (the rest of keyspace '" + ks.name() + "' was not walked "
+                        + (reverse ? "in reverse" : "forward") + ")");
+            }
             found++;
         } catch (RuntimeException e) {
             // The engine failed in a way the checks do not know: that too is a problem of this keyspace.

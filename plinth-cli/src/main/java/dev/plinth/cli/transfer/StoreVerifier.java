@@ -1,5 +1,6 @@
 package dev.plinth.cli.transfer;
 
+import dev.plinth.CorruptionException;
 import dev.plinth.Cursor;
 import dev.plinth.Keyspace;
 import dev.plinth.PlinthException;
@@ -19,9 +20,10 @@ import java.util.zip.CRC32C;
  * the engine's own files). Consistently means: for every keyspace, a forward cursor returns keys in
  * strictly ascending unsigned order, {@code get} of each key returns the value the cursor returned, and a
  * reverse cursor returns the same entries in strictly descending order. Read through one view (a
- * snapshot, so that concurrent writers do not cause false alarms). A read that fails (for example with
- * {@link dev.plinth.CorruptionException}) is a problem of that keyspace, and the check goes on with the
- * next one.
+ * snapshot, so that concurrent writers do not cause false alarms). A read that fails is a problem of that
+ * keyspace, and the check goes on with the next one: a {@link CorruptionException} is damage, listed once
+ * even though {@link Store#verify()} meets it again; any other failure (an I/O error, say) is listed apart,
+ * as a failure to check, not as damage.
  */
 public final class StoreVerifier {
     /**
@@ -39,9 +41,10 @@ public final class StoreVerifier {
      * What a check found.
      *
      * @param keyspaces each keyspace's counts, by ascending name
-     * @param problems what is wrong
+     * @param problems damage: what the store holds that is wrong
+     * @param failures reads that failed for reasons other than damage, so that part was not checked
      */
-    public record Report(List<KeyspaceCount> keyspaces, Problems problems) {
+    public record Report(List<KeyspaceCount> keyspaces, Problems problems, Problems failures) {
         /**
          * All entries.
          *
@@ -65,24 +68,35 @@ public final class StoreVerifier {
      */
     public static Report verify(Store store, ReadView view, LongConsumer progress) {
         Problems problems = new Problems();
+        Problems failures = new Problems();
+        List<String> damageSeen = new ArrayList<>();
         List<KeyspaceCount> counts = new ArrayList<>();
         List<String> names = new ArrayList<>(store.keyspaces());
         Collections.sort(names);
         for (String name : names) {
             try {
                 counts.add(verify(store.keyspace(name), view, problems, progress));
+            } catch (CorruptionException e) {
+                damageSeen.add(e.getMessage()); // listed below unless Store.verify() lists it too
+                counts.add(new KeyspaceCount(name, -1, -1, -1));
             } catch (RuntimeException e) {
                 // Any failure, not only PlinthException: an engine reading damaged pages may fail in ways
                 // of its own, and the other keyspaces are still checked.
-                problems.add("keyspace '" + name + "': reading failed: "
+                failures.add("keyspace '" + name + "': reading failed: "
                         + (e instanceof PlinthException ? e.getMessage() : e.toString()));
                 counts.add(new KeyspaceCount(name, -1, -1, -1));
             }
         }
-        for (String problem : store.verify()) {
+        List<String> found = store.verify();
+        for (String damage : damageSeen) {
+            if (found.stream().noneMatch(p -> p.contains(damage))) {
+                problems.add(damage);
+            }
+        }
+        for (String problem : found) {
             problems.add(problem);
         }
-        return new Report(counts, problems);
+        return new Report(counts, problems, failures);
     }
 
     private static KeyspaceCount verify(Keyspace ks, ReadView view, Problems problems, LongConsumer progress) {
