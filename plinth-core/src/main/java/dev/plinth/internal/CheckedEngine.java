@@ -185,8 +185,16 @@ final class CheckedEngine extends ForwardingEngine {
             if (k == null || k.length == 0) {
                 throw damaged(ks, "a cursor returned an empty key" + after());
             }
-            boolean inRange = (scan.start() == null || Arrays.compareUnsigned(k, scan.start()) >= 0)
-                    && (scan.end() == null || Arrays.compareUnsigned(k, scan.end()) < 0);
+            // A key after the previous one (checked below) is past the bound the walk comes from whenever
+            // the previous key was: only the first key after opening or seeking is compared with it.
+            boolean checkNear = previous == null || sought;
+            byte[] lo = scan.start();
+            byte[] hi = scan.end();
+            boolean inRange = scan.reverse()
+                    ? (lo == null || Arrays.compareUnsigned(k, lo) >= 0)
+                            && (hi == null || !checkNear || Arrays.compareUnsigned(k, hi) < 0)
+                    : (lo == null || !checkNear || Arrays.compareUnsigned(k, lo) >= 0)
+                            && (hi == null || Arrays.compareUnsigned(k, hi) < 0);
             if (!inRange) {
                 throw damaged(ks, "a cursor over " + Bytes.hex(scan.start()) + " to " + Bytes.hex(scan.end())
                         + " returned key " + Bytes.hex(k) + ", outside that range" + after());

@@ -5,6 +5,7 @@ import dev.plinth.OpenResource;
 import dev.plinth.ScanOptions;
 import dev.plinth.StoreClosedException;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The user's cursor: limit, keys-only, closed-state rules, leak tracking and, for serializable
@@ -45,7 +46,7 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
     private byte[] lastKey;
 
     CoreCursor(CoreStore store, RawCursor raw, byte[] start, byte[] end, ScanOptions options,
-               String description, CoverageListener coverage, CloseListener onClose) {
+               Supplier<String> description, CoverageListener coverage, CloseListener onClose) {
         super(OpenResource.Kind.CURSOR, description, store.trackOrigins());
         this.store = store;
         this.raw = raw;

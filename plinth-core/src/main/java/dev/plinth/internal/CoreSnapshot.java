@@ -29,7 +29,7 @@ final class CoreSnapshot extends ResourceTracker.Tracked implements Snapshot {
     private volatile boolean closedByStore;
 
     CoreSnapshot(CoreStore store, EngineSnapshot snapshot) {
-        super(OpenResource.Kind.SNAPSHOT, "snapshot of " + store.uri(), store.trackOrigins());
+        super(OpenResource.Kind.SNAPSHOT, () -> "snapshot of " + store.uri(), store.trackOrigins());
         this.store = store;
         this.snapshot = snapshot;
     }
@@ -68,7 +68,7 @@ final class CoreSnapshot extends ResourceTracker.Tracked implements Snapshot {
             RawCursor raw = new GuardedRawCursor(new LiveCursor(snapshot.cursor(ks.engineKeyspace,
                     CoreStore.engineScan(start, end, options)), now), reads);
             CoreCursor c = new CoreCursor(store, raw, start, end, options,
-                    "cursor over " + ks.name() + " " + range + " of a snapshot", null, cur -> {
+                    () -> "cursor over " + ks.name() + " " + range + " of a snapshot", null, cur -> {
                         cursors.remove(cur);
                         store.tracker().remove(cur);
                     });

@@ -75,7 +75,7 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
     private volatile boolean closedByStore;
 
     CoreTransaction(CoreStore store, Isolation isolation, EngineSnapshot snapshot) {
-        super(OpenResource.Kind.TRANSACTION, isolation + " transaction on " + store.uri(), store.trackOrigins());
+        super(OpenResource.Kind.TRANSACTION, () -> isolation + " transaction on " + store.uri(), store.trackOrigins());
         this.store = store;
         this.isolation = isolation;
         this.snapshot = snapshot;
@@ -145,7 +145,7 @@ final class CoreTransaction extends ResourceTracker.Tracked implements Transacti
                     ? (lo, hi) -> scanned.computeIfAbsent(eks, k -> new ArrayList<>()).add(new byte[][] {lo, hi})
                     : null;
             CoreCursor c = new CoreCursor(store, raw, start, end, options,
-                    "cursor over " + ks.name() + " " + range + " in a " + isolation + " transaction", coverage, cur -> {
+                    () -> "cursor over " + ks.name() + " " + range + " in a " + isolation + " transaction", coverage, cur -> {
                         cursors.remove(cur);
                         store.tracker().remove(cur);
                     });

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The cursors, snapshots and transactions a store has open, so that store close can close them and
@@ -16,12 +17,13 @@ final class ResourceTracker {
     /** Something the store closes when it closes. */
     abstract static class Tracked {
         final OpenResource.Kind kind;
-        final String description;
+        /** Says what it is; called only when open resources are listed, so that opening one formats nothing. */
+        private final Supplier<String> description;
         final Throwable origin;
         /** Whether it holds one of the store's reserved views ({@link #tryReserveView}); set before it is added. */
         private boolean holdsView;
 
-        Tracked(OpenResource.Kind kind, String description, boolean trackOrigin) {
+        Tracked(OpenResource.Kind kind, Supplier<String> description, boolean trackOrigin) {
             this.kind = kind;
             this.description = description;
             this.origin = trackOrigin ? new Throwable(kind.name().toLowerCase(java.util.Locale.ROOT) + " opened here") : null;
@@ -86,7 +88,7 @@ final class ResourceTracker {
     List<OpenResource> list() {
         List<OpenResource> out = new ArrayList<>();
         for (Tracked t : open) {
-            out.add(new OpenResource(t.kind, t.description, t.origin));
+            out.add(new OpenResource(t.kind, t.description.get(), t.origin));
         }
         return out;
     }

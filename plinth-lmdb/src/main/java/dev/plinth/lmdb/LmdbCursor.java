@@ -168,6 +168,13 @@ final class LmdbCursor implements EngineCursor {
 
     @Override
     public byte[] key() {
+        // Fast path, without the mutex: the cursor is used by one thread, which set the field in next().
+        // A close on another thread (the snapshot's or the store's) clears it; a read that misses that race
+        // returns a copy made while the entry was valid. Anything else takes the checked path below.
+        byte[] k = key;
+        if (k != null && !closed) {
+            return k;
+        }
         synchronized (mutex) {
             requireOpenLocked();
             requirePositionedLocked();
@@ -177,6 +184,10 @@ final class LmdbCursor implements EngineCursor {
 
     @Override
     public byte[] value() {
+        byte[] v = value; // fast path, as in key(); a keys-only cursor's value is copied below, under the mutex
+        if (v != null && key != null && !closed) {
+            return v;
+        }
         synchronized (mutex) {
             requireOpenLocked();
             requirePositionedLocked();

@@ -18,8 +18,17 @@ final class SnapshotRegistry {
     private final Object lock = new Object();
 
     // Guarded by lock.
-    /** Open snapshots: sequence number to how many are open at it. */
-    private final TreeMap<Long, Integer> active = new TreeMap<>();
+    /**
+     * Open snapshots at sequence numbers older than {@link #newestSeq}: sequence number to how many are
+     * open at it. Most snapshots and cursors open at the newest sequence number, so those are only counted
+     * in {@link #newestCount}, without a map entry or boxing; the count moves into the map when a newer
+     * sequence number is registered.
+     */
+    private final TreeMap<Long, Integer> older = new TreeMap<>();
+    /** The newest sequence number registered so far. */
+    private long newestSeq = -1;
+    /** How many snapshots are open at {@link #newestSeq}. */
+    private int newestCount;
     private int open;
 
     /** {@link #open}, readable without the lock, for stats. */
@@ -34,7 +43,15 @@ final class SnapshotRegistry {
     long acquire(LongSupplier lastCommitted) {
         synchronized (lock) {
             long seq = lastCommitted.getAsLong();
-            active.merge(seq, 1, Integer::sum);
+            if (seq != newestSeq) {
+                // Sequence numbers only grow, so seq is newer than newestSeq.
+                if (newestCount > 0) {
+                    older.merge(newestSeq, newestCount, Integer::sum);
+                }
+                newestSeq = seq;
+                newestCount = 0;
+            }
+            newestCount++;
             openCount = ++open;
             return seq;
         }
@@ -47,14 +64,18 @@ final class SnapshotRegistry {
      */
     void release(long seq) {
         synchronized (lock) {
-            Integer n = active.get(seq);
-            if (n == null) {
-                throw new IllegalStateException("no open snapshot at sequence " + seq);
-            }
-            if (n == 1) {
-                active.remove(seq);
+            if (seq == newestSeq && newestCount > 0) {
+                newestCount--;
             } else {
-                active.put(seq, n - 1);
+                Integer n = older.get(seq);
+                if (n == null) {
+                    throw new IllegalStateException("no open snapshot at sequence " + seq);
+                }
+                if (n == 1) {
+                    older.remove(seq);
+                } else {
+                    older.put(seq, n - 1);
+                }
             }
             openCount = --open;
         }
@@ -69,7 +90,10 @@ final class SnapshotRegistry {
      */
     long minActive(long lastCommitted) {
         synchronized (lock) {
-            return active.isEmpty() ? lastCommitted : Math.min(active.firstKey(), lastCommitted);
+            if (!older.isEmpty()) {
+                return Math.min(older.firstKey(), lastCommitted);
+            }
+            return newestCount > 0 ? Math.min(newestSeq, lastCommitted) : lastCommitted;
         }
     }
 
