@@ -19,6 +19,13 @@ import org.lmdbjava.Txn;
  * a range scan costs one tree descent, never a walk from the first key. Each step copies the key (and
  * value) out of the map, so what it returns stays valid after the transaction ends.
  *
+ * <p>A cursor over a read transaction reads ahead: each time its entries run out it copies the next ones
+ * (1, then 2, 4 and so on up to {@value #MAX_READ_AHEAD}) in one go, under its locks once, and hands them
+ * out from memory; a read transaction is a fixed view, so entries read ahead are exactly those a step at
+ * a time would return. Seeking drops what was read ahead. Damage met while reading ahead is thrown when
+ * the walk reaches it, after the entries before it. A cursor over a batch's write transaction steps one
+ * entry at a time, since the batch may change what lies ahead.
+ *
  * <p>A cursor opened before its keyspace was dropped keeps reading the view it opened on (the SPI's rule):
  * the native cursor is opened, and so bound to the database's root in its transaction, when the cursor is
  * made, while the handle is still valid.
@@ -37,10 +44,29 @@ final class LmdbCursor implements EngineCursor {
     /** How much of each value the caller reads ({@link ScanSpec#valueBytes()}); less is copied out of the map. */
     private final int valueBytes;
 
+    /** Entries read ahead at most, per native read; see the class documentation. */
+    static final int MAX_READ_AHEAD = 16;
+
+    /** Whether the cursor reads ahead: only over a read transaction. */
+    private final boolean readAhead;
+
     // Guarded by mutex.
     /** The native cursor, or {@code null} when the keyspace is invisible to the transaction (always empty). */
     private Cursor<ByteBuffer> cursor;
-    private boolean closed;
+    /** Written under the mutex; volatile so that the lock-free paths see a close by another thread. */
+    private volatile boolean closed;
+    /** Entries read ahead, {@link #aheadIndex} to {@link #aheadSize}; the owner thread reads them without the mutex. */
+    private final byte[][] aheadKeys;
+    private final byte[][] aheadValues;
+    private int aheadIndex;
+    private int aheadSize;
+    /** How many entries the next read ahead copies. */
+    private int aheadNext = 1;
+    /** Damage met while reading ahead, thrown when the entries before it have been handed out. */
+    private RuntimeException aheadFailure;
+    /** The entry {@link #stepLocked()} copied last. */
+    private byte[] stepKey;
+    private byte[] stepValue;
     /** Whether the native cursor sits where the next step continues from. */
     private boolean positioned;
     /** Set once the walk left its bounds; cleared by seek. */
@@ -67,6 +93,9 @@ final class LmdbCursor implements EngineCursor {
         this.end = scan.end();
         this.reverse = scan.reverse();
         this.valueBytes = scan.valueBytes();
+        this.readAhead = true;
+        this.aheadKeys = new byte[MAX_READ_AHEAD][];
+        this.aheadValues = new byte[MAX_READ_AHEAD][];
         synchronized (mutex) {
             Txn<ByteBuffer> txn = readTxn.txnLocked(this);
             if (visible) {
@@ -88,6 +117,9 @@ final class LmdbCursor implements EngineCursor {
         this.end = end;
         this.reverse = reverse;
         this.valueBytes = ScanSpec.FULL_VALUES;
+        this.readAhead = false;
+        this.aheadKeys = null;
+        this.aheadValues = null;
         synchronized (mutex) {
             cursor = open(writeTxn);
         }
@@ -107,10 +139,31 @@ final class LmdbCursor implements EngineCursor {
 
     @Override
     public boolean next() {
+        if (readAhead && !closed && aheadIndex < aheadSize) {
+            takeAhead(); // the owner thread's own buffer: no lock needed; a close was checked just above
+            return true;
+        }
         synchronized (mutex) {
             requireOpenLocked();
             key = null;
             value = null;
+            if (readAhead) {
+                if (aheadIndex < aheadSize) {
+                    takeAhead();
+                    return true;
+                }
+                if (aheadFailure != null) {
+                    RuntimeException e = aheadFailure;
+                    aheadFailure = null;
+                    throw e;
+                }
+                readAheadLocked();
+                if (aheadIndex < aheadSize) {
+                    takeAhead();
+                    return true;
+                }
+                return false;
+            }
             if (exhausted || cursor == null) {
                 exhausted = true;
                 return false;
@@ -120,34 +173,103 @@ final class LmdbCursor implements EngineCursor {
             // the handle was valid, and LMDB's steps read only that transaction's pages from then on.
             long stamp = keyspace.use.readLock();
             try {
-                boolean found;
-                if (!positioned) {
-                    found = position();
-                    positioned = true;
-                } else {
-                    found = reverse ? cursor.prev() : cursor.next();
+                if (!stepLocked()) {
+                    return false;
                 }
-                if (found) {
-                    byte[] k = Buffers.copy(engine.bounds().check(cursor.key(), "a key", "cursor next"));
-                    if (reverse ? start != null && Arrays.compareUnsigned(k, start) < 0
-                            : end != null && Arrays.compareUnsigned(k, end) >= 0) {
-                        found = false;
-                    } else {
-                        key = k;
-                        value = valueBytes == 0 ? null : Buffers.copyPrefix(
-                                engine.bounds().check(cursor.val(), "the value of a key", "cursor next"), valueBytes);
-                    }
-                }
-                if (!found) {
-                    exhausted = true;
-                }
-                return found;
+                key = stepKey;
+                value = stepValue;
+                return true;
             } catch (LmdbException e) {
                 throw engine.translate(e, "cursor next");
             } finally {
                 keyspace.use.unlockRead(stamp);
             }
         }
+    }
+
+    private void takeAhead() {
+        int i = aheadIndex++;
+        key = aheadKeys[i];
+        value = aheadValues[i];
+        aheadKeys[i] = null;
+        aheadValues[i] = null;
+    }
+
+    /**
+     * Copies the next entries into the read-ahead buffer, under one stamp: as many as {@link #aheadNext},
+     * fewer at the end of the walk or where damage stops it (kept in {@link #aheadFailure} if entries came
+     * before it, thrown at once otherwise).
+     */
+    private void readAheadLocked() {
+        aheadIndex = 0;
+        aheadSize = 0;
+        if (exhausted || cursor == null) {
+            exhausted = true;
+            return;
+        }
+        int want = aheadNext;
+        aheadNext = Math.min(aheadNext * 2, MAX_READ_AHEAD);
+        long stamp = keyspace.use.readLock();
+        try {
+            while (aheadSize < want) {
+                boolean found;
+                try {
+                    found = stepLocked();
+                } catch (LmdbException e) {
+                    RuntimeException x = engine.translate(e, "cursor next");
+                    if (aheadSize == 0) {
+                        throw x;
+                    }
+                    aheadFailure = x;
+                    return;
+                } catch (RuntimeException e) {
+                    if (aheadSize == 0) {
+                        throw e;
+                    }
+                    aheadFailure = e;
+                    return;
+                }
+                if (!found) {
+                    return;
+                }
+                aheadKeys[aheadSize] = stepKey;
+                aheadValues[aheadSize] = stepValue;
+                aheadSize++;
+            }
+        } finally {
+            keyspace.use.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * Moves the native cursor one entry and copies it into {@link #stepKey} and {@link #stepValue};
+     * {@code false}, with the walk marked exhausted, past its end. The caller holds the mutex and a stamp.
+     */
+    private boolean stepLocked() {
+        stepKey = null;
+        stepValue = null;
+        boolean found;
+        if (!positioned) {
+            found = position();
+            positioned = true;
+        } else {
+            found = reverse ? cursor.prev() : cursor.next();
+        }
+        if (found) {
+            byte[] k = Buffers.copy(engine.bounds().check(cursor.key(), "a key", "cursor next"));
+            if (reverse ? start != null && Arrays.compareUnsigned(k, start) < 0
+                    : end != null && Arrays.compareUnsigned(k, end) >= 0) {
+                found = false;
+            } else {
+                stepValue = valueBytes == 0 ? null : Buffers.copyPrefix(
+                        engine.bounds().check(cursor.val(), "the value of a key", "cursor next"), valueBytes);
+                stepKey = k;
+            }
+        }
+        if (!found) {
+            exhausted = true;
+        }
+        return found;
     }
 
     /** Positions on the first entry of the walk, from the bounds and any seek target. */
@@ -192,10 +314,15 @@ final class LmdbCursor implements EngineCursor {
             requireOpenLocked();
             requirePositionedLocked();
             if (value == null) {
-                // A keys-only cursor copies a value only when asked, while still on the entry.
+                // A keys-only cursor copies a value only when asked: from where the native cursor stands,
+                // or, once it has read ahead, by looking the key up in the same transaction.
                 long stamp = keyspace.use.readLock();
                 try {
-                    value = Buffers.copy(engine.bounds().check(cursor.val(), "the value of a key", "cursor value"));
+                    ByteBuffer raw = readAhead ? keyspace.dbi.get(readTxn.txnLocked(this), Buffers.key(key)) : cursor.val();
+                    if (raw == null) {
+                        throw new IllegalStateException(this + ": the entry's value is gone from its own view");
+                    }
+                    value = Buffers.copy(engine.bounds().check(raw, "the value of a key", "cursor value"));
                 } catch (LmdbException e) {
                     throw engine.translate(e, "cursor value");
                 } finally {
@@ -215,6 +342,14 @@ final class LmdbCursor implements EngineCursor {
             exhausted = false;
             key = null;
             value = null;
+            if (readAhead) {
+                Arrays.fill(aheadKeys, null);
+                Arrays.fill(aheadValues, null);
+                aheadIndex = 0;
+                aheadSize = 0;
+                aheadNext = 1;
+                aheadFailure = null;
+            }
         }
     }
 
