@@ -32,16 +32,16 @@ final class CopyCommand extends StoreCommand {
         try (Store src = Stores.openFrozen(source, "copy");
              Store dst = Stores.openForWrite(destination)) {
             Stores.requireEmpty(dst, "copy", allowNonEmpty);
-            Transfer.Extent extent;
-            try (Snapshot snap = src.snapshot()) {
-                extent = Transfer.extent(src, snap);
-            }
-            Stores.requireFits(dst, "copy", source, extent.keyspaces(), extent.longestKey(), extent.longestValue());
             Transfer.CopyReport report;
-            try (Progress progress = Progress.start("copy", -1)) {
-                report = Transfer.copy(src, dst, allowNonEmpty, progress::advance);
-            } catch (RuntimeException e) {
-                throw failedPartWay(dst, e);
+            try (Snapshot snap = src.snapshot()) {
+                // One snapshot for measuring and copying, so the limits are checked against what is copied.
+                Transfer.Extent extent = Transfer.extent(src, snap);
+                Stores.requireFits(dst, "copy", source, extent.keyspaces(), extent.longestKey(), extent.longestValue());
+                try (Progress progress = Progress.start("copy", -1)) {
+                    report = Transfer.copy(src, snap, dst, allowNonEmpty, progress::advance);
+                } catch (RuntimeException e) {
+                    throw failedPartWay(dst, e);
+                }
             }
             Text.println(out(), "copied " + report.copied().describe() + " from " + source + " to " + destination);
             warnIfNotPersistent(dst);

@@ -99,18 +99,35 @@ public final class Transfer {
      * @throws IllegalStateException if the destination holds data and that is not allowed
      */
     public static CopyReport copy(Store source, Store destination, boolean allowNonEmpty, LongConsumer progress) {
+        try (Snapshot snap = source.snapshot()) {
+            return copy(source, snap, destination, allowNonEmpty, progress);
+        }
+    }
+
+    /**
+     * As {@link #copy(Store, Store, boolean, LongConsumer)}, reading the source through a snapshot the
+     * caller holds, for example the one it measured the source in ({@link #extent}).
+     *
+     * @param source the store copied
+     * @param snap a snapshot of {@code source}, read for both passes
+     * @param destination the store written; refused unless empty or {@code allowNonEmpty}
+     * @param allowNonEmpty whether a destination that holds data is fine
+     * @param progress told of each entry written
+     * @return counts and the verification
+     * @throws IllegalStateException if the destination holds data and that is not allowed
+     */
+    public static CopyReport copy(Store source, Snapshot snap, Store destination, boolean allowNonEmpty,
+                                  LongConsumer progress) {
         if (!allowNonEmpty && !isEmpty(destination)) {
             throw new IllegalStateException(destination.uri() + " is not empty");
         }
-        try (Snapshot snap = source.snapshot()) {
-            DumpSummary copied;
-            try (StoreEntrySource from = new StoreEntrySource(source, snap)) {
-                copied = load(from, destination, progress);
-            }
-            try (StoreEntrySource expected = new StoreEntrySource(source, snap);
-                 StoreEntrySource actual = new StoreEntrySource(destination, destination)) {
-                return new CopyReport(copied, Comparison.of(expected, actual, allowNonEmpty));
-            }
+        DumpSummary copied;
+        try (StoreEntrySource from = new StoreEntrySource(source, snap)) {
+            copied = load(from, destination, progress);
+        }
+        try (StoreEntrySource expected = new StoreEntrySource(source, snap);
+             StoreEntrySource actual = new StoreEntrySource(destination, destination)) {
+            return new CopyReport(copied, Comparison.of(expected, actual, allowNonEmpty));
         }
     }
 
