@@ -34,7 +34,8 @@ final class EtcdCursor implements EngineCursor {
     private byte[] value;
     private boolean closed;
 
-    EtcdCursor(KV kv, Remote remote, EtcdKeyspace ks, ScanSpec scan, long revision, int pageSize) {
+    EtcdCursor(KV kv, Remote remote, EtcdKeyspace ks, ScanSpec scan, long revision, int pageSize,
+            java.util.function.LongSupplier engineRevision) {
         this.kv = kv;
         this.remote = remote;
         this.ks = ks;
@@ -42,6 +43,12 @@ final class EtcdCursor implements EngineCursor {
         this.revision = revision;
         this.pageSize = pageSize;
         this.from = scan.reverse() ? ks.upper(scan.end()) : ks.lower(scan.start());
+        if (revision == 0) {
+            fetch(); // fixes the revision: the cursor sees the state when it was opened
+            if (revision == 0) {
+                revision = engineRevision.getAsLong();
+            }
+        }
     }
 
     @Override

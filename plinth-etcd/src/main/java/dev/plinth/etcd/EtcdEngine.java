@@ -361,12 +361,14 @@ final class EtcdEngine implements Engine {
     }
 
     /**
-     * Compacts the cluster's history up to the oldest snapshot this engine holds open, or the current
+     * Reclaims entries whose time to live ran out by the store's clock (revoking their buckets' leases), then
+     * compacts the cluster's history up to the oldest snapshot this engine holds open, or the current
      * revision. History is shared by every client of the cluster: snapshots other clients hold below that
      * revision fail from then on with {@link CompactedRevisionException}.
      */
     @Override
     public void compact() {
+        leases.revokeExpired();
         long rev;
         synchronized (snapshotLock) {
             rev = openSnapshots.isEmpty() ? 0 : openSnapshots.firstKey();

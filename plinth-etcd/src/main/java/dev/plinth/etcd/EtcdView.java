@@ -1,6 +1,5 @@
 package dev.plinth.etcd;
 
-import dev.plinth.NoSuchKeyspaceException;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineReader;
@@ -36,34 +35,36 @@ class EtcdView implements EngineReader {
         return kvs.isEmpty() ? null : kvs.get(0);
     }
 
-    /** How many keys of a range exist at this revision, counting only those last written at or before {@code maxMod}. */
-    long count(EtcdKeyspace ks, byte[] start, byte[] end, long maxMod) {
-        GetOption.Builder o = GetOption.builder().withRange(ks.upper(end)).withRevision(revision).withCountOnly(true);
-        if (maxMod > 0) {
-            o.withMaxModRevision(maxMod);
-        }
-        return engine.remote().read(engine.kv().get(ks.lower(start), o.build()), "a count of a range in " + ks)
-                .getCount();
+    /** How many keys a range holds at this revision. */
+    long count(EtcdKeyspace ks, byte[] start, byte[] end) {
+        GetOption o = GetOption.builder().withRange(ks.upper(end)).withRevision(revision).withCountOnly(true).build();
+        return engine.remote().read(engine.kv().get(ks.lower(start), o), "a count of a range in " + ks).getCount();
     }
 
-    /** Whether any key of a range was written after {@code version}, at this revision. */
+    /**
+     * Whether any key of a range was written after {@code version}, at this revision: the range's most recently
+     * written key, by one request sorted by mod revision. (etcd applies its mod revision filters after counting,
+     * so a count cannot answer this.)
+     */
     boolean writtenAfter(EtcdKeyspace ks, byte[] start, byte[] end, long version) {
-        GetOption o = GetOption.builder().withRange(ks.upper(end)).withRevision(revision).withCountOnly(true)
-                .withMinModRevision(version + 1).build();
-        return engine.remote().read(engine.kv().get(ks.lower(start), o), "a check of a range in " + ks).getCount() > 0;
+        GetOption o = GetOption.builder().withRange(ks.upper(end)).withRevision(revision).withKeysOnly(true)
+                .withSortField(GetOption.SortTarget.MOD).withSortOrder(GetOption.SortOrder.DESCEND).withLimit(1).build();
+        List<KeyValue> kvs = engine.remote().read(engine.kv().get(ks.lower(start), o), "a check of a range in " + ks).getKvs();
+        return !kvs.isEmpty() && kvs.get(0).getModRevision() > version;
+    }
+
+    /** The mod revision of a keyspace's stamp at this revision: the last batch that wrote the keyspace, or 0. */
+    long stampRevision(EtcdKeyspace ks) {
+        List<KeyValue> kvs = engine.remote().read(engine.kv().get(ks.stamp(),
+                GetOption.builder().withRevision(revision).build()), "a read of the stamp of " + ks).getKvs();
+        return kvs.isEmpty() ? 0 : kvs.get(0).getModRevision();
     }
 
     @Override
     public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
         EtcdKeyspace ks = engine.live(keyspace);
-        return new EtcdCursor(engine.kv(), engine.remote(), ks, scan, revision, engine.options().pageSize());
+        return new EtcdCursor(engine.kv(), engine.remote(), ks, scan, revision, engine.options().pageSize(),
+                engine::currentRevision);
     }
 
-    /** Throws if the keyspace was dropped; snapshots taken before a drop fail too, as the SPI asks. */
-    static void requireLive(EtcdEngine engine, EngineKeyspace keyspace) {
-        if (!engine.isLive(keyspace)) {
-            throw new NoSuchKeyspaceException("keyspace '" + keyspace.name() + "' of " + engine.remote().store()
-                    + " was dropped");
-        }
-    }
 }

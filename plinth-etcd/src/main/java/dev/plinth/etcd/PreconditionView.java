@@ -21,8 +21,10 @@ import java.util.Set;
  * compare of its mod revision (0 for an absent key) with its mod revision at {@code R}; each keyspace whose
  * range was read becomes a compare of its stamp key, which every batch that writes the keyspace rewrites.
  * Version preconditions ("unchanged since V") are answered from etcd's history: a key changed if its mod
- * revision at {@code R} is after {@code V} or it existed at {@code V} and not at {@code R}; a range changed if
- * any key in it was written after {@code V} or it holds fewer keys than at {@code V}. Not thread-safe: one
+ * revision at {@code R} is after {@code V}, or it existed at {@code V} and not at {@code R} and a batch wrote
+ * its keyspace since {@code V}; a range changed if any key in it was written after {@code V}, or it holds
+ * another number of keys than at {@code V} and a batch wrote the keyspace since. A key that a lease removed
+ * (its time to live ran out) is not a change: leases do not rewrite the stamp. Not thread-safe: one
  * apply attempt uses it.
  */
 final class PreconditionView extends EtcdView implements ChangeTracker {
@@ -31,6 +33,7 @@ final class PreconditionView extends EtcdView implements ChangeTracker {
 
     private final Map<ByteSequence, Read> keys = new LinkedHashMap<>();
     private final Set<EtcdKeyspace> ranges = new LinkedHashSet<>();
+    private final Map<EtcdKeyspace, Long> stamps = new java.util.HashMap<>();
 
     PreconditionView(EtcdEngine engine, long revision) {
         super(engine, revision);
@@ -56,7 +59,8 @@ final class PreconditionView extends EtcdView implements ChangeTracker {
         if (now != null) {
             return now.getModRevision() > version;
         }
-        return new EtcdView(engine, version).entry(ks, key) != null;
+        // absent now: a change only if it was there then and a batch (not a lease running out) removed it
+        return new EtcdView(engine, version).entry(ks, key) != null && stamp(ks) > version;
     }
 
     @Override
@@ -66,8 +70,8 @@ final class PreconditionView extends EtcdView implements ChangeTracker {
         if (writtenAfter(ks, start, end, version)) {
             return true;
         }
-        // nothing in the range was written since: it changed only if keys were deleted from it
-        return count(ks, start, end, 0) != new EtcdView(engine, version).count(ks, start, end, 0);
+        // nothing in the range was written since: it changed only if a batch (not a lease) deleted keys from it
+        return stamp(ks) > version && count(ks, start, end) != new EtcdView(engine, version).count(ks, start, end);
     }
 
     /**
@@ -90,12 +94,12 @@ final class PreconditionView extends EtcdView implements ChangeTracker {
             }
         }
         for (EtcdKeyspace ks : stamped) {
-            List<KeyValue> kvs = engine.remote().read(engine.kv().get(ks.stamp(),
-                    io.etcd.jetcd.options.GetOption.builder().withRevision(revision).build()),
-                    "a read of the stamp of " + ks).getKvs();
-            long mod = kvs.isEmpty() ? 0 : kvs.get(0).getModRevision();
-            out.add(new Cmp(ks.stamp(), Cmp.Op.EQUAL, CmpTarget.modRevision(mod)));
+            out.add(new Cmp(ks.stamp(), Cmp.Op.EQUAL, CmpTarget.modRevision(stamp(ks))));
         }
         return out;
+    }
+
+    private long stamp(EtcdKeyspace ks) {
+        return stamps.computeIfAbsent(ks, this::stampRevision);
     }
 }

@@ -116,7 +116,8 @@ final class Remote {
         Status.Code c = code(t);
         return c == Status.Code.INVALID_ARGUMENT || c == Status.Code.PERMISSION_DENIED
                 || c == Status.Code.UNAUTHENTICATED || c == Status.Code.FAILED_PRECONDITION
-                || c == Status.Code.OUT_OF_RANGE || c == Status.Code.RESOURCE_EXHAUSTED;
+                || c == Status.Code.OUT_OF_RANGE || c == Status.Code.RESOURCE_EXHAUSTED
+                || c == Status.Code.NOT_FOUND; // a lease named by the request no longer exists
     }
 
     private static String describe(Throwable t) {

@@ -84,8 +84,8 @@ final class TxnPlan {
             for (Map.Entry<byte[], Put> put : p.puts.entrySet()) {
                 ByteSequence k = ks.key(put.getKey());
                 long expiry = put.getValue().expiresAtMillis();
-                PutOption opt = expiry == EngineBatch.NEVER ? PutOption.DEFAULT
-                        : PutOption.builder().withLeaseId(leaseFor.applyAsLong(expiry)).build();
+                long lease = expiry == EngineBatch.NEVER ? 0 : leaseFor.applyAsLong(expiry);
+                PutOption opt = lease == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(lease).build();
                 ops.add(Op.put(k, ByteSequence.from(put.getValue().value()), opt));
                 bytes += k.size() + put.getValue().value().length;
             }
