@@ -24,6 +24,8 @@ final class EtcdCursor implements EngineCursor {
     /** The revision every page reads; 0 until the first page of a cursor on the latest state fixes it. */
     private long revision;
     private final int pageSize;
+    /** Told the revision when the cursor closes, or {@code null}. */
+    private final java.util.function.LongConsumer onClose;
 
     /** The etcd key the next page starts at (forward, inclusive) or ends before (reverse, exclusive). */
     private ByteSequence from;
@@ -35,7 +37,8 @@ final class EtcdCursor implements EngineCursor {
     private boolean closed;
 
     EtcdCursor(KV kv, Remote remote, EtcdKeyspace ks, ScanSpec scan, long revision, int pageSize,
-            java.util.function.LongSupplier engineRevision) {
+            java.util.function.LongSupplier engineRevision, java.util.function.LongConsumer onClose) {
+        this.onClose = onClose;
         this.kv = kv;
         this.remote = remote;
         this.ks = ks;
@@ -43,10 +46,10 @@ final class EtcdCursor implements EngineCursor {
         this.revision = revision;
         this.pageSize = pageSize;
         this.from = scan.reverse() ? ks.upper(scan.end()) : ks.lower(scan.start());
-        if (revision == 0) {
+        if (this.revision == 0) {
             fetch(); // fixes the revision: the cursor sees the state when it was opened
-            if (revision == 0) {
-                revision = engineRevision.getAsLong();
+            if (this.revision == 0) { // an empty range fetched nothing
+                this.revision = engineRevision.getAsLong();
             }
         }
     }
@@ -140,9 +143,18 @@ final class EtcdCursor implements EngineCursor {
         value = null;
     }
 
+    long revision() {
+        return revision;
+    }
+
     @Override
     public void close() {
-        closed = true;
-        page = List.of();
+        if (!closed) {
+            closed = true;
+            page = List.of();
+            if (onClose != null) {
+                onClose.accept(revision);
+            }
+        }
     }
 }

@@ -82,8 +82,10 @@ final class EtcdEngine implements Engine {
     private final Object keyspaceLock = new Object();
 
     private final Object snapshotLock = new Object();
-    /** Guarded by {@link #snapshotLock}: open snapshots' revisions and how many are open at each. */
+    /** Guarded by {@link #snapshotLock}: the revisions open snapshots and cursors read, and how many read each. */
     private final TreeMap<Long, Integer> openSnapshots = new TreeMap<>();
+    /** Guarded by {@link #snapshotLock}: cursors whose revision is not known yet. */
+    private int openingCursors;
 
     private EtcdEngine(String store, EtcdOptions options, Client client, InstantSource clock) {
         this.store = store;
@@ -274,9 +276,29 @@ final class EtcdEngine implements Engine {
         return new EtcdView(this, 0).get(keyspace, key);
     }
 
+    /**
+     * A cursor on the latest state: it reads the revision of its first page, which {@link #compact()} keeps
+     * until the cursor is closed, as it keeps a snapshot's.
+     */
     @Override
     public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
-        return new EtcdView(this, 0).cursor(keyspace, scan);
+        EtcdKeyspace ks = live(keyspace);
+        synchronized (snapshotLock) {
+            openingCursors++;
+        }
+        EtcdCursor c = null;
+        try {
+            c = new EtcdCursor(kv, remote, ks, scan, 0, options.pageSize(), this::currentRevision, this::snapshotClosed);
+            long rev = c.revision();
+            synchronized (snapshotLock) {
+                openSnapshots.merge(rev, 1, Integer::sum);
+            }
+            return c;
+        } finally {
+            synchronized (snapshotLock) {
+                openingCursors--;
+            }
+        }
     }
 
     /** The cluster's current revision. */
@@ -362,8 +384,8 @@ final class EtcdEngine implements Engine {
 
     /**
      * Reclaims entries whose time to live ran out by the store's clock (revoking their buckets' leases), then
-     * compacts the cluster's history up to the oldest snapshot this engine holds open, or the current
-     * revision. History is shared by every client of the cluster: snapshots other clients hold below that
+     * compacts the cluster's history up to the oldest snapshot or cursor this engine holds open, or the
+     * current revision (nothing, while a cursor is being opened). History is shared by every client of the cluster: snapshots other clients hold below that
      * revision fail from then on with {@link CompactedRevisionException}.
      */
     @Override
@@ -371,6 +393,9 @@ final class EtcdEngine implements Engine {
         leases.revokeExpired();
         long rev;
         synchronized (snapshotLock) {
+            if (openingCursors > 0) {
+                return; // a cursor is fixing its revision, which may be older than any now known: leave history alone
+            }
             rev = openSnapshots.isEmpty() ? 0 : openSnapshots.firstKey();
         }
         if (rev == 0) {

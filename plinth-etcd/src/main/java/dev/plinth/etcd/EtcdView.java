@@ -62,9 +62,12 @@ class EtcdView implements EngineReader {
 
     @Override
     public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
+        if (revision == 0) {
+            return engine.cursor(keyspace, scan);
+        }
         EtcdKeyspace ks = engine.live(keyspace);
         return new EtcdCursor(engine.kv(), engine.remote(), ks, scan, revision, engine.options().pageSize(),
-                engine::currentRevision);
+                engine::currentRevision, null);
     }
 
 }

@@ -19,7 +19,7 @@ public final class SharedEtcdExtension implements BeforeAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        node = SharedEtcd.get(context);
+        node = SharedEtcd.get(context, 1);
     }
 
     static EtcdCluster node() {
