@@ -34,7 +34,6 @@ import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +77,8 @@ final class EtcdEngine implements Engine {
     private final byte[] registryPrefix;
     private final Capabilities capabilities;
     private final KeyspaceRegistry<EtcdKeyspace> registry;
+
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final Object keyspaceLock = new Object();
 
@@ -437,9 +438,12 @@ final class EtcdEngine implements Engine {
         return s;
     }
 
+    /** Closes the client. Idempotent. */
     @Override
     public void close() {
-        client.close();
+        if (closed.compareAndSet(false, true)) {
+            client.close();
+        }
     }
 
     private static ByteSequence utf8(String s) {
