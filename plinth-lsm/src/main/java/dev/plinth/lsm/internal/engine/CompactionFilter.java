@@ -46,10 +46,11 @@ final class CompactionFilter implements Iterator<Entry> {
      * @param inputs the tables, all of them (the output is the bottom of the tree)
      * @param live the ids of the live keyspaces
      * @param horizon the oldest sequence number a reader may use
+     * @param compress whether the new table's data blocks may be compressed
      * @return what was written
      */
     static TableWriter.TableMeta writeMerged(Vfs vfs, long number, List<TableReader> inputs, Set<Integer> live,
-                                             long horizon) {
+                                             long horizon, boolean compress) {
         List<RangeTombstone> allTombstones = new ArrayList<>();
         List<dev.plinth.lsm.internal.key.EntryIterator> sources = new ArrayList<>();
         for (TableReader t : inputs) {
@@ -76,7 +77,7 @@ final class CompactionFilter implements Iterator<Entry> {
                 kept.add(t);
             }
         }
-        return TableWriter.write(vfs, number, filter, kept);
+        return TableWriter.write(vfs, number, filter, kept, compress);
     }
 
     boolean keep(RangeTombstone t) {

@@ -15,6 +15,7 @@ import dev.plinth.lsm.internal.key.RangeTombstone;
 import dev.plinth.lsm.internal.manifest.Manifest;
 import dev.plinth.lsm.internal.manifest.VersionState;
 import dev.plinth.lsm.internal.memtable.Memtable;
+import dev.plinth.lsm.internal.sstable.BlockCache;
 import dev.plinth.lsm.internal.sstable.TableReader;
 import dev.plinth.lsm.internal.sstable.TableWriter;
 import dev.plinth.lsm.internal.wal.WalFormat;
@@ -65,6 +66,8 @@ public final class LsmEngine implements Engine {
     private final KeyspaceRegistry<LsmKeyspace> keyspaces;
     private final Capabilities capabilities;
     private VfsLock fileLock;
+    /** Decoded data blocks of every table, bounded by {@link LsmOptions#blockCacheSize()}. */
+    private final BlockCache blockCache;
 
     /** Serialises flushes, compactions, verify and close; taken before {@link #writeLock}. */
     private final ReentrantLock maintenanceLock = new ReentrantLock();
@@ -86,18 +89,8 @@ public final class LsmEngine implements Engine {
     private WalWriter wal;
     /** The memtable batches go to. */
     private Memtable mem;
-    /** A full memtable being flushed, or {@code null}. */
-    private volatile Memtable imm;
-    /** The first log segment written after {@link #imm} was sealed; the edit of its flush names it. */
-    private long immLogNumber;
-    /** The last sequence number in {@link #imm}. */
-    private long immSeq;
-    /** The live keyspaces when {@link #imm} was sealed, for the edit of its flush. */
-    private Map<Integer, String> immCatalog;
-    /** The next keyspace id when {@link #imm} was sealed: ids of keyspaces dropped since are never reused. */
-    private int immNextKeyspaceId;
-    /** The log ticket of the last record in {@link #imm}. */
-    private long immTicket;
+    /** A full memtable being flushed with what its flush records, or {@code null}; one volatile read each. */
+    private volatile SealedMemtable sealed;
     /** The tables, oldest first; each holds one reference for this list. */
     private List<TableReader> tables = new ArrayList<>();
     private final ExecutorService flusher;
@@ -127,6 +120,7 @@ public final class LsmEngine implements Engine {
         this.vfs = vfs;
         this.options = options;
         this.latch = new FailureLatch(uri);
+        this.blockCache = new BlockCache(options.blockCacheSize());
         this.keyspaces = new KeyspaceRegistry<>(uri);
         this.flusher = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "plinth-lsm-flush " + uri);
@@ -214,7 +208,7 @@ public final class LsmEngine implements Engine {
             StoreFiles.removeUnnamed(vfs, state, manifest.number());
         }
         for (long n : state.tables()) {
-            tables.add(TableReader.open(vfs, n));
+            tables.add(TableReader.open(vfs, n, blockCache));
         }
         LogReplay replayed = LogReplay.run(vfs, uri, state, readOnly);
         for (Map.Entry<Integer, String> e : replayed.keyspaces.entrySet()) {
@@ -388,11 +382,11 @@ public final class LsmEngine implements Engine {
         while (true) {
             long pending = -1;
             long ticket = -1;
-            boolean sealed = false;
+            boolean sealedNow = false;
             writeLock.lock();
             try {
                 requireWritable("apply");
-                while (imm != null && mem.approximateBytes() >= 2 * options.memtableSize() && !latch.isTripped()
+                while (this.sealed != null && mem.approximateBytes() >= 2 * options.memtableSize() && !latch.isTripped()
                         && !closed) {
                     // The flush is behind: hold writers back rather than grow without bound.
                     flushed.awaitUninterruptibly();
@@ -404,12 +398,12 @@ public final class LsmEngine implements Engine {
                     pending = lastTicket;
                 } else {
                     ticket = applyLocked(batch);
-                    sealed = mem.approximateBytes() >= options.memtableSize() && sealLocked();
+                    sealedNow = mem.approximateBytes() >= options.memtableSize() && sealLocked();
                 }
             } finally {
                 writeLock.unlock();
             }
-            if (sealed) {
+            if (sealedNow) {
                 scheduleFlush();
             }
             if (pending >= 0) {
@@ -513,17 +507,15 @@ public final class LsmEngine implements Engine {
      * @return {@code false} if a flush is still running (nothing changed)
      */
     private boolean sealLocked() {
-        if (imm != null || mem.isEmpty()) {
+        if (sealed != null || mem.isEmpty()) {
             return false;
         }
-        imm = mem;
-        immSeq = lastSeq;
-        immLogNumber = wal.roll();
-        immCatalog = catalogLocked();
-        immNextKeyspaceId = nextKeyspaceId;
-        immTicket = lastTicket;
+        long logNumber = wal.roll();
+        SealedMemtable s = new SealedMemtable(mem, lastSeq, logNumber, catalogLocked(), nextKeyspaceId, lastTicket);
+        sealHook.run();
+        sealed = s; // published whole: a flush sees all of it or none of it
         mem = new Memtable();
-        swapViewLocked(new ReadView(List.of(mem, imm), tables));
+        swapViewLocked(new ReadView(List.of(mem, s.memtable()), tables));
         return true;
     }
 
@@ -537,20 +529,31 @@ public final class LsmEngine implements Engine {
         return c;
     }
 
+    /** Test hook: runs inside a seal, with the write lock held. */
+    volatile Runnable sealHook = () -> { };
+
+    /** Whether a thread waits for the write lock; for tests that stop a flush there. */
+    boolean waitsForWriteLock(Thread t) {
+        return writeLock.hasQueuedThread(t);
+    }
+
+    /** What a scheduled flush runs, on whichever thread calls it. */
+    void backgroundFlush() {
+        maintenanceLock.lock();
+        try {
+            if (!closed) {
+                flushImmutable();
+            }
+        } catch (RuntimeException | Error e) {
+            // Tripped in flushImmutable: every later call reports it.
+        } finally {
+            maintenanceLock.unlock();
+        }
+    }
+
     private void scheduleFlush() {
         try {
-            flusher.execute(() -> {
-                maintenanceLock.lock();
-                try {
-                    if (!closed) {
-                        flushImmutable();
-                    }
-                } catch (RuntimeException | Error e) {
-                    // Tripped in flushImmutable: every later call reports it.
-                } finally {
-                    maintenanceLock.unlock();
-                }
-            });
+            flusher.execute(this::backgroundFlush);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // Closing: the log holds everything the memtable does.
         }
@@ -558,35 +561,36 @@ public final class LsmEngine implements Engine {
 
     /** Writes the immutable memtable to a table and records it; needs the maintenance lock. */
     private void flushImmutable() {
-        Memtable m = imm;
-        if (m == null) {
+        SealedMemtable s = sealed;
+        if (s == null) {
             return;
         }
+        Memtable m = s.memtable();
         try {
             // Only what reached the log goes to a table: a batch whose log write failed was refused, and must
             // not come back from a table after a restart.
-            wal.awaitWritten(immTicket);
+            wal.awaitWritten(s.ticket());
             latch.check("flush");
             long number = nextFileNumber++;
-            TableWriter.write(vfs, number, m.all(), m.tombstones());
+            TableWriter.write(vfs, number, m.all(), m.tombstones(), options.compress());
             vfs.syncDirectory("");
-            TableReader reader = TableReader.open(vfs, number);
+            TableReader reader = TableReader.open(vfs, number, blockCache);
             List<Long> names = new ArrayList<>(manifest.state().tables());
             names.add(number);
             try {
-                manifest.log(new VersionState(immLogNumber, nextFileNumber, immSeq, immNextKeyspaceId,
-                        immCatalog, names));
+                manifest.log(new VersionState(s.logNumber(), nextFileNumber, s.lastSeq(), s.nextKeyspaceId(),
+                        s.catalog(), names));
             } catch (RuntimeException | Error e) {
                 reader.release();
                 throw e;
             }
-            long obsoleteBelow = immLogNumber;
+            long obsoleteBelow = s.logNumber();
             writeLock.lock();
             try {
                 List<TableReader> next = new ArrayList<>(tables);
                 next.add(reader);
                 tables = next;
-                imm = null;
+                sealed = null;
                 swapViewLocked(new ReadView(List.of(mem), tables));
                 flushed.signalAll();
             } finally {
@@ -656,9 +660,10 @@ public final class LsmEngine implements Engine {
     /** Merges the tables into one and installs it; needs the maintenance lock. */
     private void mergeLocked(List<TableReader> inputs, java.util.Set<Integer> live, long horizon) {
         long number = nextFileNumber++;
-        TableWriter.TableMeta meta = CompactionFilter.writeMerged(vfs, number, inputs, live, horizon);
+        TableWriter.TableMeta meta = CompactionFilter.writeMerged(vfs, number, inputs, live, horizon,
+                options.compress());
         vfs.syncDirectory("");
-        TableReader reader = TableReader.open(vfs, number);
+        TableReader reader = TableReader.open(vfs, number, blockCache);
         if (meta.entries() == 0 && reader.tombstones().isEmpty()) {
             reader.markObsolete(); // nothing left: the store needs no table at all
             reader.release();
@@ -695,7 +700,8 @@ public final class LsmEngine implements Engine {
                 }
             }
             tables = next;
-            swapViewLocked(new ReadView(imm == null ? List.of(mem) : List.of(mem, imm), tables));
+            SealedMemtable s = sealed;
+            swapViewLocked(new ReadView(s == null ? List.of(mem) : List.of(mem, s.memtable()), tables));
         } finally {
             writeLock.unlock();
         }

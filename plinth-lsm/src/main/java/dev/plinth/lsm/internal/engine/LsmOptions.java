@@ -10,12 +10,18 @@ import java.util.Set;
  *     default {@link #DEFAULT_WAL_SEGMENT_SIZE}, at least one block)
  * @param memtableSize bytes (estimated) a memtable holds before it is flushed to a table ({@code memtableSize},
  *     default {@link #DEFAULT_MEMTABLE_SIZE}, at least {@link #MIN_MEMTABLE_SIZE})
+ * @param blockCacheSize bytes (estimated) of decoded table blocks kept in memory ({@code blockCacheSize},
+ *     default {@link #DEFAULT_BLOCK_CACHE_SIZE}; 0 keeps none)
+ * @param compress whether tables written from now on LZ4-compress their data blocks ({@code compression=lz4},
+ *     the default, or {@code compression=none}); tables are read whichever way they were written
  */
-public record LsmOptions(long walSegmentSize, long memtableSize) {
+public record LsmOptions(long walSegmentSize, long memtableSize, long blockCacheSize, boolean compress) {
     /** Default memtable size. */
     public static final long DEFAULT_MEMTABLE_SIZE = 4L << 20;
     /** Smallest memtable size accepted. */
     public static final long MIN_MEMTABLE_SIZE = 4096;
+    /** Default bound of the block cache. */
+    public static final long DEFAULT_BLOCK_CACHE_SIZE = 32L << 20;
     /** Default size of a log segment. */
     public static final long DEFAULT_WAL_SEGMENT_SIZE = 4L << 20;
     /** The largest key. */
@@ -27,16 +33,22 @@ public record LsmOptions(long walSegmentSize, long memtableSize) {
     /** The most key and value bytes in one batch; one log record holds a batch. */
     public static final long MAX_BATCH_BYTES = 64L * 1024 * 1024;
     /** The parameters a URI may carry. */
-    public static final Set<String> PARAMS = Set.of("walSegmentSize", "memtableSize");
+    public static final Set<String> PARAMS = Set.of("walSegmentSize", "memtableSize", "blockCacheSize",
+            "compression");
 
     /**
      * Checks the options.
      *
      * @param walSegmentSize the segment size
      * @param memtableSize the memtable size
+     * @param blockCacheSize the block cache's bound
+     * @param compress whether data blocks are compressed
      * @throws IllegalArgumentException if out of range
      */
     public LsmOptions {
+        if (blockCacheSize < 0 || blockCacheSize > (1L << 40)) {
+            throw new IllegalArgumentException("blockCacheSize must be between 0 and 1t, got " + blockCacheSize);
+        }
         if (memtableSize < MIN_MEMTABLE_SIZE || memtableSize > (1L << 30)) {
             throw new IllegalArgumentException("memtableSize must be between " + MIN_MEMTABLE_SIZE + " bytes and 1g,"
                     + " got " + memtableSize);
@@ -45,6 +57,16 @@ public record LsmOptions(long walSegmentSize, long memtableSize) {
             throw new IllegalArgumentException("walSegmentSize must be between "
                     + dev.plinth.lsm.internal.wal.WalFormat.BLOCK_SIZE + " bytes and 1g, got " + walSegmentSize);
         }
+    }
+
+    /**
+     * Options with the default block cache and compression.
+     *
+     * @param walSegmentSize the segment size
+     * @param memtableSize the memtable size
+     */
+    public LsmOptions(long walSegmentSize, long memtableSize) {
+        this(walSegmentSize, memtableSize, DEFAULT_BLOCK_CACHE_SIZE, true);
     }
 
     /**
@@ -65,7 +87,13 @@ public record LsmOptions(long walSegmentSize, long memtableSize) {
      */
     public static LsmOptions parse(EngineConfig config) {
         config.requireKnownParams(PARAMS);
+        String compression = config.param("compression", "lz4");
+        if (!compression.equals("lz4") && !compression.equals("none")) {
+            throw new IllegalArgumentException("open " + config.uri() + ": compression must be lz4 or none, got '"
+                    + compression + "'");
+        }
         return new LsmOptions(config.sizeParam("walSegmentSize", DEFAULT_WAL_SEGMENT_SIZE),
-                config.sizeParam("memtableSize", DEFAULT_MEMTABLE_SIZE));
+                config.sizeParam("memtableSize", DEFAULT_MEMTABLE_SIZE),
+                config.sizeParam("blockCacheSize", DEFAULT_BLOCK_CACHE_SIZE), compression.equals("lz4"));
     }
 }

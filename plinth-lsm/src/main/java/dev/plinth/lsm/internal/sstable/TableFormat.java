@@ -13,12 +13,18 @@ import java.util.zip.CRC32C;
 public final class TableFormat {
     /** {@code "PLNTHSST"} in ASCII: the last eight bytes of the footer. */
     public static final long MAGIC = 0x504C4E5448535354L;
-    /** The table format version in the footer. */
-    public static final int VERSION = 1;
-    /** Bytes after each block: compression type (1, always {@link #NO_COMPRESSION}), CRC32C (4). */
+    /** The table format version written: data blocks may be LZ4-compressed. */
+    public static final int VERSION = 2;
+    /** The first format version, still read: every block is stored as it is. */
+    public static final int VERSION_UNCOMPRESSED = 1;
+    /** Bytes after each block: compression type (1), CRC32C of the stored block and the type (4). */
     public static final int BLOCK_TRAILER = 5;
-    /** The only compression type written: none. */
+    /** Compression type: the block is stored as it is. */
     public static final byte NO_COMPRESSION = 0;
+    /** Compression type: uncompressed length (4) and one LZ4 block; data blocks of version 2 only. */
+    public static final byte LZ4_COMPRESSION = 1;
+    /** The largest uncompressed block a reader accepts; a writer's blocks stay far below it. */
+    public static final int MAX_RAW_BLOCK = 64 << 20;
     /**
      * Bytes of the footer: filter, range-delete and index block handles (offset 8, size 4 each), entry count
      * (8), version (4), magic (8), CRC32C of the preceding 56 bytes (4).

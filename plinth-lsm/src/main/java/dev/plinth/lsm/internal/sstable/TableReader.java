@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An open table file. The footer, index, filter and range deletes are read and checked when it opens;
- * data blocks are read, checked against their CRC32C and parsed on each use. Thread-safe: positional reads
+ * data blocks are read, checked against their CRC32C, decompressed and parsed when first used, and kept
+ * in the engine's {@link BlockCache} after that. Thread-safe: positional reads
  * only. Reference-counted: whoever may still read it holds a reference; the last {@link #release()} of a
  * table marked {@linkplain #markObsolete() obsolete} closes and deletes the file.
  */
@@ -32,11 +33,18 @@ public final class TableReader {
     private final long[] indexSeqs;
     private final TableFormat.Handle[] blocks;
     private final BloomFilter filter;
+    /** The footer's format version: {@link TableFormat#VERSION_UNCOMPRESSED} tables hold no compressed block. */
+    private final int version;
     private final List<RangeTombstone> tombstones;
     private final AtomicInteger refs = new AtomicInteger(1);
     private volatile boolean obsolete;
+    private final BlockCache cache;
+    /** This open table's part of the cache's keys. */
+    private final long cacheOwner;
 
-    private TableReader(Vfs vfs, String name, long number, VfsFile file) {
+    private TableReader(Vfs vfs, String name, long number, VfsFile file, BlockCache cache) {
+        this.cache = cache;
+        this.cacheOwner = cache.newOwner();
         this.vfs = vfs;
         this.name = name;
         this.number = number;
@@ -55,9 +63,11 @@ public final class TableReader {
             throw corrupt("has no table magic number in its footer");
         }
         int version = fb.getInt(TableFormat.FOOTER_SIZE - 16);
-        if (version != TableFormat.VERSION) {
-            throw corrupt("says format version " + version + "; this code reads only " + TableFormat.VERSION);
+        if (version != TableFormat.VERSION && version != TableFormat.VERSION_UNCOMPRESSED) {
+            throw corrupt("says format version " + version + "; this code reads versions "
+                    + TableFormat.VERSION_UNCOMPRESSED + " and " + TableFormat.VERSION);
         }
+        this.version = version;
         TableFormat.Handle filterH = new TableFormat.Handle(fb.getLong(0), fb.getInt(8));
         TableFormat.Handle rdH = new TableFormat.Handle(fb.getLong(12), fb.getInt(20));
         TableFormat.Handle idxH = new TableFormat.Handle(fb.getLong(24), fb.getInt(32));
@@ -102,10 +112,24 @@ public final class TableReader {
      * @throws CorruptionException naming the file and offset if any of those is damaged
      */
     public static TableReader open(Vfs vfs, long number) {
+        return open(vfs, number, BlockCache.none());
+    }
+
+    /**
+     * Opens a table whose data blocks are kept in a cache once read.
+     *
+     * @param vfs the file system
+     * @param number the table's file number
+     * @param cache the engine's block cache
+     * @return the reader, holding one reference for the caller
+     * @throws CorruptionException naming the file and offset if the footer, index, filter or range deletes
+     *     are damaged
+     */
+    public static TableReader open(Vfs vfs, long number, BlockCache cache) {
         String name = TableFormat.tableName(number);
         VfsFile f = vfs.openRead(name);
         try {
-            return new TableReader(vfs, name, number, f);
+            return new TableReader(vfs, name, number, f, cache);
         } catch (RuntimeException | Error e) {
             f.close();
             throw e;
@@ -125,7 +149,7 @@ public final class TableReader {
         return b;
     }
 
-    /** A block's contents after its trailer's CRC32C was checked. */
+    /** A block's contents after its trailer's CRC32C was checked, decompressed if it was stored compressed. */
     private byte[] block(TableFormat.Handle h, String kind) {
         if (h.offset() < 0 || h.size() < 0 || h.offset() + h.size() + TableFormat.BLOCK_TRAILER > size) {
             throw corrupt("has a " + kind + " block handle pointing outside the file");
@@ -133,12 +157,22 @@ public final class TableReader {
         byte[] b = read(h.offset(), h.size() + TableFormat.BLOCK_TRAILER);
         java.util.zip.CRC32C c = new java.util.zip.CRC32C();
         c.update(b, 0, h.size() + 1);
-        if (b[h.size()] != TableFormat.NO_COMPRESSION) {
+        byte type = b[h.size()];
+        if (type != TableFormat.NO_COMPRESSION
+                && (type != TableFormat.LZ4_COMPRESSION || version == TableFormat.VERSION_UNCOMPRESSED)) {
             throw corrupt("has a " + kind + " block at offset " + h.offset() + " with unknown compression type "
-                    + b[h.size()]);
+                    + type);
         }
         if ((int) c.getValue() != TableFormat.le(b).getInt(h.size() + 1)) {
             throw corrupt("has a " + kind + " block at offset " + h.offset() + " that fails its CRC32C");
+        }
+        if (type == TableFormat.LZ4_COMPRESSION) {
+            try {
+                return BlockCompression.decompress(b, h.size());
+            } catch (IllegalArgumentException e) {
+                throw corrupt("has a " + kind + " block at offset " + h.offset() + " that does not decompress: "
+                        + e.getMessage());
+            }
         }
         return Arrays.copyOf(b, h.size());
     }
@@ -179,8 +213,13 @@ public final class TableReader {
         return b;
     }
 
-    /** The entries of data block {@code i}, checked. */
+    /** The entries of data block {@code i}: from the cache, or read and checked. */
     private Entry[] dataBlock(int i) {
+        return cache.get(cacheOwner, i, () -> readDataBlock(i));
+    }
+
+    /** The entries of data block {@code i}, read from the file and checked. */
+    private Entry[] readDataBlock(int i) {
         byte[] b = block(blocks[i], "data");
         List<BlockCodec.Item> items;
         try {
@@ -280,6 +319,11 @@ public final class TableReader {
         return number;
     }
 
+    /** Where data block {@code i} is stored (trailer excluded); for tests that damage one. */
+    TableFormat.Handle blockHandle(int i) {
+        return blocks[i];
+    }
+
     /**
      * The file size.
      *
@@ -332,7 +376,7 @@ public final class TableReader {
         for (int i = 0; i < blocks.length; i++) {
             Entry[] es;
             try {
-                es = dataBlock(i);
+                es = readDataBlock(i); // from the file, never the cache: verify checks what is at rest
             } catch (CorruptionException e) {
                 problems.add(e.getMessage());
                 prev = null;
@@ -380,6 +424,7 @@ public final class TableReader {
     /** Drops a reference; the last one closes the file, and deletes it if the table is obsolete. */
     public void release() {
         if (refs.decrementAndGet() == 0) {
+            cache.forget(cacheOwner, blocks.length);
             file.close();
             if (obsolete) {
                 vfs.delete(name);

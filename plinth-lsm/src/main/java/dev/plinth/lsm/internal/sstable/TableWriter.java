@@ -42,6 +42,23 @@ public final class TableWriter {
      * @return what was written
      */
     public static TableMeta write(Vfs vfs, long number, Iterator<Entry> entries, List<RangeTombstone> tombstones) {
+        return write(vfs, number, entries, tombstones, true);
+    }
+
+    /**
+     * Writes a table, with its data blocks LZ4-compressed where that saves at least one part in
+     * {@link BlockCompression#MIN_SAVING_DIVISOR} (format {@link TableFormat#VERSION}), or with none
+     * compressed (format {@link TableFormat#VERSION_UNCOMPRESSED}, what the first version of this code wrote).
+     *
+     * @param vfs the file system
+     * @param number the new file's number; the file must not exist
+     * @param entries the entries, in {@link Entry#ORDER}
+     * @param tombstones the range deletes
+     * @param compress whether data blocks may be compressed
+     * @return what was written
+     */
+    public static TableMeta write(Vfs vfs, long number, Iterator<Entry> entries, List<RangeTombstone> tombstones,
+                                  boolean compress) {
         String name = TableFormat.tableName(number);
         try (VfsFile f = vfs.create(name)) {
             Out out = new Out(f);
@@ -70,13 +87,13 @@ public final class TableWriter {
                 lastIkey = ikey;
                 count++;
                 if (data.sizeEstimate() >= TableFormat.TARGET_BLOCK_SIZE) {
-                    TableFormat.Handle h = out.block(data.finish());
+                    TableFormat.Handle h = out.dataBlock(data.finish(), compress);
                     index.add(lastIkey, last.seq(), (byte) 0, handle(h));
                     data = new BlockCodec();
                 }
             }
             if (data.count() > 0) {
-                TableFormat.Handle h = out.block(data.finish());
+                TableFormat.Handle h = out.dataBlock(data.finish(), compress);
                 index.add(lastIkey, last.seq(), (byte) 0, handle(h));
             }
             TableFormat.Handle rangeDels = out.block(rangeDeletes(tombstones));
@@ -87,7 +104,7 @@ public final class TableWriter {
             fb.putLong(filter.offset()).putInt(filter.size());
             fb.putLong(rangeDels.offset()).putInt(rangeDels.size());
             fb.putLong(idx.offset()).putInt(idx.size());
-            fb.putLong(count).putInt(TableFormat.VERSION).putLong(Long.reverseBytes(TableFormat.MAGIC)); // reads as ASCII
+            fb.putLong(count).putInt(compress ? TableFormat.VERSION : TableFormat.VERSION_UNCOMPRESSED).putLong(Long.reverseBytes(TableFormat.MAGIC)); // reads as ASCII
             fb.putInt(TableFormat.crc(footer, 0, TableFormat.FOOTER_SIZE - 4));
             out.raw(footer);
             out.flush();
@@ -136,13 +153,22 @@ public final class TableWriter {
             this.file = file;
         }
 
+        TableFormat.Handle dataBlock(byte[] raw, boolean compress) {
+            byte[] packed = compress ? BlockCompression.compress(raw) : null;
+            return packed == null ? block(raw, TableFormat.NO_COMPRESSION) : block(packed, TableFormat.LZ4_COMPRESSION);
+        }
+
         TableFormat.Handle block(byte[] contents) {
+            return block(contents, TableFormat.NO_COMPRESSION);
+        }
+
+        TableFormat.Handle block(byte[] contents, byte type) {
             TableFormat.Handle h = new TableFormat.Handle(position, contents.length);
             byte[] trailer = new byte[TableFormat.BLOCK_TRAILER];
-            trailer[0] = TableFormat.NO_COMPRESSION;
+            trailer[0] = type;
             java.util.zip.CRC32C c = new java.util.zip.CRC32C();
             c.update(contents);
-            c.update(TableFormat.NO_COMPRESSION);
+            c.update(type);
             TableFormat.le(trailer).putInt(1, (int) c.getValue());
             raw(contents);
             raw(trailer);

@@ -29,7 +29,20 @@ class LsmPowerLossTest {
 
     @Test
     void everySyncPointSurvivesPowerLoss() {
-        long target = Long.getLong("plinth.lsmCrashStates", 1000);
+        run(Long.getLong("plinth.lsmCrashStates", 1000), fs -> fs, "");
+    }
+
+    /**
+     * The same with every file operation of the crashed run delayed at random ({@link JitterVfs}), so that
+     * the background flush meets the writer at other points than in a plain run: this is what found a flush
+     * racing a seal ({@link LsmSealRaceTest}). A quarter of {@code -Dplinth.lsmCrashStates}.
+     */
+    @Test
+    void everySyncPointSurvivesPowerLossWithTheFlushThreadShaken() {
+        run(Long.getLong("plinth.lsmCrashStates", 1000) / 4, fs -> new JitterVfs(fs, 30), " with jitter");
+    }
+
+    private static void run(long target, java.util.function.UnaryOperator<dev.plinth.io.Vfs> wrap, String how) {
         long base = Long.getLong("plinth.seed", 0);
         List<PowerLoss> losses = List.of(PowerLoss.tearLastWrite(), PowerLoss.garbageLastWrite(), PowerLoss.dropUnsynced());
         long states = 0;
@@ -43,23 +56,29 @@ class LsmPowerLossTest {
                 long count = dry.count(op);
                 for (long n = 1; n <= count; n++) {
                     PowerLoss loss = losses.get((int) ((n + seed) % losses.size()));
-                    crashAndCheck(seed, op, n, loss);
+                    crashAndCheck(seed, op, n, loss, wrap);
                     states++;
                 }
             }
         }
-        System.out.println("lsm power loss: " + states + " crash states over " + seeds + " workloads of " + STEPS
+        System.out.println("lsm power loss" + how + ": " + states + " crash states over " + seeds + " workloads of " + STEPS
                 + " steps, every one a prefix with every SYNC write and no torn batch");
     }
 
     static void crashAndCheck(long seed, IoOp op, long n, PowerLoss loss) {
+        crashAndCheck(seed, op, n, loss, fs -> fs);
+    }
+
+    /** As above, with the engine's file system wrapped (by a {@link JitterVfs}, say); power loss still hits {@code fs}. */
+    static void crashAndCheck(long seed, IoOp op, long n, PowerLoss loss,
+                              java.util.function.UnaryOperator<dev.plinth.io.Vfs> wrap) {
         String where = "seed " + seed + ", " + op + " #" + n + ", " + loss;
         FaultyVfs fs = new FaultyVfs(new MemVfs(seed * 31 + n), seed);
         fs.inject(Fault.on(op).at(n).sticky());
         Workload w;
         LsmEngine e = null;
         try {
-            e = open(fs);
+            e = LsmEngine.open("lsm-test", wrap.apply(fs), SMALL, true);
             w = new Workload(seed, STEPS).run(e);
         } catch (StorageIOException opening) {
             w = new Workload(seed, 0); // the store's creation failed: it may be empty or not there yet

@@ -30,6 +30,8 @@ final class Workload {
 
     private final long seed;
     private final int steps;
+    /** Told each step's number and kind before it runs; for tracing a failure. */
+    java.util.function.BiConsumer<Integer, String> onStep = (step, what) -> { };
 
     Workload(long seed, int steps) {
         this.seed = seed;
@@ -58,20 +60,24 @@ final class Workload {
                 boolean durableStep;
                 if (r < 3) {
                     if (model.containsKey("a")) {
+                        onStep.accept(step, "drop a");
                         model.remove("a");
                         states.add(copy(model));
                         engine.dropKeyspace("a");
                     } else {
+                        onStep.accept(step, "create a");
                         model.put("a", new TreeMap<>());
                         states.add(copy(model));
                         engine.createKeyspace("a");
                     }
                     durableStep = true;
                 } else if (r < 6) {
+                    onStep.accept(step, "flush");
                     states.add(copy(model));
                     engine.flush();
                     durableStep = true;
                 } else if (r < 8) {
+                    onStep.accept(step, "compact");
                     states.add(copy(model));
                     engine.compact();
                     durableStep = true;
@@ -110,6 +116,7 @@ final class Workload {
                     batch.put(engine.keyspace(Store.DEFAULT_KEYSPACE), b("marker"), b(Integer.toString(step)));
                     model.get(Store.DEFAULT_KEYSPACE).put("marker", Integer.toString(step));
                     states.add(copy(model));
+                    onStep.accept(step, "batch " + d);
                     engine.apply(batch.build());
                     durableStep = d == Durability.SYNC;
                 }
