@@ -471,6 +471,7 @@ public final class QuadStore implements AutoCloseable {
         };
         try {
             RDFParser.create().source(in).lang(lang).base(baseUri).errorHandler(errors).parse((StreamRDF) sink);
+            sink.end();
         } catch (RiotParseException e) {
             sink.discard();
             throw new RdfParseException("Loading " + source + " into the quad store on " + store.uri()

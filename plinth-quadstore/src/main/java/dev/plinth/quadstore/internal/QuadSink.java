@@ -69,8 +69,16 @@ public final class QuadSink implements StreamRDF {
     public void prefix(String prefix, String iri) {
     }
 
+    /**
+     * Does nothing: RIOT calls {@code finish} also when parsing failed (from a {@code finally}), and the batch
+     * being gathered must then not be written. The loader calls {@link #end()} once parsing returned normally.
+     */
     @Override
     public void finish() {
+    }
+
+    /** Writes the last, partial batch; called once the parser has returned without an error. */
+    public void end() {
         flush();
     }
 
