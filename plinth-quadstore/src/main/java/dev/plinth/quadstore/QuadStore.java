@@ -228,9 +228,11 @@ public final class QuadStore implements AutoCloseable {
      * @param o the object, or any
      * @param g the graph, or any (the default graph included)
      * @return how many quads were removed
+     * @throws dev.plinth.CorruptionException if the index orders disagree about which quads exist
      */
     public long removeMatching(Node s, Node p, Node o, Node g) {
         long removed = 0;
+        boolean stalled = false;
         while (true) {
             List<Quad> chunk = new ArrayList<>(REMOVE_BATCH_QUADS);
             try (QuadIterator it = find(s, p, o, g)) {
@@ -241,7 +243,14 @@ public final class QuadStore implements AutoCloseable {
             if (chunk.isEmpty()) {
                 return removed;
             }
-            removed += writer.remove(chunk);
+            int n = writer.remove(chunk);
+            if (n == 0 && stalled) {
+                // Twice in a row the pattern's index listed quads that the SPOG index does not hold.
+                throw new dev.plinth.CorruptionException("The quad store on " + store.uri() + " lists quads such as "
+                        + chunk.get(0) + " in one index order but not in SPOG; its indexes disagree.");
+            }
+            stalled = n == 0;
+            removed += n;
         }
     }
 
@@ -373,8 +382,7 @@ public final class QuadStore implements AutoCloseable {
      */
     public long size() {
         ensureOpen();
-        writer.reloadState();
-        return writer.quadCount();
+        return writer.storedQuadCount();
     }
 
     /**

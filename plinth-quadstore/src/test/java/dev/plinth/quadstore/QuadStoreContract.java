@@ -193,4 +193,51 @@ public abstract class QuadStoreContract {
             assertThat(a.store().isClosed()).isFalse();
         }
     }
+
+    @Test
+    void concurrentWritersThroughTwoQuadStoresKeepEveryIndexAndTheCountExact() throws Exception {
+        try (QuadStore a = open(dir); QuadStore b = QuadStore.on(a.store())) {
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 4; t++) {
+                QuadStore target = t % 2 == 0 ? a : b;
+                long seed = t;
+                threads.add(new Thread(() -> {
+                    java.util.Random rnd = new java.util.Random(seed);
+                    try {
+                        for (int i = 0; i < 150; i++) {
+                            Quad q = quad("g" + rnd.nextInt(3), "s" + rnd.nextInt(20), "p", iri("o" + rnd.nextInt(5)));
+                            if (rnd.nextInt(4) == 0) {
+                                target.remove(q);
+                            } else if (rnd.nextInt(3) == 0) {
+                                target.addAll(List.of(q, quad(null, "s" + rnd.nextInt(20), "p" + i, NodeFactory.createLiteralString("t" + seed + "-" + i))));
+                            } else {
+                                target.add(q);
+                            }
+                        }
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(errors).isEmpty();
+            long present;
+            try (QuadIterator it = a.find(null, null, null, null)) {
+                present = 0;
+                while (it.hasNext()) {
+                    it.next();
+                    present++;
+                }
+            }
+            assertThat(a.size()).isEqualTo(present).isEqualTo(b.size());
+            for (IndexOrder order : IndexOrder.values()) {
+                assertThat(a.store().keyspace(order.keyspaceName()).scan(Range.all(), dev.plinth.ScanOptions.forward().withKeysOnly(true)))
+                        .as(order.name()).hasSize((int) present);
+            }
+        }
+    }
 }

@@ -80,27 +80,33 @@ public final class QuadWriter {
     }
 
     /**
-     * The exact number of quads, as of the last write this writer applied or saw.
+     * The exact number of quads as stored now, whoever wrote them.
      *
-     * @return the count
+     * @return the stored count
+     * @throws CorruptionException if the state is absent or damaged
      */
-    public long quadCount() {
-        return quadCount;
+    public long storedQuadCount() {
+        return readLong(readState(), 8);
     }
 
     /**
-     * Rereads the state from the store.
+     * Rereads the state from the store. Called with {@code lock} held, or from the constructor.
      *
      * @throws CorruptionException if it is absent or damaged
      */
-    public void reloadState() {
+    private void reloadState() {
+        byte[] s = readState();
+        nextId = readLong(s, 0);
+        quadCount = readLong(s, 8);
+    }
+
+    private byte[] readState() {
         byte[] s = meta.get(STATE_KEY);
         if (s == null || s.length != 16) {
             throw new CorruptionException("The quad store on " + store.uri() + " has a "
                     + (s == null ? "missing" : "damaged") + " state entry in keyspace " + meta.name() + ".");
         }
-        nextId = readLong(s, 0);
-        quadCount = readLong(s, 8);
+        return s;
     }
 
     /**

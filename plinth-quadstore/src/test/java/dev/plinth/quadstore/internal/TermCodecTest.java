@@ -64,6 +64,11 @@ class TermCodecTest {
                 .isEqualTo("200000000000001");
         assertThat(Long.toHexString(TermCodec.inlineId(NodeFactory.createLiteralString("ab")))).isEqualTo("1261620000000000");
         assertThat(TermCodec.encode(NodeFactory.createURI("a:b"))).containsExactly(0x15, 0x01, 0x02, 'a', ':', 'b', 0x00);
+        long[] ids = {1, 2, TermCodec.inlineId(NodeFactory.createLiteralString("ab")), TermCodec.DEFAULT_GRAPH_ID};
+        assertThat(IndexOrder.SPOG.key(new dev.plinth.keys.KeyWriter(), ids)).containsExactly(
+                0x15, 0x01, 0x15, 0x02, 0x1c, 0x12, 0x61, 0x62, 0, 0, 0, 0, 0, 0x14);
+        assertThat(IndexOrder.GSPO.key(new dev.plinth.keys.KeyWriter(), ids)).containsExactly(
+                0x14, 0x15, 0x01, 0x15, 0x02, 0x1c, 0x12, 0x61, 0x62, 0, 0, 0, 0, 0);
     }
 
     @Test
