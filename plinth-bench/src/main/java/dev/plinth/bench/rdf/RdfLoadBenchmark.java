@@ -1,0 +1,78 @@
+package dev.plinth.bench.rdf;
+
+import dev.plinth.bench.Targets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Bulk load of the {@link UniversityData} N-Quads file into an empty store, parse included, until the data is
+ * durable: the Plinth quad store (on lsm, RocksDB, LMDB; its loader writes atomic batches at the engine's
+ * default durability, SYNC) against Jena TDB2's default loader. The score is seconds per load of
+ * {@link #quads} quads; quads per second is {@code quads / score}. {@code -p quads=10000000} for the large run.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch",
+        "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"})
+@Warmup(iterations = 1)
+@Measurement(iterations = 3)
+public class RdfLoadBenchmark {
+    /** Quads in the file. */
+    @Param({"1000000"})
+    public long quads;
+
+    /** The store. */
+    @Param({"plinth-lsm", "plinth-rocksdb", "tdb2"})
+    public String target;
+
+    private Path file;
+    private Path dir;
+    private RdfTarget store;
+
+    /** Writes the data file once. */
+    @Setup(Level.Trial)
+    public void writeData() throws Exception {
+        file = new UniversityData(quads, 1).writeNQuads(Files.createTempFile("plinth-bench-rdf-", ".nq"));
+    }
+
+    /** Opens an empty store. */
+    @Setup(Level.Iteration)
+    public void openEmpty() throws Exception {
+        dir = Files.createTempDirectory("plinth-bench-rdf-" + target + "-");
+        store = new RdfTarget(target, dir);
+    }
+
+    /** Loads the file. */
+    @Benchmark
+    public void load() throws Exception {
+        store.load(file);
+    }
+
+    /** Closes and deletes the store. */
+    @TearDown(Level.Iteration)
+    public void closeStore() {
+        store.close();
+        Targets.deleteTree(dir);
+    }
+
+    /** Deletes the data file. */
+    @TearDown(Level.Trial)
+    public void deleteData() throws Exception {
+        Files.deleteIfExists(file);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.plinth.bench.rdf;
+
+import dev.plinth.bench.Targets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.jena.atlas.iterator.Iter;
+import org.apache.jena.graph.Node;
+import org.apache.jena.query.Query;
+import org.apache.jena.query.QueryFactory;
+import org.apache.jena.sparql.core.Quad;
+import org.apache.jena.sparql.exec.QueryExec;
+import org.apache.jena.sparql.exec.RowSet;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The 16 quad patterns (and a few SPARQL basic graph patterns) on the loaded {@link UniversityData}: each call
+ * takes the next of 256 quads sampled from the data, binds the pattern's components from it, and counts every
+ * match through Jena's {@code DatasetGraph.find} (the interface ARQ itself uses), in a read transaction. The
+ * Plinth quad store (on lsm and RocksDB) against Jena TDB2. Patterns are named by their bound components, in
+ * the order S, P, O, G ({@code ____} binds none, {@code SP_G} binds all but the object). At setup each target's
+ * count for every sample is checked against a count over the generated quads held in memory, so every target
+ * answers the same question correctly.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch",
+        "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"})
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+public class RdfPatternBenchmark {
+    static final int SAMPLES = 256;
+    static final String[] QUERIES = {
+        // students of a professor's courses: a three-way join
+        "SELECT ?s WHERE { GRAPH ?g { ?p <" + UniversityData.NS + "teacherOf> ?c . ?s <" + UniversityData.NS
+                + "takesCourse> ?c . ?p <" + UniversityData.NS + "name> \"Professor 3.1\" } }",
+        // advisor ages of students taking one course
+        "SELECT ?a ?age WHERE { GRAPH ?g { ?s <" + UniversityData.NS + "takesCourse> <" + UniversityData.NS
+                + "dept2/course5> . ?s <" + UniversityData.NS + "advisor> ?a . ?a <" + UniversityData.NS + "age> ?age } }",
+        // every professor with name and e-mail in one graph
+        "SELECT ?p ?n ?e WHERE { GRAPH <" + UniversityData.NS + "dept1> { ?p a <" + UniversityData.NS
+                + "Professor> ; <" + UniversityData.NS + "name> ?n ; <" + UniversityData.NS + "email> ?e } }"};
+
+    /** Quads loaded. */
+    @Param({"1000000"})
+    public long quads;
+
+    /** The store. */
+    @Param({"plinth-lsm", "plinth-rocksdb", "tdb2"})
+    public String target;
+
+    /** Bound components, S P O G, {@code _} for unbound. */
+    @Param({"____", "S___", "_P__", "__O_", "___G", "SP__", "S_O_", "S__G", "_PO_", "_P_G", "__OG", "SPO_", "SP_G",
+        "S_OG", "_POG", "SPOG"})
+    public String pattern;
+
+    private Path dir;
+    private RdfTarget store;
+    private final List<Node[]> samples = new ArrayList<>();
+    private int next;
+
+    /** Loads the data and draws the samples. */
+    @Setup(Level.Trial)
+    public void load() throws Exception {
+        Path file = new UniversityData(quads, 1).writeNQuads(Files.createTempFile("plinth-bench-rdf-", ".nq"));
+        dir = Files.createTempDirectory("plinth-bench-rdf-" + target + "-");
+        store = new RdfTarget(target, dir);
+        store.load(file);
+        Files.delete(file);
+        List<Quad> all = new ArrayList<>();
+        new UniversityData(quads, 1).forEach(all::add);
+        Random rnd = new Random(7);
+        for (int i = 0; i < SAMPLES; i++) {
+            Quad q = all.get(rnd.nextInt(all.size()));
+            Node[] b = {q.getSubject(), q.getPredicate(), q.getObject(), q.getGraph()};
+            for (int k = 0; k < 4; k++) {
+                if (pattern.charAt(k) == '_') {
+                    b[k] = Node.ANY;
+                }
+            }
+            samples.add(b);
+        }
+        java.util.Set<Quad> distinct = new java.util.HashSet<>(all);
+        for (Node[] b : samples) {
+            long expected = distinct.stream().filter(q -> (b[0] == Node.ANY || b[0].equals(q.getSubject()))
+                    && (b[1] == Node.ANY || b[1].equals(q.getPredicate())) && (b[2] == Node.ANY || b[2].equals(q.getObject()))
+                    && (b[3] == Node.ANY || b[3].equals(q.getGraph()))).count();
+            long actual = find();
+            if (actual != expected) {
+                throw new IllegalStateException(target + " finds " + actual + " quads for pattern " + pattern + " "
+                        + java.util.Arrays.toString(b) + "; the generated data holds " + expected);
+            }
+        }
+        next = 0;
+    }
+
+    /** Closes and deletes the store. */
+    @TearDown(Level.Trial)
+    public void close() {
+        store.close();
+        Targets.deleteTree(dir);
+    }
+
+    /** Counts the matches of the next sample's pattern. */
+    @Benchmark
+    public long find() {
+        Node[] b = samples.get(next++ & (SAMPLES - 1));
+        return store.read(() -> {
+            Iterator<Quad> it = store.dataset().find(b[3], b[0], b[1], b[2]);
+            try {
+                long n = 0;
+                while (it.hasNext()) {
+                    it.next();
+                    n++;
+                }
+                return n;
+            } finally {
+                Iter.close(it);
+            }
+        });
+    }
+
+    /**
+     * Runs the SPARQL queries of {@link #QUERIES} in turn (only meaningful once per target: run with
+     * {@code -p pattern=SPOG}).
+     *
+     * @return rows
+     */
+    @Benchmark
+    public long sparqlBgp() {
+        Query q = QueryFactory.create(QUERIES[next++ % QUERIES.length]);
+        return store.read(() -> {
+            RowSet rows = QueryExec.dataset(store.dataset()).query(q).select();
+            long n = 0;
+            while (rows.hasNext()) {
+                rows.next();
+                n++;
+            }
+            return n;
+        });
+    }
+}

@@ -1,0 +1,42 @@
+package dev.plinth.bench.rdf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.jena.sparql.core.Quad;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The RDF benchmarks' targets load the same data and answer the same patterns and queries (no timing). */
+class RdfBenchSmokeTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyTargetLoadsTheDataAndAnswersAlike() throws Exception {
+        UniversityData data = new UniversityData(3_000, 1);
+        Path file = data.writeNQuads(dir.resolve("data.nq"));
+        Set<Quad> distinct = new HashSet<>();
+        data.forEach(distinct::add);
+        Long[] rows = new Long[RdfPatternBenchmark.QUERIES.length];
+        for (String name : new String[] {"plinth-lsm", "plinth-rocksdb", "tdb2"}) {
+            try (RdfTarget t = new RdfTarget(name, dir.resolve(name))) {
+                t.load(file);
+                long n = t.read(() -> org.apache.jena.atlas.iterator.Iter.count(t.dataset().find()));
+                assertThat(n).as(name).isEqualTo(distinct.size());
+                for (int i = 0; i < rows.length; i++) {
+                    String q = RdfPatternBenchmark.QUERIES[i];
+                    long r = t.read(() -> org.apache.jena.atlas.iterator.Iter.count(
+                            org.apache.jena.sparql.exec.QueryExec.dataset(t.dataset()).query(q).select()));
+                    if (rows[i] == null) {
+                        rows[i] = r;
+                    }
+                    assertThat(r).as("%s: %s", name, q).isEqualTo(rows[i]);
+                }
+            }
+        }
+        assertThat(rows[2]).isPositive();
+    }
+}

@@ -1,0 +1,104 @@
+package dev.plinth.quadstore;
+
+/**
+ * Settings of a {@link QuadStore}: the size of the hot-term cache and of a bulk load's batches.
+ *
+ * <p>Immutable and thread-safe; build one with {@link #builder()}.
+ */
+public final class QuadStoreOptions {
+    /** The default number of terms each direction of the term cache holds. */
+    public static final long DEFAULT_TERM_CACHE_SIZE = 100_000;
+    /** The default number of quads a bulk load parses before writing them in one batch. */
+    public static final int DEFAULT_LOAD_BATCH_QUADS = 5_000;
+
+    /** The defaults. */
+    public static final QuadStoreOptions DEFAULTS = builder().build();
+
+    private final long termCacheSize;
+    private final int loadBatchQuads;
+
+    private QuadStoreOptions(Builder b) {
+        this.termCacheSize = b.termCacheSize;
+        this.loadBatchQuads = b.loadBatchQuads;
+    }
+
+    /**
+     * A builder holding the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The most terms each direction of the cache (term to id, id to term) holds.
+     *
+     * @return the size; {@link #DEFAULT_TERM_CACHE_SIZE} unless set
+     */
+    public long termCacheSize() {
+        return termCacheSize;
+    }
+
+    /**
+     * The quads a bulk load writes in one atomic batch (fewer if the engine's batch limits ask for it).
+     *
+     * @return the batch size; {@link #DEFAULT_LOAD_BATCH_QUADS} unless set
+     */
+    public int loadBatchQuads() {
+        return loadBatchQuads;
+    }
+
+    @Override
+    public String toString() {
+        return "QuadStoreOptions[termCacheSize=" + termCacheSize + ", loadBatchQuads=" + loadBatchQuads + "]";
+    }
+
+    /** Builds {@link QuadStoreOptions}. Not thread-safe. */
+    public static final class Builder {
+        private long termCacheSize = DEFAULT_TERM_CACHE_SIZE;
+        private int loadBatchQuads = DEFAULT_LOAD_BATCH_QUADS;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets how many terms each direction of the cache holds; 0 turns caching off.
+         *
+         * @param terms 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder termCacheSize(long terms) {
+            if (terms < 0) {
+                throw new IllegalArgumentException("termCacheSize must be 0 or more, not " + terms);
+            }
+            this.termCacheSize = terms;
+            return this;
+        }
+
+        /**
+         * Sets how many quads a bulk load writes per batch.
+         *
+         * @param quads 1 or more
+         * @return this builder
+         * @throws IllegalArgumentException if less than 1
+         */
+        public Builder loadBatchQuads(int quads) {
+            if (quads < 1) {
+                throw new IllegalArgumentException("loadBatchQuads must be 1 or more, not " + quads);
+            }
+            this.loadBatchQuads = quads;
+            return this;
+        }
+
+        /**
+         * The options.
+         *
+         * @return new options
+         */
+        public QuadStoreOptions build() {
+            return new QuadStoreOptions(this);
+        }
+    }
+}

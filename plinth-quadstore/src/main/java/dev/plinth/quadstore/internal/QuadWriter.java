@@ -1,0 +1,266 @@
+package dev.plinth.quadstore.internal;
+
+import dev.plinth.ConflictException;
+import dev.plinth.CorruptionException;
+import dev.plinth.Keyspace;
+import dev.plinth.Store;
+import dev.plinth.WriteBatch;
+import dev.plinth.keys.KeyWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.jena.sparql.core.Quad;
+
+/**
+ * The single write path of a quad store: every add and remove becomes one {@link WriteBatch} holding the
+ * quad's key in all six index orders, the dictionary entries of terms first used, and the new
+ * <em>state</em> (next dictionary id and exact quad count), guarded by a check that the state is still the
+ * one this writer read. Another writer on the same store makes that check fail; the writer then rereads the
+ * state and recomputes the batch, up to {@link #MAX_ATTEMPTS} times.
+ *
+ * <p>Thread-safe: writes are serialised by a private lock ({@code lock}); reads of the state are not blocked.
+ */
+public final class QuadWriter {
+    /** The key of the state in the meta keyspace. */
+    static final byte[] STATE_KEY = "state".getBytes(StandardCharsets.US_ASCII);
+    /** The key of the format version in the meta keyspace. */
+    static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
+    /** The format version this code writes and reads. */
+    static final int FORMAT_VERSION = 1;
+    /** How many times a write is recomputed after another writer changed the store. */
+    static final int MAX_ATTEMPTS = 20;
+    /** Batch operations one quad may need: six index keys and two entries for each of four new terms. */
+    public static final int OPS_PER_QUAD = 6 + 8;
+
+    private final Store store;
+    private final Keyspace meta;
+    private final Keyspace[] indexes;
+    private final TermDictionary dictionary;
+    private final Object lock = new Object();
+
+    // Guarded by lock for writes; volatile so that readers see the latest applied state.
+    private volatile long nextId;
+    private volatile long quadCount;
+
+    /**
+     * The writer of a quad store whose keyspaces exist; initialises the state of a new store.
+     *
+     * @param store the store
+     * @param meta the meta keyspace
+     * @param indexes the index keyspaces, by {@link IndexOrder#ordinal()}
+     * @param dictionary the dictionary
+     * @throws CorruptionException if the stored state is damaged or of another format
+     */
+    public QuadWriter(Store store, Keyspace meta, Keyspace[] indexes, TermDictionary dictionary) {
+        this.store = store;
+        this.meta = meta;
+        this.indexes = indexes;
+        this.dictionary = dictionary;
+        byte[] format = meta.get(FORMAT_KEY);
+        if (format == null) {
+            boolean empty;
+            try (dev.plinth.Cursor c = indexes[0].cursor(dev.plinth.Range.all(),
+                    dev.plinth.ScanOptions.forward().withLimit(1).withKeysOnly(true))) {
+                empty = !c.next();
+            }
+            if (!empty) {
+                throw new CorruptionException("The quad store on " + store.uri() + " has quads but no format version"
+                        + " in keyspace " + meta.name() + ".");
+            }
+            store.write(new WriteBatch().put(meta, FORMAT_KEY, int32(FORMAT_VERSION))
+                    .put(meta, STATE_KEY, state(TermCodec.FIRST_DICTIONARY_ID, 0)));
+        } else if (format.length != 4 || readInt(format) != FORMAT_VERSION) {
+            throw new CorruptionException("The quad store on " + store.uri() + " has format "
+                    + (format.length == 4 ? String.valueOf(readInt(format)) : "(damaged)") + " in keyspace "
+                    + meta.name() + "; this version reads format " + FORMAT_VERSION + " only.");
+        }
+        reloadState();
+    }
+
+    /**
+     * The exact number of quads as stored now, whoever wrote them.
+     *
+     * @return the stored count
+     * @throws CorruptionException if the state is absent or damaged
+     */
+    public long storedQuadCount() {
+        return readLong(readState(), 8);
+    }
+
+    /**
+     * Rereads the state from the store. Called with {@code lock} held, or from the constructor.
+     *
+     * @throws CorruptionException if it is absent or damaged
+     */
+    private void reloadState() {
+        byte[] s = readState();
+        nextId = readLong(s, 0);
+        quadCount = readLong(s, 8);
+    }
+
+    private byte[] readState() {
+        byte[] s = meta.get(STATE_KEY);
+        if (s == null || s.length != 16) {
+            throw new CorruptionException("The quad store on " + store.uri() + " has a "
+                    + (s == null ? "missing" : "damaged") + " state entry in keyspace " + meta.name() + ".");
+        }
+        return s;
+    }
+
+    /**
+     * Adds quads that are not present yet, in one atomic batch.
+     *
+     * @param quads storable quads (checked by the caller), the graph normalised
+     * @return how many were added: those present before, and repeats within {@code quads}, are not counted
+     * @throws ConflictException if other writers kept changing the store
+     */
+    public int add(List<Quad> quads) {
+        return apply(quads, true);
+    }
+
+    /**
+     * Removes quads that are present, in one atomic batch.
+     *
+     * @param quads concrete quads
+     * @return how many were removed: absent ones, and repeats within {@code quads}, are not counted
+     * @throws ConflictException if other writers kept changing the store
+     */
+    public int remove(List<Quad> quads) {
+        return apply(quads, false);
+    }
+
+    private int apply(List<Quad> quads, boolean add) {
+        if (quads.isEmpty()) {
+            return 0;
+        }
+        synchronized (lock) {
+            for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+                long oldNext = nextId;
+                long oldCount = quadCount;
+                WriteBatch batch = new WriteBatch();
+                TermDictionary.Pending pending = new TermDictionary.Pending(batch, oldNext);
+                int changed = add ? addInto(quads, pending) : removeInto(quads, batch);
+                if (changed == 0) {
+                    return 0;
+                }
+                long newCount = oldCount + (add ? changed : -changed);
+                batch.requireEquals(meta, STATE_KEY, state(oldNext, oldCount))
+                        .put(meta, STATE_KEY, state(pending.nextId(), newCount));
+                if (store.write(batch)) {
+                    nextId = pending.nextId();
+                    quadCount = newCount;
+                    dictionary.committed(pending);
+                    return changed;
+                }
+                // Another writer changed the store: what is present, and the next id, must be read again.
+                reloadState();
+            }
+            throw new ConflictException("The quad store on " + store.uri() + " gave up a write after "
+                    + MAX_ATTEMPTS + " attempts: other writers kept changing it; nothing was applied.");
+        }
+    }
+
+    private int addInto(List<Quad> quads, TermDictionary.Pending pending) {
+        KeyWriter w = new KeyWriter(40);
+        Set<QuadIds> seen = new HashSet<>();
+        long[] ids = new long[4];
+        int added = 0;
+        for (Quad q : quads) {
+            ids[IndexOrder.S] = dictionary.idForWrite(q.getSubject(), pending);
+            ids[IndexOrder.P] = dictionary.idForWrite(q.getPredicate(), pending);
+            ids[IndexOrder.O] = dictionary.idForWrite(q.getObject(), pending);
+            ids[IndexOrder.G] = dictionary.idForWrite(q.getGraph(), pending);
+            if (!seen.add(new QuadIds(ids.clone()))) {
+                continue;
+            }
+            boolean fresh = false;
+            for (long id : ids) {
+                fresh |= pending.isNew(id);
+            }
+            byte[] spog = IndexOrder.SPOG.key(w, ids);
+            if (!fresh && indexes[IndexOrder.SPOG.ordinal()].contains(spog)) {
+                continue;
+            }
+            for (IndexOrder order : IndexOrder.values()) {
+                pending.batch.put(indexes[order.ordinal()], order == IndexOrder.SPOG ? spog : order.key(w, ids), EMPTY);
+            }
+            added++;
+        }
+        return added;
+    }
+
+    private int removeInto(List<Quad> quads, WriteBatch batch) {
+        KeyWriter w = new KeyWriter(40);
+        Set<QuadIds> seen = new HashSet<>();
+        int removed = 0;
+        outer:
+        for (Quad q : quads) {
+            long[] ids = new long[4];
+            Quad norm = q;
+            ids[IndexOrder.S] = dictionary.lookup(norm.getSubject());
+            ids[IndexOrder.P] = dictionary.lookup(norm.getPredicate());
+            ids[IndexOrder.O] = dictionary.lookup(norm.getObject());
+            ids[IndexOrder.G] = dictionary.lookup(norm.getGraph());
+            for (long id : ids) {
+                if (id < 0) {
+                    continue outer; // a term the store never held: the quad is absent
+                }
+            }
+            byte[] spog = IndexOrder.SPOG.key(w, ids);
+            if (!seen.add(new QuadIds(ids)) || !indexes[IndexOrder.SPOG.ordinal()].contains(spog)) {
+                continue;
+            }
+            for (IndexOrder order : IndexOrder.values()) {
+                batch.delete(indexes[order.ordinal()], order == IndexOrder.SPOG ? spog : order.key(w, ids));
+            }
+            removed++;
+        }
+        return removed;
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
+    /** Four ids as a hash key. */
+    private record QuadIds(long[] ids) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof QuadIds other && Arrays.equals(ids, other.ids);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(ids);
+        }
+    }
+
+    static byte[] state(long nextId, long quadCount) {
+        byte[] b = new byte[16];
+        writeLong(b, 0, nextId);
+        writeLong(b, 8, quadCount);
+        return b;
+    }
+
+    private static void writeLong(byte[] b, int at, long v) {
+        for (int i = 0; i < 8; i++) {
+            b[at + i] = (byte) (v >>> (56 - 8 * i));
+        }
+    }
+
+    private static long readLong(byte[] b, int at) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[at + i] & 0xFF);
+        }
+        return v;
+    }
+
+    private static byte[] int32(int v) {
+        return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+    }
+
+    private static int readInt(byte[] b) {
+        return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+    }
+}

@@ -1,0 +1,247 @@
+package dev.plinth.quadstore.internal;
+
+import dev.plinth.quadstore.QuadIterator;
+import dev.plinth.quadstore.QuadStore;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.jena.atlas.iterator.IteratorCloseable;
+import org.apache.jena.graph.Graph;
+import org.apache.jena.graph.Node;
+import org.apache.jena.graph.Triple;
+import org.apache.jena.query.ReadWrite;
+import org.apache.jena.query.TxnType;
+import org.apache.jena.riot.system.PrefixMap;
+import org.apache.jena.riot.system.PrefixMapFactory;
+import org.apache.jena.sparql.core.DatasetGraphBaseFind;
+import org.apache.jena.sparql.core.GraphView;
+import org.apache.jena.sparql.core.Quad;
+import org.apache.jena.sparql.core.TransactionalLock;
+
+/**
+ * Jena's view of a {@link QuadStore}: a {@code DatasetGraph} whose finds are the quad store's prefix scans
+ * and whose writes are its atomic adds and removes, so ARQ runs SPARQL on any Plinth engine. What its
+ * transactions promise is on {@link QuadStore#asDatasetGraph()}.
+ *
+ * <p>Thread-safe as the quad store is; the transaction lock keeps SPARQL calls through this dataset apart.
+ */
+public final class StoreDatasetGraph extends DatasetGraphBaseFind {
+    /** Quads {@link #addGraph} writes per batch. */
+    static final int ADD_GRAPH_BATCH = 1_000;
+
+    private final QuadStore quads;
+    private final TransactionalLock txn = TransactionalLock.createMRSW();
+    private final PrefixMap prefixes = PrefixMapFactory.create();
+
+    /**
+     * A view of a quad store.
+     *
+     * @param quads the quad store
+     */
+    public StoreDatasetGraph(QuadStore quads) {
+        this.quads = quads;
+    }
+
+    @Override
+    protected Iterator<Quad> findInDftGraph(Node s, Node p, Node o) {
+        return quads.find(s, p, o, Quad.defaultGraphIRI);
+    }
+
+    @Override
+    protected Iterator<Quad> findInSpecificNamedGraph(Node g, Node s, Node p, Node o) {
+        return quads.find(s, p, o, g);
+    }
+
+    @Override
+    protected Iterator<Quad> findInAnyNamedGraphs(Node s, Node p, Node o) {
+        return new NamedGraphsOnly(quads.find(s, p, o, null));
+    }
+
+    @Override
+    protected Iterator<Quad> findAny(Node s, Node p, Node o) {
+        return quads.find(s, p, o, null);
+    }
+
+    @Override
+    public boolean contains(Node g, Node s, Node p, Node o) {
+        if (g != null && Quad.isUnionGraph(g)) {
+            return super.contains(g, s, p, o);
+        }
+        return quads.contains(s, p, o, g);
+    }
+
+    @Override
+    public Graph getDefaultGraph() {
+        return GraphView.createDefaultGraph(this);
+    }
+
+    @Override
+    public Graph getGraph(Node graphNode) {
+        if (Quad.isDefaultGraph(graphNode)) {
+            return getDefaultGraph();
+        }
+        if (Quad.isUnionGraph(graphNode)) {
+            return getUnionGraph();
+        }
+        return GraphView.createNamedGraph(this, graphNode);
+    }
+
+    @Override
+    public void addGraph(Node graphName, Graph graph) {
+        List<Quad> chunk = new ArrayList<>(ADD_GRAPH_BATCH);
+        Iterator<Triple> it = graph.find();
+        try {
+            while (it.hasNext()) {
+                chunk.add(Quad.create(graphName, it.next()));
+                if (chunk.size() == ADD_GRAPH_BATCH) {
+                    quads.addAll(chunk);
+                    chunk.clear();
+                }
+            }
+        } finally {
+            org.apache.jena.atlas.iterator.Iter.close(it);
+        }
+        quads.addAll(chunk);
+    }
+
+    @Override
+    public void removeGraph(Node graphName) {
+        quads.clearGraph(graphName);
+    }
+
+    @Override
+    public Iterator<Node> listGraphNodes() {
+        return quads.graphs().iterator();
+    }
+
+    @Override
+    public void add(Quad quad) {
+        quads.add(quad);
+    }
+
+    @Override
+    public void delete(Quad quad) {
+        quads.remove(quad);
+    }
+
+    @Override
+    public void add(Node g, Node s, Node p, Node o) {
+        quads.add(Quad.create(g, s, p, o));
+    }
+
+    @Override
+    public void delete(Node g, Node s, Node p, Node o) {
+        quads.remove(Quad.create(g, s, p, o));
+    }
+
+    @Override
+    public void deleteAny(Node g, Node s, Node p, Node o) {
+        if (g != null && Quad.isUnionGraph(g)) {
+            super.deleteAny(g, s, p, o);
+            return;
+        }
+        quads.removeMatching(s, p, o, g);
+    }
+
+    @Override
+    public void clear() {
+        quads.removeMatching(null, null, null, null);
+    }
+
+    @Override
+    public PrefixMap prefixes() {
+        return prefixes;
+    }
+
+    @Override
+    public boolean supportsTransactions() {
+        return true;
+    }
+
+    @Override
+    public boolean supportsTransactionAbort() {
+        return false;
+    }
+
+    @Override
+    public void begin(TxnType type) {
+        txn.begin(type);
+    }
+
+    @Override
+    public void begin(ReadWrite mode) {
+        txn.begin(mode);
+    }
+
+    @Override
+    public boolean promote(Promote mode) {
+        return txn.promote(mode);
+    }
+
+    @Override
+    public void commit() {
+        txn.commit();
+    }
+
+    @Override
+    public void abort() {
+        txn.abort();
+    }
+
+    @Override
+    public void end() {
+        txn.end();
+    }
+
+    @Override
+    public ReadWrite transactionMode() {
+        return txn.transactionMode();
+    }
+
+    @Override
+    public TxnType transactionType() {
+        return txn.transactionType();
+    }
+
+    @Override
+    public boolean isInTransaction() {
+        return txn.isInTransaction();
+    }
+
+    /** Drops the default graph's quads from an iterator over every graph, keeping it closeable. */
+    private static final class NamedGraphsOnly implements IteratorCloseable<Quad> {
+        private final QuadIterator in;
+        private Quad next;
+
+        NamedGraphsOnly(QuadIterator in) {
+            this.in = in;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && in.hasNext()) {
+                Quad q = in.next();
+                if (!q.isDefaultGraph()) {
+                    next = q;
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public Quad next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("no more quads");
+            }
+            Quad q = next;
+            next = null;
+            return q;
+        }
+
+        @Override
+        public void close() {
+            in.close();
+        }
+    }
+}

@@ -1,0 +1,281 @@
+package dev.plinth.quadstore.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.plinth.CorruptionException;
+import dev.plinth.Keyspace;
+import dev.plinth.WriteBatch;
+import dev.plinth.keys.KeyReader;
+import dev.plinth.keys.KeyWriter;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.jena.graph.Node;
+import org.apache.jena.sparql.core.Quad;
+
+/**
+ * The term dictionary: every RDF term that is not inlined ({@link TermCodec#inlineId(Node)}) to a dictionary id
+ * and back, in two keyspaces, with a bounded cache of hot terms in each direction.
+ *
+ * <p>The {@code ids} keyspace maps a term's <em>lookup key</em> to its id (an 8-byte big-endian value): the term
+ * bytes themselves when they are at most {@link #MAX_DIRECT_KEY} bytes, else {@code 0xFF} followed by the
+ * SHA-256 of the term bytes (term bytes always start with {@code 0x15}, so the two never meet). The
+ * {@code terms} keyspace maps an id (one integer element) to the term bytes. Entries are only ever added, in
+ * the same batch as the first quad that uses the term, so an id found in an index always resolves.
+ *
+ * <p>Thread-safe for lookups. New ids are assigned through a {@link Pending} that belongs to the single writer
+ * of the quad store; the cache learns them only once their batch has been applied
+ * ({@link #committed(Pending)}).
+ */
+public final class TermDictionary {
+    /** The longest term bytes used directly as a lookup key; longer ones are looked up by hash. */
+    public static final int MAX_DIRECT_KEY = 200;
+
+    private final String storeName;
+    private final Keyspace ids;
+    private final Keyspace terms;
+    private final Cache<Node, Long> idCache;
+    private final Cache<Long, Node> termCache;
+
+    /**
+     * A dictionary over two keyspaces.
+     *
+     * @param storeName the store's URI, for messages
+     * @param ids the lookup-key to id keyspace
+     * @param terms the id to term-bytes keyspace
+     * @param cacheSize the most terms each direction's cache holds
+     */
+    public TermDictionary(String storeName, Keyspace ids, Keyspace terms, long cacheSize) {
+        this.storeName = storeName;
+        this.ids = ids;
+        this.terms = terms;
+        this.idCache = Caffeine.newBuilder().maximumSize(cacheSize).build();
+        this.termCache = Caffeine.newBuilder().maximumSize(cacheSize).build();
+    }
+
+    /**
+     * The id a term has, without assigning one.
+     *
+     * @param node a concrete term, or the default graph
+     * @return its id, or {@code -1} if the store has never held it
+     */
+    public long lookup(Node node) {
+        if (TermCodec.isDefaultGraph(node)) {
+            return TermCodec.DEFAULT_GRAPH_ID;
+        }
+        long inline = TermCodec.inlineId(node);
+        if (inline >= 0) {
+            return inline;
+        }
+        Long cached = idCache.getIfPresent(node);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] bytes;
+        try {
+            bytes = TermCodec.encode(node);
+        } catch (IllegalArgumentException e) {
+            return -1; // not a term the store can hold (a variable, a triple term, an unpaired surrogate)
+        }
+        byte[] value = ids.get(lookupKey(bytes));
+        if (value == null) {
+            return -1;
+        }
+        long id = readId(value, node);
+        idCache.put(node, id);
+        return id;
+    }
+
+    /**
+     * The term an id stands for.
+     *
+     * @param id an id read from an index
+     * @return the term; {@link Quad#defaultGraphIRI} for the default graph
+     * @throws CorruptionException if the dictionary has no such id
+     */
+    public Node node(long id) {
+        if (id == TermCodec.DEFAULT_GRAPH_ID) {
+            return Quad.defaultGraphIRI;
+        }
+        if (TermCodec.isInline(id)) {
+            try {
+                return TermCodec.decodeInline(id);
+            } catch (IllegalArgumentException e) {
+                throw new CorruptionException("The quad store on " + storeName + " holds an index key with "
+                        + e.getMessage() + ".", e);
+            }
+        }
+        Node cached = termCache.getIfPresent(id);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] bytes = terms.get(idKey(id));
+        if (bytes == null) {
+            throw new CorruptionException("The quad store on " + storeName + " has a quad using term id " + id
+                    + ", which its dictionary (keyspace " + terms.name() + ") does not hold.");
+        }
+        Node node;
+        try {
+            node = TermCodec.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptionException("The quad store on " + storeName + " holds damaged term bytes for id "
+                    + id + " in keyspace " + terms.name() + ": " + e.getMessage() + ".", e);
+        }
+        termCache.put(id, node);
+        return node;
+    }
+
+    /**
+     * The id a term has or will have once a batch is applied, assigning a new one (and adding its two entries
+     * to the batch) if the store has never held the term.
+     *
+     * @param node a concrete, storable term, or the default graph
+     * @param pending the writer's assignments for this batch
+     * @return the id
+     */
+    public long idForWrite(Node node, Pending pending) {
+        long id = lookup(node);
+        if (id >= 0) {
+            return id;
+        }
+        Long assigned = pending.assigned.get(node);
+        if (assigned != null) {
+            return assigned;
+        }
+        if (pending.nextId > TermCodec.MAX_DICTIONARY_ID) {
+            throw new IllegalStateException("The quad store on " + storeName + " has used every dictionary id.");
+        }
+        long fresh = pending.nextId++;
+        byte[] bytes = TermCodec.encode(node);
+        pending.batch.put(ids, lookupKey(bytes), idValue(fresh));
+        pending.batch.put(terms, idKey(fresh), bytes);
+        pending.assigned.put(node, fresh);
+        return fresh;
+    }
+
+    /**
+     * Tells the cache about the ids a batch assigned, once the batch has been applied.
+     *
+     * @param pending the applied batch's assignments
+     */
+    public void committed(Pending pending) {
+        for (Map.Entry<Node, Long> e : pending.assigned.entrySet()) {
+            idCache.put(e.getKey(), e.getValue());
+            termCache.put(e.getValue(), e.getKey());
+        }
+    }
+
+    /** Forgets every cached term (after another writer may have changed the store). */
+    public void invalidate() {
+        idCache.invalidateAll();
+        termCache.invalidateAll();
+    }
+
+    /**
+     * The dictionary ids assigned within one batch of the single writer.
+     *
+     * <p>Not thread-safe: it belongs to the writer.
+     */
+    public static final class Pending {
+        final WriteBatch batch;
+        final Map<Node, Long> assigned = new HashMap<>();
+        final long firstId;
+        long nextId;
+
+        /**
+         * Assignments into a batch.
+         *
+         * @param batch the batch the new entries go into
+         * @param nextId the first id to assign
+         */
+        public Pending(WriteBatch batch, long nextId) {
+            this.batch = batch;
+            this.firstId = nextId;
+            this.nextId = nextId;
+        }
+
+        /**
+         * Whether a term got its id in this batch (so no quad in the store uses it yet).
+         *
+         * @param id an id
+         * @return {@code true} if assigned here
+         */
+        public boolean isNew(long id) {
+            return !TermCodec.isInline(id) && id >= firstId;
+        }
+
+        /**
+         * The next id to assign after this batch.
+         *
+         * @return the next id
+         */
+        public long nextId() {
+            return nextId;
+        }
+    }
+
+    /**
+     * The lookup key of term bytes.
+     *
+     * @param bytes term bytes
+     * @return the bytes themselves, or {@code 0xFF} and their SHA-256
+     */
+    static byte[] lookupKey(byte[] bytes) {
+        if (bytes.length <= MAX_DIRECT_KEY) {
+            return bytes;
+        }
+        byte[] key = new byte[33];
+        key[0] = (byte) 0xFF;
+        System.arraycopy(sha256(bytes), 0, key, 1, 32);
+        return key;
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256, which every Java platform must have", e);
+        }
+    }
+
+    /**
+     * The key of an id in the {@code terms} keyspace.
+     *
+     * @param id a dictionary id
+     * @return one integer element
+     */
+    static byte[] idKey(long id) {
+        return new KeyWriter(10).writeLong(id).toByteArray();
+    }
+
+    static byte[] idValue(long id) {
+        byte[] v = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            v[i] = (byte) (id >>> (56 - 8 * i));
+        }
+        return v;
+    }
+
+    private long readId(byte[] value, Node node) {
+        if (value.length != 8) {
+            throw new CorruptionException("The quad store on " + storeName + " holds a damaged id for the term "
+                    + node + " in keyspace " + ids.name() + " (" + value.length + " bytes, not 8).");
+        }
+        long id = 0;
+        for (byte b : value) {
+            id = (id << 8) | (b & 0xFF);
+        }
+        return id;
+    }
+
+    /**
+     * Reads an id key of the {@code terms} keyspace (for checks).
+     *
+     * @param key a key of that keyspace
+     * @return the id
+     */
+    static long readIdKey(byte[] key) {
+        return new KeyReader(key).readLong();
+    }
+}

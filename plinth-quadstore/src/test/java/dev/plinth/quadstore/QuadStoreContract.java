@@ -1,0 +1,243 @@
+package dev.plinth.quadstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plinth.Cursor;
+import dev.plinth.Range;
+import dev.plinth.StoreClosedException;
+import dev.plinth.quadstore.internal.IndexOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.jena.datatypes.xsd.XSDDatatype;
+import org.apache.jena.graph.Node;
+import org.apache.jena.graph.NodeFactory;
+import org.apache.jena.sparql.core.Quad;
+import org.apache.jena.sparql.core.Var;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The quad store's promises one by one, on any engine: exact counts, atomic batches that change nothing when
+ * refused, every quad in all six orders, ids assigned with the quads that first use them, streaming iterators
+ * closed with the store, and (on persistent engines) everything back after reopen.
+ */
+public abstract class QuadStoreContract {
+    @TempDir
+    Path dir;
+
+    /**
+     * Opens the quad store under test in a directory: empty the first time, as left on later calls.
+     *
+     * @param dir the directory
+     * @return the quad store
+     */
+    protected abstract QuadStore open(Path dir);
+
+    /** Whether a reopen keeps the data. */
+    protected boolean persistent() {
+        return true;
+    }
+
+    static Node iri(String s) {
+        return NodeFactory.createURI("http://example.org/" + s);
+    }
+
+    static Quad quad(String g, String s, String p, Node o) {
+        return Quad.create(g == null ? Quad.defaultGraphIRI : iri(g), iri(s), iri(p), o);
+    }
+
+    @Test
+    void duplicateAddsAndAbsentRemovesChangeNothingAndAreNotCounted() {
+        try (QuadStore store = open(dir)) {
+            Quad q = quad("g", "s", "p", iri("o"));
+            assertThat(store.add(q)).isTrue();
+            assertThat(store.add(q)).isFalse();
+            assertThat(store.addAll(List.of(q, q, quad(null, "s", "p", iri("o"))))).isEqualTo(1);
+            assertThat(store.size()).isEqualTo(2);
+            assertThat(store.remove(quad("g", "s", "p", iri("other")))).isFalse();
+            assertThat(store.remove(quad("g", "never", "seen", iri("terms")))).isFalse();
+            assertThat(store.removeAll(List.of(q, q))).isEqualTo(1);
+            assertThat(store.remove(q)).isFalse();
+            assertThat(store.size()).isEqualTo(1);
+            assertThat(store.count(null, null, null, null)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aBatchWithATermThatCannotBeStoredWritesNothing() {
+        try (QuadStore store = open(dir)) {
+            List<Quad> batch = List.of(quad("g", "s", "p", iri("o")), Quad.create(iri("g"), iri("s"), iri("p"), Var.alloc("x")));
+            assertThatThrownBy(() -> store.addAll(batch)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("object");
+            assertThatThrownBy(() -> store.add(quad("g", "s", "p", NodeFactory.createLiteralString("bad \uD800"))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot store");
+            assertThatThrownBy(() -> store.add(Quad.create(Quad.unionGraph, iri("s"), iri("p"), iri("o"))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("union");
+            assertThat(store.size()).isZero();
+            for (String ks : store.store().keyspaces()) {
+                if (!ks.equals(QuadStore.META_KEYSPACE)) {
+                    assertThat(store.store().keyspace(ks).scan(Range.all(), dev.plinth.ScanOptions.forward())).as(ks).isEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyQuadIsInAllSixOrdersAndEveryIdResolves() {
+        try (QuadStore store = open(dir)) {
+            List<Quad> quads = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                Node o = i % 3 == 0 ? NodeFactory.createLiteralDT(Integer.toString(i), XSDDatatype.XSDinteger)
+                        : i % 3 == 1 ? NodeFactory.createLiteralString("a string longer than inline " + i) : iri("o" + i);
+                quads.add(quad(i % 4 == 0 ? null : "g" + (i % 3), "s" + (i % 7), "p" + (i % 5), o));
+            }
+            store.addAll(quads);
+            for (IndexOrder order : IndexOrder.values()) {
+                assertThat(store.store().keyspace(order.keyspaceName()).scan(Range.all(), dev.plinth.ScanOptions.forward()))
+                        .as(order.name()).hasSize(quads.size());
+            }
+            // Every dictionary entry is reachable both ways, and no term is stored twice.
+            assertThat(store.store().keyspace(QuadStore.IDS_KEYSPACE).scan(Range.all(), dev.plinth.ScanOptions.forward()))
+                    .hasSameSizeAs(store.store().keyspace(QuadStore.TERMS_KEYSPACE).scan(Range.all(), dev.plinth.ScanOptions.forward()));
+            try (QuadIterator it = store.find(null, null, null, null)) {
+                List<Quad> back = new ArrayList<>();
+                it.forEachRemaining(back::add);
+                assertThat(back).containsExactlyInAnyOrderElementsOf(quads);
+            }
+        }
+    }
+
+    @Test
+    void graphsListsNamedGraphsWithQuadsAndClearGraphEmptiesOne() {
+        try (QuadStore store = open(dir)) {
+            store.addAll(List.of(quad(null, "s", "p", iri("o")), quad("g1", "s", "p", iri("o")),
+                    quad("g1", "s", "p", iri("o2")), quad("g2", "s", "p", iri("o"))));
+            assertThat(store.graphs()).containsExactlyInAnyOrder(iri("g1"), iri("g2"));
+            assertThat(store.clearGraph(iri("g1"))).isEqualTo(2);
+            assertThat(store.graphs()).containsExactly(iri("g2"));
+            assertThat(store.clearGraph(Quad.defaultGraphNodeGenerated)).isEqualTo(1);
+            assertThat(store.size()).isEqualTo(1);
+            assertThatThrownBy(() -> store.clearGraph(Node.ANY)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void iteratorsStreamAndAreClosedWithTheQuadStore() {
+        QuadStore store = open(dir);
+        try {
+            for (int i = 0; i < 3; i++) {
+                store.add(quad("g", "s" + i, "p", iri("o")));
+            }
+            QuadIterator open = store.find(null, iri("p"), null, null);
+            assertThat(open.hasNext()).isTrue();
+            QuadIterator exhausted = store.find(iri("s0"), null, null, null);
+            exhausted.forEachRemaining(q -> { });
+            assertThat(store.store().openResources()).hasSize(1);
+            exhausted.close();
+            store.close();
+            assertThat(open.hasNext()).as("an iterator the quad store's close closed").isFalse();
+            assertThatThrownBy(open::next).isInstanceOf(java.util.NoSuchElementException.class);
+            open.close();
+            assertThatThrownBy(() -> store.find(null, null, null, null)).isInstanceOf(StoreClosedException.class)
+                    .hasMessageContaining("is closed");
+            assertThatThrownBy(() -> store.add(quad("g", "s", "p", iri("o")))).isInstanceOf(StoreClosedException.class);
+        } finally {
+            store.close();
+            store.close();
+        }
+    }
+
+    @Test
+    void everythingIsBackAfterReopenAndNewIdsDoNotReuseOldOnes() {
+        if (!persistent()) {
+            return;
+        }
+        List<Quad> first = List.of(quad("g", "s", "p", NodeFactory.createLiteralLang("hello", "en")),
+                quad(null, "s", "p", NodeFactory.createLiteralDT("12", XSDDatatype.XSDinteger)));
+        try (QuadStore store = open(dir)) {
+            store.addAll(first);
+        }
+        try (QuadStore store = open(dir)) {
+            assertThat(store.size()).isEqualTo(2);
+            assertThat(store.contains(first.get(0))).isTrue();
+            assertThat(store.contains(first.get(1))).isTrue();
+            store.add(quad("g", "s2", "p", iri("new")));
+            try (QuadIterator it = store.find(null, null, null, iri("g"))) {
+                List<Quad> back = new ArrayList<>();
+                it.forEachRemaining(back::add);
+                assertThat(back).containsExactlyInAnyOrder(first.get(0), quad("g", "s2", "p", iri("new")));
+            }
+            try (Cursor c = store.store().keyspace(QuadStore.TERMS_KEYSPACE).cursor(Range.all())) {
+                int n = 0;
+                while (c.next()) {
+                    n++;
+                }
+                assertThat(n).as("terms: g, s, p, hello@en, s2, new").isEqualTo(6);
+            }
+        }
+    }
+
+    @Test
+    void twoQuadStoresOnOneStoreKeepTheCountExact() {
+        try (QuadStore a = open(dir)) {
+            QuadStore b = QuadStore.on(a.store());
+            a.add(quad("g", "s", "p", iri("o")));
+            assertThat(b.add(quad("g", "s", "p", iri("o")))).isFalse();
+            assertThat(b.add(quad("g", "s", "p", iri("o2")))).isTrue();
+            assertThat(a.add(quad("g", "s", "p", iri("o3")))).isTrue();
+            assertThat(a.size()).isEqualTo(3);
+            assertThat(b.size()).isEqualTo(3);
+            b.close();
+            assertThat(a.store().isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void concurrentWritersThroughTwoQuadStoresKeepEveryIndexAndTheCountExact() throws Exception {
+        try (QuadStore a = open(dir); QuadStore b = QuadStore.on(a.store())) {
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 4; t++) {
+                QuadStore target = t % 2 == 0 ? a : b;
+                long seed = t;
+                threads.add(new Thread(() -> {
+                    java.util.Random rnd = new java.util.Random(seed);
+                    try {
+                        for (int i = 0; i < 150; i++) {
+                            Quad q = quad("g" + rnd.nextInt(3), "s" + rnd.nextInt(20), "p", iri("o" + rnd.nextInt(5)));
+                            if (rnd.nextInt(4) == 0) {
+                                target.remove(q);
+                            } else if (rnd.nextInt(3) == 0) {
+                                target.addAll(List.of(q, quad(null, "s" + rnd.nextInt(20), "p" + i, NodeFactory.createLiteralString("t" + seed + "-" + i))));
+                            } else {
+                                target.add(q);
+                            }
+                        }
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(errors).isEmpty();
+            long present;
+            try (QuadIterator it = a.find(null, null, null, null)) {
+                present = 0;
+                while (it.hasNext()) {
+                    it.next();
+                    present++;
+                }
+            }
+            assertThat(a.size()).isEqualTo(present).isEqualTo(b.size());
+            for (IndexOrder order : IndexOrder.values()) {
+                assertThat(a.store().keyspace(order.keyspaceName()).scan(Range.all(), dev.plinth.ScanOptions.forward().withKeysOnly(true)))
+                        .as(order.name()).hasSize((int) present);
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package dev.plinth.quadstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.apache.jena.atlas.iterator.Iter;
+import org.apache.jena.query.Query;
+import org.apache.jena.query.QueryExecution;
+import org.apache.jena.query.QueryFactory;
+import org.apache.jena.query.ResultSetRewindable;
+import org.apache.jena.query.ResultSetFactory;
+import org.apache.jena.graph.Node;
+import org.apache.jena.graph.NodeFactory;
+import org.apache.jena.datatypes.xsd.XSDDatatype;
+import org.apache.jena.sparql.core.DatasetGraph;
+import org.apache.jena.sparql.core.DatasetGraphFactory;
+import org.apache.jena.sparql.core.Quad;
+import org.apache.jena.sparql.exec.QueryExec;
+import org.apache.jena.sparql.resultset.ResultSetCompare;
+import org.apache.jena.sparql.util.IsoMatcher;
+import org.apache.jena.sparql.exec.UpdateExec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SPARQL 1.1 through Jena ARQ over a quad store's {@code DatasetGraph} must answer exactly as Jena's own
+ * in-memory dataset holding the same quads: joins, OPTIONAL, FILTER, GRAPH, UNION, MINUS, aggregates, property
+ * paths, subqueries, ORDER BY with LIMIT, ASK, CONSTRUCT, and updates.
+ */
+public abstract class SparqlContract {
+    static final String PREFIXES = "PREFIX ex: <http://example.org/> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> ";
+
+    static final List<String> SELECTS = List.of(
+            "SELECT * { ?s ex:knows ?o }",
+            "SELECT ?a ?c { ?a ex:knows ?b . ?b ex:knows ?c }",
+            "SELECT ?s ?name ?age { ?s ex:name ?name OPTIONAL { ?s ex:age ?age } }",
+            "SELECT ?s ?age { ?s ex:age ?age FILTER(?age > 30) }",
+            "SELECT ?s ?n { ?s ex:name ?n FILTER(langMatches(lang(?n), 'en')) }",
+            "SELECT ?g ?s ?o { GRAPH ?g { ?s ex:worksFor ?o } }",
+            "SELECT ?s ?o { GRAPH ex:g1 { ?s ?p ?o } }",
+            "SELECT ?s ?g { { ?s ex:knows ?x } UNION { GRAPH ?g { ?s ex:worksFor ?x } } }",
+            "SELECT ?s { ?s ex:name ?n MINUS { ?s ex:age ?a } }",
+            "SELECT ?s (COUNT(?o) AS ?n) { ?s ex:knows ?o } GROUP BY ?s",
+            "SELECT ?g (COUNT(*) AS ?n) (MAX(?o) AS ?m) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g HAVING (COUNT(*) > 1)",
+            "SELECT (SUM(?age) AS ?total) (AVG(?age) AS ?mean) (MIN(?age) AS ?young) { ?s ex:age ?age }",
+            "SELECT ?s ?o { ?s ex:knows+ ?o }",
+            "SELECT ?s ?o { ?s ex:knows/ex:name ?o }",
+            "SELECT ?s ?o { ?s (ex:knows|^ex:knows) ?o }",
+            "SELECT ?s ?o { ?s ex:knows* ?o }",
+            "SELECT ?s { ?s a ex:Person . FILTER NOT EXISTS { ?s ex:knows ?x } }",
+            "SELECT ?s ?max { ?s ex:name ?n { SELECT (MAX(?a) AS ?max) { ?x ex:age ?a } } }",
+            "SELECT DISTINCT ?p { ?s ?p ?o }",
+            "SELECT DISTINCT ?g { GRAPH ?g { } }",
+            "SELECT ?s ?p ?o ?g { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
+            "SELECT ?s ?v { ?s ex:flag ?v FILTER(?v = true) }",
+            "SELECT ?s ?n { ?s ex:name ?n FILTER(regex(str(?n), '^A')) }",
+            "SELECT ?g ?s ?o { GRAPH ?g { ?s ex:label ?o FILTER(strlen(?o) > 24) } }",
+            "SELECT ?s ?o { BIND(ex:knows AS ?p) ?s ?p ?o }",
+            "SELECT ?s ?o { VALUES ?s { ex:p0 ex:p1 ex:nobody } ?s ex:knows ?o }");
+
+    static final List<String> ORDERED = List.of(
+            "SELECT ?s ?age { ?s ex:age ?age } ORDER BY DESC(?age) ?s LIMIT 5",
+            "SELECT ?s ?n { ?s ex:name ?n } ORDER BY ?n ?s OFFSET 2 LIMIT 4");
+
+    static final List<String> ASKS = List.of(
+            "ASK { ex:p0 ex:knows ?x }", "ASK { GRAPH ex:g9 { ?s ?p ?o } }", "ASK { ?s ex:knows+ ex:p0 }");
+
+    static final List<String> CONSTRUCTS = List.of(
+            "CONSTRUCT { ?o ex:knownBy ?s } WHERE { ?s ex:knows ?o }",
+            "CONSTRUCT { ?s ex:in ?g } WHERE { GRAPH ?g { ?s ?p ?o } }");
+
+    static final List<String> UPDATES = List.of(
+            "INSERT DATA { ex:new ex:knows ex:p0 . GRAPH ex:g5 { ex:new ex:name 'New' } }",
+            "DELETE WHERE { ?s ex:age ?age }",
+            "INSERT { GRAPH ex:friends { ?a ex:friendOf ?b } } WHERE { ?a ex:knows ?b }",
+            "DELETE { ?s ex:knows ?o } INSERT { ?s ex:knew ?o } WHERE { ?s ex:knows ?o FILTER(?s = ex:p1) }",
+            "CLEAR GRAPH ex:g1",
+            "DROP DEFAULT",
+            "ADD ex:g2 TO DEFAULT",
+            "MOVE ex:friends TO ex:g7",
+            "CLEAR ALL");
+
+    @TempDir
+    Path dir;
+
+    private QuadStore store;
+    private DatasetGraph plinth;
+    private DatasetGraph jena;
+
+    /**
+     * Opens an empty quad store.
+     *
+     * @param dir a directory it may use
+     * @return the store
+     */
+    protected abstract QuadStore open(Path dir);
+
+    @BeforeEach
+    void fill() {
+        store = open(dir);
+        plinth = store.asDatasetGraph();
+        jena = DatasetGraphFactory.createTxnMem();
+        Random rnd = new Random(42);
+        for (Quad q : data(rnd)) {
+            plinth.add(q);
+            jena.add(q);
+        }
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+        assertThat(store.store().isClosed()).isTrue();
+    }
+
+    /** A small social graph in the default graph and a few named graphs, with blank nodes and typed values. */
+    static List<Quad> data(Random rnd) {
+        List<Quad> out = new java.util.ArrayList<>();
+        Node[] people = new Node[12];
+        for (int i = 0; i < people.length; i++) {
+            people[i] = i % 5 == 4 ? NodeFactory.createBlankNode("person" + i) : iri("p" + i);
+        }
+        Node[] graphs = {Quad.defaultGraphIRI, iri("g1"), iri("g2"), iri("g3")};
+        String[] names = {"Ada", "Alan", "Grace", "Edsger", "Barbara", "Ken", "Dennis", "Anita", "Niklaus", "Frances",
+            "Tony", "Radia"};
+        for (int i = 0; i < people.length; i++) {
+            Node p = people[i];
+            out.add(Quad.create(Quad.defaultGraphIRI, p, iri("type"), iri("Person")));
+            out.add(Quad.create(Quad.defaultGraphIRI, p, NodeFactory.createURI("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), iri("Person")));
+            out.add(Quad.create(Quad.defaultGraphIRI, p, iri("name"),
+                    i % 3 == 0 ? NodeFactory.createLiteralLang(names[i], "en") : NodeFactory.createLiteralString(names[i])));
+            if (i % 4 != 3) {
+                out.add(Quad.create(Quad.defaultGraphIRI, p, iri("age"),
+                        NodeFactory.createLiteralDT(Integer.toString(20 + rnd.nextInt(40)), XSDDatatype.XSDinteger)));
+            }
+            out.add(Quad.create(Quad.defaultGraphIRI, p, iri("flag"),
+                    NodeFactory.createLiteralDT(Boolean.toString(rnd.nextBoolean()), XSDDatatype.XSDboolean)));
+            out.add(Quad.create(graphs[1 + rnd.nextInt(3)], p, iri("label"),
+                    NodeFactory.createLiteralString("label of person number " + i)));
+            for (int k = 0; k < (i % 6 == 5 ? 0 : 2); k++) {
+                int j = rnd.nextInt(people.length);
+                if (j != i || k == 0) {
+                    out.add(Quad.create(Quad.defaultGraphIRI, p, iri("knows"), people[j]));
+                }
+            }
+            out.add(Quad.create(graphs[1 + rnd.nextInt(3)], p, iri("worksFor"), iri("org" + rnd.nextInt(3))));
+        }
+        return out;
+    }
+
+    static Node iri(String local) {
+        return NodeFactory.createURI("http://example.org/" + local);
+    }
+
+    @Test
+    void selectsAnswerAsJenasOwnDataset() {
+        for (String q : SELECTS) {
+            assertSameSelect(q, false);
+        }
+        for (String q : ORDERED) {
+            assertSameSelect(q, true);
+        }
+    }
+
+    @Test
+    void asksAndConstructsAnswerAsJenasOwnDataset() {
+        for (String q : ASKS) {
+            Query query = QueryFactory.create(PREFIXES + q);
+            boolean expected = QueryExec.dataset(jena).query(query).ask();
+            assertThat(QueryExec.dataset(plinth).query(query).ask()).as(q).isEqualTo(expected);
+        }
+        for (String q : CONSTRUCTS) {
+            Query query = QueryFactory.create(PREFIXES + q);
+            var expected = QueryExec.dataset(jena).query(query).construct();
+            var actual = QueryExec.dataset(plinth).query(query).construct();
+            assertThat(actual.isIsomorphicWith(expected)).as(q).isTrue();
+        }
+    }
+
+    @Test
+    void updatesLeaveTheSameQuadsAsOnJenasOwnDataset() {
+        for (String u : UPDATES) {
+            UpdateExec.dataset(jena).update(PREFIXES + u).execute();
+            UpdateExec.dataset(plinth).update(PREFIXES + u).execute();
+            assertThat(IsoMatcher.isomorphic(plinth, jena)).as("after %s", u).isTrue();
+            assertThat(store.size()).as("size after %s", u).isEqualTo(Iter.count(jena.find()));
+        }
+    }
+
+    @Test
+    void queriesLeaveNoCursorOpen() {
+        for (String q : SELECTS) {
+            try (QueryExecution qe = QueryExecution.dataset(org.apache.jena.query.DatasetFactory.wrap(plinth))
+                    .query(PREFIXES + q).build()) {
+                var rs = qe.execSelect();
+                if (rs.hasNext()) {
+                    rs.next(); // stop early, as LIMIT or a client would
+                }
+            }
+            assertThat(store.store().openResources()).as("open cursors after %s", q).isEmpty();
+        }
+    }
+
+    private void assertSameSelect(String q, boolean ordered) {
+        Query query = QueryFactory.create(PREFIXES + q);
+        ResultSetRewindable expected;
+        ResultSetRewindable actual;
+        try (QueryExecution qe = QueryExecution.dataset(org.apache.jena.query.DatasetFactory.wrap(jena)).query(query).build()) {
+            expected = ResultSetFactory.copyResults(qe.execSelect());
+        }
+        try (QueryExecution qe = QueryExecution.dataset(org.apache.jena.query.DatasetFactory.wrap(plinth)).query(query).build()) {
+            actual = ResultSetFactory.copyResults(qe.execSelect());
+        }
+        assertThat(expected.size()).as("the oracle answers %s with rows", q).isGreaterThan(q.contains("nobody") ? -1 : 0);
+        boolean same = ordered ? ResultSetCompare.equalsByTermAndOrder(expected, actual)
+                : ResultSetCompare.equalsByTerm(expected, actual);
+        assertThat(same).as("%s: %d rows from Jena, %d from Plinth", q, expected.size(), actual.size()).isTrue();
+    }
+}
