@@ -79,8 +79,11 @@ public final class EngineDecorators {
      *   <li>{@code timeout=DURATION}: {@link Builder#timeout(Duration)}, as {@code 250ms}, {@code 2s} or
      *       {@code 1m};
      *   <li>{@code buffer=N}: {@link Builder#writeBuffer(int, long, Duration)} of N writes, at most
-     *       {@code 16m} bytes and {@code 100ms} old.
+     *       {@code bufferBytes=SIZE} bytes ({@code 16m} unless given) and {@code bufferAge=DURATION} old
+     *       ({@code 100ms} unless given).
      * </ul>
+     * The same parameters in a store URI build the same stack ({@link EngineDecoratorsProvider}):
+     * {@code Plinth.open("rocksdb:/data?cache=64m&metrics=true&rateLimit=1000/s")}.
      *
      * @param spec the parameters; empty for an empty stack
      * @return a builder, to which more may be added
