@@ -17,7 +17,8 @@ import java.util.TreeSet;
 final class SpecParser {
     /** Every parameter a stack takes; {@link EngineDecoratorsProvider} reserves them in store URIs. */
     static final Set<String> PARAMETERS = Set.of("cache", "metrics", "rateLimit", "readLimit", "writeLimit", "maxKey",
-            "maxValue", "maxBatchOps", "maxBatchBytes", "timeout", "buffer", "bufferBytes", "bufferAge");
+            "maxValue", "maxBatchOps", "maxBatchBytes", "timeout", "buffer", "bufferBytes", "bufferAge",
+            "metricsSampling");
     /** Most key and value bytes a write buffer holds unless {@code bufferBytes} says otherwise. */
     static final long DEFAULT_BUFFER_BYTES = 16L << 20;
     /** Oldest a held write gets unless {@code bufferAge} says otherwise. */
@@ -107,6 +108,7 @@ final class SpecParser {
                         maxBytes = size(what, value);
                         sizes = true;
                     }
+                    case "metricsSampling" -> b.metricsLatencySampling(Math.toIntExact(count(what, value)));
                     case "timeout" -> b.timeout(duration(what, value));
                     case "buffer" -> bufferOps = Math.toIntExact(count(what, value));
                     case "bufferBytes" -> bufferBytes = size(what, value);
