@@ -4,7 +4,10 @@ import dev.plinth.internal.StoreOpener;
 
 /**
  * Opens stores. The URI's scheme picks the engine among the {@link dev.plinth.spi.EngineProvider}s found
- * on the class path with {@link java.util.ServiceLoader}: {@code mem:} is always there. Thread-safe.
+ * on the class path with {@link java.util.ServiceLoader}: {@code mem:} is always there. A URI parameter
+ * that a {@link dev.plinth.spi.DecoratorProvider} on the class path takes (such as {@code cache=64m} with
+ * the plinth-decorators jar) wraps the engine in that decorator instead of reaching the engine.
+ * Thread-safe.
  */
 public final class Plinth {
     private Plinth() {
@@ -17,7 +20,8 @@ public final class Plinth {
      * @return the open store; the caller must close it
      * @throws NullPointerException if {@code uri} is null
      * @throws IllegalArgumentException if the URI is malformed, its scheme unknown (the message lists the
-     *     schemes available), or a parameter unknown or invalid for the engine
+     *     schemes available), or a parameter unknown or invalid for the engine or for the decorator that
+     *     takes it
      * @throws StorageIOException if the engine cannot open its storage
      */
     public static Store open(String uri) {

@@ -219,8 +219,9 @@ public final class StoreOptions {
 
         /**
          * Wraps the engine in a decorator (see {@link dev.plinth.spi.ForwardingEngine}). Decorators apply in
-         * the order added: the first wraps the engine, the next wraps the first. The store closes the
-         * outermost engine, which must close what it wraps.
+         * the order added: the first wraps the engine, the next wraps the first. Decorators that URI
+         * parameters ask for ({@link dev.plinth.spi.DecoratorProvider}) sit inside all of these. The store
+         * closes the outermost engine, which must close what it wraps.
          *
          * @param decorator takes an engine and returns the engine that wraps it
          * @return this builder

@@ -12,7 +12,9 @@ import picocli.CommandLine.Parameters;
 /** {@code plinth stats URI}: prints capabilities and counters. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = {"Print the store's engine, capabilities, limits and counters, one name and value a line.",
-                "Engine counters carry the engine's scheme as a prefix (mem.keys, ...)."})
+                "Engine counters carry the engine's scheme as a prefix (mem.keys, ...). Decorators named in the "
+                        + "URI (rocksdb:/data?cache=64m&metrics=true) add theirs: cache.*, metrics.*, rateLimit.*, "
+                        + "timeout.*, buffer.*."})
 final class StatsCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "URI", description = "The store.")
     String uri;

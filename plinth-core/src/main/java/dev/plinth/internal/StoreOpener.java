@@ -6,6 +6,7 @@ import dev.plinth.NoSuchStoreException;
 import dev.plinth.Store;
 import dev.plinth.StoreOptions;
 import dev.plinth.UnsupportedCapabilityException;
+import dev.plinth.spi.DecoratorProvider;
 import dev.plinth.spi.Engine;
 import dev.plinth.spi.EngineConfig;
 import dev.plinth.spi.EngineProvider;
@@ -23,7 +24,10 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
-/** Parses store URIs, finds the engine provider by scheme, and opens the store. Stateless; thread-safe. */
+/**
+ * Parses store URIs, finds the engine provider by scheme and the decorator providers by parameter, and
+ * opens the store. Stateless; thread-safe.
+ */
 public final class StoreOpener {
     /**
      * The store parameter, accepted by every engine, that turns value checksums on or off
@@ -72,10 +76,26 @@ public final class StoreOpener {
             throw new IllegalArgumentException("unknown engine scheme '" + scheme + "' in store URI '" + uri
                     + "'; schemes on the class path: " + schemes());
         }
-        Engine engine = provider.open(new EngineConfig(uri, scheme, location, params, options.clock(),
-                options.createIfMissing() && !readOnly, readOnly));
+        boolean create = options.createIfMissing() && !readOnly;
+        List<UnaryOperator<Engine>> uriDecorators = new ArrayList<>();
+        for (DecoratorProvider dp : decoratorProviders()) {
+            Map<String, String> taken = new LinkedHashMap<>();
+            for (String name : dp.parameters()) {
+                if (params.containsKey(name)) {
+                    taken.put(name, params.remove(name));
+                }
+            }
+            if (!taken.isEmpty()) {
+                uriDecorators.add(Objects.requireNonNull(dp.decorator(new EngineConfig(uri, scheme, location, taken,
+                        options.clock(), create, readOnly)), "a decorator provider returned null"));
+            }
+        }
+        Engine engine = provider.open(new EngineConfig(uri, scheme, location, params, options.clock(), create,
+                readOnly));
         try {
-            for (UnaryOperator<Engine> d : options.decorators()) {
+            List<UnaryOperator<Engine>> decorators = new ArrayList<>(uriDecorators);
+            decorators.addAll(options.decorators());
+            for (UnaryOperator<Engine> d : decorators) {
                 engine = Objects.requireNonNull(d.apply(engine), "a decorator returned null");
             }
             Capabilities engineCaps = engine.capabilities();
@@ -146,6 +166,36 @@ public final class StoreOpener {
      */
     public static List<String> schemes() {
         return new ArrayList<>(providers().keySet());
+    }
+
+    /**
+     * The decorator providers on the class path, in the order their decorators are applied (by class name,
+     * the first innermost); a broken one is skipped with a warning, as a broken engine provider is.
+     */
+    private static List<DecoratorProvider> decoratorProviders() {
+        Map<String, DecoratorProvider> out = new TreeMap<>();
+        List<ClassLoader> loaders = new ArrayList<>();
+        loaders.add(StoreOpener.class.getClassLoader());
+        ClassLoader tccl = Thread.currentThread().getContextClassLoader();
+        if (tccl != null && tccl != StoreOpener.class.getClassLoader()) {
+            loaders.add(tccl);
+        }
+        for (ClassLoader loader : loaders) {
+            var it = ServiceLoader.load(DecoratorProvider.class, loader).iterator();
+            while (true) {
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    DecoratorProvider p = it.next();
+                    out.putIfAbsent(p.getClass().getName(), p);
+                } catch (ServiceConfigurationError e) {
+                    System.getLogger(StoreOpener.class.getName()).log(System.Logger.Level.WARNING,
+                            "skipping a decorator provider that failed to load", e);
+                }
+            }
+        }
+        return new ArrayList<>(out.values());
     }
 
     private static Map<String, EngineProvider> providers() {

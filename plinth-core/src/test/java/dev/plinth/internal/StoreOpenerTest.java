@@ -63,4 +63,47 @@ class StoreOpenerTest {
         assertThatThrownBy(() -> c.sizeParam("d", 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> c.requireKnownParams(Set.of("a"))).hasMessageContaining("engine takes a;");
     }
+
+    @Test
+    void aUriParameterOfADecoratorProviderDecoratesTheEngineAndNeverReachesIt() {
+        // mem: takes no parameter of its own, so opening at all shows the engine did not see them.
+        try (var store = Plinth.open("mem:?tag=a&tagWeight=7")) {
+            assertThat(store.stats().counters()).containsEntry("tag.a", 7L).containsEntry("tag.params.tag,tagWeight", 1L);
+        }
+        try (var store = StoreOptions.builder("mem:").param("tag", "b").open()) {
+            assertThat(store.stats().counters()).containsEntry("tag.b", 1L);
+        }
+    }
+
+    @Test
+    void uriDecoratorsSitInsideTheOptionsDecorators() {
+        try (var store = StoreOptions.builder("mem:?tag=inner").decorate(e -> new ForwardingEngine(e) {
+            @Override
+            public Map<String, Long> stats() {
+                Map<String, Long> out = new java.util.HashMap<>(super.stats());
+                out.put("outer.sawInner", out.containsKey("tag.inner") ? 1L : 0L);
+                return out;
+            }
+        }).open()) {
+            assertThat(store.stats().counters()).containsEntry("outer.sawInner", 1L);
+        }
+    }
+
+    @Test
+    void anInvalidDecoratorParameterFailsInTheEnginesFormatBeforeTheEngineOpens() {
+        AtomicBoolean applied = new AtomicBoolean();
+        assertThatThrownBy(() -> StoreOptions.builder("mem:?tag=a&tagWeight=heavy").decorate(e -> {
+            applied.set(true);
+            return e;
+        }).open()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid mem store URI mem:?tag=a&tagWeight=heavy: parameter tagWeight=heavy is not a "
+                        + "whole number");
+        assertThat(applied).isFalse();
+    }
+
+    @Test
+    void aParameterNoProviderTakesStillReachesTheEngine() {
+        assertThatThrownBy(() -> Plinth.open("mem:?tag=a&tagg=1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown parameter tagg");
+    }
 }

@@ -72,6 +72,7 @@ public final class EngineDecorators {
      *       {@code m} or {@code g} (binary);
      *   <li>{@code metrics=true}: {@link Builder#metrics(MeterRegistry)} with Micrometer's global registry
      *       ({@code Metrics.globalRegistry}), to which an application adds its own;
+     *       {@code metricsSampling=N}: {@link Builder#metricsLatencySampling(int)};
      *   <li>{@code rateLimit=N/s}, {@code readLimit=N/s}, {@code writeLimit=N/s}: global rate limits of reads and
      *       writes, of reads, of writes ({@link RateLimits}), refusing at once;
      *   <li>{@code maxKey=SIZE}, {@code maxValue=SIZE}, {@code maxBatchOps=N}, {@code maxBatchBytes=SIZE}:
@@ -79,8 +80,11 @@ public final class EngineDecorators {
      *   <li>{@code timeout=DURATION}: {@link Builder#timeout(Duration)}, as {@code 250ms}, {@code 2s} or
      *       {@code 1m};
      *   <li>{@code buffer=N}: {@link Builder#writeBuffer(int, long, Duration)} of N writes, at most
-     *       {@code 16m} bytes and {@code 100ms} old.
+     *       {@code bufferBytes=SIZE} bytes ({@code 16m} unless given) and {@code bufferAge=DURATION} old
+     *       ({@code 100ms} unless given).
      * </ul>
+     * The same parameters in a store URI build the same stack ({@link EngineDecoratorsProvider}):
+     * {@code Plinth.open("rocksdb:/data?cache=64m&metrics=true&rateLimit=1000/s")}.
      *
      * @param spec the parameters; empty for an empty stack
      * @return a builder, to which more may be added
@@ -98,6 +102,7 @@ public final class EngineDecorators {
         private Function<byte[], String> metricsTenantOf;
         private int metricsMaxTenants;
         private boolean metricsInnermost;
+        private int latencySampling = MeteredEngine.DEFAULT_LATENCY_SAMPLING;
         private int[] sizes;
         private long maxBatchBytes;
         private RateLimits rateLimits;
@@ -138,8 +143,8 @@ public final class EngineDecorators {
         }
 
         /**
-         * Adds metrics: a timer with percentiles (p50, p95, p99, p999) per operation, error and conflict
-         * counters, in the registry.
+         * Adds metrics: an exact count, a timer with percentiles (p50, p95, p99, p999) of a sample of calls
+         * ({@link #metricsLatencySampling(int)}), error and conflict counters per operation, in the registry.
          *
          * @param registry any Micrometer registry
          * @return this builder
@@ -166,6 +171,24 @@ public final class EngineDecorators {
             this.registry = Objects.requireNonNull(registry, "registry");
             this.metricsTenantOf = Objects.requireNonNull(tenantOf, "tenantOf");
             this.metricsMaxTenants = maxTenants;
+            return this;
+        }
+
+        /**
+         * Sets how many calls share one latency measurement: every call is counted in
+         * {@code plinth.op.count}, and one in {@code oneIn}, chosen at random, is timed in the
+         * {@code plinth.op} timer and its percentiles ({@value MeteredEngine#DEFAULT_LATENCY_SAMPLING} unless
+         * set). Timing a call costs two clock reads and a histogram update, a large part of an in-memory read;
+         * 1 times every call.
+         *
+         * @param oneIn 1 or more
+         * @return this builder
+         */
+        public Builder metricsLatencySampling(int oneIn) {
+            if (oneIn < 1) {
+                throw new IllegalArgumentException("the latency sampling must be 1 or more, got " + oneIn);
+            }
+            this.latencySampling = oneIn;
             return this;
         }
 
@@ -214,7 +237,8 @@ public final class EngineDecorators {
         /**
          * Adds write buffering: writes that may be lost on a process crash ({@link dev.plinth.Durability#NONE},
          * without checks) are held in memory and written as one batch when {@code maxOps} writes or
-         * {@code maxBytes} bytes are held, when the oldest is {@code maxAge} old (checked on every call), at
+         * {@code maxBytes} bytes are held, when the oldest is {@code maxAge} old (checked on every call, and
+         * by a timer on one daemon thread shared by every buffer, so an idle store's writes go out too), at
          * {@code flush()} and at {@code close()}. Point reads see held writes; cursors, snapshots,
          * transactions, checked writes and writes of a stronger durability first write what is held.
          *
@@ -277,6 +301,7 @@ public final class EngineDecorators {
             Function<byte[], String> tenantOf = metricsTenantOf;
             int maxTenants = metricsMaxTenants;
             boolean inner = metricsInnermost;
+            int sampling = latencySampling;
             int[] limits = sizes == null ? null : sizes.clone();
             long batchBytes = maxBatchBytes;
             RateLimits rates = rateLimits;
@@ -288,7 +313,7 @@ public final class EngineDecorators {
             return engine -> {
                 Engine e = Objects.requireNonNull(engine, "engine");
                 if (reg != null && inner) {
-                    e = new MeteredEngine(e, reg, tenantOf, maxTenants);
+                    e = new MeteredEngine(e, reg, tenantOf, maxTenants, sampling);
                 }
                 if (bOps > 0) {
                     e = new BufferingEngine(e, bOps, bBytes, bAge, bClock);
@@ -306,7 +331,7 @@ public final class EngineDecorators {
                     e = new SizeLimitedEngine(e, n, limits[0], limits[1], limits[2], batchBytes);
                 }
                 if (reg != null && !inner) {
-                    e = new MeteredEngine(e, reg, tenantOf, maxTenants);
+                    e = new MeteredEngine(e, reg, tenantOf, maxTenants, sampling);
                 }
                 return e;
             };

@@ -128,6 +128,26 @@ class BufferingEngineTest {
     }
 
     @Test
+    void anIdleStoresHeldWritesAreWrittenByTheTimer() throws InterruptedException {
+        Store s = Plinth.builder("mem:").decorate(e -> engine[0] = new Recording(e))
+                .decorate(EngineDecorators.builder().writeBuffer(100, 1 << 20, Duration.ofMillis(1)).build())
+                .open();
+        stores.add(s);
+        Keyspace ks = s.defaultKeyspace();
+        s.write(new WriteBatch().put(ks, b("a"), b("1")).put(ks, b("b"), b("2"))); // held as one
+        // No further call to the store: only stats, which never write. Waits for the timer, not for a time.
+        for (int i = 0; i < 600 && s.stats().counter("buffer.heldOps") > 0; i++) {
+            Thread.sleep(50);
+        }
+        assertThat(s.stats().counter("buffer.heldOps")).isZero();
+        assertThat(s.stats().counter("buffer.timerFlushes")).isEqualTo(1);
+        assertThat(s.stats().counter("buffer.flushes")).isEqualTo(1);
+        synchronized (engine[0].sizes) {
+            assertThat(engine[0].sizes).containsExactly(2);
+        }
+    }
+
+    @Test
     void compareAndSetAndTransactionsSeeHeldWrites() {
         Keyspace ks = open(100);
         ks.put(b("k"), b("held"));

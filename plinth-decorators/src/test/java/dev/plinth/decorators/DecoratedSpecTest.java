@@ -34,9 +34,9 @@ class DecoratedSpecTest {
     void everyBadParameterIsNamedAtOnce() {
         assertThatThrownBy(() -> EngineDecorators.parse("cache=lots&colour=red&rateLimit=5&metrics=true"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("cache=lots is invalid")
+                .hasMessageContaining("parameter cache=lots is not a size")
                 .hasMessageContaining("unknown decorator parameter 'colour'")
-                .hasMessageContaining("rateLimit=5 is invalid");
+                .hasMessageContaining("parameter rateLimit=5 is not a rate per second");
         assertThat(EngineDecorators.parse("")).isNotNull();
     }
 }

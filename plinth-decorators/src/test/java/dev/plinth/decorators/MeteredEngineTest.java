@@ -38,7 +38,8 @@ class MeteredEngineTest {
     }
 
     private long count(String op) {
-        return registry.find("plinth.op").tag("op", op).timers().stream().mapToLong(Timer::count).sum();
+        return (long) registry.find("plinth.op.count").tag("op", op).counters().stream().mapToDouble(Counter::count)
+                .sum();
     }
 
     private long counter(String name, String op) {
@@ -89,8 +90,8 @@ class MeteredEngineTest {
 
     @Test
     void everyTimerPublishesTheFourPercentiles() {
-        try (Store store = Plinth.builder("mem:").decorate(EngineDecorators.builder().metrics(registry).build())
-                .open()) {
+        try (Store store = Plinth.builder("mem:").decorate(EngineDecorators.builder().metrics(registry)
+                .metricsLatencySampling(1).build()).open()) {
             for (int i = 0; i < 100; i++) {
                 store.defaultKeyspace().put(b("k" + i), b("v"));
             }
@@ -100,6 +101,20 @@ class MeteredEngineTest {
                     .mapToDouble(ValueAtPercentile::percentile).toArray();
             assertThat(ps).containsExactly(0.5, 0.95, 0.99, 0.999);
             assertThat(put.count()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void latencyIsTimedOnASampleWhileEveryCallIsCounted() {
+        try (Store store = Plinth.builder("mem:").decorate(EngineDecorators.builder().metrics(registry)
+                .metricsLatencySampling(4).build()).open()) {
+            for (int i = 0; i < 1000; i++) {
+                store.defaultKeyspace().put(b("k" + i), b("v"));
+            }
+            assertThat(count("put")).isEqualTo(1000);
+            assertThat(store.stats().counter("metrics.put")).isEqualTo(1000);
+            // One in four, at random: none or all of 1000 has a probability below 1e-120.
+            assertThat(registry.find("plinth.op").tag("op", "put").timer().count()).isBetween(1L, 999L);
         }
     }
 
@@ -150,9 +165,11 @@ class MeteredEngineTest {
                 tenants.add(m.getId().getTag("tenant"));
             }
             assertThat(tenants).containsExactly("a", "b", "other");
-            assertThat(registry.find("plinth.op").tag("op", "put").tag("tenant", "a").timer().count()).isEqualTo(2);
-            assertThat(registry.find("plinth.op").tag("op", "put").tag("tenant", "b").timer().count()).isEqualTo(1);
-            assertThat(registry.find("plinth.op").tag("op", "put").tag("tenant", "other").timer().count())
+            assertThat(registry.find("plinth.op.count").tag("op", "put").tag("tenant", "a").counter().count())
+                    .isEqualTo(2);
+            assertThat(registry.find("plinth.op.count").tag("op", "put").tag("tenant", "b").counter().count())
+                    .isEqualTo(1);
+            assertThat(registry.find("plinth.op.count").tag("op", "put").tag("tenant", "other").counter().count())
                     .isEqualTo(3);
             assertThat(store.stats().counter("metrics.tenants")).isEqualTo(3);
         }

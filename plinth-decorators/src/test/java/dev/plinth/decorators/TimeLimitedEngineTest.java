@@ -8,9 +8,13 @@ import dev.plinth.OutcomeUnknownException;
 import dev.plinth.Plinth;
 import dev.plinth.Store;
 import dev.plinth.spi.Engine;
+import dev.plinth.Cursor;
+import dev.plinth.Range;
 import dev.plinth.spi.EngineBatch;
+import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.ForwardingEngine;
+import dev.plinth.spi.ScanSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -49,6 +53,52 @@ class TimeLimitedEngineTest {
         public boolean apply(EngineBatch batch) {
             maybeBlock();
             return super.apply(batch);
+        }
+
+        /** Set when an engine cursor is closed while one of its steps is blocked. */
+        final AtomicBoolean closedUnderAStep = new AtomicBoolean();
+        final AtomicBoolean cursorClosed = new AtomicBoolean();
+
+        @Override
+        public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
+            EngineCursor c = super.cursor(keyspace, scan);
+            AtomicBoolean stepping = new AtomicBoolean();
+            return new EngineCursor() {
+                @Override
+                public boolean next() {
+                    stepping.set(true);
+                    try {
+                        maybeBlock();
+                        return c.next();
+                    } finally {
+                        stepping.set(false);
+                    }
+                }
+
+                @Override
+                public byte[] key() {
+                    return c.key();
+                }
+
+                @Override
+                public byte[] value() {
+                    return c.value();
+                }
+
+                @Override
+                public void seek(byte[] key) {
+                    c.seek(key);
+                }
+
+                @Override
+                public void close() {
+                    if (stepping.get()) {
+                        closedUnderAStep.set(true);
+                    }
+                    c.close();
+                    cursorClosed.set(true);
+                }
+            };
         }
     }
 
@@ -95,5 +145,40 @@ class TimeLimitedEngineTest {
         engine[0].release.countDown();
         store.close();
         assertThat(store.isClosed()).isTrue();
+    }
+
+    @Test
+    void anOverrunCursorStepFailsAndTheEngineCursorIsClosedOnlyAfterTheStepReturns() throws Exception {
+        Blocking[] engine = new Blocking[1];
+        Store store = Plinth.builder("mem:").decorate(e -> engine[0] = new Blocking(e))
+                .decorate(EngineDecorators.builder().name("the cursor test store").timeout(Duration.ofMillis(50))
+                        .build()).open();
+        try {
+            Keyspace ks = store.defaultKeyspace();
+            ks.put(b("a"), b("1"));
+            ks.put(b("b"), b("2"));
+            Cursor c = ks.cursor(Range.all());
+            assertThat(c.next()).isTrue();
+            engine[0].armed.set(true);
+            assertThatThrownBy(c::next).isInstanceOf(OperationTimeoutException.class)
+                    .hasMessageContaining("a step of a cursor over keyspace default of the cursor test store")
+                    .hasMessageContaining("within 50 ms");
+            assertThatThrownBy(c::next).isInstanceOf(OperationTimeoutException.class)
+                    .hasMessageContaining("close it and open a new one");
+            c.close();
+            assertThat(engine[0].closedUnderAStep).isFalse();
+            engine[0].armed.set(false);
+            engine[0].release.countDown();
+            for (int i = 0; i < 600 && !engine[0].cursorClosed.get(); i++) {
+                Thread.sleep(50); // until the abandoned step returned and the cursor was closed after it
+            }
+            assertThat(engine[0].cursorClosed).isTrue();
+            assertThat(engine[0].closedUnderAStep).isFalse();
+            assertThat(store.stats().counter("timeout.overruns")).isEqualTo(1);
+        } finally {
+            engine[0].armed.set(false);
+            engine[0].release.countDown();
+            store.close();
+        }
     }
 }

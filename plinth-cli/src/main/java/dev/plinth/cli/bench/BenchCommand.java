@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
                 + "data or missing keys fail the run (exit 1).",
             "With no URI, benchmarks the default embedded engine (" + BenchCommand.DEFAULT_URI + "). A bare scheme "
                 + "such as rocksdb: gets a temporary directory, deleted afterwards; an explicit path must be new or "
-                + "an empty directory."},
+                + "an empty directory. A URI may name decorators, measured beside the bare engine: "
+                + "rocksdb: rocksdb:?cache=64m."},
         footer = {"", "Workloads: %n  " + "fillseq, fillrandom, overwrite, readrandom, readseq, readwhilewriting, "
                 + "deleterandom, syncwrite, ycsb-a .. ycsb-f (or a .. f); groups: all, dbbench, ycsb.",
             "", "Example: PLINTH_JAVA_OPTS=\"" + Environment.RECOMMENDED_OPTS + "\" bin/plinth bench mem: rocksdb: lmdb: "

@@ -121,4 +121,19 @@ class BenchCommandTest {
         assertThat(report.resolve("results.csv")).exists();
         assertThat(report.resolve(Charts.OPS_FILE)).exists();
     }
+
+    @Test
+    void aDecoratedUriOverAPersistentEngineRunsInItsOwnTemporaryDirectory() {
+        Run r = run("bench", "rocksdb:?cache=1m&metrics=true", "--keys", "300", "--ops", "300", "--threads", "1",
+                "--warmup", "0", "-w", "fillrandom,readrandom");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\nreadrandom: ", " rocksdb:?cache=1m&metrics=true ");
+    }
+
+    @Test
+    void anInvalidDecoratorParameterIsOneLine() {
+        Run r = run("bench", "mem:?cache=lots", "--keys", "100", "--ops", "10", "--warmup", "0", "-w", "readrandom");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("invalid mem store URI mem:?cache=lots: parameter cache=lots is not a size");
+    }
 }

@@ -14,6 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -28,13 +31,31 @@ import java.util.function.LongSupplier;
  *
  * <p>What is held is visible: point reads answer from an overlay of the held writes (puts, deletes and range
  * deletes, in order) before asking the engine; cursors and snapshots write what is held before they open,
- * so they see it too (and a snapshot never changes afterwards). The age threshold is checked on every call;
- * an idle store keeps its held writes until its next call, flush or close.
+ * so they see it too (and a snapshot never changes afterwards). The age threshold is checked on every call,
+ * and an idle store's held writes are written by a timer once the oldest reaches it: one daemon thread
+ * ({@link #FLUSHER}) shared by every buffer of the JVM. A write the timer makes that fails leaves everything
+ * held (counted in {@code buffer.timerFailures}); the next call that writes what is held reports the error.
  *
  * <p>Thread-safe: {@link #lock} guards the held writes and the overlay, and is held while they are written
  * to the engine, so that no reader sees a write neither held nor applied.
  */
 public final class BufferingEngine extends ForwardingEngine {
+    /**
+     * Writes idle buffers' old writes: one daemon thread for the JVM, whose tasks are short (one engine batch)
+     * and cancelled when their buffer closes.
+     */
+    private static final ScheduledThreadPoolExecutor FLUSHER = flusher();
+
+    private static ScheduledThreadPoolExecutor flusher() {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "plinth-write-buffer-flusher");
+            t.setDaemon(true);
+            return t;
+        });
+        e.setRemoveOnCancelPolicy(true);
+        return e;
+    }
+
     /** Marks a held delete in the overlay; compared by identity. */
     private static final byte[] TOMBSTONE = new byte[0];
 
@@ -55,6 +76,11 @@ public final class BufferingEngine extends ForwardingEngine {
     private long flushes;
     private long heldBatches;
     private long passedBatches;
+    private long timerFlushes;
+    private long timerFailures;
+    /** The timer's next check of this buffer; {@code null} while none is due. */
+    private ScheduledFuture<?> timer;
+    private boolean closed;
 
     /**
      * Wraps an engine.
@@ -92,6 +118,9 @@ public final class BufferingEngine extends ForwardingEngine {
             }
             if (held.isEmpty()) {
                 firstHeldAt = nanoClock.getAsLong();
+                if (maxAgeNanos > 0) {
+                    scheduleLocked(maxAgeNanos);
+                }
             }
             for (EngineBatch.Mutation m : batch.mutations()) {
                 holdLocked(m);
@@ -146,6 +175,36 @@ public final class BufferingEngine extends ForwardingEngine {
         overlay.clear();
         deletedRanges.clear();
         flushes++;
+    }
+
+    /** Asks the timer to check this buffer after a delay, unless a check is due already. Caller holds {@link #lock}. */
+    private void scheduleLocked(long delayNanos) {
+        if (closed || (timer != null && !timer.isDone())) {
+            return;
+        }
+        timer = FLUSHER.schedule(this::onTimer, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+    }
+
+    /** The timer's check: writes what is held once old, or checks again when the oldest will be. */
+    private void onTimer() {
+        synchronized (lock) {
+            timer = null;
+            if (closed || held.isEmpty()) {
+                return;
+            }
+            long age = nanoClock.getAsLong() - firstHeldAt;
+            if (age < maxAgeNanos) {
+                scheduleLocked(maxAgeNanos - age);
+                return;
+            }
+            try {
+                writeHeldLocked();
+                timerFlushes++;
+            } catch (RuntimeException e) {
+                // Everything stays held; the next call that writes it gets the engine's error.
+                timerFailures++;
+            }
+        }
     }
 
     /** Writes what is held if the oldest held write reached the age threshold. */
@@ -231,15 +290,24 @@ public final class BufferingEngine extends ForwardingEngine {
             out.put("buffer.passedBatches", passedBatches);
             out.put("buffer.heldOps", (long) held.size());
             out.put("buffer.heldBytes", heldBytes);
+            out.put("buffer.timerFlushes", timerFlushes);
+            out.put("buffer.timerFailures", timerFailures);
         }
         return out;
     }
 
-    /** Writes what is held, then closes the engine even if that failed. */
+    /** Stops the timer, writes what is held, then closes the engine even if that failed. */
     @Override
     public void close() {
         try {
-            writeHeld();
+            synchronized (lock) {
+                closed = true;
+                if (timer != null) {
+                    timer.cancel(false);
+                    timer = null;
+                }
+                writeHeldLocked();
+            }
         } finally {
             super.close();
         }

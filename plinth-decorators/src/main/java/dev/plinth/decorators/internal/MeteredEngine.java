@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -26,13 +27,24 @@ import java.util.function.Function;
  * optionally per tenant, where the tenant is derived from the key by a function and at most a bound of them
  * are tracked (later ones are counted as {@link #OTHER_TENANT}).
  *
+ * <p>Every operation is counted ({@link #COUNT}, exact); its latency is timed ({@link #TIMER}) for one call
+ * in {@code latencySampling}, chosen at random, so that the two clock reads and the percentile histogram,
+ * which cost a large part of a fast engine's read, are paid on a uniform sample only. With a sampling of 1
+ * every call is timed, and the timer's count is the operation count.
+ *
  * <p>The engine sees batches, not the public calls that made them, so writes are named by their shape
  * ({@link Op#of(EngineBatch)}). Thread-safe: meters are Micrometer's; tenants are added under
  * {@link #tenantLock}.
  */
 public final class MeteredEngine extends ForwardingEngine {
-    /** The timer of every operation, tagged {@code op} (and {@code tenant}). */
+    /** The timer of the sampled operations, tagged {@code op} (and {@code tenant}). */
     public static final String TIMER = "plinth.op";
+    /** The count of every operation, exact, tagged {@code op} (and {@code tenant}). */
+    public static final String COUNT = "plinth.op.count";
+    /** Calls per timed call unless the builder says otherwise. */
+    public static final int DEFAULT_LATENCY_SAMPLING = 16;
+    /** The start time of a call that is not timed. */
+    private static final long NOT_TIMED = Long.MIN_VALUE;
     /** Failed operations, tagged {@code op}, {@code exception} (and {@code tenant}). */
     public static final String ERRORS = "plinth.op.errors";
     /** Conditional batches whose preconditions failed, or that threw a conflict, tagged {@code op}. */
@@ -114,8 +126,8 @@ public final class MeteredEngine extends ForwardingEngine {
     private final Clock clock;
     private final Function<byte[], String> tenantOf;
     private final int maxTenants;
+    private final int latencySampling;
     private final Meters untagged;
-    private final LongAdder[] counts = new LongAdder[Op.values().length];
     private final LongAdder errorCount = new LongAdder();
     private final LongAdder conflictCount = new LongAdder();
 
@@ -131,20 +143,31 @@ public final class MeteredEngine extends ForwardingEngine {
      * @param tenantOf the tenant of a key, or {@code null} for no per-tenant breakdown; a {@code null} result
      *     counts as {@link #OTHER_TENANT}
      * @param maxTenants how many tenants get their own meters, besides {@link #OTHER_TENANT}
+     * @param latencySampling one call in this many is timed, 1 or more
      */
-    public MeteredEngine(Engine delegate, MeterRegistry registry, Function<byte[], String> tenantOf, int maxTenants) {
+    public MeteredEngine(Engine delegate, MeterRegistry registry, Function<byte[], String> tenantOf, int maxTenants,
+            int latencySampling) {
         super(delegate);
         if (maxTenants < 0) {
             throw new IllegalArgumentException("the tenant bound must be 0 or more, got " + maxTenants);
+        }
+        if (latencySampling < 1) {
+            throw new IllegalArgumentException("the latency sampling must be 1 or more, got " + latencySampling);
         }
         this.registry = registry;
         this.clock = registry.config().clock();
         this.tenantOf = tenantOf;
         this.maxTenants = maxTenants;
+        this.latencySampling = latencySampling;
         this.untagged = tenantOf == null ? new Meters(registry, null) : null;
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = new LongAdder();
+    }
+
+    /** The clock now if this call is in the latency sample, else {@link #NOT_TIMED}. */
+    private long start() {
+        if (latencySampling == 1 || ThreadLocalRandom.current().nextInt(latencySampling) == 0) {
+            return clock.monotonicTime();
         }
+        return NOT_TIMED;
     }
 
     /** The meters of a key's tenant: its own while fewer than the bound are tracked, else "other". */
@@ -174,7 +197,7 @@ public final class MeteredEngine extends ForwardingEngine {
     @Override
     public byte[] get(EngineKeyspace keyspace, byte[] key) {
         Meters m = meters(key);
-        long start = clock.monotonicTime();
+        long start = start();
         try {
             byte[] v = super.get(keyspace, key);
             done(m, Op.GET, start);
@@ -188,7 +211,7 @@ public final class MeteredEngine extends ForwardingEngine {
     @Override
     public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
         Meters m = meters(scan.reverse() ? scan.end() : scan.start());
-        long start = clock.monotonicTime();
+        long start = start();
         try {
             EngineCursor c = super.cursor(keyspace, scan);
             done(m, Op.SCAN, start);
@@ -202,7 +225,7 @@ public final class MeteredEngine extends ForwardingEngine {
     @Override
     public EngineSnapshot snapshot() {
         Meters m = meters(null);
-        long start = clock.monotonicTime();
+        long start = start();
         try {
             EngineSnapshot s = super.snapshot();
             done(m, Op.SNAPSHOT, start);
@@ -217,7 +240,7 @@ public final class MeteredEngine extends ForwardingEngine {
     public boolean apply(EngineBatch batch) {
         Op op = Op.of(batch);
         Meters m = meters(batch.mutations().isEmpty() ? null : batch.mutations().get(0).key());
-        long start = clock.monotonicTime();
+        long start = start();
         try {
             boolean applied = super.apply(batch);
             done(m, op, start);
@@ -240,7 +263,7 @@ public final class MeteredEngine extends ForwardingEngine {
     @Override
     public void flush() {
         Meters m = meters(null);
-        long start = clock.monotonicTime();
+        long start = start();
         try {
             super.flush();
             done(m, Op.FLUSH, start);
@@ -253,7 +276,7 @@ public final class MeteredEngine extends ForwardingEngine {
     @Override
     public void compact() {
         Meters m = meters(null);
-        long start = clock.monotonicTime();
+        long start = start();
         try {
             super.compact();
             done(m, Op.COMPACT, start);
@@ -264,8 +287,11 @@ public final class MeteredEngine extends ForwardingEngine {
     }
 
     private void done(Meters m, Op op, long start) {
-        m.timers[op.ordinal()].record(clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
-        counts[op.ordinal()].increment();
+        m.counts[op.ordinal()].increment();
+        m.published[op.ordinal()].increment();
+        if (start != NOT_TIMED) {
+            m.timers[op.ordinal()].record(clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
+        }
     }
 
     private void failed(Meters m, Op op, long start, RuntimeException e) {
@@ -284,7 +310,15 @@ public final class MeteredEngine extends ForwardingEngine {
     public Map<String, Long> stats() {
         Map<String, Long> out = new HashMap<>(delegate().stats());
         for (Op op : Op.values()) {
-            out.put("metrics." + op.tag, counts[op.ordinal()].sum());
+            long n = 0;
+            if (untagged != null) {
+                n = untagged.counts[op.ordinal()].sum();
+            } else {
+                for (Meters m : tenants.values()) {
+                    n += m.counts[op.ordinal()].sum();
+                }
+            }
+            out.put("metrics." + op.tag, n);
         }
         out.put("metrics.errors", errorCount.sum());
         out.put("metrics.conflicts", conflictCount.sum());
@@ -301,6 +335,9 @@ public final class MeteredEngine extends ForwardingEngine {
     private static final class Meters {
         final String tenant;
         final Timer[] timers = new Timer[Op.values().length];
+        /** This engine's counts, for its stats; {@link #published} may be shared with other engines. */
+        final LongAdder[] counts = new LongAdder[Op.values().length];
+        final Counter[] published = new Counter[Op.values().length];
         final Counter[] conflicts = new Counter[Op.values().length];
         final Counter scanned;
 
@@ -310,6 +347,8 @@ public final class MeteredEngine extends ForwardingEngine {
             for (Op op : Op.values()) {
                 timers[op.ordinal()] = Timer.builder(TIMER).tag("op", op.tag).tags(tags)
                         .publishPercentiles(PERCENTILES).register(registry);
+                counts[op.ordinal()] = new LongAdder();
+                published[op.ordinal()] = Counter.builder(COUNT).tag("op", op.tag).tags(tags).register(registry);
                 conflicts[op.ordinal()] = Counter.builder(CONFLICTS).tag("op", op.tag).tags(tags).register(registry);
             }
             scanned = Counter.builder(SCANNED).tags(tags).register(registry);

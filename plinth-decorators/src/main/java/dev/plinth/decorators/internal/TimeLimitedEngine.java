@@ -29,8 +29,10 @@ import java.util.function.Supplier;
  * a thread of this decorator while the caller waits up to the deadline. An overrun read, cursor open,
  * snapshot, flush or compaction throws {@link OperationTimeoutException}; an overrun batch throws
  * {@link OutcomeUnknownException}, since it may still apply. The abandoned call goes on in the engine; what it
- * returns later (a cursor, a snapshot) is closed when it arrives. Steps of an open cursor ({@code next},
- * {@code seek}) are not bounded: they run on the caller's thread.
+ * returns later (a cursor, a snapshot) is closed when it arrives. Each step of an open cursor
+ * ({@code next}, {@code seek}) is bounded too: an overrun step throws {@link OperationTimeoutException}, and
+ * the cursor then refuses every further step (its position is unknown) until it is closed; the engine's
+ * cursor is closed once the abandoned step returns, never under it.
  *
  * <p>{@link #close()} waits for abandoned calls to finish before it closes the engine, since an engine must
  * not be closed under a call. Thread-safe: the executor is the only shared state.
@@ -111,8 +113,110 @@ public final class TimeLimitedEngine extends ForwardingEngine {
 
     @Override
     public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
-        return bounded(() -> "opening a cursor over " + scan + " of keyspace " + keyspace.name(), false,
+        EngineCursor c = bounded(() -> "opening a cursor over " + scan + " of keyspace " + keyspace.name(), false,
                 () -> delegate().cursor(keyspace, scan), EngineCursor::close);
+        return new TimedCursor(c, keyspace.name());
+    }
+
+    /**
+     * A cursor whose steps run on the decorator's threads within the deadline. Not thread-safe, as cursors
+     * are not; each step's hand-off orders it with the caller's next call.
+     */
+    private final class TimedCursor implements EngineCursor {
+        private final EngineCursor cursor;
+        private final String keyspace;
+        /** The step that overran and may still run in the engine; {@code null} while none did. */
+        private Future<?> abandoned;
+        private boolean closed;
+
+        TimedCursor(EngineCursor cursor, String keyspace) {
+            this.cursor = cursor;
+            this.keyspace = keyspace;
+        }
+
+        private <T> T step(String what, Callable<T> call) {
+            if (abandoned != null) {
+                throw new OperationTimeoutException("a cursor over keyspace " + keyspace + " of " + name
+                        + " had a step abandoned after " + timeout.toMillis() + " ms, so its position is unknown; "
+                        + "close it and open a new one");
+            }
+            Future<T> f = executor.submit(call);
+            try {
+                return f.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                overruns.increment();
+                abandoned = f;
+                throw new OperationTimeoutException(what + " of a cursor over keyspace " + keyspace + " of " + name
+                        + " did not finish within " + timeout.toMillis() + " ms (" + timeout
+                        + ") and was abandoned; the cursor refuses further steps");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PlinthException(what + " of a cursor over keyspace " + keyspace + " of " + name
+                        + " was interrupted while waiting for the engine", e);
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (c instanceof Error err) {
+                    throw err;
+                }
+                throw new PlinthException(what + " of a cursor over keyspace " + keyspace + " of " + name
+                        + " failed", c);
+            }
+        }
+
+        @Override
+        public boolean next() {
+            return step("a step", cursor::next);
+        }
+
+        @Override
+        public byte[] key() {
+            return cursor.key();
+        }
+
+        @Override
+        public byte[] value() {
+            return cursor.value();
+        }
+
+        @Override
+        public void seek(byte[] key) {
+            step("a seek to key " + Keys.show(key), () -> {
+                cursor.seek(key);
+                return null;
+            });
+        }
+
+        /** Closes the engine's cursor now, or once an abandoned step returns. */
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            Future<?> late = abandoned;
+            if (late == null) {
+                cursor.close();
+                return;
+            }
+            Runnable closeLate = () -> {
+                try {
+                    late.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | RuntimeException ignored) {
+                    // the abandoned step failed: the cursor is still closed below
+                }
+                cursor.close();
+            };
+            try {
+                executor.execute(closeLate);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                closeLate.run(); // the store is closing: wait here, since close waits for abandoned calls anyway
+            }
+        }
     }
 
     @Override
