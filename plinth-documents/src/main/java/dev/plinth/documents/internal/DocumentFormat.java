@@ -159,6 +159,12 @@ public final class DocumentFormat {
         return Arrays.copyOfRange(value, CHANGE_PREFIX, value.length);
     }
 
+    /** Whether {@code bytes} is empty or starts with the magic bytes that open every Automerge chunk. */
+    public static boolean startsWithAutomergeMagic(byte[] bytes) {
+        return bytes.length == 0 || bytes.length >= 4 && (bytes[0] & 0xFF) == 0x85 && (bytes[1] & 0xFF) == 0x6F
+                && (bytes[2] & 0xFF) == 0x4A && (bytes[3] & 0xFF) == 0x83;
+    }
+
     private static byte[] sealed(byte[] value) {
         ByteBuffer.wrap(value, 1, CRC_BYTES).putInt(crc(value));
         return value;

@@ -212,6 +212,11 @@ public final class StoreDocumentCollection implements DocumentCollection {
     @Override
     public boolean applyChanges(String id, byte[] changes) {
         Objects.requireNonNull(changes, "changes");
+        if (!DocumentFormat.startsWithAutomergeMagic(changes)) {
+            // Automerge 0.0.7 ignores bytes that are not a chunk without an error; say so instead
+            throw new IllegalArgumentException("the changes given for " + describe(id) + " do not start with "
+                    + "Automerge's magic bytes; they are not Automerge's encoding");
+        }
         return integrate(id, d -> {
             try {
                 d.applyEncodedChanges(changes);
