@@ -7,6 +7,7 @@ import dev.plinth.PlinthException;
 import dev.plinth.ScanOptions;
 import dev.plinth.Store;
 import dev.plinth.WriteBatch;
+import dev.plinth.documents.internal.AutomergeLibrary;
 import dev.plinth.documents.internal.DocumentFormat;
 import dev.plinth.documents.internal.DocumentsContext;
 import dev.plinth.documents.internal.StoreDocumentCollection;
@@ -62,6 +63,7 @@ public final class DocumentStore implements AutoCloseable {
     public static DocumentStore open(Store store, DocumentOptions options) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(options, "options");
+        AutomergeLibrary.ensureLoaded();
         if (options.durability() != null && !store.capabilities().supports(options.durability())) {
             throw new dev.plinth.UnsupportedCapabilityException("the store " + store.uri() + " does not honour "
                     + options.durability() + " durability, asked for by the document store's options");

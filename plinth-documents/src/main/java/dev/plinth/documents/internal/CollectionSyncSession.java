@@ -33,6 +33,7 @@ final class CollectionSyncSession implements SyncSession {
 
     CollectionSyncSession(StoreDocumentCollection collection) {
         this.collection = collection;
+        AutomergeLibrary.ensureLoaded();
     }
 
     @Override
