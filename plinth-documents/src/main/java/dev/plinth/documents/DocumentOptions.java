@@ -44,7 +44,11 @@ public final class DocumentOptions {
         return durability;
     }
 
-    /** @return the number of change entries after which a document is compacted */
+    /**
+     * @return the number of change entries after which a document is compacted in the background; a document
+     *         with a long history waits until its entries after the snapshot are also a quarter of its history, so
+     *         that compaction costs a constant amount per change
+     */
     public int compactAfter() {
         return compactAfter;
     }

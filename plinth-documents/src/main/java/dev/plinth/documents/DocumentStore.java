@@ -167,6 +167,18 @@ public final class DocumentStore implements AutoCloseable {
         ctx.throwBackgroundFailure();
     }
 
+    /**
+     * Waits until every background compaction queued before this call has finished, then reports a failed one as
+     * {@link #flush()} does. Returns at once when background compaction is off.
+     *
+     * @throws PlinthException if a background compaction failed (its document is intact)
+     */
+    public void awaitCompactions() {
+        ctx.checkOpen();
+        ctx.awaitQueued();
+        ctx.throwBackgroundFailure();
+    }
+
     /** Compacts every document of every collection now, in the calling thread. */
     public void compact() {
         ctx.checkOpen();

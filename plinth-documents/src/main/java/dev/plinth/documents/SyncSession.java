@@ -8,8 +8,9 @@ import java.util.Optional;
  *
  * <p>Each side calls {@link #nextMessage()} and sends what it returns, and passes every message it receives to
  * {@link #receive(byte[])}. The two collections are in sync when neither side has a message to send after the
- * last one was received. A document the peer has and this side lacks is created here; every change a message
- * brings is persisted before {@link #receive} returns. Deletions are not synced.
+ * last one was received. A document the peer has and this side lacks is created here, empty, as soon as its
+ * first message arrives; every change a message brings is persisted before {@link #receive} returns. Deletions
+ * are not synced.
  *
  * <p>Not thread-safe: one thread (or one transport callback at a time) uses a session. It holds Automerge sync
  * state in native memory: {@link #close()} it; close is idempotent.

@@ -12,12 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.CRC32C;
-import org.automerge.Document;
 import org.automerge.SyncState;
 
 /**
- * A sync session of one collection with one peer: an Automerge {@link SyncState} per document, and documents the
- * peer announced that this side lacks, held in memory until a message brings them content (then persisted).
+ * A sync session of one collection with one peer: an Automerge {@link SyncState} per document.
  *
  * <p>Message format ({@code docs/format/documents.md}): version byte, CRC32C of the rest, entry count, then per
  * entry the document id (length-prefixed UTF-8) and the Automerge sync message (length-prefixed).
@@ -27,8 +25,6 @@ final class CollectionSyncSession implements SyncSession {
 
     private final StoreDocumentCollection collection;
     private final Map<String, SyncState> states = new HashMap<>();
-    /** Documents the peer has and this side had not, not yet holding any change. */
-    private final Map<String, Document> pending = new LinkedHashMap<>();
     private boolean closed;
 
     CollectionSyncSession(StoreDocumentCollection collection) {
@@ -43,11 +39,6 @@ final class CollectionSyncSession implements SyncSession {
         for (String id : collection.ids()) {
             collection.generateSync(id, state(id)).ifPresent(m -> entries.put(id, m));
         }
-        for (Map.Entry<String, Document> p : pending.entrySet()) {
-            if (!entries.containsKey(p.getKey())) {
-                p.getValue().generateSyncMessage(state(p.getKey())).ifPresent(m -> entries.put(p.getKey(), m));
-            }
-        }
         return entries.isEmpty() ? Optional.empty() : Optional.of(encode(entries));
     }
 
@@ -58,28 +49,11 @@ final class CollectionSyncSession implements SyncSession {
         for (Map.Entry<String, byte[]> e : decode(message).entrySet()) {
             String id = e.getKey();
             SyncState state = state(id);
-            if (collection.receiveSync(id, state, e.getValue())) {
-                dropPending(id);
-                continue;
+            // A document the peer has and this side lacks is created (empty) at once, so that an empty
+            // document, which has no change to send, exists on both sides too; the messages that follow fill it.
+            while (!collection.receiveSync(id, state, e.getValue())) {
+                collection.create(id);
             }
-            Document d = pending.computeIfAbsent(id, k -> new Document());
-            try {
-                d.receiveSyncMessage(state, e.getValue());
-            } catch (RuntimeException ex) {
-                throw new IllegalArgumentException("a sync message for " + collection.describe(id)
-                        + " is not valid: " + ex.getMessage(), ex);
-            }
-            if (d.getHeads().length > 0) {
-                collection.merge(id, d); // creates it; the same sync state goes on with the stored document
-                dropPending(id);
-            }
-        }
-    }
-
-    private void dropPending(String id) {
-        Document d = pending.remove(id);
-        if (d != null) {
-            d.free();
         }
     }
 
@@ -102,8 +76,6 @@ final class CollectionSyncSession implements SyncSession {
         closed = true;
         states.values().forEach(SyncState::free);
         states.clear();
-        pending.values().forEach(Document::free);
-        pending.clear();
     }
 
     private static byte[] encode(Map<String, byte[]> entries) {

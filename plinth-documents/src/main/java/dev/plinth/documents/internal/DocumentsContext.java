@@ -108,6 +108,22 @@ public final class DocumentsContext {
         }
     }
 
+    /** Waits until every background task queued before this call has run (the executor runs them in order). */
+    public void awaitQueued() {
+        if (compactor == null || closed) {
+            return;
+        }
+        try {
+            compactor.submit(() -> { }).get();
+        } catch (RejectedExecutionException e) {
+            // closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot happen: an empty task failed", e);
+        }
+    }
+
     void recordFailure(RuntimeException e) {
         backgroundFailure.compareAndSet(null, e);
     }

@@ -9,6 +9,7 @@ import dev.plinth.Snapshot;
 import dev.plinth.StoreClosedException;
 import dev.plinth.WriteBatch;
 import dev.plinth.documents.DocumentCollection;
+import dev.plinth.documents.DocumentOptions;
 import dev.plinth.documents.NoSuchDocumentException;
 import dev.plinth.documents.SyncSession;
 import java.time.Duration;
@@ -544,11 +545,21 @@ public final class StoreDocumentCollection implements DocumentCollection {
                         ctx.writeOptions());
         writeLocked(s, b);
         s.lastSeq = seq;
-        if (s.lastSeq - s.throughSeq >= ctx.options().compactAfter() && !s.compactionQueued) {
+        if (needsCompaction(s.lastSeq - s.throughSeq, s.lastSeq) && !s.compactionQueued) {
             s.compactionQueued = true;
             String id = s.id;
             ctx.schedule(() -> compactInBackground(id));
         }
+    }
+
+    /**
+     * Whether a document with {@code pending} change entries after its snapshot and {@code lastSeq} entries in all
+     * should be compacted: at least {@link DocumentOptions#compactAfter()} entries, and at least a quarter of all
+     * its entries, so that the cost of saving (which grows with the whole history) is amortized over a number of
+     * changes that grows with it too, and loading replays at most about a fifth of the history.
+     */
+    private boolean needsCompaction(long pending, long lastSeq) {
+        return pending >= ctx.options().compactAfter() && pending >= lastSeq / 4;
     }
 
     private void compactInBackground(String id) {
