@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
                 "Byte arguments are escaped text unless --hex or --base64; see docs/cli.md."},
         subcommands = {GetCommand.class, PutCommand.class, DeleteCommand.class, ScanCommand.class,
                 KeyspacesCommand.class, StatsCommand.class, CompactCommand.class, VerifyCommand.class,
-                DumpCommand.class, LoadCommand.class, CopyCommand.class, BenchCommand.class,
+                DumpCommand.class, LoadCommand.class, CopyCommand.class, BenchCommand.class, DocsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PlinthCommand implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

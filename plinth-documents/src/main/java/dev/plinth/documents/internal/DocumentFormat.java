@@ -1,0 +1,194 @@
+package dev.plinth.documents.internal;
+
+import dev.plinth.CorruptionException;
+import dev.plinth.Range;
+import dev.plinth.keys.KeyReader;
+import dev.plinth.keys.KeyWriter;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+/**
+ * The key layout and value encodings of document collections, as specified in {@code docs/format/documents.md}.
+ * Every key is a tuple under the shared key encoding whose first element is a region tag, so each region is one
+ * contiguous range: collection markers, document headers, snapshots, and change entries ordered by document then
+ * sequence. Every value starts with {@link #VERSION} and carries a CRC32C of what follows it.
+ */
+public final class DocumentFormat {
+    /** The keyspace that holds every collection of a document store. */
+    public static final String KEYSPACE = "plinth.documents";
+    /** The format version byte that starts every value. */
+    public static final byte VERSION = 1;
+
+    static final long COLLECTION = 0;
+    static final long HEADER = 1;
+    static final long SNAPSHOT = 2;
+    static final long CHANGE = 3;
+
+    private static final int CRC_BYTES = 4;
+    private static final int HEADER_BYTES = 1 + CRC_BYTES + 8;
+    private static final int SNAPSHOT_PREFIX = 1 + CRC_BYTES + 8;
+    private static final int CHANGE_PREFIX = 1 + CRC_BYTES;
+
+    private DocumentFormat() {
+    }
+
+    /** The key of a collection's marker. */
+    public static byte[] collectionKey(String collection) {
+        return new KeyWriter().writeLong(COLLECTION).writeString(collection).toByteArray();
+    }
+
+    /** The range of every collection marker. */
+    public static Range collectionRange() {
+        return Range.prefix(new KeyWriter().writeLong(COLLECTION).toByteArray());
+    }
+
+    /** The collection name of a marker key. */
+    public static String collectionOf(byte[] key) {
+        KeyReader r = new KeyReader(key);
+        r.readLong();
+        return r.readString();
+    }
+
+    /** The key of a document's header. */
+    public static byte[] headerKey(String collection, String id) {
+        return new KeyWriter().writeLong(HEADER).writeString(collection).writeString(id).toByteArray();
+    }
+
+    /**
+     * The range of the headers of a collection whose ids start with {@code idPrefix}: the encoded prefix string
+     * without its terminator, because a string's encoding is its bytes followed by the terminator.
+     */
+    public static Range headerRange(String collection, String idPrefix) {
+        byte[] withTerminator = new KeyWriter().writeLong(HEADER).writeString(collection).writeString(idPrefix)
+                .toByteArray();
+        return Range.prefix(Arrays.copyOf(withTerminator, withTerminator.length - 1));
+    }
+
+    /** The document id of a header key. */
+    public static String idOfHeader(byte[] key) {
+        KeyReader r = new KeyReader(key);
+        r.readLong();
+        r.readString();
+        return r.readString();
+    }
+
+    /** The key of a document's snapshot. */
+    public static byte[] snapshotKey(String collection, String id) {
+        return new KeyWriter().writeLong(SNAPSHOT).writeString(collection).writeString(id).toByteArray();
+    }
+
+    /** The key of one change entry of a document. */
+    public static byte[] changeKey(String collection, String id, long seq) {
+        return new KeyWriter().writeLong(CHANGE).writeString(collection).writeString(id).writeLong(seq)
+                .toByteArray();
+    }
+
+    /** The range of every change entry of a document. */
+    public static Range changeRange(String collection, String id) {
+        return Range.prefix(new KeyWriter().writeLong(CHANGE).writeString(collection).writeString(id)
+                .toByteArray());
+    }
+
+    /** The range of the change entries of a document from sequence {@code from}, inclusive. */
+    public static Range changesFrom(String collection, String id, long from) {
+        return Range.of(changeKey(collection, id, from), changeRange(collection, id).end());
+    }
+
+    /** The range of the change entries of a document up to sequence {@code through}, inclusive. */
+    public static Range changesThrough(String collection, String id, long through) {
+        return Range.of(changeRange(collection, id).start(), changeKey(collection, id, through + 1));
+    }
+
+    /** The sequence number of a change key. */
+    public static long seqOfChange(byte[] key) {
+        KeyReader r = new KeyReader(key);
+        r.readLong();
+        r.readString();
+        r.readString();
+        return r.readLong();
+    }
+
+    /** The value of a collection marker. */
+    public static byte[] collectionValue() {
+        return new byte[] {VERSION};
+    }
+
+    /** A header value: the expiry time in epoch milliseconds, or {@code 0} for none. */
+    public static byte[] headerValue(long expiresAtMillis) {
+        ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES);
+        b.put(VERSION).putInt(0).putLong(expiresAtMillis);
+        return sealed(b.array());
+    }
+
+    /** The expiry of a header value, checked; {@code where} names the document for the error. */
+    public static long expiryOf(byte[] header, String where) {
+        check(header, HEADER_BYTES, where + " header");
+        return ByteBuffer.wrap(header, 1 + CRC_BYTES, 8).getLong();
+    }
+
+    /** A snapshot value: the last change sequence it includes, then the saved document. */
+    public static byte[] snapshotValue(long throughSeq, byte[] saved) {
+        ByteBuffer b = ByteBuffer.allocate(SNAPSHOT_PREFIX + saved.length);
+        b.put(VERSION).putInt(0).putLong(throughSeq).put(saved);
+        return sealed(b.array());
+    }
+
+    /** The last change sequence a checked snapshot value includes. */
+    public static long throughSeqOf(byte[] snapshot, String where) {
+        check(snapshot, SNAPSHOT_PREFIX, where + " snapshot");
+        return ByteBuffer.wrap(snapshot, 1 + CRC_BYTES, 8).getLong();
+    }
+
+    /** The saved document of a snapshot value already checked by {@link #throughSeqOf}. */
+    public static byte[] savedOf(byte[] snapshot) {
+        return Arrays.copyOfRange(snapshot, SNAPSHOT_PREFIX, snapshot.length);
+    }
+
+    /** A change entry value: Automerge's encoded changes. */
+    public static byte[] changeValue(byte[] changes) {
+        byte[] out = new byte[CHANGE_PREFIX + changes.length];
+        out[0] = VERSION;
+        System.arraycopy(changes, 0, out, CHANGE_PREFIX, changes.length);
+        return sealed(out);
+    }
+
+    /** The encoded changes of a change entry value, checked; {@code where} names the document and sequence. */
+    public static byte[] changesOf(byte[] value, String where) {
+        check(value, CHANGE_PREFIX, where);
+        return Arrays.copyOfRange(value, CHANGE_PREFIX, value.length);
+    }
+
+    /** Whether {@code bytes} is empty or starts with the magic bytes that open every Automerge chunk. */
+    public static boolean startsWithAutomergeMagic(byte[] bytes) {
+        return bytes.length == 0 || bytes.length >= 4 && (bytes[0] & 0xFF) == 0x85 && (bytes[1] & 0xFF) == 0x6F
+                && (bytes[2] & 0xFF) == 0x4A && (bytes[3] & 0xFF) == 0x83;
+    }
+
+    private static byte[] sealed(byte[] value) {
+        ByteBuffer.wrap(value, 1, CRC_BYTES).putInt(crc(value));
+        return value;
+    }
+
+    private static int crc(byte[] value) {
+        CRC32C crc = new CRC32C();
+        crc.update(value, 0, 1);
+        crc.update(value, 1 + CRC_BYTES, value.length - 1 - CRC_BYTES);
+        return (int) crc.getValue();
+    }
+
+    private static void check(byte[] value, int minLength, String what) {
+        if (value.length < minLength) {
+            throw new CorruptionException("the " + what + " is " + value.length + " bytes, shorter than the "
+                    + minLength + " of its format");
+        }
+        if (value[0] != VERSION) {
+            throw new CorruptionException("the " + what + " has format version " + value[0] + "; this code reads "
+                    + VERSION);
+        }
+        int stored = ByteBuffer.wrap(value, 1, CRC_BYTES).getInt();
+        if (stored != crc(value)) {
+            throw new CorruptionException("the " + what + " fails its CRC32C check");
+        }
+    }
+}
