@@ -11,12 +11,22 @@ import java.util.List;
 /**
  * The records of one segment file, read and checked from its start. Immutable once built; thread safe.
  *
- * <p>A segment being appended to ({@code open}) may end in a torn write: the first record that is incomplete,
- * has an impossible length or fails its CRC ends the valid records, and {@link #validEnd()} says where a writer
- * must truncate before appending. A closed segment was fully synced before it was closed, so the same damage
- * there is a {@link CorruptionException}. A damaged or foreign header is always a {@link CorruptionException},
- * except in an open segment shorter than a header (a create that crashed before its header was synced), which
- * reads as empty with {@code validEnd} 0.
+ * <p>A segment being appended to ({@code open}) may end in a torn write. The first record that is incomplete,
+ * has an impossible length or fails its CRC is a torn tail only if no valid record starts anywhere after it in
+ * the file: then it and everything after it are dropped, and {@link #validEnd()} says where a writer must
+ * truncate before appending. If a valid record follows it, the records after it were written (and may have been
+ * synced and acknowledged) after the damaged one, so the damage is in the middle: a {@link CorruptionException}
+ * naming the file and the offset, and nothing is dropped. A closed segment was fully synced before it was closed,
+ * so any damage there is a {@link CorruptionException}.
+ *
+ * <p>A damaged or foreign header is a {@link CorruptionException}, except in an open segment with no valid
+ * record after the header (a create that crashed before its header was durable, leaving a short file or
+ * preallocated zeros), which reads as empty with {@code validEnd} 0.
+ *
+ * <p>What this cannot tell apart: damage to the last synced record of an open segment, with nothing valid after
+ * it, looks exactly like a torn write and is cut. Bytes inside the damaged record's payload that happen to form a
+ * valid record (a payload that embeds a framed record) make a torn tail read as damage in the middle: the open
+ * is refused, nothing is lost.
  */
 public final class SegmentScan {
 
@@ -69,6 +79,9 @@ public final class SegmentScan {
             f.read(0, h);
             h.flip();
             if (h.remaining() < SegmentFormat.HEADER_BYTES || !h.equals(SegmentFormat.header())) {
+                if (open && validRecordAfter(f, 0, size) < 0) {
+                    return new SegmentScan(new ArrayList<>(), 0, size);
+                }
                 h.rewind();
                 long magic = h.remaining() >= 8 ? h.getLong() : 0;
                 int version = h.remaining() >= 4 ? h.getInt() : 0;
@@ -108,6 +121,12 @@ public final class SegmentScan {
                         throw new CorruptionException("The closed segment " + vfs.location(name) + " has " + problem
                                 + " at offset " + p + ".");
                     }
+                    long next = validRecordAfter(f, p + 1, size);
+                    if (next >= 0) {
+                        throw new CorruptionException("The open segment " + vfs.location(name) + " has " + problem
+                                + " at offset " + p + ", but a valid record follows it at offset " + next
+                                + ", so it is damage in the middle and no torn write; nothing was changed.");
+                    }
                     break;
                 }
                 out.add(new Record(p, payload));
@@ -115,5 +134,45 @@ public final class SegmentScan {
             }
             return new SegmentScan(out, p, size);
         }
+    }
+
+    /** Bytes read at a time when looking for a valid record after damage. */
+    private static final int SEARCH_CHUNK = 1 << 20;
+
+    /**
+     * The offset of the first valid record (a plausible length, room for its payload, a matching CRC32C) that
+     * starts at {@code from} or later, or -1 if there is none. Every byte offset is tried, since damage may have
+     * hidden where the records after it start; zeros (preallocated space) never form a record.
+     */
+    static long validRecordAfter(VfsFile f, long from, long size) {
+        ByteBuffer chunk = ByteBuffer.allocate(SEARCH_CHUNK + SegmentFormat.FRAME_BYTES);
+        for (long base = from; size - base >= SegmentFormat.FRAME_BYTES; base += SEARCH_CHUNK) {
+            chunk.clear();
+            chunk.limit((int) Math.min(chunk.capacity(), size - base));
+            f.read(base, chunk);
+            chunk.flip();
+            int n = chunk.limit();
+            for (int i = 0; i < SEARCH_CHUNK && i + SegmentFormat.FRAME_BYTES <= n; i++) {
+                int len = chunk.getInt(i);
+                int crc = chunk.getInt(i + 4);
+                if ((len == 0 && crc == 0) || len < 0 || len > SegmentFormat.MAX_PAYLOAD_BYTES) {
+                    continue;
+                }
+                long at = base + i;
+                if (size - at - SegmentFormat.FRAME_BYTES < len) {
+                    continue;
+                }
+                byte[] payload = new byte[len];
+                if (i + SegmentFormat.FRAME_BYTES + len <= n) {
+                    chunk.get(i + SegmentFormat.FRAME_BYTES, payload);
+                } else {
+                    f.read(at + SegmentFormat.FRAME_BYTES, ByteBuffer.wrap(payload));
+                }
+                if (SegmentFormat.recordCrc(len, payload, 0, len) == crc) {
+                    return at;
+                }
+            }
+        }
+        return -1;
     }
 }

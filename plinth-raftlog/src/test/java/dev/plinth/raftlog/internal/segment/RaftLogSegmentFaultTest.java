@@ -71,21 +71,31 @@ class RaftLogSegmentFaultTest {
         Corruption.flipBits(vfs, "seg", second + SegmentFormat.FRAME_BYTES + 1, 0x10);
         assertThatThrownBy(() -> SegmentScan.read(vfs, "seg", false)).isInstanceOf(CorruptionException.class)
                 .hasMessageContaining("offset " + second);
-        // An open segment stops at the damage: nothing damaged is ever returned.
-        assertThat(SegmentScan.read(vfs, "seg", true).records()).hasSize(1);
+        // In an open segment a valid record after the damage makes it damage in the middle, never a torn tail.
+        assertThatThrownBy(() -> SegmentScan.read(vfs, "seg", true)).isInstanceOf(CorruptionException.class)
+                .hasMessageContaining("offset " + second + ",").hasMessageContaining("valid record follows");
     }
 
     @Test
     void aDamagedOrForeignHeaderIsCorruption() {
         MemVfs vfs = new MemVfs(5);
-        SegmentWriter.create(vfs, "seg").close();
+        try (SegmentWriter w = SegmentWriter.create(vfs, "seg")) {
+            w.append(new byte[] {1, 2, 3});
+            w.sync();
+        }
         Corruption.flipBits(vfs, "seg", 9, 0x01);
+        // Records after a damaged header: corruption, open or closed.
         assertThatThrownBy(() -> SegmentScan.read(vfs, "seg", true)).isInstanceOf(CorruptionException.class)
                 .hasMessageContaining("not a Plinth Raft log segment");
+        assertThatThrownBy(() -> SegmentScan.read(vfs, "seg", false)).isInstanceOf(CorruptionException.class);
         try (var f = vfs.create("foreign")) {
             f.write(0, java.nio.ByteBuffer.wrap("hello, this is not a segment".getBytes()));
         }
-        assertThatThrownBy(() -> SegmentScan.read(vfs, "foreign", true)).isInstanceOf(CorruptionException.class);
+        assertThatThrownBy(() -> SegmentScan.read(vfs, "foreign", false)).isInstanceOf(CorruptionException.class);
+        // An open segment with a bad header and nothing valid after it is a creation that never completed.
+        SegmentScan empty = SegmentScan.read(vfs, "foreign", true);
+        assertThat(empty.records()).isEmpty();
+        assertThat(empty.validEnd()).isZero();
     }
 
     @Test

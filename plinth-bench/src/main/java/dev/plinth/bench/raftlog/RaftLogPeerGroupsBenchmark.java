@@ -1,0 +1,180 @@
+package dev.plinth.bench.raftlog;
+
+import dev.plinth.Durability;
+import dev.plinth.bench.Targets;
+import dev.plinth.raftlog.LogEntry;
+import dev.plinth.raftlog.RaftLogs;
+import dev.plinth.raftlog.RaftStorage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.raftlog.LogProtoUtils;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.raftlog.segmented.SegmentedRaftLog;
+import org.apache.ratis.server.storage.RaftStorage.StartupOption;
+import org.apache.ratis.server.storage.RaftStorageImpl;
+import org.apache.ratis.server.storage.StorageImplUtils;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.SizeInBytes;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * As {@link RaftLogPeerBenchmark}, with 8 Raft groups appending at once, one thread per group, each batch
+ * fsynced: {@code segmented} is one storage holding the 8 groups (a directory and segment file per group);
+ * {@code ratis-log} is 8 {@link SegmentedRaftLog}s, one per group as a Ratis multi-Raft server has, each with its
+ * own worker. Neither shares an fsync between groups. The score is entries per second over all groups.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(8)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+public class RaftLogPeerGroupsBenchmark {
+    /** Bytes of payload per entry. */
+    public static final int ENTRY_BYTES = 128;
+
+    /** What all groups share: the log under test and, for ours, the one storage. */
+    @State(Scope.Benchmark)
+    public static class Shared {
+        /** Which log. */
+        @Param({"segmented", "ratis-log"})
+        public String log;
+
+        Path dir;
+        RaftStorage storage;
+        final AtomicInteger groups = new AtomicInteger();
+        final ByteString[] wrapped = new ByteString[256];
+        final byte[][] payloads = new byte[256][];
+
+        /** Opens our storage (Ratis logs are opened per group). */
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            Random rnd = new Random(1);
+            for (int i = 0; i < payloads.length; i++) {
+                payloads[i] = new byte[ENTRY_BYTES];
+                rnd.nextBytes(payloads[i]);
+                wrapped[i] = UnsafeByteOperations.unsafeWrap(payloads[i]);
+            }
+            dir = Files.createTempDirectory("plinth-bench-raftgroups-" + log + "-");
+            if (log.equals("segmented")) {
+                storage = RaftLogs.openSegmented(dir.resolve("log"));
+            }
+        }
+
+        /** Closes our storage and deletes every file. */
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            if (storage != null) {
+                storage.close();
+            }
+            Targets.deleteTree(dir);
+        }
+    }
+
+    /** One group, appended to by one thread. */
+    @State(Scope.Thread)
+    public static class Group {
+        long group;
+        long next = 1;
+        long batches;
+        RaftStorageImpl ratisStorage;
+        RaftLog ratisLog;
+
+        /** Takes a group number and, for Ratis, opens that group's log. */
+        @Setup(Level.Trial)
+        public void setUp(Shared s) throws Exception {
+            group = s.groups.incrementAndGet();
+            if (s.log.equals("ratis-log")) {
+                Path d = s.dir.resolve("ratis-" + group);
+                RaftProperties properties = new RaftProperties();
+                RaftServerConfigKeys.setStorageDir(properties, List.of(d.toFile()));
+                ratisStorage = StorageImplUtils.newRaftStorage(d.toFile(), SizeInBytes.valueOf("1MB"),
+                        StartupOption.FORMAT, RaftServerConfigKeys.Log.CorruptionPolicy.getDefault());
+                ratisStorage.initialize();
+                RaftGroupMemberId member = RaftGroupMemberId.valueOf(RaftPeerId.valueOf("s0"),
+                        RaftGroupId.valueOf(UUID.nameUUIDFromBytes(new byte[] {(byte) group})));
+                ratisLog = SegmentedRaftLog.newBuilder().setMemberId(member).setStorage(ratisStorage)
+                        .setProperties(properties).build();
+                ratisLog.open(RaftLog.INVALID_LOG_INDEX, null);
+            }
+        }
+
+        /** Closes the group's Ratis log. */
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            if (ratisLog != null) {
+                ratisLog.close();
+                ratisStorage.close();
+            }
+        }
+    }
+
+    /** Appends a batch of 64 to this thread's group with an fsync. */
+    @Benchmark
+    @OperationsPerInvocation(64)
+    public void batch64(Shared s, Group g) throws Exception {
+        appendBatch(s, g, 64);
+    }
+
+    /** Appends a batch of 256 to this thread's group with an fsync. */
+    @Benchmark
+    @OperationsPerInvocation(256)
+    public void batch256(Shared s, Group g) throws Exception {
+        appendBatch(s, g, 256);
+    }
+
+    private static void appendBatch(Shared s, Group g, int n) throws Exception {
+        if (g.ratisLog == null) {
+            List<LogEntry> entries = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                entries.add(new LogEntry(g.next + i, 1, s.payloads[i]));
+            }
+            s.storage.append(g.group, entries, Durability.SYNC);
+            if (++g.batches % 1000 == 0) {
+                s.storage.purge(g.group, g.next + n - 1 - 1000, Durability.SYNC);
+            }
+        } else {
+            List<LogEntryProto> entries = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                // A Ratis log starts at index 0.
+                entries.add(LogProtoUtils.toLogEntryProto(
+                        StateMachineLogEntryProto.newBuilder().setLogData(s.wrapped[i]).build(), 1, g.next - 1 + i));
+            }
+            List<CompletableFuture<Long>> done = g.ratisLog.append(entries);
+            done.get(done.size() - 1).get();
+            if (++g.batches % 1000 == 0) {
+                g.ratisLog.purge(g.next - 1 + n - 1 - 1000);
+            }
+        }
+        g.next += n;
+    }
+}
