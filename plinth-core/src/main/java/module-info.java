@@ -11,6 +11,7 @@ module dev.plinth {
     exports dev.plinth.keys;
 
     uses dev.plinth.spi.EngineProvider;
+    uses dev.plinth.spi.DecoratorProvider;
 
     provides dev.plinth.spi.EngineProvider with dev.plinth.internal.mem.MemEngineProvider;
 }
