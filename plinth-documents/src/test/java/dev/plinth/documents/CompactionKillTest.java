@@ -10,15 +10,10 @@ import dev.plinth.ScanOptions;
 import dev.plinth.Store;
 import dev.plinth.documents.internal.DocumentFormat;
 import dev.plinth.testkit.crash.ChildJvm;
-import dev.plinth.testkit.crash.CrashHarness;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.automerge.AmValue;
 import org.automerge.ObjectId;
 import org.automerge.ObjectType;
@@ -110,43 +105,11 @@ class CompactionKillTest {
         }
     }
 
-    private long runAndKill(Path db, int killAfter) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ChildJvm.javaBinary());
-        cmd.addAll(CrashHarness.CHILD_JVM_ARGS);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(CompactionKillTest.class.getName());
-        cmd.add(db.toString());
-        Path out = dir.resolve("child.out");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        try {
-            while (p.isAlive() && acks(out).size() < killAfter) {
-                Thread.sleep(2);
-            }
-            p.destroyForcibly();
-            p.waitFor(60, TimeUnit.SECONDS);
-            List<Long> acks = acks(out);
-            assertThat(acks.size()).as("the child should have acknowledged changes; it printed:%n%s",
-                    Files.readString(out, StandardCharsets.UTF_8)).isGreaterThanOrEqualTo(killAfter);
-            return acks.isEmpty() ? 0 : acks.get(acks.size() - 1);
-        } finally {
-            p.destroyForcibly();
-        }
-    }
-
-    private static List<Long> acks(Path out) throws IOException {
-        List<Long> n = new ArrayList<>();
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-            String[] f = line.split(" ");
-            if (f.length == 2 && f[0].equals("acked") && !f[1].isEmpty()) {
-                try {
-                    n.add(Long.parseLong(f[1]));
-                } catch (NumberFormatException cut) {
-                    // a line cut by the kill
-                }
-            }
-        }
-        return n;
+    private long runAndKill(Path db, int killAfter) {
+        ChildJvm.Killed killed = ChildJvm.killAfterAcks(dir, CompactionKillTest.class, List.of(db.toString()), killAfter);
+        List<Long> acks = killed.acks();
+        assertThat(acks.size()).as("the child should have acknowledged changes; it printed:%n%s", killed.output())
+                .isGreaterThanOrEqualTo(killAfter);
+        return acks.isEmpty() ? 0 : acks.get(acks.size() - 1);
     }
 }

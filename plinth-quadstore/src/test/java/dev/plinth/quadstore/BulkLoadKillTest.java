@@ -11,16 +11,11 @@ import dev.plinth.keys.KeyWriter;
 import dev.plinth.quadstore.internal.IndexOrder;
 import dev.plinth.quadstore.internal.TermCodec;
 import dev.plinth.testkit.crash.ChildJvm;
-import dev.plinth.testkit.crash.CrashHarness;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.apache.jena.graph.NodeFactory;
 import org.apache.jena.riot.Lang;
 import org.apache.jena.sparql.core.Quad;
@@ -146,43 +141,11 @@ class BulkLoadKillTest {
                 .as("%s: both directions of the dictionary", at).hasSize((int) dictionaryTerms);
     }
 
-    private long runAndKill(Path data, int killAfter) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ChildJvm.javaBinary());
-        cmd.addAll(CrashHarness.CHILD_JVM_ARGS);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(BulkLoadKillTest.class.getName());
-        cmd.add(data.toString());
-        Path out = dir.resolve("child.out");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        try {
-            while (p.isAlive() && acks(out).size() < killAfter) {
-                Thread.sleep(2);
-            }
-            p.destroyForcibly();
-            p.waitFor(60, TimeUnit.SECONDS);
-            List<Long> acks = acks(out);
-            assertThat(acks.size()).as("the child should have acknowledged batches; it printed:%n%s",
-                    Files.readString(out)).isGreaterThanOrEqualTo(killAfter);
-            return acks.get(acks.size() - 1);
-        } finally {
-            p.destroyForcibly();
-        }
-    }
-
-    private static List<Long> acks(Path out) throws IOException {
-        List<Long> acks = new ArrayList<>();
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-            String[] f = line.split(" ");
-            if (f.length == 2 && f[0].equals("acked") && !f[1].isEmpty()) {
-                try {
-                    acks.add(Long.parseLong(f[1]));
-                } catch (NumberFormatException e) {
-                    // a line cut by the kill
-                }
-            }
-        }
-        return acks;
+    private long runAndKill(Path data, int killAfter) {
+        ChildJvm.Killed killed = ChildJvm.killAfterAcks(dir, BulkLoadKillTest.class, List.of(data.toString()), killAfter);
+        List<Long> acks = killed.acks();
+        assertThat(acks.size()).as("the child should have acknowledged batches; it printed:%n%s", killed.output())
+                .isGreaterThanOrEqualTo(killAfter);
+        return acks.get(acks.size() - 1);
     }
 }

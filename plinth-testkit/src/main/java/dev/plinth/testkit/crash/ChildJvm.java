@@ -127,6 +127,72 @@ public final class ChildJvm {
         }
     }
 
+    /**
+     * What a child killed by {@link #killAfterAcks} had done.
+     *
+     * @param acks the numbers it printed on {@code acked N} lines, in order (a line cut by the kill is left out)
+     * @param output everything it printed, standard error included, for failure messages
+     */
+    public record Killed(List<Long> acks, String output) {
+    }
+
+    /**
+     * Runs {@code mainClass} with {@code args} in a child JVM with this JVM's class path, and kills it with
+     * {@code SIGKILL} as soon as it has printed {@code acks} lines {@code acked N} (or when it ends by itself).
+     * The child prints such a line after each write it was told is durable; what it printed before the kill
+     * is what the test may then expect to find.
+     *
+     * @param workDir an existing directory for the child's output
+     * @param mainClass the class to run
+     * @param args its arguments
+     * @param acks how many acknowledgements to wait for before the kill
+     * @return what the child acknowledged and printed
+     * @throws UncheckedIOException if the child cannot be started or its output read
+     */
+    public static Killed killAfterAcks(Path workDir, Class<?> mainClass, List<String> args, int acks) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.addAll(CrashHarness.CHILD_JVM_ARGS);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass.getName());
+        cmd.addAll(args);
+        Path out = workDir.resolve("child.out");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            try {
+                while (p.isAlive() && acked(out).size() < acks) {
+                    Thread.sleep(2);
+                }
+                p.destroyForcibly();
+                p.waitFor(60, TimeUnit.SECONDS);
+                return new Killed(acked(out), read(out));
+            } finally {
+                p.destroyForcibly();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run a child JVM: " + cmd, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a child JVM", e);
+        }
+    }
+
+    private static List<Long> acked(Path out) throws IOException {
+        List<Long> acks = new ArrayList<>();
+        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+            String[] f = line.split(" ");
+            if (f.length == 2 && f[0].equals("acked") && !f[1].isEmpty()) {
+                try {
+                    acks.add(Long.parseLong(f[1]));
+                } catch (NumberFormatException cut) {
+                    // a line cut by the kill
+                }
+            }
+        }
+        return acks;
+    }
+
     private static String read(Path file) throws IOException {
         return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     }
