@@ -16,9 +16,13 @@ import org.apache.jena.sparql.core.Quad;
 /**
  * The single write path of a quad store: every add and remove becomes one {@link WriteBatch} holding the
  * quad's key in all six index orders, the dictionary entries of terms first used, and the new
- * <em>state</em> (next dictionary id and exact quad count), guarded by a check that the state is still the
- * one this writer read. Another writer on the same store makes that check fail; the writer then rereads the
- * state and recomputes the batch, up to {@link #MAX_ATTEMPTS} times.
+ * <em>state</em> (next dictionary id, exact quad count and a write counter), guarded by a check that the
+ * state is still the one this writer read. Another writer on the same store makes that check fail; the
+ * writer then rereads the state and recomputes the batch, up to {@link #MAX_ATTEMPTS} times.
+ *
+ * <p>The write counter is what makes the check sound: next id and count alone can return to the values a
+ * writer read (another writer adds the quad this one is about to add and removes a different one), and the
+ * check would then pass with a presence test that is no longer true, counting a quad twice.
  *
  * <p>Thread-safe: writes are serialised by a private lock ({@code lock}); reads of the state are not blocked.
  */
@@ -28,7 +32,9 @@ public final class QuadWriter {
     /** The key of the format version in the meta keyspace. */
     static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
     /** The format version this code writes and reads. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
+    /** The length of the state entry: next id, quad count, write counter. */
+    static final int STATE_LENGTH = 24;
     /** How many times a write is recomputed after another writer changed the store. */
     static final int MAX_ATTEMPTS = 20;
     /** Batch operations one quad may need: six index keys and two entries for each of four new terms. */
@@ -43,6 +49,7 @@ public final class QuadWriter {
     // Guarded by lock for writes; volatile so that readers see the latest applied state.
     private volatile long nextId;
     private volatile long quadCount;
+    private volatile long writeCount;
 
     /**
      * The writer of a quad store whose keyspaces exist; initialises the state of a new store.
@@ -70,7 +77,7 @@ public final class QuadWriter {
                         + " in keyspace " + meta.name() + ".");
             }
             store.write(new WriteBatch().put(meta, FORMAT_KEY, int32(FORMAT_VERSION))
-                    .put(meta, STATE_KEY, state(TermCodec.FIRST_DICTIONARY_ID, 0)));
+                    .put(meta, STATE_KEY, state(TermCodec.FIRST_DICTIONARY_ID, 0, 0)));
         } else if (format.length != 4 || readInt(format) != FORMAT_VERSION) {
             throw new CorruptionException("The quad store on " + store.uri() + " has format "
                     + (format.length == 4 ? String.valueOf(readInt(format)) : "(damaged)") + " in keyspace "
@@ -98,11 +105,12 @@ public final class QuadWriter {
         byte[] s = readState();
         nextId = readLong(s, 0);
         quadCount = readLong(s, 8);
+        writeCount = readLong(s, 16);
     }
 
     private byte[] readState() {
         byte[] s = meta.get(STATE_KEY);
-        if (s == null || s.length != 16) {
+        if (s == null || s.length != STATE_LENGTH) {
             throw new CorruptionException("The quad store on " + store.uri() + " has a "
                     + (s == null ? "missing" : "damaged") + " state entry in keyspace " + meta.name() + ".");
         }
@@ -139,6 +147,7 @@ public final class QuadWriter {
             for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
                 long oldNext = nextId;
                 long oldCount = quadCount;
+                long oldWrites = writeCount;
                 WriteBatch batch = new WriteBatch();
                 TermDictionary.Pending pending = new TermDictionary.Pending(batch, oldNext);
                 int changed = add ? addInto(quads, pending) : removeInto(quads, batch);
@@ -146,11 +155,12 @@ public final class QuadWriter {
                     return 0;
                 }
                 long newCount = oldCount + (add ? changed : -changed);
-                batch.requireEquals(meta, STATE_KEY, state(oldNext, oldCount))
-                        .put(meta, STATE_KEY, state(pending.nextId(), newCount));
+                batch.requireEquals(meta, STATE_KEY, state(oldNext, oldCount, oldWrites))
+                        .put(meta, STATE_KEY, state(pending.nextId(), newCount, oldWrites + 1));
                 if (store.write(batch)) {
                     nextId = pending.nextId();
                     quadCount = newCount;
+                    writeCount = oldWrites + 1;
                     dictionary.committed(pending);
                     return changed;
                 }
@@ -235,10 +245,11 @@ public final class QuadWriter {
         }
     }
 
-    static byte[] state(long nextId, long quadCount) {
-        byte[] b = new byte[16];
+    static byte[] state(long nextId, long quadCount, long writeCount) {
+        byte[] b = new byte[STATE_LENGTH];
         writeLong(b, 0, nextId);
         writeLong(b, 8, quadCount);
+        writeLong(b, 16, writeCount);
         return b;
     }
 
