@@ -2,6 +2,7 @@ package dev.plinth.decorators;
 
 import dev.plinth.StoreOptions;
 import dev.plinth.testkit.ConformanceSuite;
+import dev.plinth.testkit.ModelContract;
 import dev.plinth.testkit.StoreFactory;
 import java.time.Duration;
 
@@ -14,5 +15,11 @@ class DecoratedBufferLmdbConformanceTest extends ConformanceSuite {
     public StoreFactory factory() {
         return dir -> StoreOptions.builder("lmdb:" + dir)
                 .decorate(EngineDecorators.builder().cache(4096).writeBuffer(16, 1 << 20, Duration.ofDays(1)).build());
+    }
+
+    /** A tenth of the model seeds, as over {@code lsm:}: the LMDB engine's own kit runs them all. */
+    @Override
+    public int modelSeeds() {
+        return Math.max(1, Integer.getInteger("plinth.modelSeeds", ModelContract.DEFAULT_SEEDS) / 10);
     }
 }
