@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -78,7 +80,12 @@ public final class StoreOpener {
         }
         boolean create = options.createIfMissing() && !readOnly;
         List<UnaryOperator<Engine>> uriDecorators = new ArrayList<>();
-        for (DecoratorProvider dp : decoratorProviders()) {
+        List<DecoratorProvider> decoratorProviders = decoratorProviders();
+        Set<String> decoratorParams = new TreeSet<>();
+        for (DecoratorProvider dp : decoratorProviders) {
+            decoratorParams.addAll(dp.parameters());
+        }
+        for (DecoratorProvider dp : decoratorProviders) {
             Map<String, String> taken = new LinkedHashMap<>();
             for (String name : dp.parameters()) {
                 if (params.containsKey(name)) {
@@ -91,7 +98,7 @@ public final class StoreOpener {
             }
         }
         Engine engine = provider.open(new EngineConfig(uri, scheme, location, params, options.clock(), create,
-                readOnly));
+                readOnly).withDecoratorParameters(decoratorParams));
         try {
             List<UnaryOperator<Engine>> decorators = new ArrayList<>(uriDecorators);
             decorators.addAll(options.decorators());

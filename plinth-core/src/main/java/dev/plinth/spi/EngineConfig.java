@@ -1,10 +1,13 @@
 package dev.plinth.spi;
 
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -20,6 +23,7 @@ public final class EngineConfig {
     private final InstantSource clock;
     private final boolean createIfMissing;
     private final boolean readOnly;
+    private final Set<String> decoratorParams;
 
     /**
      * Makes a configuration that creates the store when it is missing.
@@ -70,6 +74,40 @@ public final class EngineConfig {
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         this.clock = clock;
         this.createIfMissing = createIfMissing;
+        this.decoratorParams = Set.of();
+    }
+
+    private EngineConfig(EngineConfig base, Set<String> decoratorParams) {
+        this.readOnly = base.readOnly;
+        this.uri = base.uri;
+        this.scheme = base.scheme;
+        this.location = base.location;
+        this.params = base.params;
+        this.clock = base.clock;
+        this.createIfMissing = base.createIfMissing;
+        this.decoratorParams = Collections.unmodifiableSet(new TreeSet<>(decoratorParams));
+    }
+
+    /**
+     * This configuration, knowing which parameter names the decorators on the class path take (see
+     * {@link DecoratorProvider#parameters()}), so that {@link #unknownParams(Set)} can name them beside the
+     * engine's own when a user misspells one. The store opener sets it; engines need not.
+     *
+     * @param names the decorators' parameter names
+     * @return a configuration equal to this one but for those names
+     */
+    public EngineConfig withDecoratorParameters(Set<String> names) {
+        return new EngineConfig(this, Objects.requireNonNull(names, "names"));
+    }
+
+    /**
+     * The parameter names the decorators on the class path take, as given to
+     * {@link #withDecoratorParameters(Set)}; empty if none were.
+     *
+     * @return the names, sorted, unmodifiable
+     */
+    public Set<String> decoratorParameters() {
+        return decoratorParams;
     }
 
     /**
@@ -217,9 +255,59 @@ public final class EngineConfig {
         if (unknown.isEmpty()) {
             return null;
         }
-        return (unknown.size() == 1 ? "unknown parameter " : "unknown parameters ") + String.join(", ", unknown)
+        Set<String> candidates = new TreeSet<>(known);
+        candidates.addAll(decoratorParams);
+        candidates.add("checksums");
+        candidates.add("readOnly");
+        List<String> named = new ArrayList<>();
+        for (String name : unknown) {
+            String near = nearest(name, candidates);
+            named.add(near == null ? name : name + " (did you mean " + near + "?)");
+        }
+        return (unknown.size() == 1 ? "unknown parameter " : "unknown parameters ") + String.join(", ", named)
                 + " (the " + scheme + " engine takes " + (known.isEmpty() ? "none of its own"
-                : String.join(", ", new TreeSet<>(known))) + "; every store also takes checksums and readOnly)";
+                : String.join(", ", new TreeSet<>(known))) + "; every store also takes checksums and readOnly"
+                + (decoratorParams.isEmpty() ? "" : "; the decorators on the class path take "
+                        + String.join(", ", decoratorParams)) + ")";
+    }
+
+    /**
+     * The candidate closest to a misspelled name, ignoring case: at most two single-character edits away
+     * (a third of the name for short ones), or {@code null} if none is that close.
+     */
+    private static String nearest(String name, Set<String> candidates) {
+        String best = null;
+        int bestDistance = Math.min(2, Math.max(1, name.length() / 3)) + 1;
+        for (String c : candidates) {
+            int d = editDistance(name.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                best = c;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /** Levenshtein distance with adjacent transpositions counted as one edit. */
+    private static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                int v = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    v = Math.min(v, d[i - 2][j - 2] + 1);
+                }
+                d[i][j] = v;
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     /**

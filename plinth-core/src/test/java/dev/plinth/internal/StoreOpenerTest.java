@@ -104,6 +104,19 @@ class StoreOpenerTest {
     @Test
     void aParameterNoProviderTakesStillReachesTheEngine() {
         assertThatThrownBy(() -> Plinth.open("mem:?tag=a&tagg=1")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unknown parameter tagg");
+                .hasMessageContaining("unknown parameter tagg (did you mean tag?)");
+    }
+
+    @Test
+    void anUnknownParameterFarFromEveryKnownNameGetsNoSuggestion() {
+        assertThatThrownBy(() -> Plinth.open("mem:?zzzzzz=1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown parameter zzzzzz (the mem engine takes")
+                .hasMessageNotContaining("did you mean");
+    }
+
+    @Test
+    void aMisspelledStoreWideParameterIsSuggested() {
+        assertThatThrownBy(() -> Plinth.open("mem:?readOnyl=true")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown parameter readOnyl (did you mean readOnly?)");
     }
 }

@@ -61,7 +61,8 @@ class DecoratedUriTest {
     @Test
     void aMisspelledDecoratorParameterIsUnknownToTheEngine() {
         assertThatThrownBy(() -> Plinth.open("mem:?cach=1m")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unknown parameter cach");
+                .hasMessageContaining("unknown parameter cach (did you mean cache?)")
+                .hasMessageContaining("the decorators on the class path take buffer, bufferAge, bufferBytes, cache,");
     }
 
     @Test
