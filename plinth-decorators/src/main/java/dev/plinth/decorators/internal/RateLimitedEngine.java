@@ -10,6 +10,7 @@ import dev.plinth.spi.EngineSnapshot;
 import dev.plinth.spi.ForwardingEngine;
 import dev.plinth.spi.ScanSpec;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.local.SynchronizationStrategy;
 import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,9 +78,12 @@ public final class RateLimitedEngine extends ForwardingEngine {
         if (perSecond == 0) {
             return null;
         }
+        // Synchronized rather than Bucket4j's default lock-free strategy: the lock-free one copies the bucket's
+        // state on every tryConsume, an allocation per call that the synchronized one does not make.
         return Bucket.builder()
                 .addLimit(l -> l.capacity(perSecond).refillGreedy(perSecond, Duration.ofSeconds(1)))
                 .withCustomTimePrecision(time)
+                .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
                 .build();
     }
 
@@ -97,7 +101,9 @@ public final class RateLimitedEngine extends ForwardingEngine {
 
     @Override
     public byte[] get(EngineKeyspace keyspace, byte[] key) {
-        read(key, () -> "a read of key " + Keys.show(key) + " in keyspace " + keyspace.name());
+        if (!tookGlobalReadAlone()) {
+            read(key, () -> "a read of key " + Keys.show(key) + " in keyspace " + keyspace.name());
+        }
         return super.get(keyspace, key);
     }
 
@@ -138,10 +144,30 @@ public final class RateLimitedEngine extends ForwardingEngine {
 
     @Override
     public boolean apply(EngineBatch batch) {
-        if (!batch.reclaimsOnly()) {
+        if (!batch.reclaimsOnly() && !tookGlobalWriteAlone(batch)) {
             write(batch);
         }
         return super.apply(batch);
+    }
+
+    /**
+     * The common case without a list or a message: no tenant limits on reads and no waiting, and the global
+     * read bucket (if any) had a token. {@code false} means the full path must decide (and may refuse).
+     */
+    private boolean tookGlobalReadAlone() {
+        if (limits.tenantReads() > 0 || maxWaitNanos != 0) {
+            return false;
+        }
+        return globalReads == null || globalReads.tryConsume(1);
+    }
+
+    /** As {@link #tookGlobalReadAlone()} for a batch of writes. */
+    private boolean tookGlobalWriteAlone(EngineBatch batch) {
+        if (limits.tenantWrites() > 0 || maxWaitNanos != 0) {
+            return false;
+        }
+        return globalWrites == null
+                || globalWrites.tryConsume(Math.min(Math.max(1, batch.mutations().size()), limits.globalWrites()));
     }
 
     private void read(byte[] key, Supplier<String> what) {
