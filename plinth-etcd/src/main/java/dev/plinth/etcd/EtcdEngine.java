@@ -128,6 +128,21 @@ final class EtcdEngine implements Engine {
             b.user(ByteSequence.from(options.user(), StandardCharsets.UTF_8))
                     .password(ByteSequence.from(options.password(), StandardCharsets.UTF_8));
         }
+        if (options.tlsCa() != null || options.tlsCert() != null) {
+            try {
+                b.sslContext(ssl -> {
+                    if (options.tlsCa() != null) {
+                        ssl.trustManager(options.tlsCa().toFile());
+                    }
+                    if (options.tlsCert() != null) {
+                        ssl.keyManager(options.tlsCert().toFile(), options.tlsKey().toFile());
+                    }
+                });
+            } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid etcd store URI " + uri + ": the TLS files of " + store
+                        + " could not be read as PEM certificates and a PKCS#8 key (" + e.getMessage() + ")", e);
+            }
+        }
         Client client = b.build();
         try {
             EtcdEngine e = new EtcdEngine(store, options, client, clock);

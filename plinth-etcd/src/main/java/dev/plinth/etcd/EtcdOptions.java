@@ -2,6 +2,9 @@ package dev.plinth.etcd;
 
 import dev.plinth.spi.EngineConfig;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,20 +18,27 @@ import java.util.Set;
  * @param root the root prefix every key of the store lives under, ending with {@code /}
  * @param user the user name, or {@code null}
  * @param password the password, or {@code null}
- * @param tls whether to connect with TLS (the JDK's trust store)
+ * @param tls whether to connect with TLS
+ * @param tlsCa the PEM file of the certificate authorities to trust, or {@code null} for the JDK's trust store
+ * @param tlsCert the PEM file of the client's certificate chain, or {@code null} for no client certificate
+ * @param tlsKey the PEM file (PKCS#8) of the client's private key; given with {@code tlsCert}
  * @param timeoutMillis how long one request may take before it fails (a read) or has an unknown outcome (a write)
  * @param pageSize how many entries a cursor fetches per request
  * @param leaseBucketMillis the width of the expiry buckets that share one lease
  */
 record EtcdOptions(List<String> endpoints, String root, String user, String password, boolean tls,
-                   long timeoutMillis, int pageSize, long leaseBucketMillis) {
+                   Path tlsCa, Path tlsCert, Path tlsKey, long timeoutMillis, int pageSize, long leaseBucketMillis) {
     static final String USER = "user";
     static final String PASSWORD = "password";
     static final String TLS = "tls";
+    static final String TLS_CA = "tlsCa";
+    static final String TLS_CERT = "tlsCert";
+    static final String TLS_KEY = "tlsKey";
     static final String TIMEOUT = "timeout";
     static final String PAGE_SIZE = "pageSize";
     static final String LEASE_BUCKET = "leaseBucket";
-    static final Set<String> KNOWN = Set.of(USER, PASSWORD, TLS, TIMEOUT, PAGE_SIZE, LEASE_BUCKET);
+    static final Set<String> KNOWN = Set.of(USER, PASSWORD, TLS, TLS_CA, TLS_CERT, TLS_KEY, TIMEOUT, PAGE_SIZE,
+            LEASE_BUCKET);
 
     static final long DEFAULT_TIMEOUT_MILLIS = 5_000;
     static final int DEFAULT_PAGE_SIZE = 512;
@@ -47,7 +57,19 @@ record EtcdOptions(List<String> endpoints, String root, String user, String pass
         if (unknown != null) {
             problems.add(unknown);
         }
-        boolean tls = bool(config, TLS, problems);
+        Path tlsCa = readableFile(config, TLS_CA, problems);
+        Path tlsCert = readableFile(config, TLS_CERT, problems);
+        Path tlsKey = readableFile(config, TLS_KEY, problems);
+        if ((config.param(TLS_CERT, null) == null) != (config.param(TLS_KEY, null) == null)) {
+            problems.add("parameters " + TLS_CERT + " and " + TLS_KEY + " must be given together");
+        }
+        boolean tlsFiles = config.param(TLS_CA, null) != null || config.param(TLS_CERT, null) != null
+                || config.param(TLS_KEY, null) != null;
+        boolean tls = bool(config, TLS, problems) || tlsFiles;
+        if (tlsFiles && "false".equalsIgnoreCase(config.param(TLS, "").trim())) {
+            problems.add("parameter " + TLS + "=false contradicts " + TLS_CA + ", " + TLS_CERT + " or " + TLS_KEY
+                    + ", which connect with TLS");
+        }
         String location = config.location() == null ? "" : config.location();
         List<String> endpoints = new ArrayList<>();
         String root = "/";
@@ -103,7 +125,28 @@ record EtcdOptions(List<String> endpoints, String root, String user, String pass
         if (!problems.isEmpty()) {
             throw config.invalid(problems);
         }
-        return new EtcdOptions(List.copyOf(endpoints), root, user, password, tls, timeout, pageSize, bucket);
+        return new EtcdOptions(List.copyOf(endpoints), root, user, password, tls, tlsCa, tlsCert, tlsKey, timeout,
+                pageSize, bucket);
+    }
+
+    /** A parameter naming a file that must exist and be readable; {@code null} if absent or not. */
+    private static Path readableFile(EngineConfig config, String name, List<String> problems) {
+        String v = config.param(name, null);
+        if (v == null) {
+            return null;
+        }
+        Path p;
+        try {
+            p = Path.of(v.trim());
+        } catch (InvalidPathException e) {
+            problems.add("parameter " + name + "=" + v + " is not a file path");
+            return null;
+        }
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            problems.add("parameter " + name + "=" + v + " names no readable file");
+            return null;
+        }
+        return p;
     }
 
     /** The root prefix as bytes. */

@@ -30,13 +30,15 @@ final class EtcdCluster implements AutoCloseable {
         final String name;
         final int clientPort;
         final int peerPort;
+        final int metricsPort;
         final Path dataDir;
         Process process;
 
-        Member(String name, int clientPort, int peerPort, Path dataDir) {
+        Member(String name, int clientPort, int peerPort, int metricsPort, Path dataDir) {
             this.name = name;
             this.clientPort = clientPort;
             this.peerPort = peerPort;
+            this.metricsPort = metricsPort;
             this.dataDir = dataDir;
         }
 
@@ -45,16 +47,22 @@ final class EtcdCluster implements AutoCloseable {
         }
 
         void start(boolean newCluster) {
-            List<String> cmd = List.of(binary, "--name", name, "--data-dir", dataDir.toString(),
-                    "--listen-client-urls", "http://127.0.0.1:" + clientPort,
-                    "--advertise-client-urls", "http://127.0.0.1:" + clientPort,
+            String scheme = tls == null ? "http" : "https";
+            List<String> cmd = new ArrayList<>(List.of(binary, "--name", name, "--data-dir", dataDir.toString(),
+                    "--listen-client-urls", scheme + "://127.0.0.1:" + clientPort,
+                    "--advertise-client-urls", scheme + "://127.0.0.1:" + clientPort,
+                    "--listen-metrics-urls", "http://127.0.0.1:" + metricsPort,
                     "--listen-peer-urls", "http://127.0.0.1:" + peerPort,
                     "--initial-advertise-peer-urls", "http://127.0.0.1:" + peerPort,
                     "--initial-cluster", initialCluster,
                     "--initial-cluster-state", newCluster ? "new" : "existing",
                     "--initial-cluster-token", token,
                     "--heartbeat-interval", "50", "--election-timeout", "500",
-                    "--log-level", "error", "--logger", "zap");
+                    "--log-level", "error", "--logger", "zap"));
+            if (tls != null) {
+                cmd.addAll(List.of("--cert-file", tls.serverCert().toString(), "--key-file", tls.serverKey().toString(),
+                        "--trusted-ca-file", tls.ca().toString(), "--client-cert-auth"));
+            }
             try {
                 process = new ProcessBuilder(cmd).redirectErrorStream(true)
                         .redirectOutput(dataDir.resolveSibling(name + ".log").toFile()).start();
@@ -88,7 +96,8 @@ final class EtcdCluster implements AutoCloseable {
 
         boolean healthy() {
             try {
-                HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + clientPort + "/health").openConnection();
+                // The plain metrics listener answers /health even when clients must use TLS.
+                HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + metricsPort + "/health").openConnection();
                 c.setConnectTimeout(500);
                 c.setReadTimeout(1000);
                 try (var in = c.getInputStream()) {
@@ -108,9 +117,11 @@ final class EtcdCluster implements AutoCloseable {
     private final String initialCluster;
     final List<Member> members = new ArrayList<>();
     private final Thread hook;
+    private final TestCertificates tls;
 
-    private EtcdCluster(String binary, int size) {
+    private EtcdCluster(String binary, int size, TestCertificates tls) {
         this.binary = binary;
+        this.tls = tls;
         try {
             this.dir = Files.createTempDirectory("plinth-etcd-");
         } catch (IOException e) {
@@ -118,7 +129,7 @@ final class EtcdCluster implements AutoCloseable {
         }
         this.token = dir.getFileName().toString();
         for (int i = 0; i < size; i++) {
-            members.add(new Member("m" + i, freePort(), freePort(), dir.resolve("m" + i)));
+            members.add(new Member("m" + i, freePort(), freePort(), freePort(), dir.resolve("m" + i)));
         }
         this.initialCluster = members.stream().map(m -> m.name + "=http://127.0.0.1:" + m.peerPort)
                 .collect(Collectors.joining(","));
@@ -132,8 +143,16 @@ final class EtcdCluster implements AutoCloseable {
      * @throws org.opentest4j.TestAbortedException if there is no etcd binary outside CI
      */
     static EtcdCluster start(int size) {
+        return start(size, null);
+    }
+
+    /**
+     * Starts a cluster whose clients must connect with TLS and present a certificate signed by
+     * {@code certificates}' authority ({@code --client-cert-auth}); {@code null} for plain connections.
+     */
+    static EtcdCluster start(int size, TestCertificates certificates) {
         String binary = binary();
-        EtcdCluster c = new EtcdCluster(binary, size);
+        EtcdCluster c = new EtcdCluster(binary, size, certificates);
         try {
             for (Member m : c.members) {
                 m.start(true);
