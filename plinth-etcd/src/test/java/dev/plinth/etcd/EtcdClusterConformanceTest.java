@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The whole conformance kit and the model runs on a three-node cluster on loopback, every store reaching
- * all three members. Long: it runs under {@code -Psoak} (the module's pom leaves it out of the default run).
+ * all three members. The model runs take a third of {@code plinth.modelSeeds} (3 by default, 333 under
+ * {@code -Psoak}): every step is a round trip through the cluster, and the single node runs them all.
  */
 @ExtendWith(EtcdClusterConformanceTest.ThreeNodes.class)
 class EtcdClusterConformanceTest extends EtcdConformanceTest {
@@ -32,5 +33,10 @@ class EtcdClusterConformanceTest extends EtcdConformanceTest {
     public StoreFactory factory() {
         return dir -> Plinth.builder(cluster.uri(ROOTS.computeIfAbsent(dir.toAbsolutePath(),
                 d -> "c" + NEXT.incrementAndGet())));
+    }
+
+    @Override
+    public int modelSeeds() {
+        return Math.max(1, Integer.getInteger("plinth.modelSeeds", 10) / 3);
     }
 }
