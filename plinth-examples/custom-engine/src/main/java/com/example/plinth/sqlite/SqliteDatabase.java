@@ -69,34 +69,26 @@ final class SqliteDatabase {
     }
 
     /**
-     * Creates the tables of a new store, or checks those of an existing one.
+     * Checks what the file holds, reading only: a connection that set WAL mode first would already have
+     * changed a stranger's file.
      *
      * @param uri the store's URI, for messages
-     * @param conn the writer's connection (or a reader's, read-only)
+     * @param conn a connection with no settings of its own
      * @param file the database file, for messages
      * @param readOnly whether the store is opened read-only (then a new store cannot be created)
+     * @return {@code true} if the database has no tables yet: a new store, or one whose creation was cut short
      * @throws ForeignFilesException if the file is a SQLite database Plinth did not write
+     * @throws NoSuchStoreException if it has no tables and {@code readOnly} is set
      * @throws StorageIOException if it was written in a format this engine does not read
-     * @throws SQLException if SQLite fails
+     * @throws SQLException if SQLite fails, {@code SQLITE_NOTADB} among others
      */
-    static void createOrCheck(String uri, Conn conn, Path file, boolean readOnly) throws SQLException {
+    static boolean check(String uri, Conn conn, Path file, boolean readOnly) throws SQLException {
         if (conn.queryLong(Schema.COUNT_TABLES) == 0) {
             if (readOnly) {
                 throw new NoSuchStoreException("open " + uri + ": " + file + " holds no tables yet, and a read-only"
                         + " store cannot create them; open it once for writing first");
             }
-            conn.exec("BEGIN IMMEDIATE");
-            try {
-                for (String sql : Schema.CREATE) {
-                    conn.exec(sql);
-                }
-                conn.exec("COMMIT");
-            } catch (SQLException e) {
-                conn.exec("ROLLBACK");
-                throw e;
-            }
-            syncDirectory(file.getParent());
-            return;
+            return true;
         }
         long applicationId = conn.queryLong("PRAGMA application_id");
         if (applicationId != Schema.APPLICATION_ID) {
@@ -109,6 +101,28 @@ final class SqliteDatabase {
             throw new StorageIOException("open " + uri + ": " + file + " has format version " + version
                     + ", and this engine reads only version " + Schema.FORMAT_VERSION + "; nothing was changed");
         }
+        return false;
+    }
+
+    /**
+     * Creates the tables of a new store in one transaction, and makes the file's directory entry durable.
+     *
+     * @param conn the writer's connection
+     * @param file the database file
+     * @throws SQLException if SQLite fails; nothing was created then
+     */
+    static void create(Conn conn, Path file) throws SQLException {
+        conn.exec("BEGIN IMMEDIATE");
+        try {
+            for (String sql : Schema.CREATE) {
+                conn.exec(sql);
+            }
+            conn.exec("COMMIT");
+        } catch (SQLException e) {
+            conn.exec("ROLLBACK");
+            throw e;
+        }
+        syncDirectory(file.getParent());
     }
 
     /** Makes a new file's directory entry durable; quietly skipped where directories cannot be synced. */

@@ -111,26 +111,39 @@ final class SqliteEngine implements Engine {
      */
     static SqliteEngine open(String uri, Path dir, boolean createIfMissing, boolean readOnly) {
         Path file = SqliteDatabase.prepare(uri, dir, createIfMissing && !readOnly);
-        Conn first = null;
+        Conn probe = null;
+        Conn writer = null;
         try {
-            first = SqliteDatabase.connect(file, !readOnly, readOnly);
-            SqliteDatabase.createOrCheck(uri, first, file, readOnly);
-            SqliteEngine engine = new SqliteEngine(uri, file, readOnly, readOnly ? null : first);
-            if (readOnly) {
-                engine.idleReaders.push(first);
+            probe = SqliteDatabase.connect(file, false, readOnly);
+            boolean fresh = SqliteDatabase.check(uri, probe, file, readOnly);
+            if (!readOnly) {
+                probe.close();
+                probe = null;
+                writer = SqliteDatabase.connect(file, true, false);
+                if (fresh) {
+                    SqliteDatabase.create(writer, file);
+                }
             }
-            engine.loadKeyspaces(first);
+            SqliteEngine engine = new SqliteEngine(uri, file, readOnly, writer);
+            engine.loadKeyspaces(readOnly ? probe : writer);
+            if (probe != null) {
+                engine.idleReaders.push(probe);
+            }
             return engine;
         } catch (SQLException e) {
-            if (first != null) {
-                first.close();
-            }
+            closeQuietly(probe, writer);
             throw SqliteErrors.translate(e, uri, "open", null);
         } catch (RuntimeException | Error e) {
-            if (first != null) {
-                first.close();
-            }
+            closeQuietly(probe, writer);
             throw e;
+        }
+    }
+
+    private static void closeQuietly(Conn... conns) {
+        for (Conn c : conns) {
+            if (c != null) {
+                c.close();
+            }
         }
     }
 
