@@ -6,6 +6,7 @@ import dev.plinth.io.NioVfs;
 import dev.plinth.io.Vfs;
 import dev.plinth.raftlog.internal.StoreRaftStorage;
 import dev.plinth.raftlog.internal.segment.SegmentedRaftStorage;
+import dev.plinth.raftlog.internal.shared.SharedRaftStorage;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -73,6 +74,11 @@ public final class RaftLogs {
      * @throws dev.plinth.CorruptionException if a file is damaged or foreign
      */
     public static RaftStorage openSegmented(Path dir) {
+        return openSegmented(directory(dir), DEFAULT_SEGMENT_BYTES);
+    }
+
+    /** The directory as a file system, created if absent (through the seam, the parent synced). */
+    private static Vfs directory(Path dir) {
         Path abs = dir.toAbsolutePath();
         if (!java.nio.file.Files.isDirectory(abs) && abs.getParent() != null) {
             // Created through the seam, and the parent synced, so the directory's name is durable.
@@ -80,7 +86,35 @@ public final class RaftLogs {
             parent.mkdirs(abs.getFileName().toString());
             parent.syncDirectory("");
         }
-        return openSegmented(NioVfs.at(abs), DEFAULT_SEGMENT_BYTES);
+        return NioVfs.at(abs);
+    }
+
+    /**
+     * Opens the shared log in a directory (created if absent, its parent synced), taking its {@code LOCK} file:
+     * every group appends to one sequence of segment files, so {@code SYNC} calls of many groups made at the same
+     * time share one force (group commit), and {@link RaftStorage#appendWithHardState} is one record. The format
+     * is in {@code docs/format/raftlog.md}.
+     *
+     * @param dir the directory
+     * @return the storage; closing it releases the directory
+     * @throws dev.plinth.StorageIOException if another instance holds the directory or it cannot be read
+     * @throws dev.plinth.CorruptionException if a file is damaged or foreign, or segments are missing
+     */
+    public static RaftStorage openShared(Path dir) {
+        return openShared(directory(dir), DEFAULT_SEGMENT_BYTES);
+    }
+
+    /**
+     * Opens the shared log in the root of a file system.
+     *
+     * @param vfs          the file system; every file of the log goes through it
+     * @param segmentBytes the size at which a segment is closed and a new one begun
+     * @return the storage
+     * @throws IllegalArgumentException if {@code segmentBytes} leaves no room for a record
+     * @throws dev.plinth.CorruptionException if a file is damaged or foreign, or segments are missing
+     */
+    public static RaftStorage openShared(Vfs vfs, long segmentBytes) {
+        return new SharedRaftStorage(vfs, segmentBytes);
     }
 
     /**

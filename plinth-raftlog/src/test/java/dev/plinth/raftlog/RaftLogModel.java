@@ -88,6 +88,14 @@ final class RaftLogModel implements RaftStorage {
     }
 
     @Override
+    public synchronized void appendWithHardState(long g, List<LogEntry> list, HardState state, Durability d) {
+        java.util.Objects.requireNonNull(state, "state");
+        checkContinues(g, last(g) + 1, list);
+        list.forEach(e -> log(g).put(e.index(), e));
+        s.hard.put(g, state);
+    }
+
+    @Override
     public synchronized LogEntry entry(long g, long index) {
         LogEntry e = log(g).get(index);
         if (e == null) {

@@ -122,6 +122,15 @@ public abstract class RaftLogModelRunContract {
                         }
                         return out;
                     };
+                } else if (op < 78 && real.atomicHardState()) {
+                    long start = last + 1 + (rnd.nextInt(10) == 0 ? rnd.nextInt(3) - 1 : 0);
+                    List<LogEntry> es = entries(rnd, start, lastTerm, rnd.nextInt(4));
+                    HardState hs = new HardState(rnd.nextInt(10), rnd.nextInt(4) - 1, rnd.nextInt(100));
+                    label = "appendWithHardState " + g + " " + es + " " + hs;
+                    f = s -> {
+                        s.appendWithHardState(g, es, hs, dur);
+                        return s.loadHardState(g);
+                    };
                 } else if (op < 80) {
                     HardState hs = new HardState(rnd.nextInt(10), rnd.nextInt(4) - 1, rnd.nextInt(100));
                     label = "saveHardState " + g + " " + hs;
@@ -155,7 +164,12 @@ public abstract class RaftLogModelRunContract {
                     trace.removeFirst();
                 }
                 if (f == null) {
-                    real = subject.reopen();
+                    try {
+                        real = subject.reopen();
+                    } catch (RuntimeException e) {
+                        throw new AssertionError("seed " + seed + " (replay with -Dplinth.seed=" + seed + ") step "
+                                + step + ": the reopen failed\n last steps:\n  " + String.join("\n  ", trace), e);
+                    }
                     model = model.reopen();
                     continue;
                 }

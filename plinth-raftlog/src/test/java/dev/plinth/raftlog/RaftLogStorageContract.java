@@ -412,6 +412,55 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
+    void entriesAndHardStateAreWrittenTogether() {
+        if (!s.atomicHardState()) {
+            s.append(3, run(1, 2, 1), d);
+            assertThatThrownBy(() -> s.appendWithHardState(3, run(3, 4, 1), new HardState(1, 2, 2), d))
+                    .isInstanceOf(dev.plinth.UnsupportedCapabilityException.class)
+                    .hasMessageContaining("hard state");
+            assertLog(3, 1, 2);
+            assertThat(s.loadHardState(3)).isEqualTo(HardState.INITIAL);
+            return;
+        }
+        s.appendWithHardState(3, run(1, 3, 1), new HardState(1, 2, 0), d);
+        s.appendWithHardState(3, run(4, 5, 2), new HardState(2, HardState.NO_VOTE, 3), d);
+        s.appendWithHardState(3, List.of(), new HardState(2, HardState.NO_VOTE, 5), d);
+        assertLog(3, 1, 5);
+        assertThat(s.loadHardState(3)).isEqualTo(new HardState(2, HardState.NO_VOTE, 5));
+        assertThat(s.entries(3, 1, 6)).isEqualTo(concat(run(1, 3, 1), run(4, 5, 2)));
+        reopen();
+        assertLog(3, 1, 5);
+        assertThat(s.loadHardState(3)).isEqualTo(new HardState(2, HardState.NO_VOTE, 5));
+        assertThat(s.entries(3, 1, 6)).isEqualTo(concat(run(1, 3, 1), run(4, 5, 2)));
+        assertThat(s.loadHardState(4)).isEqualTo(HardState.INITIAL);
+    }
+
+    @Test
+    void aRejectedAppendWithHardStateChangesNeither() {
+        if (!s.atomicHardState()) {
+            return;
+        }
+        s.appendWithHardState(3, run(1, 2, 2), new HardState(2, 1, 0), d);
+        assertThatThrownBy(() -> s.appendWithHardState(3, run(4, 4, 2), new HardState(3, 1, 2), d))
+                .isInstanceOf(LogContinuityException.class);
+        assertThatThrownBy(() -> s.appendWithHardState(3, run(3, 3, 1), new HardState(3, 1, 2), d))
+                .isInstanceOf(LogContinuityException.class);
+        assertThatThrownBy(() -> s.appendWithHardState(3, run(3, 3, 2), null, d))
+                .isInstanceOf(NullPointerException.class);
+        assertLog(3, 1, 2);
+        assertThat(s.loadHardState(3)).isEqualTo(new HardState(2, 1, 0));
+        reopen();
+        assertLog(3, 1, 2);
+        assertThat(s.loadHardState(3)).isEqualTo(new HardState(2, 1, 0));
+    }
+
+    static List<LogEntry> concat(List<LogEntry> a, List<LogEntry> b) {
+        List<LogEntry> l = new ArrayList<>(a);
+        l.addAll(b);
+        return l;
+    }
+
+    @Test
     void theKeyValueAreaPutsGetsAndDeletesPerGroup() {
         assertThat(s.get(1, "conf")).isNull();
         s.put(1, "conf", bytes("a,b,c"), d);

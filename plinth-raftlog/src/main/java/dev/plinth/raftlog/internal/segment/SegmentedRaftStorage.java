@@ -3,6 +3,7 @@ package dev.plinth.raftlog.internal.segment;
 import dev.plinth.CorruptionException;
 import dev.plinth.Durability;
 import dev.plinth.StoreClosedException;
+import dev.plinth.UnsupportedCapabilityException;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsLock;
 import dev.plinth.raftlog.HardState;
@@ -60,6 +61,14 @@ public final class SegmentedRaftStorage implements RaftStorage {
         }
         this.segmentBytes = segmentBytes;
         this.lock = vfs.lock("LOCK");
+        for (String n : vfs.list("")) {
+            String base = n.substring(n.lastIndexOf('/') + 1);
+            if (base.startsWith(GroupFiles.CLOSED)) {
+                lock.close();
+                throw new CorruptionException(vfs.location("") + " holds " + base + ", a segment of the shared Raft "
+                        + "log, not a per-group segmented log; open it with openShared.");
+            }
+        }
     }
 
     private void ensureOpen() {
@@ -77,6 +86,24 @@ public final class SegmentedRaftStorage implements RaftStorage {
     public void append(long group, List<LogEntry> entries, Durability durability) {
         Objects.requireNonNull(durability, "durability");
         group(group).append(Objects.requireNonNull(entries, "entries"), durability);
+    }
+
+    /**
+     * Not supported: the hard state is a file of its own, replaced apart from the segments.
+     *
+     * @throws UnsupportedCapabilityException always, before anything changes
+     */
+    @Override
+    public void appendWithHardState(long group, List<LogEntry> entries, HardState state, Durability durability) {
+        ensureOpen();
+        throw new UnsupportedCapabilityException("The per-group segmented Raft log at " + vfs.location("")
+                + " keeps the hard state in a file of its own and cannot write it atomically with entries; use "
+                + "the shared log (RaftLogs.openShared) or a log on a Plinth store.");
+    }
+
+    @Override
+    public boolean atomicHardState() {
+        return false;
     }
 
     @Override
