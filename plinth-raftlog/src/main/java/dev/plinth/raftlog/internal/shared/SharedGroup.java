@@ -233,6 +233,7 @@ final class SharedGroup {
     synchronized void append(List<LogEntry> entries, HardState hs, Durability durability) {
         LogChecks.requireContinues(group, lastIndex() + 1, termAt(lastIndex()), entries);
         if (entries.isEmpty() && hs == null) {
+            nothingToWrite(durability);
             return;
         }
         byte type = hs == null ? SharedRecords.ENTRIES : SharedRecords.ENTRIES_AND_HARD_STATE;
@@ -243,9 +244,20 @@ final class SharedGroup {
         LogChecks.requireSuffixStart(group, fromInclusive, boundaryIndex + 1, lastIndex(), op);
         LogChecks.requireContinues(group, fromInclusive, termAt(fromInclusive - 1), entries);
         if (entries.isEmpty() && fromInclusive == lastIndex() + 1) {
+            nothingToWrite(durability);
             return;
         }
         write(SharedRecords.REPLACE, fromInclusive, entries, null, durability);
+    }
+
+    /**
+     * A call that changes nothing still keeps the promise of its durability: at {@code SYNC}, every change made
+     * before it is durable when it returns.
+     */
+    private void nothingToWrite(Durability durability) {
+        if (durability == Durability.SYNC) {
+            log.submit(null, true);
+        }
     }
 
     private void write(byte type, long from, List<LogEntry> entries, HardState hs, Durability durability) {
@@ -266,6 +278,7 @@ final class SharedGroup {
     synchronized long purge(long upToInclusive, Durability durability) {
         long target = Math.min(upToInclusive, lastIndex());
         if (target <= boundaryIndex) {
+            nothingToWrite(durability);
             return boundaryIndex;
         }
         long term = termAt(target);
