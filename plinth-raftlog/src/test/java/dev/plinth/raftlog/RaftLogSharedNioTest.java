@@ -1,5 +1,6 @@
 package dev.plinth.raftlog;
 
+import dev.plinth.raftlog.testkit.RaftLogStorageContract;
 import java.nio.file.Path;
 
 /** The contract on the shared log in a real directory, with its default segment size. */
