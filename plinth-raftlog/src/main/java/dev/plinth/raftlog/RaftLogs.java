@@ -11,11 +11,13 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Opens {@link RaftStorage}: on a Plinth {@link Store}, or as a segmented log of our own on a {@link Vfs}.
+ * Opens {@link RaftStorage}: on a Plinth {@link Store}, as the shared log of our own (one sequence of segment
+ * files for every group, with group commit across groups: {@link #openShared(Path)}), or as the per-group
+ * segmented log ({@link #openSegmented(Path)}), both on a {@link Vfs}.
  *
  * <p>Thread safe: the methods are static and keep no state.
  *
- * <p>The log and meta state live in three keyspaces of the store, named by {@link #ENTRIES_KEYSPACE},
+ * <p>On a store, the log and meta state live in three keyspaces of the store, named by {@link #ENTRIES_KEYSPACE},
  * {@link #BOUNDS_KEYSPACE} and {@link #META_KEYSPACE}; the formats are in {@code docs/format/raftlog.md}.
  * Every change is one atomic {@link dev.plinth.WriteBatch} of the store, so the storage is exactly as
  * crash-safe as the engine at the durability asked for. The durabilities a call may ask for are those the
