@@ -3,16 +3,11 @@ package dev.plinth.raftlog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.Durability;
-import dev.plinth.testkit.crash.ChildJvm;
-import dev.plinth.testkit.crash.CrashHarness;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +46,7 @@ class RaftLogSharedKillTest {
                     }
                     s.append(g, batch, Durability.SYNC);
                     synchronized (System.out) {
-                        System.out.println("acked " + g + " " + (first + BATCH - 1));
+                        System.out.println("acked " + RaftLogSegmentedKillTest.ack(g, first + BATCH - 1));
                         System.out.flush();
                     }
                 }
@@ -75,7 +70,7 @@ class RaftLogSharedKillTest {
         long[] acked = new long[GROUPS];
         for (int cycle = 0; cycle < cycles; cycle++) {
             int killAfter = rnd.nextInt(10) == 0 ? 0 : 1 + rnd.nextInt(40);
-            runAndKill(log, killAfter, acked);
+            RaftLogSegmentedKillTest.runAndKill(dir, RaftLogSharedKillTest.class, log, killAfter, acked);
             try (RaftStorage s = RaftLogs.openShared(dev.plinth.io.NioVfs.at(log), SEGMENT)) {
                 for (int g = 0; g < GROUPS; g++) {
                     assertThat(s.lastIndex(g)).as("seed %d cycle %d group %d: last index after kill -9", seed, cycle, g)
@@ -93,56 +88,5 @@ class RaftLogSharedKillTest {
                 }
             }
         }
-    }
-
-    private void runAndKill(Path log, int killAfter, long[] acked) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ChildJvm.javaBinary());
-        cmd.addAll(CrashHarness.CHILD_JVM_ARGS);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(RaftLogSharedKillTest.class.getName());
-        cmd.add(log.toString());
-        Path out = dir.resolve("child.out");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        try {
-            while (p.isAlive() && acks(out) < killAfter) {
-                Thread.sleep(2);
-            }
-            p.destroyForcibly();
-            p.waitFor(60, TimeUnit.SECONDS);
-            List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-            int acks = 0;
-            for (String line : lines) {
-                acks += record(line, acked);
-            }
-            assertThat(acks).as("the child should have acknowledged appends; it printed:%n%s",
-                    String.join("\n", lines.subList(0, Math.min(20, lines.size())))).isGreaterThanOrEqualTo(killAfter);
-        } finally {
-            p.destroyForcibly();
-        }
-    }
-
-    private static int acks(Path out) throws IOException {
-        int n = 0;
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-            if (line.startsWith("acked ")) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private static int record(String line, long[] acked) {
-        if (!line.startsWith("acked ")) {
-            return 0;
-        }
-        String[] f = line.split(" ");
-        if (f.length < 3) {
-            return 0; // a line cut by the kill
-        }
-        int g = Integer.parseInt(f[1]);
-        acked[g] = Math.max(acked[g], Long.parseLong(f[2]));
-        return 1;
     }
 }

@@ -2,6 +2,7 @@ package dev.plinth.raftlog.internal.shared;
 
 import dev.plinth.CorruptionException;
 import dev.plinth.StorageIOException;
+import dev.plinth.StoreClosedException;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
 import dev.plinth.raftlog.internal.segment.SegmentScan;
@@ -248,7 +249,7 @@ final class SharedLog implements AutoCloseable {
                     + "nothing more: " + failure.getMessage(), failure);
         }
         if (closed) {
-            throw new IllegalStateException("The shared Raft log at " + vfs.location("") + " was closed.");
+            throw new StoreClosedException("This shared Raft log at " + vfs.location("") + " was closed.");
         }
     }
 
