@@ -1,6 +1,7 @@
 package dev.plinth.raftlog.internal.shared;
 
 import dev.plinth.CorruptionException;
+import dev.plinth.StorageFullException;
 import dev.plinth.StorageIOException;
 import dev.plinth.StoreClosedException;
 import dev.plinth.io.Vfs;
@@ -237,16 +238,23 @@ final class SharedLog implements AutoCloseable {
 
     private Position resultOf(Pending p) {
         if (p.error != null) {
-            throw new StorageIOException("The shared Raft log at " + vfs.location("") + " failed to write or force "
-                    + "and accepts nothing more: " + p.error.getMessage(), p.error);
+            throw failed("The shared Raft log at " + vfs.location("") + " failed to write or force and accepts "
+                    + "nothing more: ", p.error);
         }
         return p.position;
     }
 
+    /** The exception for a failure: a full disk stays a {@link StorageFullException}. */
+    private static StorageIOException failed(String message, RuntimeException cause) {
+        return cause instanceof StorageFullException
+                ? new StorageFullException(message + cause.getMessage(), cause)
+                : new StorageIOException(message + cause.getMessage(), cause);
+    }
+
     private void checkLocked() {
         if (failure != null) {
-            throw new StorageIOException("The shared Raft log at " + vfs.location("") + " failed earlier and accepts "
-                    + "nothing more: " + failure.getMessage(), failure);
+            throw failed("The shared Raft log at " + vfs.location("") + " failed earlier and accepts nothing more: ",
+                    failure);
         }
         if (closed) {
             throw new StoreClosedException("This shared Raft log at " + vfs.location("") + " was closed.");

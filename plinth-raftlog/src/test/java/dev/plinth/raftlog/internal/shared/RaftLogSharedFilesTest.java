@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.CorruptionException;
 import dev.plinth.Durability;
+import dev.plinth.StorageIOException;
 import dev.plinth.raftlog.HardState;
 import dev.plinth.raftlog.LogEntry;
 import dev.plinth.raftlog.RaftLogs;
 import dev.plinth.raftlog.RaftStorage;
 import dev.plinth.testkit.io.Corruption;
+import dev.plinth.testkit.io.Fault;
+import dev.plinth.testkit.io.FaultyVfs;
+import dev.plinth.testkit.io.IoOp;
 import dev.plinth.testkit.io.MemVfs;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,6 +165,62 @@ class RaftLogSharedFilesTest {
         Corruption.flipBits(vfs, closed, 16 + 8 + 40, 0x08);
         assertThatThrownBy(() -> RaftLogs.openShared(vfs, SEGMENT)).isInstanceOf(CorruptionException.class)
                 .hasMessageContaining(closed);
+    }
+
+    @Test
+    void theFirstFailedForceFailsTheLogForGoodAndReadsGoOn() {
+        FaultyVfs vfs = new FaultyVfs(new MemVfs(8), 8);
+        try (RaftStorage s = RaftLogs.openShared(vfs, 64L << 20)) {
+            s.append(1, batch(1, 3, 10), Durability.SYNC);
+            vfs.inject(Fault.on(IoOp.FORCE).once());
+            assertThatThrownBy(() -> s.append(2, batch(1, 1, 10), Durability.SYNC))
+                    .isInstanceOf(StorageIOException.class).hasMessageContaining("shared Raft log");
+            vfs.clearFaults();
+            // The force that failed proves nothing about what reached the disk: no retry is trusted.
+            assertThatThrownBy(() -> s.append(1, batch(4, 1, 10), Durability.SYNC))
+                    .isInstanceOf(StorageIOException.class).hasMessageContaining("failed earlier");
+            assertThatThrownBy(() -> s.saveHardState(1, new HardState(1, 1, 1), Durability.NONE))
+                    .isInstanceOf(StorageIOException.class);
+            assertThat(s.lastIndex(1)).isEqualTo(3);
+            assertThat(s.lastIndex(2)).as("the failed append changed nothing in memory").isEqualTo(0);
+            assertThat(s.entries(1, 1, 4)).isEqualTo(batch(1, 3, 10));
+        }
+        try (RaftStorage s = RaftLogs.openShared(vfs, 64L << 20)) {
+            assertThat(s.lastIndex(1)).isEqualTo(3);
+            s.append(1, batch(4, 1, 10), Durability.SYNC);
+        }
+    }
+
+    @Test
+    void aFullDiskFailsTheCallAndTheLog() {
+        FaultyVfs vfs = new FaultyVfs(new MemVfs(9), 9);
+        try (RaftStorage s = RaftLogs.openShared(vfs, 64L << 20)) {
+            s.append(1, batch(1, 1, 10), Durability.SYNC);
+            vfs.inject(Fault.on(IoOp.WRITE).diskFull());
+            assertThatThrownBy(() -> s.append(1, batch(2, 1, 10), Durability.SYNC))
+                    .isInstanceOf(dev.plinth.StorageFullException.class).hasMessageContaining("shared Raft log");
+            vfs.clearFaults();
+            assertThatThrownBy(() -> s.append(1, batch(2, 1, 10), Durability.SYNC))
+                    .isInstanceOf(dev.plinth.StorageFullException.class).hasMessageContaining("failed earlier");
+            assertThat(s.lastIndex(1)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDamagedEntryInTheOpenSegmentIsReportedWhenRead() {
+        MemVfs vfs = new MemVfs(10);
+        try (RaftStorage s = RaftLogs.openShared(vfs, 64L << 20)) {
+            s.append(1, batch(1, 2, 100), Durability.SYNC);
+            s.append(1, batch(3, 2, 100), Durability.SYNC);
+            // The first record's second payload: header 16, frame 8, type and group 9, from and count 12, the
+            // first entry (16 + 100), the second entry's header 16, then into its payload.
+            Corruption.flipBits(vfs, segments(vfs).get(0), 16 + 8 + 9 + 12 + 116 + 16 + 50, 0x20);
+            assertThat(s.entry(1, 1).payload()).isEqualTo(batch(1, 1, 100).get(0).payload());
+            assertThatThrownBy(() -> s.entry(1, 2)).isInstanceOf(CorruptionException.class)
+                    .hasMessageContaining("index 2").hasMessageContaining("group 1");
+        }
+        // At the next open the record fails its CRC32C with a valid record after it: damage, not a torn tail.
+        assertThatThrownBy(() -> RaftLogs.openShared(vfs, 64L << 20)).isInstanceOf(CorruptionException.class);
     }
 
     @Test
