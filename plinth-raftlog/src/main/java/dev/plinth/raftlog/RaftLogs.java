@@ -6,15 +6,18 @@ import dev.plinth.io.NioVfs;
 import dev.plinth.io.Vfs;
 import dev.plinth.raftlog.internal.StoreRaftStorage;
 import dev.plinth.raftlog.internal.segment.SegmentedRaftStorage;
+import dev.plinth.raftlog.internal.shared.SharedRaftStorage;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Opens {@link RaftStorage}: on a Plinth {@link Store}, or as a segmented log of our own on a {@link Vfs}.
+ * Opens {@link RaftStorage}: on a Plinth {@link Store}, as the shared log of our own (one sequence of segment
+ * files for every group, with group commit across groups: {@link #openShared(Path)}), or as the per-group
+ * segmented log ({@link #openSegmented(Path)}), both on a {@link Vfs}.
  *
  * <p>Thread safe: the methods are static and keep no state.
  *
- * <p>The log and meta state live in three keyspaces of the store, named by {@link #ENTRIES_KEYSPACE},
+ * <p>On a store, the log and meta state live in three keyspaces of the store, named by {@link #ENTRIES_KEYSPACE},
  * {@link #BOUNDS_KEYSPACE} and {@link #META_KEYSPACE}; the formats are in {@code docs/format/raftlog.md}.
  * Every change is one atomic {@link dev.plinth.WriteBatch} of the store, so the storage is exactly as
  * crash-safe as the engine at the durability asked for. The durabilities a call may ask for are those the
@@ -73,6 +76,11 @@ public final class RaftLogs {
      * @throws dev.plinth.CorruptionException if a file is damaged or foreign
      */
     public static RaftStorage openSegmented(Path dir) {
+        return openSegmented(directory(dir), DEFAULT_SEGMENT_BYTES);
+    }
+
+    /** The directory as a file system, created if absent (through the seam, the parent synced). */
+    private static Vfs directory(Path dir) {
         Path abs = dir.toAbsolutePath();
         if (!java.nio.file.Files.isDirectory(abs) && abs.getParent() != null) {
             // Created through the seam, and the parent synced, so the directory's name is durable.
@@ -80,7 +88,35 @@ public final class RaftLogs {
             parent.mkdirs(abs.getFileName().toString());
             parent.syncDirectory("");
         }
-        return openSegmented(NioVfs.at(abs), DEFAULT_SEGMENT_BYTES);
+        return NioVfs.at(abs);
+    }
+
+    /**
+     * Opens the shared log in a directory (created if absent, its parent synced), taking its {@code LOCK} file:
+     * every group appends to one sequence of segment files, so {@code SYNC} calls of many groups made at the same
+     * time share one force (group commit), and {@link RaftStorage#appendWithHardState} is one record. The format
+     * is in {@code docs/format/raftlog.md}.
+     *
+     * @param dir the directory
+     * @return the storage; closing it releases the directory
+     * @throws dev.plinth.StorageIOException if another instance holds the directory or it cannot be read
+     * @throws dev.plinth.CorruptionException if a file is damaged or foreign, or segments are missing
+     */
+    public static RaftStorage openShared(Path dir) {
+        return openShared(directory(dir), DEFAULT_SEGMENT_BYTES);
+    }
+
+    /**
+     * Opens the shared log in the root of a file system.
+     *
+     * @param vfs          the file system; every file of the log goes through it
+     * @param segmentBytes the size at which a segment is closed and a new one begun
+     * @return the storage
+     * @throws IllegalArgumentException if {@code segmentBytes} leaves no room for a record
+     * @throws dev.plinth.CorruptionException if a file is damaged or foreign, or segments are missing
+     */
+    public static RaftStorage openShared(Vfs vfs, long segmentBytes) {
+        return new SharedRaftStorage(vfs, segmentBytes);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.plinth.raftlog;
 
 import dev.plinth.Durability;
+import dev.plinth.raftlog.testkit.RaftLogModelRunContract;
+import dev.plinth.raftlog.testkit.RaftLogStorageContract;
 import java.nio.file.Path;
 
 /** Seeded random runs on a {@code mem:} store against the model. */

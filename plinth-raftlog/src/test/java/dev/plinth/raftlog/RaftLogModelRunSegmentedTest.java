@@ -1,5 +1,7 @@
 package dev.plinth.raftlog;
 
+import dev.plinth.raftlog.testkit.RaftLogModelRunContract;
+import dev.plinth.raftlog.testkit.RaftLogStorageContract;
 import dev.plinth.testkit.io.PowerLoss;
 import java.nio.file.Path;
 

@@ -1,5 +1,7 @@
 package dev.plinth.raftlog;
 
+import dev.plinth.raftlog.testkit.RaftLogModel;
+import dev.plinth.raftlog.testkit.RaftLogStorageContract;
 import java.nio.file.Path;
 
 /** The contract run against the model itself, so the model is known to keep it. */

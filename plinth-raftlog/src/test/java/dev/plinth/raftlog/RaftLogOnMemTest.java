@@ -3,6 +3,7 @@ package dev.plinth.raftlog;
 import dev.plinth.Durability;
 import dev.plinth.Plinth;
 import dev.plinth.Store;
+import dev.plinth.raftlog.testkit.RaftLogStorageContract;
 import java.nio.file.Path;
 
 /**

@@ -1,5 +1,6 @@
 package dev.plinth.raftlog;
 
+import dev.plinth.raftlog.testkit.RaftLogStorageContract;
 import java.nio.file.Path;
 
 /** The contract on a {@code rocksdb:} store at {@code SYNC}; a restart closes and reopens the database. */

@@ -9,6 +9,7 @@ import dev.plinth.Plinth;
 import dev.plinth.Store;
 import dev.plinth.WriteBatch;
 import dev.plinth.keys.KeyWriter;
+import dev.plinth.raftlog.testkit.RaftLogStorageContract;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;

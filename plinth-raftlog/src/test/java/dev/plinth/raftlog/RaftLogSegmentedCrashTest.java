@@ -3,6 +3,7 @@ package dev.plinth.raftlog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.Durability;
+import dev.plinth.raftlog.testkit.RaftLogModel;
 import dev.plinth.testkit.io.MemVfs;
 import dev.plinth.testkit.io.PowerLoss;
 import java.util.ArrayList;

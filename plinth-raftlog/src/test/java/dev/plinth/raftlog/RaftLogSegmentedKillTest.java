@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.Durability;
 import dev.plinth.testkit.crash.ChildJvm;
-import dev.plinth.testkit.crash.CrashHarness;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +40,7 @@ class RaftLogSegmentedKillTest {
                     batch.add(new LogEntry(i, 1, payload(g, i)));
                 }
                 s.append(g, batch, Durability.SYNC);
-                System.out.println("acked " + g + " " + (first + BATCH - 1));
+                System.out.println("acked " + ack(g, first + BATCH - 1));
                 System.out.flush();
             }
         }
@@ -87,55 +83,26 @@ class RaftLogSegmentedKillTest {
         }
     }
 
-    private void runAndKill(Path log, int killAfter, long[] acked) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ChildJvm.javaBinary());
-        cmd.addAll(CrashHarness.CHILD_JVM_ARGS);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(RaftLogSegmentedKillTest.class.getName());
-        cmd.add(log.toString());
-        // The child's output goes to a file, so that every line it wrote before the kill can be read after it.
-        Path out = dir.resolve("child.out");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        try {
-            while (p.isAlive() && acks(out) < killAfter) {
-                Thread.sleep(2);
-            }
-            p.destroyForcibly();
-            p.waitFor(60, TimeUnit.SECONDS);
-            List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-            int acks = 0;
-            for (String line : lines) {
-                acks += record(line, acked);
-            }
-            assertThat(acks).as("the child should have acknowledged appends; it printed:%n%s",
-                    String.join("\n", lines.subList(0, Math.min(20, lines.size())))).isGreaterThanOrEqualTo(killAfter);
-        } finally {
-            p.destroyForcibly();
-        }
+    /** An acknowledgement as one number, as {@link ChildJvm#killAfterAcks} reads them: the group, then the index. */
+    static long ack(long group, long lastIndex) {
+        return group << 40 | lastIndex;
     }
 
-    private static int acks(Path out) throws IOException {
-        int n = 0;
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-            if (line.startsWith("acked ")) {
-                n++;
-            }
-        }
-        return n;
+    private void runAndKill(Path log, int killAfter, long[] acked) {
+        runAndKill(dir, RaftLogSegmentedKillTest.class, log, killAfter, acked);
     }
 
-    private static int record(String line, long[] acked) {
-        if (!line.startsWith("acked ")) {
-            return 0;
+    /**
+     * Runs a child appending to {@code log}, kills it after {@code killAfter} acknowledgements and raises each
+     * group's entry of {@code acked} to the last index the child acknowledged.
+     */
+    static void runAndKill(Path dir, Class<?> child, Path log, int killAfter, long[] acked) {
+        ChildJvm.Killed k = ChildJvm.killAfterAcks(dir, child, List.of(log.toString()), killAfter);
+        for (long a : k.acks()) {
+            int g = (int) (a >>> 40);
+            acked[g] = Math.max(acked[g], a & ((1L << 40) - 1));
         }
-        String[] f = line.split(" ");
-        if (f.length < 3) {
-            return 0; // a line cut by the kill
-        }
-        int g = Integer.parseInt(f[1]);
-        acked[g] = Math.max(acked[g], Long.parseLong(f[2]));
-        return 1;
+        assertThat(k.acks()).as("the child should have acknowledged appends; it printed:%n%s", k.output())
+                .hasSizeGreaterThanOrEqualTo(killAfter);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.Durability;
 import dev.plinth.PlinthException;
+import dev.plinth.raftlog.testkit.RaftLogModel;
 import dev.plinth.testkit.io.Fault;
 import dev.plinth.testkit.io.FaultyVfs;
 import dev.plinth.testkit.io.IoOp;

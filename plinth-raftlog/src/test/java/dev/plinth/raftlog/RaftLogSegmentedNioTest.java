@@ -1,5 +1,6 @@
 package dev.plinth.raftlog;
 
+import dev.plinth.raftlog.testkit.RaftLogStorageContract;
 import java.nio.file.Path;
 
 /** The contract on the segmented log in a real directory (NioVfs); a restart closes and reopens it. */

@@ -1,5 +1,6 @@
 package dev.plinth.raftlog;
 
+import dev.plinth.raftlog.testkit.RaftLogStorageContract;
 import dev.plinth.testkit.io.MemVfs;
 import dev.plinth.testkit.io.PowerLoss;
 import java.nio.file.Path;

@@ -47,10 +47,21 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * As {@link RaftLogPeerBenchmark}, with 8 Raft groups appending at once, one thread per group, each batch
- * fsynced: {@code segmented} is one storage holding the 8 groups (a directory and segment file per group);
- * {@code ratis-log} is 8 {@link SegmentedRaftLog}s, one per group as a Ratis multi-Raft server has, each with its
- * own worker. Neither shares an fsync between groups. The score is entries per second over all groups.
+ * As {@link RaftLogPeerBenchmark}, with several Raft groups appending at once, one thread per group (8 by
+ * default; {@code -t N} for N groups), each batch made durable before the thread's next:
+ * <ul>
+ *   <li>{@code shared}: one shared log for all groups ({@code RaftLogs.openShared}), whose group commit lets the
+ *   groups' batches share a force;</li>
+ *   <li>{@code segmented}: one storage holding the groups, a directory and segment file per group, a force per
+ *   batch;</li>
+ *   <li>{@code plinth-lsm}, {@code plinth-rocksdb}: the log on a Plinth store ({@code RaftLogs.open}), whose
+ *   write-ahead log commits concurrent {@code SYNC} batches together;</li>
+ *   <li>{@code rocksdb-raw}: a log on raw RocksDB, one {@code WriteBatch} with {@code sync} per batch, keys
+ *   (group, index);</li>
+ *   <li>{@code ratis-log}: one {@link SegmentedRaftLog} per group, as a Ratis multi-Raft server has, each with its
+ *   own worker.</li>
+ * </ul>
+ * The score is entries per second over all groups.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -66,11 +77,14 @@ public class RaftLogPeerGroupsBenchmark {
     @State(Scope.Benchmark)
     public static class Shared {
         /** Which log. */
-        @Param({"segmented", "ratis-log"})
+        @Param({"shared", "segmented", "plinth-lsm", "plinth-rocksdb", "rocksdb-raw", "ratis-log"})
         public String log;
 
         Path dir;
         RaftStorage storage;
+        org.rocksdb.RocksDB rocks;
+        org.rocksdb.Options rocksOptions;
+        org.rocksdb.WriteOptions syncWrite;
         final AtomicInteger groups = new AtomicInteger();
         final ByteString[] wrapped = new ByteString[256];
         final byte[][] payloads = new byte[256][];
@@ -85,8 +99,19 @@ public class RaftLogPeerGroupsBenchmark {
                 wrapped[i] = UnsafeByteOperations.unsafeWrap(payloads[i]);
             }
             dir = Files.createTempDirectory("plinth-bench-raftgroups-" + log + "-");
-            if (log.equals("segmented")) {
-                storage = RaftLogs.openSegmented(dir.resolve("log"));
+            switch (log) {
+                case "segmented" -> storage = RaftLogs.openSegmented(dir.resolve("log"));
+                case "shared" -> storage = RaftLogs.openShared(dir.resolve("log"));
+                case "plinth-lsm" -> storage = RaftLogs.open("lsm:" + dir.resolve("log"));
+                case "plinth-rocksdb" -> storage = RaftLogs.open("rocksdb:" + dir.resolve("log"));
+                case "rocksdb-raw" -> {
+                    org.rocksdb.RocksDB.loadLibrary();
+                    rocksOptions = new org.rocksdb.Options().setCreateIfMissing(true);
+                    rocks = org.rocksdb.RocksDB.open(rocksOptions, dir.resolve("log").toString());
+                    syncWrite = new org.rocksdb.WriteOptions().setSync(true);
+                }
+                case "ratis-log" -> { }
+                default -> throw new IllegalArgumentException("unknown log " + log);
             }
         }
 
@@ -95,6 +120,11 @@ public class RaftLogPeerGroupsBenchmark {
         public void tearDown() throws Exception {
             if (storage != null) {
                 storage.close();
+            }
+            if (rocks != null) {
+                syncWrite.close();
+                rocks.close();
+                rocksOptions.close();
             }
             Targets.deleteTree(dir);
         }
@@ -153,7 +183,21 @@ public class RaftLogPeerGroupsBenchmark {
     }
 
     private static void appendBatch(Shared s, Group g, int n) throws Exception {
-        if (g.ratisLog == null) {
+        if (s.rocks != null) {
+            try (org.rocksdb.WriteBatch b = new org.rocksdb.WriteBatch()) {
+                for (int i = 0; i < n; i++) {
+                    byte[] key = java.nio.ByteBuffer.allocate(16).putLong(g.group).putLong(g.next + i).array();
+                    byte[] value = java.nio.ByteBuffer.allocate(8 + ENTRY_BYTES).putLong(1).put(s.payloads[i]).array();
+                    b.put(key, value);
+                }
+                s.rocks.write(s.syncWrite, b);
+            }
+            if (++g.batches % 1000 == 0) {
+                byte[] from = java.nio.ByteBuffer.allocate(16).putLong(g.group).putLong(0).array();
+                byte[] to = java.nio.ByteBuffer.allocate(16).putLong(g.group).putLong(g.next + n - 1000).array();
+                s.rocks.deleteRange(s.syncWrite, from, to);
+            }
+        } else if (g.ratisLog == null) {
             List<LogEntry> entries = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 entries.add(new LogEntry(g.next + i, 1, s.payloads[i]));

@@ -87,6 +87,20 @@ public final class LogChecks {
         }
     }
 
+    /**
+     * Checks a key of a group's key-value area.
+     *
+     * @throws IllegalArgumentException if it is empty or longer than {@link dev.plinth.raftlog.MetaStore#MAX_KEY_BYTES}
+     */
+    public static void requireMetaKey(String key) {
+        Objects.requireNonNull(key, "key");
+        int n = key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (n == 0 || n > dev.plinth.raftlog.MetaStore.MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("A meta key must have 1 to " + dev.plinth.raftlog.MetaStore.MAX_KEY_BYTES
+                    + " UTF-8 bytes, but '" + key + "' has " + n + ".");
+        }
+    }
+
     /** Checks the arguments of a reset. */
     public static void requireResetArgs(long boundaryIndex, long boundaryTerm) {
         if (boundaryIndex < 0 || boundaryTerm < 0) {

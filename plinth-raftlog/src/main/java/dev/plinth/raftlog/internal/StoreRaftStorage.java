@@ -224,19 +224,35 @@ public final class StoreRaftStorage implements RaftStorage {
 
     @Override
     public void append(long group, List<LogEntry> list, Durability durability) {
+        appendLocked(group, list, null, durability);
+    }
+
+    @Override
+    public void appendWithHardState(long group, List<LogEntry> list, HardState state, Durability durability) {
+        appendLocked(group, list, Objects.requireNonNull(state, "state"), durability);
+    }
+
+    /** Appends the entries and, if {@code state} is not null, the hard state in one batch. */
+    private void appendLocked(long group, List<LogEntry> list, HardState state, Durability durability) {
         WriteOptions o = options(durability);
         GroupState g = group(group);
         synchronized (g) {
             loadedLocked(g);
             LogChecks.requireContinues(group, g.lastIndex + 1, g.lastTerm, list);
-            if (list.isEmpty()) {
+            if (list.isEmpty() && state == null) {
                 return;
             }
             WriteBatch batch = new WriteBatch();
             for (LogEntry e : list) {
                 batch.put(entries, entryKey(group, e.index()), entryValue(e), o);
             }
+            if (state != null) {
+                batch.put(meta, hardStateKey(group), hardStateValue(state), o);
+            }
             write(batch);
+            if (list.isEmpty()) {
+                return;
+            }
             LogEntry last = list.get(list.size() - 1);
             g.lastIndex = last.index();
             g.lastTerm = last.term();
@@ -399,9 +415,12 @@ public final class StoreRaftStorage implements RaftStorage {
         Objects.requireNonNull(state, "state");
         WriteOptions o = options(durability);
         ensureOpen();
-        byte[] v = ByteBuffer.allocate(HARD_STATE_BYTES).putLong(state.term()).putLong(state.votedFor())
+        write(new WriteBatch().put(meta, hardStateKey(group), hardStateValue(state), o));
+    }
+
+    private static byte[] hardStateValue(HardState state) {
+        return ByteBuffer.allocate(HARD_STATE_BYTES).putLong(state.term()).putLong(state.votedFor())
                 .putLong(state.commitIndex()).array();
-        write(new WriteBatch().put(meta, hardStateKey(group), v, o));
     }
 
     @Override

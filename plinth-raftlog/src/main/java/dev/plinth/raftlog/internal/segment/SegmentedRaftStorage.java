@@ -3,15 +3,15 @@ package dev.plinth.raftlog.internal.segment;
 import dev.plinth.CorruptionException;
 import dev.plinth.Durability;
 import dev.plinth.StoreClosedException;
+import dev.plinth.UnsupportedCapabilityException;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsLock;
 import dev.plinth.raftlog.HardState;
 import dev.plinth.raftlog.LogEntry;
-import dev.plinth.raftlog.LogIndexOutOfRangeException;
 import dev.plinth.raftlog.LogReader;
 import dev.plinth.raftlog.RaftStorage;
 import dev.plinth.raftlog.internal.LogChecks;
-import dev.plinth.raftlog.internal.ReadBudget;
+import dev.plinth.raftlog.internal.PointLogReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -60,6 +60,14 @@ public final class SegmentedRaftStorage implements RaftStorage {
         }
         this.segmentBytes = segmentBytes;
         this.lock = vfs.lock("LOCK");
+        for (String n : vfs.list("")) {
+            String base = n.substring(n.lastIndexOf('/') + 1);
+            if (base.startsWith(GroupFiles.CLOSED)) {
+                lock.close();
+                throw new CorruptionException(vfs.location("") + " holds " + base + ", a segment of the shared Raft "
+                        + "log, not a per-group segmented log; open it with openShared.");
+            }
+        }
     }
 
     private void ensureOpen() {
@@ -79,6 +87,24 @@ public final class SegmentedRaftStorage implements RaftStorage {
         group(group).append(Objects.requireNonNull(entries, "entries"), durability);
     }
 
+    /**
+     * Not supported: the hard state is a file of its own, replaced apart from the segments.
+     *
+     * @throws UnsupportedCapabilityException always, before anything changes
+     */
+    @Override
+    public void appendWithHardState(long group, List<LogEntry> entries, HardState state, Durability durability) {
+        ensureOpen();
+        throw new UnsupportedCapabilityException("The per-group segmented Raft log at " + vfs.location("")
+                + " keeps the hard state in a file of its own and cannot write it atomically with entries; use "
+                + "the shared log (RaftLogs.openShared) or a log on a Plinth store.");
+    }
+
+    @Override
+    public boolean atomicHardState() {
+        return false;
+    }
+
     @Override
     public LogEntry entry(long group, long index) {
         return group(group).entry(index);
@@ -90,53 +116,7 @@ public final class SegmentedRaftStorage implements RaftStorage {
         synchronized (g) {
             LogChecks.requireReadRange(group, fromInclusive, toExclusive, maxBytes, g.firstIndex(), g.lastIndex());
         }
-        return new LogReader() {
-            long next = fromInclusive;
-            final ReadBudget budget = new ReadBudget(maxBytes);
-            LogEntry current;
-            boolean done = fromInclusive == toExclusive;
-            boolean readerClosed;
-
-            @Override
-            public boolean next() {
-                if (readerClosed || closed.get()) {
-                    throw new StoreClosedException("This log reader of group " + group + " or its log was closed.");
-                }
-                current = null;
-                if (done) {
-                    return false;
-                }
-                LogEntry e;
-                try {
-                    e = g.entry(next);
-                } catch (LogIndexOutOfRangeException gone) {
-                    throw new LogIndexOutOfRangeException("Group " + group + " no longer holds index " + next
-                            + ": it was truncated or purged while being read.");
-                }
-                if (!budget.admit(e.size())) {
-                    done = true;
-                    return false;
-                }
-                next++;
-                done = next == toExclusive;
-                current = e;
-                return true;
-            }
-
-            @Override
-            public LogEntry entry() {
-                if (current == null) {
-                    throw new IllegalStateException("There is no current entry: call next() and check that it "
-                            + "returned true.");
-                }
-                return current;
-            }
-
-            @Override
-            public void close() {
-                readerClosed = true;
-            }
-        };
+        return new PointLogReader(group, fromInclusive, toExclusive, maxBytes, g::entry, closed::get);
     }
 
     @Override
@@ -224,16 +204,6 @@ public final class SegmentedRaftStorage implements RaftStorage {
         }
     }
 
-    private static String checkKey(String key) {
-        Objects.requireNonNull(key, "key");
-        int n = key.getBytes(StandardCharsets.UTF_8).length;
-        if (n == 0 || n > MAX_KEY_BYTES) {
-            throw new IllegalArgumentException("A meta key must have 1 to " + MAX_KEY_BYTES + " UTF-8 bytes, but '"
-                    + key + "' has " + n + ".");
-        }
-        return key;
-    }
-
     /** The group's key-value area, loaded on first use; call with the group's monitor held. */
     private Map<String, byte[]> metaLocked(long group, SegmentedGroup g) {
         Map<String, byte[]> m = metas.get(group);
@@ -277,7 +247,7 @@ public final class SegmentedRaftStorage implements RaftStorage {
 
     @Override
     public void put(long group, String key, byte[] value, Durability durability) {
-        checkKey(key);
+        LogChecks.requireMetaKey(key);
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(durability, "durability");
         SegmentedGroup g = group(group);
@@ -291,7 +261,7 @@ public final class SegmentedRaftStorage implements RaftStorage {
 
     @Override
     public byte[] get(long group, String key) {
-        checkKey(key);
+        LogChecks.requireMetaKey(key);
         SegmentedGroup g = group(group);
         synchronized (g) {
             byte[] v = metaLocked(group, g).get(key);
@@ -301,7 +271,7 @@ public final class SegmentedRaftStorage implements RaftStorage {
 
     @Override
     public boolean delete(long group, String key, Durability durability) {
-        checkKey(key);
+        LogChecks.requireMetaKey(key);
         Objects.requireNonNull(durability, "durability");
         SegmentedGroup g = group(group);
         synchronized (g) {

@@ -1,10 +1,16 @@
-package dev.plinth.raftlog;
+package dev.plinth.raftlog.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.Durability;
 import dev.plinth.StoreClosedException;
+import dev.plinth.raftlog.HardState;
+import dev.plinth.raftlog.LogContinuityException;
+import dev.plinth.raftlog.LogEntry;
+import dev.plinth.raftlog.LogIndexOutOfRangeException;
+import dev.plinth.raftlog.LogReader;
+import dev.plinth.raftlog.RaftStorage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,9 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The contract every {@link RaftStorage} keeps: a {@link LogStore} and a {@link MetaStore}. An implementation's
- * test extends this class and implements {@link #open(Path)}; see {@link RaftLogModelRunContract} for the
- * seeded random runs against the model.
+ * The contract every {@link RaftStorage} keeps, as JUnit 5 tests: a {@link dev.plinth.raftlog.LogStore} and a
+ * {@link dev.plinth.raftlog.MetaStore}. An implementation's test extends this class and implements
+ * {@link #open(Path)} (usually with {@link #reopening}); see {@link RaftLogModelRunContract} for the seeded random
+ * runs against the model. An implementation that cannot write entries and hard state in one step says so with
+ * {@link RaftStorage#atomicHardState()}, and the contract then checks that it refuses cleanly.
+ *
+ * <p>Not thread safe: JUnit runs one instance per test. Needs JUnit Jupiter and AssertJ on the test class path
+ * (optional dependencies of {@code plinth-raftlog}).
  */
 public abstract class RaftLogStorageContract {
 
@@ -80,37 +91,63 @@ public abstract class RaftLogStorageContract {
         return Durability.SYNC;
     }
 
+    /** A directory for the storage under test. */
     @TempDir
-    Path dir;
-    Subject subject;
-    RaftStorage s;
-    Durability d;
+    protected Path dir;
+    /** The subject under test. */
+    protected Subject subject;
+    /** The storage now open. */
+    protected RaftStorage s;
+    /** The durability of every change, from {@link #durability()}. */
+    protected Durability d;
 
     @BeforeEach
-    void openSubject() {
+    public void openSubject() {
         subject = open(dir);
         s = subject.storage();
         d = durability();
     }
 
     @AfterEach
-    void closeSubject() {
+    public void closeSubject() {
         subject.close();
     }
 
-    void reopen() {
+    /** Restarts the storage on the same data. */
+    protected void reopen() {
         s = subject.reopen();
     }
 
-    static byte[] bytes(String s) {
+    /**
+     * UTF-8 bytes.
+     *
+     * @param s the text
+     * @return its bytes
+     */
+    public static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static LogEntry e(long index, long term) {
+    /**
+     * An entry whose payload names its index and term.
+     *
+     * @param index the index
+     * @param term  the term
+     * @return the entry
+     */
+    public static LogEntry e(long index, long term) {
         return new LogEntry(index, term, bytes("e" + index + "t" + term));
     }
 
-    static List<LogEntry> run(long from, long to, long term) {
+    /**
+     * Entries {@code from .. to} (both inclusive), all of one term.
+     *
+     * @param from the first index
+     * @param to   the last index
+     * @param term the term
+     * @return the entries
+     */
+    public static List<LogEntry> run(long from, long to, long term) {
         List<LogEntry> l = new ArrayList<>();
         for (long i = from; i <= to; i++) {
             l.add(e(i, term));
@@ -118,7 +155,14 @@ public abstract class RaftLogStorageContract {
         return l;
     }
 
-    void assertLog(long group, long first, long last) {
+    /**
+     * Asserts a group's first and last index.
+     *
+     * @param group the group
+     * @param first the expected first index
+     * @param last  the expected last index
+     */
+    protected void assertLog(long group, long first, long last) {
         assertThat(s.firstIndex(group)).as("firstIndex").isEqualTo(first);
         assertThat(s.lastIndex(group)).as("lastIndex").isEqualTo(last);
     }
@@ -126,7 +170,7 @@ public abstract class RaftLogStorageContract {
     // ---- empty, single, batch ----------------------------------------------------------------------------
 
     @Test
-    void anEmptyLogStartsAtOneAndHoldsNothing() {
+    public void anEmptyLogStartsAtOneAndHoldsNothing() {
         assertLog(1, 1, 0);
         assertThat(s.termAt(1, 0)).isZero();
         assertThat(s.entries(1, 1, 1)).isEmpty();
@@ -136,7 +180,7 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void aSingleEntryIsReadBack() {
+    public void aSingleEntryIsReadBack() {
         s.append(1, List.of(e(1, 1)), d);
         assertLog(1, 1, 1);
         assertThat(s.entry(1, 1)).isEqualTo(e(1, 1));
@@ -144,7 +188,7 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void aBatchIsReadBackInOrder() {
+    public void aBatchIsReadBackInOrder() {
         s.append(7, run(1, 100, 3), d);
         s.append(7, run(101, 150, 4), d);
         assertLog(7, 1, 150);
@@ -155,13 +199,13 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void anEmptyAppendChangesNothing() {
+    public void anEmptyAppendChangesNothing() {
         s.append(1, List.of(), d);
         assertLog(1, 1, 0);
     }
 
     @Test
-    void anEmptyPayloadIsAnEntry() {
+    public void anEmptyPayloadIsAnEntry() {
         s.append(1, List.of(new LogEntry(1, 0, new byte[0])), d);
         assertThat(s.entry(1, 1).payload()).isEmpty();
         reopen();
@@ -169,7 +213,7 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void theCallerMutatingAPayloadChangesNothingStored() {
+    public void theCallerMutatingAPayloadChangesNothingStored() {
         byte[] p = bytes("abc");
         LogEntry entry = new LogEntry(1, 1, p);
         p[0] = 'z';
@@ -181,7 +225,7 @@ public abstract class RaftLogStorageContract {
     // ---- rejected appends ------------------------------------------------------------------------------------
 
     @Test
-    void aGapIsRejectedAndNothingChanges() {
+    public void aGapIsRejectedAndNothingChanges() {
         s.append(1, run(1, 3, 1), d);
         assertThatThrownBy(() -> s.append(1, List.of(e(5, 1)), d)).isInstanceOf(LogContinuityException.class)
                 .hasMessageContaining("index 4");
@@ -193,7 +237,7 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void aFallingTermIsRejectedAndNothingChanges() {
+    public void aFallingTermIsRejectedAndNothingChanges() {
         s.append(1, run(1, 3, 5), d);
         assertThatThrownBy(() -> s.append(1, List.of(e(4, 4)), d)).isInstanceOf(LogContinuityException.class)
                 .hasMessageContaining("term");
@@ -202,14 +246,14 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void theFirstAppendMustStartAtOne() {
+    public void theFirstAppendMustStartAtOne() {
         assertThatThrownBy(() -> s.append(1, List.of(e(2, 1)), d)).isInstanceOf(LogContinuityException.class);
     }
 
     // ---- streaming reads -------------------------------------------------------------------------------------
 
     @Test
-    void aReadStopsAtTheByteBudgetButAlwaysReturnsOneEntry() {
+    public void aReadStopsAtTheByteBudgetButAlwaysReturnsOneEntry() {
         for (long i = 1; i <= 10; i++) {
             s.append(1, List.of(new LogEntry(i, 1, new byte[10])), d);
         }
@@ -235,7 +279,7 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void readsOutsideTheLogOrInvertedAreRejected() {
+    public void readsOutsideTheLogOrInvertedAreRejected() {
         s.append(1, run(1, 5, 1), d);
         assertThatThrownBy(() -> s.entries(1, 4, 3, 10)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("inverted");
@@ -246,7 +290,7 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void aReaderBeforeNextHasNoEntry() {
+    public void aReaderBeforeNextHasNoEntry() {
         s.append(1, run(1, 2, 1), d);
         try (LogReader r = s.entries(1, 1, 3, 100)) {
             assertThatThrownBy(r::entry).isInstanceOf(IllegalStateException.class);
@@ -258,7 +302,7 @@ public abstract class RaftLogStorageContract {
     // ---- purge -----------------------------------------------------------------------------------------------
 
     @Test
-    void purgeMovesTheBoundaryAndKeepsItsTerm() {
+    public void purgeMovesTheBoundaryAndKeepsItsTerm() {
         s.append(1, run(1, 5, 1), d);
         s.append(1, run(6, 10, 2), d);
         assertThat(s.purge(1, 6, d)).isEqualTo(6);
@@ -271,7 +315,7 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void thePurgeBoundarySurvivesARestart() {
+    public void thePurgeBoundarySurvivesARestart() {
         s.append(1, run(1, 10, 3), d);
         s.purge(1, 4, d);
         reopen();
@@ -280,7 +324,7 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void purgingEverythingKeepsTheBoundaryAndAppendsContinue() {
+    public void purgingEverythingKeepsTheBoundaryAndAppendsContinue() {
         s.append(1, run(1, 10, 3), d);
         assertThat(s.purge(1, 100, d)).isEqualTo(10);
         assertLog(1, 11, 10);
@@ -294,7 +338,7 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void purgingAnEmptyRangeChangesNothing() {
+    public void purgingAnEmptyRangeChangesNothing() {
         assertThat(s.purge(1, 5, d)).isZero();
         assertLog(1, 1, 0);
         s.append(1, run(1, 10, 1), d);
@@ -307,7 +351,7 @@ public abstract class RaftLogStorageContract {
     // ---- truncate --------------------------------------------------------------------------------------------
 
     @Test
-    void truncateDropsTheSuffix() {
+    public void truncateDropsTheSuffix() {
         s.append(1, run(1, 10, 1), d);
         s.append(1, run(11, 12, 2), d);
         s.truncate(1, 11, d);
@@ -320,7 +364,7 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void truncateAtTheEndChangesNothingAndOutsideIsRejected() {
+    public void truncateAtTheEndChangesNothingAndOutsideIsRejected() {
         s.append(1, run(1, 10, 1), d);
         s.purge(1, 3, d);
         s.truncate(1, 11, d);
@@ -337,7 +381,7 @@ public abstract class RaftLogStorageContract {
     // ---- replaceFrom -----------------------------------------------------------------------------------------
 
     @Test
-    void replaceFromSwapsAConflictingSuffix() {
+    public void replaceFromSwapsAConflictingSuffix() {
         s.append(1, run(1, 10, 1), d);
         s.replaceFrom(1, 6, run(6, 8, 2), d);
         assertLog(1, 1, 8);
@@ -349,7 +393,7 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void replaceFromAtTheEndAppendsAndEmptyTruncates() {
+    public void replaceFromAtTheEndAppendsAndEmptyTruncates() {
         s.append(1, run(1, 3, 1), d);
         s.replaceFrom(1, 4, run(4, 5, 1), d);
         assertLog(1, 1, 5);
@@ -358,7 +402,7 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void replaceFromRejectsBadArgumentsAndChangesNothing() {
+    public void replaceFromRejectsBadArgumentsAndChangesNothing() {
         s.append(1, run(1, 5, 2), d);
         s.purge(1, 1, d);
         assertThatThrownBy(() -> s.replaceFrom(1, 3, run(4, 5, 2), d)).isInstanceOf(LogContinuityException.class);
@@ -371,7 +415,7 @@ public abstract class RaftLogStorageContract {
     // ---- reset -----------------------------------------------------------------------------------------------
 
     @Test
-    void resetDropsEntriesSetsTheBoundaryAndKeepsMeta() {
+    public void resetDropsEntriesSetsTheBoundaryAndKeepsMeta() {
         s.append(1, run(1, 10, 1), d);
         s.saveHardState(1, new HardState(4, 2, 9), d);
         s.put(1, "applied", bytes("9"), d);
@@ -388,7 +432,7 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void resetToZeroEmptiesTheLog() {
+    public void resetToZeroEmptiesTheLog() {
         s.append(1, run(1, 10, 1), d);
         s.purge(1, 5, d);
         s.reset(1, 0, 0, d);
@@ -401,7 +445,7 @@ public abstract class RaftLogStorageContract {
     // ---- hard state and the key-value area -------------------------------------------------------------------
 
     @Test
-    void hardStateIsInitialThenTheLastSaved() {
+    public void hardStateIsInitialThenTheLastSaved() {
         assertThat(s.loadHardState(3)).isEqualTo(HardState.INITIAL);
         s.saveHardState(3, new HardState(1, HardState.NO_VOTE, 0), d);
         s.saveHardState(3, new HardState(2, 5, 7), d);
@@ -412,7 +456,63 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void theKeyValueAreaPutsGetsAndDeletesPerGroup() {
+    public void entriesAndHardStateAreWrittenTogether() {
+        if (!s.atomicHardState()) {
+            s.append(3, run(1, 2, 1), d);
+            assertThatThrownBy(() -> s.appendWithHardState(3, run(3, 4, 1), new HardState(1, 2, 2), d))
+                    .isInstanceOf(dev.plinth.UnsupportedCapabilityException.class)
+                    .hasMessageContaining("hard state");
+            assertLog(3, 1, 2);
+            assertThat(s.loadHardState(3)).isEqualTo(HardState.INITIAL);
+            return;
+        }
+        s.appendWithHardState(3, run(1, 3, 1), new HardState(1, 2, 0), d);
+        s.appendWithHardState(3, run(4, 5, 2), new HardState(2, HardState.NO_VOTE, 3), d);
+        s.appendWithHardState(3, List.of(), new HardState(2, HardState.NO_VOTE, 5), d);
+        assertLog(3, 1, 5);
+        assertThat(s.loadHardState(3)).isEqualTo(new HardState(2, HardState.NO_VOTE, 5));
+        assertThat(s.entries(3, 1, 6)).isEqualTo(concat(run(1, 3, 1), run(4, 5, 2)));
+        reopen();
+        assertLog(3, 1, 5);
+        assertThat(s.loadHardState(3)).isEqualTo(new HardState(2, HardState.NO_VOTE, 5));
+        assertThat(s.entries(3, 1, 6)).isEqualTo(concat(run(1, 3, 1), run(4, 5, 2)));
+        assertThat(s.loadHardState(4)).isEqualTo(HardState.INITIAL);
+    }
+
+    @Test
+    public void aRejectedAppendWithHardStateChangesNeither() {
+        if (!s.atomicHardState()) {
+            return;
+        }
+        s.appendWithHardState(3, run(1, 2, 2), new HardState(2, 1, 0), d);
+        assertThatThrownBy(() -> s.appendWithHardState(3, run(4, 4, 2), new HardState(3, 1, 2), d))
+                .isInstanceOf(LogContinuityException.class);
+        assertThatThrownBy(() -> s.appendWithHardState(3, run(3, 3, 1), new HardState(3, 1, 2), d))
+                .isInstanceOf(LogContinuityException.class);
+        assertThatThrownBy(() -> s.appendWithHardState(3, run(3, 3, 2), null, d))
+                .isInstanceOf(NullPointerException.class);
+        assertLog(3, 1, 2);
+        assertThat(s.loadHardState(3)).isEqualTo(new HardState(2, 1, 0));
+        reopen();
+        assertLog(3, 1, 2);
+        assertThat(s.loadHardState(3)).isEqualTo(new HardState(2, 1, 0));
+    }
+
+    /**
+     * Two lists of entries, one after the other.
+     *
+     * @param a the first
+     * @param b the second
+     * @return a new list
+     */
+    public static List<LogEntry> concat(List<LogEntry> a, List<LogEntry> b) {
+        List<LogEntry> l = new ArrayList<>(a);
+        l.addAll(b);
+        return l;
+    }
+
+    @Test
+    public void theKeyValueAreaPutsGetsAndDeletesPerGroup() {
         assertThat(s.get(1, "conf")).isNull();
         s.put(1, "conf", bytes("a,b,c"), d);
         s.put(2, "conf", bytes("x"), d);
@@ -424,12 +524,12 @@ public abstract class RaftLogStorageContract {
         assertThat(s.get(1, "conf")).isEqualTo(bytes("a,b"));
         assertThat(s.get(2, "conf")).isNull();
         assertThatThrownBy(() -> s.put(1, "", bytes("x"), d)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> s.put(1, "k".repeat(MetaStore.MAX_KEY_BYTES + 1), bytes("x"), d))
+        assertThatThrownBy(() -> s.put(1, "k".repeat(dev.plinth.raftlog.MetaStore.MAX_KEY_BYTES + 1), bytes("x"), d))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void metaKeysDoNotCollideWithTheHardState() {
+    public void metaKeysDoNotCollideWithTheHardState() {
         s.saveHardState(1, new HardState(3, 1, 2), d);
         s.put(1, "\u0000", bytes("x"), d);
         assertThat(s.loadHardState(1)).isEqualTo(new HardState(3, 1, 2));
@@ -439,7 +539,7 @@ public abstract class RaftLogStorageContract {
     // ---- durability, flush, many groups, close ---------------------------------------------------------------
 
     @Test
-    void flushPersistsEverything() {
+    public void flushPersistsEverything() {
         s.append(1, run(1, 5, 1), d);
         s.saveHardState(1, new HardState(1, 1, 5), d);
         s.flush();
@@ -449,7 +549,7 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void aThousandGroupsKeepTheirOwnLogs() {
+    public void aThousandGroupsKeepTheirOwnLogs() {
         for (long g = 0; g < 1000; g++) {
             s.append(g, run(1, 1 + g % 3, g), d);
             if (g % 2 == 0) {
@@ -466,7 +566,7 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void groupsWrittenFromManyThreadsAtOnceKeepTheirOwnLogs() throws Exception {
+    public void groupsWrittenFromManyThreadsAtOnceKeepTheirOwnLogs() throws Exception {
         int threads = 4;
         int batches = 25;
         List<Thread> all = new ArrayList<>();
@@ -512,7 +612,7 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void oneGroupWrittenByOneThreadAfterAnother() throws Exception {
+    public void oneGroupWrittenByOneThreadAfterAnother() throws Exception {
         for (int t = 0; t < 3; t++) {
             Thread w = new Thread(() -> s.append(1, run(s.lastIndex(1) + 1, s.lastIndex(1) + 2, 1), d));
             w.start();
@@ -522,7 +622,7 @@ public abstract class RaftLogStorageContract {
     }
 
     @Test
-    void everyCallAfterCloseFailsAndCloseIsIdempotent() {
+    public void everyCallAfterCloseFailsAndCloseIsIdempotent() {
         s.append(1, run(1, 3, 1), d);
         LogReader r = s.entries(1, 1, 4, 100);
         s.close();

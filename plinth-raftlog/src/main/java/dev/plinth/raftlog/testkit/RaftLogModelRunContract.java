@@ -1,8 +1,12 @@
-package dev.plinth.raftlog;
+package dev.plinth.raftlog.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.Durability;
+import dev.plinth.raftlog.HardState;
+import dev.plinth.raftlog.LogEntry;
+import dev.plinth.raftlog.LogReader;
+import dev.plinth.raftlog.RaftStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -20,10 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
  * restarts, applied to an implementation and to {@link RaftLogModel}; every answer (a value or the class of the
  * exception) must match. Each seed is printed on failure; {@code -Dplinth.seed=N} runs only that seed, and
  * {@code -Dplinth.raftlog.seeds=N} sets how many seeds run (default {@link #DEFAULT_SEEDS}).
+ *
+ * <p>Not thread safe: JUnit runs one instance per test. Needs JUnit Jupiter and AssertJ on the test class path
+ * (optional dependencies of {@code plinth-raftlog}).
  */
 public abstract class RaftLogModelRunContract {
-    static final int DEFAULT_SEEDS = 20;
-    static final int STEPS = 400;
+    /** Seeds run by default. */
+    public static final int DEFAULT_SEEDS = 20;
+    /** Operations per seed. */
+    public static final int STEPS = 400;
 
     /**
      * Opens a fresh, empty storage.
@@ -38,11 +47,12 @@ public abstract class RaftLogModelRunContract {
         return Durability.SYNC;
     }
 
+    /** A directory for the storages under test. */
     @TempDir
-    Path dir;
+    protected Path dir;
 
     @Test
-    void randomOperationsMatchTheModel() throws Exception {
+    public void randomOperationsMatchTheModel() throws Exception {
         String one = System.getProperty("plinth.seed");
         long first = one == null || one.isBlank() ? 1 : Long.parseLong(one.trim());
         int seeds = one == null || one.isBlank() ? Integer.getInteger("plinth.raftlog.seeds", DEFAULT_SEEDS) : 1;
@@ -122,6 +132,15 @@ public abstract class RaftLogModelRunContract {
                         }
                         return out;
                     };
+                } else if (op < 78 && real.atomicHardState()) {
+                    long start = last + 1 + (rnd.nextInt(10) == 0 ? rnd.nextInt(3) - 1 : 0);
+                    List<LogEntry> es = entries(rnd, start, lastTerm, rnd.nextInt(4));
+                    HardState hs = new HardState(rnd.nextInt(10), rnd.nextInt(4) - 1, rnd.nextInt(100));
+                    label = "appendWithHardState " + g + " " + es + " " + hs;
+                    f = s -> {
+                        s.appendWithHardState(g, es, hs, dur);
+                        return s.loadHardState(g);
+                    };
                 } else if (op < 80) {
                     HardState hs = new HardState(rnd.nextInt(10), rnd.nextInt(4) - 1, rnd.nextInt(100));
                     label = "saveHardState " + g + " " + hs;
@@ -155,7 +174,12 @@ public abstract class RaftLogModelRunContract {
                     trace.removeFirst();
                 }
                 if (f == null) {
-                    real = subject.reopen();
+                    try {
+                        real = subject.reopen();
+                    } catch (RuntimeException e) {
+                        throw new AssertionError("seed " + seed + " (replay with -Dplinth.seed=" + seed + ") step "
+                                + step + ": the reopen failed\n last steps:\n  " + String.join("\n  ", trace), e);
+                    }
                     model = model.reopen();
                     continue;
                 }

@@ -1,7 +1,13 @@
-package dev.plinth.raftlog;
+package dev.plinth.raftlog.testkit;
 
 import dev.plinth.Durability;
 import dev.plinth.StoreClosedException;
+import dev.plinth.raftlog.HardState;
+import dev.plinth.raftlog.LogContinuityException;
+import dev.plinth.raftlog.LogEntry;
+import dev.plinth.raftlog.LogIndexOutOfRangeException;
+import dev.plinth.raftlog.LogReader;
+import dev.plinth.raftlog.RaftStorage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +21,7 @@ import java.util.TreeMap;
  *
  * <p>Thread safe by one lock on the shared state.
  */
-final class RaftLogModel implements RaftStorage {
+public final class RaftLogModel implements RaftStorage {
 
     /** The state that survives {@link #reopen()}. */
     static final class State {
@@ -28,7 +34,8 @@ final class RaftLogModel implements RaftStorage {
     private final State s;
     private boolean closed;
 
-    RaftLogModel() {
+    /** An empty model. */
+    public RaftLogModel() {
         this(new State());
     }
 
@@ -36,8 +43,12 @@ final class RaftLogModel implements RaftStorage {
         this.s = s;
     }
 
-    /** A new view over the same state; this one is closed. */
-    RaftLogModel reopen() {
+    /**
+     * A new view over the same state; this one is closed.
+     *
+     * @return the new view
+     */
+    public RaftLogModel reopen() {
         close();
         return new RaftLogModel(s);
     }
@@ -85,6 +96,14 @@ final class RaftLogModel implements RaftStorage {
     public synchronized void append(long g, List<LogEntry> list, Durability d) {
         checkContinues(g, last(g) + 1, list);
         list.forEach(e -> log(g).put(e.index(), e));
+    }
+
+    @Override
+    public synchronized void appendWithHardState(long g, List<LogEntry> list, HardState state, Durability d) {
+        java.util.Objects.requireNonNull(state, "state");
+        checkContinues(g, last(g) + 1, list);
+        list.forEach(e -> log(g).put(e.index(), e));
+        s.hard.put(g, state);
     }
 
     @Override

@@ -1,0 +1,468 @@
+package dev.plinth.raftlog.internal.shared;
+
+import dev.plinth.CorruptionException;
+import dev.plinth.StorageFullException;
+import dev.plinth.StorageIOException;
+import dev.plinth.StoreClosedException;
+import dev.plinth.io.Vfs;
+import dev.plinth.io.VfsFile;
+import dev.plinth.raftlog.internal.segment.SegmentScan;
+import dev.plinth.raftlog.internal.segment.SegmentWriter;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The one sequence of segment files that every group of the shared log appends to, with group commit: records
+ * submitted by many threads at once are written by one of them (the leader) and made durable by one force.
+ *
+ * <p>Thread safe. Lock order: {@code queueLock} is never held while writing or forcing; {@code filesLock}
+ * (read for reads of a segment, write while a segment is rolled or deleted) is taken by the leader alone among
+ * writers, so the writer itself is used by one thread at a time (the leader of the moment).
+ *
+ * <p>Group commit, as LevelDB's writer queue does it: a submitter joins {@code queue}; the one at its head is
+ * the leader: it takes every record queued so far, writes them in queue order, forces the segment once if any of
+ * them asked for {@code SYNC}, then completes them all and hands the head to the next waiter. While it forces,
+ * new submitters queue up behind it and share the next leader's force. After the first failed write or force the
+ * log is failed for good: a retried fsync proves nothing, so every later submit throws.
+ */
+final class SharedLog implements AutoCloseable {
+    static final String INPROGRESS = "log_inprogress_";
+    static final String CLOSED = "log_";
+
+    /** Where a record's frame was written. */
+    record Position(long seq, long offset) {
+    }
+
+    /** A record waiting to be written; completed by the leader that wrote it. */
+    private static final class Pending {
+        final byte[] payload;
+        final boolean sync;
+        Position position;
+        RuntimeException error;
+        boolean done;
+
+        Pending(byte[] payload, boolean sync) {
+            this.payload = payload;
+            this.sync = sync;
+        }
+    }
+
+    private final Vfs vfs;
+    private final long segmentBytes;
+
+    private final ReentrantLock queueLock = new ReentrantLock();
+    private final Condition turn = queueLock.newCondition();
+    // Guarded by queueLock.
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private RuntimeException failure;
+    private boolean closed;
+    private long forces;
+
+    private final ReentrantReadWriteLock filesLock = new ReentrantReadWriteLock();
+    // Written by the leader under filesLock's write lock (or before the log is shared); read under its read lock.
+    private SegmentWriter writer;
+    private long writerSeq;
+    /** Closed segments by seq: their file names. */
+    private final TreeMap<Long, String> sealed = new TreeMap<>();
+    private final Map<Long, VfsFile> readers = new HashMap<>();
+    /** Segments before a gap, found at open: deleted by {@link #deleteDead()} once the replay has succeeded. */
+    private final List<String> dead = new ArrayList<>();
+    /** Set by a leader that rolled; taken by {@link #takeRolled()}. Guarded by queueLock. */
+    private boolean rolled;
+
+    private SharedLog(Vfs vfs, long segmentBytes) {
+        this.vfs = vfs;
+        this.segmentBytes = segmentBytes;
+    }
+
+    /** What {@link #open} found: the log and every record in file order. */
+    record Opened(SharedLog log, List<Found> records, long oldestSeq) {
+    }
+
+    /** A record found on disk: its segment, the offset of its frame and its payload. */
+    record Found(long seq, long offset, byte[] payload) {
+    }
+
+    /**
+     * Opens the files in a file system's root: every segment is read, a torn tail of the last one (if in
+     * progress) is cut before anything is appended, and the log continues in that segment.
+     */
+    static Opened open(Vfs vfs, long segmentBytes) {
+        SharedLog log = new SharedLog(vfs, segmentBytes);
+        try {
+            List<Found> found = new ArrayList<>();
+            List<long[]> segs = new ArrayList<>();
+            Map<Long, String> names = new HashMap<>();
+            for (String n : vfs.list("")) {
+                String base = n.substring(n.lastIndexOf('/') + 1);
+                try {
+                    if (base.startsWith(INPROGRESS)) {
+                        long seq = Long.parseUnsignedLong(base.substring(INPROGRESS.length()), 16);
+                        segs.add(new long[] {seq, 1});
+                        names.put(seq, base);
+                    } else if (base.startsWith(CLOSED)) {
+                        long seq = Long.parseUnsignedLong(base.substring(CLOSED.length()), 16);
+                        segs.add(new long[] {seq, 0});
+                        names.put(seq, base);
+                    }
+                } catch (NumberFormatException e) {
+                    throw new CorruptionException("The shared Raft log " + vfs.location("") + " holds the malformed "
+                            + "segment name " + base + ".", e);
+                }
+            }
+            segs.sort(Comparator.comparingLong(s -> s[0]));
+            // Old segments are deleted oldest first, and only once nothing in them is needed; a crash may keep
+            // some of those deletions and lose others. A gap in the seqs is such a deletion: everything before
+            // the last gap was meant to go, and replaying it would skip the segment that is gone.
+            int keep = 0;
+            for (int i = 1; i < segs.size(); i++) {
+                if (segs.get(i)[0] != segs.get(i - 1)[0] + 1) {
+                    keep = i;
+                }
+            }
+            for (long[] dead : segs.subList(0, keep)) {
+                log.dead.add(names.get(dead[0]));
+            }
+            segs = new ArrayList<>(segs.subList(keep, segs.size()));
+            for (int i = 0; i < segs.size(); i++) {
+                long seq = segs.get(i)[0];
+                String name = names.get(seq);
+                List<SegmentScan.Record> rs;
+                if (i == segs.size() - 1 && segs.get(i)[1] == 1) {
+                    SegmentWriter.Reopened r = SegmentWriter.reopen(vfs, name, segmentBytes);
+                    log.writer = r.writer();
+                    log.writerSeq = seq;
+                    rs = r.scan().records();
+                } else {
+                    rs = SegmentScan.read(vfs, name, false).records();
+                    log.sealed.put(seq, name);
+                }
+                for (SegmentScan.Record r : rs) {
+                    found.add(new Found(seq, r.offset(), r.payload()));
+                }
+            }
+            long oldest = segs.isEmpty() ? 1 : segs.get(0)[0];
+            if (log.writer == null) {
+                log.writerSeq = segs.isEmpty() ? 1 : segs.get(segs.size() - 1)[0] + 1;
+                log.writer = SegmentWriter.create(vfs, INPROGRESS + hex(log.writerSeq), segmentBytes);
+            }
+            return new Opened(log, found, oldest);
+        } catch (RuntimeException e) {
+            log.closeFiles();
+            throw e;
+        }
+    }
+
+    static String hex(long seq) {
+        return String.format("%016x", seq);
+    }
+
+    /**
+     * Writes one record, in order after every record submitted before it, and returns once it has reached the
+     * operating system, or, if {@code sync}, the disk.
+     *
+     * @param payload the record's payload, or {@code null} to write nothing and only make earlier records durable
+     * @param sync    whether the record (and everything before it) must be durable when this returns
+     * @return where it was written ({@code null} for a {@code null} payload)
+     * @throws StorageIOException if the log has failed, now or earlier
+     */
+    Position submit(byte[] payload, boolean sync) {
+        Pending me = new Pending(payload, sync);
+        List<Pending> batch;
+        queueLock.lock();
+        try {
+            checkLocked();
+            queue.addLast(me);
+            while (!me.done && queue.peekFirst() != me) {
+                turn.awaitUninterruptibly();
+            }
+            if (me.done) {
+                return resultOf(me);
+            }
+            batch = new ArrayList<>(queue);
+        } finally {
+            queueLock.unlock();
+        }
+        RuntimeException error = null;
+        boolean didRoll = false;
+        boolean forced = false;
+        try {
+            checkFailure();
+            boolean needSync = false;
+            for (Pending p : batch) {
+                if (p.payload != null) {
+                    p.position = new Position(writerSeq, writer.append(p.payload));
+                }
+                needSync |= p.sync;
+            }
+            if (needSync) {
+                writer.sync();
+                forced = true;
+            }
+            if (writer.position() >= segmentBytes) {
+                roll();
+                didRoll = true;
+            }
+        } catch (RuntimeException e) {
+            error = e;
+        }
+        queueLock.lock();
+        try {
+            if (error != null && failure == null) {
+                failure = error;
+            }
+            if (forced) {
+                forces++;
+            }
+            rolled |= didRoll;
+            for (Pending p : batch) {
+                queue.removeFirst();
+                p.error = error;
+                p.done = true;
+            }
+            turn.signalAll();
+            return resultOf(me);
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    private Position resultOf(Pending p) {
+        if (p.error != null) {
+            throw failed("The shared Raft log at " + vfs.location("") + " failed to write or force and accepts "
+                    + "nothing more: ", p.error);
+        }
+        return p.position;
+    }
+
+    /** The exception for a failure: a full disk stays a {@link StorageFullException}. */
+    private static StorageIOException failed(String message, RuntimeException cause) {
+        return cause instanceof StorageFullException
+                ? new StorageFullException(message + cause.getMessage(), cause)
+                : new StorageIOException(message + cause.getMessage(), cause);
+    }
+
+    private void checkLocked() {
+        if (failure != null) {
+            throw failed("The shared Raft log at " + vfs.location("") + " failed earlier and accepts nothing more: ",
+                    failure);
+        }
+        if (closed) {
+            throw new StoreClosedException("This shared Raft log at " + vfs.location("") + " was closed.");
+        }
+    }
+
+    private void checkFailure() {
+        queueLock.lock();
+        try {
+            checkLocked();
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** Closes the segment being written (cut to its last record, forced, renamed) and begins the next. */
+    private void roll() {
+        filesLock.writeLock().lock();
+        try {
+            writer.seal();
+            String name = CLOSED + hex(writerSeq);
+            vfs.rename(INPROGRESS + hex(writerSeq), name);
+            vfs.syncDirectory("");
+            sealed.put(writerSeq, name);
+            writer = null;
+            writerSeq++;
+            writer = SegmentWriter.create(vfs, INPROGRESS + hex(writerSeq), segmentBytes);
+        } finally {
+            filesLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Reads bytes of a segment.
+     *
+     * @param seq      the segment
+     * @param position where to read
+     * @param dst      filled up to its limit or the end of the file
+     */
+    void read(long seq, long position, ByteBuffer dst) {
+        filesLock.readLock().lock();
+        try {
+            if (seq == writerSeq && writer != null) {
+                writer.read(position, dst);
+                return;
+            }
+            VfsFile f;
+            synchronized (readers) {
+                f = readers.get(seq);
+                if (f == null) {
+                    String name = sealed.get(seq);
+                    if (name == null) {
+                        throw new CorruptionException("The shared Raft log at " + vfs.location("") + " has no segment "
+                                + seq + " although an entry points into it.");
+                    }
+                    f = vfs.openRead(name);
+                    readers.put(seq, f);
+                }
+            }
+            f.read(position, dst);
+        } finally {
+            filesLock.readLock().unlock();
+        }
+    }
+
+    /** Whether a segment was rolled since the last call: a chance to delete old segments. */
+    boolean takeRolled() {
+        queueLock.lock();
+        try {
+            boolean r = rolled;
+            rolled = false;
+            return r;
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** The seq of the segment being written. */
+    long currentSeq() {
+        filesLock.readLock().lock();
+        try {
+            return writerSeq;
+        } finally {
+            filesLock.readLock().unlock();
+        }
+    }
+
+    /** The number of forces made by leaders so far: a test hook for group commit. */
+    long forces() {
+        queueLock.lock();
+        try {
+            return forces;
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** The number of submitters waiting behind the leader: a test hook for group commit. */
+    int queued() {
+        queueLock.lock();
+        try {
+            return queue.size();
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /**
+     * Deletes the closed segments below {@code seq}, oldest first, then syncs the directory. The caller has made
+     * sure, durably, that nothing a reopen needs is in them.
+     */
+    void deleteBefore(long seq) {
+        filesLock.writeLock().lock();
+        try {
+            List<Long> dead = new ArrayList<>(sealed.headMap(seq).keySet());
+            for (Long s : dead) {
+                synchronized (readers) {
+                    VfsFile r = readers.remove(s);
+                    if (r != null) {
+                        r.close();
+                    }
+                }
+                vfs.delete(sealed.remove(s));
+            }
+            if (!dead.isEmpty()) {
+                vfs.syncDirectory("");
+            }
+        } catch (RuntimeException e) {
+            queueLock.lock();
+            try {
+                if (failure == null) {
+                    failure = e;
+                }
+            } finally {
+                queueLock.unlock();
+            }
+            throw new StorageIOException("The shared Raft log at " + vfs.location("") + " failed to delete old "
+                    + "segments and accepts nothing more: " + e.getMessage(), e);
+        } finally {
+            filesLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Deletes the segments found before a gap at open. Called once the replay of the segments after the gap has
+     * succeeded, so a segment lost by accident (rather than deleted by the log) is reported before anything
+     * else is removed.
+     */
+    void deleteDead() {
+        if (!dead.isEmpty()) {
+            for (String n : dead) {
+                vfs.delete(n);
+            }
+            vfs.syncDirectory("");
+            dead.clear();
+        }
+    }
+
+    /** The seq of the oldest segment still on disk. */
+    long oldestSeq() {
+        filesLock.readLock().lock();
+        try {
+            return sealed.isEmpty() ? writerSeq : sealed.firstKey();
+        } finally {
+            filesLock.readLock().unlock();
+        }
+    }
+
+    /** The names of the segments on disk, oldest first: a test hook. */
+    List<String> segmentNames() {
+        filesLock.readLock().lock();
+        try {
+            List<String> out = new ArrayList<>(sealed.values());
+            out.add(INPROGRESS + hex(writerSeq));
+            return out;
+        } finally {
+            filesLock.readLock().unlock();
+        }
+    }
+
+    private void closeFiles() {
+        filesLock.writeLock().lock();
+        try {
+            if (writer != null) {
+                writer.close();
+                writer = null;
+            }
+            synchronized (readers) {
+                readers.values().forEach(VfsFile::close);
+                readers.clear();
+            }
+        } finally {
+            filesLock.writeLock().unlock();
+        }
+    }
+
+    /** Closes the files; a leader still writing finishes first. Safe to call twice. */
+    @Override
+    public void close() {
+        queueLock.lock();
+        try {
+            closed = true;
+            while (!queue.isEmpty()) {
+                turn.awaitUninterruptibly();
+            }
+        } finally {
+            queueLock.unlock();
+        }
+        closeFiles();
+    }
+}

@@ -1,0 +1,138 @@
+package dev.plinth.raftlog.internal.shared;
+
+import dev.plinth.raftlog.HardState;
+import dev.plinth.raftlog.LogEntry;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * The record payloads of the shared log (docs/format/raftlog.md, "The shared log"). Every payload starts with a
+ * type byte and the group (8 bytes); all integers are big-endian. Stateless and thread safe.
+ *
+ * <p>Every record but the entries carries a whole piece of a group's state (its boundary, its hard state, its
+ * whole key-value area), so the newest record of each kind is all a reopen needs, and a {@link #CHECKPOINT}
+ * restates all three so that the segments holding older ones can be deleted.
+ */
+final class SharedRecords {
+    /** Entries appended at {@code from}. */
+    static final byte ENTRIES = 0x11;
+    /** The suffix from {@code from} on replaced by the entries (none: a truncate). */
+    static final byte REPLACE = 0x12;
+    /** Entries appended and the hard state replaced, in one record. */
+    static final byte ENTRIES_AND_HARD_STATE = 0x13;
+    /** The purge boundary moved up: index, term. */
+    static final byte PURGE = 0x14;
+    /** Every entry dropped and the boundary set: index, term. */
+    static final byte RESET = 0x15;
+    /** The hard state replaced. */
+    static final byte HARD_STATE = 0x16;
+    /** The whole key-value area replaced. */
+    static final byte META = 0x17;
+    /** The whole state of a group restated: boundary, last index, hard state, key-value area. */
+    static final byte CHECKPOINT = 0x18;
+
+    static final int HEADER = 1 + 8;
+    static final int ENTRIES_HEADER = 8 + 4;
+    static final int ENTRY_HEADER = 8 + 4 + 4;
+    static final int HARD_STATE_BYTES = 24;
+
+    private SharedRecords() {
+    }
+
+    /** An encoded record and where each entry's header sits inside it. */
+    record Encoded(byte[] payload, int[] entryAt) {
+    }
+
+    static Encoded entries(byte type, long group, HardState hs, long from, List<LogEntry> entries) {
+        int size = HEADER + (hs != null ? HARD_STATE_BYTES : 0) + ENTRIES_HEADER;
+        for (LogEntry e : entries) {
+            size += ENTRY_HEADER + e.size();
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).put(type).putLong(group);
+        if (hs != null) {
+            putHardState(b, hs);
+        }
+        b.putLong(from).putInt(entries.size());
+        int[] at = new int[entries.size()];
+        for (int i = 0; i < entries.size(); i++) {
+            LogEntry e = entries.get(i);
+            byte[] p = e.payload();
+            at[i] = b.position();
+            b.putLong(e.term()).putInt(p.length).putInt(crc(p)).put(p);
+        }
+        return new Encoded(b.array(), at);
+    }
+
+    static byte[] boundary(byte type, long group, long index, long term) {
+        return ByteBuffer.allocate(HEADER + 16).put(type).putLong(group).putLong(index).putLong(term).array();
+    }
+
+    static byte[] hardState(long group, HardState hs) {
+        ByteBuffer b = ByteBuffer.allocate(HEADER + HARD_STATE_BYTES).put(HARD_STATE).putLong(group);
+        putHardState(b, hs);
+        return b.array();
+    }
+
+    static byte[] meta(long group, Map<String, byte[]> meta) {
+        ByteBuffer b = ByteBuffer.allocate(HEADER + metaSize(meta)).put(META).putLong(group);
+        putMeta(b, meta);
+        return b.array();
+    }
+
+    static byte[] checkpoint(long group, long boundaryIndex, long boundaryTerm, long lastIndex, HardState hs,
+                             Map<String, byte[]> meta) {
+        ByteBuffer b = ByteBuffer.allocate(HEADER + 24 + HARD_STATE_BYTES + metaSize(meta)).put(CHECKPOINT)
+                .putLong(group).putLong(boundaryIndex).putLong(boundaryTerm).putLong(lastIndex);
+        putHardState(b, hs);
+        putMeta(b, meta);
+        return b.array();
+    }
+
+    static void putHardState(ByteBuffer b, HardState hs) {
+        b.putLong(hs.term()).putLong(hs.votedFor()).putLong(hs.commitIndex());
+    }
+
+    /** Reads a hard state; an impossible one is an {@link IllegalArgumentException} the caller reports. */
+    static HardState getHardState(ByteBuffer b) {
+        return new HardState(b.getLong(), b.getLong(), b.getLong());
+    }
+
+    private static int metaSize(Map<String, byte[]> meta) {
+        int size = 4;
+        for (Map.Entry<String, byte[]> e : meta.entrySet()) {
+            size += 8 + e.getKey().getBytes(StandardCharsets.UTF_8).length + e.getValue().length;
+        }
+        return size;
+    }
+
+    private static void putMeta(ByteBuffer b, Map<String, byte[]> meta) {
+        b.putInt(meta.size());
+        for (Map.Entry<String, byte[]> e : meta.entrySet()) {
+            byte[] k = e.getKey().getBytes(StandardCharsets.UTF_8);
+            b.putInt(k.length).put(k).putInt(e.getValue().length).put(e.getValue());
+        }
+    }
+
+    static void getMeta(ByteBuffer b, Map<String, byte[]> into) {
+        int n = b.getInt();
+        if (n < 0) {
+            throw new IllegalArgumentException("a negative key count " + n);
+        }
+        for (int i = 0; i < n; i++) {
+            byte[] k = new byte[b.getInt()];
+            b.get(k);
+            byte[] v = new byte[b.getInt()];
+            b.get(v);
+            into.put(new String(k, StandardCharsets.UTF_8), v);
+        }
+    }
+
+    static int crc(byte[] payload) {
+        CRC32C c = new CRC32C();
+        c.update(payload);
+        return (int) c.getValue();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.plinth.raftlog;
+
+import dev.plinth.raftlog.testkit.RaftLogStorageContract;
+import dev.plinth.testkit.io.MemVfs;
+import dev.plinth.testkit.io.PowerLoss;
+import java.nio.file.Path;
+
+/**
+ * The contract on the shared log over a {@link MemVfs}, with small segments so that rolling, checkpoints and the
+ * deletion of old segments happen all the time. A restart is a power loss that drops everything not synced: the
+ * contract writes at {@code SYNC}, so nothing acknowledged may be lost.
+ */
+class RaftLogSharedTest extends RaftLogStorageContract {
+    static final long SMALL_SEGMENTS = 300;
+
+    static Subject onMemVfs(long seed, PowerLoss restart) {
+        MemVfs vfs = new MemVfs(seed);
+        return reopening(() -> RaftLogs.openShared(vfs, SMALL_SEGMENTS), () -> vfs.powerLoss(restart), () -> { });
+    }
+
+    @Override
+    protected Subject open(Path dir) {
+        return onMemVfs(1, PowerLoss.dropUnsynced());
+    }
+}
