@@ -21,6 +21,14 @@ import java.util.TreeMap;
  * the engine to apply the writes on condition that every key a check looked at still holds exactly what
  * it held. If another writer changed one of those keys in between, it evaluates again. Compare-and-set
  * is a batch of one check and one write. Stateless apart from its store; thread-safe.
+ *
+ * <p>A batch whose checks all come before its writes is first tried <em>blind</em>, without reading: each
+ * check becomes a precondition on the exact stored form the expected value has when written without a time
+ * to live (or on absence), and the engine applies the batch only if every key holds exactly that. When it
+ * does, the checks held (an entry stored in that form is live and equal to the expected value). When it
+ * does not, nothing was applied and the batch is evaluated as above, which decides the cases the blind try
+ * cannot: an entry with a time to live, an expired one, a value stored in another form, or a check that
+ * really fails. On a remote engine this saves the read's round trip for a compare-and-set that succeeds.
  */
 final class BatchWriter {
     /** Evaluations before a batch that keeps losing races gives up with a conflict. */
@@ -89,6 +97,9 @@ final class BatchWriter {
             }
             return store.apply(b.build());
         }
+        if (checksComeFirst(ops) && appliedBlind(ops, durability)) {
+            return true;
+        }
         for (int attempt = 0; attempt < MAX_EVALUATIONS; attempt++) {
             Boolean result = evaluateAndApply(ops, durability);
             if (result != null) {
@@ -97,6 +108,50 @@ final class BatchWriter {
         }
         throw new ConflictException("conditional batch on " + store.uri() + " lost the race to other writers "
                 + MAX_EVALUATIONS + " times in a row");
+    }
+
+    /**
+     * Whether every check precedes every write (so no check depends on the batch's own writes), no key is
+     * checked twice, and there is a write.
+     */
+    private static boolean checksComeFirst(List<Op> ops) {
+        boolean writeSeen = false;
+        for (int i = 0; i < ops.size(); i++) {
+            Op o = ops.get(i);
+            boolean check = o.kind() == WriteBatch.Kind.REQUIRE_EQUALS || o.kind() == WriteBatch.Kind.REQUIRE_ABSENT;
+            if (check) {
+                if (writeSeen) {
+                    return false;
+                }
+                for (int j = 0; j < i; j++) {
+                    if (ops.get(j).ks() == o.ks() && java.util.Arrays.equals(ops.get(j).key(), o.key())) {
+                        return false;
+                    }
+                }
+            }
+            writeSeen |= !check;
+        }
+        return writeSeen;
+    }
+
+    /**
+     * The blind try (see the class comment): the checks as preconditions on stored forms, no read.
+     *
+     * @return {@code true} if the engine applied the batch; {@code false} if a precondition did not hold
+     *     and nothing was applied
+     */
+    private boolean appliedBlind(List<Op> ops, Durability durability) {
+        long now = store.now();
+        EngineBatch.Builder b = EngineBatch.builder(durability);
+        for (Op o : ops) {
+            EngineKeyspace eks = o.ks().engineKeyspace;
+            switch (o.kind()) {
+                case REQUIRE_EQUALS -> b.requireValue(eks, o.key(), store.encode(o.key(), o.value(), 0));
+                case REQUIRE_ABSENT -> b.requireValue(eks, o.key(), null);
+                default -> addWrite(b, null, o, now);
+            }
+        }
+        return store.apply(b.build());
     }
 
     /**

@@ -46,8 +46,7 @@ final class CheckedEngine extends ForwardingEngine {
     }
 
     private ScanSpec widen(ScanSpec scan) {
-        return checksums && !scan.fullValues() ? new ScanSpec(scan.start(), scan.end(), scan.reverse(),
-                ScanSpec.FULL_VALUES) : scan;
+        return checksums && !scan.fullValues() ? scan.valuesUpTo(ScanSpec.FULL_VALUES) : scan;
     }
 
     /** A whole stored value, checked against its header and checksum; {@code null} passes. */

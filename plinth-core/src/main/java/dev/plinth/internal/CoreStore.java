@@ -115,7 +115,8 @@ public final class CoreStore implements Store {
      */
     static ScanSpec engineScan(byte[] start, byte[] end, ScanOptions options) {
         return new ScanSpec(start, end, options.isReverse(),
-                options.isKeysOnly() ? ValueCodec.EXPIRY_PREFIX : ScanSpec.FULL_VALUES);
+                options.isKeysOnly() ? ValueCodec.EXPIRY_PREFIX : ScanSpec.FULL_VALUES,
+                (int) Math.min(options.limit(), ScanSpec.NO_LIMIT));
     }
 
     Durability durability(Durability requested) {

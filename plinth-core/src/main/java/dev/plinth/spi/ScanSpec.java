@@ -15,10 +15,16 @@ package dev.plinth.spi;
  * @param reverse {@code true} for descending key order
  * @param valueBytes how many leading bytes of each value the caller reads: {@link #FULL_VALUES}, a positive
  *     count, or {@code 0} when it reads none
+ * @param limitHint how many entries the caller expects to read at most (its cursor's limit), or
+ *     {@link #NO_LIMIT}: a hint for engines that fetch entries in pages, so that a scan of a hundred entries
+ *     does not fetch a page of five hundred. Never a bound: the engine must still return every entry of the
+ *     range that is asked for (the core asks for more when it skips expired entries, and after a seek)
  */
-public record ScanSpec(byte[] start, byte[] end, boolean reverse, int valueBytes) {
+public record ScanSpec(byte[] start, byte[] end, boolean reverse, int valueBytes, int limitHint) {
     /** {@link #valueBytes()} of a scan that reads whole values. */
     public static final int FULL_VALUES = Integer.MAX_VALUE;
+    /** {@link #limitHint()} of a scan with no limit. */
+    public static final int NO_LIMIT = Integer.MAX_VALUE;
 
     /**
      * Checks the value budget.
@@ -27,12 +33,29 @@ public record ScanSpec(byte[] start, byte[] end, boolean reverse, int valueBytes
      * @param end the exclusive upper bound, or {@code null}
      * @param reverse {@code true} for descending key order
      * @param valueBytes how many leading bytes of each value the caller reads
-     * @throws IllegalArgumentException if {@code valueBytes} is negative
+     * @param limitHint how many entries the caller expects to read at most, or {@link #NO_LIMIT}
+     * @throws IllegalArgumentException if {@code valueBytes} or {@code limitHint} is negative
      */
     public ScanSpec {
         if (valueBytes < 0) {
             throw new IllegalArgumentException("valueBytes must be 0 or more, got " + valueBytes);
         }
+        if (limitHint < 0) {
+            throw new IllegalArgumentException("limitHint must be 0 or more, got " + limitHint);
+        }
+    }
+
+    /**
+     * A scan with no limit hint.
+     *
+     * @param start the inclusive lower bound, or {@code null}
+     * @param end the exclusive upper bound, or {@code null}
+     * @param reverse {@code true} for descending key order
+     * @param valueBytes how many leading bytes of each value the caller reads
+     * @throws IllegalArgumentException if {@code valueBytes} is negative
+     */
+    public ScanSpec(byte[] start, byte[] end, boolean reverse, int valueBytes) {
+        this(start, end, reverse, valueBytes, NO_LIMIT);
     }
 
     /**
@@ -62,7 +85,7 @@ public record ScanSpec(byte[] start, byte[] end, boolean reverse, int valueBytes
      * @return the spec
      */
     public ScanSpec reverse(boolean descending) {
-        return new ScanSpec(start, end, descending, valueBytes);
+        return new ScanSpec(start, end, descending, valueBytes, limitHint);
     }
 
     /**
@@ -72,7 +95,17 @@ public record ScanSpec(byte[] start, byte[] end, boolean reverse, int valueBytes
      * @return the spec
      */
     public ScanSpec valuesUpTo(int n) {
-        return new ScanSpec(start, end, reverse, n);
+        return new ScanSpec(start, end, reverse, n, limitHint);
+    }
+
+    /**
+     * This scan with a limit hint.
+     *
+     * @param expected how many entries the caller expects to read at most, or {@link #NO_LIMIT}
+     * @return the spec
+     */
+    public ScanSpec withLimitHint(int expected) {
+        return new ScanSpec(start, end, reverse, valueBytes, expected);
     }
 
     /**
@@ -87,6 +120,7 @@ public record ScanSpec(byte[] start, byte[] end, boolean reverse, int valueBytes
     @Override
     public String toString() {
         return "ScanSpec[" + (reverse ? "reverse " : "") + dev.plinth.Range.of(start, end)
-                + (fullValues() ? "" : ", values up to " + valueBytes + " bytes") + "]";
+                + (fullValues() ? "" : ", values up to " + valueBytes + " bytes")
+                + (limitHint == NO_LIMIT ? "" : ", about " + limitHint + " entries") + "]";
     }
 }

@@ -130,11 +130,13 @@ class BufferingEngineTest {
     @Test
     void anIdleStoresHeldWritesAreWrittenByTheTimer() throws InterruptedException {
         Store s = Plinth.builder("mem:").decorate(e -> engine[0] = new Recording(e))
-                .decorate(EngineDecorators.builder().writeBuffer(100, 1 << 20, Duration.ofMillis(1)).build())
+                .decorate(EngineDecorators.builder().writeBuffer(100, 1 << 20, Duration.ofMillis(200)).build())
                 .open();
         stores.add(s);
         Keyspace ks = s.defaultKeyspace();
-        s.write(new WriteBatch().put(ks, b("a"), b("1")).put(ks, b("b"), b("2"))); // held as one
+        // Held as one. The age is long enough that the write's own age check (right after it is held) never
+        // finds it due, even when a loaded machine pauses the thread for a few milliseconds in between.
+        s.write(new WriteBatch().put(ks, b("a"), b("1")).put(ks, b("b"), b("2")));
         // No further call to the store: only stats, which never write. Waits for the timer, not for a time.
         for (int i = 0; i < 600 && s.stats().counter("buffer.heldOps") > 0; i++) {
             Thread.sleep(50);

@@ -35,6 +35,7 @@ final class EtcdCursor implements EngineCursor {
     private byte[] key;
     private byte[] value;
     private boolean closed;
+    private boolean firstPage = true;
 
     EtcdCursor(KV kv, Remote remote, EtcdKeyspace ks, ScanSpec scan, long revision, int pageSize,
             java.util.function.LongSupplier engineRevision, java.util.function.LongConsumer onClose) {
@@ -83,7 +84,11 @@ final class EtcdCursor implements EngineCursor {
             more = false;
             return;
         }
-        GetOption.Builder opt = GetOption.builder().withRange(hi).withRevision(revision).withLimit(pageSize)
+        // The first page holds what the caller's limit asks for, when it asks for fewer than a page (a scan
+        // of a hundred entries fetches a hundred); later pages, needed after expired entries or a seek, are full.
+        int want = firstPage ? Math.max(1, Math.min(pageSize, scan.limitHint())) : pageSize;
+        firstPage = false;
+        GetOption.Builder opt = GetOption.builder().withRange(hi).withRevision(revision).withLimit(want)
                 .withSortField(GetOption.SortTarget.KEY)
                 .withSortOrder(scan.reverse() ? GetOption.SortOrder.DESCEND : GetOption.SortOrder.ASCEND)
                 .withKeysOnly(scan.valueBytes() == 0);
