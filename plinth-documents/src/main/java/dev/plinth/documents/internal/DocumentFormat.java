@@ -202,10 +202,54 @@ public final class DocumentFormat {
         return Arrays.copyOfRange(value, CHANGE_PREFIX, value.length);
     }
 
-    /** Whether {@code bytes} is empty or starts with the magic bytes that open every Automerge chunk. */
-    public static boolean startsWithAutomergeMagic(byte[] bytes) {
-        return bytes.length == 0 || bytes.length >= 4 && (bytes[0] & 0xFF) == 0x85 && (bytes[1] & 0xFF) == 0x6F
-                && (bytes[2] & 0xFF) == 0x4A && (bytes[3] & 0xFF) == 0x83;
+    /** The 4 bytes that open every Automerge chunk. */
+    private static final byte[] AUTOMERGE_MAGIC = {(byte) 0x85, 0x6F, 0x4A, (byte) 0x83};
+    /** Magic, checksum and chunk type: the bytes of a chunk before its length. */
+    private static final int CHUNK_HEAD = 4 + 4 + 1;
+
+    /**
+     * Checks that {@code bytes} is a whole number of Automerge chunks (documents or changes): each the magic
+     * bytes, a 4-byte checksum, a type byte, an unsigned LEB128 body length and exactly that many bytes, the last
+     * ending where {@code bytes} ends. Automerge 0.0.7's {@code applyEncodedChanges} stops without an error at the
+     * first chunk it cannot parse and drops everything after it, so bytes must pass this before they reach it.
+     * The checksum and the body are left to Automerge.
+     *
+     * @return {@code null} if the framing is whole (also for no bytes at all), else a sentence saying what is wrong
+     */
+    public static String chunkProblem(byte[] bytes) {
+        int at = 0;
+        int chunk = 0;
+        while (at < bytes.length) {
+            chunk++;
+            if (bytes.length - at < CHUNK_HEAD + 1) {
+                return "chunk " + chunk + " at byte " + at + " is cut short (" + (bytes.length - at) + " bytes left)";
+            }
+            for (int i = 0; i < AUTOMERGE_MAGIC.length; i++) {
+                if (bytes[at + i] != AUTOMERGE_MAGIC[i]) {
+                    return "chunk " + chunk + " at byte " + at + " does not start with Automerge's magic bytes";
+                }
+            }
+            int p = at + CHUNK_HEAD;
+            long length = 0;
+            int shift = 0;
+            while (true) {
+                if (p >= bytes.length || shift > 56) {
+                    return "chunk " + chunk + " at byte " + at + " has no valid length";
+                }
+                int b = bytes[p++] & 0xFF;
+                length |= (long) (b & 0x7F) << shift;
+                shift += 7;
+                if ((b & 0x80) == 0) {
+                    break;
+                }
+            }
+            if (length > bytes.length - p) {
+                return "chunk " + chunk + " at byte " + at + " declares " + length + " bytes but " + (bytes.length - p)
+                        + " follow";
+            }
+            at = p + (int) length;
+        }
+        return null;
     }
 
     private static byte[] sealed(byte[] value) {

@@ -221,10 +221,11 @@ public final class StoreDocumentCollection implements DocumentCollection {
     @Override
     public boolean applyChanges(String id, byte[] changes) {
         Objects.requireNonNull(changes, "changes");
-        if (!DocumentFormat.startsWithAutomergeMagic(changes)) {
-            // Automerge 0.0.7 ignores bytes that are not a chunk without an error; say so instead
-            throw new IllegalArgumentException("the changes given for " + describe(id) + " do not start with "
-                    + "Automerge's magic bytes; they are not Automerge's encoding");
+        String problem = DocumentFormat.chunkProblem(changes);
+        if (problem != null) {
+            // Automerge 0.0.7 drops what it cannot parse without an error; say so instead
+            throw new IllegalArgumentException("the changes given for " + describe(id) + " are not Automerge's "
+                    + "encoding: " + problem);
         }
         return integrate(id, d -> {
             try {
@@ -498,7 +499,13 @@ public final class StoreDocumentCollection implements DocumentCollection {
                         throw new CorruptionException(where + " lacks change " + (seq + 1) + ": the next stored is "
                                 + entrySeq);
                     }
-                    byte[] changes = DocumentFormat.changesOf(c.value(), "change " + entrySeq + " of " + where);
+                    String entry = "change " + entrySeq + " of " + where;
+                    byte[] changes = DocumentFormat.changesOf(c.value(), entry);
+                    String problem = DocumentFormat.chunkProblem(changes);
+                    if (problem != null) {
+                        // applied together, a bad entry would silently drop every entry after it
+                        throw new CorruptionException(entry + " is not Automerge's encoding of changes: " + problem);
+                    }
                     entries.add(changes);
                     bytes = Math.addExact(bytes, changes.length);
                     seq = entrySeq;
