@@ -81,6 +81,8 @@ public interface DocumentCollection {
      * @param edit the edit
      * @return the hash of the new change, or empty if {@code edit} changed nothing
      * @throws NoSuchDocumentException if there is no such document
+     * @throws dev.plinth.ConflictException if another document store over the same store wrote the document since
+     *     this one loaded it; nothing was persisted, and the next call works on the document as stored
      * @throws RuntimeException whatever {@code edit} throws; the transaction is rolled back and nothing persisted
      */
     Optional<ChangeHash> change(String id, Consumer<Transaction> edit);

@@ -21,9 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * keyspace {@value DocumentFormat#KEYSPACE} under the layout of {@code docs/format/documents.md}; each committed
  * change is its own entry, and compaction folds a document's changes into a saved snapshot.
  *
- * <p>Thread-safe. One document store should be the only writer of documents in its store: two document stores
- * over the same store detect each other's deletes (a change then fails with {@link NoSuchDocumentException}) but
- * each keeps its own loaded copy of a document and does not see the other's changes until it loads it again.
+ * <p>Thread-safe. One document store should be the only writer of documents in its store. Two document stores
+ * over the same store never overwrite each other's writes: every write of a document is conditional on the
+ * document's header, which every write changes. A write that lost to the other's write fails, persisting
+ * nothing, with {@link dev.plinth.ConflictException} (retryable: the document is loaded again on the next call, with
+ * the other's changes) or, if the other deleted the document, {@link NoSuchDocumentException}. Between writes each
+ * keeps its own loaded copy and does not see the other's changes until it loads the document again.
  *
  * <p>Closing it stops background compaction and frees the loaded documents; it does not close the store, which
  * the caller opened and closes. Every method but {@link #close()} throws {@link dev.plinth.StoreClosedException}

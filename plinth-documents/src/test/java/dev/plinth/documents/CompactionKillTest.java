@@ -17,23 +17,29 @@ import java.util.Random;
 import org.automerge.AmValue;
 import org.automerge.ObjectId;
 import org.automerge.ObjectType;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kill -9 of a child JVM that changes a document on an {@code lsm:} store with {@code PROCESS} durability while
- * compactions run in the background and in between: after each kill the document holds every acknowledged change
- * (at most one more, in flight when killed), each exactly once, and the store holds no change entry that the
- * snapshot already includes (the compaction was all or nothing). {@code -Dplinth.crashCycles=N} sets the cycles
- * (default 50), {@code -Dplinth.seed=N} the seed.
+ * kill -9 of a child JVM that changes a document with {@code PROCESS} durability while compactions run in the
+ * background and in between, on {@code lsm:}, {@code rocksdb:} and {@code lmdb:}: after each kill the document
+ * holds every acknowledged change (at most one more, in flight when killed), each exactly once, and the store holds
+ * no change entry that the snapshot already includes (the compaction was all or nothing).
+ * {@code -Dplinth.crashCycles=N} sets the cycles, spread evenly over the three engines (default 50 in all, 2000
+ * under {@code -Psoak}); {@code -Dplinth.seed=N} the seed. The LMDB child gets lmdbjava's {@code --add-opens}
+ * through {@code JDK_JAVA_OPTIONS}, which this module's test JVM passes on to its children (see the pom).
  */
 class CompactionKillTest {
     @TempDir
     Path dir;
 
+    /** Engines whose document stores are killed, each with its share of the cycles. */
+    private static final List<String> ENGINES = List.of("lsm", "rocksdb", "lmdb");
+
     /** The child: appends the next number to the document's list until killed, compacting every few changes. */
     public static void main(String[] args) {
-        try (Store store = Plinth.open("lsm:" + args[0]);
+        try (Store store = Plinth.open(args[0]);
              DocumentStore docs = DocumentStore.open(store, DocumentOptions.builder().durability(Durability.PROCESS)
                      .compactAfter(3).build())) {
             DocumentCollection c = docs.collection("crash");
@@ -56,22 +62,25 @@ class CompactionKillTest {
         return ((AmValue.List) r.get(ObjectId.ROOT, "seen").orElseThrow()).getId();
     }
 
-    @Test
-    void aKilledCompactionLosesNothingAndDuplicatesNothing() throws Exception {
-        int cycles = Integer.getInteger("plinth.crashCycles", 50);
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"lsm", "rocksdb", "lmdb"})
+    void aKilledCompactionLosesNothingAndDuplicatesNothing(String engine) throws Exception {
+        int all = Integer.getInteger("plinth.crashCycles", 50);
+        int index = ENGINES.indexOf(engine);
+        int cycles = all / ENGINES.size() + (index < all % ENGINES.size() ? 1 : 0);
         String one = System.getProperty("plinth.seed");
         long seed = one == null || one.isBlank() ? 1 : Long.parseLong(one.trim());
-        Random rnd = new Random(seed);
-        Path db = dir.resolve("db");
+        Random rnd = new Random(seed * 31 + index);
+        String uri = engine + ":" + dir.resolve("db");
         long acked = 0;
         for (int cycle = 0; cycle < cycles; cycle++) {
             int killAfter = rnd.nextInt(10) == 0 ? 0 : 1 + rnd.nextInt(40);
-            acked = Math.max(acked, runAndKill(db, killAfter));
-            try (Store store = Plinth.open("lsm:" + db); DocumentStore docs = DocumentStore.open(store,
+            acked = Math.max(acked, runAndKill(uri, killAfter));
+            try (Store store = Plinth.open(uri); DocumentStore docs = DocumentStore.open(store,
                     DocumentOptions.builder().backgroundCompaction(false).build())) {
                 DocumentCollection c = docs.collection("crash");
                 if (!c.exists("d")) {
-                    assertThat(acked).as("seed %d cycle %d: acknowledged changes of a missing document", seed, cycle)
+                    assertThat(acked).as("%s seed %d cycle %d: acknowledged changes of a missing document", engine, seed, cycle)
                             .isZero();
                     continue;
                 }
@@ -82,31 +91,31 @@ class CompactionKillTest {
                     }
                     return out;
                 }).orElseThrow();
-                assertThat((long) seen.size()).as("seed %d cycle %d: changes after kill -9", seed, cycle)
+                assertThat((long) seen.size()).as("%s seed %d cycle %d: changes after kill -9", engine, seed, cycle)
                         .isBetween(acked, acked + 1);
                 for (int i = 0; i < seen.size(); i++) {
-                    assertThat(seen.get(i)).as("seed %d cycle %d: entry %d", seed, cycle, i).isEqualTo(i);
+                    assertThat(seen.get(i)).as("%s seed %d cycle %d: entry %d", engine, seed, cycle, i).isEqualTo(i);
                 }
                 acked = seen.size();
-                assertNoEntryBehindTheSnapshot(store, seed, cycle);
+                assertNoEntryBehindTheSnapshot(store, engine + " seed " + seed + " cycle " + cycle);
             }
         }
     }
 
-    private static void assertNoEntryBehindTheSnapshot(Store store, long seed, int cycle) {
+    private static void assertNoEntryBehindTheSnapshot(Store store, String where) {
         Keyspace ks = store.keyspace(DocumentFormat.KEYSPACE);
         long through = DocumentFormat.throughSeqOf(ks.get(DocumentFormat.snapshotKey("crash", "d")), "d");
         List<KeyValue> changes = ks.scan(DocumentFormat.changeRange("crash", "d"),
                 ScanOptions.forward().withKeysOnly(true));
         long expect = through + 1;
         for (KeyValue kv : changes) {
-            assertThat(DocumentFormat.seqOfChange(kv.key())).as("seed %d cycle %d: change entries after snapshot %d",
-                    seed, cycle, through).isEqualTo(expect++);
+            assertThat(DocumentFormat.seqOfChange(kv.key())).as("%s: change entries after snapshot %d",
+                    where, through).isEqualTo(expect++);
         }
     }
 
-    private long runAndKill(Path db, int killAfter) {
-        ChildJvm.Killed killed = ChildJvm.killAfterAcks(dir, CompactionKillTest.class, List.of(db.toString()), killAfter);
+    private long runAndKill(String uri, int killAfter) {
+        ChildJvm.Killed killed = ChildJvm.killAfterAcks(dir, CompactionKillTest.class, List.of(uri), killAfter);
         List<Long> acks = killed.acks();
         assertThat(acks.size()).as("the child should have acknowledged changes; it printed:%n%s", killed.output())
                 .isGreaterThanOrEqualTo(killAfter);

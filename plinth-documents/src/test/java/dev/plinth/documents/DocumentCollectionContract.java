@@ -324,8 +324,10 @@ abstract class DocumentCollectionContract {
         other.free();
         assertThatThrownBy(() -> c.applyChanges("a", new byte[] {1, 2, 3}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a'");
-        // Automerge 0.0.7 drops a truncated trailing chunk without an error: nothing changes, nothing breaks
-        assertThat(c.applyChanges("a", java.util.Arrays.copyOf(changes, changes.length - 3))).isFalse();
+        // Automerge 0.0.7 drops a truncated trailing chunk without an error; the collection checks the framing
+        assertThatThrownBy(() -> c.applyChanges("a", java.util.Arrays.copyOf(changes, changes.length - 3)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a'")
+                .hasMessageContaining("follow");
         assertThat(json(c, "a")).isEqualTo("{\"x\":\"1\",\"y\":\"2\",\"z\":\"3\"}");
         assertThat(c.save("a").map(Document::load).map(DocumentJson::toJson)).contains(json(c, "a"));
         reopen();
@@ -346,6 +348,32 @@ abstract class DocumentCollectionContract {
         assertThatThrownBy(() -> again.read("a", DocumentJson::toJson))
                 .isInstanceOf(CorruptionException.class)
                 .hasMessageContaining("change 1 of document 'a' in collection 'notes'");
+    }
+
+    @Test
+    void anEntryThatIsNotAutomergesEncodingIsAnErrorNotAShorterDocument() {
+        // The entries are applied in one Automerge call, which stops silently at the first chunk it cannot parse:
+        // an entry with a valid checksum but bad framing, in the middle of the log, must not drop those after it.
+        DocumentCollection c = docs.collection("notes");
+        c.create("a", tx -> put(tx, "x", "0"));
+        for (int i = 1; i <= 3; i++) {
+            String v = Integer.toString(i);
+            c.change("a", tx -> put(tx, "x" + v, v));
+        }
+        byte[] key = DocumentFormat.changeKey("notes", "a", 2);
+        byte[] changes = DocumentFormat.changesOf(keyspace().get(key), "entry 2");
+        keyspace().put(key, DocumentFormat.changeValue(java.util.Arrays.copyOf(changes, changes.length - 1)));
+        DocumentCollection again = reopen().collection("notes");
+        assertThatThrownBy(() -> again.read("a", DocumentJson::toJson))
+                .isInstanceOf(CorruptionException.class)
+                .hasMessageContaining("change 2 of document 'a' in collection 'notes'");
+
+        keyspace().put(key, DocumentFormat.changeValue(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+        DocumentCollection third = reopen().collection("notes");
+        assertThatThrownBy(() -> third.read("a", DocumentJson::toJson))
+                .isInstanceOf(CorruptionException.class)
+                .hasMessageContaining("change 2 of document 'a' in collection 'notes'")
+                .hasMessageContaining("magic");
     }
 
     @Test

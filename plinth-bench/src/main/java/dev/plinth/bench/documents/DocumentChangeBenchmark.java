@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.automerge.ChangeHash;
 import org.automerge.Document;
 import org.automerge.ObjectId;
 import org.automerge.Transaction;
@@ -30,10 +31,24 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Small changes committed per second to one document that already has {@link #HISTORY} changes, one thread,
- * {@code PROCESS} durability: a {@code DocumentStore} on {@code lsm:} (each change appended as its own entry,
- * background compaction on) beside raw Automerge saving the whole document to a file after each change, which is
- * what a naive user does ({@code Files.write}: the bytes reach the OS, the same promise as {@code PROCESS}).
+ * Small changes committed per second to one document of {@link #HISTORY} changes, one thread. Each change sets one
+ * of 100 keys of the root map to a new integer. Side by side:
+ *
+ * <ul>
+ *   <li>{@code plinth-documents-lsm}: a {@code DocumentStore} on {@code lsm:} with {@code PROCESS} durability,
+ *       background compaction on (each change appended as its own entry);</li>
+ *   <li>{@code naive-save-file}: raw Automerge saving the whole document to a file after each change, what a
+ *       naive user does ({@code Files.write}: the bytes reach the OS, the same promise as {@code PROCESS});</li>
+ *   <li>{@code automerge-commit-encode}: raw Automerge, commit and {@code encodeChangesSince} of the heads before
+ *       it, nothing persisted: the least Automerge work any store of single changes does with the 0.0.7 binding,
+ *       so the ceiling for plinth-documents;</li>
+ *   <li>{@code automerge-commit}: raw Automerge, commit only: the ceiling of Automerge itself.</li>
+ * </ul>
+ *
+ * <p>Automerge's commit costs more the more history the changed key has, so a throughput run on one growing
+ * document measures a bigger document the faster the target is. Here every target goes back to a fresh copy of
+ * the same {@link #HISTORY}-change document after every {@link #WINDOW} changes (outside the measured time), so
+ * every figure is on a document of {@code HISTORY} to {@code HISTORY + WINDOW} changes.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -43,44 +58,75 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 public class DocumentChangeBenchmark {
-    /** Changes the document has before measuring. */
+    /** Changes the document has when a window starts. */
     public static final int HISTORY = 10_000;
+    /** Changes made before the document goes back to {@link #HISTORY} changes. */
+    public static final int WINDOW = 1_000;
 
-    /** Which way of persisting. */
-    @Param({"plinth-documents-lsm", "naive-save-file"})
+    /** Which way of committing (and persisting). */
+    @Param({"plinth-documents-lsm", "naive-save-file", "automerge-commit-encode", "automerge-commit"})
     public String target;
 
     private Path dir;
+    private Document template;
     private Store store;
     private DocumentStore docs;
     private DocumentCollection collection;
-    private Document naive;
+    private String docId;
+    private int generation;
+    private Document raw;
+    private ChangeHash[] rawHeads;
     private Path naiveFile;
     private long n;
+    private int sinceReset;
 
-    /** Builds the document with its history in a fresh temporary directory. */
+    /** Builds the template document with its history in a fresh temporary directory. */
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("plinth-bench-documents-");
-        if (target.equals("naive-save-file")) {
-            naive = new Document();
-            naiveFile = dir.resolve("doc.automerge");
-            for (int i = 0; i < HISTORY; i++) {
-                edit(naive, i);
-            }
-            Files.write(naiveFile, naive.save());
-        } else {
+        template = new Document();
+        for (int i = 0; i < HISTORY; i++) {
+            edit(template, i);
+        }
+        if (target.equals("plinth-documents-lsm")) {
             store = Plinth.open("lsm:" + dir.resolve("db"));
             docs = DocumentStore.open(store, DocumentOptions.builder().durability(Durability.PROCESS).build());
             collection = docs.collection("bench");
-            collection.create("doc");
-            for (int i = 0; i < HISTORY; i++) {
-                int k = i;
-                collection.change("doc", tx -> tx.set(ObjectId.ROOT, "k" + (k % 100), k));
-            }
-            docs.compact();
         }
+        naiveFile = dir.resolve("doc.automerge");
         n = HISTORY;
+        reset();
+    }
+
+    /** Goes back to a fresh copy of the template once {@link #WINDOW} changes were made on the current one. */
+    @Setup(Level.Invocation)
+    public void resetAfterWindow() throws IOException {
+        if (sinceReset >= WINDOW) {
+            reset();
+        }
+    }
+
+    private void reset() throws IOException {
+        sinceReset = 0;
+        n = HISTORY;
+        if (collection != null) {
+            docs.awaitCompactions();
+            String previous = docId;
+            docId = "doc" + generation++;
+            collection.merge(docId, template);
+            if (previous != null) {
+                collection.delete(previous);
+            }
+            return;
+        }
+        if (raw != null) {
+            raw.free();
+        }
+        raw = template.fork();
+        rawHeads = raw.getHeads();
+        if (target.equals("naive-save-file")) {
+            Files.write(naiveFile, raw.save());
+        }
     }
 
     private static void edit(Document d, long i) {
@@ -97,21 +143,44 @@ public class DocumentChangeBenchmark {
             docs.close();
             store.close();
         }
-        if (naive != null) {
-            naive.free();
+        if (raw != null) {
+            raw.free();
         }
+        template.free();
         Targets.deleteTree(dir);
     }
 
-    /** Commits and persists one small change. */
+    /**
+     * Commits (and, but for the {@code automerge-*} ceilings, persists) one small change.
+     *
+     * @return the encoded change, for the commit-and-encode ceiling, so that it is not optimized away
+     */
     @Benchmark
-    public void change() throws IOException {
+    public Object change() throws IOException {
         long i = n++;
-        if (naive != null) {
-            edit(naive, i);
-            Files.write(naiveFile, naive.save());
-        } else {
-            collection.change("doc", tx -> tx.set(ObjectId.ROOT, "k" + (i % 100), (int) i));
+        sinceReset++;
+        switch (target) {
+            case "plinth-documents-lsm":
+                return collection.change(docId, tx -> tx.set(ObjectId.ROOT, "k" + (i % 100), (int) i));
+            case "naive-save-file":
+                edit(raw, i);
+                Files.write(naiveFile, raw.save());
+                return null;
+            case "automerge-commit-encode": {
+                ChangeHash hash;
+                try (Transaction tx = raw.startTransaction()) {
+                    tx.set(ObjectId.ROOT, "k" + (i % 100), (int) i);
+                    hash = tx.commit().orElseThrow();
+                }
+                byte[] encoded = raw.encodeChangesSince(rawHeads);
+                rawHeads = new ChangeHash[] {hash};
+                return encoded;
+            }
+            case "automerge-commit":
+                edit(raw, i);
+                return null;
+            default:
+                throw new IllegalArgumentException("unknown target " + target);
         }
     }
 }

@@ -6,11 +6,15 @@ import dev.plinth.bench.Targets;
 import dev.plinth.documents.DocumentCollection;
 import dev.plinth.documents.DocumentOptions;
 import dev.plinth.documents.DocumentStore;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.automerge.ChangeHash;
+import org.automerge.Document;
 import org.automerge.ObjectId;
+import org.automerge.Transaction;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -26,8 +30,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Time to load a document of {@link #CHANGES} small changes from an {@code lsm:} store into a fresh
- * {@code DocumentStore}: from its change log (never compacted) and from one compacted snapshot.
+ * Time to load a document of {@link #CHANGES} small changes (each sets one of 100 keys of the root map) from an
+ * {@code lsm:} store into a fresh {@code DocumentStore}, from its change log (never compacted) and from one
+ * compacted snapshot; beside it, {@code automerge-only}: raw Automerge loading the same history from bytes in
+ * memory ({@code applyEncodedChanges} of every change concatenated, or {@code Document.load} of the saved
+ * document), the ceiling of any store built on it.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,12 +50,34 @@ public class DocumentLoadBenchmark {
     @Param({"false", "true"})
     public boolean compacted;
 
+    /** plinth-documents on {@code lsm:}, or raw Automerge from bytes in memory. */
+    @Param({"plinth-documents-lsm", "automerge-only"})
+    public String target;
+
     private Path dir;
     private Store store;
+    private byte[] empty;
+    private byte[] bytes;
 
     /** Writes the document once. */
     @Setup(Level.Trial)
     public void setUp() throws IOException {
+        if (target.equals("automerge-only")) {
+            Document d = new Document();
+            empty = d.save();
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            for (int i = 0; i < CHANGES; i++) {
+                ChangeHash[] before = d.getHeads();
+                try (Transaction tx = d.startTransaction()) {
+                    tx.set(ObjectId.ROOT, "k" + (i % 100), i);
+                    tx.commit();
+                }
+                log.writeBytes(d.encodeChangesSince(before));
+            }
+            bytes = compacted ? d.save() : log.toByteArray();
+            d.free();
+            return;
+        }
         dir = Files.createTempDirectory("plinth-bench-documents-load-");
         store = Plinth.open("lsm:" + dir.resolve("db"));
         try (DocumentStore docs = DocumentStore.open(store, DocumentOptions.builder().backgroundCompaction(false)
@@ -68,13 +97,26 @@ public class DocumentLoadBenchmark {
     /** Closes and deletes the store. */
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        store.close();
-        Targets.deleteTree(dir);
+        if (store != null) {
+            store.close();
+            Targets.deleteTree(dir);
+        }
     }
 
-    /** Loads the document in a new document store and returns its number of keys. */
+    /** Loads the document (in a new document store, or raw) and returns its number of keys. */
     @Benchmark
     public long load() {
+        if (store == null) {
+            Document d = compacted ? Document.load(bytes) : Document.load(empty);
+            try {
+                if (!compacted) {
+                    d.applyEncodedChanges(bytes);
+                }
+                return d.length(ObjectId.ROOT);
+            } finally {
+                d.free();
+            }
+        }
         try (DocumentStore docs = DocumentStore.open(store, DocumentOptions.builder().backgroundCompaction(false)
                 .build())) {
             return docs.collection("bench").read("doc", r -> r.length(ObjectId.ROOT)).orElseThrow();

@@ -1,6 +1,7 @@
 package dev.plinth.documents.internal;
 
 import java.util.concurrent.locks.ReentrantLock;
+import org.automerge.ChangeHash;
 import org.automerge.Document;
 
 /**
@@ -19,7 +20,14 @@ final class DocState {
     Document doc;
     /** The stored header value (also of an expired document, whose entries remain until reclaimed), or null. */
     byte[] header;
+    /** {@link #header} decoded, or null with it. */
+    DocumentFormat.Header parsed;
     long expiresAt;
+    /**
+     * The heads of {@link #doc}, kept so that a change need not ask Automerge for them: after a local commit they
+     * are exactly the new change's hash. Null when {@link #doc} is null.
+     */
+    ChangeHash[] heads;
     /** The sequence of the last change entry, or of the snapshot when there is none after it. */
     long lastSeq;
     /** The last change sequence the stored snapshot includes. */
@@ -37,6 +45,8 @@ final class DocState {
         }
         doc = null;
         header = null;
+        parsed = null;
+        heads = null;
         loaded = false;
         compactionQueued = false;
     }

@@ -1,5 +1,6 @@
 package dev.plinth.documents.internal;
 
+import dev.plinth.ConflictException;
 import dev.plinth.CorruptionException;
 import dev.plinth.Cursor;
 import dev.plinth.Keyspace;
@@ -12,8 +13,10 @@ import dev.plinth.documents.DocumentCollection;
 import dev.plinth.documents.DocumentOptions;
 import dev.plinth.documents.NoSuchDocumentException;
 import dev.plinth.documents.SyncSession;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,6 +34,9 @@ import org.automerge.Transaction;
  * no method holds two document locks.
  */
 public final class StoreDocumentCollection implements DocumentCollection {
+    /** Draws document incarnations; {@link SecureRandom} so that two processes never share a sequence. */
+    private static final SecureRandom INCARNATIONS = new SecureRandom();
+
     private final DocumentsContext ctx;
     private final String name;
     private final ConcurrentHashMap<String, DocState> cache = new ConcurrentHashMap<>();
@@ -110,13 +116,16 @@ public final class StoreDocumentCollection implements DocumentCollection {
         DocState s = acquire(id);
         try {
             requireLive(s);
-            ChangeHash[] before = s.doc.getHeads();
+            ChangeHash[] before = s.heads;
+            assert Arrays.equals(before, s.doc.getHeads()) : "the kept heads of " + describe(id) + " are stale";
             Optional<ChangeHash> hash;
             try (Transaction tx = s.doc.startTransaction()) {
                 edit.accept(tx);
                 hash = tx.commit();
             }
             if (hash.isPresent()) {
+                // a local change depends on every head, so it is the only head now
+                s.heads = new ChangeHash[] {hash.get()};
                 appendLocked(s, s.doc.encodeChangesSince(before));
             }
             return hash;
@@ -172,13 +181,12 @@ public final class StoreDocumentCollection implements DocumentCollection {
         try {
             requireLive(s);
             long expiresAt = ttl == null ? 0 : Math.max(1, ctx.options().clock().millis() + ttl.toMillis());
-            byte[] header = DocumentFormat.headerValue(expiresAt);
+            byte[] header = s.parsed.next(expiresAt);
             WriteBatch b = new WriteBatch()
                     .requireEquals(ctx.keyspace(), DocumentFormat.headerKey(name, id), s.header)
                     .put(ctx.keyspace(), DocumentFormat.headerKey(name, id), header, ctx.writeOptions());
             writeLocked(s, b);
-            s.header = header;
-            s.expiresAt = expiresAt;
+            setHeaderLocked(s, header);
         } finally {
             release(s);
         }
@@ -213,10 +221,11 @@ public final class StoreDocumentCollection implements DocumentCollection {
     @Override
     public boolean applyChanges(String id, byte[] changes) {
         Objects.requireNonNull(changes, "changes");
-        if (!DocumentFormat.startsWithAutomergeMagic(changes)) {
-            // Automerge 0.0.7 ignores bytes that are not a chunk without an error; say so instead
-            throw new IllegalArgumentException("the changes given for " + describe(id) + " do not start with "
-                    + "Automerge's magic bytes; they are not Automerge's encoding");
+        String problem = DocumentFormat.chunkProblem(changes);
+        if (problem != null) {
+            // Automerge 0.0.7 drops what it cannot parse without an error; say so instead
+            throw new IllegalArgumentException("the changes given for " + describe(id) + " are not Automerge's "
+                    + "encoding: " + problem);
         }
         return integrate(id, d -> {
             try {
@@ -251,18 +260,19 @@ public final class StoreDocumentCollection implements DocumentCollection {
                     throw e;
                 }
             }
-            ChangeHash[] before = s.doc.getHeads();
+            ChangeHash[] before = s.heads;
             try {
                 step.accept(s.doc);
             } catch (RuntimeException | Error e) {
                 s.unloadLocked(); // the document may hold part of what failed; load it again from the store
                 throw e;
             }
-            byte[] added = s.doc.encodeChangesSince(before);
-            if (java.util.Arrays.equals(before, s.doc.getHeads())) {
+            ChangeHash[] after = s.doc.getHeads();
+            if (Arrays.equals(before, after)) {
                 return false;
             }
-            appendLocked(s, added);
+            s.heads = after;
+            appendLocked(s, s.doc.encodeChangesSince(before));
             return true;
         } finally {
             release(s);
@@ -285,13 +295,16 @@ public final class StoreDocumentCollection implements DocumentCollection {
                 return false;
             }
             long through = s.lastSeq;
+            byte[] header = s.parsed.next(s.expiresAt);
             WriteBatch b = new WriteBatch()
                     .requireEquals(ctx.keyspace(), DocumentFormat.headerKey(name, id), s.header)
+                    .put(ctx.keyspace(), DocumentFormat.headerKey(name, id), header, ctx.writeOptions())
                     .put(ctx.keyspace(), DocumentFormat.snapshotKey(name, id),
                             DocumentFormat.snapshotValue(through, s.doc.save()), ctx.writeOptions())
                     .deleteRange(ctx.keyspace(), DocumentFormat.changesThrough(name, id, through),
                             ctx.writeOptions());
             writeLocked(s, b);
+            setHeaderLocked(s, header);
             s.throughSeq = through;
             return true;
         } finally {
@@ -348,7 +361,7 @@ public final class StoreDocumentCollection implements DocumentCollection {
             if (s.doc == null) {
                 return false;
             }
-            ChangeHash[] before = s.doc.getHeads();
+            ChangeHash[] before = s.heads;
             try {
                 s.doc.receiveSyncMessage(state, message);
             } catch (RuntimeException e) {
@@ -356,7 +369,9 @@ public final class StoreDocumentCollection implements DocumentCollection {
                 throw new IllegalArgumentException("a sync message for " + describe(id)
                         + " is not valid: " + e.getMessage(), e);
             }
-            if (!java.util.Arrays.equals(before, s.doc.getHeads())) {
+            ChangeHash[] after = s.doc.getHeads();
+            if (!Arrays.equals(before, after)) {
+                s.heads = after;
                 appendLocked(s, s.doc.encodeChangesSince(before));
             }
             return true;
@@ -403,6 +418,7 @@ public final class StoreDocumentCollection implements DocumentCollection {
                 if (s.doc != null && s.expiresAt != 0 && ctx.options().clock().millis() >= s.expiresAt) {
                     s.doc.free();
                     s.doc = null; // expired: the header stays known so its entries can be reclaimed
+                    s.heads = null;
                 }
                 return s;
             } catch (RuntimeException | Error e) {
@@ -442,7 +458,9 @@ public final class StoreDocumentCollection implements DocumentCollection {
 
     private void loadLocked(DocState s) {
         s.doc = null;
+        s.heads = null;
         s.header = null;
+        s.parsed = null;
         s.expiresAt = 0;
         s.lastSeq = 0;
         s.throughSeq = 0;
@@ -458,10 +476,9 @@ public final class StoreDocumentCollection implements DocumentCollection {
                 s.loaded = true;
                 return;
             }
-            long expiresAt = DocumentFormat.expiryOf(header, where);
-            if (expiresAt != 0 && ctx.options().clock().millis() >= expiresAt) {
-                s.header = header;
-                s.expiresAt = expiresAt;
+            DocumentFormat.Header parsed = DocumentFormat.header(header, where);
+            if (parsed.expiresAt() != 0 && ctx.options().clock().millis() >= parsed.expiresAt()) {
+                setHeaderLocked(s, header);
                 s.loaded = true;
                 return;
             }
@@ -470,49 +487,107 @@ public final class StoreDocumentCollection implements DocumentCollection {
                 throw new CorruptionException(where + " has a header but no snapshot");
             }
             long through = DocumentFormat.throughSeqOf(snapshot, where);
-            Document d;
-            try {
-                d = Document.load(DocumentFormat.savedOf(snapshot));
-            } catch (RuntimeException e) {
-                throw new CorruptionException("the snapshot of " + where + " is not a document Automerge can load: "
-                        + e.getMessage(), e);
-            }
+            byte[] saved = DocumentFormat.savedOf(snapshot);
+            List<byte[]> entries = new ArrayList<>();
             long seq = through;
+            int bytes = 0;
             try (Cursor c = snap.cursor(ks, DocumentFormat.changesFrom(name, s.id, through + 1),
                     ScanOptions.forward())) {
                 while (c.next()) {
                     long entrySeq = DocumentFormat.seqOfChange(c.key());
-                    String entry = "change " + entrySeq + " of " + where;
                     if (entrySeq != seq + 1) {
                         throw new CorruptionException(where + " lacks change " + (seq + 1) + ": the next stored is "
                                 + entrySeq);
                     }
+                    String entry = "change " + entrySeq + " of " + where;
                     byte[] changes = DocumentFormat.changesOf(c.value(), entry);
-                    try {
-                        d.applyEncodedChanges(changes);
-                    } catch (RuntimeException e) {
-                        throw new CorruptionException(entry + " is not an Automerge change: " + e.getMessage(), e);
+                    String problem = DocumentFormat.chunkProblem(changes);
+                    if (problem != null) {
+                        // applied together, a bad entry would silently drop every entry after it
+                        throw new CorruptionException(entry + " is not Automerge's encoding of changes: " + problem);
                     }
+                    entries.add(changes);
+                    bytes = Math.addExact(bytes, changes.length);
                     seq = entrySeq;
                 }
+            }
+            Document d = loadSnapshot(saved, where);
+            try {
+                applyEntries(d, entries, bytes, through, saved, where);
             } catch (RuntimeException | Error e) {
                 d.free();
                 throw e;
             }
             s.doc = d;
-            s.header = header;
-            s.expiresAt = expiresAt;
+            s.heads = d.getHeads();
+            setHeaderLocked(s, header);
             s.throughSeq = through;
             s.lastSeq = seq;
             s.loaded = true;
         }
     }
 
+    private static Document loadSnapshot(byte[] saved, String where) {
+        try {
+            return Document.load(saved);
+        } catch (RuntimeException e) {
+            throw new CorruptionException("the snapshot of " + where + " is not a document Automerge can load: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Applies the change entries after the snapshot to {@code d} in one Automerge call (one call per entry costs a
+     * native crossing and a causal-readiness pass each). If Automerge rejects the whole, the entries are applied
+     * one by one to a fresh copy of the snapshot, only to name the first entry it rejects.
+     */
+    private static void applyEntries(Document d, List<byte[]> entries, int bytes, long through, byte[] saved,
+            String where) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        byte[] all = new byte[bytes];
+        int at = 0;
+        for (byte[] e : entries) {
+            System.arraycopy(e, 0, all, at, e.length);
+            at += e.length;
+        }
+        try {
+            d.applyEncodedChanges(all);
+            return;
+        } catch (RuntimeException whole) {
+            Document probe = loadSnapshot(saved, where);
+            try {
+                long seq = through;
+                for (byte[] e : entries) {
+                    seq++;
+                    try {
+                        probe.applyEncodedChanges(e);
+                    } catch (RuntimeException one) {
+                        throw new CorruptionException("change " + seq + " of " + where + " is not an Automerge "
+                                + "change: " + one.getMessage(), one);
+                    }
+                }
+            } finally {
+                probe.free();
+            }
+            throw new CorruptionException("the change entries of " + where + " are each Automerge changes but "
+                    + "Automerge rejects them together: " + whole.getMessage(), whole);
+        }
+    }
+
+    /** Records {@code header} (a value just read or written) as the document's current header. */
+    private void setHeaderLocked(DocState s, byte[] header) {
+        s.header = header;
+        s.parsed = DocumentFormat.header(header, describe(s.id));
+        s.expiresAt = s.parsed.expiresAt();
+    }
+
     /** Persists {@code d} as a new document (replacing entries an expired one left) and makes it current. */
     private boolean createLocked(DocState s, Document d) {
         Keyspace ks = writableKeyspace();
         byte[] headerKey = DocumentFormat.headerKey(name, s.id);
-        byte[] header = DocumentFormat.headerValue(0);
+        byte[] header = DocumentFormat.headerValue(0, newIncarnation(s), 0);
         WriteBatch b = new WriteBatch();
         if (s.header == null) {
             b.requireAbsent(ks, headerKey);
@@ -529,21 +604,39 @@ public final class StoreDocumentCollection implements DocumentCollection {
             return false; // another document store over the same store created it first
         }
         s.doc = d;
-        s.header = header;
-        s.expiresAt = 0;
+        s.heads = d.getHeads();
+        setHeaderLocked(s, header);
         s.lastSeq = 0;
         s.throughSeq = 0;
         return true;
     }
 
+    /**
+     * A random incarnation for a new document, different from the one of the expired header it replaces: a
+     * writer holding a header of an earlier incarnation (deleted, then created again by another writer) must never
+     * see its precondition pass.
+     */
+    private static long newIncarnation(DocState s) {
+        long old = s.parsed == null ? 0 : s.parsed.incarnation();
+        long n;
+        do {
+            n = INCARNATIONS.nextLong();
+        } while (n == 0 || n == old);
+        return n;
+    }
+
     /** Appends one change entry holding {@code changes}, already applied to {@code s.doc}. */
     private void appendLocked(DocState s, byte[] changes) {
         long seq = s.lastSeq + 1;
+        byte[] header = s.parsed.next(s.expiresAt);
+        byte[] headerKey = DocumentFormat.headerKey(name, s.id);
         WriteBatch b = new WriteBatch()
-                .requireEquals(ctx.keyspace(), DocumentFormat.headerKey(name, s.id), s.header)
+                .requireEquals(ctx.keyspace(), headerKey, s.header)
+                .put(ctx.keyspace(), headerKey, header, ctx.writeOptions())
                 .put(ctx.keyspace(), DocumentFormat.changeKey(name, s.id, seq), DocumentFormat.changeValue(changes),
                         ctx.writeOptions());
         writeLocked(s, b);
+        setHeaderLocked(s, header);
         s.lastSeq = seq;
         if (needsCompaction(s.lastSeq - s.throughSeq, s.lastSeq) && !s.compactionQueued) {
             s.compactionQueued = true;
@@ -587,13 +680,17 @@ public final class StoreDocumentCollection implements DocumentCollection {
             s.doc.free();
         }
         s.doc = null;
+        s.heads = null;
         s.header = null;
+        s.parsed = null;
         s.expiresAt = 0;
     }
 
     /**
-     * Writes a batch whose first precondition is the document's header. On any failure the in-memory state is
-     * dropped so the next use reloads what the store holds.
+     * Writes a batch whose first precondition is the document's header, which every write replaces with one whose
+     * write counter is one higher (see {@link DocumentFormat#headerValue}): the precondition fails after any write
+     * of another writer, even one that left the expiry as it was. On any failure the in-memory state is dropped
+     * so the next use reloads what the store holds.
      */
     private void writeLocked(DocState s, WriteBatch b) {
         boolean ok;
@@ -605,8 +702,13 @@ public final class StoreDocumentCollection implements DocumentCollection {
         }
         if (!ok) {
             s.unloadLocked();
-            throw new NoSuchDocumentException(describe(s.id) + " was deleted or replaced by another writer "
-                    + "of the same store; the change was not persisted");
+            if (ctx.keyspace().get(DocumentFormat.headerKey(name, s.id)) == null) {
+                throw new NoSuchDocumentException(describe(s.id) + " was deleted by another writer of the same "
+                        + "store; nothing was persisted");
+            }
+            throw new ConflictException(describe(s.id) + " was written by another writer of the same store since "
+                    + "this document store loaded it; nothing was persisted, and the next call loads the document "
+                    + "again");
         }
     }
 
