@@ -100,20 +100,24 @@ final class ReadView {
         return best;
     }
 
-    /** Whether a range delete newer than {@code after} and at most {@code seq} covers the key. */
+    /**
+     * Whether a range delete newer than {@code after} and at most {@code seq} covers the key. Each memtable
+     * and table looks its deletes up by key (a {@link dev.plinth.lsm.internal.key.TombstoneIndex}), so the
+     * cost does not grow with the number of deletes that do not cover the key.
+     */
     boolean coveredAfter(int ks, byte[] key, long after, long seq) {
+        return covered(ks, key, after, seq, false);
+    }
+
+    private boolean covered(int ks, byte[] key, long after, long seq, boolean skipReclaims) {
         for (Memtable m : memtables) {
-            for (RangeTombstone t : m.tombstones()) {
-                if (t.seq() > after && t.seq() <= seq && t.covers(ks, key)) {
-                    return true;
-                }
+            if (m.covers(ks, key, after, seq, skipReclaims)) {
+                return true;
             }
         }
         for (TableReader r : tables) {
-            for (RangeTombstone t : r.tombstones()) {
-                if (t.seq() > after && t.seq() <= seq && t.covers(ks, key)) {
-                    return true;
-                }
+            if (r.covers(ks, key, after, seq, skipReclaims)) {
+                return true;
             }
         }
         return false;
@@ -123,18 +127,10 @@ final class ReadView {
     List<RangeTombstone> tombstones(int ks, byte[] start, byte[] end, long seq) {
         List<RangeTombstone> out = new ArrayList<>();
         for (Memtable m : memtables) {
-            for (RangeTombstone t : m.tombstones()) {
-                if (t.seq() <= seq && t.overlaps(ks, start, end)) {
-                    out.add(t);
-                }
-            }
+            m.overlapping(ks, start, end, seq, out);
         }
         for (TableReader r : tables) {
-            for (RangeTombstone t : r.tombstones()) {
-                if (t.seq() <= seq && t.overlaps(ks, start, end)) {
-                    out.add(t);
-                }
-            }
+            r.overlapping(ks, start, end, seq, out);
         }
         return out;
     }
@@ -180,12 +176,7 @@ final class ReadView {
         if (pv.kind() != Kind.PUT || coveredAfter(ks, key, pv.seq(), version)) {
             return false; // absent at version
         }
-        for (RangeTombstone t : tombstones(ks, key, null, Long.MAX_VALUE)) {
-            if (!t.reclaim() && t.seq() > version && t.covers(ks, key)) {
-                return true;
-            }
-        }
-        return false;
+        return covered(ks, key, version, Long.MAX_VALUE, true);
     }
 
     /** Whether a batch after {@code version} changed any key of {@code [start, end)}; needs the write lock. */

@@ -7,6 +7,7 @@ import dev.plinth.lsm.internal.key.Entry;
 import dev.plinth.lsm.internal.key.EntryIterator;
 import dev.plinth.lsm.internal.key.Kind;
 import dev.plinth.lsm.internal.key.RangeTombstone;
+import dev.plinth.lsm.internal.key.TombstoneIndex;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +37,8 @@ public final class TableReader {
     /** The footer's format version: {@link TableFormat#VERSION_UNCOMPRESSED} tables hold no compressed block. */
     private final int version;
     private final List<RangeTombstone> tombstones;
+    /** {@link #tombstones} sorted for lookups by key. */
+    private final TombstoneIndex tombstoneIndex;
     private final AtomicInteger refs = new AtomicInteger(1);
     private volatile boolean obsolete;
     private final BlockCache cache;
@@ -78,6 +81,7 @@ public final class TableReader {
             throw corrupt("has a filter block at offset " + filterH.offset() + " that does not parse: " + e.getMessage());
         }
         this.tombstones = parseRangeDeletes(block(rdH, "range-delete"), rdH.offset());
+        this.tombstoneIndex = TombstoneIndex.of(tombstones);
         List<BlockCodec.Item> idx;
         try {
             idx = BlockCodec.parse(block(idxH, "index"));
@@ -308,6 +312,35 @@ public final class TableReader {
      */
     public List<RangeTombstone> tombstones() {
         return tombstones;
+    }
+
+    /**
+     * Whether one of the table's range deletes with a sequence number in {@code (after, upTo]} covers a key
+     * (see {@link TombstoneIndex#covers}).
+     *
+     * @param ks the keyspace id
+     * @param key the key
+     * @param after only deletes newer than this count
+     * @param upTo only deletes at or below this count
+     * @param skipReclaims whether deletes that only reclaim expired entries are left out
+     * @return {@code true} if one covers it
+     */
+    public boolean covers(int ks, byte[] key, long after, long upTo, boolean skipReclaims) {
+        return tombstoneIndex.covers(ks, key, after, upTo, skipReclaims);
+    }
+
+    /**
+     * Adds the table's range deletes of a keyspace at or below {@code upTo} that overlap {@code [lo, hi)}
+     * to {@code out}.
+     *
+     * @param ks the keyspace id
+     * @param lo the inclusive start, or {@code null}
+     * @param hi the exclusive end, or {@code null}
+     * @param upTo only deletes at or below this count
+     * @param out where they go
+     */
+    public void overlapping(int ks, byte[] lo, byte[] hi, long upTo, List<RangeTombstone> out) {
+        tombstoneIndex.overlapping(ks, lo, hi, upTo, out);
     }
 
     /**
