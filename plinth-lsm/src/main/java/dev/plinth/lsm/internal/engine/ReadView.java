@@ -23,6 +23,8 @@ final class ReadView {
     private final List<Memtable> memtables;
     private final List<TableReader> tables;
     private final java.util.concurrent.atomic.AtomicInteger refs = new java.util.concurrent.atomic.AtomicInteger(1);
+    /** {@link #tables} grouped for walks; made by the first walk (see {@link #runs()}). */
+    private volatile TableRuns runs;
 
     /** A view holding one reference (the creator's); it takes one on each table. */
     ReadView(List<Memtable> memtables, List<TableReader> tables) {
@@ -135,16 +137,27 @@ final class ReadView {
         return out;
     }
 
-    /** All versions of a keyspace merged, from a key in a direction (see {@link Memtable#iterator}). */
+    /**
+     * All versions of a keyspace merged, from a key in a direction (see {@link Memtable#iterator}): each
+     * memtable, and each run of tables whose ranges do not overlap (see {@link TableRuns}).
+     */
     EntryIterator entries(int ks, byte[] from, boolean reverse) {
         List<EntryIterator> sources = new ArrayList<>();
         for (Memtable m : memtables) {
             sources.add(m.iterator(ks, from, reverse));
         }
-        for (TableReader t : tables) {
-            sources.add(t.iterator(ks, from, reverse));
-        }
+        runs().addIterators(ks, from, reverse, sources);
         return new MergingIterator(sources, reverse);
+    }
+
+    /** The tables' runs, grouped by the first walk that needs them (racing walks may each group them). */
+    private TableRuns runs() {
+        TableRuns r = runs;
+        if (r == null) {
+            r = TableRuns.of(tables);
+            runs = r;
+        }
+        return r;
     }
 
     /**

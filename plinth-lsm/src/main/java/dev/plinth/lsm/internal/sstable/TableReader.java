@@ -40,6 +40,8 @@ public final class TableReader {
     /** {@link #tombstones} sorted for lookups by key. */
     private final TombstoneIndex tombstoneIndex;
     private final AtomicInteger refs = new AtomicInteger(1);
+    /** {@link #first()}, once read. */
+    private volatile Entry first;
     private volatile boolean obsolete;
     private final BlockCache cache;
     /** This open table's part of the cache's keys. */
@@ -303,6 +305,38 @@ public final class TableReader {
      */
     public EntryIterator iterator(int ks, byte[] from, boolean reverse) {
         return new TableIterator(ks, from, reverse);
+    }
+
+    /**
+     * The table's first entry in {@link Entry#ORDER}, or {@code null} if it holds none. Reads its first data
+     * block the first time (through the cache), then remembers the entry.
+     *
+     * @return the entry
+     * @throws dev.plinth.CorruptionException if that block is damaged
+     */
+    public Entry first() {
+        Entry f = first;
+        if (f == null && blocks.length > 0) {
+            Entry[] b = dataBlock(0);
+            f = b.length == 0 ? null : b[0];
+            first = f;
+        }
+        return f;
+    }
+
+    /**
+     * The position of the table's last entry in {@link Entry#ORDER} (keyspace, key and sequence number, no
+     * value), from the index; {@code null} if it holds none.
+     *
+     * @return the position
+     */
+    public Entry last() {
+        if (blocks.length == 0) {
+            return null;
+        }
+        byte[] ik = indexKeys[blocks.length - 1];
+        int ks = ((ik[0] & 0xFF) << 24) | ((ik[1] & 0xFF) << 16) | ((ik[2] & 0xFF) << 8) | (ik[3] & 0xFF);
+        return new Entry(ks, Arrays.copyOfRange(ik, 4, ik.length), indexSeqs[blocks.length - 1], (byte) 0, null);
     }
 
     /**
