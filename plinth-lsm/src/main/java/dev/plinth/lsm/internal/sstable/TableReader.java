@@ -249,7 +249,11 @@ public final class TableReader {
 
     /** The first block whose last entry is at or after the position, or {@code blocks.length}. */
     private int firstBlockAtOrAfter(int ks, byte[] key, long seq) {
-        byte[] ikey = TableFormat.internalKey(ks, key);
+        return firstBlockAtOrAfter(TableFormat.internalKey(ks, key), seq);
+    }
+
+    /** As {@link #firstBlockAtOrAfter(int, byte[], long)}, with the internal key made already. */
+    private int firstBlockAtOrAfter(byte[] ikey, long seq) {
         int lo = 0;
         int hi = blocks.length;
         while (lo < hi) {
@@ -278,10 +282,23 @@ public final class TableReader {
      * @return the entry, or {@code null}
      */
     public Entry newest(int ks, byte[] key, long maxSeq) {
-        if (!filter.mayContain(TableFormat.internalKey(ks, key))) {
+        if (blocks.length == 0) {
             return null;
         }
-        int i = firstBlockAtOrAfter(ks, key, maxSeq);
+        byte[] ikey = TableFormat.internalKey(ks, key);
+        // Outside the table's key range: no need to hash the key for the filter. Among tables written from
+        // ascending keys this rules out all but one.
+        if (Arrays.compareUnsigned(ikey, indexKeys[blocks.length - 1]) > 0) {
+            return null;
+        }
+        Entry f = first();
+        if (f != null && (ks < f.keyspace() || (ks == f.keyspace() && Arrays.compareUnsigned(key, f.key()) < 0))) {
+            return null;
+        }
+        if (!filter.mayContain(ikey)) {
+            return null;
+        }
+        int i = firstBlockAtOrAfter(ikey, maxSeq);
         if (i == blocks.length) {
             return null;
         }
