@@ -39,7 +39,7 @@ public class KvBenchmark {
 
     /** Which library, by {@link Targets} name. */
     @Param({"plinth-mem", "plinth-mem-checked", "skiplist", "plinth-rocksdb", "rocksdb", "rocksdb-defaults", "plinth-lmdb",
-        "plinth-lmdb-unchecked", "lmdb", "mvstore", "mapdb", "xodus"})
+        "plinth-lmdb-unchecked", "lmdb", "plinth-lsm", "leveldb", "mvstore", "mapdb", "xodus"})
     public String engine;
 
     /** Keys loaded before measuring. */

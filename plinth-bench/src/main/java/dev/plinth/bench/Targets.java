@@ -1,5 +1,6 @@
 package dev.plinth.bench;
 
+import dev.plinth.bench.peers.LevelDbTarget;
 import dev.plinth.bench.peers.LmdbTarget;
 import dev.plinth.bench.peers.MapDbTarget;
 import dev.plinth.bench.peers.MvStoreTarget;
@@ -29,6 +30,8 @@ public final class Targets {
     public static final String PLINTH_LMDB = "plinth-lmdb";
     /** Plinth on LMDB without value checksums ({@code checksums=false}): what the checksums cost. */
     public static final String PLINTH_LMDB_UNCHECKED = "plinth-lmdb-unchecked";
+    /** Plinth on its own pure-Java engine ({@code lsm:DIR}, default parameters). */
+    public static final String PLINTH_LSM = "plinth-lsm";
     /** Raw rocksdbjni, set up as Plinth sets it up. */
     public static final String ROCKSDB = "rocksdb";
     /** Raw rocksdbjni with RocksDB's own defaults. */
@@ -41,15 +44,17 @@ public final class Targets {
     public static final String MAPDB = "mapdb";
     /** Xodus. */
     public static final String XODUS = "xodus";
+    /** The pure-Java LevelDB port, {@code org.iq80.leveldb:leveldb}. */
+    public static final String LEVELDB = "leveldb";
     /** A raw {@code ConcurrentSkipListMap}. */
     public static final String SKIPLIST = "skiplist";
 
     /** Every target, in the order the benchmarks list them. */
     public static final List<String> ALL = List.of(PLINTH_MEM, PLINTH_MEM_CHECKED, SKIPLIST, PLINTH_ROCKSDB, ROCKSDB, ROCKSDB_DEFAULTS,
-            PLINTH_LMDB, PLINTH_LMDB_UNCHECKED, LMDB, MVSTORE, MAPDB, XODUS);
+            PLINTH_LMDB, PLINTH_LMDB_UNCHECKED, LMDB, PLINTH_LSM, LEVELDB, MVSTORE, MAPDB, XODUS);
     /** The targets that can fsync a write. */
-    public static final List<String> DURABLE = List.of(PLINTH_ROCKSDB, ROCKSDB, PLINTH_LMDB, PLINTH_LMDB_UNCHECKED, LMDB, MVSTORE, MAPDB,
-            XODUS);
+    public static final List<String> DURABLE = List.of(PLINTH_ROCKSDB, ROCKSDB, PLINTH_LMDB, PLINTH_LMDB_UNCHECKED, LMDB, PLINTH_LSM,
+            LEVELDB, MVSTORE, MAPDB, XODUS);
 
     private Targets() {
     }
@@ -72,12 +77,14 @@ public final class Targets {
                     + (sync ? "" : "&noSync=true"), durable);
             case PLINTH_LMDB_UNCHECKED -> new PlinthTarget("lmdb:" + dir.toAbsolutePath() + "?mapSize=1g&checksums=false"
                     + (sync ? "" : "&noSync=true"), durable);
+            case PLINTH_LSM -> new PlinthTarget("lsm:" + dir.toAbsolutePath(), durable);
             case ROCKSDB -> new RocksDbTarget(dir, durable, false);
             case ROCKSDB_DEFAULTS -> new RocksDbTarget(dir, durable, true);
             case LMDB -> new LmdbTarget(dir, durable);
             case MVSTORE -> new MvStoreTarget(dir, durable);
             case MAPDB -> new MapDbTarget(dir, durable);
             case XODUS -> new XodusTarget(dir, durable);
+            case LEVELDB -> new LevelDbTarget(dir, durable);
             case SKIPLIST -> new SkipListTarget();
             default -> throw new IllegalArgumentException("unknown target " + name + "; known: " + ALL);
         };

@@ -112,6 +112,79 @@ class BenchmarkSmokeTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("durable")
+    void syncPut8WritesFromEveryThreadToTheLoadedStore(String engine) throws Exception {
+        SyncPutBenchmark b = new SyncPutBenchmark();
+        b.engine = engine;
+        b.keyCount = KEYS;
+        b.valueSize = VALUE_SIZE;
+        b.setUp();
+        try {
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int w = 0; w < SyncPutBenchmark.WRITERS; w++) {
+                SyncPutBenchmark.Writer writer = new SyncPutBenchmark.Writer();
+                int index = w;
+                writer.seed(index);
+                Thread t = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < 5; i++) {
+                            b.syncPut8(writer);
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                threads.add(t);
+                t.start();
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(failures).isEmpty();
+            // Every key still holds one of the values the data set cycles through.
+            BenchData data = new BenchData(KEYS, VALUE_SIZE);
+            java.util.Set<String> values = new java.util.HashSet<>();
+            for (int i = 0; i < 64; i++) {
+                values.add(java.util.Arrays.toString(data.value(i)));
+            }
+            for (int i = 0; i < KEYS; i += 97) {
+                assertThat(values).contains(java.util.Arrays.toString(b.fixture().target().get(BenchData.key(i))));
+            }
+        } finally {
+            b.tearDown();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("fillTargets")
+    void fillrandomWritesEveryKeyOnceIntoAnEmptyStore(String engine) {
+        FillBenchmark b = new FillBenchmark();
+        b.engine = engine;
+        b.keyCount = KEYS;
+        b.valueSize = VALUE_SIZE;
+        b.makeData();
+        assertThat(b.order()).hasSize(KEYS).doesNotHaveDuplicates();
+        assertThat(b.order()).isNotEqualTo(java.util.stream.IntStream.range(0, KEYS).toArray());
+        b.openEmpty();
+        try {
+            assertThat(b.target().get(BenchData.key(0))).isNull();
+            b.fillrandom();
+            BenchData data = new BenchData(KEYS, VALUE_SIZE);
+            for (int i = 0; i < KEYS; i += 13) {
+                assertThat(b.target().get(BenchData.key(i))).isEqualTo(data.value(i));
+            }
+            assertThat(b.target().scan(BenchData.key(0), KEYS + 1, (k, v) -> { })).isEqualTo(KEYS * (1L + VALUE_SIZE));
+        } finally {
+            b.closeAndDelete();
+        }
+    }
+
+    static Stream<String> fillTargets() {
+        return Stream.of(Targets.PLINTH_LSM, Targets.LEVELDB, Targets.ROCKSDB, Targets.LMDB, Targets.MVSTORE);
+    }
+
     @Test
     void inMemoryTargetsRefuseSyncWrites() throws Exception {
         Path dir = Files.createTempDirectory("plinth-bench-test");

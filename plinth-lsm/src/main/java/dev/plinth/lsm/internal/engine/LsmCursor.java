@@ -14,6 +14,9 @@ import java.util.List;
  * its sequence number, and skips deletes and keys a range delete hides. Not thread-safe.
  */
 final class LsmCursor implements EngineCursor {
+    /** Up to this many range deletes over the cursor's range are checked one by one for each key. */
+    private static final int FEW_TOMBSTONES = 8;
+
     private final ReadView view;
     private final int ks;
     private final byte[] start;
@@ -75,6 +78,9 @@ final class LsmCursor implements EngineCursor {
     }
 
     private boolean hidden(byte[] k, long version) {
+        if (tombstones.size() > FEW_TOMBSTONES) {
+            return view.coveredAfter(ks, k, version, seq); // each structure's deletes looked up by key
+        }
         for (RangeTombstone t : tombstones) {
             if (t.seq() > version && t.covers(ks, k)) {
                 return true;

@@ -17,11 +17,8 @@ import dev.plinth.lsm.internal.manifest.VersionState;
 import dev.plinth.lsm.internal.memtable.Memtable;
 import dev.plinth.lsm.internal.sstable.BlockCache;
 import dev.plinth.lsm.internal.sstable.TableReader;
-import dev.plinth.lsm.internal.sstable.TableWriter;
-import dev.plinth.lsm.internal.wal.WalFormat;
 import dev.plinth.lsm.internal.wal.WalRecovery;
 import dev.plinth.lsm.internal.wal.WalWriter;
-import dev.plinth.spi.ChangeTracker;
 import dev.plinth.spi.Engine;
 import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineCursor;
@@ -32,20 +29,22 @@ import dev.plinth.spi.KeyspaceRegistry;
 import dev.plinth.spi.ScanSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The lsm engine: a write-ahead log with group commit in front of a multi-version memtable, which is
  * flushed in the background to tables named by the manifest; {@link #compact()} merges every table into
- * one. Thread-safe: reads take no lock; batches, keyspace changes and close take the write lock; flush and
- * compaction take the maintenance lock first (see the package documentation for the lock order).
+ * one. This class is the write path (batches, keyspace changes, sealing memtables, installing new sets of
+ * tables) and the lifecycle (open, recovery, close); reads go to its {@link ReadPath}, flushes and
+ * compactions to its {@link TableMaintenance}. Thread-safe: reads take no lock; batches, keyspace changes
+ * and close take the write lock; flush and compaction take the maintenance lock first (see the package
+ * documentation for the lock order).
  *
  * <p>Every mutation gets its own sequence number; a batch's mutations are inserted into the memtable under
  * the write lock, above the published sequence number, so readers ignore them; the log's leader publishes
@@ -69,11 +68,8 @@ public final class LsmEngine implements Engine {
     /** Decoded data blocks of every table, bounded by {@link LsmOptions#blockCacheSize()}. */
     private final BlockCache blockCache;
 
-    /** Serialises flushes, compactions, verify and close; taken before {@link #writeLock}. */
-    private final ReentrantLock maintenanceLock = new ReentrantLock();
-    // Guarded by maintenanceLock.
-    private Manifest manifest;
-    private long nextFileNumber;
+    /** Flushes and compactions, with the maintenance lock (taken before {@link #writeLock}) and the manifest. */
+    private final TableMaintenance maintenance;
 
     /** Serialises batches, keyspace changes, and close. Taken before the WAL's locks. */
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -93,26 +89,9 @@ public final class LsmEngine implements Engine {
     private volatile SealedMemtable sealed;
     /** The tables, oldest first; each holds one reference for this list. */
     private List<TableReader> tables = new ArrayList<>();
-    private final ExecutorService flusher;
-    // Written under writeLock (and by the WAL's leader for visibleSeq); read without it.
-    private volatile ReadView view;
-    private volatile long visibleSeq;
+    /** The view readers read, the published sequence number and the open snapshots. */
+    private final ReadPath reads;
     private volatile boolean closed;
-
-    /** Open snapshots and cursors by sequence number. */
-    private final SnapshotTable snapshots = new SnapshotTable();
-
-    private final ChangeTracker changes = new ChangeTracker() {
-        @Override
-        public boolean changedSince(EngineKeyspace keyspace, byte[] key, long version) {
-            return view.changedSince(((LsmKeyspace) keyspace).id(), key, version);
-        }
-
-        @Override
-        public boolean changedSince(EngineKeyspace keyspace, byte[] start, byte[] end, long version) {
-            return view.changedSince(((LsmKeyspace) keyspace).id(), start, end, version);
-        }
-    };
 
     private LsmEngine(String uri, Vfs vfs, LsmOptions options, boolean readOnly) {
         this.uri = uri;
@@ -122,11 +101,8 @@ public final class LsmEngine implements Engine {
         this.latch = new FailureLatch(uri);
         this.blockCache = new BlockCache(options.blockCacheSize());
         this.keyspaces = new KeyspaceRegistry<>(uri);
-        this.flusher = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "plinth-lsm-flush " + uri);
-            t.setDaemon(true);
-            return t;
-        });
+        this.reads = new ReadPath(uri);
+        this.maintenance = new TableMaintenance(this, uri, vfs, options, latch, blockCache);
         this.capabilities = Capabilities.builder()
                 .persistent(true)
                 .durabilities(Durability.NONE, Durability.PROCESS, Durability.SYNC)
@@ -192,18 +168,18 @@ public final class LsmEngine implements Engine {
                         + " (no " + IDENTITY + ")");
             }
             StoreFiles.wipe(vfs);
-            manifest = Manifest.create(vfs, uri, VersionState.empty(Store.DEFAULT_KEYSPACE));
+            maintenance.start(Manifest.create(vfs, uri, VersionState.empty(Store.DEFAULT_KEYSPACE)));
             StoreFiles.writeIdentity(vfs);
         } else {
             StoreFiles.checkIdentity(vfs, uri);
             if (readOnly) {
                 readOnlyState = Manifest.read(vfs, uri);
             } else {
-                manifest = Manifest.recover(vfs, uri);
+                maintenance.start(Manifest.recover(vfs, uri));
             }
         }
+        Manifest manifest = maintenance.manifestLocked();
         VersionState state = readOnly ? readOnlyState : manifest.state();
-        nextFileNumber = state.nextFileNumber();
         if (!readOnly) {
             StoreFiles.removeUnnamed(vfs, state, manifest.number());
         }
@@ -224,39 +200,16 @@ public final class LsmEngine implements Engine {
         lastSeq = replayed.lastSeq;
         mem = replayed.mem;
         WalRecovery.Recovered r = replayed.log;
-        view = new ReadView(List.of(mem), tables);
-        visibleSeq = lastSeq;
+        reads.start(new ReadView(List.of(mem), tables), lastSeq);
         if (!readOnly) {
-            wal = WalWriter.open(vfs, uri, options.walSegmentSize(), latch, this::publish, r.segment(), r.offset(),
+            wal = WalWriter.open(vfs, uri, options.walSegmentSize(), latch, reads::publish, r.segment(), r.offset(),
                     r.zeroFrom());
         }
     }
 
-    private void publish(long seq) {
-        if (seq > visibleSeq) {
-            visibleSeq = seq;
-        }
-    }
-
-    /**
-     * The current view with a reference taken; the caller releases it.
-     *
-     * @return the view
-     */
-    ReadView acquireView() {
-        while (true) {
-            ReadView v = view;
-            if (v.retain()) {
-                return v;
-            }
-        }
-    }
-
-    /** Installs a new view and drops the engine's reference to the old one; needs the write lock. */
-    private void swapViewLocked(ReadView next) {
-        ReadView old = view;
-        view = next;
-        old.release();
+    /** The read side, for snapshots. */
+    ReadPath reads() {
+        return reads;
     }
 
     @Override
@@ -328,46 +281,18 @@ public final class LsmEngine implements Engine {
 
     @Override
     public byte[] get(EngineKeyspace keyspace, byte[] key) {
-        LsmKeyspace ks = live(keyspace, "get");
-        long seq = visibleSeq;
-        ReadView v = acquireView();
-        try {
-            return v.get(ks.id(), key, seq);
-        } finally {
-            v.release();
-        }
+        return reads.get(live(keyspace, "get"), key);
     }
 
     @Override
     public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
-        LsmKeyspace ks = live(keyspace, "cursor");
-        long seq = acquireSnapshot();
-        ReadView v = acquireView();
-        try {
-            return new LsmCursor(v, ks.id(), scan.start(), scan.end(), scan.reverse(), seq,
-                    "lsm cursor over " + ks + " of " + uri + " at sequence " + seq, () -> {
-                        v.release();
-                        releaseSnapshot(seq);
-                    });
-        } catch (RuntimeException | Error e) {
-            v.release();
-            releaseSnapshot(seq);
-            throw e;
-        }
+        return reads.cursor(live(keyspace, "cursor"), scan);
     }
 
     @Override
     public EngineSnapshot snapshot() {
         requireOpen("snapshot");
-        return new LsmSnapshot(this, acquireSnapshot(), true);
-    }
-
-    private long acquireSnapshot() {
-        return snapshots.acquire(() -> visibleSeq);
-    }
-
-    void releaseSnapshot(long seq) {
-        snapshots.release(seq);
+        return new LsmSnapshot(this, reads.acquireSnapshot(), true);
     }
 
     @Override
@@ -392,7 +317,7 @@ public final class LsmEngine implements Engine {
                     flushed.awaitUninterruptibly();
                 }
                 requireWritable("apply");
-                if (!batch.preconditions().isEmpty() && lastSeq > visibleSeq) {
+                if (!batch.preconditions().isEmpty() && lastSeq > reads.visibleSeq()) {
                     // Check conditions only against published state, which the core read too: wait for the
                     // batches still on their way to the log instead of failing against them.
                     pending = lastTicket;
@@ -404,7 +329,7 @@ public final class LsmEngine implements Engine {
                 writeLock.unlock();
             }
             if (sealedNow) {
-                scheduleFlush();
+                maintenance.scheduleFlush();
             }
             if (pending >= 0) {
                 wal.awaitWritten(pending);
@@ -438,10 +363,10 @@ public final class LsmEngine implements Engine {
      * @return the log ticket to wait for, {@link #FAILED_PRECONDITION} or {@link #NOTHING_WRITTEN}
      */
     private long applyLocked(EngineBatch batch) {
-        ReadView v = view;
+        ReadView v = reads.currentLocked();
         Memtable mem = this.mem;
         if (!batch.preconditions().isEmpty()
-                && !batch.preconditionsHold(new LsmSnapshot(this, lastSeq, false), changes)) {
+                && !batch.preconditionsHold(new LsmSnapshot(this, lastSeq, false), reads.changesLocked())) {
             return FAILED_PRECONDITION;
         }
         if (batch.mutations().isEmpty()) {
@@ -515,7 +440,7 @@ public final class LsmEngine implements Engine {
         sealHook.run();
         sealed = s; // published whole: a flush sees all of it or none of it
         mem = new Memtable();
-        swapViewLocked(new ReadView(List.of(mem, s.memtable()), tables));
+        reads.swapLocked(new ReadView(List.of(mem, s.memtable()), tables));
         return true;
     }
 
@@ -537,80 +462,102 @@ public final class LsmEngine implements Engine {
         return writeLock.hasQueuedThread(t);
     }
 
-    /** What a scheduled flush runs, on whichever thread calls it. */
+    /** What a scheduled flush runs, on whichever thread calls it; for tests. */
     void backgroundFlush() {
-        maintenanceLock.lock();
+        maintenance.backgroundFlush();
+    }
+
+    /** The memtable being flushed with what its flush records, or {@code null}. */
+    SealedMemtable sealed() {
+        return sealed;
+    }
+
+    /** The log writer (the engine is open for writing). */
+    WalWriter wal() {
+        return wal;
+    }
+
+    /** Whether {@link #close()} began. */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Seals the memtable if it holds anything and no flush runs; takes the write lock. */
+    void seal() {
+        writeLock.lock();
         try {
-            if (!closed) {
-                flushImmutable();
-            }
-        } catch (RuntimeException | Error e) {
-            // Tripped in flushImmutable: every later call reports it.
+            sealLocked();
         } finally {
-            maintenanceLock.unlock();
+            writeLock.unlock();
         }
     }
 
-    private void scheduleFlush() {
+    /** Installs the table a flush wrote from the sealed memtable, which it replaces; takes the write lock. */
+    void installFlushed(TableReader reader) {
+        writeLock.lock();
         try {
-            flusher.execute(this::backgroundFlush);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // Closing: the log holds everything the memtable does.
+            List<TableReader> next = new ArrayList<>(tables);
+            next.add(reader);
+            tables = next;
+            sealed = null;
+            reads.swapLocked(new ReadView(List.of(mem), tables));
+            flushed.signalAll();
+        } finally {
+            writeLock.unlock();
         }
     }
 
-    /** Writes the immutable memtable to a table and records it; needs the maintenance lock. */
-    private void flushImmutable() {
-        SealedMemtable s = sealed;
-        if (s == null) {
-            return;
-        }
-        Memtable m = s.memtable();
+    /** Wakes writers held back by a flush that failed; takes the write lock. */
+    void signalFlushed() {
+        writeLock.lock();
         try {
-            // Only what reached the log goes to a table: a batch whose log write failed was refused, and must
-            // not come back from a table after a restart.
-            wal.awaitWritten(s.ticket());
-            latch.check("flush");
-            long number = nextFileNumber++;
-            TableWriter.write(vfs, number, m.all(), m.tombstones(), options.compress());
-            vfs.syncDirectory("");
-            TableReader reader = TableReader.open(vfs, number, blockCache);
-            List<Long> names = new ArrayList<>(manifest.state().tables());
-            names.add(number);
-            try {
-                manifest.log(new VersionState(s.logNumber(), nextFileNumber, s.lastSeq(), s.nextKeyspaceId(),
-                        s.catalog(), names));
-            } catch (RuntimeException | Error e) {
-                reader.release();
-                throw e;
+            flushed.signalAll();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * What a compaction starts from, read together under the write lock.
+     *
+     * @param tables the tables to merge, oldest first
+     * @param liveKeyspaces the ids of the keyspaces not dropped
+     * @param horizon the oldest sequence number a reader may still read at
+     */
+    record CompactionInputs(List<TableReader> tables, Set<Integer> liveKeyspaces, long horizon) {
+    }
+
+    /** The current tables, live keyspaces and oldest open snapshot; takes the write lock. */
+    CompactionInputs compactionInputs() {
+        writeLock.lock();
+        try {
+            return new CompactionInputs(tables, new HashSet<>(catalogLocked().keySet()), reads.oldestSnapshot());
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Replaces the merged tables by the table they were merged into ({@code null} if nothing was left);
+     * takes the write lock. The caller releases the inputs.
+     */
+    void installMerged(List<TableReader> inputs, TableReader merged) {
+        writeLock.lock();
+        try {
+            List<TableReader> next = new ArrayList<>();
+            if (merged != null) {
+                next.add(merged);
             }
-            long obsoleteBelow = s.logNumber();
-            writeLock.lock();
-            try {
-                List<TableReader> next = new ArrayList<>(tables);
-                next.add(reader);
-                tables = next;
-                sealed = null;
-                swapViewLocked(new ReadView(List.of(mem), tables));
-                flushed.signalAll();
-            } finally {
-                writeLock.unlock();
-            }
-            for (String n : vfs.list("")) {
-                long seg = WalFormat.segmentNumber(n);
-                if (seg >= 1 && seg < obsoleteBelow) {
-                    vfs.delete(n);
+            for (TableReader t : tables) {
+                if (!inputs.contains(t)) {
+                    next.add(t);
                 }
             }
-        } catch (RuntimeException | Error e) {
-            latch.trip(e, "a flush of the memtable of " + uri + " to a table failed; the log still holds it");
-            writeLock.lock();
-            try {
-                flushed.signalAll();
-            } finally {
-                writeLock.unlock();
-            }
-            throw e;
+            tables = next;
+            SealedMemtable s = sealed;
+            reads.swapLocked(new ReadView(s == null ? List.of(mem) : List.of(mem, s.memtable()), tables));
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -623,92 +570,7 @@ public final class LsmEngine implements Engine {
     @Override
     public void compact() {
         requireWritable("compact");
-        maintenanceLock.lock();
-        try {
-            latch.check("compact");
-            flushImmutable();
-            writeLock.lock();
-            try {
-                sealLocked();
-            } finally {
-                writeLock.unlock();
-            }
-            flushImmutable();
-            List<TableReader> inputs;
-            java.util.Set<Integer> live;
-            long horizon;
-            writeLock.lock();
-            try {
-                inputs = tables;
-                live = new java.util.HashSet<>(catalogLocked().keySet());
-                horizon = snapshots.oldest(visibleSeq);
-            } finally {
-                writeLock.unlock();
-            }
-            if (inputs.isEmpty()) {
-                return;
-            }
-            mergeLocked(inputs, live, horizon);
-        } catch (RuntimeException | Error e) {
-            latch.trip(e, "a compaction of " + uri + " failed");
-            throw e;
-        } finally {
-            maintenanceLock.unlock();
-        }
-    }
-
-    /** Merges the tables into one and installs it; needs the maintenance lock. */
-    private void mergeLocked(List<TableReader> inputs, java.util.Set<Integer> live, long horizon) {
-        long number = nextFileNumber++;
-        TableWriter.TableMeta meta = CompactionFilter.writeMerged(vfs, number, inputs, live, horizon,
-                options.compress());
-        vfs.syncDirectory("");
-        TableReader reader = TableReader.open(vfs, number, blockCache);
-        if (meta.entries() == 0 && reader.tombstones().isEmpty()) {
-            reader.markObsolete(); // nothing left: the store needs no table at all
-            reader.release();
-            reader = null;
-        }
-        List<Long> names = new ArrayList<>();
-        for (long n : manifest.state().tables()) {
-            if (inputs.stream().noneMatch(t -> t.number() == n)) {
-                names.add(n);
-            }
-        }
-        if (reader != null) {
-            names.add(0, number);
-        }
-        VersionState before = manifest.state();
-        try {
-            manifest.log(new VersionState(before.logNumber(), nextFileNumber, before.lastSeq(),
-                    before.nextKeyspaceId(), before.keyspaces(), names));
-        } catch (RuntimeException | Error e) {
-            if (reader != null) {
-                reader.release();
-            }
-            throw e;
-        }
-        writeLock.lock();
-        try {
-            List<TableReader> next = new ArrayList<>();
-            if (reader != null) {
-                next.add(reader);
-            }
-            for (TableReader t : tables) {
-                if (!inputs.contains(t)) {
-                    next.add(t);
-                }
-            }
-            tables = next;
-            SealedMemtable s = sealed;
-            swapViewLocked(new ReadView(s == null ? List.of(mem) : List.of(mem, s.memtable()), tables));
-        } finally {
-            writeLock.unlock();
-        }
-        for (TableReader t : inputs) {
-            t.markObsolete();
-            t.release();
-        }
+        maintenance.compact();
     }
 
     /**
@@ -723,12 +585,13 @@ public final class LsmEngine implements Engine {
     public List<String> verify() {
         requireOpen("verify");
         List<String> problems = new ArrayList<>();
+        ReentrantLock maintenanceLock = maintenance.lock();
         maintenanceLock.lock();
         try {
-            ReadView v = acquireView();
+            ReadView v = reads.acquire();
             try {
-                problems.addAll(StoreVerifier.verify(vfs, uri, readOnly ? readOnlyState : manifest.state(),
-                        v.tables()));
+                problems.addAll(StoreVerifier.verify(vfs, uri,
+                        readOnly ? readOnlyState : maintenance.manifestLocked().state(), v.tables()));
             } finally {
                 v.release();
             }
@@ -751,8 +614,8 @@ public final class LsmEngine implements Engine {
         requireOpen("stats");
         Map<String, Long> stats = new LinkedHashMap<>();
         stats.put("lsm.keyspaces", (long) keyspaces.size());
-        stats.put("lsm.lastSeq", visibleSeq);
-        ReadView v = acquireView();
+        stats.put("lsm.lastSeq", reads.visibleSeq());
+        ReadView v = reads.acquire();
         try {
             long bytes = 0;
             for (Memtable m : v.memtables()) {
@@ -772,7 +635,7 @@ public final class LsmEngine implements Engine {
             stats.put("lsm.walSegment", wal.currentSegment());
             stats.put("lsm.walBuffered", wal.bufferedBytes());
         }
-        stats.put("lsm.snapshots", snapshots.count());
+        stats.put("lsm.snapshots", reads.snapshotCount());
         return stats;
     }
 
@@ -781,7 +644,8 @@ public final class LsmEngine implements Engine {
         if (closed) {
             return;
         }
-        flusher.shutdown();
+        maintenance.shutdown();
+        ReentrantLock maintenanceLock = maintenance.lock();
         maintenanceLock.lock();
         try {
             writeLock.lock();
@@ -799,11 +663,7 @@ public final class LsmEngine implements Engine {
         } finally {
             maintenanceLock.unlock();
         }
-        try {
-            flusher.awaitTermination(1, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        maintenance.awaitShutdown();
     }
 
     /**
@@ -812,6 +672,7 @@ public final class LsmEngine implements Engine {
      */
     private void releaseFiles() {
         RuntimeException error = null;
+        Manifest manifest = maintenance.manifestLocked();
         if (wal != null && manifest != null && !latch.isTripped()) {
             try {
                 wal.enqueue(LogRecords.close(), lastSeq);
@@ -828,14 +689,8 @@ public final class LsmEngine implements Engine {
             }
             wal = null;
         }
-        if (manifest != null) {
-            manifest.close();
-            manifest = null;
-        }
-        if (view != null) {
-            view.release();
-            view = null;
-        }
+        maintenance.closeManifestLocked();
+        reads.releaseView();
         for (TableReader t : tables) {
             t.release();
         }

@@ -34,7 +34,7 @@ final class LsmSnapshot implements EngineSnapshot {
     public byte[] get(EngineKeyspace keyspace, byte[] key) {
         LsmKeyspace ks = engine.live(keyspace, "snapshot get");
         requireOpen();
-        ReadView v = engine.acquireView();
+        ReadView v = engine.reads().acquire();
         try {
             return v.get(ks.id(), key, seq);
         } finally {
@@ -46,7 +46,7 @@ final class LsmSnapshot implements EngineSnapshot {
     public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
         LsmKeyspace ks = engine.live(keyspace, "snapshot cursor");
         requireOpen();
-        ReadView v = engine.acquireView();
+        ReadView v = engine.reads().acquire();
         try {
             return new LsmCursor(v, ks.id(), scan.start(), scan.end(), scan.reverse(), seq,
                     "lsm cursor over " + ks + " at sequence " + seq, v::release);
@@ -65,7 +65,7 @@ final class LsmSnapshot implements EngineSnapshot {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true) && registered) {
-            engine.releaseSnapshot(seq);
+            engine.reads().releaseSnapshot(seq);
         }
     }
 

@@ -23,6 +23,8 @@ final class ReadView {
     private final List<Memtable> memtables;
     private final List<TableReader> tables;
     private final java.util.concurrent.atomic.AtomicInteger refs = new java.util.concurrent.atomic.AtomicInteger(1);
+    /** {@link #tables} grouped for walks; made by the first walk (see {@link #runs()}). */
+    private volatile TableRuns runs;
 
     /** A view holding one reference (the creator's); it takes one on each table. */
     ReadView(List<Memtable> memtables, List<TableReader> tables) {
@@ -100,20 +102,24 @@ final class ReadView {
         return best;
     }
 
-    /** Whether a range delete newer than {@code after} and at most {@code seq} covers the key. */
+    /**
+     * Whether a range delete newer than {@code after} and at most {@code seq} covers the key. Each memtable
+     * and table looks its deletes up by key (a {@link dev.plinth.lsm.internal.key.TombstoneIndex}), so the
+     * cost does not grow with the number of deletes that do not cover the key.
+     */
     boolean coveredAfter(int ks, byte[] key, long after, long seq) {
+        return covered(ks, key, after, seq, false);
+    }
+
+    private boolean covered(int ks, byte[] key, long after, long seq, boolean skipReclaims) {
         for (Memtable m : memtables) {
-            for (RangeTombstone t : m.tombstones()) {
-                if (t.seq() > after && t.seq() <= seq && t.covers(ks, key)) {
-                    return true;
-                }
+            if (m.covers(ks, key, after, seq, skipReclaims)) {
+                return true;
             }
         }
         for (TableReader r : tables) {
-            for (RangeTombstone t : r.tombstones()) {
-                if (t.seq() > after && t.seq() <= seq && t.covers(ks, key)) {
-                    return true;
-                }
+            if (r.covers(ks, key, after, seq, skipReclaims)) {
+                return true;
             }
         }
         return false;
@@ -123,32 +129,35 @@ final class ReadView {
     List<RangeTombstone> tombstones(int ks, byte[] start, byte[] end, long seq) {
         List<RangeTombstone> out = new ArrayList<>();
         for (Memtable m : memtables) {
-            for (RangeTombstone t : m.tombstones()) {
-                if (t.seq() <= seq && t.overlaps(ks, start, end)) {
-                    out.add(t);
-                }
-            }
+            m.overlapping(ks, start, end, seq, out);
         }
         for (TableReader r : tables) {
-            for (RangeTombstone t : r.tombstones()) {
-                if (t.seq() <= seq && t.overlaps(ks, start, end)) {
-                    out.add(t);
-                }
-            }
+            r.overlapping(ks, start, end, seq, out);
         }
         return out;
     }
 
-    /** All versions of a keyspace merged, from a key in a direction (see {@link Memtable#iterator}). */
+    /**
+     * All versions of a keyspace merged, from a key in a direction (see {@link Memtable#iterator}): each
+     * memtable, and each run of tables whose ranges do not overlap (see {@link TableRuns}).
+     */
     EntryIterator entries(int ks, byte[] from, boolean reverse) {
         List<EntryIterator> sources = new ArrayList<>();
         for (Memtable m : memtables) {
             sources.add(m.iterator(ks, from, reverse));
         }
-        for (TableReader t : tables) {
-            sources.add(t.iterator(ks, from, reverse));
-        }
+        runs().addIterators(ks, from, reverse, sources);
         return new MergingIterator(sources, reverse);
+    }
+
+    /** The tables' runs, grouped by the first walk that needs them (racing walks may each group them). */
+    private TableRuns runs() {
+        TableRuns r = runs;
+        if (r == null) {
+            r = TableRuns.of(tables);
+            runs = r;
+        }
+        return r;
     }
 
     /**
@@ -180,12 +189,7 @@ final class ReadView {
         if (pv.kind() != Kind.PUT || coveredAfter(ks, key, pv.seq(), version)) {
             return false; // absent at version
         }
-        for (RangeTombstone t : tombstones(ks, key, null, Long.MAX_VALUE)) {
-            if (!t.reclaim() && t.seq() > version && t.covers(ks, key)) {
-                return true;
-            }
-        }
-        return false;
+        return covered(ks, key, version, Long.MAX_VALUE, true);
     }
 
     /** Whether a batch after {@code version} changed any key of {@code [start, end)}; needs the write lock. */

@@ -1,10 +1,13 @@
 /**
  * The lsm engine itself: batches, reads, snapshots and cursors over the memtables and tables, flush,
- * compaction, verify, and recovery at open.
+ * compaction, verify, and recovery at open. {@code LsmEngine} is the SPI's face, the write path and the
+ * lifecycle (open, close); {@code ReadPath} holds what readers see (the current view, the published
+ * sequence number, open snapshots); {@code TableMaintenance} writes sealed memtables to tables and merges
+ * tables, under the maintenance lock.
  *
  * <p>Lock order, outermost first:
  * <ol>
- *   <li>the maintenance lock ({@code LsmEngine.maintenanceLock}): flush, compaction, verify, close; it
+ *   <li>the maintenance lock ({@code TableMaintenance.lock}): flush, compaction, verify, close; it
  *       guards the manifest and the file number counter;</li>
  *   <li>the write lock ({@code LsmEngine.writeLock}): batches, keyspace creation and drop, sealing a
  *       memtable, installing a new view; writers held back by a slow flush wait on its condition;</li>

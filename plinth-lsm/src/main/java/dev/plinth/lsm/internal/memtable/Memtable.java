@@ -3,6 +3,7 @@ package dev.plinth.lsm.internal.memtable;
 import dev.plinth.lsm.internal.key.Entry;
 import dev.plinth.lsm.internal.key.EntryIterator;
 import dev.plinth.lsm.internal.key.RangeTombstone;
+import dev.plinth.lsm.internal.key.TombstoneIndex;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NavigableSet;
@@ -20,9 +21,20 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Memtable {
     /** Bytes counted per entry besides its key and value: a rough size of the skip-list node. */
     static final int ENTRY_OVERHEAD = 64;
+    /**
+     * Range deletes added since the last time {@link #tombstoneIndex} was rebuilt that trigger the next
+     * rebuild; until then lookups check them one by one.
+     */
+    static final int REINDEX_AFTER = 32;
 
     private final ConcurrentSkipListSet<Entry> entries = new ConcurrentSkipListSet<>(Entry.ORDER);
     private final CopyOnWriteArrayList<RangeTombstone> tombstones = new CopyOnWriteArrayList<>();
+    /**
+     * The first {@code size()} of {@link #tombstones}, sorted for lookups by key; replaced (under the
+     * engine's write lock) once {@link #REINDEX_AFTER} more were added. Readers read it before the list,
+     * so the list holds at least what it indexes.
+     */
+    private volatile TombstoneIndex tombstoneIndex = TombstoneIndex.EMPTY;
     private final AtomicLong bytes = new AtomicLong();
 
     /**
@@ -42,6 +54,11 @@ public final class Memtable {
      */
     public void add(RangeTombstone t) {
         tombstones.add(t);
+        TombstoneIndex indexed = tombstoneIndex;
+        int n = tombstones.size();
+        if (n - indexed.size() >= REINDEX_AFTER) {
+            tombstoneIndex = indexed.with(tombstones.subList(indexed.size(), n));
+        }
         bytes.addAndGet(ENTRY_OVERHEAD + (t.start() == null ? 0 : t.start().length)
                 + (t.end() == null ? 0 : t.end().length));
     }
@@ -110,6 +127,55 @@ public final class Memtable {
      */
     public Iterator<Entry> all() {
         return entries.iterator();
+    }
+
+    /**
+     * Whether a range delete with a sequence number in {@code (after, upTo]} covers a key (see
+     * {@link TombstoneIndex#covers}): a binary search, plus at most {@link #REINDEX_AFTER} recent deletes
+     * looked at one by one.
+     *
+     * @param ks the keyspace id
+     * @param key the key
+     * @param after only deletes newer than this count
+     * @param upTo only deletes at or below this count
+     * @param skipReclaims whether deletes that only reclaim expired entries are left out
+     * @return {@code true} if one covers it
+     */
+    public boolean covers(int ks, byte[] key, long after, long upTo, boolean skipReclaims) {
+        TombstoneIndex indexed = tombstoneIndex;
+        if (indexed.covers(ks, key, after, upTo, skipReclaims)) {
+            return true;
+        }
+        List<RangeTombstone> all = tombstones;
+        for (int i = indexed.size(), n = all.size(); i < n; i++) {
+            RangeTombstone t = all.get(i);
+            if (t.seq() > after && t.seq() <= upTo && !(skipReclaims && t.reclaim()) && t.covers(ks, key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Adds the range deletes of a keyspace at or below {@code upTo} that overlap {@code [lo, hi)} to
+     * {@code out}.
+     *
+     * @param ks the keyspace id
+     * @param lo the inclusive start, or {@code null}
+     * @param hi the exclusive end, or {@code null}
+     * @param upTo only deletes at or below this count
+     * @param out where they go
+     */
+    public void overlapping(int ks, byte[] lo, byte[] hi, long upTo, List<RangeTombstone> out) {
+        TombstoneIndex indexed = tombstoneIndex;
+        indexed.overlapping(ks, lo, hi, upTo, out);
+        List<RangeTombstone> all = tombstones;
+        for (int i = indexed.size(), n = all.size(); i < n; i++) {
+            RangeTombstone t = all.get(i);
+            if (t.seq() <= upTo && t.overlaps(ks, lo, hi)) {
+                out.add(t);
+            }
+        }
     }
 
     /**

@@ -92,11 +92,14 @@ final class BlockCodec {
             throw new IllegalArgumentException("the block says " + nRestarts + " restart points");
         }
         int limit = (int) restartStart;
-        java.util.Set<Integer> restartSet = new java.util.HashSet<>();
+        // Restart offsets, sorted, walked alongside the entries (no set of boxed offsets per block).
+        int[] restartOffsets = new int[nRestarts];
         for (int i = 0; i < nRestarts; i++) {
-            restartSet.add(buf.getInt(limit + 4 * i));
+            restartOffsets[i] = buf.getInt(limit + 4 * i);
         }
-        List<Item> items = new ArrayList<>();
+        Arrays.sort(restartOffsets);
+        int nextRestart = 0;
+        List<Item> items = new ArrayList<>(Math.max(10, nRestarts * TableFormat.RESTART_INTERVAL));
         byte[] last = new byte[0];
         int pos = 0;
         int[] at = new int[1];
@@ -105,7 +108,10 @@ final class BlockCodec {
             int shared = varint(b, at, limit);
             int unshared = varint(b, at, limit);
             int vlen = varint(b, at, limit);
-            if (restartSet.contains(pos) && shared != 0) {
+            while (nextRestart < nRestarts && restartOffsets[nextRestart] < pos) {
+                nextRestart++;
+            }
+            if (nextRestart < nRestarts && restartOffsets[nextRestart] == pos && shared != 0) {
                 throw new IllegalArgumentException("the entry at restart point " + pos + " shares a prefix");
             }
             if (shared > last.length || unshared < 0 || vlen < 0

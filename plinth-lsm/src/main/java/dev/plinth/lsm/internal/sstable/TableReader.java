@@ -7,6 +7,7 @@ import dev.plinth.lsm.internal.key.Entry;
 import dev.plinth.lsm.internal.key.EntryIterator;
 import dev.plinth.lsm.internal.key.Kind;
 import dev.plinth.lsm.internal.key.RangeTombstone;
+import dev.plinth.lsm.internal.key.TombstoneIndex;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +37,11 @@ public final class TableReader {
     /** The footer's format version: {@link TableFormat#VERSION_UNCOMPRESSED} tables hold no compressed block. */
     private final int version;
     private final List<RangeTombstone> tombstones;
+    /** {@link #tombstones} sorted for lookups by key. */
+    private final TombstoneIndex tombstoneIndex;
     private final AtomicInteger refs = new AtomicInteger(1);
+    /** {@link #first()}, once read. */
+    private volatile Entry first;
     private volatile boolean obsolete;
     private final BlockCache cache;
     /** This open table's part of the cache's keys. */
@@ -78,6 +83,7 @@ public final class TableReader {
             throw corrupt("has a filter block at offset " + filterH.offset() + " that does not parse: " + e.getMessage());
         }
         this.tombstones = parseRangeDeletes(block(rdH, "range-delete"), rdH.offset());
+        this.tombstoneIndex = TombstoneIndex.of(tombstones);
         List<BlockCodec.Item> idx;
         try {
             idx = BlockCodec.parse(block(idxH, "index"));
@@ -243,7 +249,11 @@ public final class TableReader {
 
     /** The first block whose last entry is at or after the position, or {@code blocks.length}. */
     private int firstBlockAtOrAfter(int ks, byte[] key, long seq) {
-        byte[] ikey = TableFormat.internalKey(ks, key);
+        return firstBlockAtOrAfter(TableFormat.internalKey(ks, key), seq);
+    }
+
+    /** As {@link #firstBlockAtOrAfter(int, byte[], long)}, with the internal key made already. */
+    private int firstBlockAtOrAfter(byte[] ikey, long seq) {
         int lo = 0;
         int hi = blocks.length;
         while (lo < hi) {
@@ -272,10 +282,23 @@ public final class TableReader {
      * @return the entry, or {@code null}
      */
     public Entry newest(int ks, byte[] key, long maxSeq) {
-        if (!filter.mayContain(TableFormat.internalKey(ks, key))) {
+        if (blocks.length == 0) {
             return null;
         }
-        int i = firstBlockAtOrAfter(ks, key, maxSeq);
+        byte[] ikey = TableFormat.internalKey(ks, key);
+        // Outside the table's key range: no need to hash the key for the filter. Among tables written from
+        // ascending keys this rules out all but one.
+        if (Arrays.compareUnsigned(ikey, indexKeys[blocks.length - 1]) > 0) {
+            return null;
+        }
+        Entry f = first();
+        if (f != null && (ks < f.keyspace() || (ks == f.keyspace() && Arrays.compareUnsigned(key, f.key()) < 0))) {
+            return null;
+        }
+        if (!filter.mayContain(ikey)) {
+            return null;
+        }
+        int i = firstBlockAtOrAfter(ikey, maxSeq);
         if (i == blocks.length) {
             return null;
         }
@@ -302,12 +325,73 @@ public final class TableReader {
     }
 
     /**
+     * The table's first entry in {@link Entry#ORDER}, or {@code null} if it holds none. Reads its first data
+     * block the first time (through the cache), then remembers the entry.
+     *
+     * @return the entry
+     * @throws dev.plinth.CorruptionException if that block is damaged
+     */
+    public Entry first() {
+        Entry f = first;
+        if (f == null && blocks.length > 0) {
+            Entry[] b = dataBlock(0);
+            f = b.length == 0 ? null : b[0];
+            first = f;
+        }
+        return f;
+    }
+
+    /**
+     * The position of the table's last entry in {@link Entry#ORDER} (keyspace, key and sequence number, no
+     * value), from the index; {@code null} if it holds none.
+     *
+     * @return the position
+     */
+    public Entry last() {
+        if (blocks.length == 0) {
+            return null;
+        }
+        byte[] ik = indexKeys[blocks.length - 1];
+        int ks = ((ik[0] & 0xFF) << 24) | ((ik[1] & 0xFF) << 16) | ((ik[2] & 0xFF) << 8) | (ik[3] & 0xFF);
+        return new Entry(ks, Arrays.copyOfRange(ik, 4, ik.length), indexSeqs[blocks.length - 1], (byte) 0, null);
+    }
+
+    /**
      * The table's range deletes.
      *
      * @return an unmodifiable list
      */
     public List<RangeTombstone> tombstones() {
         return tombstones;
+    }
+
+    /**
+     * Whether one of the table's range deletes with a sequence number in {@code (after, upTo]} covers a key
+     * (see {@link TombstoneIndex#covers}).
+     *
+     * @param ks the keyspace id
+     * @param key the key
+     * @param after only deletes newer than this count
+     * @param upTo only deletes at or below this count
+     * @param skipReclaims whether deletes that only reclaim expired entries are left out
+     * @return {@code true} if one covers it
+     */
+    public boolean covers(int ks, byte[] key, long after, long upTo, boolean skipReclaims) {
+        return tombstoneIndex.covers(ks, key, after, upTo, skipReclaims);
+    }
+
+    /**
+     * Adds the table's range deletes of a keyspace at or below {@code upTo} that overlap {@code [lo, hi)}
+     * to {@code out}.
+     *
+     * @param ks the keyspace id
+     * @param lo the inclusive start, or {@code null}
+     * @param hi the exclusive end, or {@code null}
+     * @param upTo only deletes at or below this count
+     * @param out where they go
+     */
+    public void overlapping(int ks, byte[] lo, byte[] hi, long upTo, List<RangeTombstone> out) {
+        tombstoneIndex.overlapping(ks, lo, hi, upTo, out);
     }
 
     /**

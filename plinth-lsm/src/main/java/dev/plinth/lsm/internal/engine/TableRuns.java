@@ -1,0 +1,180 @@
+package dev.plinth.lsm.internal.engine;
+
+import dev.plinth.lsm.internal.key.Entry;
+import dev.plinth.lsm.internal.key.EntryIterator;
+import dev.plinth.lsm.internal.sstable.TableReader;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The tables of a view grouped into runs: each run is a list of tables whose entries do not overlap in
+ * {@link Entry#ORDER}, sorted, so that a walk over a run is one table after the other and opens a table
+ * only when the walk reaches it. Tables written from keys that arrive in order (an import, a time series)
+ * form one run however many there are, and a cursor then merges one source instead of one per table;
+ * tables whose ranges overlap (random writes) each end up in a run of their own, as before. Immutable and
+ * thread-safe; the iterators are not.
+ */
+final class TableRuns {
+    private static final byte[] EMPTY = new byte[0];
+
+    private final List<List<TableReader>> runs;
+
+    private TableRuns(List<List<TableReader>> runs) {
+        this.runs = runs;
+    }
+
+    /**
+     * Groups tables into runs, first fit in the order of their first entries. Reads each table's first data
+     * block once (see {@link TableReader#first()}); tables without entries are left out.
+     *
+     * @param tables the tables
+     * @return the runs
+     */
+    static TableRuns of(List<TableReader> tables) {
+        List<TableReader> sorted = new ArrayList<>();
+        for (TableReader t : tables) {
+            if (t.first() != null) {
+                sorted.add(t);
+            }
+        }
+        sorted.sort(Comparator.comparing(TableReader::first, Entry.ORDER));
+        List<List<TableReader>> runs = new ArrayList<>();
+        List<Entry> runEnds = new ArrayList<>();
+        for (TableReader t : sorted) {
+            int fit = -1;
+            for (int r = 0; r < runs.size() && fit < 0; r++) {
+                if (Entry.ORDER.compare(runEnds.get(r), t.first()) < 0) {
+                    fit = r;
+                }
+            }
+            if (fit < 0) {
+                runs.add(new ArrayList<>());
+                runEnds.add(null);
+                fit = runs.size() - 1;
+            }
+            runs.get(fit).add(t);
+            runEnds.set(fit, t.last());
+        }
+        return new TableRuns(runs);
+    }
+
+    /** How many runs there are. */
+    int size() {
+        return runs.size();
+    }
+
+    /**
+     * Adds one walk per run, from a key in a direction, to {@code sources} (as {@code Memtable.iterator}:
+     * forward from the first key at or after {@code from}, reverse from the last at or before it).
+     */
+    void addIterators(int ks, byte[] from, boolean reverse, List<EntryIterator> sources) {
+        for (List<TableReader> run : runs) {
+            sources.add(run.size() == 1 ? run.get(0).iterator(ks, from, reverse) : new RunIterator(run, ks, from, reverse));
+        }
+    }
+
+    /** One table after the other of a run, each opened when the walk reaches it. */
+    private static final class RunIterator implements EntryIterator {
+        private final List<TableReader> run;
+        private final int ks;
+        private final byte[] from;
+        private final boolean reverse;
+        private int index;
+        private EntryIterator it;
+
+        RunIterator(List<TableReader> run, int ks, byte[] from, boolean reverse) {
+            this.run = run;
+            this.ks = ks;
+            this.from = from;
+            this.reverse = reverse;
+            if (!reverse) {
+                // The first table whose last entry is at or after the start: the ones before end before it.
+                Entry probe = new Entry(ks, from == null ? EMPTY : from, Long.MAX_VALUE, (byte) 0, null);
+                int lo = 0;
+                int hi = run.size();
+                while (lo < hi) {
+                    int mid = (lo + hi) >>> 1;
+                    if (Entry.ORDER.compare(run.get(mid).last(), probe) < 0) {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                index = lo;
+            } else {
+                // The last table whose first entry is at or before the start: the ones after begin after it.
+                Entry probe = from == null ? new Entry(ks + 1, EMPTY, Long.MAX_VALUE, (byte) 0, null)
+                        : new Entry(ks, from, Long.MIN_VALUE, (byte) 0, null);
+                int lo = 0;
+                int hi = run.size();
+                while (lo < hi) {
+                    int mid = (lo + hi) >>> 1;
+                    if (Entry.ORDER.compare(run.get(mid).first(), probe) <= 0) {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                index = lo - 1;
+            }
+            open();
+        }
+
+        /** Opens tables from {@link #index} on until one has an entry of the keyspace in the walk's range. */
+        private void open() {
+            while (index >= 0 && index < run.size()) {
+                it = run.get(index).iterator(ks, from, reverse);
+                if (it.current() != null) {
+                    return;
+                }
+                it.close();
+                it = null;
+                step();
+            }
+        }
+
+        /** Moves to the neighbouring table, or out of the run if that table cannot hold the keyspace. */
+        private void step() {
+            if (!reverse) {
+                index++;
+                if (index < run.size() && run.get(index).first().keyspace() != ks) {
+                    index = run.size();
+                }
+            } else {
+                index--;
+                if (index >= 0 && run.get(index).last().keyspace() != ks) {
+                    index = -1;
+                }
+            }
+        }
+
+        @Override
+        public Entry current() {
+            return it == null ? null : it.current();
+        }
+
+        @Override
+        public void next() {
+            if (it == null) {
+                return;
+            }
+            it.next();
+            if (it.current() == null) {
+                it.close();
+                it = null;
+                step();
+                open();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (it != null) {
+                it.close();
+                it = null;
+            }
+            index = -1;
+        }
+    }
+}
