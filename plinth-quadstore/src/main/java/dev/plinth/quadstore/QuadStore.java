@@ -440,7 +440,7 @@ public final class QuadStore implements AutoCloseable {
      * <p>A parse error stops the load with {@link RdfParseException}, naming the line and column: the batch
      * being gathered is dropped, and the batches applied before it stay. Parser warnings are counted and the
      * load goes on. Blank node labels of the input are replaced by fresh ones, so loading a file twice adds
-     * its blank nodes twice, as RDF says.
+     * its blank nodes twice, as RDF says. Error messages name the input by its base URI, if given.
      *
      * @param in the input; not closed
      * @param lang the syntax: N-Quads, TriG, Turtle, N-Triples or any other Jena parses
@@ -450,7 +450,7 @@ public final class QuadStore implements AutoCloseable {
      * @throws RdfParseException if the input cannot be parsed, or holds a term that cannot be stored
      */
     public LoadProgress load(InputStream in, Lang lang, String baseUri, LoadListener listener) {
-        return load(in, lang, baseUri, listener, "a stream");
+        return load(in, lang, baseUri, listener, baseUri == null ? "a stream" : baseUri);
     }
 
     private LoadProgress load(InputStream in, Lang lang, String baseUri, LoadListener listener, String source) {
@@ -520,7 +520,12 @@ public final class QuadStore implements AutoCloseable {
         w.start();
         try (QuadIterator it = find(null, null, null, null, IndexOrder.GSPO)) {
             while (it.hasNext()) {
-                w.quad(it.next());
+                Quad q = it.next();
+                if (q.isDefaultGraph()) {
+                    w.triple(q.asTriple()); // TriG's writer would name Jena's default graph IRI as a graph
+                } else {
+                    w.quad(q);
+                }
                 n++;
             }
         }
