@@ -16,8 +16,8 @@ import org.apache.jena.sparql.engine.optimizer.reorder.ReorderTransformation;
 /**
  * ARQ's hook for basic graph patterns ({@link StageGenerator}), set in the context of a
  * {@link StoreDatasetGraph}: a BGP over the default graph or one named graph of that dataset is joined on
- * dictionary ids by an {@link IdBgpIterator} (one snapshot, one reused cursor per pattern, no term decoded
- * until a solution is complete), instead of one {@code find} with its own cursor per binding and pattern.
+ * dictionary ids by an {@link IdBgpIterator} (one snapshot, no term decoded until a solution is complete),
+ * instead of one {@code find} per binding and pattern, each with its own snapshot and its terms decoded.
  * Anything else (another dataset's graph, the union graph, triple terms in the pattern) goes to the generator
  * that was in place before.
  *
