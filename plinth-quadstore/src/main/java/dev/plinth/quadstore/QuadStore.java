@@ -302,12 +302,6 @@ public final class QuadStore implements AutoCloseable {
             ids[i] = id;
             mask |= 1 << i;
         }
-        if (mask == 0b1111) {
-            // Every component bound: one point read, no cursor (and no snapshot) to open.
-            boolean present = indexes[IndexOrder.SPOG.ordinal()].contains(IndexOrder.SPOG.key(new KeyWriter(40), ids));
-            return present ? new SingleQuadIterator(Quad.create(ids[IndexOrder.G] == TermCodec.DEFAULT_GRAPH_ID
-                    ? Quad.defaultGraphIRI : g, s, p, o)) : EmptyQuadIterator.INSTANCE;
-        }
         IndexOrder order = forced != null && mask == 0 ? forced : IndexOrder.forPattern(mask);
         byte[] prefix = order.prefix(new KeyWriter(40), ids, Integer.bitCount(mask));
         Range range = prefix.length == 0 ? Range.all() : Range.prefix(prefix);
@@ -640,35 +634,6 @@ public final class QuadStore implements AutoCloseable {
 
     private static boolean isWildcard(Node n) {
         return n == null || n == Node.ANY;
-    }
-
-    /** The iterator of a fully bound pattern that matched. */
-    private static final class SingleQuadIterator implements QuadIterator {
-        private Quad quad;
-
-        SingleQuadIterator(Quad quad) {
-            this.quad = quad;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return quad != null;
-        }
-
-        @Override
-        public Quad next() {
-            if (quad == null) {
-                throw new java.util.NoSuchElementException("no more quads");
-            }
-            Quad q = quad;
-            quad = null;
-            return q;
-        }
-
-        @Override
-        public void close() {
-            quad = null;
-        }
     }
 
     /** The iterator of a pattern that cannot match. */
