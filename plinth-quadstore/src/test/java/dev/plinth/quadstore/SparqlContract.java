@@ -273,6 +273,10 @@ public abstract class SparqlContract {
         plinth.end();
         assertThat(store.contains(added)).isTrue();
         assertThat(plinth.supportsTransactionAbort()).isTrue();
+        long size = store.size();
+        assertThatThrownBy(() -> plinth.removeGraph(Node.ANY)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> plinth.removeGraph(null)).isInstanceOf(NullPointerException.class);
+        assertThat(store.size()).as("a refused removeGraph removes nothing").isEqualTo(size);
     }
 
     private static Set<Quad> quadsOf(DatasetGraph dsg) {

@@ -134,6 +134,11 @@ public final class StoreDatasetGraph extends DatasetGraphBaseFind {
 
     @Override
     public void removeGraph(Node graphName) {
+        java.util.Objects.requireNonNull(graphName, "graphName");
+        if (graphName == Node.ANY) {
+            throw new IllegalArgumentException("removeGraph takes one graph, not Node.ANY; use deleteAny to remove the"
+                    + " quads of every graph of the quad store on " + quads.store().uri());
+        }
         removeMatching(null, null, null, graphName);
     }
 
