@@ -352,25 +352,6 @@ public abstract class SparqlContract {
     }
 
     @Test
-    void basicGraphPatternsAreJoinedOnIdsFromOneSnapshotWithOneCursorPerPattern() {
-        String q = PREFIXES + "SELECT ?a ?c ?n { ?a ex:knows ?b . ?b ex:knows ?c . ?c ex:name ?n }";
-        try (QueryExecution qe = QueryExecution.dataset(org.apache.jena.query.DatasetFactory.wrap(plinth))
-                .query(q).build()) {
-            var rs = qe.execSelect();
-            assertThat(rs.hasNext()).isTrue();
-            rs.next();
-            List<dev.plinth.OpenResource> open = store.store().openResources();
-            assertThat(open).as("while the join runs").filteredOn(r -> r.kind() == dev.plinth.OpenResource.Kind.SNAPSHOT)
-                    .hasSize(1);
-            assertThat(open).filteredOn(r -> r.kind() == dev.plinth.OpenResource.Kind.CURSOR).hasSizeBetween(1, 3);
-            while (rs.hasNext()) {
-                rs.next();
-            }
-        }
-        assertThat(store.store().openResources()).isEmpty();
-    }
-
-    @Test
     void queriesLeaveNoCursorOpen() {
         for (String q : SELECTS) {
             try (QueryExecution qe = QueryExecution.dataset(org.apache.jena.query.DatasetFactory.wrap(plinth))

@@ -12,7 +12,6 @@ import org.apache.jena.atlas.iterator.IteratorCloseable;
 import org.apache.jena.graph.Graph;
 import org.apache.jena.graph.Node;
 import org.apache.jena.graph.Triple;
-import org.apache.jena.query.ARQ;
 import org.apache.jena.query.ReadWrite;
 import org.apache.jena.query.TxnType;
 import org.apache.jena.riot.system.PrefixMap;
@@ -21,14 +20,12 @@ import org.apache.jena.sparql.core.DatasetGraphBaseFind;
 import org.apache.jena.sparql.core.GraphView;
 import org.apache.jena.sparql.core.Quad;
 import org.apache.jena.sparql.core.TransactionalLock;
-import org.apache.jena.sparql.engine.main.StageBuilder;
 
 /**
  * Jena's view of a {@link QuadStore}: a {@code DatasetGraph} whose finds are the quad store's prefix scans
  * and whose writes are its atomic adds and removes, so ARQ runs SPARQL on any Plinth engine. What its
  * transactions promise is on {@link QuadStore#asDatasetGraph()}: a write transaction logs its changes in an
- * {@link UndoLog}, which an abort plays back. Basic graph patterns over its default graph or one named graph
- * are joined on ids ({@link IdStageGenerator}, set in this dataset's context).
+ * {@link UndoLog}, which an abort plays back.
  *
  * <p>Thread-safe as the quad store is; the transaction lock keeps SPARQL calls through this dataset apart.
  */
@@ -46,12 +43,9 @@ public final class StoreDatasetGraph extends DatasetGraphBaseFind {
      * A view of a quad store.
      *
      * @param quads the quad store
-     * @param indexes its indexes and dictionary, for the joins on ids of basic graph patterns
      */
-    public StoreDatasetGraph(QuadStore quads, QuadIndexes indexes) {
+    public StoreDatasetGraph(QuadStore quads) {
         this.quads = quads;
-        StageBuilder.setGenerator(getContext(),
-                new IdStageGenerator(this, indexes, StageBuilder.chooseStageGenerator(ARQ.getContext())));
     }
 
     @Override
