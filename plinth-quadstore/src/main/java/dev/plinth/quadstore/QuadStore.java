@@ -440,7 +440,7 @@ public final class QuadStore implements AutoCloseable {
      * <p>A parse error stops the load with {@link RdfParseException}, naming the line and column: the batch
      * being gathered is dropped, and the batches applied before it stay. Parser warnings are counted and the
      * load goes on. Blank node labels of the input are replaced by fresh ones, so loading a file twice adds
-     * its blank nodes twice, as RDF says.
+     * its blank nodes twice, as RDF says. Error messages name the input by its base URI, if given.
      *
      * @param in the input; not closed
      * @param lang the syntax: N-Quads, TriG, Turtle, N-Triples or any other Jena parses
@@ -450,7 +450,7 @@ public final class QuadStore implements AutoCloseable {
      * @throws RdfParseException if the input cannot be parsed, or holds a term that cannot be stored
      */
     public LoadProgress load(InputStream in, Lang lang, String baseUri, LoadListener listener) {
-        return load(in, lang, baseUri, listener, "a stream");
+        return load(in, lang, baseUri, listener, baseUri == null ? "a stream" : baseUri);
     }
 
     private LoadProgress load(InputStream in, Lang lang, String baseUri, LoadListener listener, String source) {
@@ -520,7 +520,12 @@ public final class QuadStore implements AutoCloseable {
         w.start();
         try (QuadIterator it = find(null, null, null, null, IndexOrder.GSPO)) {
             while (it.hasNext()) {
-                w.quad(it.next());
+                Quad q = it.next();
+                if (q.isDefaultGraph()) {
+                    w.triple(q.asTriple()); // TriG's writer would name Jena's default graph IRI as a graph
+                } else {
+                    w.quad(q);
+                }
                 n++;
             }
         }
@@ -531,10 +536,17 @@ public final class QuadStore implements AutoCloseable {
     /**
      * A Jena {@link DatasetGraph} over this quad store, so that ARQ runs SPARQL 1.1 queries and updates on
      * it. Its {@code find} is this store's {@link #find}; its writes are this store's adds and removes, each
-     * atomic on its own. Its transactions are a multiple-reader, single-writer lock of this JVM: they keep
-     * concurrent SPARQL calls through the dataset apart, but an abort does not undo writes already made
-     * ({@code supportsTransactionAbort()} is {@code false}). Prefixes set on it live in memory only.
-     * Closing it does not close this quad store.
+     * atomic on its own. Its transactions are a multiple-reader, single-writer lock of this JVM, which keeps
+     * concurrent SPARQL calls through the dataset apart. A write transaction records what it changed, and
+     * {@code abort()} (or {@code end()} without {@code commit()}) undoes it, newest change first
+     * ({@code supportsTransactionAbort()} is {@code true}): run an update in one, as
+     * {@code Txn.executeWrite(dsg, () -> UpdateExec.dataset(dsg).update(text).execute())} does, and an
+     * update that fails part way leaves the quads as before. ARQ itself runs an update outside any
+     * transaction when given none, and then each write stands. The undo is exact when nobody else writes
+     * this store during the transaction (direct calls on this object and other processes are not held off),
+     * it is not crash-atomic (a process killed during the transaction leaves the writes made so far), and the
+     * record of changed quads is held in memory until the transaction ends. Prefixes set on the dataset live
+     * in memory only. Closing it does not close this quad store.
      *
      * @return the dataset, the same object on every call
      */
@@ -594,10 +606,15 @@ public final class QuadStore implements AutoCloseable {
     }
 
     private void checkStorable(Quad q) {
-        TermCodec.checkStorable(q.getSubject(), "subject");
-        TermCodec.checkStorable(q.getPredicate(), "predicate");
-        TermCodec.checkStorable(q.getObject(), "object");
-        TermCodec.checkStorable(q.getGraph(), "graph");
+        try {
+            TermCodec.checkStorable(q.getSubject(), "subject");
+            TermCodec.checkStorable(q.getPredicate(), "predicate");
+            TermCodec.checkStorable(q.getObject(), "object");
+            TermCodec.checkStorable(q.getGraph(), "graph");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The quad store on " + store.uri() + " cannot store the quad " + q
+                    + ": " + e.getMessage() + ".", e);
+        }
         if (Quad.isUnionGraph(q.getGraph())) {
             throw new IllegalArgumentException("The quad store on " + store.uri() + " cannot add a quad to the union"
                     + " graph " + q.getGraph() + ", which is a view of the named graphs.");

@@ -101,6 +101,9 @@ class LoadDumpTest {
                 DatasetGraph back = DatasetGraphFactory.create();
                 RDFParser.source(new ByteArrayInputStream(out.toByteArray())).lang(lang).parse(back);
                 assertThat(IsoMatcher.isomorphic(store.asDatasetGraph(), back)).as(lang.getName()).isTrue();
+                assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+                        .as("%s names no graph for the default graph", lang.getName())
+                        .doesNotContain(Quad.defaultGraphIRI.getURI());
             }
             assertThatThrownBy(() -> store.dump(new ByteArrayOutputStream(), Lang.RDFXML))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mem:");

@@ -1,10 +1,12 @@
 package dev.plinth.quadstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.apache.jena.atlas.iterator.Iter;
 import org.apache.jena.query.Query;
 import org.apache.jena.query.QueryExecution;
@@ -16,6 +18,8 @@ import org.apache.jena.graph.NodeFactory;
 import org.apache.jena.datatypes.xsd.XSDDatatype;
 import org.apache.jena.sparql.core.DatasetGraph;
 import org.apache.jena.sparql.core.DatasetGraphFactory;
+import org.apache.jena.sparql.core.DatasetGraphWrapper;
+import org.apache.jena.system.Txn;
 import org.apache.jena.sparql.core.Quad;
 import org.apache.jena.sparql.exec.QueryExec;
 import org.apache.jena.sparql.resultset.ResultSetCompare;
@@ -188,6 +192,162 @@ public abstract class SparqlContract {
             UpdateExec.dataset(plinth).update(PREFIXES + u).execute();
             assertThat(IsoMatcher.isomorphic(plinth, jena)).as("after %s", u).isTrue();
             assertThat(store.size()).as("size after %s", u).isEqualTo(Iter.count(jena.find()));
+        }
+    }
+
+    @Test
+    void anUpdateThatFailsPartWayLeavesTheStoreAsBefore() {
+        long seed = Long.getLong("plinth.seed", System.nanoTime());
+        Random rnd = new Random(seed);
+        Set<Quad> before = quadsOf(plinth);
+        for (int round = 0; round < 8; round++) {
+            // The updates in a random order, one request; the dataset fails at a random write.
+            List<String> ops = new java.util.ArrayList<>(UPDATES);
+            java.util.Collections.shuffle(ops, rnd);
+            String request = PREFIXES + String.join(" ;\n", ops);
+            // How many writes the request makes (on a copy in Jena's own dataset); fail at one of them.
+            DatasetGraph copy = DatasetGraphFactory.createTxnMem();
+            before.forEach(copy::add);
+            FailingDataset counting = new FailingDataset(copy, Integer.MAX_VALUE);
+            boolean failsAnyway = false;
+            try {
+                Txn.executeWrite(counting, () -> UpdateExec.dataset(counting).update(request).execute());
+            } catch (RuntimeException e) {
+                failsAnyway = true;
+            }
+            if (counting.writes == 0 && !failsAnyway) {
+                continue;
+            }
+            int failAt = 1 + rnd.nextInt(Math.max(1, counting.writes));
+            FailingDataset failing = new FailingDataset(plinth, failAt);
+            assertThatThrownBy(() -> Txn.executeWrite(failing, () -> UpdateExec.dataset(failing).update(request).execute()))
+                    .as("seed %d, round %d: the update fails at write %d (or earlier, where Jena refuses an operation)",
+                            seed, round, failAt)
+                    .isInstanceOf(RuntimeException.class);
+            assertThat(quadsOf(plinth)).as("seed %d, round %d (replay with -Dplinth.seed=%d)", seed, round, seed)
+                    .isEqualTo(before);
+            assertThat(store.size()).isEqualTo(before.size());
+            assertThat(store.store().openResources()).isEmpty();
+        }
+    }
+
+    @Test
+    void anUpdateWithATermTheStoreCannotHoldIsUndoneInAWriteTransaction() {
+        Set<Quad> before = quadsOf(plinth);
+        String request = PREFIXES + "DELETE WHERE { ?s ex:age ?age } ; INSERT DATA { ex:a ex:b ex:c } ;"
+                + " INSERT DATA { ex:a ex:about <<( ex:a ex:b ex:c )>> }";
+        assertThatThrownBy(() -> Txn.executeWrite(plinth, () -> UpdateExec.dataset(plinth).update(request).execute()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot store");
+        assertThat(quadsOf(plinth)).isEqualTo(before);
+        assertThat(plinth.isInTransaction()).isFalse();
+    }
+
+    @Test
+    void abortAndEndWithoutCommitUndoTheTransactionsWritesAndCommitKeepsThem() {
+        Set<Quad> before = quadsOf(plinth);
+        Quad added = Quad.create(iri("g9"), iri("x"), iri("y"), iri("z"));
+        for (int way = 0; way < 2; way++) {
+            plinth.begin(org.apache.jena.query.ReadWrite.WRITE);
+            plinth.add(added);
+            plinth.add(added);
+            plinth.delete(added);
+            plinth.add(added);
+            plinth.deleteAny(Node.ANY, Node.ANY, iri("knows"), Node.ANY);
+            plinth.removeGraph(iri("g1"));
+            plinth.addGraph(iri("g2"), plinth.getDefaultGraph());
+            plinth.deleteAny(Quad.unionGraph, Node.ANY, iri("label"), Node.ANY);
+            assertThat(quadsOf(plinth)).isNotEqualTo(before);
+            if (way == 0) {
+                plinth.abort();
+            }
+            plinth.end();
+            assertThat(quadsOf(plinth)).as(way == 0 ? "after abort" : "after end without commit").isEqualTo(before);
+            assertThat(store.size()).isEqualTo(before.size());
+        }
+        plinth.begin(org.apache.jena.query.ReadWrite.WRITE);
+        plinth.add(added);
+        plinth.commit();
+        plinth.end();
+        plinth.begin(org.apache.jena.query.ReadWrite.WRITE);
+        plinth.abort();
+        plinth.end();
+        assertThat(store.contains(added)).isTrue();
+        assertThat(plinth.supportsTransactionAbort()).isTrue();
+        long size = store.size();
+        assertThatThrownBy(() -> plinth.removeGraph(Node.ANY)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> plinth.removeGraph(null)).isInstanceOf(NullPointerException.class);
+        assertThat(store.size()).as("a refused removeGraph removes nothing").isEqualTo(size);
+    }
+
+    private static Set<Quad> quadsOf(DatasetGraph dsg) {
+        Set<Quad> out = new java.util.HashSet<>();
+        dsg.find().forEachRemaining(out::add);
+        return out;
+    }
+
+    /** Passes everything to a dataset but fails its {@code n}-th write. */
+    private static final class FailingDataset extends DatasetGraphWrapper {
+        private int writesLeft;
+        int writes;
+
+        FailingDataset(DatasetGraph dsg, int n) {
+            super(dsg);
+            this.writesLeft = n;
+        }
+
+        private void write() {
+            writes++;
+            if (--writesLeft == 0) {
+                throw new IllegalStateException("injected failure");
+            }
+        }
+
+        @Override
+        public void add(Quad quad) {
+            write();
+            super.add(quad);
+        }
+
+        @Override
+        public void add(Node g, Node s, Node p, Node o) {
+            write();
+            super.add(g, s, p, o);
+        }
+
+        @Override
+        public void delete(Quad quad) {
+            write();
+            super.delete(quad);
+        }
+
+        @Override
+        public void delete(Node g, Node s, Node p, Node o) {
+            write();
+            super.delete(g, s, p, o);
+        }
+
+        @Override
+        public void deleteAny(Node g, Node s, Node p, Node o) {
+            write();
+            super.deleteAny(g, s, p, o);
+        }
+
+        @Override
+        public void addGraph(Node graphName, org.apache.jena.graph.Graph graph) {
+            write();
+            super.addGraph(graphName, graph);
+        }
+
+        @Override
+        public void removeGraph(Node graphName) {
+            write();
+            super.removeGraph(graphName);
+        }
+
+        @Override
+        public void clear() {
+            write();
+            super.clear();
         }
     }
 

@@ -4,8 +4,10 @@ import dev.plinth.quadstore.QuadIterator;
 import dev.plinth.quadstore.QuadStore;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import org.apache.jena.atlas.iterator.IteratorCloseable;
 import org.apache.jena.graph.Graph;
 import org.apache.jena.graph.Node;
@@ -22,7 +24,8 @@ import org.apache.jena.sparql.core.TransactionalLock;
 /**
  * Jena's view of a {@link QuadStore}: a {@code DatasetGraph} whose finds are the quad store's prefix scans
  * and whose writes are its atomic adds and removes, so ARQ runs SPARQL on any Plinth engine. What its
- * transactions promise is on {@link QuadStore#asDatasetGraph()}.
+ * transactions promise is on {@link QuadStore#asDatasetGraph()}: a write transaction logs its changes in an
+ * {@link UndoLog}, which an abort plays back.
  *
  * <p>Thread-safe as the quad store is; the transaction lock keeps SPARQL calls through this dataset apart.
  */
@@ -33,6 +36,8 @@ public final class StoreDatasetGraph extends DatasetGraphBaseFind {
     private final QuadStore quads;
     private final TransactionalLock txn = TransactionalLock.createMRSW();
     private final PrefixMap prefixes = PrefixMapFactory.create();
+    /** The changes of the write transaction in progress; touched only by the thread holding the write lock. */
+    private final UndoLog undo = new UndoLog();
 
     /**
      * A view of a quad store.
@@ -95,19 +100,70 @@ public final class StoreDatasetGraph extends DatasetGraphBaseFind {
             while (it.hasNext()) {
                 chunk.add(Quad.create(graphName, it.next()));
                 if (chunk.size() == ADD_GRAPH_BATCH) {
-                    quads.addAll(chunk);
+                    addChunk(chunk);
                     chunk.clear();
                 }
             }
         } finally {
             org.apache.jena.atlas.iterator.Iter.close(it);
         }
-        quads.addAll(chunk);
+        addChunk(chunk);
+    }
+
+    /** Adds quads in one batch; in a write transaction, logs the ones that were absent. */
+    private void addChunk(List<Quad> chunk) {
+        if (!logging()) {
+            quads.addAll(chunk);
+            return;
+        }
+        Set<Quad> absent = new LinkedHashSet<>();
+        for (Quad q : chunk) {
+            if (!quads.contains(q)) {
+                absent.add(q);
+            }
+        }
+        quads.addAll(absent);
+        absent.forEach(undo::added);
     }
 
     @Override
     public void removeGraph(Node graphName) {
-        quads.clearGraph(graphName);
+        java.util.Objects.requireNonNull(graphName, "graphName");
+        if (graphName == Node.ANY) {
+            throw new IllegalArgumentException("removeGraph takes one graph, not Node.ANY; use deleteAny to remove the"
+                    + " quads of every graph of the quad store on " + quads.store().uri());
+        }
+        removeMatching(null, null, null, graphName);
+    }
+
+    /** Removes a pattern's quads; in a write transaction, in batches whose quads are logged. */
+    private void removeMatching(Node s, Node p, Node o, Node g) {
+        if (!logging()) {
+            quads.removeMatching(s, p, o, g);
+            return;
+        }
+        while (true) {
+            List<Quad> chunk = new ArrayList<>(QuadStore.REMOVE_BATCH_QUADS);
+            try (QuadIterator it = quads.find(s, p, o, g)) {
+                while (chunk.size() < QuadStore.REMOVE_BATCH_QUADS && it.hasNext()) {
+                    chunk.add(it.next());
+                }
+            }
+            if (chunk.isEmpty()) {
+                return;
+            }
+            if (quads.removeAll(chunk) == 0) {
+                // Listed by the pattern's index but absent from SPOG: let the quad store's own removal report it.
+                quads.removeMatching(s, p, o, g);
+                return;
+            }
+            chunk.forEach(undo::removed);
+        }
+    }
+
+    /** Whether this thread holds the write transaction, whose changes are logged for an abort. */
+    private boolean logging() {
+        return txn.isTransactionMode(ReadWrite.WRITE);
     }
 
     @Override
@@ -117,22 +173,26 @@ public final class StoreDatasetGraph extends DatasetGraphBaseFind {
 
     @Override
     public void add(Quad quad) {
-        quads.add(quad);
+        if (quads.add(quad) && logging()) {
+            undo.added(quad);
+        }
     }
 
     @Override
     public void delete(Quad quad) {
-        quads.remove(quad);
+        if (quads.remove(quad) && logging()) {
+            undo.removed(quad);
+        }
     }
 
     @Override
     public void add(Node g, Node s, Node p, Node o) {
-        quads.add(Quad.create(g, s, p, o));
+        add(Quad.create(g, s, p, o));
     }
 
     @Override
     public void delete(Node g, Node s, Node p, Node o) {
-        quads.remove(Quad.create(g, s, p, o));
+        delete(Quad.create(g, s, p, o));
     }
 
     @Override
@@ -141,12 +201,12 @@ public final class StoreDatasetGraph extends DatasetGraphBaseFind {
             super.deleteAny(g, s, p, o);
             return;
         }
-        quads.removeMatching(s, p, o, g);
+        removeMatching(s, p, o, g);
     }
 
     @Override
     public void clear() {
-        quads.removeMatching(null, null, null, null);
+        removeMatching(null, null, null, null);
     }
 
     @Override
@@ -161,17 +221,23 @@ public final class StoreDatasetGraph extends DatasetGraphBaseFind {
 
     @Override
     public boolean supportsTransactionAbort() {
-        return false;
+        return true;
     }
 
     @Override
     public void begin(TxnType type) {
         txn.begin(type);
+        if (logging()) {
+            undo.clear();
+        }
     }
 
     @Override
     public void begin(ReadWrite mode) {
         txn.begin(mode);
+        if (logging()) {
+            undo.clear();
+        }
     }
 
     @Override
@@ -181,16 +247,34 @@ public final class StoreDatasetGraph extends DatasetGraphBaseFind {
 
     @Override
     public void commit() {
+        if (logging()) {
+            undo.clear();
+        }
         txn.commit();
     }
 
+    /**
+     * Ends the transaction; a write transaction's changes are undone first (see {@link UndoLog}).
+     *
+     * @throws dev.plinth.PlinthException if undoing failed part way; the transaction is over all the same
+     */
     @Override
     public void abort() {
-        txn.abort();
+        try {
+            if (logging()) {
+                undo.undo(quads);
+            }
+        } finally {
+            txn.abort();
+        }
     }
 
+    /** Ends the transaction; a write transaction neither committed nor aborted is aborted. */
     @Override
     public void end() {
+        if (logging()) {
+            abort();
+        }
         txn.end();
     }
 
