@@ -35,6 +35,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -340,6 +341,30 @@ final class EtcdEngine implements Engine {
 
     // ---- writes
 
+    /**
+     * The compares that hold exactly when every precondition of the batch does, if each is an exact value
+     * or an absence of one key ({@link EngineBatch.ValueEquals} without {@code orAbsent}): a value is
+     * compared as it is (with its key's existence, since etcd compares a missing key's value as empty), an
+     * absence as version 0. {@code null} when a precondition needs reading first (ranges, versions, "equal
+     * or absent"), or there are too many.
+     */
+    private List<Cmp> directCompares(EngineBatch batch) {
+        List<Cmp> out = new ArrayList<>();
+        for (EngineBatch.Precondition p : batch.preconditions()) {
+            if (!(p instanceof EngineBatch.ValueEquals v) || v.orAbsent()) {
+                return null;
+            }
+            ByteSequence k = live(v.keyspace()).key(v.key());
+            if (v.expected() == null) {
+                out.add(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)));
+            } else {
+                out.add(new Cmp(k, Cmp.Op.GREATER, CmpTarget.version(0)));
+                out.add(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(v.expected()))));
+            }
+        }
+        return out.size() <= MAX_TXN_OPS ? out : null;
+    }
+
     @Override
     public boolean apply(EngineBatch batch) {
         TxnPlan plan = new TxnPlan(batch, this::live);
@@ -366,6 +391,11 @@ final class EtcdEngine implements Engine {
         if (batch.preconditions().isEmpty()) {
             remote.write(kv.txn().Then(then).commit(), what);
             return true;
+        }
+        List<Cmp> direct = directCompares(batch);
+        if (direct != null) {
+            // Exact values and absences are etcd compares themselves: one transaction decides, no read first.
+            return remote.write(kv.txn().If(direct.toArray(Cmp[]::new)).Then(then).commit(), what).isSucceeded();
         }
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             PreconditionView view = new PreconditionView(this, currentRevision());
