@@ -228,18 +228,15 @@ class EtcdClusterFaultTest {
             a.kill();
             c.kill();
             try {
-                // Bounded: the engine's timeout (3 s here) is the bound the documentation promises; the slack
-                // is for a loaded machine, not a performance figure.
-                long started = System.nanoTime();
+                // Bounded by the engine's timeout, not by a clock in this test: each call either got etcd's
+                // refusal or gave up after timeout=3s, and its message says which.
+                String bounded = "(?s).*(got no answer within 3000 ms|failed).*";
                 assertThatThrownBy(() -> ks.put(b("during"), b("v")))
                         .isInstanceOfAny(OutcomeUnknownException.class, StorageIOException.class)
-                        .hasMessageContaining("etcd://");
+                        .hasMessageContaining("etcd://").hasMessageMatching(bounded);
                 assertThatThrownBy(() -> ks.get(b("before")))
                         .isInstanceOf(StorageIOException.class)
-                        .hasMessageContaining("etcd://");
-                assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started))
-                        .as("seconds until a write and a read without a quorum failed, with timeout=3s each")
-                        .isLessThan(30);
+                        .hasMessageContaining("etcd://").hasMessageMatching(bounded);
             } finally {
                 cluster.restart(a);
                 cluster.restart(c);
