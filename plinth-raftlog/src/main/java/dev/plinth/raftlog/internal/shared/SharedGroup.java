@@ -5,6 +5,7 @@ import dev.plinth.Durability;
 import dev.plinth.raftlog.HardState;
 import dev.plinth.raftlog.LogEntry;
 import dev.plinth.raftlog.internal.LogChecks;
+import dev.plinth.raftlog.internal.segment.EntryCodec;
 import dev.plinth.raftlog.internal.segment.SegmentFormat;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -26,8 +27,11 @@ import java.util.TreeMap;
  * points into it, which {@link SharedRaftStorage#collect()} arranges by writing a {@link SharedRecords#CHECKPOINT}.
  */
 final class SharedGroup {
-    /** Where an entry is: its segment, the offset of its entry header, its payload length and term. */
-    private record Loc(long seq, long pos, int len, long term) {
+    /**
+     * Where an entry is: its segment, the offset of its entry header, its length field (stored length and
+     * compression flag, see {@link EntryCodec}) and term.
+     */
+    private record Loc(long seq, long pos, int field, long term) {
     }
 
     private final long group;
@@ -76,12 +80,10 @@ final class SharedGroup {
                 long base = r.offset() + SegmentFormat.FRAME_BYTES;
                 for (int i = 0; i < count; i++) {
                     int at = b.position();
-                    long term = b.getLong();
-                    int len = b.getInt();
-                    b.getInt();
-                    b.position(b.position() + len);
+                    long term = b.getLong(at);
+                    int field = EntryCodec.skip(b);
                     if (from + i > boundaryIndex) {
-                        locs.add(new Loc(r.seq(), base + at, len, term));
+                        locs.add(new Loc(r.seq(), base + at, field, term));
                     }
                 }
             }
@@ -199,19 +201,28 @@ final class SharedGroup {
     synchronized LogEntry entry(long index) {
         LogChecks.requireHeld(group, index, boundaryIndex + 1, lastIndex());
         Loc l = locs.get((int) (index - boundaryIndex - 1));
-        ByteBuffer b = ByteBuffer.allocate(SharedRecords.ENTRY_HEADER + l.len());
+        int stored = EntryCodec.storedLength(l.field());
+        ByteBuffer b = ByteBuffer.allocate(EntryCodec.ENTRY_HEADER + stored);
         log.read(l.seq(), l.pos(), b);
         b.flip();
-        if (b.remaining() != SharedRecords.ENTRY_HEADER + l.len()) {
+        if (b.remaining() != EntryCodec.ENTRY_HEADER + stored) {
             throw new CorruptionException("The entry at index " + index + " of group " + group + " runs past the end "
                     + "of segment " + l.seq() + " of the shared Raft log.");
         }
         long term = b.getLong();
-        int len = b.getInt();
+        int field = b.getInt();
         int crc = b.getInt();
-        byte[] payload = new byte[l.len()];
-        b.get(payload);
-        if (term != l.term() || len != l.len() || SharedRecords.crc(payload) != crc) {
+        byte[] bytes = new byte[stored];
+        b.get(bytes);
+        byte[] payload;
+        try {
+            payload = term != l.term() || field != l.field() ? null : EntryCodec.payload(field, crc, bytes);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptionException("The entry at index " + index + " of group " + group + " in segment "
+                    + l.seq() + " of the shared Raft log passed its CRC32C but holds " + e.getMessage()
+                    + ": it was damaged at rest.", e);
+        }
+        if (payload == null) {
             throw new CorruptionException("The entry at index " + index + " of group " + group + " in segment "
                     + l.seq() + " of the shared Raft log fails its CRC32C or no longer matches its record: it was "
                     + "damaged at rest.");
@@ -261,13 +272,12 @@ final class SharedGroup {
     }
 
     private void write(byte type, long from, List<LogEntry> entries, HardState hs, Durability durability) {
-        SharedRecords.Encoded e = SharedRecords.entries(type, group, hs, from, entries);
+        SharedRecords.Encoded e = SharedRecords.entries(type, group, hs, from, entries, log.compresses());
         SharedLog.Position p = log.submit(e.payload(), durability == Durability.SYNC);
         truncateLocs(from);
         long base = p.offset() + SegmentFormat.FRAME_BYTES;
         for (int i = 0; i < entries.size(); i++) {
-            LogEntry x = entries.get(i);
-            locs.add(new Loc(p.seq(), base + e.entryAt()[i], x.size(), x.term()));
+            locs.add(new Loc(p.seq(), base + e.entryAt()[i], e.lengthFields()[i], entries.get(i).term()));
         }
         if (hs != null) {
             hardState = hs;
