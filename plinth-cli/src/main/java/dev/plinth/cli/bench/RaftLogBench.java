@@ -71,6 +71,10 @@ final class RaftLogBench {
                 throw new IllegalArgumentException("unknown log scheme '" + scheme + "' in '" + spec + "'; give "
                         + "shared:, segmented: or one of the store schemes " + dev.plinth.Plinth.schemes());
             }
+            if (ours) {
+                // Bad options are reported now, before anything runs, naming the URI as given.
+                dev.plinth.raftlog.LogFileOptions.parse(query.isEmpty() ? null : query.substring(1), spec);
+            }
             if (memory || location.isEmpty()) {
                 this.explicit = null;
             } else if (location.startsWith("//")) {
