@@ -138,7 +138,8 @@ public class RaftLogLargeLogBenchmark {
 
     /**
      * Builds the data sets: {@code DIR LOG...} appends {@link #ENTRIES} entries to group 1 of each named log in
-     * {@code DIR/LOG}, in batches of 1,000 at {@code NONE}, then flushes. A data set that exists is replaced.
+     * {@code DIR/LOG}, in batches of 1,000 at {@code NONE}, then flushes; each payload is 128 bytes cut from a pool of
+     * random bytes at an offset that depends on its index. A data set that exists is replaced.
      *
      * @param args the directory, then the logs
      */
@@ -147,8 +148,10 @@ public class RaftLogLargeLogBenchmark {
             System.err.println("usage: RaftLogLargeLogBenchmark DIR LOG... (shared, segmented, plinth-lsm, plinth-rocksdb)");
             System.exit(2);
         }
-        byte[] payload = new byte[ENTRY_BYTES];
-        new Random(1).nextBytes(payload);
+        // Every entry has its own bytes, cut from a pool of random ones, so that no engine compresses the data set
+        // into its caches.
+        byte[] pool = new byte[1 << 20];
+        new Random(1).nextBytes(pool);
         for (int a = 1; a < args.length; a++) {
             Path dir = Path.of(args[0], args[a]);
             dev.plinth.bench.Targets.deleteTree(dir);
@@ -158,7 +161,8 @@ public class RaftLogLargeLogBenchmark {
                 for (long i = 1; i <= ENTRIES; i += 1000) {
                     List<LogEntry> batch = new ArrayList<>(1000);
                     for (long k = i; k < i + 1000 && k <= ENTRIES; k++) {
-                        batch.add(new LogEntry(k, 1, payload));
+                        int at = (int) ((k * 131) % (pool.length - ENTRY_BYTES));
+                        batch.add(new LogEntry(k, 1, java.util.Arrays.copyOfRange(pool, at, at + ENTRY_BYTES)));
                     }
                     s.append(GROUP, batch, Durability.NONE);
                 }
