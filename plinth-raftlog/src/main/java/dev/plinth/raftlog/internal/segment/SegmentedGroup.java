@@ -6,6 +6,7 @@ import dev.plinth.StorageIOException;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
 import dev.plinth.raftlog.LogEntry;
+import dev.plinth.raftlog.internal.EntryPositions;
 import dev.plinth.raftlog.internal.LogChecks;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -30,12 +31,6 @@ final class SegmentedGroup {
     static final byte REPLACE = 2;
     static final int RECORD_HEADER = 1 + 8 + 4;
 
-    /**
-     * Where an entry is: its segment, the offset of its entry header, its length field (stored length and
-     * compression flag, see {@link EntryCodec}) and term.
-     */
-    private record Loc(long seq, long pos, int field, long term) {
-    }
 
     /** A segment other than the one being written: its file name and the highest index written in it. */
     private record Closed(String name, long maxIndex) {
@@ -53,7 +48,8 @@ final class SegmentedGroup {
     private long boundaryTerm;
     private long firstLiveSeq = 1;
     private long nextSeq = 1;
-    private final List<Loc> locs = new ArrayList<>();
+    /** Where each entry is: segment, header offset, length field (see {@link EntryCodec}), term. */
+    private final EntryPositions locs = new EntryPositions();
     private final TreeMap<Long, Closed> closed = new TreeMap<>();
     private final Map<Long, VfsFile> readers = new HashMap<>();
     private SegmentWriter writer;
@@ -173,7 +169,7 @@ final class SegmentedGroup {
                 long term = b.getLong(at);
                 int field = EntryCodec.skip(b);
                 if (from + i > boundaryIndex) {
-                    locs.add(new Loc(seq, base + at, field, term));
+                    locs.add(seq, base + at, field, term);
                 }
             }
         } catch (RuntimeException e) {
@@ -218,13 +214,13 @@ final class SegmentedGroup {
     synchronized long termAt(long index) {
         check();
         LogChecks.requireTermIndex(group, index, boundaryIndex + 1, lastIndex());
-        return index == boundaryIndex ? boundaryTerm : locs.get((int) (index - boundaryIndex - 1)).term();
+        return index == boundaryIndex ? boundaryTerm : locs.term((int) (index - boundaryIndex - 1));
     }
 
     private void truncateLocs(long fromInclusive) {
         int keep = (int) (fromInclusive - boundaryIndex - 1);
         if (keep < locs.size()) {
-            locs.subList(keep, locs.size()).clear();
+            locs.truncate(keep);
         }
     }
 
@@ -233,14 +229,18 @@ final class SegmentedGroup {
     synchronized LogEntry entry(long index) {
         check();
         LogChecks.requireHeld(group, index, boundaryIndex + 1, lastIndex());
-        Loc l = locs.get((int) (index - boundaryIndex - 1));
-        int stored = EntryCodec.storedLength(l.field());
+        int i = (int) (index - boundaryIndex - 1);
+        long lSeq = locs.seq(i);
+        long lPos = locs.pos(i);
+        int lField = locs.field(i);
+        long lTerm = locs.term(i);
+        int stored = EntryCodec.storedLength(lField);
         ByteBuffer b = ByteBuffer.allocate(EntryCodec.ENTRY_HEADER + stored);
         try {
-            if (writer != null && l.seq() == writerSeq) {
-                writer.read(l.pos(), b);
+            if (writer != null && lSeq == writerSeq) {
+                writer.read(lPos, b);
             } else {
-                reader(l.seq()).read(l.pos(), b);
+                reader(lSeq).read(lPos, b);
             }
         } catch (RuntimeException e) {
             throw fail(e);
@@ -257,7 +257,7 @@ final class SegmentedGroup {
         b.get(bytes);
         byte[] payload;
         try {
-            payload = term != l.term() || field != l.field() ? null : EntryCodec.payload(field, crc, bytes);
+            payload = term != lTerm || field != lField ? null : EntryCodec.payload(field, crc, bytes);
         } catch (IllegalArgumentException e) {
             throw new CorruptionException("The entry at index " + index + " of group " + group + " passed its CRC32C "
                     + "but holds " + e.getMessage() + ": it was damaged at rest.", e);
@@ -322,7 +322,7 @@ final class SegmentedGroup {
             truncateLocs(from);
             long base = off + SegmentFormat.FRAME_BYTES;
             for (int i = 0; i < entries.size(); i++) {
-                locs.add(new Loc(writerSeq, base + at[i], stored[i].lengthField(), entries.get(i).term()));
+                locs.add(writerSeq, base + at[i], stored[i].lengthField(), entries.get(i).term());
             }
             if (!entries.isEmpty()) {
                 writerMin = writerMin == 0 ? from : Math.min(writerMin, from);
@@ -394,7 +394,7 @@ final class SegmentedGroup {
         } catch (RuntimeException e) {
             throw fail(e);
         }
-        locs.subList(0, (int) (target - boundaryIndex)).clear();
+        locs.dropFirst((int) (target - boundaryIndex));
         boundaryIndex = target;
         boundaryTerm = term;
         return target;

@@ -4,11 +4,11 @@ import dev.plinth.CorruptionException;
 import dev.plinth.Durability;
 import dev.plinth.raftlog.HardState;
 import dev.plinth.raftlog.LogEntry;
+import dev.plinth.raftlog.internal.EntryPositions;
 import dev.plinth.raftlog.internal.LogChecks;
 import dev.plinth.raftlog.internal.segment.EntryCodec;
 import dev.plinth.raftlog.internal.segment.SegmentFormat;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,12 +27,6 @@ import java.util.TreeMap;
  * points into it, which {@link SharedRaftStorage#collect()} arranges by writing a {@link SharedRecords#CHECKPOINT}.
  */
 final class SharedGroup {
-    /**
-     * Where an entry is: its segment, the offset of its entry header, its length field (stored length and
-     * compression flag, see {@link EntryCodec}) and term.
-     */
-    private record Loc(long seq, long pos, int field, long term) {
-    }
 
     private final long group;
     private final SharedLog log;
@@ -40,7 +34,8 @@ final class SharedGroup {
     // All guarded by this.
     private long boundaryIndex;
     private long boundaryTerm;
-    private final List<Loc> locs = new ArrayList<>();
+    /** Where each entry is: segment, header offset, length field (see {@link EntryCodec}), term. */
+    private final EntryPositions locs = new EntryPositions();
     private HardState hardState = HardState.INITIAL;
     private Map<String, byte[]> meta = new TreeMap<>();
     private long boundarySeq;
@@ -83,7 +78,7 @@ final class SharedGroup {
                     long term = b.getLong(at);
                     int field = EntryCodec.skip(b);
                     if (from + i > boundaryIndex) {
-                        locs.add(new Loc(r.seq(), base + at, field, term));
+                        locs.add(r.seq(), base + at, field, term);
                     }
                 }
             }
@@ -144,14 +139,14 @@ final class SharedGroup {
     /** Adds placeholders up to {@code index} (inclusive) if the log ends before it. */
     private void padTo(long index) {
         for (long i = lastIndex() + 1; i <= index; i++) {
-            locs.add(new Loc(UNKNOWN, 0, 0, 0));
+            locs.add(UNKNOWN, 0, 0, 0);
         }
     }
 
     /** After recovery: a placeholder left is an entry whose record is gone. */
     synchronized void finishRecovery() {
         for (int i = 0; i < locs.size(); i++) {
-            if (locs.get(i).seq() == UNKNOWN) {
+            if (locs.seq(i) == UNKNOWN) {
                 throw new CorruptionException("Group " + group + " of the shared Raft log should hold an entry at "
                         + "index " + (boundaryIndex + 1 + i) + ", but the segment that held it is gone: entries are "
                         + "missing.");
@@ -171,13 +166,13 @@ final class SharedGroup {
 
     synchronized long termAt(long index) {
         LogChecks.requireTermIndex(group, index, boundaryIndex + 1, lastIndex());
-        return index == boundaryIndex ? boundaryTerm : locs.get((int) (index - boundaryIndex - 1)).term();
+        return index == boundaryIndex ? boundaryTerm : locs.term((int) (index - boundaryIndex - 1));
     }
 
     private void truncateLocs(long fromInclusive) {
         int keep = (int) (fromInclusive - boundaryIndex - 1);
         if (keep < locs.size()) {
-            locs.subList(keep, locs.size()).clear();
+            locs.truncate(keep);
         }
     }
 
@@ -185,7 +180,7 @@ final class SharedGroup {
         if (index <= boundaryIndex) {
             return;
         }
-        locs.subList(0, (int) Math.min(locs.size(), index - boundaryIndex)).clear();
+        locs.dropFirst((int) Math.min(locs.size(), index - boundaryIndex));
         boundaryIndex = index;
         boundaryTerm = term;
     }
@@ -193,21 +188,25 @@ final class SharedGroup {
     /** The oldest segment an entry of this group is in, or {@link Long#MAX_VALUE} if it holds none. */
     synchronized long oldestEntrySeq() {
         // A later index is never in an older segment: rewriting an entry drops every entry after it.
-        return locs.isEmpty() ? Long.MAX_VALUE : locs.get(0).seq();
+        return locs.isEmpty() ? Long.MAX_VALUE : locs.seq(0);
     }
 
     // ---- reads ----------------------------------------------------------------------------------------------
 
     synchronized LogEntry entry(long index) {
         LogChecks.requireHeld(group, index, boundaryIndex + 1, lastIndex());
-        Loc l = locs.get((int) (index - boundaryIndex - 1));
-        int stored = EntryCodec.storedLength(l.field());
+        int i = (int) (index - boundaryIndex - 1);
+        long lSeq = locs.seq(i);
+        long lPos = locs.pos(i);
+        int lField = locs.field(i);
+        long lTerm = locs.term(i);
+        int stored = EntryCodec.storedLength(lField);
         ByteBuffer b = ByteBuffer.allocate(EntryCodec.ENTRY_HEADER + stored);
-        log.read(l.seq(), l.pos(), b);
+        log.read(lSeq, lPos, b);
         b.flip();
         if (b.remaining() != EntryCodec.ENTRY_HEADER + stored) {
             throw new CorruptionException("The entry at index " + index + " of group " + group + " runs past the end "
-                    + "of segment " + l.seq() + " of the shared Raft log.");
+                    + "of segment " + lSeq + " of the shared Raft log.");
         }
         long term = b.getLong();
         int field = b.getInt();
@@ -216,15 +215,15 @@ final class SharedGroup {
         b.get(bytes);
         byte[] payload;
         try {
-            payload = term != l.term() || field != l.field() ? null : EntryCodec.payload(field, crc, bytes);
+            payload = term != lTerm || field != lField ? null : EntryCodec.payload(field, crc, bytes);
         } catch (IllegalArgumentException e) {
             throw new CorruptionException("The entry at index " + index + " of group " + group + " in segment "
-                    + l.seq() + " of the shared Raft log passed its CRC32C but holds " + e.getMessage()
+                    + lSeq + " of the shared Raft log passed its CRC32C but holds " + e.getMessage()
                     + ": it was damaged at rest.", e);
         }
         if (payload == null) {
             throw new CorruptionException("The entry at index " + index + " of group " + group + " in segment "
-                    + l.seq() + " of the shared Raft log fails its CRC32C or no longer matches its record: it was "
+                    + lSeq + " of the shared Raft log fails its CRC32C or no longer matches its record: it was "
                     + "damaged at rest.");
         }
         return new LogEntry(index, term, payload);
@@ -277,7 +276,7 @@ final class SharedGroup {
         truncateLocs(from);
         long base = p.offset() + SegmentFormat.FRAME_BYTES;
         for (int i = 0; i < entries.size(); i++) {
-            locs.add(new Loc(p.seq(), base + e.entryAt()[i], e.lengthFields()[i], entries.get(i).term()));
+            locs.add(p.seq(), base + e.entryAt()[i], e.lengthFields()[i], entries.get(i).term());
         }
         if (hs != null) {
             hardState = hs;
