@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         subcommands = {GetCommand.class, PutCommand.class, DeleteCommand.class, ScanCommand.class,
                 KeyspacesCommand.class, StatsCommand.class, CompactCommand.class, VerifyCommand.class,
                 DumpCommand.class, LoadCommand.class, CopyCommand.class, BenchCommand.class, DocsCommand.class,
-                RdfCommand.class, CommandLine.HelpCommand.class})
+                RdfCommand.class, RaftLogCommand.class, CommandLine.HelpCommand.class})
 public final class PlinthCommand implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors.")

@@ -36,7 +36,7 @@ import java.util.List;
  * but made afresh and compared, so a blank line is kept only before a comment, as a separator. Output
  * that does not end with a newline gets a line {@code [no newline at end]}. {@code $TMP} stands for the
  * test's temporary directory and {@code $JAVA} for the Java version, in commands and in output.
- * {@code bench} (other than {@code bench --help}) measures, so its output is compared masked
+ * {@code bench} and {@code raftlog bench} (other than with {@code --help}) measure, so their output is compared masked
  * ({@link #maskMeasured}): what it prints and in what order is golden, its numbers are not.
  * Standard input is empty. Not thread-safe.
  */
@@ -85,7 +85,9 @@ final class GoldenScript {
         }
         StringBuilder sb = new StringBuilder();
         String o = unexpand(out.toString(StandardCharsets.UTF_8));
-        if (!args.isEmpty() && args.get(0).equals("bench") && !args.contains("--help") && !args.contains("-h")) {
+        boolean measures = !args.isEmpty() && (args.get(0).equals("bench")
+                || (args.get(0).equals("raftlog") && args.size() > 1 && args.get(1).equals("bench")));
+        if (measures && !args.contains("--help") && !args.contains("-h")) {
             o = maskMeasured(o);
         }
         if (!o.isEmpty()) {

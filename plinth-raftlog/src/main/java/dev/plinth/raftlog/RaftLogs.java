@@ -47,13 +47,37 @@ public final class RaftLogs {
         return new StoreRaftStorage(Objects.requireNonNull(store, "store"), false);
     }
 
+    /** The URI scheme of the shared log: {@code shared:<dir>[?options]}. */
+    public static final String SHARED_SCHEME = "shared";
+    /** The URI scheme of the per-group segmented log: {@code segmented:<dir>[?options]}. */
+    public static final String SEGMENTED_SCHEME = "segmented";
+
     /**
-     * Opens a store by URI and Raft storage on it; closing the storage closes the store.
+     * Opens Raft storage by URI: {@code shared:<dir>} opens the shared log ({@link #openShared(Path, LogFileOptions)}),
+     * {@code segmented:<dir>} the per-group segmented log, both with the options of their query
+     * ({@link LogFileOptions#parse}, for example {@code shared:/var/lib/node1/raft?compression=lz4}); any other URI
+     * opens a Plinth store ({@link Plinth#open(String)}) and the storage on it. Closing the storage closes what
+     * this opened.
      *
-     * @param uri a store URI, for example {@code lmdb:/var/lib/node1/raft}
+     * @param uri for example {@code shared:/var/lib/node1/raft}, {@code lmdb:/var/lib/node1/raft}
      * @return the storage
+     * @throws IllegalArgumentException if the log's options are unknown or bad, before anything is opened
      */
     public static RaftStorage open(String uri) {
+        Objects.requireNonNull(uri, "uri");
+        for (String scheme : new String[] {SHARED_SCHEME, SEGMENTED_SCHEME}) {
+            if (uri.startsWith(scheme + ":")) {
+                String rest = uri.substring(scheme.length() + 1);
+                int q = rest.indexOf('?');
+                String path = q < 0 ? rest : rest.substring(0, q);
+                if (path.isEmpty()) {
+                    throw new IllegalArgumentException("Cannot open the Raft log " + uri + ": it names no directory.");
+                }
+                LogFileOptions options = LogFileOptions.parse(q < 0 ? null : rest.substring(q + 1), uri);
+                return scheme.equals(SHARED_SCHEME) ? openShared(Path.of(path), options)
+                        : openSegmented(Path.of(path), options);
+            }
+        }
         Store store = Plinth.open(uri);
         try {
             return new StoreRaftStorage(store, true);
@@ -77,6 +101,31 @@ public final class RaftLogs {
      */
     public static RaftStorage openSegmented(Path dir) {
         return openSegmented(directory(dir), DEFAULT_SEGMENT_BYTES);
+    }
+
+    /**
+     * Opens the segmented log in a directory as {@link #openSegmented(Path)} does, with options (segment size,
+     * LZ4 payloads).
+     *
+     * @param dir     the directory
+     * @param options the options
+     * @return the storage; closing it releases the directory
+     * @throws dev.plinth.StorageIOException if another instance holds the directory or it cannot be read
+     * @throws dev.plinth.CorruptionException if a file is damaged or foreign
+     */
+    public static RaftStorage openSegmented(Path dir, LogFileOptions options) {
+        return openSegmented(directory(dir), options);
+    }
+
+    /**
+     * Opens the segmented log in the root of a file system, with options (segment size, LZ4 payloads).
+     *
+     * @param vfs     the file system; every file of the log goes through it
+     * @param options the options
+     * @return the storage
+     */
+    public static RaftStorage openSegmented(Vfs vfs, LogFileOptions options) {
+        return new SegmentedRaftStorage(vfs, Objects.requireNonNull(options, "options"));
     }
 
     /** The directory as a file system, created if absent (through the seam, the parent synced). */
@@ -104,6 +153,32 @@ public final class RaftLogs {
      */
     public static RaftStorage openShared(Path dir) {
         return openShared(directory(dir), DEFAULT_SEGMENT_BYTES);
+    }
+
+    /**
+     * Opens the shared log in a directory as {@link #openShared(Path)} does, with options (segment size, LZ4
+     * payloads).
+     *
+     * @param dir     the directory
+     * @param options the options
+     * @return the storage; closing it releases the directory
+     * @throws dev.plinth.StorageIOException if another instance holds the directory or it cannot be read
+     * @throws dev.plinth.CorruptionException if a file is damaged or foreign, or segments are missing
+     */
+    public static RaftStorage openShared(Path dir, LogFileOptions options) {
+        return openShared(directory(dir), options);
+    }
+
+    /**
+     * Opens the shared log in the root of a file system, with options (segment size, LZ4 payloads).
+     *
+     * @param vfs     the file system; every file of the log goes through it
+     * @param options the options
+     * @return the storage
+     * @throws dev.plinth.CorruptionException if a file is damaged or foreign, or segments are missing
+     */
+    public static RaftStorage openShared(Vfs vfs, LogFileOptions options) {
+        return new SharedRaftStorage(vfs, Objects.requireNonNull(options, "options"));
     }
 
     /**

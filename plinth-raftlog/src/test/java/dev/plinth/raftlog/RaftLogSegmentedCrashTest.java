@@ -26,6 +26,16 @@ class RaftLogSegmentedCrashTest {
 
     @Test
     void everyCrashLeavesADurablePrefix() {
+        crashAfterEveryStep(false);
+    }
+
+    /** The same with LZ4 payloads: entries of up to 120 zero bytes, most of them stored compressed. */
+    @Test
+    void everyCrashLeavesADurablePrefixWithLz4() {
+        crashAfterEveryStep(true);
+    }
+
+    private static void crashAfterEveryStep(boolean lz4) {
         String one = System.getProperty("plinth.seed");
         long first = one == null || one.isBlank() ? 1 : Long.parseLong(one.trim());
         long seeds = one == null || one.isBlank() ? Integer.getInteger("plinth.raftlog.crashSeeds", SEEDS) : 1;
@@ -35,7 +45,7 @@ class RaftLogSegmentedCrashTest {
         for (long seed = first; seed < first + seeds; seed++) {
             for (int crashAt = 0; crashAt <= STEPS; crashAt++) {
                 for (PowerLoss mode : modes) {
-                    crashOnce(seed, crashAt, mode);
+                    crashOnce(seed, crashAt, mode, lz4);
                     states++;
                 }
             }
@@ -51,12 +61,12 @@ class RaftLogSegmentedCrashTest {
         }
     }
 
-    private static void crashOnce(long seed, int crashAt, PowerLoss mode) {
+    private static void crashOnce(long seed, int crashAt, PowerLoss mode, boolean lz4) {
         String where = "seed " + seed + " (replay with -Dplinth.seed=" + seed + "), crash after step " + crashAt
-                + ", " + mode;
+                + ", " + mode + (lz4 ? ", LZ4" : "");
         Random rnd = new Random(seed);
         MemVfs vfs = new MemVfs(seed * 1000 + crashAt);
-        RaftStorage s = RaftLogs.openSegmented(vfs, 200);
+        RaftStorage s = open(vfs, lz4);
         RaftLogModel model = new RaftLogModel();
         List<View> views = new ArrayList<>();
         views.add(View.of(model));
@@ -70,7 +80,7 @@ class RaftLogSegmentedCrashTest {
             if (op < 5) {
                 List<LogEntry> es = new ArrayList<>();
                 for (int i = 0; i < 1 + rnd.nextInt(4); i++) {
-                    es.add(new LogEntry(last + 1 + i, term, new byte[rnd.nextInt(30)]));
+                    es.add(new LogEntry(last + 1 + i, term, new byte[rnd.nextInt(lz4 ? 120 : 30)]));
                 }
                 model.append(G, es, d);
                 s.append(G, es, d);
@@ -105,7 +115,7 @@ class RaftLogSegmentedCrashTest {
         }
         vfs.powerLoss(mode);
         s.close();
-        RaftStorage after = RaftLogs.openSegmented(vfs, 200);
+        RaftStorage after = open(vfs, lz4);
         View got = View.of(after);
         List<View> allowed = views.subList(durableFrom, views.size());
         assertThat(allowed).as(where + ": the recovered log must be one of the states from the last durable one on")
@@ -121,8 +131,13 @@ class RaftLogSegmentedCrashTest {
         after.append(G, List.of(new LogEntry(got.last() + 1, Math.max(1000, 0), new byte[] {7})), Durability.SYNC);
         vfs.powerLoss(PowerLoss.dropUnsynced());
         after.close();
-        RaftStorage again = RaftLogs.openSegmented(vfs, 200);
+        RaftStorage again = open(vfs, lz4);
         assertThat(again.lastIndex(G)).as(where + ": after a second crash").isEqualTo(got.last() + 1);
         again.close();
+    }
+
+    private static RaftStorage open(MemVfs vfs, boolean lz4) {
+        return RaftLogs.openSegmented(vfs, LogFileOptions.DEFAULTS.withSegmentBytes(200)
+                .withCompression(lz4 ? LogFileOptions.Compression.LZ4 : LogFileOptions.Compression.NONE));
     }
 }

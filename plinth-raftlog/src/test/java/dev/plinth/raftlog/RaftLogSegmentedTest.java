@@ -18,6 +18,14 @@ class RaftLogSegmentedTest extends RaftLogStorageContract {
         return reopening(() -> RaftLogs.openSegmented(vfs, SMALL_SEGMENTS), () -> vfs.powerLoss(restart), () -> { });
     }
 
+    /** The same with LZ4 payloads. */
+    static Subject onMemVfsLz4(long seed, PowerLoss restart) {
+        MemVfs vfs = new MemVfs(seed);
+        LogFileOptions options = LogFileOptions.DEFAULTS.withSegmentBytes(SMALL_SEGMENTS)
+                .withCompression(LogFileOptions.Compression.LZ4);
+        return reopening(() -> RaftLogs.openSegmented(vfs, options), () -> vfs.powerLoss(restart), () -> { });
+    }
+
     @Override
     protected Subject open(Path dir) {
         return onMemVfs(1, PowerLoss.dropUnsynced());

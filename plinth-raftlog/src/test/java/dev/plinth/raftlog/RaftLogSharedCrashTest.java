@@ -60,6 +60,16 @@ class RaftLogSharedCrashTest {
 
     @Test
     void everyCrashAfterAStepLeavesADurablePrefix() {
+        crashAfterEveryStep(false);
+    }
+
+    /** The same with LZ4 payloads: entries of up to 120 zero bytes, most of them stored compressed. */
+    @Test
+    void everyCrashAfterAStepLeavesADurablePrefixWithLz4() {
+        crashAfterEveryStep(true);
+    }
+
+    private static void crashAfterEveryStep(boolean lz4) {
         long[] first = new long[1];
         long seeds = seedsToRun(first);
         List<PowerLoss> modes = List.of(PowerLoss.dropUnsynced(), PowerLoss.tearLastWrite(),
@@ -69,7 +79,8 @@ class RaftLogSharedCrashTest {
             for (int crashAt = 0; crashAt <= STEPS; crashAt++) {
                 for (PowerLoss mode : modes) {
                     MemVfs vfs = new MemVfs(seed * 1000 + crashAt);
-                    run(seed, crashAt, vfs, vfs, mode, null, "crash after step " + crashAt + ", " + mode);
+                    run(seed, crashAt, vfs, vfs, mode, null, lz4, "crash after step " + crashAt + ", " + mode
+                            + (lz4 ? ", LZ4" : ""));
                     states++;
                 }
             }
@@ -87,7 +98,7 @@ class RaftLogSharedCrashTest {
                 for (int nth = 1; nth <= 12; nth++) {
                     MemVfs mem = new MemVfs(seed * 100 + nth);
                     FaultyVfs vfs = new FaultyVfs(mem, nth);
-                    if (run(seed, STEPS, vfs, mem, PowerLoss.dropUnsynced(), Fault.on(kind).at(nth).sticky(),
+                    if (run(seed, STEPS, vfs, mem, PowerLoss.dropUnsynced(), Fault.on(kind).at(nth).sticky(), false,
                             "crash at " + kind + " #" + nth)) {
                         cut++;
                     }
@@ -99,10 +110,10 @@ class RaftLogSharedCrashTest {
 
     /** Runs the workload, crashes, reopens and checks; returns whether a call was cut short by the fault. */
     private static boolean run(long seed, int steps, dev.plinth.io.Vfs vfs, MemVfs mem, PowerLoss mode, Fault fault,
-                               String what) {
+                               boolean lz4, String what) {
         String where = "seed " + seed + " (replay with -Dplinth.seed=" + seed + "), " + what;
         Random rnd = new Random(seed);
-        RaftStorage s = RaftLogs.openShared(vfs, SEGMENT);
+        RaftStorage s = open(vfs, lz4);
         RaftLogModel model = new RaftLogModel();
         List<View> views = new ArrayList<>();
         views.add(View.of(model));
@@ -123,7 +134,7 @@ class RaftLogSharedCrashTest {
             if (op < 8) {
                 List<LogEntry> es = new ArrayList<>();
                 for (int i = 0; i < 1 + rnd.nextInt(4); i++) {
-                    es.add(new LogEntry(last + 1 + i, term, new byte[rnd.nextInt(30)]));
+                    es.add(new LogEntry(last + 1 + i, term, new byte[rnd.nextInt(lz4 ? 120 : 30)]));
                 }
                 change = x -> x.append(g, es, d);
             } else if (op < 10) {
@@ -175,7 +186,7 @@ class RaftLogSharedCrashTest {
         }
         mem.powerLoss(mode);
         s.close();
-        RaftStorage after = RaftLogs.openShared(mem, SEGMENT);
+        RaftStorage after = open(mem, lz4);
         View got = View.of(after);
         assertThat(views.subList(durableFrom, views.size()))
                 .as(where + ": the recovered state must be one from the last durable change on").contains(got);
@@ -185,9 +196,14 @@ class RaftLogSharedCrashTest {
         View synced = View.of(after);
         mem.powerLoss(PowerLoss.dropUnsynced());
         after.close();
-        try (RaftStorage again = RaftLogs.openShared(mem, SEGMENT)) {
+        try (RaftStorage again = open(mem, lz4)) {
             assertThat(View.of(again)).as(where + ": after a second crash").isEqualTo(synced);
         }
         return cut;
+    }
+
+    private static RaftStorage open(dev.plinth.io.Vfs vfs, boolean lz4) {
+        return RaftLogs.openShared(vfs, LogFileOptions.DEFAULTS.withSegmentBytes(SEGMENT)
+                .withCompression(lz4 ? LogFileOptions.Compression.LZ4 : LogFileOptions.Compression.NONE));
     }
 }

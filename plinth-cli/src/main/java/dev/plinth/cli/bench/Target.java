@@ -276,7 +276,7 @@ final class Target implements AutoCloseable {
         return sum[0];
     }
 
-    private static boolean isEmptyDirectory(Path dir) {
+    static boolean isEmptyDirectory(Path dir) {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
             return !s.iterator().hasNext();
         } catch (IOException e) {

@@ -211,8 +211,15 @@ public abstract class RaftLogModelRunContract {
         for (int i = 0; i < n; i++) {
             term += rnd.nextInt(4) == 0 ? 1 : 0;
             long t = rnd.nextInt(40) == 0 ? Math.max(0, term - 1) : term;
-            byte[] p = new byte[rnd.nextInt(12)];
-            rnd.nextBytes(p);
+            byte[] p;
+            if (rnd.nextInt(4) == 0) {
+                // A longer payload of one repeated byte: a log that compresses payloads stores it compressed.
+                p = new byte[32 + rnd.nextInt(200)];
+                java.util.Arrays.fill(p, (byte) rnd.nextInt(256));
+            } else {
+                p = new byte[rnd.nextInt(12)];
+                rnd.nextBytes(p);
+            }
             l.add(new LogEntry(start + i, t, p));
         }
         return l;

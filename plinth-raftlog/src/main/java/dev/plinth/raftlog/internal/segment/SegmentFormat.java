@@ -14,8 +14,14 @@ import java.util.zip.CRC32C;
 public final class SegmentFormat {
     /** "PLRFTSEG": the first bytes of every segment file. */
     public static final long MAGIC = 0x504C524654534547L;
-    /** The only format version written and read. */
-    public static final int VERSION = 1;
+    /**
+     * The format version written. Version 2 added LZ4-compressed entries (see {@link EntryCodec}); version 1
+     * segments, which never hold one, are still read, and an in-progress one is closed at open rather than
+     * appended to, so a flagged entry is only ever in a version 2 file.
+     */
+    public static final int VERSION = 2;
+    /** The oldest format version read. */
+    public static final int OLDEST_VERSION = 1;
     /** Bytes in the header. */
     public static final int HEADER_BYTES = 16;
     /** Bytes in a record's frame before its payload. */
@@ -26,11 +32,34 @@ public final class SegmentFormat {
     private SegmentFormat() {
     }
 
-    /** The header bytes. */
+    /** The header bytes of a new segment. */
     static ByteBuffer header() {
-        ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES).putLong(MAGIC).putInt(VERSION);
+        return header(VERSION);
+    }
+
+    /** The header bytes of a segment of a given version. */
+    static ByteBuffer header(int version) {
+        ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES).putLong(MAGIC).putInt(version);
         b.putInt(crc(b.array(), 0, 12, null, 0, 0));
         return b.flip();
+    }
+
+    /**
+     * The version of a header that is whole, ours and of a version read here.
+     *
+     * @param h the header bytes read (position 0)
+     * @return the version, or -1 if the header is short, foreign, damaged or of an unknown version
+     */
+    static int versionOf(ByteBuffer h) {
+        if (h.remaining() < HEADER_BYTES) {
+            return -1;
+        }
+        for (int v = OLDEST_VERSION; v <= VERSION; v++) {
+            if (h.equals(header(v))) {
+                return v;
+            }
+        }
+        return -1;
     }
 
     /** The framed record for a payload. */

@@ -37,11 +37,18 @@ public final class SegmentScan {
     private final List<Record> records;
     private final long validEnd;
     private final long size;
+    private final int version;
 
-    private SegmentScan(List<Record> records, long validEnd, long size) {
+    private SegmentScan(List<Record> records, long validEnd, long size, int version) {
         this.records = Collections.unmodifiableList(records);
         this.validEnd = validEnd;
         this.size = size;
+        this.version = version;
+    }
+
+    /** The segment's format version ({@link SegmentFormat#VERSION} for one whose header never became whole). */
+    public int version() {
+        return version;
     }
 
     /** The valid records, in file order. */
@@ -73,21 +80,22 @@ public final class SegmentScan {
         try (VfsFile f = vfs.openRead(name)) {
             long size = f.size();
             if (size < SegmentFormat.HEADER_BYTES && open) {
-                return new SegmentScan(new ArrayList<>(), 0, size);
+                return new SegmentScan(new ArrayList<>(), 0, size, SegmentFormat.VERSION);
             }
             ByteBuffer h = ByteBuffer.allocate(SegmentFormat.HEADER_BYTES);
             f.read(0, h);
             h.flip();
-            if (h.remaining() < SegmentFormat.HEADER_BYTES || !h.equals(SegmentFormat.header())) {
+            int version = SegmentFormat.versionOf(h);
+            if (version < 0) {
                 if (open && validRecordAfter(f, 0, size) < 0) {
-                    return new SegmentScan(new ArrayList<>(), 0, size);
+                    return new SegmentScan(new ArrayList<>(), 0, size, SegmentFormat.VERSION);
                 }
                 h.rewind();
                 long magic = h.remaining() >= 8 ? h.getLong() : 0;
-                int version = h.remaining() >= 4 ? h.getInt() : 0;
+                int found = h.remaining() >= 4 ? h.getInt() : 0;
                 throw new CorruptionException(vfs.location(name) + " is not a Plinth Raft log segment of format version "
-                        + SegmentFormat.VERSION + ": its header reads magic " + Long.toHexString(magic)
-                        + " and version " + version + ", or its header checksum does not match.");
+                        + SegmentFormat.OLDEST_VERSION + " to " + SegmentFormat.VERSION + ": its header reads magic "
+                        + Long.toHexString(magic) + " and version " + found + ", or its header checksum does not match.");
             }
             List<Record> out = new ArrayList<>();
             long p = SegmentFormat.HEADER_BYTES;
@@ -132,7 +140,7 @@ public final class SegmentScan {
                 out.add(new Record(p, payload));
                 p += SegmentFormat.FRAME_BYTES + payload.length;
             }
-            return new SegmentScan(out, p, size);
+            return new SegmentScan(out, p, size, version);
         }
     }
 

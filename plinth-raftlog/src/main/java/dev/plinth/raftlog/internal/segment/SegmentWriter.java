@@ -25,12 +25,14 @@ public final class SegmentWriter implements AutoCloseable {
     /** Whether an append has grown the file past {@link #durableSize}, so the next sync must be a full force. */
     private boolean grown;
     private final long maxPreallocation;
+    private final int version;
     private RuntimeException failure;
     private boolean closed;
     /** The thread inside {@link #append} or {@link #sync()}, for the single-writer check. */
     private final java.util.concurrent.atomic.AtomicReference<Thread> user = new java.util.concurrent.atomic.AtomicReference<>();
 
-    private SegmentWriter(Vfs vfs, String name, VfsFile file, long position, long maxPreallocation) {
+    private SegmentWriter(Vfs vfs, String name, VfsFile file, long position, long maxPreallocation, int version) {
+        this.version = version;
         this.vfs = vfs;
         this.name = name;
         this.file = file;
@@ -72,7 +74,7 @@ public final class SegmentWriter implements AutoCloseable {
             }
             f.force();
             vfs.syncDirectory(parent(name));
-            return new SegmentWriter(vfs, name, f, SegmentFormat.HEADER_BYTES, maxPreallocation);
+            return new SegmentWriter(vfs, name, f, SegmentFormat.HEADER_BYTES, maxPreallocation, SegmentFormat.VERSION);
         } catch (RuntimeException e) {
             f.close();
             throw e;
@@ -104,7 +106,9 @@ public final class SegmentWriter implements AutoCloseable {
         VfsFile f = vfs.openWrite(name);
         try {
             long end = scan.validEnd();
+            int version = scan.version();
             if (end == 0) {
+                version = SegmentFormat.VERSION;
                 f.truncate(0);
                 f.write(0, SegmentFormat.header());
                 end = SegmentFormat.HEADER_BYTES;
@@ -117,7 +121,7 @@ public final class SegmentWriter implements AutoCloseable {
                 f.preallocate(Math.min(maxPreallocation, Math.max(end * 2, FIRST_PREALLOCATION)));
                 f.force();
             }
-            return new Reopened(new SegmentWriter(vfs, name, f, end, maxPreallocation), scan);
+            return new Reopened(new SegmentWriter(vfs, name, f, end, maxPreallocation, version), scan);
         } catch (RuntimeException e) {
             f.close();
             throw e;
@@ -257,6 +261,14 @@ public final class SegmentWriter implements AutoCloseable {
     /** The end of the last record appended (exclusive). */
     public long position() {
         return position;
+    }
+
+    /**
+     * The segment's format version. A writer of an older version than {@link SegmentFormat#VERSION} must only be
+     * sealed: its file cannot hold what this version writes.
+     */
+    public int version() {
+        return version;
     }
 
     /** The segment's name. */

@@ -6,6 +6,7 @@ import dev.plinth.StorageIOException;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
 import dev.plinth.raftlog.LogEntry;
+import dev.plinth.raftlog.internal.EntryPositions;
 import dev.plinth.raftlog.internal.LogChecks;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.CRC32C;
 
 /**
  * One group's segmented log: its segment files, its purge boundary and the in-memory position of every entry.
@@ -30,11 +30,7 @@ final class SegmentedGroup {
     static final byte ENTRIES = 1;
     static final byte REPLACE = 2;
     static final int RECORD_HEADER = 1 + 8 + 4;
-    static final int ENTRY_HEADER = 8 + 4 + 4;
 
-    /** Where an entry is: its segment, the offset of its entry header, its payload length and term. */
-    private record Loc(long seq, long pos, int len, long term) {
-    }
 
     /** A segment other than the one being written: its file name and the highest index written in it. */
     private record Closed(String name, long maxIndex) {
@@ -44,13 +40,16 @@ final class SegmentedGroup {
     private final long group;
     private final String dir;
     private final long segmentBytes;
+    /** Whether payloads are written LZ4-compressed (when that pays); any entry is read either way. */
+    private final boolean lz4;
 
     // All guarded by this.
     private long boundaryIndex;
     private long boundaryTerm;
     private long firstLiveSeq = 1;
     private long nextSeq = 1;
-    private final List<Loc> locs = new ArrayList<>();
+    /** Where each entry is: segment, header offset, length field (see {@link EntryCodec}), term. */
+    private final EntryPositions locs = new EntryPositions();
     private final TreeMap<Long, Closed> closed = new TreeMap<>();
     private final Map<Long, VfsFile> readers = new HashMap<>();
     private SegmentWriter writer;
@@ -60,11 +59,12 @@ final class SegmentedGroup {
     private boolean dirExists;
     private RuntimeException failure;
 
-    SegmentedGroup(Vfs vfs, long group, long segmentBytes) {
+    SegmentedGroup(Vfs vfs, long group, long segmentBytes, boolean lz4) {
         this.vfs = vfs;
         this.group = group;
         this.dir = GroupFiles.dir(group);
         this.segmentBytes = segmentBytes;
+        this.lz4 = lz4;
         try {
             load();
         } catch (RuntimeException e) {
@@ -135,6 +135,10 @@ final class SegmentedGroup {
             }
             nextSeq = s.seq() + 1;
         }
+        if (writer != null && writer.version() < SegmentFormat.VERSION) {
+            // A segment of an older format is never appended to: what this version writes may not fit its rules.
+            roll();
+        }
     }
 
     /** Applies one record found on disk; returns the highest index it writes (0 if none). */
@@ -162,12 +166,10 @@ final class SegmentedGroup {
         try {
             for (int i = 0; i < count; i++) {
                 int at = b.position();
-                long term = b.getLong();
-                int len = b.getInt();
-                b.getInt();
-                b.position(b.position() + len);
+                long term = b.getLong(at);
+                int field = EntryCodec.skip(b);
                 if (from + i > boundaryIndex) {
-                    locs.add(new Loc(seq, base + at, len, term));
+                    locs.add(seq, base + at, field, term);
                 }
             }
         } catch (RuntimeException e) {
@@ -212,13 +214,13 @@ final class SegmentedGroup {
     synchronized long termAt(long index) {
         check();
         LogChecks.requireTermIndex(group, index, boundaryIndex + 1, lastIndex());
-        return index == boundaryIndex ? boundaryTerm : locs.get((int) (index - boundaryIndex - 1)).term();
+        return index == boundaryIndex ? boundaryTerm : locs.term((int) (index - boundaryIndex - 1));
     }
 
     private void truncateLocs(long fromInclusive) {
         int keep = (int) (fromInclusive - boundaryIndex - 1);
         if (keep < locs.size()) {
-            locs.subList(keep, locs.size()).clear();
+            locs.truncate(keep);
         }
     }
 
@@ -227,28 +229,40 @@ final class SegmentedGroup {
     synchronized LogEntry entry(long index) {
         check();
         LogChecks.requireHeld(group, index, boundaryIndex + 1, lastIndex());
-        Loc l = locs.get((int) (index - boundaryIndex - 1));
-        ByteBuffer b = ByteBuffer.allocate(ENTRY_HEADER + l.len());
+        int i = (int) (index - boundaryIndex - 1);
+        long lSeq = locs.seq(i);
+        long lPos = locs.pos(i);
+        int lField = locs.field(i);
+        long lTerm = locs.term(i);
+        int stored = EntryCodec.storedLength(lField);
+        ByteBuffer b = ByteBuffer.allocate(EntryCodec.ENTRY_HEADER + stored);
         try {
-            if (writer != null && l.seq() == writerSeq) {
-                writer.read(l.pos(), b);
+            if (writer != null && lSeq == writerSeq) {
+                writer.read(lPos, b);
             } else {
-                reader(l.seq()).read(l.pos(), b);
+                reader(lSeq).read(lPos, b);
             }
         } catch (RuntimeException e) {
             throw fail(e);
         }
         b.flip();
-        if (b.remaining() != ENTRY_HEADER + l.len()) {
+        if (b.remaining() != EntryCodec.ENTRY_HEADER + stored) {
             throw new CorruptionException("The entry at index " + index + " of group " + group + " runs past the end "
                     + "of its segment.");
         }
         long term = b.getLong();
-        int len = b.getInt();
+        int field = b.getInt();
         int crc = b.getInt();
-        byte[] payload = new byte[l.len()];
-        b.get(payload);
-        if (term != l.term() || len != l.len() || crc(payload) != crc) {
+        byte[] bytes = new byte[stored];
+        b.get(bytes);
+        byte[] payload;
+        try {
+            payload = term != lTerm || field != lField ? null : EntryCodec.payload(field, crc, bytes);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptionException("The entry at index " + index + " of group " + group + " passed its CRC32C "
+                    + "but holds " + e.getMessage() + ": it was damaged at rest.", e);
+        }
+        if (payload == null) {
             throw new CorruptionException("The entry at index " + index + " of group " + group
                     + " fails its CRC32C or no longer matches its record: it was damaged at rest.");
         }
@@ -263,12 +277,6 @@ final class SegmentedGroup {
             readers.put(seq, f);
         }
         return f;
-    }
-
-    private static int crc(byte[] payload) {
-        CRC32C c = new CRC32C();
-        c.update(payload);
-        return (int) c.getValue();
     }
 
     // ---- changes --------------------------------------------------------------------------------------------
@@ -294,16 +302,16 @@ final class SegmentedGroup {
     /** Writes one record and updates the positions; the record is the whole change, so it is atomic. */
     private void write(byte type, long from, List<LogEntry> entries, Durability durability) {
         int size = RECORD_HEADER;
-        for (LogEntry e : entries) {
-            size += ENTRY_HEADER + e.size();
+        EntryCodec.Stored[] stored = new EntryCodec.Stored[entries.size()];
+        for (int i = 0; i < stored.length; i++) {
+            stored[i] = EntryCodec.store(entries.get(i), lz4);
+            size += stored[i].recordBytes();
         }
         ByteBuffer b = ByteBuffer.allocate(size).put(type).putLong(from).putInt(entries.size());
         int[] at = new int[entries.size()];
         for (int i = 0; i < entries.size(); i++) {
-            LogEntry e = entries.get(i);
-            byte[] p = e.payload();
             at[i] = b.position();
-            b.putLong(e.term()).putInt(p.length).putInt(crc(p)).put(p);
+            EntryCodec.put(b, entries.get(i).term(), stored[i]);
         }
         try {
             ensureWriter();
@@ -314,8 +322,7 @@ final class SegmentedGroup {
             truncateLocs(from);
             long base = off + SegmentFormat.FRAME_BYTES;
             for (int i = 0; i < entries.size(); i++) {
-                LogEntry e = entries.get(i);
-                locs.add(new Loc(writerSeq, base + at[i], e.size(), e.term()));
+                locs.add(writerSeq, base + at[i], stored[i].lengthField(), entries.get(i).term());
             }
             if (!entries.isEmpty()) {
                 writerMin = writerMin == 0 ? from : Math.min(writerMin, from);
@@ -387,7 +394,7 @@ final class SegmentedGroup {
         } catch (RuntimeException e) {
             throw fail(e);
         }
-        locs.subList(0, (int) (target - boundaryIndex)).clear();
+        locs.dropFirst((int) (target - boundaryIndex));
         boundaryIndex = target;
         boundaryTerm = term;
         return target;

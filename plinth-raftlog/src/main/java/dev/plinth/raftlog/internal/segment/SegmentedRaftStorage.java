@@ -7,6 +7,7 @@ import dev.plinth.UnsupportedCapabilityException;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsLock;
 import dev.plinth.raftlog.HardState;
+import dev.plinth.raftlog.LogFileOptions;
 import dev.plinth.raftlog.LogEntry;
 import dev.plinth.raftlog.LogReader;
 import dev.plinth.raftlog.RaftStorage;
@@ -40,6 +41,7 @@ public final class SegmentedRaftStorage implements RaftStorage {
 
     private final Vfs vfs;
     private final long segmentBytes;
+    private final boolean lz4;
     private final VfsLock lock;
     private final ConcurrentHashMap<Long, SegmentedGroup> groups = new ConcurrentHashMap<>();
     /** Per group, guarded by the group's monitor. */
@@ -53,7 +55,22 @@ public final class SegmentedRaftStorage implements RaftStorage {
      * @param segmentBytes the size at which a segment is closed
      */
     public SegmentedRaftStorage(Vfs vfs, long segmentBytes) {
+        this(vfs, segmentBytes, false);
+    }
+
+    /**
+     * Opens the log in a file system's root, taking its lock.
+     *
+     * @param vfs     the file system
+     * @param options the segment size and compression
+     */
+    public SegmentedRaftStorage(Vfs vfs, LogFileOptions options) {
+        this(vfs, options.segmentBytes(), options.compression() == LogFileOptions.Compression.LZ4);
+    }
+
+    private SegmentedRaftStorage(Vfs vfs, long segmentBytes, boolean lz4) {
         this.vfs = Objects.requireNonNull(vfs, "vfs");
+        this.lz4 = lz4;
         if (segmentBytes < SegmentFormat.HEADER_BYTES + 1) {
             throw new IllegalArgumentException("A segment must be allowed more than its header, but was given "
                     + segmentBytes + " bytes.");
@@ -78,7 +95,7 @@ public final class SegmentedRaftStorage implements RaftStorage {
 
     private SegmentedGroup group(long group) {
         ensureOpen();
-        return groups.computeIfAbsent(group, g -> new SegmentedGroup(vfs, g, segmentBytes));
+        return groups.computeIfAbsent(group, g -> new SegmentedGroup(vfs, g, segmentBytes, lz4));
     }
 
     @Override

@@ -4,10 +4,11 @@ import dev.plinth.CorruptionException;
 import dev.plinth.Durability;
 import dev.plinth.raftlog.HardState;
 import dev.plinth.raftlog.LogEntry;
+import dev.plinth.raftlog.internal.EntryPositions;
 import dev.plinth.raftlog.internal.LogChecks;
+import dev.plinth.raftlog.internal.segment.EntryCodec;
 import dev.plinth.raftlog.internal.segment.SegmentFormat;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,9 +27,6 @@ import java.util.TreeMap;
  * points into it, which {@link SharedRaftStorage#collect()} arranges by writing a {@link SharedRecords#CHECKPOINT}.
  */
 final class SharedGroup {
-    /** Where an entry is: its segment, the offset of its entry header, its payload length and term. */
-    private record Loc(long seq, long pos, int len, long term) {
-    }
 
     private final long group;
     private final SharedLog log;
@@ -36,7 +34,8 @@ final class SharedGroup {
     // All guarded by this.
     private long boundaryIndex;
     private long boundaryTerm;
-    private final List<Loc> locs = new ArrayList<>();
+    /** Where each entry is: segment, header offset, length field (see {@link EntryCodec}), term. */
+    private final EntryPositions locs = new EntryPositions();
     private HardState hardState = HardState.INITIAL;
     private Map<String, byte[]> meta = new TreeMap<>();
     private long boundarySeq;
@@ -76,12 +75,10 @@ final class SharedGroup {
                 long base = r.offset() + SegmentFormat.FRAME_BYTES;
                 for (int i = 0; i < count; i++) {
                     int at = b.position();
-                    long term = b.getLong();
-                    int len = b.getInt();
-                    b.getInt();
-                    b.position(b.position() + len);
+                    long term = b.getLong(at);
+                    int field = EntryCodec.skip(b);
                     if (from + i > boundaryIndex) {
-                        locs.add(new Loc(r.seq(), base + at, len, term));
+                        locs.add(r.seq(), base + at, field, term);
                     }
                 }
             }
@@ -142,14 +139,14 @@ final class SharedGroup {
     /** Adds placeholders up to {@code index} (inclusive) if the log ends before it. */
     private void padTo(long index) {
         for (long i = lastIndex() + 1; i <= index; i++) {
-            locs.add(new Loc(UNKNOWN, 0, 0, 0));
+            locs.add(UNKNOWN, 0, 0, 0);
         }
     }
 
     /** After recovery: a placeholder left is an entry whose record is gone. */
     synchronized void finishRecovery() {
         for (int i = 0; i < locs.size(); i++) {
-            if (locs.get(i).seq() == UNKNOWN) {
+            if (locs.seq(i) == UNKNOWN) {
                 throw new CorruptionException("Group " + group + " of the shared Raft log should hold an entry at "
                         + "index " + (boundaryIndex + 1 + i) + ", but the segment that held it is gone: entries are "
                         + "missing.");
@@ -169,13 +166,13 @@ final class SharedGroup {
 
     synchronized long termAt(long index) {
         LogChecks.requireTermIndex(group, index, boundaryIndex + 1, lastIndex());
-        return index == boundaryIndex ? boundaryTerm : locs.get((int) (index - boundaryIndex - 1)).term();
+        return index == boundaryIndex ? boundaryTerm : locs.term((int) (index - boundaryIndex - 1));
     }
 
     private void truncateLocs(long fromInclusive) {
         int keep = (int) (fromInclusive - boundaryIndex - 1);
         if (keep < locs.size()) {
-            locs.subList(keep, locs.size()).clear();
+            locs.truncate(keep);
         }
     }
 
@@ -183,7 +180,7 @@ final class SharedGroup {
         if (index <= boundaryIndex) {
             return;
         }
-        locs.subList(0, (int) Math.min(locs.size(), index - boundaryIndex)).clear();
+        locs.dropFirst((int) Math.min(locs.size(), index - boundaryIndex));
         boundaryIndex = index;
         boundaryTerm = term;
     }
@@ -191,29 +188,42 @@ final class SharedGroup {
     /** The oldest segment an entry of this group is in, or {@link Long#MAX_VALUE} if it holds none. */
     synchronized long oldestEntrySeq() {
         // A later index is never in an older segment: rewriting an entry drops every entry after it.
-        return locs.isEmpty() ? Long.MAX_VALUE : locs.get(0).seq();
+        return locs.isEmpty() ? Long.MAX_VALUE : locs.seq(0);
     }
 
     // ---- reads ----------------------------------------------------------------------------------------------
 
     synchronized LogEntry entry(long index) {
         LogChecks.requireHeld(group, index, boundaryIndex + 1, lastIndex());
-        Loc l = locs.get((int) (index - boundaryIndex - 1));
-        ByteBuffer b = ByteBuffer.allocate(SharedRecords.ENTRY_HEADER + l.len());
-        log.read(l.seq(), l.pos(), b);
+        int i = (int) (index - boundaryIndex - 1);
+        long lSeq = locs.seq(i);
+        long lPos = locs.pos(i);
+        int lField = locs.field(i);
+        long lTerm = locs.term(i);
+        int stored = EntryCodec.storedLength(lField);
+        ByteBuffer b = ByteBuffer.allocate(EntryCodec.ENTRY_HEADER + stored);
+        log.read(lSeq, lPos, b);
         b.flip();
-        if (b.remaining() != SharedRecords.ENTRY_HEADER + l.len()) {
+        if (b.remaining() != EntryCodec.ENTRY_HEADER + stored) {
             throw new CorruptionException("The entry at index " + index + " of group " + group + " runs past the end "
-                    + "of segment " + l.seq() + " of the shared Raft log.");
+                    + "of segment " + lSeq + " of the shared Raft log.");
         }
         long term = b.getLong();
-        int len = b.getInt();
+        int field = b.getInt();
         int crc = b.getInt();
-        byte[] payload = new byte[l.len()];
-        b.get(payload);
-        if (term != l.term() || len != l.len() || SharedRecords.crc(payload) != crc) {
+        byte[] bytes = new byte[stored];
+        b.get(bytes);
+        byte[] payload;
+        try {
+            payload = term != lTerm || field != lField ? null : EntryCodec.payload(field, crc, bytes);
+        } catch (IllegalArgumentException e) {
             throw new CorruptionException("The entry at index " + index + " of group " + group + " in segment "
-                    + l.seq() + " of the shared Raft log fails its CRC32C or no longer matches its record: it was "
+                    + lSeq + " of the shared Raft log passed its CRC32C but holds " + e.getMessage()
+                    + ": it was damaged at rest.", e);
+        }
+        if (payload == null) {
+            throw new CorruptionException("The entry at index " + index + " of group " + group + " in segment "
+                    + lSeq + " of the shared Raft log fails its CRC32C or no longer matches its record: it was "
                     + "damaged at rest.");
         }
         return new LogEntry(index, term, payload);
@@ -261,13 +271,12 @@ final class SharedGroup {
     }
 
     private void write(byte type, long from, List<LogEntry> entries, HardState hs, Durability durability) {
-        SharedRecords.Encoded e = SharedRecords.entries(type, group, hs, from, entries);
+        SharedRecords.Encoded e = SharedRecords.entries(type, group, hs, from, entries, log.compresses());
         SharedLog.Position p = log.submit(e.payload(), durability == Durability.SYNC);
         truncateLocs(from);
         long base = p.offset() + SegmentFormat.FRAME_BYTES;
         for (int i = 0; i < entries.size(); i++) {
-            LogEntry x = entries.get(i);
-            locs.add(new Loc(p.seq(), base + e.entryAt()[i], x.size(), x.term()));
+            locs.add(p.seq(), base + e.entryAt()[i], e.lengthFields()[i], entries.get(i).term());
         }
         if (hs != null) {
             hardState = hs;

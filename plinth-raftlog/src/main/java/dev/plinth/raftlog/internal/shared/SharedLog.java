@@ -6,6 +6,7 @@ import dev.plinth.StorageIOException;
 import dev.plinth.StoreClosedException;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
+import dev.plinth.raftlog.internal.segment.SegmentFormat;
 import dev.plinth.raftlog.internal.segment.SegmentScan;
 import dev.plinth.raftlog.internal.segment.SegmentWriter;
 import java.nio.ByteBuffer;
@@ -58,6 +59,8 @@ final class SharedLog implements AutoCloseable {
 
     private final Vfs vfs;
     private final long segmentBytes;
+    /** Whether entry payloads are written LZ4-compressed (when that pays). */
+    private final boolean lz4;
 
     private final ReentrantLock queueLock = new ReentrantLock();
     private final Condition turn = queueLock.newCondition();
@@ -79,9 +82,15 @@ final class SharedLog implements AutoCloseable {
     /** Set by a leader that rolled; taken by {@link #takeRolled()}. Guarded by queueLock. */
     private boolean rolled;
 
-    private SharedLog(Vfs vfs, long segmentBytes) {
+    private SharedLog(Vfs vfs, long segmentBytes, boolean lz4) {
         this.vfs = vfs;
         this.segmentBytes = segmentBytes;
+        this.lz4 = lz4;
+    }
+
+    /** Whether entry payloads are written LZ4-compressed (when that pays). */
+    boolean compresses() {
+        return lz4;
     }
 
     /** What {@link #open} found: the log and every record in file order. */
@@ -96,8 +105,8 @@ final class SharedLog implements AutoCloseable {
      * Opens the files in a file system's root: every segment is read, a torn tail of the last one (if in
      * progress) is cut before anything is appended, and the log continues in that segment.
      */
-    static Opened open(Vfs vfs, long segmentBytes) {
-        SharedLog log = new SharedLog(vfs, segmentBytes);
+    static Opened open(Vfs vfs, long segmentBytes, boolean lz4) {
+        SharedLog log = new SharedLog(vfs, segmentBytes, lz4);
         try {
             List<Found> found = new ArrayList<>();
             List<long[]> segs = new ArrayList<>();
@@ -154,6 +163,9 @@ final class SharedLog implements AutoCloseable {
             if (log.writer == null) {
                 log.writerSeq = segs.isEmpty() ? 1 : segs.get(segs.size() - 1)[0] + 1;
                 log.writer = SegmentWriter.create(vfs, INPROGRESS + hex(log.writerSeq), segmentBytes);
+            } else if (log.writer.version() < SegmentFormat.VERSION) {
+                // A segment of an older format is never appended to: what this version writes may not fit its rules.
+                log.roll();
             }
             return new Opened(log, found, oldest);
         } catch (RuntimeException e) {

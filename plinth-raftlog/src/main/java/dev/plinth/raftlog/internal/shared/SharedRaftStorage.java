@@ -7,6 +7,7 @@ import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsLock;
 import dev.plinth.raftlog.HardState;
 import dev.plinth.raftlog.LogEntry;
+import dev.plinth.raftlog.LogFileOptions;
 import dev.plinth.raftlog.LogReader;
 import dev.plinth.raftlog.RaftStorage;
 import dev.plinth.raftlog.internal.LogChecks;
@@ -51,6 +52,21 @@ public final class SharedRaftStorage implements RaftStorage {
      * @throws dev.plinth.CorruptionException if a segment is damaged or foreign, or segments are missing
      */
     public SharedRaftStorage(Vfs vfs, long segmentBytes) {
+        this(vfs, segmentBytes, false);
+    }
+
+    /**
+     * Opens the shared log in a file system's root, taking its lock, and replays every record.
+     *
+     * @param vfs     the file system
+     * @param options the segment size and compression
+     * @throws dev.plinth.CorruptionException if a segment is damaged or foreign, or segments are missing
+     */
+    public SharedRaftStorage(Vfs vfs, LogFileOptions options) {
+        this(vfs, options.segmentBytes(), options.compression() == LogFileOptions.Compression.LZ4);
+    }
+
+    private SharedRaftStorage(Vfs vfs, long segmentBytes, boolean lz4) {
         this.vfs = Objects.requireNonNull(vfs, "vfs");
         if (segmentBytes < SegmentFormat.HEADER_BYTES + 1) {
             throw new IllegalArgumentException("A segment must be allowed more than its header, but was given "
@@ -66,7 +82,7 @@ public final class SharedRaftStorage implements RaftStorage {
                             + "per-group segmented log, not a shared Raft log; open it with openSegmented.");
                 }
             }
-            SharedLog.Opened o = SharedLog.open(vfs, segmentBytes);
+            SharedLog.Opened o = SharedLog.open(vfs, segmentBytes, lz4);
             opened = o.log();
             for (SharedLog.Found r : o.records()) {
                 ByteBuffer b = ByteBuffer.wrap(r.payload());

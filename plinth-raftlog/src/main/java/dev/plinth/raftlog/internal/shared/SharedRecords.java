@@ -2,11 +2,11 @@ package dev.plinth.raftlog.internal.shared;
 
 import dev.plinth.raftlog.HardState;
 import dev.plinth.raftlog.LogEntry;
+import dev.plinth.raftlog.internal.segment.EntryCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32C;
 
 /**
  * The record payloads of the shared log (docs/format/raftlog.md, "The shared log"). Every payload starts with a
@@ -36,20 +36,21 @@ final class SharedRecords {
 
     static final int HEADER = 1 + 8;
     static final int ENTRIES_HEADER = 8 + 4;
-    static final int ENTRY_HEADER = 8 + 4 + 4;
     static final int HARD_STATE_BYTES = 24;
 
     private SharedRecords() {
     }
 
-    /** An encoded record and where each entry's header sits inside it. */
-    record Encoded(byte[] payload, int[] entryAt) {
+    /** An encoded record, where each entry's header sits inside it, and each entry's length field. */
+    record Encoded(byte[] payload, int[] entryAt, int[] lengthFields) {
     }
 
-    static Encoded entries(byte type, long group, HardState hs, long from, List<LogEntry> entries) {
+    static Encoded entries(byte type, long group, HardState hs, long from, List<LogEntry> entries, boolean lz4) {
         int size = HEADER + (hs != null ? HARD_STATE_BYTES : 0) + ENTRIES_HEADER;
-        for (LogEntry e : entries) {
-            size += ENTRY_HEADER + e.size();
+        EntryCodec.Stored[] stored = new EntryCodec.Stored[entries.size()];
+        for (int i = 0; i < stored.length; i++) {
+            stored[i] = EntryCodec.store(entries.get(i), lz4);
+            size += stored[i].recordBytes();
         }
         ByteBuffer b = ByteBuffer.allocate(size).put(type).putLong(group);
         if (hs != null) {
@@ -57,13 +58,13 @@ final class SharedRecords {
         }
         b.putLong(from).putInt(entries.size());
         int[] at = new int[entries.size()];
+        int[] fields = new int[entries.size()];
         for (int i = 0; i < entries.size(); i++) {
-            LogEntry e = entries.get(i);
-            byte[] p = e.payload();
             at[i] = b.position();
-            b.putLong(e.term()).putInt(p.length).putInt(crc(p)).put(p);
+            fields[i] = stored[i].lengthField();
+            EntryCodec.put(b, entries.get(i).term(), stored[i]);
         }
-        return new Encoded(b.array(), at);
+        return new Encoded(b.array(), at, fields);
     }
 
     static byte[] boundary(byte type, long group, long index, long term) {
@@ -130,9 +131,4 @@ final class SharedRecords {
         }
     }
 
-    static int crc(byte[] payload) {
-        CRC32C c = new CRC32C();
-        c.update(payload);
-        return (int) c.getValue();
-    }
 }

@@ -1,0 +1,144 @@
+package dev.plinth.raftlog.internal.segment;
+
+import dev.plinth.raftlog.LogEntry;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
+
+/**
+ * How one entry is stored inside a record of either log of our own (docs/format/raftlog.md, "Entries"): its term
+ * (8 bytes), a length field (4), a CRC32C of the stored bytes (4), then the stored bytes. The length field is the
+ * number of stored bytes, with {@link #LZ4_FLAG} set when they are LZ4-compressed: then they are the payload's
+ * length (4 bytes, big-endian) followed by one LZ4 block. The CRC covers the stored bytes, so damage to a
+ * compressed payload is found before it is decompressed. Segments of format version 1 never carry the flag.
+ *
+ * <p>Compression uses lz4-java's pure Java implementation (never its native one) and its bounds-checked
+ * decompressor, so damaged input fails instead of reading or writing out of bounds. A payload is kept
+ * compressed only if that saves at least one part in {@link #MIN_SAVING_DIVISOR}. Stateless and thread safe.
+ */
+public final class EntryCodec {
+    /** Bytes of an entry before its stored bytes: term, length field, CRC32C. */
+    public static final int ENTRY_HEADER = 8 + 4 + 4;
+    /** The bit of the length field that marks LZ4-compressed stored bytes. */
+    public static final int LZ4_FLAG = 0x8000_0000;
+    /** Payloads shorter than this are never compressed. */
+    public static final int MIN_COMPRESSED_PAYLOAD = 32;
+    /** A compressed payload is kept only if it saves at least one part in this many of the raw size. */
+    public static final int MIN_SAVING_DIVISOR = 8;
+
+    private static final LZ4Compressor COMPRESSOR = LZ4Factory.safeInstance().fastCompressor();
+    private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4Factory.safeInstance().safeDecompressor();
+
+    private EntryCodec() {
+    }
+
+    /**
+     * An entry as it is stored: its length field (flag included) and the stored bytes.
+     *
+     * @param lengthField the length field as written
+     * @param bytes       the stored bytes
+     */
+    public record Stored(int lengthField, byte[] bytes) {
+        /** Bytes this entry takes in a record, header included. */
+        public int recordBytes() {
+            return ENTRY_HEADER + bytes.length;
+        }
+    }
+
+    /**
+     * The stored form of an entry's payload.
+     *
+     * @param entry the entry
+     * @param lz4   whether to compress the payload when that pays
+     * @return the stored form; the payload itself (not copied) when it is not compressed
+     */
+    public static Stored store(LogEntry entry, boolean lz4) {
+        byte[] p = entry.payload();
+        if (lz4 && p.length >= MIN_COMPRESSED_PAYLOAD) {
+            byte[] out = new byte[4 + COMPRESSOR.maxCompressedLength(p.length)];
+            ByteBuffer.wrap(out).putInt(p.length);
+            int n = COMPRESSOR.compress(p, 0, p.length, out, 4, out.length - 4);
+            if (4 + n <= p.length - p.length / MIN_SAVING_DIVISOR) {
+                return new Stored((4 + n) | LZ4_FLAG, Arrays.copyOf(out, 4 + n));
+            }
+        }
+        return new Stored(p.length, p);
+    }
+
+    /** Writes an entry's header and stored bytes. */
+    public static void put(ByteBuffer b, long term, Stored s) {
+        b.putLong(term).putInt(s.lengthField()).putInt(crc(s.bytes(), 0, s.bytes().length)).put(s.bytes());
+    }
+
+    /** The number of stored bytes a length field announces. */
+    public static int storedLength(int lengthField) {
+        return lengthField & ~LZ4_FLAG;
+    }
+
+    /**
+     * Skips an entry whose header starts at the buffer's position, checking only that it fits.
+     *
+     * @return the entry's length field
+     */
+    public static int skip(ByteBuffer b) {
+        b.getLong();
+        int field = b.getInt();
+        b.getInt();
+        int n = storedLength(field);
+        if (n > b.remaining()) {
+            throw new IllegalArgumentException("an entry of " + n + " stored bytes running past its record");
+        }
+        b.position(b.position() + n);
+        return field;
+    }
+
+    /**
+     * Checks the stored bytes of an entry against their CRC32C and returns its payload.
+     *
+     * @param lengthField the entry's length field
+     * @param crc         the CRC32C stored with it
+     * @param stored      the stored bytes
+     * @return the payload, or {@code null} if the CRC32C does not match
+     * @throws IllegalArgumentException if the CRC matched but the compressed bytes cannot be decompressed, with a
+     *     phrase saying what is wrong
+     */
+    public static byte[] payload(int lengthField, int crc, byte[] stored) {
+        if (crc(stored, 0, stored.length) != crc) {
+            return null;
+        }
+        if ((lengthField & LZ4_FLAG) == 0) {
+            return stored;
+        }
+        if (stored.length < 4) {
+            throw new IllegalArgumentException("a compressed payload shorter than its length prefix");
+        }
+        int raw = ByteBuffer.wrap(stored).getInt();
+        if (raw < 0 || raw > SegmentFormat.MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("a compressed payload that says it holds " + raw + " bytes");
+        }
+        byte[] out = new byte[raw];
+        int n;
+        try {
+            n = DECOMPRESSOR.decompress(stored, 4, stored.length - 4, out, 0, raw);
+        } catch (LZ4Exception e) {
+            throw new IllegalArgumentException("a compressed payload that LZ4 cannot decompress (" + e.getMessage()
+                    + ")", e);
+        }
+        if (n != raw) {
+            throw new IllegalArgumentException("a compressed payload holding " + n + " bytes, not the " + raw
+                    + " it says");
+        }
+        return out;
+    }
+
+    /** The CRC32C of a range of bytes. */
+    public static int crc(byte[] a, int offset, int length) {
+        CRC32C c = new CRC32C();
+        c.update(a, offset, length);
+        return (int) c.getValue();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.plinth.raftlog.internal.segment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plinth.raftlog.LogEntry;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The stored form of one entry: when it is compressed, that it round-trips, and that damage is caught. */
+class EntryCodecTest {
+
+    private static byte[] repeated(int n) {
+        byte[] p = new byte[n];
+        Arrays.fill(p, (byte) 'x');
+        return p;
+    }
+
+    @Test
+    void aCompressiblePayloadIsStoredCompressedAndRoundTrips() {
+        byte[] p = repeated(1000);
+        EntryCodec.Stored s = EntryCodec.store(new LogEntry(1, 1, p), true);
+        assertThat(s.lengthField() & EntryCodec.LZ4_FLAG).isNotZero();
+        assertThat(s.bytes().length).isLessThan(100).isEqualTo(EntryCodec.storedLength(s.lengthField()));
+        assertThat(EntryCodec.payload(s.lengthField(), EntryCodec.crc(s.bytes(), 0, s.bytes().length), s.bytes()))
+                .isEqualTo(p);
+    }
+
+    @Test
+    void shortIncompressibleOrUncompressedPayloadsAreStoredAsTheyAre() {
+        byte[] random = new byte[512];
+        new Random(7).nextBytes(random);
+        byte[] shortOne = repeated(EntryCodec.MIN_COMPRESSED_PAYLOAD - 1);
+        for (EntryCodec.Stored s : new EntryCodec.Stored[] {EntryCodec.store(new LogEntry(1, 1, random), true),
+                EntryCodec.store(new LogEntry(1, 1, shortOne), true),
+                EntryCodec.store(new LogEntry(1, 1, repeated(1000)), false)}) {
+            assertThat(s.lengthField() & EntryCodec.LZ4_FLAG).isZero();
+            assertThat(s.lengthField()).isEqualTo(s.bytes().length);
+        }
+    }
+
+    @Test
+    void aFlippedStoredByteFailsTheCrcBeforeDecompression() {
+        EntryCodec.Stored s = EntryCodec.store(new LogEntry(1, 1, repeated(1000)), true);
+        int crc = EntryCodec.crc(s.bytes(), 0, s.bytes().length);
+        for (int i = 0; i < s.bytes().length; i++) {
+            byte[] damaged = s.bytes().clone();
+            damaged[i] ^= 0x20;
+            assertThat(EntryCodec.payload(s.lengthField(), crc, damaged)).as("byte " + i).isNull();
+        }
+    }
+
+    @Test
+    void compressedBytesThatPassTheirCrcButDoNotDecompressAreRefused() {
+        EntryCodec.Stored s = EntryCodec.store(new LogEntry(1, 1, repeated(1000)), true);
+        byte[] wrongLength = s.bytes().clone();
+        ByteBuffer.wrap(wrongLength).putInt(0, 999);
+        byte[] garbage = ByteBuffer.allocate(12).putInt(100).putLong(-1L).array();
+        byte[] tooBig = ByteBuffer.allocate(8).putInt(Integer.MAX_VALUE).array();
+        for (byte[] b : new byte[][] {wrongLength, garbage, tooBig, new byte[] {1, 2}}) {
+            int crc = EntryCodec.crc(b, 0, b.length);
+            assertThatThrownBy(() -> EntryCodec.payload(b.length | EntryCodec.LZ4_FLAG, crc, b))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("compressed payload");
+        }
+    }
+
+    @Test
+    void skipRefusesAnEntryRunningPastItsRecord() {
+        ByteBuffer b = ByteBuffer.allocate(EntryCodec.ENTRY_HEADER + 3).putLong(1).putInt(10 | EntryCodec.LZ4_FLAG)
+                .putInt(0).put(new byte[3]).flip();
+        assertThatThrownBy(() -> EntryCodec.skip(b)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("running past");
+    }
+}
