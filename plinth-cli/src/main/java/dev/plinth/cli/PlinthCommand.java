@@ -84,7 +84,9 @@ public final class PlinthCommand implements Runnable {
                 line.append("unknown command '").append(u.getUnmatched().get(0)).append("'; the commands are ")
                         .append(String.join(", ", where.subcommands().keySet()));
             } else {
-                line.append(oneLine(ex.getMessage()));
+                String message = oneLine(ex.getMessage());
+                // The pointer to --help continues the sentence, so the message's own full stop goes.
+                line.append(message.endsWith(".") ? message.substring(0, message.length() - 1) : message);
             }
             line.append("; see '").append(ex.getCommandLine().getCommandSpec().qualifiedName()).append(" --help'");
             err.println(line);
