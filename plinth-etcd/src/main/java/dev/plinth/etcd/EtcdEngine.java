@@ -79,6 +79,12 @@ final class EtcdEngine implements Engine {
     private final Capabilities capabilities;
     private final KeyspaceRegistry<EtcdKeyspace> registry;
 
+    /**
+     * Test hook, by root prefix: run once a batch's preconditions were checked and before its transaction is
+     * sent, so a test can let another client write in between. Empty outside tests.
+     */
+    static final Map<String, Runnable> BETWEEN_CHECK_AND_COMMIT = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final Object keyspaceLock = new Object();
@@ -403,6 +409,10 @@ final class EtcdEngine implements Engine {
                 return false;
             }
             List<Cmp> cmps = view.compares(MAX_TXN_OPS);
+            Runnable hook = BETWEEN_CHECK_AND_COMMIT.isEmpty() ? null : BETWEEN_CHECK_AND_COMMIT.get(options.root());
+            if (hook != null) {
+                hook.run();
+            }
             TxnResponse r = remote.write(kv.txn().If(cmps.toArray(Cmp[]::new)).Then(then).commit(), what);
             if (r.isSucceeded()) {
                 return true;
