@@ -1,6 +1,7 @@
 package dev.plinth.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.ConflictException;
 import dev.plinth.Keyspace;
@@ -139,6 +140,42 @@ class EtcdPartitionTest {
         }
         assertThat(history.check()).as("linearizability of %d operations across the partition", history.size())
                 .isEmpty();
+    }
+
+    /**
+     * A client whose connection loses every answer from its member (the requests still arrive): its write
+     * and its compare-and-set are applied, and must be reported as {@link OutcomeUnknownException}, never as
+     * failed; its read fails. Once the connection heals, the same client reads what was applied.
+     */
+    @Test
+    void aWriteWhoseAnswerIsLostIsReportedAsUnknownAndWasApplied() throws Exception {
+        EtcdCluster.Member member = cluster.members.get(0);
+        try (PeerProxies proxy = new PeerProxies(new int[] {member.clientPort}, i -> null)) {
+            proxy.start();
+            String root = "lost-answers";
+            try (Store client = Plinth.open("etcd://127.0.0.1:" + proxy.port(0) + "/" + root + "/?timeout=2s");
+                    Store direct = Plinth.open(cluster.uri(root))) {
+                Keyspace ks = client.defaultKeyspace();
+                ks.put(b("k"), b("v0"));
+                proxy.dropAnswers();
+                try {
+                    assertThatThrownBy(() -> ks.put(b("k"), b("v1"))).isInstanceOf(OutcomeUnknownException.class)
+                            .hasMessageContaining("etcd://127.0.0.1:" + proxy.port(0))
+                            .hasMessageContaining("may or may not have been applied");
+                    await("the put whose answer was lost applied", () -> "v1".equals(str(direct.defaultKeyspace()
+                            .get(b("k")))));
+                    assertThatThrownBy(() -> ks.compareAndSet(b("k"), b("v1"), b("v2")))
+                            .isInstanceOf(OutcomeUnknownException.class);
+                    await("the compare-and-set whose answer was lost applied",
+                            () -> "v2".equals(str(direct.defaultKeyspace().get(b("k")))));
+                    assertThatThrownBy(() -> ks.get(b("k"))).isInstanceOf(StorageIOException.class)
+                            .hasMessageContaining("etcd://127.0.0.1:" + proxy.port(0));
+                } finally {
+                    proxy.heal();
+                }
+                assertThat(finalRead(client, "k")).as("the same client, after the connection healed").isEqualTo("v2");
+            }
+        }
     }
 
     private boolean succeededAfter(boolean minority, long nanos) {

@@ -19,7 +19,8 @@ import java.util.function.IntFunction;
 
 /**
  * TCP proxies in front of the peer ports of a cluster's members, so that a test can cut members off from
- * each other without network namespaces or firewall rules. Every member advertises its proxy's port as its
+ * each other without network namespaces or firewall rules (or in front of client ports, to lose the
+ * answers to a client: {@link #dropAnswers()}). Every member advertises its proxy's port as its
  * peer URL, so every connection between two members, whichever dialed it, passes through the proxy of the
  * member it was dialed to. The proxy learns which member dialed a connection from the kernel's socket table
  * ({@code /proc/net/tcp}: the dialer's port gives the socket's inode, and the member whose process holds
@@ -56,11 +57,12 @@ final class PeerProxies implements AutoCloseable {
             return from < 0 || isolated.contains(from) || isolated.contains(to);
         }
 
-        void pump(InputStream in, OutputStream out) {
+        /** Forwards one direction; {@code answers} is the direction from the member back to the dialer. */
+        void pump(InputStream in, OutputStream out, boolean answers) {
             byte[] buf = new byte[16 * 1024];
             try {
                 for (int n; (n = in.read(buf)) >= 0; ) {
-                    if (cut()) {
+                    if (cut() || answers && answersDropped) {
                         lostBytes = true;
                     } else {
                         out.write(buf, 0, n);
@@ -86,14 +88,16 @@ final class PeerProxies implements AutoCloseable {
     private final IntFunction<Process> processes;
     private final Set<Integer> isolated = ConcurrentHashMap.newKeySet();
     private final Set<Conn> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean answersDropped;
     private volatile boolean closed;
 
     /**
      * Opens one listening proxy per member on a free loopback port; nothing is forwarded until
      * {@link #start}.
      *
-     * @param targetPorts each member's real peer port, by member index
-     * @param processes each member's current process by index, or {@code null} while it is down
+     * @param targetPorts each member's real port to forward to (its peer port, or its client port), by index
+     * @param processes each member's current process by index, or {@code null} while it is down (always, for
+     *     proxies of client ports, whose dialers are not members)
      */
     PeerProxies(int[] targetPorts, IntFunction<Process> processes) {
         this.targetPorts = targetPorts.clone();
@@ -130,9 +134,22 @@ final class PeerProxies implements AutoCloseable {
         isolated.add(i);
     }
 
-    /** Lets every member reach every other again; connections that lost bytes are closed and redialed. */
+    /**
+     * From now on every byte from the members back to whoever dialed them is dropped, while requests still
+     * arrive: a proxy in front of a member's client port then makes writes that are applied and never
+     * answered.
+     */
+    void dropAnswers() {
+        answersDropped = true;
+    }
+
+    /**
+     * Lets every member reach every other, and answers through, again; connections that lost bytes are
+     * closed and redialed.
+     */
     void heal() {
         isolated.clear();
+        answersDropped = false;
         for (Conn c : open) {
             if (c.lostBytes) {
                 c.close();
@@ -171,13 +188,13 @@ final class PeerProxies implements AutoCloseable {
         }
         daemon(() -> {
             try {
-                c.pump(out.getInputStream(), in.getOutputStream());
+                c.pump(out.getInputStream(), in.getOutputStream(), true);
             } catch (IOException e) {
                 c.close();
             }
         }, "peer-proxy-back").start();
         try {
-            c.pump(in.getInputStream(), out.getOutputStream());
+            c.pump(in.getInputStream(), out.getOutputStream(), false);
         } catch (IOException e) {
             c.close();
         }
@@ -185,7 +202,11 @@ final class PeerProxies implements AutoCloseable {
 
     /** The member whose process dialed {@code s}, or {@code -1} if none can be found. */
     private int dialer(Socket s) {
-        for (int attempt = 0; attempt < 20; attempt++) {
+        boolean anyProcess = false;
+        for (int m = 0; m < targetPorts.length; m++) {
+            anyProcess |= processes.apply(m) != null;
+        }
+        for (int attempt = 0; anyProcess && attempt < 20; attempt++) {
             long inode = inode(s.getPort(), s.getLocalPort());
             if (inode > 0) {
                 String link = "socket:[" + inode + "]";
