@@ -24,22 +24,25 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A network partition of a three-node cluster on loopback: the leader is cut off from the other two members
- * (both directions, by the {@link PeerProxies} between the members' peer ports) while clients write, read and
- * compare-and-set through both sides: clients of the minority side reach only the old leader, clients of the
- * majority side only the other two. On the minority side nothing invoked during the partition may succeed
- * (it fails, or its outcome is unknown); the majority elects a leader and goes on; after the partition
- * heals, both sides read the same values, and the whole history is linearizable per key. Batch writers on
- * both sides and a snapshot reader on each check that no batch is ever seen half applied.
+ * Network partitions of a three-node cluster on loopback, made by the {@link PeerProxies} between the
+ * members' peer ports (both directions cut, nothing refused: bytes are dropped). Each member has its own
+ * store reaching only that member, with a client writing, reading and compare-and-setting shared keys
+ * (every call recorded in a {@link RegisterHistory}), a client writing three-key batches and a reader
+ * checking them through snapshots. The first partition cuts the leader off; more partitions (soak runs) cut
+ * a member drawn at random. While a member is cut off nothing invoked through it may succeed (it fails, or
+ * its outcome is unknown), and the majority goes on (elects a leader if it must); after healing, every
+ * member answers again and reads the same values, no snapshot ever saw a batch half applied, and the whole
+ * history is linearizable per key. A second test loses a client's answers between it and its member.
  */
 class EtcdPartitionTest {
     private static final int KEYS = 4;
+    /** How many partitions the history test makes, one after another. */
+    private static final int ROUNDS = Integer.getInteger("plinth.etcd.partitionRounds", 1);
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private static EtcdCluster cluster;
@@ -57,11 +60,10 @@ class EtcdPartitionTest {
     }
 
     /** One finished client call: which side, when, whether it succeeded, what it was. */
-    private record Call(boolean minority, long invoked, long completed, boolean ok, String what) {
+    private record Call(int member, long invoked, long completed, boolean ok, String what) {
         @Override
         public String toString() {
-            return (minority ? "minority " : "majority ") + what + " [" + invoked + ", " + completed + "] "
-                    + (ok ? "ok" : "failed");
+            return "through m" + member + ": " + what + " [" + invoked + ", " + completed + "] " + (ok ? "ok" : "failed");
         }
     }
 
@@ -71,65 +73,78 @@ class EtcdPartitionTest {
     private final List<Throwable> unexpected = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean stop = new AtomicBoolean();
 
+    /**
+     * Partitions, one after another: the first cuts the leader off, each later one a member drawn by a seeded
+     * random (leader or follower). {@link #ROUNDS} by default, {@code -Dplinth.etcd.partitionRounds} (20
+     * under {@code -Psoak}) for more.
+     */
     @Test
-    void aLeaderCutOffFromTheMajorityAcknowledgesNothingWhileTheMajorityGoesOnAndAllConverges() throws Exception {
-        int leader = leader();
-        String minorityUri = "etcd://" + cluster.members.get(leader).endpoint() + "/partition/?timeout=2s";
-        String majorityUri = "etcd://" + cluster.members.stream().filter(m -> m != cluster.members.get(leader))
-                .map(EtcdCluster.Member::endpoint).collect(Collectors.joining(",")) + "/partition/?timeout=2s";
-        long[] lastAcked = new long[2];
-        long[] lastAttempted = new long[2];
-        try (Store minority = Plinth.open(minorityUri); Store majority = Plinth.open(majorityUri)) {
-            List<Thread> threads = new ArrayList<>();
-            for (int c = 0; c < 4; c++) {
-                boolean onMinority = c % 2 == 0;
-                int id = c;
-                Keyspace ks = (onMinority ? minority : majority).defaultKeyspace();
-                threads.add(new Thread(() -> registerClient(ks, onMinority, id), "register-" + c));
+    void aMemberCutOffFromTheMajorityAcknowledgesNothingWhileTheMajorityGoesOnAndAllConverges() throws Exception {
+        int members = cluster.members.size();
+        long seed = Long.getLong("plinth.seed", System.nanoTime());
+        Random random = new Random(seed);
+        List<Store> stores = new ArrayList<>();
+        long[] lastAcked = new long[members];
+        long[] lastAttempted = new long[members];
+        List<Thread> threads = new ArrayList<>();
+        try {
+            for (EtcdCluster.Member m : cluster.members) {
+                stores.add(Plinth.open("etcd://" + m.endpoint() + "/partition/?timeout=2s"));
             }
-            for (int c = 0; c < 2; c++) {
-                boolean onMinority = c == 0;
-                int id = c;
-                Store store = onMinority ? minority : majority;
-                threads.add(new Thread(() -> batchClient(store, onMinority, id, lastAcked, lastAttempted), "batch-" + c));
-                threads.add(new Thread(() -> snapshotReader(store, onMinority), "snapshots-" + c));
+            for (int m = 0; m < members; m++) {
+                int member = m;
+                Store store = stores.get(m);
+                threads.add(new Thread(() -> registerClient(store.defaultKeyspace(), member), "register-" + m));
+                threads.add(new Thread(() -> batchClient(store, member, lastAcked, lastAttempted), "batch-" + m));
+                threads.add(new Thread(() -> snapshotReader(store, member, members), "snapshots-" + m));
             }
             threads.forEach(Thread::start);
-            try {
-                await("both sides acknowledged something before the partition",
-                        () -> succeededAfter(true, 0) && succeededAfter(false, 0));
+            long healAt = 0;
+            for (int round = 0; round < ROUNDS; round++) {
+                long since = healAt;
+                await("operations acknowledged through every member before partition " + round + " (seed " + seed + ")",
+                        () -> java.util.stream.IntStream.range(0, members).allMatch(m -> succeededAfter(m, since)));
+                int cut = round == 0 ? leader() : random.nextInt(members);
                 long cutAt = System.nanoTime();
-                cluster.network().isolate(leader);
-                await("the majority side acknowledged an operation invoked after the cut",
-                        () -> succeededAfter(false, cutAt));
-                await("the minority side attempted operations after the cut", () -> failedAfter(true, cutAt) >= 3);
-                long healAt = System.nanoTime();
+                cluster.network().isolate(cut);
+                await("an operation through the majority invoked after m" + cut + " was cut off (seed " + seed + ")",
+                        () -> java.util.stream.IntStream.range(0, members).anyMatch(m -> m != cut
+                                && succeededAfter(m, cutAt)));
+                await("operations through m" + cut + " attempted after it was cut off", () -> failedAfter(cut, cutAt) >= 3);
+                healAt = System.nanoTime();
                 cluster.network().heal();
-                await("the minority side acknowledged an operation again after the partition healed",
-                        () -> succeededAfter(true, healAt));
+                long healed = healAt;
                 List<Call> falseSuccesses;
                 synchronized (calls) {
-                    falseSuccesses = calls.stream().filter(c -> c.minority() && c.ok() && c.invoked() > cutAt
-                            && c.completed() < healAt).toList();
+                    falseSuccesses = calls.stream().filter(c -> c.member() == cut && c.ok() && c.invoked() > cutAt
+                            && c.completed() < healed).toList();
                 }
-                assertThat(falseSuccesses).as("operations of the cut-off side acknowledged during the partition")
-                        .isEmpty();
-            } finally {
-                cluster.network().heal();
-                stop.set(true);
-                for (Thread t : threads) {
-                    t.join();
-                }
+                assertThat(falseSuccesses).as("operations through m%d acknowledged while it was cut off (partition %d,"
+                        + " seed %d)", cut, round, seed).isEmpty();
             }
+            long lastHeal = healAt;
+            await("operations acknowledged through every member after the last partition healed", () -> java.util.stream
+                    .IntStream.range(0, members).allMatch(m -> succeededAfter(m, lastHeal)));
+        } finally {
+            cluster.network().heal();
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+        try {
             assertThat(unexpected).as("exceptions other than unavailability, unknown outcomes and conflicts").isEmpty();
             assertThat(torn).as("snapshots that saw a batch half applied").isEmpty();
             for (int k = 0; k < KEYS; k++) {
-                String a = finalRead(minority, "k" + k);
-                String b = finalRead(majority, "k" + k);
-                assertThat(a).as("key k%d read through the healed minority and the majority", k).isEqualTo(b);
+                List<String> seen = new ArrayList<>();
+                for (Store store : stores) {
+                    seen.add(finalRead(store, "k" + k));
+                }
+                assertThat(new java.util.HashSet<>(seen)).as("key k%d read through each member after healing: %s", k, seen)
+                        .hasSize(1);
             }
-            for (int c = 0; c < 2; c++) {
-                Keyspace ks = majority.defaultKeyspace();
+            Keyspace ks = stores.get(0).defaultKeyspace();
+            for (int c = 0; c < members; c++) {
                 String one = str(ks.get(b("b" + c + "/1")));
                 assertThat(str(ks.get(b("b" + c + "/2")))).isEqualTo(one);
                 assertThat(str(ks.get(b("b" + c + "/3")))).isEqualTo(one);
@@ -137,9 +152,33 @@ class EtcdPartitionTest {
                 long seq = Long.parseLong(one.substring(one.indexOf(':') + 1));
                 assertThat(seq).as("batch client %d's last batch in the store", c).isBetween(lastAcked[c], lastAttempted[c]);
             }
+        } finally {
+            stores.forEach(Store::close);
         }
-        assertThat(history.check()).as("linearizability of %d operations across the partition", history.size())
-                .isEmpty();
+        assertThat(checkOnALargeStack()).as("linearizability of %d operations across %d partition(s), seed %d",
+                history.size(), ROUNDS, seed).isEmpty();
+    }
+
+    /**
+     * The checker's search recurses once per operation of a key: a soak run's thousands of operations per
+     * key need a deeper stack than a test thread's.
+     */
+    private List<String> checkOnALargeStack() throws InterruptedException {
+        List<List<String>> result = new ArrayList<>();
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                result.add(history.check());
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "linearizability-check", 1L << 30);
+        t.start();
+        t.join();
+        if (failure[0] != null) {
+            throw new AssertionError("the linearizability check failed to run", failure[0]);
+        }
+        return result.get(0);
     }
 
     /**
@@ -178,20 +217,20 @@ class EtcdPartitionTest {
         }
     }
 
-    private boolean succeededAfter(boolean minority, long nanos) {
+    private boolean succeededAfter(int member, long nanos) {
         synchronized (calls) {
-            return calls.stream().anyMatch(c -> c.minority() == minority && c.ok() && c.invoked() > nanos);
+            return calls.stream().anyMatch(c -> c.member() == member && c.ok() && c.invoked() > nanos);
         }
     }
 
-    private long failedAfter(boolean minority, long nanos) {
+    private long failedAfter(int member, long nanos) {
         synchronized (calls) {
-            return calls.stream().filter(c -> c.minority() == minority && !c.ok() && c.invoked() > nanos).count();
+            return calls.stream().filter(c -> c.member() == member && !c.ok() && c.invoked() > nanos).count();
         }
     }
 
     /** Writes, reads and compare-and-sets on the shared keys, each recorded in the history. */
-    private void registerClient(Keyspace ks, boolean minority, int id) {
+    private void registerClient(Keyspace ks, int id) {
         Random rnd = new Random(id);
         String lastSeen = null;
         for (int n = 0; !stop.get(); n++) {
@@ -228,10 +267,10 @@ class EtcdPartitionTest {
                         }
                     }
                 }
-                calls.add(new Call(minority, invoked, System.nanoTime(), true, what));
+                calls.add(new Call(id, invoked, System.nanoTime(), true, what));
             } catch (OutcomeUnknownException | StorageIOException | ConflictException e) {
                 op.unknown();
-                calls.add(new Call(minority, invoked, System.nanoTime(), false, what));
+                calls.add(new Call(id, invoked, System.nanoTime(), false, what));
                 pause();
             } catch (RuntimeException e) {
                 op.unknown();
@@ -242,7 +281,7 @@ class EtcdPartitionTest {
     }
 
     /** Writes one token to three keys of its own in each batch. */
-    private void batchClient(Store store, boolean minority, int id, long[] lastAcked, long[] lastAttempted) {
+    private void batchClient(Store store, int id, long[] lastAcked, long[] lastAttempted) {
         Keyspace ks = store.defaultKeyspace();
         for (long seq = 1; !stop.get(); seq++) {
             String token = id + ":" + seq;
@@ -252,9 +291,9 @@ class EtcdPartitionTest {
                 store.write(new WriteBatch().put(ks, b("b" + id + "/1"), b(token)).put(ks, b("b" + id + "/2"), b(token))
                         .put(ks, b("b" + id + "/3"), b(token)));
                 lastAcked[id] = seq;
-                calls.add(new Call(minority, invoked, System.nanoTime(), true, "batch " + token));
+                calls.add(new Call(id, invoked, System.nanoTime(), true, "batch " + token));
             } catch (OutcomeUnknownException | StorageIOException e) {
-                calls.add(new Call(minority, invoked, System.nanoTime(), false, "batch " + token));
+                calls.add(new Call(id, invoked, System.nanoTime(), false, "batch " + token));
                 pause();
             } catch (RuntimeException e) {
                 unexpected.add(e);
@@ -263,24 +302,24 @@ class EtcdPartitionTest {
         }
     }
 
-    /** Reads both batch clients' keys through one snapshot at a time: the three must always agree. */
-    private void snapshotReader(Store store, boolean minority) {
+    /** Reads every batch client's keys through one snapshot at a time: each client's three must agree. */
+    private void snapshotReader(Store store, int member, int batchClients) {
         Keyspace ks = store.defaultKeyspace();
         while (!stop.get()) {
             long invoked = System.nanoTime();
             try (Snapshot snap = store.snapshot()) {
-                for (int c = 0; c < 2; c++) {
+                for (int c = 0; c < batchClients; c++) {
                     String one = str(snap.get(ks, b("b" + c + "/1")));
                     String two = str(snap.get(ks, b("b" + c + "/2")));
                     String three = str(snap.get(ks, b("b" + c + "/3")));
                     if (!Objects.equals(one, two) || !Objects.equals(one, three)) {
-                        torn.add((minority ? "minority" : "majority") + " snapshot of client " + c + ": " + one + ", "
+                        torn.add("snapshot through m" + member + " of client " + c + ": " + one + ", "
                                 + two + ", " + three);
                     }
                 }
-                calls.add(new Call(minority, invoked, System.nanoTime(), true, "snapshot"));
+                calls.add(new Call(member, invoked, System.nanoTime(), true, "snapshot"));
             } catch (StorageIOException e) {
-                calls.add(new Call(minority, invoked, System.nanoTime(), false, "snapshot"));
+                calls.add(new Call(member, invoked, System.nanoTime(), false, "snapshot"));
                 pause();
             } catch (RuntimeException e) {
                 unexpected.add(e);
