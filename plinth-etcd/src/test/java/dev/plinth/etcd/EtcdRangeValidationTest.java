@@ -18,11 +18,13 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every write another client makes inside a range a serializable transaction scanned must fail that
@@ -91,26 +93,14 @@ class EtcdRangeValidationTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(Write.class)
-    void aWriteByAnotherClientInAScannedRangeFailsTheSerializableCommit(Write write) {
-        String uri = freshUri();
-        try (Store reader = Plinth.open(uri); Store writer = Plinth.open(uri)) {
-            Keyspace ks = reader.defaultKeyspace();
-            fill(ks);
-            try (Transaction tx = reader.begin(Isolation.SERIALIZABLE)) {
-                assertThat(tx.scan(ks, Range.prefix(b("r/")), ScanOptions.forward())).hasSize(5);
-                tx.put(ks, b("elsewhere"), b("written by the transaction"));
-                write.apply.accept(writer, writer.defaultKeyspace());
-                assertThatThrownBy(tx::commit).isInstanceOf(ConflictException.class);
-            }
-            assertThat(ks.get(b("elsewhere"))).as("what the refused commit would have written").isNull();
-        }
+    /** Every kind of write, landing before the commit's check, and between the check and the commit. */
+    static Stream<Arguments> writesAndWhen() {
+        return Stream.of(Write.values()).flatMap(w -> Stream.of(Arguments.of(w, false), Arguments.of(w, true)));
     }
 
-    @ParameterizedTest
-    @EnumSource(Write.class)
-    void aWriteByAnotherClientInAScannedRangeJustBeforeTheCommitFailsIt(Write write) {
+    @ParameterizedTest(name = "{0}, between check and commit: {1}")
+    @MethodSource("writesAndWhen")
+    void aWriteByAnotherClientInAScannedRangeFailsTheSerializableCommit(Write write, boolean betweenCheckAndCommit) {
         String uri = freshUri();
         try (Store reader = Plinth.open(uri); Store writer = Plinth.open(uri)) {
             Keyspace ks = reader.defaultKeyspace();
@@ -118,9 +108,15 @@ class EtcdRangeValidationTest {
             try (Transaction tx = reader.begin(Isolation.SERIALIZABLE)) {
                 assertThat(tx.scan(ks, Range.prefix(b("r/")), ScanOptions.forward())).hasSize(5);
                 tx.put(ks, b("elsewhere"), b("written by the transaction"));
-                AtomicBoolean ran = betweenCheckAndCommit(() -> write.apply.accept(writer, writer.defaultKeyspace()));
+                Runnable other = () -> write.apply.accept(writer, writer.defaultKeyspace());
+                AtomicBoolean ran = new AtomicBoolean(!betweenCheckAndCommit);
+                if (betweenCheckAndCommit) {
+                    ran = betweenCheckAndCommit(other);
+                } else {
+                    other.run();
+                }
                 assertThatThrownBy(tx::commit).isInstanceOf(ConflictException.class);
-                assertThat(ran).as("the other client wrote between the check and the commit").isTrue();
+                assertThat(ran).as("the other client wrote").isTrue();
             }
             assertThat(ks.get(b("elsewhere"))).as("what the refused commit would have written").isNull();
         }
