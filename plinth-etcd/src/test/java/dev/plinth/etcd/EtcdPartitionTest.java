@@ -59,7 +59,7 @@ class EtcdPartitionTest {
         }
     }
 
-    /** One finished client call: which side, when, whether it succeeded, what it was. */
+    /** One finished client call: the member it went through, when, whether it succeeded, what it was. */
     private record Call(int member, long invoked, long completed, boolean ok, String what) {
         @Override
         public String toString() {
@@ -87,6 +87,19 @@ class EtcdPartitionTest {
         long[] lastAcked = new long[members];
         long[] lastAttempted = new long[members];
         List<Thread> threads = new ArrayList<>();
+        try {
+            runPartitions(seed, random, stores, lastAcked, lastAttempted, threads);
+            checkConvergence(stores, lastAcked, lastAttempted);
+        } finally {
+            stores.forEach(Store::close);
+        }
+        assertThat(checkOnALargeStack()).as("linearizability of %d operations across %d partition(s), seed %d",
+                history.size(), ROUNDS, seed).isEmpty();
+    }
+
+    private void runPartitions(long seed, Random random, List<Store> stores, long[] lastAcked, long[] lastAttempted,
+            List<Thread> threads) throws InterruptedException {
+        int members = cluster.members.size();
         try {
             for (EtcdCluster.Member m : cluster.members) {
                 stores.add(Plinth.open("etcd://" + m.endpoint() + "/partition/?timeout=2s"));
@@ -132,31 +145,30 @@ class EtcdPartitionTest {
                 t.join();
             }
         }
-        try {
-            assertThat(unexpected).as("exceptions other than unavailability, unknown outcomes and conflicts").isEmpty();
-            assertThat(torn).as("snapshots that saw a batch half applied").isEmpty();
-            for (int k = 0; k < KEYS; k++) {
-                List<String> seen = new ArrayList<>();
-                for (Store store : stores) {
-                    seen.add(finalRead(store, "k" + k));
-                }
-                assertThat(new java.util.HashSet<>(seen)).as("key k%d read through each member after healing: %s", k, seen)
-                        .hasSize(1);
+    }
+
+    /** After the clients stopped: every member reads the same values, and no acknowledged batch is lost. */
+    private void checkConvergence(List<Store> stores, long[] lastAcked, long[] lastAttempted) {
+        int members = stores.size();
+        assertThat(unexpected).as("exceptions other than unavailability, unknown outcomes and conflicts").isEmpty();
+        assertThat(torn).as("snapshots that saw a batch half applied").isEmpty();
+        for (int k = 0; k < KEYS; k++) {
+            List<String> seen = new ArrayList<>();
+            for (Store store : stores) {
+                seen.add(finalRead(store, "k" + k));
             }
-            Keyspace ks = stores.get(0).defaultKeyspace();
-            for (int c = 0; c < members; c++) {
-                String one = str(ks.get(b("b" + c + "/1")));
-                assertThat(str(ks.get(b("b" + c + "/2")))).isEqualTo(one);
-                assertThat(str(ks.get(b("b" + c + "/3")))).isEqualTo(one);
-                assertThat(lastAcked[c]).as("batches acknowledged by client %d", c).isPositive();
-                long seq = Long.parseLong(one.substring(one.indexOf(':') + 1));
-                assertThat(seq).as("batch client %d's last batch in the store", c).isBetween(lastAcked[c], lastAttempted[c]);
-            }
-        } finally {
-            stores.forEach(Store::close);
+            assertThat(new java.util.HashSet<>(seen)).as("key k%d read through each member after healing: %s", k, seen)
+                    .hasSize(1);
         }
-        assertThat(checkOnALargeStack()).as("linearizability of %d operations across %d partition(s), seed %d",
-                history.size(), ROUNDS, seed).isEmpty();
+        Keyspace ks = stores.get(0).defaultKeyspace();
+        for (int c = 0; c < members; c++) {
+            String one = str(ks.get(b("b" + c + "/1")));
+            assertThat(str(ks.get(b("b" + c + "/2")))).isEqualTo(one);
+            assertThat(str(ks.get(b("b" + c + "/3")))).isEqualTo(one);
+            assertThat(lastAcked[c]).as("batches acknowledged by client %d", c).isPositive();
+            long seq = Long.parseLong(one.substring(one.indexOf(':') + 1));
+            assertThat(seq).as("batch client %d's last batch in the store", c).isBetween(lastAcked[c], lastAttempted[c]);
+        }
     }
 
     /**
