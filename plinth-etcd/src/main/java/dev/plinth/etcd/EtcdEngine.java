@@ -66,6 +66,8 @@ final class EtcdEngine implements Engine {
     static final int MAX_ATTEMPTS = 200;
     /** The value of the store's marker key, which says the root holds a Plinth store of this layout. */
     static final String FORMAT = "plinth-etcd 1";
+    /** The value of a keyspace's stamp: only its mod revision matters. */
+    private static final ByteSequence EMPTY = ByteSequence.from(new byte[0]);
 
     private final String store;
     private final EtcdOptions options;
@@ -78,6 +80,12 @@ final class EtcdEngine implements Engine {
     private final byte[] registryPrefix;
     private final Capabilities capabilities;
     private final KeyspaceRegistry<EtcdKeyspace> registry;
+
+    /**
+     * Test hook, by root prefix: run once a batch's preconditions were checked and before its transaction is
+     * sent, so a test can let another client write in between. Empty outside tests.
+     */
+    static final Map<String, Runnable> BETWEEN_CHECK_AND_COMMIT = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -380,14 +388,16 @@ final class EtcdEngine implements Engine {
         if (batch.mutations().isEmpty() && batch.preconditions().isEmpty()) {
             return true;
         }
-        List<Op> txnOps = plan.ops(leases::leaseFor, utf8(""));
+        List<Op> txnOps = plan.ops(leases::leaseFor, EMPTY);
         long bytes = plan.bytes();
         if (bytes > MAX_REQUEST_BYTES - 64L * 1024) {
             throw new LimitExceededException(LimitExceededException.Limit.BATCH_BYTES, bytes,
                     MAX_REQUEST_BYTES - 64L * 1024, store + " (one etcd request)");
         }
         Op[] then = txnOps.toArray(Op[]::new);
-        String what = "a batch of " + batch.mutations().size() + " write(s)" + firstKey(batch);
+        // described only if it fails: a write that succeeds builds no message
+        java.util.function.Supplier<String> what = () -> "a batch of " + batch.mutations().size() + " write(s)"
+                + firstKey(batch);
         if (batch.preconditions().isEmpty()) {
             remote.write(kv.txn().Then(then).commit(), what);
             return true;
@@ -403,6 +413,10 @@ final class EtcdEngine implements Engine {
                 return false;
             }
             List<Cmp> cmps = view.compares(MAX_TXN_OPS);
+            Runnable hook = BETWEEN_CHECK_AND_COMMIT.isEmpty() ? null : BETWEEN_CHECK_AND_COMMIT.get(options.root());
+            if (hook != null) {
+                hook.run();
+            }
             TxnResponse r = remote.write(kv.txn().If(cmps.toArray(Cmp[]::new)).Then(then).commit(), what);
             if (r.isSucceeded()) {
                 return true;
@@ -410,7 +424,7 @@ final class EtcdEngine implements Engine {
             // a concurrent write changed something the check read after it read it: check again
             Thread.onSpinWait();
         }
-        throw new ConflictException(what + " on " + store + " lost the race for what its preconditions read "
+        throw new ConflictException(what.get() + " on " + store + " lost the race for what its preconditions read "
                 + MAX_ATTEMPTS + " times in a row; nothing was applied");
     }
 

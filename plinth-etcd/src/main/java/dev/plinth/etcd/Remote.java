@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Waits for jetcd calls with a deadline and translates their failures at the edge: reads that fail are
@@ -62,24 +63,32 @@ final class Remote {
      * @param what the operation and keys, for the message
      */
     <T> T write(CompletableFuture<T> call, String what) {
+        return write(call, () -> what);
+    }
+
+    /**
+     * As {@link #write(CompletableFuture, String)}, with the description made only if the write fails, so
+     * that a write that succeeds spends nothing on its message.
+     */
+    <T> T write(CompletableFuture<T> call, Supplier<String> what) {
         try {
             return call.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             call.cancel(true);
-            throw new OutcomeUnknownException(what + " on " + store + " got no answer within " + timeoutMillis
+            throw new OutcomeUnknownException(what.get() + " on " + store + " got no answer within " + timeoutMillis
                     + " ms: it may or may not have been applied, and was not retried", e);
         } catch (InterruptedException e) {
             call.cancel(true);
             Thread.currentThread().interrupt();
-            throw new OutcomeUnknownException(what + " on " + store + " was interrupted while waiting for etcd: it may"
-                    + " or may not have been applied", e);
+            throw new OutcomeUnknownException(what.get() + " on " + store + " was interrupted while waiting for etcd:"
+                    + " it may or may not have been applied", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (isDefiniteRefusal(cause)) {
-                throw new StorageIOException(what + " on " + store + " was refused by etcd and not applied: "
+                throw new StorageIOException(what.get() + " on " + store + " was refused by etcd and not applied: "
                         + describe(cause), cause);
             }
-            throw new OutcomeUnknownException(what + " on " + store + " failed with " + describe(cause)
+            throw new OutcomeUnknownException(what.get() + " on " + store + " failed with " + describe(cause)
                     + ": it may or may not have been applied, and was not retried", cause);
         }
     }

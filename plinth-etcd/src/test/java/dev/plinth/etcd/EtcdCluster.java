@@ -32,12 +32,15 @@ final class EtcdCluster implements AutoCloseable {
         final int peerPort;
         final int metricsPort;
         final Path dataDir;
-        Process process;
+        /** The peer port the other members dial: {@link #peerPort}, or its proxy's. */
+        int advertisedPeerPort;
+        volatile Process process;
 
         Member(String name, int clientPort, int peerPort, int metricsPort, Path dataDir) {
             this.name = name;
             this.clientPort = clientPort;
             this.peerPort = peerPort;
+            this.advertisedPeerPort = peerPort;
             this.metricsPort = metricsPort;
             this.dataDir = dataDir;
         }
@@ -53,7 +56,7 @@ final class EtcdCluster implements AutoCloseable {
                     "--advertise-client-urls", scheme + "://127.0.0.1:" + clientPort,
                     "--listen-metrics-urls", "http://127.0.0.1:" + metricsPort,
                     "--listen-peer-urls", "http://127.0.0.1:" + peerPort,
-                    "--initial-advertise-peer-urls", "http://127.0.0.1:" + peerPort,
+                    "--initial-advertise-peer-urls", "http://127.0.0.1:" + advertisedPeerPort,
                     "--initial-cluster", initialCluster,
                     "--initial-cluster-state", newCluster ? "new" : "existing",
                     "--initial-cluster-token", token,
@@ -118,8 +121,10 @@ final class EtcdCluster implements AutoCloseable {
     final List<Member> members = new ArrayList<>();
     private final Thread hook;
     private final TestCertificates tls;
+    /** The proxies in front of the members' peer ports, or {@code null} if members dial each other directly. */
+    private final PeerProxies proxies;
 
-    private EtcdCluster(String binary, int size, TestCertificates tls) {
+    private EtcdCluster(String binary, int size, TestCertificates tls, boolean proxied) {
         this.binary = binary;
         this.tls = tls;
         try {
@@ -131,7 +136,17 @@ final class EtcdCluster implements AutoCloseable {
         for (int i = 0; i < size; i++) {
             members.add(new Member("m" + i, freePort(), freePort(), freePort(), dir.resolve("m" + i)));
         }
-        this.initialCluster = members.stream().map(m -> m.name + "=http://127.0.0.1:" + m.peerPort)
+        if (proxied) {
+            this.proxies = new PeerProxies(members.stream().mapToInt(m -> m.peerPort).toArray(),
+                    i -> members.get(i).process);
+            for (int i = 0; i < size; i++) {
+                members.get(i).advertisedPeerPort = proxies.port(i);
+            }
+            proxies.start();
+        } else {
+            this.proxies = null;
+        }
+        this.initialCluster = members.stream().map(m -> m.name + "=http://127.0.0.1:" + m.advertisedPeerPort)
                 .collect(Collectors.joining(","));
         this.hook = new Thread(this::stopAll, "etcd-cluster-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -151,8 +166,28 @@ final class EtcdCluster implements AutoCloseable {
      * {@code certificates}' authority ({@code --client-cert-auth}); {@code null} for plain connections.
      */
     static EtcdCluster start(int size, TestCertificates certificates) {
+        return start(size, certificates, false);
+    }
+
+    /**
+     * Starts a cluster whose members reach each other only through {@link PeerProxies}, so that
+     * {@link #network()} can cut them apart; skipped (outside CI) where the proxies cannot tell connections
+     * apart (no Linux {@code /proc}).
+     */
+    static EtcdCluster startPartitionable(int size) {
+        if (!PeerProxies.supported()) {
+            String message = "network partitions need Linux's /proc/net/tcp to tell the members' connections apart";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new IllegalStateException(message + " (CI=true: etcd tests must run in CI)");
+            }
+            Assumptions.abort(message);
+        }
+        return start(size, null, true);
+    }
+
+    private static EtcdCluster start(int size, TestCertificates certificates, boolean proxied) {
         String binary = binary();
-        EtcdCluster c = new EtcdCluster(binary, size, certificates);
+        EtcdCluster c = new EtcdCluster(binary, size, certificates, proxied);
         try {
             for (Member m : c.members) {
                 m.start(true);
@@ -189,6 +224,14 @@ final class EtcdCluster implements AutoCloseable {
                 throw new IllegalStateException("interrupted waiting for etcd", e);
             }
         }
+    }
+
+    /** The proxies between the members, to cut and heal; only for a cluster from {@link #startPartitionable}. */
+    PeerProxies network() {
+        if (proxies == null) {
+            throw new IllegalStateException("this cluster was not started with peer proxies");
+        }
+        return proxies;
     }
 
     /** The members' client endpoints, comma-separated, for an {@code etcd://} URI. */
@@ -243,6 +286,9 @@ final class EtcdCluster implements AutoCloseable {
     @Override
     public void close() {
         stopAll();
+        if (proxies != null) {
+            proxies.close();
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
