@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -69,8 +68,11 @@ public final class BufferingEngine extends ForwardingEngine {
     private final List<EngineBatch.Mutation> held = new ArrayList<>();
     private long heldBytes;
     private long firstHeldAt;
-    /** Held puts and deletes by keyspace name, the latest per key. */
-    private final Map<String, TreeMap<byte[], byte[]>> overlay = new HashMap<>();
+    /**
+     * Held puts and deletes by keyspace name, the latest per key. Hashed, not sorted: point reads are all it
+     * answers (cursors write what is held first), and a range delete, rare, scans the few held keys.
+     */
+    private final Map<String, Map<OverlayKey, byte[]>> overlay = new HashMap<>();
     /** Held range deletes by keyspace name, {start, end}; keys put after one are in {@link #overlay}. */
     private final Map<String, List<byte[][]>> deletedRanges = new HashMap<>();
     private long flushes;
@@ -105,15 +107,16 @@ public final class BufferingEngine extends ForwardingEngine {
 
     @Override
     public boolean apply(EngineBatch batch) {
+        long bytes = batch.mutationBytes();
         boolean holdable = batch.durability() == Durability.NONE && batch.preconditions().isEmpty()
-                && !batch.reclaimsOnly() && batch.mutations().size() <= maxOps && batch.mutationBytes() <= maxBytes;
+                && !batch.reclaimsOnly() && batch.mutations().size() <= maxOps && bytes <= maxBytes;
         synchronized (lock) {
             if (!holdable) {
                 writeHeldLocked();
                 passedBatches++;
                 return delegate().apply(batch);
             }
-            if (held.size() + batch.mutations().size() > maxOps || heldBytes + batch.mutationBytes() > maxBytes) {
+            if (held.size() + batch.mutations().size() > maxOps || heldBytes + bytes > maxBytes) {
                 writeHeldLocked();
             }
             if (held.isEmpty()) {
@@ -125,7 +128,7 @@ public final class BufferingEngine extends ForwardingEngine {
             for (EngineBatch.Mutation m : batch.mutations()) {
                 holdLocked(m);
             }
-            heldBytes += batch.mutationBytes();
+            heldBytes += bytes;
             heldBatches++;
             if (held.size() >= maxOps || heldBytes >= maxBytes || nanoClock.getAsLong() - firstHeldAt >= maxAgeNanos) {
                 writeHeldLocked();
@@ -137,23 +140,23 @@ public final class BufferingEngine extends ForwardingEngine {
     private void holdLocked(EngineBatch.Mutation m) {
         held.add(m);
         String ks = m.keyspace().name();
-        TreeMap<byte[], byte[]> points = overlay.computeIfAbsent(ks, k -> new TreeMap<>(Arrays::compareUnsigned));
+        Map<OverlayKey, byte[]> points = overlay.computeIfAbsent(ks, k -> new HashMap<>());
         switch (m.kind()) {
-            case PUT -> points.put(m.key(), m.value());
-            case DELETE -> points.put(m.key(), TOMBSTONE);
+            case PUT -> points.put(new OverlayKey(m.key()), m.value());
+            case DELETE -> points.put(new OverlayKey(m.key()), TOMBSTONE);
             case DELETE_RANGE -> {
-                if (m.key() == null && m.end() == null) {
-                    points.clear();
-                } else if (m.key() == null) {
-                    points.headMap(m.end(), false).clear();
-                } else if (m.end() == null) {
-                    points.tailMap(m.key(), true).clear();
-                } else {
-                    points.subMap(m.key(), true, m.end(), false).clear();
-                }
-                deletedRanges.computeIfAbsent(ks, k -> new ArrayList<>()).add(new byte[][] {m.key(), m.end()});
+                byte[] start = m.key();
+                byte[] end = m.end();
+                points.keySet().removeIf(k -> inRange(k.key, start, end));
+                deletedRanges.computeIfAbsent(ks, k -> new ArrayList<>()).add(new byte[][] {start, end});
             }
         }
+    }
+
+    /** Whether a key is in {@code [start, end)}, a {@code null} bound being open. */
+    private static boolean inRange(byte[] key, byte[] start, byte[] end) {
+        return (start == null || Arrays.compareUnsigned(key, start) >= 0)
+                && (end == null || Arrays.compareUnsigned(key, end) < 0);
     }
 
     /** Writes every held mutation in one batch, in order. Caller holds {@link #lock}. */
@@ -226,16 +229,15 @@ public final class BufferingEngine extends ForwardingEngine {
     public byte[] get(EngineKeyspace keyspace, byte[] key) {
         synchronized (lock) {
             writeIfOldLocked();
-            TreeMap<byte[], byte[]> points = overlay.get(keyspace.name());
-            byte[] v = points == null ? null : points.get(key);
+            Map<OverlayKey, byte[]> points = overlay.get(keyspace.name());
+            byte[] v = points == null ? null : points.get(new OverlayKey(key));
             if (v != null) {
                 return v == TOMBSTONE ? null : v;
             }
             List<byte[][]> ranges = deletedRanges.get(keyspace.name());
             if (ranges != null) {
                 for (byte[][] r : ranges) {
-                    if ((r[0] == null || Arrays.compareUnsigned(key, r[0]) >= 0)
-                            && (r[1] == null || Arrays.compareUnsigned(key, r[1]) < 0)) {
+                    if (inRange(key, r[0], r[1])) {
                         return null;
                     }
                 }
@@ -310,6 +312,27 @@ public final class BufferingEngine extends ForwardingEngine {
             }
         } finally {
             super.close();
+        }
+    }
+
+    /** A held key, compared by content. */
+    private static final class OverlayKey {
+        final byte[] key;
+        private final int hash;
+
+        OverlayKey(byte[] key) {
+            this.key = key;
+            this.hash = Arrays.hashCode(key);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof OverlayKey other && Arrays.equals(other.key, key);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
         }
     }
 }
