@@ -69,10 +69,11 @@ public final class BufferingEngine extends ForwardingEngine {
     private long heldBytes;
     private long firstHeldAt;
     /**
-     * Held puts and deletes by keyspace name, the latest per key. Hashed, not sorted: point reads are all it
-     * answers (cursors write what is held first), and a range delete, rare, scans the few held keys.
+     * Held puts and deletes, the latest per key of a keyspace. Hashed, not sorted: point reads are all it
+     * answers (cursors write what is held first), and a range delete, rare, scans the held keys. One map for
+     * every keyspace, cleared (never replaced) when what is held is written, so it keeps its table.
      */
-    private final Map<String, Map<OverlayKey, byte[]>> overlay = new HashMap<>();
+    private final HashMap<OverlayKey, byte[]> overlay = new HashMap<>();
     /** Held range deletes by keyspace name, {start, end}; keys put after one are in {@link #overlay}. */
     private final Map<String, List<byte[][]>> deletedRanges = new HashMap<>();
     private long flushes;
@@ -140,14 +141,13 @@ public final class BufferingEngine extends ForwardingEngine {
     private void holdLocked(EngineBatch.Mutation m) {
         held.add(m);
         String ks = m.keyspace().name();
-        Map<OverlayKey, byte[]> points = overlay.computeIfAbsent(ks, k -> new HashMap<>());
         switch (m.kind()) {
-            case PUT -> points.put(new OverlayKey(m.key()), m.value());
-            case DELETE -> points.put(new OverlayKey(m.key()), TOMBSTONE);
+            case PUT -> overlay.put(new OverlayKey(ks, m.key()), m.value());
+            case DELETE -> overlay.put(new OverlayKey(ks, m.key()), TOMBSTONE);
             case DELETE_RANGE -> {
                 byte[] start = m.key();
                 byte[] end = m.end();
-                points.keySet().removeIf(k -> inRange(k.key, start, end));
+                overlay.keySet().removeIf(k -> k.keyspace.equals(ks) && inRange(k.key, start, end));
                 deletedRanges.computeIfAbsent(ks, k -> new ArrayList<>()).add(new byte[][] {start, end});
             }
         }
@@ -229,8 +229,7 @@ public final class BufferingEngine extends ForwardingEngine {
     public byte[] get(EngineKeyspace keyspace, byte[] key) {
         synchronized (lock) {
             writeIfOldLocked();
-            Map<OverlayKey, byte[]> points = overlay.get(keyspace.name());
-            byte[] v = points == null ? null : points.get(new OverlayKey(key));
+            byte[] v = overlay.isEmpty() ? null : overlay.get(new OverlayKey(keyspace.name(), key));
             if (v != null) {
                 return v == TOMBSTONE ? null : v;
             }
@@ -315,19 +314,21 @@ public final class BufferingEngine extends ForwardingEngine {
         }
     }
 
-    /** A held key, compared by content. */
+    /** A held key of a keyspace named {@code keyspace}, compared by content. */
     private static final class OverlayKey {
+        final String keyspace;
         final byte[] key;
         private final int hash;
 
-        OverlayKey(byte[] key) {
+        OverlayKey(String keyspace, byte[] key) {
+            this.keyspace = keyspace;
             this.key = key;
-            this.hash = Arrays.hashCode(key);
+            this.hash = keyspace.hashCode() * 31 + Arrays.hashCode(key);
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof OverlayKey other && Arrays.equals(other.key, key);
+            return o instanceof OverlayKey other && Arrays.equals(other.key, key) && other.keyspace.equals(keyspace);
         }
 
         @Override
