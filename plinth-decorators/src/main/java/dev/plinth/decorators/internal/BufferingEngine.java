@@ -30,9 +30,10 @@ import java.util.function.LongSupplier;
  *
  * <p>What is held is visible: point reads answer from an overlay of the held writes (puts, deletes and range
  * deletes, in order) before asking the engine; cursors and snapshots write what is held before they open,
- * so they see it too (and a snapshot never changes afterwards). The age threshold is checked on every call,
- * and an idle store's held writes are written by a timer once the oldest reaches it: one daemon thread
- * ({@link #FLUSHER}) shared by every buffer of the JVM. A write the timer makes that fails leaves everything
+ * so they see it too (and a snapshot never changes afterwards). The age threshold is checked by a timer,
+ * which writes what is held once the oldest reaches it: one daemon thread ({@link #FLUSHER}) shared by every
+ * buffer of the JVM. Reads, compaction and the timer check the age; writes do not, since a clock read per
+ * held write cost more than holding it. A write the timer makes that fails leaves everything
  * held (counted in {@code buffer.timerFailures}); the next call that writes what is held reports the error.
  *
  * <p>Thread-safe: {@link #lock} guards the held writes and the overlay, and is held while they are written
@@ -131,7 +132,9 @@ public final class BufferingEngine extends ForwardingEngine {
             }
             heldBytes += bytes;
             heldBatches++;
-            if (held.size() >= maxOps || heldBytes >= maxBytes || nanoClock.getAsLong() - firstHeldAt >= maxAgeNanos) {
+            // The age is left to the timer (scheduled when the first write was held) and to reads: a clock read
+            // per held write cost a buffered put more than holding it.
+            if (held.size() >= maxOps || heldBytes >= maxBytes || maxAgeNanos == 0) {
                 writeHeldLocked();
             }
             return true;
