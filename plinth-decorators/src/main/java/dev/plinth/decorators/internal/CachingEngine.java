@@ -56,7 +56,8 @@ public final class CachingEngine extends ForwardingEngine {
     private final Cache<CacheKey, Cached> cache;
     /**
      * The write windows: the number of writes in flight in the low {@link #IN_FLIGHT_BITS} bits, a generation
-     * above them that every opening and closing of a window advances. Only ever grows.
+     * above them that every opening and closing of a window advances. It wraps after some 10^11 writes, which
+     * is harmless: a miss compares it for equality only, across one read of the engine.
      */
     private final AtomicLong state = new AtomicLong();
     /** Misses that may insert: raised before their check of {@link #state}, lowered after their insert. */
