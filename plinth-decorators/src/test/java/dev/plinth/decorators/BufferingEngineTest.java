@@ -115,6 +115,24 @@ class BufferingEngineTest {
         assertThat(engine[0].sizes).containsExactly(4, 5);
     }
 
+    /** The held writes of all keyspaces share one overlay: a held range delete clears only its own keyspace. */
+    @Test
+    void aHeldRangeDeleteHidesOnlyItsOwnKeyspacesHeldWrites() {
+        Keyspace ks = open(100);
+        Keyspace other = stores.get(0).createKeyspace("other");
+        ks.put(b("a"), b("1"));
+        other.put(b("a"), b("2"));
+        other.put(b("b"), b("3"));
+        ks.deleteRange(dev.plinth.Range.of(b("a"), b("c")));
+        ks.put(b("b"), b("4"));
+        assertThat(engine[0].sizes).isEmpty(); // all of it still held
+        assertThat(ks.get(b("a"))).isNull();
+        assertThat(ks.get(b("b"))).isEqualTo(b("4"));
+        assertThat(other.get(b("a"))).isEqualTo(b("2"));
+        assertThat(other.get(b("b"))).isEqualTo(b("3"));
+        assertThat(engine[0].sizes).isEmpty();
+    }
+
     @Test
     void theAgeThresholdWritesOnTheNextCall() {
         Keyspace ks = open(100);

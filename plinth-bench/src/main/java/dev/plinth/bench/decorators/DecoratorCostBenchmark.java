@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * What each decorator costs, side by side in one run: point reads of random keys among {@link #KEYS} loaded
  * ones, and puts of random keys, through the store with no decorator ({@code none}) and with each decorator
  * alone. The cache holds every key ({@code cache}), so its reads are hits. {@code metrics} times one call in
- * its default sampling, {@code metricsEveryCall} every call. Over {@code mem:} unless
+ * its default sampling, {@code metricsEveryCall} every call, {@code metricsSparse} one in 64. Over {@code mem:} unless
  * {@code -p engine=rocksdb} or {@code -p engine=lmdb} (each in a new temporary directory).
  */
 @State(Scope.Benchmark)
@@ -44,7 +44,8 @@ public class DecoratorCostBenchmark {
     static final int KEYS = 10_000;
 
     /** The decorator under the store. */
-    @Param({"none", "cache", "metrics", "metricsEveryCall", "sizeLimits", "rateLimits", "writeBuffer", "timeout"})
+    @Param({"none", "cache", "metrics", "metricsEveryCall", "metricsSparse", "sizeLimits", "rateLimits", "writeBuffer",
+        "timeout"})
     public String stack;
 
     /** The engine: {@code mem}, {@code rocksdb} or {@code lmdb}. */
@@ -77,6 +78,7 @@ public class DecoratorCostBenchmark {
             case "cache" -> d.cache(64L << 20);
             case "metrics" -> d.metrics(new SimpleMeterRegistry());
             case "metricsEveryCall" -> d.metrics(new SimpleMeterRegistry()).metricsLatencySampling(1);
+            case "metricsSparse" -> d.metrics(new SimpleMeterRegistry()).metricsLatencySampling(64);
             case "sizeLimits" -> d.sizeLimits(1024, 1 << 20, 10_000, 16L << 20);
             case "rateLimits" -> d.rateLimits(RateLimits.builder().globalReads(high).globalWrites(high).build());
             case "writeBuffer" -> d.writeBuffer(1_000, 1 << 20, Duration.ofMillis(100));

@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +30,10 @@ import java.util.function.LongSupplier;
  *
  * <p>What is held is visible: point reads answer from an overlay of the held writes (puts, deletes and range
  * deletes, in order) before asking the engine; cursors and snapshots write what is held before they open,
- * so they see it too (and a snapshot never changes afterwards). The age threshold is checked on every call,
- * and an idle store's held writes are written by a timer once the oldest reaches it: one daemon thread
- * ({@link #FLUSHER}) shared by every buffer of the JVM. A write the timer makes that fails leaves everything
+ * so they see it too (and a snapshot never changes afterwards). The age threshold is checked by a timer,
+ * which writes what is held once the oldest reaches it: one daemon thread ({@link #FLUSHER}) shared by every
+ * buffer of the JVM. Reads, compaction and the timer check the age; writes do not, since a clock read per
+ * held write cost more than holding it. A write the timer makes that fails leaves everything
  * held (counted in {@code buffer.timerFailures}); the next call that writes what is held reports the error.
  *
  * <p>Thread-safe: {@link #lock} guards the held writes and the overlay, and is held while they are written
@@ -69,8 +69,12 @@ public final class BufferingEngine extends ForwardingEngine {
     private final List<EngineBatch.Mutation> held = new ArrayList<>();
     private long heldBytes;
     private long firstHeldAt;
-    /** Held puts and deletes by keyspace name, the latest per key. */
-    private final Map<String, TreeMap<byte[], byte[]>> overlay = new HashMap<>();
+    /**
+     * Held puts and deletes, the latest per key of a keyspace. Hashed, not sorted: point reads are all it
+     * answers (cursors write what is held first), and a range delete, rare, scans the held keys. One map for
+     * every keyspace, cleared (never replaced) when what is held is written, so it keeps its table.
+     */
+    private final HashMap<OverlayKey, byte[]> overlay = new HashMap<>();
     /** Held range deletes by keyspace name, {start, end}; keys put after one are in {@link #overlay}. */
     private final Map<String, List<byte[][]>> deletedRanges = new HashMap<>();
     private long flushes;
@@ -105,15 +109,16 @@ public final class BufferingEngine extends ForwardingEngine {
 
     @Override
     public boolean apply(EngineBatch batch) {
+        long bytes = batch.mutationBytes();
         boolean holdable = batch.durability() == Durability.NONE && batch.preconditions().isEmpty()
-                && !batch.reclaimsOnly() && batch.mutations().size() <= maxOps && batch.mutationBytes() <= maxBytes;
+                && !batch.reclaimsOnly() && batch.mutations().size() <= maxOps && bytes <= maxBytes;
         synchronized (lock) {
             if (!holdable) {
                 writeHeldLocked();
                 passedBatches++;
                 return delegate().apply(batch);
             }
-            if (held.size() + batch.mutations().size() > maxOps || heldBytes + batch.mutationBytes() > maxBytes) {
+            if (held.size() + batch.mutations().size() > maxOps || heldBytes + bytes > maxBytes) {
                 writeHeldLocked();
             }
             if (held.isEmpty()) {
@@ -125,9 +130,11 @@ public final class BufferingEngine extends ForwardingEngine {
             for (EngineBatch.Mutation m : batch.mutations()) {
                 holdLocked(m);
             }
-            heldBytes += batch.mutationBytes();
+            heldBytes += bytes;
             heldBatches++;
-            if (held.size() >= maxOps || heldBytes >= maxBytes || nanoClock.getAsLong() - firstHeldAt >= maxAgeNanos) {
+            // The age is left to the timer (scheduled when the first write was held) and to reads: a clock read
+            // per held write cost a buffered put more than holding it.
+            if (held.size() >= maxOps || heldBytes >= maxBytes || maxAgeNanos == 0) {
                 writeHeldLocked();
             }
             return true;
@@ -137,23 +144,22 @@ public final class BufferingEngine extends ForwardingEngine {
     private void holdLocked(EngineBatch.Mutation m) {
         held.add(m);
         String ks = m.keyspace().name();
-        TreeMap<byte[], byte[]> points = overlay.computeIfAbsent(ks, k -> new TreeMap<>(Arrays::compareUnsigned));
         switch (m.kind()) {
-            case PUT -> points.put(m.key(), m.value());
-            case DELETE -> points.put(m.key(), TOMBSTONE);
+            case PUT -> overlay.put(new OverlayKey(ks, m.key()), m.value());
+            case DELETE -> overlay.put(new OverlayKey(ks, m.key()), TOMBSTONE);
             case DELETE_RANGE -> {
-                if (m.key() == null && m.end() == null) {
-                    points.clear();
-                } else if (m.key() == null) {
-                    points.headMap(m.end(), false).clear();
-                } else if (m.end() == null) {
-                    points.tailMap(m.key(), true).clear();
-                } else {
-                    points.subMap(m.key(), true, m.end(), false).clear();
-                }
-                deletedRanges.computeIfAbsent(ks, k -> new ArrayList<>()).add(new byte[][] {m.key(), m.end()});
+                byte[] start = m.key();
+                byte[] end = m.end();
+                overlay.keySet().removeIf(k -> k.keyspace.equals(ks) && inRange(k.key, start, end));
+                deletedRanges.computeIfAbsent(ks, k -> new ArrayList<>()).add(new byte[][] {start, end});
             }
         }
+    }
+
+    /** Whether a key is in {@code [start, end)}, a {@code null} bound being open. */
+    private static boolean inRange(byte[] key, byte[] start, byte[] end) {
+        return (start == null || Arrays.compareUnsigned(key, start) >= 0)
+                && (end == null || Arrays.compareUnsigned(key, end) < 0);
     }
 
     /** Writes every held mutation in one batch, in order. Caller holds {@link #lock}. */
@@ -226,16 +232,14 @@ public final class BufferingEngine extends ForwardingEngine {
     public byte[] get(EngineKeyspace keyspace, byte[] key) {
         synchronized (lock) {
             writeIfOldLocked();
-            TreeMap<byte[], byte[]> points = overlay.get(keyspace.name());
-            byte[] v = points == null ? null : points.get(key);
+            byte[] v = overlay.isEmpty() ? null : overlay.get(new OverlayKey(keyspace.name(), key));
             if (v != null) {
                 return v == TOMBSTONE ? null : v;
             }
             List<byte[][]> ranges = deletedRanges.get(keyspace.name());
             if (ranges != null) {
                 for (byte[][] r : ranges) {
-                    if ((r[0] == null || Arrays.compareUnsigned(key, r[0]) >= 0)
-                            && (r[1] == null || Arrays.compareUnsigned(key, r[1]) < 0)) {
+                    if (inRange(key, r[0], r[1])) {
                         return null;
                     }
                 }
@@ -310,6 +314,29 @@ public final class BufferingEngine extends ForwardingEngine {
             }
         } finally {
             super.close();
+        }
+    }
+
+    /** A held key of a keyspace named {@code keyspace}, compared by content. */
+    private static final class OverlayKey {
+        final String keyspace;
+        final byte[] key;
+        private final int hash;
+
+        OverlayKey(String keyspace, byte[] key) {
+            this.keyspace = keyspace;
+            this.key = key;
+            this.hash = keyspace.hashCode() * 31 + Arrays.hashCode(key);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof OverlayKey other && Arrays.equals(other.key, key) && other.keyspace.equals(keyspace);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
         }
     }
 }

@@ -9,7 +9,9 @@ import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.ForwardingEngine;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
@@ -20,29 +22,52 @@ import java.util.function.Predicate;
  * itself. Absence is cached too.
  *
  * <p>Coherence. A value read from the engine is cached only if no write could have changed it between the
- * read and the insert. Every write ({@link #apply}, {@link #dropKeyspace}) runs inside a write window:
- * {@link #writesInFlight} is raised, {@link #generation} advanced and the keys it touches invalidated before
- * the delegate applies it; after, {@link #generation} is advanced again, the window closed and the keys
- * invalidated once more. A miss records the generation before reading the engine and inserts, atomically for
- * its key with Caffeine's {@code compute}, only if the generation is the same and no write window is open.
- * So an insert either happens before a write's invalidation (which removes it) or sees the write's window
- * (and inserts nothing): a value replaced by a committed write is never returned after that write's
- * {@code apply} returned, and a batch is never seen half-applied through the cache, since its keys are
- * absent from the cache while it applies. The price is that misses during a write insert nothing.
+ * read and the insert. Every write ({@link #apply}, {@link #dropKeyspace}) runs inside a write window: one
+ * atomic add to {@link #state} raises the count of writes in flight and advances the generation, then the keys
+ * it touches are invalidated, then the delegate applies it, then a second add advances the generation again
+ * and lowers the count. A miss records {@link #state} before reading the engine and inserts, atomically for its
+ * key with Caffeine's {@code compute}, only if no window was open then and {@link #state} is still the same.
+ * So an insert either completes before a write's window opens (and the write's invalidation removes it) or
+ * sees the window (and inserts nothing): a value replaced by a committed write is never returned after that
+ * write's {@code apply} returned, and a batch is never seen half-applied through the cache, since its keys are
+ * absent from the cache while it applies. No insert can happen while any window is open, so one
+ * invalidation, before the write, is enough. The price is that misses during a write insert nothing.
  *
- * <p>Thread-safe; no lock of its own (Caffeine's per-key atomicity and two atomic counters).
+ * <p>Invalidating a key that is not cached is the common case under writes, and Caffeine's removal allocates
+ * even then, so a write first asks whether the key is cached. That question alone would race with an insert
+ * whose check passed just before the window opened but whose entry is not yet in the map; {@link #inserting}
+ * counts the misses between raising it and their insert's end, and while any is counted a write removes its
+ * keys unconditionally (Caffeine's removal waits for an insert of the same key). The ordering argument: a miss
+ * raises {@link #inserting} before its check reads {@link #state}; a write adds to {@link #state} before it
+ * reads {@link #inserting}; so a write that reads zero comes after the end of every insert that passed its
+ * check, and sees those entries in the map.
+ *
+ * <p>Thread-safe; no lock of its own (Caffeine's per-key atomicity and three atomic counters).
  */
 public final class CachingEngine extends ForwardingEngine {
     /** Bytes counted per entry besides its key and value: the entry, its key wrapper and Caffeine's node. */
     static final int ENTRY_OVERHEAD = 96;
+    /** Bits of {@link #state} that count writes in flight (far more than there can be threads). */
+    private static final int IN_FLIGHT_BITS = 24;
+    private static final long IN_FLIGHT_MASK = (1L << IN_FLIGHT_BITS) - 1;
+    /** One step of the generation in {@link #state}. */
+    private static final long GENERATION = 1L << IN_FLIGHT_BITS;
 
     private final Cache<CacheKey, Cached> cache;
-    private final AtomicLong generation = new AtomicLong();
-    private final AtomicLong writesInFlight = new AtomicLong();
+    /**
+     * The write windows: the number of writes in flight in the low {@link #IN_FLIGHT_BITS} bits, a generation
+     * above them that every opening and closing of a window advances. It wraps after some 10^11 writes, which
+     * is harmless: a miss compares it for equality only, across one read of the engine.
+     */
+    private final AtomicLong state = new AtomicLong();
+    /** Misses that may insert: raised before their check of {@link #state}, lowered after their insert. */
+    private final AtomicInteger inserting = new AtomicInteger();
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder evictions = new LongAdder();
     private final long maxBytes;
+    /** Test hook: runs inside an insert's {@code compute}, after its check passed. */
+    volatile Runnable insertHook;
 
     /**
      * Wraps an engine.
@@ -79,77 +104,90 @@ public final class CachingEngine extends ForwardingEngine {
             return c.value;
         }
         misses.increment();
-        long before = generation.get();
+        long before = state.get();
         byte[] value = delegate().get(keyspace, key);
+        if ((before & IN_FLIGHT_MASK) != 0) {
+            return value; // a write was in flight: what was read may be older than it, so cache nothing
+        }
         Cached fresh = new Cached(keyspace, value);
-        cache.asMap().compute(k, (key2, old) -> {
-            if (writesInFlight.get() == 0 && generation.get() == before) {
+        inserting.incrementAndGet(); // before the check below reads the state: see the class comment
+        try {
+            cache.asMap().compute(k, (key2, old) -> {
+                if (state.get() != before) {
+                    return old; // a write may have changed it since the read: leave what is there
+                }
+                Runnable hook = insertHook;
+                if (hook != null) {
+                    hook.run();
+                }
                 return fresh;
-            }
-            return old; // a write may have changed it since the read: leave what is there
-        });
+            });
+        } finally {
+            inserting.decrementAndGet();
+        }
         return value;
     }
 
     @Override
     public boolean apply(EngineBatch batch) {
-        Predicate<CacheKey> touched = touchedBy(batch);
-        openWindow(touched);
+        state.addAndGet(GENERATION + 1);
         try {
+            invalidate(batch);
             return delegate().apply(batch);
         } finally {
-            closeWindow(touched);
+            state.addAndGet(GENERATION - 1);
         }
     }
 
     @Override
     public boolean dropKeyspace(String name) {
-        Predicate<CacheKey> touched = k -> k.keyspace.equals(name);
-        openWindow(touched);
+        state.addAndGet(GENERATION + 1);
         try {
+            removeIf(k -> k.keyspace.equals(name));
             return delegate().dropKeyspace(name);
         } finally {
-            closeWindow(touched);
+            state.addAndGet(GENERATION - 1);
         }
     }
 
-    private void openWindow(Predicate<CacheKey> touched) {
-        writesInFlight.incrementAndGet();
-        generation.incrementAndGet();
-        invalidate(touched);
-    }
-
-    private void closeWindow(Predicate<CacheKey> touched) {
-        generation.incrementAndGet();
-        writesInFlight.decrementAndGet();
-        invalidate(touched);
-    }
-
-    private void invalidate(Predicate<CacheKey> touched) {
-        if (touched instanceof PointKeys points) {
-            cache.invalidateAll(points.keys);
-        } else {
-            cache.asMap().keySet().removeIf(touched);
-        }
-    }
-
-    /** The cached keys a batch may change: its point keys, or a predicate when it deletes ranges. */
-    private static Predicate<CacheKey> touchedBy(EngineBatch batch) {
-        boolean ranges = false;
-        for (EngineBatch.Mutation m : batch.mutations()) {
+    /** Invalidates every cached key a batch may change. Called inside its write window. */
+    private void invalidate(EngineBatch batch) {
+        List<EngineBatch.Mutation> mutations = batch.mutations();
+        for (EngineBatch.Mutation m : mutations) {
             if (m.kind() == EngineBatch.MutationKind.DELETE_RANGE) {
-                ranges = true;
-                break;
+                removeIf(touchedBy(mutations));
+                return;
             }
         }
-        if (!ranges) {
-            java.util.List<CacheKey> keys = new java.util.ArrayList<>(batch.mutations().size());
-            for (EngineBatch.Mutation m : batch.mutations()) {
-                keys.add(new CacheKey(m.keyspace().name(), m.key()));
+        boolean racing = inserting.get() != 0;
+        Map<CacheKey, Cached> map = cache.asMap();
+        for (EngineBatch.Mutation m : mutations) {
+            CacheKey k = new CacheKey(m.keyspace().name(), m.key());
+            if (racing || map.containsKey(k)) {
+                cache.invalidate(k);
             }
-            return new PointKeys(keys);
         }
-        java.util.List<EngineBatch.Mutation> mutations = batch.mutations();
+    }
+
+    /**
+     * Removes the cached keys a predicate selects. Called inside a write window, so no later insert can
+     * pass its check; it first waits for the inserts that passed theirs before the window opened, since an
+     * entry not yet in the map would escape the scan.
+     */
+    private void removeIf(Predicate<CacheKey> touched) {
+        // Each is one compute of one key, and none that starts its check from now on can insert.
+        for (int spins = 0; inserting.get() != 0; spins++) {
+            if (spins < 1_000) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+        cache.asMap().keySet().removeIf(touched);
+    }
+
+    /** The cached keys a batch with range deletes may change. */
+    private static Predicate<CacheKey> touchedBy(List<EngineBatch.Mutation> mutations) {
         return k -> {
             for (EngineBatch.Mutation m : mutations) {
                 if (!m.keyspace().name().equals(k.keyspace)) {
@@ -198,14 +236,6 @@ public final class CachingEngine extends ForwardingEngine {
      * keyspace never reads a later keyspace of the same name) and the value, or {@code null} for absent.
      */
     private record Cached(EngineKeyspace keyspace, byte[] value) {
-    }
-
-    /** The keys of a batch without range deletes. */
-    private record PointKeys(java.util.List<CacheKey> keys) implements Predicate<CacheKey> {
-        @Override
-        public boolean test(CacheKey k) {
-            return keys.contains(k);
-        }
     }
 
     /**
