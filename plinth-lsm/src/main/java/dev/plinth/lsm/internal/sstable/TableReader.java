@@ -518,13 +518,20 @@ public final class TableReader {
         return where;
     }
 
-    /** Walks the table's blocks in one direction, decoding only the entries it visits. */
+    /**
+     * Walks the table's blocks in one direction. Forward it decodes only the entries it visits, one at a time;
+     * in reverse, which a block's shared-prefix encoding does not allow entry by entry, it decodes a block's
+     * entries up to where it starts in that block, once, and hands them out backwards.
+     */
     private final class TableIterator implements EntryIterator {
         private final int ks;
         private final boolean reverse;
         private int block;
-        /** On the current entry of block {@link #block}; {@code null} if the table has no blocks. */
+        /** Forward: on the current entry of block {@link #block}; {@code null} if the table has no blocks. */
         private DataBlock.Walker w;
+        /** Reverse: entries of block {@link #block} up to the current one, which is {@code back[pos]}. */
+        private Entry[] back;
+        private int pos;
         private Entry current;
 
         TableIterator(int ks, byte[] from, boolean reverse) {
@@ -546,42 +553,60 @@ public final class TableReader {
                     block = blocks.length - 1;
                 }
                 if (block >= 0) {
-                    w = dataBlock(block).walker();
-                    w.seek(ikey, pseq);
-                    if (!w.valid() || w.compareTo(ikey, pseq) != 0) {
-                        w.moveTo(w.index() - 1);
-                    }
+                    DataBlock.Walker s = dataBlock(block).walker();
+                    s.seek(ikey, pseq);
+                    int last = s.valid() && s.compareTo(ikey, pseq) == 0 ? s.index() : s.index() - 1;
+                    loadBack(s, last);
+                } else {
+                    back = new Entry[0];
+                    pos = -1;
                 }
             }
             settle();
         }
 
+        /** Decodes entries 0 to {@code last} of the walker's block into {@link #back}, and stands on the last. */
+        private void loadBack(DataBlock.Walker s, int last) {
+            back = new Entry[last + 1];
+            s.moveTo(-1);
+            for (int i = 0; i <= last; i++) {
+                s.next();
+                back[i] = s.entry();
+            }
+            pos = last;
+        }
+
         /** Moves across block edges until on an entry of the keyspace, or exhausted. */
         private void settle() {
             while (true) {
-                if (w == null) {
-                    current = null;
-                    return;
-                }
-                if (!reverse && w.index() >= w.block().size()) {
-                    if (block + 1 >= blocks.length) {
+                if (!reverse) {
+                    if (w == null) {
                         current = null;
                         return;
                     }
-                    w.reset(dataBlock(++block));
-                    w.next();
-                    continue;
+                    if (w.index() >= w.block().size()) {
+                        if (block + 1 >= blocks.length) {
+                            current = null;
+                            return;
+                        }
+                        w.reset(dataBlock(++block));
+                        w.next();
+                        continue;
+                    }
+                    current = w.keyspace() == ks ? w.entry() : null;
+                    return;
                 }
-                if (reverse && w.index() < 0) {
+                if (pos < 0) {
                     if (block - 1 < 0) {
                         current = null;
                         return;
                     }
-                    w.reset(dataBlock(--block));
-                    w.moveTo(w.block().size() - 1);
+                    DataBlock d = dataBlock(--block);
+                    loadBack(d.walker(), d.size() - 1);
                     continue;
                 }
-                current = w.keyspace() == ks ? w.entry() : null;
+                Entry e = back[pos];
+                current = e.keyspace() == ks ? e : null;
                 return;
             }
         }
@@ -597,7 +622,7 @@ public final class TableReader {
                 return;
             }
             if (reverse) {
-                w.prev();
+                pos--;
             } else {
                 w.next();
             }
