@@ -2,8 +2,10 @@ package dev.plinth.lsm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.plinth.Durability;
 import dev.plinth.Plinth;
 import dev.plinth.Store;
+import dev.plinth.WriteOptions;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LsmAmplificationTest {
     private static final int KEYS = 20_000;
+    /** The counters do not depend on durability; fsyncs would only slow the test. */
+    private static final WriteOptions NO_FSYNC = WriteOptions.durability(Durability.PROCESS);
 
     @TempDir
     Path dir;
@@ -30,7 +34,7 @@ class LsmAmplificationTest {
                     byte[] key = String.format("key-%012d", i).getBytes(); // 16 bytes
                     byte[] value = new byte[100];
                     rnd.nextBytes(value);
-                    s.defaultKeyspace().put(key, value);
+                    s.defaultKeyspace().put(key, value, NO_FSYNC);
                 }
                 s.compact();
                 Map<String, Long> c = s.stats().counters();
