@@ -29,6 +29,8 @@ final class CompactionFilter implements Iterator<Entry> {
     private Entry next;
     /** The key whose version at or below the horizon was decided. */
     private Entry decided;
+    /** Key and value bytes of the entries handed out so far. */
+    private long keptBytes;
 
     CompactionFilter(EntryIterator in, long horizon, Set<Integer> liveKeyspaces, List<RangeTombstone> tombstones) {
         this.in = in;
@@ -47,9 +49,9 @@ final class CompactionFilter implements Iterator<Entry> {
      * @param live the ids of the live keyspaces
      * @param horizon the oldest sequence number a reader may use
      * @param compress whether the new table's data blocks may be compressed
-     * @return what was written
+     * @return what was written, and the key and value bytes of the entries kept
      */
-    static TableWriter.TableMeta writeMerged(Vfs vfs, long number, List<TableReader> inputs, Set<Integer> live,
+    static Merged writeMerged(Vfs vfs, long number, List<TableReader> inputs, Set<Integer> live,
                                              long horizon, boolean compress) {
         List<RangeTombstone> allTombstones = new ArrayList<>();
         List<dev.plinth.lsm.internal.key.EntryIterator> sources = new ArrayList<>();
@@ -77,7 +79,17 @@ final class CompactionFilter implements Iterator<Entry> {
                 kept.add(t);
             }
         }
-        return TableWriter.write(vfs, number, filter, kept, compress);
+        TableWriter.TableMeta meta = TableWriter.write(vfs, number, filter, kept, compress);
+        return new Merged(meta, filter.keptBytes);
+    }
+
+    /**
+     * What {@link #writeMerged} wrote.
+     *
+     * @param meta the new table
+     * @param keptBytes the key and value bytes of its entries
+     */
+    record Merged(TableWriter.TableMeta meta, long keptBytes) {
     }
 
     boolean keep(RangeTombstone t) {
@@ -127,6 +139,7 @@ final class CompactionFilter implements Iterator<Entry> {
             throw new NoSuchElementException();
         }
         Entry e = next;
+        keptBytes += e.key().length + (e.value() == null ? 0 : e.value().length);
         advance();
         return e;
     }

@@ -70,6 +70,8 @@ public final class LsmEngine implements Engine {
 
     /** Flushes and compactions, with the maintenance lock (taken before {@link #writeLock}) and the manifest. */
     private final TableMaintenance maintenance;
+    /** Bytes written by users, flushes and compactions since open, for {@link #stats()}. */
+    private final Amplification amplification = new Amplification();
 
     /** Serialises batches, keyspace changes, and close. Taken before the WAL's locks. */
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -102,7 +104,7 @@ public final class LsmEngine implements Engine {
         this.blockCache = new BlockCache(options.blockCacheSize());
         this.keyspaces = new KeyspaceRegistry<>(uri);
         this.reads = new ReadPath(uri);
-        this.maintenance = new TableMaintenance(this, uri, vfs, options, latch, blockCache);
+        this.maintenance = new TableMaintenance(this, uri, vfs, options, latch, blockCache, amplification);
         this.capabilities = Capabilities.builder()
                 .persistent(true)
                 .durabilities(Durability.NONE, Durability.PROCESS, Durability.SYNC)
@@ -377,6 +379,7 @@ public final class LsmEngine implements Engine {
         }
         List<Object> ops = new ArrayList<>(batch.mutations().size());
         long seq = lastSeq;
+        long userBytes = 0;
         try {
             for (EngineBatch.Mutation m : batch.mutations()) {
                 int ks = ((LsmKeyspace) m.keyspace()).id();
@@ -385,6 +388,7 @@ public final class LsmEngine implements Engine {
                         Entry e = new Entry(ks, m.key(), ++seq, Kind.PUT, m.value());
                         mem.add(e);
                         ops.add(e);
+                        userBytes += m.key().length + m.value().length;
                     }
                     case DELETE -> {
                         if (v.get(ks, m.key(), seq) != null) {
@@ -392,12 +396,14 @@ public final class LsmEngine implements Engine {
                                     batch.reclaimsOnly() ? Kind.RECLAIM : Kind.DELETE, null);
                             mem.add(e);
                             ops.add(e);
+                            userBytes += m.key().length;
                         }
                     }
                     case DELETE_RANGE -> {
                         RangeTombstone t = new RangeTombstone(ks, m.key(), m.end(), ++seq, batch.reclaimsOnly());
                         mem.add(t);
                         ops.add(t);
+                        userBytes += (m.key() == null ? 0 : m.key().length) + (m.end() == null ? 0 : m.end().length);
                     }
                     default -> throw new IllegalArgumentException("unknown mutation kind " + m.kind());
                 }
@@ -407,6 +413,7 @@ public final class LsmEngine implements Engine {
             }
             lastSeq = seq;
             lastTicket = wal.enqueue(LogRecords.batch(ops), seq);
+            amplification.userWrote(userBytes);
             return lastTicket;
         } catch (RuntimeException | Error e) {
             // Versions above the published sequence number are in the memtable; the next batch would
@@ -607,7 +614,8 @@ public final class LsmEngine implements Engine {
      * <p>{@code lsm.keyspaces}, {@code lsm.lastSeq} (the published sequence number),
      * {@code lsm.memtableBytes} (an estimate, immutable memtable included), {@code lsm.tables},
      * {@code lsm.tableBytes}, {@code lsm.walSegment} (the segment being written), {@code lsm.walBuffered}
-     * (bytes waiting for the log's leader), {@code lsm.snapshots} (open snapshots and cursors).
+     * (bytes waiting for the log's leader), {@code lsm.snapshots} (open snapshots and cursors), and the byte
+     * counts since open behind write and space amplification ({@link Amplification#report}).
      */
     @Override
     public Map<String, Long> stats() {
@@ -628,6 +636,7 @@ public final class LsmEngine implements Engine {
             }
             stats.put("lsm.tables", (long) v.tables().size());
             stats.put("lsm.tableBytes", tb);
+            amplification.report(stats, wal == null ? 0 : wal.enqueuedBytes(), tb);
         } finally {
             v.release();
         }

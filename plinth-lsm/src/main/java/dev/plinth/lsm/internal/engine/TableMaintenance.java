@@ -33,6 +33,7 @@ final class TableMaintenance {
     private final FailureLatch latch;
     private final BlockCache blockCache;
     private final ExecutorService flusher;
+    private final Amplification amplification;
 
     /** Serialises flushes, compactions, verify and close; taken before the engine's write lock. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -40,8 +41,10 @@ final class TableMaintenance {
     private Manifest manifest;
     private long nextFileNumber;
 
-    TableMaintenance(LsmEngine engine, String uri, Vfs vfs, LsmOptions options, FailureLatch latch, BlockCache blockCache) {
+    TableMaintenance(LsmEngine engine, String uri, Vfs vfs, LsmOptions options, FailureLatch latch, BlockCache blockCache,
+                     Amplification amplification) {
         this.engine = engine;
+        this.amplification = amplification;
         this.uri = uri;
         this.vfs = vfs;
         this.options = options;
@@ -141,6 +144,7 @@ final class TableMaintenance {
                 throw e;
             }
             engine.installFlushed(reader);
+            amplification.flushed(reader.size());
             long obsoleteBelow = s.logNumber();
             for (String n : vfs.list("")) {
                 long seg = WalFormat.segmentNumber(n);
@@ -182,8 +186,9 @@ final class TableMaintenance {
     /** Merges the tables into one and installs it; needs the maintenance lock. */
     private void mergeLocked(List<TableReader> inputs, Set<Integer> live, long horizon) {
         long number = nextFileNumber++;
-        TableWriter.TableMeta meta = CompactionFilter.writeMerged(vfs, number, inputs, live, horizon,
+        CompactionFilter.Merged merged = CompactionFilter.writeMerged(vfs, number, inputs, live, horizon,
                 options.compress());
+        TableWriter.TableMeta meta = merged.meta();
         vfs.syncDirectory("");
         TableReader reader = TableReader.open(vfs, number, blockCache);
         if (meta.entries() == 0 && reader.tombstones().isEmpty()) {
@@ -211,6 +216,7 @@ final class TableMaintenance {
             throw e;
         }
         engine.installMerged(inputs, reader);
+        amplification.compacted(meta.size(), merged.keptBytes());
         for (TableReader t : inputs) {
             t.markObsolete();
             t.release();

@@ -2,20 +2,17 @@ package dev.plinth.lsm.internal.sstable;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.plinth.lsm.internal.key.Entry;
 import java.util.function.Supplier;
 
 /**
- * The decoded data blocks of an engine's tables, bounded in bytes (an estimate: key and value bytes plus a
- * fixed overhead per entry). A block is checked (CRC32C, decompression, parse, key order) once, when it is
- * read from its file; later reads of it come from here until it is evicted or its table is closed. The
- * arrays handed out are shared and must not be changed. Thread-safe.
+ * The data blocks of an engine's tables as they are stored (checked and decompressed, not decoded into
+ * entries), bounded in bytes (an estimate: the block's bytes, its entry index and a fixed overhead per
+ * block, {@link DataBlock#weight()}). A block is checked (CRC32C, decompression, every entry and the key
+ * order) once, when it is read from its file; later reads of it come from here until it is evicted or its
+ * table is closed. Readers decode only the entries they visit. Thread-safe.
  */
 public final class BlockCache {
-    /** Bytes counted for each entry beyond its key and value: the objects around them. */
-    static final int ENTRY_OVERHEAD = 64;
-
-    private final Cache<Key, Entry[]> cache;
+    private final Cache<Key, DataBlock> cache;
     private final java.util.concurrent.atomic.AtomicLong nextOwner = new java.util.concurrent.atomic.AtomicLong();
 
     private record Key(long owner, int block) {
@@ -33,7 +30,7 @@ public final class BlockCache {
         }
         this.cache = maxBytes == 0 ? null : Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((Key k, Entry[] v) -> weight(v))
+                .weigher((Key k, DataBlock v) -> v.weight())
                 .executor(Runnable::run)
                 .build();
     }
@@ -43,29 +40,21 @@ public final class BlockCache {
         return new BlockCache(0);
     }
 
-    static int weight(Entry[] block) {
-        long w = 16;
-        for (Entry e : block) {
-            w += ENTRY_OVERHEAD + e.key().length + (e.value() == null ? 0 : e.value().length);
-        }
-        return (int) Math.min(Integer.MAX_VALUE, w);
-    }
-
     /** A number no other table of this cache has, for the keys of one open table. */
     long newOwner() {
         return nextOwner.incrementAndGet();
     }
 
-    Entry[] get(long owner, int block, Supplier<Entry[]> load) {
+    DataBlock get(long owner, int block, Supplier<DataBlock> load) {
         if (cache == null) {
             return load.get();
         }
         Key k = new Key(owner, block);
-        Entry[] hit = cache.getIfPresent(k);
+        DataBlock hit = cache.getIfPresent(k);
         if (hit != null) {
             return hit;
         }
-        Entry[] loaded = load.get(); // outside the cache's lock: a failed check throws to the reader
+        DataBlock loaded = load.get(); // outside the cache's lock: a failed check throws to the reader
         cache.put(k, loaded);
         return loaded;
     }

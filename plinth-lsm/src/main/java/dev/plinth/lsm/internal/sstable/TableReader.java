@@ -219,32 +219,19 @@ public final class TableReader {
         return b;
     }
 
-    /** The entries of data block {@code i}: from the cache, or read and checked. */
-    private Entry[] dataBlock(int i) {
+    /** Data block {@code i}: from the cache, or read and checked. */
+    private DataBlock dataBlock(int i) {
         return cache.get(cacheOwner, i, () -> readDataBlock(i));
     }
 
-    /** The entries of data block {@code i}, read from the file and checked. */
-    private Entry[] readDataBlock(int i) {
+    /** Data block {@code i}, read from the file and checked (every entry, and their order). */
+    private DataBlock readDataBlock(int i) {
         byte[] b = block(blocks[i], "data");
-        List<BlockCodec.Item> items;
         try {
-            items = BlockCodec.parse(b);
+            return DataBlock.parse(b);
         } catch (IllegalArgumentException e) {
             throw corrupt("has a data block at offset " + blocks[i].offset() + " that does not parse: " + e.getMessage());
         }
-        Entry[] out = new Entry[items.size()];
-        for (int j = 0; j < out.length; j++) {
-            BlockCodec.Item it = items.get(j);
-            if (it.ikey().length < 4 || !Kind.isValid(it.kind())) {
-                throw corrupt("has a malformed entry " + j + " in the data block at offset " + blocks[i].offset());
-            }
-            out[j] = it.toEntry(it.kind() == Kind.PUT);
-            if (j > 0 && Entry.ORDER.compare(out[j - 1], out[j]) >= 0) {
-                throw corrupt("has keys out of order in the data block at offset " + blocks[i].offset());
-            }
-        }
-        return out;
     }
 
     /** The first block whose last entry is at or after the position, or {@code blocks.length}. */
@@ -302,13 +289,9 @@ public final class TableReader {
         if (i == blocks.length) {
             return null;
         }
-        Entry probe = new Entry(ks, key, maxSeq, (byte) 0, null);
-        for (Entry e : dataBlock(i)) {
-            if (Entry.ORDER.compare(e, probe) >= 0) {
-                return e.keyspace() == ks && Arrays.equals(e.key(), key) ? e : null;
-            }
-        }
-        return null;
+        DataBlock.Walker w = dataBlock(i).walker();
+        w.seek(ikey, maxSeq);
+        return w.valid() && w.keyEquals(ikey) ? w.entry() : null;
     }
 
     /**
@@ -334,8 +317,9 @@ public final class TableReader {
     public Entry first() {
         Entry f = first;
         if (f == null && blocks.length > 0) {
-            Entry[] b = dataBlock(0);
-            f = b.length == 0 ? null : b[0];
+            DataBlock.Walker w = dataBlock(0).walker();
+            w.next();
+            f = w.valid() ? w.entry() : null;
             first = f;
         }
         return f;
@@ -425,16 +409,19 @@ public final class TableReader {
     public java.util.Iterator<Entry> all() {
         return new java.util.Iterator<>() {
             private int block = -1;
-            private Entry[] entries = new Entry[0];
-            private int pos;
+            private DataBlock.Walker w;
 
             @Override
             public boolean hasNext() {
-                while (pos >= entries.length && block + 1 < blocks.length) {
-                    entries = dataBlock(++block);
-                    pos = 0;
+                while ((w == null || w.index() + 1 >= w.block().size()) && block + 1 < blocks.length) {
+                    DataBlock d = dataBlock(++block);
+                    if (w == null) {
+                        w = d.walker();
+                    } else {
+                        w.reset(d);
+                    }
                 }
-                return pos < entries.length;
+                return w != null && w.index() + 1 < w.block().size();
             }
 
             @Override
@@ -442,7 +429,8 @@ public final class TableReader {
                 if (!hasNext()) {
                     throw new java.util.NoSuchElementException();
                 }
-                return entries[pos++];
+                w.next();
+                return w.entry();
             }
         };
     }
@@ -458,24 +446,28 @@ public final class TableReader {
         Entry prev = null;
         long count = 0;
         for (int i = 0; i < blocks.length; i++) {
-            Entry[] es;
+            DataBlock d;
             try {
-                es = readDataBlock(i); // from the file, never the cache: verify checks what is at rest
+                d = readDataBlock(i); // from the file, never the cache: verify checks what is at rest
             } catch (CorruptionException e) {
                 problems.add(e.getMessage());
                 prev = null;
                 continue;
             }
-            count += es.length;
-            if (es.length == 0) {
+            count += d.size();
+            if (d.size() == 0) {
                 problems.add(where + " has an empty data block at offset " + blocks[i].offset());
                 continue;
             }
-            if (prev != null && Entry.ORDER.compare(prev, es[0]) >= 0) {
+            DataBlock.Walker w = d.walker();
+            w.next();
+            Entry firstE = w.entry();
+            if (prev != null && Entry.ORDER.compare(prev, firstE) >= 0) {
                 problems.add(where + " has keys out of order across the data blocks at offsets "
                         + blocks[i - 1].offset() + " and " + blocks[i].offset());
             }
-            Entry lastE = es[es.length - 1];
+            w.moveTo(d.size() - 1);
+            Entry lastE = w.entry();
             if (!Arrays.equals(indexKeys[i], TableFormat.internalKey(lastE.keyspace(), lastE.key()))
                     || indexSeqs[i] != lastE.seq()) {
                 problems.add(where + " has an index entry " + i + " that does not name the last key of its block");
@@ -526,12 +518,19 @@ public final class TableReader {
         return where;
     }
 
-    /** Walks the table's blocks in one direction. */
+    /**
+     * Walks the table's blocks in one direction. Forward it decodes only the entries it visits, one at a time;
+     * in reverse, which a block's shared-prefix encoding does not allow entry by entry, it decodes a block's
+     * entries up to where it starts in that block, once, and hands them out backwards.
+     */
     private final class TableIterator implements EntryIterator {
         private final int ks;
         private final boolean reverse;
         private int block;
-        private Entry[] entries;
+        /** Forward: on the current entry of block {@link #block}; {@code null} if the table has no blocks. */
+        private DataBlock.Walker w;
+        /** Reverse: entries of block {@link #block} up to the current one, which is {@code back[pos]}. */
+        private Entry[] back;
         private int pos;
         private Entry current;
 
@@ -539,58 +538,74 @@ public final class TableReader {
             this.ks = ks;
             this.reverse = reverse;
             if (!reverse) {
-                byte[] k = from == null ? new byte[0] : from;
-                block = firstBlockAtOrAfter(ks, k, Long.MAX_VALUE);
+                byte[] ikey = TableFormat.internalKey(ks, from == null ? new byte[0] : from);
+                block = firstBlockAtOrAfter(ikey, Long.MAX_VALUE);
                 if (block < blocks.length) {
-                    entries = dataBlock(block);
-                    Entry probe = new Entry(ks, k, Long.MAX_VALUE, (byte) 0, null);
-                    pos = 0;
-                    while (pos < entries.length && Entry.ORDER.compare(entries[pos], probe) < 0) {
-                        pos++;
-                    }
-                } else {
-                    entries = new Entry[0];
+                    w = dataBlock(block).walker();
+                    w.seek(ikey, Long.MAX_VALUE);
                 }
             } else {
-                int pks = from == null ? ks + 1 : ks;
-                byte[] pk = from == null ? new byte[0] : from;
+                // The last entry at or before (from, oldest version), or before the next keyspace if unbounded.
+                byte[] ikey = from == null ? TableFormat.internalKey(ks + 1, new byte[0]) : TableFormat.internalKey(ks, from);
                 long pseq = from == null ? Long.MAX_VALUE : Long.MIN_VALUE;
-                Entry probe = new Entry(pks, pk, pseq, (byte) 0, null);
-                block = firstBlockAtOrAfter(pks, pk, pseq);
+                block = firstBlockAtOrAfter(ikey, pseq);
                 if (block == blocks.length) {
                     block = blocks.length - 1;
                 }
-                entries = block >= 0 ? dataBlock(block) : new Entry[0];
-                pos = entries.length - 1;
-                while (pos >= 0 && Entry.ORDER.compare(entries[pos], probe) > 0) {
-                    pos--;
+                if (block >= 0) {
+                    DataBlock.Walker s = dataBlock(block).walker();
+                    s.seek(ikey, pseq);
+                    int last = s.valid() && s.compareTo(ikey, pseq) == 0 ? s.index() : s.index() - 1;
+                    loadBack(s, last);
+                } else {
+                    back = new Entry[0];
+                    pos = -1;
                 }
             }
             settle();
         }
 
+        /** Decodes entries 0 to {@code last} of the walker's block into {@link #back}, and stands on the last. */
+        private void loadBack(DataBlock.Walker s, int last) {
+            back = new Entry[last + 1];
+            s.moveTo(-1);
+            for (int i = 0; i <= last; i++) {
+                s.next();
+                back[i] = s.entry();
+            }
+            pos = last;
+        }
+
         /** Moves across block edges until on an entry of the keyspace, or exhausted. */
         private void settle() {
             while (true) {
-                if (!reverse && pos >= entries.length) {
-                    if (block + 1 >= blocks.length) {
+                if (!reverse) {
+                    if (w == null) {
                         current = null;
                         return;
                     }
-                    entries = dataBlock(++block);
-                    pos = 0;
-                    continue;
+                    if (w.index() >= w.block().size()) {
+                        if (block + 1 >= blocks.length) {
+                            current = null;
+                            return;
+                        }
+                        w.reset(dataBlock(++block));
+                        w.next();
+                        continue;
+                    }
+                    current = w.keyspace() == ks ? w.entry() : null;
+                    return;
                 }
-                if (reverse && pos < 0) {
+                if (pos < 0) {
                     if (block - 1 < 0) {
                         current = null;
                         return;
                     }
-                    entries = dataBlock(--block);
-                    pos = entries.length - 1;
+                    DataBlock d = dataBlock(--block);
+                    loadBack(d.walker(), d.size() - 1);
                     continue;
                 }
-                Entry e = entries[pos];
+                Entry e = back[pos];
                 current = e.keyspace() == ks ? e : null;
                 return;
             }
@@ -606,7 +621,11 @@ public final class TableReader {
             if (current == null) {
                 return;
             }
-            pos += reverse ? -1 : 1;
+            if (reverse) {
+                pos--;
+            } else {
+                w.next();
+            }
             settle();
         }
     }

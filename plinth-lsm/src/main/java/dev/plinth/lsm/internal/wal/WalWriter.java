@@ -296,6 +296,17 @@ public final class WalWriter implements AutoCloseable {
     }
 
     /**
+     * Bytes enqueued since the log was opened: records, their framing and segment padding.
+     *
+     * @return the count
+     */
+    public long enqueuedBytes() {
+        synchronized (bufferLock) {
+            return enqueuedTotal;
+        }
+    }
+
+    /**
      * Bytes enqueued and not yet taken by a leader.
      *
      * @return the count

@@ -1,0 +1,162 @@
+package dev.plinth.lsm.internal.sstable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plinth.lsm.internal.key.Entry;
+import dev.plinth.lsm.internal.key.Kind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Blocks read in place: seeks, moves and walks in both directions give what a sorted list of the same
+ * entries gives, over many seeded random blocks; a block whose bytes are whole but whose entries are not
+ * (out of order, unknown kind, a restart point inside an entry's shared prefix) is refused when parsed.
+ */
+class DataBlockTest {
+    private static final long SEED = Long.getLong("plinth.seed", 20261205L);
+
+    /** Sorted entries with shared prefixes, several versions of some keys, deletes among them. */
+    private static List<Entry> entries(Random rnd, int n) {
+        TreeSet<Entry> set = new TreeSet<>(Entry.ORDER);
+        long seq = 1;
+        while (set.size() < n) {
+            int ks = rnd.nextInt(3);
+            byte[] key = ("k" + rnd.nextInt(4 * n) + (rnd.nextBoolean() ? "" : "-long-suffix-" + rnd.nextInt(9))).getBytes();
+            boolean delete = rnd.nextInt(6) == 0;
+            byte[] value = new byte[rnd.nextInt(40)];
+            rnd.nextBytes(value);
+            set.add(new Entry(ks, key, seq++, delete ? Kind.DELETE : Kind.PUT, delete ? null : value));
+        }
+        return new ArrayList<>(set);
+    }
+
+    private static byte[] encode(List<Entry> es) {
+        BlockCodec c = new BlockCodec();
+        for (Entry e : es) {
+            c.add(TableFormat.internalKey(e.keyspace(), e.key()), e.seq(), e.kind(), e.value());
+        }
+        return c.finish();
+    }
+
+    private static void assertSameEntry(Entry got, Entry want, String what) {
+        assertThat(Entry.ORDER.compare(got, want)).as(what).isZero();
+        assertThat(got.kind()).as(what).isEqualTo(want.kind());
+        assertThat(got.value()).as(what).isEqualTo(want.value());
+    }
+
+    @Test
+    void seeksMovesAndWalksMatchASortedList() {
+        for (int round = 0; round < 200; round++) {
+            long seed = SEED + round;
+            Random rnd = new Random(seed);
+            List<Entry> es = entries(rnd, rnd.nextInt(80));
+            DataBlock d = DataBlock.parse(encode(es));
+            assertThat(d.size()).as("seed %d", seed).isEqualTo(es.size());
+            DataBlock.Walker w = d.walker();
+            for (int i = 0; i < es.size(); i++) {
+                w.next();
+                assertSameEntry(w.entry(), es.get(i), "seed " + seed + " forward " + i);
+            }
+            w.next();
+            assertThat(w.valid()).isFalse();
+            for (int i = es.size() - 1; i >= 0; i--) {
+                w.prev();
+                assertSameEntry(w.entry(), es.get(i), "seed " + seed + " reverse " + i);
+            }
+            w.prev();
+            assertThat(w.valid()).isFalse();
+            for (int probe = 0; probe < 30; probe++) {
+                Entry target = probe % 2 == 0 && !es.isEmpty() ? es.get(rnd.nextInt(es.size()))
+                        : new Entry(rnd.nextInt(3), ("k" + rnd.nextInt(400)).getBytes(), rnd.nextInt(100), (byte) 0, null);
+                long seq = probe % 3 == 0 ? Long.MAX_VALUE : target.seq();
+                Entry position = new Entry(target.keyspace(), target.key(), seq, (byte) 0, null);
+                int want = 0;
+                while (want < es.size() && Entry.ORDER.compare(es.get(want), position) < 0) {
+                    want++;
+                }
+                w.seek(TableFormat.internalKey(target.keyspace(), target.key()), seq);
+                assertThat(w.index()).as("seed %d seek %s", seed, position).isEqualTo(want);
+                if (want < es.size()) {
+                    assertSameEntry(w.entry(), es.get(want), "seed " + seed + " seek");
+                }
+                int to = rnd.nextInt(es.size() + 1);
+                w.moveTo(to);
+                if (to < es.size()) {
+                    assertSameEntry(w.entry(), es.get(to), "seed " + seed + " moveTo " + to);
+                }
+            }
+        }
+    }
+
+    @Test
+    void entriesOutOfOrderAreRefused() {
+        List<Entry> es = new ArrayList<>(entries(new Random(SEED), 40));
+        Entry moved = es.remove(3);
+        es.add(20, moved);
+        assertThatThrownBy(() -> DataBlock.parse(encode(es))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("out of order");
+    }
+
+    @Test
+    void anUnknownKindIsRefused() {
+        List<Entry> es = entries(new Random(SEED + 1), 10);
+        BlockCodec c = new BlockCodec();
+        for (int i = 0; i < es.size(); i++) {
+            Entry e = es.get(i);
+            c.add(TableFormat.internalKey(e.keyspace(), e.key()), e.seq(), i == 5 ? (byte) 9 : e.kind(), e.value());
+        }
+        assertThatThrownBy(() -> DataBlock.parse(c.finish())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("entry 5 is malformed");
+    }
+
+    @Test
+    void aRestartPointOnAnEntryThatSharesAPrefixIsRefused() {
+        List<Entry> es = entries(new Random(SEED + 2), 40);
+        byte[] b = encode(es);
+        // Point the second restart offset at the entry after it, which shares a prefix with its predecessor.
+        int n = TableFormat.le(b).getInt(b.length - 4);
+        assertThat(n).isGreaterThan(1);
+        int second = TableFormat.le(b).getInt(b.length - 4 - 4 * n + 4);
+        DataBlock clean = DataBlock.parse(b);
+        DataBlock.Walker w = clean.walker();
+        int following = -1;
+        for (w.next(); w.valid(); w.next()) {
+            if (w.index() == TableFormat.RESTART_INTERVAL + 1) {
+                following = offsetOf(b, w.index());
+            }
+        }
+        assertThat(second).isLessThan(following);
+        TableFormat.le(b).putInt(b.length - 4 - 4 * n + 4, following);
+        assertThatThrownBy(() -> DataBlock.parse(b)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("shares a prefix");
+    }
+
+    /** The offset of entry {@code index}, found by walking the headers. */
+    private static int offsetOf(byte[] b, int index) {
+        int pos = 0;
+        for (int i = 0; i < index; i++) {
+            int[] at = {pos};
+            int shared = varint(b, at);
+            int unshared = varint(b, at);
+            int vlen = varint(b, at);
+            assertThat(shared).isGreaterThanOrEqualTo(0);
+            pos = at[0] + unshared + 9 + vlen;
+        }
+        return pos;
+    }
+
+    private static int varint(byte[] b, int[] at) {
+        int v = 0;
+        for (int shift = 0; ; shift += 7) {
+            int x = b[at[0]++] & 0xFF;
+            v |= (x & 0x7F) << shift;
+            if ((x & 0x80) == 0) {
+                return v;
+            }
+        }
+    }
+}
