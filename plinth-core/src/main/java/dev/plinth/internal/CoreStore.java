@@ -367,7 +367,7 @@ public final class CoreStore implements Store {
         return openView("cursor", () -> {
             EngineCursor ec = engine.cursor(ks.engineKeyspace, engineScan(start, end, options));
             return new CoreCursor(this, new LiveCursor(ec, now), start, end, options,
-                    () -> "cursor over " + ks.name() + " " + range, null, tracker::remove);
+                    () -> "cursor over " + ks.name() + " " + range, null, tracker::remove, true);
         });
     }
 
