@@ -561,7 +561,7 @@ final class LmdbEngine implements Engine {
             }
             txn.commit();
             durability.committed();
-            map.afterCommit(pagesBound(batch));
+            map.afterCommit(map.pagesBound(batch));
             return Boolean.TRUE;
         } catch (LmdbException e) {
             if (LmdbErrors.isMapFull(e)) {
@@ -570,33 +570,6 @@ final class LmdbEngine implements Engine {
             throw translateWrite(e, "apply", batch.mutationBytes());
         }
     }
-
-    /**
-     * Pages a commit of {@code batch} can have added to the map at most, for {@link LmdbMap#afterCommit}: a
-     * copy-on-write commit adds no more pages than it makes dirty. Per mutation, the path from the root to
-     * its leaf, split at every level, in its database and in the main database that records the database's
-     * root ({@link #PAGES_PER_MUTATION}), plus twice its bytes in overflow pages; per commit, the free list's
-     * own pages and the meta page ({@link #PAGES_PER_COMMIT}). A range delete has no useful bound: -1.
-     */
-    private long pagesBound(EngineBatch batch) {
-        long pageSize = map.pageSize();
-        long pages = PAGES_PER_COMMIT;
-        List<EngineBatch.Mutation> mutations = batch.mutations();
-        for (int i = 0; i < mutations.size(); i++) {
-            EngineBatch.Mutation m = mutations.get(i);
-            if (m.kind() == EngineBatch.MutationKind.DELETE_RANGE) {
-                return -1;
-            }
-            long bytes = m.key().length + (m.value() == null ? 0 : m.value().length);
-            pages += PAGES_PER_MUTATION + 2 * ((bytes + pageSize - 1) / pageSize);
-        }
-        return pages;
-    }
-
-    /** See {@link #pagesBound}: 2 pages per level of a tree up to 8 levels deep, in two trees. */
-    private static final int PAGES_PER_MUTATION = 32;
-    /** See {@link #pagesBound}. */
-    private static final int PAGES_PER_COMMIT = 64;
 
     // ---- durability
 

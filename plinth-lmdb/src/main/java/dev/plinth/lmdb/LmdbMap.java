@@ -2,7 +2,9 @@ package dev.plinth.lmdb;
 
 import dev.plinth.PlinthException;
 import dev.plinth.StorageFullException;
+import dev.plinth.spi.EngineBatch;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -40,6 +42,11 @@ final class LmdbMap {
     static final double GROW_WHEN_FREE_BELOW = 0.25;
     /** How long growth ahead of need waits for point reads in flight to finish. */
     static final long AHEAD_OF_NEED_WAIT_MILLIS = 50;
+    /** See {@link #pagesBound}: 2 pages per level of a tree up to 8 levels deep, in two trees. */
+    static final int PAGES_PER_MUTATION = 32;
+    /** See {@link #pagesBound}. */
+    static final int PAGES_PER_COMMIT = 64;
+
     /** Map sizes are multiples of this, which covers every page size LMDB uses. */
     static final long ALIGNMENT = 1L << 20;
 
@@ -157,6 +164,27 @@ final class LmdbMap {
         if (used > threshold) {
             want(align(size * 2));
         }
+    }
+
+    /**
+     * Pages a commit of {@code batch} can have added to the map at most, for {@link #afterCommit}: a
+     * copy-on-write commit adds no more pages than it makes dirty. Per mutation, the path from the root to
+     * its leaf, split at every level, in its database and in the main database that records the database's
+     * root ({@link #PAGES_PER_MUTATION}), plus twice its bytes in overflow pages; per commit, the free list's
+     * own pages and the meta page ({@link #PAGES_PER_COMMIT}). A range delete has no useful bound: -1.
+     */
+    long pagesBound(EngineBatch batch) {
+        long pages = PAGES_PER_COMMIT;
+        List<EngineBatch.Mutation> mutations = batch.mutations();
+        for (int i = 0; i < mutations.size(); i++) {
+            EngineBatch.Mutation m = mutations.get(i);
+            if (m.kind() == EngineBatch.MutationKind.DELETE_RANGE) {
+                return -1;
+            }
+            long bytes = m.key().length + (m.value() == null ? 0 : m.value().length);
+            pages += PAGES_PER_MUTATION + 2 * ((bytes + pageSize - 1) / pageSize);
+        }
+        return pages;
     }
 
     /**
