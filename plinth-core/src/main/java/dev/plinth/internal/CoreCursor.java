@@ -4,14 +4,27 @@ import dev.plinth.Cursor;
 import dev.plinth.OpenResource;
 import dev.plinth.ScanOptions;
 import dev.plinth.StoreClosedException;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
  * The user's cursor: limit, keys-only, closed-state rules, leak tracking and, for serializable
  * transactions, a record of which key intervals were read. Not thread-safe, like the API it implements.
+ *
+ * <p>A cursor whose source is a fixed view (a cursor on the store reads the engine snapshot it opened)
+ * may read ahead: when its entries run out it takes the next ones from the source in one call under the
+ * store's guard (1, then 2, 4 and so on up to {@link #MAX_READ_AHEAD}, never past its limit) and hands
+ * them out from memory, so the guard's two atomic updates are paid once per batch of entries rather than
+ * once per entry. Entries read ahead are exactly those single steps would return, since the view does
+ * not change; a failure met while reading ahead is thrown when the walk reaches it, after the entries
+ * before it, and the walk may go on after a damaged value as before. Seeking drops what was read ahead.
+ * Every call still checks first that neither the cursor nor the store is closed.
  */
 final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
+    /** Entries read ahead at most, per call under the guard; see the class documentation. */
+    static final int MAX_READ_AHEAD = 32;
+
     /** Told which intervals a cursor read, for phantom detection. */
     interface CoverageListener {
         /** The cursor read every entry of {@code [lo, hi)}; null bounds unbounded. */
@@ -33,6 +46,20 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
     private final CoverageListener coverage;
     private final CloseListener onClose;
 
+    /** Whether this cursor reads ahead: only over a fixed view. */
+    private final boolean readAhead;
+    /** Entries read ahead and not yet handed out, {@link #aheadIndex} to {@link #aheadSize}; made on first use. */
+    private byte[][] aheadKeys;
+    private byte[][] aheadValues;
+    private int aheadIndex;
+    private int aheadSize;
+    /** How many entries the next read ahead takes. */
+    private int aheadNext = 1;
+    /** A failure met while reading ahead, thrown once the entries before it have been handed out. */
+    private RuntimeException aheadFailure;
+    /** Whether the source reported its end while reading ahead; the walk ends when the buffer is empty. */
+    private boolean aheadAtEnd;
+
     private long returned;
     private boolean exhausted;
     private byte[] key;
@@ -47,7 +74,17 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
 
     CoreCursor(CoreStore store, RawCursor raw, byte[] start, byte[] end, ScanOptions options,
                Supplier<String> description, CoverageListener coverage, CloseListener onClose) {
+        this(store, raw, start, end, options, description, coverage, onClose, false);
+    }
+
+    /**
+     * @param readAhead whether {@code raw} reads a view that never changes while the cursor is open, so
+     *     that the cursor may read ahead of its user (see the class documentation)
+     */
+    CoreCursor(CoreStore store, RawCursor raw, byte[] start, byte[] end, ScanOptions options,
+               Supplier<String> description, CoverageListener coverage, CloseListener onClose, boolean readAhead) {
         super(OpenResource.Kind.CURSOR, description, store.trackOrigins());
+        this.readAhead = readAhead;
         this.store = store;
         this.raw = raw;
         this.start = start;
@@ -68,22 +105,110 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
             endRunAtLastKey();
             return false;
         }
-        store.guard().enter();
-        try {
-            if (raw.next()) {
-                key = raw.key();
-                value = raw.raw();
-                returned++;
-                lastKey = key;
+        if (readAhead) {
+            if (nextAhead()) {
                 return true;
             }
-        } finally {
-            store.guard().exit();
+        } else {
+            store.guard().enter();
+            try {
+                if (raw.next()) {
+                    key = raw.key();
+                    value = raw.raw();
+                    returned++;
+                    lastKey = key;
+                    return true;
+                }
+            } finally {
+                store.guard().exit();
+            }
         }
         clearEntry();
         exhausted = true;
         endRunAtRangeEdge();
         return false;
+    }
+
+    /**
+     * Moves to the next entry read ahead, reading more first if none is left; {@code false} at the end of
+     * the walk. Throws a failure met while reading ahead when the walk reaches it.
+     */
+    private boolean nextAhead() {
+        if (aheadIndex == aheadSize) {
+            if (aheadFailure != null) {
+                RuntimeException e = aheadFailure;
+                aheadFailure = null;
+                throw e; // the entry before it stays current, as when a single step fails
+            }
+            if (aheadAtEnd) {
+                return false;
+            }
+            fillAhead();
+            if (aheadIndex == aheadSize) {
+                return false;
+            }
+        }
+        int i = aheadIndex++;
+        key = aheadKeys[i];
+        value = aheadValues[i];
+        aheadKeys[i] = null;
+        aheadValues[i] = null;
+        returned++;
+        lastKey = key;
+        return true;
+    }
+
+    /**
+     * Reads up to {@link #aheadNext} entries (never more than the limit leaves) in one call under the
+     * guard. A failure after at least one entry is kept for {@link #nextAhead()}; before any, it is thrown.
+     */
+    private void fillAhead() {
+        int want = (int) Math.min(aheadNext, limit - returned);
+        aheadNext = Math.min(aheadNext * 2, MAX_READ_AHEAD);
+        if (aheadKeys == null || aheadKeys.length < want) {
+            int size = (int) Math.min(MAX_READ_AHEAD, limit - returned);
+            aheadKeys = new byte[size][];
+            aheadValues = new byte[size][];
+        }
+        aheadIndex = 0;
+        aheadSize = 0;
+        store.guard().enter();
+        try {
+            while (aheadSize < want) {
+                boolean found;
+                try {
+                    found = raw.next();
+                } catch (RuntimeException e) {
+                    if (aheadSize == 0) {
+                        throw e;
+                    }
+                    aheadFailure = e;
+                    return;
+                }
+                if (!found) {
+                    aheadAtEnd = true;
+                    return;
+                }
+                aheadKeys[aheadSize] = raw.key();
+                aheadValues[aheadSize] = raw.raw();
+                aheadSize++;
+            }
+        } finally {
+            store.guard().exit();
+        }
+    }
+
+    /** Drops what was read ahead, for a seek or close. */
+    private void dropAhead() {
+        if (aheadKeys != null) {
+            Arrays.fill(aheadKeys, null);
+            Arrays.fill(aheadValues, null);
+        }
+        aheadIndex = 0;
+        aheadSize = 0;
+        aheadFailure = null;
+        aheadAtEnd = false;
+        aheadNext = 1;
     }
 
     @Override
@@ -128,6 +253,7 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
         // caller may change its array as soon as this returns.
         byte[] target = requested.clone();
         endRunAtLastKey();
+        dropAhead();
         store.guard().enter();
         try {
             raw.seek(target);
@@ -154,6 +280,7 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
         closed = true;
         endRunAtLastKey();
         clearEntry();
+        dropAhead();
         if (closedByStore) {
             return;
         }

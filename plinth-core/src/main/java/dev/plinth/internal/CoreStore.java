@@ -343,17 +343,25 @@ public final class CoreStore implements Store {
     public byte[] get(Keyspace keyspace, byte[] key) {
         CoreKeyspace ks = resolve(keyspace);
         checks.key(key);
-        long now = now();
-        return ValueCodec.decodeIfLive(read(engine, ks.engineKeyspace, key), now);
+        byte[] raw = read(engine, ks.engineKeyspace, key);
+        return raw != null && isLive(raw) ? ValueCodec.decode(raw) : null;
     }
 
     @Override
     public boolean contains(Keyspace keyspace, byte[] key) {
         CoreKeyspace ks = resolve(keyspace);
         checks.key(key);
-        long now = now();
         byte[] raw = read(engine, ks.engineKeyspace, key);
-        return raw != null && ValueCodec.isLive(raw, now);
+        return raw != null && isLive(raw);
+    }
+
+    /**
+     * Whether a stored value read just now is visible; the clock is read only for a value that can expire,
+     * so a point read of an entry without a time to live costs no clock call.
+     */
+    private boolean isLive(byte[] raw) {
+        long expiresAt = ValueCodec.expiresAt(raw);
+        return expiresAt == 0 || now() < expiresAt;
     }
 
     @Override
@@ -367,7 +375,7 @@ public final class CoreStore implements Store {
         return openView("cursor", () -> {
             EngineCursor ec = engine.cursor(ks.engineKeyspace, engineScan(start, end, options));
             return new CoreCursor(this, new LiveCursor(ec, now), start, end, options,
-                    () -> "cursor over " + ks.name() + " " + range, null, tracker::remove);
+                    () -> "cursor over " + ks.name() + " " + range, null, tracker::remove, true);
         });
     }
 

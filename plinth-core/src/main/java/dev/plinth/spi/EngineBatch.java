@@ -4,7 +4,6 @@ import dev.plinth.Durability;
 import dev.plinth.KeyValue;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -318,8 +317,12 @@ public final class EngineBatch {
      */
     public Builder toBuilder(Durability durability) {
         Builder b = builder(durability);
-        b.mutations.addAll(mutations);
-        b.preconditions.addAll(preconditions);
+        for (Mutation m : mutations) {
+            b.add(m);
+        }
+        for (Precondition p : preconditions) {
+            b.require(p);
+        }
         b.reclaimsOnly = reclaimsOnly;
         return b;
     }
@@ -333,12 +336,32 @@ public final class EngineBatch {
     /** Builds an {@link EngineBatch}. Not thread-safe. */
     public static final class Builder {
         private final Durability durability;
-        private final List<Mutation> mutations = new ArrayList<>();
-        private final List<Precondition> preconditions = new ArrayList<>();
+        // Most batches the core builds hold one mutation and no precondition (a put, a delete): the lists
+        // are made only when needed, so building one allocates no list beyond the batch's own.
+        /** The first mutation, while it is the only one; {@code null} once {@link #more} holds them all. */
+        private Mutation first;
+        /** Every mutation in order, once there are two or more; else {@code null}. */
+        private ArrayList<Mutation> more;
+        /** The preconditions in order; {@code null} while there are none. */
+        private ArrayList<Precondition> preconditions;
         private boolean reclaimsOnly;
 
         private Builder(Durability durability) {
             this.durability = durability;
+        }
+
+        private Builder add(Mutation m) {
+            if (more != null) {
+                more.add(m);
+            } else if (first == null) {
+                first = m;
+            } else {
+                more = new ArrayList<>();
+                more.add(first);
+                more.add(m);
+                first = null;
+            }
+            return this;
         }
 
         /**
@@ -364,8 +387,7 @@ public final class EngineBatch {
          * @return this builder
          */
         public Builder put(EngineKeyspace keyspace, byte[] key, byte[] value, long expiresAtMillis) {
-            mutations.add(new Mutation(MutationKind.PUT, keyspace, key, null, value, expiresAtMillis));
-            return this;
+            return add(new Mutation(MutationKind.PUT, keyspace, key, null, value, expiresAtMillis));
         }
 
         /**
@@ -376,8 +398,7 @@ public final class EngineBatch {
          * @return this builder
          */
         public Builder delete(EngineKeyspace keyspace, byte[] key) {
-            mutations.add(new Mutation(MutationKind.DELETE, keyspace, key, null, null, NEVER));
-            return this;
+            return add(new Mutation(MutationKind.DELETE, keyspace, key, null, null, NEVER));
         }
 
         /**
@@ -389,8 +410,7 @@ public final class EngineBatch {
          * @return this builder
          */
         public Builder deleteRange(EngineKeyspace keyspace, byte[] start, byte[] end) {
-            mutations.add(new Mutation(MutationKind.DELETE_RANGE, keyspace, start, end, null, NEVER));
-            return this;
+            return add(new Mutation(MutationKind.DELETE_RANGE, keyspace, start, end, null, NEVER));
         }
 
         /**
@@ -450,7 +470,11 @@ public final class EngineBatch {
          * @return this builder
          */
         public Builder require(Precondition precondition) {
-            preconditions.add(Objects.requireNonNull(precondition, "precondition"));
+            Objects.requireNonNull(precondition, "precondition");
+            if (preconditions == null) {
+                preconditions = new ArrayList<>();
+            }
+            preconditions.add(precondition);
             return this;
         }
 
@@ -470,7 +494,7 @@ public final class EngineBatch {
          * @return {@code true} if there are no mutations
          */
         public boolean hasNoMutations() {
-            return mutations.isEmpty();
+            return first == null && more == null;
         }
 
         /**
@@ -479,8 +503,9 @@ public final class EngineBatch {
          * @return the batch
          */
         public EngineBatch build() {
-            return new EngineBatch(Collections.unmodifiableList(new ArrayList<>(mutations)),
-                    Collections.unmodifiableList(new ArrayList<>(preconditions)), durability, reclaimsOnly);
+            List<Mutation> ms = more != null ? List.copyOf(more) : first != null ? List.of(first) : List.of();
+            List<Precondition> ps = preconditions == null ? List.of() : List.copyOf(preconditions);
+            return new EngineBatch(ms, ps, durability, reclaimsOnly);
         }
     }
 }

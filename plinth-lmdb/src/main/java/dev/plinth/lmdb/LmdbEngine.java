@@ -281,6 +281,7 @@ final class LmdbEngine implements Engine {
                 synchronized (epochLock) {
                     txn.commit();
                     durability.committed();
+                    map.forgetUse();
                     LmdbKeyspace created = new LmdbKeyspace(name, this, dbi, ++epoch);
                     keyspaces.register(created);
                     return created;
@@ -329,6 +330,7 @@ final class LmdbEngine implements Engine {
                 handleClosed = true;
                 txn.commit();
                 durability.committed();
+                map.forgetUse();
                 ks.dropped = true;
                 keyspaces.remove(ks);
                 return Boolean.TRUE;
@@ -559,7 +561,7 @@ final class LmdbEngine implements Engine {
             }
             txn.commit();
             durability.committed();
-            map.afterCommit();
+            map.afterCommit(map.pagesBound(batch));
             return Boolean.TRUE;
         } catch (LmdbException e) {
             if (LmdbErrors.isMapFull(e)) {

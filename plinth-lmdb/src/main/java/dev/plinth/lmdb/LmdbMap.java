@@ -2,7 +2,9 @@ package dev.plinth.lmdb;
 
 import dev.plinth.PlinthException;
 import dev.plinth.StorageFullException;
+import dev.plinth.spi.EngineBatch;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -18,8 +20,10 @@ import org.lmdbjava.LmdbException;
  * is open (it remaps the file, and an open transaction would read unmapped memory; lmdbjava #126). So every
  * native call holds a permit of the {@link #gate()}, and the map grows in two ways:
  * <ul>
- *   <li><b>Ahead of need.</b> After a commit leaves less than {@link #GROW_WHEN_FREE_BELOW} of the map free,
- *       it is doubled the next time the last permit is released ({@link #growIfWantedLocked()}), a moment
+ *   <li><b>Ahead of need.</b> After a commit leaves less than {@link #GROW_WHEN_FREE_BELOW} of the map free
+ *       (read once the commits since the last reading could have used the room left, see
+ *       {@link #afterCommit(long)}), it is doubled the next time the last permit is released
+ *       ({@link #growIfWantedLocked()}), a moment
  *       when growing costs nothing and waits for no one.
  *       Writers also try it right after their commit ({@link #growIfWanted()}), waiting briefly for point
  *       reads and writes in flight but not for snapshots or cursors.
@@ -38,6 +42,11 @@ final class LmdbMap {
     static final double GROW_WHEN_FREE_BELOW = 0.25;
     /** How long growth ahead of need waits for point reads in flight to finish. */
     static final long AHEAD_OF_NEED_WAIT_MILLIS = 50;
+    /** See {@link #pagesBound}: 2 pages per level of a tree up to 8 levels deep, in two trees. */
+    static final int PAGES_PER_MUTATION = 32;
+    /** See {@link #pagesBound}. */
+    static final int PAGES_PER_COMMIT = 64;
+
     /** Map sizes are multiples of this, which covers every page size LMDB uses. */
     static final long ALIGNMENT = 1L << 20;
 
@@ -57,6 +66,12 @@ final class LmdbMap {
     private final AtomicLong wanted = new AtomicLong();
     private final AtomicLong resizes = new AtomicLong();
     private final AtomicLong blockedGrowths = new AtomicLong();
+
+    // Guarded by the engine's write lock: see afterCommit.
+    /** Pages the map may still gain before it passes the growth threshold, as of the last read of its use. */
+    private long pagesLeftBelowThreshold;
+    /** The sum of the commits' bounds on pages added since that read. */
+    private long pagesUnread;
 
     LmdbMap(String uri, Env<ByteBuffer> env, long resizeTimeoutMillis, Consumer<PlinthException> onFatal,
             BooleanSupplier usable) {
@@ -124,11 +139,60 @@ final class LmdbMap {
         }
     }
 
-    /** After a commit, with its permit still held: asks for growth when little of the map is free. */
-    void afterCommit() {
-        if (nearlyFull()) {
+    /**
+     * After a commit of the engine's write lock holder, with its permit still held: asks for growth when
+     * little of the map is free. Reading how much is used is a native call that allocates (lmdbjava builds
+     * an {@code EnvInfo} each time), so it is read only once the commits since the last read could have
+     * crossed the threshold: each commit names a bound on the pages it can have added, and while the sum of
+     * those bounds stays below the room the last read left under the threshold, nothing is read.
+     *
+     * @param pagesBound the most pages the commit can have added to the map, or a negative number if no
+     *     bound is known (the use is read then)
+     */
+    void afterCommit(long pagesBound) {
+        if (pagesBound >= 0) {
+            pagesUnread += pagesBound;
+            if (pagesUnread < pagesLeftBelowThreshold) {
+                return;
+            }
+        }
+        EnvInfo info = env.info();
+        long used = used(info) / pageSize;
+        long threshold = (long) (info.mapSize * (1 - GROW_WHEN_FREE_BELOW)) / pageSize;
+        pagesUnread = 0;
+        pagesLeftBelowThreshold = Math.max(0, threshold - used);
+        if (used > threshold) {
             want(align(size * 2));
         }
+    }
+
+    /**
+     * Pages a commit of {@code batch} can have added to the map at most, for {@link #afterCommit}: a
+     * copy-on-write commit adds no more pages than it makes dirty. Per mutation, the path from the root to
+     * its leaf, split at every level, in its database and in the main database that records the database's
+     * root ({@link #PAGES_PER_MUTATION}), plus twice its bytes in overflow pages; per commit, the free list's
+     * own pages and the meta page ({@link #PAGES_PER_COMMIT}). A range delete has no useful bound: -1.
+     */
+    long pagesBound(EngineBatch batch) {
+        long pages = PAGES_PER_COMMIT;
+        List<EngineBatch.Mutation> mutations = batch.mutations();
+        for (int i = 0; i < mutations.size(); i++) {
+            EngineBatch.Mutation m = mutations.get(i);
+            if (m.kind() == EngineBatch.MutationKind.DELETE_RANGE) {
+                return -1;
+            }
+            long bytes = m.key().length + (m.value() == null ? 0 : m.value().length);
+            pages += PAGES_PER_MUTATION + 2 * ((bytes + pageSize - 1) / pageSize);
+        }
+        return pages;
+    }
+
+    /**
+     * Makes the next {@link #afterCommit} read the map's use: for the write lock holder after a commit that
+     * named no bound (a keyspace created or dropped).
+     */
+    void forgetUse() {
+        pagesLeftBelowThreshold = 0;
     }
 
     private boolean nearlyFull() {

@@ -236,6 +236,27 @@ class LmdbMapGrowthTest {
         return b;
     }
 
+    /**
+     * The map's use is read only when the commits since the last reading could have used the room left
+     * under the growth threshold (each commit names a bound on the pages it adds). However small the
+     * writes, no write may leave the map past the threshold: the reading comes in time, and with no reader
+     * open the writer grows the map before its call returns.
+     */
+    @Test
+    void smallWritesNeverLeaveTheMapPastTheGrowthThreshold() {
+        try (Store s = Plinth.open("lmdb:" + dir + "?mapSize=1m")) {
+            Keyspace ks = s.defaultKeyspace();
+            for (int i = 0; i < 6000; i++) {
+                ks.put(key(i), value(i, 200), WriteOptions.durability(Durability.NONE));
+                long size = s.stats().counter("lmdb.mapSize");
+                long used = s.stats().counter("lmdb.mapUsed");
+                assertThat(used).as("after put %d: %d of %d bytes used", i, used, size)
+                        .isLessThanOrEqualTo((long) (size * (1 - LmdbMap.GROW_WHEN_FREE_BELOW)));
+            }
+            assertThat(s.stats().counter("lmdb.mapResizes")).as("6,000 puts of 200 bytes outgrow 1 MiB").isPositive();
+        }
+    }
+
     @Test
     void theMapGrowsAheadOfNeedWhenNoReaderIsOpen() {
         try (Store s = Plinth.open("lmdb:" + dir + "?mapSize=2m")) {

@@ -15,7 +15,6 @@ import dev.plinth.spi.EngineSnapshot;
 import dev.plinth.spi.FailureLatch;
 import dev.plinth.spi.KeyspaceRegistry;
 import dev.plinth.spi.ScanSpec;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +63,8 @@ public final class MemEngine implements Engine {
 
     // Guarded by writeLock.
     private final Reclaimer reclaimer = new Reclaimer();
+    /** The chains the batch being applied touched; reused by every batch. */
+    private final TouchedChains touched = new TouchedChains();
 
     /**
      * Answers version preconditions from the chains' change sequence numbers; used only under the write lock,
@@ -199,26 +200,29 @@ public final class MemEngine implements Engine {
         writeLock.lock();
         try {
             requireWritable("apply");
-            for (EngineBatch.Mutation m : batch.mutations()) {
-                live(m.keyspace(), "apply");
+            // Indexed loops: the batch's lists are random-access, and an iterator per loop is garbage per write.
+            List<EngineBatch.Mutation> mutations = batch.mutations();
+            List<EngineBatch.Precondition> preconditions = batch.preconditions();
+            int count = mutations.size();
+            for (int i = 0; i < count; i++) {
+                live(mutations.get(i).keyspace(), "apply");
             }
-            for (EngineBatch.Precondition p : batch.preconditions()) {
-                live(p.keyspace(), "apply");
+            for (int i = 0; i < preconditions.size(); i++) {
+                live(preconditions.get(i).keyspace(), "apply");
             }
             long last = lastCommitted;
             // Stable: nothing else writes or reclaims while we hold the write lock.
-            if (!batch.preconditions().isEmpty()
+            if (!preconditions.isEmpty()
                     && !batch.preconditionsHold(new MemSnapshot(this, last, null), changes)) {
                 return false;
             }
-            List<EngineBatch.Mutation> mutations = batch.mutations();
-            if (mutations.isEmpty()) {
+            if (count == 0) {
                 return true;
             }
             long seq = last + 1;
-            List<ChainRef> touched = new ArrayList<>(mutations.size());
             try {
-                for (EngineBatch.Mutation m : mutations) {
+                for (int i = 0; i < count; i++) {
+                    EngineBatch.Mutation m = mutations.get(i);
                     MemKeyspace ks = (MemKeyspace) m.keyspace();
                     switch (m.kind()) {
                         case PUT -> ks.putLocked(m.key(), m.value(), seq, touched);
@@ -230,15 +234,14 @@ public final class MemEngine implements Engine {
             } catch (RuntimeException | Error e) {
                 // Versions at an unpublished sequence number are in the chains; the next batch would
                 // merge with them, so refuse further writes. Readers never see them.
+                touched.clear();
                 writeFailure.trip(e, "versions of an unfinished batch are in the mem store's chains");
                 throw e;
             }
             lastCommitted = seq;
             long minActive = registry.minActive(seq);
-            for (ChainRef ref : touched) {
-                reclaimer.reclaimLocked(ref, minActive);
-            }
-            reclaimer.drainLocked(RECLAIM_PER_MUTATION * mutations.size() + RECLAIM_BASE, minActive);
+            touched.reclaimAndClear(reclaimer, minActive);
+            reclaimer.drainLocked(RECLAIM_PER_MUTATION * count + RECLAIM_BASE, minActive);
             return true;
         } finally {
             writeLock.unlock();

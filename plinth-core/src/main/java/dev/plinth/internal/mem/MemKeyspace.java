@@ -4,7 +4,6 @@ import dev.plinth.spi.EngineKeyspace;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.List;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -108,7 +107,7 @@ final class MemKeyspace implements EngineKeyspace {
      *
      * @param touched collects the chain for reclamation after the batch is published
      */
-    void putLocked(byte[] key, byte[] value, long seq, List<ChainRef> touched) {
+    void putLocked(byte[] key, byte[] value, long seq, TouchedChains touched) {
         VersionChain chain = map.get(key);
         if (chain == null) {
             chain = new VersionChain(seq, value);
@@ -124,7 +123,7 @@ final class MemKeyspace implements EngineKeyspace {
                 liveKeys++;
             }
         }
-        touched.add(new ChainRef(this, key, chain));
+        touched.add(this, key, chain);
     }
 
     /**
@@ -132,7 +131,7 @@ final class MemKeyspace implements EngineKeyspace {
      *
      * @param reclaim whether the delete only reclaims an expired value ({@link VersionChain.Version#changeSeq})
      */
-    void deleteLocked(byte[] key, long seq, boolean reclaim, List<ChainRef> touched) {
+    void deleteLocked(byte[] key, long seq, boolean reclaim, TouchedChains touched) {
         VersionChain chain = map.get(key);
         if (chain != null && chain.isLiveLocked()) {
             tombstoneLocked(key, chain, seq, reclaim, touched);
@@ -143,7 +142,7 @@ final class MemKeyspace implements EngineKeyspace {
      * Installs a tombstone at {@code seq} on every key of {@code [start, end)} that is present now. Keys
      * written by later batches are not affected.
      */
-    void deleteRangeLocked(byte[] start, byte[] end, long seq, boolean reclaim, List<ChainRef> touched) {
+    void deleteRangeLocked(byte[] start, byte[] end, long seq, boolean reclaim, TouchedChains touched) {
         for (var e : range(start, true, end, false).entrySet()) {
             VersionChain chain = e.getValue();
             if (chain.isLiveLocked()) {
@@ -152,12 +151,12 @@ final class MemKeyspace implements EngineKeyspace {
         }
     }
 
-    private void tombstoneLocked(byte[] key, VersionChain chain, long seq, boolean reclaim, List<ChainRef> touched) {
+    private void tombstoneLocked(byte[] key, VersionChain chain, long seq, boolean reclaim, TouchedChains touched) {
         if (chain.installLocked(seq, null, reclaim)) {
             versions++;
         }
         liveKeys--;
-        touched.add(new ChainRef(this, key, chain));
+        touched.add(this, key, chain);
     }
 
     /**

@@ -36,6 +36,26 @@ final class Reclaimer {
     }
 
     /**
+     * Reclaims one chain a batch just touched and queues it if it may need reclaiming again later; as
+     * {@link #reclaimLocked(ChainRef, long)}, with the reference made only if the chain is queued.
+     *
+     * @param keyspace the keyspace whose map holds the chain
+     * @param key the key, the same array the map holds
+     * @param chain the chain
+     * @param minActive the oldest sequence number a registered reader may use
+     */
+    void reclaimLocked(MemKeyspace keyspace, byte[] key, VersionChain chain, long minActive) {
+        if (chain.removed || keyspace.isDropped()) {
+            return;
+        }
+        if (keyspace.reclaimLocked(key, chain, minActive) && !chain.queued) {
+            chain.queued = true;
+            pending.addLast(new ChainRef(keyspace, key, chain));
+            pendingCount = pending.size();
+        }
+    }
+
+    /**
      * Retries up to {@code budget} queued chains, each at most once.
      *
      * @param budget the most chains to look at
