@@ -12,6 +12,7 @@ import dev.plinth.keys.KeyReader;
 import dev.plinth.keys.KeyWriter;
 import dev.plinth.quadstore.internal.CursorQuadIterator;
 import dev.plinth.quadstore.internal.IndexOrder;
+import dev.plinth.quadstore.internal.QuadIndexes;
 import dev.plinth.quadstore.internal.QuadSink;
 import dev.plinth.quadstore.internal.QuadWriter;
 import dev.plinth.quadstore.internal.StoreDatasetGraph;
@@ -557,7 +558,7 @@ public final class QuadStore implements AutoCloseable {
             synchronized (openIterators) {
                 d = datasetGraph;
                 if (d == null) {
-                    d = new StoreDatasetGraph(this);
+                    d = new StoreDatasetGraph(this, new QuadIndexes(store, indexes, dictionary, this::isClosed));
                     datasetGraph = d;
                 }
             }
