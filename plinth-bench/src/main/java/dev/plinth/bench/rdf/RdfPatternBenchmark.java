@@ -35,8 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * match through Jena's {@code DatasetGraph.find} (the interface ARQ itself uses), in a read transaction. The
  * Plinth quad store (on lsm and RocksDB) against Jena TDB2. Patterns are named by their bound components, in
  * the order S, P, O, G ({@code ____} binds none, {@code SP_G} binds all but the object). At setup each target's
- * count for every sample is checked against a count over the generated quads held in memory, so every target
- * answers the same question correctly.
+ * count for the first {@link #CHECKED} samples is checked against a count over the generated quads held in
+ * memory, so every target answers the same question correctly.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,6 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 1)
 public class RdfPatternBenchmark {
     static final int SAMPLES = 256;
+    /** Samples whose counts are checked against the data at setup. */
+    static final int CHECKED = 32;
     static final String[] QUERIES = {
         // students of a professor's courses: a three-way join
         "SELECT ?s WHERE { GRAPH ?g { ?p <" + UniversityData.NS + "teacherOf> ?c . ?s <" + UniversityData.NS
@@ -119,7 +121,8 @@ public class RdfPatternBenchmark {
                 n[0]++;
             }
         }
-        for (Node[] b : samples) {
+        // The first CHECKED samples are checked (all 256 would scan the whole store 256 times for ____).
+        for (Node[] b : samples.subList(0, CHECKED)) {
             long want = expected.get(boundPart(b[0], b[1], b[2], b[3]))[0];
             long actual = find();
             if (actual != want) {
