@@ -12,6 +12,7 @@ import dev.plinth.keys.KeyReader;
 import dev.plinth.keys.KeyWriter;
 import dev.plinth.quadstore.internal.CursorQuadIterator;
 import dev.plinth.quadstore.internal.IndexOrder;
+import dev.plinth.quadstore.internal.QuadIndexes;
 import dev.plinth.quadstore.internal.QuadSink;
 import dev.plinth.quadstore.internal.QuadWriter;
 import dev.plinth.quadstore.internal.StoreDatasetGraph;
@@ -435,7 +436,9 @@ public final class QuadStore implements AutoCloseable {
     /**
      * Bulk-loads RDF from a stream with Jena RIOT, in bounded memory: the parser's quads (triples go to the
      * default graph) are written in atomic batches of {@link QuadStoreOptions#loadBatchQuads()} (fewer if the
-     * engine's {@link Capabilities#maxBatchOps()} asks), and the listener is told after each.
+     * engine's {@link Capabilities#maxBatchOps()} asks), and the listener is told after each, on the calling
+     * thread. The parser runs on a thread of its own, at most {@value QuadSink#QUEUE_BATCHES} batches ahead of
+     * the writes, which the calling thread makes in order; the call returns once both have finished.
      *
      * <p>A parse error stops the load with {@link RdfParseException}, naming the line and column: the batch
      * being gathered is dropped, and the batches applied before it stay. Parser warnings are counted and the
@@ -478,16 +481,14 @@ public final class QuadStore implements AutoCloseable {
             }
         };
         try {
-            RDFParser.create().source(in).lang(lang).base(baseUri).errorHandler(errors).parse((StreamRDF) sink);
-            sink.end();
+            sink.run(parserSink -> RDFParser.create().source(in).lang(lang).base(baseUri).errorHandler(errors)
+                    .parse(parserSink), "plinth-rdf-parse " + source);
         } catch (RiotParseException e) {
-            sink.discard();
             throw new RdfParseException("Loading " + source + " into the quad store on " + store.uri()
                     + " failed at line " + e.getLine() + ", column " + e.getCol() + ": " + e.getOriginalMessage()
                     + ". The failed batch was not applied; " + sink.progress().quadsRead()
                     + " quads of earlier batches were.", e.getLine(), e.getCol(), sink.progress(), e);
         } catch (RiotException | IllegalArgumentException e) {
-            sink.discard();
             throw new RdfParseException("Loading " + source + " into the quad store on " + store.uri()
                     + " failed: " + e.getMessage() + ". The failed batch was not applied; "
                     + sink.progress().quadsRead() + " quads of earlier batches were.", -1, -1, sink.progress(), e);
@@ -557,7 +558,7 @@ public final class QuadStore implements AutoCloseable {
             synchronized (openIterators) {
                 d = datasetGraph;
                 if (d == null) {
-                    d = new StoreDatasetGraph(this);
+                    d = new StoreDatasetGraph(this, new QuadIndexes(store, indexes, dictionary, this::isClosed));
                     datasetGraph = d;
                 }
             }

@@ -64,7 +64,19 @@ public abstract class SparqlContract {
             "SELECT ?s ?n { ?s ex:name ?n FILTER(regex(str(?n), '^A')) }",
             "SELECT ?g ?s ?o { GRAPH ?g { ?s ex:label ?o FILTER(strlen(?o) > 24) } }",
             "SELECT ?s ?o { BIND(ex:knows AS ?p) ?s ?p ?o }",
-            "SELECT ?s ?o { VALUES ?s { ex:p0 ex:p1 ex:nobody } ?s ex:knows ?o }");
+            "SELECT ?s ?o { VALUES ?s { ex:p0 ex:p1 ex:nobody } ?s ex:knows ?o }",
+            // Edge cases of the join on ids: repeated variables, constants and bound values never stored, graph
+            // variables bound from outside (to the default graph's name too), the union graph, FROM NAMED.
+            "SELECT ?x ?p { ?x ?p ?x }",
+            "SELECT ?s ?o ?a { ?s ex:knows ?o OPTIONAL { ?o ex:name 'Nobody' . ?o ex:age ?a } }",
+            "SELECT ?g ?s { VALUES ?g { <urn:x-arq:DefaultGraph> ex:g1 ex:nothing } GRAPH ?g { ?s ex:label ?o } }",
+            "SELECT ?s ?o { GRAPH <urn:x-arq:UnionGraph> { ?s ex:worksFor ?o } }",
+            "SELECT ?s ?g { ?s ex:name ?n OPTIONAL { GRAPH ?g { ?s ex:label ?l } } }",
+            "SELECT ?s ?o ?g ?h { GRAPH ?g { ?s ex:worksFor ?o } GRAPH ?h { ?s ex:label ?l } }",
+            "SELECT ?a ?n { ?a ex:knows ?b . ?b ex:name ?n . ?b ex:age ?age FILTER(?age > 25) }",
+            "SELECT ?g ?s FROM NAMED <http://example.org/g1> { GRAPH ?g { ?s ?p ?o } }",
+            "SELECT ?s ?o FROM <http://example.org/g2> { ?s ?p ?o }",
+            "SELECT ?g ?s ?t { GRAPH ?g { ?s ex:worksFor ?o } ?s a ?t }");
 
     static final List<String> ORDERED = List.of(
             "SELECT ?s ?age { ?s ex:age ?age } ORDER BY DESC(?age) ?s LIMIT 5",
@@ -153,6 +165,9 @@ public abstract class SparqlContract {
             }
             out.add(Quad.create(graphs[1 + rnd.nextInt(3)], p, iri("worksFor"), iri("org" + rnd.nextInt(3))));
         }
+        out.add(Quad.create(Quad.defaultGraphIRI, people[3], iri("knows"), people[3])); // a loop, for ?x ?p ?x
+        out.add(Quad.create(graphs[1], people[0], iri("worksFor"), iri("org0"))); // in two graphs: once in the union
+        out.add(Quad.create(graphs[2], people[0], iri("worksFor"), iri("org0")));
         return out;
     }
 
@@ -349,6 +364,27 @@ public abstract class SparqlContract {
             write();
             super.clear();
         }
+    }
+
+    @Test
+    void basicGraphPatternsAreJoinedOnIdsFromOneSnapshotWithOneCursorPerPattern() {
+        // Three patterns in every named graph: one quad pattern, joined on ids, not one evaluation per graph
+        // and binding; while it runs, one snapshot and at most one cursor per pattern are open.
+        String q = PREFIXES + "SELECT ?g ?a ?c ?n { GRAPH ?g { ?a ex:worksFor ?c } . ?a ex:knows ?b . ?b ex:name ?n }";
+        try (QueryExecution qe = QueryExecution.dataset(org.apache.jena.query.DatasetFactory.wrap(plinth))
+                .query(q).build()) {
+            var rs = qe.execSelect();
+            assertThat(rs.hasNext()).isTrue();
+            rs.next();
+            List<dev.plinth.OpenResource> open = store.store().openResources();
+            assertThat(open).as("while the join runs")
+                    .filteredOn(r -> r.kind() == dev.plinth.OpenResource.Kind.SNAPSHOT).hasSizeBetween(1, 2);
+            assertThat(open).filteredOn(r -> r.kind() == dev.plinth.OpenResource.Kind.CURSOR).hasSizeBetween(1, 3);
+            while (rs.hasNext()) {
+                rs.next();
+            }
+        }
+        assertThat(store.store().openResources()).isEmpty();
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.apache.jena.tdb2.loader.LoaderFactory;
 import org.apache.jena.tdb2.sys.TDBInternal;
 
 /**
- * One RDF store under measurement: the Plinth quad store on an engine ({@code plinth-lsm},
+ * One RDF store under measurement: the Plinth quad store on an engine ({@code plinth-mem}, {@code plinth-lsm},
  * {@code plinth-rocksdb}, {@code plinth-lmdb}) or Jena TDB2 ({@code tdb2}), loaded from an N-Quads file with
  * each one's own bulk loader (TDB2: {@code LoaderFactory.createLoader}, its default loader). Not thread-safe.
  */
@@ -28,6 +28,7 @@ final class RdfTarget implements AutoCloseable {
     RdfTarget(String name, Path dir) {
         this.name = name;
         switch (name) {
+            case "plinth-mem" -> quads = QuadStore.open("mem:");
             case "plinth-lsm" -> quads = QuadStore.open("lsm:" + dir);
             case "plinth-rocksdb" -> quads = QuadStore.open("rocksdb:" + dir);
             case "plinth-lmdb" -> quads = QuadStore.open("lmdb:" + dir + "?mapSize=4g");
@@ -52,6 +53,60 @@ final class RdfTarget implements AutoCloseable {
                     loader.finishException(e);
                     throw e;
                 }
+            }
+        }
+    }
+
+    /**
+     * A store of {@code quads} quads of {@link UniversityData} kept in {@code cache} (directory
+     * {@code <target>-<quads>}) across benchmark runs: opened if an earlier call loaded it, else loaded now and
+     * compacted, so that runs measuring reads need not load (in-memory targets are always loaded).
+     *
+     * @param target the target's name
+     * @param quads how many quads
+     * @param cache the directory holding cached stores
+     * @return the open, loaded target
+     */
+    static RdfTarget openLoaded(String target, long quads, Path cache) throws IOException {
+        Path dir = cache.resolve(target + "-" + quads);
+        Path done = cache.resolve(target + "-" + quads + ".loaded");
+        boolean loaded = Files.exists(done) && !target.equals("plinth-mem");
+        if (!loaded && Files.exists(dir)) {
+            dev.plinth.bench.Targets.deleteTree(dir); // a load that did not finish
+        }
+        Files.createDirectories(dir);
+        RdfTarget t = new RdfTarget(target, dir);
+        if (!loaded) {
+            Path file = new UniversityData(quads, 1).writeNQuads(Files.createTempFile("plinth-bench-rdf-", ".nq"));
+            try {
+                t.load(file);
+                if (t.quads != null) {
+                    t.quads.store().compact();
+                }
+            } finally {
+                Files.delete(file);
+            }
+            if (!target.equals("plinth-mem")) {
+                Files.writeString(done, "loaded\n");
+            }
+        }
+        return t;
+    }
+
+    /**
+     * Loads the cached stores of {@link #openLoaded} ahead of a benchmark run (outside the benchmark lock):
+     * {@code RdfTarget CACHE_DIR QUADS TARGET...}.
+     *
+     * @param args the cache directory, the number of quads, the targets
+     */
+    public static void main(String[] args) throws IOException {
+        Path cache = Path.of(args[0]);
+        long quads = Long.parseLong(args[1]);
+        for (int i = 2; i < args.length; i++) {
+            long t0 = System.nanoTime();
+            try (RdfTarget t = openLoaded(args[i], quads, cache)) {
+                System.out.printf("%s: %,d quads ready in %s (%.1f s)%n", args[i], quads, cache,
+                        (System.nanoTime() - t0) / 1e9);
             }
         }
     }

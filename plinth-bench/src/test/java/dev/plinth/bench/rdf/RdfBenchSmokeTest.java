@@ -39,4 +39,20 @@ class RdfBenchSmokeTest {
         }
         assertThat(rows[2]).isPositive();
     }
+
+    @Test
+    void aCachedStoreIsLoadedOnceAndOpenedAfter() throws Exception {
+        Path cache = dir.resolve("cache");
+        for (String name : new String[] {"plinth-lsm", "tdb2"}) {
+            long first;
+            try (RdfTarget t = RdfTarget.openLoaded(name, 2_000, cache)) {
+                first = t.read(() -> org.apache.jena.atlas.iterator.Iter.count(t.dataset().find()));
+            }
+            assertThat(cache.resolve(name + "-2000.loaded")).exists();
+            try (RdfTarget t = RdfTarget.openLoaded(name, 2_000, cache)) {
+                assertThat(t.read(() -> org.apache.jena.atlas.iterator.Iter.count(t.dataset().find())))
+                        .as("%s opened again, not loaded again", name).isEqualTo(first).isPositive();
+            }
+        }
+    }
 }

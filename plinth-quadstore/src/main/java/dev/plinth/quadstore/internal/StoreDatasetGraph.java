@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import org.apache.jena.atlas.iterator.Iter;
 import org.apache.jena.atlas.iterator.IteratorCloseable;
 import org.apache.jena.graph.Graph;
 import org.apache.jena.graph.Node;
@@ -20,12 +21,14 @@ import org.apache.jena.sparql.core.DatasetGraphBaseFind;
 import org.apache.jena.sparql.core.GraphView;
 import org.apache.jena.sparql.core.Quad;
 import org.apache.jena.sparql.core.TransactionalLock;
+import org.apache.jena.sparql.engine.main.QC;
 
 /**
  * Jena's view of a {@link QuadStore}: a {@code DatasetGraph} whose finds are the quad store's prefix scans
  * and whose writes are its atomic adds and removes, so ARQ runs SPARQL on any Plinth engine. What its
  * transactions promise is on {@link QuadStore#asDatasetGraph()}: a write transaction logs its changes in an
- * {@link UndoLog}, which an abort plays back.
+ * {@link UndoLog}, which an abort plays back. SPARQL runs in quad form ({@link StoreQueryEngine}) and its basic
+ * graph patterns are joined on dictionary ids ({@link IdOpExecutor}, set in this dataset's context).
  *
  * <p>Thread-safe as the quad store is; the transaction lock keeps SPARQL calls through this dataset apart.
  */
@@ -34,6 +37,7 @@ public final class StoreDatasetGraph extends DatasetGraphBaseFind {
     static final int ADD_GRAPH_BATCH = 1_000;
 
     private final QuadStore quads;
+    private final QuadIndexes indexes;
     private final TransactionalLock txn = TransactionalLock.createMRSW();
     private final PrefixMap prefixes = PrefixMapFactory.create();
     /** The changes of the write transaction in progress; touched only by the thread holding the write lock. */
@@ -43,9 +47,23 @@ public final class StoreDatasetGraph extends DatasetGraphBaseFind {
      * A view of a quad store.
      *
      * @param quads the quad store
+     * @param indexes its indexes and dictionary, for the joins on ids
      */
-    public StoreDatasetGraph(QuadStore quads) {
+    public StoreDatasetGraph(QuadStore quads, QuadIndexes indexes) {
         this.quads = quads;
+        this.indexes = indexes;
+        StoreQueryEngine.registerOnce();
+        QC.setFactory(getContext(), IdOpExecutor.factory(this));
+    }
+
+    /** The named graphs holding quads, as {@link QuadStore#graphs()} lists them. */
+    List<Node> namedGraphs() {
+        return quads.graphs();
+    }
+
+    /** The quad store's indexes and dictionary. */
+    QuadIndexes indexes() {
+        return indexes;
     }
 
     @Override
@@ -61,6 +79,20 @@ public final class StoreDatasetGraph extends DatasetGraphBaseFind {
     @Override
     protected Iterator<Quad> findInAnyNamedGraphs(Node s, Node p, Node o) {
         return new NamedGraphsOnly(quads.find(s, p, o, null));
+    }
+
+    /**
+     * The union graph's triples: each triple of the named graphs once. Jena's own version streams without
+     * closing, which left the cursor open; this one closes it with the iterator.
+     */
+    @Override
+    public Iterator<Triple> findInUnionGraph(Node s, Node p, Node o) {
+        return Iter.iter(findInAnyNamedGraphs(s, p, o)).map(Quad::asTriple).distinct();
+    }
+
+    @Override
+    public Iterator<Quad> findQuadsInUnionGraph(Node s, Node p, Node o) {
+        return Iter.iter(findInUnionGraph(s, p, o)).map(t -> Quad.create(Quad.unionGraph, t));
     }
 
     @Override
