@@ -14,12 +14,9 @@ import dev.plinth.spi.EngineSnapshot;
 import dev.plinth.spi.ForwardingEngine;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,15 +30,6 @@ import org.junit.jupiter.api.Test;
 class BatchWriterBlindTryTest {
     private static final Duration TTL = Duration.ofSeconds(10);
 
-    /** A clock the test moves by hand. */
-    private static final class ManualClock implements InstantSource {
-        final AtomicLong millis = new AtomicLong(1_000_000);
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
-    }
 
     /** Counts the core's reads and batches; each batch is remembered with whether the engine applied it. */
     private static final class CountingEngine extends ForwardingEngine {

@@ -15,14 +15,12 @@ import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.ForwardingEngine;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,15 +30,6 @@ import org.junit.jupiter.api.Test;
 class NativeTtlTest {
     private static final Duration TTL = Duration.ofSeconds(10);
 
-    /** A clock the test moves by hand. */
-    private static final class ManualClock implements InstantSource {
-        final AtomicLong millis = new AtomicLong(1_000_000);
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
-    }
 
     /**
      * The in-memory engine with expiry of its own: remembers the expiry instant of every put and, on
