@@ -2,6 +2,7 @@ package dev.plinth.bench.raftlog;
 
 import dev.plinth.Durability;
 import dev.plinth.raftlog.LogEntry;
+import dev.plinth.raftlog.LogReader;
 import dev.plinth.raftlog.RaftLogs;
 import dev.plinth.raftlog.RaftStorage;
 import java.nio.file.Files;
@@ -28,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The latency goals of issue 13 on a log of {@link #ENTRIES} (10 million) entries of 128 bytes, one thread:
- * {@code entry()} of a random index and {@code lastIndex} (JMH sample time: percentiles), and purges of the next
+ * {@code entry()} of a random index, {@code entries(from, to)} of 10,000 consecutive entries from a random index and
+ * {@code lastIndex} (JMH sample time: percentiles), and purges of the next
  * 10,000 entries from the front of that same log at {@code SYNC} (single shot, one purge per iteration: the
  * distribution over the iterations).
  *
@@ -37,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * property {@value #DATA_PROPERTY} (one sub-directory per log), and the benchmark opens them. The purges consume
  * the data set: each run of {@code purge10k} removes {@code (warm-up + measured iterations) x 10,000} entries from
  * the front, so a data set serves a few runs before it must be rebuilt ({@code entry()} reads between the first
- * and last index, whatever they are then).
+ * and last index, whatever they are then). {@code -D}{@value #ENTRIES_PROPERTY}{@code =N} builds and accepts data
+ * sets of N entries instead, for a quicker run.
  *
  * <pre>
  * java -cp plinth-bench/target/benchmarks.jar dev.plinth.bench.raftlog.RaftLogLargeLogBenchmark /data/raft10m shared segmented plinth-lsm plinth-rocksdb
@@ -54,8 +57,15 @@ public class RaftLogLargeLogBenchmark {
     public static final int ENTRY_BYTES = 128;
     /** Entries removed by one purge. */
     public static final int PURGE = 10_000;
+    /** Entries read by one {@code entries10k}. */
+    public static final int READ = 10_000;
     /** The system property naming the directory of the data sets. */
     public static final String DATA_PROPERTY = "plinth.raftlog.data";
+    /**
+     * The system property giving the entries of a data set, {@link #ENTRIES} if unset: read by {@link #main} when it
+     * builds one and by the benchmark when it checks one.
+     */
+    public static final String ENTRIES_PROPERTY = "plinth.raftlog.entries";
     static final long GROUP = 1;
 
     /** Which log. */
@@ -94,9 +104,11 @@ public class RaftLogLargeLogBenchmark {
         storage = open(log, dir);
         first = storage.firstIndex(GROUP);
         last = storage.lastIndex(GROUP);
-        if (last - first + 1 < ENTRIES / 2) {
+        long expected = entries();
+        if (last - first + 1 < expected / 2 || last - first + 1 < READ) {
             throw new IllegalStateException("The data set of " + log + " holds " + (last - first + 1)
-                    + " entries, fewer than half of " + ENTRIES + ": rebuild it.");
+                    + " entries, fewer than half of " + expected + " (-D" + ENTRIES_PROPERTY + ") or than "
+                    + READ + ": rebuild it.");
         }
     }
 
@@ -114,6 +126,28 @@ public class RaftLogLargeLogBenchmark {
     @Measurement(iterations = 3, time = 2)
     public LogEntry entry() {
         return storage.entry(GROUP, first + rnd.nextLong(last - first + 1));
+    }
+
+    /**
+     * Reads 10,000 consecutive entries from a random index with one streaming read ({@code entries(from, to)}, no
+     * byte budget), every entry materialised as the reader returns it.
+     *
+     * @return the number of payload bytes read, so that nothing is optimised away
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 1, time = 2)
+    @Measurement(iterations = 3, time = 2)
+    public long entries10k() {
+        long from = first + rnd.nextLong(last - first + 2 - READ);
+        long bytes = 0;
+        try (LogReader r = storage.entries(GROUP, from, from + READ, Long.MAX_VALUE)) {
+            while (r.next()) {
+                bytes += r.entry().size();
+            }
+        }
+        return bytes;
     }
 
     /** The last index. */
@@ -137,7 +171,7 @@ public class RaftLogLargeLogBenchmark {
     }
 
     /**
-     * Builds the data sets: {@code DIR LOG...} appends {@link #ENTRIES} entries to group 1 of each named log in
+     * Builds the data sets: {@code DIR LOG...} appends {@link #ENTRIES} entries (or {@code -D}{@value #ENTRIES_PROPERTY}) to group 1 of each named log in
      * {@code DIR/LOG}, in batches of 1,000 at {@code NONE}, then flushes; each payload is 128 bytes cut from a pool of
      * random bytes at an offset that depends on its index. A data set that exists is replaced.
      *
@@ -150,6 +184,7 @@ public class RaftLogLargeLogBenchmark {
         }
         // Every entry has its own bytes, cut from a pool of random ones, so that no engine compresses the data set
         // into its caches.
+        long entries = entries();
         byte[] pool = new byte[1 << 20];
         new Random(1).nextBytes(pool);
         for (int a = 1; a < args.length; a++) {
@@ -158,9 +193,9 @@ public class RaftLogLargeLogBenchmark {
             Files.createDirectories(dir.getParent());
             long t0 = System.nanoTime();
             try (RaftStorage s = open(args[a], dir)) {
-                for (long i = 1; i <= ENTRIES; i += 1000) {
+                for (long i = 1; i <= entries; i += 1000) {
                     List<LogEntry> batch = new ArrayList<>(1000);
-                    for (long k = i; k < i + 1000 && k <= ENTRIES; k++) {
+                    for (long k = i; k < i + 1000 && k <= entries; k++) {
                         int at = (int) ((k * 131) % (pool.length - ENTRY_BYTES));
                         batch.add(new LogEntry(k, 1, java.util.Arrays.copyOfRange(pool, at, at + ENTRY_BYTES)));
                     }
@@ -168,7 +203,11 @@ public class RaftLogLargeLogBenchmark {
                 }
                 s.flush();
             }
-            System.out.printf("%s: %,d entries in %.1f s%n", args[a], ENTRIES, (System.nanoTime() - t0) / 1e9);
+            System.out.printf("%s: %,d entries in %.1f s%n", args[a], entries, (System.nanoTime() - t0) / 1e9);
         }
+    }
+
+    static long entries() {
+        return Long.getLong(ENTRIES_PROPERTY, ENTRIES);
     }
 }
