@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /** Held writes are visible to reads, cursors and checks, and reach the engine at each threshold. */
 class BufferingEngineTest {
     /** Records the size of every batch that reaches the engine. */
-    static final class Recording extends ForwardingEngine {
+    static class Recording extends ForwardingEngine {
         final List<Integer> sizes = new ArrayList<>();
 
         Recording(Engine delegate) {
@@ -165,6 +165,43 @@ class BufferingEngineTest {
         synchronized (engine[0].sizes) {
             assertThat(engine[0].sizes).containsExactly(2);
         }
+    }
+
+    @Test
+    void aFailedTimerWriteIsReportedByTheNextWriteAndTriedAgain() throws InterruptedException {
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+        Store s = Plinth.builder("mem:").decorate(e -> engine[0] = new Recording(e) {
+                    @Override
+                    public boolean apply(EngineBatch batch) {
+                        if (failing.get()) {
+                            throw new dev.plinth.StorageIOException("The test engine refuses every write for now.");
+                        }
+                        return super.apply(batch);
+                    }
+                })
+                .decorate(EngineDecorators.builder().writeBuffer(100, 1 << 20, Duration.ofMillis(200)).build())
+                .open();
+        stores.add(s);
+        Keyspace ks = s.defaultKeyspace();
+        failing.set(true);
+        ks.put(b("a"), b("1"));
+        for (int i = 0; i < 600 && s.stats().counter("buffer.timerFailures") == 0; i++) {
+            Thread.sleep(50);
+        }
+        assertThat(s.stats().counter("buffer.timerFailures")).isPositive();
+        // The held write is overdue: the next write writes it first, gets the engine's error, and is not held.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ks.put(b("b"), b("2")))
+                .hasMessageContaining("refuses every write");
+        assertThat(s.stats().counter("buffer.heldOps")).as("only the first write is held").isEqualTo(1);
+        // Once the engine takes writes again the timer's retry writes what is held, with no call to the store.
+        failing.set(false);
+        for (int i = 0; i < 600 && s.stats().counter("buffer.heldOps") > 0; i++) {
+            Thread.sleep(50);
+        }
+        assertThat(s.stats().counter("buffer.heldOps")).isZero();
+        assertThat(s.stats().counter("buffer.timerFlushes")).isEqualTo(1);
+        assertThat(ks.get(b("a"))).isEqualTo(b("1"));
+        assertThat(ks.get(b("b"))).isNull();
     }
 
     @Test

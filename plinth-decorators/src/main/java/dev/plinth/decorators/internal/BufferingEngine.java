@@ -34,7 +34,8 @@ import java.util.function.LongSupplier;
  * which writes what is held once the oldest reaches it: one daemon thread ({@link #FLUSHER}) shared by every
  * buffer of the JVM. Reads, compaction and the timer check the age; writes do not, since a clock read per
  * held write cost more than holding it. A write the timer makes that fails leaves everything
- * held (counted in {@code buffer.timerFailures}); the next call that writes what is held reports the error.
+ * held (counted in {@code buffer.timerFailures}) and tries again one age threshold later; the next write through
+ * the buffer writes what is held before it is held itself, so it reports the engine's error (and is not held).
  *
  * <p>Thread-safe: {@link #lock} guards the held writes and the overlay, and is held while they are written
  * to the engine, so that no reader sees a write neither held nor applied.
@@ -82,6 +83,8 @@ public final class BufferingEngine extends ForwardingEngine {
     private long passedBatches;
     private long timerFlushes;
     private long timerFailures;
+    /** The timer found the held writes due and failed to write them: the next write writes them first. */
+    private boolean overdue;
     /** The timer's next check of this buffer; {@code null} while none is due. */
     private ScheduledFuture<?> timer;
     private boolean closed;
@@ -118,7 +121,7 @@ public final class BufferingEngine extends ForwardingEngine {
                 passedBatches++;
                 return delegate().apply(batch);
             }
-            if (held.size() + batch.mutations().size() > maxOps || heldBytes + bytes > maxBytes) {
+            if (overdue || held.size() + batch.mutations().size() > maxOps || heldBytes + bytes > maxBytes) {
                 writeHeldLocked();
             }
             if (held.isEmpty()) {
@@ -176,6 +179,7 @@ public final class BufferingEngine extends ForwardingEngine {
             }
         }
         delegate().apply(b.build()); // unconditional: true, or it throws and everything stays held
+        overdue = false;
         held.clear();
         heldBytes = 0;
         overlay.clear();
@@ -207,8 +211,11 @@ public final class BufferingEngine extends ForwardingEngine {
                 writeHeldLocked();
                 timerFlushes++;
             } catch (RuntimeException e) {
-                // Everything stays held; the next call that writes it gets the engine's error.
+                // Everything stays held. The next write through this buffer writes it first and so gets the
+                // engine's error (apply no longer reads the clock, so it is told); the timer tries again meanwhile.
                 timerFailures++;
+                overdue = true;
+                scheduleLocked(maxAgeNanos);
             }
         }
     }
