@@ -114,7 +114,7 @@ final class BlockCodec {
             if (nextRestart < nRestarts && restartOffsets[nextRestart] == pos && shared != 0) {
                 throw new IllegalArgumentException("the entry at restart point " + pos + " shares a prefix");
             }
-            if (shared > last.length || unshared < 0 || vlen < 0
+            if (shared < 0 || shared > last.length || unshared < 0 || vlen < 0
                     || (long) at[0] + unshared + 9 + vlen > limit) {
                 throw new IllegalArgumentException("the entry at block offset " + pos + " runs past the block");
             }

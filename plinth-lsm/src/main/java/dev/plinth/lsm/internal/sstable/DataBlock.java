@@ -75,7 +75,7 @@ final class DataBlock {
                 }
                 restart = true;
             }
-            if (shared > prevLen || unshared < 0 || vlen < 0 || (long) at[0] + unshared + 9 + vlen > limit) {
+            if (shared < 0 || shared > prevLen || unshared < 0 || vlen < 0 || (long) at[0] + unshared + 9 + vlen > limit) {
                 throw new IllegalArgumentException("the entry at block offset " + pos + " runs past the block");
             }
             int len = shared + unshared;

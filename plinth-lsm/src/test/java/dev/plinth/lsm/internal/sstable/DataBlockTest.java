@@ -135,6 +135,20 @@ class DataBlockTest {
                 .hasMessageContaining("shares a prefix");
     }
 
+    @Test
+    void aNegativeSharedPrefixLengthIsRefused() {
+        byte[] b = encode(entries(new Random(SEED + 3), 3));
+        int second = offsetOf(b, 1);
+        assertThat(b[second] & 0x80).as("a one-byte shared length to replace").isZero();
+        // The second entry's shared length becomes the five-byte varint of -1; the rest follows unchanged.
+        byte[] damaged = new byte[b.length + 4];
+        System.arraycopy(b, 0, damaged, 0, second);
+        System.arraycopy(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F}, 0, damaged, second, 5);
+        System.arraycopy(b, second + 1, damaged, second + 5, b.length - second - 1);
+        assertThatThrownBy(() -> DataBlock.parse(damaged)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("runs past the block");
+    }
+
     /** The offset of entry {@code index}, found by walking the headers. */
     private static int offsetOf(byte[] b, int index) {
         int pos = 0;
