@@ -91,7 +91,13 @@ class EtcdPartitionTest {
             runPartitions(seed, random, stores, lastAcked, lastAttempted, threads);
             checkConvergence(stores, lastAcked, lastAttempted);
         } finally {
-            stores.forEach(Store::close);
+            for (Store s : stores) {
+                try {
+                    s.close();
+                } catch (RuntimeException e) {
+                    // the others are closed all the same; the test's own failure, if any, is what matters
+                }
+            }
         }
         assertThat(checkOnALargeStack()).as("linearizability of %d operations across %d partition(s), seed %d",
                 history.size(), ROUNDS, seed).isEmpty();
@@ -111,7 +117,10 @@ class EtcdPartitionTest {
                 threads.add(new Thread(() -> batchClient(store, member, lastAcked, lastAttempted), "batch-" + m));
                 threads.add(new Thread(() -> snapshotReader(store, member, members), "snapshots-" + m));
             }
-            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.setDaemon(true); // a client stuck past the bounded join below cannot keep the test JVM alive
+                t.start();
+            }
             long healAt = 0;
             for (int round = 0; round < ROUNDS; round++) {
                 long since = healAt;
@@ -141,8 +150,17 @@ class EtcdPartitionTest {
         } finally {
             cluster.network().heal();
             stop.set(true);
+            List<String> stuck = new ArrayList<>();
             for (Thread t : threads) {
-                t.join();
+                t.join(TimeUnit.MINUTES.toMillis(1));
+                if (t.isAlive()) {
+                    t.interrupt();
+                    stuck.add(t.getName());
+                }
+            }
+            if (!stuck.isEmpty()) {
+                throw new AssertionError("client threads " + stuck + " did not stop within a minute of being told to"
+                        + " (seed " + seed + ")");
             }
         }
     }
@@ -185,8 +203,15 @@ class EtcdPartitionTest {
                 failure[0] = e;
             }
         }, "linearizability-check", 1L << 30);
+        t.setDaemon(true);
         t.start();
-        t.join();
+        // The search can grow exponentially with unknown outcomes: a bound turns a hang into a failure.
+        long limitMinutes = 2L * ROUNDS;
+        t.join(TimeUnit.MINUTES.toMillis(limitMinutes));
+        if (t.isAlive()) {
+            throw new AssertionError("the linearizability check of " + history.size() + " operations did not finish"
+                    + " within " + limitMinutes + " min");
+        }
         if (failure[0] != null) {
             throw new AssertionError("the linearizability check failed to run", failure[0]);
         }

@@ -41,7 +41,13 @@ final class PeerProxies implements AutoCloseable {
         final Socket outbound;
         final int from;
         final int to;
-        volatile boolean lostBytes;
+        /** Bytes were dropped towards the member ({@code lostRequests}) or back to the dialer ({@code lostAnswers}). */
+        volatile boolean lostRequests;
+        volatile boolean lostAnswers;
+
+        boolean lostBytes() {
+            return lostRequests || lostAnswers;
+        }
 
         Conn(Socket inbound, Socket outbound, int from, int to) {
             this.inbound = inbound;
@@ -62,8 +68,15 @@ final class PeerProxies implements AutoCloseable {
             byte[] buf = new byte[16 * 1024];
             try {
                 for (int n; (n = in.read(buf)) >= 0; ) {
-                    if (cut() || answers && answersDropped) {
-                        lostBytes = true;
+                    // Once a direction has a hole nothing more goes through it (a heal racing this loop could
+                    // otherwise pass bytes that follow the hole); heal closes it and the member dials again. The
+                    // other direction is untouched: requests still arrive while answers are lost.
+                    if ((answers ? lostAnswers : lostRequests) || cut() || answers && answersDropped) {
+                        if (answers) {
+                            lostAnswers = true;
+                        } else {
+                            lostRequests = true;
+                        }
                     } else {
                         out.write(buf, 0, n);
                         out.flush();
@@ -148,13 +161,14 @@ final class PeerProxies implements AutoCloseable {
      * closed and redialed.
      */
     void heal() {
-        isolated.clear();
-        answersDropped = false;
+        // Broken streams are closed before anything passes again, so none carries bytes after its hole.
         for (Conn c : open) {
-            if (c.lostBytes) {
+            if (c.lostBytes()) {
                 c.close();
             }
         }
+        isolated.clear();
+        answersDropped = false;
     }
 
     private void acceptLoop(int to) {
