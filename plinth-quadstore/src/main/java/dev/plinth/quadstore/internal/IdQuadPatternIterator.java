@@ -299,27 +299,45 @@ final class IdQuadPatternIterator extends QueryIter1 {
     protected void requestSubCancel() {
     }
 
+    /**
+     * Closes this pattern's cursors and snapshot. If one of those closes throws, the input iterator (which
+     * may hold cursors and a snapshot of its own) is closed here before the failure is thrown, since
+     * {@link QueryIter1} closes its input only after this method returns normally.
+     */
     @Override
     protected void closeSubIterator() {
         RuntimeException failure = null;
         for (Map<IndexOrder, Cursor> m : cursorsByOrder) {
             for (Cursor c : m.values()) {
-                try {
-                    c.close();
-                } catch (RuntimeException e) {
-                    failure = failure == null ? e : failure;
-                }
+                failure = closeQuietly(c::close, failure);
             }
         }
         if (snapshot != null) {
-            try {
-                snapshot.close();
-            } catch (RuntimeException e) {
-                failure = failure == null ? e : failure;
-            }
+            failure = closeQuietly(snapshot::close, failure);
         }
         if (failure != null) {
+            QueryIterator input = getInput();
+            if (input != null) {
+                try {
+                    input.close();
+                } catch (RuntimeException e) {
+                    failure.addSuppressed(e);
+                }
+            }
             throw failure;
         }
+    }
+
+    /** Closes one resource; returns the first failure, with later ones suppressed in it. */
+    private static RuntimeException closeQuietly(Runnable close, RuntimeException failure) {
+        try {
+            close.run();
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                return e;
+            }
+            failure.addSuppressed(e);
+        }
+        return failure;
     }
 }
