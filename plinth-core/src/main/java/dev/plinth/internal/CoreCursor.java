@@ -175,22 +175,25 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
         store.guard().enter();
         try {
             while (aheadSize < want) {
-                boolean found;
+                byte[] key;
+                byte[] value;
                 try {
-                    found = raw.next();
+                    if (!raw.next()) {
+                        aheadAtEnd = true;
+                        return;
+                    }
+                    key = raw.key();
+                    value = raw.raw();
                 } catch (RuntimeException e) {
+                    // The whole step, so that a failure never comes out ahead of entries read before it.
                     if (aheadSize == 0) {
                         throw e;
                     }
                     aheadFailure = e;
                     return;
                 }
-                if (!found) {
-                    aheadAtEnd = true;
-                    return;
-                }
-                aheadKeys[aheadSize] = raw.key();
-                aheadValues[aheadSize] = raw.raw();
+                aheadKeys[aheadSize] = key;
+                aheadValues[aheadSize] = value;
                 aheadSize++;
             }
         } finally {
