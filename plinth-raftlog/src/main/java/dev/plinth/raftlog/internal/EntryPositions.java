@@ -1,5 +1,6 @@
 package dev.plinth.raftlog.internal;
 
+import dev.plinth.raftlog.internal.segment.EntryCodec;
 import java.util.Arrays;
 
 /**
@@ -87,6 +88,46 @@ public final class EntryPositions {
     /** The term of entry {@code i}. */
     public long term(int i) {
         return terms[slot(i)];
+    }
+
+    /**
+     * The length of the run of entries from {@code i} that one read can cover (see {@link EntryRuns}): at least 1,
+     * at most {@code max}; each next entry in the same segment as entry {@code i}, starting at or after the end
+     * of the one before and at most {@code maxGap} bytes after it; the whole span, from entry {@code i}'s header to
+     * the last entry's end, within {@code maxSpan} bytes; and the stored bytes of all of them within
+     * {@code maxStored} (the first entry counts, but is in the run whatever its size).
+     *
+     * @param i         the first entry
+     * @param max       the most entries wanted, at least 1
+     * @param maxSpan   the most bytes to read
+     * @param maxGap    the most bytes between two entries
+     * @param maxStored the most stored bytes
+     * @return the number of entries in the run
+     */
+    public int run(int i, int max, long maxSpan, long maxGap, long maxStored) {
+        int s = slot(i);
+        int limit = Math.min(max, size - i);
+        long seq = seqs[s];
+        long start = positions[s];
+        long stored = EntryCodec.storedLength(fields[s]);
+        long end = start + EntryCodec.ENTRY_HEADER + stored;
+        int n = 1;
+        while (n < limit) {
+            int t = s + n;
+            long p = positions[t];
+            if (seqs[t] != seq || p < end || p - end > maxGap) {
+                break;
+            }
+            long len = EntryCodec.storedLength(fields[t]);
+            long e = p + EntryCodec.ENTRY_HEADER + len;
+            if (e - start > maxSpan || stored + len > maxStored) {
+                break;
+            }
+            stored += len;
+            end = e;
+            n++;
+        }
+        return n;
     }
 
     private int slot(int i) {

@@ -5,20 +5,52 @@ import dev.plinth.raftlog.LogEntry;
 import dev.plinth.raftlog.LogIndexOutOfRangeException;
 import dev.plinth.raftlog.LogReader;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
 
 /**
- * A {@link LogReader} that reads entry by entry through a point read, for logs that keep every entry's position
- * in memory (the segmented and shared logs). Not thread safe. An index truncated or purged while it reads shows
- * up as a {@link LogIndexOutOfRangeException}, never as a silently short read.
+ * A {@link LogReader} for logs that keep every entry's position in memory (the segmented and shared logs): it
+ * reads runs of consecutive entries, each with one file read ({@link EntryRuns}), and returns them one by one.
+ * Not thread safe.
+ *
+ * <p>An entry read ahead is returned only if the group's version is still the one the run was read at: the
+ * version changes whenever an entry the group holds may change or go (a truncate, replace, purge or reset, or a
+ * failure), and then the reader drops what it read ahead and reads again from the next index. So an index
+ * truncated or purged while it reads shows up as a {@link LogIndexOutOfRangeException}, never as a silently
+ * short or stale read. Appends do not change the version: they change no entry held.
+ *
+ * <p>The run asked for is bounded by the byte budget left (in stored bytes, which are never more than the payload
+ * bytes), so a read stops reading ahead where the budget would end it; the budget itself is applied entry by
+ * entry to the payloads, as {@link dev.plinth.raftlog.LogStore#entries} says.
  */
 public final class PointLogReader implements LogReader {
+
+    /** Reads a run of entries of one group. */
+    @FunctionalInterface
+    public interface RunRead {
+        /**
+         * Reads entries from {@code fromInclusive} on, at least that one.
+         *
+         * @param fromInclusive the first index
+         * @param toExclusive   one past the last index wanted
+         * @param maxStored     the most stored bytes wanted (the first entry is read whatever its size)
+         * @return the entries read and the group's version when they were read
+         * @throws LogIndexOutOfRangeException if {@code fromInclusive} is not held
+         */
+        EntryRuns.Run read(long fromInclusive, long toExclusive, long maxStored);
+    }
+
     private final long group;
     private final long toExclusive;
-    private final LongFunction<LogEntry> read;
+    private final RunRead read;
+    private final LongSupplier version;
     private final BooleanSupplier logClosed;
+    private final long maxBytes;
     private final ReadBudget budget;
+    private long used;
     private long next;
+    private LogEntry[] ahead = new LogEntry[0];
+    private int aheadAt;
+    private long aheadVersion;
     private LogEntry current;
     private boolean done;
     private boolean closed;
@@ -30,16 +62,20 @@ public final class PointLogReader implements LogReader {
      * @param fromInclusive the first index
      * @param toExclusive   one past the last index
      * @param maxBytes      the payload budget
-     * @param read          reads one entry, throwing {@link LogIndexOutOfRangeException} if it is not held
+     * @param read          reads a run of entries, throwing {@link LogIndexOutOfRangeException} if the first is
+     *                      not held
+     * @param version       the group's version now (see above)
      * @param logClosed     whether the log was closed
      */
-    public PointLogReader(long group, long fromInclusive, long toExclusive, long maxBytes, LongFunction<LogEntry> read,
-                          BooleanSupplier logClosed) {
+    public PointLogReader(long group, long fromInclusive, long toExclusive, long maxBytes, RunRead read,
+                          LongSupplier version, BooleanSupplier logClosed) {
         this.group = group;
         this.next = fromInclusive;
         this.toExclusive = toExclusive;
         this.read = read;
+        this.version = version;
         this.logClosed = logClosed;
+        this.maxBytes = maxBytes;
         this.budget = new ReadBudget(maxBytes);
         this.done = fromInclusive == toExclusive;
     }
@@ -54,16 +90,27 @@ public final class PointLogReader implements LogReader {
             return false;
         }
         LogEntry e;
-        try {
-            e = read.apply(next);
-        } catch (LogIndexOutOfRangeException gone) {
-            throw new LogIndexOutOfRangeException("Group " + group + " no longer holds index " + next
-                    + ": it was truncated or purged while being read.");
+        if (aheadAt < ahead.length && version.getAsLong() == aheadVersion) {
+            e = ahead[aheadAt++];
+        } else {
+            EntryRuns.Run run;
+            try {
+                run = read.read(next, toExclusive, Math.max(0, maxBytes - used));
+            } catch (LogIndexOutOfRangeException gone) {
+                throw new LogIndexOutOfRangeException("Group " + group + " no longer holds index " + next
+                        + ": it was truncated or purged while being read.");
+            }
+            ahead = run.entries();
+            aheadVersion = run.version();
+            aheadAt = 1;
+            e = ahead[0];
         }
         if (!budget.admit(e.size())) {
             done = true;
+            ahead = new LogEntry[0];
             return false;
         }
+        used += e.size();
         next++;
         done = next == toExclusive;
         current = e;
@@ -81,5 +128,6 @@ public final class PointLogReader implements LogReader {
     @Override
     public void close() {
         closed = true;
+        ahead = new LogEntry[0];
     }
 }

@@ -113,17 +113,22 @@ public final class EntryCodec {
         if ((lengthField & LZ4_FLAG) == 0) {
             return stored;
         }
-        if (stored.length < 4) {
+        return decompress(stored, 0, stored.length);
+    }
+
+    /** Decompresses stored bytes that passed their CRC32C: a length prefix and one LZ4 block. */
+    private static byte[] decompress(byte[] a, int offset, int length) {
+        if (length < 4) {
             throw new IllegalArgumentException("a compressed payload shorter than its length prefix");
         }
-        int raw = ByteBuffer.wrap(stored).getInt();
+        int raw = ByteBuffer.wrap(a, offset, 4).getInt();
         if (raw < 0 || raw > SegmentFormat.MAX_PAYLOAD_BYTES) {
             throw new IllegalArgumentException("a compressed payload that says it holds " + raw + " bytes");
         }
         byte[] out = new byte[raw];
         int n;
         try {
-            n = DECOMPRESSOR.decompress(stored, 4, stored.length - 4, out, 0, raw);
+            n = DECOMPRESSOR.decompress(a, offset + 4, length - 4, out, 0, raw);
         } catch (LZ4Exception e) {
             throw new IllegalArgumentException("a compressed payload that LZ4 cannot decompress (" + e.getMessage()
                     + ")", e);
@@ -133,6 +138,28 @@ public final class EntryCodec {
                     + " it says");
         }
         return out;
+    }
+
+    /**
+     * Checks an entry's stored bytes, in place in a larger buffer, against their CRC32C and returns its payload.
+     * The payload is decompressed only after the CRC matched.
+     *
+     * @param lengthField the entry's length field
+     * @param crc         the CRC32C stored with it
+     * @param a           the buffer
+     * @param offset      where the stored bytes start in it
+     * @param length      how many stored bytes there are
+     * @return a fresh array with the payload, or {@code null} if the CRC32C does not match
+     * @throws IllegalArgumentException as {@link #payload(int, int, byte[])}
+     */
+    public static byte[] payload(int lengthField, int crc, byte[] a, int offset, int length) {
+        if (crc(a, offset, length) != crc) {
+            return null;
+        }
+        if ((lengthField & LZ4_FLAG) == 0) {
+            return Arrays.copyOfRange(a, offset, offset + length);
+        }
+        return decompress(a, offset, length);
     }
 
     /** The CRC32C of a range of bytes. */

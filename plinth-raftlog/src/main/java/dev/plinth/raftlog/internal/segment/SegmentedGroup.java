@@ -7,6 +7,7 @@ import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
 import dev.plinth.raftlog.LogEntry;
 import dev.plinth.raftlog.internal.EntryPositions;
+import dev.plinth.raftlog.internal.EntryRuns;
 import dev.plinth.raftlog.internal.LogChecks;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -58,6 +59,8 @@ final class SegmentedGroup {
     private long writerMax;
     private boolean dirExists;
     private RuntimeException failure;
+    /** Changed (under this monitor) whenever an entry held may change or go; read by readers without it. */
+    private volatile long version;
 
     SegmentedGroup(Vfs vfs, long group, long segmentBytes, boolean lz4) {
         this.vfs = vfs;
@@ -194,6 +197,7 @@ final class SegmentedGroup {
 
     private RuntimeException fail(RuntimeException e) {
         failure = e;
+        version++;
         return e;
     }
 
@@ -221,52 +225,55 @@ final class SegmentedGroup {
         int keep = (int) (fromInclusive - boundaryIndex - 1);
         if (keep < locs.size()) {
             locs.truncate(keep);
+            version++;
         }
     }
 
     // ---- reads ----------------------------------------------------------------------------------------------
 
     synchronized LogEntry entry(long index) {
+        return run(index, index + 1, Long.MAX_VALUE).entries()[0];
+    }
+
+    /**
+     * Reads a run of consecutive entries from {@code fromInclusive} with one file read (see {@link EntryRuns}):
+     * at least that entry, at most up to {@code toExclusive - 1} or the last entry held.
+     *
+     * @param fromInclusive the first index, which must be held
+     * @param toExclusive   one past the last index wanted
+     * @param maxStored     the most stored bytes wanted (the first entry is read whatever its size)
+     * @return the entries, checked, and this group's version
+     */
+    synchronized EntryRuns.Run run(long fromInclusive, long toExclusive, long maxStored) {
         check();
-        LogChecks.requireHeld(group, index, boundaryIndex + 1, lastIndex());
-        int i = (int) (index - boundaryIndex - 1);
-        long lSeq = locs.seq(i);
-        long lPos = locs.pos(i);
-        int lField = locs.field(i);
-        long lTerm = locs.term(i);
-        int stored = EntryCodec.storedLength(lField);
-        ByteBuffer b = ByteBuffer.allocate(EntryCodec.ENTRY_HEADER + stored);
+        LogChecks.requireHeld(group, fromInclusive, boundaryIndex + 1, lastIndex());
+        int i = (int) (fromInclusive - boundaryIndex - 1);
+        int max = (int) Math.min(toExclusive - fromInclusive, locs.size() - i);
+        int n = locs.run(i, max, EntryRuns.RUN_BYTES, EntryRuns.MAX_GAP, maxStored);
+        long seq = locs.seq(i);
+        ByteBuffer b = ByteBuffer.allocate(EntryRuns.span(locs, i, n));
         try {
-            if (writer != null && lSeq == writerSeq) {
-                writer.read(lPos, b);
+            if (writer != null && seq == writerSeq) {
+                writer.read(locs.pos(i), b);
             } else {
-                reader(lSeq).read(lPos, b);
+                reader(seq).read(locs.pos(i), b);
             }
         } catch (RuntimeException e) {
             throw fail(e);
         }
         b.flip();
-        if (b.remaining() != EntryCodec.ENTRY_HEADER + stored) {
-            throw new CorruptionException("The entry at index " + index + " of group " + group + " runs past the end "
-                    + "of its segment.");
-        }
-        long term = b.getLong();
-        int field = b.getInt();
-        int crc = b.getInt();
-        byte[] bytes = new byte[stored];
-        b.get(bytes);
-        byte[] payload;
-        try {
-            payload = term != lTerm || field != lField ? null : EntryCodec.payload(field, crc, bytes);
-        } catch (IllegalArgumentException e) {
-            throw new CorruptionException("The entry at index " + index + " of group " + group + " passed its CRC32C "
-                    + "but holds " + e.getMessage() + ": it was damaged at rest.", e);
-        }
-        if (payload == null) {
-            throw new CorruptionException("The entry at index " + index + " of group " + group
-                    + " fails its CRC32C or no longer matches its record: it was damaged at rest.");
-        }
-        return new LogEntry(index, term, payload);
+        return new EntryRuns.Run(EntryRuns.decode(locs, i, n, fromInclusive, b, group, () -> segmentLocation(seq)),
+                version);
+    }
+
+    /** The version: changed whenever an entry held may change or go (see {@code PointLogReader}). */
+    long version() {
+        return version;
+    }
+
+    private String segmentLocation(long seq) {
+        String name = writer != null && seq == writerSeq ? GroupFiles.inProgress(seq) : closed.get(seq).name();
+        return vfs.location(dir + "/" + name);
     }
 
     private VfsFile reader(long seq) {
@@ -395,6 +402,7 @@ final class SegmentedGroup {
             throw fail(e);
         }
         locs.dropFirst((int) (target - boundaryIndex));
+        version++;
         boundaryIndex = target;
         boundaryTerm = term;
         return target;
@@ -418,6 +426,7 @@ final class SegmentedGroup {
             throw fail(e);
         }
         locs.clear();
+        version++;
         boundaryIndex = index;
         boundaryTerm = term;
     }

@@ -133,7 +133,7 @@ public final class SegmentedRaftStorage implements RaftStorage {
         synchronized (g) {
             LogChecks.requireReadRange(group, fromInclusive, toExclusive, maxBytes, g.firstIndex(), g.lastIndex());
         }
-        return new PointLogReader(group, fromInclusive, toExclusive, maxBytes, g::entry, closed::get);
+        return new PointLogReader(group, fromInclusive, toExclusive, maxBytes, g::run, g::version, closed::get);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.plinth.Durability;
 import dev.plinth.raftlog.HardState;
 import dev.plinth.raftlog.LogEntry;
 import dev.plinth.raftlog.internal.EntryPositions;
+import dev.plinth.raftlog.internal.EntryRuns;
 import dev.plinth.raftlog.internal.LogChecks;
 import dev.plinth.raftlog.internal.segment.EntryCodec;
 import dev.plinth.raftlog.internal.segment.SegmentFormat;
@@ -41,6 +42,8 @@ final class SharedGroup {
     private long boundarySeq;
     private long hardStateSeq;
     private long metaSeq;
+    /** Changed (under this monitor) whenever an entry held may change or go; read by readers without it. */
+    private volatile long version;
 
     SharedGroup(long group, SharedLog log) {
         this.group = group;
@@ -92,6 +95,7 @@ final class SharedGroup {
             }
             case SharedRecords.RESET -> {
                 locs.clear();
+        version++;
                 boundaryIndex = b.getLong();
                 boundaryTerm = b.getLong();
                 boundarySeq = r.seq();
@@ -115,6 +119,7 @@ final class SharedGroup {
                 }
                 if (index < boundaryIndex) {
                     locs.clear();
+        version++;
                     boundaryIndex = index;
                 }
                 padTo(last);
@@ -173,6 +178,7 @@ final class SharedGroup {
         int keep = (int) (fromInclusive - boundaryIndex - 1);
         if (keep < locs.size()) {
             locs.truncate(keep);
+            version++;
         }
     }
 
@@ -181,6 +187,7 @@ final class SharedGroup {
             return;
         }
         locs.dropFirst((int) Math.min(locs.size(), index - boundaryIndex));
+        version++;
         boundaryIndex = index;
         boundaryTerm = term;
     }
@@ -194,39 +201,35 @@ final class SharedGroup {
     // ---- reads ----------------------------------------------------------------------------------------------
 
     synchronized LogEntry entry(long index) {
-        LogChecks.requireHeld(group, index, boundaryIndex + 1, lastIndex());
-        int i = (int) (index - boundaryIndex - 1);
-        long lSeq = locs.seq(i);
-        long lPos = locs.pos(i);
-        int lField = locs.field(i);
-        long lTerm = locs.term(i);
-        int stored = EntryCodec.storedLength(lField);
-        ByteBuffer b = ByteBuffer.allocate(EntryCodec.ENTRY_HEADER + stored);
-        log.read(lSeq, lPos, b);
+        return run(index, index + 1, Long.MAX_VALUE).entries()[0];
+    }
+
+    /**
+     * Reads a run of consecutive entries from {@code fromInclusive} with one file read (see {@link EntryRuns}):
+     * at least that entry, at most up to {@code toExclusive - 1} or the last entry held. Entries of other groups
+     * between them in the segment are read over, never interpreted.
+     *
+     * @param fromInclusive the first index, which must be held
+     * @param toExclusive   one past the last index wanted
+     * @param maxStored     the most stored bytes wanted (the first entry is read whatever its size)
+     * @return the entries, checked, and this group's version
+     */
+    synchronized EntryRuns.Run run(long fromInclusive, long toExclusive, long maxStored) {
+        LogChecks.requireHeld(group, fromInclusive, boundaryIndex + 1, lastIndex());
+        int i = (int) (fromInclusive - boundaryIndex - 1);
+        int max = (int) Math.min(toExclusive - fromInclusive, locs.size() - i);
+        int n = locs.run(i, max, EntryRuns.RUN_BYTES, EntryRuns.MAX_GAP, maxStored);
+        long seq = locs.seq(i);
+        ByteBuffer b = ByteBuffer.allocate(EntryRuns.span(locs, i, n));
+        log.read(seq, locs.pos(i), b);
         b.flip();
-        if (b.remaining() != EntryCodec.ENTRY_HEADER + stored) {
-            throw new CorruptionException("The entry at index " + index + " of group " + group + " runs past the end "
-                    + "of segment " + lSeq + " of the shared Raft log.");
-        }
-        long term = b.getLong();
-        int field = b.getInt();
-        int crc = b.getInt();
-        byte[] bytes = new byte[stored];
-        b.get(bytes);
-        byte[] payload;
-        try {
-            payload = term != lTerm || field != lField ? null : EntryCodec.payload(field, crc, bytes);
-        } catch (IllegalArgumentException e) {
-            throw new CorruptionException("The entry at index " + index + " of group " + group + " in segment "
-                    + lSeq + " of the shared Raft log passed its CRC32C but holds " + e.getMessage()
-                    + ": it was damaged at rest.", e);
-        }
-        if (payload == null) {
-            throw new CorruptionException("The entry at index " + index + " of group " + group + " in segment "
-                    + lSeq + " of the shared Raft log fails its CRC32C or no longer matches its record: it was "
-                    + "damaged at rest.");
-        }
-        return new LogEntry(index, term, payload);
+        return new EntryRuns.Run(EntryRuns.decode(locs, i, n, fromInclusive, b, group,
+                () -> log.segmentLocation(seq)), version);
+    }
+
+    /** The version: changed whenever an entry held may change or go (see {@code PointLogReader}). */
+    long version() {
+        return version;
     }
 
     synchronized HardState hardState() {
@@ -302,6 +305,7 @@ final class SharedGroup {
         SharedLog.Position p = log.submit(SharedRecords.boundary(SharedRecords.RESET, group, index, term),
                 durability == Durability.SYNC);
         locs.clear();
+        version++;
         boundaryIndex = index;
         boundaryTerm = term;
         boundarySeq = p.seq();

@@ -332,6 +332,23 @@ final class SharedLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Names a segment's file, for messages.
+     *
+     * @param seq the segment
+     * @return its location, or a description if it has no file
+     */
+    String segmentLocation(long seq) {
+        filesLock.readLock().lock();
+        try {
+            String name = seq == writerSeq && writer != null ? INPROGRESS + hex(seq) : sealed.get(seq);
+            return name == null ? "segment " + seq + " of the shared Raft log at " + vfs.location("")
+                    : vfs.location(name);
+        } finally {
+            filesLock.readLock().unlock();
+        }
+    }
+
     /** Whether a segment was rolled since the last call: a chance to delete old segments. */
     boolean takeRolled() {
         queueLock.lock();

@@ -185,7 +185,7 @@ public final class SharedRaftStorage implements RaftStorage {
         synchronized (g) {
             LogChecks.requireReadRange(group, fromInclusive, toExclusive, maxBytes, g.firstIndex(), g.lastIndex());
         }
-        return new PointLogReader(group, fromInclusive, toExclusive, maxBytes, g::entry, closed::get);
+        return new PointLogReader(group, fromInclusive, toExclusive, maxBytes, g::run, g::version, closed::get);
     }
 
     @Override
