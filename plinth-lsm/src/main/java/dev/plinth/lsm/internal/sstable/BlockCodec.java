@@ -132,7 +132,11 @@ final class BlockCodec {
         return items;
     }
 
-    private static int varint(byte[] b, int[] at, int limit) {
+    /**
+     * Reads one entry-header varint at {@code at[0]} (advanced past it), refusing one that runs past
+     * {@code limit} or is longer than five bytes; shared with {@link DataBlock}'s in-place parse.
+     */
+    static int varint(byte[] b, int[] at, int limit) {
         int v = 0;
         for (int shift = 0; shift <= 28; shift += 7) {
             if (at[0] >= limit) {

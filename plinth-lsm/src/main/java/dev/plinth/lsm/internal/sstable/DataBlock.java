@@ -62,9 +62,9 @@ final class DataBlock {
         int[] at = new int[1];
         while (at[0] < limit) {
             int pos = at[0];
-            int shared = varint(b, at, limit);
-            int unshared = varint(b, at, limit);
-            int vlen = varint(b, at, limit);
+            int shared = BlockCodec.varint(b, at, limit);
+            int unshared = BlockCodec.varint(b, at, limit);
+            int vlen = BlockCodec.varint(b, at, limit);
             while (nextRestart < nRestarts && restartOffsets[nextRestart] < pos) {
                 nextRestart++; // a restart offset that is no entry's start: ignored (it is never searched)
             }
@@ -115,21 +115,6 @@ final class DataBlock {
             at[0] = p + 9 + vlen;
         }
         return new DataBlock(b, Arrays.copyOf(offsets, n), Arrays.copyOf(restarts, nRestartEntries));
-    }
-
-    private static int varint(byte[] b, int[] at, int limit) {
-        int v = 0;
-        for (int shift = 0; shift <= 28; shift += 7) {
-            if (at[0] >= limit) {
-                throw new IllegalArgumentException("a length runs past the block");
-            }
-            int x = b[at[0]++] & 0xFF;
-            v |= (x & 0x7F) << shift;
-            if ((x & 0x80) == 0) {
-                return v;
-            }
-        }
-        throw new IllegalArgumentException("a length is longer than five bytes");
     }
 
     /** The number of entries. */
