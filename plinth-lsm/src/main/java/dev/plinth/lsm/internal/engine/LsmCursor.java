@@ -103,10 +103,13 @@ final class LsmCursor implements EngineCursor {
         return value;
     }
 
+    /**
+     * Re-positions the walk it has open (see {@link EntryIterator#seek}): the same view, sequence number and
+     * range deletes, each memtable and table run moved to the target rather than a new merge opened.
+     */
     @Override
     public void seek(byte[] target) {
         requireOpen();
-        it.close();
         key = null;
         value = null;
         byte[] from;
@@ -115,7 +118,7 @@ final class LsmCursor implements EngineCursor {
         } else {
             from = end != null && Arrays.compareUnsigned(target, end) >= 0 ? end : target;
         }
-        it = view.entries(ks, from, reverse);
+        it.seek(from);
     }
 
     private void requireOpen() {

@@ -44,6 +44,18 @@ final class MergingIterator implements EntryIterator {
         }
     }
 
+    /** Re-positions every source (see {@link EntryIterator#seek}) and merges them again from there. */
+    @Override
+    public void seek(byte[] from) {
+        heap.clear();
+        for (EntryIterator it : sources) {
+            it.seek(from);
+            if (it.current() != null) {
+                heap.add(it);
+            }
+        }
+    }
+
     @Override
     public void close() {
         for (EntryIterator it : sources) {

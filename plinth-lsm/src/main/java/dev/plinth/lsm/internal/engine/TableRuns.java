@@ -78,18 +78,28 @@ final class TableRuns {
     private static final class RunIterator implements EntryIterator {
         private final List<TableReader> run;
         private final int ks;
-        private final byte[] from;
         private final boolean reverse;
+        /** Where the walk started, or was last sought to: tables opened as the walk reaches them start here. */
+        private byte[] from;
         private int index;
         private EntryIterator it;
 
         RunIterator(List<TableReader> run, int ks, byte[] from, boolean reverse) {
             this.run = run;
             this.ks = ks;
-            this.from = from;
             this.reverse = reverse;
+            this.from = from;
+            index = tableFor(from);
+            open();
+        }
+
+        /**
+         * The table a walk from {@code from} starts in, by the tables' key bounds: forward the first table
+         * whose last entry is at or after it, reverse the last whose first entry is at or before it (the
+         * tables before, or after, hold nothing the walk would reach first). Out of the run's range if none.
+         */
+        private int tableFor(byte[] from) {
             if (!reverse) {
-                // The first table whose last entry is at or after the start: the ones before end before it.
                 Entry probe = new Entry(ks, from == null ? EMPTY : from, Long.MAX_VALUE, (byte) 0, null);
                 int lo = 0;
                 int hi = run.size();
@@ -101,23 +111,48 @@ final class TableRuns {
                         hi = mid;
                     }
                 }
-                index = lo;
-            } else {
-                // The last table whose first entry is at or before the start: the ones after begin after it.
-                Entry probe = from == null ? new Entry(ks + 1, EMPTY, Long.MAX_VALUE, (byte) 0, null)
-                        : new Entry(ks, from, Long.MIN_VALUE, (byte) 0, null);
-                int lo = 0;
-                int hi = run.size();
-                while (lo < hi) {
-                    int mid = (lo + hi) >>> 1;
-                    if (Entry.ORDER.compare(run.get(mid).first(), probe) <= 0) {
-                        lo = mid + 1;
-                    } else {
-                        hi = mid;
-                    }
-                }
-                index = lo - 1;
+                return lo;
             }
+            Entry probe = from == null ? new Entry(ks + 1, EMPTY, Long.MAX_VALUE, (byte) 0, null)
+                    : new Entry(ks, from, Long.MIN_VALUE, (byte) 0, null);
+            int lo = 0;
+            int hi = run.size();
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (Entry.ORDER.compare(run.get(mid).first(), probe) <= 0) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo - 1;
+        }
+
+        /**
+         * Re-positions the walk: finds the table by key bounds and opens only that one (and its neighbours
+         * only if it holds nothing of the keyspace from there); if the walk is in that table already, the
+         * open table iterator is re-positioned instead.
+         */
+        @Override
+        public void seek(byte[] target) {
+            from = target;
+            int t = tableFor(target);
+            if (it != null && t == index) {
+                it.seek(target);
+                if (it.current() != null) {
+                    return;
+                }
+                it.close();
+                it = null;
+                step();
+                open();
+                return;
+            }
+            if (it != null) {
+                it.close();
+                it = null;
+            }
+            index = t;
             open();
         }
 

@@ -15,6 +15,18 @@ public interface EntryIterator extends AutoCloseable {
     /** Moves to the next entry. */
     void next();
 
+    /**
+     * Re-positions the walk as if it had just been opened from {@code from} in its direction, over the same
+     * structures (forward: on the first entry at or after {@code from}; reverse: on the last at or before
+     * it; {@code null} for the keyspace's edge). Allowed after exhaustion; not after {@link #close()}.
+     * Walks that cannot re-position throw {@link UnsupportedOperationException}.
+     *
+     * @param from where to start
+     */
+    default void seek(byte[] from) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot seek");
+    }
+
     /** Releases what it holds. Idempotent. */
     @Override
     default void close() {

@@ -86,17 +86,27 @@ public final class Memtable {
      * @return the iterator, positioned on its first entry; it stops at the keyspace's edge
      */
     public EntryIterator iterator(int ks, byte[] from, boolean reverse) {
-        NavigableSet<Entry> view;
-        if (!reverse) {
-            view = entries.tailSet(new Entry(ks, from == null ? new byte[0] : from, Long.MAX_VALUE, (byte) 0, null), true);
-        } else if (from == null) {
-            view = entries.headSet(new Entry(ks + 1, new byte[0], Long.MAX_VALUE, (byte) 0, null), false).descendingSet();
-        } else {
-            view = entries.headSet(new Entry(ks, from, Long.MIN_VALUE, (byte) 0, null), true).descendingSet();
-        }
-        Iterator<Entry> it = view.iterator();
         return new EntryIterator() {
-            private Entry current = advance();
+            private Iterator<Entry> it;
+            private Entry current;
+
+            {
+                seek(from);
+            }
+
+            @Override
+            public void seek(byte[] target) {
+                NavigableSet<Entry> view;
+                if (!reverse) {
+                    view = entries.tailSet(new Entry(ks, target == null ? new byte[0] : target, Long.MAX_VALUE, (byte) 0, null), true);
+                } else if (target == null) {
+                    view = entries.headSet(new Entry(ks + 1, new byte[0], Long.MAX_VALUE, (byte) 0, null), false).descendingSet();
+                } else {
+                    view = entries.headSet(new Entry(ks, target, Long.MIN_VALUE, (byte) 0, null), true).descendingSet();
+                }
+                it = view.iterator();
+                current = advance();
+            }
 
             private Entry advance() {
                 if (!it.hasNext()) {

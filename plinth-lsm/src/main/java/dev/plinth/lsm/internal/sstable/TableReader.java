@@ -527,47 +527,75 @@ public final class TableReader {
         private final int ks;
         private final boolean reverse;
         private int block;
-        /** Forward: on the current entry of block {@link #block}; {@code null} if the table has no blocks. */
+        /** Forward: on the current entry of block {@link #block}; {@code null} if no block was reached yet. */
         private DataBlock.Walker w;
         /** Reverse: entries of block {@link #block} up to the current one, which is {@code back[pos]}. */
         private Entry[] back;
+        /** Reverse: the block {@link #back} was decoded from, or {@code null}. */
+        private DataBlock backBlock;
         private int pos;
         private Entry current;
 
         TableIterator(int ks, byte[] from, boolean reverse) {
             this.ks = ks;
             this.reverse = reverse;
+            seek(from);
+        }
+
+        /**
+         * Re-positions the walk. A position in the block the walk is in already is found in that block as it
+         * is held (no cache lookup or read); in reverse, the entries decoded already are reused when the new
+         * position is among them.
+         */
+        @Override
+        public void seek(byte[] from) {
             if (!reverse) {
                 byte[] ikey = TableFormat.internalKey(ks, from == null ? new byte[0] : from);
-                block = firstBlockAtOrAfter(ikey, Long.MAX_VALUE);
-                if (block < blocks.length) {
-                    w = dataBlock(block).walker();
-                    w.seek(ikey, Long.MAX_VALUE);
+                int target = firstBlockAtOrAfter(ikey, Long.MAX_VALUE);
+                if (target >= blocks.length) {
+                    current = null;
+                    return;
                 }
+                if (w == null) {
+                    w = dataBlock(target).walker();
+                } else if (target != block) {
+                    w.reset(dataBlock(target));
+                }
+                block = target;
+                w.seek(ikey, Long.MAX_VALUE);
             } else {
                 // The last entry at or before (from, oldest version), or before the next keyspace if unbounded.
                 byte[] ikey = from == null ? TableFormat.internalKey(ks + 1, new byte[0]) : TableFormat.internalKey(ks, from);
                 long pseq = from == null ? Long.MAX_VALUE : Long.MIN_VALUE;
-                block = firstBlockAtOrAfter(ikey, pseq);
-                if (block == blocks.length) {
-                    block = blocks.length - 1;
+                int target = firstBlockAtOrAfter(ikey, pseq);
+                if (target == blocks.length) {
+                    target = blocks.length - 1;
                 }
-                if (block >= 0) {
-                    DataBlock.Walker s = dataBlock(block).walker();
+                if (target >= 0) {
+                    DataBlock d = backBlock != null && target == block ? backBlock : dataBlock(target);
+                    block = target;
+                    DataBlock.Walker s = d.walker();
                     s.seek(ikey, pseq);
                     int last = s.valid() && s.compareTo(ikey, pseq) == 0 ? s.index() : s.index() - 1;
-                    loadBack(s, last);
+                    if (d == backBlock && last < back.length) {
+                        pos = last;
+                    } else {
+                        loadBack(d, s, last);
+                    }
                 } else {
+                    block = -1;
                     back = new Entry[0];
+                    backBlock = null;
                     pos = -1;
                 }
             }
             settle();
         }
 
-        /** Decodes entries 0 to {@code last} of the walker's block into {@link #back}, and stands on the last. */
-        private void loadBack(DataBlock.Walker s, int last) {
+        /** Decodes entries 0 to {@code last} of block {@code d} into {@link #back}, and stands on the last. */
+        private void loadBack(DataBlock d, DataBlock.Walker s, int last) {
             back = new Entry[last + 1];
+            backBlock = d;
             s.moveTo(-1);
             for (int i = 0; i <= last; i++) {
                 s.next();
@@ -602,7 +630,7 @@ public final class TableReader {
                         return;
                     }
                     DataBlock d = dataBlock(--block);
-                    loadBack(d.walker(), d.size() - 1);
+                    loadBack(d, d.walker(), d.size() - 1);
                     continue;
                 }
                 Entry e = back[pos];
