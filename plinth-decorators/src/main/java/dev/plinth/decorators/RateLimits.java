@@ -20,8 +20,15 @@ import java.util.function.LongSupplier;
  *
  * <p>When a bucket is empty the call waits up to {@link #maxWait()} for tokens and then throws
  * {@link dev.plinth.RateLimitedException}; with {@link Duration#ZERO} (the default) it throws at once. A
- * refused call took no token from any bucket and wrote nothing. At most {@link #maxTenants()} tenant
+ * refused call took no token from any bucket and wrote nothing. A batch that applied nothing (its checks
+ * failed, or its commit conflicted) gives its write tokens back, so a compare-and-set or transaction that is
+ * tried more than once takes tokens only for the try that wrote. At most {@link #maxTenants()} tenant
  * buckets are kept; the least recently used is dropped, and a tenant seen again starts with a full bucket.
+ *
+ * <p>A global bucket that is the only one of its direction, with no waiting, is taken from through a credit
+ * of at most 1/64 of its capacity that spares most calls the bucket's lock and clock read. It never admits a
+ * call the bucket alone would refuse; it may refuse a burst up to 1/64 of the capacity earlier than the bucket
+ * alone would. With a clock that does not move, exactly the capacity is admitted.
  */
 public final class RateLimits {
     /** What {@link #maxTenants()} is unless set. */

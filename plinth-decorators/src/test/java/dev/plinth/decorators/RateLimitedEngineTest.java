@@ -3,11 +3,13 @@ package dev.plinth.decorators;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plinth.Isolation;
 import dev.plinth.Keyspace;
 import dev.plinth.Plinth;
 import dev.plinth.RateLimitedException;
 import dev.plinth.Store;
 import dev.plinth.WriteBatch;
+import dev.plinth.WriteOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,6 +101,62 @@ class RateLimitedEngineTest {
                 .hasMessageContaining("a batch of 2 writes");
         assertThat(ks.get(b("x"))).isNull();
         ks.put(b("z"), b("v"));
+    }
+
+    @Test
+    void aCompareAndSetTriedBlindAndThenByReadingTakesItsWriteTokenOnce() {
+        Keyspace ks = open(limits().globalWrites(3).build());
+        // Stored with a time to live, the value's stored form is not the one the blind try expects: the blind
+        // try's precondition fails and core decides the compare-and-set by reading, then applies it again.
+        ks.put(b("k"), b("v"), WriteOptions.ttl(Duration.ofHours(1)));
+        assertThat(ks.compareAndSet(b("k"), b("v"), b("w"))).isTrue();
+        assertThat(ks.get(b("k"))).isEqualTo(b("w"));
+        ks.put(b("third"), b("v")); // two tokens taken so far: the put and the compare-and-set, once
+        assertThatThrownBy(() -> ks.put(b("fourth"), b("v"))).isInstanceOf(RateLimitedException.class);
+        assertThat(ks.store().stats().counter("rateLimit.refusedWrites")).isEqualTo(1);
+    }
+
+    @Test
+    void aCompareAndSetThatFailsTakesNoWriteToken() {
+        Keyspace ks = open(limits().globalWrites(2).build());
+        ks.put(b("k"), b("v"));
+        assertThat(ks.compareAndSet(b("k"), b("not v"), b("w"))).isFalse();
+        assertThat(ks.compareAndSet(b("k"), null, b("w"))).isFalse();
+        ks.put(b("second"), b("v"));
+        assertThatThrownBy(() -> ks.put(b("third"), b("v"))).isInstanceOf(RateLimitedException.class);
+    }
+
+    @Test
+    void aTransactionRunAgainAfterAConflictTakesTokensOnlyForTheCommitThatApplied() {
+        Keyspace ks = open(limits().globalWrites(3).build());
+        AtomicLong attempts = new AtomicLong();
+        ks.store().inTransaction(Isolation.SNAPSHOT, tx -> {
+            tx.get(ks, b("k"));
+            if (attempts.incrementAndGet() == 1) {
+                ks.put(b("k"), b("from outside")); // a token; makes this first commit conflict
+            }
+            tx.put(ks, b("k"), b("from the transaction"));
+            return null;
+        });
+        assertThat(attempts.get()).isEqualTo(2);
+        assertThat(ks.get(b("k"))).isEqualTo(b("from the transaction"));
+        ks.put(b("third"), b("v")); // two tokens taken so far: the outside put and the commit that applied
+        assertThatThrownBy(() -> ks.put(b("fourth"), b("v"))).isInstanceOf(RateLimitedException.class);
+    }
+
+    @Test
+    void aRefusedBatchWithTenantsGivesBackEveryToken() {
+        Keyspace ks = open(limits().globalWrites(4).tenantWrites(2).build());
+        ks.put(b("a1"), b("v"));
+        // a conditional batch over two tenants whose check fails: it took and gives back global and tenant tokens
+        WriteBatch failing = new WriteBatch().requireAbsent(ks, b("a1")).put(ks, b("a2"), b("v")).put(ks, b("b1"),
+                b("v"));
+        assertThat(ks.store().write(failing)).isFalse();
+        ks.put(b("a2"), b("v")); // tenant a's second token
+        ks.put(b("b1"), b("v"));
+        ks.put(b("b2"), b("v")); // the global bucket's fourth
+        assertThatThrownBy(() -> ks.put(b("c1"), b("v"))).isInstanceOf(RateLimitedException.class)
+                .hasMessageContaining("global limit");
     }
 
     @Test

@@ -95,15 +95,25 @@ public final class CachingEngine extends ForwardingEngine {
         return (int) Math.min(Integer.MAX_VALUE, w);
     }
 
+    /**
+     * A hit returns the cached array itself: the core only reads it (it copies the value out for the caller),
+     * as it reads what an engine returns. The hit's key wrapper reaches nothing but Caffeine's lookup, so the
+     * JIT can keep it off the heap; the miss, whose wrapper goes into the map, makes its own in {@link #miss}.
+     */
     @Override
     public byte[] get(EngineKeyspace keyspace, byte[] key) {
-        CacheKey k = new CacheKey(keyspace.name(), key);
-        Cached c = cache.getIfPresent(k);
+        Cached c = cache.getIfPresent(new CacheKey(keyspace.name(), key));
         if (c != null && c.keyspace == keyspace) {
             hits.increment();
             return c.value;
         }
+        return miss(keyspace, key);
+    }
+
+    /** Reads a key the cache did not hold and caches what was read unless a write may have changed it. */
+    private byte[] miss(EngineKeyspace keyspace, byte[] key) {
         misses.increment();
+        CacheKey k = new CacheKey(keyspace.name(), key);
         long before = state.get();
         byte[] value = delegate().get(keyspace, key);
         if ((before & IN_FLIGHT_MASK) != 0) {
@@ -162,9 +172,9 @@ public final class CachingEngine extends ForwardingEngine {
         boolean racing = inserting.get() != 0;
         Map<CacheKey, Cached> map = cache.asMap();
         for (EngineBatch.Mutation m : mutations) {
-            CacheKey k = new CacheKey(m.keyspace().name(), m.key());
-            if (racing || map.containsKey(k)) {
-                cache.invalidate(k);
+            // The question's wrapper does not escape (see get); only a removal makes one that does.
+            if (racing || map.containsKey(new CacheKey(m.keyspace().name(), m.key()))) {
+                cache.invalidate(new CacheKey(m.keyspace().name(), m.key()));
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.plinth.decorators.internal;
 
+import dev.plinth.ConflictException;
 import dev.plinth.RateLimitedException;
 import dev.plinth.decorators.RateLimits;
 import dev.plinth.spi.Engine;
@@ -23,8 +24,12 @@ import java.util.function.Supplier;
 
 /**
  * Token buckets (Bucket4j) per tenant and global, for reads and writes separately, as {@link RateLimits}
- * describes. Thread-safe: buckets are Bucket4j's lock-free local buckets; the tenant buckets sit in an
- * access-ordered map guarded by {@link #tenantLock}, which evicts the least recently used past the bound.
+ * describes. Thread-safe: buckets are Bucket4j's synchronized local buckets; a global bucket that is the only
+ * one of its direction, with no waiting, is taken from through a {@link CreditedBucket}, which spares most
+ * calls the bucket's lock and clock read; the tenant buckets sit in an access-ordered map guarded by
+ * {@link #tenantLock}, which evicts the least recently used past the bound.
+ *
+ * <p>A batch that applied nothing gives its write tokens back (see {@link #apply}).
  */
 public final class RateLimitedEngine extends ForwardingEngine {
     private final RateLimits limits;
@@ -33,6 +38,13 @@ public final class RateLimitedEngine extends ForwardingEngine {
     private final long maxWaitNanos;
     private final Bucket globalReads;
     private final Bucket globalWrites;
+    /**
+     * In front of {@link #globalReads} when it is the only read bucket and calls do not wait (the common case),
+     * else {@code null}; then every read token is taken through it.
+     */
+    private final CreditedBucket readCredit;
+    /** As {@link #readCredit}, for {@link #globalWrites}. */
+    private final CreditedBucket writeCredit;
     private final LongAdder refusedReads = new LongAdder();
     private final LongAdder refusedWrites = new LongAdder();
 
@@ -65,6 +77,10 @@ public final class RateLimitedEngine extends ForwardingEngine {
         };
         this.globalReads = bucket(limits.globalReads());
         this.globalWrites = bucket(limits.globalWrites());
+        this.readCredit = globalReads != null && limits.tenantReads() == 0 && maxWaitNanos == 0
+                ? new CreditedBucket(globalReads, limits.globalReads()) : null;
+        this.writeCredit = globalWrites != null && limits.tenantWrites() == 0 && maxWaitNanos == 0
+                ? new CreditedBucket(globalWrites, limits.globalWrites()) : null;
         int max = limits.maxTenants();
         this.tenants = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -101,7 +117,7 @@ public final class RateLimitedEngine extends ForwardingEngine {
 
     @Override
     public byte[] get(EngineKeyspace keyspace, byte[] key) {
-        if (!tookGlobalReadAlone()) {
+        if (!tookReadAlone()) {
             read(key, () -> "a read of key " + Keys.show(key) + " in keyspace " + keyspace.name());
         }
         return super.get(keyspace, key);
@@ -109,7 +125,9 @@ public final class RateLimitedEngine extends ForwardingEngine {
 
     @Override
     public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
-        read(scan.reverse() ? scan.end() : scan.start(), () -> "a scan of keyspace " + keyspace.name());
+        if (!tookReadAlone()) {
+            read(scan.reverse() ? scan.end() : scan.start(), () -> "a scan of keyspace " + keyspace.name());
+        }
         return super.cursor(keyspace, scan);
     }
 
@@ -119,14 +137,18 @@ public final class RateLimitedEngine extends ForwardingEngine {
         return new EngineSnapshot() {
             @Override
             public byte[] get(EngineKeyspace keyspace, byte[] key) {
-                read(key, () -> "a snapshot read of key " + Keys.show(key) + " in keyspace " + keyspace.name());
+                if (!tookReadAlone()) {
+                    read(key, () -> "a snapshot read of key " + Keys.show(key) + " in keyspace " + keyspace.name());
+                }
                 return s.get(keyspace, key);
             }
 
             @Override
             public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
-                read(scan.reverse() ? scan.end() : scan.start(),
-                        () -> "a snapshot scan of keyspace " + keyspace.name());
+                if (!tookReadAlone()) {
+                    read(scan.reverse() ? scan.end() : scan.start(),
+                            () -> "a snapshot scan of keyspace " + keyspace.name());
+                }
                 return s.cursor(keyspace, scan);
             }
 
@@ -142,35 +164,71 @@ public final class RateLimitedEngine extends ForwardingEngine {
         };
     }
 
+    /**
+     * Takes the batch's write tokens, then applies it; a batch that applied nothing (a precondition failed, or
+     * the engine reported a conflict) gives them back. Core tries a conditional batch blind first and, when
+     * the blind try's preconditions fail, evaluates and applies it again, and a transaction whose commit
+     * conflicts is run again: without the give-back each of those tries would take the batch's tokens anew,
+     * though only one of them writes.
+     */
     @Override
     public boolean apply(EngineBatch batch) {
-        if (!batch.reclaimsOnly() && !tookGlobalWriteAlone(batch)) {
-            write(batch);
+        if (batch.reclaimsOnly()) {
+            return super.apply(batch);
         }
-        return super.apply(batch);
+        List<Take> takes = null;
+        long credited = 0;
+        if (writeCredit != null) {
+            credited = globalWriteTokens(batch);
+            if (!writeCredit.tryTake(credited)) {
+                refuse(new Take(null, credited, limits.globalWrites(), "writes", null), () -> describe(batch),
+                        refusedWrites);
+            }
+        } else {
+            takes = write(batch);
+        }
+        boolean applied;
+        try {
+            applied = super.apply(batch);
+        } catch (ConflictException e) {
+            giveBackWrite(takes, credited);
+            throw e;
+        }
+        if (!applied) {
+            giveBackWrite(takes, credited);
+        }
+        return applied;
+    }
+
+    /** Gives back what {@link #apply} took for a batch: {@code takes}, or {@code credited} global tokens. */
+    private void giveBackWrite(List<Take> takes, long credited) {
+        if (takes != null) {
+            giveBack(takes, takes.size());
+        } else if (credited > 0) {
+            writeCredit.giveBack(credited);
+        }
     }
 
     /**
-     * The common case without a list or a message: no tenant limits on reads and no waiting, and the global
-     * read bucket (if any) had a token. {@code false} means the full path must decide (and may refuse).
+     * The common case, without a list or a message: a read took its token through {@link #readCredit}, or
+     * reads are not limited. {@code false} means {@link #read} must decide (and may refuse).
      */
-    private boolean tookGlobalReadAlone() {
-        if (limits.tenantReads() > 0 || maxWaitNanos != 0) {
-            return false;
+    private boolean tookReadAlone() {
+        if (readCredit != null) {
+            return readCredit.tryTake(1);
         }
-        return globalReads == null || globalReads.tryConsume(1);
+        return globalReads == null && limits.tenantReads() == 0;
     }
 
-    /** As {@link #tookGlobalReadAlone()} for a batch of writes. */
-    private boolean tookGlobalWriteAlone(EngineBatch batch) {
-        if (limits.tenantWrites() > 0 || maxWaitNanos != 0) {
-            return false;
-        }
-        return globalWrites == null
-                || globalWrites.tryConsume(Math.min(Math.max(1, batch.mutations().size()), limits.globalWrites()));
+    /** The global write tokens a batch takes: one per mutation, at most the bucket's capacity. */
+    private long globalWriteTokens(EngineBatch batch) {
+        return Math.min(Math.max(1, batch.mutations().size()), limits.globalWrites());
     }
 
     private void read(byte[] key, Supplier<String> what) {
+        if (readCredit != null) { // it had no token for this read
+            refuse(new Take(null, 1, limits.globalReads(), "reads", null), what, refusedReads);
+        }
         String tenant = limits.tenantReads() > 0 ? tenantOf(key) : null;
         if (globalReads == null && tenant == null) {
             return;
@@ -183,9 +241,10 @@ public final class RateLimitedEngine extends ForwardingEngine {
         take(takes, what, refusedReads);
     }
 
-    private void write(EngineBatch batch) {
+    /** Takes a batch's write tokens, all or none; returns what it took, {@code null} if there are no write limits. */
+    private List<Take> write(EngineBatch batch) {
         if (globalWrites == null && limits.tenantWrites() == 0) {
-            return;
+            return null;
         }
         List<Take> takes = new ArrayList<>(2);
         takes.add(new Take(globalWrites, Math.max(1, batch.mutations().size()), limits.globalWrites(), "writes",
@@ -203,6 +262,7 @@ public final class RateLimitedEngine extends ForwardingEngine {
             }
         }
         take(takes, () -> describe(batch), refusedWrites);
+        return takes;
     }
 
     private static String describe(EngineBatch batch) {
@@ -238,13 +298,18 @@ public final class RateLimitedEngine extends ForwardingEngine {
             }
             if (!got) {
                 giveBack(takes, i);
-                refused.increment();
-                throw new RateLimitedException(what.get() + " on " + name + " was refused: it is over " + t.limit()
-                        + (waitNanos == 0 ? "" : " after waiting up to " + limits.maxWait())
-                        + "; nothing was done, retry after a pause");
+                refuse(t, what, refused);
             }
             t.taken = tokens;
         }
+    }
+
+    /** Refuses a call over a take's limit; the caller gave back what it took. */
+    private void refuse(Take over, Supplier<String> what, LongAdder refused) {
+        refused.increment();
+        throw new RateLimitedException(what.get() + " on " + name + " was refused: it is over " + over.limit()
+                + (maxWaitNanos == 0 ? "" : " after waiting up to " + limits.maxWait())
+                + "; nothing was done, retry after a pause");
     }
 
     private static void giveBack(List<Take> takes, int upTo) {
