@@ -12,7 +12,7 @@ import dev.plinth.testkit.StoreFactory;
  */
 class LsmConformanceTest extends ConformanceSuite {
     /** Leveled compaction at tiny sizes: level 0 compacted at 2 tables, levels of 16 KiB, 64 KiB...; 4 KiB tables. */
-    static final String TINY_LEVELS = "l0CompactionTrigger=2&l0SlowdownTrigger=4&l0StopTrigger=8&levelBaseSize=16k"
+    static final String TINY_LEVELS = "l0CompactionTrigger=2&l0SlowdownTrigger=8&l0StopTrigger=16&levelBaseSize=16k"
             + "&levelMultiplier=4&tableSize=4k";
 
     @Override

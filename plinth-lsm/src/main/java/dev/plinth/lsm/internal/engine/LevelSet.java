@@ -260,7 +260,11 @@ final class LevelSet {
     public String toString() {
         StringBuilder b = new StringBuilder("levels");
         for (int i = 0; i < levels.size(); i++) {
-            b.append(' ').append(levels.get(i).size());
+            b.append(i == 0 ? " [" : ", [");
+            for (int j = 0; j < levels.get(i).size(); j++) {
+                b.append(j == 0 ? "" : " ").append(levels.get(i).get(j).table().number());
+            }
+            b.append(']');
         }
         return b.toString();
     }

@@ -210,15 +210,12 @@ final class TableMaintenance {
         return out;
     }
 
-    /** Forgets the replaced tables that no reader uses any more (their files are gone). */
+    /**
+     * Forgets the replaced tables whose files are gone (the last reader let go). Asked of the file system, not
+     * of the reference count, which reaches zero a moment before the file is deleted.
+     */
     private void pruneRetiredLocked() {
-        retired.removeIf(t -> {
-            if (!t.retain()) {
-                return true;
-            }
-            t.release();
-            return false;
-        });
+        retired.removeIf(t -> !vfs.exists(dev.plinth.lsm.internal.sstable.TableFormat.tableName(t.number())));
     }
 
     /**
