@@ -88,4 +88,34 @@ class LsmStoreTest {
         assertThatThrownBy(() -> Plinth.open("lsm:" + rocks)).isInstanceOf(ForeignFilesException.class)
                 .hasMessageContaining("RocksDB");
     }
+
+    @Test
+    void theConformanceKitsOptionsCompactInTheBackgroundIntoDeeperLevels() {
+        String uri = "lsm:" + dir.resolve("levels") + "?memtableSize=8k&walSegmentSize=32k&" + LsmConformanceTest.TINY_LEVELS;
+        try (Store s = Plinth.open(uri)) {
+            for (int i = 0; i < 3000; i++) {
+                s.defaultKeyspace().put(b(String.format("k%05d", (i * 7919) % 3000)), b("value " + i + " ".repeat(30)));
+            }
+            s.compact();
+            for (int i = 0; i < 1500; i++) {
+                s.defaultKeyspace().put(b(String.format("k%05d", (i * 7919) % 3000)), b("again " + i));
+            }
+            Map<String, Long> stats = s.stats().counters();
+            assertThat(stats.get("lsm.compactions")).as("%s", stats).isGreaterThan(1);
+            assertThat(s.defaultKeyspace().get(b(String.format("k%05d", (1499 * 7919) % 3000)))).isEqualTo(b("again 1499"));
+            assertThat(s.verify()).isEmpty();
+        }
+    }
+
+    @Test
+    void compactionParametersAreCheckedAllAtOnce() {
+        String uri = "lsm:" + dir.resolve("bad") + "?l0CompactionTrigger=0&tableSize=1&levelMultiplier=x";
+        assertThatThrownBy(() -> Plinth.open(uri)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("levelMultiplier=x");
+        String uri2 = "lsm:" + dir.resolve("bad") + "?l0CompactionTrigger=0&tableSize=1";
+        assertThatThrownBy(() -> Plinth.open(uri2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("l0CompactionTrigger").hasMessageContaining("tableSize")
+                .hasMessageContaining(dir.resolve("bad").toString());
+        assertThat(Files.exists(dir.resolve("bad"))).isFalse();
+    }
 }

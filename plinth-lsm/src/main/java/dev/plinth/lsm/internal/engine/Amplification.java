@@ -24,6 +24,12 @@ final class Amplification {
         flushBytes.addAndGet(tableBytes);
     }
 
+    /** A background compaction wrote tables. */
+    void compacted(long tableBytes) {
+        compactionBytes.addAndGet(tableBytes);
+    }
+
+    /** A full compaction wrote tables holding {@code kept} key and value bytes. */
     void compacted(long tableBytes, long kept) {
         compactionBytes.addAndGet(tableBytes);
         keptBytes = kept;

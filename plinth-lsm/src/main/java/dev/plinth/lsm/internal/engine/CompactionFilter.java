@@ -1,99 +1,54 @@
 package dev.plinth.lsm.internal.engine;
 
-import dev.plinth.io.Vfs;
 import dev.plinth.lsm.internal.key.Entry;
 import dev.plinth.lsm.internal.key.EntryIterator;
 import dev.plinth.lsm.internal.key.Kind;
 import dev.plinth.lsm.internal.key.RangeTombstone;
-import dev.plinth.lsm.internal.sstable.TableReader;
-import dev.plinth.lsm.internal.sstable.TableWriter;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * What a compaction of every table into one keeps, from entries merged in {@link Entry#ORDER}: every version
- * newer than the oldest sequence number a reader may use ({@code horizon}), and of the older ones only the
- * newest of each key, and that only if it is a value no range delete at or below the horizon hides. Since
- * the output is the bottom of the tree, deletes at or below the horizon, the values they hide, and the
- * entries of dropped keyspaces go. Range deletes at or below the horizon go too ({@link #keep(RangeTombstone)}).
- * Not thread-safe.
+ * What a compaction keeps, from entries merged in {@link Entry#ORDER}: every version newer than the oldest
+ * sequence number a reader may use ({@code horizon}), and of the older ones only the newest of each key, and
+ * that only if no range delete of the inputs at or below the horizon hides it. The entries of dropped
+ * keyspaces go. Where the output is the bottom of the tree for its key range ({@code bottommost}: no deeper
+ * level holds an older version of any of its keys), deletes at or below the horizon go too, and so do range
+ * deletes at or below the horizon ({@link #keep(RangeTombstone)}); elsewhere both stay, since they hide older
+ * versions further down. Not thread-safe.
  */
 final class CompactionFilter implements Iterator<Entry> {
     private final EntryIterator in;
     private final long horizon;
     private final Set<Integer> liveKeyspaces;
     private final List<RangeTombstone> tombstones;
+    /** Whether nothing below the output can hold an older version of its keys. */
+    private final boolean bottommost;
     private Entry next;
     /** The key whose version at or below the horizon was decided. */
     private Entry decided;
     /** Key and value bytes of the entries handed out so far. */
     private long keptBytes;
 
-    CompactionFilter(EntryIterator in, long horizon, Set<Integer> liveKeyspaces, List<RangeTombstone> tombstones) {
+    CompactionFilter(EntryIterator in, long horizon, Set<Integer> liveKeyspaces, List<RangeTombstone> tombstones,
+                     boolean bottommost) {
         this.in = in;
+        this.bottommost = bottommost;
         this.horizon = horizon;
         this.liveKeyspaces = liveKeyspaces;
         this.tombstones = tombstones;
         advance();
     }
 
-    /**
-     * Merges tables into one new table, keeping what this filter keeps.
-     *
-     * @param vfs the file system
-     * @param number the new table's file number
-     * @param inputs the tables, all of them (the output is the bottom of the tree)
-     * @param live the ids of the live keyspaces
-     * @param horizon the oldest sequence number a reader may use
-     * @param compress whether the new table's data blocks may be compressed
-     * @return what was written, and the key and value bytes of the entries kept
-     */
-    static Merged writeMerged(Vfs vfs, long number, List<TableReader> inputs, Set<Integer> live,
-                                             long horizon, boolean compress) {
-        List<RangeTombstone> allTombstones = new ArrayList<>();
-        List<dev.plinth.lsm.internal.key.EntryIterator> sources = new ArrayList<>();
-        for (TableReader t : inputs) {
-            allTombstones.addAll(t.tombstones());
-            java.util.Iterator<Entry> it = t.all();
-            sources.add(new dev.plinth.lsm.internal.key.EntryIterator() {
-                private Entry current = it.hasNext() ? it.next() : null;
-
-                @Override
-                public Entry current() {
-                    return current;
-                }
-
-                @Override
-                public void next() {
-                    current = it.hasNext() ? it.next() : null;
-                }
-            });
-        }
-        CompactionFilter filter = new CompactionFilter(new MergingIterator(sources, false), horizon, live, allTombstones);
-        List<RangeTombstone> kept = new ArrayList<>();
-        for (RangeTombstone t : allTombstones) {
-            if (filter.keep(t)) {
-                kept.add(t);
-            }
-        }
-        TableWriter.TableMeta meta = TableWriter.write(vfs, number, filter, kept, compress);
-        return new Merged(meta, filter.keptBytes);
-    }
-
-    /**
-     * What {@link #writeMerged} wrote.
-     *
-     * @param meta the new table
-     * @param keptBytes the key and value bytes of its entries
-     */
-    record Merged(TableWriter.TableMeta meta, long keptBytes) {
-    }
-
+    /** Whether a range delete of the inputs goes to the output. */
     boolean keep(RangeTombstone t) {
-        return t.seq() > horizon && liveKeyspaces.contains(t.keyspace());
+        return (!bottommost || t.seq() > horizon) && liveKeyspaces.contains(t.keyspace());
+    }
+
+    /** Key and value bytes of the entries handed out so far. */
+    long keptBytes() {
+        return keptBytes;
     }
 
     private void advance() {
@@ -111,7 +66,7 @@ final class CompactionFilter implements Iterator<Entry> {
                 continue; // an older version below the horizon: nobody can read it
             }
             decided = e;
-            if (e.kind() == Kind.PUT && !hiddenAtHorizon(e)) {
+            if ((e.kind() == Kind.PUT || !bottommost) && !hiddenAtHorizon(e)) {
                 in.next();
                 next = e;
                 return;
@@ -126,6 +81,11 @@ final class CompactionFilter implements Iterator<Entry> {
             }
         }
         return false;
+    }
+
+    /** The entry {@link #next()} returns, or {@code null} at the end. */
+    Entry peek() {
+        return next;
     }
 
     @Override

@@ -39,12 +39,12 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The lsm engine: a write-ahead log with group commit in front of a multi-version memtable, which is
- * flushed in the background to tables named by the manifest; {@link #compact()} merges every table into
- * one. This class is the write path (batches, keyspace changes, sealing memtables, installing new sets of
- * tables) and the lifecycle (open, recovery, close); reads go to its {@link ReadPath}, flushes and
- * compactions to its {@link TableMaintenance}. Thread-safe: reads take no lock; batches, keyspace changes
- * and close take the write lock; flush and compaction take the maintenance lock first (see the package
- * documentation for the lock order).
+ * flushed in the background to tables named by the manifest, which leveled compaction merges in the
+ * background. This class is the write path (batches, keyspace changes, sealing memtables, installing new
+ * sets of tables) and the lifecycle (open, recovery, close); reads go to its {@link ReadPath}, flushes to its
+ * {@link TableMaintenance}, compactions to its {@link Compactor}. Thread-safe: reads take no lock; batches,
+ * keyspace changes and close take the write lock; flush and compaction take the maintenance lock first
+ * (see the package documentation for the lock order).
  *
  * <p>Every mutation gets its own sequence number; a batch's mutations are inserted into the memtable under
  * the write lock, above the published sequence number, so readers ignore them; the log's leader publishes
@@ -68,8 +68,12 @@ public final class LsmEngine implements Engine {
     /** Decoded data blocks of every table, bounded by {@link LsmOptions#blockCacheSize()}. */
     private final BlockCache blockCache;
 
-    /** Flushes and compactions, with the maintenance lock (taken before {@link #writeLock}) and the manifest. */
+    /** Flushes and manifest edits, with the maintenance lock (taken before {@link #writeLock}) and the manifest. */
     private final TableMaintenance maintenance;
+    /** Leveled compaction in the background, and {@link #compact()}; its lock is taken before the maintenance lock. */
+    private final Compactor compactor;
+    /** Holds writers back while compaction is behind. */
+    private final WriteThrottle throttle;
     /** Bytes written by users, flushes and compactions since open, for {@link #stats()}. */
     private final Amplification amplification = new Amplification();
 
@@ -89,8 +93,8 @@ public final class LsmEngine implements Engine {
     private Memtable mem;
     /** A full memtable being flushed with what its flush records, or {@code null}; one volatile read each. */
     private volatile SealedMemtable sealed;
-    /** The tables, oldest first; each holds one reference for this list. */
-    private List<TableReader> tables = new ArrayList<>();
+    /** The tables by level; each holds one reference for this set. Written under both locks, read anywhere. */
+    private volatile LevelSet levels = LevelSet.empty();
     /** The view readers read, the published sequence number and the open snapshots. */
     private final ReadPath reads;
     private volatile boolean closed;
@@ -105,6 +109,9 @@ public final class LsmEngine implements Engine {
         this.keyspaces = new KeyspaceRegistry<>(uri);
         this.reads = new ReadPath(uri);
         this.maintenance = new TableMaintenance(this, uri, vfs, options, latch, blockCache, amplification);
+        this.throttle = new WriteThrottle(uri, options.compaction(), latch, () -> levels);
+        this.compactor = new Compactor(this, maintenance, uri, vfs, options, latch, blockCache, amplification, throttle);
+        maintenance.afterFlush(compactor::schedule);
         this.capabilities = Capabilities.builder()
                 .persistent(true)
                 .durabilities(Durability.NONE, Durability.PROCESS, Durability.SYNC)
@@ -185,8 +192,15 @@ public final class LsmEngine implements Engine {
         if (!readOnly) {
             StoreFiles.removeUnnamed(vfs, state, manifest.number());
         }
-        for (long n : state.tables()) {
-            tables.add(TableReader.open(vfs, n, blockCache));
+        List<TableReader> opened = new ArrayList<>();
+        try {
+            for (long n : state.tables()) {
+                opened.add(TableReader.open(vfs, n, blockCache));
+            }
+            levels = LevelSet.of(opened, state.levels(), "the manifest of " + uri);
+        } catch (RuntimeException | Error e) {
+            opened.forEach(TableReader::release);
+            throw e;
         }
         LogReplay replayed = LogReplay.run(vfs, uri, state, readOnly);
         for (Map.Entry<Integer, String> e : replayed.keyspaces.entrySet()) {
@@ -202,10 +216,11 @@ public final class LsmEngine implements Engine {
         lastSeq = replayed.lastSeq;
         mem = replayed.mem;
         WalRecovery.Recovered r = replayed.log;
-        reads.start(new ReadView(List.of(mem), tables), lastSeq);
+        reads.start(new ReadView(List.of(mem), levels), lastSeq);
         if (!readOnly) {
             wal = WalWriter.open(vfs, uri, options.walSegmentSize(), latch, reads::publish, r.segment(), r.offset(),
                     r.zeroFrom());
+            compactor.schedule(); // a store written with other options may need compacting now
         }
     }
 
@@ -305,6 +320,9 @@ public final class LsmEngine implements Engine {
         }
         for (EngineBatch.Precondition p : batch.preconditions()) {
             live(p.keyspace(), "apply");
+        }
+        if (!batch.mutations().isEmpty() && !readOnly) {
+            throttle.admit("apply");
         }
         while (true) {
             long pending = -1;
@@ -447,7 +465,7 @@ public final class LsmEngine implements Engine {
         sealHook.run();
         sealed = s; // published whole: a flush sees all of it or none of it
         mem = new Memtable();
-        reads.swapLocked(new ReadView(List.of(mem, s.memtable()), tables));
+        reads.swapLocked(new ReadView(List.of(mem, s.memtable()), levels));
         return true;
     }
 
@@ -499,15 +517,16 @@ public final class LsmEngine implements Engine {
         }
     }
 
-    /** Installs the table a flush wrote from the sealed memtable, which it replaces; takes the write lock. */
-    void installFlushed(TableReader reader) {
+    /**
+     * Installs the levels with the table a flush wrote from the sealed memtable, which it replaces; takes the
+     * write lock (the caller holds the maintenance lock).
+     */
+    void installFlushed(LevelSet next) {
         writeLock.lock();
         try {
-            List<TableReader> next = new ArrayList<>(tables);
-            next.add(reader);
-            tables = next;
+            levels = next;
             sealed = null;
-            reads.swapLocked(new ReadView(List.of(mem), tables));
+            reads.swapLocked(new ReadView(List.of(mem), levels));
             flushed.signalAll();
         } finally {
             writeLock.unlock();
@@ -527,42 +546,48 @@ public final class LsmEngine implements Engine {
     /**
      * What a compaction starts from, read together under the write lock.
      *
-     * @param tables the tables to merge, oldest first
+     * @param levels the tables
      * @param liveKeyspaces the ids of the keyspaces not dropped
      * @param horizon the oldest sequence number a reader may still read at
      */
-    record CompactionInputs(List<TableReader> tables, Set<Integer> liveKeyspaces, long horizon) {
+    record CompactionInputs(LevelSet levels, Set<Integer> liveKeyspaces, long horizon) {
     }
 
     /** The current tables, live keyspaces and oldest open snapshot; takes the write lock. */
     CompactionInputs compactionInputs() {
         writeLock.lock();
         try {
-            return new CompactionInputs(tables, new HashSet<>(catalogLocked().keySet()), reads.oldestSnapshot());
+            return new CompactionInputs(levels, new HashSet<>(catalogLocked().keySet()), reads.oldestSnapshot());
         } finally {
             writeLock.unlock();
         }
     }
 
+    /** The tables by level now. */
+    LevelSet levels() {
+        return levels;
+    }
+
+    /** The compactor; for tests. */
+    Compactor compactor() {
+        return compactor;
+    }
+
+    /** The write throttle; for tests. */
+    WriteThrottle throttle() {
+        return throttle;
+    }
+
     /**
-     * Replaces the merged tables by the table they were merged into ({@code null} if nothing was left);
-     * takes the write lock. The caller releases the inputs.
+     * Installs the levels a compaction left; takes the write lock (the caller holds the maintenance lock and
+     * releases the inputs).
      */
-    void installMerged(List<TableReader> inputs, TableReader merged) {
+    void installLevels(LevelSet next) {
         writeLock.lock();
         try {
-            List<TableReader> next = new ArrayList<>();
-            if (merged != null) {
-                next.add(merged);
-            }
-            for (TableReader t : tables) {
-                if (!inputs.contains(t)) {
-                    next.add(t);
-                }
-            }
-            tables = next;
+            levels = next;
             SealedMemtable s = sealed;
-            reads.swapLocked(new ReadView(s == null ? List.of(mem) : List.of(mem, s.memtable()), tables));
+            reads.swapLocked(new ReadView(s == null ? List.of(mem) : List.of(mem, s.memtable()), levels));
         } finally {
             writeLock.unlock();
         }
@@ -571,13 +596,13 @@ public final class LsmEngine implements Engine {
     /**
      * {@inheritDoc}
      *
-     * <p>Flushes the memtable, then merges every table into one, keeping only what a reader may still see
-     * (see {@link CompactionFilter}).
+     * <p>Flushes the memtable, then merges every table into the last level, keeping only what a reader may
+     * still see (see {@link CompactionFilter}).
      */
     @Override
     public void compact() {
         requireWritable("compact");
-        maintenance.compact();
+        compactor.compactAll();
     }
 
     /**
@@ -598,7 +623,11 @@ public final class LsmEngine implements Engine {
             ReadView v = reads.acquire();
             try {
                 problems.addAll(StoreVerifier.verify(vfs, uri,
-                        readOnly ? readOnlyState : maintenance.manifestLocked().state(), v.tables()));
+                        readOnly ? readOnlyState : maintenance.manifestLocked().state(), v.tables(),
+                        readOnly ? Set.of() : maintenance.unnamedInUseLocked()));
+                for (String p : v.levels().problems()) {
+                    problems.add("the levels of " + uri + " are broken: " + p);
+                }
             } finally {
                 v.release();
             }
@@ -615,7 +644,9 @@ public final class LsmEngine implements Engine {
      * {@code lsm.memtableBytes} (an estimate, immutable memtable included), {@code lsm.tables},
      * {@code lsm.tableBytes}, {@code lsm.walSegment} (the segment being written), {@code lsm.walBuffered}
      * (bytes waiting for the log's leader), {@code lsm.snapshots} (open snapshots and cursors), and the byte
-     * counts since open behind write and space amplification ({@link Amplification#report}).
+     * counts since open behind write and space amplification ({@link Amplification#report}), the tables and
+     * bytes of each level with the compactions since open ({@link Compactor#report}), and the writes the
+     * slowdown and stop triggers held back ({@link WriteThrottle#report}).
      */
     @Override
     public Map<String, Long> stats() {
@@ -637,6 +668,8 @@ public final class LsmEngine implements Engine {
             stats.put("lsm.tables", (long) v.tables().size());
             stats.put("lsm.tableBytes", tb);
             amplification.report(stats, wal == null ? 0 : wal.enqueuedBytes(), tb);
+            compactor.report(stats, v.levels());
+            throttle.report(stats);
         } finally {
             v.release();
         }
@@ -653,6 +686,8 @@ public final class LsmEngine implements Engine {
         if (closed) {
             return;
         }
+        throttle.close();
+        compactor.stop();
         maintenance.shutdown();
         ReentrantLock maintenanceLock = maintenance.lock();
         maintenanceLock.lock();
@@ -700,10 +735,10 @@ public final class LsmEngine implements Engine {
         }
         maintenance.closeManifestLocked();
         reads.releaseView();
-        for (TableReader t : tables) {
+        for (TableReader t : levels.tables()) {
             t.release();
         }
-        tables = List.of();
+        levels = LevelSet.empty();
         if (fileLock != null) {
             fileLock.close();
             fileLock = null;

@@ -14,8 +14,10 @@ import java.util.Set;
  *     default {@link #DEFAULT_BLOCK_CACHE_SIZE}; 0 keeps none)
  * @param compress whether tables written from now on LZ4-compress their data blocks ({@code compression=lz4},
  *     the default, or {@code compression=none}); tables are read whichever way they were written
+ * @param compaction the options of leveled compaction ({@link CompactionOptions}, with its own parameters)
  */
-public record LsmOptions(long walSegmentSize, long memtableSize, long blockCacheSize, boolean compress) {
+public record LsmOptions(long walSegmentSize, long memtableSize, long blockCacheSize, boolean compress,
+                         CompactionOptions compaction) {
     /** Default memtable size. */
     public static final long DEFAULT_MEMTABLE_SIZE = 4L << 20;
     /** Smallest memtable size accepted. */
@@ -33,8 +35,13 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
     /** The most key and value bytes in one batch; one log record holds a batch. */
     public static final long MAX_BATCH_BYTES = 64L * 1024 * 1024;
     /** The parameters a URI may carry. */
-    public static final Set<String> PARAMS = Set.of("walSegmentSize", "memtableSize", "blockCacheSize",
-            "compression");
+    public static final Set<String> PARAMS;
+
+    static {
+        Set<String> p = new java.util.TreeSet<>(Set.of("walSegmentSize", "memtableSize", "blockCacheSize", "compression"));
+        p.addAll(CompactionOptions.PARAMS);
+        PARAMS = java.util.Collections.unmodifiableSet(p);
+    }
 
     /**
      * Checks the options.
@@ -43,9 +50,11 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
      * @param memtableSize the memtable size
      * @param blockCacheSize the block cache's bound
      * @param compress whether data blocks are compressed
+     * @param compaction the options of leveled compaction
      * @throws IllegalArgumentException if out of range
      */
     public LsmOptions {
+        java.util.Objects.requireNonNull(compaction, "compaction");
         if (blockCacheSize < 0 || blockCacheSize > (1L << 40)) {
             throw new IllegalArgumentException("blockCacheSize must be between 0 and 1t, got " + blockCacheSize);
         }
@@ -70,6 +79,28 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
     }
 
     /**
+     * Options with the default compaction.
+     *
+     * @param walSegmentSize the segment size
+     * @param memtableSize the memtable size
+     * @param blockCacheSize the block cache's bound
+     * @param compress whether data blocks are compressed
+     */
+    public LsmOptions(long walSegmentSize, long memtableSize, long blockCacheSize, boolean compress) {
+        this(walSegmentSize, memtableSize, blockCacheSize, compress, CompactionOptions.defaults());
+    }
+
+    /**
+     * These options with other compaction options.
+     *
+     * @param compaction the compaction options
+     * @return the new options
+     */
+    public LsmOptions withCompaction(CompactionOptions compaction) {
+        return new LsmOptions(walSegmentSize, memtableSize, blockCacheSize, compress, compaction);
+    }
+
+    /**
      * The defaults.
      *
      * @return default options
@@ -87,6 +118,7 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
      */
     public static LsmOptions parse(EngineConfig config) {
         config.requireKnownParams(PARAMS);
+        CompactionOptions compaction = CompactionOptions.parse(config);
         String compression = config.param("compression", "lz4");
         if (!compression.equals("lz4") && !compression.equals("none")) {
             throw new IllegalArgumentException("open " + config.uri() + ": compression must be lz4 or none, got '"
@@ -94,6 +126,6 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
         }
         return new LsmOptions(config.sizeParam("walSegmentSize", DEFAULT_WAL_SEGMENT_SIZE),
                 config.sizeParam("memtableSize", DEFAULT_MEMTABLE_SIZE),
-                config.sizeParam("blockCacheSize", DEFAULT_BLOCK_CACHE_SIZE), compression.equals("lz4"));
+                config.sizeParam("blockCacheSize", DEFAULT_BLOCK_CACHE_SIZE), compression.equals("lz4"), compaction);
     }
 }

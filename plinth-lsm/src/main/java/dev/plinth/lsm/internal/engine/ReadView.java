@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The structures that hold the engine's data at one moment: the memtables (the active one first) and the
- * tables. Immutable; the engine swaps in a new view when the structures change, and cursors keep the view
+ * tables by level. Immutable; the engine swaps in a new view when the structures change, and cursors keep the view
  * they opened on. Thread-safe.
  *
  * <p>Reference-counted: the engine holds one reference to its current view, and every read holds one while
@@ -21,15 +21,17 @@ import java.util.List;
  */
 final class ReadView {
     private final List<Memtable> memtables;
+    private final LevelSet levels;
     private final List<TableReader> tables;
     private final java.util.concurrent.atomic.AtomicInteger refs = new java.util.concurrent.atomic.AtomicInteger(1);
     /** {@link #tables} grouped for walks; made by the first walk (see {@link #runs()}). */
     private volatile TableRuns runs;
 
     /** A view holding one reference (the creator's); it takes one on each table. */
-    ReadView(List<Memtable> memtables, List<TableReader> tables) {
+    ReadView(List<Memtable> memtables, LevelSet levels) {
         this.memtables = List.copyOf(memtables);
-        this.tables = List.copyOf(tables);
+        this.levels = levels;
+        this.tables = levels.tables();
         for (TableReader t : this.tables) {
             if (!t.retain()) {
                 throw new IllegalStateException(t + " was closed while a new view was made of it");
@@ -43,6 +45,10 @@ final class ReadView {
 
     List<TableReader> tables() {
         return tables;
+    }
+
+    LevelSet levels() {
+        return levels;
     }
 
     /**
@@ -84,7 +90,10 @@ final class ReadView {
         return best.value();
     }
 
-    /** The newest point version of a key at or below {@code seq}, of any kind, or {@code null}. */
+    /**
+     * The newest point version of a key at or below {@code seq}, of any kind, or {@code null}. Asks every
+     * level-0 table and, in each deeper level, only the one table whose range holds the key.
+     */
     Entry newest(int ks, byte[] key, long seq) {
         Entry best = null;
         for (Memtable m : memtables) {
@@ -93,8 +102,15 @@ final class ReadView {
                 best = e;
             }
         }
-        for (TableReader t : tables) {
-            Entry e = t.newest(ks, key, seq);
+        for (LevelSet.LeveledTable t : levels.level(0)) {
+            Entry e = t.table().newest(ks, key, seq);
+            if (e != null && (best == null || e.seq() > best.seq())) {
+                best = e;
+            }
+        }
+        for (int level = 1; level < CompactionOptions.LEVELS; level++) {
+            TableReader t = levels.find(level, ks, key);
+            Entry e = t == null ? null : t.newest(ks, key, seq);
             if (e != null && (best == null || e.seq() > best.seq())) {
                 best = e;
             }
@@ -117,8 +133,14 @@ final class ReadView {
                 return true;
             }
         }
-        for (TableReader r : tables) {
-            if (r.covers(ks, key, after, seq, skipReclaims)) {
+        for (LevelSet.LeveledTable t : levels.level(0)) {
+            if (t.table().covers(ks, key, after, seq, skipReclaims)) {
+                return true;
+            }
+        }
+        for (int level = 1; level < CompactionOptions.LEVELS; level++) {
+            TableReader r = levels.find(level, ks, key);
+            if (r != null && r.covers(ks, key, after, seq, skipReclaims)) {
                 return true;
             }
         }
@@ -139,7 +161,8 @@ final class ReadView {
 
     /**
      * All versions of a keyspace merged, from a key in a direction (see {@link Memtable#iterator}): each
-     * memtable, and each run of tables whose ranges do not overlap (see {@link TableRuns}).
+     * memtable, each run of level-0 tables whose ranges do not overlap, and each deeper level as one run
+     * (see {@link TableRuns}).
      */
     EntryIterator entries(int ks, byte[] from, boolean reverse) {
         List<EntryIterator> sources = new ArrayList<>();
@@ -154,7 +177,7 @@ final class ReadView {
     private TableRuns runs() {
         TableRuns r = runs;
         if (r == null) {
-            r = TableRuns.of(tables);
+            r = TableRuns.of(levels);
             runs = r;
         }
         return r;

@@ -1,5 +1,6 @@
 package dev.plinth.lsm.internal.engine;
 
+import dev.plinth.StoreClosedException;
 import dev.plinth.io.Vfs;
 import dev.plinth.lsm.internal.manifest.Manifest;
 import dev.plinth.lsm.internal.manifest.VersionState;
@@ -20,8 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The engine's work on its files behind the write path: writing a sealed memtable to a table on a
- * background thread, merging every table into one, and the manifest edits that record both. Everything here
- * runs under the maintenance lock, the outermost lock of the engine (see the package documentation); the
+ * background thread, and the manifest edits that record flushes and compactions (which {@link Compactor}
+ * runs), with the file number counter. Everything here runs under the maintenance lock, the outermost lock of the engine (see the package documentation); the
  * state the write lock guards is read and changed only through the {@link LsmEngine} methods that take
  * that lock. Thread-safe.
  */
@@ -40,6 +41,12 @@ final class TableMaintenance {
     // Guarded by lock (and set once at open, before any other thread sees the engine).
     private Manifest manifest;
     private long nextFileNumber;
+    /** Numbers of tables compactions are writing, or wrote but did not install (removed at the next open). */
+    private final Set<Long> pendingOutputs = new java.util.HashSet<>();
+    /** Tables compactions replaced, until their last reader lets go (their files stay until then). */
+    private final List<TableReader> retired = new ArrayList<>();
+    /** Runs after a flush installed its table (schedules a compaction); set once at construction. */
+    private Runnable afterFlush = () -> { };
 
     TableMaintenance(LsmEngine engine, String uri, Vfs vfs, LsmOptions options, FailureLatch latch, BlockCache blockCache,
                      Amplification amplification) {
@@ -55,6 +62,11 @@ final class TableMaintenance {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Sets what runs after each flush. */
+    void afterFlush(Runnable r) {
+        afterFlush = r;
     }
 
     /** Takes over the manifest created or recovered at open (never called when read-only). */
@@ -134,16 +146,16 @@ final class TableMaintenance {
             TableWriter.write(vfs, number, m.all(), m.tombstones(), options.compress());
             vfs.syncDirectory("");
             TableReader reader = TableReader.open(vfs, number, blockCache);
-            List<Long> names = new ArrayList<>(manifest.state().tables());
-            names.add(number);
+            LevelSet next;
             try {
+                next = engine.levels().withFlushed(LevelSet.LeveledTable.of(reader));
                 manifest.log(new VersionState(s.logNumber(), nextFileNumber, s.lastSeq(), s.nextKeyspaceId(),
-                        s.catalog(), names));
+                        s.catalog(), next.numbers(), next.levelNumbers()));
             } catch (RuntimeException | Error e) {
                 reader.release();
                 throw e;
             }
-            engine.installFlushed(reader);
+            engine.installFlushed(next);
             amplification.flushed(reader.size());
             long obsoleteBelow = s.logNumber();
             for (String n : vfs.list("")) {
@@ -152,6 +164,7 @@ final class TableMaintenance {
                     vfs.delete(n);
                 }
             }
+            afterFlush.run();
         } catch (RuntimeException | Error e) {
             latch.trip(e, "a flush of the memtable of " + uri + " to a table failed; the log still holds it");
             engine.signalFlushed();
@@ -159,67 +172,84 @@ final class TableMaintenance {
         }
     }
 
-    /**
-     * Flushes both memtables, then merges every table into one, keeping only what a reader may still see
-     * (see {@link CompactionFilter}); trips the engine's latch if it fails.
-     */
-    void compact() {
+    /** Flushes both memtables (the sealed one, then the active one); needs no lock. */
+    void flushAll() {
         lock.lock();
         try {
             latch.check("compact");
             flushSealedLocked();
             engine.seal();
             flushSealedLocked();
-            LsmEngine.CompactionInputs in = engine.compactionInputs();
-            if (in.tables().isEmpty()) {
-                return;
-            }
-            mergeLocked(in.tables(), in.liveKeyspaces(), in.horizon());
-        } catch (RuntimeException | Error e) {
-            latch.trip(e, "a compaction of " + uri + " failed");
-            throw e;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Merges the tables into one and installs it; needs the maintenance lock. */
-    private void mergeLocked(List<TableReader> inputs, Set<Integer> live, long horizon) {
-        long number = nextFileNumber++;
-        CompactionFilter.Merged merged = CompactionFilter.writeMerged(vfs, number, inputs, live, horizon,
-                options.compress());
-        TableWriter.TableMeta meta = merged.meta();
-        vfs.syncDirectory("");
-        TableReader reader = TableReader.open(vfs, number, blockCache);
-        if (meta.entries() == 0 && reader.tombstones().isEmpty()) {
-            reader.markObsolete(); // nothing left: the store needs no table at all
-            reader.release();
-            reader = null;
-        }
-        List<Long> names = new ArrayList<>();
-        for (long n : manifest.state().tables()) {
-            if (inputs.stream().noneMatch(t -> t.number() == n)) {
-                names.add(n);
-            }
-        }
-        if (reader != null) {
-            names.add(0, number);
-        }
-        VersionState before = manifest.state();
+    /** A file number for a compaction's new table, not yet named by the manifest; verify leaves it alone. */
+    long newOutputNumber() {
+        lock.lock();
         try {
-            manifest.log(new VersionState(before.logNumber(), nextFileNumber, before.lastSeq(),
-                    before.nextKeyspaceId(), before.keyspaces(), names));
-        } catch (RuntimeException | Error e) {
-            if (reader != null) {
-                reader.release();
-            }
-            throw e;
+            long n = nextFileNumber++;
+            pendingOutputs.add(n);
+            return n;
+        } finally {
+            lock.unlock();
         }
-        engine.installMerged(inputs, reader);
-        amplification.compacted(meta.size(), merged.keptBytes());
-        for (TableReader t : inputs) {
-            t.markObsolete();
-            t.release();
+    }
+
+    /**
+     * The numbers of table files the manifest rightly does not name: tables compactions are writing (or failed
+     * to install), and tables they replaced that a reader still uses; needs the maintenance lock.
+     */
+    Set<Long> unnamedInUseLocked() {
+        pruneRetiredLocked();
+        Set<Long> out = new java.util.HashSet<>(pendingOutputs);
+        for (TableReader t : retired) {
+            out.add(t.number());
+        }
+        return out;
+    }
+
+    /**
+     * Forgets the replaced tables whose files are gone (the last reader let go). Asked of the file system, not
+     * of the reference count, which reaches zero a moment before the file is deleted.
+     */
+    private void pruneRetiredLocked() {
+        retired.removeIf(t -> !vfs.exists(dev.plinth.lsm.internal.sstable.TableFormat.tableName(t.number())));
+    }
+
+    /**
+     * Records a compaction's result in the manifest, then installs it: the inputs leave their levels and the
+     * outputs join {@code level}. The inputs of a merge are marked obsolete and the engine's references on
+     * them dropped, so their files go with the last reader; a move ({@code moved}) keeps its one table.
+     *
+     * @throws StoreClosedException if the engine closed meanwhile (nothing recorded)
+     */
+    void installCompaction(List<TableReader> inputs, int level, List<LevelSet.LeveledTable> outputs, boolean moved) {
+        lock.lock();
+        try {
+            if (engine.isClosed()) {
+                throw new StoreClosedException("a compaction of " + uri + " was not recorded: the lsm store is closed");
+            }
+            latch.check("compact");
+            LevelSet next = engine.levels().replace(inputs, level, outputs);
+            manifest.log(manifest.state().withTables(nextFileNumber, next.numbers(), next.levelNumbers()));
+            engine.installLevels(next);
+            for (LevelSet.LeveledTable t : outputs) {
+                pendingOutputs.remove(t.table().number());
+            }
+            if (!moved) {
+                pruneRetiredLocked();
+                retired.addAll(inputs);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!moved) {
+            for (TableReader t : inputs) {
+                t.markObsolete();
+                t.release();
+            }
         }
     }
 }

@@ -59,6 +59,33 @@ final class TableRuns {
         return new TableRuns(runs);
     }
 
+    /**
+     * Groups the tables of levels into runs: level 0's first fit as in {@link #of(List)}, and each deeper level,
+     * whose tables do not overlap and are in key order, as one run.
+     *
+     * @param levels the levels
+     * @return the runs
+     */
+    static TableRuns of(LevelSet levels) {
+        List<TableReader> l0 = new ArrayList<>();
+        for (LevelSet.LeveledTable t : levels.level(0)) {
+            l0.add(t.table());
+        }
+        List<List<TableReader>> runs = new ArrayList<>(of(l0).runs);
+        for (int level = 1; level < CompactionOptions.LEVELS; level++) {
+            List<TableReader> run = new ArrayList<>();
+            for (LevelSet.LeveledTable t : levels.level(level)) {
+                if (t.table().first() != null) {
+                    run.add(t.table());
+                }
+            }
+            if (!run.isEmpty()) {
+                runs.add(run);
+            }
+        }
+        return new TableRuns(runs);
+    }
+
     /** How many runs there are. */
     int size() {
         return runs.size();

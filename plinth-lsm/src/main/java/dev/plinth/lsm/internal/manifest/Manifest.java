@@ -186,8 +186,7 @@ public final class Manifest implements AutoCloseable {
     /** Writes a new manifest file holding {@code s}, points CURRENT at it, and removes the old file. */
     private void startNewFile(VersionState s) {
         long n = s.nextFileNumber();
-        VersionState withNumber = new VersionState(s.logNumber(), n + 1, s.lastSeq(), s.nextKeyspaceId(),
-                s.keyspaces(), s.tables());
+        VersionState withNumber = s.withNextFileNumber(n + 1);
         String name = manifestName(n);
         vfs.delete(name); // left by an open that crashed before CURRENT named it
         VfsFile f = vfs.create(name);
@@ -237,8 +236,7 @@ public final class Manifest implements AutoCloseable {
             startNewFile(next);
             return;
         }
-        VersionState s = new VersionState(next.logNumber(), Math.max(next.nextFileNumber(), state.nextFileNumber()),
-                next.lastSeq(), next.nextKeyspaceId(), next.keyspaces(), next.tables());
+        VersionState s = next.withNextFileNumber(Math.max(next.nextFileNumber(), state.nextFileNumber()));
         byte[] rec = s.encode();
         ByteArrayOutputStream framed = new ByteArrayOutputStream();
         WalWriter.frame(framed, offset, rec);

@@ -59,6 +59,22 @@ public final class TableWriter {
      */
     public static TableMeta write(Vfs vfs, long number, Iterator<Entry> entries, List<RangeTombstone> tombstones,
                                   boolean compress) {
+        return write(vfs, number, entries, () -> tombstones, compress);
+    }
+
+    /**
+     * As {@link #write(Vfs, long, Iterator, List, boolean)}, with the range deletes asked for once, after the
+     * last entry was taken: for a compaction that splits its output and learns where this table ends only then.
+     *
+     * @param vfs the file system
+     * @param number the new file's number; the file must not exist
+     * @param entries the entries, in {@link Entry#ORDER}
+     * @param tombstones the range deletes, asked for after the entries
+     * @param compress whether data blocks may be compressed
+     * @return what was written
+     */
+    public static TableMeta write(Vfs vfs, long number, Iterator<Entry> entries,
+                                  java.util.function.Supplier<List<RangeTombstone>> tombstones, boolean compress) {
         String name = TableFormat.tableName(number);
         try (VfsFile f = vfs.create(name)) {
             Out out = new Out(f);
@@ -96,7 +112,7 @@ public final class TableWriter {
                 TableFormat.Handle h = out.dataBlock(data.finish(), compress);
                 index.add(lastIkey, last.seq(), (byte) 0, handle(h));
             }
-            TableFormat.Handle rangeDels = out.block(rangeDeletes(tombstones));
+            TableFormat.Handle rangeDels = out.block(rangeDeletes(tombstones.get()));
             TableFormat.Handle filter = out.block(BloomFilter.build(hashes, nHashes));
             TableFormat.Handle idx = out.block(index.finish());
             byte[] footer = new byte[TableFormat.FOOTER_SIZE];

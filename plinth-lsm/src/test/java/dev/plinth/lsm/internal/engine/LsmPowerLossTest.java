@@ -20,7 +20,12 @@ import org.junit.jupiter.api.Test;
  * {@code -Dplinth.lsmCrashStates} crash states (1,000 by default; {@code -Psoak} asks for 100,000).
  */
 class LsmPowerLossTest {
-    static final LsmOptions SMALL = new LsmOptions(32 * 1024, 8 * 1024);
+    /**
+     * Tiny memtable, tables and levels, so that background compactions (level 0 at 2 tables into level 1 of
+     * 16 KiB, and on down) run during the workload and meet the crash too.
+     */
+    static final LsmOptions SMALL = new LsmOptions(32 * 1024, 8 * 1024, LsmOptions.DEFAULT_BLOCK_CACHE_SIZE, true,
+            new CompactionOptions(2, 4, 8, 16 * 1024, 4, 4 * 1024, 1L << 30));
     private static final int STEPS = 120;
 
     static LsmEngine open(FaultyVfs fs) {
@@ -47,10 +52,12 @@ class LsmPowerLossTest {
         List<PowerLoss> losses = List.of(PowerLoss.tearLastWrite(), PowerLoss.garbageLastWrite(), PowerLoss.dropUnsynced());
         long states = 0;
         long seeds = 0;
+        long compactions = 0;
         for (long seed = base; states < target; seed++, seeds++) {
             FaultyVfs dry = new FaultyVfs(new MemVfs(seed), seed);
             try (LsmEngine e = open(dry)) {
                 new Workload(seed, STEPS).run(e);
+                compactions += e.compactor().compactions();
             }
             for (IoOp op : List.of(IoOp.FORCE, IoOp.SYNC_DIRECTORY)) {
                 long count = dry.count(op);
@@ -62,7 +69,9 @@ class LsmPowerLossTest {
             }
         }
         System.out.println("lsm power loss" + how + ": " + states + " crash states over " + seeds + " workloads of " + STEPS
-                + " steps, every one a prefix with every SYNC write and no torn batch");
+                + " steps (" + compactions + " merging compactions in their uncrashed runs), every one a prefix with every"
+                + " SYNC write and no torn batch");
+        assertThat(compactions).as("compactions ran during the workloads").isPositive();
     }
 
     static void crashAndCheck(long seed, IoOp op, long n, PowerLoss loss) {

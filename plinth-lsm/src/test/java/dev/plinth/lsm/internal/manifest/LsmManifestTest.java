@@ -101,4 +101,27 @@ class LsmManifestTest {
         assertThatThrownBy(() -> Manifest.recover(fs, "test")).isInstanceOf(CorruptionException.class)
                 .hasMessageContaining(name);
     }
+
+    @Test
+    void levelsAreRecordedAndAnEditWithoutThemHasEveryTableInLevelZero() {
+        FaultyVfs fs = new FaultyVfs(new MemVfs(6), 6);
+        VersionState leveled = state(2, 10, List.of(5L, 7L, 8L)).withTables(10, List.of(5L, 7L, 8L), List.of(0, 1, 6));
+        try (Manifest m = Manifest.create(fs, "test", VersionState.empty("default"))) {
+            m.log(leveled);
+        }
+        try (Manifest m = Manifest.recover(fs, "test")) {
+            assertThat(m.state().tables()).containsExactly(5L, 7L, 8L);
+            assertThat(m.state().levels()).containsExactly(0, 1, 6);
+        }
+        VersionState old = VersionState.decode(LegacyManifest.encode(leveled), "an old manifest");
+        assertThat(old.tables()).containsExactly(5L, 7L, 8L);
+        assertThat(old.levels()).containsExactly(0, 0, 0);
+        assertThat(old.keyspaces()).isEqualTo(leveled.keyspaces());
+        byte[] badTag = leveled.encode();
+        badTag[badTag.length - 4 - 3] ^= 1;
+        assertThatThrownBy(() -> VersionState.decode(badTag, "a damaged manifest")).isInstanceOf(CorruptionException.class)
+                .hasMessageContaining("a damaged manifest");
+        assertThatThrownBy(() -> new VersionState(1, 2, 3, 1, Map.of(0, "default"), List.of(5L), List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
