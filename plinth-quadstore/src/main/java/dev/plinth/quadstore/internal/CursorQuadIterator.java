@@ -5,10 +5,14 @@ import dev.plinth.Cursor;
 import dev.plinth.quadstore.QuadIterator;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
+import org.apache.jena.graph.Node;
 import org.apache.jena.sparql.core.Quad;
 
 /**
- * A {@link QuadIterator} over one index cursor: decodes each key into ids and the ids into terms.
+ * A {@link QuadIterator} over one index cursor: decodes each key into ids and the ids into terms. It reads
+ * ahead a chunk of keys, {@link #FIRST_CHUNK} at first and twice as many each time up to {@link #MAX_CHUNK}, and
+ * resolves the chunk's ids together ({@link TermDictionary#nodes}), so that the terms the cache lacks are read
+ * in id order, mostly with one cursor, rather than with one read each; a short scan reads little ahead.
  *
  * <p>Not thread-safe, as its interface says.
  */
@@ -18,7 +22,18 @@ public final class CursorQuadIterator implements QuadIterator {
     private final TermDictionary dictionary;
     private final String storeName;
     private final Consumer<CursorQuadIterator> onClose;
-    private final long[] ids = new long[4];
+    /** The first read-ahead, in quads. */
+    static final int FIRST_CHUNK = 4;
+    /** The largest read-ahead, in quads. */
+    static final int MAX_CHUNK = 256;
+
+    private long[] ids = new long[4 * FIRST_CHUNK];
+    private Node[] nodes = new Node[4 * FIRST_CHUNK];
+    private int chunk = FIRST_CHUNK;
+    /** Quads in the chunk read ahead, and the next to hand out. */
+    private int buffered;
+    private int position;
+    private boolean exhausted;
     private Quad next;
     private boolean closed;
 
@@ -48,26 +63,52 @@ public final class CursorQuadIterator implements QuadIterator {
         if (closed) {
             return false;
         }
-        if (!cursor.next()) {
+        if (position == buffered && !fill()) {
             close();
             return false;
         }
-        byte[] key = cursor.key();
-        try {
-            order.decode(key, ids);
-        } catch (IllegalArgumentException e) {
-            close();
-            throw new CorruptionException("The quad store on " + storeName + " holds a damaged key in index "
-                    + order + ": " + e.getMessage() + ".", e);
+        int at = 4 * position++;
+        next = Quad.create(nodes[at + IndexOrder.G], nodes[at + IndexOrder.S], nodes[at + IndexOrder.P],
+                nodes[at + IndexOrder.O]);
+        return true;
+    }
+
+    /** Reads the next chunk of keys and resolves their terms; {@code false} at the end of the cursor. */
+    private boolean fill() {
+        if (exhausted) {
+            return false;
         }
+        long[] one = new long[4];
+        int n = 0;
         try {
-            next = Quad.create(dictionary.node(ids[IndexOrder.G]), dictionary.node(ids[IndexOrder.S]),
-                    dictionary.node(ids[IndexOrder.P]), dictionary.node(ids[IndexOrder.O]));
+            while (n < chunk) {
+                if (!cursor.next()) {
+                    exhausted = true;
+                    break;
+                }
+                byte[] key = cursor.key();
+                try {
+                    order.decode(key, one);
+                } catch (IllegalArgumentException e) {
+                    throw new CorruptionException("The quad store on " + storeName + " holds a damaged key in index "
+                            + order + ": " + e.getMessage() + ".", e);
+                }
+                System.arraycopy(one, 0, ids, 4 * n, 4);
+                n++;
+            }
+            dictionary.nodes(ids, 4 * n, nodes);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
-        return true;
+        buffered = n;
+        position = 0;
+        if (chunk < MAX_CHUNK) {
+            chunk *= 2;
+            ids = new long[4 * chunk];
+            nodes = java.util.Arrays.copyOf(nodes, 4 * chunk); // keeps the chunk just resolved
+        }
+        return n > 0;
     }
 
     @Override
