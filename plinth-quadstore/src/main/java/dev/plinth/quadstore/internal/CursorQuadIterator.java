@@ -25,7 +25,7 @@ public final class CursorQuadIterator implements QuadIterator {
     /** The first read-ahead, in quads. */
     static final int FIRST_CHUNK = 4;
     /** The largest read-ahead, in quads. */
-    static final int MAX_CHUNK = 256;
+    static final int MAX_CHUNK = 64;
 
     private long[] ids = new long[4 * FIRST_CHUNK];
     private Node[] nodes = new Node[4 * FIRST_CHUNK];
