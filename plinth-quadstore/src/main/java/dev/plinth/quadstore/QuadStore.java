@@ -307,7 +307,14 @@ public final class QuadStore implements AutoCloseable {
         byte[] prefix = order.prefix(new KeyWriter(40), ids, Integer.bitCount(mask));
         Range range = prefix.length == 0 ? Range.all() : Range.prefix(prefix);
         Cursor cursor = indexes[order.ordinal()].cursor(range, ScanOptions.forward().withKeysOnly(true));
-        CursorQuadIterator it = new CursorQuadIterator(cursor, order, dictionary, store.uri(), openIterators::remove);
+        Node[] fixed = new Node[4];
+        for (int i = 0; i < 4; i++) {
+            if ((mask & (1 << i)) != 0) {
+                fixed[i] = i == IndexOrder.G && TermCodec.isDefaultGraph(nodes[i]) ? Quad.defaultGraphIRI : nodes[i];
+            }
+        }
+        CursorQuadIterator it = new CursorQuadIterator(cursor, order, dictionary, store.uri(), openIterators::remove,
+                fixed);
         openIterators.add(it);
         return it;
     }
