@@ -4,6 +4,7 @@ import dev.plinth.Capabilities;
 import dev.plinth.Cursor;
 import dev.plinth.Keyspace;
 import dev.plinth.Plinth;
+import dev.plinth.PlinthException;
 import dev.plinth.Range;
 import dev.plinth.ScanOptions;
 import dev.plinth.Store;
@@ -306,7 +307,14 @@ public final class QuadStore implements AutoCloseable {
         byte[] prefix = order.prefix(new KeyWriter(40), ids, Integer.bitCount(mask));
         Range range = prefix.length == 0 ? Range.all() : Range.prefix(prefix);
         Cursor cursor = indexes[order.ordinal()].cursor(range, ScanOptions.forward().withKeysOnly(true));
-        CursorQuadIterator it = new CursorQuadIterator(cursor, order, dictionary, store.uri(), openIterators::remove);
+        Node[] fixed = new Node[4];
+        for (int i = 0; i < 4; i++) {
+            if ((mask & (1 << i)) != 0) {
+                fixed[i] = i == IndexOrder.G && TermCodec.isDefaultGraph(nodes[i]) ? Quad.defaultGraphIRI : nodes[i];
+            }
+        }
+        CursorQuadIterator it = new CursorQuadIterator(cursor, order, dictionary, store.uri(), openIterators::remove,
+                fixed);
         openIterators.add(it);
         return it;
     }
@@ -445,12 +453,25 @@ public final class QuadStore implements AutoCloseable {
      * load goes on. Blank node labels of the input are replaced by fresh ones, so loading a file twice adds
      * its blank nodes twice, as RDF says. Error messages name the input by its base URI, if given.
      *
-     * @param in the input; not closed
+     * <p>A failure of a write (of the engine) or of the listener, or an interrupt of the calling thread, stops
+     * the load at once, even while the parser is blocked reading a slow pipe or socket: the input is closed
+     * and the parser thread interrupted, which ends such a read, and the load waits for the parser thread to
+     * end (for at most {@value QuadSink#PARSER_STOP_WAIT_MILLIS} ms: a read that neither closing nor an
+     * interrupt ends, such as a {@code FileInputStream} on a pipe, keeps that daemon thread until it returns;
+     * the thread then stops without writing). The batches applied before the failure stay.
+     *
+     * @param in the input; read by the parser thread only, and closed by the load when it returns or throws
      * @param lang the syntax: N-Quads, TriG, Turtle, N-Triples or any other Jena parses
      * @param baseUri the base for relative IRIs, or {@code null}
      * @param listener told after each batch
      * @return the figures of the load
      * @throws RdfParseException if the input cannot be parsed, or holds a term that cannot be stored
+     * @throws java.io.UncheckedIOException if the input cannot be read
+     * @throws dev.plinth.PlinthException if a write fails: the engine's own exception (which names the store),
+     *     or a {@code PlinthException} naming the store and the input around any other exception of a write
+     * @throws java.util.concurrent.CancellationException if the calling thread was interrupted (its interrupt
+     *     stays set)
+     * @throws RuntimeException what the listener threw, as it is
      */
     public LoadProgress load(InputStream in, Lang lang, String baseUri, LoadListener listener) {
         return load(in, lang, baseUri, listener, baseUri == null ? "a stream" : baseUri);
@@ -463,7 +484,22 @@ public final class QuadStore implements AutoCloseable {
         Objects.requireNonNull(listener, "listener");
         Capabilities caps = store.capabilities();
         int batch = Math.max(1, Math.min(options.loadBatchQuads(), (caps.maxBatchOps() - 2) / QuadWriter.OPS_PER_QUAD));
-        QuadSink sink = new QuadSink(batch, writer::add, listener);
+        String what = "the load of " + source + " into the quad store on " + store.uri();
+        long[] written = {0};
+        QuadSink sink = new QuadSink(batch, quads -> {
+            try {
+                int added = writer.add(quads);
+                written[0] += quads.size();
+                return added;
+            } catch (PlinthException e) {
+                throw e; // the engine's own, naming the store
+            } catch (IllegalArgumentException e) {
+                throw new UnstorableTerm(e);
+            } catch (RuntimeException e) {
+                throw new PlinthException("Writing a batch of " + what + " failed after " + written[0]
+                        + " quads were written: " + e + ". The failed batch was not applied.", e);
+            }
+        }, listener, in, what);
         ErrorHandler errors = new ErrorHandler() {
             @Override
             public void warning(String message, long line, long col) {
@@ -480,20 +516,35 @@ public final class QuadStore implements AutoCloseable {
                 throw new RiotParseException(message, line, col);
             }
         };
-        try {
+        try (in) {
             sink.run(parserSink -> RDFParser.create().source(in).lang(lang).base(baseUri).errorHandler(errors)
                     .parse(parserSink), "plinth-rdf-parse " + source);
-        } catch (RiotParseException e) {
-            throw new RdfParseException("Loading " + source + " into the quad store on " + store.uri()
-                    + " failed at line " + e.getLine() + ", column " + e.getCol() + ": " + e.getOriginalMessage()
-                    + ". The failed batch was not applied; " + sink.progress().quadsRead()
-                    + " quads of earlier batches were.", e.getLine(), e.getCol(), sink.progress(), e);
-        } catch (RiotException | IllegalArgumentException e) {
-            throw new RdfParseException("Loading " + source + " into the quad store on " + store.uri()
-                    + " failed: " + e.getMessage() + ". The failed batch was not applied; "
-                    + sink.progress().quadsRead() + " quads of earlier batches were.", -1, -1, sink.progress(), e);
+        } catch (QuadSink.ParseFailure f) {
+            RuntimeException e = f.getCause();
+            if (e instanceof RiotParseException rpe) {
+                throw new RdfParseException("Loading " + source + " into the quad store on " + store.uri()
+                        + " failed at line " + rpe.getLine() + ", column " + rpe.getCol() + ": "
+                        + rpe.getOriginalMessage() + ". The failed batch was not applied; "
+                        + sink.progress().quadsRead() + " quads of earlier batches were.", rpe.getLine(), rpe.getCol(),
+                        sink.progress(), rpe);
+            }
+            if (e instanceof RiotException || e instanceof IllegalArgumentException) {
+                throw parseError(source, sink, e);
+            }
+            throw e;
+        } catch (UnstorableTerm e) {
+            throw parseError(source, sink, e.getCause()); // a write refused a term of the input
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("The quad store on " + store.uri() + " could not close the input "
+                    + source + " after loading it: " + e.getMessage(), e);
         }
         return sink.progress();
+    }
+
+    private RdfParseException parseError(String source, QuadSink sink, RuntimeException e) {
+        return new RdfParseException("Loading " + source + " into the quad store on " + store.uri() + " failed: "
+                + e.getMessage() + ". The failed batch was not applied; " + sink.progress().quadsRead()
+                + " quads of earlier batches were.", -1, -1, sink.progress(), e);
     }
 
     /**
@@ -634,6 +685,20 @@ public final class QuadStore implements AutoCloseable {
 
     private static boolean isWildcard(Node n) {
         return n == null || n == Node.ANY;
+    }
+
+    /** A write of a bulk load refused a term of the input: reported as an error of the input. */
+    private static final class UnstorableTerm extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnstorableTerm(IllegalArgumentException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+
+        @Override
+        public synchronized IllegalArgumentException getCause() {
+            return (IllegalArgumentException) super.getCause();
+        }
     }
 
     /** The iterator of a pattern that cannot match. */

@@ -6,8 +6,11 @@ package dev.plinth.quadstore;
  * <p>Immutable and thread-safe; build one with {@link #builder()}.
  */
 public final class QuadStoreOptions {
-    /** The default number of terms each direction of the term cache holds. */
-    public static final long DEFAULT_TERM_CACHE_SIZE = 100_000;
+    /**
+     * The default number of terms each direction of the term cache holds: enough for every term of a million
+     * quads of typical data (about 400,000), at roughly 150 to 300 bytes of heap a cached term and direction.
+     */
+    public static final long DEFAULT_TERM_CACHE_SIZE = 500_000;
     /** The default number of quads a bulk load parses before writing them in one batch. */
     public static final int DEFAULT_LOAD_BATCH_QUADS = 5_000;
 

@@ -5,10 +5,15 @@ import dev.plinth.Cursor;
 import dev.plinth.quadstore.QuadIterator;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
+import org.apache.jena.graph.Node;
 import org.apache.jena.sparql.core.Quad;
 
 /**
- * A {@link QuadIterator} over one index cursor: decodes each key into ids and the ids into terms.
+ * A {@link QuadIterator} over one index cursor: decodes each key into ids and the ids into terms. It reads
+ * ahead a chunk of keys, {@link #FIRST_CHUNK} at first and twice as many each time up to {@link #MAX_CHUNK}, and
+ * resolves the chunk's ids together ({@link TermDictionary#nodes}), so that the terms the cache lacks are read
+ * in id order, mostly with one cursor, rather than with one read each; a short scan reads little ahead. The
+ * components the pattern bound are not resolved at all: every quad carries the terms the caller gave.
  *
  * <p>Not thread-safe, as its interface says.
  */
@@ -18,7 +23,24 @@ public final class CursorQuadIterator implements QuadIterator {
     private final TermDictionary dictionary;
     private final String storeName;
     private final Consumer<CursorQuadIterator> onClose;
-    private final long[] ids = new long[4];
+    /** The first read-ahead, in quads. */
+    static final int FIRST_CHUNK = 4;
+    /** The largest read-ahead, in quads. */
+    static final int MAX_CHUNK = 64;
+
+    /** Per component ({@link IndexOrder#S} ...): the term the pattern bound, or {@code null}. */
+    private final Node[] fixed;
+    /** The components not bound, each resolved per quad; {@code slot[c]} is where component {@code c} sits. */
+    private final int[] free;
+    private final int[] slot = new int[4];
+    private final int width;
+    private long[] ids;
+    private Node[] nodes;
+    private int chunk = FIRST_CHUNK;
+    /** Quads in the chunk read ahead, and the next to hand out. */
+    private int buffered;
+    private int position;
+    private boolean exhausted;
     private Quad next;
     private boolean closed;
 
@@ -30,14 +52,30 @@ public final class CursorQuadIterator implements QuadIterator {
      * @param dictionary to turn ids into terms
      * @param storeName for messages
      * @param onClose told once when this iterator closes
+     * @param fixed per component ({@link IndexOrder#S}, {@link IndexOrder#P}, {@link IndexOrder#O},
+     *     {@link IndexOrder#G}): the term every key under the cursor holds there (the pattern bound it; the
+     *     default graph as {@link Quad#defaultGraphIRI}), or {@code null} to resolve it per quad; not copied
      */
     public CursorQuadIterator(Cursor cursor, IndexOrder order, TermDictionary dictionary, String storeName,
-            Consumer<CursorQuadIterator> onClose) {
+            Consumer<CursorQuadIterator> onClose, Node[] fixed) {
         this.cursor = cursor;
         this.order = order;
         this.dictionary = dictionary;
         this.storeName = storeName;
         this.onClose = onClose;
+        this.fixed = fixed;
+        int w = 0;
+        int[] f = new int[4];
+        for (int c = 0; c < 4; c++) {
+            slot[c] = fixed[c] == null ? w : -1;
+            if (fixed[c] == null) {
+                f[w++] = c;
+            }
+        }
+        this.free = java.util.Arrays.copyOf(f, w);
+        this.width = w;
+        this.ids = new long[width * FIRST_CHUNK];
+        this.nodes = new Node[width * FIRST_CHUNK];
     }
 
     @Override
@@ -48,26 +86,59 @@ public final class CursorQuadIterator implements QuadIterator {
         if (closed) {
             return false;
         }
-        if (!cursor.next()) {
+        if (position == buffered && !fill()) {
             close();
             return false;
         }
-        byte[] key = cursor.key();
-        try {
-            order.decode(key, ids);
-        } catch (IllegalArgumentException e) {
-            close();
-            throw new CorruptionException("The quad store on " + storeName + " holds a damaged key in index "
-                    + order + ": " + e.getMessage() + ".", e);
+        int at = width * position++;
+        next = Quad.create(term(at, IndexOrder.G), term(at, IndexOrder.S), term(at, IndexOrder.P),
+                term(at, IndexOrder.O));
+        return true;
+    }
+
+    private Node term(int at, int component) {
+        Node f = fixed[component];
+        return f != null ? f : nodes[at + slot[component]];
+    }
+
+    /** Reads the next chunk of keys and resolves their terms; {@code false} at the end of the cursor. */
+    private boolean fill() {
+        if (exhausted) {
+            return false;
         }
+        long[] one = new long[4];
+        int n = 0;
         try {
-            next = Quad.create(dictionary.node(ids[IndexOrder.G]), dictionary.node(ids[IndexOrder.S]),
-                    dictionary.node(ids[IndexOrder.P]), dictionary.node(ids[IndexOrder.O]));
+            while (n < chunk) {
+                if (!cursor.next()) {
+                    exhausted = true;
+                    break;
+                }
+                byte[] key = cursor.key();
+                try {
+                    order.decode(key, one);
+                } catch (IllegalArgumentException e) {
+                    throw new CorruptionException("The quad store on " + storeName + " holds a damaged key in index "
+                            + order + ": " + e.getMessage() + ".", e);
+                }
+                for (int k = 0; k < width; k++) {
+                    ids[width * n + k] = one[free[k]];
+                }
+                n++;
+            }
+            dictionary.nodes(ids, width * n, nodes);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
-        return true;
+        buffered = n;
+        position = 0;
+        if (chunk < MAX_CHUNK) {
+            chunk *= 2;
+            ids = new long[width * chunk];
+            nodes = java.util.Arrays.copyOf(nodes, width * chunk); // keeps the chunk just resolved
+        }
+        return n > 0;
     }
 
     @Override

@@ -3,12 +3,15 @@ package dev.plinth.quadstore.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.plinth.CorruptionException;
+import dev.plinth.Cursor;
 import dev.plinth.Keyspace;
+import dev.plinth.Range;
 import dev.plinth.WriteBatch;
 import dev.plinth.keys.KeyReader;
 import dev.plinth.keys.KeyWriter;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.jena.graph.Node;
@@ -31,6 +34,10 @@ import org.apache.jena.sparql.core.Quad;
 public final class TermDictionary {
     /** The longest term bytes used directly as a lookup key; longer ones are looked up by hash. */
     public static final int MAX_DIRECT_KEY = 200;
+    /** The fewest ids {@link #nodes} reads with one cursor over their range rather than one read each. */
+    static final int MIN_RANGE_READ = 4;
+    /** {@link #nodes} reads a range when it holds at most this many ids per wanted id. */
+    static final int MAX_RANGE_READ_SPREAD = 8;
 
     private final String storeName;
     private final Keyspace ids;
@@ -110,20 +117,104 @@ public final class TermDictionary {
         if (cached != null) {
             return cached;
         }
+        Node node = read(id);
+        termCache.put(id, node);
+        return node;
+    }
+
+    /** Reads the term of a dictionary id from the store. */
+    private Node read(long id) {
         byte[] bytes = terms.get(idKey(id));
         if (bytes == null) {
             throw new CorruptionException("The quad store on " + storeName + " has a quad using term id " + id
                     + ", which its dictionary (keyspace " + terms.name() + ") does not hold.");
         }
-        Node node;
+        return decodeTerm(id, bytes);
+    }
+
+    private Node decodeTerm(long id, byte[] bytes) {
         try {
-            node = TermCodec.decode(bytes);
+            return TermCodec.decode(bytes);
         } catch (IllegalArgumentException e) {
             throw new CorruptionException("The quad store on " + storeName + " holds damaged term bytes for id "
                     + id + " in keyspace " + terms.name() + ": " + e.getMessage() + ".", e);
         }
-        termCache.put(id, node);
-        return node;
+    }
+
+    private long readIdKeyChecked(byte[] key) {
+        try {
+            return readIdKey(key);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptionException("The quad store on " + storeName + " holds a damaged key in keyspace "
+                    + terms.name() + ": " + e.getMessage() + ".", e);
+        }
+    }
+
+    /**
+     * The terms of many ids at once, as {@link #node(long)} gives them one by one: {@code out[i]} is the term of
+     * {@code ids[i]} for every {@code i < n}. The ids the cache does not hold are read in ascending order; when
+     * they lie close together (as the ids of the terms of one subject or one graph do, assigned together when
+     * first loaded) with one cursor over their range of the {@code terms} keyspace, else one read each.
+     *
+     * @param ids ids read from an index (repeats allowed)
+     * @param n how many of them
+     * @param out receives the terms; at least {@code n} long
+     * @throws CorruptionException if the dictionary lacks an id or holds damaged term bytes
+     */
+    public void nodes(long[] ids, int n, Node[] out) {
+        long[] missing = null;
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            long id = ids[i];
+            Node node = id == TermCodec.DEFAULT_GRAPH_ID || TermCodec.isInline(id) ? node(id) : termCache.getIfPresent(id);
+            if (node == null) {
+                if (missing == null) {
+                    missing = new long[n - i];
+                }
+                missing[m++] = id;
+            }
+            out[i] = node;
+        }
+        if (m == 0) {
+            return;
+        }
+        Arrays.sort(missing, 0, m);
+        int distinct = 0;
+        for (int i = 0; i < m; i++) {
+            if (distinct == 0 || missing[distinct - 1] != missing[i]) {
+                missing[distinct++] = missing[i];
+            }
+        }
+        Node[] found = new Node[distinct];
+        long lo = missing[0];
+        long hi = missing[distinct - 1];
+        if (distinct >= MIN_RANGE_READ && hi - lo < (long) distinct * MAX_RANGE_READ_SPREAD) {
+            try (Cursor c = terms.cursor(Range.of(idKey(lo), idKey(hi + 1)))) {
+                int at = 0;
+                while (at < distinct && c.next()) {
+                    long id = readIdKeyChecked(c.key());
+                    while (at < distinct && missing[at] < id) {
+                        at++; // absent from the dictionary: reported below
+                    }
+                    if (at < distinct && missing[at] == id) {
+                        found[at++] = decodeTerm(id, c.value());
+                    }
+                }
+            }
+        }
+        for (int k = 0; k < distinct; k++) {
+            Node node = found[k];
+            if (node == null) {
+                node = read(missing[k]);
+                found[k] = node;
+            }
+            termCache.put(missing[k], node);
+        }
+        for (int i = 0; i < n; i++) {
+            if (out[i] == null) {
+                out[i] = found[Arrays.binarySearch(missing, 0, distinct, ids[i])];
+            }
+        }
     }
 
     /**
@@ -135,20 +226,36 @@ public final class TermDictionary {
      * @return the id
      */
     public long idForWrite(Node node, Pending pending) {
-        long id = lookup(node);
-        if (id >= 0) {
-            return id;
+        if (TermCodec.isDefaultGraph(node)) {
+            return TermCodec.DEFAULT_GRAPH_ID;
         }
+        long inline = TermCodec.inlineId(node);
+        if (inline >= 0) {
+            return inline;
+        }
+        Long cached = idCache.getIfPresent(node);
+        if (cached != null) {
+            return cached;
+        }
+        // A term this batch assigned is not in the store yet: asking the store again (as many times as the batch
+        // uses the term) would only miss.
         Long assigned = pending.assigned.get(node);
         if (assigned != null) {
             return assigned;
+        }
+        byte[] bytes = TermCodec.encode(node);
+        byte[] key = lookupKey(bytes);
+        byte[] value = ids.get(key);
+        if (value != null) {
+            long id = readId(value, node);
+            idCache.put(node, id);
+            return id;
         }
         if (pending.nextId > TermCodec.MAX_DICTIONARY_ID) {
             throw new IllegalStateException("The quad store on " + storeName + " has used every dictionary id.");
         }
         long fresh = pending.nextId++;
-        byte[] bytes = TermCodec.encode(node);
-        pending.batch.put(ids, lookupKey(bytes), idValue(fresh));
+        pending.batch.put(ids, key, idValue(fresh));
         pending.batch.put(terms, idKey(fresh), bytes);
         pending.assigned.put(node, fresh);
         return fresh;
