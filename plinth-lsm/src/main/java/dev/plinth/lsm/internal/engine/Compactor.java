@@ -49,6 +49,8 @@ final class Compactor {
 
     private final AtomicLong compactions = new AtomicLong();
     private final AtomicLong moves = new AtomicLong();
+    /** Merges picked by the background thread (not {@link #compactAll}); for tests. */
+    private final AtomicLong backgroundMerges = new AtomicLong();
 
     /** Test hook: runs on the background thread before each compaction it starts, holding the compaction lock. */
     volatile Runnable beforeBackgroundCompaction = () -> { };
@@ -131,6 +133,9 @@ final class Compactor {
     void compactAll() {
         lock.lock();
         try {
+            if (stopping || engine.isClosed()) {
+                throw new StoreClosedException("the lsm store at " + uri + " is closing or closed; it was not compacted");
+            }
             maintenance.flushAll();
             LsmEngine.CompactionInputs in = engine.compactionInputs();
             if (in.levels().tables().isEmpty()) {
@@ -185,6 +190,9 @@ final class Compactor {
                 amplification.compacted(size);
             }
             compactions.incrementAndGet();
+            if (!full) {
+                backgroundMerges.incrementAndGet();
+            }
         } finally {
             for (TableReader t : held) {
                 t.release();
@@ -230,5 +238,10 @@ final class Compactor {
     /** Compactions that merged tables since open; for tests. */
     long compactions() {
         return compactions.get();
+    }
+
+    /** Merges the background thread picked since open, without {@link #compactAll}'s; for tests. */
+    long backgroundMerges() {
+        return backgroundMerges.get();
     }
 }

@@ -96,10 +96,16 @@ final class ReadPath {
         }
     }
 
-    /** The latest published value of a key, or {@code null}. */
+    /**
+     * The latest published value of a key, or {@code null}. The view is taken before the sequence number is
+     * read: a compaction that built the view dropped only versions older than its horizon, which is at most
+     * the sequence number read afterwards, so every version this read needs is still in the view (read the
+     * other way round, a background compaction between the two steps could drop the version the read wants
+     * and the key would look absent).
+     */
     byte[] get(LsmKeyspace ks, byte[] key) {
-        long seq = visibleSeq;
         ReadView v = acquire();
+        long seq = visibleSeq;
         try {
             return v.get(ks.id(), key, seq);
         } finally {
