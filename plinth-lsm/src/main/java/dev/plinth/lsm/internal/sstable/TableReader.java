@@ -155,8 +155,20 @@ public final class TableReader {
         return b;
     }
 
-    /** A block's contents after its trailer's CRC32C was checked, decompressed if it was stored compressed. */
+    /**
+     * A block's contents after its trailer's CRC32C was checked, decompressed if it was stored compressed; an
+     * array of exactly its length.
+     */
     private byte[] block(TableFormat.Handle h, String kind) {
+        byte[] b = stored(h, kind);
+        return b[h.size()] == TableFormat.LZ4_COMPRESSION ? decompress(b, h, kind) : Arrays.copyOf(b, h.size());
+    }
+
+    /**
+     * A block as stored, its trailer included, after the trailer's compression type and CRC32C were checked.
+     * The contents are the first {@code h.size()} bytes.
+     */
+    private byte[] stored(TableFormat.Handle h, String kind) {
         if (h.offset() < 0 || h.size() < 0 || h.offset() + h.size() + TableFormat.BLOCK_TRAILER > size) {
             throw corrupt("has a " + kind + " block handle pointing outside the file");
         }
@@ -172,15 +184,17 @@ public final class TableReader {
         if ((int) c.getValue() != TableFormat.le(b).getInt(h.size() + 1)) {
             throw corrupt("has a " + kind + " block at offset " + h.offset() + " that fails its CRC32C");
         }
-        if (type == TableFormat.LZ4_COMPRESSION) {
-            try {
-                return BlockCompression.decompress(b, h.size());
-            } catch (IllegalArgumentException e) {
-                throw corrupt("has a " + kind + " block at offset " + h.offset() + " that does not decompress: "
-                        + e.getMessage());
-            }
+        return b;
+    }
+
+    /** The contents of a checked block stored compressed. */
+    private byte[] decompress(byte[] stored, TableFormat.Handle h, String kind) {
+        try {
+            return BlockCompression.decompress(stored, h.size());
+        } catch (IllegalArgumentException e) {
+            throw corrupt("has a " + kind + " block at offset " + h.offset() + " that does not decompress: "
+                    + e.getMessage());
         }
-        return Arrays.copyOf(b, h.size());
     }
 
     private List<RangeTombstone> parseRangeDeletes(byte[] b, long offset) {
@@ -226,9 +240,12 @@ public final class TableReader {
 
     /** Data block {@code i}, read from the file and checked (every entry, and their order). */
     private DataBlock readDataBlock(int i) {
-        byte[] b = block(blocks[i], "data");
+        TableFormat.Handle h = blocks[i];
+        byte[] b = stored(h, "data");
         try {
-            return DataBlock.parse(b);
+            // An uncompressed block is parsed in the array it was read into, its trailer left after it unread.
+            return b[h.size()] == TableFormat.LZ4_COMPRESSION ? DataBlock.parse(decompress(b, h, "data"))
+                    : DataBlock.parse(b, h.size());
         } catch (IllegalArgumentException e) {
             throw corrupt("has a data block at offset " + blocks[i].offset() + " that does not parse: " + e.getMessage());
         }
