@@ -43,6 +43,11 @@ public final class Targets {
      * shows in the latency of fsync'd puts. Not in {@link #ALL}.
      */
     public static final String PLINTH_LSM_MEM256K = "plinth-lsm-mem256k";
+    /**
+     * Plinth on {@code lsm:} with memory-mapped tables ({@code tableReads=mmap}): a block the cache misses is
+     * copied from the mapping instead of read with a positional read. Not in {@link #ALL}.
+     */
+    public static final String PLINTH_LSM_MMAP = "plinth-lsm-mmap";
     /** Raw rocksdbjni, set up as Plinth sets it up. */
     public static final String ROCKSDB = "rocksdb";
     /** Raw rocksdbjni with RocksDB's own defaults. */
@@ -91,6 +96,7 @@ public final class Targets {
             case PLINTH_LSM -> new PlinthTarget("lsm:" + dir.toAbsolutePath(), durable);
             case PLINTH_LSM_CACHE256 -> new PlinthTarget("lsm:" + dir.toAbsolutePath() + "?blockCacheSize=256m", durable);
             case PLINTH_LSM_MEM256K -> new PlinthTarget("lsm:" + dir.toAbsolutePath() + "?memtableSize=256k", durable);
+            case PLINTH_LSM_MMAP -> new PlinthTarget("lsm:" + dir.toAbsolutePath() + "?tableReads=mmap", durable);
             case ROCKSDB -> new RocksDbTarget(dir, durable, false);
             case ROCKSDB_DEFAULTS -> new RocksDbTarget(dir, durable, true);
             case LMDB -> new LmdbTarget(dir, durable);

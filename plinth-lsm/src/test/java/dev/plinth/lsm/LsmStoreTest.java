@@ -70,6 +70,32 @@ class LsmStoreTest {
     }
 
     @Test
+    void tablesReadThroughAMappingServeWhatWasWrittenAcrossFlushesCompactionAndReopen() {
+        String uri = "lsm:" + dir.resolve("mapped") + "?memtableSize=16k&blockCacheSize=64k&tableReads=mmap";
+        java.util.Random rnd = new java.util.Random(Long.getLong("plinth.seed", 7L));
+        Map<String, byte[]> model = new TreeMap<>();
+        for (int round = 0; round < 3; round++) {
+            try (Store s = Plinth.open(uri)) {
+                for (int i = 0; i < 2000; i++) {
+                    String k = "key-" + rnd.nextInt(3000);
+                    byte[] v = b("v" + rnd.nextInt() + " ".repeat(rnd.nextInt(60)));
+                    s.defaultKeyspace().put(b(k), v);
+                    model.put(k, v);
+                }
+                if (round == 1) {
+                    s.compact();
+                }
+                for (Map.Entry<String, byte[]> e : model.entrySet()) {
+                    assertThat(s.defaultKeyspace().get(b(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+                }
+                assertThat(s.verify()).isEmpty();
+            }
+        }
+        assertThatThrownBy(() -> Plinth.open("lsm:" + dir.resolve("bad") + "?tableReads=sometimes"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tableReads must be pread or mmap");
+    }
+
+    @Test
     void theLeftoversOfAnInterruptedCreationAreItsOwnButAnotherEnginesStoreIsRefused() throws IOException {
         Path interrupted = Files.createDirectories(dir.resolve("interrupted"));
         // The first manifest and CURRENT are written before the identity file that proves a store.

@@ -14,8 +14,11 @@ import java.util.Set;
  *     default {@link #DEFAULT_BLOCK_CACHE_SIZE}; 0 keeps none)
  * @param compress whether tables written from now on LZ4-compress their data blocks ({@code compression=lz4},
  *     the default, or {@code compression=none}); tables are read whichever way they were written
+ * @param mapTables whether table files are memory-mapped and missed blocks copied from the mapping
+ *     ({@code tableReads=mmap}) instead of read with a positional read ({@code tableReads=pread}, the default)
  */
-public record LsmOptions(long walSegmentSize, long memtableSize, long blockCacheSize, boolean compress) {
+public record LsmOptions(long walSegmentSize, long memtableSize, long blockCacheSize, boolean compress,
+                         boolean mapTables) {
     /** Default memtable size. */
     public static final long DEFAULT_MEMTABLE_SIZE = 4L << 20;
     /** Smallest memtable size accepted. */
@@ -34,7 +37,7 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
     public static final long MAX_BATCH_BYTES = 64L * 1024 * 1024;
     /** The parameters a URI may carry. */
     public static final Set<String> PARAMS = Set.of("walSegmentSize", "memtableSize", "blockCacheSize",
-            "compression");
+            "compression", "tableReads");
 
     /**
      * Checks the options.
@@ -43,6 +46,7 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
      * @param memtableSize the memtable size
      * @param blockCacheSize the block cache's bound
      * @param compress whether data blocks are compressed
+     * @param mapTables whether table files are memory-mapped
      * @throws IllegalArgumentException if out of range
      */
     public LsmOptions {
@@ -70,6 +74,18 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
     }
 
     /**
+     * Options with positional table reads.
+     *
+     * @param walSegmentSize the segment size
+     * @param memtableSize the memtable size
+     * @param blockCacheSize the block cache's bound
+     * @param compress whether data blocks are compressed
+     */
+    public LsmOptions(long walSegmentSize, long memtableSize, long blockCacheSize, boolean compress) {
+        this(walSegmentSize, memtableSize, blockCacheSize, compress, false);
+    }
+
+    /**
      * The defaults.
      *
      * @return default options
@@ -92,8 +108,14 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
             throw new IllegalArgumentException("open " + config.uri() + ": compression must be lz4 or none, got '"
                     + compression + "'");
         }
+        String tableReads = config.param("tableReads", "pread");
+        if (!tableReads.equals("pread") && !tableReads.equals("mmap")) {
+            throw new IllegalArgumentException("open " + config.uri() + ": tableReads must be pread or mmap, got '"
+                    + tableReads + "'");
+        }
         return new LsmOptions(config.sizeParam("walSegmentSize", DEFAULT_WAL_SEGMENT_SIZE),
                 config.sizeParam("memtableSize", DEFAULT_MEMTABLE_SIZE),
-                config.sizeParam("blockCacheSize", DEFAULT_BLOCK_CACHE_SIZE), compression.equals("lz4"));
+                config.sizeParam("blockCacheSize", DEFAULT_BLOCK_CACHE_SIZE), compression.equals("lz4"),
+                tableReads.equals("mmap"));
     }
 }

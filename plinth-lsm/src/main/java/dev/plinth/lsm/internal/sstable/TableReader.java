@@ -18,9 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An open table file. The footer, index, filter and range deletes are read and checked when it opens;
  * data blocks are read, checked against their CRC32C, decompressed and parsed when first used, and kept
- * in the engine's {@link BlockCache} after that. Thread-safe: positional reads
- * only. Reference-counted: whoever may still read it holds a reference; the last {@link #release()} of a
- * table marked {@linkplain #markObsolete() obsolete} closes and deletes the file.
+ * in the engine's {@link BlockCache} after that. A missed block is read with a positional read, or copied from
+ * a read-only mapping of the file when the cache says to map tables ({@link BlockCache#mapTables()}); it is
+ * checked the same way either way. Thread-safe: positional reads, or absolute reads of the mapping, only.
+ * Reference-counted: whoever may still read it holds a reference; the last {@link #release()} of a table
+ * marked {@linkplain #markObsolete() obsolete} closes and deletes the file (a mapping keeps the deleted
+ * file's space until the garbage collector frees the buffer).
  */
 public final class TableReader {
     private final Vfs vfs;
@@ -29,6 +32,12 @@ public final class TableReader {
     private final String where;
     private final VfsFile file;
     private final long size;
+    /**
+     * The whole file as a read-only view ({@link VfsFile#map}) when the cache says to map tables and the file
+     * is under 2 GiB, else {@code null} (positional reads). Read only with absolute gets, which change no
+     * state of the buffer, so readers share it.
+     */
+    private final ByteBuffer mapped;
     private final long entryCount;
     private final byte[][] indexKeys;
     private final long[] indexSeqs;
@@ -59,6 +68,7 @@ public final class TableReader {
         if (size < TableFormat.FOOTER_SIZE) {
             throw corrupt("is " + size + " bytes, shorter than its footer");
         }
+        this.mapped = cache.mapTables() && size <= Integer.MAX_VALUE ? file.map(0, (int) size) : null;
         byte[] footer = read(size - TableFormat.FOOTER_SIZE, TableFormat.FOOTER_SIZE);
         ByteBuffer fb = TableFormat.le(footer);
         if (fb.getInt(TableFormat.FOOTER_SIZE - 4) != TableFormat.crc(footer, 0, TableFormat.FOOTER_SIZE - 4)) {
@@ -148,6 +158,16 @@ public final class TableReader {
 
     private byte[] read(long offset, int len) {
         byte[] b = new byte[len];
+        if (mapped != null) {
+            try {
+                mapped.get((int) offset, b); // every caller checked offset + len against the size
+            } catch (InternalError e) {
+                // How the JVM reports a page of a mapping that the disk could not deliver.
+                throw new dev.plinth.StorageIOException("reading " + where + " at offset " + offset + " through its"
+                        + " memory mapping failed: " + e.getMessage(), e);
+            }
+            return b;
+        }
         int n = file.read(offset, ByteBuffer.wrap(b));
         if (n != len) {
             throw corrupt("ends at " + (offset + n) + " inside a block that should run to " + (offset + len));
