@@ -3,11 +3,13 @@ package dev.plinth.lsm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plinth.Durability;
 import dev.plinth.ForeignFilesException;
 import dev.plinth.Keyspace;
 import dev.plinth.Plinth;
 import dev.plinth.PlinthException;
 import dev.plinth.Store;
+import dev.plinth.WriteOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,7 +81,7 @@ class LsmStoreTest {
                 for (int i = 0; i < 2000; i++) {
                     String k = "key-" + rnd.nextInt(3000);
                     byte[] v = b("v" + rnd.nextInt() + " ".repeat(rnd.nextInt(60)));
-                    s.defaultKeyspace().put(b(k), v);
+                    s.defaultKeyspace().put(b(k), v, WriteOptions.durability(Durability.PROCESS)); // no fsync each
                     model.put(k, v);
                 }
                 if (round == 1) {
