@@ -37,6 +37,17 @@ public final class Targets {
      * 1,000,000-key load fits, as every table of the LevelDB port stays mapped in memory. Not in {@link #ALL}.
      */
     public static final String PLINTH_LSM_CACHE256 = "plinth-lsm-cache256m";
+    /**
+     * Plinth on {@code lsm:} with a 256 KiB memtable ({@code memtableSize=256k}): the memtable is sealed, and
+     * the log moves to a new segment, every couple of thousand small writes, so what a seal costs a writer
+     * shows in the latency of fsync'd puts. Not in {@link #ALL}.
+     */
+    public static final String PLINTH_LSM_MEM256K = "plinth-lsm-mem256k";
+    /**
+     * Plinth on {@code lsm:} with memory-mapped tables ({@code tableReads=mmap}): a block the cache misses is
+     * copied from the mapping instead of read with a positional read. Not in {@link #ALL}.
+     */
+    public static final String PLINTH_LSM_MMAP = "plinth-lsm-mmap";
     /** Raw rocksdbjni, set up as Plinth sets it up. */
     public static final String ROCKSDB = "rocksdb";
     /** Raw rocksdbjni with RocksDB's own defaults. */
@@ -84,6 +95,8 @@ public final class Targets {
                     + (sync ? "" : "&noSync=true"), durable);
             case PLINTH_LSM -> new PlinthTarget("lsm:" + dir.toAbsolutePath(), durable);
             case PLINTH_LSM_CACHE256 -> new PlinthTarget("lsm:" + dir.toAbsolutePath() + "?blockCacheSize=256m", durable);
+            case PLINTH_LSM_MEM256K -> new PlinthTarget("lsm:" + dir.toAbsolutePath() + "?memtableSize=256k", durable);
+            case PLINTH_LSM_MMAP -> new PlinthTarget("lsm:" + dir.toAbsolutePath() + "?tableReads=mmap", durable);
             case ROCKSDB -> new RocksDbTarget(dir, durable, false);
             case ROCKSDB_DEFAULTS -> new RocksDbTarget(dir, durable, true);
             case LMDB -> new LmdbTarget(dir, durable);

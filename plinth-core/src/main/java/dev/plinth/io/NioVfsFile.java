@@ -96,6 +96,22 @@ final class NioVfsFile implements VfsFile {
         return total;
     }
 
+    /** Maps the range read-only with {@link FileChannel#map}; see {@link VfsFile#map} for what that implies. */
+    @Override
+    public ByteBuffer map(long position, int length) {
+        checkOpen();
+        long size = size();
+        if (position < 0 || length < 0 || position + length > size) {
+            throw new IllegalArgumentException("cannot map bytes " + position + " to " + (position + length) + " of "
+                    + location + ": it holds " + size + " bytes");
+        }
+        try {
+            return channel.map(FileChannel.MapMode.READ_ONLY, position, length);
+        } catch (IOException e) {
+            throw fail("map", e);
+        }
+    }
+
     @Override
     public void write(long position, ByteBuffer src) {
         checkWritable("write");

@@ -3,11 +3,13 @@ package dev.plinth.lsm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plinth.Durability;
 import dev.plinth.ForeignFilesException;
 import dev.plinth.Keyspace;
 import dev.plinth.Plinth;
 import dev.plinth.PlinthException;
 import dev.plinth.Store;
+import dev.plinth.WriteOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,6 +69,32 @@ class LsmStoreTest {
                 .isEqualTo(afterWriterClosed.keySet());
         files(d).forEach((name, bytes) -> assertThat(bytes).as(name).isEqualTo(afterWriterClosed.get(name)));
         assertThat(before).isNotEmpty();
+    }
+
+    @Test
+    void tablesReadThroughAMappingServeWhatWasWrittenAcrossFlushesCompactionAndReopen() {
+        String uri = "lsm:" + dir.resolve("mapped") + "?memtableSize=16k&blockCacheSize=64k&tableReads=mmap";
+        java.util.Random rnd = new java.util.Random(Long.getLong("plinth.seed", 7L));
+        Map<String, byte[]> model = new TreeMap<>();
+        for (int round = 0; round < 3; round++) {
+            try (Store s = Plinth.open(uri)) {
+                for (int i = 0; i < 2000; i++) {
+                    String k = "key-" + rnd.nextInt(3000);
+                    byte[] v = b("v" + rnd.nextInt() + " ".repeat(rnd.nextInt(60)));
+                    s.defaultKeyspace().put(b(k), v, WriteOptions.durability(Durability.PROCESS)); // no fsync each
+                    model.put(k, v);
+                }
+                if (round == 1) {
+                    s.compact();
+                }
+                for (Map.Entry<String, byte[]> e : model.entrySet()) {
+                    assertThat(s.defaultKeyspace().get(b(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+                }
+                assertThat(s.verify()).isEmpty();
+            }
+        }
+        assertThatThrownBy(() -> Plinth.open("lsm:" + dir.resolve("bad") + "?tableReads=sometimes"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tableReads must be pread or mmap");
     }
 
     @Test

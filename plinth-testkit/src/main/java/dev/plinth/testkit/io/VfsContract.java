@@ -320,6 +320,28 @@ public abstract class VfsContract {
     }
 
     @Test
+    void mapGivesAReadOnlyViewOfARangeAndRefusesRangesPastTheEnd() {
+        writeFile("m", "0123456789");
+        try (VfsFile f = vfs.openRead("m")) {
+            ByteBuffer view = f.map(2, 5);
+            assertThat(view.isReadOnly()).isTrue();
+            assertThat(view.position()).isZero();
+            assertThat(view.remaining()).isEqualTo(5);
+            byte[] got = new byte[5];
+            view.get(got);
+            assertThat(new String(got, UTF_8)).isEqualTo("23456");
+            assertThat(f.map(10, 0).remaining()).isZero();
+            assertThatThrownBy(() -> f.map(8, 3)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("10 bytes");
+            assertThatThrownBy(() -> f.map(-1, 1)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> f.map(0, -1)).isInstanceOf(IllegalArgumentException.class);
+        }
+        VfsFile closed = vfs.openRead("m");
+        closed.close();
+        assertThatThrownBy(() -> closed.map(0, 1)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void largeWritesAndReadsAreWhole() {
         byte[] data = new byte[300_000];
         for (int i = 0; i < data.length; i++) {

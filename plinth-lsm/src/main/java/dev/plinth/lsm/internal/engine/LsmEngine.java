@@ -105,7 +105,7 @@ public final class LsmEngine implements Engine {
         this.vfs = vfs;
         this.options = options;
         this.latch = new FailureLatch(uri);
-        this.blockCache = new BlockCache(options.blockCacheSize());
+        this.blockCache = new BlockCache(options.blockCacheSize(), options.mapTables());
         this.keyspaces = new KeyspaceRegistry<>(uri);
         this.reads = new ReadPath(uri);
         this.maintenance = new TableMaintenance(this, uri, vfs, options, latch, blockCache, amplification);

@@ -14,10 +14,12 @@ import java.util.Set;
  *     default {@link #DEFAULT_BLOCK_CACHE_SIZE}; 0 keeps none)
  * @param compress whether tables written from now on LZ4-compress their data blocks ({@code compression=lz4},
  *     the default, or {@code compression=none}); tables are read whichever way they were written
+ * @param mapTables whether table files are memory-mapped and missed blocks copied from the mapping
+ *     ({@code tableReads=mmap}) instead of read with a positional read ({@code tableReads=pread}, the default)
  * @param compaction the options of leveled compaction ({@link CompactionOptions}, with its own parameters)
  */
 public record LsmOptions(long walSegmentSize, long memtableSize, long blockCacheSize, boolean compress,
-                         CompactionOptions compaction) {
+                         boolean mapTables, CompactionOptions compaction) {
     /** Default memtable size. */
     public static final long DEFAULT_MEMTABLE_SIZE = 4L << 20;
     /** Smallest memtable size accepted. */
@@ -38,7 +40,8 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
     public static final Set<String> PARAMS;
 
     static {
-        Set<String> p = new java.util.TreeSet<>(Set.of("walSegmentSize", "memtableSize", "blockCacheSize", "compression"));
+        Set<String> p = new java.util.TreeSet<>(Set.of("walSegmentSize", "memtableSize", "blockCacheSize", "compression",
+                "tableReads"));
         p.addAll(CompactionOptions.PARAMS);
         PARAMS = java.util.Collections.unmodifiableSet(p);
     }
@@ -50,6 +53,7 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
      * @param memtableSize the memtable size
      * @param blockCacheSize the block cache's bound
      * @param compress whether data blocks are compressed
+     * @param mapTables whether table files are memory-mapped
      * @param compaction the options of leveled compaction
      * @throws IllegalArgumentException if out of range
      */
@@ -79,7 +83,7 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
     }
 
     /**
-     * Options with the default compaction.
+ * Options with positional table reads and the default compaction.
      *
      * @param walSegmentSize the segment size
      * @param memtableSize the memtable size
@@ -87,7 +91,35 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
      * @param compress whether data blocks are compressed
      */
     public LsmOptions(long walSegmentSize, long memtableSize, long blockCacheSize, boolean compress) {
-        this(walSegmentSize, memtableSize, blockCacheSize, compress, CompactionOptions.defaults());
+        this(walSegmentSize, memtableSize, blockCacheSize, compress, false, CompactionOptions.defaults());
+    }
+
+    /**
+     * Options with the default compaction.
+     *
+     * @param walSegmentSize the segment size
+     * @param memtableSize the memtable size
+     * @param blockCacheSize the block cache's bound
+     * @param compress whether data blocks are compressed
+     * @param mapTables whether table files are memory-mapped
+     */
+    public LsmOptions(long walSegmentSize, long memtableSize, long blockCacheSize, boolean compress,
+                      boolean mapTables) {
+        this(walSegmentSize, memtableSize, blockCacheSize, compress, mapTables, CompactionOptions.defaults());
+    }
+
+    /**
+     * Options with positional table reads.
+     *
+     * @param walSegmentSize the segment size
+     * @param memtableSize the memtable size
+     * @param blockCacheSize the block cache's bound
+     * @param compress whether data blocks are compressed
+     * @param compaction the options of leveled compaction
+     */
+    public LsmOptions(long walSegmentSize, long memtableSize, long blockCacheSize, boolean compress,
+                      CompactionOptions compaction) {
+        this(walSegmentSize, memtableSize, blockCacheSize, compress, false, compaction);
     }
 
     /**
@@ -97,7 +129,7 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
      * @return the new options
      */
     public LsmOptions withCompaction(CompactionOptions compaction) {
-        return new LsmOptions(walSegmentSize, memtableSize, blockCacheSize, compress, compaction);
+        return new LsmOptions(walSegmentSize, memtableSize, blockCacheSize, compress, mapTables, compaction);
     }
 
     /**
@@ -124,8 +156,14 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
             throw new IllegalArgumentException("open " + config.uri() + ": compression must be lz4 or none, got '"
                     + compression + "'");
         }
+        String tableReads = config.param("tableReads", "pread");
+        if (!tableReads.equals("pread") && !tableReads.equals("mmap")) {
+            throw new IllegalArgumentException("open " + config.uri() + ": tableReads must be pread or mmap, got '"
+                    + tableReads + "'");
+        }
         return new LsmOptions(config.sizeParam("walSegmentSize", DEFAULT_WAL_SEGMENT_SIZE),
                 config.sizeParam("memtableSize", DEFAULT_MEMTABLE_SIZE),
-                config.sizeParam("blockCacheSize", DEFAULT_BLOCK_CACHE_SIZE), compression.equals("lz4"), compaction);
+                config.sizeParam("blockCacheSize", DEFAULT_BLOCK_CACHE_SIZE), compression.equals("lz4"),
+                tableReads.equals("mmap"), compaction);
     }
 }

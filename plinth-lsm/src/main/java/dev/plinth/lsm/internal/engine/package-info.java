@@ -17,7 +17,8 @@
  *       memtable, installing a new view; writers held back by a slow flush wait on its condition;</li>
  *   <li>the log's buffer lock ({@code WalWriter.bufferLock}), taken by {@code enqueue} under the write
  *       lock. The log's monitor ({@code WalWriter.monitor}) is never held together with another lock, and
- *       no lock is held while the log's leader does file I/O;</li>
+ *       no lock is held while the log's leader does file I/O. The spare segment's lock
+ *       ({@code SpareSegment.lock}) is taken with no other lock held, and never during file I/O;</li>
  *   <li>the snapshot table ({@code SnapshotTable}), a leaf; the write throttle's lock
  *       ({@code WriteThrottle.lock}), a leaf taken by writers before any other lock.</li>
  * </ol>

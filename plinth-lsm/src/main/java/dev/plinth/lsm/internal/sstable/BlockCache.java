@@ -13,6 +13,8 @@ import java.util.function.Supplier;
  */
 public final class BlockCache {
     private final Cache<Key, DataBlock> cache;
+    /** Whether the tables of this cache read missed blocks from a memory mapping; see {@link #mapTables()}. */
+    private final boolean mapTables;
     private final java.util.concurrent.atomic.AtomicLong nextOwner = new java.util.concurrent.atomic.AtomicLong();
 
     private record Key(long owner, int block) {
@@ -25,6 +27,19 @@ public final class BlockCache {
      * @throws IllegalArgumentException if negative
      */
     public BlockCache(long maxBytes) {
+        this(maxBytes, false);
+    }
+
+    /**
+     * A cache holding at most about {@code maxBytes} of blocks, for tables that read missed blocks from a
+     * memory mapping of their file or with positional reads.
+     *
+     * @param maxBytes the bound, at least 0; 0 keeps nothing
+     * @param mapTables whether tables opened with this cache map their files
+     * @throws IllegalArgumentException if negative
+     */
+    public BlockCache(long maxBytes, boolean mapTables) {
+        this.mapTables = mapTables;
         if (maxBytes < 0) {
             throw new IllegalArgumentException("a block cache of " + maxBytes + " bytes cannot exist");
         }
@@ -38,6 +53,17 @@ public final class BlockCache {
     /** A cache that keeps nothing: every read goes to the file. */
     public static BlockCache none() {
         return new BlockCache(0);
+    }
+
+    /**
+     * Whether tables opened with this cache map their files ({@link dev.plinth.io.VfsFile#map}) and copy a
+     * missed block from the mapping, instead of reading it with a positional read. Either way a block is
+     * checked whole (CRC32C, every entry) when it enters the cache.
+     *
+     * @return {@code true} to map
+     */
+    public boolean mapTables() {
+        return mapTables;
     }
 
     /** A number no other table of this cache has, for the keys of one open table. */

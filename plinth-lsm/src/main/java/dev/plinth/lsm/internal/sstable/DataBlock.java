@@ -36,11 +36,28 @@ final class DataBlock {
      *     order, or a restart point is not where an entry with a whole key starts
      */
     static DataBlock parse(byte[] b) {
-        if (b.length < 4) {
+        return parse(b, b.length);
+    }
+
+    /**
+     * Checks a block that fills the start of an array (a block read with its trailer, say) and indexes its
+     * entries, keeping the array as it is: no copy of the block is made.
+     *
+     * @param b an array whose first {@code length} bytes are the block contents; kept, not copied; the bytes
+     *     after them are never read
+     * @param length the block's length, at most {@code b.length}
+     * @return the block
+     * @throws IllegalArgumentException as {@link #parse(byte[])} does, or if {@code length} is out of range
+     */
+    static DataBlock parse(byte[] b, int length) {
+        if (length < 0 || length > b.length) {
+            throw new IllegalArgumentException("a block of " + length + " bytes in an array of " + b.length);
+        }
+        if (length < 4) {
             throw new IllegalArgumentException("the block is shorter than its restart count");
         }
-        int nRestarts = TableFormat.le(b).getInt(b.length - 4);
-        long restartStart = (long) b.length - 4 - 4L * nRestarts;
+        int nRestarts = TableFormat.le(b).getInt(length - 4);
+        long restartStart = (long) length - 4 - 4L * nRestarts;
         if (nRestarts < 1 || restartStart < 0) {
             throw new IllegalArgumentException("the block says " + nRestarts + " restart points");
         }

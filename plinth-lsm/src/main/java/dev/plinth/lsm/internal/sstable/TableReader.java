@@ -18,9 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An open table file. The footer, index, filter and range deletes are read and checked when it opens;
  * data blocks are read, checked against their CRC32C, decompressed and parsed when first used, and kept
- * in the engine's {@link BlockCache} after that. Thread-safe: positional reads
- * only. Reference-counted: whoever may still read it holds a reference; the last {@link #release()} of a
- * table marked {@linkplain #markObsolete() obsolete} closes and deletes the file.
+ * in the engine's {@link BlockCache} after that. A missed block is read with a positional read, or copied from
+ * a read-only mapping of the file when the cache says to map tables ({@link BlockCache#mapTables()}); it is
+ * checked the same way either way. Thread-safe: positional reads, or absolute reads of the mapping, only.
+ * Reference-counted: whoever may still read it holds a reference; the last {@link #release()} of a table
+ * marked {@linkplain #markObsolete() obsolete} closes and deletes the file (a mapping keeps the deleted
+ * file's space until the garbage collector frees the buffer).
  */
 public final class TableReader {
     private final Vfs vfs;
@@ -29,6 +32,12 @@ public final class TableReader {
     private final String where;
     private final VfsFile file;
     private final long size;
+    /**
+     * The whole file as a read-only view ({@link VfsFile#map}) when the cache says to map tables and the file
+     * is under 2 GiB, else {@code null} (positional reads). Read only with absolute gets, which change no
+     * state of the buffer, so readers share it.
+     */
+    private final ByteBuffer mapped;
     private final long entryCount;
     private final byte[][] indexKeys;
     private final long[] indexSeqs;
@@ -59,6 +68,7 @@ public final class TableReader {
         if (size < TableFormat.FOOTER_SIZE) {
             throw corrupt("is " + size + " bytes, shorter than its footer");
         }
+        this.mapped = cache.mapTables() && size <= Integer.MAX_VALUE ? file.map(0, (int) size) : null;
         byte[] footer = read(size - TableFormat.FOOTER_SIZE, TableFormat.FOOTER_SIZE);
         ByteBuffer fb = TableFormat.le(footer);
         if (fb.getInt(TableFormat.FOOTER_SIZE - 4) != TableFormat.crc(footer, 0, TableFormat.FOOTER_SIZE - 4)) {
@@ -148,6 +158,16 @@ public final class TableReader {
 
     private byte[] read(long offset, int len) {
         byte[] b = new byte[len];
+        if (mapped != null) {
+            try {
+                mapped.get((int) offset, b); // every caller checked offset + len against the size
+            } catch (InternalError e) {
+                // How the JVM reports a page of a mapping that the disk could not deliver.
+                throw new dev.plinth.StorageIOException("reading " + where + " at offset " + offset + " through its"
+                        + " memory mapping failed: " + e.getMessage(), e);
+            }
+            return b;
+        }
         int n = file.read(offset, ByteBuffer.wrap(b));
         if (n != len) {
             throw corrupt("ends at " + (offset + n) + " inside a block that should run to " + (offset + len));
@@ -155,8 +175,20 @@ public final class TableReader {
         return b;
     }
 
-    /** A block's contents after its trailer's CRC32C was checked, decompressed if it was stored compressed. */
+    /**
+     * A block's contents after its trailer's CRC32C was checked, decompressed if it was stored compressed; an
+     * array of exactly its length.
+     */
     private byte[] block(TableFormat.Handle h, String kind) {
+        byte[] b = stored(h, kind);
+        return b[h.size()] == TableFormat.LZ4_COMPRESSION ? decompress(b, h, kind) : Arrays.copyOf(b, h.size());
+    }
+
+    /**
+     * A block as stored, its trailer included, after the trailer's compression type and CRC32C were checked.
+     * The contents are the first {@code h.size()} bytes.
+     */
+    private byte[] stored(TableFormat.Handle h, String kind) {
         if (h.offset() < 0 || h.size() < 0 || h.offset() + h.size() + TableFormat.BLOCK_TRAILER > size) {
             throw corrupt("has a " + kind + " block handle pointing outside the file");
         }
@@ -172,15 +204,17 @@ public final class TableReader {
         if ((int) c.getValue() != TableFormat.le(b).getInt(h.size() + 1)) {
             throw corrupt("has a " + kind + " block at offset " + h.offset() + " that fails its CRC32C");
         }
-        if (type == TableFormat.LZ4_COMPRESSION) {
-            try {
-                return BlockCompression.decompress(b, h.size());
-            } catch (IllegalArgumentException e) {
-                throw corrupt("has a " + kind + " block at offset " + h.offset() + " that does not decompress: "
-                        + e.getMessage());
-            }
+        return b;
+    }
+
+    /** The contents of a checked block stored compressed. */
+    private byte[] decompress(byte[] stored, TableFormat.Handle h, String kind) {
+        try {
+            return BlockCompression.decompress(stored, h.size());
+        } catch (IllegalArgumentException e) {
+            throw corrupt("has a " + kind + " block at offset " + h.offset() + " that does not decompress: "
+                    + e.getMessage());
         }
-        return Arrays.copyOf(b, h.size());
     }
 
     private List<RangeTombstone> parseRangeDeletes(byte[] b, long offset) {
@@ -226,9 +260,12 @@ public final class TableReader {
 
     /** Data block {@code i}, read from the file and checked (every entry, and their order). */
     private DataBlock readDataBlock(int i) {
-        byte[] b = block(blocks[i], "data");
+        TableFormat.Handle h = blocks[i];
+        byte[] b = stored(h, "data");
         try {
-            return DataBlock.parse(b);
+            // An uncompressed block is parsed in the array it was read into, its trailer left after it unread.
+            return b[h.size()] == TableFormat.LZ4_COMPRESSION ? DataBlock.parse(decompress(b, h, "data"))
+                    : DataBlock.parse(b, h.size());
         } catch (IllegalArgumentException e) {
             throw corrupt("has a data block at offset " + blocks[i].offset() + " that does not parse: " + e.getMessage());
         }

@@ -24,6 +24,10 @@ import java.util.List;
  * forced, so a segment with data after it was complete. A failed write or force trips the engine's
  * {@link FailureLatch}; nothing is retried, and every waiter and later caller gets the failure.
  *
+ * <p>The next segment is made ahead of need by a {@link SpareSegment} (created, zero-filled, forced, its
+ * name synced, in the background): moving to it costs the leader the force of the segment it leaves and
+ * nothing else. A failure while making it fails the log as a failed write does.
+ *
  * <p>Locks: {@link #bufferLock} guards the buffer and framing position and is held only briefly;
  * {@link #monitor} guards the leader flag and the written and synced positions. The engine's write lock
  * may be held when {@link #enqueue} takes {@link #bufferLock}; the leader takes {@link #bufferLock} while
@@ -73,6 +77,9 @@ public final class WalWriter implements AutoCloseable {
     private VfsFile file;
     private long fileSegment;
 
+    /** The next segment, prepared in the background; taken by the leader that moves to it. */
+    private final SpareSegment spare;
+
     /** Bytes for one segment, starting at an offset; {@code fresh} when the leader must create the segment. */
     private static final class Chunk {
         final long segment;
@@ -102,6 +109,7 @@ public final class WalWriter implements AutoCloseable {
         this.bufferSegment = segment;
         this.bufferOffset = offset;
         this.bufferSegmentSize = fileSize;
+        this.spare = new SpareSegment(vfs, store, latch);
     }
 
     /**
@@ -116,7 +124,8 @@ public final class WalWriter implements AutoCloseable {
      * @param offset where the next record goes in it; 0 to create the segment
      * @param zeroFrom if at least 0, the bytes from there to the end of the segment are overwritten with
      *     zeros and forced first (what a torn tail left)
-     * @return the writer
+     * @return the writer, already preparing the next segment in the background (no segment numbered above
+     *     {@code segment} may exist: recovery removed any)
      */
     public static WalWriter open(Vfs vfs, String store, long segmentSize, FailureLatch latch, Publisher publisher,
                                  long segment, long offset, long zeroFrom) {
@@ -143,10 +152,22 @@ public final class WalWriter implements AutoCloseable {
                 throw e;
             }
         }
-        return new WalWriter(vfs, store, segmentSize, latch, publisher, f, segment, offset, size);
+        WalWriter w = new WalWriter(vfs, store, segmentSize, latch, publisher, f, segment, offset, size);
+        w.spare.prepare(segment + 1, segmentSize);
+        return w;
     }
 
-    private static VfsFile createSegment(Vfs vfs, long number, long size) {
+    /**
+     * Creates a segment: preallocated with zeros, its header written, forced, and its name made durable.
+     * Until the header is written and forced the file has no valid header, so a crash in between leaves a
+     * file recovery deletes as an interrupted creation.
+     *
+     * @param vfs the file system
+     * @param number the segment number
+     * @param size the size to preallocate
+     * @return the open segment, which the caller closes
+     */
+    static VfsFile createSegment(Vfs vfs, long number, long size) {
         VfsFile f = vfs.create(WalFormat.segmentName(number));
         try {
             f.preallocate(size);
@@ -402,11 +423,12 @@ public final class WalWriter implements AutoCloseable {
         if (c.segment != fileSegment) {
             // The rule that makes recovery decidable: a segment is complete and forced before the next is used.
             file.forceData();
-            VfsFile next = c.fresh ? createSegment(vfs, c.segment, c.segmentSize)
+            VfsFile next = c.fresh ? spare.take(c.segment, c.segmentSize)
                     : vfs.openWrite(WalFormat.segmentName(c.segment));
             file.close();
             file = next;
             fileSegment = c.segment;
+            spare.prepare(c.segment + 1, segmentSize);
         }
         file.write(c.offset, ByteBuffer.wrap(c.bytes.toByteArray()));
     }
@@ -422,6 +444,11 @@ public final class WalWriter implements AutoCloseable {
             return new StorageIOException(m, e);
         }
         return new IllegalStateException(m, e);
+    }
+
+    /** Waits until the spare segment is made; for tests that count file operations. */
+    void awaitSpare() {
+        spare.awaitIdle();
     }
 
     /**
@@ -441,6 +468,8 @@ public final class WalWriter implements AutoCloseable {
     @Override
     public void close() {
         RuntimeException error = null;
+        boolean closing = false;
+        VfsFile last = null;
         try {
             boolean failedAlready;
             synchronized (monitor) {
@@ -462,10 +491,18 @@ public final class WalWriter implements AutoCloseable {
                     }
                 }
                 if (!closed) {
-                    closed = true;
-                    if (file != null) {
-                        file.close();
-                        file = null;
+                    closed = true; // no leader comes after this, so the segment file is ours
+                    last = file;
+                    file = null;
+                    closing = true;
+                }
+            }
+            if (closing) {
+                try {
+                    spare.close(); // the spare's lock is never taken under the monitor
+                } finally {
+                    if (last != null) {
+                        last.close();
                     }
                 }
             }

@@ -7,6 +7,7 @@ import dev.plinth.CorruptionException;
 import dev.plinth.Durability;
 import dev.plinth.PlinthException;
 import dev.plinth.StorageFullException;
+import dev.plinth.StorageIOException;
 import dev.plinth.Store;
 import dev.plinth.lsm.internal.manifest.Manifest;
 import dev.plinth.lsm.internal.sstable.TableFormat;
@@ -112,6 +113,45 @@ class LsmFaultTest {
                     .isGreaterThanOrEqualTo(0);
             assertThat(reopened.verify()).as(where).isEmpty();
             reopened.apply(oneWrite(reopened, "after"));
+        }
+        fs.assertNoLeaks();
+    }
+
+    /**
+     * The next log segment is made in the background; when that fails, the engine fails at once (as for a
+     * failed log write), the write that needs the segment and every later one report it, and nothing
+     * acknowledged is lost.
+     */
+    @Test
+    void anIoErrorMakingTheNextLogSegmentFailsTheEngineAndLosesNothing() {
+        FaultyVfs fs = new FaultyVfs(new MemVfs(31), 31);
+        LsmEngine e = open(fs);
+        e.apply(oneWrite(e, "a"));
+        fs.inject(Fault.on(IoOp.FORCE).onFiles(n -> WalFormat.segmentNumber(n) >= 3, "log segments from 3 on").sticky());
+        e.seal(); // the next record goes to segment 2, made already; segment 3 is made as the log moves to 2
+        e.backgroundFlush();
+        e.apply(oneWrite(e, "b"));
+        // A record larger than the rest of segment 2 needs segment 3, whose making failed (or the latch says so first).
+        EngineBatch big = EngineBatch.builder(Durability.SYNC).put(e.keyspace(Store.DEFAULT_KEYSPACE), "c".getBytes(),
+                new byte[(int) LsmPowerLossTest.SMALL.walSegmentSize()]).build();
+        assertThatThrownBy(() -> e.apply(big)).isInstanceOf(StorageIOException.class)
+                .hasStackTraceContaining("preparing write-ahead log segment 3");
+        assertThatThrownBy(() -> e.apply(oneWrite(e, "d"))).isInstanceOf(StorageIOException.class)
+                .hasMessageContaining("preparing write-ahead log segment 3");
+        try {
+            e.close();
+        } catch (PlinthException failed) {
+            // the failure again
+        }
+        fs.clearFaults();
+        fs.powerLoss(PowerLoss.dropUnsynced());
+        try (LsmEngine reopened = open(fs)) {
+            var ks = reopened.keyspace(Store.DEFAULT_KEYSPACE);
+            assertThat(reopened.get(ks, "a".getBytes())).isNotNull();
+            assertThat(reopened.get(ks, "b".getBytes())).isNotNull();
+            assertThat(reopened.get(ks, "c".getBytes())).isNull();
+            assertThat(reopened.get(ks, "d".getBytes())).isNull();
+            assertThat(reopened.verify()).isEmpty();
         }
         fs.assertNoLeaks();
     }

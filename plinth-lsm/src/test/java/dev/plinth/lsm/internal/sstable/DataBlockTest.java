@@ -54,7 +54,9 @@ class DataBlockTest {
             long seed = SEED + round;
             Random rnd = new Random(seed);
             List<Entry> es = entries(rnd, rnd.nextInt(80));
-            DataBlock d = DataBlock.parse(encode(es));
+            // Odd rounds parse the block where a table read puts it: in an array with the trailer after it.
+            DataBlock d = round % 2 == 0 ? DataBlock.parse(encode(es)) : DataBlock.parse(withTrailer(encode(es), rnd),
+                    encode(es).length);
             assertThat(d.size()).as("seed %d", seed).isEqualTo(es.size());
             DataBlock.Walker w = d.walker();
             for (int i = 0; i < es.size(); i++) {
@@ -90,6 +92,33 @@ class DataBlockTest {
                 }
             }
         }
+    }
+
+    /** The block followed by a five-byte trailer of random bytes, as a table read leaves it. */
+    private static byte[] withTrailer(byte[] block, Random rnd) {
+        byte[] b = java.util.Arrays.copyOf(block, block.length + TableFormat.BLOCK_TRAILER);
+        for (int i = block.length; i < b.length; i++) {
+            b[i] = (byte) rnd.nextInt(256);
+        }
+        return b;
+    }
+
+    @Test
+    void aBlockInsideALargerArrayIsReadOnlyUpToItsLength() {
+        Random rnd = new Random(SEED + 4);
+        byte[] block = encode(entries(rnd, 30));
+        byte[] b = withTrailer(block, rnd);
+        DataBlock d = DataBlock.parse(b, block.length);
+        assertThat(d.size()).isEqualTo(30);
+        // The restart count is read at the block's end, never at the array's: a bad count there is refused.
+        byte[] badCount = b.clone();
+        TableFormat.le(badCount).putInt(block.length - 4, 1 << 20);
+        assertThatThrownBy(() -> DataBlock.parse(badCount, block.length)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("restart points");
+        // Cut one byte short, the last entry runs past the block.
+        assertThatThrownBy(() -> DataBlock.parse(b, block.length - 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DataBlock.parse(block, block.length + 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("in an array of");
     }
 
     @Test

@@ -86,6 +86,7 @@ class LsmWalTest {
     void oneForceCoversEveryRecordBufferedBeforeIt() {
         FaultyVfs fs = new FaultyVfs(new MemVfs(3), 3);
         try (WalWriter w = newWriter(fs, new FailureLatch("test"))) {
+            w.awaitSpare(); // its forces are not the records'
             long forcesBefore = fs.count(IoOp.FORCE);
             long writesBefore = fs.count(IoOp.WRITE);
             w.enqueue(new byte[] {1}, 1);
@@ -211,6 +212,7 @@ class LsmWalTest {
         FailureLatch latch = new FailureLatch("test");
         try (WalWriter w = newWriter(fs, latch)) {
             w.awaitSynced(w.enqueue(new byte[] {1}, 1));
+            w.awaitSpare(); // the fault is for the record's force
             fs.inject(Fault.on(IoOp.FORCE).at(1).once());
             long t = w.enqueue(new byte[] {2}, 2);
             assertThatThrownBy(() -> w.awaitSynced(t)).isInstanceOf(StorageIOException.class);
@@ -230,6 +232,7 @@ class LsmWalTest {
         try (WalWriter w = newWriter(fs, new FailureLatch("test"))) {
             w.awaitSynced(w.enqueue(new byte[] {1}, 1));
         }
+        fs.delete(WalFormat.segmentName(2)); // the spare, made whole; this test makes its own
         try (var f = fs.create(WalFormat.segmentName(2))) {
             f.preallocate(SEGMENT);
         }

@@ -1,0 +1,140 @@
+package dev.plinth.lsm.internal.sstable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plinth.CorruptionException;
+import dev.plinth.StorageIOException;
+import dev.plinth.io.NioVfs;
+import dev.plinth.io.Vfs;
+import dev.plinth.lsm.internal.key.Entry;
+import dev.plinth.lsm.internal.key.Kind;
+import dev.plinth.testkit.io.Corruption;
+import dev.plinth.testkit.io.Fault;
+import dev.plinth.testkit.io.FaultyVfs;
+import dev.plinth.testkit.io.IoOp;
+import dev.plinth.testkit.io.MemVfs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tables read through a mapping of their file ({@code tableReads=mmap}): the same entries and lookups as
+ * with positional reads, on a real mapping and on the test kit's copies; damage is found by the same
+ * checks, and an injected read error reaches the caller.
+ */
+class LsmTableMappingTest {
+    private static final long SEED = Long.getLong("plinth.seed", 20261206L);
+
+    @TempDir
+    Path dir;
+
+    private static List<Entry> entries(Random rnd, int n) {
+        TreeSet<Entry> set = new TreeSet<>(Entry.ORDER);
+        long seq = 1;
+        while (set.size() < n) {
+            byte[] key = String.format("key-%06d", rnd.nextInt(4 * n)).getBytes();
+            boolean delete = rnd.nextInt(7) == 0;
+            byte[] value = new byte[rnd.nextInt(120)];
+            for (int i = 0; i < value.length; i++) {
+                value[i] = (byte) (rnd.nextBoolean() ? 'a' : rnd.nextInt(256)); // compressible in part
+            }
+            set.add(new Entry(rnd.nextInt(2), key, seq++, delete ? Kind.DELETE : Kind.PUT, delete ? null : value));
+        }
+        return new ArrayList<>(set);
+    }
+
+    private static void assertSameTable(TableReader mapped, TableReader pread, List<Entry> all, Random rnd) {
+        List<Entry> back = new ArrayList<>();
+        mapped.all().forEachRemaining(back::add);
+        assertThat(back).hasSameSizeAs(all);
+        for (int i = 0; i < all.size(); i++) {
+            assertThat(Entry.ORDER.compare(back.get(i), all.get(i))).isZero();
+            assertThat(back.get(i).value()).isEqualTo(all.get(i).value());
+        }
+        for (int probe = 0; probe < 500; probe++) {
+            byte[] key = String.format("key-%06d", rnd.nextInt(4 * all.size())).getBytes();
+            int ks = rnd.nextInt(2);
+            Entry a = mapped.newest(ks, key, Long.MAX_VALUE);
+            Entry b = pread.newest(ks, key, Long.MAX_VALUE);
+            if (b == null) {
+                assertThat(a).isNull();
+            } else {
+                assertThat(Entry.ORDER.compare(a, b)).isZero();
+                assertThat(a.value()).isEqualTo(b.value());
+            }
+        }
+        assertThat(mapped.verify()).isEmpty();
+    }
+
+    private void roundTrip(Vfs vfs, long seed) {
+        Random rnd = new Random(seed);
+        for (boolean compress : new boolean[] {false, true}) {
+            long number = compress ? 2 : 1;
+            List<Entry> all = entries(rnd, 3000);
+            TableWriter.write(vfs, number, all.iterator(), List.of(), compress);
+            for (long cacheBytes : new long[] {0, 1 << 20}) {
+                TableReader mapped = TableReader.open(vfs, number, new BlockCache(cacheBytes, true));
+                TableReader pread = TableReader.open(vfs, number, new BlockCache(cacheBytes, false));
+                try {
+                    assertSameTable(mapped, pread, all, rnd);
+                } finally {
+                    mapped.release();
+                    pread.release();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aMappedTableReadsAsAPositionallyReadOneOnARealMapping() {
+        roundTrip(NioVfs.at(dir), SEED);
+    }
+
+    @Test
+    void aMappedTableReadsAsAPositionallyReadOneOnTheTestKitsCopies() {
+        FaultyVfs fs = new FaultyVfs(new MemVfs(SEED), SEED);
+        roundTrip(fs, SEED + 1);
+        fs.assertNoLeaks();
+    }
+
+    @Test
+    void damageIsFoundThroughTheMappingAsThroughReads() {
+        int found = 0;
+        for (long seed = 0; seed < 40; seed++) {
+            FaultyVfs fs = new FaultyVfs(new MemVfs(seed), seed);
+            TableWriter.write(fs, 1, entries(new Random(seed), 400).iterator(), List.of(), seed % 2 == 0);
+            String name = TableFormat.tableName(1);
+            Corruption.flipRandomBit(fs, name, seed);
+            List<String> problems = new ArrayList<>();
+            try {
+                TableReader t = TableReader.open(fs, 1, new BlockCache(1 << 20, true));
+                try {
+                    problems.addAll(t.verify());
+                } finally {
+                    t.release();
+                }
+            } catch (CorruptionException e) {
+                problems.add(e.getMessage());
+            }
+            assertThat(problems).as("seed %d", seed).isNotEmpty();
+            assertThat(problems.get(0)).contains(name);
+            found++;
+        }
+        assertThat(found).isEqualTo(40);
+    }
+
+    @Test
+    void anInjectedReadErrorReachesTheCallerOfAMappedTable() {
+        FaultyVfs fs = new FaultyVfs(new MemVfs(SEED), SEED);
+        TableWriter.write(fs, 1, entries(new Random(SEED), 400).iterator(), List.of());
+        fs.inject(Fault.on(IoOp.READ).onFile(TableFormat.tableName(1)).once());
+        assertThatThrownBy(() -> TableReader.open(fs, 1, new BlockCache(0, true)))
+                .isInstanceOf(StorageIOException.class).hasMessageContaining(TableFormat.tableName(1));
+        fs.assertNoLeaks();
+    }
+}
