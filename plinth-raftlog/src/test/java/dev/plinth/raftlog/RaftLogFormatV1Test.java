@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Logs written in segment format version 1 (before LZ4 payloads) still open, read as they were written, and go on:
- * the in-progress version-1 segment is closed at open and new records go to a version-2 segment, with or without
+ * the in-progress version-1 segment is closed at open and new records go to a version-2 segment (shared log) or a
+ * version-3 segment (per-group log, whose purge boundary then moves into its segments), with or without
  * compression.
  *
  * <p>The fixtures under {@code src/test/resources/raftlog-format-v1} were written by the code of commit
@@ -88,6 +89,35 @@ class RaftLogFormatV1Test {
             assertThat(s.entries(1, 31, 91)).isEqualTo(want.subList(20, want.size()));
             assertThat(s.entries(2, 11, 63)).isEqualTo(expected());
             assertThat(s.termAt(1, 30)).isEqualTo(2);
+        }
+    }
+
+    /**
+     * The per-group log's {@code boundary} file of the old format is read as the state before the first segment and
+     * kept while a segment of the old format is left; once a purge has freed them all it is deleted, and the
+     * boundary comes from the segments alone.
+     */
+    @org.junit.jupiter.api.Test
+    void anOldBoundaryFileGoesOnceNoOldSegmentIsLeft(@TempDir Path dir) {
+        Path log = copyFixture("segmented", dir.resolve("log"));
+        Path file = log.resolve("g-0000000000000002").resolve("boundary");
+        String uri = "segmented:" + log + "?segmentBytes=1024";
+        byte[] big = "0123456789".repeat(30).getBytes(StandardCharsets.UTF_8);
+        try (RaftStorage s = RaftLogs.open(uri)) {
+            assertThat(s.termAt(2, 10)).isEqualTo(1);
+            s.purge(2, 20, Durability.SYNC);
+            assertThat(file).as("old segments are left").exists();
+            for (long i = 63; i <= 90; i++) {
+                s.append(2, List.of(new LogEntry(i, 5, big)), Durability.SYNC);
+            }
+            assertThat(s.purge(2, 85, Durability.SYNC)).isEqualTo(85);
+            assertThat(file).as("no old segment is left").doesNotExist();
+        }
+        try (RaftStorage s = RaftLogs.open(uri)) {
+            assertThat(s.firstIndex(2)).isEqualTo(86);
+            assertThat(s.termAt(2, 85)).isEqualTo(5);
+            assertThat(s.lastIndex(2)).isEqualTo(90);
+            assertThat(s.entries(1, 11, 63)).isEqualTo(expected());
         }
     }
 }

@@ -15,13 +15,21 @@ public final class SegmentFormat {
     /** "PLRFTSEG": the first bytes of every segment file. */
     public static final long MAGIC = 0x504C524654534547L;
     /**
-     * The format version written. Version 2 added LZ4-compressed entries (see {@link EntryCodec}); version 1
-     * segments, which never hold one, are still read, and an in-progress one is closed at open rather than
-     * appended to, so a flagged entry is only ever in a version 2 file.
+     * The format version the shared log writes. Version 2 added LZ4-compressed entries (see {@link EntryCodec});
+     * version 1 segments, which never hold one, are still read, and an in-progress one is closed at open rather
+     * than appended to, so a flagged entry is only ever in a version 2 (or later) file.
      */
     public static final int VERSION = 2;
+    /**
+     * The format version the per-group segmented log writes. Version 3 keeps the purge boundary in the segments
+     * (a base record first in each segment, purge and reset records) instead of a {@code boundary} file; its
+     * framing and entries are those of version 2.
+     */
+    public static final int GROUP_VERSION = 3;
     /** The oldest format version read. */
     public static final int OLDEST_VERSION = 1;
+    /** The newest format version read. */
+    public static final int NEWEST_VERSION = GROUP_VERSION;
     /** Bytes in the header. */
     public static final int HEADER_BYTES = 16;
     /** Bytes in a record's frame before its payload. */
@@ -54,7 +62,7 @@ public final class SegmentFormat {
         if (h.remaining() < HEADER_BYTES) {
             return -1;
         }
-        for (int v = OLDEST_VERSION; v <= VERSION; v++) {
+        for (int v = OLDEST_VERSION; v <= NEWEST_VERSION; v++) {
             if (h.equals(header(v))) {
                 return v;
             }

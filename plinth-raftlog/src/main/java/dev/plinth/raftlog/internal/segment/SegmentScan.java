@@ -94,7 +94,7 @@ public final class SegmentScan {
                 long magic = h.remaining() >= 8 ? h.getLong() : 0;
                 int found = h.remaining() >= 4 ? h.getInt() : 0;
                 throw new CorruptionException(vfs.location(name) + " is not a Plinth Raft log segment of format version "
-                        + SegmentFormat.OLDEST_VERSION + " to " + SegmentFormat.VERSION + ": its header reads magic "
+                        + SegmentFormat.OLDEST_VERSION + " to " + SegmentFormat.NEWEST_VERSION + ": its header reads magic "
                         + Long.toHexString(magic) + " and version " + found + ", or its header checksum does not match.");
             }
             List<Record> out = new ArrayList<>();

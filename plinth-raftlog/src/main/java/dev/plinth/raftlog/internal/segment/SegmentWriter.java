@@ -66,15 +66,29 @@ public final class SegmentWriter implements AutoCloseable {
      * @return a writer positioned after the header
      */
     public static SegmentWriter create(Vfs vfs, String name, long maxPreallocation) {
+        return create(vfs, name, maxPreallocation, SegmentFormat.VERSION);
+    }
+
+    /**
+     * Creates a new segment as {@link #create(Vfs, String, long)} does, with a header of the given format version.
+     *
+     * @param vfs              the file system
+     * @param name             a name that does not exist yet
+     * @param maxPreallocation the largest size preallocated, 0 for none
+     * @param version          the format version in the header, {@link SegmentFormat#OLDEST_VERSION} to
+     *                         {@link SegmentFormat#NEWEST_VERSION}
+     * @return a writer positioned after the header
+     */
+    public static SegmentWriter create(Vfs vfs, String name, long maxPreallocation, int version) {
         VfsFile f = vfs.create(name);
         try {
-            f.write(0, SegmentFormat.header());
+            f.write(0, SegmentFormat.header(version));
             if (maxPreallocation > SegmentFormat.HEADER_BYTES) {
                 f.preallocate(Math.min(maxPreallocation, FIRST_PREALLOCATION));
             }
             f.force();
             vfs.syncDirectory(parent(name));
-            return new SegmentWriter(vfs, name, f, SegmentFormat.HEADER_BYTES, maxPreallocation, SegmentFormat.VERSION);
+            return new SegmentWriter(vfs, name, f, SegmentFormat.HEADER_BYTES, maxPreallocation, version);
         } catch (RuntimeException e) {
             f.close();
             throw e;
@@ -83,7 +97,8 @@ public final class SegmentWriter implements AutoCloseable {
 
     /**
      * Opens an existing segment to append to it: reads it, cuts a torn tail (and syncs the cut) before anything
-     * is appended, and rewrites a header that never became whole.
+     * is appended, rewrites a header that never became whole, and syncs the directory so that the segment's name
+     * is durable.
      *
      * @param vfs  the file system
      * @param name the segment
@@ -102,15 +117,29 @@ public final class SegmentWriter implements AutoCloseable {
      * @return the writer and the scan of the records already there
      */
     public static Reopened reopen(Vfs vfs, String name, long maxPreallocation) {
+        return reopen(vfs, name, maxPreallocation, SegmentFormat.VERSION);
+    }
+
+    /**
+     * Reopens a segment as {@link #reopen(Vfs, String, long)} does; a header that never became whole is rewritten
+     * with the given format version.
+     *
+     * @param vfs              the file system
+     * @param name             the segment
+     * @param maxPreallocation the largest size preallocated, 0 for none
+     * @param newVersion       the version of a rewritten header
+     * @return the writer and the scan of the records already there
+     */
+    public static Reopened reopen(Vfs vfs, String name, long maxPreallocation, int newVersion) {
         SegmentScan scan = SegmentScan.read(vfs, name, true);
         VfsFile f = vfs.openWrite(name);
         try {
             long end = scan.validEnd();
             int version = scan.version();
             if (end == 0) {
-                version = SegmentFormat.VERSION;
+                version = newVersion;
                 f.truncate(0);
-                f.write(0, SegmentFormat.header());
+                f.write(0, SegmentFormat.header(newVersion));
                 end = SegmentFormat.HEADER_BYTES;
                 f.force();
             } else if (f.size() > end) {
@@ -121,6 +150,9 @@ public final class SegmentWriter implements AutoCloseable {
                 f.preallocate(Math.min(maxPreallocation, Math.max(end * 2, FIRST_PREALLOCATION)));
                 f.force();
             }
+            // The segment's name may never have been made durable (a crash between its creation and the directory
+            // sync, then a restart without power loss): records synced into it later would vanish with the name.
+            vfs.syncDirectory(parent(name));
             return new Reopened(new SegmentWriter(vfs, name, f, end, maxPreallocation, version), scan);
         } catch (RuntimeException e) {
             f.close();
@@ -230,6 +262,29 @@ public final class SegmentWriter implements AutoCloseable {
             throw e;
         }
         syncedPosition = position;
+    }
+
+    /**
+     * Forces the file even if everything appended through this writer was synced already: after a reopen, records
+     * found in the file may have reached only the operating system before the last run ended (a killed process),
+     * and this makes them durable too.
+     */
+    public void force() {
+        assert enter();
+        try {
+            check();
+            try {
+                file.force();
+                durableSize = file.size();
+                grown = false;
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
+            }
+            syncedPosition = position;
+        } finally {
+            assert exit();
+        }
     }
 
     /**

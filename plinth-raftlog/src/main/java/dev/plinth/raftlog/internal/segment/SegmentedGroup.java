@@ -10,7 +10,6 @@ import dev.plinth.raftlog.internal.EntryPositions;
 import dev.plinth.raftlog.internal.EntryRuns;
 import dev.plinth.raftlog.internal.LogChecks;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,20 +20,37 @@ import java.util.TreeMap;
  *
  * <p>Thread safe: every method is {@code synchronized} on this object, which guards all fields below.
  *
- * <p>Invariants: {@code locs.get(i)} is the entry at index {@code boundaryIndex + 1 + i}; every segment whose
- * seq is below {@code firstLiveSeq} is dead (a purge or reset has made it so durably) and is ignored and deleted
- * on open; every closed segment before the first one holding an index above the boundary is deleted only after
- * the boundary file naming a later {@code firstLiveSeq} is durable. A change to entries is one segment record, so
- * it is whole or absent after a crash. After the first I/O error the group is failed and says so on every call.
+ * <p>Invariants: {@code locs.get(i)} is the entry at index {@code boundaryIndex + 1 + i}. Every change is one
+ * segment record, so it is whole or absent after a crash: entries, a replace (or truncate), a purge (the new
+ * boundary and its term) and a reset. Every segment of format {@link SegmentFormat#GROUP_VERSION} begins with a
+ * base record (the boundary and last index when it was begun) or a reset, so a segment never depends on the
+ * records of the segments before it for its boundary: those may be deleted. A closed segment is deleted only when
+ * every index written in it is at or below the boundary (or a later reset dropped it) and only after the record
+ * that moved the boundary is durable (right after a force of the segment being written, which holds that record
+ * or a base restating it), oldest first; so the segments on disk after a crash are the live ones, perhaps after a
+ * run of dead ones cut off by a gap in their seqs. After the first I/O error the group is failed and says so on
+ * every call.
+ *
+ * <p>A log written before format version 3 keeps its boundary in a {@code boundary} file (an {@link AtomicFile}
+ * naming the boundary and the first live segment); it is read at open as the state before the first segment, and
+ * deleted once no segment of an older format is left and a base record restating it is durable.
  */
 final class SegmentedGroup {
     static final byte ENTRIES = 1;
     static final byte REPLACE = 2;
+    /** Format version 3: the boundary moves to (index, term); the entries up to it are dropped. */
+    static final byte PURGE = 3;
+    /** Format version 3: every entry is dropped and the boundary set to (index, term). */
+    static final byte RESET = 4;
+    /** Format version 3: the first record of a segment: the boundary (index, term) and last index when it began. */
+    static final byte BASE = 5;
     static final int RECORD_HEADER = 1 + 8 + 4;
 
-
-    /** A segment other than the one being written: its file name and the highest index written in it. */
-    private record Closed(String name, long maxIndex) {
+    /**
+     * A segment other than the one being written: its file name, the highest index written in it (0 if none, or
+     * if a later reset dropped them all) and its format version.
+     */
+    private record Closed(String name, long maxIndex, int version) {
     }
 
     private final Vfs vfs;
@@ -47,8 +63,9 @@ final class SegmentedGroup {
     // All guarded by this.
     private long boundaryIndex;
     private long boundaryTerm;
-    private long firstLiveSeq = 1;
     private long nextSeq = 1;
+    /** Whether a {@code boundary} file of a format before version 3 is still on disk. */
+    private boolean legacyBoundary;
     /** Where each entry is: segment, header offset, length field (see {@link EntryCodec}), term. */
     private final EntryPositions locs = new EntryPositions();
     private final TreeMap<Long, Closed> closed = new TreeMap<>();
@@ -82,11 +99,17 @@ final class SegmentedGroup {
 
     // ---- recovery -------------------------------------------------------------------------------------------
 
+    /** Replay state, used only while {@link #load()} runs: whether no record has been replayed yet. */
+    private boolean fresh;
+    /** Replay state: the highest index held by a placeholder for an entry of a deleted segment, 0 if none. */
+    private long placeholderTop;
+
     private void load() {
         if (!vfs.exists(dir)) {
             return;
         }
         dirExists = true;
+        long firstLiveSeq = 1;
         byte[] b = AtomicFile.read(vfs, dir + "/" + GroupFiles.BOUNDARY);
         if (b != null) {
             if (b.length != 24) {
@@ -97,33 +120,57 @@ final class SegmentedGroup {
             boundaryIndex = bb.getLong();
             boundaryTerm = bb.getLong();
             firstLiveSeq = bb.getLong();
+            legacyBoundary = true;
         }
         nextSeq = firstLiveSeq;
         List<GroupFiles.Segment> segs = GroupFiles.segments(vfs.location(dir), vfs.list(dir));
-        List<GroupFiles.Segment> live = new ArrayList<>();
-        for (GroupFiles.Segment s : segs) {
-            if (s.seq() < firstLiveSeq) {
-                vfs.delete(dir + "/" + s.name());
-            } else {
-                live.add(s);
+        // Dead: below a boundary file's first live segment, and everything before the newest gap in the seqs
+        // (deletions go oldest first, after the record that made the segments dead is durable, so a gap is a
+        // deletion that landed and everything before it was dead as well).
+        int start = 0;
+        for (int i = 0; i < segs.size(); i++) {
+            long seq = segs.get(i).seq();
+            if (seq < firstLiveSeq) {
+                start = i + 1;
+            } else if (i > start && seq != segs.get(i - 1).seq() + 1) {
+                start = i;
             }
         }
-        for (int i = 0; i < live.size(); i++) {
-            GroupFiles.Segment s = live.get(i);
+        fresh = true;
+        boolean writerEmpty = false;
+        for (int i = start; i < segs.size(); i++) {
+            GroupFiles.Segment s = segs.get(i);
             String path = dir + "/" + s.name();
             List<SegmentScan.Record> records;
-            if (i == live.size() - 1 && s.open()) {
-                SegmentWriter.Reopened r = SegmentWriter.reopen(vfs, path, segmentBytes);
+            int segVersion;
+            if (i == segs.size() - 1 && s.open()) {
+                SegmentWriter.Reopened r = SegmentWriter.reopen(vfs, path, segmentBytes, SegmentFormat.GROUP_VERSION);
                 writer = r.writer();
                 writerSeq = s.seq();
                 records = r.scan().records();
+                segVersion = writer.version();
+                writerEmpty = records.isEmpty();
             } else {
-                records = SegmentScan.read(vfs, path, false).records();
+                SegmentScan scan = SegmentScan.read(vfs, path, false);
+                records = scan.records();
+                segVersion = scan.version();
             }
             long max = 0;
             long min = 0;
-            for (SegmentScan.Record r : records) {
-                long top = replay(s.seq(), r, path);
+            for (int k = 0; k < records.size(); k++) {
+                SegmentScan.Record r = records.get(k);
+                byte type = r.payload().length == 0 ? 0 : r.payload()[0];
+                if (segVersion >= SegmentFormat.GROUP_VERSION && k == 0 && type != BASE && type != RESET) {
+                    throw new CorruptionException("The segment " + vfs.location(path) + " of group " + group
+                            + " does not begin with a base or reset record (its first record has type " + type + ").");
+                }
+                if (type == RESET) {
+                    // Every entry written before is dropped: no earlier segment holds a live one any more.
+                    min = 0;
+                    max = 0;
+                    closed.replaceAll((seq, c) -> new Closed(c.name(), 0, c.version()));
+                }
+                long top = replay(s.seq(), r, path, segVersion);
                 if (top > 0) {
                     long from = ByteBuffer.wrap(r.payload(), 1, 8).getLong();
                     min = min == 0 ? from : Math.min(min, from);
@@ -134,24 +181,70 @@ final class SegmentedGroup {
                 writerMin = min;
                 writerMax = max;
             } else {
-                closed.put(s.seq(), new Closed(s.name(), max));
+                closed.put(s.seq(), new Closed(s.name(), max, segVersion));
             }
             nextSeq = s.seq() + 1;
         }
-        if (writer != null && writer.version() < SegmentFormat.VERSION) {
+        fresh = false;
+        if (placeholderTop > boundaryIndex) {
+            throw new CorruptionException("Group " + group + " of the segmented Raft log at " + vfs.location(dir)
+                    + " is missing entries " + (boundaryIndex + 1) + " to " + placeholderTop + ": the segment files "
+                    + "that held them are gone, but no durable purge dropped them.");
+        }
+        placeholderTop = 0;
+        for (int i = 0; i < start; i++) {
+            vfs.delete(dir + "/" + segs.get(i).name());
+        }
+        if (writer == null) {
+            return;
+        }
+        if (writer.version() < SegmentFormat.GROUP_VERSION) {
             // A segment of an older format is never appended to: what this version writes may not fit its rules.
             roll();
+            return;
+        }
+        if (writerEmpty) {
+            // Created, but the crash came before its base record was whole.
+            writer.append(base());
+        }
+        if (writerEmpty || hasDead() || legacyDeletable()) {
+            // What was read may have reached only the operating system before a kill: force it before deleting.
+            writer.force();
+            dropDead();
         }
     }
 
-    /** Applies one record found on disk; returns the highest index it writes (0 if none). */
-    private long replay(long seq, SegmentScan.Record r, String path) {
+    /**
+     * Applies one record found on disk; returns the highest index it writes (0 if none).
+     *
+     * @param seq     the segment's seq
+     * @param r       the record
+     * @param path    the segment's path, for messages
+     * @param version the segment's format version
+     */
+    private long replay(long seq, SegmentScan.Record r, String path, int version) {
         ByteBuffer b = ByteBuffer.wrap(r.payload());
+        boolean wasFresh = fresh;
+        fresh = false;
         byte type;
+        try {
+            type = b.get();
+            if (version >= SegmentFormat.GROUP_VERSION && (type == PURGE || type == RESET || type == BASE)) {
+                long index = b.getLong();
+                long term = b.getLong();
+                long last = type == BASE ? b.getLong() : 0;
+                if (index < 0 || term < 0 || last < 0 || b.hasRemaining()) {
+                    throw undecodable(r, path, null);
+                }
+                replayBounds(type, index, term, last, wasFresh, r, path);
+                return 0;
+            }
+        } catch (RuntimeException e) {
+            throw e instanceof CorruptionException c ? c : undecodable(r, path, e);
+        }
         long from;
         int count;
         try {
-            type = b.get();
             from = b.getLong();
             count = b.getInt();
         } catch (RuntimeException e) {
@@ -161,10 +254,16 @@ final class SegmentedGroup {
             throw undecodable(r, path, null);
         }
         if (from > lastIndex() + 1) {
-            throw new CorruptionException("Group " + group + " has a record at index " + from + " in "
-                    + vfs.location(path) + " but its log ends at " + lastIndex() + ": entries are missing.");
+            if (!wasFresh) {
+                throw new CorruptionException("Group " + group + " has a record at index " + from + " in "
+                        + vfs.location(path) + " but its log ends at " + lastIndex() + ": entries are missing.");
+            }
+            // The first record replayed, in a segment of an older format after the segments before it were deleted.
+            addPlaceholders(from - 1);
         }
-        truncateLocs(Math.max(from, boundaryIndex + 1));
+        long cut = Math.max(from, boundaryIndex + 1);
+        truncateLocs(cut);
+        placeholderTop = Math.min(placeholderTop, cut - 1);
         long base = r.offset() + SegmentFormat.FRAME_BYTES;
         try {
             for (int i = 0; i < count; i++) {
@@ -179,6 +278,48 @@ final class SegmentedGroup {
             throw undecodable(r, path, e);
         }
         return count == 0 ? 0 : from + count - 1;
+    }
+
+    /** Replays a purge, reset or base record. */
+    private void replayBounds(byte type, long index, long term, long last, boolean wasFresh, SegmentScan.Record r,
+            String path) {
+        if (type == RESET || (type == BASE && wasFresh)) {
+            // A reset, or the first record replayed: the state it states replaces whatever came before.
+            locs.clear();
+            placeholderTop = 0;
+            boundaryIndex = index;
+            boundaryTerm = term;
+            if (type == BASE) {
+                if (last < index) {
+                    throw undecodable(r, path, null);
+                }
+                addPlaceholders(last);
+            }
+        } else if (type == BASE) {
+            if (index != boundaryIndex || term != boundaryTerm || last != lastIndex()) {
+                throw new CorruptionException("The segment " + vfs.location(path) + " of group " + group
+                        + " begins with boundary " + index + " (term " + term + ") and last index " + last
+                        + ", but the segments before it end with boundary " + boundaryIndex + " (term " + boundaryTerm
+                        + ") and last index " + lastIndex() + ": a segment between them is missing or damaged.");
+            }
+        } else if (index > boundaryIndex) {
+            if (index > lastIndex()) {
+                throw new CorruptionException("A purge record at offset " + r.offset() + " of " + vfs.location(path)
+                        + " moves the boundary of group " + group + " to " + index + ", past its last entry "
+                        + lastIndex() + ": entries are missing.");
+            }
+            locs.dropFirst((int) (index - boundaryIndex));
+            boundaryIndex = index;
+            boundaryTerm = term;
+        }
+    }
+
+    /** Holds the indexes up to {@code toInclusive} by placeholders; a purge must drop them before the open ends. */
+    private void addPlaceholders(long toInclusive) {
+        for (long i = lastIndex() + 1; i <= toInclusive; i++) {
+            locs.add(0, 0, 0, 0);
+        }
+        placeholderTop = Math.max(placeholderTop, toInclusive);
     }
 
     private CorruptionException undecodable(SegmentScan.Record r, String path, RuntimeException cause) {
@@ -321,7 +462,7 @@ final class SegmentedGroup {
             EntryCodec.put(b, entries.get(i).term(), stored[i]);
         }
         try {
-            ensureWriter();
+            ensureWriter(null);
             long off = writer.append(b.array());
             if (durability == Durability.SYNC) {
                 writer.sync();
@@ -334,6 +475,9 @@ final class SegmentedGroup {
             if (!entries.isEmpty()) {
                 writerMin = writerMin == 0 ? from : Math.min(writerMin, from);
                 writerMax = Math.max(writerMax, from + entries.size() - 1);
+            }
+            if (durability == Durability.SYNC) {
+                dropDead();
             }
             if (writer.position() >= segmentBytes) {
                 roll();
@@ -351,27 +495,81 @@ final class SegmentedGroup {
         }
     }
 
-    private void ensureWriter() {
+    /**
+     * Begins a segment if none is being written: its first record is {@code first}, or a base record stating the
+     * boundary and last index if {@code first} is {@code null}. The record is durable with the segment's next force.
+     */
+    private void ensureWriter(byte[] first) {
         if (writer == null) {
             ensureDir();
             writerSeq = nextSeq++;
             writerMin = 0;
             writerMax = 0;
-            writer = SegmentWriter.create(vfs, dir + "/" + GroupFiles.inProgress(writerSeq), segmentBytes);
+            writer = SegmentWriter.create(vfs, dir + "/" + GroupFiles.inProgress(writerSeq), segmentBytes,
+                    SegmentFormat.GROUP_VERSION);
+            writer.append(first != null ? first : base());
         }
+    }
+
+    /** The base record that begins a segment: the boundary (index, term) and the last index now. */
+    private byte[] base() {
+        return ByteBuffer.allocate(25).put(BASE).putLong(boundaryIndex).putLong(boundaryTerm).putLong(lastIndex())
+                .array();
+    }
+
+    /** A purge or reset record. */
+    private static byte[] bounds(byte type, long index, long term) {
+        return ByteBuffer.allocate(17).put(type).putLong(index).putLong(term).array();
     }
 
     /** Closes the segment being written: its preallocated tail cut, forced, then renamed to show its range. */
     private void roll() {
+        int v = writer.version();
         writer.seal();
         String name = GroupFiles.closed(writerSeq, writerMin, writerMax);
         vfs.rename(dir + "/" + GroupFiles.inProgress(writerSeq), dir + "/" + name);
         vfs.syncDirectory(dir);
-        closed.put(writerSeq, new Closed(name, writerMax));
+        closed.put(writerSeq, new Closed(name, writerMax, v));
         writer = null;
     }
 
-    synchronized long purge(long upToInclusive) {
+    /** Whether the oldest closed segment holds nothing above the boundary. */
+    private boolean hasDead() {
+        return !closed.isEmpty() && closed.firstEntry().getValue().maxIndex() <= boundaryIndex;
+    }
+
+    /**
+     * Deletes the closed segments, oldest first, that hold nothing above the boundary. Call only right after the
+     * segment being written was forced: it holds the record that set the boundary, or a base record restating it,
+     * so the deleted segments are needed by no recovery. The directory is not synced: a deletion that does not
+     * land leaves a dead segment that recovery replays (the durable record drops its entries again) or skips
+     * (behind a gap), and deletes.
+     */
+    private void dropDead() {
+        if (writer == null) {
+            return;
+        }
+        while (hasDead()) {
+            dropSegment(closed.firstKey());
+        }
+        if (legacyDeletable()) {
+            // Every segment left begins with a base record, which replaces what the old file says.
+            vfs.delete(dir + "/" + GroupFiles.BOUNDARY);
+            legacyBoundary = false;
+        }
+    }
+
+    /** Whether a boundary file of an older format is left while every closed segment begins with a base record. */
+    private boolean legacyDeletable() {
+        return legacyBoundary && closed.values().stream().allMatch(c -> c.version() >= SegmentFormat.GROUP_VERSION);
+    }
+
+    /**
+     * Moves the boundary by appending a purge record to the segment being written (forced at once at
+     * {@code SYNC}, else with the group's next force); the closed segments that then hold only purged indexes
+     * are deleted after that force.
+     */
+    synchronized long purge(long upToInclusive, Durability durability) {
         check();
         long target = Math.min(upToInclusive, lastIndex());
         if (target <= boundaryIndex) {
@@ -379,24 +577,10 @@ final class SegmentedGroup {
         }
         long term = termAt(target);
         try {
-            if (writer != null) {
+            ensureWriter(null);
+            writer.append(bounds(PURGE, target, term));
+            if (durability == Durability.SYNC) {
                 writer.sync();
-            }
-            List<Long> dead = new ArrayList<>();
-            long firstLive = writer != null ? writerSeq : nextSeq;
-            for (Map.Entry<Long, Closed> c : closed.entrySet()) {
-                if (c.getValue().maxIndex() > target) {
-                    firstLive = c.getKey();
-                    break;
-                }
-                dead.add(c.getKey());
-            }
-            writeBoundary(target, term, firstLive);
-            for (Long seq : dead) {
-                dropSegment(seq);
-            }
-            if (!dead.isEmpty()) {
-                vfs.syncDirectory(dir);
             }
         } catch (RuntimeException e) {
             throw fail(e);
@@ -405,23 +589,34 @@ final class SegmentedGroup {
         version++;
         boundaryIndex = target;
         boundaryTerm = term;
+        try {
+            if (durability == Durability.SYNC) {
+                dropDead();
+            }
+            if (writer.position() >= segmentBytes) {
+                roll();
+            }
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
         return target;
     }
 
+    /**
+     * Drops every entry: a reset record is appended to the segment being written (or begins a new one) and
+     * forced, then every closed segment is deleted. The entries written before the reset in the segment being
+     * written stay in it, dead, until the segment is deleted.
+     */
     synchronized void reset(long index, long term) {
         check();
+        byte[] record = bounds(RESET, index, term);
         try {
-            if (writer != null) {
-                writer.close();
-                closed.put(writerSeq, new Closed(GroupFiles.inProgress(writerSeq), writerMax));
-                writer = null;
+            if (writer == null) {
+                ensureWriter(record);
+            } else {
+                writer.append(record);
             }
-            long newFirst = nextSeq;
-            writeBoundary(index, term, newFirst);
-            for (Long seq : new ArrayList<>(closed.keySet())) {
-                dropSegment(seq);
-            }
-            vfs.syncDirectory(dir);
+            writer.sync();
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -429,13 +624,17 @@ final class SegmentedGroup {
         version++;
         boundaryIndex = index;
         boundaryTerm = term;
-    }
-
-    private void writeBoundary(long index, long term, long firstLive) {
-        ensureDir();
-        AtomicFile.write(vfs, dir + "/" + GroupFiles.BOUNDARY,
-                ByteBuffer.allocate(24).putLong(index).putLong(term).putLong(firstLive).array());
-        firstLiveSeq = firstLive;
+        writerMin = 0;
+        writerMax = 0;
+        try {
+            closed.replaceAll((seq, c) -> new Closed(c.name(), 0, c.version()));
+            dropDead();
+            if (writer.position() >= segmentBytes) {
+                roll();
+            }
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
     }
 
     private void dropSegment(long seq) {
@@ -452,6 +651,7 @@ final class SegmentedGroup {
         if (writer != null) {
             try {
                 writer.sync();
+                dropDead();
             } catch (RuntimeException e) {
                 throw fail(e);
             }

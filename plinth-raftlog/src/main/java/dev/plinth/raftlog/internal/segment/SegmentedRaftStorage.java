@@ -31,8 +31,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code LOCK} file, held while open, so two instances never share it.
  *
  * <p>Durability: {@link Durability#SYNC} forces the segment before the call returns; {@code NONE} and
- * {@code PROCESS} write to the operating system and leave the force to a later {@code SYNC} call,
- * {@link #flush()} or a purge. Purges, resets, hard states and meta values are always synced (write-temp, force,
+ * {@code PROCESS} write to the operating system and leave the force to a later {@code SYNC} call of the group or
+ * {@link #flush()}. This holds for appends, replaces, truncates and purges alike (each is one record in the
+ * group's segment); segments a purge frees are deleted after the force that makes the purge durable. Resets,
+ * hard states and meta values are always synced (a reset record and a force; the other two write-temp, force,
  * rename, sync directory), which is more than any level asks.
  */
 public final class SegmentedRaftStorage implements RaftStorage {
@@ -154,7 +156,7 @@ public final class SegmentedRaftStorage implements RaftStorage {
     @Override
     public long purge(long group, long upToInclusive, Durability durability) {
         Objects.requireNonNull(durability, "durability");
-        return group(group).purge(upToInclusive);
+        return group(group).purge(upToInclusive, durability);
     }
 
     @Override
