@@ -338,6 +338,11 @@ final class RocksDbEngine implements Engine {
     public boolean apply(EngineBatch batch) {
         requireOpen("apply");
         writeFailure.check("apply");
+        if (batch.preconditions().isEmpty() && batch.mutations().size() == 1
+                && batch.mutations().get(0).kind() != EngineBatch.MutationKind.DELETE_RANGE) {
+            applySingle(batch.mutations().get(0), batch.durability());
+            return true;
+        }
         List<RocksDbKeyspace> entered = enterAll(batch);
         try {
             boolean exclusive = !batch.preconditions().isEmpty() || hasUnboundedRangeDelete(batch);
@@ -366,6 +371,38 @@ final class RocksDbEngine implements Engine {
             for (RocksDbKeyspace ks : entered) {
                 ks.guard.exit();
             }
+        }
+    }
+
+    /**
+     * Writes a batch of one put or one delete without preconditions, the shape of every {@code Store.put} and
+     * {@code Store.delete}: with RocksDB's own {@code put} or {@code delete}, which builds its one-entry write
+     * batch natively, instead of a {@link WriteBatch} made, filled and freed through JNI. The same WAL write, the
+     * same sync flag, equally atomic; the keyspace's guard and the commit lock's read lock are taken as for any
+     * unconditional batch.
+     */
+    private void applySingle(EngineBatch.Mutation m, Durability durability) {
+        RocksDbKeyspace ks = own(m.keyspace(), "apply");
+        if (!ks.guard.tryEnter()) {
+            throw dropped(ks, "apply");
+        }
+        try {
+            Lock lock = commitLock.readLock();
+            lock.lock();
+            try {
+                org.rocksdb.WriteOptions wo = durability == Durability.SYNC ? natives.writeSync : natives.writeNoSync;
+                if (m.kind() == EngineBatch.MutationKind.PUT) {
+                    db.put(ks.handle, wo, m.key(), m.value());
+                } else {
+                    db.delete(ks.handle, wo, m.key());
+                }
+            } catch (RocksDBException e) {
+                throw writeError("apply", e);
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            ks.guard.exit();
         }
     }
 
