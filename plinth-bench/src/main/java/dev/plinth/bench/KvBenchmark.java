@@ -38,8 +38,9 @@ public class KvBenchmark {
     public static final int BATCH = 100;
 
     /** Which library, by {@link Targets} name. */
-    @Param({"plinth-mem", "plinth-mem-checked", "skiplist", "plinth-rocksdb", "rocksdb", "rocksdb-defaults", "plinth-lmdb",
-        "plinth-lmdb-unchecked", "lmdb", "plinth-lsm", "leveldb", "mvstore", "mapdb", "xodus"})
+    @Param({"plinth-mem", "plinth-mem-checked", "skiplist", "skiplist-copying", "plinth-rocksdb", "rocksdb",
+        "rocksdb-defaults", "plinth-lmdb", "plinth-lmdb-unchecked", "lmdb", "plinth-lsm", "leveldb", "mvstore", "mapdb",
+        "xodus"})
     public String engine;
 
     /** Keys loaded before measuring. */

@@ -1,5 +1,6 @@
 package dev.plinth.bench;
 
+import dev.plinth.bench.peers.CopyingSkipListTarget;
 import dev.plinth.bench.peers.LevelDbTarget;
 import dev.plinth.bench.peers.LmdbTarget;
 import dev.plinth.bench.peers.MapDbTarget;
@@ -64,9 +65,11 @@ public final class Targets {
     public static final String LEVELDB = "leveldb";
     /** A raw {@code ConcurrentSkipListMap}. */
     public static final String SKIPLIST = "skiplist";
+    /** A raw {@code ConcurrentSkipListMap} that copies keys and values in and out as Plinth's API does. */
+    public static final String SKIPLIST_COPYING = "skiplist-copying";
 
     /** Every target, in the order the benchmarks list them. */
-    public static final List<String> ALL = List.of(PLINTH_MEM, PLINTH_MEM_CHECKED, SKIPLIST, PLINTH_ROCKSDB, ROCKSDB, ROCKSDB_DEFAULTS,
+    public static final List<String> ALL = List.of(PLINTH_MEM, PLINTH_MEM_CHECKED, SKIPLIST, SKIPLIST_COPYING, PLINTH_ROCKSDB, ROCKSDB, ROCKSDB_DEFAULTS,
             PLINTH_LMDB, PLINTH_LMDB_UNCHECKED, LMDB, PLINTH_LSM, LEVELDB, MVSTORE, MAPDB, XODUS);
     /** The targets that can fsync a write. */
     public static final List<String> DURABLE = List.of(PLINTH_ROCKSDB, ROCKSDB, PLINTH_LMDB, PLINTH_LMDB_UNCHECKED, LMDB, PLINTH_LSM,
@@ -82,7 +85,8 @@ public final class Targets {
      */
     public static KvTarget open(String name, Path dir, KvTarget.Durable durable) {
         boolean sync = durable == KvTarget.Durable.SYNC;
-        if (sync && (name.equals(PLINTH_MEM) || name.equals(PLINTH_MEM_CHECKED) || name.equals(SKIPLIST))) {
+        if (sync && (name.equals(PLINTH_MEM) || name.equals(PLINTH_MEM_CHECKED) || name.equals(SKIPLIST)
+                || name.equals(SKIPLIST_COPYING))) {
             throw new IllegalArgumentException(name + " is in memory and cannot fsync a write");
         }
         return switch (name) {
@@ -105,6 +109,7 @@ public final class Targets {
             case XODUS -> new XodusTarget(dir, durable);
             case LEVELDB -> new LevelDbTarget(dir, durable);
             case SKIPLIST -> new SkipListTarget();
+            case SKIPLIST_COPYING -> new CopyingSkipListTarget();
             default -> throw new IllegalArgumentException("unknown target " + name + "; known: " + ALL);
         };
     }

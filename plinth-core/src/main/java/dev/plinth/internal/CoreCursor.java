@@ -216,7 +216,11 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
 
     @Override
     public byte[] key() {
-        return entryField(key).clone();
+        // Arrays.copyOf, not clone(): CPU profiles of store scans showed byte[].clone() here going through
+        // the VM's generic JVM_Clone (a runtime call that makes handles) instead of an inline copy, for up to
+        // an eighth of an LMDB scan; copyOf compiles to an allocation and an inline array copy.
+        byte[] k = entryField(key);
+        return Arrays.copyOf(k, k.length);
     }
 
     @Override

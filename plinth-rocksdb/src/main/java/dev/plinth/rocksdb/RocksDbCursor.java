@@ -13,9 +13,10 @@ import org.rocksdb.Slice;
 /**
  * A walk over {@code [start, end)} of one column family through a {@link RocksIterator}. Not thread-safe.
  *
- * <p>The range is enforced by RocksDB itself with {@code iterate_lower_bound} and {@code iterate_upper_bound},
- * so the iterator never reads past it. The view is fixed when the cursor opens: the iterator's own implicit
- * snapshot for a cursor on the engine, the snapshot's sequence number for a cursor on a snapshot; a
+ * <p>The range is enforced by RocksDB itself with {@code iterate_upper_bound} and, for a reverse walk,
+ * {@code iterate_lower_bound}, so the iterator never reads past it; a forward walk starts with a seek at or
+ * after the range's start and needs no lower bound. The view is fixed when the cursor opens: the iterator's
+ * own implicit snapshot for a cursor on the engine, the snapshot's sequence number for a cursor on a snapshot; a
  * {@link #seek} repositions within that same view. When the iterator stops being valid its status is
  * checked, and an error (corruption, I/O) is thrown rather than taken for the end of the range.
  *
@@ -91,7 +92,10 @@ final class RocksDbCursor implements EngineCursor {
         Slice upper = null;
         RocksIterator it = null;
         try {
-            if (start != null) {
+            // A forward walk never needs the lower bound from RocksDB: it positions with seek() at or after
+            // start (see position()) and only moves up from there, so the slice would be one more native
+            // object made, copied into and freed per cursor for nothing. A reverse walk needs it to stop.
+            if (start != null && reverse) {
                 lower = NativeTracker.track(new Slice(start));
                 readOptions.setIterateLowerBound(lower);
             }
@@ -152,7 +156,11 @@ final class RocksDbCursor implements EngineCursor {
         target = null;
         if (!reverse) {
             if (t == null || (start != null && Arrays.compareUnsigned(t, start) <= 0)) {
-                iterator.seekToFirst(); // honours the lower bound
+                if (start == null) {
+                    iterator.seekToFirst();
+                } else {
+                    iterator.seek(start); // no lower bound is set going forward (see open)
+                }
             } else {
                 iterator.seek(t); // past the upper bound it is simply not valid
             }

@@ -4,10 +4,8 @@ import dev.plinth.Capabilities;
 import dev.plinth.CorruptionException;
 import dev.plinth.Durability;
 import dev.plinth.NoSuchKeyspaceException;
-import dev.plinth.NoSuchStoreException;
 import dev.plinth.PlinthException;
 import dev.plinth.StorageFullException;
-import dev.plinth.StorageIOException;
 import dev.plinth.Store;
 import dev.plinth.StoreClosedException;
 import dev.plinth.spi.CallGuard;
@@ -20,13 +18,7 @@ import dev.plinth.spi.EngineSnapshot;
 import dev.plinth.spi.FailureLatch;
 import dev.plinth.spi.KeyspaceRegistry;
 import dev.plinth.spi.ScanSpec;
-import dev.plinth.spi.StoreDirectory;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -39,7 +31,6 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -107,7 +98,11 @@ final class RocksDbEngine implements Engine {
     /** The first write-path I/O error or corruption; set once, then every write says why it is refused. */
     private final FailureLatch writeFailure;
 
-    private RocksDbEngine(String uri, String path, RocksDbNativeOptions natives, RocksDB db, boolean readOnly) {
+    /**
+     * Wraps a database {@link RocksDbOpener} has just opened; the engine owns {@code natives} and {@code db}
+     * from here on and frees them at {@link #close()}.
+     */
+    RocksDbEngine(String uri, String path, RocksDbNativeOptions natives, RocksDB db, boolean readOnly) {
         this.readOnly = readOnly;
         this.uri = uri;
         this.path = path;
@@ -117,105 +112,9 @@ final class RocksDbEngine implements Engine {
         this.keyspaces = new KeyspaceRegistry<>(path);
     }
 
-    /**
-     * Opens (creating if needed) the database in {@code dir} with every column family it has; on failure
-     * everything opened so far is freed. Read-only, it opens in RocksDB's read-only mode, which takes no
-     * lock, so a store another process holds open can be read; it sees what was written when it opened,
-     * and creates nothing.
-     *
-     * @param uri the store URI, for messages
-     * @param dir the directory
-     * @param options the settings
-     * @param createIfMissing whether to create the store when {@code dir} holds none; ignored when read-only
-     * @param readOnly whether to open read-only
-     * @return the open engine
-     * @throws NoSuchStoreException if {@code dir} holds no RocksDB store and it may not be created
-     * @throws dev.plinth.ForeignFilesException if {@code dir} holds files that are not RocksDB's
-     */
-    static RocksDbEngine open(String uri, Path dir, RocksDbOptions options, boolean createIfMissing,
-                              boolean readOnly) {
-        Path abs = dir.toAbsolutePath().normalize();
-        String path = abs.toString();
-        StoreDirectory.check(uri, abs, StoreDirectory.ROCKSDB, createIfMissing && !readOnly);
-        if (!readOnly) {
-            createDirectory(abs);
-        }
-        RocksDB.loadLibrary();
-        RocksDbNativeOptions natives = RocksDbNativeOptions.create(options, createIfMissing);
-        List<ColumnFamilyHandle> handles = new ArrayList<>();
-        RocksDB db = null;
-        try {
-            List<byte[]> names = existingColumnFamilies(abs, path);
-            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-            for (byte[] name : names) {
-                descriptors.add(new ColumnFamilyDescriptor(name, natives.cfOptions));
-            }
-            db = NativeTracker.track(readOnly
-                    ? RocksDB.openReadOnly(natives.dbOptions, path, descriptors, handles)
-                    : RocksDB.open(natives.dbOptions, path, descriptors, handles));
-            for (ColumnFamilyHandle h : handles) {
-                NativeTracker.track(h);
-            }
-            RocksDbEngine engine = new RocksDbEngine(uri, path, natives, db, readOnly);
-            for (int i = 0; i < names.size(); i++) {
-                String name = new String(names.get(i), StandardCharsets.UTF_8);
-                engine.keyspaces.register(new RocksDbKeyspace(name, engine, handles.get(i)));
-            }
-            return engine;
-        } catch (RocksDBException e) {
-            cleanUpFailedOpen(handles, db, natives);
-            throw RocksDbErrors.translate(path, "open", e);
-        } catch (RuntimeException | Error e) {
-            cleanUpFailedOpen(handles, db, natives);
-            throw e;
-        }
-    }
-
-    /** Frees what a failed open made: column family handles, then the database, then its settings. */
-    private static void cleanUpFailedOpen(List<ColumnFamilyHandle> handles, RocksDB db, RocksDbNativeOptions natives) {
-        for (ColumnFamilyHandle h : handles) {
-            h.close();
-        }
-        if (db != null) {
-            db.close();
-        }
-        natives.close();
-    }
-
-    /** Creates the directory if missing; a new one is made durable by an fsync of its parent. */
-    private static void createDirectory(Path dir) {
-        try {
-            if (Files.isDirectory(dir)) {
-                return;
-            }
-            Files.createDirectories(dir);
-            Path parent = dir.getParent();
-            if (parent != null) {
-                try (FileChannel ch = FileChannel.open(parent, StandardOpenOption.READ)) {
-                    ch.force(true);
-                }
-            }
-        } catch (IOException e) {
-            throw new StorageIOException("rocksdb open on " + dir + " failed: cannot create the directory: " + e, e);
-        }
-    }
-
-    /** The column families to open: those listed in the database, or only the default for a new one. */
-    private static List<byte[]> existingColumnFamilies(Path dir, String path) throws RocksDBException {
-        List<byte[]> names = new ArrayList<>();
-        if (Files.exists(dir.resolve("CURRENT"))) {
-            try (Options o = NativeTracker.track(new Options())) {
-                names.addAll(RocksDB.listColumnFamilies(o, path));
-            }
-        }
-        boolean hasDefault = false;
-        for (byte[] n : names) {
-            hasDefault |= Arrays.equals(n, RocksDB.DEFAULT_COLUMN_FAMILY);
-        }
-        if (!hasDefault) {
-            names.add(0, RocksDB.DEFAULT_COLUMN_FAMILY);
-        }
-        return names;
+    /** Adds a column family found at open; only {@link RocksDbOpener} calls this, before the engine is shared. */
+    void registerOpened(String name, ColumnFamilyHandle handle) {
+        keyspaces.register(new RocksDbKeyspace(name, this, handle));
     }
 
     // ---- plumbing for cursors and snapshots
@@ -439,6 +338,11 @@ final class RocksDbEngine implements Engine {
     public boolean apply(EngineBatch batch) {
         requireOpen("apply");
         writeFailure.check("apply");
+        if (batch.preconditions().isEmpty() && batch.mutations().size() == 1
+                && batch.mutations().get(0).kind() != EngineBatch.MutationKind.DELETE_RANGE) {
+            applySingle(batch.mutations().get(0), batch.durability());
+            return true;
+        }
         List<RocksDbKeyspace> entered = enterAll(batch);
         try {
             boolean exclusive = !batch.preconditions().isEmpty() || hasUnboundedRangeDelete(batch);
@@ -467,6 +371,38 @@ final class RocksDbEngine implements Engine {
             for (RocksDbKeyspace ks : entered) {
                 ks.guard.exit();
             }
+        }
+    }
+
+    /**
+     * Writes a batch of one put or one delete without preconditions, the shape of every {@code Store.put} and
+     * {@code Store.delete}: with RocksDB's own {@code put} or {@code delete}, which builds its one-entry write
+     * batch natively, instead of a {@link WriteBatch} made, filled and freed through JNI. The same WAL write, the
+     * same sync flag, equally atomic; the keyspace's guard and the commit lock's read lock are taken as for any
+     * unconditional batch.
+     */
+    private void applySingle(EngineBatch.Mutation m, Durability durability) {
+        RocksDbKeyspace ks = own(m.keyspace(), "apply");
+        if (!ks.guard.tryEnter()) {
+            throw dropped(ks, "apply");
+        }
+        try {
+            Lock lock = commitLock.readLock();
+            lock.lock();
+            try {
+                org.rocksdb.WriteOptions wo = durability == Durability.SYNC ? natives.writeSync : natives.writeNoSync;
+                if (m.kind() == EngineBatch.MutationKind.PUT) {
+                    db.put(ks.handle, wo, m.key(), m.value());
+                } else {
+                    db.delete(ks.handle, wo, m.key());
+                }
+            } catch (RocksDBException e) {
+                throw writeError("apply", e);
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            ks.guard.exit();
         }
     }
 

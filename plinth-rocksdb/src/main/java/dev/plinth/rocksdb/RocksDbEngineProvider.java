@@ -45,6 +45,6 @@ public final class RocksDbEngineProvider implements EngineProvider {
             throw new IllegalArgumentException("store URI " + config.uri() + " names an invalid directory '"
                     + location + "': " + e.getMessage(), e);
         }
-        return RocksDbEngine.open(config.uri(), dir, options, config.createIfMissing(), config.readOnly());
+        return RocksDbOpener.open(config.uri(), dir, options, config.createIfMissing(), config.readOnly());
     }
 }

@@ -8,7 +8,6 @@ import dev.plinth.OpenResource;
 import dev.plinth.Range;
 import dev.plinth.ReadView;
 import dev.plinth.ScanOptions;
-import dev.plinth.Snapshot;
 import dev.plinth.Store;
 import dev.plinth.WriteBatch;
 import dev.plinth.WriteOptions;
@@ -37,13 +36,6 @@ final class ModelRun {
     static final int CURSOR_SLOTS = 2;
     /** Steps between checks of every keyspace; other steps check only what they wrote. */
     private static final int FULL_CHECK_EVERY = 50;
-    private static final byte[] PRESENT = new byte[0];
-
-    private record SnapshotSlot(Snapshot snapshot, Oracle view, long t0) {
-    }
-
-    private record CursorSlot(Cursor cursor, CursorModel model, ReadSpec spec) {
-    }
 
     private final StoreFactory factory;
     private final Path dir;
@@ -55,8 +47,8 @@ final class ModelRun {
     private Oracle model = new Oracle();
     private final Map<String, Keyspace> handles = new HashMap<>();
     private final Map<String, Keyspace> stale = new HashMap<>();
-    private final SnapshotSlot[] snapshots = new SnapshotSlot[SNAPSHOT_SLOTS];
-    private final CursorSlot[] cursors = new CursorSlot[CURSOR_SLOTS];
+    /** The snapshots and cursors the run keeps open across steps. */
+    private final OpenViews views = new OpenViews(this);
     private final Set<String> dirty = new LinkedHashSet<>();
     private boolean dirtyAll;
     private boolean namesDirty;
@@ -95,6 +87,10 @@ final class ModelRun {
 
     Oracle model() {
         return model;
+    }
+
+    long startMillis() {
+        return startMillis;
     }
 
     Keyspace handle(String ks) {
@@ -147,23 +143,23 @@ final class ModelRun {
         } else if (op instanceof Op.Scan o) {
             scan(o);
         } else if (op instanceof Op.OpenSnapshot o) {
-            openSnapshot(o);
+            views.openSnapshot(o);
         } else if (op instanceof Op.SnapshotGet o) {
-            snapshotGet(o);
+            views.snapshotGet(o);
         } else if (op instanceof Op.SnapshotScan o) {
-            snapshotScan(o);
+            views.snapshotScan(o);
         } else if (op instanceof Op.CloseSnapshot o) {
-            closeSnapshot(o);
+            views.closeSnapshot(o);
         } else if (op instanceof Op.Tx o) {
             TransactionRun.run(this, o);
         } else if (op instanceof Op.OpenCursor o) {
-            openCursor(o);
+            views.openCursor(o);
         } else if (op instanceof Op.CursorNext o) {
-            cursorNext(o);
+            views.cursorNext(o);
         } else if (op instanceof Op.CursorSeek o) {
-            cursorSeek(o);
+            views.cursorSeek(o);
         } else if (op instanceof Op.CloseCursor o) {
-            closeCursor(o);
+            views.closeCursor(o);
         } else if (op instanceof Op.AdvanceClock o) {
             advanceClock(o);
         } else if (op instanceof Op.CreateKeyspace o) {
@@ -186,7 +182,7 @@ final class ModelRun {
         dirtyAll = true;
         namesDirty = true;
         check();
-        closeViews();
+        views.closeAll();
         List<OpenResource> open = store.openResources();
         if (!open.isEmpty()) {
             throw new Mismatch("resources", "resources still open after the run closed its own: " + open);
@@ -200,24 +196,13 @@ final class ModelRun {
 
     /** Releases everything after a failure; never throws. */
     void closeQuietly() {
-        for (int i = 0; i < cursors.length; i++) {
-            if (cursors[i] != null) {
-                quietly(cursors[i].cursor()::close);
-                cursors[i] = null;
-            }
-        }
-        for (int i = 0; i < snapshots.length; i++) {
-            if (snapshots[i] != null) {
-                quietly(snapshots[i].snapshot()::close);
-                snapshots[i] = null;
-            }
-        }
+        views.closeQuietly();
         if (store != null) {
             quietly(store::close);
         }
     }
 
-    private static void quietly(Runnable r) {
+    static void quietly(Runnable r) {
         try {
             r.run();
         } catch (RuntimeException | AssertionError ignored) {
@@ -268,13 +253,7 @@ final class ModelRun {
         dirty.clear();
         dirtyAll = false;
         namesDirty = false;
-        int held = 0;
-        for (SnapshotSlot s : snapshots) {
-            held += s == null ? 0 : 1;
-        }
-        for (CursorSlot c : cursors) {
-            held += c == null ? 0 : 1;
-        }
+        int held = views.held();
         List<OpenResource> open = store.openResources();
         if (open.size() != held) {
             throw mismatch("resources", "openResources() lists " + open.size() + " resources, the run holds "
@@ -641,155 +620,6 @@ final class ModelRun {
         expectIllegalState(c::key, "key() of a cursor past its end");
     }
 
-    // ---- snapshots ------------------------------------------------------------------------------
-
-    private void openSnapshot(Op.OpenSnapshot o) {
-        if (snapshots[o.slot()] != null) {
-            snapshots[o.slot()].snapshot().close();
-            snapshots[o.slot()] = null;
-            note("closed the snapshot held there");
-        }
-        snapshots[o.slot()] = new SnapshotSlot(store.snapshot(), model.copy(), now());
-    }
-
-    private void snapshotGet(Op.SnapshotGet g) {
-        SnapshotSlot s = snapshots[g.slot()];
-        if (s == null || !s.view().exists(g.ks())) {
-            note("skipped: no such snapshot or keyspace in it");
-            return;
-        }
-        Oracle.Entry e = s.view().entry(g.ks(), g.key());
-        byte[] got = g.contains() ? (s.snapshot().contains(handles.get(g.ks()), g.key().clone()) ? PRESENT : null)
-                : s.snapshot().get(handles.get(g.ks()), g.key().clone());
-        note(g.contains() ? String.valueOf(got != null) : Bytes.value(got));
-        boolean never = e == null || !e.visibleAt(s.t0());
-        boolean must = e != null && e.visibleAt(now());
-        if (!never && !must) {
-            count("snapshot read of an entry expired since");
-        }
-        byte[] want = never ? null : g.contains() ? PRESENT : e.value();
-        if (got == null ? must : never || !Arrays.equals(got, want)) {
-            throw mismatch("snapshot read", g + " returned " + (g.contains() ? got != null : Bytes.value(got))
-                    + ", the snapshot holds " + (never ? "nothing" : Bytes.value(e.value()) + (must ? ""
-                    : " (expired since the snapshot, either answer is accepted)")));
-        }
-    }
-
-    private void snapshotScan(Op.SnapshotScan sc) {
-        SnapshotSlot s = snapshots[sc.slot()];
-        ReadSpec sp = sc.spec();
-        if (s == null || !s.view().exists(sp.ks())) {
-            note("skipped: no such snapshot or keyspace in it");
-            return;
-        }
-        CursorModel m = new CursorModel(s.view(), s.t0(), sp.ks(), sp.range().start(), sp.range().end(),
-                sp.reverse(), sp.limit(), sp.keysOnly());
-        read(s.snapshot(), handles.get(sp.ks()), sp, m, false, "snapshot read");
-    }
-
-    private void closeSnapshot(Op.CloseSnapshot c) {
-        SnapshotSlot s = snapshots[c.slot()];
-        if (s == null) {
-            note("skipped: no snapshot");
-            return;
-        }
-        snapshots[c.slot()] = null;
-        s.snapshot().close();
-        s.snapshot().close();
-        if (!s.view().names().isEmpty()) {
-            Keyspace h = handles.get(DEFAULT);
-            expectIllegalState(() -> s.snapshot().get(h, new byte[] {1}), "get on a closed snapshot");
-        }
-    }
-
-    // ---- cursors kept open across steps -------------------------------------------------------
-
-    private void openCursor(Op.OpenCursor o) {
-        ReadSpec sp = o.spec();
-        if (!model.exists(sp.ks())) {
-            note("skipped: no keyspace " + sp.ks());
-            return;
-        }
-        if (cursors[o.slot()] != null) {
-            cursors[o.slot()].cursor().close();
-            cursors[o.slot()] = null;
-            note("closed the cursor held there");
-        }
-        Keyspace h = handles.get(sp.ks());
-        Cursor c = sp.form() == ReadSpec.Form.KEYSPACE_CURSOR ? h.cursor(sp.range().toRange(), sp.options())
-                : store.cursor(h, sp.range().toRange(), sp.options());
-        cursors[o.slot()] = new CursorSlot(c, new CursorModel(model, now(), sp.ks(), sp.range().start(),
-                sp.range().end(), sp.reverse(), sp.limit(), sp.keysOnly()), sp);
-    }
-
-    private void cursorNext(Op.CursorNext n) {
-        CursorSlot s = cursors[n.slot()];
-        if (s == null) {
-            note("skipped: no cursor");
-            return;
-        }
-        List<String> seen = new ArrayList<>();
-        for (int i = 0; i < n.count(); i++) {
-            boolean has = s.cursor().next();
-            byte[] k = has ? s.cursor().key() : null;
-            byte[] v = has && !s.spec().keysOnly() ? s.cursor().value() : null;
-            String err = s.model().next(has, k, v, now());
-            if (err != null) {
-                throw mismatch("open cursor", "cursor #" + n.slot() + " (" + s.spec() + ", opened at clock +"
-                        + (s.model().t0() - startMillis) + "ms) " + err + "; this step saw " + seen
-                        + "; when opened, the model held " + s.model().expected(now()));
-            }
-            seen.add(has ? Bytes.key(k) : "<end>");
-            if (!has) {
-                break;
-            }
-        }
-        note(seen.toString());
-    }
-
-    private void cursorSeek(Op.CursorSeek k) {
-        CursorSlot s = cursors[k.slot()];
-        if (s == null) {
-            note("skipped: no cursor");
-            return;
-        }
-        s.cursor().seek(k.key().clone());
-        s.model().seek(k.key());
-    }
-
-    private void closeCursor(Op.CloseCursor c) {
-        CursorSlot s = cursors[c.slot()];
-        if (s == null) {
-            note("skipped: no cursor");
-            return;
-        }
-        cursors[c.slot()] = null;
-        s.cursor().close();
-        s.cursor().close();
-        expectIllegalState(s.cursor()::next, "next() on a closed cursor");
-    }
-
-    private void closeViews() {
-        int n = 0;
-        for (int i = 0; i < cursors.length; i++) {
-            if (cursors[i] != null) {
-                cursors[i].cursor().close();
-                cursors[i] = null;
-                n++;
-            }
-        }
-        for (int i = 0; i < snapshots.length; i++) {
-            if (snapshots[i] != null) {
-                snapshots[i].snapshot().close();
-                snapshots[i] = null;
-                n++;
-            }
-        }
-        if (n > 0) {
-            note("closed " + n + " open cursor(s) and snapshot(s) first");
-        }
-    }
-
     // ---- clock, maintenance, keyspaces, reopen --------------------------------------------------
 
     private void advanceClock(Op.AdvanceClock a) {
@@ -846,7 +676,7 @@ final class ModelRun {
             }
             throw mismatch("keyspaces", "dropKeyspace(default) did not throw IllegalArgumentException");
         }
-        closeViews();
+        views.closeAll();
         boolean got = store.dropKeyspace(d.ks());
         boolean want = model.drop(d.ks());
         note(got ? "dropped" : "did not exist");
@@ -872,7 +702,7 @@ final class ModelRun {
             return;
         }
         count("reopened");
-        closeViews();
+        views.closeAll();
         List<OpenResource> open = store.openResources();
         if (!open.isEmpty()) {
             throw mismatch("resources", "resources open before reopen: " + open);
