@@ -23,7 +23,6 @@ import dev.plinth.testkit.ContractSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -292,13 +291,18 @@ public interface ErrorContract extends ContractSupport {
             Path ballast = mnt.resolve("ballast");
             Files.write(ballast, new byte[2 << 20]);
             byte[] value = new byte[Math.min(64 * 1024, caps().maxValueSize())];
+            // Random bytes, so that an engine that compresses (or merges small tables into large ones) still
+            // fills the file system: a value of one repeated byte compresses to almost nothing.
+            java.util.Random random = new java.util.Random(value.length);
             int acked = 0;
             StorageFullException full = null;
             try (Store s = factory().options(mnt.resolve("store")).clock(clock()).open()) {
                 Keyspace ks = s.defaultKeyspace();
                 try {
                     for (; acked < 10_000; acked++) {
-                        Arrays.fill(value, (byte) acked);
+                        random.nextBytes(value);
+                        value[0] = (byte) acked;
+                        value[value.length - 1] = (byte) acked;
                         ks.put(bytes(String.format("k%05d", acked)), value);
                     }
                 } catch (StorageFullException e) {
