@@ -27,9 +27,12 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * A read-only open races a writer's compaction: it reads the manifest, and the writer deletes a table the
- * manifest names before the reader opens it. The race is made to happen deterministically by a file system that
- * runs the writer's compaction on the reader's thread just before the reader opens its first table.
+ * A read-only open races a writer: it reads {@code CURRENT} and the manifest, and the writer deletes a table,
+ * a log segment or the manifest before the reader opens it. Each race is made to happen deterministically by a
+ * file system that runs the writer's step on the reader's thread just before the reader opens that file; what is
+ * really missing or damaged still fails (at once, or after {@link ReadOnlyOpen#ATTEMPTS}); a writable open is
+ * unchanged. A last test opens read-only in a loop (a bounded number of times) while a writer thread writes with
+ * tiny memtables and tables, so that flushes and compactions delete files all the time.
  */
 class LsmReadOnlyOpenRaceTest {
     private static final String URI = "lsm-read-only-race";
@@ -121,6 +124,44 @@ class LsmReadOnlyOpenRaceTest {
                 assertThat(get(reader, "late")).isEqualTo(b("after the first manifest"));
             }
         }
+    }
+
+    @Test
+    void aReadOnlyOpenWhoseManifestTheWriterReplacedAfterItReadCurrentReadsCurrentAgain() {
+        MemVfs vfs = new MemVfs(29);
+        LsmEngine writer = LsmEngine.open(URI, vfs, QUIET, true);
+        try {
+            put(writer, "k", "v");
+            AtomicReference<String> raced = new AtomicReference<>();
+            HookVfs reading = new HookVfs(vfs, name -> {
+                if (name.startsWith("MANIFEST-") && raced.compareAndSet(null, name)) {
+                    // The writer, between the reader's reading of CURRENT and its opening of the manifest: a clean
+                    // close starts a new manifest and deletes the old one.
+                    writer.close();
+                    assertThat(vfs.exists(name)).as("the close deleted " + name).isFalse();
+                }
+            });
+            try (LsmEngine reader = LsmEngine.open(URI, reading, QUIET, false, true)) {
+                assertThat(raced.get()).as("the writer closed while the reader opened").isNotNull();
+                assertThat(reading.opens(Manifest.CURRENT)).as("readings of CURRENT").isGreaterThanOrEqualTo(2);
+                assertThat(get(reader, "k")).isEqualTo(b("v"));
+            }
+        } finally {
+            writer.close();
+        }
+    }
+
+    @Test
+    void aReadOnlyOpenOfAManifestThatCurrentStillNamesAndIsGoneFailsAtOnce() {
+        MemVfs vfs = storeOfOneTable();
+        String manifest = Manifest.manifestName(Manifest.current(vfs, URI));
+        vfs.delete(manifest);
+        HookVfs reading = new HookVfs(vfs, name -> { });
+        assertThatThrownBy(() -> LsmEngine.open(URI, reading, QUIET, false, true))
+                .isInstanceOf(CorruptionException.class).hasMessageContaining(URI).hasMessageContaining(manifest)
+                .hasMessageContaining("names is missing").hasMessageNotContaining("readings of");
+        assertThat(reading.opens(Manifest.CURRENT)).as("readings of CURRENT: one, and one to see whether it changed")
+                .isEqualTo(2);
     }
 
     @Test
