@@ -71,7 +71,8 @@ final class ReadOnlyOpen {
                     if (!manifestReplaced(vfs, uri, manifest)) {
                         throw e;
                     }
-                    missingFile = "the manifest " + vfs.location(Manifest.manifestName(manifest));
+                    missingFile = "the manifest " + vfs.location(Manifest.manifestName(manifest)) + " that "
+                            + Manifest.CURRENT + " named";
                     lastMissing = e;
                     continue;
                 }
@@ -87,7 +88,7 @@ final class ReadOnlyOpen {
                             if (vfs.exists(name)) {
                                 throw e; // the table is there: not the race with a writer's compaction
                             }
-                            missingFile = "the table " + vfs.location(name);
+                            missingFile = "the table " + vfs.location(name) + " that its manifest names";
                             lastMissing = e;
                             break;
                         }
@@ -106,7 +107,7 @@ final class ReadOnlyOpen {
                     if (!logMovedOn(vfs, uri, state)) {
                         throw e;
                     }
-                    missingFile = "a log segment from " + state.logNumber() + " on";
+                    missingFile = "a log segment (from " + state.logNumber() + " on) that its manifest needs";
                     lastMissing = e;
                     continue;
                 }
@@ -118,9 +119,9 @@ final class ReadOnlyOpen {
         } finally {
             held.values().forEach(TableReader::release);
         }
-        throw new CorruptionException("open " + uri + " read-only: " + missingFile + ", which its manifest names, was"
-                + " missing on each of " + ATTEMPTS + " readings of " + Manifest.CURRENT + " and the manifest (a"
-                + " writer deleting files faster than they can be opened, or a lost file)", lastMissing);
+        throw new CorruptionException("open " + uri + " read-only: " + missingFile + " was missing on the last of "
+                + ATTEMPTS + " attempts, each reading " + Manifest.CURRENT + " and the manifest again (a writer"
+                + " deleting files faster than they can be opened, or a lost file)", lastMissing);
     }
 
     /**
