@@ -1,6 +1,9 @@
 package dev.plinth.lsm.internal.engine;
 
 import dev.plinth.CorruptionException;
+import dev.plinth.io.Vfs;
+import dev.plinth.lsm.internal.manifest.VersionState;
+import dev.plinth.lsm.internal.sstable.BlockCache;
 import dev.plinth.lsm.internal.sstable.TableReader;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -92,6 +95,31 @@ final class LevelSet {
                     + String.join("; ", problems));
         }
         return s;
+    }
+
+    /**
+     * Opens every table a manifest's state names and places it at its level; on failure, releases those
+     * already open and throws what failed.
+     *
+     * @param vfs the file system
+     * @param uri the store, for messages
+     * @param state the manifest's state
+     * @param cache the engine's block cache
+     * @return the set; each table holds one reference for the caller
+     * @throws dev.plinth.StorageIOException if a table cannot be opened (a missing one among others)
+     * @throws CorruptionException if a table is damaged or the levels break their rules
+     */
+    static LevelSet open(Vfs vfs, String uri, VersionState state, BlockCache cache) {
+        List<TableReader> opened = new ArrayList<>();
+        try {
+            for (long n : state.tables()) {
+                opened.add(TableReader.open(vfs, n, cache));
+            }
+            return of(opened, state.levels(), "the manifest of " + uri);
+        } catch (RuntimeException | Error e) {
+            opened.forEach(TableReader::release);
+            throw e;
+        }
     }
 
     /** The tables of a level: level 0 oldest first, the others in key order. */

@@ -145,7 +145,10 @@ public final class LsmEngine implements Engine {
      * Opens a store, possibly for reading only. Read-only, nothing is written, created, deleted or locked:
      * the manifest and the log are read as they are (a torn tail of the log is skipped, not cut), and every
      * write is refused. Another process may have the store open for writing; what it changes after this
-     * open is not seen, and a table its compaction deletes makes later reads of it fail.
+     * open is not seen. If it deletes a table or a log segment between this open's reading of the manifest and
+     * its opening of that file, the open reads {@code CURRENT} and the manifest again (see {@link ReadOnlyOpen});
+     * a table deleted after this open stays readable through the handle the engine holds on it. Writable, a
+     * table the manifest names and the file system lacks fails the open.
      *
      * @param uri the store's URI, for messages
      * @param vfs the file system whose root holds the store
@@ -154,7 +157,10 @@ public final class LsmEngine implements Engine {
      * @param readOnly whether to open for reading only
      * @return the open engine, which the caller closes
      * @throws NoSuchStoreException if there is no store and it may not be created
-     * @throws CorruptionException if the log is damaged before its last valid record
+     * @throws CorruptionException if the log is damaged before its last valid record, or (read-only) a file
+     *     the manifest names was missing on each of {@link ReadOnlyOpen#ATTEMPTS} readings of it
+     * @throws dev.plinth.StorageIOException if a file cannot be read (writable: a table the manifest names is
+     *     missing)
      */
     public static LsmEngine open(String uri, Vfs vfs, LsmOptions options, boolean createIfMissing, boolean readOnly) {
         LsmEngine e = new LsmEngine(uri, vfs, options, readOnly);
@@ -181,28 +187,23 @@ public final class LsmEngine implements Engine {
             StoreFiles.writeIdentity(vfs);
         } else {
             StoreFiles.checkIdentity(vfs, uri);
-            if (readOnly) {
-                readOnlyState = Manifest.read(vfs, uri);
-            } else {
+            if (!readOnly) {
                 maintenance.start(Manifest.recover(vfs, uri));
             }
         }
-        Manifest manifest = maintenance.manifestLocked();
-        VersionState state = readOnly ? readOnlyState : manifest.state();
-        if (!readOnly) {
+        LogReplay replayed;
+        if (readOnly) {
+            ReadOnlyOpen.Read read = ReadOnlyOpen.open(vfs, uri, blockCache);
+            readOnlyState = read.state();
+            levels = read.levels();
+            replayed = read.replayed();
+        } else {
+            Manifest manifest = maintenance.manifestLocked();
+            VersionState state = manifest.state();
             StoreFiles.removeUnnamed(vfs, state, manifest.number());
+            levels = LevelSet.open(vfs, uri, state, blockCache);
+            replayed = LogReplay.run(vfs, uri, state, false);
         }
-        List<TableReader> opened = new ArrayList<>();
-        try {
-            for (long n : state.tables()) {
-                opened.add(TableReader.open(vfs, n, blockCache));
-            }
-            levels = LevelSet.of(opened, state.levels(), "the manifest of " + uri);
-        } catch (RuntimeException | Error e) {
-            opened.forEach(TableReader::release);
-            throw e;
-        }
-        LogReplay replayed = LogReplay.run(vfs, uri, state, readOnly);
         for (Map.Entry<Integer, String> e : replayed.keyspaces.entrySet()) {
             LsmKeyspace ks = new LsmKeyspace(e.getValue(), e.getKey(), this);
             byId.put(e.getKey(), ks);

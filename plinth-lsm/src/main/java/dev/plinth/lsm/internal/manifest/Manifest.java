@@ -103,7 +103,29 @@ public final class Manifest implements AutoCloseable {
         return read(vfs, store, readCurrent(vfs, store));
     }
 
-    private static VersionState read(Vfs vfs, String store, long n) {
+    /**
+     * The number of the manifest {@code CURRENT} names; for a read-only open, which reads it and then the
+     * manifest ({@link #read(Vfs, String, long)}) and may have to tell a writer's moving on from damage.
+     *
+     * @param vfs the file system
+     * @param store the store, for messages
+     * @return the manifest's number
+     * @throws CorruptionException if {@code CURRENT} is missing or damaged
+     */
+    public static long current(Vfs vfs, String store) {
+        return readCurrent(vfs, store);
+    }
+
+    /**
+     * Reads the state of a manifest, changing nothing.
+     *
+     * @param vfs the file system
+     * @param store the store, for messages
+     * @param n the manifest's number
+     * @return the state of its last valid edit
+     * @throws CorruptionException if the manifest is missing or damaged
+     */
+    public static VersionState read(Vfs vfs, String store, long n) {
         String name = manifestName(n);
         if (!vfs.exists(name)) {
             throw new CorruptionException("the manifest " + vfs.location(name) + " of " + store + " that "
