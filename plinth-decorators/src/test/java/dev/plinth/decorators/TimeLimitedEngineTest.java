@@ -110,7 +110,7 @@ class TimeLimitedEngineTest {
     void anOverrunReadOrWriteFailsSayingWhichAndHowLong() {
         Blocking[] engine = new Blocking[1];
         Store store = Plinth.builder("mem:").decorate(e -> engine[0] = new Blocking(e))
-                .decorate(EngineDecorators.builder().name("the timeout test store").timeout(Duration.ofMillis(50))
+                .decorate(EngineDecorators.builder().name("the timeout test store").timeout(Duration.ofMillis(1000))
                         .build()).open();
         try {
             Keyspace ks = store.defaultKeyspace();
@@ -121,7 +121,7 @@ class TimeLimitedEngineTest {
                     .isInstanceOf(OperationTimeoutException.class)
                     .hasMessageContaining("a read of key \"k\" in keyspace default")
                     .hasMessageContaining("the timeout test store")
-                    .hasMessageContaining("within 50 ms");
+                    .hasMessageContaining("within 1000 ms");
             assertThatThrownBy(() -> ks.put(b("k"), b("w")))
                     .isInstanceOf(OutcomeUnknownException.class)
                     .hasMessageContaining("may still apply");
@@ -151,7 +151,7 @@ class TimeLimitedEngineTest {
     void anOverrunCursorStepFailsAndTheEngineCursorIsClosedOnlyAfterTheStepReturns() throws Exception {
         Blocking[] engine = new Blocking[1];
         Store store = Plinth.builder("mem:").decorate(e -> engine[0] = new Blocking(e))
-                .decorate(EngineDecorators.builder().name("the cursor test store").timeout(Duration.ofMillis(50))
+                .decorate(EngineDecorators.builder().name("the cursor test store").timeout(Duration.ofMillis(1000))
                         .build()).open();
         try {
             Keyspace ks = store.defaultKeyspace();
@@ -162,7 +162,7 @@ class TimeLimitedEngineTest {
             engine[0].armed.set(true);
             assertThatThrownBy(c::next).isInstanceOf(OperationTimeoutException.class)
                     .hasMessageContaining("a step of a cursor over keyspace default of the cursor test store")
-                    .hasMessageContaining("within 50 ms");
+                    .hasMessageContaining("within 1000 ms");
             assertThatThrownBy(c::next).isInstanceOf(OperationTimeoutException.class)
                     .hasMessageContaining("close it and open a new one");
             c.close();
