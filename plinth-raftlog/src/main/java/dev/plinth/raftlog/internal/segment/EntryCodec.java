@@ -1,6 +1,7 @@
 package dev.plinth.raftlog.internal.segment;
 
 import dev.plinth.raftlog.LogEntry;
+import dev.plinth.raftlog.internal.OwnedEntries;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
@@ -54,10 +55,11 @@ public final class EntryCodec {
      *
      * @param entry the entry
      * @param lz4   whether to compress the payload when that pays
-     * @return the stored form; the payload itself (not copied) when it is not compressed
+     * @return the stored form; the entry's own payload array (not copied: only to be written out, never changed
+     *     or handed out) when it is not compressed
      */
     public static Stored store(LogEntry entry, boolean lz4) {
-        byte[] p = entry.payload();
+        byte[] p = OwnedEntries.payloadOf(entry);
         if (lz4 && p.length >= MIN_COMPRESSED_PAYLOAD) {
             byte[] out = new byte[4 + COMPRESSOR.maxCompressedLength(p.length)];
             ByteBuffer.wrap(out).putInt(p.length);

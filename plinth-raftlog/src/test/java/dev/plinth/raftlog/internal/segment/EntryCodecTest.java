@@ -73,4 +73,12 @@ class EntryCodecTest {
         assertThatThrownBy(() -> EntryCodec.skip(b)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("running past");
     }
+
+    @Test
+    void storingAnUncompressedEntryLeavesTheEntryAsItWas() {
+        byte[] p = repeated(100);
+        LogEntry e = new LogEntry(3, 2, p);
+        EntryCodec.put(ByteBuffer.allocate(EntryCodec.ENTRY_HEADER + 100), 2, EntryCodec.store(e, false));
+        assertThat(e).isEqualTo(new LogEntry(3, 2, repeated(100)));
+    }
 }
