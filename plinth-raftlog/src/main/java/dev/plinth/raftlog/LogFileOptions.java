@@ -23,7 +23,10 @@ public final class LogFileOptions {
     public enum Compression {
         /** Payloads are written as they are. */
         NONE,
-        /** Payloads are LZ4-compressed when that saves at least an eighth of them (lz4-java, pure Java). */
+        /**
+         * Payloads are LZ4-compressed when that saves at least an eighth of them (lz4-java: its native compressor
+         * where its library loads, else its pure Java one; always its pure Java, bounds-checked decompressor).
+         */
         LZ4
     }
 

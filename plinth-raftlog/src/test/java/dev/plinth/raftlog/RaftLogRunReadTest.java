@@ -190,4 +190,45 @@ class RaftLogRunReadTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"shared", "segmented", "shared-lz4", "segmented-lz4"})
+    void entriesHandedOutStayUnchangedWhileTheReaderReadsOnIntoItsBuffer(String variant) {
+        MemVfs vfs = new MemVfs(11);
+        LogFileOptions o = LogFileOptions.DEFAULTS;
+        if (variant.endsWith("-lz4")) {
+            o = o.withCompression(LogFileOptions.Compression.LZ4);
+        }
+        Random rnd = new Random(variant.hashCode());
+        try (RaftStorage s = opener(variant.replace("-lz4", ""), o).apply(vfs)) {
+            // Every payload its own bytes (a third compressible), so a payload sharing the reader's buffer would be
+            // overwritten by the next run's bytes: about 900 KiB, several runs of at most 256 KiB.
+            List<LogEntry> written = batch(1, 1, 4000, rnd, 450);
+            s.append(1, written, Durability.NONE);
+            // A later run may be shorter or longer than the one before: a reader after a small budgeted read.
+            for (long budget : new long[] {Long.MAX_VALUE, 10_000}) {
+                List<LogEntry> handedOut = new ArrayList<>();
+                List<byte[]> payloads = new ArrayList<>();
+                try (LogReader r = s.entries(1, 1, 4001, budget)) {
+                    while (r.next()) {
+                        handedOut.add(r.entry());
+                        payloads.add(r.entry().payload());
+                    }
+                    assertThat(handedOut).hasSizeGreaterThan(10);
+                    // Reading on after the reader's runs: its entries and their payloads are still as appended.
+                    assertThat(read(s, 1, 1, 4001, Long.MAX_VALUE)).isEqualTo(written);
+                }
+                assertThat(handedOut).isEqualTo(written.subList(0, handedOut.size()));
+                for (int i = 0; i < payloads.size(); i++) {
+                    assertThat(payloads.get(i)).as("payload of index %d", i + 1).isEqualTo(written.get(i).payload());
+                }
+            }
+            // A payload array taken from an entry is a copy: writing it changes neither the entry nor the log.
+            LogEntry e = s.entry(1, 7);
+            byte[] taken = e.payload();
+            java.util.Arrays.fill(taken, (byte) 0x5a);
+            assertThat(e).isEqualTo(written.get(6));
+            assertThat(s.entry(1, 7)).isEqualTo(written.get(6));
+        }
+    }
 }

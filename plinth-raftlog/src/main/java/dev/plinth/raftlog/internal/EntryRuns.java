@@ -16,7 +16,10 @@ import java.util.function.Supplier;
  * <p>A run is consecutive indexes in one segment, each entry starting at or after the end of the one before and at
  * most {@link #MAX_GAP} bytes after it: entries of one record are back to back, the frame and record header of
  * the next record of the group is a gap of a few bytes, and in the shared log other groups' records may lie
- * between. The bytes of a gap are read but never interpreted. Stateless and thread safe.
+ * between. The bytes of a gap are read but never interpreted. Every payload is copied out of the bytes read (or
+ * decompressed from them) into an array of its own, which the entry then keeps without a second copy
+ * ({@link OwnedEntries#of}); so the buffer read into may be reused for the next run ({@link RunBuffer}). Stateless
+ * and thread safe.
  */
 public final class EntryRuns {
     /** The most bytes one read of a run covers, unless its first entry alone is larger. */
@@ -51,7 +54,8 @@ public final class EntryRuns {
      * @param i          the run's first entry in {@code locs}
      * @param n          the number of entries
      * @param firstIndex the log index of entry {@code i}
-     * @param b          the bytes read from the first entry's header on (position 0, limit what was read)
+     * @param b          the bytes read from the first entry's header on (position 0, limit what was read); no
+     *                   entry returned shares its array
      * @param group      the group, for messages
      * @param file       names the segment file, for messages
      * @return the entries checked, at least one
@@ -86,7 +90,7 @@ public final class EntryRuns {
                         if (payload == null) {
                             damage = "fails its CRC32C: it was damaged at rest";
                         } else {
-                            out[k] = new LogEntry(index, term, payload);
+                            out[k] = OwnedEntries.of(index, term, payload);
                         }
                     } catch (IllegalArgumentException e) {
                         damage = "passed its CRC32C but holds " + e.getMessage() + ": it was damaged at rest";

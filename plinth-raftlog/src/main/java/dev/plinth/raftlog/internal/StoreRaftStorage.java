@@ -99,7 +99,7 @@ public final class StoreRaftStorage implements RaftStorage {
     }
 
     private static byte[] entryValue(LogEntry e) {
-        byte[] payload = e.payload();
+        byte[] payload = OwnedEntries.payloadOf(e);
         return ByteBuffer.allocate(TERM_BYTES + payload.length).putLong(e.term()).put(payload).array();
     }
 
@@ -116,7 +116,7 @@ public final class StoreRaftStorage implements RaftStorage {
         }
         byte[] payload = new byte[value.length - TERM_BYTES];
         System.arraycopy(value, TERM_BYTES, payload, 0, payload.length);
-        return new LogEntry(index, term, payload);
+        return OwnedEntries.of(index, term, payload);
     }
 
     private static long keyIndex(long group, byte[] key) {

@@ -1,6 +1,7 @@
 package dev.plinth.raftlog.internal.segment;
 
 import dev.plinth.raftlog.LogEntry;
+import dev.plinth.raftlog.internal.OwnedEntries;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
@@ -16,9 +17,13 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * length (4 bytes, big-endian) followed by one LZ4 block. The CRC covers the stored bytes, so damage to a
  * compressed payload is found before it is decompressed. Segments of format version 1 never carry the flag.
  *
- * <p>Compression uses lz4-java's pure Java implementation (never its native one) and its bounds-checked
- * decompressor, so damaged input fails instead of reading or writing out of bounds. A payload is kept
- * compressed only if that saves at least one part in {@link #MIN_SAVING_DIVISOR}. Stateless and thread safe.
+ * <p>Decompression uses lz4-java's pure Java, bounds-checked decompressor (never its native one), so damaged input
+ * fails instead of reading or writing out of bounds. Compression, which only ever sees our own payloads, uses
+ * lz4-java's native (JNI) compressor when its library loads, and the pure Java one otherwise: lz4-java's Java
+ * compressors allocate and zero a hash table of 16 KiB on every call, which cost about 3 µs per entry of 128 bytes
+ * (docs/performance.md), while the native one keeps its table on the C stack. Both write the same block format.
+ * A payload is kept compressed only if that saves at least one part in {@link #MIN_SAVING_DIVISOR}. Stateless
+ * and thread safe.
  */
 public final class EntryCodec {
     /** Bytes of an entry before its stored bytes: term, length field, CRC32C. */
@@ -30,10 +35,24 @@ public final class EntryCodec {
     /** A compressed payload is kept only if it saves at least one part in this many of the raw size. */
     public static final int MIN_SAVING_DIVISOR = 8;
 
-    private static final LZ4Compressor COMPRESSOR = LZ4Factory.safeInstance().fastCompressor();
+    private static final LZ4Compressor COMPRESSOR = compressor();
     private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4Factory.safeInstance().safeDecompressor();
 
     private EntryCodec() {
+    }
+
+    /** lz4-java's native compressor if its library loads here, else its pure Java one. */
+    private static LZ4Compressor compressor() {
+        try {
+            return LZ4Factory.nativeInstance().fastCompressor();
+        } catch (LinkageError | RuntimeException nativeUnavailable) {
+            return LZ4Factory.safeInstance().fastCompressor();
+        }
+    }
+
+    /** Whether compression runs in lz4-java's native library (see the class comment). */
+    static boolean nativeCompression() {
+        return COMPRESSOR.getClass().getSimpleName().contains("JNI");
     }
 
     /**
@@ -54,10 +73,11 @@ public final class EntryCodec {
      *
      * @param entry the entry
      * @param lz4   whether to compress the payload when that pays
-     * @return the stored form; the payload itself (not copied) when it is not compressed
+     * @return the stored form; the entry's own payload array (not copied: only to be written out, never changed
+     *     or handed out) when it is not compressed
      */
     public static Stored store(LogEntry entry, boolean lz4) {
-        byte[] p = entry.payload();
+        byte[] p = OwnedEntries.payloadOf(entry);
         if (lz4 && p.length >= MIN_COMPRESSED_PAYLOAD) {
             byte[] out = new byte[4 + COMPRESSOR.maxCompressedLength(p.length)];
             ByteBuffer.wrap(out).putInt(p.length);

@@ -6,6 +6,7 @@ import dev.plinth.raftlog.HardState;
 import dev.plinth.raftlog.LogEntry;
 import dev.plinth.raftlog.internal.EntryPositions;
 import dev.plinth.raftlog.internal.EntryRuns;
+import dev.plinth.raftlog.internal.RunBuffer;
 import dev.plinth.raftlog.internal.LogChecks;
 import dev.plinth.raftlog.internal.segment.EntryCodec;
 import dev.plinth.raftlog.internal.segment.SegmentFormat;
@@ -201,7 +202,7 @@ final class SharedGroup {
     // ---- reads ----------------------------------------------------------------------------------------------
 
     synchronized LogEntry entry(long index) {
-        return run(index, index + 1, Long.MAX_VALUE).entries()[0];
+        return run(index, index + 1, Long.MAX_VALUE, new RunBuffer()).entries()[0];
     }
 
     /**
@@ -212,15 +213,16 @@ final class SharedGroup {
      * @param fromInclusive the first index, which must be held
      * @param toExclusive   one past the last index wanted
      * @param maxStored     the most stored bytes wanted (the first entry is read whatever its size)
+     * @param buffer        where to read the run's bytes (no entry returned shares its array)
      * @return the entries, checked, and this group's version
      */
-    synchronized EntryRuns.Run run(long fromInclusive, long toExclusive, long maxStored) {
+    synchronized EntryRuns.Run run(long fromInclusive, long toExclusive, long maxStored, RunBuffer buffer) {
         LogChecks.requireHeld(group, fromInclusive, boundaryIndex + 1, lastIndex());
         int i = (int) (fromInclusive - boundaryIndex - 1);
         int max = (int) Math.min(toExclusive - fromInclusive, locs.size() - i);
         int n = locs.run(i, max, EntryRuns.RUN_BYTES, EntryRuns.MAX_GAP, maxStored);
         long seq = locs.seq(i);
-        ByteBuffer b = ByteBuffer.allocate(EntryRuns.span(locs, i, n));
+        ByteBuffer b = buffer.take(EntryRuns.span(locs, i, n));
         log.read(seq, locs.pos(i), b);
         b.flip();
         return new EntryRuns.Run(EntryRuns.decode(locs, i, n, fromInclusive, b, group,

@@ -7,6 +7,7 @@ import dev.plinth.raftlog.LogEntry;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The stored form of one entry: when it is compressed, that it round-trips, and that damage is caught. */
@@ -72,5 +73,30 @@ class EntryCodecTest {
                 .putInt(0).put(new byte[3]).flip();
         assertThatThrownBy(() -> EntryCodec.skip(b)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("running past");
+    }
+
+    @Test
+    void compressionRunsInTheNativeLibraryWhereLz4JavaShipsOne() {
+        String arch = System.getProperty("os.arch");
+        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
+                && (arch.equals("amd64") || arch.equals("aarch64")), "lz4-java ships its library for this platform");
+        assertThat(EntryCodec.nativeCompression()).as("lz4-java's JNI compressor loaded").isTrue();
+        // What the native compressor writes, the pure Java bounds-checked decompressor reads.
+        byte[] p = new byte[4096];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (byte) ("term=1 key=k" + (i % 97)).charAt(i % 11);
+        }
+        EntryCodec.Stored s = EntryCodec.store(new LogEntry(1, 1, p), true);
+        assertThat(s.lengthField() & EntryCodec.LZ4_FLAG).isNotZero();
+        assertThat(EntryCodec.payload(s.lengthField(), EntryCodec.crc(s.bytes(), 0, s.bytes().length), s.bytes()))
+                .isEqualTo(p);
+    }
+
+    @Test
+    void storingAnUncompressedEntryLeavesTheEntryAsItWas() {
+        byte[] p = repeated(100);
+        LogEntry e = new LogEntry(3, 2, p);
+        EntryCodec.put(ByteBuffer.allocate(EntryCodec.ENTRY_HEADER + 100), 2, EntryCodec.store(e, false));
+        assertThat(e).isEqualTo(new LogEntry(3, 2, repeated(100)));
     }
 }
