@@ -68,16 +68,9 @@ public final class TermDictionary {
      * @return its id, or {@code -1} if the store has never held it
      */
     public long lookup(Node node) {
-        if (TermCodec.isDefaultGraph(node)) {
-            return TermCodec.DEFAULT_GRAPH_ID;
-        }
-        long inline = TermCodec.inlineId(node);
-        if (inline >= 0) {
-            return inline;
-        }
-        Long cached = idCache.getIfPresent(node);
-        if (cached != null) {
-            return cached;
+        long known = knownId(node);
+        if (known >= 0) {
+            return known;
         }
         byte[] bytes;
         try {
@@ -92,6 +85,19 @@ public final class TermDictionary {
         long id = readId(value, node);
         idCache.put(node, id);
         return id;
+    }
+
+    /** The id of the default graph, an inline term or a cached one, found without a read; {@code -1} if none. */
+    private long knownId(Node node) {
+        if (TermCodec.isDefaultGraph(node)) {
+            return TermCodec.DEFAULT_GRAPH_ID;
+        }
+        long inline = TermCodec.inlineId(node);
+        if (inline >= 0) {
+            return inline;
+        }
+        Long cached = idCache.getIfPresent(node);
+        return cached != null ? cached : -1;
     }
 
     /**
@@ -226,16 +232,9 @@ public final class TermDictionary {
      * @return the id
      */
     public long idForWrite(Node node, Pending pending) {
-        if (TermCodec.isDefaultGraph(node)) {
-            return TermCodec.DEFAULT_GRAPH_ID;
-        }
-        long inline = TermCodec.inlineId(node);
-        if (inline >= 0) {
-            return inline;
-        }
-        Long cached = idCache.getIfPresent(node);
-        if (cached != null) {
-            return cached;
+        long known = knownId(node);
+        if (known >= 0) {
+            return known;
         }
         // A term this batch assigned is not in the store yet: asking the store again (as many times as the batch
         // uses the term) would only miss.

@@ -40,18 +40,24 @@ final class LevelSet {
 
     private final List<List<LeveledTable>> levels;
     private final List<TableReader> all;
+    /** Each level's table bytes, summed once: every write asks for them (the write throttle). */
+    private final long[] levelBytes;
 
     private LevelSet(List<List<LeveledTable>> levels) {
         List<List<LeveledTable>> copy = new ArrayList<>(levels.size());
         List<TableReader> flat = new ArrayList<>();
-        for (List<LeveledTable> l : levels) {
+        long[] sizes = new long[levels.size()];
+        for (int n = 0; n < levels.size(); n++) {
+            List<LeveledTable> l = levels.get(n);
             copy.add(List.copyOf(l));
             for (LeveledTable t : l) {
                 flat.add(t.table());
+                sizes[n] += t.table().size();
             }
         }
         this.levels = List.copyOf(copy);
         this.all = List.copyOf(flat);
+        this.levelBytes = sizes;
     }
 
     /** No tables. */
@@ -134,11 +140,7 @@ final class LevelSet {
 
     /** The bytes of a level's tables. */
     long bytes(int n) {
-        long b = 0;
-        for (LeveledTable t : levels.get(n)) {
-            b += t.table().size();
-        }
-        return b;
+        return levelBytes[n];
     }
 
     /** This set with a flushed table added to level 0. */

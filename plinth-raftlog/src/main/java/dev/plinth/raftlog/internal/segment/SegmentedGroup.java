@@ -478,12 +478,7 @@ final class SegmentedGroup {
                 writerMin = writerMin == 0 ? from : Math.min(writerMin, from);
                 writerMax = Math.max(writerMax, from + entries.size() - 1);
             }
-            if (durability == Durability.SYNC) {
-                dropDead();
-            }
-            if (writer.position() >= segmentBytes) {
-                roll();
-            }
+            settle(durability);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -541,6 +536,19 @@ final class SegmentedGroup {
     }
 
     /**
+     * After a record was appended: deletes the dead segments if the record was forced ({@code SYNC}; otherwise
+     * the next force does), and starts a new segment once this one is full.
+     */
+    private void settle(Durability durability) {
+        if (durability == Durability.SYNC) {
+            dropDead();
+        }
+        if (writer.position() >= segmentBytes) {
+            roll();
+        }
+    }
+
+    /**
      * Deletes the closed segments, oldest first, that hold nothing above the boundary. Call only right after the
      * segment being written was forced: it holds the record that set the boundary, or a base record restating it,
      * so the deleted segments are needed by no recovery. The directory is not synced: a deletion that does not
@@ -592,12 +600,7 @@ final class SegmentedGroup {
         boundaryIndex = target;
         boundaryTerm = term;
         try {
-            if (durability == Durability.SYNC) {
-                dropDead();
-            }
-            if (writer.position() >= segmentBytes) {
-                roll();
-            }
+            settle(durability);
         } catch (RuntimeException e) {
             throw fail(e);
         }
