@@ -171,7 +171,13 @@ final class Compactor {
             List<LeveledTable> outputs = new ArrayList<>();
             try {
                 for (TableWriter.TableMeta m : o.tables()) {
-                    outputs.add(LeveledTable.of(TableReader.open(vfs, m.number(), blockCache)));
+                    TableReader t = TableReader.open(vfs, m.number(), blockCache);
+                    try {
+                        outputs.add(LeveledTable.of(t)); // reads the table's first and last blocks
+                    } catch (RuntimeException | Error e) {
+                        t.release();
+                        throw e;
+                    }
                 }
                 maintenance.installCompaction(inputs, level, outputs, false);
             } catch (RuntimeException | Error e) {

@@ -158,7 +158,8 @@ public final class LsmEngine implements Engine {
      * @return the open engine, which the caller closes
      * @throws NoSuchStoreException if there is no store and it may not be created
      * @throws CorruptionException if the log is damaged before its last valid record, or (read-only) a file
-     *     the manifest names was missing on each of {@link ReadOnlyOpen#ATTEMPTS} readings of it
+     *     the manifest names was missing while the manifest read again still named it, or on each of
+     *     {@link ReadOnlyOpen#ATTEMPTS} readings of it
      * @throws dev.plinth.StorageIOException if a file cannot be read (writable: a table the manifest names is
      *     missing)
      */

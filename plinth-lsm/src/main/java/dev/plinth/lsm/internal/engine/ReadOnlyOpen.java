@@ -19,15 +19,21 @@ import java.util.Map;
  * {@code CURRENT}) before it deletes what the older one needed: its compaction deletes tables, its flush log
  * segments, and a new manifest the old one. The open then meets a missing file, and reads {@code CURRENT} and the
  * manifest again, at most {@link #ATTEMPTS} times in all, keeping the tables it opened that the newer manifest
- * still names (a table file never changes) and releasing the others. Only these cases are retried: a table the
- * manifest names that does not exist; a log segment that failed to open after a newer manifest moved the log's
- * start past the one the open read; a manifest that is gone while {@code CURRENT} names another one now. Any
- * other failure (a damaged file, a missing {@code CURRENT}, a missing manifest {@code CURRENT} still names) is
- * thrown at once. Stateless.
+ * still names (a table file never changes) and releasing the others. Only these cases are retried, each only
+ * while the writer has moved on since: a table the manifest names that does not exist, unless the manifest read
+ * again still names it (the writer deletes a table only after a manifest without it is written, so a table
+ * missing while the newest manifest names it is lost, and is reported at once); a log segment that failed to
+ * open after a newer manifest moved the log's start past the one the open read; a manifest that is gone while
+ * {@code CURRENT} names another one now. Any other failure (a damaged file, a missing {@code CURRENT}, a missing
+ * manifest {@code CURRENT} still names) is thrown at once. The bound on attempts is there only for a writer that
+ * deletes files faster than a reader opens them, every time. Stateless.
  */
 final class ReadOnlyOpen {
-    /** How many times a read-only open reads the manifest, its tables and the log before it gives up. */
-    static final int ATTEMPTS = 10;
+    /**
+     * How many times a read-only open reads the manifest, its tables and the log before it gives up, each time
+     * after the writer moved on.
+     */
+    static final int ATTEMPTS = 100;
 
     /**
      * What a read-only open read, consistent with one manifest state.
@@ -61,6 +67,7 @@ final class ReadOnlyOpen {
         Map<Long, TableReader> held = new HashMap<>();
         RuntimeException lastMissing = null;
         String missingFile = null;
+        long missingTable = -1; // the table the previous attempt found missing
         try {
             for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
                 long manifest = Manifest.current(vfs, uri);
@@ -88,6 +95,12 @@ final class ReadOnlyOpen {
                             if (vfs.exists(name)) {
                                 throw e; // the table is there: not the race with a writer's compaction
                             }
+                            if (n == missingTable) {
+                                throw new CorruptionException("open " + uri + " read-only: the table "
+                                        + vfs.location(name) + " that its manifest names is missing, and the manifest"
+                                        + " read again still names it: the file was lost", e);
+                            }
+                            missingTable = n;
                             missingFile = "the table " + vfs.location(name) + " that its manifest names";
                             lastMissing = e;
                             break;

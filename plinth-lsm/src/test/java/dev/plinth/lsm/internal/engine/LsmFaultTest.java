@@ -64,6 +64,38 @@ class LsmFaultTest {
         assertThat(cases).isGreaterThan(100);
     }
 
+    /**
+     * A read error at each read of the tables a compaction makes (the flushed one, and the merge's outputs while
+     * they are opened and their key ranges read) reaches the caller and leaves no file open once the store is
+     * closed.
+     */
+    @Test
+    void aReadErrorAtEachReadOfACompactionsNewTablesLeavesNoFileOpen() {
+        int failed = 0;
+        for (long n = 1; n <= 30; n++) {
+            FaultyVfs fs = new FaultyVfs(new MemVfs(7), 7);
+            try (LsmEngine e = open(fs)) {
+                for (int i = 0; i < 40; i++) {
+                    e.apply(oneWrite(e, "first " + i));
+                }
+                e.compact();
+                for (int i = 0; i < 40; i++) {
+                    e.apply(oneWrite(e, "second " + i));
+                }
+                List<String> before = fs.list("");
+                fs.inject(Fault.on(IoOp.READ).at(n).once().onFiles(
+                        name -> TableFormat.tableNumber(name) > 0 && !before.contains(name), "the new tables"));
+                try {
+                    e.compact();
+                } catch (PlinthException reported) {
+                    failed++;
+                }
+            }
+            fs.assertNoLeaks();
+        }
+        assertThat(failed).as("compactions that met the read error").isGreaterThan(5);
+    }
+
     private static void check(long seed, IoOp op, long n, boolean sticky) {
         String where = op + " #" + n + (sticky ? " sticky" : " once");
         FaultyVfs fs = new FaultyVfs(new MemVfs(seed), seed);
