@@ -1,6 +1,8 @@
 package dev.plinth.bench.raftlog;
 
 import dev.plinth.Durability;
+import dev.plinth.Plinth;
+import dev.plinth.Store;
 import dev.plinth.raftlog.LogEntry;
 import dev.plinth.raftlog.LogReader;
 import dev.plinth.raftlog.RaftLogs;
@@ -40,7 +42,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * the data set: each run of {@code purge10k} removes {@code (warm-up + measured iterations) x 10,000} entries from
  * the front, so a data set serves a few runs before it must be rebuilt ({@code entry()} reads between the first
  * and last index, whatever they are then). {@code -D}{@value #ENTRIES_PROPERTY}{@code =N} builds and accepts data
- * sets of N entries instead, for a quicker run.
+ * sets of N entries instead, for a quicker run. A log on an engine is compacted after it is loaded (its time is
+ * printed), unless {@code -D}{@value #COMPACT_PROPERTY}{@code =false}: the compaction of a fresh load otherwise runs
+ * on in the benchmark, beside the reads it measures.
  *
  * <pre>
  * java -cp plinth-bench/target/benchmarks.jar dev.plinth.bench.raftlog.RaftLogLargeLogBenchmark /data/raft10m shared segmented plinth-lsm plinth-rocksdb
@@ -66,6 +70,12 @@ public class RaftLogLargeLogBenchmark {
      * builds one and by the benchmark when it checks one.
      */
     public static final String ENTRIES_PROPERTY = "plinth.raftlog.entries";
+    /**
+     * The system property that, set to {@code false}, leaves a data set of a log on an engine as loaded; by default
+     * {@link #main} compacts the store after loading it ({@code Store.compact()}), so that no compaction left over
+     * from the load runs during the measurement.
+     */
+    public static final String COMPACT_PROPERTY = "plinth.raftlog.compact";
     static final long GROUP = 1;
 
     /** Which log. */
@@ -192,7 +202,15 @@ public class RaftLogLargeLogBenchmark {
             dev.plinth.bench.Targets.deleteTree(dir);
             Files.createDirectories(dir.getParent());
             long t0 = System.nanoTime();
-            try (RaftStorage s = open(args[a], dir)) {
+            String engine = switch (args[a]) {
+                case "plinth-lsm" -> "lsm:";
+                case "plinth-rocksdb" -> "rocksdb:";
+                default -> null;
+            };
+            // A log on an engine is loaded through a store the builder holds, so that it can compact it afterwards:
+            // otherwise the engine's compaction of the load runs on in the benchmark and competes with its reads.
+            try (Store store = engine == null ? null : Plinth.open(engine + dir);
+                 RaftStorage s = store == null ? open(args[a], dir) : RaftLogs.onStore(store)) {
                 for (long i = 1; i <= entries; i += 1000) {
                     List<LogEntry> batch = new ArrayList<>(1000);
                     for (long k = i; k < i + 1000 && k <= entries; k++) {
@@ -202,8 +220,13 @@ public class RaftLogLargeLogBenchmark {
                     s.append(GROUP, batch, Durability.NONE);
                 }
                 s.flush();
+                System.out.printf("%s: %,d entries in %.1f s%n", args[a], entries, (System.nanoTime() - t0) / 1e9);
+                if (store != null && Boolean.parseBoolean(System.getProperty(COMPACT_PROPERTY, "true"))) {
+                    long c0 = System.nanoTime();
+                    store.compact();
+                    System.out.printf("%s: compacted in %.1f s%n", args[a], (System.nanoTime() - c0) / 1e9);
+                }
             }
-            System.out.printf("%s: %,d entries in %.1f s%n", args[a], entries, (System.nanoTime() - t0) / 1e9);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.plinth.raftlog.LogEntry;
 import dev.plinth.raftlog.internal.OwnedEntries;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32C;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
@@ -87,6 +88,81 @@ public final class EntryCodec {
             }
         }
         return new Stored(p.length, p);
+    }
+
+    /**
+     * A batch of entries in their stored form, ready to be written one after another into a record: the stored
+     * bytes and length field of each (the entry's own payload array when it is not compressed, not copied: only to
+     * be written out, never changed or handed out). Two arrays for the batch rather than an object per entry.
+     */
+    public static final class Batch {
+        private final List<LogEntry> entries;
+        private final byte[][] bytes;
+        private final int[] fields;
+        private final int recordBytes;
+
+        private Batch(List<LogEntry> entries, boolean lz4) {
+            this.entries = entries;
+            int n = entries.size();
+            bytes = new byte[n][];
+            fields = new int[n];
+            int total = 0;
+            for (int i = 0; i < n; i++) {
+                LogEntry e = entries.get(i);
+                if (lz4) {
+                    Stored s = store(e, true);
+                    bytes[i] = s.bytes();
+                    fields[i] = s.lengthField();
+                } else {
+                    byte[] p = OwnedEntries.payloadOf(e);
+                    bytes[i] = p;
+                    fields[i] = p.length;
+                }
+                total = Math.addExact(total, ENTRY_HEADER + bytes[i].length);
+            }
+            recordBytes = total;
+        }
+
+        /** Bytes the entries take in a record, headers included. */
+        public int recordBytes() {
+            return recordBytes;
+        }
+
+        /** The number of entries. */
+        public int size() {
+            return fields.length;
+        }
+
+        /** The length field of entry {@code i} (0 is the first). */
+        public int lengthField(int i) {
+            return fields[i];
+        }
+
+        /**
+         * Writes every entry's header and stored bytes at the buffer's position.
+         *
+         * @param b    the buffer, with {@link #recordBytes()} bytes left
+         * @param base subtracted from the buffer's position to give the offsets in {@code at}
+         * @param at   receives where each entry's header starts, less {@code base}
+         */
+        public void putAll(ByteBuffer b, int base, int[] at) {
+            for (int i = 0; i < fields.length; i++) {
+                at[i] = b.position() - base;
+                byte[] stored = bytes[i];
+                b.putLong(entries.get(i).term()).putInt(fields[i]).putInt(crc(stored, 0, stored.length)).put(stored);
+            }
+        }
+    }
+
+    /**
+     * The stored form of a batch of entries.
+     *
+     * @param entries the entries (not copied; they must not change until the batch is written)
+     * @param lz4     whether to compress payloads when that pays
+     * @return the batch
+     */
+    public static Batch storeAll(List<LogEntry> entries, boolean lz4) {
+        return new Batch(entries, lz4);
     }
 
     /** Writes an entry's header and stored bytes. */

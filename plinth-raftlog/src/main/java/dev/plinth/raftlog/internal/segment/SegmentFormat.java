@@ -77,6 +77,26 @@ public final class SegmentFormat {
         return b.put(payload, offset, length).flip();
     }
 
+    /**
+     * Frames a record in place: {@code framed} holds {@link #FRAME_BYTES} bytes that this fills in (the payload's
+     * length and the CRC32C), then the payload, up to {@code length}. The bytes are those of {@link #frame},
+     * without copying the payload.
+     *
+     * @param framed the frame's room and the payload
+     * @param length the bytes of {@code framed} that are the record, frame included
+     * @return the same array, framed
+     */
+    static byte[] frameInPlace(byte[] framed, int length) {
+        int payload = length - FRAME_BYTES;
+        ByteBuffer b = ByteBuffer.wrap(framed);
+        b.putInt(0, payload);
+        CRC32C c = new CRC32C();
+        c.update(framed, 0, 4);
+        c.update(framed, FRAME_BYTES, payload);
+        b.putInt(4, (int) c.getValue());
+        return framed;
+    }
+
     static int recordCrc(int length, byte[] payload, int offset, int n) {
         byte[] len = ByteBuffer.allocate(4).putInt(length).array();
         return crc(len, 0, 4, payload, offset, n);

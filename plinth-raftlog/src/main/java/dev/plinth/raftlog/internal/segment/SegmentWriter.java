@@ -194,6 +194,79 @@ public final class SegmentWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends one record whose payload the caller encoded after {@link SegmentFormat#FRAME_BYTES} bytes of room
+     * for the frame, which this fills in: the same bytes as {@link #append(byte[])} of the payload, without
+     * copying it into a second buffer. It is durable only after {@link #sync()}. The array is not kept.
+     *
+     * @param framed the frame's room, then the payload; its first {@link SegmentFormat#FRAME_BYTES} bytes are
+     *               overwritten
+     * @param length the bytes of {@code framed} that are the record: the frame's room and a payload of at most
+     *               {@link SegmentFormat#MAX_PAYLOAD_BYTES}
+     * @return the offset of the record's frame
+     */
+    public long appendFramed(byte[] framed, int length) {
+        assert enter();
+        try {
+            return writeFramed(ByteBuffer.wrap(checkedFramed(framed, length), 0, length));
+        } finally {
+            assert exit();
+        }
+    }
+
+    /**
+     * Appends several records with one write, each as {@link #appendFramed(byte[], int)} would: the records of a
+     * group commit. They are durable only after {@link #sync()}. The arrays are not kept.
+     *
+     * @param records the framed records, in order; each one's first {@link SegmentFormat#FRAME_BYTES} bytes are
+     *                overwritten
+     * @param lengths the length of each record, as {@link #appendFramed(byte[], int)} takes it
+     * @param count   how many of {@code records} to append, from the first
+     * @param scratch an array the records may be gathered in, or {@code null}
+     * @param offsets receives the offset of each record's frame
+     * @return the array the records were gathered in if more than one was written ({@code scratch} if it was
+     *     large enough), for the caller to pass again next time
+     */
+    public byte[] appendFramed(byte[][] records, int[] lengths, int count, byte[] scratch, long[] offsets) {
+        assert enter();
+        try {
+            if (count == 1) {
+                offsets[0] = writeFramed(ByteBuffer.wrap(checkedFramed(records[0], lengths[0]), 0, lengths[0]));
+                return scratch;
+            }
+            int total = 0;
+            for (int i = 0; i < count; i++) {
+                checkedFramed(records[i], lengths[i]);
+                total = Math.addExact(total, lengths[i]);
+            }
+            byte[] all = scratch != null && scratch.length >= total ? scratch : new byte[total];
+            long at = position;
+            int o = 0;
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(records[i], 0, all, o, lengths[i]);
+                offsets[i] = at + o;
+                o += lengths[i];
+            }
+            writeFramed(ByteBuffer.wrap(all, 0, total));
+            return all;
+        } finally {
+            assert exit();
+        }
+    }
+
+    /** Checks a framed record's size and fills in its frame. */
+    private byte[] checkedFramed(byte[] framed, int length) {
+        Objects.requireNonNull(framed, "framed");
+        check();
+        if (length < SegmentFormat.FRAME_BYTES || length > framed.length
+                || length - SegmentFormat.FRAME_BYTES > SegmentFormat.MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("A framed segment record holds " + SegmentFormat.FRAME_BYTES
+                    + " bytes of frame and at most " + SegmentFormat.MAX_PAYLOAD_BYTES + " of payload within its "
+                    + "array, but was given " + length + " bytes of an array of " + framed.length + ".");
+        }
+        return SegmentFormat.frameInPlace(framed, length);
+    }
+
     private boolean enter() {
         Thread other = user.compareAndExchange(null, Thread.currentThread());
         if (other != null) {
@@ -215,7 +288,12 @@ public final class SegmentWriter implements AutoCloseable {
             throw new IllegalArgumentException("A segment record holds at most " + SegmentFormat.MAX_PAYLOAD_BYTES
                     + " bytes, but was given " + payload.length + ".");
         }
-        ByteBuffer b = SegmentFormat.frame(payload, 0, payload.length);
+        return writeFramed(SegmentFormat.frame(payload, 0, payload.length));
+    }
+
+
+    /** Writes framed records at the end; {@code b} holds them, from its position to its limit. */
+    private long writeFramed(ByteBuffer b) {
         long at = position;
         long end = at + b.remaining();
         try {
@@ -230,7 +308,7 @@ public final class SegmentWriter implements AutoCloseable {
             failure = e;
             throw e;
         }
-        position += SegmentFormat.FRAME_BYTES + payload.length;
+        position = end;
         return at;
     }
 

@@ -451,28 +451,25 @@ final class SegmentedGroup {
 
     /** Writes one record and updates the positions; the record is the whole change, so it is atomic. */
     private void write(byte type, long from, List<LogEntry> entries, Durability durability) {
-        int size = RECORD_HEADER;
-        EntryCodec.Stored[] stored = new EntryCodec.Stored[entries.size()];
-        for (int i = 0; i < stored.length; i++) {
-            stored[i] = EntryCodec.store(entries.get(i), lz4);
-            size += stored[i].recordBytes();
-        }
-        ByteBuffer b = ByteBuffer.allocate(size).put(type).putLong(from).putInt(entries.size());
+        EntryCodec.Batch stored = EntryCodec.storeAll(entries, lz4);
+        // The record is encoded once, after room for its frame, in this thread's scratch array, and written from it:
+        // no buffer allocated and zeroed per batch, no second copy.
+        int length = Math.addExact(SegmentFormat.FRAME_BYTES + RECORD_HEADER, stored.recordBytes());
+        byte[] framed = RecordScratch.take(length);
+        ByteBuffer b = ByteBuffer.wrap(framed, 0, length).position(SegmentFormat.FRAME_BYTES)
+                .put(type).putLong(from).putInt(entries.size());
         int[] at = new int[entries.size()];
-        for (int i = 0; i < entries.size(); i++) {
-            at[i] = b.position();
-            EntryCodec.put(b, entries.get(i).term(), stored[i]);
-        }
+        stored.putAll(b, SegmentFormat.FRAME_BYTES, at);
         try {
             ensureWriter(null);
-            long off = writer.append(b.array());
+            long off = writer.appendFramed(framed, length);
             if (durability == Durability.SYNC) {
                 writer.sync();
             }
             truncateLocs(from);
             long base = off + SegmentFormat.FRAME_BYTES;
             for (int i = 0; i < entries.size(); i++) {
-                locs.add(writerSeq, base + at[i], stored[i].lengthField(), entries.get(i).term());
+                locs.add(writerSeq, base + at[i], stored.lengthField(i), entries.get(i).term());
             }
             if (!entries.isEmpty()) {
                 writerMin = writerMin == 0 ? from : Math.min(writerMin, from);

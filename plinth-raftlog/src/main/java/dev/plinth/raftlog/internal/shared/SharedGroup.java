@@ -277,7 +277,7 @@ final class SharedGroup {
 
     private void write(byte type, long from, List<LogEntry> entries, HardState hs, Durability durability) {
         SharedRecords.Encoded e = SharedRecords.entries(type, group, hs, from, entries, log.compresses());
-        SharedLog.Position p = log.submit(e.payload(), durability == Durability.SYNC);
+        SharedLog.Position p = log.submitFramed(e.framed(), e.length(), durability == Durability.SYNC);
         truncateLocs(from);
         long base = p.offset() + SegmentFormat.FRAME_BYTES;
         for (int i = 0; i < entries.size(); i++) {

@@ -6,6 +6,7 @@ import dev.plinth.StorageIOException;
 import dev.plinth.StoreClosedException;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
+import dev.plinth.raftlog.internal.segment.RecordScratch;
 import dev.plinth.raftlog.internal.segment.SegmentFormat;
 import dev.plinth.raftlog.internal.segment.SegmentScan;
 import dev.plinth.raftlog.internal.segment.SegmentWriter;
@@ -45,14 +46,18 @@ final class SharedLog implements AutoCloseable {
 
     /** A record waiting to be written; completed by the leader that wrote it. */
     private static final class Pending {
-        final byte[] payload;
+        /** The record, framed in place ({@link SegmentWriter#appendFramed(byte[], int)}), or null. */
+        final byte[] framed;
+        /** The bytes of {@link #framed} that are the record. */
+        final int length;
         final boolean sync;
         Position position;
         RuntimeException error;
         boolean done;
 
-        Pending(byte[] payload, boolean sync) {
-            this.payload = payload;
+        Pending(byte[] framed, int length, boolean sync) {
+            this.framed = framed;
+            this.length = length;
             this.sync = sync;
         }
     }
@@ -66,6 +71,11 @@ final class SharedLog implements AutoCloseable {
     private final Condition turn = queueLock.newCondition();
     // Guarded by queueLock.
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    /**
+     * Where the leader of a group commit gathers the queued records to write them at once, kept between commits.
+     * Only the leader of the moment uses it: leadership passes through {@link #queueLock}, which orders its uses.
+     */
+    private byte[] commitScratch;
     private RuntimeException failure;
     private boolean closed;
     private long forces;
@@ -188,7 +198,26 @@ final class SharedLog implements AutoCloseable {
      * @throws StorageIOException if the log has failed, now or earlier
      */
     Position submit(byte[] payload, boolean sync) {
-        Pending me = new Pending(payload, sync);
+        byte[] framed = null;
+        if (payload != null) {
+            framed = new byte[Math.addExact(SegmentFormat.FRAME_BYTES, payload.length)];
+            System.arraycopy(payload, 0, framed, SegmentFormat.FRAME_BYTES, payload.length);
+        }
+        return submitFramed(framed, framed == null ? 0 : framed.length, sync);
+    }
+
+    /**
+     * As {@link #submit(byte[], boolean)}, for a record whose payload follows {@link SegmentFormat#FRAME_BYTES}
+     * bytes of room that the writer fills in with the frame: it is written from this array, not copied first.
+     *
+     * @param framed the frame's room and the payload, or {@code null} to write nothing and only make earlier
+     *               records durable; read by whichever thread writes it, and not kept once this returns
+     * @param length the bytes of {@code framed} that are the record
+     * @param sync   whether the record (and everything before it) must be durable when this returns
+     * @return where the record's frame was written ({@code null} for a {@code null} record)
+     */
+    Position submitFramed(byte[] framed, int length, boolean sync) {
+        Pending me = new Pending(framed, length, sync);
         List<Pending> batch;
         queueLock.lock();
         try {
@@ -209,12 +238,28 @@ final class SharedLog implements AutoCloseable {
         boolean forced = false;
         try {
             checkFailure();
+            // Every queued record goes out in one write (one system call, not one per record), then one force.
             boolean needSync = false;
+            byte[][] records = new byte[batch.size()][];
+            int[] lengths = new int[batch.size()];
+            int n = 0;
             for (Pending p : batch) {
-                if (p.payload != null) {
-                    p.position = new Position(writerSeq, writer.append(p.payload));
+                if (p.framed != null) {
+                    lengths[n] = p.length;
+                    records[n++] = p.framed;
                 }
                 needSync |= p.sync;
+            }
+            if (n > 0) {
+                long[] offsets = new long[n];
+                byte[] gathered = writer.appendFramed(records, lengths, n, commitScratch, offsets);
+                commitScratch = gathered != null && gathered.length <= RecordScratch.MAX_KEPT ? gathered : null;
+                int i = 0;
+                for (Pending p : batch) {
+                    if (p.framed != null) {
+                        p.position = new Position(writerSeq, offsets[i++]);
+                    }
+                }
             }
             if (needSync) {
                 writer.sync();

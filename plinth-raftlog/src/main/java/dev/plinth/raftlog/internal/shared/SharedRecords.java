@@ -3,6 +3,8 @@ package dev.plinth.raftlog.internal.shared;
 import dev.plinth.raftlog.HardState;
 import dev.plinth.raftlog.LogEntry;
 import dev.plinth.raftlog.internal.segment.EntryCodec;
+import dev.plinth.raftlog.internal.segment.RecordScratch;
+import dev.plinth.raftlog.internal.segment.SegmentFormat;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -41,30 +43,32 @@ final class SharedRecords {
     private SharedRecords() {
     }
 
-    /** An encoded record, where each entry's header sits inside it, and each entry's length field. */
-    record Encoded(byte[] payload, int[] entryAt, int[] lengthFields) {
+    /**
+     * An encoded entries record, framed in place: {@link SegmentFormat#FRAME_BYTES} bytes of room for the frame,
+     * then the payload, in the first {@code length} bytes of this thread's {@link RecordScratch} array (valid until
+     * the thread encodes its next record); where each entry's header sits in the payload, and each entry's length
+     * field.
+     */
+    record Encoded(byte[] framed, int length, int[] entryAt, int[] lengthFields) {
     }
 
     static Encoded entries(byte type, long group, HardState hs, long from, List<LogEntry> entries, boolean lz4) {
-        int size = HEADER + (hs != null ? HARD_STATE_BYTES : 0) + ENTRIES_HEADER;
-        EntryCodec.Stored[] stored = new EntryCodec.Stored[entries.size()];
-        for (int i = 0; i < stored.length; i++) {
-            stored[i] = EntryCodec.store(entries.get(i), lz4);
-            size += stored[i].recordBytes();
-        }
-        ByteBuffer b = ByteBuffer.allocate(size).put(type).putLong(group);
+        EntryCodec.Batch stored = EntryCodec.storeAll(entries, lz4);
+        int size = SegmentFormat.FRAME_BYTES + HEADER + (hs != null ? HARD_STATE_BYTES : 0) + ENTRIES_HEADER;
+        int length = Math.addExact(size, stored.recordBytes());
+        byte[] framed = RecordScratch.take(length);
+        ByteBuffer b = ByteBuffer.wrap(framed, 0, length).position(SegmentFormat.FRAME_BYTES).put(type).putLong(group);
         if (hs != null) {
             putHardState(b, hs);
         }
         b.putLong(from).putInt(entries.size());
         int[] at = new int[entries.size()];
         int[] fields = new int[entries.size()];
-        for (int i = 0; i < entries.size(); i++) {
-            at[i] = b.position();
-            fields[i] = stored[i].lengthField();
-            EntryCodec.put(b, entries.get(i).term(), stored[i]);
+        stored.putAll(b, SegmentFormat.FRAME_BYTES, at);
+        for (int i = 0; i < fields.length; i++) {
+            fields[i] = stored.lengthField(i);
         }
-        return new Encoded(b.array(), at, fields);
+        return new Encoded(framed, length, at, fields);
     }
 
     static byte[] boundary(byte type, long group, long index, long term) {
