@@ -138,6 +138,8 @@ public class KvBenchmark {
                 blackhole.consume(k);
                 blackhole.consume(v);
             };
+        }
+        if (viewSink == null) {
             viewSink = (k, v) -> {
                 blackhole.consume(k);
                 blackhole.consume(v);
