@@ -65,6 +65,8 @@ public class KvBenchmark {
     private final byte[][] batchValues = new byte[BATCH][];
     /** Feeds scanned entries to the run's blackhole; made on the first scan, which is when JMH hands it over. */
     private KvTarget.Sink sink;
+    /** Feeds lent entries to the run's blackhole, for {@link #scanLending}. */
+    private KvTarget.ViewSink viewSink;
 
     /** Opens the target in a fresh temporary directory and loads every key. */
     @Setup(Level.Trial)
@@ -121,5 +123,28 @@ public class KvBenchmark {
             };
         }
         return target.scan(fixture.data().keyAt(fixture.nextIndex(keyCount - BATCH)), BATCH, sink);
+    }
+
+    /**
+     * {@link #scan}, with keys and values lent where the target can lend them
+     * ({@link KvTarget#scanLending}): Plinth's {@code keyView()}/{@code valueView()}, raw lmdbjava's buffers
+     * into the map; the other targets run {@link #scan} (the skip list hands out its own arrays in both).
+     * Each view goes into the blackhole before the next step.
+     */
+    @Benchmark
+    public long scanLending(Blackhole blackhole) {
+        if (sink == null) {
+            sink = (k, v) -> {
+                blackhole.consume(k);
+                blackhole.consume(v);
+            };
+        }
+        if (viewSink == null) {
+            viewSink = (k, v) -> {
+                blackhole.consume(k);
+                blackhole.consume(v);
+            };
+        }
+        return target.scanLending(fixture.data().keyAt(fixture.nextIndex(keyCount - BATCH)), BATCH, sink, viewSink);
     }
 }

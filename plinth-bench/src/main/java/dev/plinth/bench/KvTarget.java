@@ -1,5 +1,7 @@
 package dev.plinth.bench;
 
+import java.nio.ByteBuffer;
+
 /**
  * One key-value library under benchmark, driven through its own API: Plinth on some engine, or a peer
  * (raw RocksDB, raw LMDB, H2 MVStore, MapDB, Xodus, a {@code ConcurrentSkipListMap}). Every target takes
@@ -32,6 +34,26 @@ public interface KvTarget extends AutoCloseable {
      * what was read.
      */
     long scan(byte[] start, int limit, Sink sink);
+
+    /**
+     * {@link #scan}, with each key and value lent where the library can lend them: Plinth through
+     * {@link dev.plinth.Cursor#keyView()} and {@link dev.plinth.Cursor#valueView()}, raw lmdbjava through
+     * its cursor's buffers into the map. The views go to {@code views} and are valid only during its call.
+     * A target that cannot lend, or that hands out the arrays it holds anyway (the skip list), runs its
+     * {@link #scan} with {@code arrays}: the default.
+     *
+     * @return the number of entries plus the lengths of their values, as {@link #scan} returns
+     */
+    default long scanLending(byte[] start, int limit, Sink arrays, ViewSink views) {
+        return scan(start, limit, arrays);
+    }
+
+    /** Receives each entry a lending scan reads, as views valid only during the call. */
+    @FunctionalInterface
+    interface ViewSink {
+        /** Takes one entry; the views are lent by the target and must not be kept. */
+        void accept(ByteBuffer key, ByteBuffer value);
+    }
 
     /** Receives each entry a scan reads. */
     @FunctionalInterface

@@ -9,6 +9,7 @@ import dev.plinth.ScanOptions;
 import dev.plinth.Store;
 import dev.plinth.WriteBatch;
 import dev.plinth.WriteOptions;
+import java.nio.ByteBuffer;
 
 /**
  * Plinth on any engine, through the public API only ({@code dev.plinth}): the default keyspace, writes
@@ -57,6 +58,20 @@ public final class PlinthTarget implements KvTarget {
                 byte[] v = c.value();
                 sink.accept(k, v);
                 sum += 1 + v.length;
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public long scanLending(byte[] start, int limit, Sink arrays, ViewSink views) {
+        long sum = 0;
+        try (Cursor c = keyspace.cursor(Range.from(start), ScanOptions.forward().withLimit(limit))) {
+            while (c.next()) {
+                ByteBuffer k = c.keyView();
+                ByteBuffer v = c.valueView();
+                views.accept(k, v);
+                sum += 1 + v.remaining();
             }
         }
         return sum;

@@ -70,6 +70,24 @@ class BenchmarkSmokeTest {
             Blackhole blackhole = new Blackhole(
                     "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
             assertThat(b.scan(blackhole)).isEqualTo(KvBenchmark.BATCH * (1L + VALUE_SIZE));
+            // The lending scan reads the same entries, as views (Plinth, raw LMDB) or arrays (the others).
+            List<byte[]> lent = new ArrayList<>();
+            assertThat(t.scanLending(BenchData.key(10), KvBenchmark.BATCH, (k, v) -> {
+                assertThat(v).isEqualTo(data.value(10 + lent.size()));
+                lent.add(k);
+            }, (k, v) -> {
+                byte[] value = new byte[v.remaining()];
+                v.duplicate().get(value);
+                assertThat(value).isEqualTo(data.value(10 + lent.size()));
+                byte[] key = new byte[k.remaining()];
+                k.duplicate().get(key);
+                lent.add(key);
+            })).isEqualTo(KvBenchmark.BATCH * (1L + VALUE_SIZE));
+            for (int i = 0; i < lent.size(); i++) {
+                assertThat(lent.get(i)).isEqualTo(BenchData.key(10 + i));
+            }
+            assertThat(lent).hasSize(KvBenchmark.BATCH);
+            assertThat(b.scanLending(blackhole)).isEqualTo(KvBenchmark.BATCH * (1L + VALUE_SIZE));
 
             b.put();
             b.batchPut();

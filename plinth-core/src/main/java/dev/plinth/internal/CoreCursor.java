@@ -4,6 +4,7 @@ import dev.plinth.Cursor;
 import dev.plinth.OpenResource;
 import dev.plinth.ScanOptions;
 import dev.plinth.StoreClosedException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -20,6 +21,16 @@ import java.util.function.Supplier;
  * not change; a failure met while reading ahead is thrown when the walk reaches it, after the entries
  * before it, and the walk may go on after a damaged value as before. Seeking drops what was read ahead.
  * Every call still checks first that neither the cursor nor the store is closed.
+ *
+ * <p>{@link #keyView()} and {@link #valueView()} lend the current entry through two buffers the cursor
+ * owns, one for keys and one for values: each call copies the key, or the value without its stored
+ * header, into the buffer's array (grown when an entry does not fit, and only then made anew) and returns
+ * the same read-only view of it every time. A lent view so never aliases what the engine returned: the
+ * engine's arrays (for {@code mem:}, the arrays the store holds) and the previous key the integrity check
+ * compares the next one with stay out of the caller's reach, and a view kept past the next move, or past a
+ * close on another thread, reads stale heap bytes, never freed or foreign memory. Per entry that is a copy
+ * of its bytes into memory already in cache and no allocation, where {@link #key()} and {@link #value()}
+ * make a new array each.
  */
 final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
     /** Entries read ahead at most, per call under the guard; see the class documentation. */
@@ -66,6 +77,13 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
     private byte[] value;
     private boolean closed;
     private volatile boolean closedByStore;
+
+    /** What {@link #keyView()} lends: the array it copies keys into and the read-only view over it; made on first use. */
+    private byte[] lentKey;
+    private ByteBuffer lentKeyView;
+    /** What {@link #valueView()} lends, as for keys. */
+    private byte[] lentValue;
+    private ByteBuffer lentValueView;
 
     /** Coverage of the current run: its near bound (lower going forward, exclusive upper in reverse). */
     private byte[] runBound;
@@ -230,6 +248,42 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
             throw new IllegalStateException("cursor was opened keys-only; value() is not available");
         }
         return ValueCodec.decode(v);
+    }
+
+    @Override
+    public ByteBuffer keyView() {
+        byte[] k = entryField(key);
+        if (lentKey == null || lentKey.length < k.length) {
+            lentKey = new byte[lentCapacity(k.length)];
+            lentKeyView = ByteBuffer.wrap(lentKey).asReadOnlyBuffer();
+        }
+        System.arraycopy(k, 0, lentKey, 0, k.length);
+        return lentKeyView.limit(k.length).position(0);
+    }
+
+    @Override
+    public ByteBuffer valueView() {
+        byte[] v = entryField(value);
+        if (keysOnly) {
+            throw new IllegalStateException("cursor was opened keys-only; valueView() is not available");
+        }
+        int offset = ValueCodec.valueOffset(v);
+        int length = v.length - offset;
+        if (lentValue == null || lentValue.length < length) {
+            lentValue = new byte[lentCapacity(length)];
+            lentValueView = ByteBuffer.wrap(lentValue).asReadOnlyBuffer();
+        }
+        System.arraycopy(v, offset, lentValue, 0, length);
+        return lentValueView.limit(length).position(0);
+    }
+
+    /** The size of a lent buffer that must hold {@code length} bytes: 64 at least, else the next power of two. */
+    private static int lentCapacity(int length) {
+        if (length <= 64) {
+            return 64;
+        }
+        int power = Integer.highestOneBit(length - 1) << 1;
+        return power > 0 ? power : length;
     }
 
     /** The stored form of the current value; for the core's own scans. */

@@ -13,6 +13,7 @@ import dev.plinth.testkit.contract.ErrorContract;
 import dev.plinth.testkit.contract.InTransactionContract;
 import dev.plinth.testkit.contract.KeyspaceContract;
 import dev.plinth.testkit.contract.KeyspaceDropContract;
+import dev.plinth.testkit.contract.LendingCursorContract;
 import dev.plinth.testkit.contract.LimitsContract;
 import dev.plinth.testkit.contract.RangeContract;
 import dev.plinth.testkit.contract.SnapshotContract;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it was opened.
  *
  * <p>The contracts, one per group of promises (listed in docs/testing.md), live in {@link dev.plinth.testkit.contract}:
- * {@link CrudContract}, {@link RangeContract}, {@link CursorContract}, {@link SnapshotContract},
+ * {@link CrudContract}, {@link RangeContract}, {@link CursorContract}, {@link LendingCursorContract}, {@link SnapshotContract},
  * {@link BatchContract}, {@link CasContract}, {@link TransactionContract}, {@link TtlContract},
  * {@link DurabilityContract}, {@link KeyspaceContract}, {@link KeyspaceDropContract},
  * {@link ConcurrencyContract} and
@@ -44,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * rules out are skipped, not passed.
  */
 public abstract class ConformanceSuite implements ContractSupport, CrudContract, RangeContract, CursorContract,
-        SnapshotContract, BatchContract, CasContract, TransactionContract, InTransactionContract, TtlContract,
+        LendingCursorContract, SnapshotContract, BatchContract, CasContract, TransactionContract, InTransactionContract, TtlContract,
         DurabilityContract, KeyspaceContract, KeyspaceDropContract, LimitsContract, ArgumentCopyContract,
         ConcurrencyContract, ErrorContract, ModelContract {
     @TempDir

@@ -98,6 +98,22 @@ public final class LmdbTarget implements KvTarget {
         return sum;
     }
 
+    /** Hands the cursor's own buffers into the map to the sink: no copy, valid until the next step. */
+    @Override
+    public long scanLending(byte[] start, int limit, Sink arrays, ViewSink views) {
+        long sum = 0;
+        try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> c = dbi.openCursor(txn)) {
+            boolean ok = c.get(key(start), GetOp.MDB_SET_RANGE);
+            for (int n = 0; n < limit && ok; n++) {
+                ByteBuffer v = c.val();
+                views.accept(c.key(), v);
+                sum += 1 + v.remaining();
+                ok = c.seek(SeekOp.MDB_NEXT);
+            }
+        }
+        return sum;
+    }
+
     @Override
     public void close() {
         if (closed) {
