@@ -195,6 +195,25 @@ public abstract class QuadStoreContract {
     }
 
     @Test
+    void aSecondWriterThatSawTheStoreEmptyUsesTheIdsTheFirstAssigned() {
+        try (QuadStore a = open(dir)) {
+            QuadStore b = QuadStore.on(a.store()); // both read an empty dictionary: both skip reads of new terms
+            a.add(quad("g", "s", "p", iri("o")));
+            assertThat(b.add(quad("g", "s", "p2", iri("o")))).isTrue();
+            assertThat(b.addAll(List.of(quad("g", "s", "p3", iri("o")), quad("g", "s", "p", iri("o"))))).isEqualTo(1);
+            assertThat(a.add(quad("g", "s", "p2", iri("o")))).isFalse();
+            // one id a term: g, s, p, o, p2, p3 in both directions
+            for (String ks : new String[] {QuadStore.IDS_KEYSPACE, QuadStore.TERMS_KEYSPACE}) {
+                assertThat(a.store().keyspace(ks).scan(Range.all(), dev.plinth.ScanOptions.forward())).as(ks).hasSize(6);
+            }
+            assertThat(a.count(iri("s"), null, iri("o"), iri("g"))).isEqualTo(3);
+            assertThat(b.count(iri("s"), null, iri("o"), iri("g"))).isEqualTo(3);
+            assertThat(a.size()).isEqualTo(3);
+            b.close();
+        }
+    }
+
+    @Test
     void concurrentWritersThroughTwoQuadStoresKeepEveryIndexAndTheCountExact() throws Exception {
         try (QuadStore a = open(dir); QuadStore b = QuadStore.on(a.store())) {
             List<Thread> threads = new ArrayList<>();
