@@ -36,6 +36,13 @@ public final class CursorQuadIterator implements QuadIterator {
     private final int width;
     private long[] ids;
     private Node[] nodes;
+    /** The ids of a chunk that differ from the row before them in their column, and their terms. */
+    private long[] changedIds;
+    private Node[] changedNodes;
+    /** The last row resolved (of the chunk before), per free component, once {@code haveLast}. */
+    private final long[] lastIds;
+    private final Node[] lastNodes;
+    private boolean haveLast;
     private int chunk = FIRST_CHUNK;
     /** Quads in the chunk read ahead, and the next to hand out. */
     private int buffered;
@@ -76,6 +83,10 @@ public final class CursorQuadIterator implements QuadIterator {
         this.width = w;
         this.ids = new long[width * FIRST_CHUNK];
         this.nodes = new Node[width * FIRST_CHUNK];
+        this.changedIds = new long[width * FIRST_CHUNK];
+        this.changedNodes = new Node[width * FIRST_CHUNK];
+        this.lastIds = new long[w];
+        this.lastNodes = new Node[w];
     }
 
     @Override
@@ -126,7 +137,7 @@ public final class CursorQuadIterator implements QuadIterator {
                 }
                 n++;
             }
-            dictionary.nodes(ids, width * n, nodes);
+            resolve(n);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -137,8 +148,52 @@ public final class CursorQuadIterator implements QuadIterator {
             chunk *= 2;
             ids = new long[width * chunk];
             nodes = java.util.Arrays.copyOf(nodes, width * chunk); // keeps the chunk just resolved
+            changedIds = new long[width * chunk];
+            changedNodes = new Node[width * chunk];
         }
         return n > 0;
+    }
+
+    /**
+     * Resolves the ids of the chunk's {@code n} rows into {@link #nodes}. An index walked in order repeats a
+     * component from one key to the next (the graph of a run of subjects, the subject of its quads), so only the
+     * ids that differ from the row before in their column are looked up; the others take the term above them.
+     */
+    private void resolve(int n) {
+        int m = 0;
+        for (int r = 0; r < n; r++) {
+            for (int k = 0; k < width; k++) {
+                int at = width * r + k;
+                if (!sameAsAbove(r, k, at)) {
+                    changedIds[m++] = ids[at];
+                }
+            }
+        }
+        dictionary.nodes(changedIds, m, changedNodes);
+        int j = 0;
+        for (int r = 0; r < n; r++) {
+            for (int k = 0; k < width; k++) {
+                int at = width * r + k;
+                if (!sameAsAbove(r, k, at)) {
+                    nodes[at] = changedNodes[j++];
+                } else {
+                    nodes[at] = r == 0 ? lastNodes[k] : nodes[at - width];
+                }
+            }
+        }
+        if (n > 0) {
+            for (int k = 0; k < width; k++) {
+                lastIds[k] = ids[width * (n - 1) + k];
+                lastNodes[k] = nodes[width * (n - 1) + k];
+            }
+            haveLast = true;
+        }
+        java.util.Arrays.fill(changedNodes, 0, m, null);
+    }
+
+    /** Whether the id at {@code at} (row {@code r}, free component {@code k}) is the one of the row before. */
+    private boolean sameAsAbove(int r, int k, int at) {
+        return r == 0 ? haveLast && ids[at] == lastIds[k] : ids[at] == ids[at - width];
     }
 
     @Override
