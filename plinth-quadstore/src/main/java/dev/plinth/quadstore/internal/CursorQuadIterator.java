@@ -34,6 +34,8 @@ public final class CursorQuadIterator implements QuadIterator {
     private final int[] free;
     private final int[] slot = new int[4];
     private final int width;
+    private final int prefixLength;
+    private final int bound;
     private long[] ids;
     private Node[] nodes;
     /** The ids of a chunk that differ from the row before them in their column, and their terms. */
@@ -61,10 +63,13 @@ public final class CursorQuadIterator implements QuadIterator {
      * @param onClose told once when this iterator closes
      * @param fixed per component ({@link IndexOrder#S}, {@link IndexOrder#P}, {@link IndexOrder#O},
      *     {@link IndexOrder#G}): the term every key under the cursor holds there (the pattern bound it; the
-     *     default graph as {@link Quad#defaultGraphIRI}), or {@code null} to resolve it per quad; not copied
+     *     default graph as {@link Quad#defaultGraphIRI}), or {@code null} to resolve it per quad; not copied;
+     *     the bound ones are the first components of {@code order}
+     * @param prefixLength the bytes of the prefix every key under the cursor starts with: the bound components'
+     *     ids, which are not decoded again
      */
     public CursorQuadIterator(Cursor cursor, IndexOrder order, TermDictionary dictionary, String storeName,
-            Consumer<CursorQuadIterator> onClose, Node[] fixed) {
+            Consumer<CursorQuadIterator> onClose, Node[] fixed, int prefixLength) {
         this.cursor = cursor;
         this.order = order;
         this.dictionary = dictionary;
@@ -81,6 +86,8 @@ public final class CursorQuadIterator implements QuadIterator {
         }
         this.free = java.util.Arrays.copyOf(f, w);
         this.width = w;
+        this.prefixLength = prefixLength;
+        this.bound = 4 - w;
         this.ids = new long[width * FIRST_CHUNK];
         this.nodes = new Node[width * FIRST_CHUNK];
         this.changedIds = new long[width * FIRST_CHUNK];
@@ -127,7 +134,7 @@ public final class CursorQuadIterator implements QuadIterator {
                 }
                 byte[] key = cursor.key();
                 try {
-                    order.decode(key, one);
+                    order.decodeAfter(key, prefixLength, bound, one);
                 } catch (IllegalArgumentException e) {
                     throw new CorruptionException("The quad store on " + storeName + " holds a damaged key in index "
                             + order + ": " + e.getMessage() + ".", e);
