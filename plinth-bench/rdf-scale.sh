@@ -7,9 +7,9 @@
 #
 # QUADS    quads of UniversityData (1000000, 10000000, ...)
 # JAR      the benchmark jar (default plinth-bench/target/benchmarks.jar)
-# WORKDIR  where the cached stores, the JMH results and the logs go (default /tmp/plinth-rdf-QUADS); needs
-#          about 3 KB of disk a quad at 10M (the three cached stores, the load benchmark's stores and its
-#          N-Quads file)
+# WORKDIR  where the cached stores, the JMH results and the logs go (default /tmp/plinth-rdf-QUADS); roughly
+#          12 GB of disk at 10M (the three cached stores were 0.5 GB at 1M; the load benchmark's store and its
+#          N-Quads file go to the system's temporary directory)
 #
 # Step 1 loads the stores the read benchmarks open (RdfTarget, outside the benchmark lock, niced); steps 2 to 4
 # each hold /tmp/plinth-bench.lock so no other benchmark overlaps them. Environment: TARGETS (default
