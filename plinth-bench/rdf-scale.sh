@@ -15,7 +15,7 @@
 # each hold /tmp/plinth-bench.lock so no other benchmark overlaps them. Environment: TARGETS (default
 # "plinth-lsm,plinth-rocksdb,tdb2"), PATTERNS (default all 16), ITER (measured 1-second iterations a pattern,
 # default 2). Each JMH fork runs with -Xms2g -Xmx2g (the benchmarks' @Fork); the pattern benchmark's setup
-# keeps only its 256 samples in memory, so 2 GB is enough at 10M quads.
+# keeps only its 256 samples in memory, so its memory does not grow with the data (not yet tried at 10M).
 set -euo pipefail
 quads=${1:?usage: rdf-scale.sh QUADS [JAR] [WORKDIR]}
 here=$(cd "$(dirname "$0")" && pwd)
