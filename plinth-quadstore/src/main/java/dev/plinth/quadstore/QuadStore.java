@@ -314,7 +314,7 @@ public final class QuadStore implements AutoCloseable {
             }
         }
         CursorQuadIterator it = new CursorQuadIterator(cursor, order, dictionary, store.uri(), openIterators::remove,
-                fixed);
+                fixed, prefix.length);
         openIterators.add(it);
         return it;
     }

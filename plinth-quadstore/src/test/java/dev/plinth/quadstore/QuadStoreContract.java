@@ -195,6 +195,53 @@ public abstract class QuadStoreContract {
     }
 
     @Test
+    void runsOfOneTermAcrossReadAheadChunksComeBackAsStored() {
+        try (QuadStore store = open(dir)) {
+            java.util.Set<Quad> all = new java.util.LinkedHashSet<>();
+            for (int i = 0; i < 300; i++) { // runs of one graph, one subject, one predicate, longer than a chunk
+                all.add(quad("g" + i / 100, "s" + i / 150, "p" + i / 130, i % 3 == 0 ? iri("o" + i / 40)
+                        : NodeFactory.createLiteralString("a long string " + i)));
+            }
+            store.addAll(new ArrayList<>(all));
+            Node[][] patterns = {{null, null, null, null}, {iri("s1"), null, null, null}, {null, iri("p1"), null, null},
+                {null, null, null, iri("g2")}, {null, null, iri("o2"), null}};
+            for (Node[] p : patterns) {
+                java.util.Set<Quad> got = new java.util.HashSet<>();
+                try (QuadIterator it = store.find(p[0], p[1], p[2], p[3])) {
+                    it.forEachRemaining(got::add);
+                }
+                java.util.Set<Quad> want = new java.util.HashSet<>();
+                for (Quad q : all) {
+                    if ((p[0] == null || p[0].equals(q.getSubject())) && (p[1] == null || p[1].equals(q.getPredicate()))
+                            && (p[2] == null || p[2].equals(q.getObject())) && (p[3] == null || p[3].equals(q.getGraph()))) {
+                        want.add(q);
+                    }
+                }
+                assertThat(got).as(java.util.Arrays.toString(p)).isEqualTo(want).isNotEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aSecondWriterThatSawTheStoreEmptyUsesTheIdsTheFirstAssigned() {
+        try (QuadStore a = open(dir)) {
+            QuadStore b = QuadStore.on(a.store()); // both read an empty dictionary: both skip reads of new terms
+            a.add(quad("g", "s", "p", iri("o")));
+            assertThat(b.add(quad("g", "s", "p2", iri("o")))).isTrue();
+            assertThat(b.addAll(List.of(quad("g", "s", "p3", iri("o")), quad("g", "s", "p", iri("o"))))).isEqualTo(1);
+            assertThat(a.add(quad("g", "s", "p2", iri("o")))).isFalse();
+            // one id a term: g, s, p, o, p2, p3 in both directions
+            for (String ks : new String[] {QuadStore.IDS_KEYSPACE, QuadStore.TERMS_KEYSPACE}) {
+                assertThat(a.store().keyspace(ks).scan(Range.all(), dev.plinth.ScanOptions.forward())).as(ks).hasSize(6);
+            }
+            assertThat(a.count(iri("s"), null, iri("o"), iri("g"))).isEqualTo(3);
+            assertThat(b.count(iri("s"), null, iri("o"), iri("g"))).isEqualTo(3);
+            assertThat(a.size()).isEqualTo(3);
+            b.close();
+        }
+    }
+
+    @Test
     void concurrentWritersThroughTwoQuadStoresKeepEveryIndexAndTheCountExact() throws Exception {
         try (QuadStore a = open(dir); QuadStore b = QuadStore.on(a.store())) {
             List<Thread> threads = new ArrayList<>();

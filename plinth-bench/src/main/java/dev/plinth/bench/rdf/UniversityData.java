@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.jena.datatypes.xsd.XSDDatatype;
 import org.apache.jena.graph.Node;
@@ -101,6 +103,27 @@ public final class UniversityData {
                 out.accept(q);
             }
         }
+    }
+
+    /**
+     * Hands every distinct quad once, in order of first appearance, holding no more than one department in
+     * memory: every quad of a department is in that department's graph, so a quad can only repeat within its
+     * department's block, and repeats are dropped there. What a store holds after loading the data.
+     *
+     * @param out the consumer
+     */
+    public void forEachDistinct(Consumer<Quad> out) {
+        Set<Quad> block = new HashSet<>();
+        Node[] graph = {null};
+        forEach(q -> {
+            if (graph[0] == null || !graph[0].equals(q.getGraph())) {
+                block.clear();
+                graph[0] = q.getGraph();
+            }
+            if (block.add(q)) {
+                out.accept(q);
+            }
+        });
     }
 
     /**

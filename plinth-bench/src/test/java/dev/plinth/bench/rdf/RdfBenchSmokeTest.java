@@ -55,4 +55,36 @@ class RdfBenchSmokeTest {
             }
         }
     }
+
+    @Test
+    void distinctQuadsAreTheDataWithoutRepeatsInOrder() {
+        UniversityData data = new UniversityData(20_000, 1);
+        java.util.LinkedHashSet<Quad> want = new java.util.LinkedHashSet<>();
+        long[] all = {0};
+        data.forEach(q -> {
+            want.add(q);
+            all[0]++;
+        });
+        java.util.List<Quad> got = new java.util.ArrayList<>();
+        data.forEachDistinct(got::add);
+        assertThat(all[0]).as("the data has repeats, so the check means something").isGreaterThan(want.size());
+        assertThat(got).containsExactlyElementsOf(want);
+    }
+
+    @Test
+    void thePatternBenchmarksSetupChecksItsSamplesAgainstTheData() throws Exception {
+        for (String pattern : new String[] {"____", "_PO_", "S_OG"}) {
+            RdfPatternBenchmark b = new RdfPatternBenchmark();
+            b.quads = 3_000;
+            b.target = "plinth-lsm";
+            b.pattern = pattern;
+            b.storeCache = dir.resolve("cache").toString();
+            b.load(); // throws if a sample's count differs from the data's
+            try {
+                assertThat(b.find()).as(pattern).isPositive();
+            } finally {
+                b.close();
+            }
+        }
+    }
 }

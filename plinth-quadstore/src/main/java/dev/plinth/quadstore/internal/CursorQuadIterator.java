@@ -34,8 +34,17 @@ public final class CursorQuadIterator implements QuadIterator {
     private final int[] free;
     private final int[] slot = new int[4];
     private final int width;
+    private final int prefixLength;
+    private final int bound;
     private long[] ids;
     private Node[] nodes;
+    /** The ids of a chunk that differ from the row before them in their column, and their terms. */
+    private long[] changedIds;
+    private Node[] changedNodes;
+    /** The last row resolved (of the chunk before), per free component, once {@code haveLast}. */
+    private final long[] lastIds;
+    private final Node[] lastNodes;
+    private boolean haveLast;
     private int chunk = FIRST_CHUNK;
     /** Quads in the chunk read ahead, and the next to hand out. */
     private int buffered;
@@ -54,10 +63,13 @@ public final class CursorQuadIterator implements QuadIterator {
      * @param onClose told once when this iterator closes
      * @param fixed per component ({@link IndexOrder#S}, {@link IndexOrder#P}, {@link IndexOrder#O},
      *     {@link IndexOrder#G}): the term every key under the cursor holds there (the pattern bound it; the
-     *     default graph as {@link Quad#defaultGraphIRI}), or {@code null} to resolve it per quad; not copied
+     *     default graph as {@link Quad#defaultGraphIRI}), or {@code null} to resolve it per quad; not copied;
+     *     the bound ones are the first components of {@code order}
+     * @param prefixLength the bytes of the prefix every key under the cursor starts with: the bound components'
+     *     ids, which are not decoded again
      */
     public CursorQuadIterator(Cursor cursor, IndexOrder order, TermDictionary dictionary, String storeName,
-            Consumer<CursorQuadIterator> onClose, Node[] fixed) {
+            Consumer<CursorQuadIterator> onClose, Node[] fixed, int prefixLength) {
         this.cursor = cursor;
         this.order = order;
         this.dictionary = dictionary;
@@ -74,8 +86,14 @@ public final class CursorQuadIterator implements QuadIterator {
         }
         this.free = java.util.Arrays.copyOf(f, w);
         this.width = w;
+        this.prefixLength = prefixLength;
+        this.bound = 4 - w;
         this.ids = new long[width * FIRST_CHUNK];
         this.nodes = new Node[width * FIRST_CHUNK];
+        this.changedIds = new long[width * FIRST_CHUNK];
+        this.changedNodes = new Node[width * FIRST_CHUNK];
+        this.lastIds = new long[w];
+        this.lastNodes = new Node[w];
     }
 
     @Override
@@ -116,7 +134,7 @@ public final class CursorQuadIterator implements QuadIterator {
                 }
                 byte[] key = cursor.key();
                 try {
-                    order.decode(key, one);
+                    order.decodeAfter(key, prefixLength, bound, one);
                 } catch (IllegalArgumentException e) {
                     throw new CorruptionException("The quad store on " + storeName + " holds a damaged key in index "
                             + order + ": " + e.getMessage() + ".", e);
@@ -126,7 +144,7 @@ public final class CursorQuadIterator implements QuadIterator {
                 }
                 n++;
             }
-            dictionary.nodes(ids, width * n, nodes);
+            resolve(n);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -137,8 +155,52 @@ public final class CursorQuadIterator implements QuadIterator {
             chunk *= 2;
             ids = new long[width * chunk];
             nodes = java.util.Arrays.copyOf(nodes, width * chunk); // keeps the chunk just resolved
+            changedIds = new long[width * chunk];
+            changedNodes = new Node[width * chunk];
         }
         return n > 0;
+    }
+
+    /**
+     * Resolves the ids of the chunk's {@code n} rows into {@link #nodes}. An index walked in order repeats a
+     * component from one key to the next (the graph of a run of subjects, the subject of its quads), so only the
+     * ids that differ from the row before in their column are looked up; the others take the term above them.
+     */
+    private void resolve(int n) {
+        int m = 0;
+        for (int r = 0; r < n; r++) {
+            for (int k = 0; k < width; k++) {
+                int at = width * r + k;
+                if (!sameAsAbove(r, k, at)) {
+                    changedIds[m++] = ids[at];
+                }
+            }
+        }
+        dictionary.nodes(changedIds, m, changedNodes);
+        int j = 0;
+        for (int r = 0; r < n; r++) {
+            for (int k = 0; k < width; k++) {
+                int at = width * r + k;
+                if (!sameAsAbove(r, k, at)) {
+                    nodes[at] = changedNodes[j++];
+                } else {
+                    nodes[at] = r == 0 ? lastNodes[k] : nodes[at - width];
+                }
+            }
+        }
+        if (n > 0) {
+            for (int k = 0; k < width; k++) {
+                lastIds[k] = ids[width * (n - 1) + k];
+                lastNodes[k] = nodes[width * (n - 1) + k];
+            }
+            haveLast = true;
+        }
+        java.util.Arrays.fill(changedNodes, 0, m, null);
+    }
+
+    /** Whether the id at {@code at} (row {@code r}, free component {@code k}) is the one of the row before. */
+    private boolean sameAsAbove(int r, int k, int at) {
+        return r == 0 ? haveLast && ids[at] == lastIds[k] : ids[at] == ids[at - width];
     }
 
     @Override

@@ -131,6 +131,32 @@ public enum IndexOrder {
      * @param position 0 to 3
      * @return {@link #S}, {@link #P}, {@link #O} or {@link #G}
      */
+    /**
+     * Reads the ids of a key after a prefix every key under a cursor shares: the components from position
+     * {@code bound} on, into {@code ids} by component; the others are left as they were. A scan of a pattern
+     * needs only these: the prefix holds the ids the pattern bound.
+     *
+     * @param key a key of this order
+     * @param prefixLength the bytes of the shared prefix, which holds the first {@code bound} ids
+     * @param bound how many ids the prefix holds
+     * @param ids receives the ids after the prefix, by component
+     * @throws IllegalArgumentException if the key is shorter than the prefix, or its bytes after it are not the
+     *     remaining ids
+     */
+    public void decodeAfter(byte[] key, int prefixLength, int bound, long[] ids) {
+        if (key.length < prefixLength) {
+            throw new IllegalArgumentException("a key of " + name() + " of " + key.length
+                    + " bytes, shorter than its scan's prefix of " + prefixLength);
+        }
+        KeyReader r = new KeyReader(key, prefixLength, key.length - prefixLength);
+        for (int i = bound; i < 4; i++) {
+            ids[components[i]] = r.readLong();
+        }
+        if (r.hasMore()) {
+            throw new IllegalArgumentException("a key of " + name() + " with bytes after its four ids");
+        }
+    }
+
     public int componentAt(int position) {
         return components[position];
     }

@@ -84,6 +84,11 @@ public final class QuadWriter {
                     + meta.name() + "; this version reads format " + FORMAT_VERSION + " only.");
         }
         reloadState();
+        if (nextId == TermCodec.FIRST_DICTIONARY_ID) {
+            // The dictionary is empty: every term it will hold is one this writer assigns, until another writer
+            // writes (which the state check of each batch notices: see apply).
+            dictionary.ownsEveryTerm();
+        }
     }
 
     /**
@@ -164,7 +169,9 @@ public final class QuadWriter {
                     dictionary.committed(pending);
                     return changed;
                 }
-                // Another writer changed the store: what is present, and the next id, must be read again.
+                // Another writer changed the store: what is present, and the next id, must be read again, and
+                // the dictionary may hold terms this writer did not assign.
+                dictionary.mayNotOwnEveryTerm();
                 reloadState();
             }
             throw new ConflictException("The quad store on " + store.uri() + " gave up a write after "

@@ -11,8 +11,10 @@ import dev.plinth.keys.KeyReader;
 import dev.plinth.keys.KeyWriter;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.jena.graph.Node;
 import org.apache.jena.sparql.core.Quad;
@@ -44,6 +46,12 @@ public final class TermDictionary {
     private final Keyspace terms;
     private final Cache<Node, Long> idCache;
     private final Cache<Long, Node> termCache;
+    /**
+     * The lookup keys of every term in the store, while each was assigned by this dictionary's writer, else
+     * {@code null}: a term it has not seen is then new, and its id is assigned without a read. Used and changed
+     * only by the quad store's single writer, under the writer's lock.
+     */
+    private OwnTermFilter ownTerms;
 
     /**
      * A dictionary over two keyspaces.
@@ -244,11 +252,13 @@ public final class TermDictionary {
         }
         byte[] bytes = TermCodec.encode(node);
         byte[] key = lookupKey(bytes);
-        byte[] value = ids.get(key);
-        if (value != null) {
-            long id = readId(value, node);
-            idCache.put(node, id);
-            return id;
+        if (ownTerms == null || ownTerms.mightContain(key)) {
+            byte[] value = ids.get(key);
+            if (value != null) {
+                long id = readId(value, node);
+                idCache.put(node, id);
+                return id;
+            }
         }
         if (pending.nextId > TermCodec.MAX_DICTIONARY_ID) {
             throw new IllegalStateException("The quad store on " + storeName + " has used every dictionary id.");
@@ -257,7 +267,38 @@ public final class TermDictionary {
         pending.batch.put(ids, key, idValue(fresh));
         pending.batch.put(terms, idKey(fresh), bytes);
         pending.assigned.put(node, fresh);
+        pending.assignedKeys.add(key);
         return fresh;
+    }
+
+    /**
+     * Tells the dictionary that every term in the store was assigned through it (the store's dictionary was
+     * empty when its writer read the state, and the writer has been the only one since): from now on a term
+     * that no applied batch of this writer assigned is known to be new without a read of the store. Called by
+     * the writer, under its lock.
+     */
+    public void ownsEveryTerm() {
+        if (ownTerms == null) {
+            ownTerms = new OwnTermFilter();
+        }
+    }
+
+    /**
+     * Tells the dictionary that the store may hold terms it did not assign (another writer wrote, or a write's
+     * outcome is unknown): every term first seen is read from the store again. Called by the writer, under its
+     * lock.
+     */
+    public void mayNotOwnEveryTerm() {
+        ownTerms = null;
+    }
+
+    /**
+     * Whether a term first seen is known to be new without a read of the store (for tests).
+     *
+     * @return {@code true} while the dictionary knows it assigned every stored term
+     */
+    boolean skipsReadsOfNewTerms() {
+        return ownTerms != null;
     }
 
     /**
@@ -269,6 +310,14 @@ public final class TermDictionary {
         for (Map.Entry<Node, Long> e : pending.assigned.entrySet()) {
             idCache.put(e.getKey(), e.getValue());
             termCache.put(e.getValue(), e.getKey());
+        }
+        if (ownTerms != null) {
+            for (byte[] key : pending.assignedKeys) {
+                if (!ownTerms.add(key)) {
+                    ownTerms = null; // full: back to a read for each term first seen
+                    break;
+                }
+            }
         }
     }
 
@@ -286,6 +335,7 @@ public final class TermDictionary {
     public static final class Pending {
         final WriteBatch batch;
         final Map<Node, Long> assigned = new HashMap<>();
+        final List<byte[]> assignedKeys = new ArrayList<>();
         final long firstId;
         long nextId;
 
