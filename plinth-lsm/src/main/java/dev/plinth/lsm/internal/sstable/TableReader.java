@@ -18,9 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An open table file. The footer, index, filter and range deletes are read and checked when it opens;
  * data blocks are read, checked against their CRC32C, decompressed and parsed when first used, and kept
- * in the engine's {@link BlockCache} after that. A missed block is read with a positional read, or copied from
- * a read-only mapping of the file when the cache says to map tables ({@link BlockCache#mapTables()}); it is
- * checked the same way either way. Thread-safe: positional reads, or absolute reads of the mapping, only.
+ * in the engine's {@link BlockCache} after that, a missed block read with a positional read. When the cache
+ * says to map tables ({@link BlockCache#mapTables()}) the file is mapped read-only at open: an uncompressed
+ * data block is then read where it lies in the mapping ({@link InPlaceWalker}), never copied or cached, its
+ * CRC32C checked on the mapped bytes at every use and its structure checked whole at its first use; a
+ * compressed one is decompressed from the mapping into the cache. Thread-safe: positional reads, or absolute reads of the mapping, only.
  * Reference-counted: whoever may still read it holds a reference; the last {@link #release()} of a table
  * marked {@linkplain #markObsolete() obsolete} closes and deletes the file (a mapping keeps the deleted
  * file's space until the garbage collector frees the buffer).
