@@ -836,7 +836,7 @@ public final class TableReader {
                 }
                 settle();
             } catch (InternalError e) {
-                throw mappingFailed(blocks[block].offset(), e);
+                throw mappingFailed(blocks[Math.max(0, Math.min(block, blocks.length - 1))].offset(), e);
             }
         }
     }
