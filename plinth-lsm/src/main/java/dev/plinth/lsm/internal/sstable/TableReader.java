@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * says to map tables ({@link BlockCache#mapTables()}) the file is mapped read-only at open: an uncompressed
  * data block is then read where it lies in the mapping ({@link InPlaceWalker}), never copied or cached, its
  * CRC32C checked on the mapped bytes at every use and its structure checked whole at its first use; a
- * compressed one is decompressed from the mapping into the cache. Thread-safe: positional reads, or absolute reads of the mapping, only.
+ * compressed one is decompressed from the mapping into the cache. Thread-safe: positional reads, or
+ * absolute reads of the mapping, only.
  * Reference-counted: whoever may still read it holds a reference; the last {@link #release()} of a table
  * marked {@linkplain #markObsolete() obsolete} closes and deletes the file (a mapping keeps the deleted
  * file's space until the garbage collector frees the buffer).
