@@ -72,6 +72,57 @@ class LsmStoreTest {
     }
 
     @Test
+    void uncompressedTablesReadInPlaceFromTheMappingServeGetsAndCursorsAsTheModel() {
+        // Random values and no compression: every data block is read where it lies in the mapping.
+        String uri = "lsm:" + dir.resolve("inplace") + "?memtableSize=16k&blockCacheSize=64k&tableReads=mmap"
+                + "&compression=none&" + LsmConformanceTest.TINY_LEVELS;
+        java.util.Random rnd = new java.util.Random(Long.getLong("plinth.seed", 11L));
+        TreeMap<String, byte[]> model = new TreeMap<>();
+        for (int round = 0; round < 3; round++) {
+            try (Store s = Plinth.open(uri)) {
+                Keyspace ks = s.defaultKeyspace();
+                for (int i = 0; i < 3000; i++) {
+                    String k = String.format("key-%05d", rnd.nextInt(4000));
+                    if (rnd.nextInt(8) == 0) {
+                        ks.delete(b(k), WriteOptions.durability(Durability.PROCESS));
+                        model.remove(k);
+                    } else {
+                        byte[] v = new byte[20 + rnd.nextInt(100)];
+                        rnd.nextBytes(v);
+                        ks.put(b(k), v, WriteOptions.durability(Durability.PROCESS));
+                        model.put(k, v);
+                    }
+                }
+                if (round == 1) {
+                    s.compact();
+                }
+                for (int i = 0; i < 4000; i++) {
+                    String k = String.format("key-%05d", i);
+                    assertThat(ks.get(b(k))).as(k).isEqualTo(model.get(k));
+                }
+                for (boolean reverse : new boolean[] {false, true}) {
+                    String from = String.format("key-%05d", rnd.nextInt(4000));
+                    java.util.NavigableMap<String, byte[]> want = reverse ? model.headMap(from, false).descendingMap()
+                            : model.tailMap(from, true);
+                    java.util.Iterator<Map.Entry<String, byte[]>> expected = want.entrySet().iterator();
+                    dev.plinth.Range range = reverse ? dev.plinth.Range.until(b(from)) : dev.plinth.Range.from(b(from));
+                    try (dev.plinth.Cursor c = ks.cursor(range, reverse ? dev.plinth.ScanOptions.reverse()
+                            : dev.plinth.ScanOptions.forward())) {
+                        while (c.next()) {
+                            Map.Entry<String, byte[]> e = expected.next();
+                            assertThat(new String(c.key(), StandardCharsets.UTF_8)).isEqualTo(e.getKey());
+                            assertThat(c.value()).as(e.getKey()).isEqualTo(e.getValue());
+                        }
+                    }
+                    assertThat(expected.hasNext()).as("round %d reverse %s: entries the cursor missed", round, reverse)
+                            .isFalse();
+                }
+                assertThat(s.verify()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void tablesReadThroughAMappingServeWhatWasWrittenAcrossFlushesCompactionAndReopen() {
         String uri = "lsm:" + dir.resolve("mapped") + "?memtableSize=16k&blockCacheSize=64k&tableReads=mmap";
         java.util.Random rnd = new java.util.Random(Long.getLong("plinth.seed", 7L));

@@ -14,8 +14,9 @@ import java.util.Set;
  *     default {@link #DEFAULT_BLOCK_CACHE_SIZE}; 0 keeps none)
  * @param compress whether tables written from now on LZ4-compress their data blocks ({@code compression=lz4},
  *     the default, or {@code compression=none}); tables are read whichever way they were written
- * @param mapTables whether table files are memory-mapped and missed blocks copied from the mapping
- *     ({@code tableReads=mmap}) instead of read with a positional read ({@code tableReads=pread}, the default)
+ * @param mapTables whether table files are memory-mapped and their uncompressed data blocks read where they
+ *     lie in the mapping, compressed ones decompressed from it into the cache ({@code tableReads=mmap}),
+ *     instead of read with a positional read into the cache ({@code tableReads=pread}, the default)
  * @param compaction the options of leveled compaction ({@link CompactionOptions}, with its own parameters)
  */
 public record LsmOptions(long walSegmentSize, long memtableSize, long blockCacheSize, boolean compress,

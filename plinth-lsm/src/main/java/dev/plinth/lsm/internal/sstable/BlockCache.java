@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  */
 public final class BlockCache {
     private final Cache<Key, DataBlock> cache;
-    /** Whether the tables of this cache read missed blocks from a memory mapping; see {@link #mapTables()}. */
+    /** Whether the tables of this cache read their blocks from a memory mapping; see {@link #mapTables()}. */
     private final boolean mapTables;
     private final java.util.concurrent.atomic.AtomicLong nextOwner = new java.util.concurrent.atomic.AtomicLong();
 
@@ -56,9 +56,11 @@ public final class BlockCache {
     }
 
     /**
-     * Whether tables opened with this cache map their files ({@link dev.plinth.io.VfsFile#map}) and copy a
-     * missed block from the mapping, instead of reading it with a positional read. Either way a block is
-     * checked whole (CRC32C, every entry) when it enters the cache.
+     * Whether tables opened with this cache map their files ({@link dev.plinth.io.VfsFile#map}). A mapped
+     * table reads its uncompressed data blocks where they lie in the mapping and never puts them here (their
+     * CRC32C is checked at every use, their entries once); only its compressed blocks, decompressed, enter
+     * this cache. Unmapped tables read a missed block with a positional read. Every block is checked whole
+     * (CRC32C, every entry) before it is first used.
      *
      * @return {@code true} to map
      */

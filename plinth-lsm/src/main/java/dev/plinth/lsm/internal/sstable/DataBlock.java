@@ -20,11 +20,26 @@ final class DataBlock {
     private final int[] offsets;
     /** The indexes of the entries whose internal key is stored whole (0 first), ascending. */
     private final int[] restarts;
+    /** See {@link #restartsExact()}. */
+    private final boolean restartsExact;
 
-    private DataBlock(byte[] b, int[] offsets, int[] restarts) {
+    private DataBlock(byte[] b, int[] offsets, int[] restarts, boolean restartsExact) {
         this.b = b;
         this.offsets = offsets;
         this.restarts = restarts;
+        this.restartsExact = restartsExact;
+    }
+
+    /**
+     * Whether the block's stored restart offsets are exactly the entries this block counts as restarts, in
+     * ascending order: the first entry, then each entry whose key is stored whole that the restart array
+     * names, and nothing else. The writer always writes them so; {@link InPlaceWalker}, which searches the
+     * stored offsets without an index of the entries, may walk only such a block.
+     *
+     * @return {@code true} if so
+     */
+    boolean restartsExact() {
+        return restartsExact;
     }
 
     /**
@@ -65,6 +80,10 @@ final class DataBlock {
         int[] restartOffsets = new int[nRestarts];
         for (int i = 0; i < nRestarts; i++) {
             restartOffsets[i] = TableFormat.le(b).getInt(limit + 4 * i);
+        }
+        boolean exact = restartOffsets[0] == 0;
+        for (int i = 1; i < nRestarts && exact; i++) {
+            exact = restartOffsets[i] > restartOffsets[i - 1];
         }
         Arrays.sort(restartOffsets);
         int[] offsets = new int[Math.max(4, nRestarts * TableFormat.RESTART_INTERVAL)];
@@ -131,7 +150,11 @@ final class DataBlock {
             prevSeq = seq;
             at[0] = p + 9 + vlen;
         }
-        return new DataBlock(b, Arrays.copyOf(offsets, n), Arrays.copyOf(restarts, nRestartEntries));
+        exact = exact && n > 0 && nRestartEntries == nRestarts;
+        for (int r = 0; r < nRestartEntries && exact; r++) {
+            exact = offsets[restarts[r]] == restartOffsets[r];
+        }
+        return new DataBlock(b, Arrays.copyOf(offsets, n), Arrays.copyOf(restarts, nRestartEntries), exact);
     }
 
     /** The number of entries. */

@@ -18,9 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An open table file. The footer, index, filter and range deletes are read and checked when it opens;
  * data blocks are read, checked against their CRC32C, decompressed and parsed when first used, and kept
- * in the engine's {@link BlockCache} after that. A missed block is read with a positional read, or copied from
- * a read-only mapping of the file when the cache says to map tables ({@link BlockCache#mapTables()}); it is
- * checked the same way either way. Thread-safe: positional reads, or absolute reads of the mapping, only.
+ * in the engine's {@link BlockCache} after that, a missed block read with a positional read. When the cache
+ * says to map tables ({@link BlockCache#mapTables()}) the file is mapped read-only at open: an uncompressed
+ * data block is then read where it lies in the mapping ({@link InPlaceWalker}), never copied or cached, its
+ * CRC32C checked on the mapped bytes at every use and its structure checked whole at its first use; a
+ * compressed one is decompressed from the mapping into the cache. Thread-safe: positional reads, or
+ * absolute reads of the mapping, only.
  * Reference-counted: whoever may still read it holds a reference; the last {@link #release()} of a table
  * marked {@linkplain #markObsolete() obsolete} closes and deletes the file (a mapping keeps the deleted
  * file's space until the garbage collector frees the buffer).
@@ -38,6 +41,23 @@ public final class TableReader {
      * state of the buffer, so readers share it.
      */
     private final ByteBuffer mapped;
+    /**
+     * For a mapped table, how each data block is read: {@link #UNCHECKED} until first used, then
+     * {@link #IN_PLACE} or {@link #THROUGH_CACHE}; {@code null} for a table read with positional reads.
+     * Written without synchronization: two readers that race on a block both check it and write the same
+     * value, and a reader that sees a stale {@link #UNCHECKED} only checks the block again.
+     */
+    private final byte[] blockForms;
+    /** {@link #blockForms}: the block was not used yet. */
+    private static final byte UNCHECKED = 0;
+    /**
+     * {@link #blockForms}: the block is stored uncompressed and its structure was checked whole, with restart
+     * points an {@link InPlaceWalker} can search; it is read where it lies in the mapping, its CRC32C checked
+     * at each use, and never enters the block cache.
+     */
+    private static final byte IN_PLACE = 1;
+    /** {@link #blockForms}: the block is compressed (or irregular) and is read through the block cache. */
+    private static final byte THROUGH_CACHE = 2;
     private final long entryCount;
     private final byte[][] indexKeys;
     private final long[] indexSeqs;
@@ -68,7 +88,8 @@ public final class TableReader {
         if (size < TableFormat.FOOTER_SIZE) {
             throw corrupt("is " + size + " bytes, shorter than its footer");
         }
-        this.mapped = cache.mapTables() && size <= Integer.MAX_VALUE ? file.map(0, (int) size) : null;
+        this.mapped = cache.mapTables() && size <= Integer.MAX_VALUE
+                ? file.map(0, (int) size).order(java.nio.ByteOrder.LITTLE_ENDIAN) : null;
         byte[] footer = read(size - TableFormat.FOOTER_SIZE, TableFormat.FOOTER_SIZE);
         ByteBuffer fb = TableFormat.le(footer);
         if (fb.getInt(TableFormat.FOOTER_SIZE - 4) != TableFormat.crc(footer, 0, TableFormat.FOOTER_SIZE - 4)) {
@@ -100,6 +121,7 @@ public final class TableReader {
         } catch (IllegalArgumentException e) {
             throw corrupt("has an index block at offset " + idxH.offset() + " that does not parse: " + e.getMessage());
         }
+        blockForms = mapped == null ? null : new byte[idx.size()];
         indexKeys = new byte[idx.size()][];
         indexSeqs = new long[idx.size()];
         blocks = new TableFormat.Handle[idx.size()];
@@ -271,6 +293,66 @@ public final class TableReader {
         }
     }
 
+    /**
+     * Data block {@code i} of a mapped table as a view of the mapping (position 0 at its first byte, limit at
+     * its end, little-endian) after its CRC32C was checked on the mapped bytes; the first use of the block
+     * also checks its structure whole ({@link DataBlock#parse}, on a copy made that once). {@code null} if
+     * the table is not mapped or the block is read through the cache (compressed, or restart points an
+     * in-place walk cannot search).
+     *
+     * @throws CorruptionException naming the file and offset if the block is damaged
+     * @throws dev.plinth.StorageIOException if the disk fails to deliver a page of the mapping
+     */
+    private ByteBuffer inPlaceBlock(int i) {
+        if (blockForms == null || blockForms[i] == THROUGH_CACHE) {
+            return null;
+        }
+        TableFormat.Handle h = blocks[i];
+        int off = (int) h.offset(); // checked at open: the block and its trailer lie inside the file
+        int len = h.size();
+        try {
+            byte type = mapped.get(off + len);
+            if (type == TableFormat.LZ4_COMPRESSION && version != TableFormat.VERSION_UNCOMPRESSED) {
+                blockForms[i] = THROUGH_CACHE;
+                return null;
+            }
+            ByteBuffer view = mapped.slice(off, len + 1);
+            java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+            c.update(view); // on the mapped bytes: the intrinsic reads them where they lie
+            if ((int) c.getValue() != mapped.getInt(off + len + 1)) {
+                throw corrupt("has a data block at offset " + off + " that fails its CRC32C");
+            }
+            if (type != TableFormat.NO_COMPRESSION) {
+                throw corrupt("has a data block at offset " + off + " with unknown compression type " + type);
+            }
+            view.position(0).limit(len);
+            if (blockForms[i] == UNCHECKED) {
+                byte[] copy = new byte[len];
+                view.get(0, copy);
+                DataBlock parsed;
+                try {
+                    parsed = DataBlock.parse(copy);
+                } catch (IllegalArgumentException e) {
+                    throw corrupt("has a data block at offset " + off + " that does not parse: " + e.getMessage());
+                }
+                if (!parsed.restartsExact()) {
+                    blockForms[i] = THROUGH_CACHE;
+                    return null;
+                }
+                blockForms[i] = IN_PLACE;
+            }
+            return view.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        } catch (InternalError e) {
+            throw mappingFailed(off, e);
+        }
+    }
+
+    /** How the JVM reports a page of a mapping that the disk could not deliver, as the file seam reports it. */
+    private dev.plinth.StorageIOException mappingFailed(long offset, InternalError e) {
+        return new dev.plinth.StorageIOException("reading " + where + " at offset " + offset + " through its"
+                + " memory mapping failed: " + e.getMessage(), e);
+    }
+
     /** The first block whose last entry is at or after the position, or {@code blocks.length}. */
     private int firstBlockAtOrAfter(int ks, byte[] key, long seq) {
         return firstBlockAtOrAfter(TableFormat.internalKey(ks, key), seq);
@@ -325,6 +407,17 @@ public final class TableReader {
         int i = firstBlockAtOrAfter(ikey, maxSeq);
         if (i == blocks.length) {
             return null;
+        }
+        ByteBuffer view = inPlaceBlock(i);
+        if (view != null) {
+            try {
+                InPlaceWalker w = new InPlaceWalker();
+                w.reset(view);
+                w.seek(ikey, maxSeq);
+                return w.valid() && w.keyEquals(ikey) ? w.entry() : null;
+            } catch (InternalError e) {
+                throw mappingFailed(blocks[i].offset(), e);
+            }
         }
         DataBlock.Walker w = dataBlock(i).walker();
         w.seek(ikey, maxSeq);
@@ -566,6 +659,12 @@ public final class TableReader {
         private int block;
         /** Forward: on the current entry of block {@link #block}; {@code null} if no block was reached yet. */
         private DataBlock.Walker w;
+        /** Forward, mapped tables: the walk over blocks read in place; {@code null} until one is. */
+        private InPlaceWalker iw;
+        /** Forward: whether block {@link #block} is walked in place ({@link #iw}) rather than by {@link #w}. */
+        private boolean inPlace;
+        /** Forward: whether a block was entered yet. */
+        private boolean entered;
         /** Reverse: entries of block {@link #block} up to the current one, which is {@code back[pos]}. */
         private Entry[] back;
         /** Reverse: the block {@link #back} was decoded from, or {@code null}. */
@@ -586,6 +685,14 @@ public final class TableReader {
          */
         @Override
         public void seek(byte[] from) {
+            try {
+                seekTo(from);
+            } catch (InternalError e) {
+                throw mappingFailed(blocks[Math.max(0, Math.min(block, blocks.length - 1))].offset(), e);
+            }
+        }
+
+        private void seekTo(byte[] from) {
             if (!reverse) {
                 byte[] ikey = TableFormat.internalKey(ks, from == null ? new byte[0] : from);
                 int target = firstBlockAtOrAfter(ikey, Long.MAX_VALUE);
@@ -593,13 +700,14 @@ public final class TableReader {
                     current = null;
                     return;
                 }
-                if (w == null) {
-                    w = dataBlock(target).walker();
-                } else if (target != block) {
-                    w.reset(dataBlock(target));
+                if (!entered || target != block) {
+                    enter(target);
                 }
-                block = target;
-                w.seek(ikey, Long.MAX_VALUE);
+                if (inPlace) {
+                    iw.seek(ikey, Long.MAX_VALUE);
+                } else {
+                    w.seek(ikey, Long.MAX_VALUE);
+                }
             } else {
                 // The last entry at or before (from, oldest version), or before the next keyspace if unbounded.
                 byte[] ikey = from == null ? TableFormat.internalKey(ks + 1, new byte[0]) : TableFormat.internalKey(ks, from);
@@ -629,6 +737,31 @@ public final class TableReader {
             settle();
         }
 
+        /**
+         * Forward: makes block {@code i} the current one, before its first entry: in place from the mapping
+         * where it can be read so, else from the cache.
+         */
+        private void enter(int i) {
+            ByteBuffer view = inPlaceBlock(i);
+            if (view != null) {
+                if (iw == null) {
+                    iw = new InPlaceWalker();
+                }
+                iw.reset(view);
+                inPlace = true;
+            } else {
+                DataBlock d = dataBlock(i);
+                if (w == null) {
+                    w = d.walker();
+                } else {
+                    w.reset(d);
+                }
+                inPlace = false;
+            }
+            block = i;
+            entered = true;
+        }
+
         /** Decodes entries 0 to {@code last} of block {@code d} into {@link #back}, and stands on the last. */
         private void loadBack(DataBlock d, DataBlock.Walker s, int last) {
             back = new Entry[last + 1];
@@ -645,20 +778,28 @@ public final class TableReader {
         private void settle() {
             while (true) {
                 if (!reverse) {
-                    if (w == null) {
+                    if (!entered) {
                         current = null;
                         return;
                     }
-                    if (w.index() >= w.block().size()) {
+                    if (inPlace ? !iw.valid() : !w.valid()) {
                         if (block + 1 >= blocks.length) {
                             current = null;
                             return;
                         }
-                        w.reset(dataBlock(++block));
-                        w.next();
+                        enter(block + 1);
+                        if (inPlace) {
+                            iw.next();
+                        } else {
+                            w.next();
+                        }
                         continue;
                     }
-                    current = w.keyspace() == ks ? w.entry() : null;
+                    if (inPlace) {
+                        current = iw.keyspace() == ks ? iw.entry() : null;
+                    } else {
+                        current = w.keyspace() == ks ? w.entry() : null;
+                    }
                     return;
                 }
                 if (pos < 0) {
@@ -686,12 +827,18 @@ public final class TableReader {
             if (current == null) {
                 return;
             }
-            if (reverse) {
-                pos--;
-            } else {
-                w.next();
+            try {
+                if (reverse) {
+                    pos--;
+                } else if (inPlace) {
+                    iw.next();
+                } else {
+                    w.next();
+                }
+                settle();
+            } catch (InternalError e) {
+                throw mappingFailed(blocks[Math.max(0, Math.min(block, blocks.length - 1))].offset(), e);
             }
-            settle();
         }
     }
 }

@@ -94,6 +94,71 @@ class DataBlockTest {
         }
     }
 
+    @Test
+    void aWalkInPlaceOverAMappedViewSeeksAndWalksAsTheIndexedBlock() {
+        for (int round = 0; round < 200; round++) {
+            long seed = SEED + round;
+            Random rnd = new Random(seed);
+            List<Entry> es = entries(rnd, 1 + rnd.nextInt(80));
+            byte[] block = encode(es);
+            DataBlock d = DataBlock.parse(block);
+            assertThat(d.restartsExact()).as("seed %d: the writer's restart points", seed).isTrue();
+            // A direct buffer at an offset inside a larger one, as a block lies in a mapped file.
+            java.nio.ByteBuffer file = java.nio.ByteBuffer.allocateDirect(block.length + 17);
+            file.put(7, block);
+            java.nio.ByteBuffer view = file.slice(7, block.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            InPlaceWalker w = new InPlaceWalker();
+            w.reset(view);
+            for (int i = 0; i < es.size(); i++) {
+                w.next();
+                assertThat(w.valid()).isTrue();
+                assertSameEntry(w.entry(), es.get(i), "seed " + seed + " in place " + i);
+            }
+            w.next();
+            assertThat(w.valid()).isFalse();
+            for (int probe = 0; probe < 30; probe++) {
+                Entry target = probe % 2 == 0 ? es.get(rnd.nextInt(es.size()))
+                        : new Entry(rnd.nextInt(3), ("k" + rnd.nextInt(400)).getBytes(), rnd.nextInt(100), (byte) 0, null);
+                long seq = probe % 3 == 0 ? Long.MAX_VALUE : target.seq();
+                Entry position = new Entry(target.keyspace(), target.key(), seq, (byte) 0, null);
+                int want = 0;
+                while (want < es.size() && Entry.ORDER.compare(es.get(want), position) < 0) {
+                    want++;
+                }
+                w.reset(view);
+                w.seek(TableFormat.internalKey(target.keyspace(), target.key()), seq);
+                assertThat(w.valid()).as("seed %d seek %s", seed, position).isEqualTo(want < es.size());
+                if (want < es.size()) {
+                    assertSameEntry(w.entry(), es.get(want), "seed " + seed + " seek in place");
+                    if (want + 1 < es.size()) {
+                        w.next();
+                        assertSameEntry(w.entry(), es.get(want + 1), "seed " + seed + " after the seek");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void restartPointsThatAreNotExactlyTheWholeKeyEntriesAreNotWalkedInPlace() {
+        List<Entry> es = entries(new Random(SEED + 5), 40);
+        byte[] b = encode(es);
+        int n = TableFormat.le(b).getInt(b.length - 4);
+        assertThat(n).isGreaterThan(1);
+        // Swapped restart offsets: parsed (they are sorted), but not in the order an in-place search needs.
+        byte[] swapped = b.clone();
+        int first = TableFormat.le(b).getInt(b.length - 4 - 4 * n);
+        int second = TableFormat.le(b).getInt(b.length - 4 - 4 * n + 4);
+        TableFormat.le(swapped).putInt(b.length - 4 - 4 * n, second).putInt(b.length - 4 - 4 * n + 4, first);
+        assertThat(DataBlock.parse(swapped).restartsExact()).isFalse();
+        // A restart offset that is no entry's start is ignored by the indexed block; not exact either.
+        byte[] inside = b.clone();
+        TableFormat.le(inside).putInt(b.length - 4 - 4 * n + 4, second + 1);
+        assertThat(DataBlock.parse(inside).size()).isEqualTo(es.size());
+        assertThat(DataBlock.parse(inside).restartsExact()).isFalse();
+        assertThat(DataBlock.parse(encode(List.of())).restartsExact()).as("an empty block").isFalse();
+    }
+
     /** The block followed by a five-byte trailer of random bytes, as a table read leaves it. */
     private static byte[] withTrailer(byte[] block, Random rnd) {
         byte[] b = java.util.Arrays.copyOf(block, block.length + TableFormat.BLOCK_TRAILER);

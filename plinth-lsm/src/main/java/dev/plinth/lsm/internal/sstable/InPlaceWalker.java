@@ -1,0 +1,164 @@
+package dev.plinth.lsm.internal.sstable;
+
+import dev.plinth.lsm.internal.key.Entry;
+import dev.plinth.lsm.internal.key.Kind;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * A forward walk over one uncompressed data block where it lies, in a view of a mapped table file, with no
+ * copy of the block: a seek binary-searches the restart points stored at the block's end and decodes
+ * entries from the one before the position; an entry becomes an {@link Entry} (its key and value copied)
+ * only when a reader asks for that one.
+ *
+ * <p>Only for a block whose CRC32C was checked for this use and whose structure was checked whole once
+ * ({@link DataBlock#parse}, with restart points that are exactly entries with a whole key, ascending; see
+ * {@link DataBlock#restartsExact()}): the walk itself checks nothing. Every read of the view is an absolute,
+ * bounds-checked {@link ByteBuffer} get, so even bytes that changed after the checks could not make it read
+ * outside the view. Not thread-safe; one walker per reader, reusable across blocks with {@link #reset}.
+ */
+final class InPlaceWalker {
+    /** The block's contents, position 0 at its first byte, little-endian; its trailer excluded. */
+    private ByteBuffer b;
+    /** Where the restart offsets start: the end of the entries. */
+    private int limit;
+    private int restartCount;
+    /** The current entry's offset, or {@link #limit} once past the last. */
+    private int at = -1;
+    /** The offset of the entry after the current one. */
+    private int nextAt;
+    private byte[] key = new byte[64];
+    private int keyLen;
+    private long seq;
+    private byte kind;
+    private int valueOff;
+    private int valueLen;
+
+    /**
+     * Moves the walker to a block, before its first entry.
+     *
+     * @param block the block's contents (position 0 to limit), little-endian; checked as the class says
+     */
+    void reset(ByteBuffer block) {
+        b = block;
+        int length = block.limit();
+        restartCount = block.getInt(length - 4);
+        limit = length - 4 - 4 * restartCount;
+        at = -1;
+        nextAt = 0;
+    }
+
+    /** Whether the walker is on an entry. */
+    boolean valid() {
+        return at >= 0 && at < limit;
+    }
+
+    /** Moves to the next entry, or past the last. */
+    void next() {
+        if (nextAt >= limit) {
+            at = limit;
+        } else {
+            decode(nextAt);
+        }
+    }
+
+    /** Decodes the entry at offset {@code p}; {@link #key} holds the previous entry's key unless it is a restart. */
+    private void decode(int p) {
+        at = p;
+        int shared = 0;
+        int unshared = 0;
+        int vlen = 0;
+        // Three varints: shared, unshared and value lengths.
+        for (int field = 0; field < 3; field++) {
+            int v = 0;
+            for (int shift = 0; ; shift += 7) {
+                int x = b.get(p++) & 0xFF;
+                v |= (x & 0x7F) << shift;
+                if ((x & 0x80) == 0) {
+                    break;
+                }
+            }
+            if (field == 0) {
+                shared = v;
+            } else if (field == 1) {
+                unshared = v;
+            } else {
+                vlen = v;
+            }
+        }
+        int len = shared + unshared;
+        if (key.length < len) {
+            key = Arrays.copyOf(key, Math.max(len, 2 * key.length));
+        }
+        b.get(p, key, shared, unshared);
+        keyLen = len;
+        p += unshared;
+        seq = b.getLong(p);
+        kind = b.get(p + 8);
+        valueOff = p + 9;
+        valueLen = vlen;
+        nextAt = valueOff + vlen;
+    }
+
+    /**
+     * Moves to the first entry at or after a position in {@link Entry#ORDER}, or past the last.
+     *
+     * @param ikey the internal key (keyspace id and user key)
+     * @param atSeq the sequence number: entries of the same key with a higher one come before it
+     */
+    void seek(byte[] ikey, long atSeq) {
+        if (limit == 0) {
+            at = limit;
+            return;
+        }
+        // The last restart point whose entry comes before the position; the answer is after it.
+        int lo = 0;
+        int hi = restartCount - 1;
+        int from = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            decode(b.getInt(limit + 4 * mid));
+            if (compareTo(ikey, atSeq) < 0) {
+                from = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        decode(from < 0 ? 0 : b.getInt(limit + 4 * from));
+        while (at < limit && compareTo(ikey, atSeq) < 0) {
+            next();
+        }
+    }
+
+    /**
+     * Compares the current entry with a position in {@link Entry#ORDER}.
+     *
+     * @return negative if the entry comes before it, zero if it is that position, positive if after
+     */
+    int compareTo(byte[] ikey, long atSeq) {
+        int c = Arrays.compareUnsigned(key, 0, keyLen, ikey, 0, ikey.length);
+        return c != 0 ? c : Long.compare(atSeq, seq);
+    }
+
+    /** Whether the current entry's internal key is {@code ikey}. */
+    boolean keyEquals(byte[] ikey) {
+        return Arrays.equals(key, 0, keyLen, ikey, 0, ikey.length);
+    }
+
+    /** The current entry's keyspace id. */
+    int keyspace() {
+        return ((key[0] & 0xFF) << 24) | ((key[1] & 0xFF) << 16) | ((key[2] & 0xFF) << 8) | (key[3] & 0xFF);
+    }
+
+    /** The current entry as an {@link Entry}: its key and value copied out of the view. */
+    Entry entry() {
+        byte[] k = Arrays.copyOfRange(key, 4, keyLen);
+        byte[] v = null;
+        if (kind == Kind.PUT) {
+            v = new byte[valueLen];
+            b.get(valueOff, v);
+        }
+        return new Entry(keyspace(), k, seq, kind, v);
+    }
+}
