@@ -2,15 +2,15 @@ package dev.plinth.lsm.internal.engine;
 
 import dev.plinth.StoreClosedException;
 import dev.plinth.io.Vfs;
-import dev.plinth.lsm.internal.key.Entry;
-import dev.plinth.lsm.internal.key.EntryIterator;
+import dev.plinth.lsm.internal.key.Kind;
 import dev.plinth.lsm.internal.key.RangeTombstone;
+import dev.plinth.lsm.internal.sstable.TableBuilder;
 import dev.plinth.lsm.internal.sstable.TableReader;
+import dev.plinth.lsm.internal.sstable.TableScan;
 import dev.plinth.lsm.internal.sstable.TableWriter;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -20,7 +20,9 @@ import java.util.function.LongSupplier;
  * {@link CompactionOptions#tableSize()} bytes of keys and values each. A table ends only where the user key
  * changes, so every version of a key is in one table, and each range delete kept is cut to the part between
  * the table's first key and the next table's first key (the first table starting at the beginning of the key
- * space, the last one ending at its end): the outputs' {@link KeyRange}s do not overlap. Stateless.
+ * space, the last one ending at its end): the outputs' {@link KeyRange}s do not overlap. Entries go from the
+ * input blocks to the output block builder as bytes ({@link CompactionMerge}, {@link TableBuilder}), with no
+ * object per entry. Stateless.
  */
 final class CompactionWriter {
     /** Entries between two checks of whether the compaction should stop. */
@@ -58,12 +60,10 @@ final class CompactionWriter {
     static Output write(Vfs vfs, String uri, LongSupplier fileNumbers, List<TableReader> inputs, Set<Integer> live,
                         long horizon, boolean bottommost, long tableSize, boolean compress, BooleanSupplier stop) {
         List<RangeTombstone> all = new ArrayList<>();
-        List<EntryIterator> sources = new ArrayList<>();
         for (TableReader t : inputs) {
             all.addAll(t.tombstones());
-            sources.add(walk(t.all()));
         }
-        CompactionFilter filter = new CompactionFilter(new MergingIterator(sources, false), horizon, live, all, bottommost);
+        CompactionFilter filter = new CompactionFilter(new CompactionMerge(inputs), horizon, live, all, bottommost);
         List<RangeTombstone> kept = new ArrayList<>();
         for (RangeTombstone t : all) {
             if (filter.keep(t)) {
@@ -74,54 +74,43 @@ final class CompactionWriter {
         if (!filter.hasNext() && kept.isEmpty()) {
             return new Output(out, 0);
         }
+        Split split = new Split(filter, tableSize, stop, uri);
         int fromKs = 0;
         byte[] from = null;
         do {
-            Split split = new Split(filter, tableSize, stop, uri);
-            int lowKs = fromKs;
-            byte[] low = from;
-            out.add(TableWriter.write(vfs, fileNumbers.getAsLong(), split, () -> {
+            TableWriter.TableMeta m;
+            try (TableBuilder table = new TableBuilder(vfs, fileNumbers.getAsLong(), compress)) {
+                split.fill(table);
                 List<RangeTombstone> part = new ArrayList<>();
                 for (RangeTombstone t : kept) {
-                    RangeTombstone c = KeyRange.clip(t, lowKs, low, split.endKs, split.end);
+                    RangeTombstone c = KeyRange.clip(t, fromKs, from, split.endKs, split.end);
                     if (c != null) {
                         part.add(c);
                     }
                 }
-                return part;
-            }, compress));
+                m = table.finish(part);
+            }
+            out.add(m);
             fromKs = split.endKs;
             from = split.end;
         } while (filter.hasNext());
         return new Output(out, filter.keptBytes());
     }
 
-    private static EntryIterator walk(Iterator<Entry> it) {
-        return new EntryIterator() {
-            private Entry current = it.hasNext() ? it.next() : null;
-
-            @Override
-            public Entry current() {
-                return current;
-            }
-
-            @Override
-            public void next() {
-                current = it.hasNext() ? it.next() : null;
-            }
-        };
-    }
-
-    /** The entries of one output table: up to the first new key after {@code tableSize} bytes. */
-    private static final class Split implements Iterator<Entry> {
+    /**
+     * Cuts the kept entries into tables: each up to the first new key after {@code tableSize} bytes. Copies
+     * each entry from the input block to the output block builder, with no object per entry.
+     */
+    private static final class Split {
         private final CompactionFilter filter;
         private final long tableSize;
         private final BooleanSupplier stop;
         private final String uri;
-        private long bytes;
         private int count;
-        private Entry last;
-        /** Where the next table starts, once this one ended; {@code null} if it is the last one. */
+        /** The internal key of the last entry written to the current table (length -1: none yet). */
+        private byte[] last = new byte[64];
+        private int lastLength;
+        /** Where the next table starts, once the current one ended; {@code end} is {@code null} after the last. */
         int endKs;
         byte[] end;
 
@@ -132,33 +121,34 @@ final class CompactionWriter {
             this.uri = uri;
         }
 
-        @Override
-        public boolean hasNext() {
-            Entry n = filter.peek();
-            if (n == null) {
-                end = null;
-                return false;
+        /** Writes the next table's entries to it and sets where the next table starts. */
+        void fill(TableBuilder table) {
+            long bytes = 0;
+            lastLength = -1;
+            endKs = 0;
+            end = null;
+            while (filter.hasNext()) {
+                TableScan e = filter.current();
+                int keyLength = e.keyLength();
+                if (bytes >= tableSize && lastLength >= 0
+                        && !Arrays.equals(last, 0, lastLength, e.key(), 0, keyLength)) {
+                    endKs = e.keyspace();
+                    end = Arrays.copyOfRange(e.key(), 4, keyLength);
+                    return;
+                }
+                if (++count % ABORT_CHECK_INTERVAL == 0 && stop.getAsBoolean()) {
+                    throw new StoreClosedException("a compaction of " + uri + " stopped: the lsm store is closing");
+                }
+                int valueLength = e.kind() == Kind.PUT ? e.valueLength() : 0;
+                table.add(e.key(), keyLength, e.seq(), e.kind(), e.valueArray(), e.valueOffset(), valueLength);
+                bytes += keyLength - 4 + valueLength + 16;
+                if (last.length < keyLength) {
+                    last = new byte[Math.max(keyLength, 2 * last.length)];
+                }
+                System.arraycopy(e.key(), 0, last, 0, keyLength);
+                lastLength = keyLength;
+                filter.advance();
             }
-            if (bytes >= tableSize && last != null && !last.sameKey(n)) {
-                endKs = n.keyspace();
-                end = n.key();
-                return false;
-            }
-            return true;
-        }
-
-        @Override
-        public Entry next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            if (++count % ABORT_CHECK_INTERVAL == 0 && stop.getAsBoolean()) {
-                throw new StoreClosedException("a compaction of " + uri + " stopped: the lsm store is closing");
-            }
-            Entry e = filter.next();
-            bytes += e.key().length + (e.value() == null ? 0 : e.value().length) + 16;
-            last = e;
-            return e;
         }
     }
 }

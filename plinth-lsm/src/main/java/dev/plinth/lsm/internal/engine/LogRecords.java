@@ -56,33 +56,70 @@ final class LogRecords {
     private LogRecords() {
     }
 
+    /**
+     * Encodes a batch into one array of exactly its size (no stream, no growing buffer): the record is made
+     * once per write, on the writer's thread, under the engine's write lock.
+     */
     static byte[] batch(List<Object> ops) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(BATCH);
-            out.writeInt(ops.size());
-            for (Object op : ops) {
-                if (op instanceof Entry e) {
-                    out.writeByte(OP_ENTRY);
-                    out.writeInt(e.keyspace());
-                    out.writeLong(e.seq());
-                    out.writeByte(e.kind());
-                    writeBytes(out, e.key());
-                    writeBytes(out, e.value());
-                } else {
-                    RangeTombstone t = (RangeTombstone) op;
-                    out.writeByte(OP_RANGE);
-                    out.writeInt(t.keyspace());
-                    out.writeLong(t.seq());
-                    out.writeBoolean(t.reclaim());
-                    writeBytes(out, t.start());
-                    writeBytes(out, t.end());
-                }
+        int size = 1 + 4;
+        for (Object op : ops) {
+            if (op instanceof Entry e) {
+                size += 1 + 4 + 8 + 1 + fieldSize(e.key()) + fieldSize(e.value());
+            } else {
+                RangeTombstone t = (RangeTombstone) op;
+                size += 1 + 4 + 8 + 1 + fieldSize(t.start()) + fieldSize(t.end());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        byte[] b = new byte[size];
+        b[0] = BATCH;
+        int p = putInt(b, 1, ops.size());
+        for (Object op : ops) {
+            if (op instanceof Entry e) {
+                b[p++] = OP_ENTRY;
+                p = putInt(b, p, e.keyspace());
+                p = putLong(b, p, e.seq());
+                b[p++] = e.kind();
+                p = putField(b, p, e.key());
+                p = putField(b, p, e.value());
+            } else {
+                RangeTombstone t = (RangeTombstone) op;
+                b[p++] = OP_RANGE;
+                p = putInt(b, p, t.keyspace());
+                p = putLong(b, p, t.seq());
+                b[p++] = (byte) (t.reclaim() ? 1 : 0);
+                p = putField(b, p, t.start());
+                p = putField(b, p, t.end());
+            }
+        }
+        assert p == size;
+        return b;
+    }
+
+    private static int fieldSize(byte[] f) {
+        return 4 + (f == null ? 0 : f.length);
+    }
+
+    /** A length (-1 for {@code null}) and the bytes, as {@link DataOutputStream} would write them. */
+    private static int putField(byte[] b, int p, byte[] f) {
+        if (f == null) {
+            return putInt(b, p, -1);
+        }
+        p = putInt(b, p, f.length);
+        System.arraycopy(f, 0, b, p, f.length);
+        return p + f.length;
+    }
+
+    private static int putInt(byte[] b, int p, int v) {
+        b[p] = (byte) (v >>> 24);
+        b[p + 1] = (byte) (v >>> 16);
+        b[p + 2] = (byte) (v >>> 8);
+        b[p + 3] = (byte) v;
+        return p + 4;
+    }
+
+    private static int putLong(byte[] b, int p, long v) {
+        putInt(b, p, (int) (v >>> 32));
+        return putInt(b, p + 4, (int) v);
     }
 
     static byte[] createKeyspace(int id, String name) {
@@ -103,15 +140,6 @@ final class LogRecords {
 
     static byte[] dropKeyspace(int id) {
         return new byte[] {DROP_KEYSPACE, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id};
-    }
-
-    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
-        if (b == null) {
-            out.writeInt(-1);
-        } else {
-            out.writeInt(b.length);
-            out.write(b);
-        }
     }
 
     /**

@@ -33,6 +33,9 @@ final class WriteThrottle {
     private volatile boolean closing;
     private final AtomicLong slowdowns = new AtomicLong();
     private final AtomicLong stops = new AtomicLong();
+    /** Nanoseconds writers spent held: sleeping at the slowdown trigger, waiting at the stop trigger. */
+    private final AtomicLong slowdownNanos = new AtomicLong();
+    private final AtomicLong stopNanos = new AtomicLong();
     private final AtomicInteger waiting = new AtomicInteger();
 
     WriteThrottle(String uri, CompactionOptions options, FailureLatch latch, Supplier<LevelSet> levels) {
@@ -59,6 +62,7 @@ final class WriteThrottle {
         if (mustStop(s)) {
             stops.incrementAndGet();
             waiting.incrementAndGet();
+            long since = System.nanoTime();
             lock.lock();
             try {
                 while (mustStop(levels.get())) {
@@ -76,15 +80,19 @@ final class WriteThrottle {
             } finally {
                 lock.unlock();
                 waiting.decrementAndGet();
+                stopNanos.addAndGet(System.nanoTime() - since);
             }
             s = levels.get();
         }
         if (s.level(0).size() >= options.l0SlowdownTrigger()) {
             slowdowns.incrementAndGet();
+            long since = System.nanoTime();
             try {
                 Thread.sleep(CompactionOptions.SLOWDOWN_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                slowdownNanos.addAndGet(System.nanoTime() - since);
             }
         }
     }
@@ -112,10 +120,13 @@ final class WriteThrottle {
 
     /**
      * Adds the counters since open: {@code lsm.writeSlowdowns} (writes delayed) and {@code lsm.writeStops}
-     * (writes that waited for compaction).
+     * (writes that waited for compaction), and the time writers spent held by each,
+     * {@code lsm.writeSlowdownMillis} and {@code lsm.writeStopMillis} (summed over writers).
      */
     void report(Map<String, Long> stats) {
         stats.put("lsm.writeSlowdowns", slowdowns.get());
         stats.put("lsm.writeStops", stops.get());
+        stats.put("lsm.writeSlowdownMillis", slowdownNanos.get() / 1_000_000);
+        stats.put("lsm.writeStopMillis", stopNanos.get() / 1_000_000);
     }
 }

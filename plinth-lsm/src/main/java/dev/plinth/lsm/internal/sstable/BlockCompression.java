@@ -6,7 +6,8 @@ import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
 
 /**
- * LZ4 for data blocks, pure Java (lz4-java's Java implementations, never its native one). A compressed
+ * LZ4 for data blocks, pure Java (lz4-java's Java implementations, never its native one; table writers
+ * compress with {@link Lz4BlockCompressor}, which reuses its hash table). A compressed
  * block is stored as its uncompressed length (4 bytes, little-endian) followed by one LZ4 block; the
  * decompressor is the bounds-checked one, so damaged input fails instead of reading or writing out of
  * bounds. Stateless and thread-safe.
@@ -36,6 +37,37 @@ final class BlockCompression {
             return null;
         }
         return java.util.Arrays.copyOf(out, 4 + n);
+    }
+
+    /**
+     * The size of the array {@link #compress(Lz4BlockCompressor, byte[], int, byte[])} needs for a block of
+     * {@code rawLength} bytes.
+     *
+     * @param rawLength the block's length
+     * @return bytes
+     */
+    static int maxStoredLength(int rawLength) {
+        return 4 + Lz4BlockCompressor.maxCompressedLength(rawLength);
+    }
+
+    /**
+     * Compresses a block into the caller's array if that pays, as {@link #compress(byte[])} does, with a
+     * compressor that keeps its table ({@link Lz4BlockCompressor}) and no array made.
+     *
+     * @param compressor the caller's compressor
+     * @param raw an array whose first {@code length} bytes are the block
+     * @param length the block's length
+     * @param out where the stored form goes, at least {@link #maxStoredLength(int)} bytes
+     * @return the stored form's length, or -1 if it would not save at least one part in
+     *     {@link #MIN_SAVING_DIVISOR} (then {@code out} holds nothing of use)
+     */
+    static int compress(Lz4BlockCompressor compressor, byte[] raw, int length, byte[] out) {
+        out[0] = (byte) length;
+        out[1] = (byte) (length >>> 8);
+        out[2] = (byte) (length >>> 16);
+        out[3] = (byte) (length >>> 24);
+        int n = compressor.compress(raw, length, out, 4);
+        return 4 + n > length - length / MIN_SAVING_DIVISOR ? -1 : 4 + n;
     }
 
     /**

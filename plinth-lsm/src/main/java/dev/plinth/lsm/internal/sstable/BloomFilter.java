@@ -56,9 +56,14 @@ final class BloomFilter {
 
     /** A 64-bit FNV-1a hash, then a murmur-style finaliser to spread the bits. */
     static long hash(byte[] k) {
+        return hash(k, k.length);
+    }
+
+    /** {@link #hash(byte[])} of the first {@code length} bytes of {@code k}. */
+    static long hash(byte[] k, int length) {
         long h = 0xcbf29ce484222325L;
-        for (byte x : k) {
-            h ^= x & 0xFF;
+        for (int i = 0; i < length; i++) {
+            h ^= k[i] & 0xFF;
             h *= 0x100000001b3L;
         }
         h ^= h >>> 33;

@@ -362,6 +362,36 @@ final class DataBlock {
             return seq;
         }
 
+        /** The buffer holding the current entry's internal key (its first {@link #keyLength()} bytes); reused. */
+        byte[] keyBuffer() {
+            return key;
+        }
+
+        /** The length of the current entry's internal key. */
+        int keyLength() {
+            return keyLen;
+        }
+
+        /** The current entry's kind. */
+        byte kind() {
+            return kind;
+        }
+
+        /** The array holding the current entry's value: the block itself. */
+        byte[] valueArray() {
+            return b;
+        }
+
+        /** Where the current entry's value starts in {@link #valueArray()}. */
+        int valueOffset() {
+            return valueOff;
+        }
+
+        /** The current entry's value length (0 for an entry that is not a put). */
+        int valueLength() {
+            return valueLen;
+        }
+
         /** The current entry as an {@link Entry}: its key and value copied out of the block. */
         Entry entry() {
             byte[] k = Arrays.copyOfRange(key, 4, keyLen);

@@ -281,7 +281,7 @@ public final class TableReader {
     }
 
     /** Data block {@code i}, read from the file and checked (every entry, and their order). */
-    private DataBlock readDataBlock(int i) {
+    DataBlock readDataBlock(int i) {
         TableFormat.Handle h = blocks[i];
         byte[] b = stored(h, "data");
         try {
@@ -515,6 +515,11 @@ public final class TableReader {
      */
     public long number() {
         return number;
+    }
+
+    /** The number of data blocks. */
+    int blockCount() {
+        return blocks.length;
     }
 
     /** Where data block {@code i} is stored (trailer excluded); for tests that damage one. */

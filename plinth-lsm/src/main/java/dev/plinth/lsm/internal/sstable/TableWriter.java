@@ -1,12 +1,9 @@
 package dev.plinth.lsm.internal.sstable;
 
 import dev.plinth.io.Vfs;
-import dev.plinth.io.VfsFile;
 import dev.plinth.lsm.internal.key.Entry;
 import dev.plinth.lsm.internal.key.RangeTombstone;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
@@ -75,57 +72,12 @@ public final class TableWriter {
      */
     public static TableMeta write(Vfs vfs, long number, Iterator<Entry> entries,
                                   java.util.function.Supplier<List<RangeTombstone>> tombstones, boolean compress) {
-        String name = TableFormat.tableName(number);
-        try (VfsFile f = vfs.create(name)) {
-            Out out = new Out(f);
-            BlockCodec data = new BlockCodec();
-            BlockCodec index = new BlockCodec();
-            long[] hashes = new long[1024];
-            int nHashes = 0;
-            long count = 0;
-            Entry last = null;
-            byte[] lastIkey = null;
+        try (TableBuilder b = new TableBuilder(vfs, number, compress)) {
             while (entries.hasNext()) {
                 Entry e = entries.next();
-                if (last != null && Entry.ORDER.compare(last, e) >= 0) {
-                    throw new IllegalStateException("entries for " + vfs.location(name) + " are out of order: " + last
-                            + " then " + e);
-                }
-                byte[] ikey = TableFormat.internalKey(e.keyspace(), e.key());
-                if (last == null || !last.sameKey(e)) {
-                    if (nHashes == hashes.length) {
-                        hashes = Arrays.copyOf(hashes, hashes.length * 2);
-                    }
-                    hashes[nHashes++] = BloomFilter.hash(ikey);
-                }
-                data.add(ikey, e.seq(), e.kind(), e.value());
-                last = e;
-                lastIkey = ikey;
-                count++;
-                if (data.sizeEstimate() >= TableFormat.TARGET_BLOCK_SIZE) {
-                    TableFormat.Handle h = out.dataBlock(data.finish(), compress);
-                    index.add(lastIkey, last.seq(), (byte) 0, handle(h));
-                    data = new BlockCodec();
-                }
+                b.add(e.keyspace(), e.key(), e.seq(), e.kind(), e.value());
             }
-            if (data.count() > 0) {
-                TableFormat.Handle h = out.dataBlock(data.finish(), compress);
-                index.add(lastIkey, last.seq(), (byte) 0, handle(h));
-            }
-            TableFormat.Handle rangeDels = out.block(rangeDeletes(tombstones.get()));
-            TableFormat.Handle filter = out.block(BloomFilter.build(hashes, nHashes));
-            TableFormat.Handle idx = out.block(index.finish());
-            byte[] footer = new byte[TableFormat.FOOTER_SIZE];
-            ByteBuffer fb = TableFormat.le(footer);
-            fb.putLong(filter.offset()).putInt(filter.size());
-            fb.putLong(rangeDels.offset()).putInt(rangeDels.size());
-            fb.putLong(idx.offset()).putInt(idx.size());
-            fb.putLong(count).putInt(compress ? TableFormat.VERSION : TableFormat.VERSION_UNCOMPRESSED).putLong(Long.reverseBytes(TableFormat.MAGIC)); // reads as ASCII
-            fb.putInt(TableFormat.crc(footer, 0, TableFormat.FOOTER_SIZE - 4));
-            out.raw(footer);
-            out.flush();
-            f.force();
-            return new TableMeta(number, out.position, count);
+            return b.finish(tombstones.get());
         }
     }
 
@@ -156,54 +108,6 @@ public final class TableWriter {
         out.write(len, 0, 4);
         if (b != null) {
             out.write(b, 0, b.length);
-        }
-    }
-
-    /** Buffers appends to the file and hands out block handles. */
-    private static final class Out {
-        private final VfsFile file;
-        private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        private long position;
-
-        Out(VfsFile file) {
-            this.file = file;
-        }
-
-        TableFormat.Handle dataBlock(byte[] raw, boolean compress) {
-            byte[] packed = compress ? BlockCompression.compress(raw) : null;
-            return packed == null ? block(raw, TableFormat.NO_COMPRESSION) : block(packed, TableFormat.LZ4_COMPRESSION);
-        }
-
-        TableFormat.Handle block(byte[] contents) {
-            return block(contents, TableFormat.NO_COMPRESSION);
-        }
-
-        TableFormat.Handle block(byte[] contents, byte type) {
-            TableFormat.Handle h = new TableFormat.Handle(position, contents.length);
-            byte[] trailer = new byte[TableFormat.BLOCK_TRAILER];
-            trailer[0] = type;
-            java.util.zip.CRC32C c = new java.util.zip.CRC32C();
-            c.update(contents);
-            c.update(type);
-            TableFormat.le(trailer).putInt(1, (int) c.getValue());
-            raw(contents);
-            raw(trailer);
-            return h;
-        }
-
-        void raw(byte[] b) {
-            buf.write(b, 0, b.length);
-            position += b.length;
-            if (buf.size() >= WRITE_CHUNK) {
-                flush();
-            }
-        }
-
-        void flush() {
-            if (buf.size() > 0) {
-                file.append(ByteBuffer.wrap(buf.toByteArray()));
-                buf.reset();
-            }
         }
     }
 }

@@ -7,7 +7,6 @@ import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
 import dev.plinth.spi.FailureLatch;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -86,14 +85,27 @@ public final class WalWriter implements AutoCloseable {
         final long offset;
         final long segmentSize;
         final boolean fresh;
-        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        final Bytes bytes;
         long lastSeq;
 
-        Chunk(long segment, long offset, long segmentSize, boolean fresh) {
+        /** A chunk whose buffer starts at {@code capacity} bytes: the first record's framed size. */
+        Chunk(long segment, long offset, long segmentSize, boolean fresh, int capacity) {
             this.segment = segment;
             this.offset = offset;
             this.segmentSize = segmentSize;
             this.fresh = fresh;
+            this.bytes = new Bytes(capacity);
+        }
+    }
+
+    /** A byte buffer whose contents are written to the file as they are, without the copy {@code toByteArray} makes. */
+    private static final class Bytes extends java.io.ByteArrayOutputStream {
+        Bytes(int capacity) {
+            super(Math.max(32, capacity));
+        }
+
+        ByteBuffer contents() {
+            return ByteBuffer.wrap(buf, 0, count);
         }
     }
 
@@ -200,10 +212,10 @@ public final class WalWriter implements AutoCloseable {
                 enqueuedTotal += bufferSegmentSize - bufferOffset; // the padding left at the end counts
                 bufferOffset = WalFormat.HEADER_SIZE;
                 need = framedSize(bufferOffset, payload.length);
-                c = new Chunk(bufferSegment, bufferOffset, bufferSegmentSize, true);
+                c = new Chunk(bufferSegment, bufferOffset, bufferSegmentSize, true, (int) need);
                 chunks.add(c);
             } else if (c == null || c.segment != bufferSegment) {
-                c = new Chunk(bufferSegment, bufferOffset, bufferSegmentSize, false);
+                c = new Chunk(bufferSegment, bufferOffset, bufferSegmentSize, false, (int) need);
                 chunks.add(c);
             }
             frame(c.bytes, bufferOffset, payload);
@@ -279,9 +291,14 @@ public final class WalWriter implements AutoCloseable {
             int n = (int) Math.min(payload.length - done, room - WalFormat.FRAGMENT_HEADER);
             boolean last = done + n == payload.length;
             byte type = first ? (last ? WalFormat.FULL : WalFormat.FIRST) : (last ? WalFormat.LAST : WalFormat.MIDDLE);
-            ByteBuffer h = ByteBuffer.allocate(WalFormat.FRAGMENT_HEADER).order(ByteOrder.LITTLE_ENDIAN);
-            h.putInt(WalFormat.fragmentCrc(type, payload, done, n)).putShort((short) n).put(type);
-            out.write(h.array(), 0, WalFormat.FRAGMENT_HEADER);
+            int crc = WalFormat.fragmentCrc(type, payload, done, n); // header: CRC (4, LE), length (2, LE), type
+            out.write(crc);
+            out.write(crc >>> 8);
+            out.write(crc >>> 16);
+            out.write(crc >>> 24);
+            out.write(n);
+            out.write(n >>> 8);
+            out.write(type);
             out.write(payload, done, n);
             pos += WalFormat.FRAGMENT_HEADER + n;
             done += n;
@@ -430,7 +447,7 @@ public final class WalWriter implements AutoCloseable {
             fileSegment = c.segment;
             spare.prepare(c.segment + 1, segmentSize);
         }
-        file.write(c.offset, ByteBuffer.wrap(c.bytes.toByteArray()));
+        file.write(c.offset, c.bytes.contents());
     }
 
     /** The failure again, as the same kind of exception, so that every waiter can act on its type. */

@@ -10,6 +10,7 @@ import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.testkit.io.MemVfs;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,10 @@ class LsmWriteThrottleTest {
             go.countDown();
             w.join();
             assertThat(failure.get()).isNull();
+            Map<String, Long> held = e.stats();
+            assertThat(held.get("lsm.writeSlowdownMillis")).as("each slowdown sleeps a millisecond")
+                    .isGreaterThanOrEqualTo(held.get("lsm.writeSlowdowns"));
+            assertThat(held.get("lsm.writeStopMillis")).as("the writer waited while compaction was held").isPositive();
             assertThat(e.stats().get("lsm.compactions")).isPositive();
             assertThat(e.get(e.keyspace(Store.DEFAULT_KEYSPACE), "k01999".getBytes(StandardCharsets.UTF_8)))
                     .isEqualTo(FILLER);
