@@ -1,13 +1,15 @@
 package dev.plinth.lsm.internal.sstable;
 
+import io.airlift.compress.lz4.Lz4Compressor;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
 
 /**
- * LZ4 for data blocks, pure Java (lz4-java's Java implementations, never its native one; table writers
- * compress with {@link Lz4BlockCompressor}, which reuses its hash table). A compressed
+ * LZ4 for data blocks, pure Java, never native code: table writers compress with aircompressor's LZ4
+ * compressor, which keeps its hash table from call to call (lz4-java's pure Java compressors allocate a 16 KiB
+ * table on every call); blocks are read back with lz4-java's pure Java, bounds-checked decompressor. A compressed
  * block is stored as its uncompressed length (4 bytes, little-endian) followed by one LZ4 block; the
  * decompressor is the bounds-checked one, so damaged input fails instead of reading or writing out of
  * bounds. Stateless and thread-safe.
@@ -18,6 +20,8 @@ final class BlockCompression {
 
     private static final LZ4Compressor COMPRESSOR = LZ4Factory.safeInstance().fastCompressor();
     private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4Factory.safeInstance().safeDecompressor();
+    /** For {@link #maxStoredLength} only (the bound is stateless). */
+    private static final Lz4Compressor BOUND = new Lz4Compressor();
 
     private BlockCompression() {
     }
@@ -40,19 +44,19 @@ final class BlockCompression {
     }
 
     /**
-     * The size of the array {@link #compress(Lz4BlockCompressor, byte[], int, byte[])} needs for a block of
+     * The size of the array {@link #compress(Lz4Compressor, byte[], int, byte[])} needs for a block of
      * {@code rawLength} bytes.
      *
      * @param rawLength the block's length
      * @return bytes
      */
     static int maxStoredLength(int rawLength) {
-        return 4 + Lz4BlockCompressor.maxCompressedLength(rawLength);
+        return 4 + BOUND.maxCompressedLength(rawLength);
     }
 
     /**
      * Compresses a block into the caller's array if that pays, as {@link #compress(byte[])} does, with a
-     * compressor that keeps its table ({@link Lz4BlockCompressor}) and no array made.
+     * compressor that keeps its table (one per table writer: it is not thread-safe) and no array made.
      *
      * @param compressor the caller's compressor
      * @param raw an array whose first {@code length} bytes are the block
@@ -61,12 +65,12 @@ final class BlockCompression {
      * @return the stored form's length, or -1 if it would not save at least one part in
      *     {@link #MIN_SAVING_DIVISOR} (then {@code out} holds nothing of use)
      */
-    static int compress(Lz4BlockCompressor compressor, byte[] raw, int length, byte[] out) {
+    static int compress(Lz4Compressor compressor, byte[] raw, int length, byte[] out) {
         out[0] = (byte) length;
         out[1] = (byte) (length >>> 8);
         out[2] = (byte) (length >>> 16);
         out[3] = (byte) (length >>> 24);
-        int n = compressor.compress(raw, length, out, 4);
+        int n = compressor.compress(raw, 0, length, out, 4, out.length - 4);
         return 4 + n > length - length / MIN_SAVING_DIVISOR ? -1 : 4 + n;
     }
 

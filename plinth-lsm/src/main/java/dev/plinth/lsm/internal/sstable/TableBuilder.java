@@ -1,5 +1,6 @@
 package dev.plinth.lsm.internal.sstable;
 
+import io.airlift.compress.lz4.Lz4Compressor;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
 import dev.plinth.lsm.internal.key.RangeTombstone;
@@ -27,7 +28,8 @@ public final class TableBuilder implements AutoCloseable {
     private final BlockBuilder data = new BlockBuilder();
     private final BlockBuilder index = new BlockBuilder();
     private final CRC32C crc = new CRC32C();
-    private final Lz4BlockCompressor lz4 = new Lz4BlockCompressor();
+    /** Keeps its hash table from block to block (lz4-java's pure Java compressors make one per call). */
+    private final Lz4Compressor lz4 = new Lz4Compressor();
     private final byte[] handle = new byte[12];
     private final byte[] trailer = new byte[TableFormat.BLOCK_TRAILER];
     /** File bytes collected before they are appended: {@link TableWriter#WRITE_CHUNK}, or one bigger block. */
