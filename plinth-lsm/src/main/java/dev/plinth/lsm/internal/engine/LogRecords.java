@@ -64,10 +64,10 @@ final class LogRecords {
         int size = 1 + 4;
         for (Object op : ops) {
             if (op instanceof Entry e) {
-                size += 1 + 4 + 8 + 1 + fieldSize(e.key()) + fieldSize(e.value());
+                size = Math.addExact(size, 1 + 4 + 8 + 1 + fieldSize(e.key()) + fieldSize(e.value()));
             } else {
                 RangeTombstone t = (RangeTombstone) op;
-                size += 1 + 4 + 8 + 1 + fieldSize(t.start()) + fieldSize(t.end());
+                size = Math.addExact(size, 1 + 4 + 8 + 1 + fieldSize(t.start()) + fieldSize(t.end()));
             }
         }
         byte[] b = new byte[size];

@@ -232,6 +232,11 @@ final class TableMaintenance {
                 throw new StoreClosedException("a compaction of " + uri + " was not recorded: the lsm store is closed");
             }
             latch.check("compact");
+            if (!moved) {
+                // Before anything is installed: it reads the directory, and a failure after the install would
+                // have the caller release outputs the levels now hold.
+                pruneRetiredLocked();
+            }
             LevelSet next = engine.levels().replace(inputs, level, outputs);
             manifest.log(manifest.state().withTables(nextFileNumber, next.numbers(), next.levelNumbers()));
             engine.installLevels(next);
@@ -239,7 +244,6 @@ final class TableMaintenance {
                 pendingOutputs.remove(t.table().number());
             }
             if (!moved) {
-                pruneRetiredLocked();
                 retired.addAll(inputs);
             }
         } finally {

@@ -13,11 +13,18 @@ import java.util.Arrays;
  *
  * <p>Only for a block whose CRC32C was checked for this use and whose structure was checked whole once
  * ({@link DataBlock#parse}, with restart points that are exactly entries with a whole key, ascending; see
- * {@link DataBlock#restartsExact()}): the walk itself checks nothing. Every read of the view is an absolute,
- * bounds-checked {@link ByteBuffer} get, so even bytes that changed after the checks could not make it read
- * outside the view. Not thread-safe; one walker per reader, reusable across blocks with {@link #reset}.
+ * {@link DataBlock#restartsExact()}): the walk itself checks only that each entry it decodes lies inside the
+ * block's entries, and throws {@link Damaged} if not. Every read of the view is an absolute, bounds-checked
+ * {@link ByteBuffer} get, so even bytes that changed after the checks could not make it read outside the view. Not thread-safe; one walker per reader, reusable across blocks with {@link #reset}.
  */
 final class InPlaceWalker {
+    /** An entry that does not fit its block: the block's bytes changed after they were checked. */
+    static final class Damaged extends RuntimeException {
+        Damaged(String message) {
+            super(message);
+        }
+    }
+
     /** The block's contents, position 0 at its first byte, little-endian; its trailer excluded. */
     private ByteBuffer b;
     /** Where the restart offsets start: the end of the entries. */
@@ -85,6 +92,13 @@ final class InPlaceWalker {
             } else {
                 vlen = v;
             }
+        }
+        // The block's bytes were checked when the reader entered it; should they have changed since (a page of
+        // the file read again from a disk that lost it), an entry still never reaches past the entries' end.
+        if (shared < 0 || unshared < 0 || vlen < 0 || shared > keyLen || unshared > limit - p
+                || vlen > limit - (p + unshared) - 9) {
+            throw new Damaged("the entry at offset " + at + " of a data block reaches past the block's " + limit
+                    + " bytes of entries (shared " + shared + ", unshared " + unshared + ", value " + vlen + ")");
         }
         int len = shared + unshared;
         if (key.length < len) {

@@ -347,7 +347,13 @@ public final class TableReader {
         }
     }
 
-    /** How the JVM reports a page of a mapping that the disk could not deliver, as the file seam reports it. */
+    /** A data block read in place whose entries no longer fit it: its bytes changed after they were checked. */
+    private CorruptionException damagedInPlace(long offset, RuntimeException e) {
+        return new CorruptionException(where + " has a data block at offset " + offset + " that changed in the file"
+                + " after it was checked: " + e.getMessage(), e);
+    }
+
+        /** How the JVM reports a page of a mapping that the disk could not deliver, as the file seam reports it. */
     private dev.plinth.StorageIOException mappingFailed(long offset, InternalError e) {
         return new dev.plinth.StorageIOException("reading " + where + " at offset " + offset + " through its"
                 + " memory mapping failed: " + e.getMessage(), e);
@@ -417,6 +423,8 @@ public final class TableReader {
                 return w.valid() && w.keyEquals(ikey) ? w.entry() : null;
             } catch (InternalError e) {
                 throw mappingFailed(blocks[i].offset(), e);
+            } catch (InPlaceWalker.Damaged | IndexOutOfBoundsException e) {
+                throw damagedInPlace(blocks[i].offset(), e);
             }
         }
         DataBlock.Walker w = dataBlock(i).walker();
@@ -694,6 +702,8 @@ public final class TableReader {
                 seekTo(from);
             } catch (InternalError e) {
                 throw mappingFailed(blocks[Math.max(0, Math.min(block, blocks.length - 1))].offset(), e);
+            } catch (InPlaceWalker.Damaged | IndexOutOfBoundsException e) {
+                throw damagedInPlace(blocks[Math.max(0, Math.min(block, blocks.length - 1))].offset(), e);
             }
         }
 
@@ -843,6 +853,8 @@ public final class TableReader {
                 settle();
             } catch (InternalError e) {
                 throw mappingFailed(blocks[Math.max(0, Math.min(block, blocks.length - 1))].offset(), e);
+            } catch (InPlaceWalker.Damaged | IndexOutOfBoundsException e) {
+                throw damagedInPlace(blocks[Math.max(0, Math.min(block, blocks.length - 1))].offset(), e);
             }
         }
     }

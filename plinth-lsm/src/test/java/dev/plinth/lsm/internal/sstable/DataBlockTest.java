@@ -243,6 +243,30 @@ class DataBlockTest {
                 .hasMessageContaining("runs past the block");
     }
 
+    /**
+     * Bytes of a mapped block that change after the reader checked them (a page read again from a disk that lost
+     * it) never make the in-place walk hand out an entry reaching past the block's entries: a length field of the
+     * second entry made 16,383 is reported as damage, for each of the three length fields.
+     */
+    @Test
+    void anInPlaceWalkOverBytesChangedAfterTheChecksReportsDamageInsteadOfReadingPastTheEntries() {
+        List<Entry> es = entries(new Random(SEED), 20);
+        byte[] block = encode(es);
+        int second = offsetOf(block, 1);
+        for (int field = 0; field < 3; field++) {
+            java.nio.ByteBuffer view = java.nio.ByteBuffer.allocate(block.length).put(0, block)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            InPlaceWalker w = new InPlaceWalker();
+            w.reset(view);
+            w.next();
+            assertSameEntry(w.entry(), es.get(0), "the first entry, before the damage");
+            // Each earlier length field is one byte (keys and values here are under 128 bytes).
+            view.put(second + field, (byte) 0xFF).put(second + field + 1, (byte) 0x7F);
+            assertThatThrownBy(w::next).as("length field %d", field).isInstanceOf(InPlaceWalker.Damaged.class)
+                    .hasMessageContaining("reaches past the block");
+        }
+    }
+
     /** The offset of entry {@code index}, found by walking the headers. */
     private static int offsetOf(byte[] b, int index) {
         int pos = 0;

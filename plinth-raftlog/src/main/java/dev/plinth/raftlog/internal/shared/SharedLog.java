@@ -271,6 +271,10 @@ final class SharedLog implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             error = e;
+        } catch (Error e) {
+            // Out of memory for the gathered write, say: the waiting appenders must still be told, or they would
+            // wait for good; the log accepts nothing more, as after any failed write.
+            error = new IllegalStateException("the group commit failed: " + e, e);
         }
         queueLock.lock();
         try {
