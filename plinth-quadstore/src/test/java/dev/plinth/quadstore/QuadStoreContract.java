@@ -241,6 +241,30 @@ public abstract class QuadStoreContract {
         }
     }
 
+    /**
+     * A writer that read no format (as when it opened an empty store while another writer was initialising it)
+     * never writes the first state over a state another writer left: the ids that writer assigned are not
+     * handed out again. The store is made to look that way by deleting the format entry after a first writer
+     * assigned ids (and removed its quads, so that the indexes are empty as the second writer checks).
+     */
+    @Test
+    void aWriterThatReadNoFormatNeverResetsTheStateAnotherWriterLeft() {
+        try (QuadStore a = open(dir)) {
+            a.add(quad("g", "s", "p", iri("o")));
+            a.remove(quad("g", "s", "p", iri("o")));
+            a.store().keyspace(QuadStore.META_KEYSPACE).delete("format".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            QuadStore b = QuadStore.on(a.store());
+            b.add(quad("g2", "s2", "p2", iri("o2")));
+            // one id a term: g, s, p, o from the first writer, g2, s2, p2, o2 from the second
+            for (String ks : new String[] {QuadStore.IDS_KEYSPACE, QuadStore.TERMS_KEYSPACE}) {
+                assertThat(a.store().keyspace(ks).scan(Range.all(), dev.plinth.ScanOptions.forward())).as(ks).hasSize(8);
+            }
+            assertThat(b.contains(quad("g2", "s2", "p2", iri("o2")))).isTrue();
+            assertThat(b.count(iri("s"), null, null, null)).isZero();
+            b.close();
+        }
+    }
+
     @Test
     void concurrentWritersThroughTwoQuadStoresKeepEveryIndexAndTheCountExact() throws Exception {
         try (QuadStore a = open(dir); QuadStore b = QuadStore.on(a.store())) {

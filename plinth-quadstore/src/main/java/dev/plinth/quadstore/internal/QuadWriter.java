@@ -76,9 +76,15 @@ public final class QuadWriter {
                 throw new CorruptionException("The quad store on " + store.uri() + " has quads but no format version"
                         + " in keyspace " + meta.name() + ".");
             }
-            store.write(new WriteBatch().put(meta, FORMAT_KEY, int32(FORMAT_VERSION))
-                    .put(meta, STATE_KEY, state(TermCodec.FIRST_DICTIONARY_ID, 0, 0)));
-        } else if (format.length != 4 || readInt(format) != FORMAT_VERSION) {
+            // Only if no other writer initialised the store meanwhile: writing the first state over theirs would
+            // hand out again the ids they assigned since.
+            if (!store.write(new WriteBatch().requireAbsent(meta, FORMAT_KEY).requireAbsent(meta, STATE_KEY)
+                    .put(meta, FORMAT_KEY, int32(FORMAT_VERSION))
+                    .put(meta, STATE_KEY, state(TermCodec.FIRST_DICTIONARY_ID, 0, 0)))) {
+                format = meta.get(FORMAT_KEY);
+            }
+        }
+        if (format != null && (format.length != 4 || readInt(format) != FORMAT_VERSION)) {
             throw new CorruptionException("The quad store on " + store.uri() + " has format "
                     + (format.length == 4 ? String.valueOf(readInt(format)) : "(damaged)") + " in keyspace "
                     + meta.name() + "; this version reads format " + FORMAT_VERSION + " only.");
