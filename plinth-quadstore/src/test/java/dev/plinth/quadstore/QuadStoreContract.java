@@ -270,6 +270,7 @@ public abstract class QuadStoreContract {
         try (QuadStore a = open(dir); QuadStore b = QuadStore.on(a.store())) {
             List<Thread> threads = new ArrayList<>();
             List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicInteger conflicts = new java.util.concurrent.atomic.AtomicInteger();
             for (int t = 0; t < 4; t++) {
                 QuadStore target = t % 2 == 0 ? a : b;
                 long seed = t;
@@ -278,12 +279,18 @@ public abstract class QuadStoreContract {
                     try {
                         for (int i = 0; i < 150; i++) {
                             Quad q = quad("g" + rnd.nextInt(3), "s" + rnd.nextInt(20), "p", iri("o" + rnd.nextInt(5)));
-                            if (rnd.nextInt(4) == 0) {
-                                target.remove(q);
-                            } else if (rnd.nextInt(3) == 0) {
-                                target.addAll(List.of(q, quad(null, "s" + rnd.nextInt(20), "p" + i, NodeFactory.createLiteralString("t" + seed + "-" + i))));
-                            } else {
-                                target.add(q);
+                            try {
+                                if (rnd.nextInt(4) == 0) {
+                                    target.remove(q);
+                                } else if (rnd.nextInt(3) == 0) {
+                                    target.addAll(List.of(q, quad(null, "s" + rnd.nextInt(20), "p" + i, NodeFactory.createLiteralString("t" + seed + "-" + i))));
+                                } else {
+                                    target.add(q);
+                                }
+                            } catch (dev.plinth.ConflictException gaveUp) {
+                                // Documented: a writer the other one kept overtaking gives up and applies nothing
+                                // (a loaded machine can starve one of the two); what follows checks nothing leaked.
+                                conflicts.incrementAndGet();
                             }
                         }
                     } catch (Throwable e) {
@@ -296,6 +303,7 @@ public abstract class QuadStoreContract {
                 t.join();
             }
             assertThat(errors).isEmpty();
+            assertThat(conflicts.get()).as("writes that gave up").isLessThan(600);
             long present;
             try (QuadIterator it = a.find(null, null, null, null)) {
                 present = 0;
