@@ -343,8 +343,7 @@ final class DataBlock {
          * @return negative if the entry comes before it, zero if it is that position, positive if after
          */
         int compareTo(byte[] ikey, long atSeq) {
-            int c = Arrays.compareUnsigned(key, 0, keyLen, ikey, 0, ikey.length);
-            return c != 0 ? c : Long.compare(atSeq, seq);
+            return TableFormat.compareEntry(key, keyLen, seq, ikey, atSeq);
         }
 
         /** Whether the current entry's internal key is {@code ikey}. */
@@ -354,7 +353,7 @@ final class DataBlock {
 
         /** The current entry's keyspace id. */
         int keyspace() {
-            return ((key[0] & 0xFF) << 24) | ((key[1] & 0xFF) << 16) | ((key[2] & 0xFF) << 8) | (key[3] & 0xFF);
+            return TableFormat.keyspaceOf(key);
         }
 
         /** The current entry's sequence number. */

@@ -151,8 +151,7 @@ final class InPlaceWalker {
      * @return negative if the entry comes before it, zero if it is that position, positive if after
      */
     int compareTo(byte[] ikey, long atSeq) {
-        int c = Arrays.compareUnsigned(key, 0, keyLen, ikey, 0, ikey.length);
-        return c != 0 ? c : Long.compare(atSeq, seq);
+        return TableFormat.compareEntry(key, keyLen, seq, ikey, atSeq);
     }
 
     /** Whether the current entry's internal key is {@code ikey}. */
@@ -162,7 +161,7 @@ final class InPlaceWalker {
 
     /** The current entry's keyspace id. */
     int keyspace() {
-        return ((key[0] & 0xFF) << 24) | ((key[1] & 0xFF) << 16) | ((key[2] & 0xFF) << 8) | (key[3] & 0xFF);
+        return TableFormat.keyspaceOf(key);
     }
 
     /** The current entry as an {@link Entry}: its key and value copied out of the view. */

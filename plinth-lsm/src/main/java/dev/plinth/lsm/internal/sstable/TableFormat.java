@@ -84,6 +84,22 @@ public final class TableFormat {
         return k;
     }
 
+    /**
+     * Compares an entry, given by its internal key (the first {@code keyLen} bytes of {@code key}) and sequence
+     * number, with a position in {@link dev.plinth.lsm.internal.key.Entry#ORDER}.
+     *
+     * @return negative if the entry comes before the position, zero if it is that position, positive if after
+     */
+    static int compareEntry(byte[] key, int keyLen, long seq, byte[] ikey, long atSeq) {
+        int c = java.util.Arrays.compareUnsigned(key, 0, keyLen, ikey, 0, ikey.length);
+        return c != 0 ? c : Long.compare(atSeq, seq);
+    }
+
+    /** The keyspace id an internal key starts with. */
+    static int keyspaceOf(byte[] ikey) {
+        return ((ikey[0] & 0xFF) << 24) | ((ikey[1] & 0xFF) << 16) | ((ikey[2] & 0xFF) << 8) | (ikey[3] & 0xFF);
+    }
+
     static void putVarint(java.io.ByteArrayOutputStream out, int v) {
         while ((v & ~0x7F) != 0) {
             out.write((v & 0x7F) | 0x80);
