@@ -222,6 +222,7 @@ public final class LsmEngine implements Engine {
         if (!readOnly) {
             wal = WalWriter.open(vfs, uri, options.walSegmentSize(), latch, reads::publish, r.segment(), r.offset(),
                     r.zeroFrom());
+            throttle.allowBacklog(levels); // a backlog found at open holds no writer back (see WriteThrottle)
             compactor.schedule(); // a store written with other options may need compacting now
         }
     }

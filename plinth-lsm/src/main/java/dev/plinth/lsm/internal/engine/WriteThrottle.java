@@ -17,7 +17,18 @@ import java.util.function.Supplier;
  * {@link LevelSet#pendingCompactionBytes} reaches {@link CompactionOptions#pendingCompactionLimit()}, writers
  * wait until a compaction brings it below. A waiting writer never waits forever: it fails with the engine's
  * failure once the latch is tripped (a failed compaction), and with a {@link StoreClosedException} once the
- * engine closes. Writers are held before they take any engine lock. Thread-safe: its lock is a leaf.
+ * engine closes. Writers are held before they take any engine lock.
+ *
+ * <p>A backlog the store already had when it was opened (a store written before leveled compaction, whose
+ * every table is in level 0, or one opened with lower triggers than it was written with) was not made by
+ * the writers now running, and holding them back would not make compaction go faster: it would only hold
+ * every write of the open until compaction had worked the whole backlog off. So the triggers count only
+ * what writers add on top of it: a level-0 allowance starts at the level-0 table count found at open (when
+ * that reached the slowdown trigger) and a byte allowance at the pending compaction bytes found at open
+ * (when those reached the limit). Each allowance only ever shrinks, to the lowest count or byte total seen
+ * since, so that as compaction works the backlog off, the triggers come back to their configured values,
+ * and writers can never add more than the configured room on top of what is left of it. Thread-safe: its
+ * lock is a leaf; the allowances are atomics.
  */
 final class WriteThrottle {
     /** How long a waiting writer sleeps before it looks again even if nothing signalled it. */
@@ -37,6 +48,10 @@ final class WriteThrottle {
     private final AtomicLong slowdownNanos = new AtomicLong();
     private final AtomicLong stopNanos = new AtomicLong();
     private final AtomicInteger waiting = new AtomicInteger();
+    /** Level-0 tables of the backlog found at open not counted against the triggers; only ever shrinks. */
+    private final AtomicInteger l0Allowance = new AtomicInteger();
+    /** Pending compaction bytes of the backlog found at open not counted against the limit; only shrinks. */
+    private final AtomicLong pendingAllowance = new AtomicLong();
 
     WriteThrottle(String uri, CompactionOptions options, FailureLatch latch, Supplier<LevelSet> levels) {
         this.uri = uri;
@@ -45,9 +60,43 @@ final class WriteThrottle {
         this.levels = levels;
     }
 
+    /**
+     * Takes the backlog of the levels found at open as allowances (see the class comment). Called once, before
+     * the first write.
+     *
+     * @param atOpen the levels the store was opened with
+     */
+    void allowBacklog(LevelSet atOpen) {
+        int l0 = atOpen.level(0).size();
+        if (l0 >= options.l0SlowdownTrigger()) {
+            l0Allowance.set(l0);
+        }
+        long pending = atOpen.pendingCompactionBytes(options);
+        if (pending >= options.pendingCompactionLimit()) {
+            pendingAllowance.set(pending);
+        }
+    }
+
+    /** Level-0 tables counted against the triggers: those beyond what is left of the backlog found at open. */
+    private int level0Tables(LevelSet s) {
+        int n = s.level(0).size();
+        if (l0Allowance.get() == 0) {
+            return n;
+        }
+        return n - l0Allowance.accumulateAndGet(n, Math::min);
+    }
+
+    /** Pending compaction bytes counted against the limit: those beyond what is left of the backlog at open. */
+    private long pendingBytes(LevelSet s) {
+        long pending = s.pendingCompactionBytes(options);
+        if (pendingAllowance.get() == 0) {
+            return pending;
+        }
+        return pending - pendingAllowance.accumulateAndGet(pending, Math::min);
+    }
+
     private boolean mustStop(LevelSet s) {
-        return s.level(0).size() >= options.l0StopTrigger()
-                || s.pendingCompactionBytes(options) >= options.pendingCompactionLimit();
+        return level0Tables(s) >= options.l0StopTrigger() || pendingBytes(s) >= options.pendingCompactionLimit();
     }
 
     /**
@@ -84,7 +133,7 @@ final class WriteThrottle {
             }
             s = levels.get();
         }
-        if (s.level(0).size() >= options.l0SlowdownTrigger()) {
+        if (level0Tables(s) >= options.l0SlowdownTrigger()) {
             slowdowns.incrementAndGet();
             long since = System.nanoTime();
             try {
@@ -111,6 +160,11 @@ final class WriteThrottle {
     void close() {
         closing = true;
         signal();
+    }
+
+    /** What is left of the level-0 allowance for the backlog found at open; for tests. */
+    int level0Allowance() {
+        return l0Allowance.get();
     }
 
     /** Writers waiting now; for tests. */

@@ -8,8 +8,12 @@ import dev.plinth.Store;
 import dev.plinth.StoreClosedException;
 import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.spi.FailureLatch;
 import dev.plinth.testkit.io.MemVfs;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -129,5 +133,101 @@ class LsmWriteThrottleTest {
                 .hasMessageContaining("closed while the write waited for compaction");
         go.countDown();
         closer.join();
+    }
+
+    /** Level 0 of {@code base} with its first table added again until it holds {@code n} tables. */
+    private static LevelSet level0Of(LevelSet base, int n) {
+        List<LevelSet.LeveledTable> l0 = new ArrayList<>(base.level(0));
+        LevelSet s = base.replace(base.tables(), 0, List.of());
+        for (int i = 0; i < n; i++) {
+            s = s.withFlushed(l0.get(i % l0.size()));
+        }
+        return s;
+    }
+
+    @Test
+    void aBacklogOfLevelZeroTablesFoundAtOpenHoldsNoWriterBackButWhatWritersAddOnTopOfItDoes() throws Exception {
+        LsmOptions noTriggers = OPTIONS.withCompaction(new CompactionOptions(100, 100, 100, 64 * 1024, 10, 4 * 1024,
+                1L << 30));
+        try (LsmEngine e = LsmEngine.open("lsm-backlog", new MemVfs(4), noTriggers, true)) {
+            put(e, 1);
+            e.seal();
+            e.backgroundFlush();
+            LevelSet one = e.levels();
+            assertThat(one.level(0)).hasSize(1);
+            AtomicReference<LevelSet> current = new AtomicReference<>(level0Of(one, 8));
+            WriteThrottle throttle = new WriteThrottle("lsm-backlog", OPTIONS.compaction(), new FailureLatch("lsm-backlog"),
+                    current::get);
+            throttle.allowBacklog(current.get()); // 8 level-0 tables at open: past the stop trigger of 5
+            Map<String, Long> stats = new HashMap<>();
+
+            throttle.admit("apply");
+            throttle.report(stats);
+            assertThat(stats).as("the backlog found at open neither slows nor stops a write")
+                    .containsEntry("lsm.writeSlowdowns", 0L).containsEntry("lsm.writeStops", 0L);
+
+            current.set(level0Of(one, 11)); // writers added 3 tables on top of it: the slowdown trigger
+            throttle.admit("apply");
+            throttle.report(stats);
+            assertThat(stats).containsEntry("lsm.writeSlowdowns", 1L).containsEntry("lsm.writeStops", 0L);
+
+            current.set(level0Of(one, 13)); // 5 on top of it: the stop trigger
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread w = new Thread(() -> {
+                try {
+                    throttle.admit("apply");
+                } catch (Throwable x) {
+                    failure.set(x);
+                }
+            }, "held writer");
+            w.start();
+            while (throttle.waiting() == 0) {
+                Thread.sleep(1);
+            }
+            current.set(level0Of(one, 2)); // a compaction took level 0, 2 tables were flushed meanwhile
+            throttle.signal();
+            w.join();
+            assertThat(failure.get()).isNull();
+            assertThat(throttle.level0Allowance()).as("the allowance shrinks to the smallest level 0 seen").isEqualTo(2);
+
+            current.set(level0Of(one, 5)); // 3 on top of what is left: slowed again, as configured from here on
+            throttle.admit("apply");
+            throttle.report(stats);
+            assertThat(stats).containsEntry("lsm.writeSlowdowns", 2L).containsEntry("lsm.writeStops", 1L);
+            current.set(level0Of(one, 0));
+            throttle.admit("apply");
+            assertThat(throttle.level0Allowance()).isZero();
+            current.set(level0Of(one, 3)); // the backlog is gone: the configured triggers hold as they are
+            throttle.admit("apply");
+            throttle.report(stats);
+            assertThat(stats).containsEntry("lsm.writeSlowdowns", 3L);
+        }
+    }
+
+    @Test
+    void aStoreOpenedWithMoreLevelZeroTablesThanTheStopTriggerTakesWritesAtOnce() throws Exception {
+        LsmOptions noTriggers = OPTIONS.withCompaction(new CompactionOptions(100, 100, 100, 64 * 1024, 10, 4 * 1024,
+                1L << 30));
+        MemVfs vfs = new MemVfs(5);
+        try (LsmEngine e = LsmEngine.open("lsm-backlog", vfs, noTriggers, true)) {
+            for (int t = 0; t < 8; t++) {
+                for (int i = 0; i < 5; i++) {
+                    put(e, t * 5 + i);
+                }
+                e.seal();
+                e.backgroundFlush();
+            }
+            assertThat(e.levels().level(0)).hasSize(8);
+        }
+        try (LsmEngine e = LsmEngine.open("lsm-backlog", vfs, OPTIONS, false)) {
+            put(e, 1000);
+            assertThat(e.stats()).containsEntry("lsm.writeStops", 0L);
+            e.compact();
+            assertThat(e.levels().level(0)).isEmpty();
+            for (int i = 0; i < 40; i++) {
+                assertThat(e.get(e.keyspace(Store.DEFAULT_KEYSPACE), String.format("k%05d", i)
+                        .getBytes(StandardCharsets.UTF_8))).isEqualTo(FILLER);
+            }
+        }
     }
 }
