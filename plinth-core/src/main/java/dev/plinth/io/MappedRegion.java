@@ -23,8 +23,11 @@ import java.nio.ByteBuffer;
  * reads of a buffer: the JVM raises an {@link InternalError} there (or, for a fault inside an intrinsic such as
  * {@code CRC32C}, the process may die). {@link #bytes} therefore reads one byte of every page of the range
  * before it hands the range out, and reports such a page as a {@code StorageIOException} naming the file and
- * offset; a caller catches {@code InternalError} in its own reads of the buffer only for a page that was
- * evicted and then failed between that check and its read.
+ * offset. (HotSpot raises that {@code InternalError} not at the faulting read of compiled code but at the
+ * thread's next call into the VM; {@link NioVfs}'s check ends with such a call, so the error arises inside
+ * it.) A caller catches {@code InternalError} in its own reads of the buffer only for a page that was evicted
+ * and then failed to be read back between that check and its read, and even then the error may arise after
+ * the read.
  */
 public interface MappedRegion extends AutoCloseable {
     /**
