@@ -489,7 +489,8 @@ public final class TableReader {
     }
 
     /**
-     * Every entry of the table in order, block by block; for compaction.
+     * Every entry of the table in order, block by block, through the block cache (even a mapped table's blocks
+     * that gets and cursors read in place); for tests (compaction reads with {@link TableScan}, around the cache).
      *
      * @return an iterator that checks each block as it reads it
      */
