@@ -31,6 +31,12 @@ final class MappedRegions {
         }
         INVOKE_CLEANER = m;
         UNSAFE = u;
+        if (m == null) {
+            System.getLogger(MappedRegions.class.getName()).log(System.Logger.Level.WARNING,
+                    "sun.misc.Unsafe.invokeCleaner is not available (is the module jdk.unsupported missing from the"
+                            + " runtime image?): mapped files are unmapped only when the garbage collector frees them,"
+                            + " so a deleted file mapped earlier keeps its disk space in use until then");
+        }
     }
 
     private MappedRegions() {
