@@ -68,6 +68,9 @@ final class MappedTable implements AutoCloseable {
         try {
             region.bytes((int) offset, len).get(0, b);
         } catch (InternalError e) {
+            if (!isMappingFault(e)) {
+                throw e;
+            }
             throw walkFailed(where, offset, e);
         }
         return b;
@@ -125,6 +128,9 @@ final class MappedTable implements AutoCloseable {
             }
             return view;
         } catch (InternalError e) {
+            if (!isMappingFault(e)) {
+                throw e;
+            }
             throw walkFailed(where, off, e);
         }
     }
@@ -144,6 +150,14 @@ final class MappedTable implements AutoCloseable {
      * @param e what the read threw
      * @return the exception to throw, naming the table and offset, with {@code e} as its cause
      */
+    /**
+     * Whether an error is the JVM's report of a fault under a memory mapping (an {@code InternalError} whose
+     * message speaks of an unsafe memory access), rather than an error of the code.
+     */
+    static boolean isMappingFault(Throwable e) {
+        return e instanceof InternalError && e.getMessage() != null && e.getMessage().contains("unsafe memory access");
+    }
+
     static RuntimeException walkFailed(String where, long offset, Throwable e) {
         if (e instanceof InternalError) {
             return new StorageIOException("reading " + where + " at offset " + offset + " through its memory mapping"

@@ -288,8 +288,21 @@ public final class TableReader {
         return mapped == null ? null : mapped.block(i, blocks[i], version);
     }
 
-    /** What a walk of block {@code i} where it lies throws when its read failed ({@link MappedTable#walkFailed}). */
+    /**
+     * What a walk of block {@code i} throws when its read failed ({@link MappedTable#walkFailed}): only a table
+     * read through a mapping can see bytes change under a walk or a fault of the mapping; on any other table,
+     * and for an {@code InternalError} that is not the JVM's report of a fault under a mapping, the error is
+     * a fault of this code and is thrown as it is, not reported as damaged data.
+     */
     private RuntimeException walkFailed(int i, Throwable e) {
+        boolean underMapping = mapped != null && (e instanceof InPlaceWalker.Damaged
+                || e instanceof IndexOutOfBoundsException || MappedTable.isMappingFault(e));
+        if (!underMapping && !(e instanceof InPlaceWalker.Damaged)) {
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw (Error) e;
+        }
         return MappedTable.walkFailed(where, blocks[Math.max(0, Math.min(i, blocks.length - 1))].offset(), e);
     }
 
@@ -590,15 +603,66 @@ public final class TableReader {
      * obsolete.
      */
     public void release() {
-        if (refs.decrementAndGet() == 0) {
-            cache.forget(cacheOwner, blocks.length);
+        int n = refs.decrementAndGet();
+        if (n > 0) {
+            return;
+        }
+        if (n < 0) {
+            refs.incrementAndGet();
+            throw new IllegalStateException(this + " was released once more than it was retained");
+        }
+        cache.forget(cacheOwner, blocks.length);
+        try {
             if (mapped != null) {
                 mapped.close(); // no reader is left: each held a reference while it read
             }
-            file.close();
-            if (obsolete) {
-                vfs.delete(name);
+        } finally {
+            try {
+                file.close();
+            } finally {
+                if (obsolete) {
+                    deleteObsolete();
+                }
             }
+        }
+    }
+
+    /**
+     * Releases one reference on each table, going on past a failure (a file that would not close), so that
+     * one table's failure leaves no other table mapped or open; then throws the first failure, if any.
+     *
+     * @param tables the tables
+     */
+    public static void releaseAll(Iterable<TableReader> tables) {
+        RuntimeException first = null;
+        for (TableReader t : tables) {
+            try {
+                t.release();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /**
+     * Deletes the file of a table the manifest no longer names. A failure leaves the file for the next open,
+     * which removes every table file the manifest does not name, and is logged rather than thrown: it comes
+     * from whichever reader let go last (a cursor's close, a get), which has nothing to do with it, and
+     * nothing written is at stake.
+     */
+    private void deleteObsolete() {
+        try {
+            vfs.delete(name);
+        } catch (RuntimeException e) {
+            System.getLogger(TableReader.class.getName()).log(System.Logger.Level.WARNING, "could not delete " + this
+                    + ", which no level names any more; the next open of the store removes it: " + e.getMessage());
         }
     }
 

@@ -412,4 +412,27 @@ class LsmTableMappingTest {
         assertThat(java.nio.file.Files.exists(dir.resolve(TableFormat.tableName(1)))).isFalse();
         assertThat(t.retain()).isFalse();
     }
+
+    @Test
+    void aTableReleasedOnceMoreThanItWasRetainedSaysSoAndStaysClosed() {
+        Vfs vfs = NioVfs.at(dir);
+        TableWriter.write(vfs, 1, entries(new Random(SEED + 6), 100).iterator(), List.of(), false);
+        TableReader t = TableReader.open(vfs, 1, new BlockCache(1 << 20, true));
+        assertThat(t.retain()).isTrue();
+        t.release();
+        t.release(); // the last reference: unmapped and closed
+        assertThatThrownBy(t::release).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("released once more than it was retained");
+        assertThat(t.retain()).as("a closed table is never taken again").isFalse();
+    }
+
+    @Test
+    void onlyTheJvmsReportOfAFaultUnderAMappingIsTakenForOne() {
+        assertThat(MappedTable.isMappingFault(
+                new InternalError("a fault occurred in a recent unsafe memory access operation in compiled Java code")))
+                .isTrue();
+        assertThat(MappedTable.isMappingFault(new InternalError("something else went wrong in the VM"))).isFalse();
+        assertThat(MappedTable.isMappingFault(new InternalError((String) null))).isFalse();
+        assertThat(MappedTable.isMappingFault(new IndexOutOfBoundsException("unsafe memory access"))).isFalse();
+    }
 }
