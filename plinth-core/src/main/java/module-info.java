@@ -5,6 +5,10 @@
  * {@link dev.plinth.spi.EngineProvider}, from named modules that {@code provide} it and from the class path.
  */
 module dev.plinth {
+    // sun.misc.Unsafe.invokeCleaner: NioVfs unmaps a mapped region at once when it is closed (see
+    // dev.plinth.io.MappedRegion). Not static: on the module path a module no root requires is not loaded.
+    requires jdk.unsupported;
+
     exports dev.plinth;
     exports dev.plinth.spi;
     exports dev.plinth.io;

@@ -45,10 +45,16 @@ public final class Targets {
      */
     public static final String PLINTH_LSM_MEM256K = "plinth-lsm-mem256k";
     /**
-     * Plinth on {@code lsm:} with memory-mapped tables ({@code tableReads=mmap}): a block the cache misses is
-     * copied from the mapping instead of read with a positional read. Not in {@link #ALL}.
+     * Plinth on {@code lsm:} with memory-mapped tables named explicitly ({@code tableReads=mmap}), which is the
+     * default now: the same store as {@link #PLINTH_LSM}. Not in {@link #ALL}.
      */
     public static final String PLINTH_LSM_MMAP = "plinth-lsm-mmap";
+    /**
+     * Plinth on {@code lsm:} with positional table reads ({@code tableReads=pread}): a block the cache misses is
+     * read into the heap with a positional read and kept in the cache, as before mapped tables became the
+     * default. Not in {@link #ALL}.
+     */
+    public static final String PLINTH_LSM_PREAD = "plinth-lsm-pread";
     /** Raw rocksdbjni, set up as Plinth sets it up. */
     public static final String ROCKSDB = "rocksdb";
     /** Raw rocksdbjni with RocksDB's own defaults. */
@@ -101,6 +107,7 @@ public final class Targets {
             case PLINTH_LSM_CACHE256 -> new PlinthTarget("lsm:" + dir.toAbsolutePath() + "?blockCacheSize=256m", durable);
             case PLINTH_LSM_MEM256K -> new PlinthTarget("lsm:" + dir.toAbsolutePath() + "?memtableSize=256k", durable);
             case PLINTH_LSM_MMAP -> new PlinthTarget("lsm:" + dir.toAbsolutePath() + "?tableReads=mmap", durable);
+            case PLINTH_LSM_PREAD -> new PlinthTarget("lsm:" + dir.toAbsolutePath() + "?tableReads=pread", durable);
             case ROCKSDB -> new RocksDbTarget(dir, durable, false);
             case ROCKSDB_DEFAULTS -> new RocksDbTarget(dir, durable, true);
             case LMDB -> new LmdbTarget(dir, durable);

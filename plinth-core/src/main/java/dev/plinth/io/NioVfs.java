@@ -61,6 +61,18 @@ public final class NioVfs implements Vfs {
     }
 
     /**
+     * Whether closing a {@link MappedRegion} of this file system unmaps it at once. This needs
+     * {@code sun.misc.Unsafe.invokeCleaner} (module {@code jdk.unsupported}, in every standard JDK 17 image);
+     * without it a closed region's mapping, and a deleted file's disk space, stay until the garbage collector
+     * frees the mapping.
+     *
+     * @return {@code true} where regions are unmapped when closed
+     */
+    public static boolean canUnmap() {
+        return MappedRegions.canUnmap();
+    }
+
+    /**
      * The root directory.
      *
      * @return its absolute, normalised path

@@ -96,17 +96,17 @@ final class NioVfsFile implements VfsFile {
         return total;
     }
 
-    /** Maps the range read-only with {@link FileChannel#map}; see {@link VfsFile#map} for what that implies. */
+    /**
+     * Maps the range read-only with {@link FileChannel#map}; see {@link VfsFile#map} and {@link MappedRegion} for
+     * what that implies. The region's {@link MappedRegion#close()} unmaps it.
+     */
     @Override
-    public ByteBuffer map(long position, int length) {
+    public MappedRegion map(long position, int length) {
         checkOpen();
-        long size = size();
-        if (position < 0 || length < 0 || position + length > size) {
-            throw new IllegalArgumentException("cannot map bytes " + position + " to " + (position + length) + " of "
-                    + location + ": it holds " + size + " bytes");
-        }
+        MappedRegions.checkMapRange(location, position, length, size());
         try {
-            return channel.map(FileChannel.MapMode.READ_ONLY, position, length);
+            return new NioMappedRegion(name, location, position, channel.map(FileChannel.MapMode.READ_ONLY, position,
+                    length));
         } catch (IOException e) {
             throw fail("map", e);
         }

@@ -53,38 +53,27 @@ public interface VfsFile extends AutoCloseable {
     int read(long position, ByteBuffer dst);
 
     /**
-     * A read-only view of a range of the file, to read it without a call into the file system per read: a
-     * memory mapping where the implementation has one ({@link NioVfs}), otherwise a copy of the range made
-     * with {@link #read} (this default, which the test kit's file systems use, so their injected read errors
-     * and damaged bytes reach the caller as from {@code read}).
+     * Maps a range of the file read-only, to read it without a call into the file system per read: a memory
+     * mapping where the implementation has one ({@link NioVfs}), otherwise (this default, which the test kit's
+     * file systems use) a region that reads the file with {@link #read} at every {@link MappedRegion#bytes}
+     * call, so their injected read errors and damaged bytes reach each use of the range, not only this call.
+     * Each use of a range goes through {@link MappedRegion#bytes}; see {@link MappedRegion} for when its buffers
+     * may be read and how read errors show.
      *
-     * <p>Only for a file nobody writes, truncates or deletes while the view is in use, such as an immutable
-     * table. A mapping shows later writes to its range; reading a mapped range after the file was truncated
-     * under it, or when the disk fails to deliver a page, is no {@link dev.plinth.StorageIOException}: the
-     * JVM raises an {@link InternalError} (or the process dies), so a caller that maps gives up the seam's
-     * error translation for the reads it makes through the view. A mapping stays valid after this handle is
-     * closed, until the buffer is garbage-collected, and until then it keeps a deleted file's space in use.
+     * <p>Only for a file nobody writes, truncates or deletes while the region is in use, such as an immutable
+     * table (a mapping shows later writes; a truncation under it makes its reads fail). The caller closes the
+     * region, which unmaps it, before it closes this handle; a region still open keeps a deleted file's space in
+     * use.
      *
-     * @param position where the view starts, at least 0
+     * @param position where the region starts, at least 0
      * @param length its length in bytes, at least 0; {@code position + length} at most {@link #size()}
-     * @return a read-only buffer of {@code length} bytes, position 0, big-endian (the {@code ByteBuffer} default)
+     * @return the region, which the caller closes
      * @throws IllegalArgumentException if the range is negative or runs past the end of the file
-     * @throws dev.plinth.StorageIOException if the range cannot be read or mapped
+     * @throws dev.plinth.StorageIOException if the range cannot be mapped
      */
-    default ByteBuffer map(long position, int length) {
-        long size = size();
-        if (position < 0 || length < 0 || position + length > size) {
-            throw new IllegalArgumentException("cannot map bytes " + position + " to " + (position + length) + " of "
-                    + name() + ": it holds " + size + " bytes");
-        }
-        ByteBuffer b = ByteBuffer.allocate(length);
-        int n = read(position, b);
-        if (n != length) {
-            throw new dev.plinth.StorageIOException("mapping bytes " + position + " to " + (position + length) + " of "
-                    + name() + " read only " + n + " of them: the file shrank while being mapped");
-        }
-        b.flip();
-        return b.asReadOnlyBuffer();
+    default MappedRegion map(long position, int length) {
+        MappedRegions.checkMapRange(name(), position, length, size());
+        return new ReadRegion(this, position, length);
     }
 
     /**

@@ -6,9 +6,10 @@
  * <ul>
  *   <li>{@link dev.plinth.io.Vfs}: a directory tree of files, addressed by relative names
  *       ({@link dev.plinth.io.VfsNames}); create, open, rename, delete, list, lock, directory sync.</li>
- *   <li>{@link dev.plinth.io.VfsFile}: an open file; positional read and write, a read-only view of a range
- *       (a memory mapping, or a copy), append, preallocate,
- *       truncate, force.</li>
+ *   <li>{@link dev.plinth.io.VfsFile}: an open file; positional read and write, append, preallocate,
+ *       truncate, force, and a read-only mapping of a range.</li>
+ *   <li>{@link dev.plinth.io.MappedRegion}: such a mapping (a memory mapping with {@code NioVfs}, positional
+ *       reads otherwise), which hands out a range's bytes once per use and is unmapped when closed.</li>
  *   <li>{@link dev.plinth.io.VfsLock}: an exclusive lock on a lock file, held until closed.</li>
  *   <li>{@link dev.plinth.io.NioVfs}: the default implementation on {@link java.nio.channels.FileChannel}.</li>
  *   <li>{@link dev.plinth.io.StorageErrors}: the one translation of {@link java.io.IOException} into

@@ -52,6 +52,16 @@ class ModulePathTest {
     }
 
     @Test
+    void coreRequiresTheModuleThatLetsItUnmapAMappedFileAtOnce() throws Exception {
+        ModuleDescriptor core = ModuleFinder.of(locationOf(Plinth.class)).find("dev.plinth").orElseThrow().descriptor();
+        assertThat(core.requires()).as("without it, on the module path, mapped tables would stay mapped until GC")
+                .anySatisfy(r -> {
+                    assertThat(r.name()).isEqualTo("jdk.unsupported");
+                    assertThat(r.modifiers()).doesNotContain(ModuleDescriptor.Requires.Modifier.STATIC);
+                });
+    }
+
+    @Test
     void anApplicationModuleCannotReachIntoInternal() throws Exception {
         assertThat(compileProbe("import dev.plinth.Plinth; public class Probe { Object o = Plinth.class; }"))
                 .as("a module using only the API compiles").isEmpty();

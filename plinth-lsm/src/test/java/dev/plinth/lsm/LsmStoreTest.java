@@ -123,8 +123,16 @@ class LsmStoreTest {
     }
 
     @Test
-    void tablesReadThroughAMappingServeWhatWasWrittenAcrossFlushesCompactionAndReopen() {
-        String uri = "lsm:" + dir.resolve("mapped") + "?memtableSize=16k&blockCacheSize=64k&tableReads=mmap";
+    void tablesReadThroughAMappingOrWithPositionalReadsServeWhatWasWrittenAcrossFlushesCompactionAndReopen() {
+        for (String reads : new String[] {"", "&tableReads=pread"}) { // the default is mmap
+            tablesServeWhatWasWrittenAcrossFlushesCompactionAndReopen(
+                    "lsm:" + dir.resolve("reads" + reads.length()) + "?memtableSize=16k&blockCacheSize=64k" + reads);
+        }
+        assertThatThrownBy(() -> Plinth.open("lsm:" + dir.resolve("bad") + "?tableReads=sometimes"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tableReads must be pread or mmap");
+    }
+
+    private static void tablesServeWhatWasWrittenAcrossFlushesCompactionAndReopen(String uri) {
         java.util.Random rnd = new java.util.Random(Long.getLong("plinth.seed", 7L));
         Map<String, byte[]> model = new TreeMap<>();
         for (int round = 0; round < 3; round++) {
@@ -139,13 +147,12 @@ class LsmStoreTest {
                     s.compact();
                 }
                 for (Map.Entry<String, byte[]> e : model.entrySet()) {
-                    assertThat(s.defaultKeyspace().get(b(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+                    assertThat(s.defaultKeyspace().get(b(e.getKey()))).as("%s %s", uri, e.getKey())
+                            .isEqualTo(e.getValue());
                 }
                 assertThat(s.verify()).isEmpty();
             }
         }
-        assertThatThrownBy(() -> Plinth.open("lsm:" + dir.resolve("bad") + "?tableReads=sometimes"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tableReads must be pread or mmap");
     }
 
     @Test

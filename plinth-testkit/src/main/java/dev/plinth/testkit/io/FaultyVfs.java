@@ -1,5 +1,6 @@
 package dev.plinth.testkit.io;
 
+import dev.plinth.io.MappedRegion;
 import dev.plinth.io.StorageErrors;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
@@ -34,8 +35,13 @@ import java.util.Random;
  *       grow files use it up; truncation, deletion and replacing renames give it back. A write that does
  *       not fit writes the bytes that fit (as a real disk does) and throws
  *       {@link dev.plinth.StorageFullException}; nothing lands past the limit.</li>
- *   <li><b>Leaks</b>: every handle and lock records where it was opened; {@link #openHandles()} lists those
- *       not closed and {@link #assertNoLeaks()} fails naming each with its stack.</li>
+ *   <li><b>Mapped reads</b>: a {@linkplain VfsFile#map mapped region} is the delegate's, wrapped: mapping it
+ *       counts (and can fail) a {@link IoOp#MAP}, and every use of a range of it
+ *       ({@link MappedRegion#bytes}) a {@link IoOp#READ}, so read faults reach mapped reads at each use, after
+ *       the mapping was made, as they reach positional reads; the bytes are the delegate's as they are now
+ *       (damage at rest made later shows).</li>
+ *   <li><b>Leaks</b>: every handle, lock and mapped region records where it was opened; {@link #openHandles()}
+ *       lists those not closed and {@link #assertNoLeaks()} fails naming each with its stack.</li>
  *   <li><b>Power loss</b>: {@link #powerLoss(PowerLoss)} crashes the {@link MemVfs} underneath and forgets
  *       the crashed process's handles (they are not leaks).</li>
  * </ul>
@@ -447,6 +453,13 @@ public final class FaultyVfs implements Vfs {
         }
 
         @Override
+        public MappedRegion map(long position, int length) {
+            checkOpen();
+            before(IoOp.MAP, file.name(), null);
+            return (MappedRegion) track(OpenHandle.Kind.MAPPING, file.name(), new FaultyRegion(file.map(position, length)));
+        }
+
+        @Override
         public void write(long position, ByteBuffer src) {
             checkWritable("write");
             if (position < 0) {
@@ -560,6 +573,53 @@ public final class FaultyVfs implements Vfs {
         @Override
         public String toString() {
             return file.toString();
+        }
+    }
+
+    /** A tracked mapped region whose every use of a range is a counted, failable read. */
+    private final class FaultyRegion implements MappedRegion {
+        private final MappedRegion region;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+        FaultyRegion(MappedRegion region) {
+            this.region = region;
+        }
+
+        @Override
+        public String name() {
+            return region.name();
+        }
+
+        @Override
+        public int length() {
+            return region.length();
+        }
+
+        @Override
+        public ByteBuffer bytes(int offset, int length) {
+            if (closed.get()) {
+                throw new IllegalStateException("the mapped region of " + delegate.location(region.name()) + " is closed");
+            }
+            before(IoOp.READ, region.name(), null);
+            return region.bytes(offset, length);
+        }
+
+        @Override
+        public boolean unmapsOnClose() {
+            return region.unmapsOnClose();
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                untrack(this);
+                region.close();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return region.toString();
         }
     }
 

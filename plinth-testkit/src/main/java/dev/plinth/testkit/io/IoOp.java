@@ -1,16 +1,21 @@
 package dev.plinth.testkit.io;
 
 /**
- * The kinds of operation a {@link FaultyVfs} counts and can fail. Closing a handle is neither counted nor
- * failed.
+ * The kinds of operation a {@link FaultyVfs} counts and can fail. Closing a handle or a mapped region is
+ * neither counted nor failed.
  */
 public enum IoOp {
     /** {@link dev.plinth.io.Vfs#create(String)}. */
     CREATE("create"),
     /** {@link dev.plinth.io.Vfs#openRead(String)} and {@link dev.plinth.io.Vfs#openWrite(String)}. */
     OPEN("open"),
-    /** {@link dev.plinth.io.VfsFile#read}. */
+    /**
+     * {@link dev.plinth.io.VfsFile#read}, and each use of a mapped range ({@link dev.plinth.io.MappedRegion#bytes}),
+     * so a read fault reaches mapped reads as it reaches positional ones.
+     */
     READ("read"),
+    /** {@link dev.plinth.io.VfsFile#map}. */
+    MAP("map"),
     /** {@link dev.plinth.io.VfsFile#write}, {@link dev.plinth.io.VfsFile#append} and
      * {@link dev.plinth.io.VfsFile#preallocate}. */
     WRITE("write"),

@@ -1,7 +1,7 @@
 package dev.plinth.testkit.io;
 
 /**
- * A file handle or lock that a {@link FaultyVfs} handed out and that is not closed yet.
+ * A file handle, lock or mapped region that a {@link FaultyVfs} handed out and that is not closed yet.
  *
  * @param kind what it is
  * @param name the file's name
@@ -13,7 +13,9 @@ public record OpenHandle(Kind kind, String name, Throwable openedAt) {
         /** A {@link dev.plinth.io.VfsFile}. */
         FILE,
         /** A {@link dev.plinth.io.VfsLock}. */
-        LOCK
+        LOCK,
+        /** A {@link dev.plinth.io.MappedRegion}: a mapping not closed is not unmapped. */
+        MAPPING
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.StorageIOException;
+import dev.plinth.io.MappedRegion;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
 import dev.plinth.io.VfsLock;
@@ -319,18 +320,35 @@ public abstract class VfsContract {
         assertThatThrownBy(() -> vfs.list("../x")).isInstanceOf(IllegalArgumentException.class);
     }
 
+    private static String text(ByteBuffer b) {
+        byte[] got = new byte[b.remaining()];
+        b.get(b.position(), got);
+        return new String(got, UTF_8);
+    }
+
     @Test
-    void mapGivesAReadOnlyViewOfARangeAndRefusesRangesPastTheEnd() {
+    void mapGivesARegionWhoseUsesAreReadOnlyViewsAndRefusesRangesPastTheEnd() {
         writeFile("m", "0123456789");
         try (VfsFile f = vfs.openRead("m")) {
-            ByteBuffer view = f.map(2, 5);
-            assertThat(view.isReadOnly()).isTrue();
-            assertThat(view.position()).isZero();
-            assertThat(view.remaining()).isEqualTo(5);
-            byte[] got = new byte[5];
-            view.get(got);
-            assertThat(new String(got, UTF_8)).isEqualTo("23456");
-            assertThat(f.map(10, 0).remaining()).isZero();
+            try (MappedRegion region = f.map(2, 5)) {
+                assertThat(region.name()).isEqualTo("m");
+                assertThat(region.length()).isEqualTo(5);
+                ByteBuffer view = region.bytes(0, 5);
+                assertThat(view.isReadOnly()).isTrue();
+                assertThat(view.position()).isZero();
+                assertThat(view.remaining()).isEqualTo(5);
+                assertThat(view.order()).isEqualTo(java.nio.ByteOrder.BIG_ENDIAN);
+                assertThat(text(view)).isEqualTo("23456");
+                assertThat(text(region.bytes(1, 3))).isEqualTo("345");
+                assertThat(region.bytes(5, 0).remaining()).isZero();
+                assertThatThrownBy(() -> region.bytes(3, 3)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("5-byte");
+                assertThatThrownBy(() -> region.bytes(-1, 1)).isInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() -> region.bytes(0, -1)).isInstanceOf(IllegalArgumentException.class);
+            }
+            try (MappedRegion empty = f.map(10, 0)) {
+                assertThat(empty.bytes(0, 0).remaining()).isZero();
+            }
             assertThatThrownBy(() -> f.map(8, 3)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("10 bytes");
             assertThatThrownBy(() -> f.map(-1, 1)).isInstanceOf(IllegalArgumentException.class);
@@ -339,6 +357,44 @@ public abstract class VfsContract {
         VfsFile closed = vfs.openRead("m");
         closed.close();
         assertThatThrownBy(() -> closed.map(0, 1)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aClosedRegionRefusesUsesAndClosesTwice() {
+        writeFile("m", "0123456789");
+        try (VfsFile f = vfs.openRead("m")) {
+            MappedRegion region = f.map(0, 10);
+            region.close();
+            region.close();
+            assertThatThrownBy(() -> region.bytes(0, 1)).isInstanceOf(IllegalStateException.class);
+            try (MappedRegion again = f.map(0, 10)) {
+                assertThat(text(again.bytes(0, 10))).isEqualTo("0123456789");
+            }
+        }
+    }
+
+    @Test
+    void eachUseOfARegionSeesTheFileAsItIsNow() {
+        writeFile("m", "0123456789");
+        try (VfsFile f = vfs.openRead("m"); MappedRegion region = f.map(0, 10)) {
+            assertThat(text(region.bytes(0, 10))).isEqualTo("0123456789");
+            try (VfsFile w = vfs.openWrite("m")) {
+                w.write(3, ByteBuffer.wrap("xyz".getBytes(UTF_8)));
+            }
+            assertThat(text(region.bytes(0, 10))).isEqualTo("012xyz6789");
+        }
+    }
+
+    @Test
+    void aUseOfARegionTheFileNoLongerHoldsIsAStorageIOExceptionNamingTheFile() {
+        writeFile("m", "0123456789");
+        try (VfsFile f = vfs.openRead("m"); MappedRegion region = f.map(0, 10)) {
+            try (VfsFile w = vfs.openWrite("m")) {
+                w.truncate(0);
+            }
+            assertThatThrownBy(() -> region.bytes(0, 10)).isInstanceOf(StorageIOException.class)
+                    .hasMessageContaining(vfs.location("m"));
+        }
     }
 
     @Test

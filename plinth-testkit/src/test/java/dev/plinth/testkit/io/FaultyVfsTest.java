@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.StorageFullException;
 import dev.plinth.StorageIOException;
+import dev.plinth.io.MappedRegion;
 import dev.plinth.io.NioVfs;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
@@ -120,6 +121,7 @@ class FaultyVfsTest {
             calls.put(IoOp.WRITE, () -> f.write(0, bytes("x")));
             calls.put(IoOp.TRUNCATE, () -> f.truncate(1));
             calls.put(IoOp.FORCE, f::forceData);
+            calls.put(IoOp.MAP, () -> f.map(0, 1).close());
             assertThat(calls.keySet()).containsExactlyInAnyOrder(IoOp.values());
             String before = mem.toString();
             for (Map.Entry<IoOp, Runnable> e : calls.entrySet()) {
@@ -258,5 +260,32 @@ class FaultyVfsTest {
         assertThatThrownBy(() -> f.append(bytes("x"))).isInstanceOf(IllegalStateException.class);
         assertThat(vfs.count(IoOp.WRITE)).isZero();
         assertThat(vfs.failuresInjected()).isZero();
+    }
+
+    @Test
+    void eachUseOfAMappedRegionIsACountedReadThatAFaultFailsAfterTheMappingWasMade() {
+        try (VfsFile f = vfs.create("t")) {
+            f.append(bytes("0123456789"));
+        }
+        try (VfsFile f = vfs.openRead("t")) {
+            long maps = vfs.count(IoOp.MAP);
+            MappedRegion region = f.map(0, 10);
+            assertThat(vfs.count(IoOp.MAP)).isEqualTo(maps + 1);
+            assertThat(vfs.openHandles()).extracting(OpenHandle::kind).contains(OpenHandle.Kind.MAPPING);
+            long reads = vfs.count(IoOp.READ);
+            region.bytes(0, 4);
+            region.bytes(4, 4);
+            assertThat(vfs.count(IoOp.READ)).isEqualTo(reads + 2);
+            vfs.inject(Fault.on(IoOp.READ).onFile("t"));
+            assertThatThrownBy(() -> region.bytes(0, 4)).isInstanceOf(StorageIOException.class)
+                    .hasMessageContaining("injected").hasMessageContaining("t");
+            assertThat(region.bytes(0, 4).get(0)).isEqualTo((byte) '0');
+            Corruption.flipBits(vfs, "t", 0, 0x01); // damage at rest after the mapping was made shows at the next use
+            assertThat(region.bytes(0, 4).get(0)).isEqualTo((byte) ('0' ^ 0x01));
+            assertThatThrownBy(vfs::assertNoLeaks).hasMessageContaining("mapping t");
+            region.close();
+            region.close();
+        }
+        vfs.assertNoLeaks();
     }
 }

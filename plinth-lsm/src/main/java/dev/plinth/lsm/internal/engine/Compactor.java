@@ -200,9 +200,7 @@ final class Compactor {
                 backgroundMerges.incrementAndGet();
             }
         } finally {
-            for (TableReader t : held) {
-                t.release();
-            }
+            TableReader.releaseAll(held);
         }
     }
 

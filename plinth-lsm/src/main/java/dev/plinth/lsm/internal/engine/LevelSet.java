@@ -123,7 +123,11 @@ final class LevelSet {
             }
             return of(opened, state.levels(), "the manifest of " + uri);
         } catch (RuntimeException | Error e) {
-            opened.forEach(TableReader::release);
+            try {
+                TableReader.releaseAll(opened);
+            } catch (RuntimeException r) {
+                e.addSuppressed(r);
+            }
             throw e;
         }
     }

@@ -738,9 +738,7 @@ public final class LsmEngine implements Engine {
         }
         maintenance.closeManifestLocked();
         reads.releaseView();
-        for (TableReader t : levels.tables()) {
-            t.release();
-        }
+        TableReader.releaseAll(levels.tables());
         levels = LevelSet.empty();
         if (fileLock != null) {
             fileLock.close();

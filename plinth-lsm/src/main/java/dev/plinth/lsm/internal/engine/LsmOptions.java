@@ -15,8 +15,9 @@ import java.util.Set;
  * @param compress whether tables written from now on LZ4-compress their data blocks ({@code compression=lz4},
  *     the default, or {@code compression=none}); tables are read whichever way they were written
  * @param mapTables whether table files are memory-mapped and their uncompressed data blocks read where they
- *     lie in the mapping, compressed ones decompressed from it into the cache ({@code tableReads=mmap}),
- *     instead of read with a positional read into the cache ({@code tableReads=pread}, the default)
+ *     lie in the mapping, never entering the cache, compressed ones decompressed from it into the cache
+ *     ({@code tableReads=mmap}, the default; a table is unmapped when its last reader lets go), instead of read
+ *     with a positional read into the cache ({@code tableReads=pread})
  * @param compaction the options of leveled compaction ({@link CompactionOptions}, with its own parameters)
  */
 public record LsmOptions(long walSegmentSize, long memtableSize, long blockCacheSize, boolean compress,
@@ -84,7 +85,7 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
     }
 
     /**
- * Options with positional table reads and the default compaction.
+     * Options with mapped tables and the default compaction.
      *
      * @param walSegmentSize the segment size
      * @param memtableSize the memtable size
@@ -92,7 +93,7 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
      * @param compress whether data blocks are compressed
      */
     public LsmOptions(long walSegmentSize, long memtableSize, long blockCacheSize, boolean compress) {
-        this(walSegmentSize, memtableSize, blockCacheSize, compress, false, CompactionOptions.defaults());
+        this(walSegmentSize, memtableSize, blockCacheSize, compress, true, CompactionOptions.defaults());
     }
 
     /**
@@ -110,7 +111,7 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
     }
 
     /**
-     * Options with positional table reads.
+     * Options with mapped tables.
      *
      * @param walSegmentSize the segment size
      * @param memtableSize the memtable size
@@ -120,7 +121,7 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
      */
     public LsmOptions(long walSegmentSize, long memtableSize, long blockCacheSize, boolean compress,
                       CompactionOptions compaction) {
-        this(walSegmentSize, memtableSize, blockCacheSize, compress, false, compaction);
+        this(walSegmentSize, memtableSize, blockCacheSize, compress, true, compaction);
     }
 
     /**
@@ -157,7 +158,7 @@ public record LsmOptions(long walSegmentSize, long memtableSize, long blockCache
             throw new IllegalArgumentException("open " + config.uri() + ": compression must be lz4 or none, got '"
                     + compression + "'");
         }
-        String tableReads = config.param("tableReads", "pread");
+        String tableReads = config.param("tableReads", "mmap");
         if (!tableReads.equals("pread") && !tableReads.equals("mmap")) {
             throw new IllegalArgumentException("open " + config.uri() + ": tableReads must be pread or mmap, got '"
                     + tableReads + "'");

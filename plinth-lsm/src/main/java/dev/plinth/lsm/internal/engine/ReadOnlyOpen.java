@@ -130,7 +130,7 @@ final class ReadOnlyOpen {
                 return new Read(state, levels, replayed);
             }
         } finally {
-            held.values().forEach(TableReader::release);
+            TableReader.releaseAll(held.values());
         }
         throw new CorruptionException("open " + uri + " read-only: " + missingFile + " was missing on the last of "
                 + ATTEMPTS + " attempts, each reading " + Manifest.CURRENT + " and the manifest again (a writer"

@@ -84,7 +84,16 @@ final class ReadPath {
     void swapLocked(ReadView next) {
         ReadView old = view;
         view = next;
-        old.release();
+        try {
+            old.release();
+        } catch (RuntimeException e) {
+            // The new view is installed whatever happens here: a caller that saw this fail would take back
+            // what it installed (a compaction would release outputs the levels now hold). Each table of the
+            // old view was released (releaseAll goes on past a failure); what failed was closing a file or
+            // mapping no reader uses any more.
+            System.getLogger(ReadPath.class.getName()).log(System.Logger.Level.WARNING, "closing a table of "
+                    + uri + " that no reader uses any more failed: " + e.getMessage(), e);
+        }
     }
 
     /** Drops the engine's reference to the view, at close; readers still holding one finish with it. */

@@ -71,9 +71,7 @@ final class ReadView {
     /** Drops a reference; the last one releases the tables. */
     void release() {
         if (refs.decrementAndGet() == 0) {
-            for (TableReader t : tables) {
-                t.release();
-            }
+            TableReader.releaseAll(tables);
         }
     }
 

@@ -252,8 +252,8 @@ final class TableMaintenance {
         if (!moved) {
             for (TableReader t : inputs) {
                 t.markObsolete();
-                t.release();
             }
+            TableReader.releaseAll(inputs);
         }
     }
 }

@@ -57,9 +57,9 @@ public final class BlockCache {
 
     /**
      * Whether tables opened with this cache map their files ({@link dev.plinth.io.VfsFile#map}). A mapped
-     * table reads its uncompressed data blocks where they lie in the mapping and never puts them here (their
-     * CRC32C is checked at every use, their entries once); only its compressed blocks, decompressed, enter
-     * this cache. Unmapped tables read a missed block with a positional read. Every block is checked whole
+     * table reads its uncompressed data blocks where they lie in the mapping, for gets and cursors in both
+     * directions, and never puts them here (their CRC32C is checked at every use, their entries once); only
+     * its compressed blocks (and any with irregular restart points), decompressed, enter this cache. Unmapped tables read a missed block with a positional read. Every block is checked whole
      * (CRC32C, every entry) before it is first used.
      *
      * @return {@code true} to map

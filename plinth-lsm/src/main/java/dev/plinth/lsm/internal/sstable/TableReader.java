@@ -1,6 +1,7 @@
 package dev.plinth.lsm.internal.sstable;
 
 import dev.plinth.CorruptionException;
+import dev.plinth.io.MappedRegion;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
 import dev.plinth.lsm.internal.key.Entry;
@@ -19,14 +20,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An open table file. The footer, index, filter and range deletes are read and checked when it opens;
  * data blocks are read, checked against their CRC32C, decompressed and parsed when first used, and kept
  * in the engine's {@link BlockCache} after that, a missed block read with a positional read. When the cache
- * says to map tables ({@link BlockCache#mapTables()}) the file is mapped read-only at open: an uncompressed
- * data block is then read where it lies in the mapping ({@link InPlaceWalker}), never copied or cached, its
- * CRC32C checked on the mapped bytes at every use and its structure checked whole at its first use; a
- * compressed one is decompressed from the mapping into the cache. Thread-safe: positional reads, or
- * absolute reads of the mapping, only.
- * Reference-counted: whoever may still read it holds a reference; the last {@link #release()} of a table
- * marked {@linkplain #markObsolete() obsolete} closes and deletes the file (a mapping keeps the deleted
- * file's space until the garbage collector frees the buffer).
+ * says to map tables ({@link BlockCache#mapTables()}) the file is mapped read-only at open
+ * ({@link MappedTable}): an uncompressed data block is then read where it lies in the mapping
+ * ({@link InPlaceWalker}) by gets and by cursors in both directions, never copied into the cache, its CRC32C
+ * checked on the mapped bytes at every use and its structure checked whole at its first use; a compressed one
+ * is decompressed from the mapping into the cache. Thread-safe: positional reads, or absolute reads of the
+ * mapping, only.
+ * Reference-counted: whoever may still read it holds a reference; the last {@link #release()} unmaps the file
+ * and closes it, and deletes it if the table was marked {@linkplain #markObsolete() obsolete}. Reading the
+ * table without holding a reference is a bug that, for a mapped table, may crash the JVM.
  */
 public final class TableReader {
     private final Vfs vfs;
@@ -36,28 +38,10 @@ public final class TableReader {
     private final VfsFile file;
     private final long size;
     /**
-     * The whole file as a read-only view ({@link VfsFile#map}) when the cache says to map tables and the file
-     * is under 2 GiB, else {@code null} (positional reads). Read only with absolute gets, which change no
-     * state of the buffer, so readers share it.
+     * The mapped read path when the cache says to map tables and the file is under 2 GiB, else {@code null}
+     * (positional reads). Closed (unmapped) by the last {@link #release()}.
      */
-    private final ByteBuffer mapped;
-    /**
-     * For a mapped table, how each data block is read: {@link #UNCHECKED} until first used, then
-     * {@link #IN_PLACE} or {@link #THROUGH_CACHE}; {@code null} for a table read with positional reads.
-     * Written without synchronization: two readers that race on a block both check it and write the same
-     * value, and a reader that sees a stale {@link #UNCHECKED} only checks the block again.
-     */
-    private final byte[] blockForms;
-    /** {@link #blockForms}: the block was not used yet. */
-    private static final byte UNCHECKED = 0;
-    /**
-     * {@link #blockForms}: the block is stored uncompressed and its structure was checked whole, with restart
-     * points an {@link InPlaceWalker} can search; it is read where it lies in the mapping, its CRC32C checked
-     * at each use, and never enters the block cache.
-     */
-    private static final byte IN_PLACE = 1;
-    /** {@link #blockForms}: the block is compressed (or irregular) and is read through the block cache. */
-    private static final byte THROUGH_CACHE = 2;
+    private final MappedTable mapped;
     private final long entryCount;
     private final byte[][] indexKeys;
     private final long[] indexSeqs;
@@ -76,7 +60,8 @@ public final class TableReader {
     /** This open table's part of the cache's keys. */
     private final long cacheOwner;
 
-    private TableReader(Vfs vfs, String name, long number, VfsFile file, BlockCache cache) {
+    private TableReader(Vfs vfs, String name, long number, VfsFile file, long size, MappedRegion region,
+                        BlockCache cache) {
         this.cache = cache;
         this.cacheOwner = cache.newOwner();
         this.vfs = vfs;
@@ -84,12 +69,11 @@ public final class TableReader {
         this.number = number;
         this.file = file;
         this.where = "table " + vfs.location(name);
-        this.size = file.size();
+        this.size = size;
         if (size < TableFormat.FOOTER_SIZE) {
             throw corrupt("is " + size + " bytes, shorter than its footer");
         }
-        this.mapped = cache.mapTables() && size <= Integer.MAX_VALUE
-                ? file.map(0, (int) size).order(java.nio.ByteOrder.LITTLE_ENDIAN) : null;
+        this.mapped = region == null ? null : new MappedTable(region, where);
         byte[] footer = read(size - TableFormat.FOOTER_SIZE, TableFormat.FOOTER_SIZE);
         ByteBuffer fb = TableFormat.le(footer);
         if (fb.getInt(TableFormat.FOOTER_SIZE - 4) != TableFormat.crc(footer, 0, TableFormat.FOOTER_SIZE - 4)) {
@@ -121,7 +105,9 @@ public final class TableReader {
         } catch (IllegalArgumentException e) {
             throw corrupt("has an index block at offset " + idxH.offset() + " that does not parse: " + e.getMessage());
         }
-        blockForms = mapped == null ? null : new byte[idx.size()];
+        if (mapped != null) {
+            mapped.blocks(idx.size());
+        }
         indexKeys = new byte[idx.size()][];
         indexSeqs = new long[idx.size()];
         blocks = new TableFormat.Handle[idx.size()];
@@ -166,9 +152,17 @@ public final class TableReader {
     public static TableReader open(Vfs vfs, long number, BlockCache cache) {
         String name = TableFormat.tableName(number);
         VfsFile f = vfs.openRead(name);
+        MappedRegion region = null;
         try {
-            return new TableReader(vfs, name, number, f, cache);
+            long size = f.size();
+            if (cache.mapTables() && size <= Integer.MAX_VALUE) {
+                region = f.map(0, (int) size);
+            }
+            return new TableReader(vfs, name, number, f, size, region, cache);
         } catch (RuntimeException | Error e) {
+            if (region != null) {
+                region.close();
+            }
             f.close();
             throw e;
         }
@@ -179,17 +173,10 @@ public final class TableReader {
     }
 
     private byte[] read(long offset, int len) {
-        byte[] b = new byte[len];
         if (mapped != null) {
-            try {
-                mapped.get((int) offset, b); // every caller checked offset + len against the size
-            } catch (InternalError e) {
-                // How the JVM reports a page of a mapping that the disk could not deliver.
-                throw new dev.plinth.StorageIOException("reading " + where + " at offset " + offset + " through its"
-                        + " memory mapping failed: " + e.getMessage(), e);
-            }
-            return b;
+            return mapped.read(offset, len); // every caller checked offset + len against the size
         }
+        byte[] b = new byte[len];
         int n = file.read(offset, ByteBuffer.wrap(b));
         if (n != len) {
             throw corrupt("ends at " + (offset + n) + " inside a block that should run to " + (offset + len));
@@ -294,69 +281,29 @@ public final class TableReader {
     }
 
     /**
-     * Data block {@code i} of a mapped table as a view of the mapping (position 0 at its first byte, limit at
-     * its end, little-endian) after its CRC32C was checked on the mapped bytes; the first use of the block
-     * also checks its structure whole ({@link DataBlock#parse}, on a copy made that once). {@code null} if
-     * the table is not mapped or the block is read through the cache (compressed, or restart points an
-     * in-place walk cannot search).
-     *
-     * @throws CorruptionException naming the file and offset if the block is damaged
-     * @throws dev.plinth.StorageIOException if the disk fails to deliver a page of the mapping
+     * Data block {@code i} of a mapped table as a checked view of the mapping ({@link MappedTable#block});
+     * {@code null} if the table is not mapped or the block is read through the cache.
      */
     private ByteBuffer inPlaceBlock(int i) {
-        if (blockForms == null || blockForms[i] == THROUGH_CACHE) {
-            return null;
-        }
-        TableFormat.Handle h = blocks[i];
-        int off = (int) h.offset(); // checked at open: the block and its trailer lie inside the file
-        int len = h.size();
-        try {
-            byte type = mapped.get(off + len);
-            if (type == TableFormat.LZ4_COMPRESSION && version != TableFormat.VERSION_UNCOMPRESSED) {
-                blockForms[i] = THROUGH_CACHE;
-                return null;
-            }
-            ByteBuffer view = mapped.slice(off, len + 1);
-            java.util.zip.CRC32C c = new java.util.zip.CRC32C();
-            c.update(view); // on the mapped bytes: the intrinsic reads them where they lie
-            if ((int) c.getValue() != mapped.getInt(off + len + 1)) {
-                throw corrupt("has a data block at offset " + off + " that fails its CRC32C");
-            }
-            if (type != TableFormat.NO_COMPRESSION) {
-                throw corrupt("has a data block at offset " + off + " with unknown compression type " + type);
-            }
-            view.position(0).limit(len);
-            if (blockForms[i] == UNCHECKED) {
-                byte[] copy = new byte[len];
-                view.get(0, copy);
-                DataBlock parsed;
-                try {
-                    parsed = DataBlock.parse(copy);
-                } catch (IllegalArgumentException e) {
-                    throw corrupt("has a data block at offset " + off + " that does not parse: " + e.getMessage());
-                }
-                if (!parsed.restartsExact()) {
-                    blockForms[i] = THROUGH_CACHE;
-                    return null;
-                }
-                blockForms[i] = IN_PLACE;
-            }
-            return view.order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        } catch (InternalError e) {
-            throw mappingFailed(off, e);
-        }
+        return mapped == null ? null : mapped.block(i, blocks[i], version);
     }
 
-    /** A data block read in place whose entries no longer fit it: its bytes changed after they were checked. */
-    private CorruptionException damagedInPlace(long offset, RuntimeException e) {
-        return new CorruptionException(where + " has a data block at offset " + offset + " that changed in the file"
-                + " after it was checked: " + e.getMessage(), e);
-    }
-
-        /** How the JVM reports a page of a mapping that the disk could not deliver, as the file seam reports it. */
-    private dev.plinth.StorageIOException mappingFailed(long offset, InternalError e) {
-        return new dev.plinth.StorageIOException("reading " + where + " at offset " + offset + " through its"
-                + " memory mapping failed: " + e.getMessage(), e);
+    /**
+     * What a walk of block {@code i} throws when its read failed ({@link MappedTable#walkFailed}): only a table
+     * read through a mapping can see bytes change under a walk or a fault of the mapping; on any other table,
+     * and for an {@code InternalError} that is not the JVM's report of a fault under a mapping, the error is
+     * a fault of this code and is thrown as it is, not reported as damaged data.
+     */
+    private RuntimeException walkFailed(int i, Throwable e) {
+        boolean underMapping = mapped != null && (e instanceof InPlaceWalker.Damaged
+                || e instanceof IndexOutOfBoundsException || MappedTable.isMappingFault(e));
+        if (!underMapping && !(e instanceof InPlaceWalker.Damaged)) {
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw (Error) e;
+        }
+        return MappedTable.walkFailed(where, blocks[Math.max(0, Math.min(i, blocks.length - 1))].offset(), e);
     }
 
     /** The first block whose last entry is at or after the position, or {@code blocks.length}. */
@@ -421,10 +368,8 @@ public final class TableReader {
                 w.reset(view);
                 w.seek(ikey, maxSeq);
                 return w.valid() && w.keyEquals(ikey) ? w.entry() : null;
-            } catch (InternalError e) {
-                throw mappingFailed(blocks[i].offset(), e);
-            } catch (InPlaceWalker.Damaged | IndexOutOfBoundsException e) {
-                throw damagedInPlace(blocks[i].offset(), e);
+            } catch (InternalError | InPlaceWalker.Damaged | IndexOutOfBoundsException e) {
+                throw walkFailed(i, e);
             }
         }
         DataBlock.Walker w = dataBlock(i).walker();
@@ -447,7 +392,7 @@ public final class TableReader {
 
     /**
      * The table's first entry in {@link Entry#ORDER}, or {@code null} if it holds none. Reads its first data
-     * block the first time (through the cache), then remembers the entry.
+     * block the first time (in place from a mapping, else through the cache), then remembers the entry.
      *
      * @return the entry
      * @throws dev.plinth.CorruptionException if that block is damaged
@@ -455,9 +400,21 @@ public final class TableReader {
     public Entry first() {
         Entry f = first;
         if (f == null && blocks.length > 0) {
-            DataBlock.Walker w = dataBlock(0).walker();
-            w.next();
-            f = w.valid() ? w.entry() : null;
+            ByteBuffer view = inPlaceBlock(0);
+            if (view != null) {
+                try {
+                    InPlaceWalker w = new InPlaceWalker();
+                    w.reset(view);
+                    w.next();
+                    f = w.valid() ? w.entry() : null;
+                } catch (InternalError | InPlaceWalker.Damaged | IndexOutOfBoundsException e) {
+                    throw walkFailed(0, e);
+                }
+            } else {
+                DataBlock.Walker w = dataBlock(0).walker();
+                w.next();
+                f = w.valid() ? w.entry() : null;
+            }
             first = f;
         }
         return f;
@@ -545,7 +502,8 @@ public final class TableReader {
     }
 
     /**
-     * Every entry of the table in order, block by block; for compaction.
+     * Every entry of the table in order, block by block, through the block cache (even a mapped table's blocks
+     * that gets and cursors read in place); for tests (compaction reads with {@link TableScan}, around the cache).
      *
      * @return an iterator that checks each block as it reads it
      */
@@ -640,14 +598,71 @@ public final class TableReader {
         }
     }
 
-    /** Drops a reference; the last one closes the file, and deletes it if the table is obsolete. */
+    /**
+     * Drops a reference; the last one unmaps the table, closes the file, and deletes it if the table is
+     * obsolete.
+     */
     public void release() {
-        if (refs.decrementAndGet() == 0) {
-            cache.forget(cacheOwner, blocks.length);
-            file.close();
-            if (obsolete) {
-                vfs.delete(name);
+        int n = refs.decrementAndGet();
+        if (n > 0) {
+            return;
+        }
+        if (n < 0) {
+            refs.incrementAndGet();
+            throw new IllegalStateException(this + " was released once more than it was retained");
+        }
+        cache.forget(cacheOwner, blocks.length);
+        try {
+            if (mapped != null) {
+                mapped.close(); // no reader is left: each held a reference while it read
             }
+        } finally {
+            try {
+                file.close();
+            } finally {
+                if (obsolete) {
+                    deleteObsolete();
+                }
+            }
+        }
+    }
+
+    /**
+     * Releases one reference on each table, going on past a failure (a file that would not close), so that
+     * one table's failure leaves no other table mapped or open; then throws the first failure, if any.
+     *
+     * @param tables the tables
+     */
+    public static void releaseAll(Iterable<TableReader> tables) {
+        RuntimeException first = null;
+        for (TableReader t : tables) {
+            try {
+                t.release();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /**
+     * Deletes the file of a table the manifest no longer names. A failure leaves the file for the next open,
+     * which removes every table file the manifest does not name, and is logged rather than thrown: it comes
+     * from whichever reader let go last (a cursor's close, a get), which has nothing to do with it, and
+     * nothing written is at stake.
+     */
+    private void deleteObsolete() {
+        try {
+            vfs.delete(name);
+        } catch (RuntimeException e) {
+            System.getLogger(TableReader.class.getName()).log(System.Logger.Level.WARNING, "could not delete " + this
+                    + ", which no level names any more; the next open of the store removes it: " + e.getMessage());
         }
     }
 
@@ -664,7 +679,8 @@ public final class TableReader {
     /**
      * Walks the table's blocks in one direction. Forward it decodes only the entries it visits, one at a time;
      * in reverse, which a block's shared-prefix encoding does not allow entry by entry, it decodes a block's
-     * entries up to where it starts in that block, once, and hands them out backwards.
+     * entries up to where it starts in that block, once, and hands them out backwards. Blocks of a mapped
+     * table that can be read in place are, in both directions (never through the cache).
      */
     private final class TableIterator implements EntryIterator {
         private final int ks;
@@ -672,7 +688,10 @@ public final class TableReader {
         private int block;
         /** Forward: on the current entry of block {@link #block}; {@code null} if no block was reached yet. */
         private DataBlock.Walker w;
-        /** Forward, mapped tables: the walk over blocks read in place; {@code null} until one is. */
+        /**
+         * Mapped tables: the walk over blocks read in place (forward), or what decodes such a block's entries
+         * into {@link #back} (reverse); {@code null} until one is.
+         */
         private InPlaceWalker iw;
         /** Forward: whether block {@link #block} is walked in place ({@link #iw}) rather than by {@link #w}. */
         private boolean inPlace;
@@ -693,17 +712,16 @@ public final class TableReader {
 
         /**
          * Re-positions the walk. A position in the block the walk is in already is found in that block as it
-         * is held (no cache lookup or read); in reverse, the entries decoded already are reused when the new
-         * position is among them.
+         * is held (no cache lookup or read); in reverse, the entries decoded already from a cached block are
+         * reused when the new position is among them (a block read in place is decoded again, after its
+         * CRC32C is checked again).
          */
         @Override
         public void seek(byte[] from) {
             try {
                 seekTo(from);
-            } catch (InternalError e) {
-                throw mappingFailed(blocks[Math.max(0, Math.min(block, blocks.length - 1))].offset(), e);
-            } catch (InPlaceWalker.Damaged | IndexOutOfBoundsException e) {
-                throw damagedInPlace(blocks[Math.max(0, Math.min(block, blocks.length - 1))].offset(), e);
+            } catch (InternalError | InPlaceWalker.Damaged | IndexOutOfBoundsException e) {
+                throw walkFailed(block, e);
             }
         }
 
@@ -731,7 +749,11 @@ public final class TableReader {
                 if (target == blocks.length) {
                     target = blocks.length - 1;
                 }
-                if (target >= 0) {
+                ByteBuffer view = target < 0 || (backBlock != null && target == block) ? null : inPlaceBlock(target);
+                if (view != null) {
+                    block = target;
+                    loadBackInPlace(view, ikey, pseq);
+                } else if (target >= 0) {
                     DataBlock d = backBlock != null && target == block ? backBlock : dataBlock(target);
                     block = target;
                     DataBlock.Walker s = d.walker();
@@ -775,6 +797,25 @@ public final class TableReader {
             }
             block = i;
             entered = true;
+        }
+
+        /**
+         * Decodes the entries of a block read in place (a view from {@link #inPlaceBlock}) up to a position
+         * into {@link #back}, from the block's start, and stands on the last; {@code ikey} {@code null} takes
+         * every entry. The entries are copies: nothing of the mapping is read after this returns.
+         */
+        private void loadBackInPlace(ByteBuffer view, byte[] ikey, long pseq) {
+            if (iw == null) {
+                iw = new InPlaceWalker();
+            }
+            iw.reset(view);
+            List<Entry> upTo = new ArrayList<>();
+            for (iw.next(); iw.valid() && (ikey == null || iw.compareTo(ikey, pseq) <= 0); iw.next()) {
+                upTo.add(iw.entry());
+            }
+            back = upTo.toArray(new Entry[0]);
+            backBlock = null;
+            pos = back.length - 1;
         }
 
         /** Decodes entries 0 to {@code last} of block {@code d} into {@link #back}, and stands on the last. */
@@ -822,8 +863,13 @@ public final class TableReader {
                         current = null;
                         return;
                     }
-                    DataBlock d = dataBlock(--block);
-                    loadBack(d, d.walker(), d.size() - 1);
+                    ByteBuffer view = inPlaceBlock(--block);
+                    if (view != null) {
+                        loadBackInPlace(view, null, 0);
+                    } else {
+                        DataBlock d = dataBlock(block);
+                        loadBack(d, d.walker(), d.size() - 1);
+                    }
                     continue;
                 }
                 Entry e = back[pos];
@@ -851,10 +897,8 @@ public final class TableReader {
                     w.next();
                 }
                 settle();
-            } catch (InternalError e) {
-                throw mappingFailed(blocks[Math.max(0, Math.min(block, blocks.length - 1))].offset(), e);
-            } catch (InPlaceWalker.Damaged | IndexOutOfBoundsException e) {
-                throw damagedInPlace(blocks[Math.max(0, Math.min(block, blocks.length - 1))].offset(), e);
+            } catch (InternalError | InPlaceWalker.Damaged | IndexOutOfBoundsException e) {
+                throw walkFailed(block, e);
             }
         }
     }

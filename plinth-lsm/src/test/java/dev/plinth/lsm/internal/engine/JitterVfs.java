@@ -1,5 +1,6 @@
 package dev.plinth.lsm.internal.engine;
 
+import dev.plinth.io.MappedRegion;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
 import dev.plinth.io.VfsLock;
@@ -57,6 +58,7 @@ final class JitterVfs implements Vfs {
         @Override public boolean writable() { return f.writable(); }
         @Override public long size() { return f.size(); }
         @Override public int read(long position, ByteBuffer dst) { return f.read(position, dst); }
+        @Override public MappedRegion map(long position, int length) { return f.map(position, length); }
         @Override public void write(long position, ByteBuffer src) { pause(); f.write(position, src); pause(); }
         @Override public long append(ByteBuffer src) { pause(); return f.append(src); }
         @Override public void preallocate(long length) { f.preallocate(length); }

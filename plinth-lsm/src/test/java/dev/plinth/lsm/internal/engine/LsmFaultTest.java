@@ -267,6 +267,78 @@ class LsmFaultTest {
         }
     }
 
+    /**
+     * A table file that cannot be deleted once compaction replaced it fails nothing: whichever reader let go
+     * of the table last (a cursor's close, a compaction) has nothing to do with it, nothing written is at
+     * stake, and the next open removes the file.
+     */
+    @Test
+    void aReplacedTableWhoseFileCannotBeDeletedFailsNoCallAndGoesAtTheNextOpen() {
+        FaultyVfs fs = new FaultyVfs(new MemVfs(11), 11);
+        fs.inject(Fault.on(IoOp.DELETE).onFiles(n -> TableFormat.tableNumber(n) >= 0, "table files").sticky());
+        Map<String, java.util.TreeMap<String, String>> expected;
+        try (LsmEngine e = open(fs)) {
+            Workload w = new Workload(11, STEPS).run(e);
+            assertThat(w.failure).as("a workload whose compactions could not delete what they replaced").isNull();
+            assertThat(e.stats().get("lsm.compactions")).isPositive();
+            expected = Workload.read(e);
+        }
+        long named = fs.list("").stream().filter(n -> TableFormat.tableNumber(n) >= 0).count();
+        fs.clearFaults();
+        try (LsmEngine e = open(fs)) {
+            assertThat(Workload.read(e)).isEqualTo(expected);
+            assertThat(e.verify()).isEmpty();
+            long left = fs.list("").stream().filter(n -> TableFormat.tableNumber(n) >= 0).count();
+            assertThat(left).as("the replaced tables' files are gone after the open").isLessThan(named)
+                    .isEqualTo(e.levels().tables().size());
+        }
+        fs.assertNoLeaks();
+    }
+
+    /**
+     * Damage in tables stored uncompressed, which mapped tables read in place: the reads themselves must find
+     * it (a block's CRC32C is checked on the mapped bytes at each use), not only {@code verify}, which reads
+     * every block as a copy. Flips in blocks that hold only a dropped keyspace's entries, which no cursor
+     * reads, are left to {@code verify}; so most, not all, flips must be found by the open or a read.
+     */
+    @Test
+    void damageInTablesReadInPlaceIsFoundByTheReadsThemselves() {
+        LsmOptions inPlace = new LsmOptions(LsmPowerLossTest.SMALL.walSegmentSize(), LsmPowerLossTest.SMALL.memtableSize(),
+                LsmPowerLossTest.SMALL.blockCacheSize(), false,
+                true, LsmPowerLossTest.SMALL.compaction());
+        int cases = 0;
+        int byReads = 0;
+        for (long seed = 0; seed < 20; seed++) {
+            FaultyVfs fs = new FaultyVfs(new MemVfs(60 + seed), 60 + seed);
+            try (LsmEngine e = LsmEngine.open("lsm-test", fs, inPlace, true)) {
+                Workload w = new Workload(60 + seed, STEPS).run(e);
+                assertThat(w.failure).isNull();
+            }
+            List<String> tables = fs.list("").stream().filter(n -> TableFormat.tableNumber(n) >= 0).toList();
+            String name = tables.get((int) (seed % tables.size()));
+            Corruption.flipRandomBit(fs, name, 0, fs.size(name), seed);
+            cases++;
+            LsmEngine e;
+            try {
+                e = LsmEngine.open("lsm-test", fs, inPlace, false);
+            } catch (CorruptionException expected) {
+                byReads++;
+                continue;
+            }
+            try {
+                Workload.read(e);
+                assertThat(e.verify()).as("a flipped bit in " + name + " seed " + seed + " went undetected").isNotEmpty();
+            } catch (CorruptionException expected) {
+                byReads++;
+            } finally {
+                e.close();
+            }
+        }
+        System.out.println("lsm damage in tables read in place: " + byReads + " of " + cases + " flipped bits found by"
+                + " the open or a read, the others by verify");
+        assertThat(byReads).as("flips found by reads of the mapping, not by verify").isGreaterThanOrEqualTo(cases * 2 / 3);
+    }
+
     @Test
     void damageAtRestInEveryKindOfFileIsDetected() {
         int cases = 0;

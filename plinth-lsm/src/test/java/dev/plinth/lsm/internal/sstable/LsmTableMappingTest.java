@@ -253,4 +253,186 @@ class LsmTableMappingTest {
                 .isInstanceOf(StorageIOException.class).hasMessageContaining(TableFormat.tableName(1));
         fs.assertNoLeaks();
     }
+
+    /** Every entry of a keyspace walked by an iterator, from its edge. */
+    private static List<Entry> walk(TableReader t, int ks, boolean reverse) {
+        List<Entry> out = new ArrayList<>();
+        var it = t.iterator(ks, null, reverse);
+        for (Entry e = it.current(); e != null; it.next(), e = it.current()) {
+            out.add(e);
+        }
+        return out;
+    }
+
+    private static void assertSameEntries(List<Entry> got, List<Entry> want) {
+        assertThat(got).hasSameSizeAs(want);
+        for (int i = 0; i < want.size(); i++) {
+            assertThat(Entry.ORDER.compare(got.get(i), want.get(i))).isZero();
+            assertThat(got.get(i).value()).isEqualTo(want.get(i).value());
+        }
+    }
+
+    @Test
+    void aReverseCursorReadsAMappedTableInPlaceAsPositionalReadsDoAndNeverFillsTheCache() {
+        Vfs vfs = NioVfs.at(dir);
+        Random rnd = new Random(SEED + 3);
+        List<Entry> all = entries(rnd, 3000);
+        TableWriter.write(vfs, 1, all.iterator(), List.of(), false);
+        BlockCache mappedCache = new BlockCache(1 << 20, true);
+        TableReader mapped = TableReader.open(vfs, 1, mappedCache);
+        TableReader pread = TableReader.open(vfs, 1, new BlockCache(1 << 20, false));
+        try {
+            for (int ks = 0; ks < 2; ks++) {
+                List<Entry> want = walk(pread, ks, true);
+                assertThat(want).isNotEmpty();
+                assertSameEntries(walk(mapped, ks, true), want);
+            }
+            for (int probe = 0; probe < 300; probe++) {
+                int ks = rnd.nextInt(2);
+                byte[] from = String.format("key-%06d", rnd.nextInt(4 * all.size())).getBytes();
+                var a = mapped.iterator(ks, from, true);
+                var b = pread.iterator(ks, from, true);
+                for (int step = 0; step < 40; step++) {
+                    if (b.current() == null) {
+                        assertThat(a.current()).isNull();
+                        break;
+                    }
+                    assertThat(Entry.ORDER.compare(a.current(), b.current())).isZero();
+                    assertThat(a.current().value()).isEqualTo(b.current().value());
+                    if (step == 20) {
+                        byte[] again = String.format("key-%06d", rnd.nextInt(4 * all.size())).getBytes();
+                        a.seek(again);
+                        b.seek(again);
+                    } else {
+                        a.next();
+                        b.next();
+                    }
+                }
+            }
+            // Gets, forward and reverse cursors read every block of this uncompressed table in place.
+            assertThat(mappedCache.weightedSize()).as("bytes of the mapped table's blocks in the cache").isZero();
+        } finally {
+            mapped.release();
+            pread.release();
+        }
+    }
+
+    @Test
+    void aTableCutShortUnderItsMappingIsAStorageIOExceptionNamingTheTableNotACrash() throws Exception {
+        Vfs vfs = NioVfs.at(dir);
+        List<Entry> all = entries(new Random(SEED + 4), 3000);
+        TableWriter.write(vfs, 1, all.iterator(), List.of(), false);
+        String name = TableFormat.tableName(1);
+        TableReader t = TableReader.open(vfs, 1, new BlockCache(1 << 20, true));
+        try {
+            Entry probe = all.stream().filter(e -> e.kind() == Kind.PUT).skip(1500).findFirst().orElseThrow();
+            for (int i = 0; i < 20_000; i++) { // compiled, as in a running store
+                assertThat(t.newest(probe.keyspace(), probe.key(), Long.MAX_VALUE).value()).isEqualTo(probe.value());
+            }
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve(name),
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+            }
+            for (int i = 0; i < 1000; i++) {
+                assertThatThrownBy(() -> t.newest(probe.keyspace(), probe.key(), Long.MAX_VALUE))
+                        .isInstanceOf(StorageIOException.class).hasMessageContaining(vfs.location(name))
+                        .hasMessageContaining("memory mapping");
+            }
+            for (boolean reverse : new boolean[] {false, true}) {
+                assertThatThrownBy(() -> walk(t, probe.keyspace(), reverse)).as("reverse %s", reverse)
+                        .isInstanceOf(StorageIOException.class).hasMessageContaining(vfs.location(name));
+            }
+        } finally {
+            t.release();
+        }
+    }
+
+    @Test
+    void aReadErrorInjectedAfterOpenReachesTheNextUseOfAMappedBlock() {
+        FaultyVfs fs = new FaultyVfs(new MemVfs(SEED), SEED);
+        List<Entry> all = entries(new Random(SEED + 5), 2000);
+        TableWriter.write(fs, 1, all.iterator(), List.of(), false);
+        String name = TableFormat.tableName(1);
+        TableReader t = TableReader.open(fs, 1, new BlockCache(1 << 20, true));
+        try {
+            Entry probe = all.stream().filter(e -> e.kind() == Kind.PUT).skip(700).findFirst().orElseThrow();
+            assertThat(t.newest(probe.keyspace(), probe.key(), Long.MAX_VALUE).value()).isEqualTo(probe.value());
+            for (boolean reverse : new boolean[] {false, true}) {
+                fs.inject(Fault.on(IoOp.READ).onFile(name).once());
+                assertThatThrownBy(() -> t.newest(probe.keyspace(), probe.key(), Long.MAX_VALUE))
+                        .isInstanceOf(StorageIOException.class).hasMessageContaining(name);
+                assertThat(t.newest(probe.keyspace(), probe.key(), Long.MAX_VALUE).value()).isEqualTo(probe.value());
+                fs.inject(Fault.on(IoOp.READ).onFile(name).at(3).once());
+                assertThatThrownBy(() -> walk(t, probe.keyspace(), reverse)).as("reverse %s", reverse)
+                        .isInstanceOf(StorageIOException.class).hasMessageContaining(name);
+            }
+            assertThat(walk(t, probe.keyspace(), false)).isNotEmpty();
+        } finally {
+            t.release();
+        }
+        fs.assertNoLeaks();
+    }
+
+    @Test
+    void damageMadeAtRestAfterOpenReachesTheNextUseOfAMappedBlockOnTheTestKit() {
+        FaultyVfs fs = new FaultyVfs(new MemVfs(SEED), SEED);
+        List<Entry> all = entries(new Random(SEED + 6), 2000);
+        TableWriter.write(fs, 1, all.iterator(), List.of(), false);
+        TableReader t = TableReader.open(fs, 1, new BlockCache(1 << 20, true));
+        try {
+            Entry probe = all.stream().filter(e -> e.kind() == Kind.PUT && e.value().length > 20).skip(500)
+                    .findFirst().orElseThrow();
+            assertThat(t.newest(probe.keyspace(), probe.key(), Long.MAX_VALUE).value()).isEqualTo(probe.value());
+            Corruption.flipBits(fs, TableFormat.tableName(1), offsetOfValue(fs, t, probe), 0x10);
+            assertThatThrownBy(() -> t.newest(probe.keyspace(), probe.key(), Long.MAX_VALUE))
+                    .isInstanceOf(CorruptionException.class).hasMessageContaining(TableFormat.tableName(1))
+                    .hasMessageContaining("fails its CRC32C");
+            for (boolean reverse : new boolean[] {false, true}) {
+                assertThatThrownBy(() -> walk(t, probe.keyspace(), reverse)).as("reverse %s", reverse)
+                        .isInstanceOf(CorruptionException.class).hasMessageContaining("fails its CRC32C");
+            }
+        } finally {
+            t.release();
+        }
+        fs.assertNoLeaks();
+    }
+
+    @Test
+    void theLastReleaseUnmapsATableAndNotBefore() {
+        FaultyVfs fs = new FaultyVfs(NioVfs.at(dir), SEED);
+        TableWriter.write(fs, 1, entries(new Random(SEED + 7), 500).iterator(), List.of(), false);
+        TableReader t = TableReader.open(fs, 1, new BlockCache(1 << 20, true));
+        assertThat(t.retain()).isTrue(); // a reader
+        t.markObsolete();
+        t.release(); // the owner lets go
+        assertThat(fs.openHandles()).extracting(h -> h.kind().name()).contains("MAPPING", "FILE");
+        assertThat(t.first()).isNotNull(); // still readable in place
+        t.release(); // the reader lets go: unmapped, closed, deleted
+        assertThat(fs.openHandles()).isEmpty();
+        assertThat(java.nio.file.Files.exists(dir.resolve(TableFormat.tableName(1)))).isFalse();
+        assertThat(t.retain()).isFalse();
+    }
+
+    @Test
+    void aTableReleasedOnceMoreThanItWasRetainedSaysSoAndStaysClosed() {
+        Vfs vfs = NioVfs.at(dir);
+        TableWriter.write(vfs, 1, entries(new Random(SEED + 6), 100).iterator(), List.of(), false);
+        TableReader t = TableReader.open(vfs, 1, new BlockCache(1 << 20, true));
+        assertThat(t.retain()).isTrue();
+        t.release();
+        t.release(); // the last reference: unmapped and closed
+        assertThatThrownBy(t::release).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("released once more than it was retained");
+        assertThat(t.retain()).as("a closed table is never taken again").isFalse();
+    }
+
+    @Test
+    void onlyTheJvmsReportOfAFaultUnderAMappingIsTakenForOne() {
+        assertThat(MappedTable.isMappingFault(
+                new InternalError("a fault occurred in a recent unsafe memory access operation in compiled Java code")))
+                .isTrue();
+        assertThat(MappedTable.isMappingFault(new InternalError("something else went wrong in the VM"))).isFalse();
+        assertThat(MappedTable.isMappingFault(new InternalError((String) null))).isFalse();
+        assertThat(MappedTable.isMappingFault(new IndexOutOfBoundsException("unsafe memory access"))).isFalse();
+    }
 }
