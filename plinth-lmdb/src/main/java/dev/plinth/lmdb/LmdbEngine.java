@@ -476,13 +476,13 @@ final class LmdbEngine implements Engine {
             long at = fixedEpoch;
             if (fixedEpoch < 0) {
                 synchronized (epochLock) {
-                    txn = readers.begin();
+                    txn = readers.borrow();
                     at = epoch;
                 }
             } else {
-                txn = readers.begin();
+                txn = readers.borrow();
             }
-            ReadTxn r = new ReadTxn(this, txn, permit, at);
+            ReadTxn r = new ReadTxn(this, readers, txn, permit, at);
             openReads.add(r);
             if (closed) {
                 // close() set the flag before it closed the open reads; it may have missed this one.

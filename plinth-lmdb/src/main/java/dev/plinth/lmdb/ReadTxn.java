@@ -10,6 +10,12 @@ import org.lmdbjava.Txn;
  * An LMDB read transaction held open across calls: a snapshot's, or an engine cursor's own. Holds a long
  * permit of the engine's {@link TxnGate} until closed, so the map is not remapped under it. Thread-safe.
  *
+ * <p>The transaction is borrowed from the engine's {@link ReaderPool} (renewed, or begun when none is idle)
+ * and given back to it on close (reset, or aborted when the pool is full): a scan of a few entries then pays
+ * neither {@code mdb_txn_begin}'s search for a reader slot under LMDB's reader-table lock nor lmdbjava's
+ * native allocations for a new transaction. It is given back after every cursor over it is closed and
+ * before the permit is released, as the pool requires.
+ *
  * <p>The environment is opened with {@code MDB_NOTLS}, so the transaction may be used from, and closed by,
  * any thread; but LMDB does not promise that one read transaction may be used by two threads at once
  * (its first use of each database writes into the transaction). So every use runs under {@link #mutex},
@@ -17,6 +23,7 @@ import org.lmdbjava.Txn;
  */
 final class ReadTxn {
     private final LmdbEngine engine;
+    private final ReaderPool pool;
     private final Txn<ByteBuffer> txn;
     private final TxnGate.Permit permit;
     /** The engine's keyspace epoch when the transaction began; newer keyspaces are invisible to it. */
@@ -27,8 +34,12 @@ final class ReadTxn {
     /** Cursors open over this transaction; closed before it is. */
     private final Set<LmdbCursor> cursors = new LinkedHashSet<>();
 
-    ReadTxn(LmdbEngine engine, Txn<ByteBuffer> txn, TxnGate.Permit permit, long epoch) {
+    /**
+     * @param pool where {@code txn} was borrowed from and goes back to on close
+     */
+    ReadTxn(LmdbEngine engine, ReaderPool pool, Txn<ByteBuffer> txn, TxnGate.Permit permit, long epoch) {
         this.engine = engine;
+        this.pool = pool;
         this.txn = txn;
         this.permit = permit;
         this.epoch = epoch;
@@ -69,7 +80,10 @@ final class ReadTxn {
         cursors.remove(c);
     }
 
-    /** Closes every cursor still open over the transaction, then the transaction; idempotent. */
+    /**
+     * Closes every cursor still open over the transaction, then ends the transaction, giving it back to the
+     * pool; idempotent.
+     */
     void close() {
         synchronized (mutex) {
             if (closed) {
@@ -81,7 +95,7 @@ final class ReadTxn {
                     c.closeLocked();
                 }
                 cursors.clear();
-                txn.close();
+                pool.giveBack(txn);
             } finally {
                 permit.release();
                 engine.forget(this);

@@ -8,8 +8,8 @@ import org.lmdbjava.LmdbException;
 import org.lmdbjava.Txn;
 
 /**
- * Read transactions kept between point reads, reset ({@code mdb_txn_reset}) and renewed for the next
- * read: a renew costs a fraction of a new transaction. Thread-safe.
+ * Read transactions kept between reads, reset ({@code mdb_txn_reset}) and renewed for the next point
+ * read, cursor or snapshot: a renew costs a fraction of a new transaction. Thread-safe.
  *
  * <p>The environment is opened with {@code MDB_NOTLS}, so a read transaction and its reader slot belong to
  * no thread and may be renewed by any. A reset transaction sees nothing and pins no page, but keeps its

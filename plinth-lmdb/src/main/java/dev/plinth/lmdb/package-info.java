@@ -23,7 +23,8 @@
  *
  * <h2>Reads</h2>
  * A point read on the engine runs in a short read transaction, a pooled one renewed for the read. A snapshot is one read transaction held
- * until closed; an engine cursor holds its own ({@link dev.plinth.lmdb.ReadTxn}). Cursors seek with
+ * until closed; an engine cursor holds its own ({@link dev.plinth.lmdb.ReadTxn}); both are pooled ones too,
+ * renewed when opened and reset when closed. Cursors seek with
  * {@code MDB_SET_RANGE}, never walking from the first key ({@link dev.plinth.lmdb.LmdbCursor}). A snapshot
  * sees a keyspace created after it began as empty: each keyspace records the creation epoch, and the
  * snapshot the epoch at which its transaction began, both under the epoch lock.
@@ -72,8 +73,8 @@
  * call that reached LMDB before the close (through the SPI, where no store drains calls first) finishes
  * before the environment goes.
  *
- * <p>Point reads ({@link dev.plinth.spi.EngineReader#get} on the engine) reuse read transactions kept
- * reset between reads ({@link dev.plinth.lmdb.ReaderPool}); a reset transaction pins no page and holds no
- * pointer into the map, so the map may be resized while it is idle.
+ * <p>Point reads ({@link dev.plinth.spi.EngineReader#get} on the engine), snapshots and engine cursors reuse
+ * read transactions kept reset between reads ({@link dev.plinth.lmdb.ReaderPool}); a reset transaction pins
+ * no page and holds no pointer into the map, so the map may be resized while it is idle.
  */
 package dev.plinth.lmdb;

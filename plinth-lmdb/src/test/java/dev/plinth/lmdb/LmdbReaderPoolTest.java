@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The reset read transactions kept for point reads ({@link ReaderPool}). */
+/** The reset read transactions kept for point reads, cursors and snapshots ({@link ReaderPool}). */
 class LmdbReaderPoolTest {
     @TempDir
     Path dir;
@@ -76,12 +76,54 @@ class LmdbReaderPoolTest {
             assertThat(s.stats().counter("lmdb.pooledReadTxns")).as("the read's transaction is kept").isEqualTo(1);
 
             int withPooled = openSnapshotsUntilTheSlotsRunOut(engine[0]);
-            assertThat(s.stats().counter("lmdb.pooledReadTxns")).isZero();
-            int withoutPooled = openSnapshotsUntilTheSlotsRunOut(engine[0]);
-            assertThat(withPooled).as("the idle transaction's slot went to a snapshot").isEqualTo(withoutPooled);
+            assertThat(s.stats().counter("lmdb.pooledReadTxns"))
+                    .as("the closed snapshots gave their transactions back, as many as the pool keeps (maxReaders/8)")
+                    .isEqualTo(2);
+            int again = openSnapshotsUntilTheSlotsRunOut(engine[0]);
+            assertThat(withPooled).as("the idle transactions' slots went to snapshots").isEqualTo(again);
             assertThat(withPooled).as("the whole table: maxReaders and the reserve")
                     .isEqualTo(16 + LmdbOptions.RESERVED_READERS);
             assertThat(ks.get(key(1))).isEqualTo(value(1, 8));
+        }
+    }
+
+    /**
+     * A cursor or snapshot renews a pooled transaction when it opens and resets it into the pool when it
+     * closes; each renewed transaction reads the latest commit, across writes that grow the map meanwhile,
+     * and a snapshot keeps its own view while the store changes.
+     */
+    @Test
+    void cursorsAndSnapshotsRenewPooledTransactionsAndReadTheLatestCommit() {
+        try (Store s = Plinth.open("lmdb:" + dir + "?mapSize=1m")) {
+            Keyspace ks = s.defaultKeyspace();
+            assertThat(s.stats().counter("lmdb.pooledReadTxns")).isZero();
+            int count = 200;
+            for (int i = 0; i < count; i++) {
+                ks.put(key(i), value(i, 16 << 10));
+                try (var c = ks.cursor(dev.plinth.Range.all(), dev.plinth.ScanOptions.forward())) {
+                    int n = 0;
+                    while (c.next()) {
+                        assertThat(c.key()).isEqualTo(key(n));
+                        assertThat(c.value()).isEqualTo(value(n, 16 << 10));
+                        n++;
+                    }
+                    assertThat(n).as("a cursor opened after put %d sees it", i).isEqualTo(i + 1);
+                }
+                // No point read ran: the transaction kept is the cursor's own.
+                assertThat(s.stats().counter("lmdb.pooledReadTxns")).as("after cursor %d", i).isEqualTo(1);
+            }
+            assertThat(s.stats().counter("lmdb.mapResizes")).as("the map grew between cursors").isGreaterThan(1);
+            try (var snap = s.snapshot()) {
+                assertThat(s.stats().counter("lmdb.pooledReadTxns")).as("the snapshot renewed it").isZero();
+                ks.put(key(count), value(count, 8));
+                assertThat(snap.get(ks, key(count))).isNull();
+                assertThat(snap.get(ks, key(count - 1))).isEqualTo(value(count - 1, 16 << 10));
+            }
+            assertThat(s.stats().counter("lmdb.pooledReadTxns")).isEqualTo(1);
+            try (var snap = s.snapshot()) {
+                assertThat(snap.get(ks, key(count))).as("a snapshot on a renewed transaction sees the latest commit")
+                        .isEqualTo(value(count, 8));
+            }
         }
     }
 

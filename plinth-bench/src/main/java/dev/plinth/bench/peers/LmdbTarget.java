@@ -13,14 +13,18 @@ import org.lmdbjava.SeekOp;
 import org.lmdbjava.Txn;
 
 /**
- * Raw LMDB through {@code lmdbjava} with direct {@link ByteBuffer}s: one unnamed database, a 1 GiB map,
- * {@code MDB_NOSYNC} (fast) or LMDB's default fsync on commit (sync). Each write is its own write
+ * Raw LMDB through {@code lmdbjava} with direct {@link ByteBuffer}s: one unnamed database, a map of
+ * {@link #MAP_SIZE}, {@code MDB_NOSYNC} (fast) or LMDB's default fsync on commit (sync). Each write is its own write
  * transaction; each read its own read transaction; keys and values are copied to {@code byte[]} like every
  * other target's. Needs the add-opens flags of {@code docs/performance.md}. Not thread-safe (shared
  * buffers).
  */
 public final class LmdbTarget implements KvTarget {
-    private static final long MAP_SIZE = 1L << 30;
+    /**
+     * Room for 10,000,000 keys of the benchmarks' sizes with the B-tree's overhead (1 GiB ran out at about 6
+     * million); it is address space only, the file grows as pages are written.
+     */
+    private static final long MAP_SIZE = 16L << 30;
     private static final int MAX_VALUE = 1 << 20;
 
     private final Env<ByteBuffer> env;

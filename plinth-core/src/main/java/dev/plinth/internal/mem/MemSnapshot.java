@@ -46,12 +46,12 @@ final class MemSnapshot implements EngineSnapshot {
         if (chain == null) {
             return null;
         }
-        VersionChain.Version v = chain.resolve(seq);
-        if (v == VersionChain.PRUNED) {
+        byte[] value = chain.valueAt(seq);
+        if (value == VersionChain.RECLAIMED) {
             // Only a view that was released during this read can meet a reclaimed version.
             throw new IllegalStateException("mem snapshot at sequence " + seq + " was closed during the read");
         }
-        return v == null ? null : v.value;
+        return value;
     }
 
     @Override
