@@ -98,6 +98,11 @@ final class SegmentedGroup {
         return dir;
     }
 
+    /** Names the group's log, for messages. */
+    String describe() {
+        return "the segmented Raft log at " + vfs.location(dir);
+    }
+
     // ---- recovery -------------------------------------------------------------------------------------------
 
     /** Replay state, used only while {@link #load()} runs: whether no record has been replayed yet. */
@@ -434,6 +439,7 @@ final class SegmentedGroup {
     synchronized void append(List<LogEntry> entries, Durability durability) {
         check();
         LogChecks.requireContinues(group, lastIndex() + 1, termAt(lastIndex()), entries);
+        LogChecks.requireEntriesFit(group, entries, "append", this::describe);
         if (!entries.isEmpty()) {
             write(ENTRIES, lastIndex() + 1, entries, durability);
         }
@@ -443,6 +449,7 @@ final class SegmentedGroup {
         check();
         LogChecks.requireSuffixStart(group, fromInclusive, boundaryIndex + 1, lastIndex(), op);
         LogChecks.requireContinues(group, fromInclusive, termAt(fromInclusive - 1), entries);
+        LogChecks.requireEntriesFit(group, entries, op, this::describe);
         if (entries.isEmpty() && fromInclusive == lastIndex() + 1) {
             return;
         }

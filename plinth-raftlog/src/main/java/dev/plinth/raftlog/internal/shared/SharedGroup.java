@@ -247,6 +247,7 @@ final class SharedGroup {
 
     synchronized void append(List<LogEntry> entries, HardState hs, Durability durability) {
         LogChecks.requireContinues(group, lastIndex() + 1, termAt(lastIndex()), entries);
+        LogChecks.requireEntriesFit(group, entries, "append", log::describe);
         if (entries.isEmpty() && hs == null) {
             nothingToWrite(durability);
             return;
@@ -258,6 +259,7 @@ final class SharedGroup {
     synchronized void replaceFrom(long fromInclusive, List<LogEntry> entries, Durability durability, String op) {
         LogChecks.requireSuffixStart(group, fromInclusive, boundaryIndex + 1, lastIndex(), op);
         LogChecks.requireContinues(group, fromInclusive, termAt(fromInclusive - 1), entries);
+        LogChecks.requireEntriesFit(group, entries, op, log::describe);
         if (entries.isEmpty() && fromInclusive == lastIndex() + 1) {
             nothingToWrite(durability);
             return;
