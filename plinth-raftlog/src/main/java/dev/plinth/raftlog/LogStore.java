@@ -29,7 +29,9 @@ import java.util.List;
  * <h2>Errors</h2>
  * Misuse is rejected before anything changes: {@link LogContinuityException} for gaps and falling terms,
  * {@link LogIndexOutOfRangeException} for an index the log does not hold, {@link IllegalArgumentException} for
- * inverted ranges. After {@link #close()}, every call but {@code close} throws
+ * inverted ranges, {@link dev.plinth.LimitExceededException} for a call larger than the storage accepts
+ * ({@link RaftLogs#MAX_BATCH_BYTES} on the logs of our own, the engine's limits on a store). Such an error is the
+ * caller's alone: nothing is written, and the log and every other group go on. After {@link #close()}, every call but {@code close} throws
  * {@link dev.plinth.StoreClosedException}. Storage failures surface as the unchecked exceptions of
  * {@code dev.plinth} ({@link dev.plinth.StorageIOException}, {@link dev.plinth.CorruptionException}); damaged
  * entries are reported, never returned.
@@ -47,6 +49,9 @@ public interface LogStore extends AutoCloseable {
      * @param entries    the entries, in index order; the list is read during the call only
      * @param durability how far the entries travel before the call returns
      * @throws LogContinuityException if the indexes are not contiguous with the log or a term falls
+     * @throws dev.plinth.LimitExceededException if the entries are more than the storage takes in one call
+     *                                           ({@link RaftLogs#MAX_BATCH_BYTES} on the logs of our own); nothing
+     *                                           changes
      */
     void append(long group, List<LogEntry> entries, Durability durability);
 
@@ -160,6 +165,9 @@ public interface LogStore extends AutoCloseable {
      * @throws LogIndexOutOfRangeException if {@code fromInclusive} is purged or beyond {@code lastIndex + 1}
      * @throws LogContinuityException if the entries do not start at {@code fromInclusive}, have a gap or a
      *                                falling term
+     * @throws dev.plinth.LimitExceededException if the entries are more than the storage takes in one call
+     *                                           ({@link RaftLogs#MAX_BATCH_BYTES} on the logs of our own); nothing
+     *                                           changes
      */
     void replaceFrom(long group, long fromInclusive, List<LogEntry> entries, Durability durability);
 

@@ -41,6 +41,10 @@ public interface MetaStore extends AutoCloseable {
      * @param value      the value; copied
      * @param durability how far it travels before the call returns
      * @throws IllegalArgumentException if the key is empty or too long
+     * @throws dev.plinth.LimitExceededException if the value is more than the storage takes: over the engine's
+     *                                           value size on a store; on the logs of our own, if the group's whole
+     *                                           key-value area would be over {@link RaftLogs#MAX_BATCH_BYTES};
+     *                                           nothing changes
      */
     void put(long group, String key, byte[] value, Durability durability);
 

@@ -5,6 +5,7 @@ import dev.plinth.Store;
 import dev.plinth.io.NioVfs;
 import dev.plinth.io.Vfs;
 import dev.plinth.raftlog.internal.StoreRaftStorage;
+import dev.plinth.raftlog.internal.segment.SegmentFormat;
 import dev.plinth.raftlog.internal.segment.SegmentedRaftStorage;
 import dev.plinth.raftlog.internal.shared.SharedRaftStorage;
 import java.nio.file.Path;
@@ -89,6 +90,22 @@ public final class RaftLogs {
 
     /** The default size at which a segment of the segmented log is closed and a new one begun. */
     public static final long DEFAULT_SEGMENT_BYTES = SegmentedRaftStorage.DEFAULT_SEGMENT_BYTES;
+
+    /**
+     * The most bytes one call may ask the logs of our own (the shared and the per-group segmented log) to write:
+     * the entries of one {@code append}, {@code appendWithHardState} or {@code replaceFrom}, each counted as its
+     * payload plus {@link #ENTRY_OVERHEAD_BYTES}; and a group's whole key-value area as a {@code put} would leave
+     * it, each key (UTF-8) and value counted with {@link #ENTRY_OVERHEAD_BYTES} more. A call over it is refused with
+     * a {@link dev.plinth.LimitExceededException} ({@link dev.plinth.LimitExceededException.Limit#BATCH_BYTES})
+     * before anything is written: nothing changes, and the log and every other group go on. 64 MiB less 1 KiB: a
+     * call is one record of a segment, whose payload is at most 64 MiB (docs/format/raftlog.md). A log on a store
+     * has the limits of its engine instead ({@link dev.plinth.Capabilities#maxValueSize()} for an entry,
+     * {@link dev.plinth.Capabilities#maxBatchBytes()} for a call), checked before anything is written as well.
+     */
+    public static final int MAX_BATCH_BYTES = SegmentFormat.MAX_PAYLOAD_BYTES - 1024;
+
+    /** The bytes counted for each entry or key-value pair beside its own, against {@link #MAX_BATCH_BYTES}. */
+    public static final int ENTRY_OVERHEAD_BYTES = 16;
 
     /**
      * Opens the segmented log in a directory (created if absent, its parent synced), taking its {@code LOCK} file. The formats are in

@@ -26,6 +26,9 @@ public interface RaftStorage extends LogStore, MetaStore {
      * @param durability how far both travel before the call returns
      * @throws LogContinuityException if the indexes are not contiguous with the log or a term falls; nothing
      *                                changes, the hard state included
+     * @throws dev.plinth.LimitExceededException if the entries are more than the storage takes in one call
+     *                                           ({@link RaftLogs#MAX_BATCH_BYTES} on the logs of our own); nothing
+     *                                           changes, the hard state included
      * @throws dev.plinth.UnsupportedCapabilityException if {@link #atomicHardState()} is {@code false}; nothing
      *                                                   changes
      */

@@ -44,7 +44,7 @@ import org.rocksdb.WriteOptions;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch",
+@Fork(value = 1, jvmArgs = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch",
         "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
@@ -70,6 +70,7 @@ public class RaftLogAppendBenchmark {
     /** Opens the log in a fresh temporary directory. */
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+        ForkHeap.warnUnlessPretouched();
         Random rnd = new Random(1);
         for (int i = 0; i < BATCH; i++) {
             payloads[i] = new byte[ENTRY_BYTES];

@@ -46,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @State(Scope.Benchmark)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Fork(value = 1, jvmArgs = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 1, time = 1)
@@ -109,6 +109,7 @@ public class RaftLogCompressionBenchmark {
     /** Opens a fresh log. */
     @Setup(Level.Trial)
     public void setUp() throws IOException {
+        ForkHeap.warnUnlessPretouched();
         payloads = payloads(payload, 1);
         d = Durability.valueOf(durability);
         dir = Files.createTempDirectory("plinth-bench-raftlz4-" + log + "-");

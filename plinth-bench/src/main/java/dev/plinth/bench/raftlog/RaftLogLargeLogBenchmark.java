@@ -53,7 +53,7 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @State(Scope.Benchmark)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch"})
+@Fork(value = 1, jvmArgs = {"-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch"})
 public class RaftLogLargeLogBenchmark {
     /** Entries in the data set's group. */
     public static final long ENTRIES = 10_000_000;
@@ -101,6 +101,7 @@ public class RaftLogLargeLogBenchmark {
     /** Opens the log of the data set; refuses a missing or too small one. */
     @Setup(Level.Trial)
     public void setUp() {
+        ForkHeap.warnUnlessPretouched();
         String data = System.getProperty(DATA_PROPERTY);
         if (data == null) {
             throw new IllegalStateException("Set -D" + DATA_PROPERTY + "=DIR to the data sets built by "

@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch"})
+@Fork(value = 1, jvmArgs = {"-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch"})
 @Warmup(iterations = 1, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class RaftLogOpsBenchmark {
@@ -65,6 +65,7 @@ public class RaftLogOpsBenchmark {
     /** Opens the log and loads the read group. */
     @Setup(Level.Trial)
     public void setUp(org.openjdk.jmh.infra.BenchmarkParams params) throws Exception {
+        ForkHeap.warnUnlessPretouched();
         new Random(1).nextBytes(payload);
         dir = Files.createTempDirectory("plinth-bench-raftops-" + log + "-");
         storage = switch (log) {

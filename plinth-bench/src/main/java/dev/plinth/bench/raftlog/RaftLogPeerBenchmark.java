@@ -72,7 +72,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Fork(value = 1, jvmArgs = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 public class RaftLogPeerBenchmark {
@@ -100,6 +100,7 @@ public class RaftLogPeerBenchmark {
     /** Opens the log in a fresh temporary directory. */
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+        ForkHeap.warnUnlessPretouched();
         Random rnd = new Random(1);
         for (int i = 0; i < payloads.length; i++) {
             payloads[i] = new byte[ENTRY_BYTES];

@@ -66,7 +66,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(8)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Fork(value = 1, jvmArgs = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 public class RaftLogPeerGroupsBenchmark {
@@ -92,6 +92,7 @@ public class RaftLogPeerGroupsBenchmark {
         /** Opens our storage (Ratis logs are opened per group). */
         @Setup(Level.Trial)
         public void setUp() throws Exception {
+            ForkHeap.warnUnlessPretouched();
             Random rnd = new Random(1);
             for (int i = 0; i < payloads.length; i++) {
                 payloads[i] = new byte[ENTRY_BYTES];

@@ -18,8 +18,8 @@ import java.util.function.Supplier;
  * the next record of the group is a gap of a few bytes, and in the shared log other groups' records may lie
  * between. The bytes of a gap are read but never interpreted. Every payload is copied out of the bytes read (or
  * decompressed from them) into an array of its own, which the entry then keeps without a second copy
- * ({@link OwnedEntries#of}); so the buffer read into may be reused for the next run ({@link RunBuffer}). Stateless
- * and thread safe.
+ * ({@link OwnedEntries#of}); so the buffer read into may be reused for the next run ({@link RunBuffer}, a direct
+ * buffer per thread). Stateless and thread safe.
  */
 public final class EntryRuns {
     /** The most bytes one read of a run covers, unless its first entry alone is larger. */
@@ -54,8 +54,8 @@ public final class EntryRuns {
      * @param i          the run's first entry in {@code locs}
      * @param n          the number of entries
      * @param firstIndex the log index of entry {@code i}
-     * @param b          the bytes read from the first entry's header on (position 0, limit what was read); no
-     *                   entry returned shares its array
+     * @param b          the bytes read from the first entry's header on (position 0, limit what was read), heap or
+     *                   direct; its position is changed; no entry returned shares its memory
      * @param group      the group, for messages
      * @param file       names the segment file, for messages
      * @return the entries checked, at least one
@@ -63,8 +63,7 @@ public final class EntryRuns {
      */
     public static LogEntry[] decode(EntryPositions locs, int i, int n, long firstIndex, ByteBuffer b, long group,
                                     Supplier<String> file) {
-        byte[] a = b.array();
-        int base = b.arrayOffset();
+        int end = b.limit();
         long start = locs.pos(i);
         LogEntry[] out = new LogEntry[n];
         for (int k = 0; k < n; k++) {
@@ -76,7 +75,7 @@ public final class EntryRuns {
             String damage = null;
             byte[] payload = null;
             IllegalArgumentException cause = null;
-            if (b.limit() - at < EntryCodec.ENTRY_HEADER + stored) {
+            if (end - at < EntryCodec.ENTRY_HEADER + stored) {
                 damage = "runs past the end of the file";
             } else {
                 long term = b.getLong(at);
@@ -86,7 +85,7 @@ public final class EntryRuns {
                     damage = "no longer matches its record: it was damaged at rest";
                 } else {
                     try {
-                        payload = EntryCodec.payload(field, crc, a, base + at + EntryCodec.ENTRY_HEADER, stored);
+                        payload = EntryCodec.payload(field, crc, b, at + EntryCodec.ENTRY_HEADER, stored);
                         if (payload == null) {
                             damage = "fails its CRC32C: it was damaged at rest";
                         } else {

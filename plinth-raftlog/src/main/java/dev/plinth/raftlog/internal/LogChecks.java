@@ -1,10 +1,15 @@
 package dev.plinth.raftlog.internal;
 
+import dev.plinth.LimitExceededException;
 import dev.plinth.raftlog.LogContinuityException;
 import dev.plinth.raftlog.LogEntry;
 import dev.plinth.raftlog.LogIndexOutOfRangeException;
+import dev.plinth.raftlog.RaftLogs;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /** The argument checks every {@link dev.plinth.raftlog.LogStore} implementation makes before changing anything. */
 public final class LogChecks {
@@ -98,6 +103,54 @@ public final class LogChecks {
         if (n == 0 || n > dev.plinth.raftlog.MetaStore.MAX_KEY_BYTES) {
             throw new IllegalArgumentException("A meta key must have 1 to " + dev.plinth.raftlog.MetaStore.MAX_KEY_BYTES
                     + " UTF-8 bytes, but '" + key + "' has " + n + ".");
+        }
+    }
+
+    /**
+     * Checks that the entries of one call fit the logs of our own, before anything is encoded or queued: counted
+     * as {@link RaftLogs#MAX_BATCH_BYTES} says, on the payloads as given (a compressed payload is never stored
+     * larger), so the answer does not depend on compression.
+     *
+     * @param group   the group
+     * @param entries the entries of the call
+     * @param op      what the call does, for the message ("append", "replace entries")
+     * @param log     names the log, for the message
+     * @throws LimitExceededException if they do not fit; nothing has changed
+     */
+    public static void requireEntriesFit(long group, List<LogEntry> entries, String op, Supplier<String> log) {
+        long bytes = 0;
+        for (LogEntry e : entries) {
+            bytes += (long) e.size() + RaftLogs.ENTRY_OVERHEAD_BYTES;
+        }
+        if (bytes > RaftLogs.MAX_BATCH_BYTES) {
+            throw new LimitExceededException(LimitExceededException.Limit.BATCH_BYTES, bytes, RaftLogs.MAX_BATCH_BYTES,
+                    op + " of " + entries.size() + " entries to group " + group + " of " + log.get() + ", refused "
+                            + "before anything was written: each entry counts its payload and "
+                            + RaftLogs.ENTRY_OVERHEAD_BYTES + " bytes; split the batch");
+        }
+    }
+
+    /**
+     * Checks that a group's key-value area, as a change would leave it, fits the logs of our own (counted as
+     * {@link RaftLogs#MAX_BATCH_BYTES} says): the area is written whole.
+     *
+     * @param group the group
+     * @param key   the key being put, for the message
+     * @param area  the area as the change would leave it
+     * @param log   names the log, for the message
+     * @throws LimitExceededException if it does not fit; nothing has changed
+     */
+    public static void requireMetaFits(long group, String key, Map<String, byte[]> area, Supplier<String> log) {
+        long bytes = 0;
+        for (Map.Entry<String, byte[]> e : area.entrySet()) {
+            bytes += (long) e.getKey().getBytes(StandardCharsets.UTF_8).length + e.getValue().length
+                    + RaftLogs.ENTRY_OVERHEAD_BYTES;
+        }
+        if (bytes > RaftLogs.MAX_BATCH_BYTES) {
+            throw new LimitExceededException(LimitExceededException.Limit.BATCH_BYTES, bytes, RaftLogs.MAX_BATCH_BYTES,
+                    "put of key '" + key + "' to group " + group + " of " + log.get() + ", refused before anything "
+                            + "was written: a group's key-value area is written whole, each key and value with "
+                            + RaftLogs.ENTRY_OVERHEAD_BYTES + " bytes more, and with this value it would be too large");
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
 
 /**
  * A {@link LogReader} for logs that keep every entry's position in memory (the segmented and shared logs): it
- * reads runs of consecutive entries, each with one file read ({@link EntryRuns}) into one buffer it reuses
+ * reads runs of consecutive entries, each with one file read ({@link EntryRuns}) into the thread's read buffer
  * ({@link RunBuffer}), and returns them one by one. Not thread safe.
  *
  * <p>An entry read ahead is returned only if the group's version is still the one the run was read at: the
@@ -33,11 +33,10 @@ public final class PointLogReader implements LogReader {
          * @param fromInclusive the first index
          * @param toExclusive   one past the last index wanted
          * @param maxStored     the most stored bytes wanted (the first entry is read whatever its size)
-         * @param buffer        the reader's buffer to read the run into (the entries returned never share it)
          * @return the entries read and the group's version when they were read
          * @throws LogIndexOutOfRangeException if {@code fromInclusive} is not held
          */
-        EntryRuns.Run read(long fromInclusive, long toExclusive, long maxStored, RunBuffer buffer);
+        EntryRuns.Run read(long fromInclusive, long toExclusive, long maxStored);
     }
 
     private final long group;
@@ -47,8 +46,6 @@ public final class PointLogReader implements LogReader {
     private final BooleanSupplier logClosed;
     private final long maxBytes;
     private final ReadBudget budget;
-    /** One buffer for all the runs this reader reads, released on close. */
-    private final RunBuffer buffer = new RunBuffer();
     private long used;
     private long next;
     private LogEntry[] ahead = new LogEntry[0];
@@ -98,7 +95,7 @@ public final class PointLogReader implements LogReader {
         } else {
             EntryRuns.Run run;
             try {
-                run = read.read(next, toExclusive, Math.max(0, maxBytes - used), buffer);
+                run = read.read(next, toExclusive, Math.max(0, maxBytes - used));
             } catch (LogIndexOutOfRangeException gone) {
                 throw new LogIndexOutOfRangeException("Group " + group + " no longer holds index " + next
                         + ": it was truncated or purged while being read.");
@@ -111,15 +108,11 @@ public final class PointLogReader implements LogReader {
         if (!budget.admit(e.size())) {
             done = true;
             ahead = new LogEntry[0];
-            buffer.release();
             return false;
         }
         used += e.size();
         next++;
         done = next == toExclusive;
-        if (done) {
-            buffer.release();
-        }
         current = e;
         return true;
     }
@@ -136,6 +129,5 @@ public final class PointLogReader implements LogReader {
     public void close() {
         closed = true;
         ahead = new LogEntry[0];
-        buffer.release();
     }
 }

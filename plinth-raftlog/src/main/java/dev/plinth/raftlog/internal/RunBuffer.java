@@ -3,30 +3,34 @@ package dev.plinth.raftlog.internal;
 import java.nio.ByteBuffer;
 
 /**
- * The read buffer of one streaming read ({@link PointLogReader}), reused for every run it reads so that a run does
- * not allocate and zero a new array: grown when a run needs more, dropped on {@link #release()}. Safe to reuse
- * because decoding a run copies every payload out of it ({@link EntryRuns#decode}): no entry handed out shares its
- * array. Not thread safe: owned by one reader, used under the group's monitor.
+ * Where a run of entries is read ({@link EntryRuns}): a direct buffer of {@link EntryRuns#RUN_BYTES} kept per thread,
+ * or, for a run larger than that (a first entry larger on its own), a heap buffer of its own.
+ *
+ * <p>Direct, because a positional read into a heap buffer costs the JDK a second copy of every byte, through a
+ * temporary direct buffer of its own; into a direct buffer the operating system copies the bytes once. Kept per
+ * thread, because making a direct buffer zeroes it and registers a cleaner: one per read would cost more than the
+ * copy saved. The buffer is only used inside one call that reads a run and decodes it at once, and decoding copies
+ * every payload out of it, so no entry handed out shares it and no two uses on one thread overlap. A thread that
+ * ever read keeps {@link EntryRuns#RUN_BYTES} of native memory until it ends. Thread safe (each thread its own).
  */
 public final class RunBuffer {
-    private ByteBuffer buffer;
+    private static final ThreadLocal<ByteBuffer> KEPT =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect((int) EntryRuns.RUN_BYTES));
 
-    /**
-     * A buffer of exactly {@code size} bytes to read into: position 0, limit {@code size}. Its contents are the
-     * previous run's until read over; it is valid until the next call.
-     *
-     * @param size the bytes wanted
-     * @return the buffer, heap backed
-     */
-    public ByteBuffer take(int size) {
-        if (buffer == null || buffer.capacity() < size) {
-            buffer = ByteBuffer.allocate(size);
-        }
-        return buffer.clear().limit(size);
+    private RunBuffer() {
     }
 
-    /** Drops the buffer; a later {@link #take} allocates again. */
-    public void release() {
-        buffer = null;
+    /**
+     * A buffer of exactly {@code size} bytes to read a run into: position 0, limit {@code size}, contents undefined.
+     * Valid until this thread's next call.
+     *
+     * @param size the bytes wanted
+     * @return this thread's direct buffer, or a heap buffer for a size over {@link EntryRuns#RUN_BYTES}
+     */
+    public static ByteBuffer take(int size) {
+        if (size > EntryRuns.RUN_BYTES) {
+            return ByteBuffer.allocate(size);
+        }
+        return KEPT.get().clear().limit(size);
     }
 }

@@ -258,6 +258,40 @@ public final class EntryCodec {
         return decompress(a, offset, length);
     }
 
+    /**
+     * Checks an entry's stored bytes, in place in a buffer (heap or direct), against their CRC32C and returns its
+     * payload, as {@link #payload(int, int, byte[], int, int)} does for an array. The payload is decompressed only
+     * after the CRC matched. The buffer's position is changed; its limit and contents are not.
+     *
+     * @param lengthField the entry's length field
+     * @param crc         the CRC32C stored with it
+     * @param b           the buffer
+     * @param offset      where the stored bytes start in it (an absolute index)
+     * @param length      how many stored bytes there are
+     * @return a fresh array with the payload, or {@code null} if the CRC32C does not match
+     * @throws IllegalArgumentException as {@link #payload(int, int, byte[])}
+     */
+    public static byte[] payload(int lengthField, int crc, ByteBuffer b, int offset, int length) {
+        int limit = b.limit();
+        CRC32C c = new CRC32C();
+        c.update(b.limit(offset + length).position(offset));
+        b.limit(limit);
+        if ((int) c.getValue() != crc) {
+            return null;
+        }
+        if ((lengthField & LZ4_FLAG) == 0) {
+            byte[] out = new byte[length];
+            b.get(offset, out);
+            return out;
+        }
+        if (b.hasArray()) {
+            return decompress(b.array(), b.arrayOffset() + offset, length);
+        }
+        byte[] stored = new byte[length];
+        b.get(offset, stored);
+        return decompress(stored, 0, length);
+    }
+
     /** The CRC32C of a range of bytes. */
     public static int crc(byte[] a, int offset, int length) {
         CRC32C c = new CRC32C();

@@ -70,6 +70,37 @@ public final class SegmentFormat {
         return -1;
     }
 
+    /**
+     * Checks that a payload fits one record.
+     *
+     * @param payloadBytes the payload's length
+     * @param where        names the log, for the message
+     * @throws IllegalArgumentException if it is over {@link #MAX_PAYLOAD_BYTES}
+     */
+    public static void requirePayloadFits(int payloadBytes, String where) {
+        if (payloadBytes > MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("A record of " + where + " holds at most " + MAX_PAYLOAD_BYTES
+                    + " bytes of payload, but was given " + payloadBytes + ".");
+        }
+    }
+
+    /**
+     * Checks a record framed in place: {@link #FRAME_BYTES} bytes of room, then a payload that fits one record,
+     * all within its array.
+     *
+     * @param framed the array
+     * @param length the bytes of it that are the record
+     * @param where  names the log or file, for the message
+     * @throws IllegalArgumentException if not
+     */
+    public static void requireFramedFits(byte[] framed, int length, String where) {
+        if (length < FRAME_BYTES || length > framed.length || length - FRAME_BYTES > MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("A framed record of " + where + " holds " + FRAME_BYTES + " bytes of "
+                    + "frame and at most " + MAX_PAYLOAD_BYTES + " of payload within its array, but was given "
+                    + length + " bytes of an array of " + framed.length + ".");
+        }
+    }
+
     /** The framed record for a payload. */
     static ByteBuffer frame(byte[] payload, int offset, int length) {
         ByteBuffer b = ByteBuffer.allocate(FRAME_BYTES + length).putInt(length);

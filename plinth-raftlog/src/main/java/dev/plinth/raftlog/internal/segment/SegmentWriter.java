@@ -215,8 +215,18 @@ public final class SegmentWriter implements AutoCloseable {
     }
 
     /**
-     * Appends several records with one write, each as {@link #appendFramed(byte[], int)} would: the records of a
-     * group commit. They are durable only after {@link #sync()}. The arrays are not kept.
+     * The most bytes {@link #appendFramed(byte[][], int[], int, byte[], long[])} gathers into one array for one
+     * write; a record larger than this is written from its own array.
+     */
+    public static final int MAX_GATHER_BYTES = RecordScratch.MAX_KEPT;
+
+    /**
+     * Appends several records, each as {@link #appendFramed(byte[], int)} would, with as few writes as
+     * {@link #MAX_GATHER_BYTES} allows: consecutive records are gathered into one array of at most that many bytes
+     * and written at once (the records of a group commit, usually all in one write), and a record larger than that
+     * is written from its own array, so no gathering array grows with the number or size of the records. They are
+     * durable only after {@link #sync()}. Every record is checked before anything is written. The arrays are not
+     * kept.
      *
      * @param records the framed records, in order; each one's first {@link SegmentFormat#FRAME_BYTES} bytes are
      *                overwritten
@@ -224,31 +234,41 @@ public final class SegmentWriter implements AutoCloseable {
      * @param count   how many of {@code records} to append, from the first
      * @param scratch an array the records may be gathered in, or {@code null}
      * @param offsets receives the offset of each record's frame
-     * @return the array the records were gathered in if more than one was written ({@code scratch} if it was
-     *     large enough), for the caller to pass again next time
+     * @return the array records were gathered in ({@code scratch} if it was large enough, or {@code null} if none
+     *     was needed), for the caller to pass again next time
      */
     public byte[] appendFramed(byte[][] records, int[] lengths, int count, byte[] scratch, long[] offsets) {
         assert enter();
         try {
-            if (count == 1) {
-                offsets[0] = writeFramed(ByteBuffer.wrap(checkedFramed(records[0], lengths[0]), 0, lengths[0]));
-                return scratch;
-            }
-            int total = 0;
             for (int i = 0; i < count; i++) {
                 checkedFramed(records[i], lengths[i]);
-                total = Math.addExact(total, lengths[i]);
             }
-            byte[] all = scratch != null && scratch.length >= total ? scratch : new byte[total];
-            long at = position;
-            int o = 0;
-            for (int i = 0; i < count; i++) {
-                System.arraycopy(records[i], 0, all, o, lengths[i]);
-                offsets[i] = at + o;
-                o += lengths[i];
+            byte[] gathered = scratch;
+            int i = 0;
+            while (i < count) {
+                int total = lengths[i];
+                int end = i + 1;
+                while (end < count && lengths[end] <= MAX_GATHER_BYTES - total) {
+                    total += lengths[end++];
+                }
+                if (end - i == 1) {
+                    offsets[i] = writeFramed(ByteBuffer.wrap(records[i], 0, lengths[i]));
+                } else {
+                    if (gathered == null || gathered.length < total) {
+                        gathered = new byte[total];
+                    }
+                    long at = position;
+                    int o = 0;
+                    for (int k = i; k < end; k++) {
+                        System.arraycopy(records[k], 0, gathered, o, lengths[k]);
+                        offsets[k] = at + o;
+                        o += lengths[k];
+                    }
+                    writeFramed(ByteBuffer.wrap(gathered, 0, total));
+                }
+                i = end;
             }
-            writeFramed(ByteBuffer.wrap(all, 0, total));
-            return all;
+            return gathered;
         } finally {
             assert exit();
         }
@@ -258,12 +278,7 @@ public final class SegmentWriter implements AutoCloseable {
     private byte[] checkedFramed(byte[] framed, int length) {
         Objects.requireNonNull(framed, "framed");
         check();
-        if (length < SegmentFormat.FRAME_BYTES || length > framed.length
-                || length - SegmentFormat.FRAME_BYTES > SegmentFormat.MAX_PAYLOAD_BYTES) {
-            throw new IllegalArgumentException("A framed segment record holds " + SegmentFormat.FRAME_BYTES
-                    + " bytes of frame and at most " + SegmentFormat.MAX_PAYLOAD_BYTES + " of payload within its "
-                    + "array, but was given " + length + " bytes of an array of " + framed.length + ".");
-        }
+        SegmentFormat.requireFramedFits(framed, length, vfs.location(name));
         return SegmentFormat.frameInPlace(framed, length);
     }
 
@@ -284,10 +299,7 @@ public final class SegmentWriter implements AutoCloseable {
     private long appendAlone(byte[] payload) {
         Objects.requireNonNull(payload, "payload");
         check();
-        if (payload.length > SegmentFormat.MAX_PAYLOAD_BYTES) {
-            throw new IllegalArgumentException("A segment record holds at most " + SegmentFormat.MAX_PAYLOAD_BYTES
-                    + " bytes, but was given " + payload.length + ".");
-        }
+        SegmentFormat.requirePayloadFits(payload.length, vfs.location(name));
         return writeFramed(SegmentFormat.frame(payload, 0, payload.length));
     }
 

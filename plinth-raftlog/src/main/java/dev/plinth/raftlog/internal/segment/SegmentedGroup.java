@@ -98,6 +98,11 @@ final class SegmentedGroup {
         return dir;
     }
 
+    /** Names the group's log, for messages. */
+    String describe() {
+        return "the segmented Raft log at " + vfs.location(dir);
+    }
+
     // ---- recovery -------------------------------------------------------------------------------------------
 
     /** Replay state, used only while {@link #load()} runs: whether no record has been replayed yet. */
@@ -374,7 +379,7 @@ final class SegmentedGroup {
     // ---- reads ----------------------------------------------------------------------------------------------
 
     synchronized LogEntry entry(long index) {
-        return run(index, index + 1, Long.MAX_VALUE, new RunBuffer()).entries()[0];
+        return run(index, index + 1, Long.MAX_VALUE).entries()[0];
     }
 
     /**
@@ -384,17 +389,16 @@ final class SegmentedGroup {
      * @param fromInclusive the first index, which must be held
      * @param toExclusive   one past the last index wanted
      * @param maxStored     the most stored bytes wanted (the first entry is read whatever its size)
-     * @param buffer        where to read the run's bytes (no entry returned shares its array)
      * @return the entries, checked, and this group's version
      */
-    synchronized EntryRuns.Run run(long fromInclusive, long toExclusive, long maxStored, RunBuffer buffer) {
+    synchronized EntryRuns.Run run(long fromInclusive, long toExclusive, long maxStored) {
         check();
         LogChecks.requireHeld(group, fromInclusive, boundaryIndex + 1, lastIndex());
         int i = (int) (fromInclusive - boundaryIndex - 1);
         int max = (int) Math.min(toExclusive - fromInclusive, locs.size() - i);
         int n = locs.run(i, max, EntryRuns.RUN_BYTES, EntryRuns.MAX_GAP, maxStored);
         long seq = locs.seq(i);
-        ByteBuffer b = buffer.take(EntryRuns.span(locs, i, n));
+        ByteBuffer b = RunBuffer.take(EntryRuns.span(locs, i, n));
         try {
             if (writer != null && seq == writerSeq) {
                 writer.read(locs.pos(i), b);
@@ -434,6 +438,7 @@ final class SegmentedGroup {
     synchronized void append(List<LogEntry> entries, Durability durability) {
         check();
         LogChecks.requireContinues(group, lastIndex() + 1, termAt(lastIndex()), entries);
+        LogChecks.requireEntriesFit(group, entries, "append", this::describe);
         if (!entries.isEmpty()) {
             write(ENTRIES, lastIndex() + 1, entries, durability);
         }
@@ -443,6 +448,7 @@ final class SegmentedGroup {
         check();
         LogChecks.requireSuffixStart(group, fromInclusive, boundaryIndex + 1, lastIndex(), op);
         LogChecks.requireContinues(group, fromInclusive, termAt(fromInclusive - 1), entries);
+        LogChecks.requireEntriesFit(group, entries, op, this::describe);
         if (entries.isEmpty() && fromInclusive == lastIndex() + 1) {
             return;
         }

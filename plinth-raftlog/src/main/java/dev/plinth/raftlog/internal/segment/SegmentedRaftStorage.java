@@ -273,6 +273,7 @@ public final class SegmentedRaftStorage implements RaftStorage {
         synchronized (g) {
             Map<String, byte[]> m = new TreeMap<>(metaLocked(group, g));
             m.put(key, value.clone());
+            LogChecks.requireMetaFits(group, key, m, g::describe);
             saveMetaLocked(g, m);
             metas.put(group, m);
         }

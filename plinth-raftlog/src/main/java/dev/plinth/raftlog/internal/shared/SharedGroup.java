@@ -202,7 +202,7 @@ final class SharedGroup {
     // ---- reads ----------------------------------------------------------------------------------------------
 
     synchronized LogEntry entry(long index) {
-        return run(index, index + 1, Long.MAX_VALUE, new RunBuffer()).entries()[0];
+        return run(index, index + 1, Long.MAX_VALUE).entries()[0];
     }
 
     /**
@@ -213,16 +213,15 @@ final class SharedGroup {
      * @param fromInclusive the first index, which must be held
      * @param toExclusive   one past the last index wanted
      * @param maxStored     the most stored bytes wanted (the first entry is read whatever its size)
-     * @param buffer        where to read the run's bytes (no entry returned shares its array)
      * @return the entries, checked, and this group's version
      */
-    synchronized EntryRuns.Run run(long fromInclusive, long toExclusive, long maxStored, RunBuffer buffer) {
+    synchronized EntryRuns.Run run(long fromInclusive, long toExclusive, long maxStored) {
         LogChecks.requireHeld(group, fromInclusive, boundaryIndex + 1, lastIndex());
         int i = (int) (fromInclusive - boundaryIndex - 1);
         int max = (int) Math.min(toExclusive - fromInclusive, locs.size() - i);
         int n = locs.run(i, max, EntryRuns.RUN_BYTES, EntryRuns.MAX_GAP, maxStored);
         long seq = locs.seq(i);
-        ByteBuffer b = buffer.take(EntryRuns.span(locs, i, n));
+        ByteBuffer b = RunBuffer.take(EntryRuns.span(locs, i, n));
         log.read(seq, locs.pos(i), b);
         b.flip();
         return new EntryRuns.Run(EntryRuns.decode(locs, i, n, fromInclusive, b, group,
@@ -247,6 +246,7 @@ final class SharedGroup {
 
     synchronized void append(List<LogEntry> entries, HardState hs, Durability durability) {
         LogChecks.requireContinues(group, lastIndex() + 1, termAt(lastIndex()), entries);
+        LogChecks.requireEntriesFit(group, entries, "append", log::describe);
         if (entries.isEmpty() && hs == null) {
             nothingToWrite(durability);
             return;
@@ -258,6 +258,7 @@ final class SharedGroup {
     synchronized void replaceFrom(long fromInclusive, List<LogEntry> entries, Durability durability, String op) {
         LogChecks.requireSuffixStart(group, fromInclusive, boundaryIndex + 1, lastIndex(), op);
         LogChecks.requireContinues(group, fromInclusive, termAt(fromInclusive - 1), entries);
+        LogChecks.requireEntriesFit(group, entries, op, log::describe);
         if (entries.isEmpty() && fromInclusive == lastIndex() + 1) {
             nothingToWrite(durability);
             return;

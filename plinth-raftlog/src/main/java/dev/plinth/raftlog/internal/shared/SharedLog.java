@@ -6,7 +6,6 @@ import dev.plinth.StorageIOException;
 import dev.plinth.StoreClosedException;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
-import dev.plinth.raftlog.internal.segment.RecordScratch;
 import dev.plinth.raftlog.internal.segment.SegmentFormat;
 import dev.plinth.raftlog.internal.segment.SegmentScan;
 import dev.plinth.raftlog.internal.segment.SegmentWriter;
@@ -96,6 +95,11 @@ final class SharedLog implements AutoCloseable {
         this.vfs = vfs;
         this.segmentBytes = segmentBytes;
         this.lz4 = lz4;
+    }
+
+    /** Names the log, for messages: "the shared Raft log at ...". */
+    String describe() {
+        return "the shared Raft log at " + vfs.location("");
     }
 
     /** Whether entry payloads are written LZ4-compressed (when that pays). */
@@ -196,10 +200,13 @@ final class SharedLog implements AutoCloseable {
      * @param sync    whether the record (and everything before it) must be durable when this returns
      * @return where it was written ({@code null} for a {@code null} payload)
      * @throws StorageIOException if the log has failed, now or earlier
+     * @throws IllegalArgumentException if the payload is over {@link SegmentFormat#MAX_PAYLOAD_BYTES}; nothing is
+     *                                  queued, and the log goes on
      */
     Position submit(byte[] payload, boolean sync) {
         byte[] framed = null;
         if (payload != null) {
+            SegmentFormat.requirePayloadFits(payload.length, describe());
             framed = new byte[Math.addExact(SegmentFormat.FRAME_BYTES, payload.length)];
             System.arraycopy(payload, 0, framed, SegmentFormat.FRAME_BYTES, payload.length);
         }
@@ -215,8 +222,15 @@ final class SharedLog implements AutoCloseable {
      * @param length the bytes of {@code framed} that are the record
      * @param sync   whether the record (and everything before it) must be durable when this returns
      * @return where the record's frame was written ({@code null} for a {@code null} record)
+     * @throws IllegalArgumentException if the record does not fit its array or its payload is over
+     *                                  {@link SegmentFormat#MAX_PAYLOAD_BYTES}; nothing is queued, and the log goes on
      */
     Position submitFramed(byte[] framed, int length, boolean sync) {
+        // A bad record is the caller's alone: refused here, before it is queued, it never reaches a leader, whose
+        // failure to write would fail the whole log for every group.
+        if (framed != null) {
+            SegmentFormat.requireFramedFits(framed, length, describe());
+        }
         Pending me = new Pending(framed, length, sync);
         List<Pending> batch;
         queueLock.lock();
@@ -238,7 +252,8 @@ final class SharedLog implements AutoCloseable {
         boolean forced = false;
         try {
             checkFailure();
-            // Every queued record goes out in one write (one system call, not one per record), then one force.
+            // The queued records go out in one write (one system call, not one per record) where they fit
+            // SegmentWriter.MAX_GATHER_BYTES together, then one force.
             boolean needSync = false;
             byte[][] records = new byte[batch.size()][];
             int[] lengths = new int[batch.size()];
@@ -252,8 +267,8 @@ final class SharedLog implements AutoCloseable {
             }
             if (n > 0) {
                 long[] offsets = new long[n];
-                byte[] gathered = writer.appendFramed(records, lengths, n, commitScratch, offsets);
-                commitScratch = gathered != null && gathered.length <= RecordScratch.MAX_KEPT ? gathered : null;
+                // At most SegmentWriter.MAX_GATHER_BYTES long, however many and however large the records.
+                commitScratch = writer.appendFramed(records, lengths, n, commitScratch, offsets);
                 int i = 0;
                 for (Pending p : batch) {
                     if (p.framed != null) {

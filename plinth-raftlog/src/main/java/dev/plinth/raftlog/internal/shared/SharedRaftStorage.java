@@ -264,6 +264,7 @@ public final class SharedRaftStorage implements RaftStorage {
         synchronized (g) {
             Map<String, byte[]> m = g.metaCopy();
             m.put(key, value.clone());
+            LogChecks.requireMetaFits(group, key, m, log::describe);
             g.saveMeta(m, durability);
         }
         afterChange();

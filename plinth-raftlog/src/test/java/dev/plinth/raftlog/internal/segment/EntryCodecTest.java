@@ -99,4 +99,27 @@ class EntryCodecTest {
         EntryCodec.put(ByteBuffer.allocate(EntryCodec.ENTRY_HEADER + 100), 2, EntryCodec.store(e, false));
         assertThat(e).isEqualTo(new LogEntry(3, 2, repeated(100)));
     }
+    /**
+     * The stored bytes read in place from a buffer, direct (the read path's per-thread buffer) or heap, amid other
+     * bytes: the payload comes back, compressed or not; a flipped byte is caught; the buffer's limit is kept.
+     */
+    @Test
+    void storedBytesInADirectOrHeapBufferAreCheckedAndDecodedInPlace() {
+        byte[] random = new byte[300];
+        new Random(9).nextBytes(random);
+        for (byte[] p : new byte[][] {random, repeated(1000)}) {
+            EntryCodec.Stored s = EntryCodec.store(new LogEntry(1, 1, p), true);
+            int crc = EntryCodec.crc(s.bytes(), 0, s.bytes().length);
+            for (ByteBuffer b : new ByteBuffer[] {ByteBuffer.allocateDirect(2000), ByteBuffer.allocate(2000)}) {
+                b.position(37);
+                b.put(s.bytes());
+                b.limit(1900).position(5);
+                assertThat(EntryCodec.payload(s.lengthField(), crc, b, 37, s.bytes().length)).isEqualTo(p);
+                assertThat(b.limit()).isEqualTo(1900);
+                b.put(40, (byte) (b.get(40) ^ 1));
+                assertThat(EntryCodec.payload(s.lengthField(), crc, b, 37, s.bytes().length)).isNull();
+                assertThat(b.limit()).isEqualTo(1900);
+            }
+        }
+    }
 }

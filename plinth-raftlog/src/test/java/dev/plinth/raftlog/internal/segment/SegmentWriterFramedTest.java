@@ -82,6 +82,57 @@ class SegmentWriterFramedTest {
         }
     }
 
+    /**
+     * Records of a group commit that together are larger than {@link SegmentWriter#MAX_GATHER_BYTES}, some of them
+     * larger alone: the same bytes and offsets as one append each, and the array gathered into never grows past
+     * the limit, however large the records (before, it took the size of all of them together).
+     */
+    @Test
+    void recordsLargerTogetherThanTheGatherLimitAreWrittenInSeveralWritesWithoutALargerArray() {
+        int[] sizes = {100, SegmentWriter.MAX_GATHER_BYTES / 2, SegmentWriter.MAX_GATHER_BYTES / 2, 3,
+                SegmentWriter.MAX_GATHER_BYTES + 5, 7, 9, SegmentWriter.MAX_GATHER_BYTES - SegmentFormat.FRAME_BYTES};
+        Random rnd = new Random(6);
+        MemVfs plain = new MemVfs(1);
+        MemVfs framed = new MemVfs(1);
+        try (SegmentWriter a = SegmentWriter.create(plain, "seg");
+             SegmentWriter b = SegmentWriter.create(framed, "seg")) {
+            byte[][] records = new byte[sizes.length][];
+            int[] lengths = new int[sizes.length];
+            long[] expected = new long[sizes.length];
+            for (int i = 0; i < sizes.length; i++) {
+                byte[] p = new byte[sizes[i]];
+                rnd.nextBytes(p);
+                records[i] = framed(p);
+                lengths[i] = SegmentFormat.FRAME_BYTES + p.length;
+                expected[i] = a.append(p);
+            }
+            long[] offsets = new long[sizes.length];
+            byte[] gathered = b.appendFramed(records, lengths, sizes.length, null, offsets);
+            assertThat(gathered.length).isLessThanOrEqualTo(SegmentWriter.MAX_GATHER_BYTES);
+            assertThat(offsets).containsExactly(expected);
+            assertThat(b.position()).isEqualTo(a.position());
+            a.sync();
+            b.sync();
+        }
+        assertThat(fileBytes(framed, "seg")).isEqualTo(fileBytes(plain, "seg"));
+    }
+
+    /** A bad record among good ones is refused before any of them is written. */
+    @Test
+    void aBadRecordAmongManyIsRefusedBeforeAnyIsWritten() {
+        MemVfs vfs = new MemVfs(3);
+        try (SegmentWriter w = SegmentWriter.create(vfs, "seg")) {
+            long before = w.position();
+            byte[][] records = {framed(new byte[] {1}), new byte[3]};
+            assertThatThrownBy(() -> w.appendFramed(records, new int[] {9, 3}, 2, null, new long[2]))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(w.position()).isEqualTo(before);
+            w.append(new byte[] {7});
+            w.sync();
+        }
+        assertThat(SegmentScan.read(vfs, "seg", false).records()).hasSize(1);
+    }
+
     @Test
     void aRecordTooShortForItsFrameIsRefusedAndNothingIsWritten() {
         MemVfs vfs = new MemVfs(2);
