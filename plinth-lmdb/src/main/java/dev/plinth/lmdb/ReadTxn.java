@@ -28,6 +28,8 @@ final class ReadTxn {
     private final TxnGate.Permit permit;
     /** The engine's keyspace epoch when the transaction began; newer keyspaces are invisible to it. */
     private final long epoch;
+    /** {@link #id()}, read when the transaction began. */
+    private final long id;
     /** Serialises every use of {@link #txn}; guards the fields below. */
     final Object mutex = new Object();
     private boolean closed;
@@ -43,15 +45,20 @@ final class ReadTxn {
         this.txn = txn;
         this.permit = permit;
         this.epoch = epoch;
+        this.id = txn.getId();
     }
 
     long epoch() {
         return epoch;
     }
 
-    /** LMDB's id of the transaction: the id of the last write transaction committed when it began. */
+    /**
+     * LMDB's id of the transaction: the id of the last write transaction committed when it began. Read once
+     * when it began: after close the pooled transaction may be renewed for another reader, whose id it then
+     * has.
+     */
     long id() {
-        return txn.getId();
+        return id;
     }
 
     /**

@@ -120,4 +120,19 @@ class LmdbReadAheadTest {
             c.close();
         }
     }
+
+    @Test
+    void aClosedSnapshotKeepsItsVersionWhenItsPooledTransactionServesAnotherReader() {
+        try (Engine engine = open()) {
+            EngineKeyspace ks = engine.keyspace("default");
+            EngineSnapshot first = engine.snapshot();
+            long version = first.version();
+            first.close();
+            engine.apply(EngineBatch.builder(Durability.NONE).put(ks, key(0), value(1)).build());
+            try (EngineSnapshot second = engine.snapshot()) { // renews the transaction the first one gave back
+                assertThat(second.version()).isGreaterThan(version);
+                assertThat(first.version()).as("the closed snapshot's version").isEqualTo(version);
+            }
+        }
+    }
 }
