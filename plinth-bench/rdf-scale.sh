@@ -14,7 +14,8 @@
 # Step 1 loads the stores the read benchmarks open (RdfTarget, outside the benchmark lock, niced); steps 2 to 4
 # each hold /tmp/plinth-bench.lock so no other benchmark overlaps them. Environment: TARGETS (default
 # "plinth-lsm,plinth-rocksdb,tdb2"), PATTERNS (default all 16), ITER (measured 1-second iterations a pattern,
-# default 2). Each JMH fork runs with -Xms2g -Xmx2g (the benchmarks' @Fork); the pattern benchmark's setup
+# default 2; each fork first warms up for 8 one-second iterations, which the JIT needed on a loaded two-core
+# machine before Plinth's short finds were compiled). Each JMH fork runs with -Xms2g -Xmx2g (the benchmarks' @Fork); the pattern benchmark's setup
 # keeps only its 256 samples in memory, so its memory does not grow with the data (not yet tried at 10M).
 set -euo pipefail
 quads=${1:?usage: rdf-scale.sh QUADS [JAR] [WORKDIR]}
@@ -40,11 +41,11 @@ flock "$lock" java -jar "$jar" RdfLoadBenchmark -p quads="$quads" -p target="$ta
 
 log "3/4 the 16 patterns"
 flock "$lock" java -jar "$jar" RdfPatternBenchmark.find -p quads="$quads" -p storeCache="$work/stores" \
-    -p target="$targets" -p pattern="$patterns" -wi 1 -w 1 -i "$iter" -r 1 -f 1 \
+    -p target="$targets" -p pattern="$patterns" -wi 8 -w 1 -i "$iter" -r 1 -f 1 \
     -rf json -rff "$work/find.json" | tee "$work/find.txt"
 
 log "4/4 SPARQL BGPs"
 flock "$lock" java -jar "$jar" RdfPatternBenchmark.sparqlBgp -p quads="$quads" -p storeCache="$work/stores" \
-    -p target="$targets" -p pattern=SPOG -wi 2 -w 1 -i 3 -r 1 -f 1 \
+    -p target="$targets" -p pattern=SPOG -wi 8 -w 1 -i 3 -r 1 -f 1 \
     -rf json -rff "$work/sparql.json" | tee "$work/sparql.txt"
 log "done: $work/{load,find,sparql}.txt"

@@ -123,6 +123,53 @@ public abstract class QuadStoreContract {
         }
     }
 
+    /**
+     * Each of the 16 patterns, through {@code find} and through the Jena dataset's {@code find} (what ARQ and the
+     * benchmarks call), opens exactly one cursor: over the index whose order starts with the bound components,
+     * on the prefix of all their ids (no shorter prefix scanned and filtered, no second index). The quad looked
+     * for shares each of its terms with other quads, so a shorter prefix would hold keys that do not match.
+     */
+    @Test
+    void everyPatternIsOnePrefixScanOfItsLongestBoundPrefix() {
+        try (QuadStore store = open(dir)) {
+            Quad q = quad("g", "s", "p", iri("o"));
+            store.add(q);
+            byte[] spog = store.store().keyspace(IndexOrder.SPOG.keyspaceName())
+                    .scan(Range.all(), dev.plinth.ScanOptions.forward().withKeysOnly(true)).get(0).key();
+            long[] ids = new long[4];
+            IndexOrder.SPOG.decode(spog, ids);
+            store.addAll(List.of(quad("g", "s", "p", iri("o2")), quad("g", "s", "p2", iri("o")), quad("g", "s2", "p", iri("o")),
+                    quad("g2", "s", "p", iri("o")), quad(null, "s", "p", iri("o")), quad("g", "o", "s", iri("p"))));
+            Node[] terms = {q.getSubject(), q.getPredicate(), q.getObject(), q.getGraph()};
+            dev.plinth.keys.KeyWriter w = new dev.plinth.keys.KeyWriter(40);
+            for (int mask = 0; mask < 16; mask++) {
+                Node[] b = new Node[4];
+                for (int c = 0; c < 4; c++) {
+                    b[c] = (mask & (1 << c)) != 0 ? terms[c] : null;
+                }
+                IndexOrder order = IndexOrder.forPattern(mask);
+                int bound = Integer.bitCount(mask);
+                Range range = bound == 0 ? Range.all() : Range.prefix(order.prefix(w, ids, bound));
+                String expected = "cursor over " + order.keyspaceName() + " " + range;
+                try (QuadIterator it = store.find(b[0], b[1], b[2], b[3])) {
+                    assertThat(store.store().openResources()).as("pattern %d", mask)
+                            .extracting(dev.plinth.OpenResource::description).containsExactly(expected);
+                    assertThat(it.next()).isNotNull();
+                }
+                Node any = Node.ANY;
+                java.util.Iterator<Quad> viaJena = store.asDatasetGraph().find(b[3] == null ? any : b[3],
+                        b[0] == null ? any : b[0], b[1] == null ? any : b[1], b[2] == null ? any : b[2]);
+                try {
+                    assertThat(store.store().openResources()).as("pattern %d through the dataset", mask)
+                            .extracting(dev.plinth.OpenResource::description).containsExactly(expected);
+                    assertThat(viaJena.hasNext()).isTrue();
+                } finally {
+                    org.apache.jena.atlas.iterator.Iter.close(viaJena);
+                }
+            }
+        }
+    }
+
     @Test
     void iteratorsStreamAndAreClosedWithTheQuadStore() {
         QuadStore store = open(dir);

@@ -37,15 +37,22 @@ import org.openjdk.jmh.annotations.Warmup;
  * the order S, P, O, G ({@code ____} binds none, {@code SP_G} binds all but the object). At setup each target's
  * count for the first {@link #CHECKED} samples is checked against a count over the generated quads held in
  * memory, so every target answers the same question correctly.
+ *
+ * <p>Warm-up is {@link #WARMUP_ITERATIONS} seconds a fork: a find on Plinth runs through more code than one on TDB2
+ * (the quad store, the store's cursor, the engine, RocksDB's JNI), and on the shared two-core machine the JIT took
+ * several seconds to compile it; with two seconds of warm-up, short patterns such as {@code __OG} and {@code S_OG}
+ * measured the interpreter (150 to 250 µs a call on {@code rocksdb:} where the compiled code takes about 15).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch",
         "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"})
-@Warmup(iterations = 2, time = 1)
+@Warmup(iterations = RdfPatternBenchmark.WARMUP_ITERATIONS, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class RdfPatternBenchmark {
+    /** One-second warm-up iterations a fork: enough for the JIT to compile a find on every target. */
+    static final int WARMUP_ITERATIONS = 8;
     static final int SAMPLES = 256;
     /** Samples whose counts are checked against the data at setup. */
     static final int CHECKED = 32;

@@ -37,6 +37,8 @@ public final class CursorQuadIterator implements QuadIterator {
     private final int prefixLength;
     private final int bound;
     private long[] ids;
+    /** The ids of the key being decoded, by component; reused from key to key. */
+    private final long[] keyIds = new long[4];
     private Node[] nodes;
     /** The ids of a chunk that differ from the row before them in their column, and their terms. */
     private long[] changedIds;
@@ -124,7 +126,7 @@ public final class CursorQuadIterator implements QuadIterator {
         if (exhausted) {
             return false;
         }
-        long[] one = new long[4];
+        long[] one = keyIds;
         int n = 0;
         try {
             while (n < chunk) {
@@ -151,7 +153,7 @@ public final class CursorQuadIterator implements QuadIterator {
         }
         buffered = n;
         position = 0;
-        if (chunk < MAX_CHUNK) {
+        if (chunk < MAX_CHUNK && !exhausted) { // a scan that ended needs no larger arrays (most finds end in one chunk)
             chunk *= 2;
             ids = new long[width * chunk];
             nodes = java.util.Arrays.copyOf(nodes, width * chunk); // keeps the chunk just resolved

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.jena.graph.Node;
 import org.apache.jena.sparql.core.Quad;
 
 /**
@@ -189,12 +190,17 @@ public final class QuadWriter {
         KeyWriter w = new KeyWriter(40);
         Set<QuadIds> seen = new HashSet<>();
         long[] ids = new long[4];
+        // The term of each component in the quad before, and its id: a parser hands repeated IRIs over as one
+        // object (a run of one subject's quads, one graph over many), so the same object takes the same id
+        // without a cache lookup. Only within this attempt: a retry assigns its new ids afresh.
+        Node[] lastTerms = new Node[4];
+        long[] lastIds = new long[4];
         int added = 0;
         for (Quad q : quads) {
-            ids[IndexOrder.S] = dictionary.idForWrite(q.getSubject(), pending);
-            ids[IndexOrder.P] = dictionary.idForWrite(q.getPredicate(), pending);
-            ids[IndexOrder.O] = dictionary.idForWrite(q.getObject(), pending);
-            ids[IndexOrder.G] = dictionary.idForWrite(q.getGraph(), pending);
+            ids[IndexOrder.S] = idForWrite(q.getSubject(), IndexOrder.S, lastTerms, lastIds, pending);
+            ids[IndexOrder.P] = idForWrite(q.getPredicate(), IndexOrder.P, lastTerms, lastIds, pending);
+            ids[IndexOrder.O] = idForWrite(q.getObject(), IndexOrder.O, lastTerms, lastIds, pending);
+            ids[IndexOrder.G] = idForWrite(q.getGraph(), IndexOrder.G, lastTerms, lastIds, pending);
             if (!seen.add(new QuadIds(ids.clone()))) {
                 continue;
             }
@@ -212,6 +218,17 @@ public final class QuadWriter {
             added++;
         }
         return added;
+    }
+
+    /** The id of a quad's component: the one of the quad before if its term is the same object, else the dictionary's. */
+    private long idForWrite(Node term, int component, Node[] lastTerms, long[] lastIds, TermDictionary.Pending pending) {
+        if (term == lastTerms[component]) {
+            return lastIds[component];
+        }
+        long id = dictionary.idForWrite(term, pending);
+        lastTerms[component] = term;
+        lastIds[component] = id;
+        return id;
     }
 
     private int removeInto(List<Quad> quads, WriteBatch batch) {
