@@ -65,17 +65,17 @@ final class MemCursor implements EngineCursor {
         requireOpen();
         while (entries.hasNext()) {
             Map.Entry<byte[], VersionChain> e = entries.next();
-            byte[] v = e.getValue().valueAt(seq);
-            if (v == VersionChain.RECLAIMED) {
+            VersionChain.Version v = e.getValue().resolve(seq);
+            if (v == VersionChain.PRUNED) {
                 // Only a cursor whose snapshot was released during this read can meet a reclaimed version.
                 key = null;
                 value = null;
                 throw new IllegalStateException("mem cursor over " + keyspace + " at sequence " + seq
                         + " was closed during the read");
             }
-            if (v != null) {
+            if (v != null && v.value != null) {
                 key = e.getKey();
-                value = v;
+                value = v.value;
                 return true;
             }
         }

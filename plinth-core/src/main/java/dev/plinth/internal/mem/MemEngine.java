@@ -161,9 +161,9 @@ public final class MemEngine implements Engine {
             if (chain == null) {
                 return null;
             }
-            byte[] value = chain.valueAt(at);
-            if (value != VersionChain.RECLAIMED) {
-                return value;
+            VersionChain.Version v = chain.resolve(at);
+            if (v != VersionChain.PRUNED) {
+                return v == null ? null : v.value;
             }
             readRetries.increment();
             // The version visible at `at` was reclaimed, so a newer batch was published after `at` was

@@ -46,12 +46,12 @@ final class MemSnapshot implements EngineSnapshot {
         if (chain == null) {
             return null;
         }
-        byte[] value = chain.valueAt(seq);
-        if (value == VersionChain.RECLAIMED) {
+        VersionChain.Version v = chain.resolve(seq);
+        if (v == VersionChain.PRUNED) {
             // Only a view that was released during this read can meet a reclaimed version.
             throw new IllegalStateException("mem snapshot at sequence " + seq + " was closed during the read");
         }
-        return value;
+        return v == null ? null : v.value;
     }
 
     @Override

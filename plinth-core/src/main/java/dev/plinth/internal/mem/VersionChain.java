@@ -1,8 +1,5 @@
 package dev.plinth.internal.mem;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 /**
  * The versions of one key in one keyspace, newest first: a singly linked list whose head is a volatile
  * field. Readers walk it without locks; only the engine's write lock holder changes it.
@@ -15,16 +12,6 @@ import java.lang.invoke.VarHandle;
  *   <li>a version with a sequence number above the engine's {@code lastCommitted} is invisible to every
  *       reader, so it may be replaced (a later write of the same key in the same batch).
  * </ul>
- *
- * <p>The chain also keeps a copy of the head's sequence number and value in its own fields
- * ({@link #valueAt(long)}), so that a reader that sees the newest version, as nearly every one does, reads
- * the chain object and the value and not the head's node too: one dependent cache miss fewer per key on a
- * scan or point read of a large store. The copy is written like a sequence lock: the writer sets the copied
- * sequence number to {@link #UNSET}, then the value, then the sequence number, each a release store; a
- * reader takes the value only if it read the same sequence number (at or below its own) before and after
- * it, each an acquire load, and otherwise walks the nodes. A value read between the writer's stores comes
- * with a sequence number that changed, and sequence numbers never repeat once published, so a reader never
- * pairs one version's sequence number with another's value.
  */
 final class VersionChain {
     /** One version of a key: a value, or a tombstone when {@link #value} is {@code null}. */
@@ -58,34 +45,7 @@ final class VersionChain {
      */
     static final Version PRUNED = new Version(Long.MAX_VALUE, Long.MAX_VALUE, null, null);
 
-    /** What {@link #valueAt(long)} returns when the version a reader needs was reclaimed, as {@link #PRUNED}. */
-    static final byte[] RECLAIMED = new byte[0];
-
-    /** The copied sequence number while the copy is being rewritten: above every reader's. */
-    private static final long UNSET = Long.MAX_VALUE;
-
-    private static final VarHandle HEAD_SEQ;
-    private static final VarHandle HEAD_VALUE;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            HEAD_SEQ = lookup.findVarHandle(VersionChain.class, "headSeq", long.class);
-            HEAD_VALUE = lookup.findVarHandle(VersionChain.class, "headValue", byte[].class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private volatile Version head;
-    /**
-     * {@link #head}'s sequence number and value, copied for {@link #valueAt(long)}; accessed only through
-     * {@link #HEAD_SEQ} and {@link #HEAD_VALUE} (release stores by the write lock holder, acquire loads).
-     */
-    @SuppressWarnings("unused")
-    private long headSeq;
-    @SuppressWarnings("unused")
-    private byte[] headValue;
 
     // Guarded by the engine's write lock.
     /** The oldest-visible sequence number of the last prune, to skip walks that cannot cut anything. */
@@ -97,34 +57,6 @@ final class VersionChain {
 
     VersionChain(long seq, byte[] value) {
         this.head = new Version(seq, seq, value, null);
-        copyHead(seq, value);
-    }
-
-    /** Rewrites the copy of the head; by the write lock holder, after {@link #head} changed. */
-    private void copyHead(long seq, byte[] value) {
-        HEAD_SEQ.setRelease(this, UNSET);
-        HEAD_VALUE.setRelease(this, value);
-        HEAD_SEQ.setRelease(this, seq);
-    }
-
-    /**
-     * The value a reader at {@code at} sees: {@link #resolve(long)}'s version's value, from the copy of the
-     * head when that is the version (see the class documentation).
-     *
-     * @param at the reader's sequence number
-     * @return the value; {@code null} if the key is absent at {@code at} (a tombstone, or no version, as for
-     *     {@link #resolve(long)}); or {@link #RECLAIMED} where {@link #resolve(long)} returns {@link #PRUNED}
-     */
-    byte[] valueAt(long at) {
-        long seq = (long) HEAD_SEQ.getAcquire(this);
-        if (seq <= at) {
-            byte[] value = (byte[]) HEAD_VALUE.getAcquire(this);
-            if ((long) HEAD_SEQ.getAcquire(this) == seq) {
-                return value;
-            }
-        }
-        Version v = resolve(at);
-        return v == PRUNED ? RECLAIMED : v == null ? null : v.value;
     }
 
     /**
@@ -182,11 +114,9 @@ final class VersionChain {
         if (h.seq == seq) {
             // Replacing a write of the same batch: a reclaim keeps whatever that write's change was.
             head = new Version(seq, reclaim ? h.changeSeq : seq, value, h.next);
-            copyHead(seq, value);
             return false;
         }
         head = new Version(seq, reclaim ? h.changeSeq : seq, value, h);
-        copyHead(seq, value);
         return true;
     }
 

@@ -19,9 +19,7 @@
  * sequence number skip the new versions, so a batch becomes visible all at once, across keyspaces.
  *
  * <h2>Reads</h2>
- * A reader at sequence number S sees, for each key, the newest version at or below S; when that is the
- * newest version of all, it reads it from a copy the chain keeps of its head, without touching the head's
- * node ({@link dev.plinth.internal.mem.VersionChain#valueAt(long)}). Snapshots and
+ * A reader at sequence number S sees, for each key, the newest version at or below S. Snapshots and
  * cursors register S in the {@link dev.plinth.internal.mem.SnapshotRegistry} (a cursor opened on the
  * engine registers its own until it is closed), which keeps every version they can see. A point read on
  * the engine does not register: it reads {@code lastCommitted} and then the key's chain. If the version

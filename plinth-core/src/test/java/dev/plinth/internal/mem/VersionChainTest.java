@@ -2,8 +2,6 @@ package dev.plinth.internal.mem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class VersionChainTest {
@@ -26,80 +24,6 @@ class VersionChainTest {
         assertThat(c.resolve(2).seq).isEqualTo(2);
         assertThat(c.resolve(8).seq).isEqualTo(5);
         assertThat(c.resolve(100).seq).isEqualTo(9);
-    }
-
-    @Test
-    void valueAtAnswersAsResolveDoesThroughTheCopiedHeadOrTheNodes() {
-        VersionChain c = chainOf(2, 5, 9);
-        for (long at = 0; at <= 12; at++) {
-            VersionChain.Version v = c.resolve(at);
-            assertThat(c.valueAt(at)).as("at %d", at).isEqualTo(v == null ? null : v.value);
-        }
-        c.installLocked(9, null, false);
-        assertThat(c.valueAt(9)).as("a tombstone replacing the head's value").isNull();
-        assertThat(c.valueAt(5)).isEqualTo(v(5));
-        c.installLocked(11, v(11), false);
-        c.pruneLocked(11);
-        assertThat(c.valueAt(11)).isEqualTo(v(11));
-        assertThat(c.valueAt(10)).as("a reclaimed version").isSameAs(VersionChain.RECLAIMED);
-    }
-
-    /**
-     * A writer installs versions (replacing some within their unpublished sequence number) and publishes
-     * each; readers at the published number must get exactly its value, never a value of another version
-     * paired with the copied head's sequence number.
-     */
-    @Test
-    void valueAtNeverPairsOneVersionsNumberWithAnothersValue() throws Exception {
-        VersionChain c = new VersionChain(1, valueOf(1, 1));
-        int last = 200_000;
-        long[] published = new long[] {1};
-        Object lock = new Object();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread[] readers = new Thread[2];
-        for (int r = 0; r < readers.length; r++) {
-            readers[r] = new Thread(() -> {
-                try {
-                    long p;
-                    do {
-                        synchronized (lock) {
-                            p = published[0];
-                        }
-                        byte[] v = c.valueAt(p);
-                        if (v == VersionChain.RECLAIMED) {
-                            continue; // the writer pruned past this reader, which registered nothing
-                        }
-                        ByteBuffer b = ByteBuffer.wrap(v);
-                        long seq = b.getLong();
-                        long variant = b.getLong();
-                        if (seq != p || variant != 1) {
-                            throw new AssertionError("at " + p + " read the value of " + seq + " (variant " + variant + ")");
-                        }
-                    } while (p < last);
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                }
-            });
-            readers[r].start();
-        }
-        for (int n = 2; n <= last; n++) {
-            c.installLocked(n, valueOf(n, 0), false);
-            c.installLocked(n, valueOf(n, 1), false); // the batch's later write of the key wins
-            synchronized (lock) {
-                published[0] = n;
-            }
-            if (n % 64 == 0) {
-                c.pruneLocked(n - 32); // no reader is older than the last few published numbers here
-            }
-        }
-        for (Thread t : readers) {
-            t.join();
-        }
-        assertThat(failure.get()).isNull();
-    }
-
-    private static byte[] valueOf(long seq, long variant) {
-        return ByteBuffer.allocate(16).putLong(seq).putLong(variant).array();
     }
 
     @Test
