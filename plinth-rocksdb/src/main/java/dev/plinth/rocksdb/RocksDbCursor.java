@@ -206,7 +206,7 @@ final class RocksDbCursor implements EngineCursor {
     /**
      * The current key, in a new array of its own. RocksJava's {@code key()} makes that array from native code
      * ({@code NewByteArray}, a slow path into the VM); copying the key into {@link #keyBuffer} through JNI and
-     * then into a new array in Java is cheaper: key and value together, some 40 to 50 ns less per entry of a
+     * then into a new array in Java is cheaper: key and value together, 35 ns or more less per entry of a
      * walk over 16-byte keys and 101-byte values (docs/performance.md, 2026-12-06).
      */
     private byte[] copyKey() {
