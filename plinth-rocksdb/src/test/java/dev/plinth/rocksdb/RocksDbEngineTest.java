@@ -354,6 +354,53 @@ class RocksDbEngineTest {
         }
     }
 
+    /**
+     * A cursor copies keys and values out through buffers it reuses and grows: every size around their limits
+     * (the first sizes, a grown buffer, past {@link RocksDbCursor#MAX_REUSED_BUFFER}), in both directions, must
+     * come back whole, in an array of its own that a later step does not change.
+     */
+    @Test
+    void cursorsCopyKeysAndValuesOfEverySizeAroundTheirReusedBuffersWhole() {
+        int[] sizes = {1, RocksDbCursor.INITIAL_KEY_BUFFER - 1, RocksDbCursor.INITIAL_KEY_BUFFER,
+            RocksDbCursor.INITIAL_KEY_BUFFER + 1, 100, RocksDbCursor.INITIAL_VALUE_BUFFER,
+            RocksDbCursor.INITIAL_VALUE_BUFFER + 1, 3_000, RocksDbCursor.MAX_REUSED_BUFFER,
+            RocksDbCursor.MAX_REUSED_BUFFER + 1, 5, 200_000, 2};
+        try (Engine e = open(dir)) {
+            EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
+            EngineBatch.Builder batch = EngineBatch.builder(Durability.NONE);
+            List<byte[]> keys = new ArrayList<>();
+            List<byte[]> values = new ArrayList<>();
+            for (int i = 0; i < sizes.length; i++) {
+                // Keys in order of i: a first byte of i, then filler up to the size (at most the 64 KiB limit).
+                byte[] key = new byte[Math.min(sizes[i], 64 * 1024)];
+                Arrays.fill(key, (byte) (0x41 + i));
+                key[0] = (byte) i;
+                byte[] value = new byte[sizes[sizes.length - 1 - i]];
+                Arrays.fill(value, (byte) (0x61 + i));
+                keys.add(key);
+                values.add(value);
+                batch.put(ks, key, value);
+            }
+            e.apply(batch.build());
+            for (boolean reverse : new boolean[] {false, true}) {
+                List<byte[]> seenKeys = new ArrayList<>();
+                List<byte[]> seenValues = new ArrayList<>();
+                try (EngineCursor c = e.cursor(ks, ScanSpec.all().reverse(reverse))) {
+                    while (c.next()) {
+                        seenKeys.add(c.key());
+                        seenValues.add(c.value());
+                    }
+                }
+                assertThat(seenKeys).hasSize(sizes.length);
+                for (int n = 0; n < sizes.length; n++) {
+                    int i = reverse ? sizes.length - 1 - n : n;
+                    assertThat(seenKeys.get(n)).as("key %d, reverse %s", i, reverse).isEqualTo(keys.get(i));
+                    assertThat(seenValues.get(n)).as("value %d, reverse %s", i, reverse).isEqualTo(values.get(i));
+                }
+            }
+        }
+    }
+
     /** As for snapshots: a cursor closed by its owner while the engine closes never frees its iterator late. */
     @Test
     void cursorsRacingCloseAreEitherRefusedOrFreedByIt() throws Exception {

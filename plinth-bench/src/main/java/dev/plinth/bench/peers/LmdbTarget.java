@@ -14,17 +14,15 @@ import org.lmdbjava.Txn;
 
 /**
  * Raw LMDB through {@code lmdbjava} with direct {@link ByteBuffer}s: one unnamed database, a map of
- * {@link #MAP_SIZE}, {@code MDB_NOSYNC} (fast) or LMDB's default fsync on commit (sync). Each write is its own write
- * transaction; each read its own read transaction; keys and values are copied to {@code byte[]} like every
- * other target's. Needs the add-opens flags of {@code docs/performance.md}. Not thread-safe (shared
+ * {@link #INITIAL_MAP_SIZE} that doubles whenever a write finds it full (as Plinth's {@code lmdb:} engine
+ * grows its own), {@code MDB_NOSYNC} (fast) or LMDB's default fsync on commit (sync). Each write is its own
+ * write transaction; each read its own read transaction; keys and values are copied to {@code byte[]} like
+ * every other target's. Needs the add-opens flags of {@code docs/performance.md}. Not thread-safe (shared
  * buffers).
  */
 public final class LmdbTarget implements KvTarget {
-    /**
-     * Room for 10,000,000 keys of the benchmarks' sizes with the B-tree's overhead (1 GiB ran out at about 6
-     * million); it is address space only, the file grows as pages are written.
-     */
-    private static final long MAP_SIZE = 16L << 30;
+    /** The map size at open, as Plinth's {@code lmdb:} default; too small for 10,000,000 entries of 116 B. */
+    private static final long INITIAL_MAP_SIZE = 1L << 30;
     private static final int MAX_VALUE = 1 << 20;
 
     private final Env<ByteBuffer> env;
@@ -38,7 +36,7 @@ public final class LmdbTarget implements KvTarget {
         EnvFlags[] flags = durable == Durable.SYNC
                 ? new EnvFlags[0]
                 : new EnvFlags[] {EnvFlags.MDB_NOSYNC};
-        env = Env.create().setMapSize(MAP_SIZE).setMaxDbs(1).open(dir.toFile(), flags);
+        env = Env.create().setMapSize(INITIAL_MAP_SIZE).setMaxDbs(1).open(dir.toFile(), flags);
         dbi = env.openDbi((byte[]) null, DbiFlags.MDB_CREATE);
     }
 
@@ -70,20 +68,38 @@ public final class LmdbTarget implements KvTarget {
 
     @Override
     public void put(byte[] key, byte[] value) {
-        try (Txn<ByteBuffer> txn = env.txnWrite()) {
-            dbi.put(txn, key(key), value(value));
-            txn.commit();
+        while (true) {
+            try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                dbi.put(txn, key(key), value(value));
+                txn.commit();
+                return;
+            } catch (Env.MapFullException e) {
+                growMap();
+            }
         }
     }
 
     @Override
     public void putBatch(byte[][] keys, byte[][] values, int from, int count) {
-        try (Txn<ByteBuffer> txn = env.txnWrite()) {
-            for (int i = from; i < from + count; i++) {
-                dbi.put(txn, key(keys[i]), value(values[i]));
+        while (true) {
+            try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                for (int i = from; i < from + count; i++) {
+                    dbi.put(txn, key(keys[i]), value(values[i]));
+                }
+                txn.commit();
+                return;
+            } catch (Env.MapFullException e) {
+                growMap();
             }
-            txn.commit();
         }
+    }
+
+    /**
+     * Doubles the map after a write found it full. The write's transaction was aborted as it closed and this
+     * target opens no other, so none is open, which is when LMDB may remap the file; the write is then retried.
+     */
+    private void growMap() {
+        env.setMapSize(env.info().mapSize * 2);
     }
 
     @Override
