@@ -88,6 +88,11 @@ public final class LsmEngine implements Engine {
     private long lastTicket;
     private int nextKeyspaceId;
     private final Map<Integer, LsmKeyspace> byId = new HashMap<>();
+    /**
+     * Keyspaces dropped whose drop record is not known to be durable yet: a compaction keeps their entries
+     * (see {@link #compactionInputs}). Guarded by the write lock.
+     */
+    private final Set<Integer> dropsInFlight = new HashSet<>();
     private WalWriter wal;
     /** The memtable batches go to. */
     private Memtable mem;
@@ -281,6 +286,7 @@ public final class LsmEngine implements Engine {
     public boolean dropKeyspace(String name) {
         keyspaces.refuseDroppingDefault(name);
         long ticket;
+        int dropped;
         writeLock.lock();
         try {
             requireWritable("dropKeyspace");
@@ -292,10 +298,18 @@ public final class LsmEngine implements Engine {
             lastTicket = ticket;
             keyspaces.remove(ks);
             ks.markDropped();
+            dropped = ks.id();
+            dropsInFlight.add(dropped);
         } finally {
             writeLock.unlock();
         }
-        wal.awaitSynced(ticket);
+        wal.awaitSynced(ticket); // if it fails the drop stays in flight: the engine accepts no more writes
+        writeLock.lock();
+        try {
+            dropsInFlight.remove(dropped);
+        } finally {
+            writeLock.unlock();
+        }
         return true;
     }
 
@@ -556,11 +570,18 @@ public final class LsmEngine implements Engine {
     record CompactionInputs(LevelSet levels, Set<Integer> liveKeyspaces, long horizon) {
     }
 
-    /** The current tables, live keyspaces and oldest open snapshot; takes the write lock. */
+    /**
+     * The current tables, live keyspaces and oldest open snapshot; takes the write lock. A keyspace whose drop
+     * is not durable yet counts as live: a compaction that left its entries out and was recorded in the
+     * manifest before the drop's log record reached the disk would, if that record never did (a failed
+     * force, a crash), leave the keyspace alive after recovery with the entries gone.
+     */
     CompactionInputs compactionInputs() {
         writeLock.lock();
         try {
-            return new CompactionInputs(levels, new HashSet<>(catalogLocked().keySet()), reads.oldestSnapshot());
+            Set<Integer> live = new HashSet<>(catalogLocked().keySet());
+            live.addAll(dropsInFlight);
+            return new CompactionInputs(levels, live, reads.oldestSnapshot());
         } finally {
             writeLock.unlock();
         }

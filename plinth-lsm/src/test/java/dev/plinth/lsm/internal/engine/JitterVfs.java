@@ -16,6 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
 final class JitterVfs implements Vfs {
     private final Vfs in;
     private final int percent;
+    /** Called with the file's name before each force of a file (a test holds a force there); none by default. */
+    volatile java.util.function.Consumer<String> beforeForce = name -> { };
 
     JitterVfs(Vfs in, int percent) {
         this.in = in;
@@ -63,8 +65,8 @@ final class JitterVfs implements Vfs {
         @Override public long append(ByteBuffer src) { pause(); return f.append(src); }
         @Override public void preallocate(long length) { f.preallocate(length); }
         @Override public void truncate(long size) { f.truncate(size); }
-        @Override public void force() { pause(); f.force(); pause(); }
-        @Override public void forceData() { pause(); f.forceData(); pause(); }
+        @Override public void force() { beforeForce.accept(f.name()); pause(); f.force(); pause(); }
+        @Override public void forceData() { beforeForce.accept(f.name()); pause(); f.forceData(); pause(); }
         @Override public void close() { f.close(); }
     }
 }

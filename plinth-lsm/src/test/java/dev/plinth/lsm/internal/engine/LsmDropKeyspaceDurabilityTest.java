@@ -1,0 +1,69 @@
+package dev.plinth.lsm.internal.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plinth.Durability;
+import dev.plinth.spi.EngineBatch;
+import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.testkit.io.MemVfs;
+import dev.plinth.lsm.internal.wal.WalFormat;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A dropped keyspace's entries stay in what compactions write until the drop's log record is durable. Found by
+ * {@code LsmPowerLossTest} (seed 5, a failed force of the drop's record): a background compaction that read
+ * the live keyspaces between the drop and its force left the keyspace's entries out of its tables and was
+ * recorded in the manifest; the drop's record never reached the disk, so after recovery the keyspace was alive
+ * and the entries it had in tables were gone.
+ */
+@Timeout(60)
+class LsmDropKeyspaceDurabilityTest {
+    @Test
+    void aCompactionWhileADropIsNotYetDurableKeepsTheKeyspacesEntries() throws Exception {
+        JitterVfs vfs = new JitterVfs(new MemVfs(3), 0);
+        CountDownLatch gate = new CountDownLatch(1);
+        AtomicInteger held = new AtomicInteger();
+        try (LsmEngine e = LsmEngine.open("lsm-drop", vfs, LsmPowerLossTest.SMALL, true)) {
+            EngineKeyspace a = e.createKeyspace("a");
+            int id = ((LsmKeyspace) a).id();
+            e.apply(EngineBatch.builder(Durability.SYNC).put(a, "k".getBytes(StandardCharsets.UTF_8),
+                    "v".getBytes(StandardCharsets.UTF_8)).build());
+            vfs.beforeForce = name -> {
+                if (WalFormat.segmentNumber(name) >= 0) {
+                    held.incrementAndGet();
+                    try {
+                        gate.await();
+                    } catch (InterruptedException x) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            };
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread dropper = new Thread(() -> {
+                try {
+                    e.dropKeyspace("a");
+                } catch (Throwable x) {
+                    failure.set(x);
+                }
+            }, "dropper");
+            dropper.start();
+            try {
+                while (held.get() == 0) {
+                    Thread.sleep(1);
+                }
+                assertThat(e.compactionInputs().liveKeyspaces()).as("while the drop's log record is not durable")
+                        .contains(id);
+            } finally {
+                gate.countDown();
+                dropper.join();
+            }
+            assertThat(failure.get()).isNull();
+            assertThat(e.compactionInputs().liveKeyspaces()).as("once it is").doesNotContain(id);
+        }
+    }
+}
