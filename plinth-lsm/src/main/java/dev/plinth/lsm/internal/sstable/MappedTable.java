@@ -68,10 +68,7 @@ final class MappedTable implements AutoCloseable {
         try {
             region.bytes((int) offset, len).get(0, b);
         } catch (InternalError e) {
-            if (!isMappingFault(e)) {
-                throw e;
-            }
-            throw walkFailed(where, offset, e);
+            throw mappingFailed(offset, e);
         }
         return b;
     }
@@ -128,10 +125,7 @@ final class MappedTable implements AutoCloseable {
             }
             return view;
         } catch (InternalError e) {
-            if (!isMappingFault(e)) {
-                throw e;
-            }
-            throw walkFailed(where, off, e);
+            throw mappingFailed(off, e);
         }
     }
 
@@ -156,6 +150,17 @@ final class MappedTable implements AutoCloseable {
      */
     static boolean isMappingFault(Throwable e) {
         return e instanceof InternalError && e.getMessage() != null && e.getMessage().contains("unsafe memory access");
+    }
+
+    /**
+     * A read of the mapping at an offset that failed: a fault under the mapping as {@link #walkFailed} reports
+     * it; any other {@code InternalError} is thrown as it is.
+     */
+    private RuntimeException mappingFailed(long offset, InternalError e) {
+        if (!isMappingFault(e)) {
+            throw e;
+        }
+        return walkFailed(where, offset, e);
     }
 
     static RuntimeException walkFailed(String where, long offset, Throwable e) {

@@ -295,9 +295,9 @@ public final class TableReader {
      * a fault of this code and is thrown as it is, not reported as damaged data.
      */
     private RuntimeException walkFailed(int i, Throwable e) {
-        boolean underMapping = mapped != null && (e instanceof InPlaceWalker.Damaged
-                || e instanceof IndexOutOfBoundsException || MappedTable.isMappingFault(e));
-        if (!underMapping && !(e instanceof InPlaceWalker.Damaged)) {
+        boolean underMapping = e instanceof InPlaceWalker.Damaged
+                || mapped != null && (e instanceof IndexOutOfBoundsException || MappedTable.isMappingFault(e));
+        if (!underMapping) {
             if (e instanceof RuntimeException r) {
                 throw r;
             }
