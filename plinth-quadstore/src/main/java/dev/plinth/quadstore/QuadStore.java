@@ -9,6 +9,7 @@ import dev.plinth.Range;
 import dev.plinth.ScanOptions;
 import dev.plinth.Store;
 import dev.plinth.StoreClosedException;
+import dev.plinth.WriteOptions;
 import dev.plinth.keys.KeyReader;
 import dev.plinth.keys.KeyWriter;
 import dev.plinth.quadstore.internal.CursorQuadIterator;
@@ -453,6 +454,13 @@ public final class QuadStore implements AutoCloseable {
      * load goes on. Blank node labels of the input are replaced by fresh ones, so loading a file twice adds
      * its blank nodes twice, as RDF says. Error messages name the input by its base URI, if given.
      *
+     * <p>Each batch is written at {@link QuadStoreOptions#loadDurability()} ({@link dev.plinth.Durability#PROCESS}
+     * unless set, where the engine honours it): once the listener is told of a batch it survives the death of
+     * the process (such as {@code kill -9}); a power loss during the load may lose the latest batches. When the
+     * load returns or throws, one {@link Store#flush()} has made every applied batch as durable as the engine
+     * can (on stable storage for {@code lsm:}, {@code rocksdb:} and {@code lmdb:}). Set
+     * {@link dev.plinth.Durability#SYNC} to sync each batch before the listener hears of it.
+     *
      * <p>A failure of a write (of the engine) or of the listener, or an interrupt of the calling thread, stops
      * the load at once, even while the parser is blocked reading a slow pipe or socket: the input is closed
      * and the parser thread interrupted, which ends such a read, and the load waits for the parser thread to
@@ -484,11 +492,13 @@ public final class QuadStore implements AutoCloseable {
         Objects.requireNonNull(listener, "listener");
         Capabilities caps = store.capabilities();
         int batch = Math.max(1, Math.min(options.loadBatchQuads(), (caps.maxBatchOps() - 2) / QuadWriter.OPS_PER_QUAD));
+        WriteOptions batchOptions = caps.durabilities().contains(options.loadDurability())
+                ? WriteOptions.durability(options.loadDurability()) : WriteOptions.DEFAULT;
         String what = "the load of " + source + " into the quad store on " + store.uri();
         long[] written = {0};
         QuadSink sink = new QuadSink(batch, quads -> {
             try {
-                int added = writer.add(quads);
+                int added = writer.add(quads, batchOptions);
                 written[0] += quads.size();
                 return added;
             } catch (PlinthException e) {
@@ -517,8 +527,14 @@ public final class QuadStore implements AutoCloseable {
             }
         };
         try (in) {
-            sink.run(parserSink -> RDFParser.create().source(in).lang(lang).base(baseUri).errorHandler(errors)
-                    .parse(parserSink), "plinth-rdf-parse " + source);
+            try {
+                sink.run(parserSink -> RDFParser.create().source(in).lang(lang).base(baseUri).errorHandler(errors)
+                        .parse(parserSink), "plinth-rdf-parse " + source);
+            } catch (RuntimeException | Error e) {
+                flushLoad(written[0], e);
+                throw e;
+            }
+            flushLoad(written[0], null);
         } catch (QuadSink.ParseFailure f) {
             RuntimeException e = f.getCause();
             if (e instanceof RiotParseException rpe) {
@@ -539,6 +555,26 @@ public final class QuadStore implements AutoCloseable {
                     + source + " after loading it: " + e.getMessage(), e);
         }
         return sink.progress();
+    }
+
+    /**
+     * Makes the batches a load applied (written at {@link QuadStoreOptions#loadDurability()}, not synced) as
+     * durable as the store can make them, whether the load ended normally or with {@code failure}, whose
+     * suppressed exceptions then receive a failure of the flush.
+     */
+    private void flushLoad(long quadsWritten, Throwable failure) {
+        if (quadsWritten == 0 || store.isClosed()) {
+            return;
+        }
+        if (failure == null) {
+            store.flush();
+            return;
+        }
+        try {
+            store.flush();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private RdfParseException parseError(String source, QuadSink sink, RuntimeException e) {

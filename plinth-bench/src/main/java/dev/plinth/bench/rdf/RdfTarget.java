@@ -2,6 +2,7 @@ package dev.plinth.bench.rdf;
 
 import dev.plinth.quadstore.LoadListener;
 import dev.plinth.quadstore.QuadStore;
+import dev.plinth.quadstore.QuadStoreOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -30,12 +31,17 @@ final class RdfTarget implements AutoCloseable {
     private DatasetGraph tdb;
 
     RdfTarget(String name, Path dir) {
+        this(name, dir, QuadStoreOptions.DEFAULTS);
+    }
+
+    /** A target whose Plinth quad store (if it is one) has the given options. */
+    RdfTarget(String name, Path dir, QuadStoreOptions options) {
         this.name = name;
         switch (name) {
-            case "plinth-mem" -> quads = QuadStore.open("mem:");
-            case "plinth-lsm" -> quads = QuadStore.open("lsm:" + dir);
-            case "plinth-rocksdb" -> quads = QuadStore.open("rocksdb:" + dir);
-            case "plinth-lmdb" -> quads = QuadStore.open("lmdb:" + dir + "?mapSize=4g");
+            case "plinth-mem" -> quads = QuadStore.open("mem:", options);
+            case "plinth-lsm" -> quads = QuadStore.open("lsm:" + dir, options);
+            case "plinth-rocksdb" -> quads = QuadStore.open("rocksdb:" + dir, options);
+            case "plinth-lmdb" -> quads = QuadStore.open("lmdb:" + dir + "?mapSize=4g", options);
             case "tdb2" -> tdb = TDB2Factory.connectDataset(Location.create(dir.toString())).asDatasetGraph();
             default -> throw new IllegalArgumentException("unknown RDF target " + name);
         }
