@@ -270,39 +270,6 @@ public abstract class QuadStoreContract {
     }
 
     @Test
-    void longScansGiveEveryTermAsStoredWhenManyTermsShareTheScansRecentTerms() {
-        // Far more distinct objects than a scan's table of recent terms has slots, so ids evict each other there,
-        // and predicates and objects that repeat across the scan but not from one key to the next.
-        try (QuadStore store = open(dir)) {
-            List<Quad> all = new ArrayList<>();
-            for (int i = 0; i < 3000; i++) {
-                Node o = i % 2 == 0 ? iri("o" + i % 700) : NodeFactory.createLiteralString("value number " + i);
-                all.add(quad("g" + i % 4, "s" + i / 3, "p" + i % 7, o));
-            }
-            store.addAll(all);
-            Node[][] patterns = {{null, null, null, null}, {null, iri("p3"), null, null}, {null, null, null, iri("g1")}};
-            for (Node[] p : patterns) {
-                java.util.Set<Quad> got = new java.util.HashSet<>();
-                long n = 0;
-                try (QuadIterator it = store.find(p[0], p[1], p[2], p[3])) {
-                    while (it.hasNext()) {
-                        got.add(it.next());
-                        n++;
-                    }
-                }
-                java.util.Set<Quad> want = new java.util.HashSet<>();
-                for (Quad q : all) {
-                    if ((p[1] == null || p[1].equals(q.getPredicate())) && (p[3] == null || p[3].equals(q.getGraph()))) {
-                        want.add(q);
-                    }
-                }
-                assertThat(n).as(java.util.Arrays.toString(p)).isEqualTo(want.size());
-                assertThat(got).as(java.util.Arrays.toString(p)).isEqualTo(want);
-            }
-        }
-    }
-
-    @Test
     void aSecondWriterThatSawTheStoreEmptyUsesTheIdsTheFirstAssigned() {
         try (QuadStore a = open(dir)) {
             QuadStore b = QuadStore.on(a.store()); // both read an empty dictionary: both skip reads of new terms

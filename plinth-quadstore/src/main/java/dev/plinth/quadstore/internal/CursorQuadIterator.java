@@ -15,11 +15,6 @@ import org.apache.jena.sparql.core.Quad;
  * in id order, mostly with one cursor, rather than with one read each; a short scan reads little ahead. The
  * components the pattern bound are not resolved at all: every quad carries the terms the caller gave.
  *
- * <p>A scan that reads past its first chunk keeps a small map of the ids it resolved last ({@link RecentTerms}),
- * in front of the dictionary's shared cache: the terms that repeat across a long scan but not from one key to
- * the next (the predicates and the common objects of a whole-store scan) are found there by their primitive id,
- * without the shared cache's boxed key and its bookkeeping.
- *
  * <p>Not thread-safe, as its interface says.
  */
 public final class CursorQuadIterator implements QuadIterator {
@@ -52,12 +47,6 @@ public final class CursorQuadIterator implements QuadIterator {
     private final long[] lastIds;
     private final Node[] lastNodes;
     private boolean haveLast;
-    /** Per slot of a chunk: {@link #SAME_AS_ABOVE}, {@link #FROM_RECENT}, or the index in {@link #changedIds}. */
-    private int[] source;
-    private static final int SAME_AS_ABOVE = -1;
-    private static final int FROM_RECENT = -2;
-    /** The scan's recently resolved terms; made when the scan reads its second chunk (short finds never do). */
-    private RecentTerms recent;
     private int chunk = FIRST_CHUNK;
     /** Quads in the chunk read ahead, and the next to hand out. */
     private int buffered;
@@ -105,7 +94,6 @@ public final class CursorQuadIterator implements QuadIterator {
         this.nodes = new Node[width * FIRST_CHUNK];
         this.changedIds = new long[width * FIRST_CHUNK];
         this.changedNodes = new Node[width * FIRST_CHUNK];
-        this.source = new int[width * FIRST_CHUNK];
         this.lastIds = new long[w];
         this.lastNodes = new Node[w];
     }
@@ -171,10 +159,6 @@ public final class CursorQuadIterator implements QuadIterator {
             nodes = java.util.Arrays.copyOf(nodes, width * chunk); // keeps the chunk just resolved
             changedIds = new long[width * chunk];
             changedNodes = new Node[width * chunk];
-            source = new int[width * chunk];
-            if (recent == null) {
-                recent = new RecentTerms();
-            }
         }
         return n > 0;
     }
@@ -182,43 +166,27 @@ public final class CursorQuadIterator implements QuadIterator {
     /**
      * Resolves the ids of the chunk's {@code n} rows into {@link #nodes}. An index walked in order repeats a
      * component from one key to the next (the graph of a run of subjects, the subject of its quads), so only the
-     * ids that differ from the row before in their column are looked up, first in the scan's {@link #recent}
-     * terms, then in the dictionary; the others take the term above them.
+     * ids that differ from the row before in their column are looked up; the others take the term above them.
      */
     private void resolve(int n) {
         int m = 0;
-        RecentTerms known = recent;
         for (int r = 0; r < n; r++) {
             for (int k = 0; k < width; k++) {
                 int at = width * r + k;
-                if (sameAsAbove(r, k, at)) {
-                    source[at] = SAME_AS_ABOVE;
-                    continue;
-                }
-                Node hit = known == null ? null : known.get(ids[at]);
-                if (hit != null) {
-                    nodes[at] = hit;
-                    source[at] = FROM_RECENT;
-                } else {
-                    source[at] = m;
+                if (!sameAsAbove(r, k, at)) {
                     changedIds[m++] = ids[at];
                 }
             }
         }
-        if (m > 0) {
-            dictionary.nodes(changedIds, m, changedNodes);
-        }
+        dictionary.nodes(changedIds, m, changedNodes);
+        int j = 0;
         for (int r = 0; r < n; r++) {
             for (int k = 0; k < width; k++) {
                 int at = width * r + k;
-                int from = source[at];
-                if (from == SAME_AS_ABOVE) {
+                if (!sameAsAbove(r, k, at)) {
+                    nodes[at] = changedNodes[j++];
+                } else {
                     nodes[at] = r == 0 ? lastNodes[k] : nodes[at - width];
-                } else if (from >= 0) {
-                    nodes[at] = changedNodes[from];
-                    if (known != null) {
-                        known.put(ids[at], nodes[at]);
-                    }
                 }
             }
         }
