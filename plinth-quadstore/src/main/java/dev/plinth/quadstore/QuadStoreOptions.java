@@ -17,13 +17,6 @@ public final class QuadStoreOptions {
     public static final long DEFAULT_TERM_CACHE_SIZE = 500_000;
     /** The default number of quads a bulk load parses before writing them in one batch. */
     public static final int DEFAULT_LOAD_BATCH_QUADS = 5_000;
-    /**
-     * The default durability of a bulk load's batches: each survives the death of the process once the load's
-     * listener is told of it, and the whole load is made durable with one {@link dev.plinth.Store#flush()} at its
-     * end (see {@link QuadStore#load(java.io.InputStream, org.apache.jena.riot.Lang, String, LoadListener)}).
-     */
-    public static final Durability DEFAULT_LOAD_DURABILITY = Durability.PROCESS;
-
     /** The defaults. */
     public static final QuadStoreOptions DEFAULTS = builder().build();
 
@@ -65,15 +58,17 @@ public final class QuadStoreOptions {
     }
 
     /**
-     * The durability a bulk load writes each batch with, when the engine honours it (else the store's default):
-     * {@link Durability#PROCESS} keeps every acknowledged batch through the death of the process and leaves the
-     * fsync to the load's one {@link dev.plinth.Store#flush()} at its end; {@link Durability#SYNC} makes each
-     * batch durable on stable storage before the listener hears of it.
+     * The durability a bulk load writes each batch with, if set; unset, the store's default durability (for
+     * {@code lsm:}, {@code rocksdb:} and {@code lmdb:} {@link Durability#SYNC} unless the store was opened
+     * otherwise). Set below {@link Durability#SYNC}, the load leaves the fsync to its one
+     * {@link dev.plinth.Store#flush()} at its end: {@link Durability#PROCESS} keeps every acknowledged batch
+     * through the death of the process, {@link Durability#NONE} not even that. A level the engine does not
+     * honour makes the load fail before it reads its input.
      *
-     * @return the durability; {@link #DEFAULT_LOAD_DURABILITY} unless set
+     * @return the durability, or empty for the store's default
      */
-    public Durability loadDurability() {
-        return loadDurability;
+    public java.util.Optional<Durability> loadDurability() {
+        return java.util.Optional.ofNullable(loadDurability);
     }
 
     @Override
@@ -86,7 +81,7 @@ public final class QuadStoreOptions {
     public static final class Builder {
         private long termCacheSize = DEFAULT_TERM_CACHE_SIZE;
         private int loadBatchQuads = DEFAULT_LOAD_BATCH_QUADS;
-        private Durability loadDurability = DEFAULT_LOAD_DURABILITY;
+        private Durability loadDurability;
 
         private Builder() {
         }

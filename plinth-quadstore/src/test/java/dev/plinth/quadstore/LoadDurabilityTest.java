@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.Durability;
+import dev.plinth.Plinth;
 import dev.plinth.Store;
 import dev.plinth.StoreOptions;
+import dev.plinth.UnsupportedCapabilityException;
 import dev.plinth.spi.Engine;
 import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.ForwardingEngine;
@@ -14,15 +16,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import org.apache.jena.graph.NodeFactory;
 import org.apache.jena.riot.Lang;
+import org.apache.jena.sparql.core.Quad;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a bulk load asks of the engine: each batch at the load's durability ({@code PROCESS} unless set, which
- * survives {@code kill -9}: {@link BulkLoadKillTest}) and one flush after the last applied batch, before
- * {@code load} returns or throws; with {@code SYNC} each batch is synced. Recorded on {@code lsm:} under a
- * forwarding engine.
+ * What a bulk load asks of the engine: each batch at the store's default durability, or at the load's if set
+ * ({@code PROCESS} survives {@code kill -9}), and one flush after the last applied batch, before {@code load}
+ * returns or throws. Recorded on {@code lsm:} under a forwarding engine. A level the store does not honour is
+ * refused before anything is read; a cancelled (interrupted) load leaves the store writable.
  */
 class LoadDurabilityTest {
     @TempDir
@@ -85,20 +90,64 @@ class LoadDurabilityTest {
     }
 
     @Test
-    void batchesAreWrittenWithoutSyncAndFlushedOnceAtTheEnd() {
+    void byDefaultEachBatchIsWrittenAtTheStoresDefaultAndTheLoadFlushedOnceAtTheEnd() {
         assertThat(load(QuadStoreOptions.builder().loadBatchQuads(10).build(), lines(35, ""), null, 35))
-                .containsExactly("PROCESS", "PROCESS", "PROCESS", "PROCESS", "flush");
+                .containsExactly("SYNC", "SYNC", "SYNC", "SYNC", "flush");
+    }
+
+    @Test
+    void processBatchesAreWrittenWithoutSyncAndFlushedOnceAtTheEnd() {
+        assertThat(load(QuadStoreOptions.builder().loadBatchQuads(10).loadDurability(Durability.PROCESS).build(),
+                lines(35, ""), null, 35)).containsExactly("PROCESS", "PROCESS", "PROCESS", "PROCESS", "flush");
     }
 
     @Test
     void aLoadThatFailsFlushesTheBatchesAppliedBeforeItThrows() {
-        assertThat(load(QuadStoreOptions.builder().loadBatchQuads(10).build(), lines(25, "<http://example.org/broken\n"),
-                RdfParseException.class, 20)).containsExactly("PROCESS", "PROCESS", "flush");
+        assertThat(load(QuadStoreOptions.builder().loadBatchQuads(10).loadDurability(Durability.PROCESS).build(),
+                lines(25, "<http://example.org/broken\n"), RdfParseException.class, 20))
+                .containsExactly("PROCESS", "PROCESS", "flush");
     }
 
     @Test
-    void syncLoadsSyncEachBatch() {
-        assertThat(load(QuadStoreOptions.builder().loadBatchQuads(10).loadDurability(Durability.SYNC).build(),
-                lines(20, ""), null, 20)).containsExactly("SYNC", "SYNC", "flush");
+    void aDurabilityTheStoreDoesNotHonourIsRefusedBeforeAnythingIsReadOrWritten() {
+        boolean[] closed = {false};
+        ByteArrayInputStream in = new ByteArrayInputStream(lines(5, "").getBytes(StandardCharsets.UTF_8)) {
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+        try (Store store = Plinth.open("mem:");
+                QuadStore quads = QuadStore.on(store, QuadStoreOptions.builder().loadDurability(Durability.SYNC).build())) {
+            assertThatThrownBy(() -> quads.load(in, Lang.NQUADS, null, LoadListener.NONE))
+                    .isInstanceOf(UnsupportedCapabilityException.class)
+                    .hasMessageContaining("cannot load at durability SYNC").hasMessageContaining("mem:");
+            assertThat(in.available()).as("nothing was read").isEqualTo(lines(5, "").length());
+            assertThat(closed[0]).as("the input is closed, as every load closes it").isTrue();
+            assertThat(quads.size()).isZero();
+        }
+    }
+
+    /** Regression: the flush at the end of a cancelled load ran on the interrupted thread and failed the lsm: store. */
+    @Test
+    void anInterruptedLoadLeavesTheStoreWritableWithItsBatchesFlushedAndTheInterruptSet() {
+        try (Store store = Plinth.open("lsm:" + dir);
+                QuadStore quads = QuadStore.on(store, QuadStoreOptions.builder().loadBatchQuads(10)
+                        .loadDurability(Durability.PROCESS).build())) {
+            try {
+                assertThatThrownBy(() -> quads.load(new ByteArrayInputStream(lines(200, "").getBytes(StandardCharsets.UTF_8)),
+                        Lang.NQUADS, null, progress -> Thread.currentThread().interrupt()))
+                        .isInstanceOf(CancellationException.class);
+                assertThat(Thread.currentThread().isInterrupted()).as("the caller's interrupt stays set").isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+            long loaded = quads.size();
+            assertThat(loaded).isPositive();
+            assertThat(quads.add(Quad.create(NodeFactory.createURI("http://example.org/g"),
+                    NodeFactory.createURI("http://example.org/after"), NodeFactory.createURI("http://example.org/p"),
+                    NodeFactory.createLiteralString("written after the cancelled load")))).isTrue();
+            assertThat(quads.size()).isEqualTo(loaded + 1);
+        }
     }
 }

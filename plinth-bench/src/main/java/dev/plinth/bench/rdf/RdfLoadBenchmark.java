@@ -46,7 +46,7 @@ public class RdfLoadBenchmark {
     @Param({"0"})
     public int loadBatch;
 
-    /** The durability of the Plinth quad store's load batches; empty: {@link QuadStoreOptions#DEFAULT_LOAD_DURABILITY}. */
+    /** The durability of the Plinth quad store's load batches; empty: the store's default. */
     @Param({""})
     public String loadDurability;
 

@@ -232,8 +232,8 @@ public final class QuadWriter {
             }
             added++;
         }
-        // Each index's keys go into the batch in key order: an engine inserting a batch's entries one after the
-        // other (RocksDB's and lsm's memtables) then finds each one's place next to the one before.
+        // Each index's keys go into the batch in key order: RocksDB's memtable, inserting a batch's entries one
+        // after the other, then finds each one's place next to the one before (half its insert work in a load).
         for (IndexOrder order : IndexOrder.values()) {
             byte[][] sorted = keys[order.ordinal()];
             Arrays.sort(sorted, 0, added, Arrays::compareUnsigned);
