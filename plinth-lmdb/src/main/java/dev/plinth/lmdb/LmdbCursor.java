@@ -1,6 +1,7 @@
 package dev.plinth.lmdb;
 
 import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.EntrySink;
 import dev.plinth.spi.ScanSpec;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -25,6 +26,11 @@ import org.lmdbjava.Txn;
  * a time would return. Seeking drops what was read ahead. Damage met while reading ahead is thrown when
  * the walk reaches it, after the entries before it. A cursor over a batch's write transaction steps one
  * entry at a time, since the batch may change what lies ahead.
+ *
+ * <p>A cursor over a read transaction also lends its entries ({@link #lend(EntrySink)}): under its locks
+ * once per call, it steps and hands the sink the key and value where they lie in the map, each checked to
+ * lie inside the map first, with no copy; the transaction cannot end during the call, since its close
+ * takes the mutex the call holds.
  *
  * <p>A cursor opened before its keyspace was dropped keeps reading the view it opened on (the SPI's rule):
  * the native cursor is opened, and so bound to the database's root in its transaction, when the cursor is
@@ -270,6 +276,78 @@ final class LmdbCursor implements EngineCursor {
             exhausted = true;
         }
         return found;
+    }
+
+    @Override
+    public boolean lendsEntries() {
+        return readAhead;
+    }
+
+    /**
+     * Lends the entries after the current position, where they lie in the map: first any that {@link #next()}
+     * read ahead (as wrapped copies), then the native cursor's, under the mutex and one stamp for the call.
+     * A step that fails leaves the walk where it was; a sink that throws leaves it on the entry it was
+     * lent, so that the next call goes on after it.
+     */
+    @Override
+    public boolean lend(EntrySink sink) {
+        if (!readAhead) {
+            return EngineCursor.super.lend(sink);
+        }
+        synchronized (mutex) {
+            requireOpenLocked();
+            key = null;
+            value = null;
+            while (aheadIndex < aheadSize) {
+                int i = aheadIndex++;
+                ByteBuffer k = ByteBuffer.wrap(aheadKeys[i]);
+                byte[] v = aheadValues[i];
+                aheadKeys[i] = null;
+                aheadValues[i] = null;
+                if (!sink.entry(k, v == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(v))) {
+                    return true;
+                }
+            }
+            if (aheadFailure != null) {
+                RuntimeException e = aheadFailure;
+                aheadFailure = null;
+                throw e;
+            }
+            if (exhausted || cursor == null) {
+                exhausted = true;
+                return false;
+            }
+            long stamp = keyspace.use.readLock();
+            try {
+                while (true) {
+                    boolean found;
+                    if (!positioned) {
+                        found = position();
+                        positioned = true;
+                    } else {
+                        found = reverse ? cursor.prev() : cursor.next();
+                    }
+                    if (!found) {
+                        exhausted = true;
+                        return false;
+                    }
+                    ByteBuffer k = engine.bounds().check(cursor.key(), "a key", "cursor next");
+                    if (reverse ? start != null && EntrySink.compare(k, start, start.length) < 0
+                            : end != null && EntrySink.compare(k, end, end.length) >= 0) {
+                        exhausted = true;
+                        return false;
+                    }
+                    ByteBuffer v = engine.bounds().check(cursor.val(), "the value of a key", "cursor next");
+                    if (!sink.entry(k, v)) {
+                        return true;
+                    }
+                }
+            } catch (LmdbException e) {
+                throw engine.translate(e, "cursor next");
+            } finally {
+                keyspace.use.unlockRead(stamp);
+            }
+        }
     }
 
     /** Positions on the first entry of the walk, from the bounds and any seek target. */
