@@ -254,28 +254,37 @@ final class LmdbCursor implements EngineCursor {
     private boolean stepLocked() {
         stepKey = null;
         stepValue = null;
-        boolean found;
-        if (!positioned) {
-            found = position();
-            positioned = true;
-        } else {
-            found = reverse ? cursor.prev() : cursor.next();
-        }
+        boolean found = moveLocked();
         if (found) {
-            byte[] k = Buffers.copy(engine.bounds().check(cursor.key(), "a key", "cursor next"));
-            if (reverse ? start != null && Arrays.compareUnsigned(k, start) < 0
-                    : end != null && Arrays.compareUnsigned(k, end) >= 0) {
+            ByteBuffer k = engine.bounds().check(cursor.key(), "a key", "cursor next");
+            if (beyondBound(k)) {
                 found = false;
             } else {
                 stepValue = valueBytes == 0 ? null : Buffers.copyPrefix(
                         engine.bounds().check(cursor.val(), "the value of a key", "cursor next"), valueBytes);
-                stepKey = k;
+                stepKey = Buffers.copy(k);
             }
         }
         if (!found) {
             exhausted = true;
         }
         return found;
+    }
+
+    /** Moves the native cursor to the walk's next entry, positioning it first after opening or a seek. */
+    private boolean moveLocked() {
+        if (positioned) {
+            return reverse ? cursor.prev() : cursor.next();
+        }
+        boolean found = position();
+        positioned = true;
+        return found;
+    }
+
+    /** Whether a key in the map lies past the walk's far bound, where the walk ends. */
+    private boolean beyondBound(ByteBuffer k) {
+        return reverse ? start != null && EntrySink.compare(k, start, start.length) < 0
+                : end != null && EntrySink.compare(k, end, end.length) >= 0;
     }
 
     @Override
@@ -320,20 +329,8 @@ final class LmdbCursor implements EngineCursor {
             long stamp = keyspace.use.readLock();
             try {
                 while (true) {
-                    boolean found;
-                    if (!positioned) {
-                        found = position();
-                        positioned = true;
-                    } else {
-                        found = reverse ? cursor.prev() : cursor.next();
-                    }
-                    if (!found) {
-                        exhausted = true;
-                        return false;
-                    }
-                    ByteBuffer k = engine.bounds().check(cursor.key(), "a key", "cursor next");
-                    if (reverse ? start != null && EntrySink.compare(k, start, start.length) < 0
-                            : end != null && EntrySink.compare(k, end, end.length) >= 0) {
+                    ByteBuffer k = moveLocked() ? engine.bounds().check(cursor.key(), "a key", "cursor next") : null;
+                    if (k == null || beyondBound(k)) {
                         exhausted = true;
                         return false;
                     }
