@@ -6,6 +6,7 @@ import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
 import dev.plinth.spi.EntrySink;
+import dev.plinth.spi.LentBytes;
 import dev.plinth.spi.ForwardingEngine;
 import dev.plinth.spi.ScanSpec;
 import java.nio.ByteBuffer;
@@ -294,14 +295,14 @@ final class CheckedEngine extends ForwardingEngine {
             byte[] lo = scan.start();
             byte[] hi = scan.end();
             boolean inRange = scan.reverse()
-                    ? (lo == null || EntrySink.compare(k, lo, lo.length) >= 0)
-                            && (hi == null || !checkNear || EntrySink.compare(k, hi, hi.length) < 0)
-                    : (lo == null || !checkNear || EntrySink.compare(k, lo, lo.length) >= 0)
-                            && (hi == null || EntrySink.compare(k, hi, hi.length) < 0);
+                    ? (lo == null || LentBytes.compare(k, lo, lo.length) >= 0)
+                            && (hi == null || !checkNear || LentBytes.compare(k, hi, hi.length) < 0)
+                    : (lo == null || !checkNear || LentBytes.compare(k, lo, lo.length) >= 0)
+                            && (hi == null || LentBytes.compare(k, hi, hi.length) < 0);
             if (!inRange) {
                 throw outOfRange(copy(k));
             }
-            if (previous != null && !ordered(EntrySink.compare(k, previous, previousLength))) {
+            if (previous != null && !ordered(LentBytes.compare(k, previous, previousLength))) {
                 throw outOfOrder(copy(k));
             }
         }

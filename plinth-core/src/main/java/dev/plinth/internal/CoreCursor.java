@@ -293,10 +293,13 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
         }
     }
 
-    /** The arena's sink: copies a checked, live entry in; asks for another while the batch has room. */
+    /**
+     * The arena's sink: copies a checked, live entry in (a keys-only cursor only its key, as its value is
+     * never asked for); asks for another while the batch has room.
+     */
     private boolean takeLent(ByteBuffer k, ByteBuffer v) {
         int kl = k.remaining();
-        int vl = v.remaining();
+        int vl = keysOnly ? 0 : v.remaining();
         int at = arenaUsed;
         int needed = at + kl + vl;
         if (arena == null || arena.length < needed) {
@@ -405,7 +408,7 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
         return power > 0 ? power : length;
     }
 
-    /** The stored form of the current value; for the core's own scans. */
+    /** The stored form of the current value; for the core's own scans, which do not read keys only. */
     byte[] rawValue() {
         byte[] v = entryField(value);
         if (v == IN_ARENA) {

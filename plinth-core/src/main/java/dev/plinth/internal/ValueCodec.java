@@ -186,7 +186,11 @@ public final class ValueCodec {
                 | ((raw.get(at + prefix + 2) & 0xFF) << 8) | (raw.get(at + prefix + 3) & 0xFF);
         crc.reset();
         update(crc, key, key.position(), key.limit());
-        update(crc, raw, at, at + prefix);
+        if (prefix == 1) {
+            crc.update(header); // the header alone, as for a value without an expiry: no slice of the buffer
+        } else {
+            update(crc, raw, at, at + prefix);
+        }
         update(crc, raw, at + offset, raw.limit());
         return stored == (int) crc.getValue();
     }

@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * engine may lend memory it owns, such as LMDB's memory map, and reuse the buffer objects for the next
  * entry). A sink reads them and copies what it keeps; it never writes to them nor moves their position or
  * limit for good (it may move them inside its call if it puts them back), and never keeps a buffer past its
- * call.
+ * call. {@link LentBytes#compare} compares a lent key with an array in place.
  */
 @FunctionalInterface
 public interface EntrySink {
@@ -21,26 +21,4 @@ public interface EntrySink {
      * @return {@code true} to be lent the next entry, {@code false} to stop after this one
      */
     boolean entry(ByteBuffer key, ByteBuffer value);
-
-    /**
-     * Compares a lent key with a key in an array, as unsigned bytes (the order of every key in Plinth),
-     * without copying it.
-     *
-     * @param key a lent key, from its position to its limit
-     * @param other the array holding the other key
-     * @param otherLength the other key's length, from index 0
-     * @return negative, zero or positive as {@code key} sorts before, equal to or after the other key
-     */
-    static int compare(ByteBuffer key, byte[] other, int otherLength) {
-        int at = key.position();
-        int length = key.limit() - at;
-        int n = Math.min(length, otherLength);
-        for (int i = 0; i < n; i++) {
-            int c = (key.get(at + i) & 0xFF) - (other[i] & 0xFF);
-            if (c != 0) {
-                return c;
-            }
-        }
-        return length - otherLength;
-    }
 }

@@ -2,6 +2,7 @@ package dev.plinth.lmdb;
 
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EntrySink;
+import dev.plinth.spi.LentBytes;
 import dev.plinth.spi.ScanSpec;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -283,8 +284,8 @@ final class LmdbCursor implements EngineCursor {
 
     /** Whether a key in the map lies past the walk's far bound, where the walk ends. */
     private boolean beyondBound(ByteBuffer k) {
-        return reverse ? start != null && EntrySink.compare(k, start, start.length) < 0
-                : end != null && EntrySink.compare(k, end, end.length) >= 0;
+        return reverse ? start != null && LentBytes.compare(k, start, start.length) < 0
+                : end != null && LentBytes.compare(k, end, end.length) >= 0;
     }
 
     @Override
