@@ -66,7 +66,8 @@ public interface EngineCursor extends AutoCloseable {
      * entries, in the same order, as calls of {@link #next()} would land on. The buffers are valid only
      * during each call of the sink (see {@link EntrySink}). Afterwards the caller does not ask for
      * {@link #key()} or {@link #value()} before the cursor moves again, and the next {@link #next()} or
-     * {@code lend} goes on after the last entry lent. If the sink throws for an entry, that entry counts as lent: the exception
+     * {@code lend} goes on after the last entry lent; a cursor that read entries ahead through {@link #next()}
+     * need not lend whole values for those, so callers do not mix the two on one cursor. If the sink throws for an entry, that entry counts as lent: the exception
      * propagates, and the walk may go on after it as after a failed {@link #next()}.
      *
      * @param sink takes each entry; its buffers are valid during its call only
@@ -74,7 +75,8 @@ public interface EngineCursor extends AutoCloseable {
      */
     default boolean lend(EntrySink sink) {
         while (next()) {
-            if (!sink.entry(ByteBuffer.wrap(key()), ByteBuffer.wrap(value()))) {
+            byte[] value = value();
+            if (!sink.entry(ByteBuffer.wrap(key()), ByteBuffer.wrap(value == null ? new byte[0] : value))) {
                 return true;
             }
         }
