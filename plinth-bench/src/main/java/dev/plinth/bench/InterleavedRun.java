@@ -33,7 +33,7 @@ public final class InterleavedRun {
     /**
      * Runs the pairs given as {@code name=value} arguments: {@code keys}, {@code value} (bytes),
      * {@code pairs} (comma-separated {@code plinth/peer}), {@code ops} ({@code get}, {@code put},
-     * {@code scan}), {@code rounds}, {@code seconds} per side and round, {@code settle} (flush and compact
+     * {@code scan}, {@code scanLending}: the scan through lent views, {@link KvTarget#scanLending}), {@code rounds}, {@code seconds} per side and round, {@code settle} (flush and compact
      * after loading).
      *
      * @param args the settings
@@ -127,6 +127,7 @@ public final class InterleavedRun {
         long now;
         long[] touched = new long[1];
         KvTarget.Sink consume = (k, v) -> touched[0] += k[k.length - 1] + (v.length == 0 ? 0 : v[v.length - 1]);
+        KvTarget.ViewSink view = (k, v) -> touched[0] += k.get(k.limit() - 1) + (v.hasRemaining() ? v.get(v.limit() - 1) : 0);
         do {
             for (int i = 0; i < 64; i++) {
                 switch (op) {
@@ -137,6 +138,8 @@ public final class InterleavedRun {
                     case "put" -> t.put(f.randomKey(), f.nextValue());
                     case "scan" -> acc += t.scan(f.data().keyAt(f.nextIndex(keyCount - SCAN_LENGTH)), SCAN_LENGTH,
                             consume);
+                    case "scanLending" -> acc += t.scanLending(f.data().keyAt(f.nextIndex(keyCount - SCAN_LENGTH)),
+                            SCAN_LENGTH, consume, view);
                     default -> throw new IllegalArgumentException("unknown op '" + op + "'");
                 }
             }

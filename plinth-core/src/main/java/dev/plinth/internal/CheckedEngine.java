@@ -5,9 +5,13 @@ import dev.plinth.spi.Engine;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.EntrySink;
+import dev.plinth.spi.LentBytes;
 import dev.plinth.spi.ForwardingEngine;
 import dev.plinth.spi.ScanSpec;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.zip.CRC32C;
 
 /**
  * The core's integrity check of everything an engine returns, the innermost layer the core reads through.
@@ -57,28 +61,67 @@ final class CheckedEngine extends ForwardingEngine {
         try {
             ValueCodec.valueOffset(raw);
         } catch (CorruptionException e) {
-            throw damagedValue(ks, "the value of key " + Bytes.hex(key) + " has an unknown header or is cut short ("
-                    + Bytes.hex(Arrays.copyOf(raw, Math.min(raw.length, ValueCodec.MAX_OVERHEAD))) + ")");
+            throw unknownHeader(ks, key, raw);
         }
         if (!ValueCodec.checksumMatches(key, raw)) {
-            throw damagedValue(ks, "the value of key " + Bytes.hex(key) + " does not match its CRC32C checksum");
+            throw checksumMismatch(ks, key);
         }
         return raw;
     }
 
     /** The start of a stored value, of which the reader asked only {@code wanted} bytes. */
     private byte[] checkPrefix(EngineKeyspace ks, byte[] key, byte[] raw, int wanted) {
-        boolean known = raw.length > 0 && switch (raw[0]) {
-            case ValueCodec.PLAIN, ValueCodec.CHECKED_PLAIN -> true;
-            case ValueCodec.EXPIRING, ValueCodec.CHECKED_EXPIRING ->
-                    raw.length >= Math.min(wanted, ValueCodec.EXPIRY_PREFIX);
-            default -> false;
-        };
-        if (!known) {
-            throw damagedValue(ks, "the value of key " + Bytes.hex(key) + " has an unknown header or is cut short ("
-                    + Bytes.hex(Arrays.copyOf(raw, Math.min(raw.length, ValueCodec.MAX_OVERHEAD))) + ")");
+        if (!knownPrefix(raw.length == 0 ? -1 : raw[0], raw.length, wanted)) {
+            throw unknownHeader(ks, key, raw);
         }
         return raw;
+    }
+
+    /**
+     * A lent stored value and key, checked in place as {@link #checkWhole} or, when the reader asked only
+     * {@code wanted} bytes and the store keeps no checksums, {@link #checkPrefix} checks arrays; nothing is
+     * copied unless the check fails.
+     */
+    private void checkLent(EngineKeyspace ks, ByteBuffer key, ByteBuffer raw, int wanted, CRC32C crc) {
+        if (wanted != ScanSpec.FULL_VALUES && !checksums) {
+            int length = raw.remaining();
+            if (!knownPrefix(length == 0 ? -1 : raw.get(raw.position()), length, wanted)) {
+                throw unknownHeader(ks, copy(key), copy(raw));
+            }
+            return;
+        }
+        try {
+            ValueCodec.valueOffset(raw);
+        } catch (CorruptionException e) {
+            throw unknownHeader(ks, copy(key), copy(raw));
+        }
+        if (!ValueCodec.checksumMatches(key, raw, crc)) {
+            throw checksumMismatch(ks, copy(key));
+        }
+    }
+
+    /** Whether a value's first {@code length} bytes, of which the reader wants {@code wanted}, start with a known header. */
+    private static boolean knownPrefix(int header, int length, int wanted) {
+        return length > 0 && switch (header) {
+            case ValueCodec.PLAIN, ValueCodec.CHECKED_PLAIN -> true;
+            case ValueCodec.EXPIRING, ValueCodec.CHECKED_EXPIRING -> length >= Math.min(wanted, ValueCodec.EXPIRY_PREFIX);
+            default -> false;
+        };
+    }
+
+    private static byte[] copy(ByteBuffer lent) {
+        byte[] out = new byte[lent.remaining()];
+        lent.get(lent.position(), out);
+        return out;
+    }
+
+    private CorruptionException unknownHeader(EngineKeyspace ks, byte[] key, byte[] raw) {
+        return damagedValue(ks, "the value of key " + Bytes.hex(key) + " has an unknown header or is cut short ("
+                + Bytes.hex(Arrays.copyOf(raw, Math.min(raw.length, ValueCodec.MAX_OVERHEAD))) + ")");
+    }
+
+    private CorruptionException checksumMismatch(EngineKeyspace ks, byte[] key) {
+        return damagedValue(ks, "the value of key " + Bytes.hex(key) + " does not match its CRC32C checksum");
     }
 
     private CorruptionException damagedValue(EngineKeyspace ks, String what) {
@@ -145,10 +188,19 @@ final class CheckedEngine extends ForwardingEngine {
         private final EngineCursor cursor;
         private final EngineKeyspace ks;
         private final ScanSpec scan;
-        /** The last key returned or sought, which the next key must follow; {@code null} at the start. */
+        /**
+         * The last key returned or sought, its first {@link #previousLength} bytes, which the next key must
+         * follow; {@code null} at the start. The engine's own array after {@link #next()} or the caller's
+         * target after a seek, which nobody changes; after {@link #lend} a copy in {@link #lentPrevious}.
+         */
         private byte[] previous;
+        private int previousLength;
         /** Whether {@link #previous} was sought rather than returned, so the next key may equal it. */
         private boolean sought;
+        /** The cursor's own copy of the last key lent; made on first use, grown when a key does not fit. */
+        private byte[] lentPrevious;
+        /** The checksum lent values are checked with, reused; made on first use. */
+        private CRC32C crc;
         private byte[] key;
         private byte[] value;
 
@@ -174,10 +226,39 @@ final class CheckedEngine extends ForwardingEngine {
                 checkPrefix(ks, k, v, scan.valueBytes());
             }
             previous = k;
+            previousLength = k.length;
             sought = false;
             key = k;
             value = v;
             return true;
+        }
+
+        @Override
+        public boolean lendsEntries() {
+            return cursor.lendsEntries();
+        }
+
+        /** Lends the engine's entries on, each checked in place before the sink sees it, as {@link #next()} checks. */
+        @Override
+        public boolean lend(EntrySink sink) {
+            key = null;
+            value = null;
+            if (crc == null) {
+                crc = new CRC32C();
+            }
+            return cursor.lend((k, v) -> {
+                checkLentKey(k);
+                checkLent(ks, k, v, scan.valueBytes(), crc);
+                int length = k.remaining();
+                if (lentPrevious == null || lentPrevious.length < length) {
+                    lentPrevious = new byte[Math.max(64, length)];
+                }
+                k.get(k.position(), lentPrevious, 0, length);
+                previous = lentPrevious;
+                previousLength = length;
+                sought = false;
+                return sink.entry(k, v);
+            });
         }
 
         private void checkKey(byte[] k) {
@@ -195,21 +276,55 @@ final class CheckedEngine extends ForwardingEngine {
                     : (lo == null || !checkNear || Arrays.compareUnsigned(k, lo) >= 0)
                             && (hi == null || Arrays.compareUnsigned(k, hi) < 0);
             if (!inRange) {
-                throw damaged(ks, "a cursor over " + Bytes.hex(scan.start()) + " to " + Bytes.hex(scan.end())
-                        + " returned key " + Bytes.hex(k) + ", outside that range" + after());
+                throw outOfRange(k);
             }
             if (previous != null) {
-                int c = Arrays.compareUnsigned(k, previous);
-                boolean ordered = scan.reverse() ? (sought ? c <= 0 : c < 0) : (sought ? c >= 0 : c > 0);
-                if (!ordered) {
-                    throw damaged(ks, "a " + (scan.reverse() ? "reverse" : "forward") + " cursor returned key "
-                            + Bytes.hex(k) + " out of order" + after());
+                int c = Arrays.compareUnsigned(k, 0, k.length, previous, 0, previousLength);
+                if (!ordered(c)) {
+                    throw outOfOrder(k);
                 }
             }
         }
 
+        /** {@link #checkKey} for a lent key, compared in place. */
+        private void checkLentKey(ByteBuffer k) {
+            if (!k.hasRemaining()) {
+                throw damaged(ks, "a cursor returned an empty key" + after());
+            }
+            boolean checkNear = previous == null || sought;
+            byte[] lo = scan.start();
+            byte[] hi = scan.end();
+            boolean inRange = scan.reverse()
+                    ? (lo == null || LentBytes.compare(k, lo, lo.length) >= 0)
+                            && (hi == null || !checkNear || LentBytes.compare(k, hi, hi.length) < 0)
+                    : (lo == null || !checkNear || LentBytes.compare(k, lo, lo.length) >= 0)
+                            && (hi == null || LentBytes.compare(k, hi, hi.length) < 0);
+            if (!inRange) {
+                throw outOfRange(copy(k));
+            }
+            if (previous != null && !ordered(LentBytes.compare(k, previous, previousLength))) {
+                throw outOfOrder(copy(k));
+            }
+        }
+
+        /** Whether a key that compares {@code c} with the previous one follows it in the cursor's direction. */
+        private boolean ordered(int c) {
+            return scan.reverse() ? (sought ? c <= 0 : c < 0) : (sought ? c >= 0 : c > 0);
+        }
+
+        private CorruptionException outOfRange(byte[] k) {
+            return damaged(ks, "a cursor over " + Bytes.hex(scan.start()) + " to " + Bytes.hex(scan.end())
+                    + " returned key " + Bytes.hex(k) + ", outside that range" + after());
+        }
+
+        private CorruptionException outOfOrder(byte[] k) {
+            return damaged(ks, "a " + (scan.reverse() ? "reverse" : "forward") + " cursor returned key "
+                    + Bytes.hex(k) + " out of order" + after());
+        }
+
         private String after() {
-            return previous == null ? "" : (sought ? " after seeking to " : " after key ") + Bytes.hex(previous);
+            return previous == null ? ""
+                    : (sought ? " after seeking to " : " after key ") + Bytes.hex(Arrays.copyOf(previous, previousLength));
         }
 
         @Override
@@ -234,6 +349,7 @@ final class CheckedEngine extends ForwardingEngine {
             value = null;
             cursor.seek(target);
             previous = target;
+            previousLength = target.length;
             sought = true;
         }
 

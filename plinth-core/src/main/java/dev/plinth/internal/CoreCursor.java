@@ -4,6 +4,7 @@ import dev.plinth.Cursor;
 import dev.plinth.OpenResource;
 import dev.plinth.ScanOptions;
 import dev.plinth.StoreClosedException;
+import dev.plinth.spi.EntrySink;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
@@ -31,10 +32,23 @@ import java.util.function.Supplier;
  * close on another thread, reads stale heap bytes, never freed or foreign memory. Per entry that is a copy
  * of its bytes into memory already in cache and no allocation, where {@link #key()} and {@link #value()}
  * make a new array each.
+ *
+ * <p>Over an engine cursor that lends its entries ({@link dev.plinth.spi.EngineCursor#lendsEntries()}, such
+ * as LMDB's, whose entries live in its memory map), a store cursor reads ahead by being lent them: each is
+ * checked in place (key order and range, value header and checksum, expiry) and then copied once into one
+ * array the cursor owns and reuses, the <em>arena</em>, instead of into two new arrays per entry. From
+ * there {@link #key()} and {@link #value()} copy into the caller's new arrays, and {@link #keyView()} and
+ * {@link #valueView()} lend views of the arena itself, which keeps them out of the engine's memory: a view
+ * kept too long reads stale heap bytes, never an unmapped page. A batch stops early once the arena holds
+ * {@link #ARENA_BUDGET} bytes, so that large values do not make it grow by the batch.
  */
 final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
     /** Entries read ahead at most, per call under the guard; see the class documentation. */
     static final int MAX_READ_AHEAD = 32;
+    /** Bytes of entries after which a lent batch stops early; a single larger entry still fits whole. */
+    static final int ARENA_BUDGET = 64 << 10;
+    /** What {@link #key} and {@link #value} hold while the current entry is in the arena. */
+    private static final byte[] IN_ARENA = new byte[0];
 
     /** Told which intervals a cursor read, for phantom detection. */
     interface CoverageListener {
@@ -70,6 +84,25 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
     private RuntimeException aheadFailure;
     /** Whether the source reported its end while reading ahead; the walk ends when the buffer is empty. */
     private boolean aheadAtEnd;
+
+    /** Whether this cursor reads ahead by being lent entries into {@link #arena}; see the class documentation. */
+    private final boolean lending;
+    /** The entries read ahead while lending, one after another, each its key then its stored value. */
+    private byte[] arena;
+    private int arenaUsed;
+    /** Read-only views over the arena that {@link #keyView()} and {@link #valueView()} lend. */
+    private ByteBuffer arenaKeyView;
+    private ByteBuffer arenaValueView;
+    /** Per entry read ahead into the arena: where it starts, its key's length and its stored value's. */
+    private int[] entryStart;
+    private int[] keyLength;
+    private int[] rawLength;
+    /** The entry the cursor is on while lending (index into the arrays above). */
+    private int current;
+    /** The most entries the batch being lent may take. */
+    private int lendWant;
+    /** Takes lent entries into the arena; made once. */
+    private EntrySink arenaSink;
 
     private long returned;
     private boolean exhausted;
@@ -112,6 +145,8 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
         this.limit = options.limit();
         this.coverage = coverage;
         this.onClose = onClose;
+        // Coverage keeps each returned key, which the arena would overwrite: lend only without it.
+        this.lending = readAhead && coverage == null && raw.lendsEntries();
         startRun(reverse ? end : start);
     }
 
@@ -167,10 +202,16 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
             }
         }
         int i = aheadIndex++;
-        key = aheadKeys[i];
-        value = aheadValues[i];
-        aheadKeys[i] = null;
-        aheadValues[i] = null;
+        if (lending) {
+            current = i;
+            key = IN_ARENA;
+            value = IN_ARENA;
+        } else {
+            key = aheadKeys[i];
+            value = aheadValues[i];
+            aheadKeys[i] = null;
+            aheadValues[i] = null;
+        }
         returned++;
         lastKey = key;
         return true;
@@ -183,6 +224,10 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
     private void fillAhead() {
         int want = (int) Math.min(aheadNext, limit - returned);
         aheadNext = Math.min(aheadNext * 2, MAX_READ_AHEAD);
+        if (lending) {
+            fillLent(want);
+            return;
+        }
         if (aheadKeys == null || aheadKeys.length < want) {
             int size = (int) Math.min(MAX_READ_AHEAD, limit - returned);
             aheadKeys = new byte[size][];
@@ -219,6 +264,65 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
         }
     }
 
+    /** {@link #fillAhead()} over a cursor that lends: up to {@code want} entries copied into the arena. */
+    private void fillLent(int want) {
+        if (entryStart == null) {
+            int size = (int) Math.min(MAX_READ_AHEAD, limit - returned);
+            entryStart = new int[size];
+            keyLength = new int[size];
+            rawLength = new int[size];
+            arenaSink = this::takeLent;
+        }
+        aheadIndex = 0;
+        aheadSize = 0;
+        arenaUsed = 0;
+        lendWant = want;
+        store.guard().enter();
+        try {
+            if (!raw.lend(arenaSink)) {
+                aheadAtEnd = true;
+            }
+        } catch (RuntimeException e) {
+            // The entry that failed was not taken; those before it were, and are handed out first.
+            if (aheadSize == 0) {
+                throw e;
+            }
+            aheadFailure = e;
+        } finally {
+            store.guard().exit();
+        }
+    }
+
+    /**
+     * The arena's sink: copies a checked, live entry in (a keys-only cursor only its key, as its value is
+     * never asked for); asks for another while the batch has room.
+     */
+    private boolean takeLent(ByteBuffer k, ByteBuffer v) {
+        int kl = k.remaining();
+        int vl = keysOnly ? 0 : v.remaining();
+        int at = arenaUsed;
+        int needed = at + kl + vl;
+        if (arena == null || arena.length < needed) {
+            growArena(needed);
+        }
+        k.get(k.position(), arena, at, kl);
+        v.get(v.position(), arena, at + kl, vl);
+        int i = aheadSize++;
+        entryStart[i] = at;
+        keyLength[i] = kl;
+        rawLength[i] = vl;
+        arenaUsed = needed;
+        return aheadSize < lendWant && arenaUsed < ARENA_BUDGET;
+    }
+
+    /** A larger arena, keeping the entries already in it, with new views over it. */
+    private void growArena(int needed) {
+        int size = Math.max(lentCapacity(needed), 4096);
+        arena = arena == null ? new byte[size] : Arrays.copyOf(arena, size);
+        arenaKeyView = ByteBuffer.wrap(arena).asReadOnlyBuffer();
+        arenaValueView = ByteBuffer.wrap(arena).asReadOnlyBuffer();
+    }
+
     /** Drops what was read ahead, for a seek or close. */
     private void dropAhead() {
         if (aheadKeys != null) {
@@ -238,6 +342,10 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
         // the VM's generic JVM_Clone (a runtime call that makes handles) instead of an inline copy, for up to
         // an eighth of an LMDB scan; copyOf compiles to an allocation and an inline array copy.
         byte[] k = entryField(key);
+        if (k == IN_ARENA) {
+            int from = entryStart[current];
+            return Arrays.copyOfRange(arena, from, from + keyLength[current]);
+        }
         return Arrays.copyOf(k, k.length);
     }
 
@@ -247,12 +355,21 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
         if (keysOnly) {
             throw new IllegalStateException("cursor was opened keys-only; value() is not available");
         }
+        if (v == IN_ARENA) {
+            int from = entryStart[current] + keyLength[current];
+            int length = rawLength[current];
+            return Arrays.copyOfRange(arena, from + ValueCodec.valueOffset(arena, from, length), from + length);
+        }
         return ValueCodec.decode(v);
     }
 
     @Override
     public ByteBuffer keyView() {
         byte[] k = entryField(key);
+        if (k == IN_ARENA) {
+            int from = entryStart[current];
+            return arenaKeyView.limit(from + keyLength[current]).position(from);
+        }
         if (lentKey == null || lentKey.length < k.length) {
             lentKey = new byte[lentCapacity(k.length)];
             lentKeyView = ByteBuffer.wrap(lentKey).asReadOnlyBuffer();
@@ -266,6 +383,11 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
         byte[] v = entryField(value);
         if (keysOnly) {
             throw new IllegalStateException("cursor was opened keys-only; valueView() is not available");
+        }
+        if (v == IN_ARENA) {
+            int from = entryStart[current] + keyLength[current];
+            int length = rawLength[current];
+            return arenaValueView.limit(from + length).position(from + ValueCodec.valueOffset(arena, from, length));
         }
         int offset = ValueCodec.valueOffset(v);
         int length = v.length - offset;
@@ -286,9 +408,14 @@ final class CoreCursor extends ResourceTracker.Tracked implements Cursor {
         return power > 0 ? power : length;
     }
 
-    /** The stored form of the current value; for the core's own scans. */
+    /** The stored form of the current value; for the core's own scans, which do not read keys only. */
     byte[] rawValue() {
-        return entryField(value);
+        byte[] v = entryField(value);
+        if (v == IN_ARENA) {
+            int from = entryStart[current] + keyLength[current];
+            return Arrays.copyOfRange(arena, from, from + rawLength[current]);
+        }
+        return v;
     }
 
     /**

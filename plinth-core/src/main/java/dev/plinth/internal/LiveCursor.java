@@ -1,6 +1,7 @@
 package dev.plinth.internal;
 
 import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.EntrySink;
 
 /**
  * An engine cursor with expired entries skipped, judged at one instant. Values are always read, even
@@ -33,6 +34,17 @@ final class LiveCursor implements RawCursor {
     @Override
     public byte[] raw() {
         return cursor.value();
+    }
+
+    @Override
+    public boolean lendsEntries() {
+        return cursor.lendsEntries();
+    }
+
+    /** Lends the live entries on; an expired one is passed over where it lies. */
+    @Override
+    public boolean lend(EntrySink sink) {
+        return cursor.lend((k, v) -> !ValueCodec.isLive(v, nowMillis) || sink.entry(k, v));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.plinth.internal;
 
 import dev.plinth.CorruptionException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 
@@ -80,17 +81,59 @@ public final class ValueCodec {
      * @throws CorruptionException if the header is unknown or the form too short for it
      */
     public static int valueOffset(byte[] raw) {
-        int offset = raw.length == 0 ? -1 : switch (raw[0]) {
+        return valueOffset(raw, 0, raw.length);
+    }
+
+    /**
+     * Where the user's value starts in a stored form held in part of an array.
+     *
+     * @param raw the array
+     * @param from where the stored form starts in it
+     * @param length the stored form's length, or at least {@link #MAX_OVERHEAD} bytes of it
+     * @return the offset from {@code from}
+     * @throws CorruptionException if the header is unknown or the form too short for it
+     */
+    public static int valueOffset(byte[] raw, int from, int length) {
+        int offset = length == 0 ? -1 : headerLength(raw[from]);
+        if (offset < 0 || length < offset) {
+            throw malformed(Arrays.copyOfRange(raw, from, from + length));
+        }
+        return offset;
+    }
+
+    /**
+     * Where the user's value starts in a lent stored form (from the buffer's position to its limit).
+     *
+     * @param raw the stored form
+     * @return the offset from the buffer's position
+     * @throws CorruptionException if the header is unknown or the form too short for it
+     */
+    public static int valueOffset(ByteBuffer raw) {
+        int at = raw.position();
+        int length = raw.limit() - at;
+        int offset = length == 0 ? -1 : headerLength(raw.get(at));
+        if (offset < 0 || length < offset) {
+            throw malformed(prefix(raw));
+        }
+        return offset;
+    }
+
+    /** The bytes a header and what follows it take before the user's value; {@code -1} for an unknown header. */
+    private static int headerLength(byte header) {
+        return switch (header) {
             case PLAIN -> 1;
             case EXPIRING -> 9;
             case CHECKED_PLAIN -> 5;
             case CHECKED_EXPIRING -> 13;
             default -> -1;
         };
-        if (offset < 0 || raw.length < offset) {
-            throw malformed(raw);
-        }
-        return offset;
+    }
+
+    /** The first bytes of a lent stored form, as much as a message shows. */
+    static byte[] prefix(ByteBuffer raw) {
+        byte[] out = new byte[Math.min(raw.remaining(), MAX_OVERHEAD)];
+        raw.get(raw.position(), out);
+        return out;
     }
 
     /**
@@ -120,6 +163,45 @@ public final class ValueCodec {
         int stored = ((raw[prefix] & 0xFF) << 24) | ((raw[prefix + 1] & 0xFF) << 16)
                 | ((raw[prefix + 2] & 0xFF) << 8) | (raw[prefix + 3] & 0xFF);
         return stored == checksum(key, raw, prefix, offset);
+    }
+
+    /**
+     * Whether a lent stored form's checksum matches its key, header and value, read in place. Unchecked
+     * forms have none and always match. Neither buffer's position or limit is changed.
+     *
+     * @param key the entry's key, from position to limit
+     * @param raw the whole stored form, from position to limit, its header known to be good
+     * @param crc a checksum to reuse; reset here
+     * @return {@code true} if it matches or there is no checksum
+     */
+    public static boolean checksumMatches(ByteBuffer key, ByteBuffer raw, CRC32C crc) {
+        int at = raw.position();
+        byte header = raw.get(at);
+        if (header != CHECKED_PLAIN && header != CHECKED_EXPIRING) {
+            return true;
+        }
+        int offset = valueOffset(raw);
+        int prefix = offset - 4;
+        int stored = ((raw.get(at + prefix) & 0xFF) << 24) | ((raw.get(at + prefix + 1) & 0xFF) << 16)
+                | ((raw.get(at + prefix + 2) & 0xFF) << 8) | (raw.get(at + prefix + 3) & 0xFF);
+        crc.reset();
+        update(crc, key, key.position(), key.limit());
+        if (prefix == 1) {
+            crc.update(header); // the header alone, as for a value without an expiry: no slice of the buffer
+        } else {
+            update(crc, raw, at, at + prefix);
+        }
+        update(crc, raw, at + offset, raw.limit());
+        return stored == (int) crc.getValue();
+    }
+
+    /** Adds {@code b}'s bytes {@code [from, to)} to a checksum, leaving its position and limit as they were. */
+    private static void update(CRC32C crc, ByteBuffer b, int from, int to) {
+        int position = b.position();
+        int limit = b.limit();
+        b.limit(to).position(from);
+        crc.update(b);
+        b.limit(limit).position(position);
     }
 
     /** CRC32C of the key, the header before the checksum, and the value after it. */
@@ -152,6 +234,30 @@ public final class ValueCodec {
         throw malformed(raw);
     }
 
+    /**
+     * The expiry instant of a lent stored value, read in place.
+     *
+     * @param raw the stored form, or at least its first {@link #EXPIRY_PREFIX} bytes, from position to limit
+     * @return the expiry instant in epoch milliseconds, or {@code 0} if it never expires
+     * @throws CorruptionException if the header is unknown
+     */
+    public static long expiresAt(ByteBuffer raw) {
+        int at = raw.position();
+        int length = raw.limit() - at;
+        byte header = length == 0 ? -1 : raw.get(at);
+        if (length >= 1 && (header == PLAIN || header == CHECKED_PLAIN)) {
+            return 0;
+        }
+        if (length >= EXPIRY_PREFIX && (header == EXPIRING || header == CHECKED_EXPIRING)) {
+            long t = 0;
+            for (int i = 1; i <= 8; i++) {
+                t = (t << 8) | (raw.get(at + i) & 0xFF);
+            }
+            return t;
+        }
+        throw malformed(prefix(raw));
+    }
+
     private static CorruptionException malformed(byte[] raw) {
         return new CorruptionException("a stored value has an unknown header or is too short for it: "
                 + Bytes.hex(Arrays.copyOf(raw, Math.min(raw.length, MAX_OVERHEAD))));
@@ -165,6 +271,18 @@ public final class ValueCodec {
      * @return {@code true} unless it expired
      */
     public static boolean isLive(byte[] raw, long nowMillis) {
+        long t = expiresAt(raw);
+        return t == 0 || nowMillis < t;
+    }
+
+    /**
+     * Whether a lent stored value is visible at {@code nowMillis}, read in place.
+     *
+     * @param raw the stored form, from position to limit
+     * @param nowMillis the read's instant
+     * @return {@code true} unless it expired
+     */
+    public static boolean isLive(ByteBuffer raw, long nowMillis) {
         long t = expiresAt(raw);
         return t == 0 || nowMillis < t;
     }

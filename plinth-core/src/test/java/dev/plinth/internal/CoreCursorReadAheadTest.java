@@ -27,6 +27,8 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A cursor on the store reads ahead of its user (see {@link CoreCursor}): it must hand out exactly what
@@ -211,12 +213,14 @@ class CoreCursorReadAheadTest {
     /**
      * Damage to the value of {@code k3} is met while reading ahead (in the second batch, after {@code k2}):
      * the cursor still hands out {@code k2} first, throws when the walk reaches {@code k3}, and goes on with
-     * {@code k4} when asked, as a cursor stepping one entry at a time does.
+     * {@code k4} when asked, as a cursor stepping one entry at a time does; also when the engine's cursor
+     * lends its entries and the damage is found checking one in place.
      */
-    @Test
-    void damageMetWhileReadingAheadIsThrownWhereTheWalkReachesIt() {
+    @ParameterizedTest(name = "lending={0}")
+    @ValueSource(booleans = {false, true})
+    void damageMetWhileReadingAheadIsThrownWhereTheWalkReachesIt(boolean lending) {
         IntegrityCheckTest.DamagingEngine[] engine = new IntegrityCheckTest.DamagingEngine[1];
-        UnaryOperator<Engine> decorator = e -> engine[0] = new IntegrityCheckTest.DamagingEngine(e);
+        UnaryOperator<Engine> decorator = e -> engine[0] = new IntegrityCheckTest.DamagingEngine(e, lending);
         try (Store store = Plinth.open(StoreOptions.builder("mem:").param("checksums", "true")
                 .decorate(decorator).build())) {
             Keyspace ks = store.defaultKeyspace();

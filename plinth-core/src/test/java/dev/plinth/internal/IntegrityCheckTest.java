@@ -17,8 +17,10 @@ import dev.plinth.spi.Engine;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.EntrySink;
 import dev.plinth.spi.ForwardingEngine;
 import dev.plinth.spi.ScanSpec;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +31,15 @@ import org.junit.jupiter.api.Test;
  * The core's integrity checks of what an engine returns: a mem engine under a decorator that damages its
  * reads the way a damaged file would, one kind of damage at a time. Each must come out as
  * {@link CorruptionException} naming the store, keyspace and key, never as data, and {@link Store#verify()}
- * must list it and go on.
+ * must list it and go on. {@link IntegrityCheckLendingTest} runs every case again with cursors that lend
+ * their entries, as LMDB's do, so that the core checks them in place.
  */
 class IntegrityCheckTest {
+    /** Whether the damaging engine's cursors lend their entries. */
+    boolean lends() {
+        return false;
+    }
+
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
@@ -48,9 +56,12 @@ class IntegrityCheckTest {
         volatile boolean flipK3;
         /** Makes the engine's own check fail with an I/O error. */
         volatile boolean ownCheckFails;
+        /** Whether its cursors lend their entries ({@link EngineCursor#lend}). */
+        private final boolean lends;
 
-        DamagingEngine(Engine delegate) {
+        DamagingEngine(Engine delegate, boolean lends) {
             super(delegate);
+            this.lends = lends;
         }
 
         byte[] value(byte[] key, byte[] raw) {
@@ -151,6 +162,30 @@ class IntegrityCheckTest {
                 }
 
                 @Override
+                public boolean lendsEntries() {
+                    return lends;
+                }
+
+                /** Lends each entry from the same two direct buffers, behind a few bytes that are not its. */
+                @Override
+                public boolean lend(EntrySink sink) {
+                    ByteBuffer k = ByteBuffer.allocateDirect(1024);
+                    ByteBuffer v = ByteBuffer.allocateDirect(1024);
+                    while (c.next()) {
+                        if (!sink.entry(lent(k, key()), lent(v, value()))) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }
+
+                private ByteBuffer lent(ByteBuffer into, byte[] bytes) {
+                    into.clear();
+                    into.put(new byte[] {0x7F, 0x7F, 0x7F}).put(bytes).put((byte) 0x7F);
+                    return into.limit(3 + bytes.length).position(3);
+                }
+
+                @Override
                 public void close() {
                     c.close();
                 }
@@ -161,7 +196,7 @@ class IntegrityCheckTest {
     private DamagingEngine engine;
 
     private Store open(boolean checksums) {
-        UnaryOperator<Engine> decorator = e -> engine = new DamagingEngine(e);
+        UnaryOperator<Engine> decorator = e -> engine = new DamagingEngine(e, lends());
         Store store = Plinth.open(StoreOptions.builder("mem:").param("checksums", Boolean.toString(checksums))
                 .decorate(decorator).build());
         for (int i = 1; i <= 3; i++) {

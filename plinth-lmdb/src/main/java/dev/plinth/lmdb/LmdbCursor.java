@@ -1,6 +1,8 @@
 package dev.plinth.lmdb;
 
 import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.EntrySink;
+import dev.plinth.spi.LentBytes;
 import dev.plinth.spi.ScanSpec;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -25,6 +27,11 @@ import org.lmdbjava.Txn;
  * a time would return. Seeking drops what was read ahead. Damage met while reading ahead is thrown when
  * the walk reaches it, after the entries before it. A cursor over a batch's write transaction steps one
  * entry at a time, since the batch may change what lies ahead.
+ *
+ * <p>A cursor over a read transaction also lends its entries ({@link #lend(EntrySink)}): under its locks
+ * once per call, it steps and hands the sink the key and value where they lie in the map, each checked to
+ * lie inside the map first, with no copy; the transaction cannot end during the call, since its close
+ * takes the mutex the call holds.
  *
  * <p>A cursor opened before its keyspace was dropped keeps reading the view it opened on (the SPI's rule):
  * the native cursor is opened, and so bound to the database's root in its transaction, when the cursor is
@@ -248,28 +255,97 @@ final class LmdbCursor implements EngineCursor {
     private boolean stepLocked() {
         stepKey = null;
         stepValue = null;
-        boolean found;
-        if (!positioned) {
-            found = position();
-            positioned = true;
-        } else {
-            found = reverse ? cursor.prev() : cursor.next();
-        }
+        boolean found = moveLocked();
         if (found) {
-            byte[] k = Buffers.copy(engine.bounds().check(cursor.key(), "a key", "cursor next"));
-            if (reverse ? start != null && Arrays.compareUnsigned(k, start) < 0
-                    : end != null && Arrays.compareUnsigned(k, end) >= 0) {
+            ByteBuffer k = engine.bounds().check(cursor.key(), "a key", "cursor next");
+            if (beyondBound(k)) {
                 found = false;
             } else {
                 stepValue = valueBytes == 0 ? null : Buffers.copyPrefix(
                         engine.bounds().check(cursor.val(), "the value of a key", "cursor next"), valueBytes);
-                stepKey = k;
+                stepKey = Buffers.copy(k);
             }
         }
         if (!found) {
             exhausted = true;
         }
         return found;
+    }
+
+    /** Moves the native cursor to the walk's next entry, positioning it first after opening or a seek. */
+    private boolean moveLocked() {
+        if (positioned) {
+            return reverse ? cursor.prev() : cursor.next();
+        }
+        boolean found = position();
+        positioned = true;
+        return found;
+    }
+
+    /** Whether a key in the map lies past the walk's far bound, where the walk ends. */
+    private boolean beyondBound(ByteBuffer k) {
+        return reverse ? start != null && LentBytes.compare(k, start, start.length) < 0
+                : end != null && LentBytes.compare(k, end, end.length) >= 0;
+    }
+
+    @Override
+    public boolean lendsEntries() {
+        return readAhead;
+    }
+
+    /**
+     * Lends the entries after the current position, where they lie in the map: first any that {@link #next()}
+     * read ahead (as wrapped copies), then the native cursor's, under the mutex and one stamp for the call.
+     * A step that fails leaves the walk where it was; a sink that throws leaves it on the entry it was
+     * lent, so that the next call goes on after it.
+     */
+    @Override
+    public boolean lend(EntrySink sink) {
+        if (!readAhead) {
+            return EngineCursor.super.lend(sink);
+        }
+        synchronized (mutex) {
+            requireOpenLocked();
+            key = null;
+            value = null;
+            while (aheadIndex < aheadSize) {
+                int i = aheadIndex++;
+                ByteBuffer k = ByteBuffer.wrap(aheadKeys[i]);
+                byte[] v = aheadValues[i];
+                aheadKeys[i] = null;
+                aheadValues[i] = null;
+                if (!sink.entry(k, v == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(v))) {
+                    return true;
+                }
+            }
+            if (aheadFailure != null) {
+                RuntimeException e = aheadFailure;
+                aheadFailure = null;
+                throw e;
+            }
+            if (exhausted || cursor == null) {
+                exhausted = true;
+                return false;
+            }
+            long stamp = keyspace.use.readLock();
+            try {
+                while (true) {
+                    ByteBuffer k = moveLocked() ? engine.bounds().check(cursor.key(), "a key", "cursor next") : null;
+                    if (k == null || beyondBound(k)) {
+                        exhausted = true;
+                        return false;
+                    }
+                    ByteBuffer v = engine.bounds().check(cursor.val(), "the value of a key", "cursor next");
+                    if (!sink.entry(k, v)) {
+                        return true;
+                    }
+                }
+            } catch (LmdbException e) {
+                throw engine.translate(e, "cursor next");
+            } finally {
+                keyspace.use.unlockRead(stamp);
+            }
+        }
     }
 
     /** Positions on the first entry of the walk, from the bounds and any seek target. */

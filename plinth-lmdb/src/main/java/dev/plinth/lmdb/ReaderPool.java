@@ -60,11 +60,14 @@ final class ReaderPool {
     }
 
     /**
-     * A read transaction at the latest committed state.
+     * A read transaction at the latest committed state: an idle one renewed, or else a new one. An idle
+     * transaction that cannot be renewed is closed (lmdbjava aborts it, freeing its reader slot, when it
+     * is still ready; after a failure inside {@code mdb_txn_renew} lmdbjava can only free its own buffers,
+     * and the slot stays taken until the environment closes) and a new transaction begun in its place.
      *
      * @return a transaction to give back with {@link #giveBack}
-     * @throws LmdbException if no transaction can begin, or an idle one cannot be renewed (an environment
-     *     failure, such as {@code MDB_PANIC}; that transaction is then dropped)
+     * @throws LmdbException if no transaction can begin (an environment failure, such as {@code MDB_PANIC},
+     *     or every reader slot taken)
      */
     Txn<ByteBuffer> borrow() {
         Txn<ByteBuffer> txn = idle.poll();
@@ -72,8 +75,21 @@ final class ReaderPool {
             return begin();
         }
         idleCount.decrementAndGet();
-        txn.renew();
-        return txn;
+        try {
+            txn.renew();
+            return txn;
+        } catch (LmdbException e) {
+            closeQuietly(txn);
+            return begin();
+        }
+    }
+
+    private static void closeQuietly(Txn<ByteBuffer> txn) {
+        try {
+            txn.close();
+        } catch (LmdbException ignored) {
+            // its slot stays taken until the environment closes
+        }
     }
 
     /**
@@ -121,8 +137,8 @@ final class ReaderPool {
                 txn.renew();
                 txn.close();
                 freed++;
-            } catch (LmdbException ignored) {
-                // its slot stays taken until the environment closes
+            } catch (LmdbException e) {
+                closeQuietly(txn); // lmdbjava's buffers at least; its slot stays taken until the environment closes
             }
         }
         return freed;

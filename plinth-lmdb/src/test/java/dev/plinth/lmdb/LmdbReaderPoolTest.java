@@ -20,6 +20,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+import org.lmdbjava.LmdbException;
+import org.lmdbjava.Txn;
 
 /** The reset read transactions kept for point reads, cursors and snapshots ({@link ReaderPool}). */
 class LmdbReaderPoolTest {
@@ -176,6 +180,82 @@ class LmdbReaderPoolTest {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** A bare environment of {@code readers} reader slots, opened as the engine opens its own ({@code MDB_NOTLS}). */
+    private Env<ByteBuffer> bareEnv(int readers) {
+        return Env.create().setMapSize(1 << 20).setMaxReaders(readers).open(dir.toFile(), EnvFlags.MDB_NOTLS);
+    }
+
+    /** Begins read transactions straight on the environment until LMDB has no slot left; says how many. */
+    private static int takeTheRemainingSlots(Env<ByteBuffer> env, List<Txn<ByteBuffer>> held) {
+        int taken = 0;
+        while (true) {
+            try {
+                held.add(env.txnRead());
+                taken++;
+            } catch (LmdbException e) {
+                assertThat(LmdbErrors.code(e)).as("only a full reader table stops it").isEqualTo(LmdbErrors.MDB_READERS_FULL);
+                return taken;
+            }
+            assertThat(taken).as("LMDB's reader table has a limit").isLessThan(1000);
+        }
+    }
+
+    /**
+     * {@code MDB_READERS_FULL} while idle transactions hold slots: {@link ReaderPool#begin} frees them and
+     * begins again, so the pool never costs a reader its slot.
+     */
+    @Test
+    void aFullReaderTableIsDrainedOfIdleTransactionsAndTheBeginRetried() {
+        List<Txn<ByteBuffer>> held = new ArrayList<>();
+        Env<ByteBuffer> env = bareEnv(16);
+        ReaderPool pool = new ReaderPool(env, 16);
+        try {
+            Txn<ByteBuffer> a = pool.borrow();
+            Txn<ByteBuffer> b = pool.borrow();
+            pool.giveBack(a);
+            pool.giveBack(b);
+            assertThat(pool.idle()).as("maxReaders/8 kept, each holding its slot").isEqualTo(2);
+            assertThat(takeTheRemainingSlots(env, held)).isEqualTo(14);
+
+            Txn<ByteBuffer> fresh = pool.begin();
+            held.add(fresh);
+            assertThat(pool.idle()).as("the idle transactions were freed for it").isZero();
+            assertThat(takeTheRemainingSlots(env, held)).as("the second freed slot").isEqualTo(1);
+        } finally {
+            held.forEach(Txn::close);
+            pool.close();
+            env.close();
+        }
+    }
+
+    /**
+     * An idle transaction whose renew fails is closed, not dropped, and a new one begun in its place: every
+     * reader slot stays usable. The renew is made to fail here by renewing the idle transaction behind the
+     * pool's back (lmdbjava then refuses to renew it again, as LMDB refuses a transaction that is not reset).
+     */
+    @Test
+    void anIdleTransactionThatCannotBeRenewedIsClosedAndReplaced() {
+        List<Txn<ByteBuffer>> held = new ArrayList<>();
+        Env<ByteBuffer> env = bareEnv(16);
+        ReaderPool pool = new ReaderPool(env, 16);
+        try {
+            Txn<ByteBuffer> idle = pool.borrow();
+            pool.giveBack(idle);
+            idle.renew(); // the pool still holds it as idle; its renew will now fail
+
+            Txn<ByteBuffer> borrowed = pool.borrow();
+            held.add(borrowed);
+            assertThat(borrowed).as("a new transaction in place of the one that failed").isNotSameAs(idle);
+            assertThat(pool.idle()).isZero();
+            assertThat(takeTheRemainingSlots(env, held))
+                    .as("the failed transaction's slot was freed: all 16 slots but the borrowed one").isEqualTo(15);
+        } finally {
+            held.forEach(Txn::close);
+            pool.close();
+            env.close();
         }
     }
 }
