@@ -6,6 +6,8 @@ import dev.plinth.StorageIOException;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
 import dev.plinth.raftlog.LogEntry;
+import dev.plinth.raftlog.RaftLogs;
+import dev.plinth.raftlog.internal.ForcePipeline;
 import dev.plinth.raftlog.internal.EntryPositions;
 import dev.plinth.raftlog.internal.EntryRuns;
 import dev.plinth.raftlog.internal.RunBuffer;
@@ -76,16 +78,31 @@ final class SegmentedGroup {
     private long writerMin;
     private long writerMax;
     private boolean dirExists;
-    private RuntimeException failure;
+    /** Written under this monitor, or by {@link #pipeline} on its thread when a pipelined force fails. */
+    private volatile RuntimeException failure;
+    /**
+     * Held by a pipelined force while it forces {@link #writer}, and by this group whenever it replaces, seals or
+     * closes the writer (under the monitor as well), so a force never meets a writer going away. Taken after the
+     * monitor, never before it.
+     */
+    private final java.util.concurrent.locks.ReentrantLock forceLock = new java.util.concurrent.locks.ReentrantLock();
+    /** Acknowledges pipelined appends once a force of the segment covers them. */
+    private final ForcePipeline<Long> pipeline;
     /** Changed (under this monitor) whenever an entry held may change or go; read by readers without it. */
     private volatile long version;
 
-    SegmentedGroup(Vfs vfs, long group, long segmentBytes, boolean lz4) {
+    SegmentedGroup(Vfs vfs, long group, long segmentBytes, boolean lz4, java.util.concurrent.Executor forceThreads) {
         this.vfs = vfs;
         this.group = group;
         this.dir = GroupFiles.dir(group);
         this.segmentBytes = segmentBytes;
         this.lz4 = lz4;
+        this.pipeline = new ForcePipeline<>(this::forceWritten, forceThreads, RaftLogs.MAX_UNFORCED_BYTES,
+                () -> "segmented Raft log of group " + group + " at " + vfs.location(dir), e -> {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                });
         try {
             load();
         } catch (RuntimeException e) {
@@ -345,6 +362,8 @@ final class SegmentedGroup {
     private RuntimeException fail(RuntimeException e) {
         failure = e;
         version++;
+        // Pipelined appends waiting for a force are not acknowledged by a failed log.
+        pipeline.fail(e);
         return e;
     }
 
@@ -455,6 +474,44 @@ final class SegmentedGroup {
         write(REPLACE, fromInclusive, entries, durability);
     }
 
+    /**
+     * Appends as {@link #append} at {@code PROCESS} does, then hands the record to the group's force pipeline: the
+     * future completes once a force of the segment covers it. The monitor is held until the record is written, not
+     * during the force.
+     */
+    synchronized java.util.concurrent.CompletableFuture<Long> appendAsync(List<LogEntry> entries) {
+        check();
+        LogChecks.requireContinues(group, lastIndex() + 1, termAt(lastIndex()), entries);
+        LogChecks.requireEntriesFit(group, entries, "append", this::describe);
+        long bytes = 0;
+        for (LogEntry e : entries) {
+            bytes += e.size() + RaftLogs.ENTRY_OVERHEAD_BYTES;
+        }
+        pipeline.reserve(bytes);
+        try {
+            if (!entries.isEmpty()) {
+                write(ENTRIES, lastIndex() + 1, entries, Durability.PROCESS);
+            }
+        } catch (RuntimeException x) {
+            pipeline.release(bytes);
+            throw x;
+        }
+        return pipeline.registered(bytes, lastIndex());
+    }
+
+    /** The force of the pipeline: the segment being written, while this group goes on appending to it. */
+    private void forceWritten() {
+        forceLock.lock();
+        try {
+            check();
+            if (writer != null) {
+                writer.syncConcurrently();
+            }
+        } finally {
+            forceLock.unlock();
+        }
+    }
+
     /** Writes one record and updates the positions; the record is the whole change, so it is atomic. */
     private void write(byte type, long from, List<LogEntry> entries, Durability durability) {
         EntryCodec.Batch stored = EntryCodec.storeAll(entries, lz4);
@@ -505,8 +562,14 @@ final class SegmentedGroup {
             writerSeq = nextSeq++;
             writerMin = 0;
             writerMax = 0;
-            writer = SegmentWriter.create(vfs, dir + "/" + GroupFiles.inProgress(writerSeq), segmentBytes,
-                    SegmentFormat.GROUP_VERSION);
+            SegmentWriter created = SegmentWriter.create(vfs, dir + "/" + GroupFiles.inProgress(writerSeq),
+                    segmentBytes, SegmentFormat.GROUP_VERSION);
+            forceLock.lock();
+            try {
+                writer = created;
+            } finally {
+                forceLock.unlock();
+            }
             writer.append(first != null ? first : base());
         }
     }
@@ -525,12 +588,18 @@ final class SegmentedGroup {
     /** Closes the segment being written: its preallocated tail cut, forced, then renamed to show its range. */
     private void roll() {
         int v = writer.version();
-        writer.seal();
+        forceLock.lock();
+        try {
+            // The seal forces what was written; a pipelined force after it finds no writer and nothing to do.
+            writer.seal();
+            writer = null;
+        } finally {
+            forceLock.unlock();
+        }
         String name = GroupFiles.closed(writerSeq, writerMin, writerMax);
         vfs.rename(dir + "/" + GroupFiles.inProgress(writerSeq), dir + "/" + name);
         vfs.syncDirectory(dir);
         closed.put(writerSeq, new Closed(name, writerMax, v));
-        writer = null;
     }
 
     /** Whether the oldest closed segment holds nothing above the boundary. */
@@ -670,10 +739,20 @@ final class SegmentedGroup {
         ensureDir();
     }
 
+    /** Waits until every pipelined append is forced or failed, and refuses new ones: the first step of a close. */
+    void closePipeline() {
+        pipeline.close();
+    }
+
     synchronized void closeFiles() {
-        if (writer != null) {
-            writer.close();
-            writer = null;
+        forceLock.lock();
+        try {
+            if (writer != null) {
+                writer.close();
+                writer = null;
+            }
+        } finally {
+            forceLock.unlock();
         }
         readers.values().forEach(VfsFile::close);
         readers.clear();

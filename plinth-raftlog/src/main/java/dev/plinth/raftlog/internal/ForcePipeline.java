@@ -1,0 +1,335 @@
+package dev.plinth.raftlog.internal;
+
+import dev.plinth.StorageFullException;
+import dev.plinth.StorageIOException;
+import dev.plinth.StoreClosedException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Pipelined acknowledgement of appends of one file (or one shared log): an append writes its record to the
+ * operating system on the caller's thread and registers here; a force on another thread then covers it and every
+ * other record registered before the force began, and only then completes their futures. While one force runs, the
+ * next records are written and wait for the next force, so a Raft leader that keeps several batches in flight shares
+ * one force among them instead of waiting for a force per batch.
+ *
+ * <p>Thread safe. {@link #lock} guards every field below it; it is never held across the force, across the
+ * completion of a future, or while calling {@link #onFailure}. The force runs as one task at a time on the
+ * executor; each task forces once and hands any records registered meanwhile to a new task before completing its
+ * own futures, so a future's dependent action that blocks (or appends again and waits for room) never stalls the
+ * pipeline.
+ *
+ * <p>Protocol for a writer: {@link #reserve(long)} before writing the record (waits while too many bytes are
+ * unforced; throws if the pipeline is failed or closed), then either {@link #registered(long, Object)} once the
+ * write has returned, or {@link #release(long)} if it did not happen. A write that fails after reserving calls
+ * {@link #fail(RuntimeException)} (the log is failed) and then release.
+ *
+ * <p>Failure: the first failed force, or a {@link #fail} by the log, fails every pending future and every later
+ * reservation: a retried force proves nothing. After a failed force the log is told ({@link #onFailure}) before any
+ * future fails. A future is completed normally only after a force that began after
+ * its record was written returned without error.
+ *
+ * @param <T> what a future completes with (the last index an append wrote)
+ */
+public final class ForcePipeline<T> {
+
+    /** Forces everything written so far; may run while the writing thread appends. */
+    @FunctionalInterface
+    public interface Force {
+        /** Forces every record whose write returned before this call began. */
+        void forceWritten();
+    }
+
+    private record Waiter<T>(CompletableFuture<T> future, T value, long bytes) {
+    }
+
+    private final Force force;
+    private final Executor executor;
+    private final long maxBytesInFlight;
+    private final Supplier<String> describe;
+    private final Consumer<RuntimeException> onFailure;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when bytes are released, the pipeline fails, or the last force task ends. */
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Waiter<T>> waiting = new ArrayDeque<>();
+    /** Bytes reserved and not yet covered by a completed force (or released). */
+    private long bytesInFlight;
+    /** Whether a force task is scheduled or running. */
+    private boolean forcing;
+    /** Force tasks completing their futures (after handing on the pipeline): {@link #close()} waits for them. */
+    private int completing;
+    private RuntimeException failure;
+    private boolean closed;
+    private long forces;
+
+    /**
+     * The threads of a log's force tasks: created when a force is due, daemon threads (a log left open does not keep
+     * the JVM alive), gone a minute after their last task. The log shuts it down when it closes, after its pipelines.
+     *
+     * @param name names the threads, for thread dumps
+     * @return the executor
+     */
+    public static java.util.concurrent.ExecutorService threads(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, name + "-force-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Creates a pipeline.
+     *
+     * @param force            forces what was written
+     * @param executor         runs the force tasks (one at a time per pipeline)
+     * @param maxBytesInFlight the bytes of records written and not yet forced above which {@link #reserve} waits;
+     *                         a record larger than this is let through alone when nothing else is in flight
+     * @param describe         names the log, for messages
+     * @param onFailure        told of a failed force (after the futures are failed), to fail the log for good
+     */
+    public ForcePipeline(Force force, Executor executor, long maxBytesInFlight, Supplier<String> describe,
+            Consumer<RuntimeException> onFailure) {
+        this.force = force;
+        this.executor = executor;
+        this.maxBytesInFlight = maxBytesInFlight;
+        this.describe = describe;
+        this.onFailure = onFailure;
+    }
+
+    /**
+     * Reserves room for a record about to be written, waiting while the bytes in flight would pass the bound.
+     *
+     * @param bytes the record's size
+     * @throws StorageIOException if a force failed (or the log failed) earlier
+     * @throws StoreClosedException if the pipeline was closed
+     */
+    public void reserve(long bytes) {
+        lock.lock();
+        try {
+            while (true) {
+                checkUsable();
+                if (bytesInFlight == 0 || bytesInFlight + bytes <= maxBytesInFlight) {
+                    bytesInFlight += bytes;
+                    return;
+                }
+                changed.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkUsable() {
+        if (failure != null) {
+            throw failedEarlier(failure);
+        }
+        if (closed) {
+            throw new StoreClosedException("This " + describe.get() + " was closed.");
+        }
+    }
+
+    /** Gives back room reserved for a record that was not written. */
+    public void release(long bytes) {
+        lock.lock();
+        try {
+            bytesInFlight -= bytes;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Registers a written record: the future completes with {@code value} after a force that begins after this call.
+     *
+     * @param bytes the room reserved for it
+     * @param value what the future completes with
+     * @return the future; failed at once if the pipeline failed between the reservation and now
+     */
+    public CompletableFuture<T> registered(long bytes, T value) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        boolean start;
+        lock.lock();
+        try {
+            if (failure != null) {
+                bytesInFlight -= bytes;
+                changed.signalAll();
+                f.completeExceptionally(notForced(failure));
+                return f;
+            }
+            waiting.addLast(new Waiter<>(f, value, bytes));
+            start = !forcing;
+            forcing = true;
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            schedule();
+        }
+        return f;
+    }
+
+    private void schedule() {
+        try {
+            executor.execute(this::forceOnce);
+        } catch (RejectedExecutionException e) {
+            // Only after close, which waits for every pending force first: run it here rather than strand it.
+            forceOnce();
+        }
+    }
+
+    /** One force task: takes every registered record, forces once, completes their futures. */
+    private void forceOnce() {
+        List<Waiter<T>> batch;
+        lock.lock();
+        try {
+            if (waiting.isEmpty()) {
+                forcing = false;
+                changed.signalAll();
+                return;
+            }
+            batch = new ArrayList<>(waiting);
+            waiting.clear();
+        } finally {
+            lock.unlock();
+        }
+        RuntimeException error = null;
+        try {
+            force.forceWritten();
+        } catch (RuntimeException e) {
+            error = e;
+        } catch (Error e) {
+            error = new StorageIOException("The force of " + describe.get() + " failed: " + e, e);
+        }
+        List<Waiter<T>> failedToo = List.of();
+        boolean again;
+        long covered = 0;
+        for (Waiter<T> w : batch) {
+            covered += w.bytes();
+        }
+        lock.lock();
+        try {
+            bytesInFlight -= covered;
+            if (error != null) {
+                if (failure == null) {
+                    failure = error;
+                }
+                failedToo = new ArrayList<>(waiting);
+                for (Waiter<T> w : failedToo) {
+                    bytesInFlight -= w.bytes();
+                }
+                waiting.clear();
+            } else {
+                forces++;
+            }
+            again = !waiting.isEmpty();
+            forcing = again;
+            completing++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (again) {
+            schedule();
+        }
+        COMPLETING.set(this);
+        try {
+            if (error != null) {
+                // The log first: a future's dependent action that looks at the log must find it failed.
+                onFailure.accept(error);
+                RuntimeException e = notForced(error);
+                batch.forEach(w -> w.future().completeExceptionally(e));
+                failedToo.forEach(w -> w.future().completeExceptionally(e));
+            } else {
+                batch.forEach(w -> w.future().complete(w.value()));
+            }
+        } finally {
+            COMPLETING.remove();
+            lock.lock();
+            try {
+                completing--;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** The pipeline whose futures the current thread is completing, if any: its close must not wait for itself. */
+    private static final ThreadLocal<ForcePipeline<?>> COMPLETING = new ThreadLocal<>();
+
+    /**
+     * Fails the pipeline: a write of the log failed. Every pending future fails; no force is tried for them, since
+     * the log is failed and nothing after its failure is trusted.
+     *
+     * @param cause the log's failure
+     */
+    public void fail(RuntimeException cause) {
+        List<Waiter<T>> pending;
+        lock.lock();
+        try {
+            if (failure == null) {
+                failure = cause;
+            }
+            pending = new ArrayList<>(waiting);
+            for (Waiter<T> w : pending) {
+                bytesInFlight -= w.bytes();
+            }
+            waiting.clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        RuntimeException e = notForced(cause);
+        pending.forEach(w -> w.future().completeExceptionally(e));
+    }
+
+    /**
+     * Refuses new reservations and waits until every record reserved so far is forced (or failed), so that no future
+     * is left pending. Safe to call twice.
+     */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            // Called from a future's dependent action, the close does not wait for that completion to end.
+            int own = COMPLETING.get() == this ? 1 : 0;
+            while (bytesInFlight > 0 || forcing || completing > own) {
+                changed.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The number of forces that completed: a test hook. */
+    public long forces() {
+        lock.lock();
+        try {
+            return forces;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private StorageIOException notForced(RuntimeException cause) {
+        String m = "The force of " + describe.get() + " failed, so these entries are not known to be durable; the log "
+                + "accepts nothing more: " + cause.getMessage();
+        return cause instanceof StorageFullException ? new StorageFullException(m, cause) : new StorageIOException(m, cause);
+    }
+
+    private StorageIOException failedEarlier(RuntimeException cause) {
+        String m = "The " + describe.get() + " failed earlier and accepts nothing more: " + cause.getMessage();
+        return cause instanceof StorageFullException ? new StorageFullException(m, cause) : new StorageIOException(m, cause);
+    }
+}
