@@ -88,6 +88,14 @@ final class SegmentedGroup {
     private final java.util.concurrent.locks.ReentrantLock forceLock = new java.util.concurrent.locks.ReentrantLock();
     /** Acknowledges pipelined appends once a force of the segment covers them. */
     private final ForcePipeline<Long> pipeline;
+    /** Runs the pipeline's forces and the deletion of dead segments off the callers' path. */
+    private final java.util.concurrent.Executor background;
+    /**
+     * Guarded by this: dead segments (gone from {@link #closed}) whose files are still to be deleted, oldest first,
+     * by {@link #deleteDead()} on {@link #background}; and whether such a task is running.
+     */
+    private final java.util.ArrayDeque<String> toDelete = new java.util.ArrayDeque<>();
+    private boolean deleting;
     /** Changed (under this monitor) whenever an entry held may change or go; read by readers without it. */
     private volatile long version;
 
@@ -97,6 +105,7 @@ final class SegmentedGroup {
         this.dir = GroupFiles.dir(group);
         this.segmentBytes = segmentBytes;
         this.lz4 = lz4;
+        this.background = forceThreads;
         this.pipeline = new ForcePipeline<>(this::forceWritten, forceThreads, RaftLogs.MAX_UNFORCED_BYTES,
                 () -> "segmented Raft log of group " + group + " at " + vfs.location(dir), e -> {
                     if (failure == null) {
@@ -234,6 +243,7 @@ final class SegmentedGroup {
             // What was read may have reached only the operating system before a kill: force it before deleting.
             writer.force();
             dropDead();
+            awaitDeletions();
         }
     }
 
@@ -639,6 +649,61 @@ final class SegmentedGroup {
             vfs.delete(dir + "/" + GroupFiles.BOUNDARY);
             legacyBoundary = false;
         }
+        if (!toDelete.isEmpty() && !deleting) {
+            // Deleting a full segment frees its blocks: tens of milliseconds on ext4 for 64 MiB, which the purge
+            // (or append) that freed it need not wait for. Nothing needs the file any more.
+            deleting = true;
+            try {
+                background.execute(this::deleteDead);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                deleting = false;
+                deleteDead();
+            }
+        }
+    }
+
+    /**
+     * Deletes the files of dead segments queued by {@link #dropDead()}, oldest first, without holding the monitor
+     * during a deletion. A failed deletion fails the group, as it would have failed the call that freed the segment.
+     */
+    private void deleteDead() {
+        while (true) {
+            String name;
+            synchronized (this) {
+                name = toDelete.pollFirst();
+                if (name == null) {
+                    deleting = false;
+                    notifyAll();
+                    return;
+                }
+                deleting = true;
+            }
+            try {
+                vfs.delete(dir + "/" + name);
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    toDelete.clear();
+                    deleting = false;
+                    if (failure == null) {
+                        fail(e);
+                    }
+                    notifyAll();
+                }
+                return;
+            }
+        }
+    }
+
+    /** Waits until the files of the dead segments queued so far are deleted. */
+    synchronized void awaitDeletions() {
+        while (deleting || !toDelete.isEmpty()) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageIOException("Interrupted while " + describe() + " deleted old segments.");
+            }
+        }
     }
 
     /** Whether a boundary file of an older format is left while every closed segment begins with a base record. */
@@ -720,9 +785,10 @@ final class SegmentedGroup {
             r.close();
         }
         Closed c = closed.remove(seq);
-        vfs.delete(dir + "/" + c.name());
+        toDelete.addLast(c.name());
     }
 
+    /** Forces the segment and, as every force does, lets dead segments go; returns once their files are gone. */
     synchronized void sync() {
         check();
         if (writer != null) {
@@ -733,6 +799,8 @@ final class SegmentedGroup {
                 throw fail(e);
             }
         }
+        awaitDeletions();
+        check();
     }
 
     synchronized void ensureDirForMeta() {
@@ -742,6 +810,7 @@ final class SegmentedGroup {
     /** Waits until every pipelined append is forced or failed, and refuses new ones: the first step of a close. */
     void closePipeline() {
         pipeline.close();
+        awaitDeletions();
     }
 
     synchronized void closeFiles() {
