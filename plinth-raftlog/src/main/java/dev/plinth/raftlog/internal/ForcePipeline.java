@@ -221,14 +221,7 @@ public final class ForcePipeline<T> {
         try {
             bytesInFlight -= covered;
             if (error != null) {
-                if (failure == null) {
-                    failure = error;
-                }
-                failedToo = new ArrayList<>(waiting);
-                for (Waiter<T> w : failedToo) {
-                    bytesInFlight -= w.bytes();
-                }
-                waiting.clear();
+                failedToo = failLocked(error);
             } else {
                 forces++;
             }
@@ -278,20 +271,26 @@ public final class ForcePipeline<T> {
         List<Waiter<T>> pending;
         lock.lock();
         try {
-            if (failure == null) {
-                failure = cause;
-            }
-            pending = new ArrayList<>(waiting);
-            for (Waiter<T> w : pending) {
-                bytesInFlight -= w.bytes();
-            }
-            waiting.clear();
+            pending = failLocked(cause);
             changed.signalAll();
         } finally {
             lock.unlock();
         }
         RuntimeException e = notForced(cause);
         pending.forEach(w -> w.future().completeExceptionally(e));
+    }
+
+    /** With {@link #lock} held: records the first failure and takes every waiting record, giving back its room. */
+    private List<Waiter<T>> failLocked(RuntimeException cause) {
+        if (failure == null) {
+            failure = cause;
+        }
+        List<Waiter<T>> taken = new ArrayList<>(waiting);
+        for (Waiter<T> w : taken) {
+            bytesInFlight -= w.bytes();
+        }
+        waiting.clear();
+        return taken;
     }
 
     /**
