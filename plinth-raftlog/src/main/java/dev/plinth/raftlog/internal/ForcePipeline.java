@@ -25,7 +25,9 @@ import java.util.function.Supplier;
  * completion of a future, or while calling {@link #onFailure}. The force runs as one task at a time on the
  * executor; each task forces once and hands any records registered meanwhile to a new task before completing its
  * own futures, so a future's dependent action that blocks (or appends again and waits for room) never stalls the
- * pipeline.
+ * forces. Futures complete in the order of their records: a task queues its completions and whichever thread
+ * finds no completion running completes the queue in order ({@link #complete}); a dependent action that waits for
+ * a later append's future on the completing thread therefore waits for ever (use the future's async methods).
  *
  * <p>Protocol for a writer: {@link #reserve(long)} before writing the record (waits while too many bytes are
  * unforced; throws if the pipeline is failed or closed), then either {@link #registered(long, Object)} once the
@@ -51,6 +53,10 @@ public final class ForcePipeline<T> {
     private record Waiter<T>(CompletableFuture<T> future, T value, long bytes) {
     }
 
+    /** Futures to complete, in order: normally with their values, or exceptionally if {@code error} is set. */
+    private record Completion<T>(List<Waiter<T>> waiters, RuntimeException error) {
+    }
+
     private final Force force;
     private final Executor executor;
     private final long maxBytesInFlight;
@@ -65,8 +71,15 @@ public final class ForcePipeline<T> {
     private long bytesInFlight;
     /** Whether a force task is scheduled or running. */
     private boolean forcing;
-    /** Force tasks completing their futures (after handing on the pipeline): {@link #close()} waits for them. */
-    private int completing;
+    /** Completions not yet made, oldest first: taken by the one thread {@link #draining} them. */
+    private final ArrayDeque<Completion<T>> toComplete = new ArrayDeque<>();
+    /** Whether a thread is completing futures of {@link #toComplete}: {@link #close()} waits for it. */
+    private boolean draining;
+    /**
+     * Completions taken (a force's records, or those a failure took) and not yet queued on {@link #toComplete}:
+     * counted in the same hold of the lock that gives back their bytes, so {@link #close()} cannot miss them.
+     */
+    private int handingOver;
     private RuntimeException failure;
     private boolean closed;
     private long forces;
@@ -74,6 +87,8 @@ public final class ForcePipeline<T> {
     /**
      * The threads of a log's force tasks: created when a force is due, daemon threads (a log left open does not keep
      * the JVM alive), gone a minute after their last task. The log shuts it down when it closes, after its pipelines.
+     * Not bounded: each pipeline runs at most one force task at a time, but a log of many groups (the per-group log)
+     * has a pipeline per group, so as many groups as force at once have a thread each (and as many forces run at once).
      *
      * @param name names the threads, for thread dumps
      * @return the executor
@@ -227,7 +242,7 @@ public final class ForcePipeline<T> {
             }
             again = !waiting.isEmpty();
             forcing = again;
-            completing++;
+            handingOver++;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -235,26 +250,69 @@ public final class ForcePipeline<T> {
         if (again) {
             schedule();
         }
-        COMPLETING.set(this);
-        try {
-            if (error != null) {
+        if (error == null) {
+            complete(new Completion<>(batch, null));
+        } else {
+            List<Waiter<T>> all = new ArrayList<>(batch);
+            all.addAll(failedToo);
+            try {
                 // The log first: a future's dependent action that looks at the log must find it failed.
                 onFailure.accept(error);
-                RuntimeException e = notForced(error);
-                batch.forEach(w -> w.future().completeExceptionally(e));
-                failedToo.forEach(w -> w.future().completeExceptionally(e));
-            } else {
-                batch.forEach(w -> w.future().complete(w.value()));
+            } finally {
+                complete(new Completion<>(all, error));
             }
+        }
+    }
+
+    /**
+     * Queues a completion behind those not yet made and, unless another thread is making them, makes every queued
+     * one in order on this thread.
+     */
+    private void complete(Completion<T> completion) {
+        lock.lock();
+        try {
+            handingOver--;
+            toComplete.addLast(completion);
+            if (draining) {
+                return;
+            }
+            draining = true;
         } finally {
-            COMPLETING.remove();
+            lock.unlock();
+        }
+        COMPLETING.set(this);
+        try {
+            while (true) {
+                Completion<T> next;
+                lock.lock();
+                try {
+                    next = toComplete.pollFirst();
+                    if (next == null) {
+                        draining = false;
+                        changed.signalAll();
+                        return;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (next.error() == null) {
+                    next.waiters().forEach(w -> w.future().complete(w.value()));
+                } else {
+                    RuntimeException e = notForced(next.error());
+                    next.waiters().forEach(w -> w.future().completeExceptionally(e));
+                }
+            }
+        } catch (RuntimeException | Error e) {
             lock.lock();
             try {
-                completing--;
+                draining = false; // never leave the queue without a thread to make it
                 changed.signalAll();
             } finally {
                 lock.unlock();
             }
+            throw e;
+        } finally {
+            COMPLETING.remove();
         }
     }
 
@@ -272,12 +330,12 @@ public final class ForcePipeline<T> {
         lock.lock();
         try {
             pending = failLocked(cause);
+            handingOver++;
             changed.signalAll();
         } finally {
             lock.unlock();
         }
-        RuntimeException e = notForced(cause);
-        pending.forEach(w -> w.future().completeExceptionally(e));
+        complete(new Completion<>(pending, cause));
     }
 
     /** With {@link #lock} held: records the first failure and takes every waiting record, giving back its room. */
@@ -294,16 +352,17 @@ public final class ForcePipeline<T> {
     }
 
     /**
-     * Refuses new reservations and waits until every record reserved so far is forced (or failed), so that no future
-     * is left pending. Safe to call twice.
+     * Refuses new reservations and waits until every record reserved so far is forced (or failed) and its future
+     * completed, so that no future is left pending. Called from a future's dependent action (on the thread completing
+     * futures), it cannot wait for the completions queued behind that action: those futures' records are forced, and
+     * they complete when the action returns. Safe to call twice.
      */
     public void close() {
         lock.lock();
         try {
             closed = true;
-            // Called from a future's dependent action, the close does not wait for that completion to end.
-            int own = COMPLETING.get() == this ? 1 : 0;
-            while (bytesInFlight > 0 || forcing || completing > own) {
+            boolean completingHere = COMPLETING.get() == this;
+            while (bytesInFlight > 0 || forcing || handingOver > 0 || (draining && !completingHere)) {
                 changed.awaitUninterruptibly();
             }
         } finally {

@@ -26,6 +26,11 @@ public final class SegmentWriter implements AutoCloseable {
      * ({@link #syncConcurrently()}). Held only to read or update them, never across I/O but a size read.
      */
     private final Object syncState = new Object();
+    /**
+     * Held across every force of the file ({@link #forceWritten}, {@link #seal}), so that no two overlap; taken
+     * before {@link #syncState}, never by an append.
+     */
+    private final Object forceLock = new Object();
     /** The end of the last record appended. Written by the appending thread, under {@link #syncState}. */
     private long position;
     /** Guarded by syncState: the end of what a completed force covers. */
@@ -35,7 +40,7 @@ public final class SegmentWriter implements AutoCloseable {
     /**
      * Guarded by syncState: how many appends have grown the file past {@link #durableSize}, and how many of those a
      * completed full force covers; while they differ the next sync must be a full force. Counted rather than a flag
-     * so that of two forces running at once neither takes the other's growth as made durable.
+     * so that a force never takes a growth it did not cover as made durable.
      */
     private long growths;
     private long durableGrowths;
@@ -358,7 +363,8 @@ public final class SegmentWriter implements AutoCloseable {
 
     /**
      * As {@link #sync()}, from a thread other than the one appending, while it appends: makes durable every record
-     * whose append returned before this call began (later ones perhaps too). Two such calls may run at once. The
+     * whose append returned before this call began (later ones perhaps too). Forces of one writer (this, {@link #sync},
+     * {@link #force}, {@link #seal}) never overlap: a second waits for the first. The
      * appending thread must not seal or close the writer until this returns.
      *
      * @throws StorageIOException if the force fails, now or earlier; the writer is failed for good
@@ -374,36 +380,41 @@ public final class SegmentWriter implements AutoCloseable {
      * @param always force even if nothing was appended since the last force
      */
     private void forceWritten(boolean always) {
-        check();
-        long target;
-        long growthsSeen;
-        long sizeSeen;
-        boolean full;
-        synchronized (syncState) {
-            target = position;
-            if (!always && syncedPosition >= target) {
-                return;
+        // One force of this file at a time (forceLock): were two to overlap and the writeback of a page fail, the
+        // kernel might report the error to one of them only, and the other would acknowledge records that are not
+        // on disk. Serialised, a force that follows a failed one finds the writer failed (check) and throws.
+        synchronized (forceLock) {
+            check();
+            long target;
+            long growthsSeen;
+            long sizeSeen;
+            boolean full;
+            synchronized (syncState) {
+                target = position;
+                if (!always && syncedPosition >= target) {
+                    return;
+                }
+                growthsSeen = growths;
+                full = always || growths != durableGrowths;
+                // Read before the force begins, so the force covers at least this size.
+                sizeSeen = full ? file.size() : 0;
             }
-            growthsSeen = growths;
-            full = always || growths != durableGrowths;
-            // Read before the force begins, so the force covers at least this size.
-            sizeSeen = full ? file.size() : 0;
-        }
-        try {
-            if (full) {
-                file.force();
-            } else {
-                file.forceData();
+            try {
+                if (full) {
+                    file.force();
+                } else {
+                    file.forceData();
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
             }
-        } catch (RuntimeException e) {
-            failure = e;
-            throw e;
-        }
-        synchronized (syncState) {
-            syncedPosition = Math.max(syncedPosition, target);
-            if (full) {
-                durableSize = Math.max(durableSize, sizeSeen);
-                durableGrowths = Math.max(durableGrowths, growthsSeen);
+            synchronized (syncState) {
+                syncedPosition = Math.max(syncedPosition, target);
+                if (full) {
+                    durableSize = Math.max(durableSize, sizeSeen);
+                    durableGrowths = Math.max(durableGrowths, growthsSeen);
+                }
             }
         }
     }
@@ -427,13 +438,15 @@ public final class SegmentWriter implements AutoCloseable {
      * the closed segment ends exactly at its last record. The writer is closed afterwards.
      */
     public void seal() {
-        check();
-        try {
-            file.truncate(position);
-            file.force();
-        } catch (RuntimeException e) {
-            failure = e;
-            throw e;
+        synchronized (forceLock) {
+            check();
+            try {
+                file.truncate(position);
+                file.force();
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
+            }
         }
         close();
     }

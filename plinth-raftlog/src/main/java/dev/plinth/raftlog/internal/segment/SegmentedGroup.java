@@ -650,8 +650,8 @@ final class SegmentedGroup {
             legacyBoundary = false;
         }
         if (!toDelete.isEmpty() && !deleting) {
-            // Deleting a full segment frees its blocks: tens of milliseconds on ext4 for 64 MiB, which the purge
-            // (or append) that freed it need not wait for. Nothing needs the file any more.
+            // Deleting a full segment frees all its blocks, which the purge (or append) that freed it need not wait
+            // for: nothing needs the file any more.
             deleting = true;
             try {
                 background.execute(this::deleteDead);
