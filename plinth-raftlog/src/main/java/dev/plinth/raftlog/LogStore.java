@@ -56,6 +56,52 @@ public interface LogStore extends AutoCloseable {
     void append(long group, List<LogEntry> entries, Durability durability);
 
     /**
+     * Appends entries as {@link #append(long, List, Durability)} does, and returns before they are durable: a
+     * pipelined append for a Raft leader that hands the next batch to the log while the previous one is being
+     * forced. The returned future completes once a force that covers the entries (and every change made to the
+     * storage before this call) has returned; several batches in flight share a force.
+     *
+     * <p>When this returns, the entries are in the log, as after an append at {@link Durability#PROCESS}:
+     * {@code lastIndex}, {@code entry} and {@code entries} see them, the next {@code appendAsync} continues after
+     * them, and they survive the death of the process but not yet power loss. When the future completes normally
+     * they survive power loss too. Futures of one group complete in the order of their calls; a future completing
+     * normally means every earlier change of the group is durable as well.
+     *
+     * <p>Failure: a force that fails fails the future of every batch it was to cover and of every batch written
+     * after them, with a {@link dev.plinth.StorageIOException}, and leaves the log failed for good (as any failed
+     * force does): such entries may or may not be present after a restart, as an unacknowledged append may; a
+     * future never completes normally for entries not forced. Misuse, a closed store or a storage that has failed
+     * already is thrown by this call, before anything changes, as by {@code append}; a failure of the write itself is
+     * thrown too.
+     *
+     * <p>Backpressure: the logs of our own bound the bytes written and not yet forced per log file (the shared log:
+     * for all groups together) at {@link RaftLogs#MAX_UNFORCED_BYTES}; a call that would pass it waits until a force
+     * makes room. A call larger than the bound is let through alone. A caller that bounds its own pipelining depth
+     * (waits for the future of batch N before handing over batch N + depth) stays below it.
+     *
+     * <p>Close: {@link #close()} waits until every batch handed over before it is forced, or failed, so no future is
+     * left pending. Futures complete on a thread of the log: dependent actions that take long belong on an executor
+     * of the caller's ({@code thenRunAsync}); they never hold up later forces.
+     *
+     * <p>This default, what the log on a Plinth store does, appends at {@link Durability#SYNC} and returns a completed
+     * future (the engine's own write-ahead log commits concurrent {@code SYNC} writers together); an engine that does
+     * not honour {@code SYNC} refuses it with {@link dev.plinth.UnsupportedCapabilityException}.
+     *
+     * @param group   the group
+     * @param entries the entries, in index order; the list is read during the call only
+     * @return a future completed with the index of the last entry appended (for an empty list, the group's last
+     *     index) once the entries are durable, or failed if they are not known to be
+     * @throws LogContinuityException if the indexes are not contiguous with the log or a term falls; nothing changes
+     * @throws dev.plinth.LimitExceededException if the entries are more than the storage takes in one call; nothing
+     *                                           changes
+     */
+    default java.util.concurrent.CompletableFuture<Long> appendAsync(long group, List<LogEntry> entries) {
+        append(group, entries, Durability.SYNC);
+        long last = entries.isEmpty() ? lastIndex(group) : entries.get(entries.size() - 1).index();
+        return java.util.concurrent.CompletableFuture.completedFuture(last);
+    }
+
+    /**
      * Reads one entry.
      *
      * @param group the group

@@ -108,6 +108,15 @@ public final class RaftLogs {
     public static final int ENTRY_OVERHEAD_BYTES = 16;
 
     /**
+     * The bytes of records handed to {@link LogStore#appendAsync} and not yet forced above which the logs of our own
+     * make the next {@code appendAsync} wait for a force: per group on the per-group log, for all groups together on
+     * the shared log. 16 MiB: at 128-byte entries, about 100,000 entries in flight, far beyond what a pipelining
+     * depth of a few batches holds, while a force of it stays in the tens of milliseconds. A larger call is let
+     * through alone when nothing else is in flight.
+     */
+    public static final long MAX_UNFORCED_BYTES = 16L << 20;
+
+    /**
      * Opens the segmented log in a directory (created if absent, its parent synced), taking its {@code LOCK} file. The formats are in
      * {@code docs/format/raftlog.md}.
      *

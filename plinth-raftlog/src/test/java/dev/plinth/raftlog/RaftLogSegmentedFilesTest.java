@@ -30,6 +30,7 @@ class RaftLogSegmentedFilesTest {
             assertThat(files).filteredOn(n -> n.contains("log_inprogress_")).hasSizeLessThan(2);
             int before = files.size();
             s.purge(5, 30, S);
+            s.flush(); // the files of dead segments are deleted in the background; flush waits for them
             List<String> afterPurge = vfs.list("g-0000000000000005");
             assertThat(afterPurge.size()).isLessThan(before);
             assertThat(afterPurge).noneMatch(n -> n.contains("log_0000000000000001_"));

@@ -63,6 +63,9 @@ class RaftLogSegmentedPurgeRecordTest {
             assertThat(vfs.count(IoOp.RENAME)).as("renames").isZero();
             assertThat(vfs.count(IoOp.SYNC_DIRECTORY)).as("directory syncs").isZero();
             assertThat(vfs.count(IoOp.CREATE)).as("files created").isZero();
+            // The dead segments' files are deleted off the purge's path; flush waits for that (and forces nothing).
+            s.flush();
+            assertThat(vfs.count(IoOp.FORCE)).as("forces").isEqualTo(1);
             assertThat(vfs.count(IoOp.DELETE)).as("segments deleted").isPositive()
                     .isEqualTo(before - segments(mem).size());
             assertThat(mem.list(DIR)).noneMatch(n -> n.endsWith("boundary"));
@@ -173,6 +176,7 @@ class RaftLogSegmentedPurgeRecordTest {
             for (long i = 10; i <= 30; i++) {
                 s.append(G, List.of(entry(i)), Durability.SYNC);
             }
+            s.flush();
             assertThat(segments(vfs)).as("the segment of the purge record is gone").noneMatch(n -> n.endsWith("_9-9"));
             assertThat(s.termAt(G, 9)).isEqualTo(term9);
         }
@@ -201,6 +205,7 @@ class RaftLogSegmentedPurgeRecordTest {
         try (RaftStorage s = RaftLogs.openSegmented(vfs, SEGMENT)) {
             appendUpTo(s, 60);
             s.purge(G, 40, Durability.SYNC);
+            s.flush();
             kept = segments(vfs);
         }
         // The deletions were not followed by a directory sync: the dead segments come back.
@@ -220,6 +225,7 @@ class RaftLogSegmentedPurgeRecordTest {
         try (RaftStorage s = RaftLogs.openSegmented(vfs, SEGMENT)) {
             appendUpTo(s, 60);
             s.purge(G, 40, Durability.SYNC);
+            s.flush();
             before = segments(vfs);
         }
         vfs.powerLoss(PowerLoss.dropUnsynced());
@@ -267,6 +273,7 @@ class RaftLogSegmentedPurgeRecordTest {
             s.reset(G, 5, 2, Durability.SYNC);
             assertThat(vfs.count(IoOp.FORCE)).isEqualTo(1);
             assertThat(vfs.count(IoOp.RENAME)).isZero();
+            s.flush();
             assertThat(segments(mem)).hasSize(1);
             s.append(G, List.of(new LogEntry(6, 2, new byte[] {6})), Durability.SYNC);
         }

@@ -167,6 +167,78 @@ public abstract class RaftLogStorageContract {
         assertThat(s.lastIndex(group)).as("lastIndex").isEqualTo(last);
     }
 
+    // ---- pipelined appends --------------------------------------------------------------------------------
+
+    /** Where {@link #durability()} is not {@code SYNC}, {@code appendAsync} (a durable append) is refused. */
+    private boolean asyncRefused() {
+        if (d == Durability.SYNC) {
+            return false;
+        }
+        assertThatThrownBy(() -> s.appendAsync(1, run(1, 3, 1)))
+                .isInstanceOf(dev.plinth.UnsupportedCapabilityException.class);
+        assertLog(1, 1, 0);
+        return true;
+    }
+
+    @Test
+    public void pipelinedAppendsAreInTheLogAtOnceAndAcknowledgedInOrderWithTheirLastIndex() {
+        if (asyncRefused()) {
+            return;
+        }
+        List<java.util.concurrent.CompletableFuture<Long>> futures = new ArrayList<>();
+        List<Long> completed = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int b = 0; b < 30; b++) {
+            long from = b * 4L + 1;
+            java.util.concurrent.CompletableFuture<Long> f = s.appendAsync(5, run(from, from + 3, 1 + b / 10));
+            f.thenAccept(completed::add);
+            futures.add(f);
+            // In the log as soon as the call returns, durable or not yet.
+            assertLog(5, 1, from + 3);
+            assertThat(s.entry(5, from + 3)).isEqualTo(e(from + 3, 1 + b / 10));
+        }
+        for (int b = 0; b < 30; b++) {
+            assertThat(futures.get(b).join()).as("batch %d's last index", b).isEqualTo(b * 4L + 4);
+        }
+        assertThat(completed).as("acknowledged in the order handed over").isSorted().hasSize(30);
+        assertThat(s.appendAsync(5, List.of()).join()).as("an empty list: the last index").isEqualTo(120);
+        reopen();
+        assertLog(5, 1, 120);
+        assertThat(s.entries(5, 1, 121)).isEqualTo(concat(concat(run(1, 40, 1), run(41, 80, 2)), run(81, 120, 3)));
+    }
+
+    @Test
+    public void aPipelinedAppendWithAGapOrAFallingTermIsRefusedBeforeAnythingChanges() {
+        if (asyncRefused()) {
+            return;
+        }
+        s.appendAsync(1, run(1, 5, 2)).join();
+        assertThatThrownBy(() -> s.appendAsync(1, run(7, 8, 2))).isInstanceOf(LogContinuityException.class);
+        assertThatThrownBy(() -> s.appendAsync(1, run(6, 7, 1))).isInstanceOf(LogContinuityException.class);
+        assertLog(1, 1, 5);
+        assertThat(s.appendAsync(1, run(6, 6, 2)).join()).isEqualTo(6);
+    }
+
+    @Test
+    public void closeLeavesNoPipelinedAppendPendingAndRefusesMore() {
+        if (asyncRefused()) {
+            return;
+        }
+        List<java.util.concurrent.CompletableFuture<Long>> futures = new ArrayList<>();
+        for (long i = 1; i <= 200; i += 10) {
+            futures.add(s.appendAsync(3, run(i, i + 9, 1)));
+        }
+        s.close();
+        for (java.util.concurrent.CompletableFuture<Long> f : futures) {
+            assertThat(f).as("no future left pending by close").isDone();
+            assertThat(f.join()).isPositive();
+        }
+        assertThatThrownBy(() -> s.appendAsync(3, run(201, 201, 1))).isInstanceOf(StoreClosedException.class);
+        // Acknowledged, so durable: a restart (a power loss, where the subject simulates one) keeps them all.
+        reopen();
+        assertLog(3, 1, 200);
+        assertThat(s.entries(3, 1, 201)).isEqualTo(run(1, 200, 1));
+    }
+
     // ---- empty, single, batch ----------------------------------------------------------------------------
 
     @Test

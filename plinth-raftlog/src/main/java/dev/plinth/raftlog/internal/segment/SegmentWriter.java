@@ -10,23 +10,43 @@ import java.util.Objects;
  * Appends records to one segment file and makes them durable.
  *
  * <p>Not thread safe: one thread at a time (the single-writer rule of a log; successive calls may come from
- * different threads), checked at runtime when assertions are on. After any failed write or sync the writer is failed for good and says why on every later
- * call: a retried fsync may report success after the data was dropped, so nothing after a failure is trusted.
- * {@link #close()} is idempotent and does not sync.
+ * different threads), checked at runtime when assertions are on. The one exception is {@link #syncConcurrently()},
+ * which one other thread may call while the writing thread appends: it forces every record whose append returned
+ * before it began (a pipelined force, see {@code ForcePipeline}); the writing thread must not {@link #seal()} or
+ * {@link #close()} the writer while such a force runs. After any failed write or sync the writer is failed for
+ * good and says why on every later call: a retried fsync may report success after the data was dropped, so nothing
+ * after a failure is trusted. {@link #close()} is idempotent and does not sync.
  */
 public final class SegmentWriter implements AutoCloseable {
     private final Vfs vfs;
     private final String name;
     private final VfsFile file;
+    /**
+     * Guards the fields below that a force reads or writes: a force may run on another thread than the appends
+     * ({@link #syncConcurrently()}). Held only to read or update them, never across I/O but a size read.
+     */
+    private final Object syncState = new Object();
+    /**
+     * Held across every force of the file ({@link #forceWritten}, {@link #seal}), so that no two overlap; taken
+     * before {@link #syncState}, never by an append.
+     */
+    private final Object forceLock = new Object();
+    /** The end of the last record appended. Written by the appending thread, under {@link #syncState}. */
     private long position;
+    /** Guarded by syncState: the end of what a completed force covers. */
     private long syncedPosition;
-    /** The file's size as of the last force: appends inside it need only fdatasync. */
+    /** Guarded by syncState: the file's size as of the last full force: appends inside it need only fdatasync. */
     private long durableSize;
-    /** Whether an append has grown the file past {@link #durableSize}, so the next sync must be a full force. */
-    private boolean grown;
+    /**
+     * Guarded by syncState: how many appends have grown the file past {@link #durableSize}, and how many of those a
+     * completed full force covers; while they differ the next sync must be a full force. Counted rather than a flag
+     * so that a force never takes a growth it did not cover as made durable.
+     */
+    private long growths;
+    private long durableGrowths;
     private final long maxPreallocation;
     private final int version;
-    private RuntimeException failure;
+    private volatile RuntimeException failure;
     private boolean closed;
     /** The thread inside {@link #append} or {@link #sync()}, for the single-writer check. */
     private final java.util.concurrent.atomic.AtomicReference<Thread> user = new java.util.concurrent.atomic.AtomicReference<>();
@@ -309,18 +329,25 @@ public final class SegmentWriter implements AutoCloseable {
         long at = position;
         long end = at + b.remaining();
         try {
-            if (end > durableSize) {
-                grown = true;
-                if (maxPreallocation > end) {
-                    file.preallocate(Math.min(maxPreallocation, Math.max(end, durableSize * 2)));
-                }
+            long durable;
+            synchronized (syncState) {
+                durable = durableSize;
+            }
+            if (end > durable && maxPreallocation > end) {
+                file.preallocate(Math.min(maxPreallocation, Math.max(end, durable * 2)));
             }
             file.write(at, b);
         } catch (RuntimeException e) {
             failure = e;
             throw e;
         }
-        position = end;
+        // Published only now that the bytes are written: a force that reads this position covers them.
+        synchronized (syncState) {
+            position = end;
+            if (end > durableSize) {
+                growths++;
+            }
+        }
         return at;
     }
 
@@ -328,30 +355,68 @@ public final class SegmentWriter implements AutoCloseable {
     public void sync() {
         assert enter();
         try {
-            syncAlone();
+            forceWritten(false);
         } finally {
             assert exit();
         }
     }
 
-    private void syncAlone() {
-        check();
-        if (syncedPosition == position) {
-            return;
-        }
-        try {
-            if (grown) {
-                file.force();
-                durableSize = file.size();
-                grown = false;
-            } else {
-                file.forceData();
+    /**
+     * As {@link #sync()}, from a thread other than the one appending, while it appends: makes durable every record
+     * whose append returned before this call began (later ones perhaps too). Forces of one writer (this, {@link #sync},
+     * {@link #force}, {@link #seal}) never overlap: a second waits for the first. The
+     * appending thread must not seal or close the writer until this returns.
+     *
+     * @throws StorageIOException if the force fails, now or earlier; the writer is failed for good
+     */
+    public void syncConcurrently() {
+        forceWritten(false);
+    }
+
+    /**
+     * Forces what was appended before the call: an fdatasync when no append grew the file since the last full
+     * force, else a full force. Thread safe against one appending thread (see {@link #syncState}).
+     *
+     * @param always force even if nothing was appended since the last force
+     */
+    private void forceWritten(boolean always) {
+        // One force of this file at a time (forceLock): were two to overlap and the writeback of a page fail, the
+        // kernel might report the error to one of them only, and the other would acknowledge records that are not
+        // on disk. Serialised, a force that follows a failed one finds the writer failed (check) and throws.
+        synchronized (forceLock) {
+            check();
+            long target;
+            long growthsSeen;
+            long sizeSeen;
+            boolean full;
+            synchronized (syncState) {
+                target = position;
+                if (!always && syncedPosition >= target) {
+                    return;
+                }
+                growthsSeen = growths;
+                full = always || growths != durableGrowths;
+                // Read before the force begins, so the force covers at least this size.
+                sizeSeen = full ? file.size() : 0;
             }
-        } catch (RuntimeException e) {
-            failure = e;
-            throw e;
+            try {
+                if (full) {
+                    file.force();
+                } else {
+                    file.forceData();
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
+            }
+            synchronized (syncState) {
+                syncedPosition = Math.max(syncedPosition, target);
+                if (full) {
+                    durableSize = Math.max(durableSize, sizeSeen);
+                    durableGrowths = Math.max(durableGrowths, growthsSeen);
+                }
+            }
         }
-        syncedPosition = position;
     }
 
     /**
@@ -362,16 +427,7 @@ public final class SegmentWriter implements AutoCloseable {
     public void force() {
         assert enter();
         try {
-            check();
-            try {
-                file.force();
-                durableSize = file.size();
-                grown = false;
-            } catch (RuntimeException e) {
-                failure = e;
-                throw e;
-            }
-            syncedPosition = position;
+            forceWritten(true);
         } finally {
             assert exit();
         }
@@ -382,13 +438,15 @@ public final class SegmentWriter implements AutoCloseable {
      * the closed segment ends exactly at its last record. The writer is closed afterwards.
      */
     public void seal() {
-        check();
-        try {
-            file.truncate(position);
-            file.force();
-        } catch (RuntimeException e) {
-            failure = e;
-            throw e;
+        synchronized (forceLock) {
+            check();
+            try {
+                file.truncate(position);
+                file.force();
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
+            }
         }
         close();
     }

@@ -6,6 +6,8 @@ import dev.plinth.StorageIOException;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
 import dev.plinth.raftlog.LogEntry;
+import dev.plinth.raftlog.RaftLogs;
+import dev.plinth.raftlog.internal.ForcePipeline;
 import dev.plinth.raftlog.internal.EntryPositions;
 import dev.plinth.raftlog.internal.EntryRuns;
 import dev.plinth.raftlog.internal.RunBuffer;
@@ -76,16 +78,40 @@ final class SegmentedGroup {
     private long writerMin;
     private long writerMax;
     private boolean dirExists;
-    private RuntimeException failure;
+    /** Written under this monitor, or by {@link #pipeline} on its thread when a pipelined force fails. */
+    private volatile RuntimeException failure;
+    /**
+     * Held by a pipelined force while it forces {@link #writer}, and by this group whenever it replaces, seals or
+     * closes the writer (under the monitor as well), so a force never meets a writer going away. Taken after the
+     * monitor, never before it.
+     */
+    private final java.util.concurrent.locks.ReentrantLock forceLock = new java.util.concurrent.locks.ReentrantLock();
+    /** Acknowledges pipelined appends once a force of the segment covers them. */
+    private final ForcePipeline<Long> pipeline;
+    /** Runs the pipeline's forces and the deletion of dead segments off the callers' path. */
+    private final java.util.concurrent.Executor background;
+    /**
+     * Guarded by this: dead segments (gone from {@link #closed}) whose files are still to be deleted, oldest first,
+     * by {@link #deleteDead()} on {@link #background}; and whether such a task is running.
+     */
+    private final java.util.ArrayDeque<String> toDelete = new java.util.ArrayDeque<>();
+    private boolean deleting;
     /** Changed (under this monitor) whenever an entry held may change or go; read by readers without it. */
     private volatile long version;
 
-    SegmentedGroup(Vfs vfs, long group, long segmentBytes, boolean lz4) {
+    SegmentedGroup(Vfs vfs, long group, long segmentBytes, boolean lz4, java.util.concurrent.Executor forceThreads) {
         this.vfs = vfs;
         this.group = group;
         this.dir = GroupFiles.dir(group);
         this.segmentBytes = segmentBytes;
         this.lz4 = lz4;
+        this.background = forceThreads;
+        this.pipeline = new ForcePipeline<>(this::forceWritten, forceThreads, RaftLogs.MAX_UNFORCED_BYTES,
+                () -> "segmented Raft log of group " + group + " at " + vfs.location(dir), e -> {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                });
         try {
             load();
         } catch (RuntimeException e) {
@@ -217,6 +243,7 @@ final class SegmentedGroup {
             // What was read may have reached only the operating system before a kill: force it before deleting.
             writer.force();
             dropDead();
+            awaitDeletions();
         }
     }
 
@@ -345,6 +372,8 @@ final class SegmentedGroup {
     private RuntimeException fail(RuntimeException e) {
         failure = e;
         version++;
+        // Pipelined appends waiting for a force are not acknowledged by a failed log.
+        pipeline.fail(e);
         return e;
     }
 
@@ -455,6 +484,44 @@ final class SegmentedGroup {
         write(REPLACE, fromInclusive, entries, durability);
     }
 
+    /**
+     * Appends as {@link #append} at {@code PROCESS} does, then hands the record to the group's force pipeline: the
+     * future completes once a force of the segment covers it. The monitor is held until the record is written, not
+     * during the force.
+     */
+    synchronized java.util.concurrent.CompletableFuture<Long> appendAsync(List<LogEntry> entries) {
+        check();
+        LogChecks.requireContinues(group, lastIndex() + 1, termAt(lastIndex()), entries);
+        LogChecks.requireEntriesFit(group, entries, "append", this::describe);
+        long bytes = 0;
+        for (LogEntry e : entries) {
+            bytes += e.size() + RaftLogs.ENTRY_OVERHEAD_BYTES;
+        }
+        pipeline.reserve(bytes);
+        try {
+            if (!entries.isEmpty()) {
+                write(ENTRIES, lastIndex() + 1, entries, Durability.PROCESS);
+            }
+        } catch (RuntimeException x) {
+            pipeline.release(bytes);
+            throw x;
+        }
+        return pipeline.registered(bytes, lastIndex());
+    }
+
+    /** The force of the pipeline: the segment being written, while this group goes on appending to it. */
+    private void forceWritten() {
+        forceLock.lock();
+        try {
+            check();
+            if (writer != null) {
+                writer.syncConcurrently();
+            }
+        } finally {
+            forceLock.unlock();
+        }
+    }
+
     /** Writes one record and updates the positions; the record is the whole change, so it is atomic. */
     private void write(byte type, long from, List<LogEntry> entries, Durability durability) {
         EntryCodec.Batch stored = EntryCodec.storeAll(entries, lz4);
@@ -505,8 +572,14 @@ final class SegmentedGroup {
             writerSeq = nextSeq++;
             writerMin = 0;
             writerMax = 0;
-            writer = SegmentWriter.create(vfs, dir + "/" + GroupFiles.inProgress(writerSeq), segmentBytes,
-                    SegmentFormat.GROUP_VERSION);
+            SegmentWriter created = SegmentWriter.create(vfs, dir + "/" + GroupFiles.inProgress(writerSeq),
+                    segmentBytes, SegmentFormat.GROUP_VERSION);
+            forceLock.lock();
+            try {
+                writer = created;
+            } finally {
+                forceLock.unlock();
+            }
             writer.append(first != null ? first : base());
         }
     }
@@ -525,12 +598,18 @@ final class SegmentedGroup {
     /** Closes the segment being written: its preallocated tail cut, forced, then renamed to show its range. */
     private void roll() {
         int v = writer.version();
-        writer.seal();
+        forceLock.lock();
+        try {
+            // The seal forces what was written; a pipelined force after it finds no writer and nothing to do.
+            writer.seal();
+            writer = null;
+        } finally {
+            forceLock.unlock();
+        }
         String name = GroupFiles.closed(writerSeq, writerMin, writerMax);
         vfs.rename(dir + "/" + GroupFiles.inProgress(writerSeq), dir + "/" + name);
         vfs.syncDirectory(dir);
         closed.put(writerSeq, new Closed(name, writerMax, v));
-        writer = null;
     }
 
     /** Whether the oldest closed segment holds nothing above the boundary. */
@@ -569,6 +648,61 @@ final class SegmentedGroup {
             // Every segment left begins with a base record, which replaces what the old file says.
             vfs.delete(dir + "/" + GroupFiles.BOUNDARY);
             legacyBoundary = false;
+        }
+        if (!toDelete.isEmpty() && !deleting) {
+            // Deleting a full segment frees all its blocks, which the purge (or append) that freed it need not wait
+            // for: nothing needs the file any more.
+            deleting = true;
+            try {
+                background.execute(this::deleteDead);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                deleting = false;
+                deleteDead();
+            }
+        }
+    }
+
+    /**
+     * Deletes the files of dead segments queued by {@link #dropDead()}, oldest first, without holding the monitor
+     * during a deletion. A failed deletion fails the group, as it would have failed the call that freed the segment.
+     */
+    private void deleteDead() {
+        while (true) {
+            String name;
+            synchronized (this) {
+                name = toDelete.pollFirst();
+                if (name == null) {
+                    deleting = false;
+                    notifyAll();
+                    return;
+                }
+                deleting = true;
+            }
+            try {
+                vfs.delete(dir + "/" + name);
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    toDelete.clear();
+                    deleting = false;
+                    if (failure == null) {
+                        fail(e);
+                    }
+                    notifyAll();
+                }
+                return;
+            }
+        }
+    }
+
+    /** Waits until the files of the dead segments queued so far are deleted. */
+    synchronized void awaitDeletions() {
+        while (deleting || !toDelete.isEmpty()) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageIOException("Interrupted while " + describe() + " deleted old segments.");
+            }
         }
     }
 
@@ -651,9 +785,10 @@ final class SegmentedGroup {
             r.close();
         }
         Closed c = closed.remove(seq);
-        vfs.delete(dir + "/" + c.name());
+        toDelete.addLast(c.name());
     }
 
+    /** Forces the segment and, as every force does, lets dead segments go; returns once their files are gone. */
     synchronized void sync() {
         check();
         if (writer != null) {
@@ -664,16 +799,29 @@ final class SegmentedGroup {
                 throw fail(e);
             }
         }
+        awaitDeletions();
+        check();
     }
 
     synchronized void ensureDirForMeta() {
         ensureDir();
     }
 
+    /** Waits until every pipelined append is forced or failed, and refuses new ones: the first step of a close. */
+    void closePipeline() {
+        pipeline.close();
+        awaitDeletions();
+    }
+
     synchronized void closeFiles() {
-        if (writer != null) {
-            writer.close();
-            writer = null;
+        forceLock.lock();
+        try {
+            if (writer != null) {
+                writer.close();
+                writer = null;
+            }
+        } finally {
+            forceLock.unlock();
         }
         readers.values().forEach(VfsFile::close);
         readers.clear();

@@ -49,6 +49,9 @@ public final class SegmentedRaftStorage implements RaftStorage {
     /** Per group, guarded by the group's monitor. */
     private final ConcurrentHashMap<Long, Map<String, byte[]>> metas = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The threads of the groups' pipelined forces ({@link #appendAsync}); shut down by {@link #close()}. */
+    private final java.util.concurrent.ExecutorService forceThreads =
+            dev.plinth.raftlog.internal.ForcePipeline.threads("plinth-raftlog-segmented");
 
     /**
      * Opens the log in a file system's root, taking its lock.
@@ -97,7 +100,17 @@ public final class SegmentedRaftStorage implements RaftStorage {
 
     private SegmentedGroup group(long group) {
         ensureOpen();
-        return groups.computeIfAbsent(group, g -> new SegmentedGroup(vfs, g, segmentBytes, lz4));
+        return groups.computeIfAbsent(group, g -> new SegmentedGroup(vfs, g, segmentBytes, lz4, forceThreads));
+    }
+
+    /**
+     * Pipelined: the record is written to the group's segment at once (no force), and a force on a thread of this
+     * log, shared by every batch of the group written before it began, completes the future. Groups force in
+     * parallel, each on a thread of its own while it has batches waiting.
+     */
+    @Override
+    public java.util.concurrent.CompletableFuture<Long> appendAsync(long group, List<LogEntry> entries) {
+        return group(group).appendAsync(Objects.requireNonNull(entries, "entries"));
     }
 
     @Override
@@ -308,6 +321,11 @@ public final class SegmentedRaftStorage implements RaftStorage {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            // Every pipelined append handed over before the close is forced (or failed) before the files close.
+            for (SegmentedGroup g : groups.values()) {
+                g.closePipeline();
+            }
+            forceThreads.shutdown();
             for (SegmentedGroup g : groups.values()) {
                 g.closeFiles();
             }

@@ -279,6 +279,39 @@ final class SharedGroup {
     private void write(byte type, long from, List<LogEntry> entries, HardState hs, Durability durability) {
         SharedRecords.Encoded e = SharedRecords.entries(type, group, hs, from, entries, log.compresses());
         SharedLog.Position p = log.submitFramed(e.framed(), e.length(), durability == Durability.SYNC);
+        place(p, e, from, entries, hs);
+    }
+
+    /**
+     * Appends as {@link #append} at {@code PROCESS} does, then hands the record to the log's force pipeline: the
+     * future completes once a force covers it. The monitor is held until the record is written (so the group's
+     * records stay in call order), not during the force.
+     */
+    synchronized java.util.concurrent.CompletableFuture<Long> appendAsync(List<LogEntry> entries) {
+        LogChecks.requireContinues(group, lastIndex() + 1, termAt(lastIndex()), entries);
+        LogChecks.requireEntriesFit(group, entries, "append", log::describe);
+        if (entries.isEmpty()) {
+            log.reserveUnforced(0);
+            return log.unforced(0, lastIndex());
+        }
+        long from = lastIndex() + 1;
+        SharedRecords.Encoded e = SharedRecords.entries(SharedRecords.ENTRIES, group, null, from, entries,
+                log.compresses());
+        log.reserveUnforced(e.length());
+        SharedLog.Position p;
+        try {
+            p = log.submitFramed(e.framed(), e.length(), false);
+        } catch (RuntimeException x) {
+            log.releaseUnforced(e.length());
+            throw x;
+        }
+        place(p, e, from, entries, null);
+        return log.unforced(e.length(), lastIndex());
+    }
+
+    /** After a record of entries (and perhaps a hard state) was written at {@code p}: where its entries are. */
+    private void place(SharedLog.Position p, SharedRecords.Encoded e, long from, List<LogEntry> entries,
+            HardState hs) {
         truncateLocs(from);
         long base = p.offset() + SegmentFormat.FRAME_BYTES;
         for (int i = 0; i < entries.size(); i++) {

@@ -6,6 +6,8 @@ import dev.plinth.StorageIOException;
 import dev.plinth.StoreClosedException;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
+import dev.plinth.raftlog.RaftLogs;
+import dev.plinth.raftlog.internal.ForcePipeline;
 import dev.plinth.raftlog.internal.segment.SegmentFormat;
 import dev.plinth.raftlog.internal.segment.SegmentScan;
 import dev.plinth.raftlog.internal.segment.SegmentWriter;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -91,10 +94,18 @@ final class SharedLog implements AutoCloseable {
     /** Set by a leader that rolled; taken by {@link #takeRolled()}. Guarded by queueLock. */
     private boolean rolled;
 
+    /** The force threads of {@link #unforced}: made when first needed, shut down by {@link #close()}. */
+    private final java.util.concurrent.ExecutorService forceThreads;
+    /** Acknowledges pipelined appends once a force covers them (see {@link #reserveUnforced}). */
+    private final ForcePipeline<Long> pipeline;
+
     private SharedLog(Vfs vfs, long segmentBytes, boolean lz4) {
         this.vfs = vfs;
         this.segmentBytes = segmentBytes;
         this.lz4 = lz4;
+        this.forceThreads = ForcePipeline.threads("plinth-raftlog-shared");
+        this.pipeline = new ForcePipeline<>(this::forceWritten, forceThreads, RaftLogs.MAX_UNFORCED_BYTES,
+                () -> "shared Raft log at " + vfs.location(""), this::failWith);
     }
 
     /** Names the log, for messages: "the shared Raft log at ...". */
@@ -184,6 +195,7 @@ final class SharedLog implements AutoCloseable {
             return new Opened(log, found, oldest);
         } catch (RuntimeException e) {
             log.closeFiles();
+            log.forceThreads.shutdown();
             throw e;
         }
     }
@@ -306,10 +318,71 @@ final class SharedLog implements AutoCloseable {
                 p.done = true;
             }
             turn.signalAll();
-            return resultOf(me);
         } finally {
             queueLock.unlock();
         }
+        if (error != null) {
+            // Pipelined appends waiting for a force are not acknowledged by a failed log.
+            pipeline.fail(error);
+        }
+        return resultOf(me);
+    }
+
+    // ---- pipelined appends ----------------------------------------------------------------------------------
+
+    /**
+     * Reserves room among the unforced bytes for a record about to be submitted without {@code sync} and acknowledged
+     * by {@link #unforced}; waits while {@link RaftLogs#MAX_UNFORCED_BYTES} are in flight. If the submit then fails,
+     * {@link #releaseUnforced} gives the room back.
+     *
+     * @throws StorageIOException if the log has failed
+     * @throws StoreClosedException if the log is closed
+     */
+    void reserveUnforced(long bytes) {
+        pipeline.reserve(bytes);
+    }
+
+    /** Gives back the room of a record reserved but not submitted. */
+    void releaseUnforced(long bytes) {
+        pipeline.release(bytes);
+    }
+
+    /**
+     * After a record reserved by {@link #reserveUnforced} was submitted: a future completed with {@code value} once a
+     * force that began after now returns, failed if the log fails first.
+     */
+    CompletableFuture<Long> unforced(long bytes, long value) {
+        return pipeline.registered(bytes, value);
+    }
+
+    /** The force of the pipeline: the segment being written, while leaders go on writing to it. */
+    private void forceWritten() {
+        // Held so that no leader seals or replaces the writer during the force; a roll seals (forces) the segment
+        // before it, so what was written there is durable too.
+        filesLock.readLock().lock();
+        try {
+            checkFailure();
+            writer.syncConcurrently();
+        } finally {
+            filesLock.readLock().unlock();
+        }
+    }
+
+    /** Fails the log for good: a pipelined force failed. */
+    private void failWith(RuntimeException e) {
+        queueLock.lock();
+        try {
+            if (failure == null) {
+                failure = e;
+            }
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** The number of pipelined forces that completed: a test hook. */
+    long pipelinedForces() {
+        return pipeline.forces();
     }
 
     private Position resultOf(Pending p) {
@@ -476,14 +549,8 @@ final class SharedLog implements AutoCloseable {
                 vfs.syncDirectory("");
             }
         } catch (RuntimeException e) {
-            queueLock.lock();
-            try {
-                if (failure == null) {
-                    failure = e;
-                }
-            } finally {
-                queueLock.unlock();
-            }
+            failWith(e);
+            pipeline.fail(e);
             throw new StorageIOException("The shared Raft log at " + vfs.location("") + " failed to delete old "
                     + "segments and accepts nothing more: " + e.getMessage(), e);
         } finally {
@@ -544,9 +611,14 @@ final class SharedLog implements AutoCloseable {
         }
     }
 
-    /** Closes the files; a leader still writing finishes first. Safe to call twice. */
+    /**
+     * Closes the files; a leader still writing finishes first, and every pipelined append is forced (or failed)
+     * first, so no future is left pending. Safe to call twice.
+     */
     @Override
     public void close() {
+        pipeline.close();
+        forceThreads.shutdown();
         queueLock.lock();
         try {
             closed = true;

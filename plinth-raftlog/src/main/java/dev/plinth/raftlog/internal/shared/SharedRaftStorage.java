@@ -174,6 +174,18 @@ public final class SharedRaftStorage implements RaftStorage {
         afterChange();
     }
 
+    /**
+     * Pipelined: the record is written to the shared segment at once (group commit with other writers, no force),
+     * and a force on the log's own thread, shared by every batch written before it began, completes the future.
+     */
+    @Override
+    public java.util.concurrent.CompletableFuture<Long> appendAsync(long group, List<LogEntry> entries) {
+        Objects.requireNonNull(entries, "entries");
+        java.util.concurrent.CompletableFuture<Long> f = group(group).appendAsync(entries);
+        afterChange();
+        return f;
+    }
+
     @Override
     public LogEntry entry(long group, long index) {
         return group(group).entry(index);

@@ -12,22 +12,29 @@ import java.util.concurrent.atomic.AtomicLong;
  * A file system that counts forces and, once armed, holds the first force that follows until it is opened: a
  * test can then line up other writers behind a leader that is inside its force.
  */
-final class GateVfs implements Vfs {
+public final class GateVfs implements Vfs {
     private final Vfs delegate;
     final AtomicLong forces = new AtomicLong();
     private volatile CountDownLatch gate;
-    final CountDownLatch entered = new CountDownLatch(1);
+    /** Counted down when a force is held by the gate. */
+    public final CountDownLatch entered = new CountDownLatch(1);
 
-    GateVfs(Vfs delegate) {
+    /**
+     * Wraps a file system.
+     *
+     * @param delegate the file system that does the work
+     */
+    public GateVfs(Vfs delegate) {
         this.delegate = delegate;
     }
 
     /** The next force waits until {@link #open()}. */
-    void arm() {
+    public void arm() {
         gate = new CountDownLatch(1);
     }
 
-    void open() {
+    /** Lets the held force (and every later one) go. */
+    public void open() {
         gate.countDown();
     }
 
