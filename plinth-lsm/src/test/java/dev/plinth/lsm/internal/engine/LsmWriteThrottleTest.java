@@ -230,4 +230,93 @@ class LsmWriteThrottleTest {
             }
         }
     }
+
+    /** Holds {@code admit} on a thread of its own until it waits, then lets {@code release} free it; fails on a failure. */
+    private static void admitHeldUntil(WriteThrottle throttle, Runnable release) throws InterruptedException {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread w = new Thread(() -> {
+            try {
+                throttle.admit("apply");
+            } catch (Throwable x) {
+                failure.set(x);
+            }
+        }, "held writer");
+        w.start();
+        while (throttle.waiting() == 0) {
+            Thread.sleep(1);
+        }
+        release.run();
+        throttle.signal();
+        w.join();
+        assertThat(failure.get()).isNull();
+    }
+
+    @Test
+    void aBacklogOfPendingCompactionBytesFoundAtOpenHoldsNoWriterBackButWhatWritersAddOnTopOfItDoes() throws Exception {
+        LsmOptions noTriggers = OPTIONS.withCompaction(new CompactionOptions(100, 100, 100, 64 * 1024, 10, 4 * 1024,
+                1L << 30));
+        try (LsmEngine e = LsmEngine.open("lsm-backlog", new MemVfs(6), noTriggers, true)) {
+            put(e, 1);
+            e.seal();
+            e.backgroundFlush();
+            LevelSet one = e.levels();
+            long table = one.level(0).get(0).table().size();
+            // Level 0 counts as pending from its first table; the limit is three tables' bytes (at least 1 KiB),
+            // and the level-0 triggers are out of reach, so only the bytes can slow or stop a write.
+            int limitTables = (int) Math.max(3, (CompactionOptions.MIN_SIZE + table - 1) / table);
+            CompactionOptions bytesOnly = new CompactionOptions(1, 1000, 1000, 1L << 40, 10, 4 * 1024,
+                    limitTables * table);
+            AtomicReference<LevelSet> current = new AtomicReference<>(level0Of(one, 2 * limitTables));
+            WriteThrottle throttle = new WriteThrottle("lsm-backlog", bytesOnly, new FailureLatch("lsm-backlog"),
+                    current::get);
+            throttle.allowBacklog(current.get()); // twice the limit pending at open
+            assertThat(throttle.pendingAllowance()).isEqualTo(2 * limitTables * table);
+            Map<String, Long> stats = new HashMap<>();
+
+            throttle.admit("apply");
+            current.set(level0Of(one, 3 * limitTables - 1)); // writers added one table less than the limit
+            throttle.admit("apply");
+            throttle.report(stats);
+            assertThat(stats).as("the backlog found at open does not stop a write").containsEntry("lsm.writeStops", 0L);
+
+            current.set(level0Of(one, 3 * limitTables)); // the limit on top of the backlog: the writer waits
+            admitHeldUntil(throttle, () -> current.set(level0Of(one, 1))); // a compaction took most of level 0
+            throttle.report(stats);
+            assertThat(stats).containsEntry("lsm.writeStops", 1L).containsEntry("lsm.writeSlowdowns", 0L);
+            assertThat(throttle.pendingAllowance()).as("the allowance shrinks to the fewest bytes seen")
+                    .isEqualTo(table);
+
+            current.set(level0Of(one, 0));
+            throttle.admit("apply");
+            assertThat(throttle.pendingAllowance()).isZero();
+            current.set(level0Of(one, limitTables)); // the backlog is gone: the configured limit holds as it is
+            admitHeldUntil(throttle, () -> current.set(level0Of(one, 0)));
+            throttle.report(stats);
+            assertThat(stats).containsEntry("lsm.writeStops", 2L);
+        }
+    }
+
+    @Test
+    void writersWaitOnceCompactionIsBehindByPendingCompactionLimitBytes() throws Exception {
+        // Level-0 triggers out of reach: only the 1 KiB limit on pending compaction bytes can stop the writer.
+        LsmOptions tinyLimit = OPTIONS.withCompaction(new CompactionOptions(2, 1000, 1000, 64 * 1024, 10, 4 * 1024,
+                CompactionOptions.MIN_SIZE));
+        CountDownLatch go = new CountDownLatch(1);
+        try (LsmEngine e = LsmEngine.open("lsm-pending", new MemVfs(7), tinyLimit, true)) {
+            e.compactor().beforeBackgroundCompaction = holdUntil(go, () -> { });
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread w = writer(e, 2000, failure);
+            awaitWaitingWriter(e);
+            assertThat(e.stats()).as("stopped by the bytes, far below the level-0 stop trigger")
+                    .hasEntrySatisfying("lsm.level0.tables", n -> assertThat(n).isBetween(2L, 999L))
+                    .containsEntry("lsm.writeSlowdowns", 0L)
+                    .hasEntrySatisfying("lsm.writeStops", n -> assertThat(n).isPositive());
+            assertThat(w.isAlive()).isTrue();
+            go.countDown();
+            w.join();
+            assertThat(failure.get()).isNull();
+            assertThat(e.get(e.keyspace(Store.DEFAULT_KEYSPACE), "k01999".getBytes(StandardCharsets.UTF_8)))
+                    .isEqualTo(FILLER);
+        }
+    }
 }
