@@ -36,16 +36,7 @@ class LsmDropKeyspaceDurabilityTest {
             int id = ((LsmKeyspace) a).id();
             e.apply(EngineBatch.builder(Durability.SYNC).put(a, "k".getBytes(StandardCharsets.UTF_8),
                     "v".getBytes(StandardCharsets.UTF_8)).build());
-            vfs.beforeForce = name -> {
-                if (WalFormat.segmentNumber(name) >= 0) {
-                    held.incrementAndGet();
-                    try {
-                        gate.await();
-                    } catch (InterruptedException x) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            };
+            holdLogForces(vfs, gate, held);
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread dropper = new Thread(() -> {
                 try {
@@ -82,16 +73,7 @@ class LsmDropKeyspaceDurabilityTest {
         for (int i = 0; i < keys; i++) {
             e.apply(EngineBatch.builder(Durability.SYNC).put(a, key(i), key(i)).build());
         }
-        vfs.beforeForce = name -> {
-            if (WalFormat.segmentNumber(name) >= 0) {
-                held.incrementAndGet();
-                try {
-                    gate.await();
-                } catch (InterruptedException x) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        holdLogForces(vfs, gate, held);
         Thread dropper = new Thread(() -> {
             try {
                 e.dropKeyspace("a");
@@ -128,6 +110,20 @@ class LsmDropKeyspaceDurabilityTest {
             }
             assertThat(reopened.verify()).isEmpty();
         }
+    }
+
+    /** Makes every force of a log segment wait for {@code gate}, counting in {@code held} those that waited. */
+    private static void holdLogForces(JitterVfs vfs, CountDownLatch gate, AtomicInteger held) {
+        vfs.beforeForce = name -> {
+            if (WalFormat.segmentNumber(name) >= 0) {
+                held.incrementAndGet();
+                try {
+                    gate.await();
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
     }
 
     private static byte[] key(int i) {

@@ -172,22 +172,8 @@ class LsmWriteThrottleTest {
             assertThat(stats).containsEntry("lsm.writeSlowdowns", 1L).containsEntry("lsm.writeStops", 0L);
 
             current.set(level0Of(one, 13)); // 5 on top of it: the stop trigger
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread w = new Thread(() -> {
-                try {
-                    throttle.admit("apply");
-                } catch (Throwable x) {
-                    failure.set(x);
-                }
-            }, "held writer");
-            w.start();
-            while (throttle.waiting() == 0) {
-                Thread.sleep(1);
-            }
-            current.set(level0Of(one, 2)); // a compaction took level 0, 2 tables were flushed meanwhile
-            throttle.signal();
-            w.join();
-            assertThat(failure.get()).isNull();
+            // a compaction took level 0, 2 tables were flushed meanwhile
+            admitHeldUntil(throttle, () -> current.set(level0Of(one, 2)));
             assertThat(throttle.level0Allowance()).as("the allowance shrinks to the smallest level 0 seen").isEqualTo(2);
 
             current.set(level0Of(one, 5)); // 3 on top of what is left: slowed again, as configured from here on
