@@ -135,6 +135,20 @@ class LsmWriteThrottleTest {
         closer.join();
     }
 
+    /** Triggers and limit out of reach: the engine itself never slows, stops or compacts. */
+    private static final LsmOptions NO_TRIGGERS = OPTIONS.withCompaction(new CompactionOptions(100, 100, 100,
+            64 * 1024, 10, 4 * 1024, 1L << 30));
+
+    /** The levels of an engine opened with {@link #NO_TRIGGERS} after one put was flushed: one level-0 table. */
+    private static LevelSet afterOneFlush(LsmEngine e) {
+        put(e, 1);
+        e.seal();
+        e.backgroundFlush();
+        LevelSet one = e.levels();
+        assertThat(one.level(0)).hasSize(1);
+        return one;
+    }
+
     /** Level 0 of {@code base} with its first table added again until it holds {@code n} tables. */
     private static LevelSet level0Of(LevelSet base, int n) {
         List<LevelSet.LeveledTable> l0 = new ArrayList<>(base.level(0));
@@ -147,14 +161,8 @@ class LsmWriteThrottleTest {
 
     @Test
     void aBacklogOfLevelZeroTablesFoundAtOpenHoldsNoWriterBackButWhatWritersAddOnTopOfItDoes() throws Exception {
-        LsmOptions noTriggers = OPTIONS.withCompaction(new CompactionOptions(100, 100, 100, 64 * 1024, 10, 4 * 1024,
-                1L << 30));
-        try (LsmEngine e = LsmEngine.open("lsm-backlog", new MemVfs(4), noTriggers, true)) {
-            put(e, 1);
-            e.seal();
-            e.backgroundFlush();
-            LevelSet one = e.levels();
-            assertThat(one.level(0)).hasSize(1);
+        try (LsmEngine e = LsmEngine.open("lsm-backlog", new MemVfs(4), NO_TRIGGERS, true)) {
+            LevelSet one = afterOneFlush(e);
             AtomicReference<LevelSet> current = new AtomicReference<>(level0Of(one, 8));
             WriteThrottle throttle = new WriteThrottle("lsm-backlog", OPTIONS.compaction(), new FailureLatch("lsm-backlog"),
                     current::get);
@@ -192,10 +200,8 @@ class LsmWriteThrottleTest {
 
     @Test
     void aStoreOpenedWithMoreLevelZeroTablesThanTheStopTriggerTakesWritesAtOnce() throws Exception {
-        LsmOptions noTriggers = OPTIONS.withCompaction(new CompactionOptions(100, 100, 100, 64 * 1024, 10, 4 * 1024,
-                1L << 30));
         MemVfs vfs = new MemVfs(5);
-        try (LsmEngine e = LsmEngine.open("lsm-backlog", vfs, noTriggers, true)) {
+        try (LsmEngine e = LsmEngine.open("lsm-backlog", vfs, NO_TRIGGERS, true)) {
             for (int t = 0; t < 8; t++) {
                 for (int i = 0; i < 5; i++) {
                     put(e, t * 5 + i);
@@ -239,13 +245,8 @@ class LsmWriteThrottleTest {
 
     @Test
     void aBacklogOfPendingCompactionBytesFoundAtOpenHoldsNoWriterBackButWhatWritersAddOnTopOfItDoes() throws Exception {
-        LsmOptions noTriggers = OPTIONS.withCompaction(new CompactionOptions(100, 100, 100, 64 * 1024, 10, 4 * 1024,
-                1L << 30));
-        try (LsmEngine e = LsmEngine.open("lsm-backlog", new MemVfs(6), noTriggers, true)) {
-            put(e, 1);
-            e.seal();
-            e.backgroundFlush();
-            LevelSet one = e.levels();
+        try (LsmEngine e = LsmEngine.open("lsm-backlog", new MemVfs(6), NO_TRIGGERS, true)) {
+            LevelSet one = afterOneFlush(e);
             long table = one.level(0).get(0).table().size();
             // Level 0 counts as pending from its first table; the limit is three tables' bytes (at least 1 KiB),
             // and the level-0 triggers are out of reach, so only the bytes can slow or stop a write.
