@@ -2,6 +2,7 @@ package dev.plinth.quadstore;
 
 import dev.plinth.Capabilities;
 import dev.plinth.Cursor;
+import dev.plinth.Durability;
 import dev.plinth.Keyspace;
 import dev.plinth.Plinth;
 import dev.plinth.PlinthException;
@@ -9,6 +10,8 @@ import dev.plinth.Range;
 import dev.plinth.ScanOptions;
 import dev.plinth.Store;
 import dev.plinth.StoreClosedException;
+import dev.plinth.UnsupportedCapabilityException;
+import dev.plinth.WriteOptions;
 import dev.plinth.keys.KeyReader;
 import dev.plinth.keys.KeyWriter;
 import dev.plinth.quadstore.internal.CursorQuadIterator;
@@ -453,6 +456,15 @@ public final class QuadStore implements AutoCloseable {
      * load goes on. Blank node labels of the input are replaced by fresh ones, so loading a file twice adds
      * its blank nodes twice, as RDF says. Error messages name the input by its base URI, if given.
      *
+     * <p>Each batch is written at the store's default durability, or at {@link QuadStoreOptions#loadDurability()}
+     * if set: at {@link dev.plinth.Durability#SYNC} a batch is on stable storage before the listener is told of
+     * it; at {@link dev.plinth.Durability#PROCESS} it survives the death of the process (such as {@code kill -9})
+     * once the listener is told, and a power loss during the load may lose the latest batches; at
+     * {@link dev.plinth.Durability#NONE} it may be lost with the process too. When the load returns or throws,
+     * one {@link Store#flush()} has made every applied batch as durable as the engine can (on stable storage for
+     * {@code lsm:}, {@code rocksdb:} and {@code lmdb:}); an interrupt of the calling thread is set aside for that
+     * flush and set again after it.
+     *
      * <p>A failure of a write (of the engine) or of the listener, or an interrupt of the calling thread, stops
      * the load at once, even while the parser is blocked reading a slow pipe or socket: the input is closed
      * and the parser thread interrupted, which ends such a read, and the load waits for the parser thread to
@@ -471,7 +483,10 @@ public final class QuadStore implements AutoCloseable {
      *     or a {@code PlinthException} naming the store and the input around any other exception of a write
      * @throws java.util.concurrent.CancellationException if the calling thread was interrupted (its interrupt
      *     stays set)
-     * @throws RuntimeException what the listener threw, as it is
+     * @throws UnsupportedCapabilityException if {@link QuadStoreOptions#loadDurability()} is set to a level the
+     *     store does not honour, before anything is read or written
+     * @throws RuntimeException what the listener threw, as it is; or, when the load itself succeeded, a failure
+     *     of its final {@link Store#flush()}
      */
     public LoadProgress load(InputStream in, Lang lang, String baseUri, LoadListener listener) {
         return load(in, lang, baseUri, listener, baseUri == null ? "a stream" : baseUri);
@@ -484,11 +499,12 @@ public final class QuadStore implements AutoCloseable {
         Objects.requireNonNull(listener, "listener");
         Capabilities caps = store.capabilities();
         int batch = Math.max(1, Math.min(options.loadBatchQuads(), (caps.maxBatchOps() - 2) / QuadWriter.OPS_PER_QUAD));
+        WriteOptions batchOptions = loadWriteOptions(caps, in);
         String what = "the load of " + source + " into the quad store on " + store.uri();
         long[] written = {0};
         QuadSink sink = new QuadSink(batch, quads -> {
             try {
-                int added = writer.add(quads);
+                int added = writer.add(quads, batchOptions);
                 written[0] += quads.size();
                 return added;
             } catch (PlinthException e) {
@@ -517,8 +533,14 @@ public final class QuadStore implements AutoCloseable {
             }
         };
         try (in) {
-            sink.run(parserSink -> RDFParser.create().source(in).lang(lang).base(baseUri).errorHandler(errors)
-                    .parse(parserSink), "plinth-rdf-parse " + source);
+            try {
+                sink.run(parserSink -> RDFParser.create().source(in).lang(lang).base(baseUri).errorHandler(errors)
+                        .parse(parserSink), "plinth-rdf-parse " + source);
+            } catch (RuntimeException | Error e) {
+                flushLoad(written[0], e);
+                throw e;
+            }
+            flushLoad(written[0], null);
         } catch (QuadSink.ParseFailure f) {
             RuntimeException e = f.getCause();
             if (e instanceof RiotParseException rpe) {
@@ -539,6 +561,52 @@ public final class QuadStore implements AutoCloseable {
                     + source + " after loading it: " + e.getMessage(), e);
         }
         return sink.progress();
+    }
+
+    /** The write options of a load's batches; refuses (closing the input) a durability the store does not honour. */
+    private WriteOptions loadWriteOptions(Capabilities caps, InputStream in) {
+        if (options.loadDurability().isEmpty()) {
+            return WriteOptions.DEFAULT;
+        }
+        Durability durability = options.loadDurability().get();
+        if (caps.durabilities().contains(durability)) {
+            return WriteOptions.durability(durability);
+        }
+        UnsupportedCapabilityException refused = new UnsupportedCapabilityException("The quad store on "
+                + store.uri() + " cannot load at durability " + durability + " (QuadStoreOptions.loadDurability): "
+                + "the store honours only " + caps.durabilities() + ". Nothing was read or written.");
+        try {
+            in.close();
+        } catch (java.io.IOException e) {
+            refused.addSuppressed(e);
+        }
+        throw refused;
+    }
+
+    /**
+     * Makes the batches a load applied as durable as the store can make them, whether the load ended normally
+     * or with {@code failure}, whose suppressed exceptions then receive a failure of the flush. An interrupt of
+     * the calling thread (a cancelled load ends with it set) is cleared for the flush and set again after it:
+     * an interrupted thread's file I/O closes the file under the engine (for {@code lsm:}, its log) and would
+     * fail the whole store.
+     */
+    private void flushLoad(long quadsWritten, Throwable failure) {
+        if (quadsWritten == 0 || store.isClosed()) {
+            return;
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            store.flush();
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private RdfParseException parseError(String source, QuadSink sink, RuntimeException e) {

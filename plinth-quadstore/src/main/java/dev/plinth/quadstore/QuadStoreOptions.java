@@ -1,7 +1,11 @@
 package dev.plinth.quadstore;
 
+import dev.plinth.Durability;
+import java.util.Objects;
+
 /**
- * Settings of a {@link QuadStore}: the size of the hot-term cache and of a bulk load's batches.
+ * Settings of a {@link QuadStore}: the size of the hot-term cache, and the size and durability of a bulk load's
+ * batches.
  *
  * <p>Immutable and thread-safe; build one with {@link #builder()}.
  */
@@ -13,16 +17,17 @@ public final class QuadStoreOptions {
     public static final long DEFAULT_TERM_CACHE_SIZE = 500_000;
     /** The default number of quads a bulk load parses before writing them in one batch. */
     public static final int DEFAULT_LOAD_BATCH_QUADS = 5_000;
-
     /** The defaults. */
     public static final QuadStoreOptions DEFAULTS = builder().build();
 
     private final long termCacheSize;
     private final int loadBatchQuads;
+    private final Durability loadDurability;
 
     private QuadStoreOptions(Builder b) {
         this.termCacheSize = b.termCacheSize;
         this.loadBatchQuads = b.loadBatchQuads;
+        this.loadDurability = b.loadDurability;
     }
 
     /**
@@ -52,15 +57,31 @@ public final class QuadStoreOptions {
         return loadBatchQuads;
     }
 
+    /**
+     * The durability a bulk load writes each batch with, if set; unset, the store's default durability (for
+     * {@code lsm:}, {@code rocksdb:} and {@code lmdb:} {@link Durability#SYNC} unless the store was opened
+     * otherwise). Set below {@link Durability#SYNC}, the load leaves the fsync to its one
+     * {@link dev.plinth.Store#flush()} at its end: {@link Durability#PROCESS} keeps every acknowledged batch
+     * through the death of the process, {@link Durability#NONE} not even that. A level the engine does not
+     * honour makes the load fail before it reads its input.
+     *
+     * @return the durability, or empty for the store's default
+     */
+    public java.util.Optional<Durability> loadDurability() {
+        return java.util.Optional.ofNullable(loadDurability);
+    }
+
     @Override
     public String toString() {
-        return "QuadStoreOptions[termCacheSize=" + termCacheSize + ", loadBatchQuads=" + loadBatchQuads + "]";
+        return "QuadStoreOptions[termCacheSize=" + termCacheSize + ", loadBatchQuads=" + loadBatchQuads
+                + ", loadDurability=" + loadDurability + "]";
     }
 
     /** Builds {@link QuadStoreOptions}. Not thread-safe. */
     public static final class Builder {
         private long termCacheSize = DEFAULT_TERM_CACHE_SIZE;
         private int loadBatchQuads = DEFAULT_LOAD_BATCH_QUADS;
+        private Durability loadDurability;
 
         private Builder() {
         }
@@ -92,6 +113,18 @@ public final class QuadStoreOptions {
                 throw new IllegalArgumentException("loadBatchQuads must be 1 or more, not " + quads);
             }
             this.loadBatchQuads = quads;
+            return this;
+        }
+
+        /**
+         * Sets the durability of a bulk load's batches ({@link QuadStoreOptions#loadDurability()}).
+         *
+         * @param durability the durability
+         * @return this builder
+         * @throws NullPointerException if {@code durability} is null
+         */
+        public Builder loadDurability(Durability durability) {
+            this.loadDurability = Objects.requireNonNull(durability, "durability");
             return this;
         }
 

@@ -1,6 +1,8 @@
 package dev.plinth.bench.rdf;
 
+import dev.plinth.Durability;
 import dev.plinth.bench.Targets;
+import dev.plinth.quadstore.QuadStoreOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Bulk load of the {@link UniversityData} N-Quads file into an empty store, parse included, until the data is
  * durable: the Plinth quad store (on lsm, RocksDB, LMDB; its loader writes atomic batches at the engine's
- * default durability, SYNC) against Jena TDB2's default loader. The score is seconds per load of
+ * {@link QuadStoreOptions#loadDurability()}, one flush at the end) against Jena TDB2's default loader. The score is seconds per load of
  * {@link #quads} quads; quads per second is {@code quads / score}. {@code -p quads=10000000} for the large run.
  */
 @State(Scope.Benchmark)
@@ -40,6 +42,14 @@ public class RdfLoadBenchmark {
     @Param({"plinth-lsm", "plinth-rocksdb", "tdb2"})
     public String target;
 
+    /** Quads a batch of the Plinth quad store's load; 0: {@link QuadStoreOptions#DEFAULT_LOAD_BATCH_QUADS}. */
+    @Param({"0"})
+    public int loadBatch;
+
+    /** The durability of the Plinth quad store's load batches; empty: the store's default. */
+    @Param({""})
+    public String loadDurability;
+
     private Path file;
     private Path dir;
     private RdfTarget store;
@@ -54,7 +64,14 @@ public class RdfLoadBenchmark {
     @Setup(Level.Iteration)
     public void openEmpty() throws Exception {
         dir = Files.createTempDirectory("plinth-bench-rdf-" + target + "-");
-        store = new RdfTarget(target, dir);
+        QuadStoreOptions.Builder options = QuadStoreOptions.builder();
+        if (loadBatch > 0) {
+            options.loadBatchQuads(loadBatch);
+        }
+        if (!loadDurability.isEmpty()) {
+            options.loadDurability(Durability.valueOf(loadDurability));
+        }
+        store = new RdfTarget(target, dir, options.build());
     }
 
     /** Loads the file. */

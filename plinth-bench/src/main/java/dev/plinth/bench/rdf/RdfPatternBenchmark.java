@@ -12,6 +12,10 @@ import org.apache.jena.atlas.iterator.Iter;
 import org.apache.jena.graph.Node;
 import org.apache.jena.query.Query;
 import org.apache.jena.query.QueryFactory;
+import org.apache.jena.riot.Lang;
+import org.apache.jena.riot.RDFParser;
+import org.apache.jena.riot.out.NodeFmtLib;
+import org.apache.jena.riot.system.StreamRDFBase;
 import org.apache.jena.sparql.core.Quad;
 import org.apache.jena.sparql.exec.QueryExec;
 import org.apache.jena.sparql.exec.RowSet;
@@ -104,43 +108,7 @@ public class RdfPatternBenchmark {
         } else {
             store = RdfTarget.openLoaded(target, quads, Path.of(storeCache));
         }
-        // The samples: the quads at 256 seeded positions of the data, found in one pass that holds only them (a
-        // list of every quad would not fit the fork's heap at ten million quads).
-        Random rnd = new Random(7);
-        int[] positions = new int[SAMPLES];
-        java.util.Map<Integer, Quad> atPosition = new java.util.HashMap<>();
-        for (int i = 0; i < SAMPLES; i++) {
-            positions[i] = rnd.nextInt(Math.toIntExact(quads));
-            atPosition.put(positions[i], null);
-        }
-        int[] position = {0};
-        new UniversityData(quads, 1).forEach(q -> {
-            int at = position[0]++;
-            if (atPosition.containsKey(at)) {
-                atPosition.put(at, q);
-            }
-        });
-        for (int i = 0; i < SAMPLES; i++) {
-            Quad q = atPosition.get(positions[i]);
-            Node[] b = {q.getSubject(), q.getPredicate(), q.getObject(), q.getGraph()};
-            for (int k = 0; k < 4; k++) {
-                if (pattern.charAt(k) == '_') {
-                    b[k] = Node.ANY;
-                }
-            }
-            samples.add(b);
-        }
-        // Each sample's expected count, in one pass over the distinct quads: the count of its bound components.
-        java.util.Map<List<Node>, long[]> expected = new java.util.HashMap<>();
-        for (Node[] b : samples) {
-            expected.put(boundPart(b[0], b[1], b[2], b[3]), new long[1]);
-        }
-        new UniversityData(quads, 1).forEachDistinct(q -> {
-            long[] n = expected.get(boundPart(q.getSubject(), q.getPredicate(), q.getObject(), q.getGraph()));
-            if (n != null) {
-                n[0]++;
-            }
-        });
+        java.util.Map<List<Node>, long[]> expected = samplesAndCounts();
         // The first CHECKED samples are checked.
         // Samples that bind the same terms are checked once (every sample of ____ is one whole-store scan).
         java.util.Set<List<Node>> checked = new java.util.HashSet<>();
@@ -158,6 +126,123 @@ public class RdfPatternBenchmark {
             }
         }
         next = 0;
+    }
+
+    /**
+     * Fills {@link #samples} and returns each one's expected count, by its bound components. Computed from the
+     * generated data (two passes over it, about a minute at ten million quads) or, with a store cache, read from
+     * the files {@code samples-QUADS.nq} and {@code counts-QUADS-PATTERN.txt} there, which the first fork of a
+     * pattern writes (or {@link #main} ahead of a run) so that the other targets' forks skip the passes.
+     */
+    private java.util.Map<List<Node>, long[]> samplesAndCounts() throws Exception {
+        Path sampleFile = storeCache.isEmpty() ? null : Path.of(storeCache, "samples-" + quads + ".nq");
+        Path countFile = storeCache.isEmpty() ? null : Path.of(storeCache, "counts-" + quads + "-" + pattern + ".txt");
+        List<Quad> drawn = sampleFile != null && Files.exists(sampleFile) ? readQuads(sampleFile) : drawSamples();
+        if (sampleFile != null && !Files.exists(sampleFile)) {
+            StringBuilder text = new StringBuilder();
+            for (Quad q : drawn) {
+                text.append(NodeFmtLib.strNQ(q)).append('\n');
+            }
+            writeAtomically(sampleFile, text.toString());
+        }
+        for (Quad q : drawn) {
+            Node[] b = {q.getSubject(), q.getPredicate(), q.getObject(), q.getGraph()};
+            for (int k = 0; k < 4; k++) {
+                if (pattern.charAt(k) == '_') {
+                    b[k] = Node.ANY;
+                }
+            }
+            samples.add(b);
+        }
+        java.util.Map<List<Node>, long[]> expected = new java.util.HashMap<>();
+        for (Node[] b : samples) {
+            expected.put(boundPart(b[0], b[1], b[2], b[3]), new long[1]);
+        }
+        if (countFile != null && Files.exists(countFile)) {
+            List<String> counts = Files.readAllLines(countFile);
+            for (int i = 0; i < SAMPLES; i++) {
+                Node[] b = samples.get(i);
+                expected.get(boundPart(b[0], b[1], b[2], b[3]))[0] = Long.parseLong(counts.get(i));
+            }
+            return expected;
+        }
+        // Each sample's expected count, in one pass over the distinct quads: the count of its bound components.
+        new UniversityData(quads, 1).forEachDistinct(q -> {
+            long[] n = expected.get(boundPart(q.getSubject(), q.getPredicate(), q.getObject(), q.getGraph()));
+            if (n != null) {
+                n[0]++;
+            }
+        });
+        if (countFile != null) {
+            StringBuilder text = new StringBuilder();
+            for (Node[] b : samples) {
+                text.append(expected.get(boundPart(b[0], b[1], b[2], b[3]))[0]).append('\n');
+            }
+            writeAtomically(countFile, text.toString());
+        }
+        return expected;
+    }
+
+    /**
+     * Writes the sample and count files of {@link #samplesAndCounts} into a store cache ahead of a run, outside
+     * the benchmark lock: {@code RdfPatternBenchmark CACHE_DIR QUADS PATTERN...}.
+     *
+     * @param args the cache directory, the number of quads, the patterns
+     */
+    public static void main(String[] args) throws Exception {
+        for (int i = 2; i < args.length; i++) {
+            RdfPatternBenchmark b = new RdfPatternBenchmark();
+            b.storeCache = args[0];
+            b.quads = Long.parseLong(args[1]);
+            b.pattern = args[i];
+            b.samplesAndCounts();
+            System.out.printf("%s: samples and counts of %,d quads in %s%n", args[i], b.quads, args[0]);
+        }
+    }
+
+    /** The quads at {@link #SAMPLES} seeded positions of the data, found in one pass that holds only them. */
+    private List<Quad> drawSamples() {
+        // (a list of every quad would not fit the fork's heap at ten million quads)
+        Random rnd = new Random(7);
+        int[] positions = new int[SAMPLES];
+        java.util.Map<Integer, Quad> atPosition = new java.util.HashMap<>();
+        for (int i = 0; i < SAMPLES; i++) {
+            positions[i] = rnd.nextInt(Math.toIntExact(quads));
+            atPosition.put(positions[i], null);
+        }
+        int[] position = {0};
+        new UniversityData(quads, 1).forEach(q -> {
+            int at = position[0]++;
+            if (atPosition.containsKey(at)) {
+                atPosition.put(at, q);
+            }
+        });
+        List<Quad> drawn = new ArrayList<>(SAMPLES);
+        for (int i = 0; i < SAMPLES; i++) {
+            drawn.add(atPosition.get(positions[i]));
+        }
+        return drawn;
+    }
+
+    private static List<Quad> readQuads(Path file) {
+        List<Quad> quads = new ArrayList<>();
+        RDFParser.source(file).lang(Lang.NQUADS).parse(new StreamRDFBase() {
+            @Override
+            public void quad(Quad quad) {
+                quads.add(quad);
+            }
+        });
+        if (quads.size() != SAMPLES) {
+            throw new IllegalStateException(file + " holds " + quads.size() + " samples, not " + SAMPLES
+                    + "; delete it to draw them again");
+        }
+        return quads;
+    }
+
+    private static void writeAtomically(Path file, String text) throws java.io.IOException {
+        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** The components of a quad this benchmark's pattern binds, as a hash key. */

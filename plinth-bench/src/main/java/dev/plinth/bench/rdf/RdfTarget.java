@@ -2,10 +2,15 @@ package dev.plinth.bench.rdf;
 
 import dev.plinth.quadstore.LoadListener;
 import dev.plinth.quadstore.QuadStore;
+import dev.plinth.quadstore.QuadStoreOptions;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import org.apache.jena.dboe.base.file.Location;
 import org.apache.jena.riot.Lang;
 import org.apache.jena.sparql.core.DatasetGraph;
@@ -26,12 +31,17 @@ final class RdfTarget implements AutoCloseable {
     private DatasetGraph tdb;
 
     RdfTarget(String name, Path dir) {
+        this(name, dir, QuadStoreOptions.DEFAULTS);
+    }
+
+    /** A target whose Plinth quad store (if it is one) has the given options. */
+    RdfTarget(String name, Path dir, QuadStoreOptions options) {
         this.name = name;
         switch (name) {
-            case "plinth-mem" -> quads = QuadStore.open("mem:");
-            case "plinth-lsm" -> quads = QuadStore.open("lsm:" + dir);
-            case "plinth-rocksdb" -> quads = QuadStore.open("rocksdb:" + dir);
-            case "plinth-lmdb" -> quads = QuadStore.open("lmdb:" + dir + "?mapSize=4g");
+            case "plinth-mem" -> quads = QuadStore.open("mem:", options);
+            case "plinth-lsm" -> quads = QuadStore.open("lsm:" + dir, options);
+            case "plinth-rocksdb" -> quads = QuadStore.open("rocksdb:" + dir, options);
+            case "plinth-lmdb" -> quads = QuadStore.open("lmdb:" + dir + "?mapSize=4g", options);
             case "tdb2" -> tdb = TDB2Factory.connectDataset(Location.create(dir.toString())).asDatasetGraph();
             default -> throw new IllegalArgumentException("unknown RDF target " + name);
         }
@@ -68,6 +78,16 @@ final class RdfTarget implements AutoCloseable {
      * @return the open, loaded target
      */
     static RdfTarget openLoaded(String target, long quads, Path cache) throws IOException {
+        return openLoaded(target, quads, cache, null, null);
+    }
+
+    /**
+     * {@link #openLoaded(String, long, Path)} loading from {@code data} (an N-Quads file of the same
+     * {@link UniversityData}, kept) when not null, else from a temporary file generated and deleted here; when
+     * {@code times} is not null a load made here stores its seconds in {@code times[0]} (parse and writes until
+     * durable) and the compaction's in {@code times[1]}.
+     */
+    static RdfTarget openLoaded(String target, long quads, Path cache, Path data, double[] times) throws IOException {
         Path dir = cache.resolve(target + "-" + quads);
         Path done = cache.resolve(target + "-" + quads + ".loaded");
         boolean loaded = Files.exists(done) && !target.equals("plinth-mem");
@@ -77,14 +97,23 @@ final class RdfTarget implements AutoCloseable {
         Files.createDirectories(dir);
         RdfTarget t = new RdfTarget(target, dir);
         if (!loaded) {
-            Path file = new UniversityData(quads, 1).writeNQuads(Files.createTempFile("plinth-bench-rdf-", ".nq"));
+            Path file = data != null ? data
+                    : new UniversityData(quads, 1).writeNQuads(Files.createTempFile("plinth-bench-rdf-", ".nq"));
             try {
+                long t0 = System.nanoTime();
                 t.load(file);
+                long t1 = System.nanoTime();
                 if (t.quads != null) {
                     t.quads.store().compact();
                 }
+                if (times != null) {
+                    times[0] = (t1 - t0) / 1e9;
+                    times[1] = (System.nanoTime() - t1) / 1e9;
+                }
             } finally {
-                Files.delete(file);
+                if (data == null) {
+                    Files.delete(file);
+                }
             }
             if (!target.equals("plinth-mem")) {
                 Files.writeString(done, "loaded\n");
@@ -94,21 +123,49 @@ final class RdfTarget implements AutoCloseable {
     }
 
     /**
-     * Loads the cached stores of {@link #openLoaded} ahead of a benchmark run (outside the benchmark lock):
-     * {@code RdfTarget CACHE_DIR QUADS TARGET...}.
+     * Loads the cached stores of {@link #openLoaded} ahead of a benchmark run: {@code RdfTarget CACHE_DIR QUADS
+     * TARGET...}. The N-Quads file is written once to {@code CACHE_DIR/universitydata-QUADS.nq} and kept for
+     * the next call (delete it when the stores are built). Each load made here prints its own time (parse and
+     * writes until durable, the measure of {@link RdfLoadBenchmark}; the file's generation excluded), its
+     * compaction's, and the peak heap of the JVM so far, so that a load run alone under the benchmark lock, in a
+     * JVM of its own, is the load measurement (how {@code rdf-scale.sh} runs it at ten million quads).
      *
      * @param args the cache directory, the number of quads, the targets
      */
     public static void main(String[] args) throws IOException {
         Path cache = Path.of(args[0]);
         long quads = Long.parseLong(args[1]);
-        for (int i = 2; i < args.length; i++) {
+        Files.createDirectories(cache);
+        Path data = cache.resolve("universitydata-" + quads + ".nq");
+        if (!Files.exists(data)) {
             long t0 = System.nanoTime();
-            try (RdfTarget t = openLoaded(args[i], quads, cache)) {
-                System.out.printf("%s: %,d quads ready in %s (%.1f s)%n", args[i], quads, cache,
-                        (System.nanoTime() - t0) / 1e9);
+            Path tmp = new UniversityData(quads, 1).writeNQuads(Files.createTempFile(cache, "universitydata-", ".tmp"));
+            Files.move(tmp, data, StandardCopyOption.ATOMIC_MOVE);
+            System.out.printf("data: %,d quads written to %s (%.1f s)%n", quads, data, (System.nanoTime() - t0) / 1e9);
+        }
+        for (int i = 2; i < args.length; i++) {
+            double[] times = {Double.NaN, Double.NaN};
+            try (RdfTarget t = openLoaded(args[i], quads, cache, data, times)) {
+                if (Double.isNaN(times[0])) {
+                    System.out.printf("%s: %,d quads already loaded in %s%n", args[i], quads, cache);
+                } else {
+                    System.out.printf("%s: %,d quads loaded in %.1f s (%,.0f quads/s), compacted in %.1f s; "
+                            + "peak heap %,d MB of %,d MB%n", args[i], quads, times[0], quads / times[0], times[1],
+                            peakHeapBytes() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+                }
             }
         }
+    }
+
+    /** The sum of the heap pools' peak usage since the JVM started (an upper bound of the peak heap). */
+    private static long peakHeapBytes() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
     }
 
     /** The Jena view the queries run on. */

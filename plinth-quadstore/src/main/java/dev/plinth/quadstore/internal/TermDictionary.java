@@ -7,6 +7,7 @@ import dev.plinth.Cursor;
 import dev.plinth.Keyspace;
 import dev.plinth.Range;
 import dev.plinth.WriteBatch;
+import dev.plinth.WriteOptions;
 import dev.plinth.keys.KeyReader;
 import dev.plinth.keys.KeyWriter;
 import java.security.MessageDigest;
@@ -264,8 +265,8 @@ public final class TermDictionary {
             throw new IllegalStateException("The quad store on " + storeName + " has used every dictionary id.");
         }
         long fresh = pending.nextId++;
-        pending.batch.put(ids, key, idValue(fresh));
-        pending.batch.put(terms, idKey(fresh), bytes);
+        pending.batch.put(ids, key, idValue(fresh), pending.options);
+        pending.batch.put(terms, idKey(fresh), bytes, pending.options);
         pending.assigned.put(node, fresh);
         pending.assignedKeys.add(key);
         return fresh;
@@ -334,6 +335,7 @@ public final class TermDictionary {
      */
     public static final class Pending {
         final WriteBatch batch;
+        final WriteOptions options;
         final Map<Node, Long> assigned = new HashMap<>();
         final List<byte[]> assignedKeys = new ArrayList<>();
         final long firstId;
@@ -344,9 +346,11 @@ public final class TermDictionary {
          *
          * @param batch the batch the new entries go into
          * @param nextId the first id to assign
+         * @param options the options of the batch's puts (its durability)
          */
-        public Pending(WriteBatch batch, long nextId) {
+        public Pending(WriteBatch batch, long nextId, WriteOptions options) {
             this.batch = batch;
+            this.options = options;
             this.firstId = nextId;
             this.nextId = nextId;
         }

@@ -7,6 +7,7 @@ import dev.plinth.CorruptionException;
 import dev.plinth.Plinth;
 import dev.plinth.Store;
 import dev.plinth.WriteBatch;
+import dev.plinth.WriteOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -31,7 +32,8 @@ class TermDictionaryTest {
         // No cache: every read goes to the store.
         dictionary = new TermDictionary(store.uri(), store.createKeyspace("ids"), store.createKeyspace("terms"), 0);
         WriteBatch batch = new WriteBatch();
-        TermDictionary.Pending pending = new TermDictionary.Pending(batch, TermCodec.FIRST_DICTIONARY_ID);
+        TermDictionary.Pending pending = new TermDictionary.Pending(batch, TermCodec.FIRST_DICTIONARY_ID,
+                WriteOptions.DEFAULT);
         for (int i = 0; i < 200; i++) {
             Node n = i % 3 == 0 ? NodeFactory.createURI("http://example.org/t" + i)
                     : i % 3 == 1 ? NodeFactory.createLiteralString("a literal of the dictionary " + i)

@@ -9,8 +9,10 @@ import dev.plinth.io.VfsNames;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -39,7 +41,10 @@ import java.util.Random;
  *       counts (and can fail) a {@link IoOp#MAP}, and every use of a range of it
  *       ({@link MappedRegion#bytes}) a {@link IoOp#READ}, so read faults reach mapped reads at each use, after
  *       the mapping was made, as they reach positional reads; the bytes are the delegate's as they are now
- *       (damage at rest made later shows).</li>
+ *       (damage at rest made later shows). Where the delegate's bytes are copies rather than a real mapping
+ *       (a {@link MemVfs}), closing the region overwrites every buffer it handed out that is still in use
+ *       with {@link #POISON}, as unmapping takes a real mapping away: a read of a region's bytes after its
+ *       close then sees garbage (which a checksum reports) instead of passing unseen.</li>
  *   <li><b>Leaks</b>: every handle, lock and mapped region records where it was opened; {@link #openHandles()}
  *       lists those not closed and {@link #assertNoLeaks()} fails naming each with its stack.</li>
  *   <li><b>Power loss</b>: {@link #powerLoss(PowerLoss)} crashes the {@link MemVfs} underneath and forgets
@@ -48,6 +53,12 @@ import java.util.Random;
  * Corrupting files at rest is {@link Corruption}'s job; it goes around this wrapper.
  */
 public final class FaultyVfs implements Vfs {
+    /**
+     * The byte a closed region's buffers are filled with, where they were copies (see the class comment):
+     * not zero, so that a read after close does not look like a fresh, empty file.
+     */
+    public static final byte POISON = (byte) 0xD5;
+
     private final Vfs delegate;
     private final Object lock = new Object();
     // Guarded by lock.
@@ -576,10 +587,20 @@ public final class FaultyVfs implements Vfs {
         }
     }
 
-    /** A tracked mapped region whose every use of a range is a counted, failable read. */
+    /**
+     * A tracked mapped region whose every use of a range is a counted, failable read. Where the delegate hands
+     * out copies (heap buffers), each use gets an array of this region's own, and {@link #close()} poisons those
+     * still reachable, so a use after close is seen; a real mapping's (direct) buffers pass through, since
+     * unmapping takes them away by itself.
+     */
     private final class FaultyRegion implements MappedRegion {
         private final MappedRegion region;
-        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        private final Object handedOutLock = new Object();
+        // Guarded by handedOutLock: whether close() ran, and the arrays handed out (weakly: those no caller holds
+        // any more need no poison), cleared references dropped whenever the list doubles.
+        private boolean closed;
+        private final List<WeakReference<byte[]>> handedOut = new ArrayList<>();
+        private int purgeAt = 64;
 
         FaultyRegion(MappedRegion region) {
             this.region = region;
@@ -597,11 +618,31 @@ public final class FaultyVfs implements Vfs {
 
         @Override
         public ByteBuffer bytes(int offset, int length) {
-            if (closed.get()) {
-                throw new IllegalStateException("the mapped region of " + delegate.location(region.name()) + " is closed");
+            synchronized (handedOutLock) {
+                checkOpenLocked();
             }
             before(IoOp.READ, region.name(), null);
-            return region.bytes(offset, length);
+            ByteBuffer bytes = region.bytes(offset, length);
+            if (bytes.isDirect()) {
+                return bytes;
+            }
+            byte[] own = new byte[bytes.remaining()];
+            bytes.get(own);
+            synchronized (handedOutLock) {
+                checkOpenLocked();
+                if (handedOut.size() >= purgeAt) {
+                    handedOut.removeIf(handed -> handed.get() == null);
+                    purgeAt = Math.max(64, handedOut.size() * 2);
+                }
+                handedOut.add(new WeakReference<>(own));
+            }
+            return ByteBuffer.wrap(own).asReadOnlyBuffer();
+        }
+
+        private void checkOpenLocked() {
+            if (closed) {
+                throw new IllegalStateException("the mapped region of " + delegate.location(region.name()) + " is closed");
+            }
         }
 
         @Override
@@ -611,10 +652,21 @@ public final class FaultyVfs implements Vfs {
 
         @Override
         public void close() {
-            if (closed.compareAndSet(false, true)) {
-                untrack(this);
-                region.close();
+            synchronized (handedOutLock) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                for (WeakReference<byte[]> handed : handedOut) {
+                    byte[] bytes = handed.get();
+                    if (bytes != null) {
+                        Arrays.fill(bytes, POISON);
+                    }
+                }
+                handedOut.clear();
             }
+            untrack(this);
+            region.close();
         }
 
         @Override

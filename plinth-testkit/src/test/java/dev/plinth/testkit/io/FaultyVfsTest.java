@@ -288,4 +288,31 @@ class FaultyVfsTest {
         }
         vfs.assertNoLeaks();
     }
+
+    @Test
+    void closingARegionOfCopiesPoisonsTheBuffersStillInUseSoAReadAfterCloseIsSeen() {
+        try (VfsFile f = vfs.create("t")) {
+            f.append(bytes("0123456789"));
+        }
+        try (VfsFile f = vfs.openRead("t")) {
+            MappedRegion region = f.map(0, 10);
+            ByteBuffer held = region.bytes(2, 5);
+            ByteBuffer other = region.bytes(0, 10);
+            assertThat(held.get(0)).isEqualTo((byte) '2');
+            assertThat(region.bytes(2, 5)).isNotSameAs(held); // each use has bytes of its own, read now
+            region.close();
+            for (int i = 0; i < held.limit(); i++) {
+                assertThat(held.get(i)).as("byte %d of a buffer read after its region was closed", i).isEqualTo(FaultyVfs.POISON);
+            }
+            for (int i = 0; i < other.limit(); i++) {
+                assertThat(other.get(i)).isEqualTo(FaultyVfs.POISON);
+            }
+            assertThatThrownBy(() -> region.bytes(0, 1)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("closed");
+            try (MappedRegion again = f.map(0, 10)) {
+                assertThat(again.bytes(0, 10).get(9)).as("the file itself is untouched").isEqualTo((byte) '9');
+            }
+        }
+        vfs.assertNoLeaks();
+    }
 }
