@@ -456,8 +456,8 @@ public final class LsmEngine implements Engine {
             }
             lastSeq = seq;
             // NONE lets a batch be lost if the process dies: it need not reach the OS before the call returns.
-            boolean unwaited = batch.durability() == Durability.NONE && wal.mayLeaveBuffered();
             byte[] record = LogRecords.batch(ops);
+            boolean unwaited = batch.durability() == Durability.NONE && wal.mayLeaveBuffered(record.length);
             lastTicket = unwaited ? wal.enqueueUnwaited(record, seq) : wal.enqueue(record, seq);
             amplification.userWrote(userBytes);
             if (unwaited) {
@@ -754,6 +754,9 @@ public final class LsmEngine implements Engine {
      * an earlier one failed.
      */
     private void releaseFiles() {
+        // A store that failed before its close has said why on every call since; a failure of the close itself
+        // (its log write carries acknowledged NONE batches to the OS) must reach the caller.
+        boolean failedBefore = latch.isTripped();
         RuntimeException error = null;
         Manifest manifest = maintenance.manifestLocked();
         if (wal != null && manifest != null && !latch.isTripped()) {
@@ -780,7 +783,7 @@ public final class LsmEngine implements Engine {
             fileLock.close();
             fileLock = null;
         }
-        if (error != null && !latch.isTripped()) {
+        if (error != null && !failedBefore) {
             throw error;
         }
     }

@@ -233,15 +233,18 @@ public final class WalWriter implements AutoCloseable {
 
     /**
      * Whether the next record may be left in the buffer ({@link #enqueueUnwaited}) and published at once: every
-     * record a writer waits for was written, fewer than {@link #BUFFER_LIMIT} bytes are buffered, and the log
-     * neither failed nor closed. Call under the engine's write lock, which orders every enqueue; a leader
+     * record a writer waits for was written, the buffer with this record framed in it holds at most
+     * {@link #BUFFER_LIMIT} bytes (so a large record is written before its call returns), and the log neither
+     * failed nor closed. Call under the engine's write lock, which orders every enqueue; a leader
      * meanwhile only writes more, which keeps the answer true.
      *
+     * @param payloadLength the length of the record's payload
      * @return {@code true} if it may
      */
-    public boolean mayLeaveBuffered() {
+    public boolean mayLeaveBuffered(int payloadLength) {
         synchronized (bufferLock) {
-            return failure == null && !closed && bufferedBytes < BUFFER_LIMIT && awaitedTotal <= writtenTotal;
+            return failure == null && !closed && bufferedBytes + framedSize(bufferOffset, payloadLength) <= BUFFER_LIMIT
+                    && awaitedTotal <= writtenTotal;
         }
     }
 

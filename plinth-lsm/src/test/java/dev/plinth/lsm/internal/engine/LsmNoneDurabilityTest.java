@@ -1,11 +1,14 @@
 package dev.plinth.lsm.internal.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.Durability;
 import dev.plinth.Store;
+import dev.plinth.StorageFullException;
 import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.testkit.io.FaultyVfs;
 import dev.plinth.testkit.io.MemVfs;
 import dev.plinth.testkit.io.PowerLoss;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +80,48 @@ class LsmNoneDurabilityTest {
             for (int i = present + 1; i <= n; i++) {
                 assertThat(back.get(ks, key(i))).as("key %d after the first one lost: no hole", i).isNull();
             }
+        }
+    }
+
+    /** Review of lsm17: a close whose log write failed returned normally, losing acknowledged NONE batches. */
+    @Test
+    void aCloseThatCannotWriteTheBufferedNoneWritesThrowsAndOneThatReturnsLosesNone() {
+        FaultyVfs fs = new FaultyVfs(new MemVfs(3), 3);
+        LsmEngine e = LsmEngine.open("lsm-none", fs, LsmPowerLossTest.SMALL, true);
+        put(e, 0, Durability.PROCESS);
+        for (int i = 1; i <= 10; i++) {
+            put(e, i, Durability.NONE);
+        }
+        assertThat(e.stats().get("lsm.walBuffered")).isPositive();
+        fs.limitFreeSpace(0);
+        assertThatThrownBy(e::close).as("the buffered NONE batches could not be written")
+                .isInstanceOf(StorageFullException.class);
+        fs.unlimitedSpace();
+
+        MemVfs disk = new MemVfs(4);
+        LsmEngine ok = LsmEngine.open("lsm-none", disk, LsmPowerLossTest.SMALL, true);
+        for (int i = 1; i <= 10; i++) {
+            put(ok, i, Durability.NONE);
+        }
+        ok.close();
+        try (LsmEngine back = LsmEngine.open("lsm-none", disk, LsmPowerLossTest.SMALL, false)) {
+            for (int i = 1; i <= 10; i++) {
+                assertThat(back.get(back.keyspace(Store.DEFAULT_KEYSPACE), key(i))).as("key %d", i).isEqualTo(key(i));
+            }
+        }
+    }
+
+    @Test
+    void aNoneBatchLargerThanTheBuffersLimitReachesTheOsBeforeItsCallReturns() {
+        MemVfs disk = new MemVfs(5);
+        LsmEngine e = LsmEngine.open("lsm-none", disk, LsmPowerLossTest.SMALL, true);
+        EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
+        byte[] big = new byte[100_000];
+        e.apply(EngineBatch.builder(Durability.NONE).put(ks, key(1), big).build());
+        assertThat(e.stats().get("lsm.walBuffered")).as("nothing left in the buffer").isZero();
+        kill(e, disk);
+        try (LsmEngine back = LsmEngine.open("lsm-none", disk, LsmPowerLossTest.SMALL, false)) {
+            assertThat(back.get(back.keyspace(Store.DEFAULT_KEYSPACE), key(1))).hasSize(big.length);
         }
     }
 }

@@ -247,7 +247,7 @@ class LsmWalTest {
         FaultyVfs fs = new FaultyVfs(new MemVfs(20), 20);
         WalWriter w = newWriter(fs, new FailureLatch("test"));
         w.awaitWritten(w.enqueue(new byte[] {1}, 1));
-        assertThat(w.mayLeaveBuffered()).isTrue();
+        assertThat(w.mayLeaveBuffered(1)).isTrue();
         w.enqueueUnwaited(new byte[] {2}, 2);
         assertThat(w.bufferedBytes()).as("nothing wrote it").isPositive();
         fs.powerLoss(PowerLoss.processCrash());
@@ -281,19 +281,21 @@ class LsmWalTest {
         FaultyVfs fs = new FaultyVfs(new MemVfs(22), 22);
         try (WalWriter w = newWriter(fs, new FailureLatch("test"))) {
             long waited = w.enqueue(new byte[] {1}, 1); // its writer has not reached the log yet
-            assertThat(w.mayLeaveBuffered()).as("publishing a later record would show this one before it is written")
+            assertThat(w.mayLeaveBuffered(1)).as("publishing a later record would show this one before it is written")
                     .isFalse();
             w.awaitWritten(waited);
-            assertThat(w.mayLeaveBuffered()).isTrue();
+            assertThat(w.mayLeaveBuffered(1)).isTrue();
             byte[] record = new byte[1000];
             long seq = 1;
-            while (w.mayLeaveBuffered()) {
+            while (w.mayLeaveBuffered(record.length)) {
                 w.enqueueUnwaited(record, ++seq);
             }
-            assertThat(w.bufferedBytes()).isGreaterThanOrEqualTo(WalWriter.BUFFER_LIMIT)
-                    .isLessThan(WalWriter.BUFFER_LIMIT + 2000L);
+            assertThat(w.bufferedBytes()).isLessThanOrEqualTo(WalWriter.BUFFER_LIMIT)
+                    .isGreaterThan(WalWriter.BUFFER_LIMIT - 2000L);
+            assertThat(w.mayLeaveBuffered(WalWriter.BUFFER_LIMIT)).as("a record larger than the buffer's limit is written before its call returns, even with nothing buffered").isFalse();
             w.awaitWritten(w.enqueue(record, ++seq));
-            assertThat(w.mayLeaveBuffered()).isTrue();
+            assertThat(w.mayLeaveBuffered(1)).isTrue();
+            assertThat(w.mayLeaveBuffered(WalWriter.BUFFER_LIMIT)).isFalse();
         }
     }
 }
