@@ -48,7 +48,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Every mutation gets its own sequence number; a batch's mutations are inserted into the memtable under
  * the write lock, above the published sequence number, so readers ignore them; the log's leader publishes
- * them once their record reached the OS. A snapshot is a published sequence number.
+ * them once their record reached the OS. A batch at {@code NONE} is published at once, its record left in
+ * the log's buffer for the log's next write, when {@link WalWriter#mayLeaveBuffered} allows it. A snapshot is
+ * a published sequence number.
  */
 public final class LsmEngine implements Engine {
     /** The file whose presence proves a store; see {@link StoreFiles}. */
@@ -375,7 +377,7 @@ public final class LsmEngine implements Engine {
             if (ticket == FAILED_PRECONDITION) {
                 return false;
             }
-            if (ticket == NOTHING_WRITTEN) {
+            if (ticket == NOTHING_WRITTEN || ticket == LEFT_BUFFERED) {
                 return true;
             }
             if (batch.durability() == Durability.SYNC) {
@@ -392,12 +394,18 @@ public final class LsmEngine implements Engine {
     private static final long FAILED_PRECONDITION = -2;
     /** {@link #applyLocked}: the batch changed nothing (deletes of absent keys), so nothing was logged. */
     private static final long NOTHING_WRITTEN = -3;
+    /**
+     * {@link #applyLocked}: a batch at {@code NONE} was left in the log's buffer and published; it reaches the OS
+     * with the log's next write ({@link WalWriter#enqueueUnwaited}).
+     */
+    private static final long LEFT_BUFFERED = -4;
 
     /**
      * Checks the preconditions and inserts the batch above the published sequence number; needs the write
      * lock.
      *
-     * @return the log ticket to wait for, {@link #FAILED_PRECONDITION} or {@link #NOTHING_WRITTEN}
+     * @return the log ticket to wait for, {@link #FAILED_PRECONDITION}, {@link #NOTHING_WRITTEN} or
+     *     {@link #LEFT_BUFFERED}
      */
     private long applyLocked(EngineBatch batch) {
         ReadView v = reads.currentLocked();
@@ -447,8 +455,15 @@ public final class LsmEngine implements Engine {
                 return NOTHING_WRITTEN;
             }
             lastSeq = seq;
-            lastTicket = wal.enqueue(LogRecords.batch(ops), seq);
+            // NONE lets a batch be lost if the process dies: it need not reach the OS before the call returns.
+            byte[] record = LogRecords.batch(ops);
+            boolean unwaited = batch.durability() == Durability.NONE && wal.mayLeaveBuffered(record.length);
+            lastTicket = unwaited ? wal.enqueueUnwaited(record, seq) : wal.enqueue(record, seq);
             amplification.userWrote(userBytes);
+            if (unwaited) {
+                reads.publish(seq);
+                return LEFT_BUFFERED;
+            }
             return lastTicket;
         } catch (RuntimeException | Error e) {
             // Versions above the published sequence number are in the memtable; the next batch would
@@ -739,6 +754,9 @@ public final class LsmEngine implements Engine {
      * an earlier one failed.
      */
     private void releaseFiles() {
+        // A store that failed before its close has said why on every call since; a failure of the close itself
+        // (its log write carries acknowledged NONE batches to the OS) must reach the caller.
+        boolean failedBefore = latch.isTripped();
         RuntimeException error = null;
         Manifest manifest = maintenance.manifestLocked();
         if (wal != null && manifest != null && !latch.isTripped()) {
@@ -765,7 +783,7 @@ public final class LsmEngine implements Engine {
             fileLock.close();
             fileLock = null;
         }
-        if (error != null && !latch.isTripped()) {
+        if (error != null && !failedBefore) {
             throw error;
         }
     }

@@ -44,13 +44,19 @@ final class ReadPath {
         visibleSeq = recoveredSeq;
     }
 
-    /** The published sequence number: every mutation at or below it reached the log. */
+    /**
+     * The published sequence number: every mutation at or below it is in the memtable, and reached the log
+     * but for batches written at {@code NONE} left in the log's buffer (see {@code WalWriter#enqueueUnwaited}).
+     */
     long visibleSeq() {
         return visibleSeq;
     }
 
-    /** Publishes the mutations up to {@code seq}; called by the log's leader. */
-    void publish(long seq) {
+    /**
+     * Publishes the mutations up to {@code seq}: called by the log's leader, and under the engine's write lock
+     * for a batch left in the log's buffer. Synchronized so that the two never move the number back.
+     */
+    synchronized void publish(long seq) {
         if (seq > visibleSeq) {
             visibleSeq = seq;
         }

@@ -167,6 +167,11 @@ final class WriteThrottle {
         return l0Allowance.get();
     }
 
+    /** What is left of the pending-bytes allowance for the backlog found at open; for tests. */
+    long pendingAllowance() {
+        return pendingAllowance.get();
+    }
+
     /** Writers waiting now; for tests. */
     int waiting() {
         return waiting.get();

@@ -177,7 +177,7 @@ final class DataBlock {
      * reuses), sequence number, kind and where its value lies. Moving forward decodes one entry; moving to
      * an arbitrary entry decodes from the restart point before it. Not thread-safe.
      */
-    static final class Walker {
+    static final class Walker implements BlockWalk {
         private DataBlock block;
         private byte[] b;
         private int[] offsets;
@@ -216,7 +216,8 @@ final class DataBlock {
         }
 
         /** Whether the walker is on an entry. */
-        boolean valid() {
+        @Override
+        public boolean valid() {
             return index >= 0 && index < offsets.length;
         }
 
@@ -289,7 +290,8 @@ final class DataBlock {
         }
 
         /** Moves to the next entry (past the end after the last). */
-        void next() {
+        @Override
+        public void next() {
             if (index + 1 >= offsets.length) {
                 index = offsets.length;
             } else {
@@ -308,7 +310,8 @@ final class DataBlock {
          * @param ikey the internal key (keyspace id and user key)
          * @param atSeq the sequence number: entries of the same key with a higher one come before it
          */
-        void seek(byte[] ikey, long atSeq) {
+        @Override
+        public void seek(byte[] ikey, long atSeq) {
             // The last restart point whose entry is before the position; the answer is after it.
             int lo = 0;
             int hi = restarts.length - 1;
@@ -342,17 +345,20 @@ final class DataBlock {
          *
          * @return negative if the entry comes before it, zero if it is that position, positive if after
          */
-        int compareTo(byte[] ikey, long atSeq) {
+        @Override
+        public int compareTo(byte[] ikey, long atSeq) {
             return TableFormat.compareEntry(key, keyLen, seq, ikey, atSeq);
         }
 
         /** Whether the current entry's internal key is {@code ikey}. */
-        boolean keyEquals(byte[] ikey) {
+        @Override
+        public boolean keyEquals(byte[] ikey) {
             return Arrays.equals(key, 0, keyLen, ikey, 0, ikey.length);
         }
 
         /** The current entry's keyspace id. */
-        int keyspace() {
+        @Override
+        public int keyspace() {
             return TableFormat.keyspaceOf(key);
         }
 
@@ -392,7 +398,8 @@ final class DataBlock {
         }
 
         /** The current entry as an {@link Entry}: its key and value copied out of the block. */
-        Entry entry() {
+        @Override
+        public Entry entry() {
             byte[] k = Arrays.copyOfRange(key, 4, keyLen);
             byte[] v = kind == Kind.PUT ? Arrays.copyOfRange(b, valueOff, valueOff + valueLen) : null;
             return new Entry(keyspace(), k, seq, kind, v);

@@ -17,7 +17,7 @@ import java.util.Arrays;
  * block's entries, and throws {@link Damaged} if not. Every read of the view is an absolute, bounds-checked
  * {@link ByteBuffer} get, so even bytes that changed after the checks could not make it read outside the view. Not thread-safe; one walker per reader, reusable across blocks with {@link #reset}.
  */
-final class InPlaceWalker {
+final class InPlaceWalker implements BlockWalk {
     /** An entry that does not fit its block: the block's bytes changed after they were checked. */
     static final class Damaged extends RuntimeException {
         Damaged(String message) {
@@ -56,12 +56,14 @@ final class InPlaceWalker {
     }
 
     /** Whether the walker is on an entry. */
-    boolean valid() {
+    @Override
+    public boolean valid() {
         return at >= 0 && at < limit;
     }
 
     /** Moves to the next entry, or past the last. */
-    void next() {
+    @Override
+    public void next() {
         if (nextAt >= limit) {
             at = limit;
         } else {
@@ -120,7 +122,8 @@ final class InPlaceWalker {
      * @param ikey the internal key (keyspace id and user key)
      * @param atSeq the sequence number: entries of the same key with a higher one come before it
      */
-    void seek(byte[] ikey, long atSeq) {
+    @Override
+    public void seek(byte[] ikey, long atSeq) {
         if (limit == 0) {
             at = limit;
             return;
@@ -150,22 +153,26 @@ final class InPlaceWalker {
      *
      * @return negative if the entry comes before it, zero if it is that position, positive if after
      */
-    int compareTo(byte[] ikey, long atSeq) {
+    @Override
+    public int compareTo(byte[] ikey, long atSeq) {
         return TableFormat.compareEntry(key, keyLen, seq, ikey, atSeq);
     }
 
     /** Whether the current entry's internal key is {@code ikey}. */
-    boolean keyEquals(byte[] ikey) {
+    @Override
+    public boolean keyEquals(byte[] ikey) {
         return Arrays.equals(key, 0, keyLen, ikey, 0, ikey.length);
     }
 
     /** The current entry's keyspace id. */
-    int keyspace() {
+    @Override
+    public int keyspace() {
         return TableFormat.keyspaceOf(key);
     }
 
     /** The current entry as an {@link Entry}: its key and value copied out of the view. */
-    Entry entry() {
+    @Override
+    public Entry entry() {
         byte[] k = Arrays.copyOfRange(key, 4, keyLen);
         byte[] v = null;
         if (kind == Kind.PUT) {

@@ -6,7 +6,6 @@ import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
 import dev.plinth.lsm.internal.key.Entry;
 import dev.plinth.lsm.internal.key.EntryIterator;
-import dev.plinth.lsm.internal.key.Kind;
 import dev.plinth.lsm.internal.key.RangeTombstone;
 import dev.plinth.lsm.internal.key.TombstoneIndex;
 import java.nio.ByteBuffer;
@@ -263,7 +262,7 @@ public final class TableReader {
     }
 
     /** Data block {@code i}: from the cache, or read and checked. */
-    private DataBlock dataBlock(int i) {
+    DataBlock dataBlock(int i) {
         return cache.get(cacheOwner, i, () -> readDataBlock(i));
     }
 
@@ -284,7 +283,7 @@ public final class TableReader {
      * Data block {@code i} of a mapped table as a checked view of the mapping ({@link MappedTable#block});
      * {@code null} if the table is not mapped or the block is read through the cache.
      */
-    private ByteBuffer inPlaceBlock(int i) {
+    ByteBuffer inPlaceBlock(int i) {
         return mapped == null ? null : mapped.block(i, blocks[i], version);
     }
 
@@ -294,7 +293,7 @@ public final class TableReader {
      * and for an {@code InternalError} that is not the JVM's report of a fault under a mapping, the error is
      * a fault of this code and is thrown as it is, not reported as damaged data.
      */
-    private RuntimeException walkFailed(int i, Throwable e) {
+    RuntimeException walkFailed(int i, Throwable e) {
         boolean underMapping = e instanceof InPlaceWalker.Damaged
                 || mapped != null && (e instanceof IndexOutOfBoundsException || MappedTable.isMappingFault(e));
         if (!underMapping) {
@@ -306,13 +305,8 @@ public final class TableReader {
         return MappedTable.walkFailed(where, blocks[Math.max(0, Math.min(i, blocks.length - 1))].offset(), e);
     }
 
-    /** The first block whose last entry is at or after the position, or {@code blocks.length}. */
-    private int firstBlockAtOrAfter(int ks, byte[] key, long seq) {
-        return firstBlockAtOrAfter(TableFormat.internalKey(ks, key), seq);
-    }
-
-    /** As {@link #firstBlockAtOrAfter(int, byte[], long)}, with the internal key made already. */
-    private int firstBlockAtOrAfter(byte[] ikey, long seq) {
+    /** The first block whose last entry is at or after the position, or {@link #blockCount()}. */
+    int firstBlockAtOrAfter(byte[] ikey, long seq) {
         int lo = 0;
         int hi = blocks.length;
         while (lo < hi) {
@@ -358,23 +352,36 @@ public final class TableReader {
             return null;
         }
         int i = firstBlockAtOrAfter(ikey, maxSeq);
-        if (i == blocks.length) {
-            return null;
-        }
+        return i == blocks.length ? null : entryIn(i, ikey, maxSeq);
+    }
+
+    /**
+     * One entry of data block {@code i}, read in place from the mapping where the block can be read so, else
+     * through the cache: with {@code ikey}, the first entry at or after {@code (ikey, seq)} if its key is
+     * {@code ikey}; with {@code null}, the block's first entry. {@code null} if there is none such.
+     */
+    private Entry entryIn(int i, byte[] ikey, long seq) {
         ByteBuffer view = inPlaceBlock(i);
-        if (view != null) {
-            try {
-                InPlaceWalker w = new InPlaceWalker();
-                w.reset(view);
-                w.seek(ikey, maxSeq);
-                return w.valid() && w.keyEquals(ikey) ? w.entry() : null;
-            } catch (InternalError | InPlaceWalker.Damaged | IndexOutOfBoundsException e) {
-                throw walkFailed(i, e);
-            }
+        if (view == null) {
+            return entryAt(dataBlock(i).walker(), ikey, seq);
         }
-        DataBlock.Walker w = dataBlock(i).walker();
-        w.seek(ikey, maxSeq);
-        return w.valid() && w.keyEquals(ikey) ? w.entry() : null;
+        try {
+            InPlaceWalker w = new InPlaceWalker();
+            w.reset(view);
+            return entryAt(w, ikey, seq);
+        } catch (InternalError | InPlaceWalker.Damaged | IndexOutOfBoundsException e) {
+            throw walkFailed(i, e);
+        }
+    }
+
+    /** {@link #entryIn}'s walk, on a walker before the block's first entry. */
+    private static Entry entryAt(BlockWalk w, byte[] ikey, long seq) {
+        if (ikey == null) {
+            w.next();
+        } else {
+            w.seek(ikey, seq);
+        }
+        return w.valid() && (ikey == null || w.keyEquals(ikey)) ? w.entry() : null;
     }
 
     /**
@@ -387,7 +394,7 @@ public final class TableReader {
      * @return the iterator, on its first entry
      */
     public EntryIterator iterator(int ks, byte[] from, boolean reverse) {
-        return new TableIterator(ks, from, reverse);
+        return new TableIterator(this, ks, from, reverse);
     }
 
     /**
@@ -400,21 +407,7 @@ public final class TableReader {
     public Entry first() {
         Entry f = first;
         if (f == null && blocks.length > 0) {
-            ByteBuffer view = inPlaceBlock(0);
-            if (view != null) {
-                try {
-                    InPlaceWalker w = new InPlaceWalker();
-                    w.reset(view);
-                    w.next();
-                    f = w.valid() ? w.entry() : null;
-                } catch (InternalError | InPlaceWalker.Damaged | IndexOutOfBoundsException e) {
-                    throw walkFailed(0, e);
-                }
-            } else {
-                DataBlock.Walker w = dataBlock(0).walker();
-                w.next();
-                f = w.valid() ? w.entry() : null;
-            }
+            f = entryIn(0, null, 0);
             first = f;
         }
         return f;
@@ -674,232 +667,5 @@ public final class TableReader {
     @Override
     public String toString() {
         return where;
-    }
-
-    /**
-     * Walks the table's blocks in one direction. Forward it decodes only the entries it visits, one at a time;
-     * in reverse, which a block's shared-prefix encoding does not allow entry by entry, it decodes a block's
-     * entries up to where it starts in that block, once, and hands them out backwards. Blocks of a mapped
-     * table that can be read in place are, in both directions (never through the cache).
-     */
-    private final class TableIterator implements EntryIterator {
-        private final int ks;
-        private final boolean reverse;
-        private int block;
-        /** Forward: on the current entry of block {@link #block}; {@code null} if no block was reached yet. */
-        private DataBlock.Walker w;
-        /**
-         * Mapped tables: the walk over blocks read in place (forward), or what decodes such a block's entries
-         * into {@link #back} (reverse); {@code null} until one is.
-         */
-        private InPlaceWalker iw;
-        /** Forward: whether block {@link #block} is walked in place ({@link #iw}) rather than by {@link #w}. */
-        private boolean inPlace;
-        /** Forward: whether a block was entered yet. */
-        private boolean entered;
-        /** Reverse: entries of block {@link #block} up to the current one, which is {@code back[pos]}. */
-        private Entry[] back;
-        /** Reverse: the block {@link #back} was decoded from, or {@code null}. */
-        private DataBlock backBlock;
-        private int pos;
-        private Entry current;
-
-        TableIterator(int ks, byte[] from, boolean reverse) {
-            this.ks = ks;
-            this.reverse = reverse;
-            seek(from);
-        }
-
-        /**
-         * Re-positions the walk. A position in the block the walk is in already is found in that block as it
-         * is held (no cache lookup or read); in reverse, the entries decoded already from a cached block are
-         * reused when the new position is among them (a block read in place is decoded again, after its
-         * CRC32C is checked again).
-         */
-        @Override
-        public void seek(byte[] from) {
-            try {
-                seekTo(from);
-            } catch (InternalError | InPlaceWalker.Damaged | IndexOutOfBoundsException e) {
-                throw walkFailed(block, e);
-            }
-        }
-
-        private void seekTo(byte[] from) {
-            if (!reverse) {
-                byte[] ikey = TableFormat.internalKey(ks, from == null ? new byte[0] : from);
-                int target = firstBlockAtOrAfter(ikey, Long.MAX_VALUE);
-                if (target >= blocks.length) {
-                    current = null;
-                    return;
-                }
-                if (!entered || target != block) {
-                    enter(target);
-                }
-                if (inPlace) {
-                    iw.seek(ikey, Long.MAX_VALUE);
-                } else {
-                    w.seek(ikey, Long.MAX_VALUE);
-                }
-            } else {
-                // The last entry at or before (from, oldest version), or before the next keyspace if unbounded.
-                byte[] ikey = from == null ? TableFormat.internalKey(ks + 1, new byte[0]) : TableFormat.internalKey(ks, from);
-                long pseq = from == null ? Long.MAX_VALUE : Long.MIN_VALUE;
-                int target = firstBlockAtOrAfter(ikey, pseq);
-                if (target == blocks.length) {
-                    target = blocks.length - 1;
-                }
-                ByteBuffer view = target < 0 || (backBlock != null && target == block) ? null : inPlaceBlock(target);
-                if (view != null) {
-                    block = target;
-                    loadBackInPlace(view, ikey, pseq);
-                } else if (target >= 0) {
-                    DataBlock d = backBlock != null && target == block ? backBlock : dataBlock(target);
-                    block = target;
-                    DataBlock.Walker s = d.walker();
-                    s.seek(ikey, pseq);
-                    int last = s.valid() && s.compareTo(ikey, pseq) == 0 ? s.index() : s.index() - 1;
-                    if (d == backBlock && last < back.length) {
-                        pos = last;
-                    } else {
-                        loadBack(d, s, last);
-                    }
-                } else {
-                    block = -1;
-                    back = new Entry[0];
-                    backBlock = null;
-                    pos = -1;
-                }
-            }
-            settle();
-        }
-
-        /**
-         * Forward: makes block {@code i} the current one, before its first entry: in place from the mapping
-         * where it can be read so, else from the cache.
-         */
-        private void enter(int i) {
-            ByteBuffer view = inPlaceBlock(i);
-            if (view != null) {
-                if (iw == null) {
-                    iw = new InPlaceWalker();
-                }
-                iw.reset(view);
-                inPlace = true;
-            } else {
-                DataBlock d = dataBlock(i);
-                if (w == null) {
-                    w = d.walker();
-                } else {
-                    w.reset(d);
-                }
-                inPlace = false;
-            }
-            block = i;
-            entered = true;
-        }
-
-        /**
-         * Decodes the entries of a block read in place (a view from {@link #inPlaceBlock}) up to a position
-         * into {@link #back}, from the block's start, and stands on the last; {@code ikey} {@code null} takes
-         * every entry. The entries are copies: nothing of the mapping is read after this returns.
-         */
-        private void loadBackInPlace(ByteBuffer view, byte[] ikey, long pseq) {
-            if (iw == null) {
-                iw = new InPlaceWalker();
-            }
-            iw.reset(view);
-            List<Entry> upTo = new ArrayList<>();
-            for (iw.next(); iw.valid() && (ikey == null || iw.compareTo(ikey, pseq) <= 0); iw.next()) {
-                upTo.add(iw.entry());
-            }
-            back = upTo.toArray(new Entry[0]);
-            backBlock = null;
-            pos = back.length - 1;
-        }
-
-        /** Decodes entries 0 to {@code last} of block {@code d} into {@link #back}, and stands on the last. */
-        private void loadBack(DataBlock d, DataBlock.Walker s, int last) {
-            back = new Entry[last + 1];
-            backBlock = d;
-            s.moveTo(-1);
-            for (int i = 0; i <= last; i++) {
-                s.next();
-                back[i] = s.entry();
-            }
-            pos = last;
-        }
-
-        /** Moves across block edges until on an entry of the keyspace, or exhausted. */
-        private void settle() {
-            while (true) {
-                if (!reverse) {
-                    if (!entered) {
-                        current = null;
-                        return;
-                    }
-                    if (inPlace ? !iw.valid() : !w.valid()) {
-                        if (block + 1 >= blocks.length) {
-                            current = null;
-                            return;
-                        }
-                        enter(block + 1);
-                        if (inPlace) {
-                            iw.next();
-                        } else {
-                            w.next();
-                        }
-                        continue;
-                    }
-                    if (inPlace) {
-                        current = iw.keyspace() == ks ? iw.entry() : null;
-                    } else {
-                        current = w.keyspace() == ks ? w.entry() : null;
-                    }
-                    return;
-                }
-                if (pos < 0) {
-                    if (block - 1 < 0) {
-                        current = null;
-                        return;
-                    }
-                    ByteBuffer view = inPlaceBlock(--block);
-                    if (view != null) {
-                        loadBackInPlace(view, null, 0);
-                    } else {
-                        DataBlock d = dataBlock(block);
-                        loadBack(d, d.walker(), d.size() - 1);
-                    }
-                    continue;
-                }
-                Entry e = back[pos];
-                current = e.keyspace() == ks ? e : null;
-                return;
-            }
-        }
-
-        @Override
-        public Entry current() {
-            return current;
-        }
-
-        @Override
-        public void next() {
-            if (current == null) {
-                return;
-            }
-            try {
-                if (reverse) {
-                    pos--;
-                } else if (inPlace) {
-                    iw.next();
-                } else {
-                    w.next();
-                }
-                settle();
-            } catch (InternalError | InPlaceWalker.Damaged | IndexOutOfBoundsException e) {
-                throw walkFailed(block, e);
-            }
-        }
     }
 }

@@ -19,6 +19,12 @@ import java.util.List;
  * per segment, forces once if anyone asked for it, publishes, and wakes the others. While it works, new
  * records pile up for the next leader, so concurrent writers share one write and one fsync.
  *
+ * <p>A record whose writer does not wait for it ({@link #enqueueUnwaited}, a batch at {@code NONE}) stays in
+ * the buffer until the next leader writes it: the next writer that waits, a flush, {@link #sync}, {@link #close},
+ * or a {@code NONE} writer that finds {@link #BUFFER_LIMIT} bytes buffered. {@link #mayLeaveBuffered} allows
+ * it only while every record before it that a writer waits for was written, so that publishing it at once
+ * never makes visible a record of such a writer that is not in the OS yet.
+ *
  * <p>Invariants: a record never spans segments; before the first byte goes to segment N+1, segment N is
  * forced, so a segment with data after it was complete. A failed write or force trips the engine's
  * {@link FailureLatch}; nothing is retried, and every waiter and later caller gets the failure.
@@ -43,8 +49,8 @@ public final class WalWriter implements AutoCloseable {
         void published(long seq);
     }
 
-    /** Bytes buffered beyond which a NONE writer writes them out itself. */
-    static final int BUFFER_LIMIT = 1 << 20;
+    /** Bytes buffered from which a NONE writer writes them out itself (two log blocks). */
+    static final int BUFFER_LIMIT = 2 * WalFormat.BLOCK_SIZE;
 
     private final Vfs vfs;
     private final String store;
@@ -63,14 +69,17 @@ public final class WalWriter implements AutoCloseable {
     private long bufferedBytes;
     /** Set by {@link #roll()}: the next record starts a new segment. */
     private boolean rollRequested;
+    /** The ticket of the last record enqueued by a writer that waits for it ({@link #enqueue}). */
+    private long awaitedTotal;
 
     // Guarded by monitor.
     private final Object monitor = new Object();
     private boolean leaderActive;
-    private long writtenTotal;
+    /** Written under {@link #monitor}; volatile for {@link #mayLeaveBuffered}, which reads it under {@link #bufferLock}. */
+    private volatile long writtenTotal;
     private long syncedTotal;
-    private boolean closed;
-    private RuntimeException failure;
+    private volatile boolean closed;
+    private volatile RuntimeException failure;
 
     // Used only by the leader (one at a time, ordered by monitor).
     private VfsFile file;
@@ -202,30 +211,68 @@ public final class WalWriter implements AutoCloseable {
      */
     public long enqueue(byte[] payload, long lastSeq) {
         synchronized (bufferLock) {
-            long need = framedSize(bufferOffset, payload.length);
-            Chunk c = chunks.isEmpty() ? null : chunks.get(chunks.size() - 1);
-            if (rollRequested || bufferOffset + need > bufferSegmentSize) {
-                rollRequested = false;
-                long fresh = framedSize(WalFormat.HEADER_SIZE, payload.length) + WalFormat.HEADER_SIZE;
-                bufferSegment++;
-                bufferSegmentSize = Math.max(segmentSize, roundToBlock(fresh));
-                enqueuedTotal += bufferSegmentSize - bufferOffset; // the padding left at the end counts
-                bufferOffset = WalFormat.HEADER_SIZE;
-                need = framedSize(bufferOffset, payload.length);
-                c = new Chunk(bufferSegment, bufferOffset, bufferSegmentSize, true, (int) need);
-                chunks.add(c);
-            } else if (c == null || c.segment != bufferSegment) {
-                c = new Chunk(bufferSegment, bufferOffset, bufferSegmentSize, false, (int) need);
-                chunks.add(c);
-            }
-            frame(c.bytes, bufferOffset, payload);
-            c.lastSeq = lastSeq;
-            bufferOffset += need;
-            enqueuedTotal += need;
-            bufferedBytes += need;
-            enqueuedSeq = lastSeq;
-            return enqueuedTotal;
+            awaitedTotal = frameLocked(payload, lastSeq);
+            return awaitedTotal;
         }
+    }
+
+    /**
+     * Frames a record whose writer does not wait for it to reach the OS: it goes there with the next leader's
+     * write (see the class comment). Call, under the engine's write lock, only after {@link #mayLeaveBuffered}
+     * said so under the same hold of that lock.
+     *
+     * @param payload the record
+     * @param lastSeq the last sequence number the record carries
+     * @return the ticket a flush waits for: the log position just past the record
+     */
+    public long enqueueUnwaited(byte[] payload, long lastSeq) {
+        synchronized (bufferLock) {
+            return frameLocked(payload, lastSeq);
+        }
+    }
+
+    /**
+     * Whether the next record may be left in the buffer ({@link #enqueueUnwaited}) and published at once: every
+     * record a writer waits for was written, the buffer with this record framed in it holds at most
+     * {@link #BUFFER_LIMIT} bytes (so a large record is written before its call returns), and the log neither
+     * failed nor closed. Call under the engine's write lock, which orders every enqueue; a leader
+     * meanwhile only writes more, which keeps the answer true.
+     *
+     * @param payloadLength the length of the record's payload
+     * @return {@code true} if it may
+     */
+    public boolean mayLeaveBuffered(int payloadLength) {
+        synchronized (bufferLock) {
+            return failure == null && !closed && bufferedBytes + framedSize(bufferOffset, payloadLength) <= BUFFER_LIMIT
+                    && awaitedTotal <= writtenTotal;
+        }
+    }
+
+    /** Frames a record into the buffer; needs {@link #bufferLock}. */
+    private long frameLocked(byte[] payload, long lastSeq) {
+        long need = framedSize(bufferOffset, payload.length);
+        Chunk c = chunks.isEmpty() ? null : chunks.get(chunks.size() - 1);
+        if (rollRequested || bufferOffset + need > bufferSegmentSize) {
+            rollRequested = false;
+            long fresh = framedSize(WalFormat.HEADER_SIZE, payload.length) + WalFormat.HEADER_SIZE;
+            bufferSegment++;
+            bufferSegmentSize = Math.max(segmentSize, roundToBlock(fresh));
+            enqueuedTotal += bufferSegmentSize - bufferOffset; // the padding left at the end counts
+            bufferOffset = WalFormat.HEADER_SIZE;
+            need = framedSize(bufferOffset, payload.length);
+            c = new Chunk(bufferSegment, bufferOffset, bufferSegmentSize, true, (int) need);
+            chunks.add(c);
+        } else if (c == null || c.segment != bufferSegment) {
+            c = new Chunk(bufferSegment, bufferOffset, bufferSegmentSize, false, (int) need);
+            chunks.add(c);
+        }
+        frame(c.bytes, bufferOffset, payload);
+        c.lastSeq = lastSeq;
+        bufferOffset += need;
+        enqueuedTotal += need;
+        bufferedBytes += need;
+        enqueuedSeq = lastSeq;
+        return enqueuedTotal;
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.plinth.Durability;
 import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.testkit.io.MemVfs;
+import dev.plinth.testkit.io.PowerLoss;
 import dev.plinth.lsm.internal.wal.WalFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
@@ -19,7 +20,9 @@ import org.junit.jupiter.api.Timeout;
  * {@code LsmPowerLossTest} (seed 5, a failed force of the drop's record): a background compaction that read
  * the live keyspaces between the drop and its force left the keyspace's entries out of its tables and was
  * recorded in the manifest; the drop's record never reached the disk, so after recovery the keyspace was alive
- * and the entries it had in tables were gone.
+ * and the entries it had in tables were gone. A flush in the same window writes every entry of the memtable,
+ * the dropped keyspace's too, and records the catalog without it, so after a crash the keyspace is either
+ * gone or there with every entry, never there with some missing.
  */
 @Timeout(60)
 class LsmDropKeyspaceDurabilityTest {
@@ -33,16 +36,7 @@ class LsmDropKeyspaceDurabilityTest {
             int id = ((LsmKeyspace) a).id();
             e.apply(EngineBatch.builder(Durability.SYNC).put(a, "k".getBytes(StandardCharsets.UTF_8),
                     "v".getBytes(StandardCharsets.UTF_8)).build());
-            vfs.beforeForce = name -> {
-                if (WalFormat.segmentNumber(name) >= 0) {
-                    held.incrementAndGet();
-                    try {
-                        gate.await();
-                    } catch (InterruptedException x) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            };
+            holdLogForces(vfs, gate, held);
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread dropper = new Thread(() -> {
                 try {
@@ -65,5 +59,74 @@ class LsmDropKeyspaceDurabilityTest {
             assertThat(failure.get()).isNull();
             assertThat(e.compactionInputs().liveKeyspaces()).as("once it is").doesNotContain(id);
         }
+    }
+
+    @Test
+    void aFlushWhileADropIsNotYetDurableLeavesTheKeyspaceWholeOrGoneAfterACrash() throws Exception {
+        MemVfs disk = new MemVfs(4);
+        JitterVfs vfs = new JitterVfs(disk, 0);
+        CountDownLatch gate = new CountDownLatch(1);
+        AtomicInteger held = new AtomicInteger();
+        int keys = 200;
+        LsmEngine e = LsmEngine.open("lsm-drop", vfs, LsmPowerLossTest.SMALL, true);
+        EngineKeyspace a = e.createKeyspace("a");
+        for (int i = 0; i < keys; i++) {
+            e.apply(EngineBatch.builder(Durability.SYNC).put(a, key(i), key(i)).build());
+        }
+        holdLogForces(vfs, gate, held);
+        Thread dropper = new Thread(() -> {
+            try {
+                e.dropKeyspace("a");
+            } catch (Throwable x) {
+                // the force fails once the power is lost: the drop is not acknowledged
+            }
+        }, "dropper");
+        dropper.start();
+        try {
+            while (held.get() == 0) {
+                Thread.sleep(1);
+            }
+            // The drop's record is in the log, not forced: a seal and its flush run now, then the power fails.
+            e.seal();
+            e.backgroundFlush();
+            assertThat(e.sealed()).as("the flush ran while the drop's force was held").isNull();
+            disk.powerLoss(PowerLoss.dropUnsynced());
+        } finally {
+            gate.countDown();
+            dropper.join();
+            try {
+                e.close();
+            } catch (RuntimeException afterTheCrash) {
+                // its files died with the power
+            }
+        }
+        try (LsmEngine reopened = LsmEngine.open("lsm-drop", disk, LsmPowerLossTest.SMALL, false)) {
+            EngineKeyspace back = reopened.keyspace("a");
+            if (back != null) {
+                for (int i = 0; i < keys; i++) {
+                    assertThat(reopened.get(back, key(i))).as("key %d of the keyspace that is still there", i)
+                            .isEqualTo(key(i));
+                }
+            }
+            assertThat(reopened.verify()).isEmpty();
+        }
+    }
+
+    /** Makes every force of a log segment wait for {@code gate}, counting in {@code held} those that waited. */
+    private static void holdLogForces(JitterVfs vfs, CountDownLatch gate, AtomicInteger held) {
+        vfs.beforeForce = name -> {
+            if (WalFormat.segmentNumber(name) >= 0) {
+                held.incrementAndGet();
+                try {
+                    gate.await();
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+    }
+
+    private static byte[] key(int i) {
+        return String.format("k%04d", i).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -135,6 +135,20 @@ class LsmWriteThrottleTest {
         closer.join();
     }
 
+    /** Triggers and limit out of reach: the engine itself never slows, stops or compacts. */
+    private static final LsmOptions NO_TRIGGERS = OPTIONS.withCompaction(new CompactionOptions(100, 100, 100,
+            64 * 1024, 10, 4 * 1024, 1L << 30));
+
+    /** The levels of an engine opened with {@link #NO_TRIGGERS} after one put was flushed: one level-0 table. */
+    private static LevelSet afterOneFlush(LsmEngine e) {
+        put(e, 1);
+        e.seal();
+        e.backgroundFlush();
+        LevelSet one = e.levels();
+        assertThat(one.level(0)).hasSize(1);
+        return one;
+    }
+
     /** Level 0 of {@code base} with its first table added again until it holds {@code n} tables. */
     private static LevelSet level0Of(LevelSet base, int n) {
         List<LevelSet.LeveledTable> l0 = new ArrayList<>(base.level(0));
@@ -147,14 +161,8 @@ class LsmWriteThrottleTest {
 
     @Test
     void aBacklogOfLevelZeroTablesFoundAtOpenHoldsNoWriterBackButWhatWritersAddOnTopOfItDoes() throws Exception {
-        LsmOptions noTriggers = OPTIONS.withCompaction(new CompactionOptions(100, 100, 100, 64 * 1024, 10, 4 * 1024,
-                1L << 30));
-        try (LsmEngine e = LsmEngine.open("lsm-backlog", new MemVfs(4), noTriggers, true)) {
-            put(e, 1);
-            e.seal();
-            e.backgroundFlush();
-            LevelSet one = e.levels();
-            assertThat(one.level(0)).hasSize(1);
+        try (LsmEngine e = LsmEngine.open("lsm-backlog", new MemVfs(4), NO_TRIGGERS, true)) {
+            LevelSet one = afterOneFlush(e);
             AtomicReference<LevelSet> current = new AtomicReference<>(level0Of(one, 8));
             WriteThrottle throttle = new WriteThrottle("lsm-backlog", OPTIONS.compaction(), new FailureLatch("lsm-backlog"),
                     current::get);
@@ -172,22 +180,8 @@ class LsmWriteThrottleTest {
             assertThat(stats).containsEntry("lsm.writeSlowdowns", 1L).containsEntry("lsm.writeStops", 0L);
 
             current.set(level0Of(one, 13)); // 5 on top of it: the stop trigger
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread w = new Thread(() -> {
-                try {
-                    throttle.admit("apply");
-                } catch (Throwable x) {
-                    failure.set(x);
-                }
-            }, "held writer");
-            w.start();
-            while (throttle.waiting() == 0) {
-                Thread.sleep(1);
-            }
-            current.set(level0Of(one, 2)); // a compaction took level 0, 2 tables were flushed meanwhile
-            throttle.signal();
-            w.join();
-            assertThat(failure.get()).isNull();
+            // a compaction took level 0, 2 tables were flushed meanwhile
+            admitHeldUntil(throttle, () -> current.set(level0Of(one, 2)));
             assertThat(throttle.level0Allowance()).as("the allowance shrinks to the smallest level 0 seen").isEqualTo(2);
 
             current.set(level0Of(one, 5)); // 3 on top of what is left: slowed again, as configured from here on
@@ -206,10 +200,8 @@ class LsmWriteThrottleTest {
 
     @Test
     void aStoreOpenedWithMoreLevelZeroTablesThanTheStopTriggerTakesWritesAtOnce() throws Exception {
-        LsmOptions noTriggers = OPTIONS.withCompaction(new CompactionOptions(100, 100, 100, 64 * 1024, 10, 4 * 1024,
-                1L << 30));
         MemVfs vfs = new MemVfs(5);
-        try (LsmEngine e = LsmEngine.open("lsm-backlog", vfs, noTriggers, true)) {
+        try (LsmEngine e = LsmEngine.open("lsm-backlog", vfs, NO_TRIGGERS, true)) {
             for (int t = 0; t < 8; t++) {
                 for (int i = 0; i < 5; i++) {
                     put(e, t * 5 + i);
@@ -228,6 +220,90 @@ class LsmWriteThrottleTest {
                 assertThat(e.get(e.keyspace(Store.DEFAULT_KEYSPACE), String.format("k%05d", i)
                         .getBytes(StandardCharsets.UTF_8))).isEqualTo(FILLER);
             }
+        }
+    }
+
+    /** Holds {@code admit} on a thread of its own until it waits, then lets {@code release} free it; fails on a failure. */
+    private static void admitHeldUntil(WriteThrottle throttle, Runnable release) throws InterruptedException {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread w = new Thread(() -> {
+            try {
+                throttle.admit("apply");
+            } catch (Throwable x) {
+                failure.set(x);
+            }
+        }, "held writer");
+        w.start();
+        while (throttle.waiting() == 0) {
+            Thread.sleep(1);
+        }
+        release.run();
+        throttle.signal();
+        w.join();
+        assertThat(failure.get()).isNull();
+    }
+
+    @Test
+    void aBacklogOfPendingCompactionBytesFoundAtOpenHoldsNoWriterBackButWhatWritersAddOnTopOfItDoes() throws Exception {
+        try (LsmEngine e = LsmEngine.open("lsm-backlog", new MemVfs(6), NO_TRIGGERS, true)) {
+            LevelSet one = afterOneFlush(e);
+            long table = one.level(0).get(0).table().size();
+            // Level 0 counts as pending from its first table; the limit is three tables' bytes (at least 1 KiB),
+            // and the level-0 triggers are out of reach, so only the bytes can slow or stop a write.
+            int limitTables = (int) Math.max(3, (CompactionOptions.MIN_SIZE + table - 1) / table);
+            CompactionOptions bytesOnly = new CompactionOptions(1, 1000, 1000, 1L << 40, 10, 4 * 1024,
+                    limitTables * table);
+            AtomicReference<LevelSet> current = new AtomicReference<>(level0Of(one, 2 * limitTables));
+            WriteThrottle throttle = new WriteThrottle("lsm-backlog", bytesOnly, new FailureLatch("lsm-backlog"),
+                    current::get);
+            throttle.allowBacklog(current.get()); // twice the limit pending at open
+            assertThat(throttle.pendingAllowance()).isEqualTo(2 * limitTables * table);
+            Map<String, Long> stats = new HashMap<>();
+
+            throttle.admit("apply");
+            current.set(level0Of(one, 3 * limitTables - 1)); // writers added one table less than the limit
+            throttle.admit("apply");
+            throttle.report(stats);
+            assertThat(stats).as("the backlog found at open does not stop a write").containsEntry("lsm.writeStops", 0L);
+
+            current.set(level0Of(one, 3 * limitTables)); // the limit on top of the backlog: the writer waits
+            admitHeldUntil(throttle, () -> current.set(level0Of(one, 1))); // a compaction took most of level 0
+            throttle.report(stats);
+            assertThat(stats).containsEntry("lsm.writeStops", 1L).containsEntry("lsm.writeSlowdowns", 0L);
+            assertThat(throttle.pendingAllowance()).as("the allowance shrinks to the fewest bytes seen")
+                    .isEqualTo(table);
+
+            current.set(level0Of(one, 0));
+            throttle.admit("apply");
+            assertThat(throttle.pendingAllowance()).isZero();
+            current.set(level0Of(one, limitTables)); // the backlog is gone: the configured limit holds as it is
+            admitHeldUntil(throttle, () -> current.set(level0Of(one, 0)));
+            throttle.report(stats);
+            assertThat(stats).containsEntry("lsm.writeStops", 2L);
+        }
+    }
+
+    @Test
+    void writersWaitOnceCompactionIsBehindByPendingCompactionLimitBytes() throws Exception {
+        // Level-0 triggers out of reach: only the 1 KiB limit on pending compaction bytes can stop the writer.
+        LsmOptions tinyLimit = OPTIONS.withCompaction(new CompactionOptions(2, 1000, 1000, 64 * 1024, 10, 4 * 1024,
+                CompactionOptions.MIN_SIZE));
+        CountDownLatch go = new CountDownLatch(1);
+        try (LsmEngine e = LsmEngine.open("lsm-pending", new MemVfs(7), tinyLimit, true)) {
+            e.compactor().beforeBackgroundCompaction = holdUntil(go, () -> { });
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread w = writer(e, 2000, failure);
+            awaitWaitingWriter(e);
+            assertThat(e.stats()).as("stopped by the bytes, far below the level-0 stop trigger")
+                    .hasEntrySatisfying("lsm.level0.tables", n -> assertThat(n).isBetween(2L, 999L))
+                    .containsEntry("lsm.writeSlowdowns", 0L)
+                    .hasEntrySatisfying("lsm.writeStops", n -> assertThat(n).isPositive());
+            assertThat(w.isAlive()).isTrue();
+            go.countDown();
+            w.join();
+            assertThat(failure.get()).isNull();
+            assertThat(e.get(e.keyspace(Store.DEFAULT_KEYSPACE), "k01999".getBytes(StandardCharsets.UTF_8)))
+                    .isEqualTo(FILLER);
         }
     }
 }

@@ -25,6 +25,11 @@ final class Workload {
     /** The last step acknowledged at all, and the last one acknowledged durably (SYNC, flush, compact, keyspaces). */
     int acked;
     int durable;
+    /**
+     * The last step acknowledged once it reached the OS: all but batches at {@code NONE}, which stay in the log's
+     * buffer until a later write; what a killed process keeps at least.
+     */
+    int inOs;
     /** The first failure, or {@code null} if the workload ran to the end. */
     RuntimeException failure;
 
@@ -119,10 +124,14 @@ final class Workload {
                     onStep.accept(step, "batch " + d);
                     engine.apply(batch.build());
                     durableStep = d == Durability.SYNC;
+                    if (d != Durability.NONE) {
+                        inOs = step;
+                    }
                 }
                 acked = step;
                 if (durableStep) {
                     durable = step;
+                    inOs = step;
                 }
             }
         } catch (RuntimeException e) {

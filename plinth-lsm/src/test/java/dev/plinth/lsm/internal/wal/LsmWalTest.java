@@ -241,4 +241,61 @@ class LsmWalTest {
         assertThat(r.removable()).containsExactly(WalFormat.segmentName(2));
         assertThat(r.segment()).isEqualTo(1);
     }
+
+    @Test
+    void anUnwaitedRecordStaysInTheBufferUntilTheNextWaitedOneWritesBothInOrder() {
+        FaultyVfs fs = new FaultyVfs(new MemVfs(20), 20);
+        WalWriter w = newWriter(fs, new FailureLatch("test"));
+        w.awaitWritten(w.enqueue(new byte[] {1}, 1));
+        assertThat(w.mayLeaveBuffered(1)).isTrue();
+        w.enqueueUnwaited(new byte[] {2}, 2);
+        assertThat(w.bufferedBytes()).as("nothing wrote it").isPositive();
+        fs.powerLoss(PowerLoss.processCrash());
+        closeAfterCrash(w);
+        assertThat(WalRecovery.recover(fs, "test", 1).records()).as("a killed process loses it").hasSize(1);
+
+        FaultyVfs fs2 = new FaultyVfs(new MemVfs(21), 21);
+        WalWriter w2 = newWriter(fs2, new FailureLatch("test"));
+        w2.enqueueUnwaited(new byte[] {1}, 1);
+        w2.enqueueUnwaited(new byte[] {2}, 2);
+        w2.awaitWritten(w2.enqueue(new byte[] {3}, 3));
+        assertThat(w2.bufferedBytes()).isZero();
+        assertThat(published.get()).isEqualTo(3);
+        fs2.powerLoss(PowerLoss.processCrash());
+        closeAfterCrash(w2);
+        assertSameRecords(WalRecovery.recover(fs2, "test", 1).records(),
+                List.of(new byte[] {1}, new byte[] {2}, new byte[] {3}));
+    }
+
+    /** Closes a writer whose process was killed under it: what it still writes goes nowhere or fails. */
+    private static void closeAfterCrash(WalWriter w) {
+        try {
+            w.close();
+        } catch (RuntimeException deadHandles) {
+            // its files died with the process
+        }
+    }
+
+    @Test
+    void noRecordIsLeftBufferedWhileAnEarlierWaitedOneIsNotWrittenOrTheBufferIsFull() {
+        FaultyVfs fs = new FaultyVfs(new MemVfs(22), 22);
+        try (WalWriter w = newWriter(fs, new FailureLatch("test"))) {
+            long waited = w.enqueue(new byte[] {1}, 1); // its writer has not reached the log yet
+            assertThat(w.mayLeaveBuffered(1)).as("publishing a later record would show this one before it is written")
+                    .isFalse();
+            w.awaitWritten(waited);
+            assertThat(w.mayLeaveBuffered(1)).isTrue();
+            byte[] record = new byte[1000];
+            long seq = 1;
+            while (w.mayLeaveBuffered(record.length)) {
+                w.enqueueUnwaited(record, ++seq);
+            }
+            assertThat(w.bufferedBytes()).isLessThanOrEqualTo(WalWriter.BUFFER_LIMIT)
+                    .isGreaterThan(WalWriter.BUFFER_LIMIT - 2000L);
+            assertThat(w.mayLeaveBuffered(WalWriter.BUFFER_LIMIT)).as("a record larger than the buffer's limit is written before its call returns, even with nothing buffered").isFalse();
+            w.awaitWritten(w.enqueue(record, ++seq));
+            assertThat(w.mayLeaveBuffered(1)).isTrue();
+            assertThat(w.mayLeaveBuffered(WalWriter.BUFFER_LIMIT)).isFalse();
+        }
+    }
 }

@@ -1,0 +1,40 @@
+package dev.plinth.lsm.internal.sstable;
+
+import dev.plinth.lsm.internal.key.Entry;
+
+/**
+ * A forward walk over one data block's entries in {@link Entry#ORDER}, decoding each entry in place: over a
+ * block held in the heap ({@link DataBlock.Walker}) or where it lies in a mapped table ({@link InPlaceWalker}).
+ * A table reads a block through whichever its read path gives and walks both the same way. Not thread-safe.
+ */
+interface BlockWalk {
+    /** Whether the walk is on an entry (not before the first or past the last). */
+    boolean valid();
+
+    /** Moves to the next entry (past the end after the last). */
+    void next();
+
+    /**
+     * Moves to the first entry at or after a position in {@link Entry#ORDER}, or past the end.
+     *
+     * @param ikey the internal key (keyspace id and user key)
+     * @param atSeq the sequence number: entries of the same key with a higher one come before it
+     */
+    void seek(byte[] ikey, long atSeq);
+
+    /**
+     * Compares the current entry with a position in {@link Entry#ORDER}.
+     *
+     * @return negative if the entry comes before it, zero if it is that position, positive if after
+     */
+    int compareTo(byte[] ikey, long atSeq);
+
+    /** Whether the current entry's internal key is {@code ikey}. */
+    boolean keyEquals(byte[] ikey);
+
+    /** The current entry's keyspace id. */
+    int keyspace();
+
+    /** The current entry as an {@link Entry}: its key and value copied out of the block. */
+    Entry entry();
+}
