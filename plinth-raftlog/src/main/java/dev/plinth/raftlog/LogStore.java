@@ -81,7 +81,9 @@ public interface LogStore extends AutoCloseable {
      *
      * <p>Close: {@link #close()} waits until every batch handed over before it is forced, or failed, so no future is
      * left pending. Futures complete on a thread of the log: dependent actions that take long belong on an executor
-     * of the caller's ({@code thenRunAsync}); they never hold up later forces.
+     * of the caller's ({@code thenRunAsync}); they never hold up later forces, but they do hold up the completion of
+     * later futures, which complete in order: a dependent action that waits on the log's thread for the future of a
+     * later append waits for ever.
      *
      * <p>This default, what the log on a Plinth store does, appends at {@link Durability#SYNC} and returns a completed
      * future (the engine's own write-ahead log commits concurrent {@code SYNC} writers together); an engine that does
