@@ -57,11 +57,10 @@ class RaftLogAppendAsyncCrashTest {
     @ParameterizedTest
     @ValueSource(strings = {"shared", "segmented"})
     void everyEntryAcknowledgedBeforeAPowerLossIsThereAfterIt(String log) {
-        String one = System.getProperty("plinth.seed");
-        long first = one == null || one.isBlank() ? 1 : Long.parseLong(one.trim());
-        long seeds = one == null || one.isBlank() ? Integer.getInteger("plinth.raftlog.crashSeeds", SEEDS) : 1;
-        List<PowerLoss> modes = List.of(PowerLoss.dropUnsynced(), PowerLoss.tearLastWrite(),
-                PowerLoss.garbageLastWrite(), PowerLoss.processCrash());
+        CrashSeeds run = CrashSeeds.fromProperties(SEEDS);
+        long first = run.first();
+        long seeds = run.count();
+        List<PowerLoss> modes = CrashSeeds.powerLosses();
         int states = 0;
         long acknowledgedAtCrash = 0;
         for (long seed = first; seed < first + seeds; seed++) {

@@ -52,12 +52,6 @@ class RaftLogSharedCrashTest {
         }
     }
 
-    private static long seedsToRun(long[] first) {
-        String one = System.getProperty("plinth.seed");
-        first[0] = one == null || one.isBlank() ? 1 : Long.parseLong(one.trim());
-        return one == null || one.isBlank() ? Integer.getInteger("plinth.raftlog.crashSeeds", SEEDS) : 1;
-    }
-
     @Test
     void everyCrashAfterAStepLeavesADurablePrefix() {
         crashAfterEveryStep(false);
@@ -70,12 +64,11 @@ class RaftLogSharedCrashTest {
     }
 
     private static void crashAfterEveryStep(boolean lz4) {
-        long[] first = new long[1];
-        long seeds = seedsToRun(first);
-        List<PowerLoss> modes = List.of(PowerLoss.dropUnsynced(), PowerLoss.tearLastWrite(),
-                PowerLoss.garbageLastWrite(), PowerLoss.processCrash());
+        CrashSeeds run = CrashSeeds.fromProperties(SEEDS);
+        long seeds = run.count();
+        List<PowerLoss> modes = CrashSeeds.powerLosses();
         int states = 0;
-        for (long seed = first[0]; seed < first[0] + seeds; seed++) {
+        for (long seed = run.first(); seed < run.end(); seed++) {
             for (int crashAt = 0; crashAt <= STEPS; crashAt++) {
                 for (PowerLoss mode : modes) {
                     MemVfs vfs = new MemVfs(seed * 1000 + crashAt);
@@ -90,10 +83,10 @@ class RaftLogSharedCrashTest {
 
     @Test
     void everyCrashInsideACallLeavesItAllOrNothing() {
-        long[] first = new long[1];
-        long seeds = seedsToRun(first);
+        CrashSeeds run = CrashSeeds.fromProperties(SEEDS);
+        long seeds = run.count();
         int cut = 0;
-        for (long seed = first[0]; seed < first[0] + seeds; seed++) {
+        for (long seed = run.first(); seed < run.end(); seed++) {
             for (IoOp kind : KINDS) {
                 for (int nth = 1; nth <= 12; nth++) {
                     MemVfs mem = new MemVfs(seed * 100 + nth);

@@ -2,6 +2,7 @@ package dev.plinth.raftlog.internal.segment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.plinth.raftlog.CrashSeeds;
 import dev.plinth.testkit.io.MemVfs;
 import dev.plinth.testkit.io.PowerLoss;
 import java.util.ArrayList;
@@ -20,15 +21,14 @@ class RaftLogSegmentPowerLossTest {
     static final int OPS = 50;
 
     static List<PowerLoss> modes() {
-        return List.of(PowerLoss.dropUnsynced(), PowerLoss.tearLastWrite(), PowerLoss.garbageLastWrite(),
-                PowerLoss.processCrash());
+        return CrashSeeds.powerLosses();
     }
 
     @Test
     void everyCrashLeavesAPrefixWithEverySyncedRecord() {
-        String one = System.getProperty("plinth.seed");
-        long first = one == null || one.isBlank() ? 1 : Long.parseLong(one.trim());
-        long seeds = one == null || one.isBlank() ? Integer.getInteger("plinth.raftlog.crashSeeds", SEEDS) : 1;
+        CrashSeeds run = CrashSeeds.fromProperties(SEEDS);
+        long first = run.first();
+        long seeds = run.count();
         int states = 0;
         for (long seed = first; seed < first + seeds; seed++) {
             for (int crashAfter = 0; crashAfter <= OPS; crashAfter++) {
