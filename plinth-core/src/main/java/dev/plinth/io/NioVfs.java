@@ -3,13 +3,13 @@ package dev.plinth.io;
 import dev.plinth.StorageIOException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -98,29 +98,33 @@ public final class NioVfs implements Vfs {
 
     @Override
     public VfsFile create(String name) {
-        return open(VfsNames.check(name), "create", true,
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return open(VfsNames.check(name), "create", true, true);
     }
 
     @Override
     public VfsFile openRead(String name) {
-        return open(VfsNames.check(name), "open for reading", false, StandardOpenOption.READ);
+        return open(VfsNames.check(name), "open for reading", false, false);
     }
 
     @Override
     public VfsFile openWrite(String name) {
-        return open(VfsNames.check(name), "open for writing", true, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return open(VfsNames.check(name), "open for writing", true, false);
     }
 
-    private VfsFile open(String name, String operation, boolean writable, OpenOption... options) {
+    private VfsFile open(String name, String operation, boolean writable, boolean createNew) {
         Path p = resolve(name);
         if (Files.isDirectory(p)) {
             throw new StorageIOException("cannot " + operation + " " + p + ": it is a directory");
         }
+        boolean interrupted = Thread.interrupted(); // an interrupt must not make the open fail
         try {
-            return new NioVfsFile(name, p.toString(), FileChannel.open(p, options), writable);
+            return NioVfsFile.open(name, p, writable, createNew);
         } catch (IOException e) {
             throw StorageErrors.translate(operation, p.toString(), e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -208,6 +212,7 @@ public final class NioVfs implements Vfs {
                     + " (the store is open in this process; close it first)");
         }
         FileChannel channel = null;
+        boolean interrupted = Thread.interrupted(); // an interrupt must not make the lock fail
         try {
             channel = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
@@ -226,6 +231,10 @@ public final class NioVfs implements Vfs {
                 throw new StorageIOException("cannot lock " + p + ": it is locked already by this JVM", e);
             }
             throw (RuntimeException) e;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -245,7 +254,8 @@ public final class NioVfs implements Vfs {
         if (WINDOWS) {
             return;
         }
-        try (FileChannel dir = FileChannel.open(p, StandardOpenOption.READ)) {
+        // An AsynchronousFileChannel, whose force an interrupt does not break off (see NioVfsFile).
+        try (AsynchronousFileChannel dir = AsynchronousFileChannel.open(p, StandardOpenOption.READ)) {
             dir.force(true);
         } catch (IOException e) {
             throw StorageErrors.translate("sync the directory", p.toString(), e);

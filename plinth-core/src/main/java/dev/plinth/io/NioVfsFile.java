@@ -2,37 +2,115 @@ package dev.plinth.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Iterator;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
-/** A {@link VfsFile} on a {@link FileChannel}; see {@link VfsFile} for the contract. */
+/**
+ * A {@link VfsFile} on a {@link FileChannel}; see {@link VfsFile} for the contract.
+ *
+ * <p><b>Interrupts.</b> The JDK closes a {@code FileChannel} when a thread blocked in it, or entering it, is
+ * interrupted, and every later call on it fails. A store must not fail because a caller's thread was
+ * cancelled, so this handle keeps its promises across interrupts in three steps:
+ * <ol>
+ *   <li>Each operation sets the calling thread's interrupt status aside for the call and restores it after,
+ *       so an interrupt that arrived before the call closes nothing.</li>
+ *   <li>An interrupt that arrives during a read, write, mapping or truncation still closes the channel; the
+ *       handle then reopens the file and repeats the operation. Each of them can be repeated with the same
+ *       result: reads and writes name their position, a write is repeated whole (the buffer advances only on
+ *       success), a truncation to a size is the same twice. A force on a handle opened for reading is not repeated
+ *       (see the next step for why); it fails, and the handle stays usable. The reopened channel must be the same file: it is
+ *       found by its file key (device and inode), under its name or, after a rename within its directory (the
+ *       only rename {@link Vfs} allows), under its new one. A file that was deleted meanwhile cannot be
+ *       reopened, and the operation fails as before the fix, naming the interrupt.</li>
+ *   <li>Forces, the size and truncation of a writable handle go through a second descriptor of the same
+ *       open, an {@link AsynchronousFileChannel}, whose calls the JDK does not break off on an interrupt.
+ *       So an {@code fsync} is never abandoned half way and its result never dropped: a write-back error is
+ *       reported to the force that waits for it, never swallowed by a discarded call and then missed by a
+ *       retry on a new descriptor.</li>
+ * </ol>
+ * Other threads using the handle when an interrupt closes its channel see an asynchronous close; they reopen
+ * and repeat their operation the same way. Only {@link #close()} ends the handle.
+ */
 final class NioVfsFile implements VfsFile {
     /** Zeros written by {@link #preallocate}, in chunks of this many bytes. */
     private static final int ZERO_CHUNK = 64 * 1024;
 
     private final String name;
-    private final String location;
-    private final FileChannel channel;
     private final boolean writable;
+    /** The file's identity (device and inode), to find it again after an interrupt; null where unknown. */
+    private final Object fileKey;
+    /** Forces, size and truncation of a writable handle; calls on it are not broken off by interrupts. */
+    private final AsynchronousFileChannel syncChannel;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Serializes appends and preallocation, which both read the size and then write at it. */
     private final Object appendLock = new Object();
+    /** Guards replacing {@link #channel} after an interrupt closed it, against {@link #close()}. */
+    private final Object reopenLock = new Object();
+    /** The channel for reads, writes and mappings; replaced when an interrupt closes it. */
+    private volatile FileChannel channel;
+    /** Where the file is now, for messages and reopening: its name may change by a rename. */
+    private volatile Path location;
+    /** How many times the channel was reopened, for tests. */
+    private volatile int reopens;
+
+    private NioVfsFile(String name, Path path, FileChannel channel, AsynchronousFileChannel syncChannel,
+            boolean writable, Object fileKey) {
+        this.name = name;
+        this.location = path;
+        this.channel = channel;
+        this.syncChannel = syncChannel;
+        this.writable = writable;
+        this.fileKey = fileKey;
+    }
 
     /**
-     * Wraps an open channel.
+     * Opens a file.
      *
      * @param name the file's name in its file system
-     * @param location where it is, for messages
-     * @param channel the open channel, which this file closes
-     * @param writable whether it was opened for writing
+     * @param path its path
+     * @param writable whether to open it for writing
+     * @param createNew whether to create it, failing if it exists
+     * @return the open file
+     * @throws IOException if it cannot be opened
      */
-    NioVfsFile(String name, String location, FileChannel channel, boolean writable) {
-        this.name = name;
-        this.location = location;
-        this.channel = channel;
-        this.writable = writable;
+    static NioVfsFile open(String name, Path path, boolean writable, boolean createNew) throws IOException {
+        OpenOption[] options = createNew
+                ? new OpenOption[] {StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE}
+                : reopenOptions(writable);
+        FileChannel channel = FileChannel.open(path, options);
+        AsynchronousFileChannel sync = null;
+        try {
+            Object key = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            if (writable) {
+                sync = AsynchronousFileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            }
+            return new NioVfsFile(name, path, channel, sync, writable, key);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel, e);
+            if (sync != null) {
+                closeQuietly(sync, e);
+            }
+            throw e;
+        }
+    }
+
+    private static OpenOption[] reopenOptions(boolean writable) {
+        return writable
+                ? new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
+                : new OpenOption[] {StandardOpenOption.READ};
     }
 
     @Override
@@ -62,17 +140,187 @@ final class NioVfsFile implements VfsFile {
         if (e instanceof ClosedChannelException && !(e instanceof ClosedByInterruptException) && closed.get()) {
             return new IllegalStateException("file " + location + " was closed during " + operation, e);
         }
-        return StorageErrors.translate(operation, location, e);
+        return StorageErrors.translate(operation, location.toString(), e);
+    }
+
+    /** One operation on the channel, repeatable with the same result. */
+    @FunctionalInterface
+    private interface ChannelCall<T> {
+        T on(FileChannel channel) throws IOException;
+    }
+
+    /** One operation on the uninterruptible channel. */
+    @FunctionalInterface
+    private interface SyncCall<T> {
+        T on(AsynchronousFileChannel channel) throws IOException;
+    }
+
+    /**
+     * Runs an operation on the channel with the thread's interrupt status set aside, reopening the file and
+     * repeating the operation when an interrupt (of this thread or another one using the handle) closed the
+     * channel under it. Restores the interrupt status before it returns or throws.
+     */
+    private <T> T onChannel(String operation, ChannelCall<T> call) {
+        return onChannel(operation, true, call);
+    }
+
+    /**
+     * As {@link #onChannel(String, ChannelCall)}; an operation that is not {@code repeatable} fails when an
+     * interrupt closed the channel under it (the handle is still reopened for later operations).
+     */
+    private <T> T onChannel(String operation, boolean repeatable, ChannelCall<T> call) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (true) {
+                FileChannel current = channel;
+                try {
+                    return call.on(current);
+                } catch (ClosedChannelException e) {
+                    if (closed.get() && !(e instanceof ClosedByInterruptException)) {
+                        throw fail(operation, e);
+                    }
+                    // Closed by an interrupt, of this thread or of another one using the handle.
+                    interrupted |= Thread.interrupted();
+                    reopen(current, operation, e);
+                    if (!repeatable) {
+                        throw fail(operation, e);
+                    }
+                } catch (IOException e) {
+                    throw fail(operation, e);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Runs an operation on the uninterruptible channel of a writable handle. */
+    private <T> T onSyncChannel(String operation, SyncCall<T> call) {
+        try {
+            return call.on(syncChannel);
+        } catch (IOException e) {
+            throw fail(operation, e);
+        }
+    }
+
+    /**
+     * Replaces a channel an interrupt closed with a new one on the same file, unless another thread did so
+     * already or the handle was closed.
+     */
+    private void reopen(FileChannel stale, String operation, ClosedChannelException cause) {
+        synchronized (reopenLock) {
+            if (closed.get()) {
+                throw new IllegalStateException("file " + location + " was closed during " + operation, cause);
+            }
+            if (channel != stale) {
+                return;
+            }
+            FileChannel fresh = openSameFile(operation, cause);
+            channel = fresh;
+            reopens++;
+        }
+    }
+
+    /**
+     * Closes the current channel as an interrupt would, so tests can reach the reopening deterministically.
+     *
+     * @throws IOException if closing fails
+     */
+    void closeChannelAsAnInterruptWould() throws IOException {
+        channel.close();
+    }
+
+    /**
+     * How many times an interrupt made this handle reopen its file.
+     *
+     * @return the count
+     */
+    int reopens() {
+        return reopens;
+    }
+
+    private FileChannel openSameFile(String operation, ClosedChannelException cause) {
+        IOException problem = null;
+        if (fileKey != null) {
+            try {
+                FileChannel fresh = openIfSame(location);
+                if (fresh == null) {
+                    fresh = findRenamed();
+                }
+                if (fresh != null) {
+                    return fresh;
+                }
+            } catch (IOException e) {
+                problem = e;
+            }
+        }
+        RuntimeException failure = StorageErrors.translate(operation, location.toString(), cause);
+        failure.addSuppressed(new IOException("the file could not be reopened after the interrupt: "
+                + (fileKey == null ? "this file system does not identify files"
+                        : problem == null ? "it was deleted or replaced" : problem.toString()),
+                problem));
+        throw failure;
+    }
+
+    /** Opens the file at a path if it is still this handle's file; null if it is not there or another file. */
+    private FileChannel openIfSame(Path candidate) throws IOException {
+        FileChannel fresh;
+        try {
+            fresh = FileChannel.open(candidate, reopenOptions(writable));
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        try {
+            Object key = Files.readAttributes(candidate, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey();
+            if (Objects.equals(key, fileKey)) {
+                location = candidate;
+                return fresh;
+            }
+        } catch (NoSuchFileException e) {
+            // renamed or deleted between the open and the check: not provably this file
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(fresh, e);
+            throw e;
+        }
+        fresh.close();
+        return null;
+    }
+
+    /** Looks for this handle's file under another name in its directory (a rename since it was opened). */
+    private FileChannel findRenamed() throws IOException {
+        Path directory = location.getParent();
+        if (directory == null) {
+            return null;
+        }
+        try (Stream<Path> entries = Files.list(directory)) {
+            Iterator<Path> it = entries.iterator();
+            while (it.hasNext()) {
+                Path candidate = it.next();
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(candidate, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    continue;
+                }
+                if (attributes.isRegularFile() && Objects.equals(attributes.fileKey(), fileKey)) {
+                    FileChannel fresh = openIfSame(candidate);
+                    if (fresh != null) {
+                        return fresh;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     @Override
     public long size() {
         checkOpen();
-        try {
-            return channel.size();
-        } catch (IOException e) {
-            throw fail("read the size of", e);
-        }
+        return writable ? onSyncChannel("read the size of", AsynchronousFileChannel::size)
+                : onChannel("read the size of", FileChannel::size);
     }
 
     @Override
@@ -81,19 +329,17 @@ final class NioVfsFile implements VfsFile {
         if (position < 0) {
             throw new IllegalArgumentException("negative position " + position + " reading " + location);
         }
-        int total = 0;
-        try {
+        return onChannel("read", ch -> {
+            int total = 0;
             while (dst.hasRemaining()) {
-                int n = channel.read(dst, position + total);
+                int n = ch.read(dst, position + total);
                 if (n < 0) {
                     break;
                 }
                 total += n;
             }
-        } catch (IOException e) {
-            throw fail("read", e);
-        }
-        return total;
+            return total;
+        });
     }
 
     /**
@@ -103,13 +349,9 @@ final class NioVfsFile implements VfsFile {
     @Override
     public MappedRegion map(long position, int length) {
         checkOpen();
-        MappedRegions.checkMapRange(location, position, length, size());
-        try {
-            return new NioMappedRegion(name, location, position, channel.map(FileChannel.MapMode.READ_ONLY, position,
-                    length));
-        } catch (IOException e) {
-            throw fail("map", e);
-        }
+        MappedRegions.checkMapRange(location.toString(), position, length, size());
+        return new NioMappedRegion(name, location.toString(), position,
+                onChannel("map", ch -> ch.map(FileChannel.MapMode.READ_ONLY, position, length)));
     }
 
     @Override
@@ -122,14 +364,15 @@ final class NioVfsFile implements VfsFile {
     }
 
     private void writeFully(long position, ByteBuffer src) {
-        long at = position;
-        try {
+        int start = src.position();
+        onChannel("write", ch -> {
+            // Positioned by the bytes written so far, so a repeat after an interrupt writes the rest in place.
+            long at = position + (src.position() - start);
             while (src.hasRemaining()) {
-                at += channel.write(src, at);
+                at += ch.write(src, at);
             }
-        } catch (IOException e) {
-            throw fail("write", e);
-        }
+            return null;
+        });
     }
 
     @Override
@@ -166,41 +409,75 @@ final class NioVfsFile implements VfsFile {
         if (size < 0) {
             throw new IllegalArgumentException("negative size " + size + " truncating " + location);
         }
-        try {
-            channel.truncate(size);
-        } catch (IOException e) {
-            throw fail("truncate", e);
-        }
+        onSyncChannel("truncate", ch -> ch.truncate(size));
     }
 
     @Override
     public void force() {
         checkOpen();
-        try {
-            channel.force(true);
-        } catch (IOException e) {
-            throw fail("force", e);
+        if (writable) {
+            onSyncChannel("force", ch -> {
+                ch.force(true);
+                return null;
+            });
+        } else {
+            // Not repeated after an interrupt: a write-back error the abandoned fsync saw would be lost.
+            onChannel("force", false, ch -> {
+                ch.force(true);
+                return null;
+            });
         }
     }
 
     @Override
     public void forceData() {
         checkOpen();
-        try {
-            channel.force(false);
-        } catch (IOException e) {
-            throw fail("force the data of", e);
+        if (writable) {
+            onSyncChannel("force the data of", ch -> {
+                ch.force(false);
+                return null;
+            });
+        } else {
+            onChannel("force the data of", false, ch -> {
+                ch.force(false);
+                return null;
+            });
         }
     }
 
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                throw StorageErrors.translate("close", location, e);
+            synchronized (reopenLock) {
+                IOException failure = null;
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    failure = e;
+                }
+                if (syncChannel != null) {
+                    try {
+                        syncChannel.close();
+                    } catch (IOException e) {
+                        if (failure == null) {
+                            failure = e;
+                        } else {
+                            failure.addSuppressed(e);
+                        }
+                    }
+                }
+                if (failure != null) {
+                    throw StorageErrors.translate("close", location.toString(), failure);
+                }
             }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable, Exception primary) {
+        try {
+            closeable.close();
+        } catch (Exception suppressed) {
+            primary.addSuppressed(suppressed);
         }
     }
 

@@ -69,7 +69,7 @@ public final class StorageErrors {
             return "access denied";
         }
         if (e instanceof ClosedByInterruptException) {
-            return "the thread was interrupted, which closed the file (the handle cannot be used again)";
+            return "the thread was interrupted, which closed the file";
         }
         String text = e instanceof FileSystemException fse ? fse.getReason() : e.getMessage();
         return text == null || text.isBlank() ? e.getClass().getSimpleName() : text;
