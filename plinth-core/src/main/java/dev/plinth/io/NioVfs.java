@@ -23,9 +23,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The default {@link Vfs}: real files under a root directory, read and written through channels that interrupts do not
- * close (see {@link VfsFile}). Thread-safe and
- * stateless apart from the root (and a JVM-wide table of held locks). Forcing is {@code fsync} /
+ * The default {@link Vfs}: real files under a root directory, read and written through channels that
+ * interrupts do not close (see {@link VfsFile}). Thread-safe and stateless apart from the root (and a
+ * JVM-wide table of held locks). Forcing is {@code fsync} /
  * {@code fdatasync}; {@link #syncDirectory(String)} opens the directory for reading and forces it (on
  * Windows, where a directory cannot be opened so, it does nothing: NTFS makes names durable with its
  * journal). A rename is {@link StandardCopyOption#ATOMIC_MOVE}, which on POSIX systems is

@@ -79,7 +79,8 @@ final class NioVfsFile implements VfsFile {
     static NioVfsFile open(String name, Path path, boolean writable, boolean createNew) throws IOException {
         Set<OpenOption> options = createNew
                 ? Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                : writable ? Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE) : Set.of(StandardOpenOption.READ);
+                : writable ? Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE)
+                : Set.of(StandardOpenOption.READ);
         AsynchronousFileChannel channel = AsynchronousFileChannel.open(path, options, CallerRuns.INSTANCE);
         try {
             return new NioVfsFile(name, path, channel, writable, fileKey(path));
@@ -116,7 +117,8 @@ final class NioVfsFile implements VfsFile {
     private void checkWritable(String operation) {
         checkOpen();
         if (!writable) {
-            throw new IllegalStateException("cannot " + operation + " " + location + ": it was opened for reading only");
+            throw new IllegalStateException("cannot " + operation + " " + location
+                    + ": it was opened for reading only");
         }
     }
 

@@ -218,6 +218,7 @@ class NioVfsInterruptTest {
         Thread.sleep(20);
         file.close();
         reader.join();
-        assertThat(seen.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining(dir.resolve("f").toString());
+        assertThat(seen.get()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(dir.resolve("f").toString());
     }
 }
