@@ -14,10 +14,10 @@ class IdTermCacheTest {
     }
 
     @Test
-    void sizesRoundUpToAPowerOfTwoAndZeroCachesNothing() {
-        assertThat(new IdTermCache(500_000).capacity()).isEqualTo(1 << 19);
+    void sizesRoundDownToAPowerOfTwoAndZeroCachesNothing() {
+        assertThat(new IdTermCache(500_000).capacity()).isEqualTo(1 << 18);
         assertThat(new IdTermCache(1 << 19).capacity()).isEqualTo(1 << 19);
-        assertThat(new IdTermCache(3).capacity()).isEqualTo(4);
+        assertThat(new IdTermCache(3).capacity()).isEqualTo(2);
         assertThat(new IdTermCache(1).capacity()).isEqualTo(1);
         assertThat(new IdTermCache(Long.MAX_VALUE).capacity()).isEqualTo(IdTermCache.MAX_SLOTS);
         IdTermCache none = new IdTermCache(0);
