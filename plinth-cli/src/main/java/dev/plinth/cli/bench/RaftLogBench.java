@@ -195,7 +195,8 @@ final class RaftLogBench {
                     start.await();
                     long n = 0;
                     // With a depth, appendAsync with up to that many batches in flight; a batch counts once its
-                    // future completes (a force covered it), and its latency runs from the call to then.
+                    // future completes (a force covered it); its latency runs from the call until this thread,
+                    // with the pipeline full, takes the completed future: at least the time to acknowledgement.
                     java.util.ArrayDeque<long[]> started = new java.util.ArrayDeque<>();
                     java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Long>> inFlight =
                             new java.util.ArrayDeque<>();

@@ -139,7 +139,7 @@ public final class RaftLogBenchCommand implements Callable<Integer> {
         out.println("command:        " + command);
         out.println("entries:        " + entrySize + " bytes, appends and purges at " + settings.durability()
                 + (depth > 0 ? "; appends pipelined with appendAsync, " + depth + " batches in flight per group "
-                        + "(latency: call to acknowledgement)" : ""));
+                        + "(latency: from the call until the pipeline, full, takes its acknowledgement: an upper bound)" : ""));
         out.flush();
         List<RaftLogBench.Result> results = new ArrayList<>();
         RaftLogBench bench = new RaftLogBench(settings);

@@ -200,6 +200,16 @@ final class SharedLog implements AutoCloseable {
                 }
             }
             long oldest = segs.isEmpty() ? 1 : segs.get(0)[0];
+            if (writerEmpty && segs.size() == 1 && oldest > 1 && log.writer.version() >= SegmentFormat.VERSION) {
+                // A version 4 segment's first record is forced when the segment is made, after the segment before
+                // it was closed and its name made durable; the log deletes nothing before a LIVE_FROM it wrote in
+                // a later segment. So an empty segment being written with no segment before it was preceded by
+                // segments that were lost.
+                throw new CorruptionException("The shared Raft log at " + vfs.location("") + " is missing segment "
+                        + "seq " + (oldest - 1) + ": the segment being written (seq " + oldest + ") holds no record "
+                        + "yet, so the segment before it must still be there, and it is not. A segment was lost, or "
+                        + "deleted by something other than the log; nothing was deleted.");
+            }
             if (liveFrom > 0 && oldest > liveFrom) {
                 // Deletions go oldest first and only below a durable LIVE_FROM (or SEGMENT_START): a live seq that
                 // is not on disk was lost, not deleted by the log. Nothing is deleted or written.
@@ -213,7 +223,7 @@ final class SharedLog implements AutoCloseable {
                         + "seq " + missing + (missing.size() == 10 ? " and more" : "") + ": its segments name seq "
                         + liveFrom + " as the oldest still live, but the files from " + liveFrom + " on are not all "
                         + "there (the newest run of consecutive segments begins at " + oldest + "). A segment was "
-                        + "lost, or deleted by something other than the log; nothing was changed.");
+                        + "lost, or deleted by something other than the log; nothing was deleted.");
             }
             if (log.writer == null) {
                 log.writerSeq = segs.isEmpty() ? 1 : segs.get(segs.size() - 1)[0] + 1;
@@ -303,9 +313,15 @@ final class SharedLog implements AutoCloseable {
         return liveFrom;
     }
 
-    /** Writes the record that begins the segment being written (made durable with its next force). */
+    /**
+     * Writes the record that begins the segment being written, and forces it: from then on the segment names
+     * the oldest live seq whatever happens to the segments before it. Unforced, a power loss could leave this
+     * segment empty, and a lost segment before it would then read as one the log deleted (review of raftlog11:
+     * the open then deleted every older segment). One force per segment.
+     */
     private void beginSegment(long liveFrom) {
         writer.append(SharedRecords.segmentStart(writerSeq, liveFrom));
+        writer.sync();
     }
 
     static String hex(long seq) {

@@ -120,4 +120,39 @@ class RaftLogSharedLostSegmentTest {
         assertThatThrownBy(() -> RaftLogs.openShared(vfs, SEGMENT)).isInstanceOf(CorruptionException.class)
                 .hasMessageContaining("not the segment its name says");
     }
+
+    /**
+     * Review of raftlog11: the newest closed segment lost while the segment after it held no durable record. A
+     * roll now forces the new segment's first record, and an empty segment being written with nothing before it
+     * is refused; before, the open took the older segments for deleted ones, deleted them, and opened an empty log.
+     */
+    @Test
+    void losingTheNewestClosedSegmentRightAfterARollIsReportedAndNothingIsDeleted() {
+        for (boolean closeFirst : new boolean[] {true, false}) {
+            MemVfs vfs = new MemVfs(12);
+            RaftStorage s = RaftLogs.openShared(vfs, SEGMENT);
+            s.saveHardState(2, VOTED, Durability.SYNC);
+            for (int i = 0; i < 7; i++) {
+                s.append(1, batch(s.lastIndex(1) + 1, 1, 100), Durability.SYNC);
+            }
+            int before = segments(vfs).size();
+            while (segments(vfs).size() == before) {
+                s.saveHardState(3, VOTED, Durability.NONE);
+            }
+            if (closeFirst) {
+                s.close();
+            }
+            vfs.powerLoss(PowerLoss.dropUnsynced());
+            if (!closeFirst) {
+                s.close();
+            }
+            List<String> files = segments(vfs);
+            String newestClosed = files.get(files.size() - 2);
+            vfs.delete(newestClosed);
+            List<String> left = segments(vfs);
+            assertThatThrownBy(() -> RaftLogs.openShared(vfs, SEGMENT)).as("close first: %s", closeFirst)
+                    .isInstanceOf(CorruptionException.class).hasMessageContaining("missing segment seq");
+            assertThat(segments(vfs)).as("nothing deleted").isEqualTo(left);
+        }
+    }
 }
