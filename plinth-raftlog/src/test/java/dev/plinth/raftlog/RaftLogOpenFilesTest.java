@@ -64,7 +64,7 @@ class RaftLogOpenFilesTest {
         }
         System.out.println("per-group log, " + GROUPS + " groups: " + open[0] + " descriptors open after appends, "
                 + open[1] + " after reads");
-        // A writable NioVfs file holds one descriptor, or two where it keeps a second channel for forces.
+        // A NioVfs file holds one descriptor; the bound leaves room for a Vfs that keeps two per writable file.
         assertThat(open[0]).as("after appends: LOCK and one writer per group").isBetween((long) GROUPS,
                 2L * GROUPS + 8);
         assertThat(open[1] - open[0]).as("after reading each group's closed segment: one reader more per group")
