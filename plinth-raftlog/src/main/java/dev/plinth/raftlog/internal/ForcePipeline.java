@@ -232,17 +232,24 @@ public final class ForcePipeline<T> {
         for (Waiter<T> w : batch) {
             covered += w.bytes();
         }
+        boolean drainHere = false;
         lock.lock();
         try {
             bytesInFlight -= covered;
             if (error != null) {
                 failedToo = failLocked(error);
+                handingOver++;
             } else {
                 forces++;
+                // Queued before the next force task can exist: that task's completion must come after this one's.
+                // (Queued after scheduling it, a fast next force could queue its own first and complete later
+                // records' futures before these: seen as 1, 3, 2 in ForcePipelineTest.)
+                toComplete.addLast(new Completion<>(batch, null));
+                drainHere = !draining;
+                draining = true;
             }
             again = !waiting.isEmpty();
             forcing = again;
-            handingOver++;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -251,7 +258,9 @@ public final class ForcePipeline<T> {
             schedule();
         }
         if (error == null) {
-            complete(new Completion<>(batch, null));
+            if (drainHere) {
+                drain();
+            }
         } else {
             List<Waiter<T>> all = new ArrayList<>(batch);
             all.addAll(failedToo);
@@ -280,6 +289,11 @@ public final class ForcePipeline<T> {
         } finally {
             lock.unlock();
         }
+        drain();
+    }
+
+    /** Makes every queued completion in order on this thread, which set {@link #draining}. */
+    private void drain() {
         COMPLETING.set(this);
         try {
             while (true) {
