@@ -112,6 +112,12 @@ class LsmDropKeyspaceDurabilityTest {
         for (int i = 0; i < KEYS; i++) {
             e.apply(EngineBatch.builder(Durability.SYNC).put(a, key(i), key(i)).build());
         }
+        // The puts filled a memtable, sealed in the background: its flush (whose catalog, taken before the drop,
+        // names the keyspace) must be done before the drop, or it is the one the seal below finds running.
+        e.backgroundFlush();
+        while (e.sealed() != null) {
+            Thread.sleep(1);
+        }
         holdLogForces(vfs, gate, held);
         AtomicReference<Throwable> dropped = new AtomicReference<>();
         Thread dropper = new Thread(() -> {
