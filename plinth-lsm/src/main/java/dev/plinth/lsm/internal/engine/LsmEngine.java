@@ -725,7 +725,9 @@ public final class LsmEngine implements Engine {
     /** Releases the files this engine holds ({@link EngineFiles#release}); the caller holds the maintenance lock. */
     private void releaseFiles() {
         EngineFiles.Held held = new EngineFiles.Held(wal, lastSeq, levels, fileLock);
-        wal = null;
+        // wal stays set: a call that passed its open check before the close may still wait on it after the
+        // write lock (apply, createKeyspace, dropKeyspace, flush), and a closed log answers such a wait (done,
+        // or closed) where a null field threw NullPointerException (review of lsm18).
         levels = LevelSet.empty();
         fileLock = null;
         EngineFiles.release(held, maintenance, reads, latch);
