@@ -23,8 +23,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The default {@link Vfs}: real files under a root directory, through {@link FileChannel}. Thread-safe and
- * stateless apart from the root (and a JVM-wide table of held locks). Forcing is {@code fsync} /
+ * The default {@link Vfs}: real files under a root directory, read and written through channels that
+ * interrupts do not close (see {@link VfsFile}). Thread-safe and stateless apart from the root (and a
+ * JVM-wide table of held locks). Forcing is {@code fsync} /
  * {@code fdatasync}; {@link #syncDirectory(String)} opens the directory for reading and forces it (on
  * Windows, where a directory cannot be opened so, it does nothing: NTFS makes names durable with its
  * journal). A rename is {@link StandardCopyOption#ATOMIC_MOVE}, which on POSIX systems is
@@ -116,15 +117,10 @@ public final class NioVfs implements Vfs {
         if (Files.isDirectory(p)) {
             throw new StorageIOException("cannot " + operation + " " + p + ": it is a directory");
         }
-        boolean interrupted = Thread.interrupted(); // an interrupt must not make the open fail
         try {
             return NioVfsFile.open(name, p, writable, createNew);
         } catch (IOException e) {
             throw StorageErrors.translate(operation, p.toString(), e);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -14,35 +15,33 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
- * A {@link VfsFile} on a {@link FileChannel}; see {@link VfsFile} for the contract.
+ * A {@link VfsFile} on an {@link AsynchronousFileChannel} whose operations run in the calling thread; see
+ * {@link VfsFile} for the contract.
  *
- * <p><b>Interrupts.</b> The JDK closes a {@code FileChannel} when a thread blocked in it, or entering it, is
- * interrupted, and every later call on it fails. A store must not fail because a caller's thread was
- * cancelled, so this handle keeps its promises across interrupts in three steps:
- * <ol>
- *   <li>Each operation sets the calling thread's interrupt status aside for the call and restores it after,
- *       so an interrupt that arrived before the call closes nothing.</li>
- *   <li>An interrupt that arrives during a read, write, mapping or truncation still closes the channel; the
- *       handle then reopens the file and repeats the operation. Each of them can be repeated with the same
- *       result: reads and writes name their position, a write is repeated whole (the buffer advances only on
- *       success), a truncation to a size is the same twice. A force on a handle opened for reading is not repeated
- *       (see the next step for why); it fails, and the handle stays usable. The reopened channel must be the same file: it is
- *       found by its file key (device and inode), under its name or, after a rename within its directory (the
- *       only rename {@link Vfs} allows), under its new one. A file that was deleted meanwhile cannot be
- *       reopened, and the operation fails as before the fix, naming the interrupt.</li>
- *   <li>Forces, the size and truncation of a writable handle go through a second descriptor of the same
- *       open, an {@link AsynchronousFileChannel}, whose calls the JDK does not break off on an interrupt.
- *       So an {@code fsync} is never abandoned half way and its result never dropped: a write-back error is
- *       reported to the force that waits for it, never swallowed by a discarded call and then missed by a
- *       retry on a new descriptor.</li>
- * </ol>
- * Other threads using the handle when an interrupt closes its channel see an asynchronous close; they reopen
- * and repeat their operation the same way. Only {@link #close()} ends the handle.
+ * <p><b>Why not a {@code FileChannel}.</b> The JDK closes a {@code FileChannel} when a thread blocked in it, or
+ * entering it, is interrupted, and every later call on it fails: a caller cancelled with
+ * {@code Future.cancel(true)} would close a store's log and fail the store. An {@code AsynchronousFileChannel}
+ * is not an interruptible channel: its calls are neither broken off nor its descriptor closed by an interrupt.
+ * Given an executor that runs each task at once in the submitting thread ({@link CallerRuns}), its positional
+ * reads and writes are the same {@code pread}/{@code pwrite} in the caller's thread, and its future is
+ * complete when the call returns. Forces, the size and truncation run in the caller's thread anyway. So no
+ * interrupt can abandon an {@code fsync} and drop its result, or close the handle under another thread.
+ *
+ * <p>Mapping needs a {@code FileChannel}: {@link #map} opens one for the call and closes it after (a mapping
+ * outlives its channel), with the thread's interrupt status set aside. It opens the file by its name and
+ * checks that it is this handle's file by its file key (device and inode, unique while this handle's
+ * descriptor keeps the inode alive), under its name or after a rename within its directory.
  */
 final class NioVfsFile implements VfsFile {
     /** Zeros written by {@link #preallocate}, in chunks of this many bytes. */
@@ -50,34 +49,25 @@ final class NioVfsFile implements VfsFile {
 
     private final String name;
     private final boolean writable;
-    /** The file's identity (device and inode), to find it again after an interrupt; null where unknown. */
+    private final AsynchronousFileChannel channel;
+    /** The file's identity (device and inode), to find it again for a mapping; null where unknown. */
     private final Object fileKey;
-    /** Forces, size and truncation of a writable handle; calls on it are not broken off by interrupts. */
-    private final AsynchronousFileChannel syncChannel;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Serializes appends and preallocation, which both read the size and then write at it. */
     private final Object appendLock = new Object();
-    /** Guards replacing {@link #channel} after an interrupt closed it, against {@link #close()}. */
-    private final Object reopenLock = new Object();
-    /** The channel for reads, writes and mappings; replaced when an interrupt closes it. */
-    private volatile FileChannel channel;
-    /** Where the file is now, for messages and reopening: its name may change by a rename. */
+    /** Where the file is now, for messages and mappings: it changes when a mapping finds it renamed. */
     private volatile Path location;
-    /** How many times the channel was reopened, for tests. */
-    private volatile int reopens;
 
-    private NioVfsFile(String name, Path path, FileChannel channel, AsynchronousFileChannel syncChannel,
-            boolean writable, Object fileKey) {
+    private NioVfsFile(String name, Path path, AsynchronousFileChannel channel, boolean writable, Object fileKey) {
         this.name = name;
         this.location = path;
         this.channel = channel;
-        this.syncChannel = syncChannel;
         this.writable = writable;
         this.fileKey = fileKey;
     }
 
     /**
-     * Opens a file.
+     * Opens a file. The caller sets the thread's interrupt status aside.
      *
      * @param name the file's name in its file system
      * @param path its path
@@ -87,30 +77,25 @@ final class NioVfsFile implements VfsFile {
      * @throws IOException if it cannot be opened
      */
     static NioVfsFile open(String name, Path path, boolean writable, boolean createNew) throws IOException {
-        OpenOption[] options = createNew
-                ? new OpenOption[] {StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE}
-                : reopenOptions(writable);
-        FileChannel channel = FileChannel.open(path, options);
-        AsynchronousFileChannel sync = null;
+        Set<OpenOption> options = createNew
+                ? Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                : writable ? Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE)
+                : Set.of(StandardOpenOption.READ);
+        AsynchronousFileChannel channel = AsynchronousFileChannel.open(path, options, CallerRuns.INSTANCE);
         try {
-            Object key = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            if (writable) {
-                sync = AsynchronousFileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            }
-            return new NioVfsFile(name, path, channel, sync, writable, key);
+            return new NioVfsFile(name, path, channel, writable, fileKey(path));
         } catch (IOException | RuntimeException e) {
-            closeQuietly(channel, e);
-            if (sync != null) {
-                closeQuietly(sync, e);
+            try {
+                channel.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
             }
             throw e;
         }
     }
 
-    private static OpenOption[] reopenOptions(boolean writable) {
-        return writable
-                ? new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
-                : new OpenOption[] {StandardOpenOption.READ};
+    private static Object fileKey(Path path) throws IOException {
+        return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
     }
 
     @Override
@@ -132,61 +117,39 @@ final class NioVfsFile implements VfsFile {
     private void checkWritable(String operation) {
         checkOpen();
         if (!writable) {
-            throw new IllegalStateException("cannot " + operation + " " + location + ": it was opened for reading only");
+            throw new IllegalStateException("cannot " + operation + " " + location
+                    + ": it was opened for reading only");
         }
     }
 
     private RuntimeException fail(String operation, IOException e) {
-        if (e instanceof ClosedChannelException && !(e instanceof ClosedByInterruptException) && closed.get()) {
+        if (e instanceof ClosedChannelException && closed.get()) {
             return new IllegalStateException("file " + location + " was closed during " + operation, e);
         }
         return StorageErrors.translate(operation, location.toString(), e);
     }
 
-    /** One operation on the channel, repeatable with the same result. */
-    @FunctionalInterface
-    private interface ChannelCall<T> {
-        T on(FileChannel channel) throws IOException;
-    }
-
-    /** One operation on the uninterruptible channel. */
-    @FunctionalInterface
-    private interface SyncCall<T> {
-        T on(AsynchronousFileChannel channel) throws IOException;
-    }
-
-    /**
-     * Runs an operation on the channel with the thread's interrupt status set aside, reopening the file and
-     * repeating the operation when an interrupt (of this thread or another one using the handle) closed the
-     * channel under it. Restores the interrupt status before it returns or throws.
-     */
-    private <T> T onChannel(String operation, ChannelCall<T> call) {
-        return onChannel(operation, true, call);
-    }
-
-    /**
-     * As {@link #onChannel(String, ChannelCall)}; an operation that is not {@code repeatable} fails when an
-     * interrupt closed the channel under it (the handle is still reopened for later operations).
-     */
-    private <T> T onChannel(String operation, boolean repeatable, ChannelCall<T> call) {
-        boolean interrupted = Thread.interrupted();
+    /** The outcome of a read or write, complete when the channel returns it (see {@link CallerRuns}). */
+    private int await(String operation, Future<Integer> done) {
+        boolean interrupted = false;
         try {
             while (true) {
-                FileChannel current = channel;
                 try {
-                    return call.on(current);
-                } catch (ClosedChannelException e) {
-                    if (closed.get() && !(e instanceof ClosedByInterruptException)) {
-                        throw fail(operation, e);
+                    return done.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // not expected: the call ran in this thread and is complete
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof IOException io) {
+                        throw fail(operation, io);
                     }
-                    // Closed by an interrupt, of this thread or of another one using the handle.
-                    interrupted |= Thread.interrupted();
-                    reopen(current, operation, e);
-                    if (!repeatable) {
-                        throw fail(operation, e);
+                    if (cause instanceof RuntimeException re) {
+                        throw re;
                     }
-                } catch (IOException e) {
-                    throw fail(operation, e);
+                    if (cause instanceof Error error) {
+                        throw error;
+                    }
+                    throw new IllegalStateException(operation + " " + location + " failed", cause);
                 }
             }
         } finally {
@@ -196,131 +159,14 @@ final class NioVfsFile implements VfsFile {
         }
     }
 
-    /** Runs an operation on the uninterruptible channel of a writable handle. */
-    private <T> T onSyncChannel(String operation, SyncCall<T> call) {
-        try {
-            return call.on(syncChannel);
-        } catch (IOException e) {
-            throw fail(operation, e);
-        }
-    }
-
-    /**
-     * Replaces a channel an interrupt closed with a new one on the same file, unless another thread did so
-     * already or the handle was closed.
-     */
-    private void reopen(FileChannel stale, String operation, ClosedChannelException cause) {
-        synchronized (reopenLock) {
-            if (closed.get()) {
-                throw new IllegalStateException("file " + location + " was closed during " + operation, cause);
-            }
-            if (channel != stale) {
-                return;
-            }
-            FileChannel fresh = openSameFile(operation, cause);
-            channel = fresh;
-            reopens++;
-        }
-    }
-
-    /**
-     * Closes the current channel as an interrupt would, so tests can reach the reopening deterministically.
-     *
-     * @throws IOException if closing fails
-     */
-    void closeChannelAsAnInterruptWould() throws IOException {
-        channel.close();
-    }
-
-    /**
-     * How many times an interrupt made this handle reopen its file.
-     *
-     * @return the count
-     */
-    int reopens() {
-        return reopens;
-    }
-
-    private FileChannel openSameFile(String operation, ClosedChannelException cause) {
-        IOException problem = null;
-        if (fileKey != null) {
-            try {
-                FileChannel fresh = openIfSame(location);
-                if (fresh == null) {
-                    fresh = findRenamed();
-                }
-                if (fresh != null) {
-                    return fresh;
-                }
-            } catch (IOException e) {
-                problem = e;
-            }
-        }
-        RuntimeException failure = StorageErrors.translate(operation, location.toString(), cause);
-        failure.addSuppressed(new IOException("the file could not be reopened after the interrupt: "
-                + (fileKey == null ? "this file system does not identify files"
-                        : problem == null ? "it was deleted or replaced" : problem.toString()),
-                problem));
-        throw failure;
-    }
-
-    /** Opens the file at a path if it is still this handle's file; null if it is not there or another file. */
-    private FileChannel openIfSame(Path candidate) throws IOException {
-        FileChannel fresh;
-        try {
-            fresh = FileChannel.open(candidate, reopenOptions(writable));
-        } catch (NoSuchFileException e) {
-            return null;
-        }
-        try {
-            Object key = Files.readAttributes(candidate, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-                    .fileKey();
-            if (Objects.equals(key, fileKey)) {
-                location = candidate;
-                return fresh;
-            }
-        } catch (NoSuchFileException e) {
-            // renamed or deleted between the open and the check: not provably this file
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(fresh, e);
-            throw e;
-        }
-        fresh.close();
-        return null;
-    }
-
-    /** Looks for this handle's file under another name in its directory (a rename since it was opened). */
-    private FileChannel findRenamed() throws IOException {
-        Path directory = location.getParent();
-        if (directory == null) {
-            return null;
-        }
-        try (Stream<Path> entries = Files.list(directory)) {
-            Iterator<Path> it = entries.iterator();
-            while (it.hasNext()) {
-                Path candidate = it.next();
-                BasicFileAttributes attributes;
-                try {
-                    attributes = Files.readAttributes(candidate, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                } catch (NoSuchFileException e) {
-                    continue;
-                }
-                if (attributes.isRegularFile() && Objects.equals(attributes.fileKey(), fileKey)) {
-                    FileChannel fresh = openIfSame(candidate);
-                    if (fresh != null) {
-                        return fresh;
-                    }
-                }
-            }
-        }
-        return null;
-    }
-
     @Override
     public long size() {
         checkOpen();
-        return writable ? onSyncChannel("read the size of", AsynchronousFileChannel::size)
-                : onChannel("read the size of", FileChannel::size);
+        try {
+            return channel.size();
+        } catch (IOException e) {
+            throw fail("read the size of", e);
+        }
     }
 
     @Override
@@ -329,29 +175,113 @@ final class NioVfsFile implements VfsFile {
         if (position < 0) {
             throw new IllegalArgumentException("negative position " + position + " reading " + location);
         }
-        return onChannel("read", ch -> {
-            int total = 0;
-            while (dst.hasRemaining()) {
-                int n = ch.read(dst, position + total);
-                if (n < 0) {
-                    break;
-                }
-                total += n;
+        int total = 0;
+        while (dst.hasRemaining()) {
+            int n = await("read", channel.read(dst, position + total));
+            if (n < 0) {
+                break;
             }
-            return total;
-        });
+            total += n;
+        }
+        return total;
     }
 
     /**
-     * Maps the range read-only with {@link FileChannel#map}; see {@link VfsFile#map} and {@link MappedRegion} for
-     * what that implies. The region's {@link MappedRegion#close()} unmaps it.
+     * Maps the range read-only with {@link FileChannel#map}, through a channel opened for the call; see
+     * {@link VfsFile#map} and {@link MappedRegion} for what that implies. The region's {@link MappedRegion#close()}
+     * unmaps it. The file must still have a name (its own or one it was renamed to within its directory): a
+     * file deleted while this handle is open cannot be mapped.
      */
     @Override
     public MappedRegion map(long position, int length) {
         checkOpen();
         MappedRegions.checkMapRange(location.toString(), position, length, size());
-        return new NioMappedRegion(name, location.toString(), position,
-                onChannel("map", ch -> ch.map(FileChannel.MapMode.READ_ONLY, position, length)));
+        boolean interrupted = Thread.interrupted(); // an interrupt would close the mapping channel under the map
+        try {
+            while (true) {
+                try (FileChannel mapper = openSameFile()) {
+                    return new NioMappedRegion(name, location.toString(), position,
+                            mapper.map(FileChannel.MapMode.READ_ONLY, position, length));
+                } catch (ClosedByInterruptException e) {
+                    // An interrupt landed during the map call itself: map again through a new channel.
+                    interrupted = true;
+                    Thread.interrupted();
+                } catch (IOException e) {
+                    throw fail("map", e);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Opens this handle's file for reading by its name, found by its file key after a rename. */
+    private FileChannel openSameFile() throws IOException {
+        Path at = location;
+        if (fileKey == null) {
+            return FileChannel.open(at, StandardOpenOption.READ); // no identity to check on this file system
+        }
+        FileChannel found = openIfSame(at);
+        if (found == null) {
+            found = findRenamed(at);
+        }
+        if (found == null) {
+            throw new FileSystemException(at.toString(), null,
+                    "the open file has no name any more (it was deleted, or moved out of its directory)");
+        }
+        return found;
+    }
+
+    /** Opens the file at a path if it is this handle's file; null if it is not there or another file. */
+    private FileChannel openIfSame(Path candidate) throws IOException {
+        FileChannel opened;
+        try {
+            if (!Objects.equals(fileKey(candidate), fileKey)) {
+                return null;
+            }
+            opened = FileChannel.open(candidate, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        try {
+            // Checked before and after the open: the name cannot have pointed elsewhere in between, since
+            // our own descriptor keeps this inode from being reused.
+            if (Objects.equals(fileKey(candidate), fileKey)) {
+                location = candidate;
+                return opened;
+            }
+        } catch (NoSuchFileException e) {
+            // renamed or deleted meanwhile: not provably this file
+        } catch (IOException | RuntimeException e) {
+            try {
+                opened.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        opened.close();
+        return null;
+    }
+
+    /** Looks for this handle's file under another name in its directory (a rename since it was opened). */
+    private FileChannel findRenamed(Path at) throws IOException {
+        Path directory = at.getParent();
+        if (directory == null) {
+            return null;
+        }
+        try (Stream<Path> entries = Files.list(directory)) {
+            Iterator<Path> it = entries.iterator();
+            while (it.hasNext()) {
+                FileChannel found = openIfSame(it.next());
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     @Override
@@ -364,15 +294,10 @@ final class NioVfsFile implements VfsFile {
     }
 
     private void writeFully(long position, ByteBuffer src) {
-        int start = src.position();
-        onChannel("write", ch -> {
-            // Positioned by the bytes written so far, so a repeat after an interrupt writes the rest in place.
-            long at = position + (src.position() - start);
-            while (src.hasRemaining()) {
-                at += ch.write(src, at);
-            }
-            return null;
-        });
+        long at = position;
+        while (src.hasRemaining()) {
+            at += await("write", channel.write(src, at));
+        }
     }
 
     @Override
@@ -409,80 +334,88 @@ final class NioVfsFile implements VfsFile {
         if (size < 0) {
             throw new IllegalArgumentException("negative size " + size + " truncating " + location);
         }
-        onSyncChannel("truncate", ch -> ch.truncate(size));
+        try {
+            channel.truncate(size);
+        } catch (IOException e) {
+            throw fail("truncate", e);
+        }
     }
 
     @Override
     public void force() {
         checkOpen();
-        if (writable) {
-            onSyncChannel("force", ch -> {
-                ch.force(true);
-                return null;
-            });
-        } else {
-            // Not repeated after an interrupt: a write-back error the abandoned fsync saw would be lost.
-            onChannel("force", false, ch -> {
-                ch.force(true);
-                return null;
-            });
+        try {
+            channel.force(true);
+        } catch (IOException e) {
+            throw fail("force", e);
         }
     }
 
     @Override
     public void forceData() {
         checkOpen();
-        if (writable) {
-            onSyncChannel("force the data of", ch -> {
-                ch.force(false);
-                return null;
-            });
-        } else {
-            onChannel("force the data of", false, ch -> {
-                ch.force(false);
-                return null;
-            });
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw fail("force the data of", e);
         }
     }
 
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            synchronized (reopenLock) {
-                IOException failure = null;
-                try {
-                    channel.close();
-                } catch (IOException e) {
-                    failure = e;
-                }
-                if (syncChannel != null) {
-                    try {
-                        syncChannel.close();
-                    } catch (IOException e) {
-                        if (failure == null) {
-                            failure = e;
-                        } else {
-                            failure.addSuppressed(e);
-                        }
-                    }
-                }
-                if (failure != null) {
-                    throw StorageErrors.translate("close", location.toString(), failure);
-                }
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw StorageErrors.translate("close", location.toString(), e);
             }
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable closeable, Exception primary) {
-        try {
-            closeable.close();
-        } catch (Exception suppressed) {
-            primary.addSuppressed(suppressed);
         }
     }
 
     @Override
     public String toString() {
         return (writable ? "writable " : "read-only ") + "file " + location;
+    }
+
+    /**
+     * Runs each task at once in the thread that submits it, so the channel's reads and writes are plain
+     * positional calls in the caller's thread. Never shut down: it holds no threads.
+     */
+    static final class CallerRuns extends AbstractExecutorService {
+        /** The one instance. */
+        static final CallerRuns INSTANCE = new CallerRuns();
+
+        private CallerRuns() {
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public void shutdown() {
+            // holds no threads
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return false;
+        }
     }
 }

@@ -122,7 +122,8 @@ public interface Vfs {
     void rename(String from, String to);
 
     /**
-     * Deletes a file or an empty directory. Open handles to a deleted file stay valid (on POSIX systems).
+     * Deletes a file or an empty directory. Open handles to a deleted file stay valid (on POSIX systems),
+     * except that {@link NioVfs} cannot {@linkplain VfsFile#map map} a file that has no name.
      * The deletion is durable only after {@link #syncDirectory(String)} of the parent; a power loss before
      * that may bring the file back with its durable contents.
      *

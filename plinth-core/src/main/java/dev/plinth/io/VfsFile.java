@@ -11,11 +11,9 @@ import java.nio.ByteBuffer;
  * <p>Whoever opened the handle closes it; {@link #close()} is idempotent. Any other call after close is an
  * {@link IllegalStateException}, as is a write on a handle {@linkplain Vfs#openRead(String) opened for
  * reading}. I/O failures are {@link dev.plinth.StorageIOException}s ({@link dev.plinth.StorageFullException}
- * when there is no room) naming the file and the operation. An interrupted thread's operations work and
- * keep its interrupt status: {@link NioVfs} reopens a file whose channel an interrupt closed and repeats the
- * operation, and forces through a descriptor an interrupt does not close (see {@code docs/io.md}); only a file
- * deleted or replaced before the reopen makes such an operation fail, with a
- * {@link dev.plinth.StorageIOException}.
+ * when there is no room) naming the file and the operation. An interrupted thread's operations work as any
+ * other thread's and keep its interrupt status: {@link NioVfs} does its I/O through a channel that interrupts
+ * do not close (see {@code docs/io.md}).
  *
  * <p>Durability: written bytes are visible to every reader at once and survive a process crash; they
  * survive a power loss only once {@link #force()} (or, for bytes inside the durable size,

@@ -586,9 +586,8 @@ public final class QuadStore implements AutoCloseable {
     /**
      * Makes the batches a load applied as durable as the store can make them, whether the load ended normally
      * or with {@code failure}, whose suppressed exceptions then receive a failure of the flush. An interrupt of
-     * the calling thread (a cancelled load ends with it set) is cleared for the flush and set again after it:
-     * an interrupted thread's file I/O closes the file under the engine (for {@code lsm:}, its log) and would
-     * fail the whole store.
+     * the calling thread (a cancelled load ends with it set) is cleared for the flush and set again after it, so
+     * that no engine's I/O sees it (Plinth's own file system ignores interrupts; an engine's own I/O may not).
      */
     private void flushLoad(long quadsWritten, Throwable failure) {
         if (quadsWritten == 0 || store.isClosed()) {

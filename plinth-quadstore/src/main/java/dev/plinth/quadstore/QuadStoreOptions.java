@@ -11,10 +11,11 @@ import java.util.Objects;
  */
 public final class QuadStoreOptions {
     /**
-     * The default number of terms each direction of the term cache holds: enough for every term of a million
-     * quads of typical data (about 400,000), at roughly 150 to 300 bytes of heap a cached term and direction.
+     * The default number of terms each direction of the term cache holds (2<sup>19</sup>): enough for every term
+     * of a million quads of typical data (about 400,000), at roughly 150 to 300 bytes of heap a cached term and
+     * direction.
      */
-    public static final long DEFAULT_TERM_CACHE_SIZE = 500_000;
+    public static final long DEFAULT_TERM_CACHE_SIZE = 1 << 19;
     /** The default number of quads a bulk load parses before writing them in one batch. */
     public static final int DEFAULT_LOAD_BATCH_QUADS = 5_000;
     /** The defaults. */
@@ -87,7 +88,8 @@ public final class QuadStoreOptions {
         }
 
         /**
-         * Sets how many terms each direction of the cache holds; 0 turns caching off.
+         * Sets the most terms each direction of the cache holds; 0 turns caching off. The id-to-term direction
+         * is a table of the largest power of two of slots not above this, allocated when the store opens.
          *
          * @param terms 0 or more
          * @return this builder

@@ -131,8 +131,9 @@ class RaftLogCompressionTest {
         Arrays.fill(p, (byte) 'q');
         try (RaftStorage s = RaftLogs.openShared(vfs, LZ4)) {
             s.append(1, List.of(new LogEntry(1, 1, p)), Durability.SYNC);
-            // header 16, frame 8, record header 9 + 12, entry header 16: the stored bytes start at 61.
-            Corruption.flipBits(vfs, "log_inprogress_0000000000000001", 61 + 6, 0x08);
+            // header 16, segment start record 33, frame 8, record header 9 + 12, entry header 16: the stored bytes
+            // start at 94.
+            Corruption.flipBits(vfs, "log_inprogress_0000000000000001", 94 + 6, 0x08);
             assertThatThrownBy(() -> s.entry(1, 1)).isInstanceOf(CorruptionException.class)
                     .hasMessageContaining("index 1 of group 1").hasMessageContaining("CRC32C");
         }

@@ -57,6 +57,12 @@ public final class RaftLogBenchCommand implements Callable<Integer> {
             description = "Durability of appends and purges: sync, process or none (default: ${DEFAULT-VALUE}).")
     String durability;
 
+    @Option(names = "--depth", paramLabel = "N", defaultValue = "0",
+            description = "Pipelined appends: appendAsync with up to N batches in flight per group, each counted "
+                    + "once a force covers it (needs --durability sync); 0 for one append call at a time (default: "
+                    + "${DEFAULT-VALUE}).")
+    int depth;
+
     @Option(names = {"-d", "--duration"}, paramLabel = "TIME", defaultValue = "2s",
             description = "Measured append time per cell, such as 500ms, 2s, 1m (default: ${DEFAULT-VALUE}).")
     String duration;
@@ -102,10 +108,17 @@ public final class RaftLogBenchCommand implements Callable<Integer> {
             if (batchesPerGroup != null && batchesPerGroup < 1) {
                 throw new IllegalArgumentException("--batches must be at least 1, got " + batchesPerGroup);
             }
+            if (depth < 0 || depth > 1024) {
+                throw new IllegalArgumentException("--depth must be 0 to 1024, got " + depth);
+            }
+            if (depth > 0 && level(durability) != Durability.SYNC) {
+                throw new IllegalArgumentException("--depth " + depth + " pipelines durable appends (appendAsync); "
+                        + "it needs --durability sync, got " + durability);
+            }
             settings = new RaftLogBench.Settings(entrySize, level(durability),
                     BenchCommand.parseDuration("--duration", duration),
                     batchesPerGroup == null ? 0 : batchesPerGroup, BenchCommand.parseDuration("--warmup", warmup),
-                    reads, seed);
+                    reads, seed, depth);
             for (String l : logs.isEmpty() ? DEFAULT_LOGS : logs) {
                 targets.add(new RaftLogBench.LogTarget(l));
             }
@@ -124,7 +137,9 @@ public final class RaftLogBenchCommand implements Callable<Integer> {
                     + Environment.RECOMMENDED_OPTS + "\"");
         }
         out.println("command:        " + command);
-        out.println("entries:        " + entrySize + " bytes, appends and purges at " + settings.durability());
+        out.println("entries:        " + entrySize + " bytes, appends and purges at " + settings.durability()
+                + (depth > 0 ? "; appends pipelined with appendAsync, " + depth + " batches in flight per group "
+                        + "(latency: from the call until the pipeline, full, takes its acknowledgement: an upper bound)" : ""));
         out.flush();
         List<RaftLogBench.Result> results = new ArrayList<>();
         RaftLogBench bench = new RaftLogBench(settings);

@@ -27,6 +27,8 @@ class RaftLogBenchCommandTest {
         "--durability maybe|--durability 'maybe' is not one of sync, process, none",
         "--duration soon|--duration 'soon' is not a duration",
         "--batches 0|--batches must be at least 1, got 0",
+        "--depth -1|--depth must be 0 to 1024, got -1",
+        "--depth 4 --durability none|--depth 4 pipelines durable appends (appendAsync); it needs --durability sync",
         "nosuch:|unknown log scheme 'nosuch'",
         "justtext|malformed log URI 'justtext'"})
     void badFlagsAreOneLineUsageErrors(String args, String expected) {
@@ -51,6 +53,17 @@ class RaftLogBenchCommandTest {
         // An explicit path keeps each cell's log; a bare scheme's temporary directory is gone.
         assertThat(keep.resolve("g1-b64")).isDirectory();
         assertThat(keep.resolve("g2-b64")).isDirectory();
+    }
+
+    @Test
+    void pipelinedAppendsCountEveryBatchOnceItsFutureCompletes() {
+        BenchCommandTest.Run r = run("raftlog", "bench", "shared:", "segmented:", "--depth", "4", "--groups", "1",
+                "--batch", "64", "--batches", "170", "--warmup", "0", "--reads", "500");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("appends pipelined with appendAsync, 4 batches in flight per group");
+        // Every batch is waited for: 170 batches of 64, 10,880 entries, read back and checked, one purge.
+        assertThat(r.out()).containsPattern("  shared: +1 +64 +10,880 .* 1\\n");
+        assertThat(r.out()).containsPattern("  segmented: +1 +64 +10,880 .* 1\\n");
     }
 
     @Test

@@ -22,7 +22,9 @@ import org.apache.jena.sparql.core.Quad;
 
 /**
  * The term dictionary: every RDF term that is not inlined ({@link TermCodec#inlineId(Node)}) to a dictionary id
- * and back, in two keyspaces, with a bounded cache of hot terms in each direction.
+ * and back, in two keyspaces, with a bounded cache in each direction: hot terms to their ids (Caffeine), and ids
+ * to their terms in a direct-mapped table of primitive ids ({@link IdTermCache}), which long scans consult for
+ * every key.
  *
  * <p>The {@code ids} keyspace maps a term's <em>lookup key</em> to its id (an 8-byte big-endian value): the term
  * bytes themselves when they are at most {@link #MAX_DIRECT_KEY} bytes, else {@code 0xFF} followed by the
@@ -46,7 +48,7 @@ public final class TermDictionary {
     private final Keyspace ids;
     private final Keyspace terms;
     private final Cache<Node, Long> idCache;
-    private final Cache<Long, Node> termCache;
+    private final IdTermCache termCache;
     /**
      * The lookup keys of every term in the store, while each was assigned by this dictionary's writer, else
      * {@code null}: a term it has not seen is then new, and its id is assigned without a read. Used and changed
@@ -67,7 +69,7 @@ public final class TermDictionary {
         this.ids = ids;
         this.terms = terms;
         this.idCache = Caffeine.newBuilder().maximumSize(cacheSize).build();
-        this.termCache = Caffeine.newBuilder().maximumSize(cacheSize).build();
+        this.termCache = new IdTermCache(cacheSize);
     }
 
     /**
@@ -128,7 +130,7 @@ public final class TermDictionary {
                         + e.getMessage() + ".", e);
             }
         }
-        Node cached = termCache.getIfPresent(id);
+        Node cached = termCache.get(id);
         if (cached != null) {
             return cached;
         }
@@ -181,7 +183,7 @@ public final class TermDictionary {
         int m = 0;
         for (int i = 0; i < n; i++) {
             long id = ids[i];
-            Node node = id == TermCodec.DEFAULT_GRAPH_ID || TermCodec.isInline(id) ? node(id) : termCache.getIfPresent(id);
+            Node node = id == TermCodec.DEFAULT_GRAPH_ID || TermCodec.isInline(id) ? node(id) : termCache.get(id);
             if (node == null) {
                 if (missing == null) {
                     missing = new long[n - i];
@@ -325,7 +327,7 @@ public final class TermDictionary {
     /** Forgets every cached term (after another writer may have changed the store). */
     public void invalidate() {
         idCache.invalidateAll();
-        termCache.invalidateAll();
+        termCache.clear();
     }
 
     /**

@@ -16,10 +16,12 @@ public final class SegmentFormat {
     public static final long MAGIC = 0x504C524654534547L;
     /**
      * The format version the shared log writes. Version 2 added LZ4-compressed entries (see {@link EntryCodec});
-     * version 1 segments, which never hold one, are still read, and an in-progress one is closed at open rather
-     * than appended to, so a flagged entry is only ever in a version 2 (or later) file.
+     * version 4 (the shared log's; 3 is the per-group log's) begins every segment with a record naming its seq and
+     * the oldest seq still live, and ends every closed one with a record naming its seq, so a segment lost or cut
+     * short is found at open. Older segments are still read, and an in-progress one is closed at open rather than
+     * appended to, so a segment is only ever appended to by code of its own version.
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 4;
     /**
      * The format version the per-group segmented log writes. Version 3 keeps the purge boundary in the segments
      * (a base record first in each segment, purge and reset records) instead of a {@code boundary} file; its
@@ -29,7 +31,7 @@ public final class SegmentFormat {
     /** The oldest format version read. */
     public static final int OLDEST_VERSION = 1;
     /** The newest format version read. */
-    public static final int NEWEST_VERSION = GROUP_VERSION;
+    public static final int NEWEST_VERSION = VERSION;
     /** Bytes in the header. */
     public static final int HEADER_BYTES = 16;
     /** Bytes in a record's frame before its payload. */

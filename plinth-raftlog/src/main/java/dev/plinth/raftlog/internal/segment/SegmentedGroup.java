@@ -228,6 +228,11 @@ final class SegmentedGroup {
             vfs.delete(dir + "/" + segs.get(i).name());
         }
         if (writer == null) {
+            if (!closed.isEmpty()) {
+                // The log stopped between closing a segment and beginning the next (or was written before the next
+                // was begun at once): begun now, so that the newest closed segment is named by a later one.
+                beginNext();
+            }
             return;
         }
         if (writer.version() < SegmentFormat.GROUP_VERSION) {
@@ -610,6 +615,18 @@ final class SegmentedGroup {
         vfs.rename(dir + "/" + GroupFiles.inProgress(writerSeq), dir + "/" + name);
         vfs.syncDirectory(dir);
         closed.put(writerSeq, new Closed(name, writerMax, v));
+        beginNext();
+    }
+
+    /**
+     * Begins the next segment at once, its base record forced: the base restates the last index, so a closed segment
+     * lost later (the newest one included) is found at open, never read as a shorter log. Until 2026-12-06 the next
+     * segment was begun by the next append, and the newest closed segment of a group that had not appended since
+     * could vanish unnoticed.
+     */
+    private void beginNext() {
+        ensureWriter(null);
+        writer.sync();
     }
 
     /** Whether the oldest closed segment holds nothing above the boundary. */

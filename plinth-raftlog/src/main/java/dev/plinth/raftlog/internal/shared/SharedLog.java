@@ -167,30 +167,76 @@ final class SharedLog implements AutoCloseable {
                 log.dead.add(names.get(dead[0]));
             }
             segs = new ArrayList<>(segs.subList(keep, segs.size()));
+            // The oldest seq still live as the version 4 segments declare it; -1 if none does (older segments).
+            long liveFrom = -1;
+            boolean writerEmpty = false;
+            boolean writerEnded = false;
             for (int i = 0; i < segs.size(); i++) {
                 long seq = segs.get(i)[0];
                 String name = names.get(seq);
-                List<SegmentScan.Record> rs;
-                if (i == segs.size() - 1 && segs.get(i)[1] == 1) {
-                    SegmentWriter.Reopened r = SegmentWriter.reopen(vfs, name, segmentBytes);
+                boolean inProgress = i == segs.size() - 1 && segs.get(i)[1] == 1;
+                SegmentScan scan;
+                if (inProgress) {
+                    SegmentWriter.Reopened r = SegmentWriter.reopen(vfs, name, segmentBytes, SegmentFormat.VERSION);
                     log.writer = r.writer();
                     log.writerSeq = seq;
-                    rs = r.scan().records();
+                    scan = r.scan();
+                    writerEmpty = scan.records().isEmpty();
+                    writerEnded = !writerEmpty && scan.version() >= SegmentFormat.VERSION
+                            && SharedRecords.isSegmentRecord(scan.records().get(scan.records().size() - 1).payload())
+                            && scan.records().get(scan.records().size() - 1).payload()[0] == SharedRecords.SEGMENT_END;
                 } else {
-                    rs = SegmentScan.read(vfs, name, false).records();
+                    scan = SegmentScan.read(vfs, name, false);
                     log.sealed.put(seq, name);
                 }
-                for (SegmentScan.Record r : rs) {
-                    found.add(new Found(seq, r.offset(), r.payload()));
+                boolean ownRecords = scan.version() >= SegmentFormat.VERSION;
+                if (ownRecords) {
+                    liveFrom = Math.max(liveFrom, log.checkSegmentRecords(seq, name, scan.records(), inProgress));
+                }
+                for (SegmentScan.Record r : scan.records()) {
+                    if (!ownRecords || !SharedRecords.isSegmentRecord(r.payload())) {
+                        found.add(new Found(seq, r.offset(), r.payload()));
+                    }
                 }
             }
             long oldest = segs.isEmpty() ? 1 : segs.get(0)[0];
+            if (writerEmpty && segs.size() == 1 && oldest > 1 && log.writer.version() >= SegmentFormat.VERSION) {
+                // A version 4 segment's first record is forced when the segment is made, after the segment before
+                // it was closed and its name made durable; the log deletes nothing before a LIVE_FROM it wrote in
+                // a later segment. So an empty segment being written with no segment before it was preceded by
+                // segments that were lost.
+                throw new CorruptionException("The shared Raft log at " + vfs.location("") + " is missing segment "
+                        + "seq " + (oldest - 1) + ": the segment being written (seq " + oldest + ") holds no record "
+                        + "yet, so the segment before it must still be there, and it is not. A segment was lost, or "
+                        + "deleted by something other than the log; nothing was deleted.");
+            }
+            if (liveFrom > 0 && oldest > liveFrom) {
+                // Deletions go oldest first and only below a durable LIVE_FROM (or SEGMENT_START): a live seq that
+                // is not on disk was lost, not deleted by the log. Nothing is deleted or written.
+                List<Long> missing = new ArrayList<>();
+                for (long q = liveFrom; q < oldest && missing.size() < 10; q++) {
+                    if (!names.containsKey(q)) {
+                        missing.add(q);
+                    }
+                }
+                throw new CorruptionException("The shared Raft log at " + vfs.location("") + " is missing segment "
+                        + "seq " + missing + (missing.size() == 10 ? " and more" : "") + ": its segments name seq "
+                        + liveFrom + " as the oldest still live, but the files from " + liveFrom + " on are not all "
+                        + "there (the newest run of consecutive segments begins at " + oldest + "). A segment was "
+                        + "lost, or deleted by something other than the log; nothing was deleted.");
+            }
             if (log.writer == null) {
                 log.writerSeq = segs.isEmpty() ? 1 : segs.get(segs.size() - 1)[0] + 1;
-                log.writer = SegmentWriter.create(vfs, INPROGRESS + hex(log.writerSeq), segmentBytes);
-            } else if (log.writer.version() < SegmentFormat.VERSION) {
+                log.writer = SegmentWriter.create(vfs, INPROGRESS + hex(log.writerSeq), segmentBytes,
+                        SegmentFormat.VERSION);
+                log.beginSegment(oldest);
+            } else if (log.writer.version() < SegmentFormat.VERSION || writerEnded) {
                 // A segment of an older format is never appended to: what this version writes may not fit its rules.
-                log.roll();
+                // One that ends with its end record was being closed when the log stopped: it is closed now.
+                log.roll(writerEnded);
+            } else if (writerEmpty) {
+                // Its creation crashed before its first record was written.
+                log.beginSegment(oldest);
             }
             return new Opened(log, found, oldest);
         } catch (RuntimeException e) {
@@ -198,6 +244,84 @@ final class SharedLog implements AutoCloseable {
             log.forceThreads.shutdown();
             throw e;
         }
+    }
+
+    /**
+     * Checks the records a version 4 segment holds about itself: a {@link SharedRecords#SEGMENT_START} first, naming
+     * this segment's seq, and, in a closed segment, a {@link SharedRecords#SEGMENT_END} last, naming it too.
+     *
+     * @return the oldest seq still live that the segment declares, or -1 if it declares none (an in-progress
+     *         segment whose first record never landed)
+     * @throws CorruptionException if the segment is not the one its name says, or was cut short
+     */
+    private long checkSegmentRecords(long seq, String name, List<SegmentScan.Record> records, boolean inProgress) {
+        String where = "Segment " + name + " of the shared Raft log at " + vfs.location("");
+        if (records.isEmpty()) {
+            if (inProgress) {
+                return -1;
+            }
+            throw new CorruptionException(where + " is closed but holds no record, not even the record that "
+                    + "begins every segment: it was cut short.");
+        }
+        long liveFrom = -1;
+        for (int i = 0; i < records.size(); i++) {
+            SegmentScan.Record r = records.get(i);
+            byte[] p = r.payload();
+            if (!SharedRecords.isSegmentRecord(p)) {
+                if (i == 0) {
+                    throw new CorruptionException(where + " does not begin with the record naming its seq (offset "
+                            + r.offset() + ").");
+                }
+                continue;
+            }
+            ByteBuffer b = ByteBuffer.wrap(p);
+            if (p.length < SharedRecords.HEADER + 8) {
+                throw new CorruptionException(where + " holds a segment record at offset " + r.offset()
+                        + " of only " + p.length + " bytes.");
+            }
+            byte type = b.get();
+            b.getLong();
+            long named = b.getLong();
+            boolean first = i == 0;
+            boolean last = i == records.size() - 1;
+            if (type == SharedRecords.SEGMENT_START && first && p.length == SharedRecords.HEADER + 16) {
+                long from = b.getLong();
+                if (named != seq || from > seq || from < 1) {
+                    throw new CorruptionException(where + " begins with the record of segment " + named + " (oldest "
+                            + "live " + from + "): it is not the segment its name says.");
+                }
+                liveFrom = Math.max(liveFrom, from);
+            } else if (type == SharedRecords.LIVE_FROM && !first) {
+                if (named > seq) {
+                    throw new CorruptionException(where + " names " + named + " as the oldest live segment at offset "
+                            + r.offset() + ", a segment after itself.");
+                }
+                liveFrom = Math.max(liveFrom, named);
+            } else if (type == SharedRecords.SEGMENT_END && last && named == seq) {
+                // In an in-progress segment: sealed, and the rename that closes it never landed.
+                return liveFrom;
+            } else {
+                throw new CorruptionException(where + " holds a misplaced segment record (type " + type + ", seq "
+                        + named + ") at offset " + r.offset() + ".");
+            }
+        }
+        if (!inProgress) {
+            throw new CorruptionException(where + " is closed but does not end with the record that ends every "
+                    + "closed segment: it was cut short (its last whole record is at offset "
+                    + records.get(records.size() - 1).offset() + ").");
+        }
+        return liveFrom;
+    }
+
+    /**
+     * Writes the record that begins the segment being written, and forces it: from then on the segment names
+     * the oldest live seq whatever happens to the segments before it. Unforced, a power loss could leave this
+     * segment empty, and a lost segment before it would then read as one the log deleted (review of raftlog11:
+     * the open then deleted every older segment). One force per segment.
+     */
+    private void beginSegment(long liveFrom) {
+        writer.append(SharedRecords.segmentStart(writerSeq, liveFrom));
+        writer.sync();
     }
 
     static String hex(long seq) {
@@ -419,10 +543,21 @@ final class SharedLog implements AutoCloseable {
         }
     }
 
-    /** Closes the segment being written (cut to its last record, forced, renamed) and begins the next. */
+    /**
+     * Closes the segment being written (its end record appended, cut to its last record, forced, renamed) and
+     * begins the next.
+     */
     private void roll() {
+        roll(false);
+    }
+
+    /** As {@link #roll()}; {@code ended}: the segment's end record is already its last record. */
+    private void roll(boolean ended) {
         filesLock.writeLock().lock();
         try {
+            if (writer.version() >= SegmentFormat.VERSION && !ended) {
+                writer.append(SharedRecords.segmentEnd(writerSeq));
+            }
             writer.seal();
             String name = CLOSED + hex(writerSeq);
             vfs.rename(INPROGRESS + hex(writerSeq), name);
@@ -430,7 +565,8 @@ final class SharedLog implements AutoCloseable {
             sealed.put(writerSeq, name);
             writer = null;
             writerSeq++;
-            writer = SegmentWriter.create(vfs, INPROGRESS + hex(writerSeq), segmentBytes);
+            writer = SegmentWriter.create(vfs, INPROGRESS + hex(writerSeq), segmentBytes, SegmentFormat.VERSION);
+            beginSegment(sealed.firstKey());
         } finally {
             filesLock.writeLock().unlock();
         }

@@ -145,7 +145,8 @@ public final class SharedRaftStorage implements RaftStorage {
             for (SharedGroup g : groups.values()) {
                 g.checkpointIfBelow(keepFrom);
             }
-            log.submit(null, true);
+            // Durable before anything is deleted, so that a reopen tells these deletions from a segment lost.
+            log.submit(SharedRecords.liveFrom(keepFrom), true);
             log.deleteBefore(keepFrom);
         } finally {
             collectLock.unlock();

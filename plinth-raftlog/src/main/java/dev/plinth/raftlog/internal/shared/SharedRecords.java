@@ -35,12 +35,42 @@ final class SharedRecords {
     static final byte META = 0x17;
     /** The whole state of a group restated: boundary, last index, hard state, key-value area. */
     static final byte CHECKPOINT = 0x18;
+    /**
+     * Version 4: the first record of every segment: the segment's own seq and the oldest seq still live when it
+     * was begun. Not about a group (the group field is 0); read by {@link SharedLog}, never replayed into a group.
+     */
+    static final byte SEGMENT_START = 0x19;
+    /** Version 4: the oldest seq still live, written and forced before the segments below it are deleted. */
+    static final byte LIVE_FROM = 0x1A;
+    /** Version 4: the last record of every closed segment: the segment's own seq. */
+    static final byte SEGMENT_END = 0x1B;
 
     static final int HEADER = 1 + 8;
     static final int ENTRIES_HEADER = 8 + 4;
     static final int HARD_STATE_BYTES = 24;
 
     private SharedRecords() {
+    }
+
+    /** Whether a payload is one of the records about the segments themselves (version 4), not about a group. */
+    static boolean isSegmentRecord(byte[] payload) {
+        return payload.length > 0 && (payload[0] == SEGMENT_START || payload[0] == LIVE_FROM
+                || payload[0] == SEGMENT_END);
+    }
+
+    /** A {@link #SEGMENT_START} record: the segment's seq and the oldest seq still live. */
+    static byte[] segmentStart(long seq, long liveFrom) {
+        return ByteBuffer.allocate(HEADER + 16).put(SEGMENT_START).putLong(0).putLong(seq).putLong(liveFrom).array();
+    }
+
+    /** A {@link #LIVE_FROM} record: the oldest seq still live. */
+    static byte[] liveFrom(long liveFrom) {
+        return ByteBuffer.allocate(HEADER + 8).put(LIVE_FROM).putLong(0).putLong(liveFrom).array();
+    }
+
+    /** A {@link #SEGMENT_END} record: the seq of the segment it closes. */
+    static byte[] segmentEnd(long seq) {
+        return ByteBuffer.allocate(HEADER + 8).put(SEGMENT_END).putLong(0).putLong(seq).array();
     }
 
     /**

@@ -147,7 +147,7 @@ class RaftLogSharedFilesTest {
         assertThat(before).hasSizeGreaterThan(3);
         vfs.delete(before.get(1));
         assertThatThrownBy(() -> RaftLogs.openShared(vfs, SEGMENT)).isInstanceOf(CorruptionException.class)
-                .hasMessageContaining("Group 1").hasMessageContaining("missing");
+                .hasMessageContaining("missing segment seq [2]");
         List<String> after = new ArrayList<>(before);
         after.remove(1);
         assertThat(segments(vfs)).as("the segments before the gap are kept for inspection").isEqualTo(after);
