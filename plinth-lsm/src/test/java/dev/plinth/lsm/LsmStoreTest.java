@@ -204,4 +204,16 @@ class LsmStoreTest {
                 .hasMessageContaining(dir.resolve("bad").toString());
         assertThat(Files.exists(dir.resolve("bad"))).isFalse();
     }
+
+    /** Review of lsm18: a stop trigger given alone below the new slowdown default (LevelDB's 12) still opens. */
+    @Test
+    void aLevelZeroStopTriggerGivenAlonePullsTheSlowdownTriggerDownToIt() {
+        try (Store s = Plinth.open("lsm:" + dir.resolve("a") + "?l0StopTrigger=12")) {
+            s.defaultKeyspace().put(b("k"), b("v"));
+        }
+        assertThatThrownBy(() -> Plinth.open("lsm:" + dir.resolve("b") + "?l0StopTrigger=12&l0SlowdownTrigger=20"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("l0StopTrigger");
+        assertThatThrownBy(() -> Plinth.open("lsm:" + dir.resolve("c") + "?l0StopTrigger=0"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("l0StopTrigger");
+    }
 }

@@ -5,14 +5,12 @@ import dev.plinth.CorruptionException;
 import dev.plinth.Durability;
 import dev.plinth.NoSuchKeyspaceException;
 import dev.plinth.NoSuchStoreException;
-import dev.plinth.Store;
 import dev.plinth.StoreClosedException;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsLock;
 import dev.plinth.lsm.internal.key.Entry;
 import dev.plinth.lsm.internal.key.Kind;
 import dev.plinth.lsm.internal.key.RangeTombstone;
-import dev.plinth.lsm.internal.manifest.Manifest;
 import dev.plinth.lsm.internal.manifest.VersionState;
 import dev.plinth.lsm.internal.memtable.Memtable;
 import dev.plinth.lsm.internal.sstable.BlockCache;
@@ -182,36 +180,11 @@ public final class LsmEngine implements Engine {
     }
 
     private void openFiles(boolean createIfMissing) {
-        if (!readOnly) {
-            fileLock = vfs.lock(StoreFiles.LOCK);
-        }
-        if (!vfs.exists(IDENTITY)) {
-            if (!createIfMissing) {
-                throw new NoSuchStoreException("open " + uri + ": no lsm store in " + vfs.location("")
-                        + " (no " + IDENTITY + ")");
-            }
-            StoreFiles.wipe(vfs);
-            maintenance.start(Manifest.create(vfs, uri, VersionState.empty(Store.DEFAULT_KEYSPACE)));
-            StoreFiles.writeIdentity(vfs);
-        } else {
-            StoreFiles.checkIdentity(vfs, uri);
-            if (!readOnly) {
-                maintenance.start(Manifest.recover(vfs, uri));
-            }
-        }
-        LogReplay replayed;
-        if (readOnly) {
-            ReadOnlyOpen.Read read = ReadOnlyOpen.open(vfs, uri, blockCache);
-            readOnlyState = read.state();
-            levels = read.levels();
-            replayed = read.replayed();
-        } else {
-            Manifest manifest = maintenance.manifestLocked();
-            VersionState state = manifest.state();
-            StoreFiles.removeUnnamed(vfs, state, manifest.number());
-            levels = LevelSet.open(vfs, uri, state, blockCache);
-            replayed = LogReplay.run(vfs, uri, state, false);
-        }
+        EngineFiles.Opened opened = EngineFiles.open(uri, vfs, readOnly, createIfMissing, maintenance, blockCache);
+        fileLock = opened.fileLock();
+        readOnlyState = opened.readOnlyState();
+        levels = opened.levels();
+        LogReplay replayed = opened.replayed();
         for (Map.Entry<Integer, String> e : replayed.keyspaces.entrySet()) {
             LsmKeyspace ks = new LsmKeyspace(e.getValue(), e.getKey(), this);
             byId.put(e.getKey(), ks);
@@ -749,43 +722,15 @@ public final class LsmEngine implements Engine {
         maintenance.awaitShutdown();
     }
 
-    /**
-     * Closes the log (writing what it holds), the manifest, the tables and the lock; each step runs even if
-     * an earlier one failed.
-     */
+    /** Releases the files this engine holds ({@link EngineFiles#release}); the caller holds the maintenance lock. */
     private void releaseFiles() {
-        // A store that failed before its close has said why on every call since; a failure of the close itself
-        // (its log write carries acknowledged NONE batches to the OS) must reach the caller.
-        boolean failedBefore = latch.isTripped();
-        RuntimeException error = null;
-        Manifest manifest = maintenance.manifestLocked();
-        if (wal != null && manifest != null && !latch.isTripped()) {
-            try {
-                wal.enqueue(LogRecords.close(), lastSeq);
-                manifest.rewrite();
-            } catch (RuntimeException e) {
-                error = e;
-            }
-        }
-        if (wal != null) {
-            try {
-                wal.close();
-            } catch (RuntimeException e) {
-                error = error == null ? e : error;
-            }
-            wal = null;
-        }
-        maintenance.closeManifestLocked();
-        reads.releaseView();
-        TableReader.releaseAll(levels.tables());
+        EngineFiles.Held held = new EngineFiles.Held(wal, lastSeq, levels, fileLock);
+        // wal stays set: a call that passed its open check before the close may still wait on it after the
+        // write lock (apply, createKeyspace, dropKeyspace, flush), and a closed log answers such a wait (done,
+        // or closed) where a null field threw NullPointerException (review of lsm18).
         levels = LevelSet.empty();
-        if (fileLock != null) {
-            fileLock.close();
-            fileLock = null;
-        }
-        if (error != null && !failedBefore) {
-            throw error;
-        }
+        fileLock = null;
+        EngineFiles.release(held, maintenance, reads, latch);
     }
 
     /**

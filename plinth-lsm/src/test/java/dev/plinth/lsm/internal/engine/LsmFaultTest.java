@@ -291,7 +291,16 @@ class LsmFaultTest {
         try (LsmEngine e = open(fs)) {
             assertThat(Workload.read(e)).isEqualTo(expected);
             assertThat(e.verify()).isEmpty();
-            long left = fs.list("").stream().filter(n -> TableFormat.tableNumber(n) >= 0).count();
+            // A compaction the open started may be writing a table the levels do not name yet, or hold one it
+            // just replaced: wait (not a timing assertion) until the files on disk are the tables the levels name.
+            long left = -1;
+            for (int i = 0; i < 600; i++) {
+                left = fs.list("").stream().filter(n -> TableFormat.tableNumber(n) >= 0).count();
+                if (left == e.levels().tables().size()) {
+                    break;
+                }
+                sleep(50);
+            }
             assertThat(left).as("the replaced tables' files are gone after the open").isLessThan(named)
                     .isEqualTo(e.levels().tables().size());
         }
@@ -383,5 +392,14 @@ class LsmFaultTest {
         }
         System.out.println("lsm damage at rest: " + cases + " flipped bits in log segments, tables, manifests, CURRENT"
                 + " and the identity file, every one detected");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(ex);
+        }
     }
 }
