@@ -117,6 +117,12 @@ public final class WalFormat {
         if (version != VERSION) {
             return "the header says format version " + version + ", this code reads only " + VERSION;
         }
+        for (int i = 24; i < HEADER_SIZE; i++) {
+            if (b[i] != 0) {
+                // Written as zeros and outside the checksum: a flipped bit here is damage too.
+                return "the header's reserved bytes 24 to 31 are not zero";
+            }
+        }
         if (n != number) {
             return "the header says file number " + n + " but the name says " + number;
         }
