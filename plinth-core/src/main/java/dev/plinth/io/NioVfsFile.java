@@ -3,6 +3,7 @@ package dev.plinth.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.Channel;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -85,12 +86,17 @@ final class NioVfsFile implements VfsFile {
         try {
             return new NioVfsFile(name, path, channel, writable, fileKey(path));
         } catch (IOException | RuntimeException e) {
-            try {
-                channel.close();
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            closeAfter(channel, e);
             throw e;
+        }
+    }
+
+    /** Closes a channel opened for a call that failed, keeping a failure to close as suppressed. */
+    private static void closeAfter(Channel channel, Exception failure) {
+        try {
+            channel.close();
+        } catch (IOException suppressed) {
+            failure.addSuppressed(suppressed);
         }
     }
 
@@ -255,11 +261,7 @@ final class NioVfsFile implements VfsFile {
         } catch (NoSuchFileException e) {
             // renamed or deleted meanwhile: not provably this file
         } catch (IOException | RuntimeException e) {
-            try {
-                opened.close();
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            closeAfter(opened, e);
             throw e;
         }
         opened.close();
