@@ -2,6 +2,7 @@ package dev.plinth.lsm.internal.sstable;
 
 import dev.plinth.lsm.internal.key.Entry;
 import dev.plinth.lsm.internal.key.Kind;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -191,6 +192,8 @@ final class DataBlock {
         private int valueLen;
         /** Where {@link #decode} reads. */
         private int at;
+        /** Wraps {@link #b} for {@link #valueView()}; made at the first call per block. */
+        private ByteBuffer values;
 
         Walker(DataBlock block) {
             reset(block);
@@ -203,6 +206,7 @@ final class DataBlock {
             offsets = next.offsets;
             restarts = next.restarts;
             index = -1;
+            values = null;
         }
 
         /** The block walked. */
@@ -362,24 +366,36 @@ final class DataBlock {
             return TableFormat.keyspaceOf(key);
         }
 
-        /** The current entry's sequence number. */
-        long seq() {
+        @Override
+        public long seq() {
             return seq;
         }
 
-        /** The buffer holding the current entry's internal key (its first {@link #keyLength()} bytes); reused. */
-        byte[] keyBuffer() {
+        @Override
+        public byte[] keyBuffer() {
             return key;
         }
 
-        /** The length of the current entry's internal key. */
-        int keyLength() {
+        @Override
+        public int keyLength() {
             return keyLen;
         }
 
-        /** The current entry's kind. */
-        byte kind() {
+        @Override
+        public byte kind() {
             return kind;
+        }
+
+        @Override
+        public ByteBuffer valueView() {
+            ByteBuffer v = values;
+            if (v == null) {
+                v = ByteBuffer.wrap(b);
+                values = v;
+            }
+            int length = kind == Kind.PUT ? valueLen : 0;
+            v.limit(valueOff + length).position(valueOff);
+            return v;
         }
 
         /** The array holding the current entry's value: the block itself. */
@@ -397,12 +413,9 @@ final class DataBlock {
             return valueLen;
         }
 
-        /** The current entry as an {@link Entry}: its key and value copied out of the block. */
         @Override
-        public Entry entry() {
-            byte[] k = Arrays.copyOfRange(key, 4, keyLen);
-            byte[] v = kind == Kind.PUT ? Arrays.copyOfRange(b, valueOff, valueOff + valueLen) : null;
-            return new Entry(keyspace(), k, seq, kind, v);
+        public byte[] valueCopy() {
+            return kind == Kind.PUT ? Arrays.copyOfRange(b, valueOff, valueOff + valueLen) : null;
         }
     }
 }

@@ -1,0 +1,266 @@
+package dev.plinth.lsm.internal.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plinth.Durability;
+import dev.plinth.Store;
+import dev.plinth.spi.EngineBatch;
+import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.spi.EngineReader;
+import dev.plinth.spi.EngineSnapshot;
+import dev.plinth.spi.ScanSpec;
+import dev.plinth.testkit.io.MemVfs;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An lsm cursor lends its entries ({@link LsmCursor#lend}): the key from a buffer of its own and the value
+ * where it lies in the memtable's entry or the table's block (mapped, or cached). Over a seeded store whose
+ * keys have versions in the memtable, in level-0 tables and in the bottom level (overwrites, deletes and
+ * range deletes in each, over values below), lending gives exactly what stepping with {@code next()} gives
+ * and what a sorted map of the writes holds: in both directions, with and without bounds, lent a few at a
+ * time with steps in between, at the latest state and at a snapshot taken before later writes. A tombstone
+ * lent, an older version lent over a newer, or a key lent from the wrong version or
+ * source shows as a difference. A full compaction that retires every table while a
+ * cursor is half way through lending changes nothing it lends afterwards. Seeded; a failure names its seed.
+ */
+class LsmCursorLendTest {
+    /** Level 0 compacted only past 100 tables, so that the tables flushed stay; output tables of 4 KiB. */
+    private static final CompactionOptions KEEP_LEVEL_0 = new CompactionOptions(100, 100, 100, 1 << 20, 10, 4 * 1024, 1L << 30);
+    /**
+     * Tiny memtables, by seed: LZ4 blocks from mapped tables (through the cache), uncompressed blocks read in
+     * place from the mapping, uncompressed blocks read with positional reads (through the cache).
+     */
+    private static final List<LsmOptions> OPTIONS = List.of(
+            new LsmOptions(32 * 1024, LsmOptions.MIN_MEMTABLE_SIZE, LsmOptions.DEFAULT_BLOCK_CACHE_SIZE, true, true, KEEP_LEVEL_0),
+            new LsmOptions(32 * 1024, LsmOptions.MIN_MEMTABLE_SIZE, LsmOptions.DEFAULT_BLOCK_CACHE_SIZE, false, true, KEEP_LEVEL_0),
+            new LsmOptions(32 * 1024, LsmOptions.MIN_MEMTABLE_SIZE, LsmOptions.DEFAULT_BLOCK_CACHE_SIZE, false, false, KEEP_LEVEL_0));
+    private static final int KEYS = 1200;
+
+    private static byte[] key(int i) {
+        return String.format("k%06d", i).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String str(byte[] b) {
+        return new String(b, StandardCharsets.US_ASCII);
+    }
+
+    private static String str(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.get(b.position(), a);
+        return str(a);
+    }
+
+    /**
+     * Writes a round of random operations (mostly puts over existing keys, some deletes and range deletes),
+     * applying each to the model as well.
+     */
+    private static void round(LsmEngine e, EngineKeyspace s, Random rnd, TreeMap<String, String> model, int ops, String tag) {
+        for (int i = 0; i < ops; i++) {
+            int n = rnd.nextInt(KEYS);
+            int op = rnd.nextInt(10);
+            EngineBatch.Builder b = EngineBatch.builder(Durability.NONE);
+            if (op < 2) {
+                b.delete(s, key(n));
+                model.remove(str(key(n)));
+            } else if (op == 2) {
+                int hi = Math.min(KEYS, n + 1 + rnd.nextInt(30));
+                b.deleteRange(s, key(n), key(hi));
+                model.subMap(str(key(n)), str(key(hi))).clear();
+            } else {
+                // Values of varied length, some long enough to span a good part of a block.
+                String v = tag + "-" + i + "-" + "v".repeat(rnd.nextInt(rnd.nextInt(8) == 0 ? 600 : 40));
+                b.put(s, key(n), v.getBytes(StandardCharsets.US_ASCII));
+                model.put(str(key(n)), v);
+            }
+            e.apply(b.build());
+        }
+    }
+
+    /** A store with versions of its keys in the bottom level, in level-0 tables and in the memtable. */
+    private static void fill(LsmEngine e, EngineKeyspace s, Random rnd, TreeMap<String, String> model) {
+        for (int i = 0; i < KEYS; i++) {
+            String v = "base-" + i;
+            e.apply(EngineBatch.builder(Durability.NONE).put(s, key(i), v.getBytes(StandardCharsets.US_ASCII)).build());
+            model.put(str(key(i)), v);
+        }
+        round(e, s, rnd, model, 300, "b");
+        e.compact(); // everything into the bottom level: a run of several tables
+        for (int r = 0; r < 3; r++) {
+            round(e, s, rnd, model, 250, "l0r" + r);
+            e.seal();
+            e.backgroundFlush();
+        }
+        round(e, s, rnd, model, 200, "mem");
+    }
+
+    /** What the model holds in the cursor's range and order. */
+    private static List<String> expected(TreeMap<String, String> model, byte[] lo, byte[] hi, boolean reverse) {
+        NavigableMap<String, String> m = model;
+        if (lo != null && hi != null) {
+            m = model.subMap(str(lo), true, str(hi), false);
+        } else if (lo != null) {
+            m = model.tailMap(str(lo), true);
+        } else if (hi != null) {
+            m = model.headMap(str(hi), false);
+        }
+        if (reverse) {
+            m = m.descendingMap();
+        }
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, String> en : m.entrySet()) {
+            out.add(en.getKey() + "=" + en.getValue());
+        }
+        return out;
+    }
+
+    /** Every entry by {@code next()}. */
+    private static List<String> stepped(EngineReader r, EngineKeyspace s, ScanSpec spec) {
+        List<String> out = new ArrayList<>();
+        try (EngineCursor c = r.cursor(s, spec)) {
+            while (c.next()) {
+                out.add(str(c.key()) + "=" + str(c.value()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every entry, lent a random few at a time, with a random few stepped by {@code next()} between the
+     * lendings; each lent entry is read during the sink's call, as the contract allows.
+     */
+    private static List<String> lent(EngineReader r, EngineKeyspace s, ScanSpec spec, Random rnd) {
+        List<String> out = new ArrayList<>();
+        try (EngineCursor c = r.cursor(s, spec)) {
+            assertThat(c.lendsEntries()).isTrue();
+            while (true) {
+                int want = 1 + rnd.nextInt(40);
+                int[] taken = {0};
+                boolean stopped = c.lend((k, v) -> {
+                    assertThat(k.remaining()).isGreaterThan(0);
+                    out.add(str(k) + "=" + str(v));
+                    return ++taken[0] < want;
+                });
+                if (!stopped) {
+                    break;
+                }
+                assertThat(taken[0]).isEqualTo(want);
+                int steps = rnd.nextInt(3);
+                boolean ended = false;
+                for (int i = 0; i < steps && !ended; i++) {
+                    if (c.next()) {
+                        out.add(str(c.key()) + "=" + str(c.value()));
+                    } else {
+                        ended = true;
+                    }
+                }
+                if (ended) {
+                    assertThat(c.lend((k, v) -> true)).as("lend after the end").isFalse();
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void agree(LsmEngine e, EngineReader r, EngineKeyspace s, TreeMap<String, String> model,
+                              Random rnd, String where) {
+        for (int c = 0; c < 10; c++) {
+            byte[] lo = rnd.nextInt(3) == 0 ? null : key(rnd.nextInt(KEYS));
+            byte[] hi = rnd.nextInt(3) == 0 ? null : key(rnd.nextInt(KEYS + 1));
+            if (lo != null && hi != null && Arrays.compareUnsigned(lo, hi) > 0) {
+                byte[] t = lo;
+                lo = hi;
+                hi = t;
+            }
+            ScanSpec spec = ScanSpec.of(lo, hi).reverse(rnd.nextBoolean());
+            String what = where + " cursor " + c + " [" + (lo == null ? "-" : str(lo)) + ", "
+                    + (hi == null ? "-" : str(hi)) + ") reverse " + spec.reverse();
+            List<String> want = expected(model, lo, hi, spec.reverse());
+            assertThat(stepped(r, s, spec)).as(what + " stepped").isEqualTo(want);
+            assertThat(lent(r, s, spec, rnd)).as(what + " lent").isEqualTo(want);
+        }
+    }
+
+    @Test
+    void lendingGivesWhatSteppingAndTheModelGiveAcrossMemtableLevelZeroAndTheBottomLevel() {
+        for (long seed = 0; seed < 3; seed++) {
+            Random rnd = new Random(seed);
+            LsmOptions options = OPTIONS.get((int) seed % 3);
+            try (LsmEngine e = LsmEngine.open("lsm-lend", new MemVfs(seed), options, true)) {
+                EngineKeyspace s = e.keyspace(Store.DEFAULT_KEYSPACE);
+                TreeMap<String, String> model = new TreeMap<>();
+                fill(e, s, rnd, model);
+                ReadView view = e.reads().acquire();
+                try {
+                    assertThat(view.levels().level(0)).as("seed %d: level-0 tables", seed).hasSizeGreaterThanOrEqualTo(3);
+                    assertThat(view.levels().level(CompactionOptions.LEVELS - 1)).as("seed %d: bottom tables", seed)
+                            .hasSizeGreaterThan(3);
+                    assertThat(view.memtables().get(0).isEmpty()).as("seed %d: memtable empty", seed).isFalse();
+                } finally {
+                    view.release();
+                }
+                agree(e, e, s, model, rnd, "seed " + seed + " latest");
+
+                // A snapshot, then more writes over every structure: the snapshot lends what it saw.
+                TreeMap<String, String> before = new TreeMap<>(model);
+                try (EngineSnapshot snap = e.snapshot()) {
+                    round(e, s, rnd, model, 250, "after");
+                    e.seal();
+                    e.backgroundFlush();
+                    round(e, s, rnd, model, 100, "after-mem");
+                    agree(e, snap, s, before, rnd, "seed " + seed + " snapshot");
+                    agree(e, e, s, model, rnd, "seed " + seed + " after the snapshot");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFullCompactionFinishingWhileACursorLendsChangesNothingItLends() {
+        for (long seed = 10; seed < 13; seed++) {
+            Random rnd = new Random(seed);
+            LsmOptions options = OPTIONS.get((int) seed % 3);
+            try (LsmEngine e = LsmEngine.open("lsm-lend-compaction", new MemVfs(seed), options, true)) {
+                EngineKeyspace s = e.keyspace(Store.DEFAULT_KEYSPACE);
+                TreeMap<String, String> model = new TreeMap<>();
+                fill(e, s, rnd, model);
+                boolean reverse = seed % 2 == 1;
+                List<String> want = expected(model, null, null, reverse);
+                List<String> got = new ArrayList<>();
+                try (EngineCursor c = e.cursor(s, ScanSpec.all().reverse(reverse))) {
+                    int[] taken = {0};
+                    int half = want.size() / 2;
+                    assertThat(c.lend((k, v) -> {
+                        got.add(str(k) + "=" + str(v));
+                        return ++taken[0] < half;
+                    })).isTrue();
+                    // Every table the cursor reads is replaced, and newer writes land everywhere.
+                    long compactions = e.stats().get("lsm.compactions");
+                    e.compact();
+                    round(e, s, rnd, model, 300, "later");
+                    e.seal();
+                    e.backgroundFlush();
+                    e.compact();
+                    assertThat(e.stats().get("lsm.compactions")).as("seed %d: compactions", seed)
+                            .isGreaterThan(compactions);
+                    assertThat(c.lend((k, v) -> {
+                        got.add(str(k) + "=" + str(v));
+                        return true;
+                    })).isFalse();
+                }
+                assertThat(got).as("seed %d", seed).isEqualTo(want);
+                assertThat(e.verify()).as("seed %d: verify", seed).isEmpty();
+            }
+        }
+    }
+}
