@@ -50,6 +50,8 @@ final class LsmCursor implements EngineCursor {
      * after it.
      */
     private boolean onFound;
+    /** Forward: whether the walk has reached the start bound (from then on every key is at or after it). */
+    private boolean pastStart;
     /**
      * Reverse: the version the cursor landed on. A reverse walk meets a key's versions oldest first, so it
      * knows which is the newest it may see only once past them; a reverse table walk makes its entries as
@@ -151,8 +153,10 @@ final class LsmCursor implements EngineCursor {
             if (reverse && start != null && Arrays.compareUnsigned(ka, ko, ko + kl, start, 0, start.length) < 0) {
                 return false;
             }
+            // Forward, keys only grow: once one is at or after the start, every later one is.
             boolean inRange = reverse ? end == null || Arrays.compareUnsigned(ka, ko, ko + kl, end, 0, end.length) < 0
-                    : start == null || Arrays.compareUnsigned(ka, ko, ko + kl, start, 0, start.length) >= 0;
+                    : pastStart || (pastStart = start == null
+                            || Arrays.compareUnsigned(ka, ko, ko + kl, start, 0, start.length) >= 0);
             if (found.length < kl) {
                 found = new byte[Math.max(kl, 2 * found.length)];
                 foundView = ByteBuffer.wrap(found);
@@ -175,13 +179,12 @@ final class LsmCursor implements EngineCursor {
                 continue;
             }
             // Versions come newest first: those newer than the cursor's sequence number are not its to see.
-            while (it.seq() > seq) {
+            boolean onKey = true;
+            while (onKey && it.seq() > seq) {
                 it.next();
-                if (!onFoundKey()) {
-                    break;
-                }
+                onKey = onFoundKey();
             }
-            if (onFoundKey()) {
+            if (onKey) {
                 onFound = true;
                 if (inRange && it.kind() == Kind.PUT && !hidden(it.seq())) {
                     return true;
@@ -214,10 +217,11 @@ final class LsmCursor implements EngineCursor {
         return Arrays.equals(it.keyArray(), ko, ko + it.keyLength(), found, 0, foundLength);
     }
 
+    /** Moves the merged walk, on a version of {@link #found}, past that key's versions. */
     private void skipVersionsOfFound() {
-        while (onFoundKey()) {
+        do {
             it.next();
-        }
+        } while (onFoundKey());
     }
 
     /** Whether a range delete newer than {@code version} (and not newer than the cursor) hides {@link #found}. */
@@ -261,6 +265,7 @@ final class LsmCursor implements EngineCursor {
         key = null;
         value = null;
         onFound = false;
+        pastStart = false;
         byte[] from;
         if (!reverse) {
             from = start != null && Arrays.compareUnsigned(target, start) < 0 ? start : target;
