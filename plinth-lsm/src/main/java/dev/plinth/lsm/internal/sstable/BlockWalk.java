@@ -1,6 +1,7 @@
 package dev.plinth.lsm.internal.sstable;
 
 import dev.plinth.lsm.internal.key.Entry;
+import dev.plinth.lsm.internal.key.Kind;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -75,4 +76,19 @@ interface BlockWalk {
      * until the walk moves. No copy is made.
      */
     ByteBuffer valueView();
+
+    /**
+     * Moves a walker's value view (one per walker and block, over the whole block) to the current value:
+     * {@code length} bytes at {@code offset} for a put, none there for any other kind.
+     *
+     * @param view the walker's view of its block
+     * @param kind the current entry's kind
+     * @param offset where its value starts in the view
+     * @param length its value's length
+     * @return {@code view}, from the value's start to its end
+     */
+    static ByteBuffer valueAt(ByteBuffer view, byte kind, int offset, int length) {
+        view.limit(offset + (kind == Kind.PUT ? length : 0)).position(offset);
+        return view;
+    }
 }

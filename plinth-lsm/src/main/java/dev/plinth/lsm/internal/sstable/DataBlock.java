@@ -393,9 +393,7 @@ final class DataBlock {
                 v = ByteBuffer.wrap(b);
                 values = v;
             }
-            int length = kind == Kind.PUT ? valueLen : 0;
-            v.limit(valueOff + length).position(valueOff);
-            return v;
+            return BlockWalk.valueAt(v, kind, valueOff, valueLen);
         }
 
         /** The array holding the current entry's value: the block itself. */

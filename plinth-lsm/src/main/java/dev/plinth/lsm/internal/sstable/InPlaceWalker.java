@@ -228,8 +228,6 @@ final class InPlaceWalker implements BlockWalk {
             v = b.duplicate();
             values = v;
         }
-        int length = kind == Kind.PUT ? valueLen : 0;
-        v.limit(valueOff + length).position(valueOff);
-        return v;
+        return BlockWalk.valueAt(v, kind, valueOff, valueLen);
     }
 }
