@@ -1,9 +1,11 @@
 package dev.plinth.lsm.internal.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.Durability;
 import dev.plinth.Store;
+import dev.plinth.io.NioVfs;
 import dev.plinth.spi.EngineBatch;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
@@ -11,8 +13,11 @@ import dev.plinth.spi.EngineReader;
 import dev.plinth.spi.EngineSnapshot;
 import dev.plinth.spi.ScanSpec;
 import dev.plinth.testkit.io.MemVfs;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +26,7 @@ import java.util.NavigableMap;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An lsm cursor lends its entries ({@link LsmCursor#lend}): the key from a buffer of its own and the value
@@ -31,7 +37,10 @@ import org.junit.jupiter.api.Test;
  * time with steps in between, at the latest state and at a snapshot taken before later writes. A tombstone
  * lent, an older version lent over a newer, or a key lent from the wrong version or
  * source shows as a difference. A full compaction that retires every table while a
- * cursor is half way through lending changes nothing it lends afterwards. Seeded; a failure names its seed.
+ * cursor is half way through lending changes nothing it lends afterwards, on {@link MemVfs} and on a real
+ * directory whose tables are read in place from their mappings (which the retired tables' unmapping would
+ * pull from under the cursor). A sink that throws leaves the cursor after the entry it threw on. Seeded; a
+ * failure names its seed.
  */
 class LsmCursorLendTest {
     /** Level 0 compacted only past 100 tables, so that the tables flushed stay; output tables of 4 KiB. */
@@ -44,6 +53,8 @@ class LsmCursorLendTest {
             new LsmOptions(32 * 1024, LsmOptions.MIN_MEMTABLE_SIZE, LsmOptions.DEFAULT_BLOCK_CACHE_SIZE, true, true, KEEP_LEVEL_0),
             new LsmOptions(32 * 1024, LsmOptions.MIN_MEMTABLE_SIZE, LsmOptions.DEFAULT_BLOCK_CACHE_SIZE, false, true, KEEP_LEVEL_0),
             new LsmOptions(32 * 1024, LsmOptions.MIN_MEMTABLE_SIZE, LsmOptions.DEFAULT_BLOCK_CACHE_SIZE, false, false, KEEP_LEVEL_0));
+    /** Uncompressed blocks read in place from the tables' mappings (on a directory: {@link MemVfs} maps nothing). */
+    private static final LsmOptions MAPPED = OPTIONS.get(1);
     private static final int KEYS = 1200;
 
     private static byte[] key(int i) {
@@ -243,38 +254,117 @@ class LsmCursorLendTest {
     @Test
     void aFullCompactionFinishingWhileACursorLendsChangesNothingItLends() {
         for (long seed = 10; seed < 13; seed++) {
-            Random rnd = new Random(seed);
-            LsmOptions options = OPTIONS.get((int) seed % 3);
-            try (LsmEngine e = LsmEngine.open("lsm-lend-compaction", new MemVfs(seed), options, true)) {
-                EngineKeyspace s = e.keyspace(Store.DEFAULT_KEYSPACE);
-                TreeMap<String, String> model = new TreeMap<>();
-                fill(e, s, rnd, model);
-                boolean reverse = seed % 2 == 1;
+            try (LsmEngine e = LsmEngine.open("lsm-lend-compaction", new MemVfs(seed), OPTIONS.get((int) seed % 3), true)) {
+                lendAcrossAFullCompaction(e, seed, seed % 2 == 1);
+            }
+        }
+    }
+
+    /**
+     * As {@link #aFullCompactionFinishingWhileACursorLendsChangesNothingItLends}, on files of a real directory
+     * with uncompressed tables read in place from their mappings ({@link MemVfs} maps nothing): the values lent
+     * after the compaction lie in mappings of tables the compaction retired, which the cursor keeps mapped.
+     */
+    @Test
+    void aFullCompactionFinishingWhileACursorLendsFromRealMappingsChangesNothingItLends(@TempDir Path dir)
+            throws IOException {
+        for (boolean reverse : new boolean[] {false, true}) {
+            long seed = reverse ? 21 : 20;
+            Path d = Files.createDirectories(dir.resolve(reverse ? "reverse" : "forward"));
+            try (LsmEngine e = LsmEngine.open("lsm-lend-mapped", NioVfs.at(d), MAPPED, true)) {
+                lendAcrossAFullCompaction(e, seed, reverse);
+            }
+        }
+    }
+
+    /**
+     * Fills the store, lends half of it, then compacts everything, writes over every structure and compacts
+     * again, and lends the rest: all of it is what the model held when the cursor opened.
+     */
+    private static void lendAcrossAFullCompaction(LsmEngine e, long seed, boolean reverse) {
+        Random rnd = new Random(seed);
+        EngineKeyspace s = e.keyspace(Store.DEFAULT_KEYSPACE);
+        TreeMap<String, String> model = new TreeMap<>();
+        fill(e, s, rnd, model);
+        List<String> want = expected(model, null, null, reverse);
+        List<String> got = new ArrayList<>();
+        try (EngineCursor c = e.cursor(s, ScanSpec.all().reverse(reverse))) {
+            int[] taken = {0};
+            int half = want.size() / 2;
+            assertThat(c.lend((k, v) -> {
+                got.add(str(k) + "=" + str(v));
+                return ++taken[0] < half;
+            })).isTrue();
+            // Every table the cursor reads is replaced, and newer writes land everywhere.
+            long compactions = e.stats().get("lsm.compactions");
+            e.compact();
+            round(e, s, rnd, model, 300, "later");
+            e.seal();
+            e.backgroundFlush();
+            e.compact();
+            assertThat(e.stats().get("lsm.compactions")).as("seed %d: compactions", seed)
+                    .isGreaterThan(compactions);
+            assertThat(c.lend((k, v) -> {
+                got.add(str(k) + "=" + str(v));
+                return true;
+            })).isFalse();
+        }
+        assertThat(got).as("seed %d reverse %s", seed, reverse).isEqualTo(want);
+        assertThat(e.verify()).as("seed %d: verify", seed).isEmpty();
+    }
+
+    /**
+     * A sink that throws half way through a lending: the entry it threw on counts as lent, so {@code next()}
+     * lands on the one after it, and a lending or a {@code seek} after that goes on as on any cursor. On a
+     * real directory with tables read in place from their mappings, in both directions.
+     */
+    @Test
+    void aSinkThatThrowsLeavesTheCursorAfterTheEntryItThrewOn(@TempDir Path dir) {
+        long seed = 30;
+        Random rnd = new Random(seed);
+        try (LsmEngine e = LsmEngine.open("lsm-lend-throw", NioVfs.at(dir), MAPPED, true)) {
+            EngineKeyspace s = e.keyspace(Store.DEFAULT_KEYSPACE);
+            TreeMap<String, String> model = new TreeMap<>();
+            fill(e, s, rnd, model);
+            for (boolean reverse : new boolean[] {false, true}) {
+                String what = "seed " + seed + " reverse " + reverse;
                 List<String> want = expected(model, null, null, reverse);
-                List<String> got = new ArrayList<>();
                 try (EngineCursor c = e.cursor(s, ScanSpec.all().reverse(reverse))) {
                     int[] taken = {0};
-                    int half = want.size() / 2;
-                    assertThat(c.lend((k, v) -> {
-                        got.add(str(k) + "=" + str(v));
-                        return ++taken[0] < half;
-                    })).isTrue();
-                    // Every table the cursor reads is replaced, and newer writes land everywhere.
-                    long compactions = e.stats().get("lsm.compactions");
-                    e.compact();
-                    round(e, s, rnd, model, 300, "later");
-                    e.seal();
-                    e.backgroundFlush();
-                    e.compact();
-                    assertThat(e.stats().get("lsm.compactions")).as("seed %d: compactions", seed)
-                            .isGreaterThan(compactions);
-                    assertThat(c.lend((k, v) -> {
-                        got.add(str(k) + "=" + str(v));
+                    assertThatThrownBy(() -> c.lend((k, v) -> {
+                        if (++taken[0] == 50) {
+                            throw new IllegalStateException("the sink failed on " + str(k));
+                        }
                         return true;
-                    })).isFalse();
+                    })).as(what).hasMessage("the sink failed on " + want.get(49).substring(0, 7));
+                    assertThat(c.next()).as(what).isTrue();
+                    assertThat(str(c.key()) + "=" + str(c.value())).as(what + " after the throw").isEqualTo(want.get(50));
+                    List<String> more = new ArrayList<>();
+                    assertThat(c.lend((k, v) -> {
+                        more.add(str(k) + "=" + str(v));
+                        return more.size() < 5;
+                    })).isTrue();
+                    assertThat(more).as(what + " lent after the throw").isEqualTo(want.subList(51, 56));
+
+                    // A throw, then a seek: the cursor lends from the key sought.
+                    assertThatThrownBy(() -> c.lend((k, v) -> {
+                        throw new IllegalStateException("the sink failed again");
+                    })).hasMessage("the sink failed again");
+                    int mid = want.size() / 2;
+                    assertThat(mid).as(what + ": entries").isGreaterThan(100);
+                    String target = want.get(mid).substring(0, 7);
+                    c.seek(target.getBytes(StandardCharsets.US_ASCII));
+                    List<String> sought = new ArrayList<>();
+                    assertThat(c.lend((k, v) -> {
+                        sought.add(str(k) + "=" + str(v));
+                        return sought.size() < 5;
+                    })).isTrue();
+                    assertThat(sought).as(what + " lent after a throw and a seek").isEqualTo(want.subList(mid, mid + 5));
+                    c.seek(target.getBytes(StandardCharsets.US_ASCII));
+                    assertThat(c.next()).isTrue();
+                    assertThat(str(c.key()) + "=" + str(c.value())).as(what + " stepped after a seek")
+                            .isEqualTo(want.get(mid));
                 }
-                assertThat(got).as("seed %d", seed).isEqualTo(want);
-                assertThat(e.verify()).as("seed %d: verify", seed).isEmpty();
             }
         }
     }
