@@ -43,8 +43,11 @@ final class LsmCursor implements EngineCursor {
     /** The key the walk is on (its first {@link #foundLength} bytes), copied out of the merged walk; reused. */
     private byte[] found = new byte[64];
     private int foundLength;
-    /** Lends {@link #found}; made anew only when that grows. */
-    private ByteBuffer foundView = ByteBuffer.wrap(found);
+    /**
+     * Lends {@link #found}, read-only (a sink that wrote to it would change the key whose older versions the
+     * cursor then skips); made anew only when that grows.
+     */
+    private ByteBuffer foundView = ByteBuffer.wrap(found).asReadOnlyBuffer();
     /**
      * Forward: whether the merged walk is on the version of {@link #found} the cursor landed on, older ones
      * after it.
@@ -159,7 +162,7 @@ final class LsmCursor implements EngineCursor {
                             || Arrays.compareUnsigned(ka, ko, ko + kl, start, 0, start.length) >= 0);
             if (found.length < kl) {
                 found = new byte[Math.max(kl, 2 * found.length)];
-                foundView = ByteBuffer.wrap(found);
+                foundView = ByteBuffer.wrap(found).asReadOnlyBuffer();
             }
             System.arraycopy(ka, ko, found, 0, kl);
             foundLength = kl;
@@ -204,8 +207,7 @@ final class LsmCursor implements EngineCursor {
         if (!reverse) {
             return it.valueView();
         }
-        byte[] v = chosen.value();
-        return ByteBuffer.wrap(v == null ? new byte[0] : v);
+        return EntryIterator.readOnlyView(chosen.value()); // a memtable's entry may hold the array
     }
 
     /** Whether the merged walk is on a version of {@link #found}. */

@@ -89,15 +89,25 @@ public interface EntryIterator extends AutoCloseable {
 
     /**
      * The current value (a put's; empty for a delete), from the buffer's position to its limit: valid until
-     * the walk moves, its bytes while the structure walked is retained. The walk may reuse the buffer, and
-     * may lend memory it does not own (a table's mapping): the caller never writes to it and copies what it
-     * keeps.
+     * the walk moves, its bytes while the structure walked is retained. The buffer is read-only: it may lie
+     * over memory others read (a memtable's entry, a cached block, a table's mapping). The walk may reuse
+     * it; the caller copies what it keeps. The default wraps {@link #current()}'s value (a memtable's walk:
+     * one buffer per entry, over the memtable's own array).
      *
      * @return the value
      */
     default ByteBuffer valueView() {
-        byte[] v = current().value();
-        return ByteBuffer.wrap(v == null ? new byte[0] : v);
+        return readOnlyView(current().value());
+    }
+
+    /**
+     * A read-only buffer over an entry's value array, as {@link #valueView()} lends it.
+     *
+     * @param value the value, or {@code null} for an entry that is not a put (an empty buffer then)
+     * @return the view, from the value's start to its end
+     */
+    static ByteBuffer readOnlyView(byte[] value) {
+        return ByteBuffer.wrap(value == null ? new byte[0] : value).asReadOnlyBuffer();
     }
 
     /**

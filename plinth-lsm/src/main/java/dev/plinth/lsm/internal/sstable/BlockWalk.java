@@ -72,8 +72,8 @@ interface BlockWalk {
 
     /**
      * The current entry's value where it lies in the block (empty for an entry that is not a put), from the
-     * buffer's position to its limit; one buffer per walker and block, moved from entry to entry, so valid
-     * until the walk moves. No copy is made.
+     * buffer's position to its limit; one read-only buffer per walker and block, moved from entry to entry, so
+     * valid until the walk moves. No copy is made.
      */
     ByteBuffer valueView();
 

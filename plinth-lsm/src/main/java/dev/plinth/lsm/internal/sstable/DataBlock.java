@@ -192,7 +192,11 @@ final class DataBlock {
         private int valueLen;
         /** Where {@link #decode} reads. */
         private int at;
-        /** Wraps {@link #b} for {@link #valueView()}; made at the first call per block. */
+        /**
+         * A read-only view of {@link #b} for {@link #valueView()}, made at the first call per block: the block
+         * may be a cached one, whose CRC32C was checked once as it was read, so a sink that wrote to a lent
+         * value would change it for every later reader unchecked.
+         */
         private ByteBuffer values;
 
         Walker(DataBlock block) {
@@ -390,7 +394,7 @@ final class DataBlock {
         public ByteBuffer valueView() {
             ByteBuffer v = values;
             if (v == null) {
-                v = ByteBuffer.wrap(b);
+                v = ByteBuffer.wrap(b).asReadOnlyBuffer();
                 values = v;
             }
             return BlockWalk.valueAt(v, kind, valueOff, valueLen);

@@ -41,7 +41,7 @@ final class InPlaceWalker implements BlockWalk {
     private byte kind;
     private int valueOff;
     private int valueLen;
-    /** A duplicate of {@link #b} for {@link #valueView()}; made at the first call per block. */
+    /** A read-only duplicate of {@link #b} for {@link #valueView()}; made at the first call per block. */
     private ByteBuffer values;
 
     /** A walker for a cursor, with room for internal keys of up to 64 bytes before its key buffer grows. */
@@ -220,12 +220,12 @@ final class InPlaceWalker implements BlockWalk {
         return kind;
     }
 
-    /** The current value as a view of the mapping itself (see {@link BlockWalk#valueView()}). */
+    /** The current value as a read-only view of the mapping itself (see {@link BlockWalk#valueView()}). */
     @Override
     public ByteBuffer valueView() {
         ByteBuffer v = values;
         if (v == null) {
-            v = b.duplicate();
+            v = b.asReadOnlyBuffer(); // a mapping is mapped read-only; the view says so whatever the Vfs
             values = v;
         }
         return BlockWalk.valueAt(v, kind, valueOff, valueLen);

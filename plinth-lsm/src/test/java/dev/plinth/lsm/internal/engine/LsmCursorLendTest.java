@@ -129,6 +129,18 @@ class LsmCursorLendTest {
         }
     }
 
+    /**
+     * A lent entry as {@code key=value}, after checking that neither buffer can be written to: a value lies in
+     * the memtable's entry, a cached block or a table's mapping, a key in the cursor's buffer, and a sink
+     * that wrote to one would change what later readers see (a cached block after its CRC32C was checked, a
+     * memtable value before it is flushed under a CRC32C of its own).
+     */
+    private static String lentEntry(ByteBuffer k, ByteBuffer v) {
+        assertThat(v.isReadOnly()).as("lent value of %s is read-only", str(k)).isTrue();
+        assertThat(k.isReadOnly()).as("lent key %s is read-only", str(k)).isTrue();
+        return str(k) + "=" + str(v);
+    }
+
     /** What the model holds in the cursor's range and order. */
     private static List<String> expected(TreeMap<String, String> model, byte[] lo, byte[] hi, boolean reverse) {
         NavigableMap<String, String> m = model;
@@ -173,7 +185,7 @@ class LsmCursorLendTest {
                 int[] taken = {0};
                 boolean stopped = c.lend((k, v) -> {
                     assertThat(k.remaining()).isGreaterThan(0);
-                    out.add(str(k) + "=" + str(v));
+                    out.add(lentEntry(k, v));
                     return ++taken[0] < want;
                 });
                 if (!stopped) {
@@ -292,7 +304,7 @@ class LsmCursorLendTest {
             int[] taken = {0};
             int half = want.size() / 2;
             assertThat(c.lend((k, v) -> {
-                got.add(str(k) + "=" + str(v));
+                got.add(lentEntry(k, v));
                 return ++taken[0] < half;
             })).isTrue();
             // Every table the cursor reads is replaced, and newer writes land everywhere.
@@ -305,7 +317,7 @@ class LsmCursorLendTest {
             assertThat(e.stats().get("lsm.compactions")).as("seed %d: compactions", seed)
                     .isGreaterThan(compactions);
             assertThat(c.lend((k, v) -> {
-                got.add(str(k) + "=" + str(v));
+                got.add(lentEntry(k, v));
                 return true;
             })).isFalse();
         }
