@@ -16,15 +16,19 @@ import java.util.List;
  * its sequence number, and skips deletes and keys a range delete hides. Not thread-safe.
  *
  * <p>Forward it works on the merged walk's entries in place ({@link EntryIterator#keyArray()} and the rest),
- * so stepping makes no object per entry: the key it lands on is copied into a buffer of its own (to tell that
- * key's older versions, which follow, from the next key), and {@link #next()} then copies key and value into
- * new arrays, while {@link #lend(EntrySink)} hands the sink that key buffer and the value where it lies (in
- * the memtable's entry, or in a table's block: cached, or in the table's mapping, whose CRC32C was checked as
- * the walk entered the block). The view the cursor holds keeps every table it walks open, and so mapped,
- * until the cursor closes, so a lent value never lies in memory that is gone during the sink's call. In
- * reverse a key's versions come oldest first, so the walk passes the one it lands on before it knows it is
- * the newest it may see: it keeps that version as an {@link Entry} (a reverse table walk makes those anyway)
- * and lends its value from there.
+ * so stepping makes no object for a table's entry: the key it lands on is copied into a buffer of its own (to
+ * tell that key's older versions, which follow, from the next key), and {@link #next()} then copies key and
+ * value into new arrays (a memtable entry's too, which it once returned as they were), while
+ * {@link #lend(EntrySink)} hands the sink that key buffer and the value where it lies, both read-only: in a
+ * table's block (one view per block: a cached block, or the table's mapping, whose CRC32C was checked as the
+ * walk entered the block), or in the memtable's entry (one buffer object per entry, over the entry's array).
+ * The view the cursor holds keeps every table it walks open, and so mapped, until the cursor closes, so a
+ * lent value never lies in memory that is gone during the sink's call. With more than
+ * {@link #FEW_TOMBSTONES} range deletes over its range the cursor looks each key it lands on up in every
+ * structure's range deletes, with a copy of the key. In reverse a key's versions come oldest first, so the
+ * walk passes the one it lands on before it knows it is the newest it may see: it keeps that version as an
+ * {@link Entry} (a reverse table walk makes one per version anyway) and lends its value from there, through
+ * a read-only buffer made per entry; {@link #next()} copies its key and value.
  */
 final class LsmCursor implements EngineCursor {
     /** Up to this many range deletes over the cursor's range are checked one by one for each key. */
@@ -88,12 +92,17 @@ final class LsmCursor implements EngineCursor {
             return false;
         }
         byte[] v;
-        try {
-            ByteBuffer lent = foundValue();
-            v = new byte[lent.remaining()];
-            lent.get(lent.position(), v);
-        } catch (InternalError e) {
-            throw it.valueReadFailed(e);
+        if (reverse) {
+            byte[] cv = chosen.value(); // the version kept, whose array a memtable entry may hold: copied
+            v = cv == null ? new byte[0] : cv.clone();
+        } else {
+            try {
+                ByteBuffer lent = it.valueView();
+                v = new byte[lent.remaining()];
+                lent.get(lent.position(), v);
+            } catch (InternalError e) {
+                throw it.valueReadFailed(e);
+            }
         }
         key = Arrays.copyOf(found, foundLength);
         value = v;
