@@ -177,15 +177,15 @@ final class LsmCursor implements EngineCursor {
             foundLength = kl;
             if (reverse) {
                 // Versions come oldest first: the last at or below the cursor's sequence number is the one.
-                Entry chosen = null;
+                Entry newest = null;
                 for (; onFoundKey(); it.next()) {
                     Entry e = it.current();
-                    if (e.seq() <= seq && (chosen == null || e.seq() > chosen.seq())) {
-                        chosen = e;
+                    if (e.seq() <= seq && (newest == null || e.seq() > newest.seq())) {
+                        newest = e;
                     }
                 }
-                if (inRange && chosen != null && chosen.kind() == Kind.PUT && !hidden(chosen.seq())) {
-                    this.chosen = chosen;
+                if (inRange && newest != null && newest.kind() == Kind.PUT && !hidden(newest.seq())) {
+                    chosen = newest;
                     return true;
                 }
                 continue;

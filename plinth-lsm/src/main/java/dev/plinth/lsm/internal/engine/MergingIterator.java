@@ -3,6 +3,7 @@ package dev.plinth.lsm.internal.engine;
 import dev.plinth.lsm.internal.key.Entry;
 import dev.plinth.lsm.internal.key.EntryIterator;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -149,7 +150,7 @@ final class MergingIterator implements EntryIterator {
         for (EntryIterator it : sources) {
             it.seek(from);
         }
-        java.util.Arrays.fill(heap, null);
+        Arrays.fill(heap, null);
         fill();
     }
 
@@ -158,7 +159,7 @@ final class MergingIterator implements EntryIterator {
         for (EntryIterator it : sources) {
             it.close();
         }
-        java.util.Arrays.fill(heap, null);
+        Arrays.fill(heap, null);
         size = 0;
     }
 }

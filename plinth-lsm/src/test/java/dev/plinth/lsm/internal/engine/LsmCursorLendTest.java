@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cursor is half way through lending changes nothing it lends afterwards, on {@link MemVfs} and on a real
  * directory whose tables are read in place from their mappings (which the retired tables' unmapping would
  * pull from under the cursor). A sink that throws leaves the cursor after the entry it threw on. Seeded; a
- * failure names its seed.
+ * failure names its seed, and {@code -Dplinth.seed=N} replays it.
  */
 class LsmCursorLendTest {
     /** Level 0 compacted only past 100 tables, so that the tables flushed stay; output tables of 4 KiB. */
@@ -56,6 +56,15 @@ class LsmCursorLendTest {
     /** Uncompressed blocks read in place from the tables' mappings (on a directory: {@link MemVfs} maps nothing). */
     private static final LsmOptions MAPPED = OPTIONS.get(1);
     private static final int KEYS = 1200;
+
+    /**
+     * The seeds a test runs: its own, or with {@code -Dplinth.seed=N} only {@code N}, as the other seeded
+     * tests replay one.
+     */
+    private static long[] seeds(long... own) {
+        String replay = System.getProperty("plinth.seed", "");
+        return replay.isEmpty() ? own : new long[] {Long.parseLong(replay)};
+    }
 
     private static byte[] key(int i) {
         return String.format("k%06d", i).getBytes(StandardCharsets.US_ASCII);
@@ -231,9 +240,9 @@ class LsmCursorLendTest {
 
     @Test
     void lendingGivesWhatSteppingAndTheModelGiveAcrossMemtableLevelZeroAndTheBottomLevel() {
-        for (long seed = 0; seed < 3; seed++) {
+        for (long seed : seeds(0, 1, 2)) {
             Random rnd = new Random(seed);
-            LsmOptions options = OPTIONS.get((int) seed % 3);
+            LsmOptions options = OPTIONS.get((int) Math.floorMod(seed, 3L));
             try (LsmEngine e = LsmEngine.open("lsm-lend", new MemVfs(seed), options, true)) {
                 EngineKeyspace s = e.keyspace(Store.DEFAULT_KEYSPACE);
                 TreeMap<String, String> model = new TreeMap<>();
@@ -265,8 +274,8 @@ class LsmCursorLendTest {
 
     @Test
     void aFullCompactionFinishingWhileACursorLendsChangesNothingItLends() {
-        for (long seed = 10; seed < 13; seed++) {
-            try (LsmEngine e = LsmEngine.open("lsm-lend-compaction", new MemVfs(seed), OPTIONS.get((int) seed % 3), true)) {
+        for (long seed : seeds(10, 11, 12)) {
+            try (LsmEngine e = LsmEngine.open("lsm-lend-compaction", new MemVfs(seed), OPTIONS.get((int) Math.floorMod(seed, 3L)), true)) {
                 lendAcrossAFullCompaction(e, seed, seed % 2 == 1);
             }
         }
@@ -281,7 +290,7 @@ class LsmCursorLendTest {
     void aFullCompactionFinishingWhileACursorLendsFromRealMappingsChangesNothingItLends(@TempDir Path dir)
             throws IOException {
         for (boolean reverse : new boolean[] {false, true}) {
-            long seed = reverse ? 21 : 20;
+            long seed = seeds(reverse ? 21 : 20)[0];
             Path d = Files.createDirectories(dir.resolve(reverse ? "reverse" : "forward"));
             try (LsmEngine e = LsmEngine.open("lsm-lend-mapped", NioVfs.at(d), MAPPED, true)) {
                 lendAcrossAFullCompaction(e, seed, reverse);
@@ -332,7 +341,7 @@ class LsmCursorLendTest {
      */
     @Test
     void aSinkThatThrowsLeavesTheCursorAfterTheEntryItThrewOn(@TempDir Path dir) {
-        long seed = 30;
+        long seed = seeds(30)[0];
         Random rnd = new Random(seed);
         try (LsmEngine e = LsmEngine.open("lsm-lend-throw", NioVfs.at(dir), MAPPED, true)) {
             EngineKeyspace s = e.keyspace(Store.DEFAULT_KEYSPACE);
