@@ -5,6 +5,8 @@ import dev.plinth.lsm.internal.key.EntryIterator;
 import dev.plinth.lsm.internal.key.Kind;
 import dev.plinth.lsm.internal.key.RangeTombstone;
 import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.EntrySink;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 
@@ -12,6 +14,21 @@ import java.util.List;
  * A walk over {@code [start, end)} of one keyspace at one sequence number, over the {@link ReadView} it
  * opened on: it merges the versions of every structure, takes for each key the newest one at or below
  * its sequence number, and skips deletes and keys a range delete hides. Not thread-safe.
+ *
+ * <p>Forward it works on the merged walk's entries in place ({@link EntryIterator#keyArray()} and the rest),
+ * so stepping makes no object for a table's entry: the key it lands on is copied into a buffer of its own (to
+ * tell that key's older versions, which follow, from the next key), and {@link #next()} then copies key and
+ * value into new arrays (a memtable entry's too, which it once returned as they were), while
+ * {@link #lend(EntrySink)} hands the sink that key buffer and the value where it lies, both read-only: in a
+ * table's block (one view per block: a cached block, or the table's mapping, whose CRC32C was checked as the
+ * walk entered the block), or in the memtable's entry (one buffer object per entry, over the entry's array).
+ * The view the cursor holds keeps every table it walks open, and so mapped, until the cursor closes, so a
+ * lent value never lies in memory that is gone during the sink's call. With more than
+ * {@link #FEW_TOMBSTONES} range deletes over its range the cursor looks each key it lands on up in every
+ * structure's range deletes, with a copy of the key. In reverse a key's versions come oldest first, so the
+ * walk passes the one it lands on before it knows it is the newest it may see: it keeps that version as an
+ * {@link Entry} (a reverse table walk makes one per version anyway) and lends its value from there, through
+ * a read-only buffer made per entry; {@link #next()} copies its key and value.
  */
 final class LsmCursor implements EngineCursor {
     /** Up to this many range deletes over the cursor's range are checked one by one for each key. */
@@ -27,6 +44,28 @@ final class LsmCursor implements EngineCursor {
     private final String what;
     private Runnable onClose;
     private EntryIterator it;
+    /** The key the walk is on (its first {@link #foundLength} bytes), copied out of the merged walk; reused. */
+    private byte[] found = new byte[64];
+    private int foundLength;
+    /**
+     * Lends {@link #found}, read-only (a sink that wrote to it would change the key whose older versions the
+     * cursor then skips); made anew only when that grows.
+     */
+    private ByteBuffer foundView = ByteBuffer.wrap(found).asReadOnlyBuffer();
+    /**
+     * Forward: whether the merged walk is on the version of {@link #found} the cursor landed on, older ones
+     * after it.
+     */
+    private boolean onFound;
+    /** Forward: whether the walk has reached the start bound (from then on every key is at or after it). */
+    private boolean pastStart;
+    /**
+     * Reverse: the version the cursor landed on. A reverse walk meets a key's versions oldest first, so it
+     * knows which is the newest it may see only once past them; a reverse table walk makes its entries as
+     * {@link Entry} objects anyway (see {@code TableIterator}), and this one is kept.
+     */
+    private Entry chosen;
+    /** What {@link #next()} landed on, as new arrays; {@code null} when not on an entry. */
     private byte[] key;
     private byte[] value;
     private boolean closed;
@@ -49,40 +88,164 @@ final class LsmCursor implements EngineCursor {
         requireOpen();
         key = null;
         value = null;
-        while (true) {
-            Entry e = it.current();
-            if (e == null) {
-                return false;
+        if (!advance()) {
+            return false;
+        }
+        byte[] v;
+        if (reverse) {
+            byte[] cv = chosen.value(); // the version kept, whose array a memtable entry may hold: copied
+            v = cv == null ? new byte[0] : cv.clone();
+        } else {
+            try {
+                ByteBuffer lent = it.valueView();
+                v = new byte[lent.remaining()];
+                lent.get(lent.position(), v);
+            } catch (InternalError e) {
+                throw it.valueReadFailed(e);
             }
-            byte[] k = e.key();
-            if (!reverse && end != null && Arrays.compareUnsigned(k, end) >= 0) {
-                return false;
+        }
+        key = Arrays.copyOf(found, foundLength);
+        value = v;
+        return true;
+    }
+
+    /** Lends natively: the key from the cursor's own buffer, the value where it lies (see the class). */
+    @Override
+    public boolean lendsEntries() {
+        return true;
+    }
+
+    /**
+     * Lends each entry after the position: the same entries {@link #next()} would land on, with no copy of the
+     * value and one of the key into the cursor's buffer. A fault of a table's mapping met while the sink reads
+     * a value is reported as that table's read failing ({@link EntryIterator#valueReadFailed}).
+     */
+    @Override
+    public boolean lend(EntrySink sink) {
+        requireOpen();
+        key = null;
+        value = null;
+        while (advance()) {
+            ByteBuffer v = foundValue();
+            ByteBuffer k = foundView;
+            k.limit(foundLength).position(0);
+            boolean more;
+            try {
+                more = sink.entry(k, v);
+            } catch (InternalError e) {
+                throw it.valueReadFailed(e);
             }
-            if (reverse && start != null && Arrays.compareUnsigned(k, start) < 0) {
-                return false;
-            }
-            boolean inRange = reverse ? end == null || Arrays.compareUnsigned(k, end) < 0
-                    : start == null || Arrays.compareUnsigned(k, start) >= 0;
-            Entry chosen = null;
-            for (; e != null && Arrays.equals(e.key(), k); it.next(), e = it.current()) {
-                if (e.seq() <= seq && (chosen == null || e.seq() > chosen.seq())) {
-                    chosen = e;
-                }
-            }
-            if (inRange && chosen != null && chosen.kind() == Kind.PUT && !hidden(k, chosen.seq())) {
-                key = k;
-                value = chosen.value();
+            if (!more) {
                 return true;
             }
         }
+        return false;
     }
 
-    private boolean hidden(byte[] k, long version) {
+    /**
+     * Moves the merged walk past the versions of the key the cursor was on, then to the newest version at or
+     * below the cursor's sequence number of the next key in range that is a put no range delete hides; copies
+     * that key into {@link #found}.
+     *
+     * @return {@code false} at the end of the walk or its bound
+     */
+    private boolean advance() {
+        chosen = null;
+        if (onFound) {
+            onFound = false;
+            skipVersionsOfFound();
+        }
+        while (it.onEntry()) {
+            byte[] ka = it.keyArray();
+            int ko = it.keyOffset();
+            int kl = it.keyLength();
+            if (!reverse && end != null && Arrays.compareUnsigned(ka, ko, ko + kl, end, 0, end.length) >= 0) {
+                return false;
+            }
+            if (reverse && start != null && Arrays.compareUnsigned(ka, ko, ko + kl, start, 0, start.length) < 0) {
+                return false;
+            }
+            // Forward, keys only grow: once one is at or after the start, every later one is.
+            boolean inRange = reverse ? end == null || Arrays.compareUnsigned(ka, ko, ko + kl, end, 0, end.length) < 0
+                    : pastStart || (pastStart = start == null
+                            || Arrays.compareUnsigned(ka, ko, ko + kl, start, 0, start.length) >= 0);
+            if (found.length < kl) {
+                found = new byte[Math.max(kl, 2 * found.length)];
+                foundView = ByteBuffer.wrap(found).asReadOnlyBuffer();
+            }
+            System.arraycopy(ka, ko, found, 0, kl);
+            foundLength = kl;
+            if (reverse) {
+                // Versions come oldest first: the last at or below the cursor's sequence number is the one.
+                Entry newest = null;
+                for (; onFoundKey(); it.next()) {
+                    Entry e = it.current();
+                    if (e.seq() <= seq && (newest == null || e.seq() > newest.seq())) {
+                        newest = e;
+                    }
+                }
+                if (inRange && newest != null && newest.kind() == Kind.PUT && !hidden(newest.seq())) {
+                    chosen = newest;
+                    return true;
+                }
+                continue;
+            }
+            // Versions come newest first: those newer than the cursor's sequence number are not its to see.
+            boolean onKey = true;
+            while (onKey && it.seq() > seq) {
+                it.next();
+                onKey = onFoundKey();
+            }
+            if (onKey) {
+                onFound = true;
+                if (inRange && it.kind() == Kind.PUT && !hidden(it.seq())) {
+                    return true;
+                }
+                onFound = false;
+                skipVersionsOfFound();
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The value of the entry {@link #advance()} landed on: forward where it lies in the merged walk's source,
+     * in reverse that of the {@link #chosen} entry.
+     */
+    private ByteBuffer foundValue() {
+        if (!reverse) {
+            return it.valueView();
+        }
+        return EntryIterator.readOnlyView(chosen.value()); // a memtable's entry may hold the array
+    }
+
+    /** Whether the merged walk is on a version of {@link #found}. */
+    private boolean onFoundKey() {
+        if (!it.onEntry()) {
+            return false;
+        }
+        int ko = it.keyOffset();
+        return Arrays.equals(it.keyArray(), ko, ko + it.keyLength(), found, 0, foundLength);
+    }
+
+    /** Moves the merged walk, on a version of {@link #found}, past that key's versions. */
+    private void skipVersionsOfFound() {
+        do {
+            it.next();
+        } while (onFoundKey());
+    }
+
+    /** Whether a range delete newer than {@code version} (and not newer than the cursor) hides {@link #found}. */
+    private boolean hidden(long version) {
+        if (tombstones.isEmpty()) {
+            return false;
+        }
         if (tombstones.size() > FEW_TOMBSTONES) {
-            return view.coveredAfter(ks, k, version, seq); // each structure's deletes looked up by key
+            // each structure's deletes looked up by key
+            return view.coveredAfter(ks, Arrays.copyOf(found, foundLength), version, seq);
         }
         for (RangeTombstone t : tombstones) {
-            if (t.seq() > version && t.covers(ks, k)) {
+            if (t.seq() > version && t.covers(ks, found, foundLength)) {
                 return true;
             }
         }
@@ -112,6 +275,8 @@ final class LsmCursor implements EngineCursor {
         requireOpen();
         key = null;
         value = null;
+        onFound = false;
+        pastStart = false;
         byte[] from;
         if (!reverse) {
             from = start != null && Arrays.compareUnsigned(target, start) < 0 ? start : target;

@@ -3,6 +3,7 @@ package dev.plinth.lsm.internal.engine;
 import dev.plinth.lsm.internal.key.Entry;
 import dev.plinth.lsm.internal.key.EntryIterator;
 import dev.plinth.lsm.internal.sstable.TableReader;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -166,7 +167,7 @@ final class TableRuns {
             int t = tableFor(target);
             if (it != null && t == index) {
                 it.seek(target);
-                if (it.current() != null) {
+                if (it.onEntry()) {
                     return;
                 }
                 it.close();
@@ -187,7 +188,7 @@ final class TableRuns {
         private void open() {
             while (index >= 0 && index < run.size()) {
                 it = run.get(index).iterator(ks, from, reverse);
-                if (it.current() != null) {
+                if (it.onEntry()) {
                     return;
                 }
                 it.close();
@@ -217,12 +218,57 @@ final class TableRuns {
         }
 
         @Override
+        public boolean onEntry() {
+            return it != null && it.onEntry();
+        }
+
+        @Override
+        public int keyspace() {
+            return it.keyspace();
+        }
+
+        @Override
+        public byte[] keyArray() {
+            return it.keyArray();
+        }
+
+        @Override
+        public int keyOffset() {
+            return it.keyOffset();
+        }
+
+        @Override
+        public int keyLength() {
+            return it.keyLength();
+        }
+
+        @Override
+        public long seq() {
+            return it.seq();
+        }
+
+        @Override
+        public byte kind() {
+            return it.kind();
+        }
+
+        @Override
+        public ByteBuffer valueView() {
+            return it.valueView();
+        }
+
+        @Override
+        public RuntimeException valueReadFailed(Throwable e) {
+            return it == null ? EntryIterator.super.valueReadFailed(e) : it.valueReadFailed(e);
+        }
+
+        @Override
         public void next() {
             if (it == null) {
                 return;
             }
             it.next();
-            if (it.current() == null) {
+            if (!it.onEntry()) {
                 it.close();
                 it = null;
                 step();

@@ -21,8 +21,20 @@ public record RangeTombstone(int keyspace, byte[] start, byte[] end, long seq, b
      * @return {@code true} if the key is in the range of the same keyspace
      */
     public boolean covers(int ks, byte[] key) {
-        return ks == keyspace && (start == null || Arrays.compareUnsigned(key, start) >= 0)
-                && (end == null || Arrays.compareUnsigned(key, end) < 0);
+        return covers(ks, key, key.length);
+    }
+
+    /**
+     * Whether it covers a key held in the first bytes of an array (a cursor's reused key buffer).
+     *
+     * @param ks the keyspace id
+     * @param key the array holding the key from index 0
+     * @param length the key's length
+     * @return {@code true} if the key is in the range of the same keyspace
+     */
+    public boolean covers(int ks, byte[] key, int length) {
+        return ks == keyspace && (start == null || Arrays.compareUnsigned(key, 0, length, start, 0, start.length) >= 0)
+                && (end == null || Arrays.compareUnsigned(key, 0, length, end, 0, end.length) < 0);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.plinth.lsm.internal.sstable;
 
 import dev.plinth.lsm.internal.key.Entry;
 import dev.plinth.lsm.internal.key.Kind;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -191,6 +192,12 @@ final class DataBlock {
         private int valueLen;
         /** Where {@link #decode} reads. */
         private int at;
+        /**
+         * A read-only view of {@link #b} for {@link #valueView()}, made at the first call per block: the block
+         * may be a cached one, whose CRC32C was checked once as it was read, so a sink that wrote to a lent
+         * value would change it for every later reader unchecked.
+         */
+        private ByteBuffer values;
 
         Walker(DataBlock block) {
             reset(block);
@@ -203,6 +210,7 @@ final class DataBlock {
             offsets = next.offsets;
             restarts = next.restarts;
             index = -1;
+            values = null;
         }
 
         /** The block walked. */
@@ -362,24 +370,34 @@ final class DataBlock {
             return TableFormat.keyspaceOf(key);
         }
 
-        /** The current entry's sequence number. */
-        long seq() {
+        @Override
+        public long seq() {
             return seq;
         }
 
-        /** The buffer holding the current entry's internal key (its first {@link #keyLength()} bytes); reused. */
-        byte[] keyBuffer() {
+        @Override
+        public byte[] keyBuffer() {
             return key;
         }
 
-        /** The length of the current entry's internal key. */
-        int keyLength() {
+        @Override
+        public int keyLength() {
             return keyLen;
         }
 
-        /** The current entry's kind. */
-        byte kind() {
+        @Override
+        public byte kind() {
             return kind;
+        }
+
+        @Override
+        public ByteBuffer valueView() {
+            ByteBuffer v = values;
+            if (v == null) {
+                v = ByteBuffer.wrap(b).asReadOnlyBuffer();
+                values = v;
+            }
+            return BlockWalk.valueAt(v, kind, valueOff, valueLen);
         }
 
         /** The array holding the current entry's value: the block itself. */
@@ -397,12 +415,9 @@ final class DataBlock {
             return valueLen;
         }
 
-        /** The current entry as an {@link Entry}: its key and value copied out of the block. */
         @Override
-        public Entry entry() {
-            byte[] k = Arrays.copyOfRange(key, 4, keyLen);
-            byte[] v = kind == Kind.PUT ? Arrays.copyOfRange(b, valueOff, valueOff + valueLen) : null;
-            return new Entry(keyspace(), k, seq, kind, v);
+        public byte[] valueCopy() {
+            return kind == Kind.PUT ? Arrays.copyOfRange(b, valueOff, valueOff + valueLen) : null;
         }
     }
 }

@@ -34,12 +34,30 @@ final class InPlaceWalker implements BlockWalk {
     private int at = -1;
     /** The offset of the entry after the current one. */
     private int nextAt;
-    private byte[] key = new byte[64];
+    /** The current entry's internal key, its first {@link #keyLen} bytes; grown when a key does not fit. */
+    private byte[] key;
     private int keyLen;
     private long seq;
     private byte kind;
     private int valueOff;
     private int valueLen;
+    /** A read-only duplicate of {@link #b} for {@link #valueView()}; made at the first call per block. */
+    private ByteBuffer values;
+
+    /** A walker for a cursor, with room for internal keys of up to 64 bytes before its key buffer grows. */
+    InPlaceWalker() {
+        this(64);
+    }
+
+    /**
+     * A walker whose key buffer starts at a given size: a get sizes it to its key, so that the buffer it
+     * makes for the one block it reads is no larger than the keys there need.
+     *
+     * @param keyCapacity the key buffer's first size, in bytes
+     */
+    InPlaceWalker(int keyCapacity) {
+        key = new byte[keyCapacity];
+    }
 
     /**
      * Moves the walker to a block, before its first entry.
@@ -53,6 +71,7 @@ final class InPlaceWalker implements BlockWalk {
         limit = length - 4 - 4 * restartCount;
         at = -1;
         nextAt = 0;
+        values = null;
     }
 
     /** Whether the walker is on an entry. */
@@ -170,15 +189,45 @@ final class InPlaceWalker implements BlockWalk {
         return TableFormat.keyspaceOf(key);
     }
 
-    /** The current entry as an {@link Entry}: its key and value copied out of the view. */
+    /** A copy of the current value, out of the view. */
     @Override
-    public Entry entry() {
-        byte[] k = Arrays.copyOfRange(key, 4, keyLen);
-        byte[] v = null;
-        if (kind == Kind.PUT) {
-            v = new byte[valueLen];
-            b.get(valueOff, v);
+    public byte[] valueCopy() {
+        if (kind != Kind.PUT) {
+            return null;
         }
-        return new Entry(keyspace(), k, seq, kind, v);
+        byte[] v = new byte[valueLen];
+        b.get(valueOff, v);
+        return v;
+    }
+
+    @Override
+    public byte[] keyBuffer() {
+        return key;
+    }
+
+    @Override
+    public int keyLength() {
+        return keyLen;
+    }
+
+    @Override
+    public long seq() {
+        return seq;
+    }
+
+    @Override
+    public byte kind() {
+        return kind;
+    }
+
+    /** The current value as a read-only view of the mapping itself (see {@link BlockWalk#valueView()}). */
+    @Override
+    public ByteBuffer valueView() {
+        ByteBuffer v = values;
+        if (v == null) {
+            v = b.asReadOnlyBuffer(); // a mapping is mapped read-only; the view says so whatever the Vfs
+            values = v;
+        }
+        return BlockWalk.valueAt(v, kind, valueOff, valueLen);
     }
 }

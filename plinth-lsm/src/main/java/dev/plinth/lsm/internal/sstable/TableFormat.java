@@ -34,6 +34,8 @@ public final class TableFormat {
     public static final int TARGET_BLOCK_SIZE = 4096;
     /** Entries between restart points, where a key is written whole. */
     public static final int RESTART_INTERVAL = 16;
+    /** The bytes of the keyspace id in front of each user key in an internal key. */
+    static final int KEYSPACE_BYTES = 4;
     /** Bloom filter bits per key. */
     public static final int BLOOM_BITS_PER_KEY = 10;
 

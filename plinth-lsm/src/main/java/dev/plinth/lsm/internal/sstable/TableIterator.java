@@ -35,6 +35,9 @@ final class TableIterator implements EntryIterator {
     /** Reverse: the cached block {@link #back} was decoded from, or {@code null}. */
     private DataBlock backBlock;
     private int pos;
+    /** Whether the walk is on an entry of the keyspace. */
+    private boolean on;
+    /** The current entry as an {@link Entry}, made by the first {@link #current()} on it; else {@code null}. */
     private Entry current;
 
     TableIterator(TableReader table, int ks, byte[] from, boolean reverse) {
@@ -66,6 +69,7 @@ final class TableIterator implements EntryIterator {
             int target = table.firstBlockAtOrAfter(ikey, Long.MAX_VALUE);
             if (target >= blocks) {
                 current = null;
+                on = false;
                 return;
             }
             if (walk == null || target != block) {
@@ -166,25 +170,27 @@ final class TableIterator implements EntryIterator {
     private void settle() {
         while (true) {
             if (!reverse) {
+                current = null;
                 if (walk == null) {
-                    current = null;
+                    on = false;
                     return;
                 }
                 if (!walk.valid()) {
                     if (block + 1 >= table.blockCount()) {
-                        current = null;
+                        on = false;
                         return;
                     }
                     enter(block + 1);
                     walk.next();
                     continue;
                 }
-                current = walk.keyspace() == ks ? walk.entry() : null;
+                on = walk.keyspace() == ks;
                 return;
             }
             if (pos < 0) {
                 if (block - 1 < 0) {
                     current = null;
+                    on = false;
                     return;
                 }
                 ByteBuffer view = table.inPlaceBlock(--block);
@@ -197,19 +203,75 @@ final class TableIterator implements EntryIterator {
                 continue;
             }
             Entry e = back[pos];
-            current = e.keyspace() == ks ? e : null;
+            on = e.keyspace() == ks;
+            current = on ? e : null;
             return;
         }
     }
 
     @Override
     public Entry current() {
-        return current;
+        Entry e = current;
+        if (e == null && on) {
+            try {
+                e = walk.entry(); // forward: reverse walks hold their entries made
+            } catch (InternalError | InPlaceWalker.Damaged | IndexOutOfBoundsException x) {
+                throw table.walkFailed(block, x);
+            }
+            current = e;
+        }
+        return e;
+    }
+
+    @Override
+    public boolean onEntry() {
+        return on;
+    }
+
+    @Override
+    public int keyspace() {
+        return ks; // on an entry, it is of the keyspace walked
+    }
+
+    @Override
+    public byte[] keyArray() {
+        return reverse ? back[pos].key() : walk.keyBuffer();
+    }
+
+    @Override
+    public int keyOffset() {
+        return reverse ? 0 : TableFormat.KEYSPACE_BYTES;
+    }
+
+    @Override
+    public int keyLength() {
+        return reverse ? back[pos].key().length : walk.keyLength() - TableFormat.KEYSPACE_BYTES;
+    }
+
+    @Override
+    public long seq() {
+        return reverse ? back[pos].seq() : walk.seq();
+    }
+
+    @Override
+    public byte kind() {
+        return reverse ? back[pos].kind() : walk.kind();
+    }
+
+    /** Forward, the value where it lies in the block (in the mapping, for a block read in place); no copy. */
+    @Override
+    public ByteBuffer valueView() {
+        return reverse ? EntryIterator.super.valueView() : walk.valueView();
+    }
+
+    @Override
+    public RuntimeException valueReadFailed(Throwable e) {
+        return table.walkFailed(block, e);
     }
 
     @Override
     public void next() {
-        if (current == null) {
+        if (!on) {
             return;
         }
         try {

@@ -42,7 +42,14 @@ public final class TableReader {
      */
     private final MappedTable mapped;
     private final long entryCount;
-    private final byte[][] indexKeys;
+    /**
+     * The index's keys (the internal key of each data block's last entry), one after the other in one array:
+     * block {@code i}'s from {@link #indexKeyStart}{@code (i)} to {@code indexKeyEnds[i]}. One array rather
+     * than one per key, so that a get's binary search over the index reads each probed key where the probe
+     * lands, without first loading a reference to it.
+     */
+    private final byte[] indexKeys;
+    private final int[] indexKeyEnds;
     private final long[] indexSeqs;
     private final TableFormat.Handle[] blocks;
     private final BloomFilter filter;
@@ -54,6 +61,8 @@ public final class TableReader {
     private final AtomicInteger refs = new AtomicInteger(1);
     /** {@link #first()}, once read. */
     private volatile Entry first;
+    /** {@link #last()}, made at its first call (a cursor over a run of tables asks it at every open). */
+    private volatile Entry last;
     private volatile boolean obsolete;
     private final BlockCache cache;
     /** This open table's part of the cache's keys. */
@@ -107,7 +116,12 @@ public final class TableReader {
         if (mapped != null) {
             mapped.blocks(idx.size());
         }
-        indexKeys = new byte[idx.size()][];
+        int indexBytes = 0;
+        for (BlockCodec.Item it : idx) {
+            indexBytes += it.ikey().length;
+        }
+        indexKeys = new byte[indexBytes];
+        indexKeyEnds = new int[idx.size()];
         indexSeqs = new long[idx.size()];
         blocks = new TableFormat.Handle[idx.size()];
         for (int i = 0; i < idx.size(); i++) {
@@ -121,7 +135,9 @@ public final class TableReader {
                     || blocks[i].offset() + blocks[i].size() + TableFormat.BLOCK_TRAILER > size) {
                 throw corrupt("has an index entry " + i + " pointing outside the file");
             }
-            indexKeys[i] = it.ikey();
+            int at = i == 0 ? 0 : indexKeyEnds[i - 1];
+            System.arraycopy(it.ikey(), 0, indexKeys, at, it.ikey().length);
+            indexKeyEnds[i] = at + it.ikey().length;
             indexSeqs[i] = it.seq();
         }
     }
@@ -311,7 +327,10 @@ public final class TableReader {
         int hi = blocks.length;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            int c = compareIkey(indexKeys[mid], indexSeqs[mid], ikey, seq);
+            int c = Arrays.compareUnsigned(indexKeys, indexKeyStart(mid), indexKeyEnds[mid], ikey, 0, ikey.length);
+            if (c == 0) {
+                c = Long.compare(seq, indexSeqs[mid]);
+            }
             if (c < 0) {
                 lo = mid + 1;
             } else {
@@ -321,9 +340,9 @@ public final class TableReader {
         return lo;
     }
 
-    private static int compareIkey(byte[] a, long sa, byte[] b, long sb) {
-        int c = Arrays.compareUnsigned(a, b);
-        return c != 0 ? c : Long.compare(sb, sa);
+    /** Where block {@code i}'s index key starts in {@link #indexKeys}. */
+    private int indexKeyStart(int i) {
+        return i == 0 ? 0 : indexKeyEnds[i - 1];
     }
 
     /**
@@ -341,7 +360,8 @@ public final class TableReader {
         byte[] ikey = TableFormat.internalKey(ks, key);
         // Outside the table's key range: no need to hash the key for the filter. Among tables written from
         // ascending keys this rules out all but one.
-        if (Arrays.compareUnsigned(ikey, indexKeys[blocks.length - 1]) > 0) {
+        int lastBlock = blocks.length - 1;
+        if (Arrays.compareUnsigned(ikey, 0, ikey.length, indexKeys, indexKeyStart(lastBlock), indexKeyEnds[lastBlock]) > 0) {
             return null;
         }
         Entry f = first();
@@ -352,36 +372,38 @@ public final class TableReader {
             return null;
         }
         int i = firstBlockAtOrAfter(ikey, maxSeq);
-        return i == blocks.length ? null : entryIn(i, ikey, maxSeq);
+        return i == blocks.length ? null : entryIn(i, key, ikey, maxSeq);
     }
 
     /**
      * One entry of data block {@code i}, read in place from the mapping where the block can be read so, else
      * through the cache: with {@code ikey}, the first entry at or after {@code (ikey, seq)} if its key is
-     * {@code ikey}; with {@code null}, the block's first entry. {@code null} if there is none such.
+     * {@code ikey} (made with {@code key}, the user key within it, rather than a copy); with {@code null}, the
+     * block's first entry. {@code null} if there is none such.
      */
-    private Entry entryIn(int i, byte[] ikey, long seq) {
+    private Entry entryIn(int i, byte[] key, byte[] ikey, long seq) {
         ByteBuffer view = inPlaceBlock(i);
         if (view == null) {
-            return entryAt(dataBlock(i).walker(), ikey, seq);
+            return entryAt(dataBlock(i).walker(), key, ikey, seq);
         }
         try {
-            InPlaceWalker w = new InPlaceWalker();
+            // Keys near the one sought are about as long: room for it and a little more (grown if need be).
+            InPlaceWalker w = ikey == null ? new InPlaceWalker() : new InPlaceWalker(ikey.length + 12);
             w.reset(view);
-            return entryAt(w, ikey, seq);
+            return entryAt(w, key, ikey, seq);
         } catch (InternalError | InPlaceWalker.Damaged | IndexOutOfBoundsException e) {
             throw walkFailed(i, e);
         }
     }
 
     /** {@link #entryIn}'s walk, on a walker before the block's first entry. */
-    private static Entry entryAt(BlockWalk w, byte[] ikey, long seq) {
+    private static Entry entryAt(BlockWalk w, byte[] key, byte[] ikey, long seq) {
         if (ikey == null) {
             w.next();
-        } else {
-            w.seek(ikey, seq);
+            return w.valid() ? w.entry() : null;
         }
-        return w.valid() && (ikey == null || w.keyEquals(ikey)) ? w.entry() : null;
+        w.seek(ikey, seq);
+        return w.valid() && w.keyEquals(ikey) ? w.entry(key) : null;
     }
 
     /**
@@ -407,7 +429,7 @@ public final class TableReader {
     public Entry first() {
         Entry f = first;
         if (f == null && blocks.length > 0) {
-            f = entryIn(0, null, 0);
+            f = entryIn(0, null, null, 0);
             first = f;
         }
         return f;
@@ -420,12 +442,15 @@ public final class TableReader {
      * @return the position
      */
     public Entry last() {
-        if (blocks.length == 0) {
-            return null;
+        Entry l = last;
+        if (l == null && blocks.length > 0) {
+            int i = blocks.length - 1;
+            byte[] ik = Arrays.copyOfRange(indexKeys, indexKeyStart(i), indexKeyEnds[i]);
+            l = new Entry(TableFormat.keyspaceOf(ik), Arrays.copyOfRange(ik, TableFormat.KEYSPACE_BYTES, ik.length),
+                    indexSeqs[i], (byte) 0, null);
+            last = l;
         }
-        byte[] ik = indexKeys[blocks.length - 1];
-        int ks = ((ik[0] & 0xFF) << 24) | ((ik[1] & 0xFF) << 16) | ((ik[2] & 0xFF) << 8) | (ik[3] & 0xFF);
-        return new Entry(ks, Arrays.copyOfRange(ik, 4, ik.length), indexSeqs[blocks.length - 1], (byte) 0, null);
+        return l;
     }
 
     /**
@@ -562,7 +587,8 @@ public final class TableReader {
             }
             w.moveTo(d.size() - 1);
             Entry lastE = w.entry();
-            if (!Arrays.equals(indexKeys[i], TableFormat.internalKey(lastE.keyspace(), lastE.key()))
+            byte[] lastIkey = TableFormat.internalKey(lastE.keyspace(), lastE.key());
+            if (!Arrays.equals(indexKeys, indexKeyStart(i), indexKeyEnds[i], lastIkey, 0, lastIkey.length)
                     || indexSeqs[i] != lastE.seq()) {
                 problems.add(where + " has an index entry " + i + " that does not name the last key of its block");
             }
