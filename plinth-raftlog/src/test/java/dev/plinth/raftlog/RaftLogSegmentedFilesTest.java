@@ -59,9 +59,9 @@ class RaftLogSegmentedFilesTest {
             s.append(1, List.of(new LogEntry(1, 1, new byte[] {1, 2, 3}), new LogEntry(2, 1, new byte[] {4, 5, 6})), S);
         }
         String seg = "g-0000000000000001/log_inprogress_0000000000000001";
-        // Header 16, base record 33, frame 8, record header 13, entry 1 (16 + 3), entry 2 (16 + 3): its last payload
-        // byte is at 107.
-        Corruption.flipBits(vfs, seg, 107, 0x08);
+        // Header 16, base record 34, frame 8, record header 13, entry 1 (16 + 3), entry 2 (16 + 3): its last payload
+        // byte is at 108.
+        Corruption.flipBits(vfs, seg, 108, 0x08);
         // The damaged record is the last one of an open segment, so on reopen it reads as a torn tail and is cut;
         // the damaged entry is never returned.
         try (RaftStorage s = RaftLogs.openSegmented(vfs, 1 << 20)) {

@@ -23,15 +23,22 @@ public final class SegmentFormat {
      */
     public static final int VERSION = 4;
     /**
-     * The format version the per-group segmented log writes. Version 3 keeps the purge boundary in the segments
-     * (a base record first in each segment, purge and reset records) instead of a {@code boundary} file; its
-     * framing and entries are those of version 2.
+     * The per-group segmented log's first version with the purge boundary in the segments (a base record first in
+     * each segment, purge and reset records) instead of a {@code boundary} file; its framing and entries are those
+     * of version 2.
      */
-    public static final int GROUP_VERSION = 3;
+    public static final int GROUP_BOUNDS_VERSION = 3;
+    /**
+     * The format version the per-group segmented log writes. Version 5 (since 2026-12-06) adds to version 3 an end
+     * record last in every closed segment, so a closed segment cut at a record boundary is found, and the files
+     * a group has saved beside its segments ({@code hardstate}, {@code meta}) named in its records, so a lost one
+     * is found.
+     */
+    public static final int GROUP_VERSION = 5;
     /** The oldest format version read. */
     public static final int OLDEST_VERSION = 1;
     /** The newest format version read. */
-    public static final int NEWEST_VERSION = VERSION;
+    public static final int NEWEST_VERSION = GROUP_VERSION;
     /** Bytes in the header. */
     public static final int HEADER_BYTES = 16;
     /** Bytes in a record's frame before its payload. */
