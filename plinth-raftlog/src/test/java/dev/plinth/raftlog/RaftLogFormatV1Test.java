@@ -45,7 +45,12 @@ class RaftLogFormatV1Test {
     }
 
     private static Path copyFixture(String kind, Path to) {
-        Path from = Path.of("src/test/resources/raftlog-format-v1", kind);
+        return copyFixture("raftlog-format-v1", kind, to);
+    }
+
+    /** Copies {@code src/test/resources/<root>/<kind>} to {@code to}. */
+    static Path copyFixture(String root, String kind, Path to) {
+        Path from = Path.of("src/test/resources", root, kind);
         try (Stream<Path> files = Files.walk(from)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 Path t = to.resolve(from.relativize(f).toString());
