@@ -9,7 +9,6 @@ import dev.plinth.raftlog.internal.segment.SegmentScan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,23 +61,9 @@ class RaftLogOlderFormatsTest {
         Path log = RaftLogFormatV1Test.copyFixture(root, kind, dir.resolve("log"));
         assertThat(segments(log)).isNotEmpty().allMatch(f -> headerVersion(f) == version);
         String uri = kind + ":" + log + "?compression=" + compression + "&segmentBytes=1024";
-        List<LogEntry> want = new ArrayList<>(RaftLogFormatV1Test.expected());
-        byte[] big = "0123456789".repeat(30).getBytes(StandardCharsets.UTF_8);
+        List<LogEntry> want;
         try (RaftStorage s = RaftLogs.open(uri)) {
-            for (long g = 1; g <= 2; g++) {
-                assertThat(s.firstIndex(g)).isEqualTo(11);
-                assertThat(s.lastIndex(g)).isEqualTo(62);
-                assertThat(s.termAt(g, 10)).as("the persisted purge boundary's term").isEqualTo(1);
-                assertThat(s.entries(g, 11, 63)).isEqualTo(want);
-                assertThat(s.loadHardState(g)).isEqualTo(new HardState(3, 2, 40));
-                assertThat(s.get(g, "applied")).isEqualTo("40".getBytes(StandardCharsets.UTF_8));
-            }
-            for (long i = 63; i <= 90; i++) {
-                LogEntry e = new LogEntry(i, 5, big);
-                s.append(1, List.of(e), Durability.SYNC);
-                want.add(e);
-            }
-            s.purge(1, 30, Durability.SYNC);
+            want = RaftLogFormatV1Test.readsAsWrittenAndGoesOn(s);
             s.saveHardState(1, new HardState(5, 1, 80), Durability.SYNC);
         }
         assertThat(segments(log)).as("new segments are of the current version")
