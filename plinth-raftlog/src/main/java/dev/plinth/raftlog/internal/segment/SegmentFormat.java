@@ -16,9 +16,9 @@ public final class SegmentFormat {
     public static final long MAGIC = 0x504C524654534547L;
     /**
      * The format version the shared log writes. Version 2 added LZ4-compressed entries (see {@link EntryCodec});
-     * version 4 (the shared log's; 3 is the per-group log's) begins every segment with a record naming its seq and
-     * the oldest seq still live, and ends every closed one with a record naming its seq, so a segment lost or cut
-     * short is found at open. Older segments are still read, and an in-progress one is closed at open rather than
+     * version 4 (the shared log's; 3 and 5 are the per-group log's, {@link #GROUP_VERSION}) begins every segment
+     * with a record naming its seq and the oldest seq still live, and ends every closed one with a record naming its
+     * seq, so a segment lost or cut short is found at open. Older segments are still read, and an in-progress one is closed at open rather than
      * appended to, so a segment is only ever appended to by code of its own version.
      */
     public static final int VERSION = 4;
