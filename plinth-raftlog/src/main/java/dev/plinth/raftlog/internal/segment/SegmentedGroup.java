@@ -334,6 +334,11 @@ final class SegmentedGroup {
                         + ". It was deleted or lost by something other than the log; nothing was changed.");
             }
             if ((savedFiles & file) == 0 && there) {
+                // The file's rename may not be durable yet (the process died inside AtomicFile.write, after the
+                // rename, before its directory sync): sync it before the record naming the file, or a power loss
+                // could undo the rename and keep the record, and every later open would refuse the log for a save
+                // that was never acknowledged.
+                vfs.syncDirectory(dir);
                 noteSaved(file);
             }
         }
