@@ -55,23 +55,35 @@ class RaftLogSegmentedSavedFilesTest {
         assertThat(vfs.exists(DIR + (file.equals("meta") ? "hardstate" : "meta"))).isTrue();
     }
 
-    /** The record saying the file was saved goes with purged segments: every new segment's base restates it. */
+    /**
+     * The files record saying the file was saved goes with purged segments: every new segment's base restates it. The
+     * group has entries before the save, so the save writes a files record into the segment being written (a save on
+     * a group with no segment yet puts the flag into the first segment's base record instead).
+     */
     @Test
     void theRecordOutlivesTheSegmentThatHeldItAndAReset() {
         MemVfs vfs = new MemVfs(2);
         try (RaftStorage s = RaftLogs.openSegmented(vfs, 400)) {
+            appendMany(s, 1);
             s.saveHardState(1, VOTED, S);
+            List<SegmentScan.Record> records = SegmentScan.read(vfs, DIR + "log_inprogress_0000000000000001", true)
+                    .records();
+            assertThat(records).as("segment 1: its base record, the entry, then the files record").hasSize(3);
+            assertThat(records.get(2).payload()).as("a files record naming the hardstate file")
+                    .containsExactly(7, 1);
+            assertThat(records.get(0).payload()[25]).as("the base record, written before the save, names no file")
+                    .isZero();
             appendMany(s, 30);
             s.purge(1, s.lastIndex(1), S);
             s.flush();
+            assertThat(vfs.list(DIR.substring(0, DIR.length() - 1)))
+                    .as("the first segment, with the files record, purged away")
+                    .noneMatch(n -> n.startsWith("log_") && n.contains("_0000000000000001"));
             s.reset(1, 100, 5, S);
             appendMany(s, 10);
-        }
-        assertThat(vfs.list(DIR.substring(0, DIR.length() - 1))).as("the first segment, with the files record, deleted")
-                .noneMatch(n -> n.contains("log_0000000000000001"));
-        try (RaftStorage s = RaftLogs.openSegmented(vfs, 400)) {
             assertThat(s.loadHardState(1)).isEqualTo(VOTED);
         }
+        // No open in between: one would find the file there and name it again in a files record of its own.
         vfs.delete(DIR + "hardstate");
         assertThatThrownBy(() -> openGroup(vfs)).isInstanceOf(CorruptionException.class)
                 .hasMessageContaining("lost its hardstate file");
