@@ -101,6 +101,33 @@ class RaftLogSegmentedFilesTest {
         vfs.assertNoLeaks();
     }
 
+    /** Every save of the hardstate and meta files is refused by a failed group, not only their first. */
+    @Test
+    void aFailedGroupRefusesEverySaveOfItsFiles() {
+        FaultyVfs vfs = new FaultyVfs(new MemVfs(7), 7);
+        HardState saved = new HardState(3, 2, 1);
+        try (RaftStorage s = RaftLogs.openSegmented(vfs, 1 << 20)) {
+            s.append(1, List.of(new LogEntry(1, 1, new byte[] {1})), S);
+            s.saveHardState(1, saved, S);
+            s.put(1, "k", new byte[] {1}, S);
+            vfs.inject(Fault.on(IoOp.FORCE));
+            assertThatThrownBy(() -> s.append(1, List.of(new LogEntry(2, 1, new byte[] {2})), S))
+                    .isInstanceOf(StorageIOException.class);
+            vfs.clearFaults();
+            assertThatThrownBy(() -> s.saveHardState(1, new HardState(4, 2, 1), S))
+                    .isInstanceOf(StorageIOException.class).hasMessageContaining("group 1 failed earlier");
+            assertThatThrownBy(() -> s.put(1, "k", new byte[] {2}, S))
+                    .isInstanceOf(StorageIOException.class).hasMessageContaining("group 1 failed earlier");
+            assertThatThrownBy(() -> s.delete(1, "k", S))
+                    .isInstanceOf(StorageIOException.class).hasMessageContaining("group 1 failed earlier");
+        }
+        try (RaftStorage s = RaftLogs.openSegmented(vfs, 1 << 20)) {
+            assertThat(s.loadHardState(1)).isEqualTo(saved);
+            assertThat(s.get(1, "k")).containsExactly(1);
+        }
+        vfs.assertNoLeaks();
+    }
+
     @Test
     void aFullDiskIsReportedAndNothingIsHalfDone() {
         FaultyVfs vfs = new FaultyVfs(new MemVfs(6), 6);

@@ -945,16 +945,16 @@ final class SegmentedGroup {
 
     /**
      * Replaces one of the files kept beside the segments ({@code hardstate}, {@code meta}) crash-atomically; after its
-     * first save a record saying it was saved is appended and forced, so that its loss is found at open.
+     * first save a record saying it was saved is appended and forced, so that its loss is found at open. Refused, as
+     * every call is, once the group has failed.
      *
      * @param file {@link #HARD_STATE_FILE} or {@link #META_FILE}
      * @param contents the file's new contents
      */
     synchronized void saveFile(int file, byte[] contents) {
+        // A failed group refuses every save, not only a file's first: what it says is on disk may not be.
+        check();
         boolean first = (savedFiles & file) == 0;
-        if (first) {
-            check();
-        }
         ensureDir();
         AtomicFile.write(vfs, dir + "/" + (file == HARD_STATE_FILE ? GroupFiles.HARD_STATE : GroupFiles.META),
                 contents);
