@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.CorruptionException;
 import dev.plinth.Durability;
+import dev.plinth.io.VfsFile;
+import dev.plinth.raftlog.internal.segment.SegmentFormat;
 import dev.plinth.raftlog.internal.segment.SegmentScan;
+import dev.plinth.testkit.io.MemVfs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -14,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -163,5 +167,39 @@ class RaftLogOlderFormatsTest {
                 .isPositive();
         assertThat(compressedEntries(Path.of("src/test/resources/raftlog-format-v1/segmented"), "segmented"))
                 .as("version 1 has no flag").isZero();
+    }
+
+    /**
+     * Each log reads only the format versions it wrote: a closed segment whose header names the other log's version (3
+     * or 5 in the shared log, 4 in a group's) is a {@link CorruptionException}, never read with the wrong record rules.
+     */
+    @ParameterizedTest
+    @CsvSource({"shared, 5", "shared, 3", "segmented, 4"})
+    void aSegmentOfTheOtherLogsVersionIsRefused(String kind, int version) {
+        MemVfs vfs = new MemVfs(version);
+        boolean shared = kind.equals("shared");
+        String dir = shared ? "" : "g-0000000000000001";
+        try (RaftStorage s = shared ? RaftLogs.openShared(vfs, 200) : RaftLogs.openSegmented(vfs, 200)) {
+            for (long i = 1; i <= 20; i++) {
+                s.append(1, List.of(new LogEntry(i, 1, new byte[30])), Durability.SYNC);
+            }
+        }
+        String closed = vfs.list(dir).stream().filter(n -> n.startsWith("log_") && !n.contains("inprogress"))
+                .sorted().findFirst().orElseThrow();
+        ByteBuffer header = ByteBuffer.allocate(16).putLong(SegmentFormat.MAGIC).putInt(version);
+        CRC32C crc = new CRC32C();
+        crc.update(header.array(), 0, 12);
+        header.putInt((int) crc.getValue()).flip();
+        try (VfsFile f = vfs.openWrite(dir.isEmpty() ? closed : dir + "/" + closed)) {
+            f.write(0, header);
+            f.force();
+        }
+        assertThatThrownBy(() -> {
+            try (RaftStorage s = shared ? RaftLogs.openShared(vfs, 200) : RaftLogs.openSegmented(vfs, 200)) {
+                s.lastIndex(1);
+            }
+        }).isInstanceOf(CorruptionException.class).hasMessageContaining(closed)
+                .hasMessageContaining("format version this log reads")
+                .hasMessageContaining("version " + version);
     }
 }

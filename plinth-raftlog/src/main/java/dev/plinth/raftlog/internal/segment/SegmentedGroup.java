@@ -205,7 +205,7 @@ final class SegmentedGroup {
                 segVersion = writer.version();
                 writerEmpty = records.isEmpty();
             } else {
-                SegmentScan scan = SegmentScan.read(vfs, path, false);
+                SegmentScan scan = SegmentScan.read(vfs, path, false, SegmentFormat.GROUP_VERSION);
                 records = scan.records();
                 segVersion = scan.version();
             }
