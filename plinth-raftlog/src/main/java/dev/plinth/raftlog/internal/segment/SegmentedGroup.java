@@ -51,17 +51,16 @@ final class SegmentedGroup {
     static final byte RESET = 4;
     /**
      * Format version 3: the first record of a segment: the boundary (index, term) and last index when it began; in
-     * version 5 also the files saved beside the segments ({@link #HARD_STATE_FILE}, {@link #META_FILE}) by then.
+     * version 5 also the files saved beside the segments by then ({@link SavedFiles}).
      */
     static final byte BASE = 5;
     /** Format version 5: the last record of every closed segment: its seq and the group's last index then. */
     static final byte END = 6;
-    /** Format version 5: the files saved beside the segments so far (a flag byte), recorded once a file is first saved. */
+    /**
+     * Format version 5: the files saved beside the segments so far (a flag byte, {@link SavedFiles}), recorded once a
+     * file is first saved.
+     */
     static final byte FILES = 7;
-    /** A flag of {@link #FILES} and of a version 5 {@link #BASE}: a {@code hardstate} file was saved. */
-    static final int HARD_STATE_FILE = 1;
-    /** A flag of {@link #FILES} and of a version 5 {@link #BASE}: a {@code meta} file was saved. */
-    static final int META_FILE = 2;
     static final int RECORD_HEADER = 1 + 8 + 4;
 
     /**
@@ -81,12 +80,8 @@ final class SegmentedGroup {
     // All guarded by this.
     private long boundaryIndex;
     private long boundaryTerm;
-    /**
-     * The files saved beside the segments ({@link #HARD_STATE_FILE}, {@link #META_FILE}) as the segments record them:
-     * a flag is set only once its file's first save is durable, and never cleared, so a flagged file that is missing
-     * at open was lost.
-     */
-    private int savedFiles;
+    /** The files saved beside the segments, as the segments record them. */
+    private final SavedFiles savedFiles;
     private long nextSeq = 1;
     /** Whether a {@code boundary} file of a format before version 3 is still on disk. */
     private boolean legacyBoundary;
@@ -126,6 +121,7 @@ final class SegmentedGroup {
         this.dir = GroupFiles.dir(group);
         this.segmentBytes = segmentBytes;
         this.lz4 = lz4;
+        this.savedFiles = new SavedFiles(vfs, group, dir);
         this.background = forceThreads;
         this.pipeline = new ForcePipeline<>(this::forceWritten, forceThreads, RaftLogs.MAX_UNFORCED_BYTES,
                 () -> "segmented Raft log of group " + group + " at " + vfs.location(dir), e -> {
@@ -319,28 +315,17 @@ final class SegmentedGroup {
     }
 
     /**
-     * At open, after the replay: a file the segments say was saved must be there (a missing one was lost: its
-     * first save was durable before the record saying so); a file there that the segments do not name yet (its
-     * first save was cut off before the record, or the log was written before version 5) is recorded now.
+     * At open, after the replay: a file the segments say was saved must be there ({@link SavedFiles#checkAtOpen}); a
+     * file there that the segments do not name yet (its first save was cut off before the record, or the log was
+     * written before version 5) is recorded now.
      */
     private void checkSavedFiles() {
-        for (int file : new int[] {HARD_STATE_FILE, META_FILE}) {
-            String name = file == HARD_STATE_FILE ? GroupFiles.HARD_STATE : GroupFiles.META;
-            boolean there = vfs.exists(dir + "/" + name);
-            if ((savedFiles & file) != 0 && !there) {
-                throw new CorruptionException("Group " + group + " of the segmented Raft log at " + vfs.location(dir)
-                        + " has lost its " + name + " file: its segments record that it was saved, and it is not "
-                        + "there" + (file == HARD_STATE_FILE ? " (the group's term and vote would be forgotten)" : "")
-                        + ". It was deleted or lost by something other than the log; nothing was changed.");
-            }
-            if ((savedFiles & file) == 0 && there) {
-                // The file's rename may not be durable yet (the process died inside AtomicFile.write, after the
-                // rename, before its directory sync): sync it before the record naming the file, or a power loss
-                // could undo the rename and keep the record, and every later open would refuse the log for a save
-                // that was never acknowledged.
-                vfs.syncDirectory(dir);
-                noteSaved(file);
-            }
+        for (SavedFiles.File file : savedFiles.checkAtOpen()) {
+            // The file's rename may not be durable yet (the process died inside AtomicFile.write, after the rename,
+            // before its directory sync): sync it before the record naming the file, or a power loss could undo the
+            // rename and keep the record, and every later open would refuse the log for a save never acknowledged.
+            vfs.syncDirectory(dir);
+            noteSaved(file);
         }
     }
 
@@ -361,10 +346,10 @@ final class SegmentedGroup {
             type = b.get();
             if (version >= SegmentFormat.GROUP_VERSION && type == FILES) {
                 int files = b.get() & 0xFF;
-                if ((files & ~(HARD_STATE_FILE | META_FILE)) != 0 || b.hasRemaining()) {
+                if (!SavedFiles.valid(files) || b.hasRemaining()) {
                     throw undecodable(r, path, null);
                 }
-                savedFiles |= files;
+                savedFiles.addReplayed(files);
                 return 0;
             }
             if (version >= SegmentFormat.GROUP_BOUNDS_VERSION && (type == PURGE || type == RESET || type == BASE)) {
@@ -372,8 +357,8 @@ final class SegmentedGroup {
                 long term = b.getLong();
                 long last = type == BASE ? b.getLong() : 0;
                 int files = type == BASE && version >= SegmentFormat.GROUP_VERSION ? b.get() & 0xFF : -1;
-                if (index < 0 || term < 0 || last < 0 || (files > 0 && (files & ~(HARD_STATE_FILE
-                        | META_FILE)) != 0) || b.hasRemaining()) {
+                if (index < 0 || term < 0 || last < 0 || (files > 0 && !SavedFiles.valid(files))
+                        || b.hasRemaining()) {
                     throw undecodable(r, path, null);
                 }
                 replayBounds(type, index, term, last, files, wasFresh, r, path);
@@ -438,16 +423,16 @@ final class SegmentedGroup {
                     throw undecodable(r, path, null);
                 }
                 addPlaceholders(last);
-                savedFiles = Math.max(files, 0);
+                savedFiles.setReplayed(Math.max(files, 0));
             }
         } else if (type == BASE) {
             if (index != boundaryIndex || term != boundaryTerm || last != lastIndex()
-                    || (files >= 0 && files != savedFiles)) {
+                    || (files >= 0 && files != savedFiles.flags())) {
                 throw new CorruptionException("The segment " + vfs.location(path) + " of group " + group
                         + " begins with boundary " + index + " (term " + term + "), last index " + last
                         + (files >= 0 ? " and saved files " + files : "") + ", but the segments before it end with "
                         + "boundary " + boundaryIndex + " (term " + boundaryTerm + "), last index " + lastIndex()
-                        + (files >= 0 ? " and saved files " + savedFiles : "")
+                        + (files >= 0 ? " and saved files " + savedFiles.flags() : "")
                         + ": a segment between them is missing or damaged.");
             }
         } else if (index > boundaryIndex) {
@@ -702,7 +687,7 @@ final class SegmentedGroup {
     /** The base record that begins a segment: the boundary (index, term), the last index and the saved files now. */
     private byte[] base() {
         return ByteBuffer.allocate(26).put(BASE).putLong(boundaryIndex).putLong(boundaryTerm).putLong(lastIndex())
-                .put((byte) savedFiles).array();
+                .put((byte) savedFiles.flags()).array();
     }
 
     /** The end record that closes segment {@code seq}: its seq and the last index now. */
@@ -948,16 +933,15 @@ final class SegmentedGroup {
      * first save a record saying it was saved is appended and forced, so that its loss is found at open. Refused, as
      * every call is, once the group has failed.
      *
-     * @param file {@link #HARD_STATE_FILE} or {@link #META_FILE}
+     * @param file the file
      * @param contents the file's new contents
      */
-    synchronized void saveFile(int file, byte[] contents) {
+    synchronized void saveFile(SavedFiles.File file, byte[] contents) {
         // A failed group refuses every save, not only a file's first: what it says is on disk may not be.
         check();
-        boolean first = (savedFiles & file) == 0;
+        boolean first = !savedFiles.saved(file);
         ensureDir();
-        AtomicFile.write(vfs, dir + "/" + (file == HARD_STATE_FILE ? GroupFiles.HARD_STATE : GroupFiles.META),
-                contents);
+        AtomicFile.write(vfs, savedFiles.path(file), contents);
         if (first) {
             noteSaved(file);
         }
@@ -967,13 +951,13 @@ final class SegmentedGroup {
      * Records in the segment being written, forced, that {@code file} was saved: in the base record of a new segment
      * if none is being written, else in a files record.
      */
-    private void noteSaved(int file) {
+    private void noteSaved(SavedFiles.File file) {
         try {
-            savedFiles |= file;
+            byte[] record = savedFiles.mark(file);
             if (writer == null) {
                 ensureWriter();
             } else {
-                writer.append(ByteBuffer.allocate(2).put(FILES).put((byte) savedFiles).array());
+                writer.append(record);
             }
             writer.sync();
             settle(Durability.SYNC);

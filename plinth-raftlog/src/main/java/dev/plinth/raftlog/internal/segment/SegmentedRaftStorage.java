@@ -207,7 +207,7 @@ public final class SegmentedRaftStorage implements RaftStorage {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(durability, "durability");
         SegmentedGroup g = group(group);
-        g.saveFile(SegmentedGroup.HARD_STATE_FILE, ByteBuffer.allocate(24)
+        g.saveFile(SavedFiles.File.HARD_STATE, ByteBuffer.allocate(24)
                 .putLong(state.term()).putLong(state.votedFor()).putLong(state.commitIndex()).array());
     }
 
@@ -270,7 +270,7 @@ public final class SegmentedRaftStorage implements RaftStorage {
             byte[] k = e.getKey().getBytes(StandardCharsets.UTF_8);
             b.putInt(k.length).put(k).putInt(e.getValue().length).put(e.getValue());
         }
-        g.saveFile(SegmentedGroup.META_FILE, b.array());
+        g.saveFile(SavedFiles.File.META, b.array());
     }
 
     @Override
