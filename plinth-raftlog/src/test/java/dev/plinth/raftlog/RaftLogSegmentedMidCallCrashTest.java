@@ -110,19 +110,10 @@ class RaftLogSegmentedMidCallCrashTest {
                         prepare(s);
                     }
                     View entries = View.of(s);
-                    vfs.inject(Fault.on(kind).at(nth).sticky());
-                    List<Throwable> thrown = new ArrayList<>();
-                    try {
-                        save.accept(s);
-                    } catch (PlinthException e) {
-                        thrown.add(e);
-                    }
+                    List<Throwable> thrown = crashInside(vfs, kind, nth, crash, s, save);
                     if (!thrown.isEmpty()) {
                         crashed++;
                     }
-                    vfs.clearFaults();
-                    vfs.powerLoss(crash);
-                    s.close();
                     String at = String.format("%s with a crash at %s #%d, then %s (failed: %s)", what, kind, nth,
                             crash, thrown);
                     Object first;
@@ -145,6 +136,25 @@ class RaftLogSegmentedMidCallCrashTest {
         assertThat(crashed).as("calls cut short").isPositive();
     }
 
+    /**
+     * Runs {@code change} with a sticky fault at the {@code nth} operation of {@code kind}, then crashes and closes
+     * {@code s}; returns what the call threw (empty if it returned).
+     */
+    private static List<Throwable> crashInside(FaultyVfs vfs, IoOp kind, int nth, PowerLoss crash, RaftStorage s,
+            Consumer<RaftStorage> change) {
+        vfs.inject(Fault.on(kind).at(nth).sticky());
+        List<Throwable> thrown = new ArrayList<>();
+        try {
+            change.accept(s);
+        } catch (PlinthException e) {
+            thrown.add(e);
+        }
+        vfs.clearFaults();
+        vfs.powerLoss(crash);
+        s.close();
+        return thrown;
+    }
+
     private static void everyCrashPoint(String what, Consumer<RaftStorage> change) {
         int crashed = 0;
         for (IoOp kind : KINDS) {
@@ -157,19 +167,10 @@ class RaftLogSegmentedMidCallCrashTest {
                 prepare(model);
                 change.accept(model);
                 View after = View.of(model);
-                vfs.inject(Fault.on(kind).at(nth).sticky());
-                List<Throwable> thrown = new ArrayList<>();
-                try {
-                    change.accept(s);
-                } catch (PlinthException e) {
-                    thrown.add(e);
-                }
+                List<Throwable> thrown = crashInside(vfs, kind, nth, PowerLoss.dropUnsynced(), s, change);
                 if (!thrown.isEmpty()) {
                     crashed++;
                 }
-                vfs.clearFaults();
-                vfs.powerLoss(PowerLoss.dropUnsynced());
-                s.close();
                 try (RaftStorage r = RaftLogs.openSegmented(vfs, 200)) {
                     View got = View.of(r);
                     assertThat(got).as("%s with a crash at %s #%d (failed: %s)", what, kind, nth, thrown)
