@@ -117,8 +117,8 @@ class RaftLogCompressionTest {
         Arrays.fill(p, (byte) 'q');
         try (RaftStorage s = RaftLogs.openSegmented(vfs, LZ4)) {
             s.append(1, List.of(new LogEntry(1, 1, p)), Durability.SYNC);
-            // header 16, base record 33, frame 8, record header 13, entry header 16: the stored bytes start at 86.
-            Corruption.flipBits(vfs, "g-0000000000000001/log_inprogress_0000000000000001", 86 + 6, 0x08);
+            // header 16, base record 34, frame 8, record header 13, entry header 16: the stored bytes start at 87.
+            Corruption.flipBits(vfs, "g-0000000000000001/log_inprogress_0000000000000001", 87 + 6, 0x08);
             assertThatThrownBy(() -> s.entry(1, 1)).isInstanceOf(CorruptionException.class)
                     .hasMessageContaining("index 1 of group 1").hasMessageContaining("CRC32C");
         }

@@ -45,7 +45,12 @@ class RaftLogFormatV1Test {
     }
 
     private static Path copyFixture(String kind, Path to) {
-        Path from = Path.of("src/test/resources/raftlog-format-v1", kind);
+        return copyFixture("raftlog-format-v1", kind, to);
+    }
+
+    /** Copies {@code src/test/resources/<root>/<kind>} to {@code to}. */
+    static Path copyFixture(String root, String kind, Path to) {
+        Path from = Path.of("src/test/resources", root, kind);
         try (Stream<Path> files = Files.walk(from)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 Path t = to.resolve(from.relativize(f).toString());
@@ -61,29 +66,41 @@ class RaftLogFormatV1Test {
         return to;
     }
 
+    /**
+     * Checks that both groups of a fixture read as its writer made them (entries, boundary, hard state, key-value
+     * area), then appends entries 63 to 90 to group 1 and purges it up to 30.
+     *
+     * @return group 1's entries from 11 on, as they now are (before the purge)
+     */
+    static List<LogEntry> readsAsWrittenAndGoesOn(RaftStorage s) {
+        List<LogEntry> want = new ArrayList<>(expected());
+        byte[] big = "0123456789".repeat(30).getBytes(StandardCharsets.UTF_8);
+        for (long g = 1; g <= 2; g++) {
+            assertThat(s.firstIndex(g)).isEqualTo(11);
+            assertThat(s.lastIndex(g)).isEqualTo(62);
+            assertThat(s.termAt(g, 10)).as("the persisted purge boundary's term").isEqualTo(1);
+            assertThat(s.entries(g, 11, 63)).isEqualTo(want);
+            assertThat(s.loadHardState(g)).isEqualTo(new HardState(3, 2, 40));
+            assertThat(s.get(g, "applied")).isEqualTo("40".getBytes(StandardCharsets.UTF_8));
+        }
+        for (long i = 63; i <= 90; i++) {
+            LogEntry e = new LogEntry(i, 5, big);
+            s.append(1, List.of(e), Durability.SYNC);
+            want.add(e);
+        }
+        s.purge(1, 30, Durability.SYNC);
+        return want;
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"shared:none", "shared:lz4", "segmented:none", "segmented:lz4"})
     void aVersionOneLogOpensReadsAndGoesOn(String how, @TempDir Path dir) {
         String kind = how.substring(0, how.indexOf(':'));
         String uri = kind + ":" + copyFixture(kind, dir.resolve("log")) + "?compression=" + how.substring(kind.length() + 1)
                 + "&segmentBytes=1024";
-        List<LogEntry> want = new ArrayList<>(expected());
-        byte[] big = "0123456789".repeat(30).getBytes(StandardCharsets.UTF_8);
+        List<LogEntry> want;
         try (RaftStorage s = RaftLogs.open(uri)) {
-            for (long g = 1; g <= 2; g++) {
-                assertThat(s.firstIndex(g)).isEqualTo(11);
-                assertThat(s.lastIndex(g)).isEqualTo(62);
-                assertThat(s.termAt(g, 10)).as("the persisted purge boundary's term").isEqualTo(1);
-                assertThat(s.entries(g, 11, 63)).isEqualTo(want);
-                assertThat(s.loadHardState(g)).isEqualTo(new HardState(3, 2, 40));
-                assertThat(s.get(g, "applied")).isEqualTo("40".getBytes(StandardCharsets.UTF_8));
-            }
-            for (long i = 63; i <= 90; i++) {
-                LogEntry e = new LogEntry(i, 5, big);
-                s.append(1, List.of(e), Durability.SYNC);
-                want.add(e);
-            }
-            s.purge(1, 30, Durability.SYNC);
+            want = readsAsWrittenAndGoesOn(s);
         }
         try (RaftStorage s = RaftLogs.open(uri)) {
             assertThat(s.entries(1, 31, 91)).isEqualTo(want.subList(20, want.size()));

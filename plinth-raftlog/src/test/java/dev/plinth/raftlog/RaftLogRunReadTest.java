@@ -118,9 +118,9 @@ class RaftLogRunReadTest {
     void aFlippedByteInsideARunIsFoundAndNamesFileAndOffset(String kind) {
         MemVfs vfs = new MemVfs(7);
         int size = 100;
-        // header 16, the record that begins a segment (segmented: the base record, 33; shared: the segment start,
+        // header 16, the record that begins a segment (segmented: the base record, 34; shared: the segment start,
         // 33), frame 8, record header (segmented: 13; shared: 9 + 12): where the first entry's header is.
-        long firstEntry = kind.equals("shared") ? 16 + 33 + 8 + 21 : 16 + 33 + 8 + 13;
+        long firstEntry = kind.equals("shared") ? 16 + 33 + 8 + 21 : 16 + 34 + 8 + 13;
         String file = kind.equals("shared") ? "log_inprogress_0000000000000001"
                 : "g-0000000000000001/log_inprogress_0000000000000001";
         try (RaftStorage s = opener(kind, LogFileOptions.DEFAULTS).apply(vfs)) {

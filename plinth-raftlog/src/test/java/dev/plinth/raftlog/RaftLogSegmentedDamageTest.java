@@ -29,10 +29,10 @@ class RaftLogSegmentedDamageTest {
     static final String SEG = "g-0000000000000001/log_inprogress_0000000000000001";
     static final int PAYLOAD = 100;
     /**
-     * Segment header 16, then the base record every segment begins with (frame 8, payload 25); each one-entry
+     * Segment header 16, then the base record every segment begins with (frame 8, payload 26); each one-entry
      * record: frame 8, record header 13, entry header 16, payload.
      */
-    static final int HEADER = 16 + 8 + 25;
+    static final int HEADER = 16 + 8 + 26;
     static final int RECORD = 8 + 13 + 16 + PAYLOAD;
 
     static long recordAt(int n) {

@@ -59,9 +59,9 @@ class RaftLogSegmentedFilesTest {
             s.append(1, List.of(new LogEntry(1, 1, new byte[] {1, 2, 3}), new LogEntry(2, 1, new byte[] {4, 5, 6})), S);
         }
         String seg = "g-0000000000000001/log_inprogress_0000000000000001";
-        // Header 16, base record 33, frame 8, record header 13, entry 1 (16 + 3), entry 2 (16 + 3): its last payload
-        // byte is at 107.
-        Corruption.flipBits(vfs, seg, 107, 0x08);
+        // Header 16, base record 34, frame 8, record header 13, entry 1 (16 + 3), entry 2 (16 + 3): its last payload
+        // byte is at 108.
+        Corruption.flipBits(vfs, seg, 108, 0x08);
         // The damaged record is the last one of an open segment, so on reopen it reads as a torn tail and is cut;
         // the damaged entry is never returned.
         try (RaftStorage s = RaftLogs.openSegmented(vfs, 1 << 20)) {
@@ -97,6 +97,33 @@ class RaftLogSegmentedFilesTest {
                     .isInstanceOf(StorageIOException.class).hasMessageContaining("failed earlier");
             assertThatThrownBy(() -> s.entry(1, 1)).isInstanceOf(StorageIOException.class);
             s.append(2, List.of(new LogEntry(1, 1, new byte[] {1})), S);
+        }
+        vfs.assertNoLeaks();
+    }
+
+    /** Every save of the hardstate and meta files is refused by a failed group, not only their first. */
+    @Test
+    void aFailedGroupRefusesEverySaveOfItsFiles() {
+        FaultyVfs vfs = new FaultyVfs(new MemVfs(7), 7);
+        HardState saved = new HardState(3, 2, 1);
+        try (RaftStorage s = RaftLogs.openSegmented(vfs, 1 << 20)) {
+            s.append(1, List.of(new LogEntry(1, 1, new byte[] {1})), S);
+            s.saveHardState(1, saved, S);
+            s.put(1, "k", new byte[] {1}, S);
+            vfs.inject(Fault.on(IoOp.FORCE));
+            assertThatThrownBy(() -> s.append(1, List.of(new LogEntry(2, 1, new byte[] {2})), S))
+                    .isInstanceOf(StorageIOException.class);
+            vfs.clearFaults();
+            assertThatThrownBy(() -> s.saveHardState(1, new HardState(4, 2, 1), S))
+                    .isInstanceOf(StorageIOException.class).hasMessageContaining("group 1 failed earlier");
+            assertThatThrownBy(() -> s.put(1, "k", new byte[] {2}, S))
+                    .isInstanceOf(StorageIOException.class).hasMessageContaining("group 1 failed earlier");
+            assertThatThrownBy(() -> s.delete(1, "k", S))
+                    .isInstanceOf(StorageIOException.class).hasMessageContaining("group 1 failed earlier");
+        }
+        try (RaftStorage s = RaftLogs.openSegmented(vfs, 1 << 20)) {
+            assertThat(s.loadHardState(1)).isEqualTo(saved);
+            assertThat(s.get(1, "k")).containsExactly(1);
         }
         vfs.assertNoLeaks();
     }

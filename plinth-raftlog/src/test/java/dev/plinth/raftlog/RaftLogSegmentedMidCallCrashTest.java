@@ -13,17 +13,21 @@ import dev.plinth.testkit.io.PowerLoss;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * A crash in the middle of a purge, reset, replace or append of the segmented log: the machine dies at the
- * N-th file operation of a kind (a sticky fault stops the call there, then power is lost). After the restart
- * the log is wholly as before the call or wholly as after it.
+ * A crash in the middle of a purge, reset, replace or append of the segmented log, or of the first save of a group's
+ * {@code hardstate} or {@code meta} file: the machine dies at the N-th file operation of a kind (a sticky fault stops
+ * the call there, then power is lost). After the restart the log is wholly as before the call or wholly as after it.
  */
 class RaftLogSegmentedMidCallCrashTest {
     static final long G = 9;
     static final List<IoOp> KINDS = List.of(IoOp.CREATE, IoOp.WRITE, IoOp.FORCE, IoOp.RENAME, IoOp.SYNC_DIRECTORY,
             IoOp.DELETE, IoOp.TRUNCATE);
+    static final HardState VOTED = new HardState(5, 3, 0);
+    static final List<PowerLoss> CRASHES = List.of(PowerLoss.processCrash(), PowerLoss.dropUnsynced(),
+            PowerLoss.tearLastWrite(), PowerLoss.garbageLastWrite());
 
     private record View(long first, long last, long boundaryTerm, List<LogEntry> entries) {
         static View of(RaftStorage s) {
@@ -64,6 +68,93 @@ class RaftLogSegmentedMidCallCrashTest {
         everyCrashPoint("truncate", s -> s.truncate(G, 12, Durability.SYNC));
     }
 
+    @Test
+    void aFirstHardStateSaveOnAGroupWithEntriesIsAllOrNothing() {
+        everyFirstSaveCrashPoint("first saveHardState", true, s -> s.saveHardState(G, VOTED, Durability.SYNC),
+                s -> s.loadHardState(G), HardState.INITIAL, VOTED);
+    }
+
+    @Test
+    void aFirstHardStateSaveOnAFreshGroupIsAllOrNothing() {
+        everyFirstSaveCrashPoint("first saveHardState, fresh group", false,
+                s -> s.saveHardState(G, VOTED, Durability.SYNC), s -> s.loadHardState(G), HardState.INITIAL, VOTED);
+    }
+
+    @Test
+    void aFirstPutOnAGroupWithEntriesIsAllOrNothing() {
+        everyFirstSaveCrashPoint("first put", true, s -> s.put(G, "k", new byte[] {7}, Durability.SYNC),
+                s -> s.get(G, "k") == null ? null : List.of(s.get(G, "k")[0]), null, List.of((byte) 7));
+    }
+
+    @Test
+    void aFirstPutOnAFreshGroupIsAllOrNothing() {
+        everyFirstSaveCrashPoint("first put, fresh group", false, s -> s.put(G, "k", new byte[] {7}, Durability.SYNC),
+                s -> s.get(G, "k") == null ? null : List.of(s.get(G, "k")[0]), null, List.of((byte) 7));
+    }
+
+    /**
+     * The first save of a {@code hardstate} or {@code meta} file, cut at the N-th file operation of a kind, then each
+     * kind of crash, an open, a second power loss that drops what that open left unsynced and another open: no open
+     * refuses the log (a files record must never outlive the file it names), the value read is the old or the new
+     * one and stays what the first open read, the new one if the save returned, and the entries are as before.
+     */
+    private static void everyFirstSaveCrashPoint(String what, boolean withEntries, Consumer<RaftStorage> save,
+            Function<RaftStorage, Object> read, Object before, Object after) {
+        int crashed = 0;
+        for (IoOp kind : KINDS) {
+            for (int nth = 1; nth <= 6; nth++) {
+                for (PowerLoss crash : CRASHES) {
+                    FaultyVfs vfs = new FaultyVfs(new MemVfs(nth), nth);
+                    RaftStorage s = RaftLogs.openSegmented(vfs, 200);
+                    if (withEntries) {
+                        prepare(s);
+                    }
+                    View entries = View.of(s);
+                    List<Throwable> thrown = crashInside(vfs, kind, nth, crash, s, save);
+                    if (!thrown.isEmpty()) {
+                        crashed++;
+                    }
+                    String at = String.format("%s with a crash at %s #%d, then %s (failed: %s)", what, kind, nth,
+                            crash, thrown);
+                    Object first;
+                    try (RaftStorage r = RaftLogs.openSegmented(vfs, 200)) {
+                        first = read.apply(r);
+                        assertThat(first).as(at).isIn(before, after);
+                        if (thrown.isEmpty()) {
+                            assertThat(first).as("%s: the save returned", at).isEqualTo(after);
+                        }
+                        assertThat(View.of(r)).as(at).isEqualTo(entries);
+                    }
+                    vfs.powerLoss(PowerLoss.dropUnsynced());
+                    try (RaftStorage r = RaftLogs.openSegmented(vfs, 200)) {
+                        assertThat(read.apply(r)).as("%s, open, power loss, open", at).isEqualTo(first);
+                        assertThat(View.of(r)).as("%s, open, power loss, open", at).isEqualTo(entries);
+                    }
+                }
+            }
+        }
+        assertThat(crashed).as("calls cut short").isPositive();
+    }
+
+    /**
+     * Runs {@code change} with a sticky fault at the {@code nth} operation of {@code kind}, then crashes and closes
+     * {@code s}; returns what the call threw (empty if it returned).
+     */
+    private static List<Throwable> crashInside(FaultyVfs vfs, IoOp kind, int nth, PowerLoss crash, RaftStorage s,
+            Consumer<RaftStorage> change) {
+        vfs.inject(Fault.on(kind).at(nth).sticky());
+        List<Throwable> thrown = new ArrayList<>();
+        try {
+            change.accept(s);
+        } catch (PlinthException e) {
+            thrown.add(e);
+        }
+        vfs.clearFaults();
+        vfs.powerLoss(crash);
+        s.close();
+        return thrown;
+    }
+
     private static void everyCrashPoint(String what, Consumer<RaftStorage> change) {
         int crashed = 0;
         for (IoOp kind : KINDS) {
@@ -76,19 +167,10 @@ class RaftLogSegmentedMidCallCrashTest {
                 prepare(model);
                 change.accept(model);
                 View after = View.of(model);
-                vfs.inject(Fault.on(kind).at(nth).sticky());
-                List<Throwable> thrown = new ArrayList<>();
-                try {
-                    change.accept(s);
-                } catch (PlinthException e) {
-                    thrown.add(e);
-                }
+                List<Throwable> thrown = crashInside(vfs, kind, nth, PowerLoss.dropUnsynced(), s, change);
                 if (!thrown.isEmpty()) {
                     crashed++;
                 }
-                vfs.clearFaults();
-                vfs.powerLoss(PowerLoss.dropUnsynced());
-                s.close();
                 try (RaftStorage r = RaftLogs.openSegmented(vfs, 200)) {
                     View got = View.of(r);
                     assertThat(got).as("%s with a crash at %s #%d (failed: %s)", what, kind, nth, thrown)

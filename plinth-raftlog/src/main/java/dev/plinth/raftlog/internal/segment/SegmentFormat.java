@@ -1,6 +1,11 @@
 package dev.plinth.raftlog.internal.segment;
 
 import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.zip.CRC32C;
 
 /**
@@ -16,22 +21,33 @@ public final class SegmentFormat {
     public static final long MAGIC = 0x504C524654534547L;
     /**
      * The format version the shared log writes. Version 2 added LZ4-compressed entries (see {@link EntryCodec});
-     * version 4 (the shared log's; 3 is the per-group log's) begins every segment with a record naming its seq and
-     * the oldest seq still live, and ends every closed one with a record naming its seq, so a segment lost or cut
-     * short is found at open. Older segments are still read, and an in-progress one is closed at open rather than
+     * version 4 (the shared log's; 3 and 5 are the per-group log's, {@link #GROUP_VERSION}) begins every segment
+     * with a record naming its seq and the oldest seq still live, and ends every closed one with a record naming its
+     * seq, so a segment lost or cut short is found at open. Older segments are still read, and an in-progress one is closed at open rather than
      * appended to, so a segment is only ever appended to by code of its own version.
      */
     public static final int VERSION = 4;
     /**
-     * The format version the per-group segmented log writes. Version 3 keeps the purge boundary in the segments
-     * (a base record first in each segment, purge and reset records) instead of a {@code boundary} file; its
-     * framing and entries are those of version 2.
+     * The per-group segmented log's first version with the purge boundary in the segments (a base record first in
+     * each segment, purge and reset records) instead of a {@code boundary} file; its framing and entries are those
+     * of version 2.
      */
-    public static final int GROUP_VERSION = 3;
+    public static final int GROUP_BOUNDS_VERSION = 3;
+    /**
+     * The format version the per-group segmented log writes. Version 5 (since 2026-12-06) adds to version 3 an end
+     * record last in every closed segment, so a closed segment cut at a record boundary is found, and the files
+     * a group has saved beside its segments ({@code hardstate}, {@code meta}) named in its records, so a lost one
+     * is found.
+     */
+    public static final int GROUP_VERSION = 5;
     /** The oldest format version read. */
     public static final int OLDEST_VERSION = 1;
-    /** The newest format version read. */
-    public static final int NEWEST_VERSION = VERSION;
+    /** The newest format version read, by either log; each log reads only its own versions ({@link #readBy}). */
+    public static final int NEWEST_VERSION = GROUP_VERSION;
+    /** The versions the shared log reads: those both logs wrote (1, 2) and its own, {@link #VERSION}. */
+    private static final Set<Integer> SHARED_READS = Set.of(1, 2, VERSION);
+    /** The versions the per-group log reads: those both logs wrote (1, 2) and its own, 3 and {@link #GROUP_VERSION}. */
+    private static final Set<Integer> GROUP_READS = Set.of(1, 2, GROUP_BOUNDS_VERSION, GROUP_VERSION);
     /** Bytes in the header. */
     public static final int HEADER_BYTES = 16;
     /** Bytes in a record's frame before its payload. */
@@ -55,16 +71,35 @@ public final class SegmentFormat {
     }
 
     /**
+     * The format versions read by the log that writes {@code written}: after version 2 the two logs went separate
+     * ways (3 and 5 are the per-group log's, 4 the shared log's), and a segment of the other log's version would be
+     * read with the wrong record rules, so it is refused.
+     *
+     * @param written {@link #VERSION} (the shared log) or {@link #GROUP_VERSION} (the per-group log); any other
+     *                value, {@link #OLDEST_VERSION} to {@link #NEWEST_VERSION} (tools and tests)
+     * @return the versions read, sorted
+     */
+    public static SortedSet<Integer> readBy(int written) {
+        Set<Integer> read = switch (written) {
+            case VERSION -> SHARED_READS;
+            case GROUP_VERSION -> GROUP_READS;
+            default -> IntStream.rangeClosed(OLDEST_VERSION, NEWEST_VERSION).boxed().collect(Collectors.toSet());
+        };
+        return new TreeSet<>(read);
+    }
+
+    /**
      * The version of a header that is whole, ours and of a version read here.
      *
-     * @param h the header bytes read (position 0)
-     * @return the version, or -1 if the header is short, foreign, damaged or of an unknown version
+     * @param h    the header bytes read (position 0)
+     * @param read the versions accepted ({@link #readBy})
+     * @return the version, or -1 if the header is short, foreign, damaged or of a version not accepted
      */
-    static int versionOf(ByteBuffer h) {
+    static int versionOf(ByteBuffer h, Set<Integer> read) {
         if (h.remaining() < HEADER_BYTES) {
             return -1;
         }
-        for (int v = OLDEST_VERSION; v <= NEWEST_VERSION; v++) {
+        for (int v : read) {
             if (h.equals(header(v))) {
                 return v;
             }

@@ -67,7 +67,8 @@ public final class SegmentScan {
     }
 
     /**
-     * Reads a segment.
+     * Reads a segment of any format version either log wrote (for tools and tests; a log reads with
+     * {@link #read(Vfs, String, boolean, int)}).
      *
      * @param vfs  the file system
      * @param name the segment's name
@@ -77,6 +78,24 @@ public final class SegmentScan {
      * @throws dev.plinth.StorageIOException if the file cannot be read
      */
     public static SegmentScan read(Vfs vfs, String name, boolean open) {
+        return read(vfs, name, open, SegmentFormat.OLDEST_VERSION);
+    }
+
+    /**
+     * Reads a segment of the log that writes format version {@code written}: a header of a version that log never
+     * wrote (the other log's) is a {@link CorruptionException}, as a foreign header is.
+     *
+     * @param vfs     the file system
+     * @param name    the segment's name
+     * @param open    whether the segment may end in a torn write
+     * @param written the version the reading log writes ({@link SegmentFormat#readBy})
+     * @return the scan
+     * @throws CorruptionException if the header is damaged, foreign or of a version the log does not read, or a
+     *                             closed segment has a damaged record
+     * @throws dev.plinth.StorageIOException if the file cannot be read
+     */
+    public static SegmentScan read(Vfs vfs, String name, boolean open, int written) {
+        java.util.SortedSet<Integer> readable = SegmentFormat.readBy(written);
         try (VfsFile f = vfs.openRead(name)) {
             long size = f.size();
             if (size < SegmentFormat.HEADER_BYTES && open) {
@@ -85,7 +104,7 @@ public final class SegmentScan {
             ByteBuffer h = ByteBuffer.allocate(SegmentFormat.HEADER_BYTES);
             f.read(0, h);
             h.flip();
-            int version = SegmentFormat.versionOf(h);
+            int version = SegmentFormat.versionOf(h, readable);
             if (version < 0) {
                 if (open && validRecordAfter(f, 0, size) < 0) {
                     return new SegmentScan(new ArrayList<>(), 0, size, SegmentFormat.VERSION);
@@ -93,8 +112,9 @@ public final class SegmentScan {
                 h.rewind();
                 long magic = h.remaining() >= 8 ? h.getLong() : 0;
                 int found = h.remaining() >= 4 ? h.getInt() : 0;
-                throw new CorruptionException(vfs.location(name) + " is not a Plinth Raft log segment of format version "
-                        + SegmentFormat.OLDEST_VERSION + " to " + SegmentFormat.NEWEST_VERSION + ": its header reads magic "
+                throw new CorruptionException(vfs.location(name) + " is not a Plinth Raft log segment of a format "
+                        + "version this log reads (" + readable.stream().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(", ")) + "): its header reads magic "
                         + Long.toHexString(magic) + " and version " + found + ", or its header checksum does not match.");
             }
             List<Record> out = new ArrayList<>();

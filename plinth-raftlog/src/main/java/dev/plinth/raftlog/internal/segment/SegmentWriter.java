@@ -147,11 +147,12 @@ public final class SegmentWriter implements AutoCloseable {
      * @param vfs              the file system
      * @param name             the segment
      * @param maxPreallocation the largest size preallocated, 0 for none
-     * @param newVersion       the version of a rewritten header
+     * @param newVersion       the version of a rewritten header: the version the log writes, which also says the
+     *                         versions it reads ({@link SegmentFormat#readBy}); a header of another is refused
      * @return the writer and the scan of the records already there
      */
     public static Reopened reopen(Vfs vfs, String name, long maxPreallocation, int newVersion) {
-        SegmentScan scan = SegmentScan.read(vfs, name, true);
+        SegmentScan scan = SegmentScan.read(vfs, name, true, newVersion);
         VfsFile f = vfs.openWrite(name);
         try {
             long end = scan.validEnd();

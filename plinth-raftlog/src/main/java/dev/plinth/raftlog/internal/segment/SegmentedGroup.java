@@ -25,9 +25,13 @@ import java.util.TreeMap;
  *
  * <p>Invariants: {@code locs.get(i)} is the entry at index {@code boundaryIndex + 1 + i}. Every change is one
  * segment record, so it is whole or absent after a crash: entries, a replace (or truncate), a purge (the new
- * boundary and its term) and a reset. Every segment of format {@link SegmentFormat#GROUP_VERSION} begins with a
- * base record (the boundary and last index when it was begun) or a reset, so a segment never depends on the
- * records of the segments before it for its boundary: those may be deleted. A closed segment is deleted only when
+ * boundary and its term) and a reset. Every segment of format {@link SegmentFormat#GROUP_BOUNDS_VERSION} or later
+ * begins with a base record (the boundary and last index when it was begun; version 3 segments may begin with a
+ * reset instead), so a segment never depends on the records of the segments before it for its boundary: those may
+ * be deleted. Every closed segment of format {@link SegmentFormat#GROUP_VERSION} ends with an end record, appended
+ * and forced before the rename that closes it, so a closed segment cut short at a record boundary is found; and the
+ * {@code hardstate} and {@code meta} files, once first saved, are named by a files record (and by every later base
+ * record), so a lost one is found at open. A closed segment is deleted only when
  * every index written in it is at or below the boundary (or a later reset dropped it) and only after the record
  * that moved the boundary is durable (right after a force of the segment being written, which holds that record
  * or a base restating it), oldest first; so the segments on disk after a crash are the live ones, perhaps after a
@@ -45,8 +49,18 @@ final class SegmentedGroup {
     static final byte PURGE = 3;
     /** Format version 3: every entry is dropped and the boundary set to (index, term). */
     static final byte RESET = 4;
-    /** Format version 3: the first record of a segment: the boundary (index, term) and last index when it began. */
+    /**
+     * Format version 3: the first record of a segment: the boundary (index, term) and last index when it began; in
+     * version 5 also the files saved beside the segments by then ({@link SavedFiles}).
+     */
     static final byte BASE = 5;
+    /** Format version 5: the last record of every closed segment: its seq and the group's last index then. */
+    static final byte END = 6;
+    /**
+     * Format version 5: the files saved beside the segments so far (a flag byte, {@link SavedFiles}), recorded once a
+     * file is first saved.
+     */
+    static final byte FILES = 7;
     static final int RECORD_HEADER = 1 + 8 + 4;
 
     /**
@@ -66,6 +80,8 @@ final class SegmentedGroup {
     // All guarded by this.
     private long boundaryIndex;
     private long boundaryTerm;
+    /** The files saved beside the segments, as the segments record them. */
+    private final SavedFiles savedFiles;
     private long nextSeq = 1;
     /** Whether a {@code boundary} file of a format before version 3 is still on disk. */
     private boolean legacyBoundary;
@@ -105,6 +121,7 @@ final class SegmentedGroup {
         this.dir = GroupFiles.dir(group);
         this.segmentBytes = segmentBytes;
         this.lz4 = lz4;
+        this.savedFiles = new SavedFiles(vfs, group, dir);
         this.background = forceThreads;
         this.pipeline = new ForcePipeline<>(this::forceWritten, forceThreads, RaftLogs.MAX_UNFORCED_BYTES,
                 () -> "segmented Raft log of group " + group + " at " + vfs.location(dir), e -> {
@@ -170,6 +187,7 @@ final class SegmentedGroup {
         }
         fresh = true;
         boolean writerEmpty = false;
+        boolean writerEnded = false;
         for (int i = start; i < segs.size(); i++) {
             GroupFiles.Segment s = segs.get(i);
             String path = dir + "/" + s.name();
@@ -183,18 +201,25 @@ final class SegmentedGroup {
                 segVersion = writer.version();
                 writerEmpty = records.isEmpty();
             } else {
-                SegmentScan scan = SegmentScan.read(vfs, path, false);
+                SegmentScan scan = SegmentScan.read(vfs, path, false, SegmentFormat.GROUP_VERSION);
                 records = scan.records();
                 segVersion = scan.version();
             }
+            boolean inProgress = writer != null && writerSeq == s.seq();
             long max = 0;
             long min = 0;
             for (int k = 0; k < records.size(); k++) {
                 SegmentScan.Record r = records.get(k);
-                byte type = r.payload().length == 0 ? 0 : r.payload()[0];
-                if (segVersion >= SegmentFormat.GROUP_VERSION && k == 0 && type != BASE && type != RESET) {
+                byte type = typeOf(r);
+                if (segVersion >= SegmentFormat.GROUP_BOUNDS_VERSION && k == 0 && type != BASE
+                        && (type != RESET || segVersion >= SegmentFormat.GROUP_VERSION)) {
                     throw new CorruptionException("The segment " + vfs.location(path) + " of group " + group
-                            + " does not begin with a base or reset record (its first record has type " + type + ").");
+                            + " does not begin with a base" + (segVersion >= SegmentFormat.GROUP_VERSION ? "" : " or reset")
+                            + " record (its first record has type " + type + ").");
+                }
+                if (segVersion >= SegmentFormat.GROUP_VERSION && type == END) {
+                    replayEnd(s.seq(), r, path, k == records.size() - 1);
+                    continue;
                 }
                 if (type == RESET) {
                     // Every entry written before is dropped: no earlier segment holds a live one any more.
@@ -209,7 +234,18 @@ final class SegmentedGroup {
                     max = Math.max(max, top);
                 }
             }
-            if (writer != null && writerSeq == s.seq()) {
+            if (segVersion >= SegmentFormat.GROUP_VERSION) {
+                boolean ended = !records.isEmpty() && typeOf(records.get(records.size() - 1)) == END;
+                if (!inProgress && !ended) {
+                    throw new CorruptionException("The closed segment " + vfs.location(path) + " of group " + group
+                            + " does not end with the record that ends every closed segment: it was cut short"
+                            + (records.isEmpty() ? " (it holds no record)"
+                                    : " (its last whole record is at offset " + records.get(records.size() - 1).offset()
+                                    + ")") + ", and records it held may be lost. Nothing was changed.");
+                }
+                writerEnded = inProgress && ended;
+            }
+            if (inProgress) {
                 writerMin = min;
                 writerMax = max;
             } else {
@@ -233,22 +269,63 @@ final class SegmentedGroup {
                 // was begun at once): begun now, so that the newest closed segment is named by a later one.
                 beginNext();
             }
-            return;
-        }
-        if (writer.version() < SegmentFormat.GROUP_VERSION) {
+        } else if (writer.version() < SegmentFormat.GROUP_VERSION || writerEnded) {
             // A segment of an older format is never appended to: what this version writes may not fit its rules.
-            roll();
-            return;
+            // One that ends with its end record was being closed (forced, not yet renamed) when the log stopped.
+            roll(writerEnded);
+        } else {
+            if (writerEmpty) {
+                // Created, but the crash came before its base record was whole.
+                writer.append(base());
+            }
+            if (writerEmpty || hasDead() || legacyDeletable()) {
+                // What was read may have reached only the operating system before a kill: force it before deleting.
+                writer.force();
+                dropDead();
+                awaitDeletions();
+            }
         }
-        if (writerEmpty) {
-            // Created, but the crash came before its base record was whole.
-            writer.append(base());
+        checkSavedFiles();
+    }
+
+    /** A record's type: its first byte, 0 if it has none. */
+    private static byte typeOf(SegmentScan.Record r) {
+        return r.payload().length == 0 ? 0 : r.payload()[0];
+    }
+
+    /**
+     * Checks an end record found on disk: last in its segment, naming the segment and the group's last index as
+     * replayed so far.
+     */
+    private void replayEnd(long seq, SegmentScan.Record r, String path, boolean lastInSegment) {
+        fresh = false;
+        ByteBuffer b = ByteBuffer.wrap(r.payload(), 1, r.payload().length - 1);
+        if (b.remaining() != 16) {
+            throw undecodable(r, path, null);
         }
-        if (writerEmpty || hasDead() || legacyDeletable()) {
-            // What was read may have reached only the operating system before a kill: force it before deleting.
-            writer.force();
-            dropDead();
-            awaitDeletions();
+        long named = b.getLong();
+        long last = b.getLong();
+        if (!lastInSegment || named != seq || last != lastIndex()) {
+            throw new CorruptionException("The segment " + vfs.location(path) + " of group " + group + " holds an end "
+                    + "record at offset " + r.offset() + " naming segment " + named + " and last index " + last
+                    + ", but it is segment " + seq + (lastInSegment ? "" : ", the record is not its last one")
+                    + " and the group's log ends at " + lastIndex() + " there: the file is not the one its name says, or "
+                    + "is damaged. Nothing was changed.");
+        }
+    }
+
+    /**
+     * At open, after the replay: a file the segments say was saved must be there ({@link SavedFiles#checkAtOpen}); a
+     * file there that the segments do not name yet (its first save was cut off before the record, or the log was
+     * written before version 5) is recorded now.
+     */
+    private void checkSavedFiles() {
+        for (SavedFiles.File file : savedFiles.checkAtOpen()) {
+            // The file's rename may not be durable yet (the process died inside AtomicFile.write, after the rename,
+            // before its directory sync): sync it before the record naming the file, or a power loss could undo the
+            // rename and keep the record, and every later open would refuse the log for a save never acknowledged.
+            vfs.syncDirectory(dir);
+            noteSaved(file);
         }
     }
 
@@ -267,14 +344,24 @@ final class SegmentedGroup {
         byte type;
         try {
             type = b.get();
-            if (version >= SegmentFormat.GROUP_VERSION && (type == PURGE || type == RESET || type == BASE)) {
+            if (version >= SegmentFormat.GROUP_VERSION && type == FILES) {
+                int files = b.get() & 0xFF;
+                if (!SavedFiles.valid(files) || b.hasRemaining()) {
+                    throw undecodable(r, path, null);
+                }
+                savedFiles.addReplayed(files);
+                return 0;
+            }
+            if (version >= SegmentFormat.GROUP_BOUNDS_VERSION && (type == PURGE || type == RESET || type == BASE)) {
                 long index = b.getLong();
                 long term = b.getLong();
                 long last = type == BASE ? b.getLong() : 0;
-                if (index < 0 || term < 0 || last < 0 || b.hasRemaining()) {
+                int files = type == BASE && version >= SegmentFormat.GROUP_VERSION ? b.get() & 0xFF : -1;
+                if (index < 0 || term < 0 || last < 0 || (files > 0 && !SavedFiles.valid(files))
+                        || b.hasRemaining()) {
                     throw undecodable(r, path, null);
                 }
-                replayBounds(type, index, term, last, wasFresh, r, path);
+                replayBounds(type, index, term, last, files, wasFresh, r, path);
                 return 0;
             }
         } catch (RuntimeException e) {
@@ -318,11 +405,15 @@ final class SegmentedGroup {
         return count == 0 ? 0 : from + count - 1;
     }
 
-    /** Replays a purge, reset or base record. */
-    private void replayBounds(byte type, long index, long term, long last, boolean wasFresh, SegmentScan.Record r,
-            String path) {
+    /**
+     * Replays a purge, reset or base record; {@code files} is a version 5 base record's flags of saved files, -1 for
+     * any other record.
+     */
+    private void replayBounds(byte type, long index, long term, long last, int files, boolean wasFresh,
+            SegmentScan.Record r, String path) {
         if (type == RESET || (type == BASE && wasFresh)) {
-            // A reset, or the first record replayed: the state it states replaces whatever came before.
+            // A reset, or the first record replayed: the state it states replaces whatever came before (a reset keeps
+            // the saved files: they are not part of the log).
             locs.clear();
             placeholderTop = 0;
             boundaryIndex = index;
@@ -332,13 +423,17 @@ final class SegmentedGroup {
                     throw undecodable(r, path, null);
                 }
                 addPlaceholders(last);
+                savedFiles.setReplayed(Math.max(files, 0));
             }
         } else if (type == BASE) {
-            if (index != boundaryIndex || term != boundaryTerm || last != lastIndex()) {
+            if (index != boundaryIndex || term != boundaryTerm || last != lastIndex()
+                    || (files >= 0 && files != savedFiles.flags())) {
                 throw new CorruptionException("The segment " + vfs.location(path) + " of group " + group
-                        + " begins with boundary " + index + " (term " + term + ") and last index " + last
-                        + ", but the segments before it end with boundary " + boundaryIndex + " (term " + boundaryTerm
-                        + ") and last index " + lastIndex() + ": a segment between them is missing or damaged.");
+                        + " begins with boundary " + index + " (term " + term + "), last index " + last
+                        + (files >= 0 ? " and saved files " + files : "") + ", but the segments before it end with "
+                        + "boundary " + boundaryIndex + " (term " + boundaryTerm + "), last index " + lastIndex()
+                        + (files >= 0 ? " and saved files " + savedFiles.flags() : "")
+                        + ": a segment between them is missing or damaged.");
             }
         } else if (index > boundaryIndex) {
             if (index > lastIndex()) {
@@ -539,7 +634,7 @@ final class SegmentedGroup {
         int[] at = new int[entries.size()];
         stored.putAll(b, SegmentFormat.FRAME_BYTES, at);
         try {
-            ensureWriter(null);
+            ensureWriter();
             long off = writer.appendFramed(framed, length);
             if (durability == Durability.SYNC) {
                 writer.sync();
@@ -568,10 +663,10 @@ final class SegmentedGroup {
     }
 
     /**
-     * Begins a segment if none is being written: its first record is {@code first}, or a base record stating the
-     * boundary and last index if {@code first} is {@code null}. The record is durable with the segment's next force.
+     * Begins a segment if none is being written: its first record is a base record stating the boundary, the last
+     * index and the saved files. The record is durable with the segment's next force.
      */
-    private void ensureWriter(byte[] first) {
+    private void ensureWriter() {
         if (writer == null) {
             ensureDir();
             writerSeq = nextSeq++;
@@ -585,14 +680,19 @@ final class SegmentedGroup {
             } finally {
                 forceLock.unlock();
             }
-            writer.append(first != null ? first : base());
+            writer.append(base());
         }
     }
 
-    /** The base record that begins a segment: the boundary (index, term) and the last index now. */
+    /** The base record that begins a segment: the boundary (index, term), the last index and the saved files now. */
     private byte[] base() {
-        return ByteBuffer.allocate(25).put(BASE).putLong(boundaryIndex).putLong(boundaryTerm).putLong(lastIndex())
-                .array();
+        return ByteBuffer.allocate(26).put(BASE).putLong(boundaryIndex).putLong(boundaryTerm).putLong(lastIndex())
+                .put((byte) savedFiles.flags()).array();
+    }
+
+    /** The end record that closes segment {@code seq}: its seq and the last index now. */
+    private byte[] end(long seq) {
+        return ByteBuffer.allocate(17).put(END).putLong(seq).putLong(lastIndex()).array();
     }
 
     /** A purge or reset record. */
@@ -600,9 +700,20 @@ final class SegmentedGroup {
         return ByteBuffer.allocate(17).put(type).putLong(index).putLong(term).array();
     }
 
-    /** Closes the segment being written: its preallocated tail cut, forced, then renamed to show its range. */
+    /**
+     * Closes the segment being written: its end record appended (version 5), its preallocated tail cut, forced, then
+     * renamed to show its range; then the next is begun.
+     */
     private void roll() {
+        roll(false);
+    }
+
+    /** As {@link #roll()}; {@code ended}: the end record is already the segment's last record (found at open). */
+    private void roll(boolean ended) {
         int v = writer.version();
+        if (v >= SegmentFormat.GROUP_VERSION && !ended) {
+            writer.append(end(writerSeq));
+        }
         forceLock.lock();
         try {
             // The seal forces what was written; a pipelined force after it finds no writer and nothing to do.
@@ -625,7 +736,7 @@ final class SegmentedGroup {
      * could vanish unnoticed.
      */
     private void beginNext() {
-        ensureWriter(null);
+        ensureWriter();
         writer.sync();
     }
 
@@ -725,7 +836,7 @@ final class SegmentedGroup {
 
     /** Whether a boundary file of an older format is left while every closed segment begins with a base record. */
     private boolean legacyDeletable() {
-        return legacyBoundary && closed.values().stream().allMatch(c -> c.version() >= SegmentFormat.GROUP_VERSION);
+        return legacyBoundary && closed.values().stream().allMatch(c -> c.version() >= SegmentFormat.GROUP_BOUNDS_VERSION);
     }
 
     /**
@@ -741,7 +852,7 @@ final class SegmentedGroup {
         }
         long term = termAt(target);
         try {
-            ensureWriter(null);
+            ensureWriter();
             writer.append(bounds(PURGE, target, term));
             if (durability == Durability.SYNC) {
                 writer.sync();
@@ -770,11 +881,8 @@ final class SegmentedGroup {
         check();
         byte[] record = bounds(RESET, index, term);
         try {
-            if (writer == null) {
-                ensureWriter(record);
-            } else {
-                writer.append(record);
-            }
+            ensureWriter();
+            writer.append(record);
             writer.sync();
         } catch (RuntimeException e) {
             throw fail(e);
@@ -820,8 +928,42 @@ final class SegmentedGroup {
         check();
     }
 
-    synchronized void ensureDirForMeta() {
+    /**
+     * Replaces one of the files kept beside the segments ({@code hardstate}, {@code meta}) crash-atomically; after its
+     * first save a record saying it was saved is appended and forced, so that its loss is found at open. Refused, as
+     * every call is, once the group has failed.
+     *
+     * @param file the file
+     * @param contents the file's new contents
+     */
+    synchronized void saveFile(SavedFiles.File file, byte[] contents) {
+        // A failed group refuses every save, not only a file's first: what it says is on disk may not be.
+        check();
+        boolean first = !savedFiles.saved(file);
         ensureDir();
+        AtomicFile.write(vfs, savedFiles.path(file), contents);
+        if (first) {
+            noteSaved(file);
+        }
+    }
+
+    /**
+     * Records in the segment being written, forced, that {@code file} was saved: in the base record of a new segment
+     * if none is being written, else in a files record.
+     */
+    private void noteSaved(SavedFiles.File file) {
+        try {
+            byte[] record = savedFiles.mark(file);
+            if (writer == null) {
+                ensureWriter();
+            } else {
+                writer.append(record);
+            }
+            writer.sync();
+            settle(Durability.SYNC);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
     }
 
     /** Waits until every pipelined append is forced or failed, and refuses new ones: the first step of a close. */

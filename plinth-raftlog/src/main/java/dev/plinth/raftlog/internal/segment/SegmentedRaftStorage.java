@@ -207,11 +207,8 @@ public final class SegmentedRaftStorage implements RaftStorage {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(durability, "durability");
         SegmentedGroup g = group(group);
-        synchronized (g) {
-            g.ensureDirForMeta();
-            AtomicFile.write(vfs, g.dir() + "/" + GroupFiles.HARD_STATE, ByteBuffer.allocate(24)
-                    .putLong(state.term()).putLong(state.votedFor()).putLong(state.commitIndex()).array());
-        }
+        g.saveFile(SavedFiles.File.HARD_STATE, ByteBuffer.allocate(24)
+                .putLong(state.term()).putLong(state.votedFor()).putLong(state.commitIndex()).array());
     }
 
     @Override
@@ -273,8 +270,7 @@ public final class SegmentedRaftStorage implements RaftStorage {
             byte[] k = e.getKey().getBytes(StandardCharsets.UTF_8);
             b.putInt(k.length).put(k).putInt(e.getValue().length).put(e.getValue());
         }
-        g.ensureDirForMeta();
-        AtomicFile.write(vfs, g.dir() + "/" + GroupFiles.META, b.array());
+        g.saveFile(SavedFiles.File.META, b.array());
     }
 
     @Override

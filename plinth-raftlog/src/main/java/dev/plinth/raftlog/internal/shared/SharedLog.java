@@ -186,7 +186,7 @@ final class SharedLog implements AutoCloseable {
                             && SharedRecords.isSegmentRecord(scan.records().get(scan.records().size() - 1).payload())
                             && scan.records().get(scan.records().size() - 1).payload()[0] == SharedRecords.SEGMENT_END;
                 } else {
-                    scan = SegmentScan.read(vfs, name, false);
+                    scan = SegmentScan.read(vfs, name, false, SegmentFormat.VERSION);
                     log.sealed.put(seq, name);
                 }
                 boolean ownRecords = scan.version() >= SegmentFormat.VERSION;
