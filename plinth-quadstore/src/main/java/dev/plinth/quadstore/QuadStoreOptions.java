@@ -18,17 +18,29 @@ public final class QuadStoreOptions {
     public static final long DEFAULT_TERM_CACHE_SIZE = 1 << 19;
     /** The default number of quads a bulk load parses before writing them in one batch. */
     public static final int DEFAULT_LOAD_BATCH_QUADS = 5_000;
+    /**
+     * The default number of quads a sorted load ({@link QuadStore#loadSorted}) holds in memory before it sorts
+     * them and spills them to a run file of each index: about 32 bytes of ids a quad, plus the keys of one index
+     * at a time (about 50 bytes a quad) while a run is sorted.
+     */
+    public static final int DEFAULT_SORT_RUN_QUADS = 1_000_000;
     /** The defaults. */
     public static final QuadStoreOptions DEFAULTS = builder().build();
 
     private final long termCacheSize;
     private final int loadBatchQuads;
     private final Durability loadDurability;
+    private final int sortRunQuads;
+    private final java.nio.file.Path sortDirectory;
+    private final boolean discardIncompleteLoad;
 
     private QuadStoreOptions(Builder b) {
         this.termCacheSize = b.termCacheSize;
         this.loadBatchQuads = b.loadBatchQuads;
         this.loadDurability = b.loadDurability;
+        this.sortRunQuads = b.sortRunQuads;
+        this.sortDirectory = b.sortDirectory;
+        this.discardIncompleteLoad = b.discardIncompleteLoad;
     }
 
     /**
@@ -72,10 +84,44 @@ public final class QuadStoreOptions {
         return java.util.Optional.ofNullable(loadDurability);
     }
 
+    /**
+     * The quads a sorted load ({@link QuadStore#loadSorted}) sorts in memory into one run of each index before it
+     * writes the run to a temporary file; what bounds its memory.
+     *
+     * @return the run size; {@link #DEFAULT_SORT_RUN_QUADS} unless set
+     */
+    public int sortRunQuads() {
+        return sortRunQuads;
+    }
+
+    /**
+     * The directory in which a sorted load ({@link QuadStore#loadSorted}) makes the temporary directory of its
+     * run files, if set; unset, the JVM's temporary directory ({@code java.io.tmpdir}). The load deletes its
+     * temporary directory when it returns or throws; about 15 bytes a quad and index, 90 a quad, are spilled.
+     *
+     * @return the directory, or empty for {@code java.io.tmpdir}
+     */
+    public java.util.Optional<java.nio.file.Path> sortDirectory() {
+        return java.util.Optional.ofNullable(sortDirectory);
+    }
+
+    /**
+     * Whether opening a quad store that holds an incomplete sorted load (one that was killed, or whose store
+     * failed while it cleaned up) empties the quad store; unset, such an open throws
+     * {@link IncompleteLoadException}. A sorted load still running in this JVM is never discarded; one running
+     * in another process (an engine several processes can open) must be stopped first.
+     *
+     * @return {@code false} unless set
+     */
+    public boolean discardIncompleteLoad() {
+        return discardIncompleteLoad;
+    }
+
     @Override
     public String toString() {
         return "QuadStoreOptions[termCacheSize=" + termCacheSize + ", loadBatchQuads=" + loadBatchQuads
-                + ", loadDurability=" + loadDurability + "]";
+                + ", loadDurability=" + loadDurability + ", sortRunQuads=" + sortRunQuads + ", sortDirectory="
+                + sortDirectory + ", discardIncompleteLoad=" + discardIncompleteLoad + "]";
     }
 
     /** Builds {@link QuadStoreOptions}. Not thread-safe. */
@@ -83,8 +129,50 @@ public final class QuadStoreOptions {
         private long termCacheSize = DEFAULT_TERM_CACHE_SIZE;
         private int loadBatchQuads = DEFAULT_LOAD_BATCH_QUADS;
         private Durability loadDurability;
+        private int sortRunQuads = DEFAULT_SORT_RUN_QUADS;
+        private java.nio.file.Path sortDirectory;
+        private boolean discardIncompleteLoad;
 
         private Builder() {
+        }
+
+        /**
+         * Sets how many quads a sorted load sorts in memory per run ({@link QuadStoreOptions#sortRunQuads()}).
+         *
+         * @param quads 1 or more
+         * @return this builder
+         * @throws IllegalArgumentException if less than 1
+         */
+        public Builder sortRunQuads(int quads) {
+            if (quads < 1) {
+                throw new IllegalArgumentException("sortRunQuads must be 1 or more, not " + quads);
+            }
+            this.sortRunQuads = quads;
+            return this;
+        }
+
+        /**
+         * Sets the directory of a sorted load's temporary run files ({@link QuadStoreOptions#sortDirectory()}).
+         *
+         * @param directory an existing directory
+         * @return this builder
+         * @throws NullPointerException if {@code directory} is null
+         */
+        public Builder sortDirectory(java.nio.file.Path directory) {
+            this.sortDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * Sets whether opening a quad store with an incomplete sorted load empties it
+         * ({@link QuadStoreOptions#discardIncompleteLoad()}).
+         *
+         * @param discard {@code true} to empty such a store on open
+         * @return this builder
+         */
+        public Builder discardIncompleteLoad(boolean discard) {
+            this.discardIncompleteLoad = discard;
+            return this;
         }
 
         /**

@@ -1,0 +1,315 @@
+package dev.plinth.quadstore.internal;
+
+import dev.plinth.Keyspace;
+import dev.plinth.Store;
+import dev.plinth.WriteBatch;
+import dev.plinth.WriteOptions;
+import dev.plinth.io.NioVfs;
+import dev.plinth.io.Vfs;
+import dev.plinth.io.VfsFile;
+import dev.plinth.io.VfsNames;
+import dev.plinth.keys.KeyWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.UUID;
+import java.util.function.IntConsumer;
+import org.apache.jena.sparql.core.Quad;
+
+/**
+ * The work of a sorted load into an empty quad store, in two phases, in the manner of TDB2's loaders that build
+ * each index from sorted data. <em>Spilling</em> ({@link #add}): each batch's terms get their ids and their
+ * dictionary entries are written as in a batch-by-batch load, while the quads' ids are gathered in memory, up to
+ * a run of {@code runQuads}; a full run is sorted in each index order and written to one temporary file per
+ * order. <em>Writing the indexes</em> ({@link #writeIndexes}): the runs of each order are merged, repeats dropped,
+ * and the order's keyspace written in key order in batches of {@link #WRITE_BATCH_KEYS} keys, so that the
+ * engine's memtable flushes produce tables whose key ranges do not overlap.
+ *
+ * <p>Memory: the ids of one run (32 bytes a quad) and, while a run is sorted, the keys of one order (about 50
+ * bytes a quad). Disk: each run file holds a length byte and the key of each distinct quad of its run; the files
+ * of an order are deleted once the order is written, the rest by {@link #close()}, which also deletes the
+ * temporary directory. Run files are read back by this loader only and never forced: a crash discards the load.
+ *
+ * <p>It writes no state and no load marker: {@link QuadWriter#loadSorted} does, around it. Not thread-safe: the
+ * loading thread only.
+ */
+public final class SortedLoader implements AutoCloseable {
+    /** Index keys written in one batch while the indexes are written (fewer if the engine's limit asks). */
+    static final int WRITE_BATCH_KEYS = 100_000;
+    private static final int FILE_BUFFER_BYTES = 1 << 20;
+    private static final int READ_BUFFER_BYTES = 1 << 18;
+    private static final byte[] EMPTY = new byte[0];
+
+    private final Store store;
+    private final Keyspace[] indexes;
+    private final TermDictionary dictionary;
+    private final WriteOptions writeOptions;
+    private final int runQuads;
+    private final int batchKeys;
+    private final Vfs vfs;
+    private final String directory;
+    private final List<RunReader> openReaders = new ArrayList<>();
+    private long[] run = new long[0];
+    private int inRun;
+    private int runs;
+    private long nextId;
+    private long quadCount = -1;
+
+    /**
+     * A loader whose run files go to a new directory under {@code sortParent}.
+     *
+     * @param store the store
+     * @param indexes the index keyspaces, by {@link IndexOrder#ordinal()}, all empty
+     * @param dictionary the dictionary
+     * @param nextId the first dictionary id to assign
+     * @param runQuads quads sorted in memory per run
+     * @param sortParent an existing directory for the temporary directory
+     * @param writeOptions the options of the dictionary's and the indexes' puts
+     * @throws dev.plinth.StorageIOException if the temporary directory cannot be made
+     */
+    SortedLoader(Store store, Keyspace[] indexes, TermDictionary dictionary, long nextId, int runQuads, Path sortParent,
+            WriteOptions writeOptions) {
+        this.store = store;
+        this.indexes = indexes;
+        this.dictionary = dictionary;
+        this.nextId = nextId;
+        this.runQuads = runQuads;
+        this.writeOptions = writeOptions;
+        this.batchKeys = Math.max(1, Math.min(WRITE_BATCH_KEYS, store.capabilities().maxBatchOps() - 4));
+        this.vfs = NioVfs.at(sortParent);
+        this.directory = "plinth-quad-sort-" + UUID.randomUUID();
+        vfs.mkdirs(directory);
+    }
+
+    /**
+     * Spilling: assigns the ids of a batch of quads, writes the dictionary entries of its new terms in one batch
+     * of the store, and adds the quads to the run (sorting and spilling it when full).
+     *
+     * @param quads storable quads
+     * @return 0: no quad is in the indexes yet
+     */
+    public int add(List<Quad> quads) {
+        WriteBatch batch = new WriteBatch();
+        TermDictionary.Pending pending = new TermDictionary.Pending(batch, nextId, writeOptions);
+        long[] ids = new long[4];
+        for (Quad q : quads) {
+            dictionary.idsForWrite(q, ids, pending);
+            if (inRun == runQuads) {
+                spill();
+            }
+            if (run.length == inRun * 4) {
+                run = Arrays.copyOf(run, 4 * (int) Math.min(runQuads, Math.max(1024L, 2L * inRun)));
+            }
+            System.arraycopy(ids, 0, run, inRun * 4, 4);
+            inRun++;
+        }
+        if (!batch.isEmpty()) {
+            store.write(batch);
+        }
+        nextId = pending.nextId();
+        dictionary.committed(pending);
+        return 0;
+    }
+
+    /** Sorts the run in each order and writes one file per order; empties the run. */
+    private void spill() {
+        KeyWriter w = new KeyWriter(40);
+        long[] ids = new long[4];
+        byte[][] keys = new byte[inRun][];
+        for (IndexOrder order : IndexOrder.values()) {
+            for (int i = 0; i < inRun; i++) {
+                System.arraycopy(run, i * 4, ids, 0, 4);
+                keys[i] = order.key(w, ids);
+            }
+            Arrays.sort(keys, Arrays::compareUnsigned);
+            writeRun(runFile(runs, order), keys);
+        }
+        runs++;
+        inRun = 0;
+    }
+
+    private void writeRun(String name, byte[][] keys) {
+        try (VfsFile f = vfs.create(name)) {
+            ByteBuffer buf = ByteBuffer.allocate(FILE_BUFFER_BYTES);
+            byte[] last = null;
+            for (byte[] key : keys) {
+                if (last != null && Arrays.equals(key, last)) {
+                    continue; // a quad repeated within the run
+                }
+                if (buf.remaining() < 1 + key.length) {
+                    f.append(buf.flip());
+                    buf.clear();
+                }
+                buf.put((byte) key.length).put(key); // a key is four ids of at most 9 bytes each
+                last = key;
+            }
+            f.append(buf.flip());
+        }
+    }
+
+    /**
+     * Writing the indexes: spills what is left of the run, then merges each order's runs into its keyspace in key
+     * order, dropping repeats.
+     *
+     * @param afterIndex told the number of indexes written after each one
+     * @return the number of distinct quads
+     * @throws IllegalStateException if two orders hold different numbers of quads (a defect of this loader)
+     */
+    public long writeIndexes(IntConsumer afterIndex) {
+        if (inRun > 0) {
+            spill();
+        }
+        run = new long[0];
+        int written = 0;
+        for (IndexOrder order : IndexOrder.values()) {
+            long n = merge(order);
+            if (quadCount >= 0 && n != quadCount) {
+                throw new IllegalStateException("The sorted load into the quad store on " + store.uri() + " wrote "
+                        + n + " quads into " + order.keyspaceName() + " but " + quadCount + " into the first index.");
+            }
+            quadCount = n;
+            afterIndex.accept(++written);
+        }
+        if (quadCount < 0) {
+            quadCount = 0;
+        }
+        return quadCount;
+    }
+
+    private long merge(IndexOrder order) {
+        Keyspace index = indexes[order.ordinal()];
+        PriorityQueue<RunReader> heads = new PriorityQueue<>(Math.max(1, runs),
+                (a, b) -> Arrays.compareUnsigned(a.key, b.key));
+        for (int r = 0; r < runs; r++) {
+            RunReader reader = new RunReader(vfs.openRead(runFile(r, order)));
+            openReaders.add(reader);
+            if (reader.advance()) {
+                heads.add(reader);
+            }
+        }
+        long n = 0;
+        byte[] last = null;
+        WriteBatch batch = new WriteBatch();
+        while (!heads.isEmpty()) {
+            RunReader head = heads.poll();
+            byte[] key = head.key;
+            if (last == null || !Arrays.equals(key, last)) {
+                batch.put(index, key, EMPTY, writeOptions);
+                n++;
+                last = key;
+                if (batch.size() == batchKeys) {
+                    store.write(batch);
+                    batch = new WriteBatch();
+                }
+            }
+            if (head.advance()) {
+                heads.add(head);
+            }
+        }
+        if (!batch.isEmpty()) {
+            store.write(batch);
+        }
+        for (RunReader reader : openReaders) {
+            reader.file.close();
+        }
+        openReaders.clear();
+        for (int r = 0; r < runs; r++) {
+            vfs.delete(runFile(r, order));
+        }
+        return n;
+    }
+
+    /**
+     * The next dictionary id after the terms the load assigned.
+     *
+     * @return the next id
+     */
+    public long nextId() {
+        return nextId;
+    }
+
+    /**
+     * The number of distinct quads the load wrote, known once the first index is written.
+     *
+     * @return the count
+     * @throws IllegalStateException if no index has been written
+     */
+    public long quadCount() {
+        if (quadCount < 0) {
+            throw new IllegalStateException("The sorted load into the quad store on " + store.uri()
+                    + " ended before it wrote its indexes.");
+        }
+        return quadCount;
+    }
+
+    /**
+     * The run files written so far (for tests).
+     *
+     * @return how many runs were spilled
+     */
+    int runs() {
+        return runs;
+    }
+
+    private String runFile(int r, IndexOrder order) {
+        return VfsNames.join(directory, "run-" + r + "-" + order.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Closes the run files still open and deletes the temporary directory with what is left in it. */
+    @Override
+    public void close() {
+        for (RunReader reader : openReaders) {
+            reader.file.close();
+        }
+        openReaders.clear();
+        if (vfs.exists(directory)) {
+            for (String leaf : vfs.list(directory)) {
+                vfs.delete(VfsNames.join(directory, leaf));
+            }
+            vfs.delete(directory);
+        }
+    }
+
+    /** Reads one run file's keys in order. */
+    private static final class RunReader {
+        final VfsFile file;
+        final ByteBuffer buf = ByteBuffer.allocate(READ_BUFFER_BYTES).limit(0);
+        long position;
+        byte[] key;
+
+        RunReader(VfsFile file) {
+            this.file = file;
+        }
+
+        /** Moves to the next key; {@code false} at the end of the file. */
+        boolean advance() {
+            if (!fill(1)) {
+                return false;
+            }
+            int length = buf.get() & 0xFF;
+            if (!fill(length)) {
+                throw new IllegalStateException("The run file " + file.name() + " of a sorted load ends inside a key.");
+            }
+            key = new byte[length];
+            buf.get(key);
+            return true;
+        }
+
+        /** Makes at least {@code n} bytes readable from the buffer; {@code false} if the file ends first. */
+        private boolean fill(int n) {
+            while (buf.remaining() < n) {
+                buf.compact();
+                int read = file.read(position, buf);
+                buf.flip();
+                if (read <= 0) {
+                    return false;
+                }
+                position += read;
+            }
+            return true;
+        }
+    }
+}
