@@ -109,7 +109,7 @@ class BulkLoadKillTest {
         }
     }
 
-    private static void checkIndexes(QuadStore store, long n, String at) {
+    static void checkIndexes(QuadStore store, long n, String at) {
         Store s = store.store();
         var terms = s.keyspace(QuadStore.TERMS_KEYSPACE);
         KeyWriter w = new KeyWriter(10);
