@@ -20,8 +20,8 @@ public final class QuadStoreOptions {
     public static final int DEFAULT_LOAD_BATCH_QUADS = 5_000;
     /**
      * The default number of quads a sorted load ({@link QuadStore#loadSorted}) holds in memory before it sorts
-     * them and spills them to a run file of each index: about 32 bytes of ids a quad, plus the keys of one index
-     * at a time (about 50 bytes a quad) while a run is sorted.
+     * them and spills them to a run file of each index: about 32 bytes of ids a quad, plus the keys of up to three
+     * indexes at a time (about 50 bytes a quad and index) while a run is sorted.
      */
     public static final int DEFAULT_SORT_RUN_QUADS = 1_000_000;
     /** The defaults. */

@@ -16,7 +16,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import java.util.function.ObjIntConsumer;
 import org.apache.jena.sparql.core.Quad;
 
 /**
@@ -28,8 +37,9 @@ import org.apache.jena.sparql.core.Quad;
  * and the order's keyspace written in key order in batches of {@link #WRITE_BATCH_KEYS} keys, so that the
  * engine's memtable flushes produce tables whose key ranges do not overlap.
  *
- * <p>Memory: the ids of one run (32 bytes a quad) and, while a run is sorted, the keys of one order (about 50
- * bytes a quad). Disk: each run file holds a length byte and the key of each distinct quad of its run; the files
+ * <p>Both sorting a run and writing the indexes work on up to {@link #PARALLEL_TASKS} orders at once, each on a
+ * thread of its own. Memory: the ids of one run (32 bytes a quad) and, while a run is sorted, the keys of up to
+ * {@link #PARALLEL_TASKS} orders (about 50 bytes a quad and order). Disk: each run file holds a length byte and the key of each distinct quad of its run; the files
  * of an order are deleted once the order is written, the rest by {@link #close()}, which also deletes the
  * temporary directory. Run files are read back by this loader only and never forced: a crash discards the load.
  *
@@ -39,6 +49,11 @@ import org.apache.jena.sparql.core.Quad;
 public final class SortedLoader implements AutoCloseable {
     /** Index keys written in one batch while the indexes are written (fewer if the engine's limit asks). */
     static final int WRITE_BATCH_KEYS = 100_000;
+    /**
+     * The most orders sorted (while spilling) or merged and written (while writing the indexes) at once, each on a
+     * thread of its own; no more than the processors.
+     */
+    static final int PARALLEL_TASKS = 3;
     private static final int FILE_BUFFER_BYTES = 1 << 20;
     private static final int READ_BUFFER_BYTES = 1 << 18;
     private static final byte[] EMPTY = new byte[0];
@@ -51,7 +66,8 @@ public final class SortedLoader implements AutoCloseable {
     private final int batchKeys;
     private final Vfs vfs;
     private final String directory;
-    private final List<RunReader> openReaders = new ArrayList<>();
+    /** Set when the parallel tasks must stop (one failed, or all are over). */
+    private volatile boolean stopTasks;
     private long[] run = new long[0];
     private int inRun;
     private int runs;
@@ -114,19 +130,26 @@ public final class SortedLoader implements AutoCloseable {
         return 0;
     }
 
-    /** Sorts the run in each order and writes one file per order; empties the run. */
+    /** Sorts the run in each order and writes one file per order, orders in parallel; empties the run. */
     private void spill() {
-        KeyWriter w = new KeyWriter(40);
-        long[] ids = new long[4];
-        byte[][] keys = new byte[inRun][];
+        List<Callable<Void>> sorts = new ArrayList<>();
+        int quads = inRun;
+        int r = runs;
         for (IndexOrder order : IndexOrder.values()) {
-            for (int i = 0; i < inRun; i++) {
-                System.arraycopy(run, i * 4, ids, 0, 4);
-                keys[i] = order.key(w, ids);
-            }
-            Arrays.sort(keys, Arrays::compareUnsigned);
-            writeRun(runFile(runs, order), keys);
+            sorts.add(() -> {
+                KeyWriter w = new KeyWriter(40);
+                long[] ids = new long[4];
+                byte[][] keys = new byte[quads][];
+                for (int i = 0; i < quads; i++) {
+                    System.arraycopy(run, i * 4, ids, 0, 4);
+                    keys[i] = order.key(w, ids);
+                }
+                Arrays.sort(keys, Arrays::compareUnsigned);
+                writeRun(runFile(r, order), keys);
+                return null;
+            });
         }
+        inParallel(sorts, (nothing, i) -> { });
         runs++;
         inRun = 0;
     }
@@ -152,72 +175,141 @@ public final class SortedLoader implements AutoCloseable {
 
     /**
      * Writing the indexes: spills what is left of the run, then merges each order's runs into its keyspace in key
-     * order, dropping repeats.
+     * order, dropping repeats, on up to {@link #PARALLEL_TASKS} threads (one order each at a time); the listener is
+     * told on this thread, in order, after each index is written. A failure stops the other merges at their next
+     * batch and is thrown once they have ended.
      *
      * @param afterIndex told the number of indexes written after each one
      * @return the number of distinct quads
      * @throws IllegalStateException if two orders hold different numbers of quads (a defect of this loader)
+     * @throws java.util.concurrent.CancellationException if this thread was interrupted (its interrupt stays set)
      */
     public long writeIndexes(IntConsumer afterIndex) {
         if (inRun > 0) {
             spill();
         }
         run = new long[0];
-        int written = 0;
-        for (IndexOrder order : IndexOrder.values()) {
-            long n = merge(order);
+        IndexOrder[] orders = IndexOrder.values();
+        List<Callable<Long>> merges = new ArrayList<>();
+        for (IndexOrder order : orders) {
+            merges.add(() -> merge(order));
+        }
+        inParallel(merges, (n, i) -> {
             if (quadCount >= 0 && n != quadCount) {
                 throw new IllegalStateException("The sorted load into the quad store on " + store.uri() + " wrote "
-                        + n + " quads into " + order.keyspaceName() + " but " + quadCount + " into the first index.");
+                        + n + " quads into " + orders[i].keyspaceName() + " but " + quadCount
+                        + " into the first index.");
             }
             quadCount = n;
-            afterIndex.accept(++written);
-        }
-        if (quadCount < 0) {
-            quadCount = 0;
-        }
+            afterIndex.accept(i + 1);
+        });
         return quadCount;
     }
 
+    /**
+     * Runs tasks on up to {@link #PARALLEL_TASKS} threads and hands their results to {@code done} on this thread,
+     * in the tasks' order. A failure (of a task or of {@code done}) makes the tasks still running stop at their
+     * next batch ({@link #stopTasks}); it is thrown once every task has ended.
+     */
+    private <T> void inParallel(List<Callable<T>> tasks, ObjIntConsumer<T> done) {
+        stopTasks = false;
+        int threads = Math.max(1, Math.min(PARALLEL_TASKS, Runtime.getRuntime().availableProcessors()));
+        AtomicInteger threadNumber = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread t = new Thread(task, "plinth-quad-sort-" + threadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                futures.add(pool.submit(task));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                done.accept(await(futures.get(i)), i);
+            }
+        } finally {
+            stopTasks = true;
+            pool.shutdown();
+            boolean interrupted = false;
+            while (!pool.isTerminated()) {
+                try {
+                    pool.awaitTermination(1, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true; // the tasks stop at their next batch: keep waiting
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The result of one task, its failure as it was thrown. */
+    private <T> T await(Future<T> merge) {
+        try {
+            return merge.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("The thread running the sorted load into the quad store on "
+                    + store.uri() + " was interrupted while it wrote the indexes.");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Merges one order's runs into its keyspace; returns how many distinct keys it wrote. */
     private long merge(IndexOrder order) {
         Keyspace index = indexes[order.ordinal()];
         PriorityQueue<RunReader> heads = new PriorityQueue<>(Math.max(1, runs),
                 (a, b) -> Arrays.compareUnsigned(a.key, b.key));
-        for (int r = 0; r < runs; r++) {
-            RunReader reader = new RunReader(vfs.openRead(runFile(r, order)));
-            openReaders.add(reader);
-            if (reader.advance()) {
-                heads.add(reader);
-            }
-        }
+        List<RunReader> readers = new ArrayList<>(runs);
         long n = 0;
-        byte[] last = null;
-        WriteBatch batch = new WriteBatch();
-        while (!heads.isEmpty()) {
-            RunReader head = heads.poll();
-            byte[] key = head.key;
-            if (last == null || !Arrays.equals(key, last)) {
-                batch.put(index, key, EMPTY, writeOptions);
-                n++;
-                last = key;
-                if (batch.size() == batchKeys) {
-                    store.write(batch);
-                    batch = new WriteBatch();
+        try {
+            for (int r = 0; r < runs; r++) {
+                RunReader reader = new RunReader(vfs.openRead(runFile(r, order)));
+                readers.add(reader);
+                if (reader.advance()) {
+                    heads.add(reader);
                 }
             }
-            if (head.advance()) {
-                heads.add(head);
+            byte[] last = null;
+            WriteBatch batch = new WriteBatch();
+            while (!heads.isEmpty()) {
+                RunReader head = heads.poll();
+                byte[] key = head.key;
+                if (last == null || !Arrays.equals(key, last)) {
+                    batch.put(index, key, EMPTY, writeOptions);
+                    n++;
+                    last = key;
+                    if (batch.size() == batchKeys) {
+                        if (stopTasks) {
+                            throw new CancellationException("another index of the sorted load failed");
+                        }
+                        store.write(batch);
+                        batch = new WriteBatch();
+                    }
+                }
+                if (head.advance()) {
+                    heads.add(head);
+                }
+            }
+            if (!batch.isEmpty()) {
+                store.write(batch);
+            }
+        } finally {
+            for (RunReader reader : readers) {
+                reader.file.close();
             }
         }
-        if (!batch.isEmpty()) {
-            store.write(batch);
-        }
-        for (RunReader reader : openReaders) {
-            reader.file.close();
-        }
-        openReaders.clear();
         for (int r = 0; r < runs; r++) {
-            vfs.delete(runFile(r, order));
+            vfs.delete(runFile(r, order)); // the disk space of a written order is free for the others
         }
         return n;
     }
@@ -258,13 +350,9 @@ public final class SortedLoader implements AutoCloseable {
         return VfsNames.join(directory, "run-" + r + "-" + order.name().toLowerCase(java.util.Locale.ROOT));
     }
 
-    /** Closes the run files still open and deletes the temporary directory with what is left in it. */
+    /** Deletes the temporary directory with what is left in it. */
     @Override
     public void close() {
-        for (RunReader reader : openReaders) {
-            reader.file.close();
-        }
-        openReaders.clear();
         if (vfs.exists(directory)) {
             for (String leaf : vfs.list(directory)) {
                 vfs.delete(VfsNames.join(directory, leaf));
