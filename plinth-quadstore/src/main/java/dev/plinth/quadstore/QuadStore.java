@@ -432,13 +432,7 @@ public final class QuadStore implements AutoCloseable {
      * @throws java.io.UncheckedIOException if the file cannot be read
      */
     public LoadProgress load(Path file, LoadListener listener) {
-        Lang lang = langOf(file);
-        try (InputStream in = Files.newInputStream(file)) {
-            return load(in, lang, file.toUri().toString(), listener, file.toString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("The quad store on " + store.uri() + " could not read " + file
-                    + ": " + e.getMessage(), e);
-        }
+        return loadFile(file, (in, lang, base, source) -> load(in, lang, base, listener, source));
     }
 
     /**
@@ -516,13 +510,24 @@ public final class QuadStore implements AutoCloseable {
      * @throws java.io.UncheckedIOException if the file cannot be read
      */
     public LoadProgress loadSorted(Path file, LoadListener listener) {
+        return loadFile(file, (in, lang, base, source) -> loadSorted(in, lang, base, listener, source));
+    }
+
+    /** Opens a file to load, its syntax from its name, and hands it to one of the loads. */
+    private LoadProgress loadFile(Path file, FileLoad how) {
         Lang lang = langOf(file);
         try (InputStream in = Files.newInputStream(file)) {
-            return loadSorted(in, lang, file.toUri().toString(), listener, file.toString());
+            return how.load(in, lang, file.toUri().toString(), file.toString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("The quad store on " + store.uri() + " could not read " + file
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** One of the loads, given an open input, its syntax, its base URI and its name for messages. */
+    @FunctionalInterface
+    private interface FileLoad {
+        LoadProgress load(InputStream in, Lang lang, String baseUri, String source);
     }
 
     /**

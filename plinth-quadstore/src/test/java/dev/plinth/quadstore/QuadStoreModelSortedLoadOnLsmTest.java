@@ -2,29 +2,10 @@ package dev.plinth.quadstore;
 
 import java.nio.file.Path;
 
-/**
- * The model run on {@code lsm:} after a sorted load ({@link QuadStore#loadSorted}) of random quads in many small
- * runs and batches, so that the adds, removes and reopens of the random steps start from what that load wrote.
- */
-class QuadStoreModelSortedLoadOnLsmTest extends QuadStoreModelContract {
+/** The model after a sorted load, on {@code lsm:}. */
+class QuadStoreModelSortedLoadOnLsmTest extends QuadStoreModelSortedLoadContract {
     @Override
-    protected QuadStore open(Path dir) {
-        return QuadStore.open("lsm:" + dir.resolve("lsm"), QuadStoreOptions.builder().loadBatchQuads(16).sortRunQuads(50)
-                .sortDirectory(dir).build());
-    }
-
-    @Override
-    protected int sortedLoadQuads() {
-        return 300;
-    }
-
-    @Override
-    protected boolean persistent() {
-        return true;
-    }
-
-    @Override
-    protected int defaultSeeds() {
-        return Math.max(1, Integer.getInteger("plinth.quadstore.seeds", 8) / 8);
+    String uri(Path dir) {
+        return "lsm:" + dir.resolve("lsm");
     }
 }

@@ -2,29 +2,10 @@ package dev.plinth.quadstore;
 
 import java.nio.file.Path;
 
-/**
- * The model run on {@code rocksdb:} after a sorted load ({@link QuadStore#loadSorted}) of random quads in many small
- * runs and batches, so that the adds, removes and reopens of the random steps start from what that load wrote.
- */
-class QuadStoreModelSortedLoadOnRocksDbTest extends QuadStoreModelContract {
+/** The model after a sorted load, on {@code rocksdb:}. */
+class QuadStoreModelSortedLoadOnRocksDbTest extends QuadStoreModelSortedLoadContract {
     @Override
-    protected QuadStore open(Path dir) {
-        return QuadStore.open("rocksdb:" + dir.resolve("rocksdb"), QuadStoreOptions.builder().loadBatchQuads(16).sortRunQuads(50)
-                .sortDirectory(dir).build());
-    }
-
-    @Override
-    protected int sortedLoadQuads() {
-        return 300;
-    }
-
-    @Override
-    protected boolean persistent() {
-        return true;
-    }
-
-    @Override
-    protected int defaultSeeds() {
-        return Math.max(1, Integer.getInteger("plinth.quadstore.seeds", 8) / 8);
+    String uri(Path dir) {
+        return "rocksdb:" + dir.resolve("rocksdb");
     }
 }
