@@ -51,8 +51,7 @@ class SortedLoadKillTest {
     @Test
     void aKilledSortedLoadLeavesAnEmptyOrACompleteStoreInBothPhases() throws Exception {
         int cycles = Integer.getInteger("plinth.quadstore.crashCycles", 3);
-        String one = System.getProperty("plinth.seed");
-        long seed = one == null || one.isBlank() ? 1 : Long.parseLong(one.trim());
+        long seed = BulkLoadKillTest.seed();
         Random rnd = new Random(seed);
         int[][] outcomes = new int[2][2];
         for (int cycle = 0; cycle < Math.max(2, cycles); cycle++) {
