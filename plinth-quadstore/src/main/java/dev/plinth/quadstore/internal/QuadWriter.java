@@ -220,10 +220,8 @@ public final class QuadWriter {
                     return changed;
                 }
                 // Another writer changed the store: what is present, and the next id, must be read again, and
-                // the dictionary may hold terms this writer did not assign, or have lost the terms of a discarded
-                // sorted load that this writer's cache holds.
+                // the dictionary may hold terms this writer did not assign.
                 dictionary.mayNotOwnEveryTerm();
-                dictionary.invalidate();
                 reloadState();
                 refuseDuringSortedLoad();
             }
@@ -259,7 +257,14 @@ public final class QuadWriter {
      */
     public <T> T loadSorted(int runQuads, java.nio.file.Path sortParent, java.util.function.Function<SortedLoader, T> body) {
         synchronized (lock) {
+            byte[] applied = state(nextId, quadCount, writeCount);
             reloadState();
+            if (!Arrays.equals(applied, state(nextId, quadCount, writeCount))) {
+                // Another writer (or a discarded load) changed the store since this writer's last write: its
+                // cached terms are read again, as after a failed state check.
+                dictionary.invalidate();
+                dictionary.mayNotOwnEveryTerm();
+            }
             refuseDuringSortedLoad();
             boolean empty;
             try (dev.plinth.Cursor c = indexes[IndexOrder.SPOG.ordinal()].cursor(Range.all(),
@@ -324,26 +329,25 @@ public final class QuadWriter {
     }
 
     /**
-     * Empties the quad store of an incomplete sorted load in one durable batch: every index and both directions
-     * of the dictionary, a state of no quads whose next id is above every id the load may have assigned (no id is
-     * handed out twice, so a term cached anywhere never names another term), and the marker removed. Called with
-     * {@code lock} held, or from the constructor.
+     * Empties the quad store of an incomplete sorted load in one durable batch: every index, a state of no quads
+     * whose next id is above every id stored (no id is handed out twice), and the marker removed. The dictionary
+     * is kept: other quad store objects on the store, and other processes, may cache its term ids, and a removed
+     * entry would let them write quads whose ids no longer name a term. Its entries that no quad uses are unused,
+     * as after a remove. Called with {@code lock} held, or from the constructor.
      */
     private void discardLoad(byte[] marker) {
         WriteOptions durable = durableOptions();
-        long next = Math.max(readLong(readState(), 0), dictionary.highestStoredId() + 1);
-        long writes = readLong(readState(), 16);
+        byte[] state = readState();
+        long next = Math.max(readLong(state, 0), dictionary.highestStoredId() + 1);
         WriteBatch batch = new WriteBatch().requireEquals(meta, LOAD_KEY, marker);
         for (Keyspace index : indexes) {
             batch.deleteRange(index, Range.all(), durable);
         }
-        dictionary.clearInto(batch, durable);
-        batch.put(meta, STATE_KEY, state(next, 0, writes + 1), durable).delete(meta, LOAD_KEY, durable);
+        batch.put(meta, STATE_KEY, state(next, 0, readLong(state, 16) + 1), durable).delete(meta, LOAD_KEY, durable);
         if (!store.write(batch)) {
             throw new IncompleteLoadException("The quad store on " + store.uri() + " could not be emptied of its"
                     + " incomplete sorted load: another writer changed its load marker meanwhile.");
         }
-        dictionary.invalidate();
         dictionary.mayNotOwnEveryTerm();
         reloadState();
     }

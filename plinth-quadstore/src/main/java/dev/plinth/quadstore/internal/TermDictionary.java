@@ -352,17 +352,6 @@ public final class TermDictionary {
     }
 
     /**
-     * Adds to a batch the removal of every entry of both directions (for emptying a quad store that holds no
-     * quads).
-     *
-     * @param batch the batch
-     * @param options the options of the removals
-     */
-    void clearInto(WriteBatch batch, WriteOptions options) {
-        batch.deleteRange(ids, Range.all(), options).deleteRange(terms, Range.all(), options);
-    }
-
-    /**
      * The highest dictionary id stored, or {@code -1} if the dictionary is empty.
      *
      * @return the id
