@@ -86,7 +86,11 @@ public final class QuadStoreOptions {
 
     /**
      * The quads a sorted load ({@link QuadStore#loadSorted}) sorts in memory into one run of each index before it
-     * writes the run to a temporary file; what bounds its memory.
+     * writes the run to a temporary file. With the run goes most of the load's memory: 32 bytes a quad of the
+     * run, and about 50 bytes a quad and order while up to three orders are sorted. Merging the runs takes a
+     * bounded amount whatever their number (at most 64 runs are read at once, in 64 KiB buffers, up to three
+     * orders at a time: about 15 MiB and 200 open files; more runs are first merged in passes, each pass
+     * rewriting the run files once). A small run size means more runs, hence more passes.
      *
      * @return the run size; {@link #DEFAULT_SORT_RUN_QUADS} unless set
      */

@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.function.ObjIntConsumer;
 import org.apache.jena.sparql.core.Quad;
@@ -35,11 +36,17 @@ import org.apache.jena.sparql.core.Quad;
  * a run of {@code runQuads}; a full run is sorted in each index order and written to one temporary file per
  * order. <em>Writing the indexes</em> ({@link #writeIndexes}): the runs of each order are merged, repeats dropped,
  * and the order's keyspace written in key order in batches of {@link #WRITE_BATCH_KEYS} keys, so that the
- * engine's memtable flushes produce tables whose key ranges do not overlap.
+ * engine's memtable flushes produce tables whose key ranges do not overlap. A merge reads at most
+ * {@link #MAX_MERGE_RUNS} run files at once: an order with more runs is first merged in passes into
+ * intermediate runs.
  *
  * <p>Both sorting a run and writing the indexes work on up to {@link #PARALLEL_TASKS} orders at once, each on a
  * thread of its own. Memory: the ids of one run (32 bytes a quad) and, while a run is sorted, the keys of up to
- * {@link #PARALLEL_TASKS} orders (about 50 bytes a quad and order). Disk: each run file holds a length byte and the key of each distinct quad of its run; the files
+ * {@link #PARALLEL_TASKS} orders (about 50 bytes a quad and order); while merging, a read buffer of
+ * {@code READ_BUFFER_BYTES} for each of at most {@link #MAX_MERGE_RUNS} runs and a write buffer, for each of up
+ * to {@link #PARALLEL_TASKS} orders, whatever the number of runs. Disk: each run file holds a length byte and
+ * the key of each distinct quad of its run (a merge pass writes its intermediate runs before it deletes its
+ * inputs); the files
  * of an order are deleted once the order is written, the rest by {@link #close()}, which also deletes the
  * temporary directory. Run files are read back by this loader only and never forced: a crash discards the load.
  *
@@ -54,8 +61,15 @@ public final class SortedLoader implements AutoCloseable {
      * thread of its own; no more than the processors.
      */
     static final int PARALLEL_TASKS = 3;
+    /**
+     * The most run files one merge reads at once: an order with more runs is first merged in passes, groups of
+     * this many runs into one intermediate run each, so that memory and open files stay bounded whatever the
+     * number of runs.
+     */
+    static final int MAX_MERGE_RUNS = 64;
     private static final int FILE_BUFFER_BYTES = 1 << 20;
-    private static final int READ_BUFFER_BYTES = 1 << 18;
+    /** The read buffer of one run file in a merge: at most {@link #MAX_MERGE_RUNS} a merge. */
+    private static final int READ_BUFFER_BYTES = 1 << 16;
     private static final byte[] EMPTY = new byte[0];
 
     private final Store store;
@@ -63,6 +77,8 @@ public final class SortedLoader implements AutoCloseable {
     private final TermDictionary dictionary;
     private final WriteOptions writeOptions;
     private final int runQuads;
+    /** The most runs one merge reads: {@link #MAX_MERGE_RUNS} but in tests. */
+    private final int fanIn;
     private final int batchKeys;
     private final Vfs vfs;
     private final String directory;
@@ -71,6 +87,8 @@ public final class SortedLoader implements AutoCloseable {
     private long[] run = new long[0];
     private int inRun;
     private int runs;
+    /** The intermediate runs written by merge passes (for tests). */
+    private final AtomicInteger mergedRuns = new AtomicInteger();
     private long nextId;
     private long quadCount = -1;
 
@@ -88,6 +106,16 @@ public final class SortedLoader implements AutoCloseable {
      */
     SortedLoader(Store store, Keyspace[] indexes, TermDictionary dictionary, long nextId, int runQuads, Path sortParent,
             WriteOptions writeOptions) {
+        this(store, indexes, dictionary, nextId, runQuads, sortParent, writeOptions, MAX_MERGE_RUNS);
+    }
+
+    /** As the other constructor, with a merge reading at most {@code fanIn} runs at once (2 or more; for tests). */
+    SortedLoader(Store store, Keyspace[] indexes, TermDictionary dictionary, long nextId, int runQuads, Path sortParent,
+            WriteOptions writeOptions, int fanIn) {
+        if (fanIn < 2) {
+            throw new IllegalArgumentException("A sorted load merges 2 or more runs at once, not " + fanIn + ".");
+        }
+        this.fanIn = fanIn;
         this.store = store;
         this.indexes = indexes;
         this.dictionary = dictionary;
@@ -155,21 +183,15 @@ public final class SortedLoader implements AutoCloseable {
     }
 
     private void writeRun(String name, byte[][] keys) {
-        try (VfsFile f = vfs.create(name)) {
-            ByteBuffer buf = ByteBuffer.allocate(FILE_BUFFER_BYTES);
+        try (RunWriter w = new RunWriter(vfs.create(name))) {
             byte[] last = null;
             for (byte[] key : keys) {
                 if (last != null && Arrays.equals(key, last)) {
                     continue; // a quad repeated within the run
                 }
-                if (buf.remaining() < 1 + key.length) {
-                    f.append(buf.flip());
-                    buf.clear();
-                }
-                buf.put((byte) key.length).put(key); // a key is four ids of at most 9 bytes each
+                w.write(key);
                 last = key;
             }
-            f.append(buf.flip());
         }
     }
 
@@ -208,11 +230,13 @@ public final class SortedLoader implements AutoCloseable {
 
     /**
      * Runs tasks on up to {@link #PARALLEL_TASKS} threads and hands their results to {@code done} on this thread,
-     * in the tasks' order. A failure (of a task or of {@code done}) makes the tasks still running stop at their
-     * next batch ({@link #stopTasks}); it is thrown once every task has ended.
+     * in the tasks' order. The first failure (of a task, on its own thread, or of {@code done}) sets
+     * {@link #stopTasks}: the tasks still running stop at their next batch and those not started never start.
+     * Once every task has ended, the first failure is thrown as it was thrown (not the stops it caused).
      */
     private <T> void inParallel(List<Callable<T>> tasks, ObjIntConsumer<T> done) {
         stopTasks = false;
+        AtomicReference<Throwable> firstFailure = new AtomicReference<>();
         int threads = Math.max(1, Math.min(PARALLEL_TASKS, Runtime.getRuntime().availableProcessors()));
         AtomicInteger threadNumber = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
@@ -220,16 +244,45 @@ public final class SortedLoader implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        List<Future<T>> futures = new ArrayList<>();
         try {
-            List<Future<T>> futures = new ArrayList<>();
             for (Callable<T> task : tasks) {
-                futures.add(pool.submit(task));
+                futures.add(pool.submit(() -> {
+                    if (stopTasks) {
+                        throw new TaskStopped();
+                    }
+                    try {
+                        return task.call();
+                    } catch (TaskStopped e) {
+                        throw e;
+                    } catch (Throwable e) {
+                        firstFailure.compareAndSet(null, e);
+                        stopTasks = true;
+                        throw e;
+                    }
+                }));
             }
             for (int i = 0; i < futures.size(); i++) {
                 done.accept(await(futures.get(i)), i);
             }
+        } catch (RuntimeException | Error e) {
+            stopTasks = true;
+            Throwable first = firstFailure.get();
+            if (e instanceof TaskStopped && first != null) {
+                if (first instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (first instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(first);
+            }
+            throw e;
         } finally {
             stopTasks = true;
+            for (Future<T> f : futures) {
+                f.cancel(false); // one not started never starts; a running one stops at its next batch
+            }
             pool.shutdown();
             boolean interrupted = false;
             while (!pool.isTerminated()) {
@@ -246,13 +299,14 @@ public final class SortedLoader implements AutoCloseable {
     }
 
     /** The result of one task, its failure as it was thrown. */
-    private <T> T await(Future<T> merge) {
+    private <T> T await(Future<T> task) {
         try {
-            return merge.get();
+            return task.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("The thread running the sorted load into the quad store on "
-                    + store.uri() + " was interrupted while it wrote the indexes.");
+                    + store.uri() + " was interrupted while it " + (run.length == 0 ? "wrote the indexes."
+                    : "sorted a run of quads."));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -264,52 +318,89 @@ public final class SortedLoader implements AutoCloseable {
         }
     }
 
-    /** Merges one order's runs into its keyspace; returns how many distinct keys it wrote. */
+    /**
+     * Merges one order's runs into its keyspace, first in passes of at most {@link #MAX_MERGE_RUNS} runs each
+     * while there are more; returns how many distinct keys it wrote.
+     */
     private long merge(IndexOrder order) {
+        List<String> files = new ArrayList<>();
+        for (int r = 0; r < runs; r++) {
+            files.add(runFile(r, order));
+        }
+        for (int pass = 0; files.size() > fanIn; pass++) {
+            List<String> merged = new ArrayList<>();
+            for (int from = 0; from < files.size(); from += fanIn) {
+                List<String> group = files.subList(from, Math.min(files.size(), from + fanIn));
+                String name = VfsNames.join(directory, "merge-" + pass + "-" + merged.size() + "-"
+                        + order.name().toLowerCase(java.util.Locale.ROOT));
+                try (RunWriter w = new RunWriter(vfs.create(name))) {
+                    mergeRuns(group, w::write);
+                }
+                mergedRuns.incrementAndGet();
+                for (String f : group) {
+                    vfs.delete(f);
+                }
+                merged.add(name);
+            }
+            files = merged;
+        }
         Keyspace index = indexes[order.ordinal()];
-        PriorityQueue<RunReader> heads = new PriorityQueue<>(Math.max(1, runs),
+        WriteBatch[] batch = {new WriteBatch()};
+        long n = mergeRuns(files, key -> {
+            batch[0].put(index, key, EMPTY, writeOptions);
+            if (batch[0].size() == batchKeys) {
+                store.write(batch[0]);
+                batch[0] = new WriteBatch();
+            }
+        });
+        if (!batch[0].isEmpty()) {
+            store.write(batch[0]);
+        }
+        for (String f : files) {
+            vfs.delete(f); // the disk space of a written order is free for the others
+        }
+        return n;
+    }
+
+    /**
+     * Merges run files into {@code sink} in key order, repeats dropped; returns how many keys it gave. Stops
+     * (throwing) before it begins and every {@link #WRITE_BATCH_KEYS} keys if {@link #stopTasks} is set.
+     */
+    private long mergeRuns(List<String> files, java.util.function.Consumer<byte[]> sink) {
+        if (stopTasks) {
+            throw new TaskStopped();
+        }
+        PriorityQueue<RunReader> heads = new PriorityQueue<>(Math.max(1, files.size()),
                 (a, b) -> Arrays.compareUnsigned(a.key, b.key));
-        List<RunReader> readers = new ArrayList<>(runs);
+        List<RunReader> readers = new ArrayList<>(files.size());
         long n = 0;
         try {
-            for (int r = 0; r < runs; r++) {
-                RunReader reader = new RunReader(vfs.openRead(runFile(r, order)));
+            for (String f : files) {
+                RunReader reader = new RunReader(vfs.openRead(f));
                 readers.add(reader);
                 if (reader.advance()) {
                     heads.add(reader);
                 }
             }
             byte[] last = null;
-            WriteBatch batch = new WriteBatch();
             while (!heads.isEmpty()) {
                 RunReader head = heads.poll();
                 byte[] key = head.key;
                 if (last == null || !Arrays.equals(key, last)) {
-                    batch.put(index, key, EMPTY, writeOptions);
-                    n++;
-                    last = key;
-                    if (batch.size() == batchKeys) {
-                        if (stopTasks) {
-                            throw new CancellationException("another index of the sorted load failed");
-                        }
-                        store.write(batch);
-                        batch = new WriteBatch();
+                    if (++n % WRITE_BATCH_KEYS == 0 && stopTasks) {
+                        throw new TaskStopped();
                     }
+                    sink.accept(key);
+                    last = key;
                 }
                 if (head.advance()) {
                     heads.add(head);
                 }
             }
-            if (!batch.isEmpty()) {
-                store.write(batch);
-            }
         } finally {
             for (RunReader reader : readers) {
                 reader.file.close();
             }
-        }
-        for (int r = 0; r < runs; r++) {
-            vfs.delete(runFile(r, order)); // the disk space of a written order is free for the others
         }
         return n;
     }
@@ -346,6 +437,15 @@ public final class SortedLoader implements AutoCloseable {
         return runs;
     }
 
+    /**
+     * The intermediate runs written by merge passes so far, over all orders (for tests).
+     *
+     * @return how many
+     */
+    int mergedRuns() {
+        return mergedRuns.get();
+    }
+
     private String runFile(int r, IndexOrder order) {
         return VfsNames.join(directory, "run-" + r + "-" + order.name().toLowerCase(java.util.Locale.ROOT));
     }
@@ -358,6 +458,40 @@ public final class SortedLoader implements AutoCloseable {
                 vfs.delete(VfsNames.join(directory, leaf));
             }
             vfs.delete(directory);
+        }
+    }
+
+    /** Appends keys to a run file: a length byte and the key each. */
+    private static final class RunWriter implements AutoCloseable {
+        final VfsFile file;
+        final ByteBuffer buf = ByteBuffer.allocate(FILE_BUFFER_BYTES);
+
+        RunWriter(VfsFile file) {
+            this.file = file;
+        }
+
+        void write(byte[] key) {
+            if (buf.remaining() < 1 + key.length) {
+                file.append(buf.flip());
+                buf.clear();
+            }
+            buf.put((byte) key.length).put(key); // a key is four ids of at most 9 bytes each
+        }
+
+        @Override
+        public void close() {
+            try (file) {
+                file.append(buf.flip());
+            }
+        }
+    }
+
+    /** Thrown by a task that stopped because another failed (or the tasks were stopped); never the cause shown. */
+    private static final class TaskStopped extends CancellationException {
+        private static final long serialVersionUID = 1L;
+
+        TaskStopped() {
+            super("a parallel task of the sorted load stopped because another failed");
         }
     }
 
