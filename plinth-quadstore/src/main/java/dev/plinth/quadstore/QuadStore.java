@@ -543,7 +543,8 @@ public final class QuadStore implements AutoCloseable {
      * written to a temporary file per order, in a new directory under {@link QuadStoreOptions#sortDirectory()}.
      * <em>Writing the indexes:</em> each order's runs are merged, repeats dropped, and its index written in key
      * order in large batches. Then the store is flushed, and the final quad count is written and the marker
-     * removed in one durable batch. The temporary directory is deleted when the load returns or throws.
+     * removed in one durable batch. The temporary directory is deleted when the load returns or throws (if the
+     * process dies, when the load is discarded).
      *
      * <p>All or nothing: until the call returns no quad counts as loaded ({@link #size()} is 0; a reader may see
      * dictionary entries and some indexes filled). If the load fails (a parse error, a failed write, a listener

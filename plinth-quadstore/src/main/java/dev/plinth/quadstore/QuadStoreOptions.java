@@ -101,7 +101,8 @@ public final class QuadStoreOptions {
     /**
      * The directory in which a sorted load ({@link QuadStore#loadSorted}) makes the temporary directory of its
      * run files, if set; unset, the JVM's temporary directory ({@code java.io.tmpdir}). The load deletes its
-     * temporary directory when it returns or throws; about 15 bytes a quad and index, 90 a quad, are spilled.
+     * temporary directory when it returns or throws; about 15 bytes a quad and index, 90 a quad, are spilled. A
+     * killed load leaves it behind: discarding the load ({@link #discardIncompleteLoad()}) deletes it.
      *
      * @return the directory, or empty for {@code java.io.tmpdir}
      */

@@ -84,6 +84,10 @@ class SortedLoadKillTest {
                     BulkLoadKillTest.checkIndexes(store, 0, at);
                 }
             }
+            try (java.util.stream.Stream<Path> left = java.nio.file.Files.list(sort)) {
+                assertThat(left).as("%s: the killed load's temporary directory, once discarded", at)
+                        .isEmpty();
+            }
             if (spilling) {
                 assertThat(complete).as("%s: a load killed while spilling is never complete", at).isFalse();
             }

@@ -162,6 +162,8 @@ class SortedLoadTest {
     @Test
     void otherWritersAreRefusedWhileItRunsAndAnInterruptedLoadIsRefusedOnOpenUntilDiscarded() throws Exception {
         Path data = dir.resolve("lsm");
+        Path left = Files.createDirectories(dir.resolve("sort").resolve("plinth-quad-sort-of-a-killed-load"));
+        Files.write(left.resolve("run-0-spog"), new byte[90]);
         Quad other = Quad.create(Quad.defaultGraphIRI, NodeFactory.createURI("http://example.org/x"),
                 NodeFactory.createURI("http://example.org/p"), NodeFactory.createURI("http://example.org/y"));
         try (Store s = dev.plinth.Plinth.open("lsm:" + data);
@@ -187,18 +189,22 @@ class SortedLoadTest {
             assertThat(refusals.get(1)).hasMessageContaining("running in this JVM");
             assertThat(second.contains(other)).isFalse();
             assertThat(second.add(other)).as("after the load").isTrue();
-            // A marker left behind, as a killed load leaves it: the open is refused until it is discarded.
+            // A marker and run files left behind, as a killed load leaves them: the open is refused, naming the
+            // temporary directory, until it is discarded, which deletes the directory.
             s.keyspace(QuadStore.META_KEYSPACE).put("load".getBytes(StandardCharsets.US_ASCII),
-                    "sorted load of a test".getBytes(StandardCharsets.UTF_8));
+                    ("sorted load of a test, run files in " + left).getBytes(StandardCharsets.UTF_8));
         }
         assertThatThrownBy(() -> QuadStore.open("lsm:" + data))
                 .isInstanceOf(IncompleteLoadException.class)
                 .hasMessageContaining("lsm:")
+                .hasMessageContaining(left.toString())
                 .hasMessageContaining("discardIncompleteLoad(true)");
+        assertThat(left).isDirectory();
         try (QuadStore store = QuadStore.open("lsm:" + data, QuadStoreOptions.builder().discardIncompleteLoad(true).build())) {
             assertEmpty(store);
             assertThat(store.add(other)).isTrue();
         }
+        assertThat(left).doesNotExist();
     }
 
     @Test

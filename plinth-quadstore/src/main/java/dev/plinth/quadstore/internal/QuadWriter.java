@@ -42,6 +42,8 @@ public final class QuadWriter {
      * until after all it wrote is flushed; its value names the load.
      */
     static final byte[] LOAD_KEY = "load".getBytes(StandardCharsets.US_ASCII);
+    /** In a load marker, what comes before the path of the load's temporary directory, which ends the marker. */
+    private static final String RUN_FILES_IN = ", run files in ";
     /** The markers of the sorted loads running in this JVM, which an open never discards. */
     private static final Set<String> RUNNING_LOADS = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The format version this code writes and reads. */
@@ -117,7 +119,8 @@ public final class QuadWriter {
                 throw new IncompleteLoadException("The quad store on " + store.uri() + " holds an incomplete sorted"
                         + " load (" + load + "): it was stopped before its indexes were complete, so its quads are"
                         + " partial. Open it with QuadStoreOptions.builder().discardIncompleteLoad(true) to empty it"
-                        + " (nothing else is kept: a sorted load fills an empty quad store), then load again.");
+                        + " (nothing else is kept: a sorted load fills an empty quad store; the load's temporary"
+                        + " directory is deleted too if this machine has it), then load again.");
             }
             discardLoad(marker);
         }
@@ -276,8 +279,10 @@ public final class QuadWriter {
                         + " a sorted load fills an empty quad store only (load adds to one batch by batch). Nothing"
                         + " was read or written.");
             }
+            String directoryName = SortedLoader.newDirectoryName();
             String load = "sorted load " + UUID.randomUUID() + " of process " + ProcessHandle.current().pid()
-                    + " started " + java.time.Instant.now();
+                    + " started " + java.time.Instant.now() + RUN_FILES_IN
+                    + sortParent.toAbsolutePath().resolve(directoryName);
             byte[] marker = load.getBytes(StandardCharsets.UTF_8);
             long firstId = Math.max(nextId, dictionary.highestStoredId() + 1);
             WriteOptions durable = durableOptions();
@@ -300,7 +305,7 @@ public final class QuadWriter {
                 long count;
                 long next;
                 try (SortedLoader loader = new SortedLoader(store, indexes, dictionary, firstId, runQuads, sortParent,
-                        bulkOptions())) {
+                        directoryName, bulkOptions(), SortedLoader.MAX_MERGE_RUNS)) {
                     result = body.apply(loader);
                     count = loader.quadCount();
                     next = loader.nextId();
@@ -350,6 +355,36 @@ public final class QuadWriter {
         }
         dictionary.mayNotOwnEveryTerm();
         reloadState();
+        deleteRunFiles(new String(marker, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Deletes the temporary directory a load marker names, with its run files, if this machine has it (a killed
+     * load leaves it behind); a failure to delete is ignored, as the files are only disk space.
+     */
+    private static void deleteRunFiles(String load) {
+        int at = load.lastIndexOf(RUN_FILES_IN);
+        if (at < 0) {
+            return;
+        }
+        java.nio.file.Path dir;
+        try {
+            dir = java.nio.file.Path.of(load.substring(at + RUN_FILES_IN.length()));
+        } catch (java.nio.file.InvalidPathException e) {
+            return;
+        }
+        if (dir.getFileName() == null || !dir.getFileName().toString().startsWith(SortedLoader.DIRECTORY_PREFIX)
+                || !java.nio.file.Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                java.nio.file.Files.deleteIfExists(f);
+            }
+            java.nio.file.Files.deleteIfExists(dir);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // only disk space: the store is emptied already
+        }
     }
 
     /** The options of writes that must be on stable storage when they return: SYNC where the store has it. */

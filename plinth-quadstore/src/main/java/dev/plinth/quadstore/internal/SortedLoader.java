@@ -92,6 +92,18 @@ public final class SortedLoader implements AutoCloseable {
     private long nextId;
     private long quadCount = -1;
 
+    /** The name of a sorted load's temporary directory starts with this. */
+    static final String DIRECTORY_PREFIX = "plinth-quad-sort-";
+
+    /**
+     * A new name for a sorted load's temporary directory.
+     *
+     * @return {@link #DIRECTORY_PREFIX} and a random id
+     */
+    static String newDirectoryName() {
+        return DIRECTORY_PREFIX + UUID.randomUUID();
+    }
+
     /**
      * A loader whose run files go to a new directory under {@code sortParent}.
      *
@@ -106,12 +118,15 @@ public final class SortedLoader implements AutoCloseable {
      */
     SortedLoader(Store store, Keyspace[] indexes, TermDictionary dictionary, long nextId, int runQuads, Path sortParent,
             WriteOptions writeOptions) {
-        this(store, indexes, dictionary, nextId, runQuads, sortParent, writeOptions, MAX_MERGE_RUNS);
+        this(store, indexes, dictionary, nextId, runQuads, sortParent, newDirectoryName(), writeOptions, MAX_MERGE_RUNS);
     }
 
-    /** As the other constructor, with a merge reading at most {@code fanIn} runs at once (2 or more; for tests). */
+    /**
+     * As the other constructor, with the temporary directory's name ({@link #newDirectoryName()}) and a merge
+     * reading at most {@code fanIn} runs at once (2 or more; other than {@link #MAX_MERGE_RUNS} in tests only).
+     */
     SortedLoader(Store store, Keyspace[] indexes, TermDictionary dictionary, long nextId, int runQuads, Path sortParent,
-            WriteOptions writeOptions, int fanIn) {
+            String directoryName, WriteOptions writeOptions, int fanIn) {
         if (fanIn < 2) {
             throw new IllegalArgumentException("A sorted load merges 2 or more runs at once, not " + fanIn + ".");
         }
@@ -124,7 +139,7 @@ public final class SortedLoader implements AutoCloseable {
         this.writeOptions = writeOptions;
         this.batchKeys = Math.max(1, Math.min(WRITE_BATCH_KEYS, store.capabilities().maxBatchOps() - 4));
         this.vfs = NioVfs.at(sortParent);
-        this.directory = "plinth-quad-sort-" + UUID.randomUUID();
+        this.directory = directoryName;
         vfs.mkdirs(directory);
     }
 

@@ -55,7 +55,7 @@ class SortedLoaderTest {
 
     private SortedLoader loader(int runQuads) {
         return new SortedLoader(store, indexes, dictionary, TermCodec.FIRST_DICTIONARY_ID, runQuads, dir,
-                WriteOptions.DEFAULT, FAN_IN);
+                SortedLoader.newDirectoryName(), WriteOptions.DEFAULT, FAN_IN);
     }
 
     private static List<Quad> quads(int n) {
