@@ -170,7 +170,10 @@ class SortedLoadTest {
                 QuadStore loader = QuadStore.on(s, options(100, 300));
                 QuadStore second = QuadStore.on(s)) {
             List<Throwable> refusals = new ArrayList<>();
+            byte[] formatKey = "format".getBytes(StandardCharsets.US_ASCII);
+            List<Integer> formats = new ArrayList<>();
             loader.loadSorted(in(LoadDumpTest.nquads(1_000, 9)), Lang.NQUADS, null, p -> {
+                formats.add(java.nio.ByteBuffer.wrap(s.keyspace(QuadStore.META_KEYSPACE).get(formatKey)).getInt());
                 if (p.batches() == 3 && p.indexesWritten() == 0 || p.indexesWritten() == 2) {
                     try {
                         second.add(other);
@@ -185,6 +188,9 @@ class SortedLoadTest {
                 }
             });
             assertThat(refusals).hasSize(4);
+            // While it runs the stored format is one that readers older than the marker refuse; then 2 again.
+            assertThat(formats).isNotEmpty().containsOnly(1_000_002);
+            assertThat(s.keyspace(QuadStore.META_KEYSPACE).get(formatKey)).containsExactly(0, 0, 0, 2);
             assertThat(refusals.get(0)).hasMessageContaining("refuses writes while a sorted load fills it");
             assertThat(refusals.get(1)).hasMessageContaining("running in this JVM");
             assertThat(second.contains(other)).isFalse();

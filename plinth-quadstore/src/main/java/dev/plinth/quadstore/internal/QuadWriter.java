@@ -48,6 +48,12 @@ public final class QuadWriter {
     private static final Set<String> RUNNING_LOADS = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The format version this code writes and reads. */
     static final int FORMAT_VERSION = 2;
+    /**
+     * The format version stored while a sorted load runs (with its marker), {@link #FORMAT_VERSION} again when it
+     * ends or is discarded: readers older than the marker refuse a store whose indexes may be partial, as a format
+     * they do not read.
+     */
+    static final int LOADING_FORMAT_VERSION = 1_000_000 + FORMAT_VERSION;
     /** The length of the state entry: next id, quad count, write counter. */
     static final int STATE_LENGTH = 24;
     /** How many times a write is recomputed after another writer changed the store. */
@@ -102,7 +108,9 @@ public final class QuadWriter {
                 format = meta.get(FORMAT_KEY);
             }
         }
-        if (format != null && (format.length != 4 || readInt(format) != FORMAT_VERSION)) {
+        boolean loading = format != null && format.length == 4 && readInt(format) == LOADING_FORMAT_VERSION
+                && meta.get(LOAD_KEY) != null;
+        if (format != null && !loading && (format.length != 4 || readInt(format) != FORMAT_VERSION)) {
             throw new CorruptionException("The quad store on " + store.uri() + " has format "
                     + (format.length == 4 ? String.valueOf(readInt(format)) : "(damaged)") + " in keyspace "
                     + meta.name() + "; this version reads format " + FORMAT_VERSION + " only.");
@@ -288,6 +296,7 @@ public final class QuadWriter {
             WriteOptions durable = durableOptions();
             if (!store.write(new WriteBatch().requireEquals(meta, STATE_KEY, state(nextId, quadCount, writeCount))
                     .requireAbsent(meta, LOAD_KEY).put(meta, LOAD_KEY, marker, durable)
+                    .put(meta, FORMAT_KEY, int32(LOADING_FORMAT_VERSION), durable)
                     .put(meta, STATE_KEY, state(firstId, 0, writeCount + 1), durable))) {
                 throw new ConflictException("The quad store on " + store.uri() + " was changed by another writer as a"
                         + " sorted load began; nothing was read or written.");
@@ -312,7 +321,8 @@ public final class QuadWriter {
                 }
                 store.flush();
                 if (!store.write(new WriteBatch().requireEquals(meta, LOAD_KEY, marker)
-                        .put(meta, STATE_KEY, state(next, count, writeCount + 1), durable).delete(meta, LOAD_KEY, durable))) {
+                        .put(meta, STATE_KEY, state(next, count, writeCount + 1), durable).delete(meta, LOAD_KEY, durable)
+                        .put(meta, FORMAT_KEY, int32(FORMAT_VERSION), durable))) {
                     throw new IllegalStateException("The sorted load marker of the quad store on " + store.uri()
                             + " changed during the load (" + load + ").");
                 }
@@ -348,7 +358,8 @@ public final class QuadWriter {
         for (Keyspace index : indexes) {
             batch.deleteRange(index, Range.all(), durable);
         }
-        batch.put(meta, STATE_KEY, state(next, 0, readLong(state, 16) + 1), durable).delete(meta, LOAD_KEY, durable);
+        batch.put(meta, STATE_KEY, state(next, 0, readLong(state, 16) + 1), durable).delete(meta, LOAD_KEY, durable)
+                .put(meta, FORMAT_KEY, int32(FORMAT_VERSION), durable);
         if (!store.write(batch)) {
             throw new IncompleteLoadException("The quad store on " + store.uri() + " could not be emptied of its"
                     + " incomplete sorted load: another writer changed its load marker meanwhile.");
