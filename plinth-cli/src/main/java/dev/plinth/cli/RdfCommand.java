@@ -197,6 +197,11 @@ final class RdfCommand implements Runnable {
             }
             try {
                 long before = quads.size();
+                if (sorted && before != 0) {
+                    throw new CommandException("the quad store on " + uri + " holds " + Text.count(before, "quad",
+                            "quads") + "; --sorted fills an empty quad store only (without --sorted, load adds to it"
+                            + " batch by batch); nothing was read or written");
+                }
                 for (int i = 0; i < files.size(); i++) {
                     loadOne(quads, files.get(i), paths.get(i), forced);
                 }
@@ -229,7 +234,7 @@ final class RdfCommand implements Runnable {
                     shown[0] = counted.count;
                 };
                 done = sorted ? quads.loadSorted(in, lang, base, listener) : quads.load(in, lang, base, listener);
-            } catch (RdfParseException | IllegalStateException e) {
+            } catch (RdfParseException e) {
                 throw new CommandException(e.getMessage(), e);
             } catch (IOException e) {
                 throw new CommandException("reading " + name + ": " + Text.ioProblem(e) + "; the batches read before "
