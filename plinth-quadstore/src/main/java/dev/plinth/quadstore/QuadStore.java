@@ -622,6 +622,8 @@ public final class QuadStore implements AutoCloseable {
                 return added;
             } catch (PlinthException e) {
                 throw e; // the engine's own, naming the store
+            } catch (java.util.concurrent.CancellationException e) {
+                throw e; // the loading thread was interrupted (a sorted load's spill waits for its sorts)
             } catch (IllegalArgumentException e) {
                 throw new UnstorableTerm(e);
             } catch (RuntimeException e) {

@@ -24,6 +24,11 @@ public final class QuadStoreOptions {
      * indexes at a time (about 50 bytes a quad and index) while a run is sorted.
      */
     public static final int DEFAULT_SORT_RUN_QUADS = 1_000_000;
+    /**
+     * The largest {@link #sortRunQuads()}: a run's ids are one array of four longs a quad, whose length must stay
+     * an {@code int} (about 268 million quads, some 8.6 GB of ids).
+     */
+    public static final int MAX_SORT_RUN_QUADS = (Integer.MAX_VALUE - 8) / 4;
     /** The defaults. */
     public static final QuadStoreOptions DEFAULTS = builder().build();
 
@@ -144,13 +149,14 @@ public final class QuadStoreOptions {
         /**
          * Sets how many quads a sorted load sorts in memory per run ({@link QuadStoreOptions#sortRunQuads()}).
          *
-         * @param quads 1 or more
+         * @param quads 1 to {@link QuadStoreOptions#MAX_SORT_RUN_QUADS}
          * @return this builder
-         * @throws IllegalArgumentException if less than 1
+         * @throws IllegalArgumentException if less than 1 or above {@link QuadStoreOptions#MAX_SORT_RUN_QUADS}
          */
         public Builder sortRunQuads(int quads) {
-            if (quads < 1) {
-                throw new IllegalArgumentException("sortRunQuads must be 1 or more, not " + quads);
+            if (quads < 1 || quads > MAX_SORT_RUN_QUADS) {
+                throw new IllegalArgumentException("sortRunQuads must be 1 to " + MAX_SORT_RUN_QUADS + ", not "
+                        + quads + " (a run is held in arrays of four ids a quad).");
             }
             this.sortRunQuads = quads;
             return this;

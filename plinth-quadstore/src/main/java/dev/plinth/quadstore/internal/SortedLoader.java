@@ -320,8 +320,9 @@ public final class SortedLoader implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("The thread running the sorted load into the quad store on "
-                    + store.uri() + " was interrupted while it " + (run.length == 0 ? "wrote the indexes."
-                    : "sorted a run of quads."));
+                    + store.uri() + " was interrupted while it " + (run.length == 0 ? "wrote the indexes"
+                    : "sorted a run of quads") + ". Nothing of the sorted load is kept: the quad store is emptied"
+                    + " again.");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;

@@ -104,6 +104,23 @@ class SortedLoaderTest {
     }
 
     @Test
+    void anInterruptWhileARunIsSortedIsACancellationThatSaysNothingIsKept() {
+        try (SortedLoader loader = loader(2)) {
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(() -> loader.add(quads(3))) // the third quad spills the first two
+                        .isInstanceOf(java.util.concurrent.CancellationException.class)
+                        .hasMessageContaining("mem:")
+                        .hasMessageContaining("was interrupted while it sorted a run of quads")
+                        .hasMessageContaining("Nothing of the sorted load is kept");
+                assertThat(Thread.currentThread().isInterrupted()).as("the interrupt stays set").isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+        }
+    }
+
+    @Test
     void aFailingIndexStopsTheOthersAndIsTheFailureThrown() throws Exception {
         try (SortedLoader loader = loader(1)) {
             loader.add(quads(QUADS)); // runs of one quad: all but the last spilled
