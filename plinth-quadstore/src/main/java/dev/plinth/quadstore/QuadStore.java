@@ -656,6 +656,14 @@ public final class QuadStore implements AutoCloseable {
                 throw e;
             }
             onEnd.accept(null);
+        } catch (java.util.concurrent.CancellationException e) {
+            if (!sorted) {
+                throw e; // it says which batches stay
+            }
+            java.util.concurrent.CancellationException c = new java.util.concurrent.CancellationException(
+                    "The thread running " + what + " was interrupted. " + NOTHING_KEPT);
+            c.initCause(e);
+            throw c;
         } catch (QuadSink.ParseFailure f) {
             RuntimeException e = f.getCause();
             if (e instanceof RiotParseException rpe) {

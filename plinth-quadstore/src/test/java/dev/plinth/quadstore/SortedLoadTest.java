@@ -136,6 +136,28 @@ class SortedLoadTest {
     }
 
     @Test
+    void anInterruptWhileItSpillsIsACancellationThatSaysNothingIsKept() throws Exception {
+        try (QuadStore store = QuadStore.open("mem:", options(50, 200))) {
+            try {
+                assertThatThrownBy(() -> store.loadSorted(in(LoadDumpTest.nquads(1_000, 6)), Lang.NQUADS, null, p -> {
+                    if (p.batches() == 5) {
+                        Thread.currentThread().interrupt();
+                    }
+                })).isInstanceOf(java.util.concurrent.CancellationException.class)
+                        .hasMessageContaining("mem:")
+                        .hasMessageContaining("was interrupted")
+                        .hasMessageContaining("Nothing of the sorted load is kept")
+                        .hasMessageNotContaining("stay");
+                assertThat(Thread.currentThread().isInterrupted()).as("the interrupt stays set").isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+            assertEmpty(store);
+            assertThat(sortFiles()).isZero();
+        }
+    }
+
+    @Test
     void aStoreWithQuadsIsRefusedUnchanged() throws Exception {
         try (QuadStore store = QuadStore.open("mem:", options(50, 200))) {
             Quad q = Quad.create(Quad.defaultGraphIRI, NodeFactory.createURI("http://example.org/s"),
