@@ -550,8 +550,9 @@ public final class QuadStore implements AutoCloseable {
      *
      * <p>All or nothing: until the call returns no quad counts as loaded ({@link #size()} is 0; a reader may see
      * dictionary entries and some indexes filled). If the load fails (a parse error, a failed write, a listener
-     * that throws, an interrupt), the quad store is emptied again before the exception is thrown (a failure to
-     * empty it is attached as suppressed). If the process dies during the load, the marker stays, and opening the
+     * that throws, an interrupt), the quad store is emptied again of quads before the exception is thrown (a
+     * failure to empty it is attached as suppressed); the dictionary entries the load wrote stay, unused, as
+     * after a remove, because other {@code QuadStore} objects and processes may cache their ids. If the process dies during the load, the marker stays, and opening the
      * quad store throws {@link IncompleteLoadException} until it is opened with
      * {@link QuadStoreOptions.Builder#discardIncompleteLoad(boolean)}, which empties it: a reopened store is empty
      * or holds the whole load, never part of it, and never a dangling id. The listener is told after each batch is

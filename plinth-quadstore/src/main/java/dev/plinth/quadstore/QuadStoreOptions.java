@@ -117,7 +117,7 @@ public final class QuadStoreOptions {
 
     /**
      * Whether opening a quad store that holds an incomplete sorted load (one that was killed, or whose store
-     * failed while it cleaned up) empties the quad store; unset, such an open throws
+     * failed while it cleaned up) empties the quad store of quads (its dictionary is kept); unset, such an open throws
      * {@link IncompleteLoadException}. A sorted load still running in this JVM is never discarded; one running
      * in another process (an engine several processes can open) must be stopped first.
      *
