@@ -552,11 +552,11 @@ public final class QuadStore implements AutoCloseable {
      * dictionary entries and some indexes filled). If the load fails (a parse error, a failed write, a listener
      * that throws, an interrupt), the quad store is emptied again of quads before the exception is thrown (a
      * failure to empty it is attached as suppressed); the dictionary entries the load wrote stay, unused, as
-     * after a remove, because other {@code QuadStore} objects and processes may cache their ids. If the process dies during the load, the marker stays, and opening the
-     * quad store throws {@link IncompleteLoadException} until it is opened with
-     * {@link QuadStoreOptions.Builder#discardIncompleteLoad(boolean)}, which empties it: a reopened store is empty
-     * or holds the whole load, never part of it, and never a dangling id. The listener is told after each batch is
-     * spilled ({@link LoadProgress#quadsAdded()} 0) and after each index is written
+     * after a remove, because other {@code QuadStore} objects and processes may cache their ids. If the process
+     * dies during the load, the marker stays, and opening the quad store throws {@link IncompleteLoadException}
+     * until it is opened with {@link QuadStoreOptions.Builder#discardIncompleteLoad(boolean)}, which empties it: a
+     * reopened store is empty or holds the whole load, never part of it, and never a dangling id. The listener is
+     * told after each batch is spilled ({@link LoadProgress#quadsAdded()} 0) and after each index is written
      * ({@link LoadProgress#indexesWritten()} 1 to 6); none of this is durable until the call returns.
      *
      * <p>The dictionary's and the indexes' writes are made at the weakest durability the store has, whatever

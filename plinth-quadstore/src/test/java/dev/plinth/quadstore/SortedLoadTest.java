@@ -269,7 +269,8 @@ class SortedLoadTest {
                 .isEqualTo(QuadStoreOptions.MAX_SORT_RUN_QUADS);
         assertThatThrownBy(() -> QuadStoreOptions.builder().sortRunQuads(QuadStoreOptions.MAX_SORT_RUN_QUADS + 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sortRunQuads must be 1 to");
-        assertThatThrownBy(() -> QuadStoreOptions.builder().sortRunQuads(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> QuadStoreOptions.builder().sortRunQuads(0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     /** No quad, no index key, no marker (the dictionary is kept: entries no quad uses are allowed). */

@@ -321,7 +321,8 @@ public final class QuadWriter {
                 }
                 store.flush();
                 if (!store.write(new WriteBatch().requireEquals(meta, LOAD_KEY, marker)
-                        .put(meta, STATE_KEY, state(next, count, writeCount + 1), durable).delete(meta, LOAD_KEY, durable)
+                        .put(meta, STATE_KEY, state(next, count, writeCount + 1), durable)
+                        .delete(meta, LOAD_KEY, durable)
                         .put(meta, FORMAT_KEY, int32(FORMAT_VERSION), durable))) {
                     throw new IllegalStateException("The sorted load marker of the quad store on " + store.uri()
                             + " changed during the load (" + load + ").");

@@ -118,7 +118,8 @@ public final class SortedLoader implements AutoCloseable {
      */
     SortedLoader(Store store, Keyspace[] indexes, TermDictionary dictionary, long nextId, int runQuads, Path sortParent,
             WriteOptions writeOptions) {
-        this(store, indexes, dictionary, nextId, runQuads, sortParent, newDirectoryName(), writeOptions, MAX_MERGE_RUNS);
+        this(store, indexes, dictionary, nextId, runQuads, sortParent, newDirectoryName(), writeOptions,
+                MAX_MERGE_RUNS);
     }
 
     /**

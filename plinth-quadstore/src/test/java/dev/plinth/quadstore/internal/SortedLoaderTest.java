@@ -62,7 +62,8 @@ class SortedLoaderTest {
         List<Quad> quads = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             quads.add(Quad.create(NodeFactory.createURI("http://example.org/g" + i % 7),
-                    NodeFactory.createURI("http://example.org/s" + i % 101), NodeFactory.createURI("http://example.org/p"),
+                    NodeFactory.createURI("http://example.org/s" + i % 101),
+                    NodeFactory.createURI("http://example.org/p"),
                     NodeFactory.createURI("http://example.org/o" + i)));
         }
         return quads;
