@@ -26,7 +26,7 @@ public final class QuadStoreOptions {
     public static final int DEFAULT_SORT_RUN_QUADS = 1_000_000;
     /**
      * The largest {@link #sortRunQuads()}: a run's ids are one array of four longs a quad, whose length must stay
-     * an {@code int} (about 268 million quads, some 8.6 GB of ids).
+     * an {@code int} (about 537 million quads, some 17 GB of ids).
      */
     public static final int MAX_SORT_RUN_QUADS = (Integer.MAX_VALUE - 8) / 4;
     /** The defaults. */
