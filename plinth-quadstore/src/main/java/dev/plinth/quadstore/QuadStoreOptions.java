@@ -18,17 +18,34 @@ public final class QuadStoreOptions {
     public static final long DEFAULT_TERM_CACHE_SIZE = 1 << 19;
     /** The default number of quads a bulk load parses before writing them in one batch. */
     public static final int DEFAULT_LOAD_BATCH_QUADS = 5_000;
+    /**
+     * The default number of quads a sorted load ({@link QuadStore#loadSorted}) holds in memory before it sorts
+     * them and spills them to a run file of each index: about 32 bytes of ids a quad, plus the keys of up to three
+     * indexes at a time (about 50 bytes a quad and index) while a run is sorted.
+     */
+    public static final int DEFAULT_SORT_RUN_QUADS = 1_000_000;
+    /**
+     * The largest {@link #sortRunQuads()}: a run's ids are one array of four longs a quad, whose length must stay
+     * an {@code int} (about 537 million quads, some 17 GB of ids).
+     */
+    public static final int MAX_SORT_RUN_QUADS = (Integer.MAX_VALUE - 8) / 4;
     /** The defaults. */
     public static final QuadStoreOptions DEFAULTS = builder().build();
 
     private final long termCacheSize;
     private final int loadBatchQuads;
     private final Durability loadDurability;
+    private final int sortRunQuads;
+    private final java.nio.file.Path sortDirectory;
+    private final boolean discardIncompleteLoad;
 
     private QuadStoreOptions(Builder b) {
         this.termCacheSize = b.termCacheSize;
         this.loadBatchQuads = b.loadBatchQuads;
         this.loadDurability = b.loadDurability;
+        this.sortRunQuads = b.sortRunQuads;
+        this.sortDirectory = b.sortDirectory;
+        this.discardIncompleteLoad = b.discardIncompleteLoad;
     }
 
     /**
@@ -72,10 +89,49 @@ public final class QuadStoreOptions {
         return java.util.Optional.ofNullable(loadDurability);
     }
 
+    /**
+     * The quads a sorted load ({@link QuadStore#loadSorted}) sorts in memory into one run of each index before it
+     * writes the run to a temporary file. With the run goes most of the load's memory: 32 bytes a quad of the
+     * run, and about 50 bytes a quad and order while up to three orders are sorted. Merging the runs takes a
+     * bounded amount whatever their number (at most 64 runs are read at once, in 64 KiB buffers, up to three
+     * orders at a time: about 15 MiB and 200 open files; more runs are first merged in passes, each pass
+     * rewriting the run files once). A small run size means more runs, hence more passes.
+     *
+     * @return the run size; {@link #DEFAULT_SORT_RUN_QUADS} unless set
+     */
+    public int sortRunQuads() {
+        return sortRunQuads;
+    }
+
+    /**
+     * The directory in which a sorted load ({@link QuadStore#loadSorted}) makes the temporary directory of its
+     * run files, if set; unset, the JVM's temporary directory ({@code java.io.tmpdir}). The load deletes its
+     * temporary directory when it returns or throws; about 15 bytes a quad and index, 90 a quad, are spilled. A
+     * killed load leaves it behind: discarding the load ({@link #discardIncompleteLoad()}) deletes it.
+     *
+     * @return the directory, or empty for {@code java.io.tmpdir}
+     */
+    public java.util.Optional<java.nio.file.Path> sortDirectory() {
+        return java.util.Optional.ofNullable(sortDirectory);
+    }
+
+    /**
+     * Whether opening a quad store that holds an incomplete sorted load (one that was killed, or whose store
+     * failed while it cleaned up) empties the quad store of quads (its dictionary is kept); unset, such an open throws
+     * {@link IncompleteLoadException}. A sorted load still running in this JVM is never discarded; one running
+     * in another process (an engine several processes can open) must be stopped first.
+     *
+     * @return {@code false} unless set
+     */
+    public boolean discardIncompleteLoad() {
+        return discardIncompleteLoad;
+    }
+
     @Override
     public String toString() {
         return "QuadStoreOptions[termCacheSize=" + termCacheSize + ", loadBatchQuads=" + loadBatchQuads
-                + ", loadDurability=" + loadDurability + "]";
+                + ", loadDurability=" + loadDurability + ", sortRunQuads=" + sortRunQuads + ", sortDirectory="
+                + sortDirectory + ", discardIncompleteLoad=" + discardIncompleteLoad + "]";
     }
 
     /** Builds {@link QuadStoreOptions}. Not thread-safe. */
@@ -83,8 +139,51 @@ public final class QuadStoreOptions {
         private long termCacheSize = DEFAULT_TERM_CACHE_SIZE;
         private int loadBatchQuads = DEFAULT_LOAD_BATCH_QUADS;
         private Durability loadDurability;
+        private int sortRunQuads = DEFAULT_SORT_RUN_QUADS;
+        private java.nio.file.Path sortDirectory;
+        private boolean discardIncompleteLoad;
 
         private Builder() {
+        }
+
+        /**
+         * Sets how many quads a sorted load sorts in memory per run ({@link QuadStoreOptions#sortRunQuads()}).
+         *
+         * @param quads 1 to {@link QuadStoreOptions#MAX_SORT_RUN_QUADS}
+         * @return this builder
+         * @throws IllegalArgumentException if less than 1 or above {@link QuadStoreOptions#MAX_SORT_RUN_QUADS}
+         */
+        public Builder sortRunQuads(int quads) {
+            if (quads < 1 || quads > MAX_SORT_RUN_QUADS) {
+                throw new IllegalArgumentException("sortRunQuads must be 1 to " + MAX_SORT_RUN_QUADS + ", not "
+                        + quads + " (a run is held in arrays of four ids a quad).");
+            }
+            this.sortRunQuads = quads;
+            return this;
+        }
+
+        /**
+         * Sets the directory of a sorted load's temporary run files ({@link QuadStoreOptions#sortDirectory()}).
+         *
+         * @param directory an existing directory
+         * @return this builder
+         * @throws NullPointerException if {@code directory} is null
+         */
+        public Builder sortDirectory(java.nio.file.Path directory) {
+            this.sortDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * Sets whether opening a quad store with an incomplete sorted load empties it
+         * ({@link QuadStoreOptions#discardIncompleteLoad()}).
+         *
+         * @param discard {@code true} to empty such a store on open
+         * @return this builder
+         */
+        public Builder discardIncompleteLoad(boolean discard) {
+            this.discardIncompleteLoad = discard;
+            return this;
         }
 
         /**

@@ -86,8 +86,7 @@ class BulkLoadKillTest {
     @Test
     void everyAcknowledgedBatchIsWholeInEveryIndexAfterKillMinus9() throws Exception {
         int cycles = Integer.getInteger("plinth.quadstore.crashCycles", 3);
-        String one = System.getProperty("plinth.seed");
-        long seed = one == null || one.isBlank() ? 1 : Long.parseLong(one.trim());
+        long seed = seed();
         Random rnd = new Random(seed);
         Path data = dir.resolve("lsm");
         long acked = 0;
@@ -109,7 +108,13 @@ class BulkLoadKillTest {
         }
     }
 
-    private static void checkIndexes(QuadStore store, long n, String at) {
+    /** The seed of a kill test: {@code -Dplinth.seed=N}, else 1. */
+    static long seed() {
+        String one = System.getProperty("plinth.seed");
+        return one == null || one.isBlank() ? 1 : Long.parseLong(one.trim());
+    }
+
+    static void checkIndexes(QuadStore store, long n, String at) {
         Store s = store.store();
         var terms = s.keyspace(QuadStore.TERMS_KEYSPACE);
         KeyWriter w = new KeyWriter(10);

@@ -45,6 +45,14 @@ public abstract class QuadStoreModelContract {
         return false;
     }
 
+    /**
+     * How many random quads (with repeats, without blank nodes, whose labels a load replaces) are bulk-loaded with
+     * {@link QuadStore#loadSorted} into the empty store before the random steps; 0 for none.
+     */
+    protected int sortedLoadQuads() {
+        return 0;
+    }
+
     /** Seeds to run by default. */
     protected int defaultSeeds() {
         return Integer.getInteger("plinth.quadstore.seeds", 8);
@@ -75,6 +83,9 @@ public abstract class QuadStoreModelContract {
         DatasetGraph oracle = DatasetGraphFactory.create();
         QuadStore store = open(d);
         try {
+            if (sortedLoadQuads() > 0) {
+                sortedLoad(store, oracle, gen, rnd, trace);
+            }
             for (int step = 0; step < STEPS; step++) {
                 int op = rnd.nextInt(100);
                 if (op < 40) {
@@ -147,6 +158,26 @@ public abstract class QuadStoreModelContract {
         } finally {
             store.close();
         }
+    }
+
+    private void sortedLoad(QuadStore store, DatasetGraph oracle, RandomQuads gen, Random rnd, List<String> trace) {
+        List<Quad> quads = new ArrayList<>();
+        while (quads.size() < sortedLoadQuads()) {
+            Quad q = rnd.nextInt(6) == 0 && !quads.isEmpty() ? quads.get(rnd.nextInt(quads.size())) : gen.quad();
+            if (!q.getSubject().isBlank() && !q.getObject().isBlank() && !q.getGraph().isBlank()) {
+                quads.add(q);
+            }
+        }
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        org.apache.jena.riot.RDFDataMgr.writeQuads(text, quads.iterator());
+        trace.add("loadSorted " + quads.size() + " quads");
+        quads.forEach(oracle::add);
+        LoadProgress p = store.loadSorted(new java.io.ByteArrayInputStream(text.toByteArray()),
+                org.apache.jena.riot.Lang.NQUADS, null, LoadListener.NONE);
+        assertThat(p.quadsRead()).as("quads read").isEqualTo(quads.size());
+        assertThat(p.quadsAdded()).as("distinct quads added").isEqualTo(new HashSet<>(quads).size());
+        assertThat(p.indexesWritten()).isEqualTo(6);
+        checkPatterns(store, oracle, gen);
     }
 
     private static void checkPatterns(QuadStore store, DatasetGraph oracle, RandomQuads gen) {

@@ -23,7 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Bulk load of the {@link UniversityData} N-Quads file into an empty store, parse included, until the data is
  * durable: the Plinth quad store (on lsm, RocksDB, LMDB; its loader writes atomic batches at the engine's
- * {@link QuadStoreOptions#loadDurability()}, one flush at the end) against Jena TDB2's default loader. The score is seconds per load of
+ * {@link QuadStoreOptions#loadDurability()}, one flush at the end; a target named {@code ...-sorted} loads with
+ * {@code QuadStore.loadSorted}, which sorts each index in runs and writes it in key order) against Jena TDB2's
+ * default loader. The score is seconds per load of
  * {@link #quads} quads; quads per second is {@code quads / score}. {@code -p quads=10000000} for the large run.
  */
 @State(Scope.Benchmark)
@@ -38,8 +40,8 @@ public class RdfLoadBenchmark {
     @Param({"1000000"})
     public long quads;
 
-    /** The store. */
-    @Param({"plinth-lsm", "plinth-rocksdb", "tdb2"})
+    /** The store; {@code -sorted} after a Plinth target loads with {@code QuadStore.loadSorted}. */
+    @Param({"plinth-lsm", "plinth-rocksdb", "plinth-lsm-sorted", "plinth-rocksdb-sorted", "tdb2"})
     public String target;
 
     /** Quads a batch of the Plinth quad store's load; 0: {@link QuadStoreOptions#DEFAULT_LOAD_BATCH_QUADS}. */

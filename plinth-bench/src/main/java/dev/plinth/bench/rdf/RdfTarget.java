@@ -27,6 +27,8 @@ import org.apache.jena.tdb2.sys.TDBInternal;
  */
 final class RdfTarget implements AutoCloseable {
     private final String name;
+    /** Whether the Plinth quad store loads with {@link QuadStore#loadSorted} (a target named {@code ...-sorted}). */
+    private final boolean sorted;
     private QuadStore quads;
     private DatasetGraph tdb;
 
@@ -37,7 +39,8 @@ final class RdfTarget implements AutoCloseable {
     /** A target whose Plinth quad store (if it is one) has the given options. */
     RdfTarget(String name, Path dir, QuadStoreOptions options) {
         this.name = name;
-        switch (name) {
+        this.sorted = name.endsWith(SORTED);
+        switch (sorted ? name.substring(0, name.length() - SORTED.length()) : name) {
             case "plinth-mem" -> quads = QuadStore.open("mem:", options);
             case "plinth-lsm" -> quads = QuadStore.open("lsm:" + dir, options);
             case "plinth-rocksdb" -> quads = QuadStore.open("rocksdb:" + dir, options);
@@ -47,11 +50,18 @@ final class RdfTarget implements AutoCloseable {
         }
     }
 
+    /** The suffix of a Plinth target whose load is {@link QuadStore#loadSorted}, as {@code plinth-rocksdb-sorted}. */
+    static final String SORTED = "-sorted";
+
     /** Loads an N-Quads file with the store's own bulk loader. */
     void load(Path nquads) throws IOException {
         try (InputStream in = Files.newInputStream(nquads)) {
             if (quads != null) {
-                quads.load(in, Lang.NQUADS, null, LoadListener.NONE);
+                if (sorted) {
+                    quads.loadSorted(in, Lang.NQUADS, null, LoadListener.NONE);
+                } else {
+                    quads.load(in, Lang.NQUADS, null, LoadListener.NONE);
+                }
                 quads.store().flush();
             } else {
                 DataLoader loader = LoaderFactory.createLoader(tdb, (fmt, args) -> { });

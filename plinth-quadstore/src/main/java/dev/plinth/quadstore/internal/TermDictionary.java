@@ -275,6 +275,33 @@ public final class TermDictionary {
     }
 
     /**
+     * The ids of a quad's four components, as {@link #idForWrite} gives them, into {@code ids}
+     * ({@link IndexOrder#S} and so on). A component whose term is the same object as in the quad before in
+     * {@code pending} takes that quad's id without a lookup: a parser hands repeated IRIs over as one object (a
+     * run of one subject's quads, one graph over many).
+     *
+     * @param quad a storable quad
+     * @param ids receives the four ids
+     * @param pending the writer's assignments for this batch
+     */
+    public void idsForWrite(Quad quad, long[] ids, Pending pending) {
+        ids[IndexOrder.S] = idForWrite(quad.getSubject(), IndexOrder.S, pending);
+        ids[IndexOrder.P] = idForWrite(quad.getPredicate(), IndexOrder.P, pending);
+        ids[IndexOrder.O] = idForWrite(quad.getObject(), IndexOrder.O, pending);
+        ids[IndexOrder.G] = idForWrite(quad.getGraph(), IndexOrder.G, pending);
+    }
+
+    private long idForWrite(Node term, int component, Pending pending) {
+        if (term == pending.lastTerms[component]) {
+            return pending.lastIds[component];
+        }
+        long id = idForWrite(term, pending);
+        pending.lastTerms[component] = term;
+        pending.lastIds[component] = id;
+        return id;
+    }
+
+    /**
      * Tells the dictionary that every term in the store was assigned through it (the store's dictionary was
      * empty when its writer read the state, and the writer has been the only one since): from now on a term
      * that no applied batch of this writer assigned is known to be new without a read of the store. Called by
@@ -324,6 +351,17 @@ public final class TermDictionary {
         }
     }
 
+    /**
+     * The highest dictionary id stored, or {@code -1} if the dictionary is empty.
+     *
+     * @return the id
+     */
+    long highestStoredId() {
+        try (Cursor c = terms.cursor(Range.all(), dev.plinth.ScanOptions.reverse().withLimit(1).withKeysOnly(true))) {
+            return c.next() ? readIdKeyChecked(c.key()) : -1;
+        }
+    }
+
     /** Forgets every cached term (after another writer may have changed the store). */
     public void invalidate() {
         idCache.invalidateAll();
@@ -340,6 +378,9 @@ public final class TermDictionary {
         final WriteOptions options;
         final Map<Node, Long> assigned = new HashMap<>();
         final List<byte[]> assignedKeys = new ArrayList<>();
+        /** Each component's term in the quad before, and its id (see {@link #idsForWrite}); this batch only. */
+        final Node[] lastTerms = new Node[4];
+        final long[] lastIds = new long[4];
         final long firstId;
         long nextId;
 
