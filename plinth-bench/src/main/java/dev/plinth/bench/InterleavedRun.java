@@ -104,6 +104,12 @@ public final class InterleavedRun {
                     System.out.printf(Locale.ROOT, "| %s | %s | %s | %,.0f | %,.0f | **%.2f** | %.2f to %.2f |%n",
                             pair[0], pair[1], op, median(ra), median(rb), median(ratio), sorted[0],
                             sorted[sorted.length - 1]);
+                    System.err.printf(Locale.ROOT, "# %s / %s %s, per round (plinth, peer, ratio):", pair[0],
+                            pair[1], op);
+                    for (int r = 0; r < rounds; r++) {
+                        System.err.printf(Locale.ROOT, " %.0f/%.0f=%.2f", ra[r], rb[r], ratio[r]);
+                    }
+                    System.err.println();
                 }
             }
         }

@@ -30,6 +30,11 @@ import org.rocksdb.WriteOptions;
 final class RocksDbNativeOptions implements AutoCloseable {
     /** Bits per key of the Bloom filter of every SST file (about 1% false positives). */
     static final double BLOOM_BITS_PER_KEY = 10;
+    /**
+     * Share of the block cache reserved for index and filter blocks when they are cached
+     * ({@link RocksDbOptions.IndexAndFilters#CACHE}), so that data blocks cannot push them out.
+     */
+    static final double HIGH_PRIORITY_POOL_RATIO = 0.5;
     /** RocksDB's informational LOG files kept (each rolled at {@link #INFO_LOG_FILE_SIZE}). */
     static final int INFO_LOG_FILES_KEPT = 4;
     /** Size at which RocksDB's informational LOG file rolls over. */
@@ -91,24 +96,35 @@ final class RocksDbNativeOptions implements AutoCloseable {
     static RocksDbNativeOptions create(RocksDbOptions options, boolean createIfMissing) {
         List<AbstractNativeReference> made = new ArrayList<>();
         try {
+            boolean cached = options.indexAndFilters() == RocksDbOptions.IndexAndFilters.CACHE;
             LRUCache cache = null;
             if (options.blockCacheSize() > 0) {
-                cache = keep(made, new LRUCache(options.blockCacheSize()));
+                // RocksJava's LRUCache(capacity) makes no high-priority pool (a ratio of 0), which would leave
+                // "cache index and filter blocks with high priority" with nothing to do.
+                cache = keep(made, new LRUCache(options.blockCacheSize(), -1, false,
+                        cached ? HIGH_PRIORITY_POOL_RATIO : 0.0));
             }
             BloomFilter filter = keep(made, new BloomFilter(BLOOM_BITS_PER_KEY, false));
-            // Index and filter blocks live in the block cache, so memory stays within blockCacheSize however
-            // large the data grows; but partitioned (a small top-level index over index and filter partitions)
-            // and with the top level and L0's pinned, so a random read never has to fetch a whole index or
-            // filter again after the cache turned it over. Caching whole, unpinned index and filter blocks
-            // made random reads at a million keys a tenth as fast as RocksDB's defaults (docs/engines/rocksdb.md).
-            BlockBasedTableConfig table = new BlockBasedTableConfig()
-                    .setFilterPolicy(filter)
-                    .setIndexType(IndexType.kTwoLevelIndexSearch)
-                    .setPartitionFilters(true)
-                    .setCacheIndexAndFilterBlocks(cache != null)
-                    .setCacheIndexAndFilterBlocksWithHighPriority(true)
-                    .setPinTopLevelIndexAndFilter(true)
-                    .setPinL0FilterAndIndexBlocksInCache(cache != null);
+            BlockBasedTableConfig table = new BlockBasedTableConfig().setFilterPolicy(filter);
+            if (cached && cache != null) {
+                // Index and filter blocks live in the block cache, so memory stays within blockCacheSize however
+                // large the data grows; but partitioned (a small top-level index over index and filter
+                // partitions), with the top level and L0's pinned and a high-priority pool for them, so a random
+                // read never has to fetch a whole index or filter again after the cache turned it over. Caching
+                // whole, unpinned index and filter blocks made random reads at a million keys a tenth as fast as
+                // RocksDB's defaults (docs/engines/rocksdb.md).
+                table.setIndexType(IndexType.kTwoLevelIndexSearch)
+                        .setPartitionFilters(true)
+                        .setCacheIndexAndFilterBlocks(true)
+                        .setCacheIndexAndFilterBlocksWithHighPriority(true)
+                        .setPinTopLevelIndexAndFilter(true)
+                        .setPinL0FilterAndIndexBlocksInCache(true);
+            } else {
+                // Whole index and full filter per file, held by its table reader outside the cache, as RocksDB's
+                // own defaults hold the index: no cache lookup for either on a read.
+                table.setIndexType(IndexType.kBinarySearch)
+                        .setCacheIndexAndFilterBlocks(false);
+            }
             if (cache != null) {
                 table.setBlockCache(cache);
             } else {

@@ -22,9 +22,10 @@ import java.util.Set;
  * Store store = b.open();
  * }</pre>
  *
- * <p>Every setting is bounded: the block cache, shared by every keyspace, is {@link #DEFAULT_BLOCK_CACHE_SIZE}
- * unless told otherwise, and memtables of all keyspaces together are held to
- * {@link #MEMTABLE_BUDGET_FACTOR} times the write buffer size.
+ * <p>The block cache, shared by every keyspace, is {@link #DEFAULT_BLOCK_CACHE_SIZE} unless told otherwise, and
+ * memtables of all keyspaces together are held to {@link #MEMTABLE_BUDGET_FACTOR} times the write buffer size.
+ * SST files' index and filter blocks are held outside the cache by default ({@link IndexAndFilters#MEMORY}), which
+ * grows with the data; {@code indexAndFilters=cache} bounds them by the block cache too, at some read speed.
  */
 public final class RocksDbOptions {
     /** The block cache size parameter's name. */
@@ -37,9 +38,11 @@ public final class RocksDbOptions {
     public static final String MAX_OPEN_FILES = "maxOpenFiles";
     /** The statistics parameter's name. */
     public static final String STATISTICS = "statistics";
+    /** The parameter naming where SST files' index and filter blocks are kept: {@link IndexAndFilters}. */
+    public static final String INDEX_AND_FILTERS = "indexAndFilters";
     /** Every parameter the engine accepts. */
     public static final Set<String> PARAMETERS = Set.of(BLOCK_CACHE_SIZE, WRITE_BUFFER_SIZE, COMPRESSION, MAX_OPEN_FILES,
-            STATISTICS);
+            STATISTICS, INDEX_AND_FILTERS);
 
     /** Default block cache: 64 MiB, one LRU cache shared by every keyspace, index and filter blocks included. */
     public static final long DEFAULT_BLOCK_CACHE_SIZE = 64L << 20;
@@ -51,6 +54,11 @@ public final class RocksDbOptions {
     public static final int DEFAULT_MAX_OPEN_FILES = 512;
     /** Whether RocksDB statistics are collected by default: no, as every operation then pays to count itself. */
     public static final boolean DEFAULT_STATISTICS = false;
+    /**
+     * Where index and filter blocks are kept by default: {@link IndexAndFilters#MEMORY}, as RocksDB's own
+     * defaults keep them, the faster read path (figures in docs/engines/rocksdb.md).
+     */
+    public static final IndexAndFilters DEFAULT_INDEX_AND_FILTERS = IndexAndFilters.MEMORY;
 
     /** Smallest write buffer accepted (RocksDB's own floor). */
     public static final long MIN_WRITE_BUFFER_SIZE = 64L << 10;
@@ -86,11 +94,43 @@ public final class RocksDbOptions {
         }
     }
 
+    /**
+     * Where the index and the Bloom filter of each SST file are kept: the trade between read speed and a
+     * bound on memory.
+     */
+    public enum IndexAndFilters {
+        /**
+         * Whole per file (one binary-search index, one full filter), loaded when RocksDB opens the file and held
+         * in its table reader outside the block cache, as RocksDB's own defaults and Kafka Streams keep them.
+         * A read finds a key's data block without a cache lookup for index or filter. The memory grows with the
+         * data, about 2% of it at 16-byte keys and 100-byte values (10 bits of filter per key, one index entry
+         * per 4 KiB data block), for as many files as {@code maxOpenFiles} keeps open.
+         */
+        MEMORY,
+        /**
+         * Partitioned (a small top-level index over partitions of a few KiB) and charged to the block cache,
+         * the top level and level 0's blocks pinned, cached with high priority in a pool of half the cache, so
+         * read memory stays within {@code blockCacheSize} however large the data grows. Slower reads once the
+         * data is large: each read looks the partitions up in the cache.
+         */
+        CACHE;
+
+        /**
+         * The parameter value naming this choice.
+         *
+         * @return the lower-case name
+         */
+        public String paramValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     private final long blockCacheSize;
     private final long writeBufferSize;
     private final Compression compression;
     private final int maxOpenFiles;
     private final boolean statistics;
+    private final IndexAndFilters indexAndFilters;
 
     private RocksDbOptions(Builder b) {
         this.blockCacheSize = b.blockCacheSize;
@@ -98,6 +138,7 @@ public final class RocksDbOptions {
         this.compression = b.compression;
         this.maxOpenFiles = b.maxOpenFiles;
         this.statistics = b.statistics;
+        this.indexAndFilters = b.indexAndFilters;
     }
 
     /**
@@ -167,6 +208,14 @@ public final class RocksDbOptions {
                 default -> problems.add("parameter " + STATISTICS + "=" + st + " must be true or false");
             }
         }
+        String iaf = config.param(INDEX_AND_FILTERS, null);
+        if (iaf != null) {
+            try {
+                b.indexAndFilters = IndexAndFilters.valueOf(iaf.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                problems.add("parameter " + INDEX_AND_FILTERS + "=" + iaf + " is not one of memory, cache");
+            }
+        }
         b.validate(problems, config.params());
         if (!problems.isEmpty()) {
             throw config.invalid(problems);
@@ -186,6 +235,7 @@ public final class RocksDbOptions {
         m.put(COMPRESSION, compression.paramValue());
         m.put(MAX_OPEN_FILES, Integer.toString(maxOpenFiles));
         m.put(STATISTICS, Boolean.toString(statistics));
+        m.put(INDEX_AND_FILTERS, indexAndFilters.paramValue());
         return m;
     }
 
@@ -235,6 +285,15 @@ public final class RocksDbOptions {
         return statistics;
     }
 
+    /**
+     * Where SST files' index and filter blocks are kept.
+     *
+     * @return the choice
+     */
+    public IndexAndFilters indexAndFilters() {
+        return indexAndFilters;
+    }
+
     @Override
     public String toString() {
         return "RocksDbOptions" + toParams();
@@ -247,6 +306,7 @@ public final class RocksDbOptions {
         private Compression compression = DEFAULT_COMPRESSION;
         private int maxOpenFiles = DEFAULT_MAX_OPEN_FILES;
         private boolean statistics = DEFAULT_STATISTICS;
+        private IndexAndFilters indexAndFilters = DEFAULT_INDEX_AND_FILTERS;
 
         private Builder() {
         }
@@ -303,6 +363,18 @@ public final class RocksDbOptions {
          */
         public Builder statistics(boolean collect) {
             this.statistics = collect;
+            return this;
+        }
+
+        /**
+         * Sets where SST files' index and filter blocks are kept.
+         *
+         * @param where {@link IndexAndFilters#MEMORY} for speed, {@link IndexAndFilters#CACHE} for memory bounded
+         *              by the block cache
+         * @return this builder
+         */
+        public Builder indexAndFilters(IndexAndFilters where) {
+            this.indexAndFilters = Objects.requireNonNull(where, "indexAndFilters");
             return this;
         }
 
