@@ -1,5 +1,7 @@
 package dev.plinth.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +12,9 @@ import java.util.Locale;
  * operation run for a few seconds on one and then on the other, the order alternating every round, and
  * the ratio of each round kept. The median ratio is what is reported: a machine whose load changes over
  * minutes (other builds, a background compaction) moves both sides of a round alike, where one JMH run
- * after the other would credit the change to whichever ran during it. Single-threaded, like
+ * after the other would credit the change to whichever ran during it. Each operation is reported twice: per
+ * second of wall-clock time, and (its op named with {@code (cpu)}) per second of the benchmark thread's own CPU
+ * time, which does not count the time the thread waited for a core while other processes had them. Single-threaded, like
  * {@link KvBenchmark}; the same data, key picker and operations.
  *
  * <pre>
@@ -23,6 +27,9 @@ import java.util.Locale;
 public final class InterleavedRun {
     /** Entries one scan reads, as in {@link KvBenchmark}. */
     private static final int SCAN_LENGTH = KvBenchmark.BATCH;
+
+    /** Measures the benchmark thread's CPU time. */
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** Keeps results alive so that no read can be dropped as unused. */
     private static volatile long sink;
@@ -83,36 +90,60 @@ public final class InterleavedRun {
                  TargetFixture b = TargetFixture.open(pair[1], keys, valueSize, KvTarget.Durable.FAST, settle)) {
                 System.err.printf(Locale.ROOT, "# loaded %s and %s in %.0f s%n", pair[0], pair[1],
                         (System.nanoTime() - t0) / 1e9);
+                printNativeMemory(pair[0], a, "after the load");
+                printNativeMemory(pair[1], b, "after the load");
                 for (String op : ops) {
                     run(op, a, seconds);
                     run(op, b, seconds); // warm-up of both
-                    double[] ra = new double[rounds];
-                    double[] rb = new double[rounds];
-                    double[] ratio = new double[rounds];
+                    double[][] ra = new double[2][rounds];
+                    double[][] rb = new double[2][rounds];
                     for (int r = 0; r < rounds; r++) {
+                        double[] x;
+                        double[] y;
                         if (r % 2 == 0) {
-                            ra[r] = run(op, a, seconds);
-                            rb[r] = run(op, b, seconds);
+                            x = run(op, a, seconds);
+                            y = run(op, b, seconds);
                         } else {
-                            rb[r] = run(op, b, seconds);
-                            ra[r] = run(op, a, seconds);
+                            y = run(op, b, seconds);
+                            x = run(op, a, seconds);
                         }
-                        ratio[r] = ra[r] / rb[r];
+                        for (int m = 0; m < 2; m++) {
+                            ra[m][r] = x[m];
+                            rb[m][r] = y[m];
+                        }
                     }
-                    double[] sorted = ratio.clone();
-                    Arrays.sort(sorted);
-                    System.out.printf(Locale.ROOT, "| %s | %s | %s | %,.0f | %,.0f | **%.2f** | %.2f to %.2f |%n",
-                            pair[0], pair[1], op, median(ra), median(rb), median(ratio), sorted[0],
-                            sorted[sorted.length - 1]);
-                    System.err.printf(Locale.ROOT, "# %s / %s %s, per round (plinth, peer, ratio):", pair[0],
-                            pair[1], op);
-                    for (int r = 0; r < rounds; r++) {
-                        System.err.printf(Locale.ROOT, " %.0f/%.0f=%.2f", ra[r], rb[r], ratio[r]);
-                    }
-                    System.err.println();
+                    report(pair, op, ra[0], rb[0]);
+                    report(pair, op + " (cpu)", ra[1], rb[1]);
                 }
+                printNativeMemory(pair[0], a, "at the end");
+                printNativeMemory(pair[1], b, "at the end");
             }
         }
+    }
+
+    private static void printNativeMemory(String name, TargetFixture f, String when) {
+        String memory = f.target().nativeMemory();
+        if (!memory.isEmpty()) {
+            System.err.printf(Locale.ROOT, "# %s %s: %s%n", name, when, memory);
+        }
+    }
+
+    /** Prints one row of the table (medians, the ratios' range) and, on standard error, every round. */
+    private static void report(String[] pair, String op, double[] ra, double[] rb) {
+        int rounds = ra.length;
+        double[] ratio = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            ratio[r] = ra[r] / rb[r];
+        }
+        double[] sorted = ratio.clone();
+        Arrays.sort(sorted);
+        System.out.printf(Locale.ROOT, "| %s | %s | %s | %,.0f | %,.0f | **%.2f** | %.2f to %.2f |%n",
+                pair[0], pair[1], op, median(ra), median(rb), median(ratio), sorted[0], sorted[rounds - 1]);
+        System.err.printf(Locale.ROOT, "# %s / %s %s, per round (plinth, peer, ratio):", pair[0], pair[1], op);
+        for (int r = 0; r < rounds; r++) {
+            System.err.printf(Locale.ROOT, " %.0f/%.0f=%.2f", ra[r], rb[r], ratio[r]);
+        }
+        System.err.println();
     }
 
     private static double median(double[] values) {
@@ -122,14 +153,20 @@ public final class InterleavedRun {
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
-    /** Runs {@code op} on the fixture for about {@code seconds}; returns operations per second. */
-    private static double run(String op, TargetFixture f, double seconds) {
+    /**
+     * Runs {@code op} on the fixture for about {@code seconds}; returns operations per second of wall-clock time
+     * and per second of this thread's CPU time (user and system). The second leaves out the time the thread waited
+     * for a core, which on a shared machine is the neighbours' load more than the code; it also leaves out work
+     * done by other threads (RocksDB's flushes and compactions) and waits for the disk.
+     */
+    private static double[] run(String op, TargetFixture f, double seconds) {
         KvTarget t = f.target();
         int keyCount = f.data().keyCount();
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         long count = 0;
         long acc = 0;
         long start = System.nanoTime();
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
         long now;
         long[] touched = new long[1];
         KvTarget.Sink consume = (k, v) -> touched[0] += k[k.length - 1] + (v.length == 0 ? 0 : v[v.length - 1]);
@@ -152,7 +189,8 @@ public final class InterleavedRun {
             count += 64;
             now = System.nanoTime();
         } while (now < deadline);
+        long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
         sink += acc + touched[0];
-        return count / ((now - start) / 1e9);
+        return new double[] {count / ((now - start) / 1e9), count / (cpu / 1e9)};
     }
 }

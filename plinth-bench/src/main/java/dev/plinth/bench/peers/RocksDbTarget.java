@@ -170,6 +170,17 @@ public final class RocksDbTarget implements KvTarget {
         }
     }
 
+    @Override
+    public String nativeMemory() {
+        try {
+            return "rocksdb.estimate-table-readers-mem=" + db.getLongProperty("rocksdb.estimate-table-readers-mem")
+                    + " rocksdb.block-cache-usage=" + db.getLongProperty("rocksdb.block-cache-usage")
+                    + " rocksdb.block-cache-pinned-usage=" + db.getLongProperty("rocksdb.block-cache-pinned-usage");
+        } catch (RocksDBException e) {
+            return "rocksdb properties unavailable: " + e.getMessage();
+        }
+    }
+
     /** Flushes the memtables and compacts the whole key range, waiting for both. */
     @Override
     public void settle() {
