@@ -216,6 +216,27 @@ class BenchmarkSmokeTest {
         }
     }
 
+    static Stream<String> rocksDbCandidates() {
+        return Stream.concat(Stream.of(dev.plinth.bench.peers.RocksDbTarget.Setup.values())
+                        .map(setup -> Targets.ROCKSDB_SETUP + setup.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')),
+                Stream.of(Targets.PLINTH_ROCKSDB_WITH + "indexAndFilters=cache&blockCacheSize=8m"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("rocksDbCandidates")
+    void everyRocksDbCandidateOpensByNameAndReadsWhatItWrote(String engine) throws Exception {
+        Path dir = Files.createTempDirectory("plinth-bench-test");
+        try (KvTarget t = Targets.open(engine, dir, KvTarget.Durable.FAST)) {
+            t.put(BenchData.key(1), new byte[] {7});
+            assertThat(t.get(BenchData.key(1))).containsExactly(7);
+            assertThat(t.nativeMemory()).contains("rocksdb.estimate-table-readers-mem=");
+        } finally {
+            Targets.deleteTree(dir);
+        }
+        assertThatThrownBy(() -> Targets.open("rocksdb-no-such-setup", dir, KvTarget.Durable.FAST))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CACHE_NO_POOL");
+    }
+
     @Test
     void closeTwiceIsHarmless() throws Exception {
         for (String engine : Targets.ALL) {

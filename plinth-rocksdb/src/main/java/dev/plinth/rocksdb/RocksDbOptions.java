@@ -44,7 +44,10 @@ public final class RocksDbOptions {
     public static final Set<String> PARAMETERS = Set.of(BLOCK_CACHE_SIZE, WRITE_BUFFER_SIZE, COMPRESSION, MAX_OPEN_FILES,
             STATISTICS, INDEX_AND_FILTERS);
 
-    /** Default block cache: 64 MiB, one LRU cache shared by every keyspace, index and filter blocks included. */
+    /**
+     * Default block cache: 64 MiB, one LRU cache shared by every keyspace, for data blocks (and index and filter
+     * blocks with {@link IndexAndFilters#CACHE}).
+     */
     public static final long DEFAULT_BLOCK_CACHE_SIZE = 64L << 20;
     /** Default size of one keyspace's memtable before it is flushed: 32 MiB. */
     public static final long DEFAULT_WRITE_BUFFER_SIZE = 32L << 20;
