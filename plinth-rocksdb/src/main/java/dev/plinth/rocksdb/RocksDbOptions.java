@@ -187,14 +187,7 @@ public final class RocksDbOptions {
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
-        String c = config.param(COMPRESSION, null);
-        if (c != null) {
-            try {
-                b.compression = Compression.valueOf(c.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                problems.add("parameter " + COMPRESSION + "=" + c + " is not one of none, lz4, zstd, snappy");
-            }
-        }
+        b.compression = enumParam(config, COMPRESSION, Compression.class, b.compression, problems);
         String f = config.param(MAX_OPEN_FILES, null);
         if (f != null) {
             try {
@@ -211,19 +204,34 @@ public final class RocksDbOptions {
                 default -> problems.add("parameter " + STATISTICS + "=" + st + " must be true or false");
             }
         }
-        String iaf = config.param(INDEX_AND_FILTERS, null);
-        if (iaf != null) {
-            try {
-                b.indexAndFilters = IndexAndFilters.valueOf(iaf.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                problems.add("parameter " + INDEX_AND_FILTERS + "=" + iaf + " is not one of memory, cache");
-            }
-        }
+        b.indexAndFilters = enumParam(config, INDEX_AND_FILTERS, IndexAndFilters.class, b.indexAndFilters, problems);
         b.validate(problems, config.params());
         if (!problems.isEmpty()) {
             throw config.invalid(problems);
         }
         return new RocksDbOptions(b);
+    }
+
+    /**
+     * Reads a parameter naming one of an enum's constants in any case, or keeps {@code current} if it is absent;
+     * a value that names none adds a problem listing the accepted ones.
+     */
+    private static <E extends Enum<E>> E enumParam(EngineConfig config, String name, Class<E> type, E current,
+                                                   List<String> problems) {
+        String value = config.param(name, null);
+        if (value == null) {
+            return current;
+        }
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            List<String> accepted = new ArrayList<>();
+            for (E constant : type.getEnumConstants()) {
+                accepted.add(constant.name().toLowerCase(Locale.ROOT));
+            }
+            problems.add("parameter " + name + "=" + value + " is not one of " + String.join(", ", accepted));
+            return current;
+        }
     }
 
     /**
