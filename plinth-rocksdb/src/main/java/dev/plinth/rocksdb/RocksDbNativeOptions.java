@@ -106,7 +106,8 @@ final class RocksDbNativeOptions implements AutoCloseable {
             }
             BloomFilter filter = keep(made, new BloomFilter(BLOOM_BITS_PER_KEY, false));
             BlockBasedTableConfig table = new BlockBasedTableConfig().setFilterPolicy(filter);
-            if (cached && cache != null) {
+            if (cached) {
+                // RocksDbOptions refuses cache without a block cache, so cache is not null here.
                 // Index and filter blocks live in the block cache, so memory stays within blockCacheSize however
                 // large the data grows; but partitioned (a small top-level index over index and filter
                 // partitions), with the top level and L0's pinned and a high-priority pool for them, so a random

@@ -114,7 +114,8 @@ public final class RocksDbOptions {
          * Partitioned (a small top-level index over partitions of a few KiB) and charged to the block cache,
          * the top level and level 0's blocks pinned, cached with high priority in a pool of half the cache, so
          * read memory stays within {@code blockCacheSize} however large the data grows. Slower reads once the
-         * data is large: each read looks the partitions up in the cache.
+         * data is large: each read looks the partitions up in the cache. Needs a block cache: with
+         * {@code blockCacheSize=0} the options are refused.
          */
         CACHE;
 
@@ -251,7 +252,8 @@ public final class RocksDbOptions {
     }
 
     /**
-     * The block cache capacity in bytes, shared by every keyspace; {@code 0} disables caching of blocks.
+     * The block cache capacity in bytes, shared by every keyspace; {@code 0} disables caching of blocks (and is
+     * refused with {@link IndexAndFilters#CACHE}, which would then have no bound).
      *
      * @return the capacity
      */
@@ -325,7 +327,7 @@ public final class RocksDbOptions {
         /**
          * Sets the block cache capacity.
          *
-         * @param bytes 0 to {@link #MAX_BLOCK_CACHE_SIZE}
+         * @param bytes 0 to {@link #MAX_BLOCK_CACHE_SIZE}; more than 0 with {@link IndexAndFilters#CACHE}
          * @return this builder
          */
         public Builder blockCacheSize(long bytes) {
@@ -422,6 +424,13 @@ public final class RocksDbOptions {
                 problems.add("parameter " + MAX_OPEN_FILES + "=" + typed.getOrDefault(MAX_OPEN_FILES,
                         Integer.toString(maxOpenFiles)) + " must be " + UNLIMITED_OPEN_FILES
                         + " (unlimited) or at least " + MIN_MAX_OPEN_FILES);
+            }
+            if (indexAndFilters == IndexAndFilters.CACHE && blockCacheSize == 0) {
+                // Without a cache RocksDB would hold the index and filter blocks outside any bound: the opposite
+                // of what cache is chosen for.
+                problems.add("parameter " + INDEX_AND_FILTERS + "=" + IndexAndFilters.CACHE.paramValue() + " needs "
+                        + BLOCK_CACHE_SIZE + " > 0, not " + typed.getOrDefault(BLOCK_CACHE_SIZE, "0")
+                        + ": without a block cache nothing bounds the index and filter blocks");
             }
         }
 

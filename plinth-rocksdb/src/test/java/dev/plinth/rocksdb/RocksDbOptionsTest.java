@@ -135,6 +135,27 @@ class RocksDbOptionsTest {
     }
 
     @Test
+    void cacheWithoutABlockCacheIsRefused() {
+        // Nothing would bound the index and filter blocks: RocksDB would hold them outside any cache instead.
+        assertThatThrownBy(() -> RocksDbOptions.fromConfig(config(dir, Map.of("indexAndFilters", "cache",
+                "blockCacheSize", "0k"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("invalid rocksdb store URI ")
+                .hasMessageContaining("parameter indexAndFilters=cache needs blockCacheSize > 0, not 0k");
+        assertThatThrownBy(() -> RocksDbOptions.builder().indexAndFilters(RocksDbOptions.IndexAndFilters.CACHE)
+                .blockCacheSize(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("parameter indexAndFilters=cache needs blockCacheSize > 0, not 0");
+        Path store = dir.resolve("uncached");
+        assertThatThrownBy(() -> Plinth.open("rocksdb:" + store + "?indexAndFilters=cache&blockCacheSize=0"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blockCacheSize > 0");
+        assertThat(store).doesNotExist();
+        // Without a block cache the default, memory, is accepted.
+        assertThat(RocksDbOptions.builder().blockCacheSize(0).build().indexAndFilters())
+                .isEqualTo(RocksDbOptions.IndexAndFilters.MEMORY);
+    }
+
+    @Test
     void anUnknownParameterDoesNotHideBadValuesBesideIt() {
         assertThatThrownBy(() -> RocksDbOptions.fromConfig(config(dir, Map.of("bogus", "1",
                 "writeBufferSize", "1k"))))
@@ -191,8 +212,12 @@ class RocksDbOptionsTest {
             long blockCache = c == RocksDbOptions.Compression.NONE ? 0 : (8L << 20) + (c.ordinal() << 20);
             long writeBuffer = (3L << 20) + ((long) c.ordinal() << 16);
             int maxOpenFiles = c == RocksDbOptions.Compression.NONE ? -1 : 123 + c.ordinal();
-            // Every compression with the default (index and filters in memory) and again with them cached.
+            // Every compression with the default (index and filters in memory) and again with them cached, which
+            // needs a block cache (cacheWithoutABlockCacheIsRefused).
             for (RocksDbOptions.IndexAndFilters where : RocksDbOptions.IndexAndFilters.values()) {
+                if (where == RocksDbOptions.IndexAndFilters.CACHE && blockCache == 0) {
+                    continue;
+                }
                 checkSettingsReachRocksDb(dir.resolve(c.paramValue() + "-" + where.paramValue()), c, rocksNames.get(c),
                         blockCache, writeBuffer, maxOpenFiles, where);
             }
@@ -220,8 +245,7 @@ class RocksDbOptionsTest {
                 "db_write_buffer_size", Long.toString(RocksDbOptions.MEMTABLE_BUDGET_FACTOR * writeBuffer),
                 "keep_log_file_num", Integer.toString(RocksDbNativeOptions.INFO_LOG_FILES_KEPT),
                 "max_log_file_size", Long.toString(RocksDbNativeOptions.INFO_LOG_FILE_SIZE)));
-        // Cached index and filter blocks need a cache: without one they stay in memory whatever was asked.
-        boolean cached = where == RocksDbOptions.IndexAndFilters.CACHE && blockCache > 0;
+        boolean cached = where == RocksDbOptions.IndexAndFilters.CACHE;
         if (blockCache > 0) {
             // The high-priority pool cached index and filter blocks go to (RocksJava's LRUCache(capacity) has none),
             // which the OPTIONS file does not show: RocksDB's info LOG prints the cache's options when it opens.
