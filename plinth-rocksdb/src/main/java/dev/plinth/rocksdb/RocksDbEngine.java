@@ -523,6 +523,11 @@ final class RocksDbEngine implements Engine {
         }
     }
 
+    /**
+     * Compacts every keyspace's whole range and rewrites every SST file, the bottommost level's included (RocksDB's
+     * plain {@code compactRange} leaves those as they are), so that each file is written with the settings the
+     * store is open with now: an {@code indexAndFilters} changed since a file was written takes effect for it.
+     */
     @Override
     public void compact() {
         requireOpen("compact");
@@ -530,7 +535,7 @@ final class RocksDbEngine implements Engine {
         try {
             for (RocksDbKeyspace ks : entered) {
                 try {
-                    db.compactRange(ks.handle);
+                    db.compactRange(ks.handle, null, null, natives.compactAll);
                 } catch (RocksDBException e) {
                     throw translate("compact keyspace '" + ks.name() + "'", e);
                 }

@@ -8,6 +8,7 @@ import org.rocksdb.AbstractNativeReference;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
@@ -65,6 +66,12 @@ final class RocksDbNativeOptions implements AutoCloseable {
     /** Writes for {@code SYNC}: through the WAL, fsync'd before the write returns. */
     final WriteOptions writeSync;
     final FlushOptions flushOptions;
+    /**
+     * {@code compact()}'s: every SST file rewritten, the bottommost level's too ({@code kForceOptimized}: all but
+     * the files this compaction itself wrote), so that files take the current settings (such as
+     * {@code indexAndFilters}, fixed in each file when it is written) and not only the levels above the last.
+     */
+    final CompactRangeOptions compactAll;
 
     /** Everything above that is not null, in the order it was made. */
     private final List<AbstractNativeReference> made;
@@ -72,7 +79,7 @@ final class RocksDbNativeOptions implements AutoCloseable {
     private RocksDbNativeOptions(List<AbstractNativeReference> made, LRUCache cache, long blockCacheCapacity,
                                  BloomFilter filter, Statistics statistics, ColumnFamilyOptions cfOptions,
                                  DBOptions dbOptions, ReadOptions readLatest, WriteOptions writeNoSync,
-                                 WriteOptions writeSync, FlushOptions flushOptions) {
+                                 WriteOptions writeSync, FlushOptions flushOptions, CompactRangeOptions compactAll) {
         this.made = made;
         this.cache = cache;
         this.blockCacheCapacity = blockCacheCapacity;
@@ -84,6 +91,7 @@ final class RocksDbNativeOptions implements AutoCloseable {
         this.writeNoSync = writeNoSync;
         this.writeSync = writeSync;
         this.flushOptions = flushOptions;
+        this.compactAll = compactAll;
     }
 
     /**
@@ -151,8 +159,10 @@ final class RocksDbNativeOptions implements AutoCloseable {
             WriteOptions writeNoSync = keep(made, new WriteOptions().setSync(false).setDisableWAL(false));
             WriteOptions writeSync = keep(made, new WriteOptions().setSync(true).setDisableWAL(false));
             FlushOptions flushOptions = keep(made, new FlushOptions().setWaitForFlush(true));
+            CompactRangeOptions compactAll = keep(made, new CompactRangeOptions()
+                    .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForceOptimized));
             return new RocksDbNativeOptions(made, cache, cache == null ? 0 : options.blockCacheSize(), filter,
-                    statistics, cfOptions, dbOptions, readLatest, writeNoSync, writeSync, flushOptions);
+                    statistics, cfOptions, dbOptions, readLatest, writeNoSync, writeSync, flushOptions, compactAll);
         } catch (RuntimeException | Error e) {
             closeNewestFirst(made);
             throw e;

@@ -13,15 +13,19 @@ import dev.plinth.spi.Engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.TableProperties;
 
 /**
  * URI parameters of the RocksDB engine: parsed, bounded, rejected by name when wrong, and read back from
@@ -124,6 +128,49 @@ class RocksDbOptionsTest {
                 s.flush();
             }
         }
+    }
+
+    @Test
+    void compactRewritesEveryFileWithTheIndexAndFiltersSettingTheStoreIsOpenWith() throws RocksDBException {
+        // The layout is fixed in each SST file when it is written. A file already in the bottommost level is one
+        // RocksDB's plain compactRange leaves alone: compact() must rewrite it too, so that a changed setting
+        // (or a store made before memory became the default) reaches every file.
+        int keys = 20_000;
+        long filterBytes = keys * (long) RocksDbNativeOptions.BLOOM_BITS_PER_KEY / 8;
+        String[][] switches = {{"cache", "memory"}, {"memory", "cache"}};
+        for (String[] change : switches) {
+            Path store = dir.resolve(change[0] + "-then-" + change[1]);
+            try (Store s = Plinth.open("rocksdb:" + store + "?indexAndFilters=" + change[0])) {
+                for (int i = 0; i < keys; i++) {
+                    s.defaultKeyspace().put(String.format("key%08d", i).getBytes(), new byte[] {(byte) i},
+                            WriteOptions.durability(Durability.NONE));
+                }
+                s.flush();
+                s.compact(); // into the bottommost level
+            }
+            try (Engine e = RocksDbTestSupport.open(store, Map.of("indexAndFilters", change[1]))) {
+                RocksDB db = ((RocksDbEngine) e).db();
+                assertThat(layouts(db)).as("SST files written with %s", change[0]).isNotEmpty()
+                        .containsOnly(change[0]);
+                e.compact();
+                assertThat(layouts(db)).as("SST files written with %s, compacted with %s", change[0], change[1])
+                        .isNotEmpty().containsOnly(change[1]);
+                if (change[1].equals("memory")) {
+                    // The rewritten file's table reader (opened by the compaction to check it) holds its filter.
+                    assertThat(e.stats().get("rocksdb.estimate-table-readers-mem")).as("table readers' memory")
+                            .isGreaterThan(filterBytes * 9 / 10);
+                }
+            }
+        }
+    }
+
+    /** The layout of each live SST file: {@code cache} if its index is partitioned, {@code memory} if whole. */
+    private static List<String> layouts(RocksDB db) throws RocksDBException {
+        List<String> out = new ArrayList<>();
+        for (TableProperties p : db.getPropertiesOfAllTables().values()) {
+            out.add(p.getIndexPartitions() > 0 ? "cache" : "memory");
+        }
+        return out;
     }
 
     @Test
