@@ -32,8 +32,10 @@ final class RocksDbNativeOptions implements AutoCloseable {
     /** Bits per key of the Bloom filter of every SST file (about 1% false positives). */
     static final double BLOOM_BITS_PER_KEY = 10;
     /**
-     * Share of the block cache reserved for index and filter blocks when they are cached
-     * ({@link RocksDbOptions.IndexAndFilters#CACHE}), so that data blocks cannot push them out.
+     * Share of the block cache that high-priority entries, index and filter blocks when they are cached
+     * ({@link RocksDbOptions.IndexAndFilters#CACHE}), may hold as such: a limit, not a reservation. Index and filter
+     * blocks, up to half the cache, are evicted only after data blocks; beyond it the oldest of them compete with
+     * data blocks.
      */
     static final double HIGH_PRIORITY_POOL_RATIO = 0.5;
     /** RocksDB's informational LOG files kept (each rolled at {@link #INFO_LOG_FILE_SIZE}). */
@@ -116,8 +118,9 @@ final class RocksDbNativeOptions implements AutoCloseable {
             BlockBasedTableConfig table = new BlockBasedTableConfig().setFilterPolicy(filter);
             if (cached) {
                 // RocksDbOptions refuses cache without a block cache, so cache is not null here.
-                // Index and filter blocks live in the block cache, so memory stays within blockCacheSize however
-                // large the data grows; but partitioned (a small top-level index over index and filter
+                // Index and filter blocks live in the block cache, so their memory is bounded by blockCacheSize
+                // (less the pinned blocks, which the cache may grow past it for, and the table reader objects);
+                // but partitioned (a small top-level index over index and filter
                 // partitions), with the top level and L0's pinned and a high-priority pool for them, so a random
                 // read never has to fetch a whole index or filter again after the cache turned it over. Caching
                 // whole, unpinned index and filter blocks made random reads at a million keys a tenth as fast as

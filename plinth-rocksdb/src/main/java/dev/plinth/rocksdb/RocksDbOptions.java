@@ -107,13 +107,17 @@ public final class RocksDbOptions {
          * in its table reader outside the block cache, as RocksDB's own defaults and Kafka Streams keep them.
          * A read finds a key's data block without a cache lookup for index or filter. The memory grows with the
          * data, about 2% of it at 16-byte keys and 100-byte values (10 bits of filter per key, one index entry
-         * per 4 KiB data block), for as many files as {@code maxOpenFiles} keeps open.
+         * per 4 KiB data block), for as many files as {@code maxOpenFiles} keeps open: at the default 512 and
+         * RocksDB's 64 MiB files, about 32 GiB of data and 0.6 GB of table readers, beyond which files are closed
+         * and their index and filter read again when reopened; with {@link #UNLIMITED_OPEN_FILES}, no ceiling.
          */
         MEMORY,
         /**
          * Partitioned (a small top-level index over partitions of a few KiB) and charged to the block cache,
-         * the top level and level 0's blocks pinned, cached with high priority in a pool of half the cache, so
-         * read memory stays within {@code blockCacheSize} however large the data grows. Slower reads once the
+         * so their memory is bounded by {@code blockCacheSize} rather than growing with the data; cached with
+         * high priority (up to half the cache, evicted only after data blocks). Not all of it: each open file's
+         * top level and level 0's blocks are pinned, which the cache may grow past its capacity for, and each
+         * open file's table reader object is outside the cache. Slower reads once the
          * data is large: each read looks the partitions up in the cache. Needs a block cache: with
          * {@code blockCacheSize=0} the options are refused.
          */
