@@ -1,6 +1,7 @@
 package dev.plinth.bench.peers;
 
 import dev.plinth.bench.KvTarget;
+import dev.plinth.rocksdb.RocksDbOptions;
 import java.nio.file.Path;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -17,8 +18,9 @@ import org.rocksdb.WriteOptions;
 
 /**
  * Raw RocksDB through {@code rocksdbjni}, in one of the {@link Setup}s: like Plinth's {@code rocksdb:} engine
- * (64 MiB LRU block cache, 10-bit full Bloom filter, LZ4, 32 MiB write buffer, and index and filter blocks
- * where Plinth's {@code indexAndFilters} keeps them), so the difference is the abstraction; with RocksDB's own
+ * (64 MiB LRU block cache, 10-bit full Bloom filter, LZ4, 32 MiB write buffer, memtables held to 4 times that,
+ * 512 open files, all from {@link RocksDbOptions}'s defaults, and index and filter blocks where Plinth's
+ * {@code indexAndFilters} keeps them), so the difference is the abstraction; with RocksDB's own
  * defaults, the bar a user who skipped Plinth would meet; or one of the candidates measured for Plinth's
  * defaults. Writes go to the WAL with {@code sync=false} (fast) or {@code sync=true}. Not thread-safe (one
  * reused write batch).
@@ -74,7 +76,8 @@ public final class RocksDbTarget implements KvTarget {
             options = new Options().setCreateIfMissing(true);
         } else {
             boolean cached = setup == Setup.CACHE || setup == Setup.CACHE_NO_POOL || setup == Setup.CACHE_256M;
-            cache = new LRUCache(setup == Setup.CACHE_256M ? 256L << 20 : 64L << 20, -1, false,
+            long cacheSize = setup == Setup.CACHE_256M ? 256L << 20 : RocksDbOptions.DEFAULT_BLOCK_CACHE_SIZE;
+            cache = new LRUCache(cacheSize, -1, false,
                     cached && setup != Setup.CACHE_NO_POOL ? 0.5 : 0.0);
             filter = new BloomFilter(10, false);
             BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(filter);
@@ -92,7 +95,11 @@ public final class RocksDbTarget implements KvTarget {
                     .setCreateIfMissing(true)
                     .setTableFormatConfig(table)
                     .setCompressionType(CompressionType.LZ4_COMPRESSION)
-                    .setWriteBufferSize(32L << 20)
+                    .setWriteBufferSize(RocksDbOptions.DEFAULT_WRITE_BUFFER_SIZE)
+                    // As Plinth's engine sets them (RocksDB's own: no limit on open files, no memtable budget).
+                    .setMaxOpenFiles(RocksDbOptions.DEFAULT_MAX_OPEN_FILES)
+                    .setDbWriteBufferSize(
+                            RocksDbOptions.MEMTABLE_BUDGET_FACTOR * RocksDbOptions.DEFAULT_WRITE_BUFFER_SIZE)
                     .setOptimizeFiltersForHits(setup == Setup.MEMORY_HITS);
         }
         writeOptions = new WriteOptions().setSync(durable == Durable.SYNC);
