@@ -1,5 +1,6 @@
 package dev.plinth.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -12,10 +13,21 @@ import java.util.Locale;
  * operation run for a few seconds on one and then on the other, the order alternating every round, and
  * the ratio of each round kept. The median ratio is what is reported: a machine whose load changes over
  * minutes (other builds, a background compaction) moves both sides of a round alike, where one JMH run
- * after the other would credit the change to whichever ran during it. Each operation is reported twice: per
- * second of wall-clock time, and (its op named with {@code (cpu)}) per second of the benchmark thread's own CPU
- * time, which does not count the time the thread waited for a core while other processes had them. Single-threaded, like
- * {@link KvBenchmark}; the same data, key picker and operations.
+ * after the other would credit the change to whichever ran during it. Single-threaded, like {@link KvBenchmark};
+ * the same data, key picker and operations.
+ *
+ * <p>Each operation is reported three times, as operations per second of:
+ * <ul>
+ * <li>wall-clock time (the op's plain name);
+ * <li>the benchmark thread's own CPU time, user and system ({@code (cpu)}), which leaves out the time the thread
+ *     waited for a core while other processes had them, and also everything the thread did not do itself: garbage
+ *     collection, the JIT compiler, RocksDB's and {@code lsm:}'s background flushes and compactions, and the time
+ *     it blocked on a read from disk. A target that moves work to other threads looks cheaper by it than it is;
+ * <li>the whole process's CPU time ({@code (process cpu)}), which counts those threads too. The targets run one
+ *     after the other, but a target's background work may still be running (or be triggered by a load) while
+ *     the other is measured, and is then charged to it; and it still leaves out waits for the disk.
+ * </ul>
+ * A CPU-time row is left out when the JVM cannot measure it.
  *
  * <pre>
  * java -Xms12g -Xmx12g -XX:+AlwaysPreTouch --add-opens java.base/java.nio=ALL-UNNAMED \
@@ -30,6 +42,12 @@ public final class InterleavedRun {
 
     /** Measures the benchmark thread's CPU time. */
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** Measures the process's CPU time, or {@code null} if this JVM cannot. */
+    private static final OperatingSystemMXBean PROCESS = processCpu();
+    /** Whether the benchmark thread's CPU time can be measured. */
+    private static final boolean THREAD_CPU = threadCpu();
+    /** The rates {@link #run} returns, by index, as their rows' suffixes. */
+    private static final String[] MEASURES = {"", " (cpu)", " (process cpu)"};
 
     /** Keeps results alive so that no read can be dropped as unused. */
     private static volatile long sink;
@@ -40,8 +58,8 @@ public final class InterleavedRun {
     /**
      * Runs the pairs given as {@code name=value} arguments: {@code keys}, {@code value} (bytes),
      * {@code pairs} (comma-separated {@code plinth/peer}), {@code ops} ({@code get}, {@code put},
-     * {@code scan}, {@code scanLending}: the scan through lent views, {@link KvTarget#scanLending}), {@code rounds}, {@code seconds} per side and round, {@code settle} (flush and compact
-     * after loading).
+     * {@code scan}, {@code scanLending}: the scan through lent views, {@link KvTarget#scanLending}),
+     * {@code rounds}, {@code seconds} per side and round, {@code settle} (flush and compact after loading).
      *
      * @param args the settings
      */
@@ -95,8 +113,8 @@ public final class InterleavedRun {
                 for (String op : ops) {
                     run(op, a, seconds);
                     run(op, b, seconds); // warm-up of both
-                    double[][] ra = new double[2][rounds];
-                    double[][] rb = new double[2][rounds];
+                    double[][] ra = new double[MEASURES.length][rounds];
+                    double[][] rb = new double[MEASURES.length][rounds];
                     for (int r = 0; r < rounds; r++) {
                         double[] x;
                         double[] y;
@@ -107,18 +125,41 @@ public final class InterleavedRun {
                             y = run(op, b, seconds);
                             x = run(op, a, seconds);
                         }
-                        for (int m = 0; m < 2; m++) {
+                        for (int m = 0; m < MEASURES.length; m++) {
                             ra[m][r] = x[m];
                             rb[m][r] = y[m];
                         }
                     }
-                    report(pair, op, ra[0], rb[0]);
-                    report(pair, op + " (cpu)", ra[1], rb[1]);
+                    for (int m = 0; m < MEASURES.length; m++) {
+                        if (!Double.isNaN(ra[m][0])) {
+                            report(pair, op + MEASURES[m], ra[m], rb[m]);
+                        }
+                    }
                 }
                 printNativeMemory(pair[0], a, "at the end");
                 printNativeMemory(pair[1], b, "at the end");
             }
         }
+    }
+
+    private static OperatingSystemMXBean processCpu() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
+                && os.getProcessCpuTime() >= 0) {
+            return os;
+        }
+        System.err.println("# this JVM cannot measure the process's CPU time: no (process cpu) rows");
+        return null;
+    }
+
+    private static boolean threadCpu() {
+        if (!THREADS.isCurrentThreadCpuTimeSupported()) {
+            System.err.println("# this JVM cannot measure a thread's CPU time: no (cpu) rows");
+            return false;
+        }
+        if (!THREADS.isThreadCpuTimeEnabled()) {
+            THREADS.setThreadCpuTimeEnabled(true);
+        }
+        return true;
     }
 
     private static void printNativeMemory(String name, TargetFixture f, String when) {
@@ -154,10 +195,9 @@ public final class InterleavedRun {
     }
 
     /**
-     * Runs {@code op} on the fixture for about {@code seconds}; returns operations per second of wall-clock time
-     * and per second of this thread's CPU time (user and system). The second leaves out the time the thread waited
-     * for a core, which on a shared machine is the neighbours' load more than the code; it also leaves out work
-     * done by other threads (RocksDB's flushes and compactions) and waits for the disk.
+     * Runs {@code op} on the fixture for about {@code seconds}; returns operations per second of wall-clock time,
+     * of this thread's CPU time and of the process's CPU time, in the order of {@link #MEASURES} ({@code NaN} for
+     * one the JVM cannot measure). What each leaves out: the class comment.
      */
     private static double[] run(String op, TargetFixture f, double seconds) {
         KvTarget t = f.target();
@@ -166,11 +206,13 @@ public final class InterleavedRun {
         long count = 0;
         long acc = 0;
         long start = System.nanoTime();
-        long cpuStart = THREADS.getCurrentThreadCpuTime();
+        long cpuStart = THREAD_CPU ? THREADS.getCurrentThreadCpuTime() : 0;
+        long processStart = PROCESS != null ? PROCESS.getProcessCpuTime() : 0;
         long now;
         long[] touched = new long[1];
         KvTarget.Sink consume = (k, v) -> touched[0] += k[k.length - 1] + (v.length == 0 ? 0 : v[v.length - 1]);
-        KvTarget.ViewSink view = (k, v) -> touched[0] += k.get(k.limit() - 1) + (v.hasRemaining() ? v.get(v.limit() - 1) : 0);
+        KvTarget.ViewSink view = (k, v) -> touched[0] += k.get(k.limit() - 1)
+                + (v.hasRemaining() ? v.get(v.limit() - 1) : 0);
         do {
             for (int i = 0; i < 64; i++) {
                 switch (op) {
@@ -189,8 +231,9 @@ public final class InterleavedRun {
             count += 64;
             now = System.nanoTime();
         } while (now < deadline);
-        long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+        double cpu = THREAD_CPU ? count / ((THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9) : Double.NaN;
+        double process = PROCESS != null ? count / ((PROCESS.getProcessCpuTime() - processStart) / 1e9) : Double.NaN;
         sink += acc + touched[0];
-        return new double[] {count / ((now - start) / 1e9), count / (cpu / 1e9)};
+        return new double[] {count / ((now - start) / 1e9), cpu, process};
     }
 }
