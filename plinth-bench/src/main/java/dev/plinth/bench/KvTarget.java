@@ -74,6 +74,16 @@ public interface KvTarget extends AutoCloseable {
     default void settle() {
     }
 
+    /**
+     * What the target's library holds in memory outside the Java heap that a setting decides (RocksDB's table
+     * readers and block cache), for the run's log; empty where there is nothing to say.
+     *
+     * @return a line of {@code name=bytes} pairs, or an empty string
+     */
+    default String nativeMemory() {
+        return "";
+    }
+
     /** How writes are made durable. */
     enum Durable {
         /** The cheapest setting the library offers: no fsync per write (data may sit in memory or the OS). */

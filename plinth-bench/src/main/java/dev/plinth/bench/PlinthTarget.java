@@ -82,6 +82,19 @@ public final class PlinthTarget implements KvTarget {
         store.close();
     }
 
+    /** The engine's counters of native memory: RocksDB's table readers and block cache. */
+    @Override
+    public String nativeMemory() {
+        StringBuilder line = new StringBuilder();
+        store.stats().counters().forEach((name, value) -> {
+            if (name.endsWith("table-readers-mem") || name.endsWith("block-cache-usage")
+                    || name.endsWith("block-cache-pinned-usage")) {
+                line.append(line.length() == 0 ? "" : " ").append(name).append('=').append(value);
+            }
+        });
+        return line.toString();
+    }
+
     /** Flushes and compacts through Plinth's own API, as an application would. */
     @Override
     public void settle() {

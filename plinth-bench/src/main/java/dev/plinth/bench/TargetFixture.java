@@ -36,7 +36,8 @@ final class TargetFixture implements AutoCloseable {
     static TargetFixture open(String engine, int keyCount, int valueSize, KvTarget.Durable durable, boolean settle) {
         Path dir;
         try {
-            dir = Files.createTempDirectory("plinth-bench-" + engine + "-");
+            // A target's name may carry URI parameters (plinth-rocksdb?indexAndFilters=cache): not in a file name.
+            dir = Files.createTempDirectory("plinth-bench-" + engine.replaceAll("[^A-Za-z0-9-]", "_") + "-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a temporary directory", e);
         }

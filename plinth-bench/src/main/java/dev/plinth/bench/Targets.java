@@ -8,12 +8,15 @@ import dev.plinth.bench.peers.MvStoreTarget;
 import dev.plinth.bench.peers.RocksDbTarget;
 import dev.plinth.bench.peers.SkipListTarget;
 import dev.plinth.bench.peers.XodusTarget;
+import dev.plinth.rocksdb.RocksDbOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -55,10 +58,20 @@ public final class Targets {
      * default. Not in {@link #ALL}.
      */
     public static final String PLINTH_LSM_PREAD = "plinth-lsm-pread";
-    /** Raw rocksdbjni, set up as Plinth sets it up. */
+    /**
+     * Plinth on RocksDB with URI parameters: {@code plinth-rocksdb?indexAndFilters=cache} opens
+     * {@code rocksdb:DIR?indexAndFilters=cache}. Not in {@link #ALL}.
+     */
+    public static final String PLINTH_ROCKSDB_WITH = PLINTH_ROCKSDB + "?";
+    /** Raw rocksdbjni, set up as Plinth sets it up by default. */
     public static final String ROCKSDB = "rocksdb";
     /** Raw rocksdbjni with RocksDB's own defaults. */
     public static final String ROCKSDB_DEFAULTS = "rocksdb-defaults";
+    /**
+     * Raw rocksdbjni in one of {@link RocksDbTarget.Setup}'s candidates, named in lower case with dashes
+     * ({@code rocksdb-cache}, {@code rocksdb-cache-no-pool}, {@code rocksdb-memory-hits}, ...). Not in {@link #ALL}.
+     */
+    public static final String ROCKSDB_SETUP = ROCKSDB + "-";
     /** Raw lmdbjava. */
     public static final String LMDB = "lmdb";
     /** H2 MVStore. */
@@ -95,6 +108,18 @@ public final class Targets {
                 || name.equals(SKIPLIST_COPYING))) {
             throw new IllegalArgumentException(name + " is in memory and cannot fsync a write");
         }
+        if (name.startsWith(PLINTH_ROCKSDB_WITH)) {
+            return new PlinthTarget("rocksdb:" + dir.toAbsolutePath() + name.substring(PLINTH_ROCKSDB.length()), durable);
+        }
+        if (name.startsWith(ROCKSDB_SETUP)) {
+            String setup = name.substring(ROCKSDB_SETUP.length()).toUpperCase(Locale.ROOT).replace('-', '_');
+            try {
+                return new RocksDbTarget(dir, durable, RocksDbTarget.Setup.valueOf(setup));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown target " + name + "; raw RocksDB setups: "
+                        + Arrays.toString(RocksDbTarget.Setup.values()), e);
+            }
+        }
         return switch (name) {
             case PLINTH_MEM -> new PlinthTarget("mem:", durable);
             case PLINTH_MEM_CHECKED -> new PlinthTarget("mem:?checksums=true", durable);
@@ -108,8 +133,9 @@ public final class Targets {
             case PLINTH_LSM_MEM256K -> new PlinthTarget("lsm:" + dir.toAbsolutePath() + "?memtableSize=256k", durable);
             case PLINTH_LSM_MMAP -> new PlinthTarget("lsm:" + dir.toAbsolutePath() + "?tableReads=mmap", durable);
             case PLINTH_LSM_PREAD -> new PlinthTarget("lsm:" + dir.toAbsolutePath() + "?tableReads=pread", durable);
-            case ROCKSDB -> new RocksDbTarget(dir, durable, false);
-            case ROCKSDB_DEFAULTS -> new RocksDbTarget(dir, durable, true);
+            case ROCKSDB -> new RocksDbTarget(dir, durable,
+                    RocksDbOptions.DEFAULT_INDEX_AND_FILTERS == RocksDbOptions.IndexAndFilters.CACHE
+                            ? RocksDbTarget.Setup.CACHE : RocksDbTarget.Setup.MEMORY);
             case LMDB -> new LmdbTarget(dir, durable);
             case MVSTORE -> new MvStoreTarget(dir, durable);
             case MAPDB -> new MapDbTarget(dir, durable);

@@ -3,10 +3,20 @@ package dev.plinth.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plinth.bench.peers.RocksDbTarget;
+import dev.plinth.rocksdb.RocksDbOptions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -140,7 +150,7 @@ class BenchmarkSmokeTest {
         b.setUp();
         try {
             List<Thread> threads = new ArrayList<>();
-            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
             for (int w = 0; w < SyncPutBenchmark.WRITERS; w++) {
                 SyncPutBenchmark.Writer writer = new SyncPutBenchmark.Writer();
                 int index = w;
@@ -163,12 +173,12 @@ class BenchmarkSmokeTest {
             assertThat(failures).isEmpty();
             // Every key still holds one of the values the data set cycles through.
             BenchData data = new BenchData(KEYS, VALUE_SIZE);
-            java.util.Set<String> values = new java.util.HashSet<>();
+            Set<String> values = new HashSet<>();
             for (int i = 0; i < 64; i++) {
-                values.add(java.util.Arrays.toString(data.value(i)));
+                values.add(Arrays.toString(data.value(i)));
             }
             for (int i = 0; i < KEYS; i += 97) {
-                assertThat(values).contains(java.util.Arrays.toString(b.fixture().target().get(BenchData.key(i))));
+                assertThat(values).contains(Arrays.toString(b.fixture().target().get(BenchData.key(i))));
             }
         } finally {
             b.tearDown();
@@ -184,7 +194,7 @@ class BenchmarkSmokeTest {
         b.valueSize = VALUE_SIZE;
         b.makeData();
         assertThat(b.order()).hasSize(KEYS).doesNotHaveDuplicates();
-        assertThat(b.order()).isNotEqualTo(java.util.stream.IntStream.range(0, KEYS).toArray());
+        assertThat(b.order()).isNotEqualTo(IntStream.range(0, KEYS).toArray());
         b.openEmpty();
         try {
             assertThat(b.target().get(BenchData.key(0))).isNull();
@@ -213,6 +223,45 @@ class BenchmarkSmokeTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("plinth-rocksdb");
         } finally {
             Targets.deleteTree(dir);
+        }
+    }
+
+    static Stream<String> rocksDbCandidates() {
+        return Stream.concat(Stream.of(RocksDbTarget.Setup.values())
+                        .map(setup -> Targets.ROCKSDB_SETUP + setup.name().toLowerCase(Locale.ROOT).replace('_', '-')),
+                Stream.of(Targets.PLINTH_ROCKSDB_WITH + "indexAndFilters=cache&blockCacheSize=8m"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("rocksDbCandidates")
+    void everyRocksDbCandidateOpensByNameAndReadsWhatItWrote(String engine) throws Exception {
+        Path dir = Files.createTempDirectory("plinth-bench-test");
+        try (KvTarget t = Targets.open(engine, dir, KvTarget.Durable.FAST)) {
+            t.put(BenchData.key(1), new byte[] {7});
+            assertThat(t.get(BenchData.key(1))).containsExactly(7);
+            assertThat(t.nativeMemory()).contains("rocksdb.estimate-table-readers-mem=");
+            if (!engine.equals(Targets.ROCKSDB_SETUP + "defaults")) {
+                // Raw candidates are set up as Plinth's engine is, in the settings the comparison does not vary.
+                assertThat(newestOptionsFile(dir)).as("RocksDB's OPTIONS file of %s", engine)
+                        .contains("max_open_files=" + RocksDbOptions.DEFAULT_MAX_OPEN_FILES)
+                        .contains("db_write_buffer_size=" + RocksDbOptions.MEMTABLE_BUDGET_FACTOR
+                                * RocksDbOptions.DEFAULT_WRITE_BUFFER_SIZE)
+                        .contains("write_buffer_size=" + RocksDbOptions.DEFAULT_WRITE_BUFFER_SIZE);
+            }
+        } finally {
+            Targets.deleteTree(dir);
+        }
+        assertThatThrownBy(() -> Targets.open("rocksdb-no-such-setup", dir, KvTarget.Durable.FAST))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CACHE_NO_POOL");
+    }
+
+    /** The text of the newest {@code OPTIONS-NNNNNN} file RocksDB wrote in {@code dir}. */
+    private static String newestOptionsFile(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            Path newest = files.filter(p -> p.getFileName().toString().startsWith("OPTIONS-"))
+                    .max(Comparator.comparing(p -> Long.parseLong(p.getFileName().toString().substring(8))))
+                    .orElseThrow(() -> new AssertionError("no OPTIONS file in " + dir));
+            return Files.readString(newest);
         }
     }
 

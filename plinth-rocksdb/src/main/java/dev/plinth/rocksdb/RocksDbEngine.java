@@ -59,7 +59,8 @@ final class RocksDbEngine implements Engine {
     /** The counters {@link #stats()} sums over every column family, under their RocksDB property names. */
     static final List<String> SUMMED_PROPERTIES = List.of("rocksdb.estimate-num-keys",
             "rocksdb.total-sst-files-size", "rocksdb.live-sst-files-size", "rocksdb.cur-size-all-mem-tables",
-            "rocksdb.estimate-live-data-size", "rocksdb.num-running-compactions", "rocksdb.num-running-flushes");
+            "rocksdb.estimate-live-data-size", "rocksdb.num-running-compactions", "rocksdb.num-running-flushes",
+            "rocksdb.estimate-table-readers-mem");
 
     private static final byte[] EMPTY = new byte[0];
 
@@ -522,6 +523,11 @@ final class RocksDbEngine implements Engine {
         }
     }
 
+    /**
+     * Compacts every keyspace's whole range and rewrites every SST file, the bottommost level's included (RocksDB's
+     * plain {@code compactRange} leaves those as they are), so that each file is written with the settings the
+     * store is open with now: an {@code indexAndFilters} changed since a file was written takes effect for it.
+     */
     @Override
     public void compact() {
         requireOpen("compact");
@@ -529,7 +535,7 @@ final class RocksDbEngine implements Engine {
         try {
             for (RocksDbKeyspace ks : entered) {
                 try {
-                    db.compactRange(ks.handle);
+                    db.compactRange(ks.handle, null, null, natives.compactAll);
                 } catch (RocksDBException e) {
                     throw translate("compact keyspace '" + ks.name() + "'", e);
                 }
@@ -581,6 +587,7 @@ final class RocksDbEngine implements Engine {
             }
             // One cache and one set of snapshots serve every column family: read them once.
             stats.put("rocksdb.block-cache-usage", natives.cache == null ? 0L : natives.cache.getUsage());
+            stats.put("rocksdb.block-cache-pinned-usage", natives.cache == null ? 0L : natives.cache.getPinnedUsage());
             stats.put("rocksdb.block-cache-capacity", natives.blockCacheCapacity);
             stats.put("rocksdb.num-snapshots", db.getLongProperty("rocksdb.num-snapshots"));
             natives.addTickers(stats);

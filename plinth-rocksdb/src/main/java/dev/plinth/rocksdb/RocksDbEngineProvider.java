@@ -26,7 +26,8 @@ public final class RocksDbEngineProvider implements EngineProvider {
 
     @Override
     public String description() {
-        return "rocksdb:/path[?blockCacheSize=64m&writeBufferSize=32m&compression=lz4&maxOpenFiles=512&statistics=false]"
+        return "rocksdb:/path[?blockCacheSize=64m&writeBufferSize=32m&compression=lz4&maxOpenFiles=512&statistics=false"
+                + "&indexAndFilters=memory]"
                 + " RocksDB in a directory; keyspaces are column families";
     }
 

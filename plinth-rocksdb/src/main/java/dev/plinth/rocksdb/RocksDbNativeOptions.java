@@ -8,6 +8,7 @@ import org.rocksdb.AbstractNativeReference;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
@@ -30,6 +31,13 @@ import org.rocksdb.WriteOptions;
 final class RocksDbNativeOptions implements AutoCloseable {
     /** Bits per key of the Bloom filter of every SST file (about 1% false positives). */
     static final double BLOOM_BITS_PER_KEY = 10;
+    /**
+     * Share of the block cache that high-priority entries, index and filter blocks when they are cached
+     * ({@link RocksDbOptions.IndexAndFilters#CACHE}), may hold as such: a limit, not a reservation. Index and filter
+     * blocks, up to half the cache, are evicted only after data blocks; beyond it the oldest of them compete with
+     * data blocks.
+     */
+    static final double HIGH_PRIORITY_POOL_RATIO = 0.5;
     /** RocksDB's informational LOG files kept (each rolled at {@link #INFO_LOG_FILE_SIZE}). */
     static final int INFO_LOG_FILES_KEPT = 4;
     /** Size at which RocksDB's informational LOG file rolls over. */
@@ -60,6 +68,12 @@ final class RocksDbNativeOptions implements AutoCloseable {
     /** Writes for {@code SYNC}: through the WAL, fsync'd before the write returns. */
     final WriteOptions writeSync;
     final FlushOptions flushOptions;
+    /**
+     * {@code compact()}'s: every SST file rewritten, the bottommost level's too ({@code kForceOptimized}: all but
+     * the files this compaction itself wrote), so that files take the current settings (such as
+     * {@code indexAndFilters}, fixed in each file when it is written) and not only the levels above the last.
+     */
+    final CompactRangeOptions compactAll;
 
     /** Everything above that is not null, in the order it was made. */
     private final List<AbstractNativeReference> made;
@@ -67,7 +81,7 @@ final class RocksDbNativeOptions implements AutoCloseable {
     private RocksDbNativeOptions(List<AbstractNativeReference> made, LRUCache cache, long blockCacheCapacity,
                                  BloomFilter filter, Statistics statistics, ColumnFamilyOptions cfOptions,
                                  DBOptions dbOptions, ReadOptions readLatest, WriteOptions writeNoSync,
-                                 WriteOptions writeSync, FlushOptions flushOptions) {
+                                 WriteOptions writeSync, FlushOptions flushOptions, CompactRangeOptions compactAll) {
         this.made = made;
         this.cache = cache;
         this.blockCacheCapacity = blockCacheCapacity;
@@ -79,6 +93,7 @@ final class RocksDbNativeOptions implements AutoCloseable {
         this.writeNoSync = writeNoSync;
         this.writeSync = writeSync;
         this.flushOptions = flushOptions;
+        this.compactAll = compactAll;
     }
 
     /**
@@ -91,24 +106,37 @@ final class RocksDbNativeOptions implements AutoCloseable {
     static RocksDbNativeOptions create(RocksDbOptions options, boolean createIfMissing) {
         List<AbstractNativeReference> made = new ArrayList<>();
         try {
+            boolean cached = options.indexAndFilters() == RocksDbOptions.IndexAndFilters.CACHE;
             LRUCache cache = null;
             if (options.blockCacheSize() > 0) {
-                cache = keep(made, new LRUCache(options.blockCacheSize()));
+                // RocksJava's LRUCache(capacity) makes no high-priority pool (a ratio of 0), which would leave
+                // "cache index and filter blocks with high priority" with nothing to do.
+                cache = keep(made, new LRUCache(options.blockCacheSize(), -1, false,
+                        cached ? HIGH_PRIORITY_POOL_RATIO : 0.0));
             }
             BloomFilter filter = keep(made, new BloomFilter(BLOOM_BITS_PER_KEY, false));
-            // Index and filter blocks live in the block cache, so memory stays within blockCacheSize however
-            // large the data grows; but partitioned (a small top-level index over index and filter partitions)
-            // and with the top level and L0's pinned, so a random read never has to fetch a whole index or
-            // filter again after the cache turned it over. Caching whole, unpinned index and filter blocks
-            // made random reads at a million keys a tenth as fast as RocksDB's defaults (docs/engines/rocksdb.md).
-            BlockBasedTableConfig table = new BlockBasedTableConfig()
-                    .setFilterPolicy(filter)
-                    .setIndexType(IndexType.kTwoLevelIndexSearch)
-                    .setPartitionFilters(true)
-                    .setCacheIndexAndFilterBlocks(cache != null)
-                    .setCacheIndexAndFilterBlocksWithHighPriority(true)
-                    .setPinTopLevelIndexAndFilter(true)
-                    .setPinL0FilterAndIndexBlocksInCache(cache != null);
+            BlockBasedTableConfig table = new BlockBasedTableConfig().setFilterPolicy(filter);
+            if (cached) {
+                // RocksDbOptions refuses cache without a block cache, so cache is not null here.
+                // Index and filter blocks live in the block cache, so their memory is bounded by blockCacheSize
+                // (less the pinned blocks, which the cache may grow past it for, and the table reader objects);
+                // but partitioned (a small top-level index over index and filter
+                // partitions), with the top level and L0's pinned and a high-priority pool for them, so a random
+                // read never has to fetch a whole index or filter again after the cache turned it over. Caching
+                // whole, unpinned index and filter blocks made random reads at a million keys a tenth as fast as
+                // RocksDB's defaults (docs/engines/rocksdb.md).
+                table.setIndexType(IndexType.kTwoLevelIndexSearch)
+                        .setPartitionFilters(true)
+                        .setCacheIndexAndFilterBlocks(true)
+                        .setCacheIndexAndFilterBlocksWithHighPriority(true)
+                        .setPinTopLevelIndexAndFilter(true)
+                        .setPinL0FilterAndIndexBlocksInCache(true);
+            } else {
+                // Whole index and full filter per file, held by its table reader outside the cache, as RocksDB's
+                // own defaults hold the index: no cache lookup for either on a read.
+                table.setIndexType(IndexType.kBinarySearch)
+                        .setCacheIndexAndFilterBlocks(false);
+            }
             if (cache != null) {
                 table.setBlockCache(cache);
             } else {
@@ -134,8 +162,10 @@ final class RocksDbNativeOptions implements AutoCloseable {
             WriteOptions writeNoSync = keep(made, new WriteOptions().setSync(false).setDisableWAL(false));
             WriteOptions writeSync = keep(made, new WriteOptions().setSync(true).setDisableWAL(false));
             FlushOptions flushOptions = keep(made, new FlushOptions().setWaitForFlush(true));
+            CompactRangeOptions compactAll = keep(made, new CompactRangeOptions()
+                    .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForceOptimized));
             return new RocksDbNativeOptions(made, cache, cache == null ? 0 : options.blockCacheSize(), filter,
-                    statistics, cfOptions, dbOptions, readLatest, writeNoSync, writeSync, flushOptions);
+                    statistics, cfOptions, dbOptions, readLatest, writeNoSync, writeSync, flushOptions, compactAll);
         } catch (RuntimeException | Error e) {
             closeNewestFirst(made);
             throw e;

@@ -22,9 +22,10 @@ import java.util.Set;
  * Store store = b.open();
  * }</pre>
  *
- * <p>Every setting is bounded: the block cache, shared by every keyspace, is {@link #DEFAULT_BLOCK_CACHE_SIZE}
- * unless told otherwise, and memtables of all keyspaces together are held to
- * {@link #MEMTABLE_BUDGET_FACTOR} times the write buffer size.
+ * <p>The block cache, shared by every keyspace, is {@link #DEFAULT_BLOCK_CACHE_SIZE} unless told otherwise, and
+ * memtables of all keyspaces together are held to {@link #MEMTABLE_BUDGET_FACTOR} times the write buffer size.
+ * SST files' index and filter blocks are held outside the cache by default ({@link IndexAndFilters#MEMORY}), which
+ * grows with the data; {@code indexAndFilters=cache} bounds them by the block cache too, at some read speed.
  */
 public final class RocksDbOptions {
     /** The block cache size parameter's name. */
@@ -37,11 +38,16 @@ public final class RocksDbOptions {
     public static final String MAX_OPEN_FILES = "maxOpenFiles";
     /** The statistics parameter's name. */
     public static final String STATISTICS = "statistics";
+    /** The parameter naming where SST files' index and filter blocks are kept: {@link IndexAndFilters}. */
+    public static final String INDEX_AND_FILTERS = "indexAndFilters";
     /** Every parameter the engine accepts. */
     public static final Set<String> PARAMETERS = Set.of(BLOCK_CACHE_SIZE, WRITE_BUFFER_SIZE, COMPRESSION, MAX_OPEN_FILES,
-            STATISTICS);
+            STATISTICS, INDEX_AND_FILTERS);
 
-    /** Default block cache: 64 MiB, one LRU cache shared by every keyspace, index and filter blocks included. */
+    /**
+     * Default block cache: 64 MiB, one LRU cache shared by every keyspace, for data blocks (and index and filter
+     * blocks with {@link IndexAndFilters#CACHE}).
+     */
     public static final long DEFAULT_BLOCK_CACHE_SIZE = 64L << 20;
     /** Default size of one keyspace's memtable before it is flushed: 32 MiB. */
     public static final long DEFAULT_WRITE_BUFFER_SIZE = 32L << 20;
@@ -51,6 +57,11 @@ public final class RocksDbOptions {
     public static final int DEFAULT_MAX_OPEN_FILES = 512;
     /** Whether RocksDB statistics are collected by default: no, as every operation then pays to count itself. */
     public static final boolean DEFAULT_STATISTICS = false;
+    /**
+     * Where index and filter blocks are kept by default: {@link IndexAndFilters#MEMORY}, as RocksDB's own
+     * defaults keep them, the faster read path (figures in docs/engines/rocksdb.md).
+     */
+    public static final IndexAndFilters DEFAULT_INDEX_AND_FILTERS = IndexAndFilters.MEMORY;
 
     /** Smallest write buffer accepted (RocksDB's own floor). */
     public static final long MIN_WRITE_BUFFER_SIZE = 64L << 10;
@@ -86,11 +97,48 @@ public final class RocksDbOptions {
         }
     }
 
+    /**
+     * Where the index and the Bloom filter of each SST file are kept: the trade between read speed and a
+     * bound on memory.
+     */
+    public enum IndexAndFilters {
+        /**
+         * Whole per file (one binary-search index, one full filter), loaded when RocksDB opens the file and held
+         * in its table reader outside the block cache, as RocksDB's own defaults and Kafka Streams keep them.
+         * A read finds a key's data block without a cache lookup for index or filter. The memory grows with the
+         * data, about 2% of it at 16-byte keys and 100-byte values (10 bits of filter per key, one index entry
+         * per 4 KiB data block), for as many files as {@code maxOpenFiles} keeps open: at the default 512 and
+         * RocksDB's 64 MiB files, about 32 GiB of data and 0.6 GB of table readers, beyond which files are closed
+         * and their index and filter read again when reopened; with {@link #UNLIMITED_OPEN_FILES}, no ceiling.
+         */
+        MEMORY,
+        /**
+         * Partitioned (a small top-level index over partitions of a few KiB) and charged to the block cache,
+         * so their memory is bounded by {@code blockCacheSize} rather than growing with the data; cached with
+         * high priority (up to half the cache, evicted only after data blocks). Not all of it: each open file's
+         * top level and level 0's blocks are pinned, which the cache may grow past its capacity for, and each
+         * open file's table reader object is outside the cache. Slower reads once the
+         * data is large: each read looks the partitions up in the cache. Needs a block cache: with
+         * {@code blockCacheSize=0} the options are refused.
+         */
+        CACHE;
+
+        /**
+         * The parameter value naming this choice.
+         *
+         * @return the lower-case name
+         */
+        public String paramValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     private final long blockCacheSize;
     private final long writeBufferSize;
     private final Compression compression;
     private final int maxOpenFiles;
     private final boolean statistics;
+    private final IndexAndFilters indexAndFilters;
 
     private RocksDbOptions(Builder b) {
         this.blockCacheSize = b.blockCacheSize;
@@ -98,6 +146,7 @@ public final class RocksDbOptions {
         this.compression = b.compression;
         this.maxOpenFiles = b.maxOpenFiles;
         this.statistics = b.statistics;
+        this.indexAndFilters = b.indexAndFilters;
     }
 
     /**
@@ -143,14 +192,7 @@ public final class RocksDbOptions {
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
-        String c = config.param(COMPRESSION, null);
-        if (c != null) {
-            try {
-                b.compression = Compression.valueOf(c.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                problems.add("parameter " + COMPRESSION + "=" + c + " is not one of none, lz4, zstd, snappy");
-            }
-        }
+        b.compression = enumParam(config, COMPRESSION, Compression.class, b.compression, problems);
         String f = config.param(MAX_OPEN_FILES, null);
         if (f != null) {
             try {
@@ -167,11 +209,34 @@ public final class RocksDbOptions {
                 default -> problems.add("parameter " + STATISTICS + "=" + st + " must be true or false");
             }
         }
+        b.indexAndFilters = enumParam(config, INDEX_AND_FILTERS, IndexAndFilters.class, b.indexAndFilters, problems);
         b.validate(problems, config.params());
         if (!problems.isEmpty()) {
             throw config.invalid(problems);
         }
         return new RocksDbOptions(b);
+    }
+
+    /**
+     * Reads a parameter naming one of an enum's constants in any case, or keeps {@code current} if it is absent;
+     * a value that names none adds a problem listing the accepted ones.
+     */
+    private static <E extends Enum<E>> E enumParam(EngineConfig config, String name, Class<E> type, E current,
+                                                   List<String> problems) {
+        String value = config.param(name, null);
+        if (value == null) {
+            return current;
+        }
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            List<String> accepted = new ArrayList<>();
+            for (E constant : type.getEnumConstants()) {
+                accepted.add(constant.name().toLowerCase(Locale.ROOT));
+            }
+            problems.add("parameter " + name + "=" + value + " is not one of " + String.join(", ", accepted));
+            return current;
+        }
     }
 
     /**
@@ -186,11 +251,13 @@ public final class RocksDbOptions {
         m.put(COMPRESSION, compression.paramValue());
         m.put(MAX_OPEN_FILES, Integer.toString(maxOpenFiles));
         m.put(STATISTICS, Boolean.toString(statistics));
+        m.put(INDEX_AND_FILTERS, indexAndFilters.paramValue());
         return m;
     }
 
     /**
-     * The block cache capacity in bytes, shared by every keyspace; {@code 0} disables caching of blocks.
+     * The block cache capacity in bytes, shared by every keyspace; {@code 0} disables caching of blocks (and is
+     * refused with {@link IndexAndFilters#CACHE}, which would then have no bound).
      *
      * @return the capacity
      */
@@ -235,6 +302,15 @@ public final class RocksDbOptions {
         return statistics;
     }
 
+    /**
+     * Where SST files' index and filter blocks are kept.
+     *
+     * @return the choice
+     */
+    public IndexAndFilters indexAndFilters() {
+        return indexAndFilters;
+    }
+
     @Override
     public String toString() {
         return "RocksDbOptions" + toParams();
@@ -247,6 +323,7 @@ public final class RocksDbOptions {
         private Compression compression = DEFAULT_COMPRESSION;
         private int maxOpenFiles = DEFAULT_MAX_OPEN_FILES;
         private boolean statistics = DEFAULT_STATISTICS;
+        private IndexAndFilters indexAndFilters = DEFAULT_INDEX_AND_FILTERS;
 
         private Builder() {
         }
@@ -254,7 +331,7 @@ public final class RocksDbOptions {
         /**
          * Sets the block cache capacity.
          *
-         * @param bytes 0 to {@link #MAX_BLOCK_CACHE_SIZE}
+         * @param bytes 0 to {@link #MAX_BLOCK_CACHE_SIZE}; more than 0 with {@link IndexAndFilters#CACHE}
          * @return this builder
          */
         public Builder blockCacheSize(long bytes) {
@@ -307,6 +384,18 @@ public final class RocksDbOptions {
         }
 
         /**
+         * Sets where SST files' index and filter blocks are kept.
+         *
+         * @param where {@link IndexAndFilters#MEMORY} for speed, {@link IndexAndFilters#CACHE} for memory bounded
+         *              by the block cache
+         * @return this builder
+         */
+        public Builder indexAndFilters(IndexAndFilters where) {
+            this.indexAndFilters = Objects.requireNonNull(where, "indexAndFilters");
+            return this;
+        }
+
+        /**
          * Builds the options.
          *
          * @return the options
@@ -339,6 +428,13 @@ public final class RocksDbOptions {
                 problems.add("parameter " + MAX_OPEN_FILES + "=" + typed.getOrDefault(MAX_OPEN_FILES,
                         Integer.toString(maxOpenFiles)) + " must be " + UNLIMITED_OPEN_FILES
                         + " (unlimited) or at least " + MIN_MAX_OPEN_FILES);
+            }
+            if (indexAndFilters == IndexAndFilters.CACHE && blockCacheSize == 0) {
+                // Without a cache RocksDB would hold the index and filter blocks outside any bound: the opposite
+                // of what cache is chosen for.
+                problems.add("parameter " + INDEX_AND_FILTERS + "=" + IndexAndFilters.CACHE.paramValue() + " needs "
+                        + BLOCK_CACHE_SIZE + " > 0, not " + typed.getOrDefault(BLOCK_CACHE_SIZE, "0")
+                        + ": without a block cache nothing bounds the index and filter blocks");
             }
         }
 

@@ -485,8 +485,8 @@ class RocksDbEngineTest {
             Map<String, Long> stats = e.stats();
             assertThat(stats).containsKeys("rocksdb.keyspaces", "rocksdb.estimate-num-keys",
                     "rocksdb.total-sst-files-size", "rocksdb.live-sst-files-size", "rocksdb.cur-size-all-mem-tables",
-                    "rocksdb.block-cache-usage", "rocksdb.num-snapshots", "rocksdb.open-cursors",
-                    "rocksdb.open-snapshots");
+                    "rocksdb.block-cache-usage", "rocksdb.block-cache-pinned-usage", "rocksdb.num-snapshots",
+                    "rocksdb.open-cursors", "rocksdb.open-snapshots", "rocksdb.estimate-table-readers-mem");
             assertThat(stats.get("rocksdb.keyspaces")).isEqualTo(2L);
             assertThat(stats.get("rocksdb.estimate-num-keys")).isEqualTo(200L);
             assertThat(stats.get("rocksdb.total-sst-files-size")).isPositive();

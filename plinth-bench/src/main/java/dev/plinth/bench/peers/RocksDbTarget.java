@@ -1,6 +1,7 @@
 package dev.plinth.bench.peers;
 
 import dev.plinth.bench.KvTarget;
+import dev.plinth.rocksdb.RocksDbOptions;
 import java.nio.file.Path;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -16,15 +17,43 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * Raw RocksDB through {@code rocksdbjni}, in one of two setups: like Plinth's {@code rocksdb:} engine by
- * default (64 MiB LRU block cache holding partitioned index and filter blocks with the top level and L0's
- * pinned, 10-bit full Bloom filter, LZ4, 32 MiB write buffer), so the difference is the abstraction; or with
- * RocksDB's own defaults, the bar a user who skipped Plinth would meet. Writes go to the WAL with
- * {@code sync=false} (fast) or {@code sync=true}. Not thread-safe (one reused write batch).
+ * Raw RocksDB through {@code rocksdbjni}, in one of the {@link Setup}s: like Plinth's {@code rocksdb:} engine
+ * (64 MiB LRU block cache, 10-bit full Bloom filter, LZ4, 32 MiB write buffer, memtables held to 4 times that,
+ * 512 open files, all from {@link RocksDbOptions}'s defaults, and index and filter blocks where Plinth's
+ * {@code indexAndFilters} keeps them), so the difference is the abstraction; with RocksDB's own
+ * defaults, the bar a user who skipped Plinth would meet; or one of the candidates measured for Plinth's
+ * defaults. Writes go to the WAL with {@code sync=false} (fast) or {@code sync=true}. Not thread-safe (one
+ * reused write batch).
  */
 public final class RocksDbTarget implements KvTarget {
     static {
         RocksDB.loadLibrary();
+    }
+
+    /** How the database is set up. */
+    public enum Setup {
+        /** RocksDB's own defaults ({@code new Options()}): no filter, whole index outside the cache, Snappy. */
+        DEFAULTS,
+        /**
+         * Plinth's {@code indexAndFilters=memory}: whole index and full Bloom filter per file, held outside the
+         * 64 MiB block cache.
+         */
+        MEMORY,
+        /**
+         * {@link #MEMORY} with {@code optimize_filters_for_hits} (as Kafka Streams sets it): no filter for the
+         * bottom level, where most keys are, so a get of a key that exists skips a filter probe and a get of one
+         * that does not reads a data block there.
+         */
+        MEMORY_HITS,
+        /**
+         * Plinth's {@code indexAndFilters=cache}: partitioned index and filter charged to the 64 MiB cache, top
+         * level and level 0 pinned, with high priority in a pool of half the cache.
+         */
+        CACHE,
+        /** {@link #CACHE} without the high-priority pool, as Plinth's engine was set up before it had one. */
+        CACHE_NO_POOL,
+        /** {@link #CACHE} with a 256 MiB block cache. */
+        CACHE_256M
     }
 
     private final LRUCache cache;
@@ -38,30 +67,40 @@ public final class RocksDbTarget implements KvTarget {
     /**
      * Opens (creating) a database in {@code dir}.
      *
-     * @param rocksDbDefaults {@code true} for RocksDB's own defaults, {@code false} for Plinth's settings
+     * @param setup how to set it up
      */
-    public RocksDbTarget(Path dir, Durable durable, boolean rocksDbDefaults) {
-        if (rocksDbDefaults) {
+    public RocksDbTarget(Path dir, Durable durable, Setup setup) {
+        if (setup == Setup.DEFAULTS) {
             cache = null;
             filter = null;
             options = new Options().setCreateIfMissing(true);
         } else {
-            cache = new LRUCache(64L << 20);
+            boolean cached = setup == Setup.CACHE || setup == Setup.CACHE_NO_POOL || setup == Setup.CACHE_256M;
+            long cacheSize = setup == Setup.CACHE_256M ? 256L << 20 : RocksDbOptions.DEFAULT_BLOCK_CACHE_SIZE;
+            cache = new LRUCache(cacheSize, -1, false,
+                    cached && setup != Setup.CACHE_NO_POOL ? 0.5 : 0.0);
             filter = new BloomFilter(10, false);
-            BlockBasedTableConfig table = new BlockBasedTableConfig()
-                    .setBlockCache(cache)
-                    .setFilterPolicy(filter)
-                    .setIndexType(IndexType.kTwoLevelIndexSearch)
-                    .setPartitionFilters(true)
-                    .setCacheIndexAndFilterBlocks(true)
-                    .setCacheIndexAndFilterBlocksWithHighPriority(true)
-                    .setPinTopLevelIndexAndFilter(true)
-                    .setPinL0FilterAndIndexBlocksInCache(true);
+            BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(filter);
+            if (cached) {
+                table.setIndexType(IndexType.kTwoLevelIndexSearch)
+                        .setPartitionFilters(true)
+                        .setCacheIndexAndFilterBlocks(true)
+                        .setCacheIndexAndFilterBlocksWithHighPriority(true)
+                        .setPinTopLevelIndexAndFilter(true)
+                        .setPinL0FilterAndIndexBlocksInCache(true);
+            } else {
+                table.setIndexType(IndexType.kBinarySearch).setCacheIndexAndFilterBlocks(false);
+            }
             options = new Options()
                     .setCreateIfMissing(true)
                     .setTableFormatConfig(table)
                     .setCompressionType(CompressionType.LZ4_COMPRESSION)
-                    .setWriteBufferSize(32L << 20);
+                    .setWriteBufferSize(RocksDbOptions.DEFAULT_WRITE_BUFFER_SIZE)
+                    // As Plinth's engine sets them (RocksDB's own: no limit on open files, no memtable budget).
+                    .setMaxOpenFiles(RocksDbOptions.DEFAULT_MAX_OPEN_FILES)
+                    .setDbWriteBufferSize(
+                            RocksDbOptions.MEMTABLE_BUDGET_FACTOR * RocksDbOptions.DEFAULT_WRITE_BUFFER_SIZE)
+                    .setOptimizeFiltersForHits(setup == Setup.MEMORY_HITS);
         }
         writeOptions = new WriteOptions().setSync(durable == Durable.SYNC);
         try {
@@ -135,6 +174,17 @@ public final class RocksDbTarget implements KvTarget {
         }
         if (cache != null) {
             cache.close();
+        }
+    }
+
+    @Override
+    public String nativeMemory() {
+        try {
+            return "rocksdb.estimate-table-readers-mem=" + db.getLongProperty("rocksdb.estimate-table-readers-mem")
+                    + " rocksdb.block-cache-usage=" + db.getLongProperty("rocksdb.block-cache-usage")
+                    + " rocksdb.block-cache-pinned-usage=" + db.getLongProperty("rocksdb.block-cache-pinned-usage");
+        } catch (RocksDBException e) {
+            return "rocksdb properties unavailable: " + e.getMessage();
         }
     }
 
