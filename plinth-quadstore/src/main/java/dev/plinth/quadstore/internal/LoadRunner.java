@@ -43,8 +43,8 @@ public final class LoadRunner {
 
     /**
      * Runs the parser into a sink that hands batches to {@code write} on this thread, turning what fails into the
-     * exceptions {@code QuadStore.load} and {@code QuadStore.loadSorted} document; {@code onEnd} is told of the end (with the failure
-     * about to be thrown, or {@code null}) before the result is returned. The input is closed.
+     * exceptions {@code QuadStore.load} and {@code QuadStore.loadSorted} document; {@code onEnd} is told of the end
+     * (with the failure about to be thrown, or {@code null}) before the result is returned. The input is closed.
      */
     public LoadProgress parse(InputStream in, Lang lang, String baseUri, LoadListener listener, String source,
             boolean sorted, java.util.function.ToIntFunction<List<Quad>> write,
