@@ -94,14 +94,17 @@ final class EngineFiles {
      * failed. The caller holds the maintenance lock.
      *
      * @throws RuntimeException the first failure of writing the log or the manifest, unless the store had
-     *     failed before (a store that failed has said why on every call since; a failure of the close itself,
-     *     whose log write carries acknowledged {@code NONE} batches to the OS, must reach the caller)
+     *     failed before (a store that failed has said why on every call since); but a failure to write records
+     *     still buffered in the log (acknowledged {@code NONE} batches, which the close carries to the OS) always
+     *     reaches the caller, also after a failure in the background that the writers of those batches never saw
      */
     static void release(Held held, TableMaintenance maintenance, ReadPath reads, FailureLatch latch) {
         boolean failedBefore = latch.isTripped();
         RuntimeException error = null;
         Manifest manifest = maintenance.manifestLocked();
         WalWriter wal = held.wal();
+        boolean buffered = wal != null && wal.unwaitedBytes() > 0;
+        boolean lostBuffered = false;
         if (wal != null && manifest != null && !failedBefore) {
             try {
                 wal.enqueue(LogRecords.close(), held.lastSeq());
@@ -115,6 +118,7 @@ final class EngineFiles {
                 wal.close();
             } catch (RuntimeException e) {
                 error = error == null ? e : error;
+                lostBuffered = buffered;
             }
         }
         maintenance.closeManifestLocked();
@@ -123,7 +127,7 @@ final class EngineFiles {
         if (held.fileLock() != null) {
             held.fileLock().close();
         }
-        if (error != null && !failedBefore) {
+        if (error != null && (!failedBefore || lostBuffered)) {
             throw error;
         }
     }

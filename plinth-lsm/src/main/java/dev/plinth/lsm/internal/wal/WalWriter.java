@@ -67,6 +67,8 @@ public final class WalWriter implements AutoCloseable {
     private long enqueuedTotal;
     private long enqueuedSeq;
     private long bufferedBytes;
+    /** The part of {@link #bufferedBytes} framed by {@link #enqueueUnwaited}: batches already acknowledged. */
+    private long unwaitedBytes;
     /** Set by {@link #roll()}: the next record starts a new segment. */
     private boolean rollRequested;
     /** The ticket of the last record enqueued by a writer that waits for it ({@link #enqueue}). */
@@ -227,7 +229,10 @@ public final class WalWriter implements AutoCloseable {
      */
     public long enqueueUnwaited(byte[] payload, long lastSeq) {
         synchronized (bufferLock) {
-            return frameLocked(payload, lastSeq);
+            long before = bufferedBytes;
+            long ticket = frameLocked(payload, lastSeq);
+            unwaitedBytes += bufferedBytes - before;
+            return ticket;
         }
     }
 
@@ -402,6 +407,18 @@ public final class WalWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Bytes enqueued by {@link #enqueueUnwaited} and not yet taken by a leader: records of batches whose writers
+     * were answered without waiting, which only a later write of the log carries to the OS.
+     *
+     * @return the count
+     */
+    public long unwaitedBytes() {
+        synchronized (bufferLock) {
+            return unwaitedBytes;
+        }
+    }
+
     private void await(long ticket, boolean sync) {
         synchronized (monitor) {
             while (true) {
@@ -441,6 +458,7 @@ public final class WalWriter implements AutoCloseable {
             total = enqueuedTotal;
             seq = enqueuedSeq;
             bufferedBytes = 0;
+            unwaitedBytes = 0;
         }
         RuntimeException failed = null;
         boolean synced = false;
@@ -510,6 +528,15 @@ public final class WalWriter implements AutoCloseable {
         return new IllegalStateException(m, e);
     }
 
+    /** The failure of a close that found records buffered in a log that had already failed. */
+    private RuntimeException lostBuffered(long bytes, RuntimeException cause) {
+        String m = "the write-ahead log of " + store + " failed before it was closed (" + cause.getMessage() + "); "
+                + bytes + " bytes of records of batches acknowledged at NONE durability were still buffered and are"
+                + " lost";
+        return cause instanceof StorageFullException ? new StorageFullException(m, cause)
+                : new StorageIOException(m, cause);
+    }
+
     /** Waits until the spare segment is made; for tests that count file operations. */
     void awaitSpare() {
         spare.awaitIdle();
@@ -528,6 +555,10 @@ public final class WalWriter implements AutoCloseable {
 
     /**
      * Writes and forces what is buffered (unless the log failed), then closes the segment. Idempotent.
+     *
+     * @throws RuntimeException if what was buffered could not be written: the write's failure, or, when the log
+     *     had failed before and {@linkplain #unwaitedBytes records of acknowledged batches} were still buffered
+     *     (now lost), an exception of the earlier failure's kind that says so
      */
     @Override
     public void close() {
@@ -535,12 +566,19 @@ public final class WalWriter implements AutoCloseable {
         boolean closing = false;
         VfsFile last = null;
         try {
-            boolean failedAlready;
+            RuntimeException failedBefore;
+            boolean closedBefore;
             synchronized (monitor) {
-                failedAlready = failure != null || closed;
+                failedBefore = failure;
+                closedBefore = closed;
             }
-            if (!failedAlready) {
+            if (failedBefore == null && !closedBefore) {
                 sync();
+            } else if (failedBefore != null && !closedBefore) {
+                long lost = unwaitedBytes();
+                if (lost > 0) {
+                    error = lostBuffered(lost, failedBefore);
+                }
             }
         } catch (RuntimeException e) {
             error = e;
