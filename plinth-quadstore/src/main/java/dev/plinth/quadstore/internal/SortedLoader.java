@@ -91,6 +91,8 @@ public final class SortedLoader implements AutoCloseable {
     private final AtomicInteger mergedRuns = new AtomicInteger();
     private long nextId;
     private long quadCount = -1;
+    /** The ordinal of the next order whose index may be written ({@link #awaitTurn}), guarded by itself. */
+    private final int[] turn = {0};
 
     /** The name of a sorted load's temporary directory starts with this. */
     static final String DIRECTORY_PREFIX = "plinth-quad-sort-";
@@ -177,19 +179,12 @@ public final class SortedLoader implements AutoCloseable {
     /** Sorts the run in each order and writes one file per order, orders in parallel; empties the run. */
     private void spill() {
         List<Callable<Void>> sorts = new ArrayList<>();
+        long[] full = run;
         int quads = inRun;
         int r = runs;
         for (IndexOrder order : IndexOrder.values()) {
             sorts.add(() -> {
-                KeyWriter w = new KeyWriter(40);
-                long[] ids = new long[4];
-                byte[][] keys = new byte[quads][];
-                for (int i = 0; i < quads; i++) {
-                    System.arraycopy(run, i * 4, ids, 0, 4);
-                    keys[i] = order.key(w, ids);
-                }
-                Arrays.sort(keys, Arrays::compareUnsigned);
-                writeRun(runFile(r, order), keys);
+                writeRun(runFile(r, order), new TupleRun(sortedTuples(order, full, quads), quads));
                 return null;
             });
         }
@@ -198,15 +193,26 @@ public final class SortedLoader implements AutoCloseable {
         inRun = 0;
     }
 
-    private void writeRun(String name, byte[][] keys) {
+    /**
+     * The quads of a run as tuples of four ids in an order's component order, sorted: the tuples' order is their
+     * keys' order, as the key encoding preserves the order of integers and a key is four of them.
+     */
+    static long[] sortedTuples(IndexOrder order, long[] ids, int quads) {
+        long[] tuples = new long[quads * 4];
+        for (int c = 0; c < 4; c++) {
+            int from = order.componentAt(c);
+            for (int i = 0; i < quads; i++) {
+                tuples[i * 4 + c] = ids[i * 4 + from];
+            }
+        }
+        TupleSort.sort(tuples, quads);
+        return tuples;
+    }
+
+    private void writeRun(String name, TupleRun tuples) {
         try (RunWriter w = new RunWriter(vfs.create(name))) {
-            byte[] last = null;
-            for (byte[] key : keys) {
-                if (last != null && Arrays.equals(key, last)) {
-                    continue; // a quad repeated within the run
-                }
-                w.write(key);
-                last = key;
+            while (tuples.advance()) {
+                w.write(tuples.key);
             }
         }
     }
@@ -223,14 +229,17 @@ public final class SortedLoader implements AutoCloseable {
      * @throws java.util.concurrent.CancellationException if this thread was interrupted (its interrupt stays set)
      */
     public long writeIndexes(IntConsumer afterIndex) {
-        if (inRun > 0) {
-            spill();
-        }
+        long[] lastRun = run; // the last run is merged from memory, never spilled
+        int lastQuads = inRun;
         run = new long[0];
+        inRun = 0;
+        synchronized (turn) {
+            turn[0] = 0;
+        }
         IndexOrder[] orders = IndexOrder.values();
         List<Callable<Long>> merges = new ArrayList<>();
         for (IndexOrder order : orders) {
-            merges.add(() -> merge(order));
+            merges.add(() -> merge(order, lastRun, lastQuads));
         }
         inParallel(merges, (n, i) -> {
             if (quadCount >= 0 && n != quadCount) {
@@ -336,10 +345,11 @@ public final class SortedLoader implements AutoCloseable {
     }
 
     /**
-     * Merges one order's runs into its keyspace, first in passes of at most {@link #MAX_MERGE_RUNS} runs each
-     * while there are more; returns how many distinct keys it wrote.
+     * Merges one order's runs into its keyspace, first in passes of at most {@link #MAX_MERGE_RUNS} run files each
+     * while there are more; returns how many distinct keys it wrote. The last run is sorted here, from memory, while
+     * the orders before are written; the writes wait for their turn ({@link #awaitTurn}).
      */
-    private long merge(IndexOrder order) {
+    private long merge(IndexOrder order, long[] lastRun, int lastQuads) {
         List<String> files = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
             files.add(runFile(r, order));
@@ -351,7 +361,7 @@ public final class SortedLoader implements AutoCloseable {
                 String name = VfsNames.join(directory, "merge-" + pass + "-" + merged.size() + "-"
                         + order.name().toLowerCase(java.util.Locale.ROOT));
                 try (RunWriter w = new RunWriter(vfs.create(name))) {
-                    mergeRuns(group, w::write);
+                    mergeRuns(group, null, w::write);
                 }
                 mergedRuns.incrementAndGet();
                 for (String f : group) {
@@ -361,9 +371,11 @@ public final class SortedLoader implements AutoCloseable {
             }
             files = merged;
         }
+        TupleRun inMemory = lastQuads == 0 ? null : new TupleRun(sortedTuples(order, lastRun, lastQuads), lastQuads);
+        awaitTurn(order.ordinal());
         Keyspace index = indexes[order.ordinal()];
         WriteBatch[] batch = {new WriteBatch()};
-        long n = mergeRuns(files, key -> {
+        long n = mergeRuns(files, inMemory, key -> {
             batch[0].put(index, key, EMPTY, writeOptions);
             if (batch[0].size() == batchKeys) {
                 store.write(batch[0]);
@@ -376,18 +388,49 @@ public final class SortedLoader implements AutoCloseable {
         for (String f : files) {
             vfs.delete(f); // the disk space of a written order is free for the others
         }
+        synchronized (turn) {
+            turn[0] = order.ordinal() + 1;
+            turn.notifyAll();
+        }
         return n;
     }
 
     /**
-     * Merges run files into {@code sink} in key order, repeats dropped; returns how many keys it gave. Stops
-     * (throwing) before it begins and every {@link #WRITE_BATCH_KEYS} keys if {@link #stopTasks} is set.
+     * Waits until the orders before {@code ordinal} are written, so that the engine receives one index at a time
+     * in key order: on an engine that keeps every keyspace in one tree ({@code lsm:}), two indexes written at once
+     * would make every flushed table span both and overlap the others. The sorting of the next orders goes on
+     * meanwhile on the other threads.
+     *
+     * @throws TaskStopped if the tasks are stopped meanwhile
      */
-    private long mergeRuns(List<String> files, java.util.function.Consumer<byte[]> sink) {
+    private void awaitTurn(int ordinal) {
+        synchronized (turn) {
+            while (turn[0] < ordinal) {
+                if (stopTasks) {
+                    throw new TaskStopped();
+                }
+                try {
+                    turn.wait(50);
+                } catch (InterruptedException e) {
+                    throw new TaskStopped(); // the pool's threads are interrupted only when the tasks stop
+                }
+            }
+        }
         if (stopTasks) {
             throw new TaskStopped();
         }
-        PriorityQueue<RunReader> heads = new PriorityQueue<>(Math.max(1, files.size()),
+    }
+
+    /**
+     * Merges run files, and the run in memory if any, into {@code sink} in key order, repeats dropped; returns how
+     * many keys it gave. Stops (throwing) before it begins and every {@link #WRITE_BATCH_KEYS} keys if
+     * {@link #stopTasks} is set.
+     */
+    private long mergeRuns(List<String> files, TupleRun inMemory, java.util.function.Consumer<byte[]> sink) {
+        if (stopTasks) {
+            throw new TaskStopped();
+        }
+        PriorityQueue<RunSource> heads = new PriorityQueue<>(files.size() + 1,
                 (a, b) -> Arrays.compareUnsigned(a.key, b.key));
         List<RunReader> readers = new ArrayList<>(files.size());
         long n = 0;
@@ -399,9 +442,12 @@ public final class SortedLoader implements AutoCloseable {
                     heads.add(reader);
                 }
             }
+            if (inMemory != null && inMemory.advance()) {
+                heads.add(inMemory);
+            }
             byte[] last = null;
             while (!heads.isEmpty()) {
-                RunReader head = heads.poll();
+                RunSource head = heads.poll();
                 byte[] key = head.key;
                 if (last == null || !Arrays.equals(key, last)) {
                     if (++n % WRITE_BATCH_KEYS == 0 && stopTasks) {
@@ -512,18 +558,55 @@ public final class SortedLoader implements AutoCloseable {
         }
     }
 
+    /** Keys in ascending order, one at a time: a run file, or the last run in memory. */
+    private abstract static class RunSource {
+        /** The current key, after {@link #advance()} returned {@code true}. */
+        byte[] key;
+
+        /** Moves to the next key; {@code false} at the end. */
+        abstract boolean advance();
+    }
+
+    /** A run of sorted tuples ({@link #sortedTuples}) as keys, repeats dropped. */
+    private static final class TupleRun extends RunSource {
+        private final long[] tuples;
+        private final int quads;
+        private final KeyWriter writer = new KeyWriter(40);
+        private int next;
+
+        TupleRun(long[] tuples, int quads) {
+            this.tuples = tuples;
+            this.quads = quads;
+        }
+
+        @Override
+        boolean advance() {
+            while (next < quads && next > 0 && TupleSort.equal(tuples, next, next - 1)) {
+                next++; // a quad repeated within the run
+            }
+            if (next == quads) {
+                return false;
+            }
+            int at = next * 4;
+            writer.reset();
+            key = writer.writeLong(tuples[at]).writeLong(tuples[at + 1]).writeLong(tuples[at + 2])
+                    .writeLong(tuples[at + 3]).toByteArray();
+            next++;
+            return true;
+        }
+    }
+
     /** Reads one run file's keys in order. */
-    private static final class RunReader {
+    private static final class RunReader extends RunSource {
         final VfsFile file;
         final ByteBuffer buf = ByteBuffer.allocate(READ_BUFFER_BYTES).limit(0);
         long position;
-        byte[] key;
 
         RunReader(VfsFile file) {
             this.file = file;
         }
 
-        /** Moves to the next key; {@code false} at the end of the file. */
+        @Override
         boolean advance() {
             if (!fill(1)) {
                 return false;
