@@ -4,8 +4,9 @@ package dev.plinth.quadstore.internal;
  * Sorts tuples of four {@code long}s held one after the other in one array, in place, by their first element, then
  * their second, and so on (signed order, the order of their keys in the shared key encoding). A quicksort with a
  * three-way partition (runs of equal tuples, a quad repeated in the input, are gathered once and left out of the
- * recursion), the median of three as pivot, insertion sort for short ranges, and recursion on the smaller side
- * only, so the stack stays within about 31 frames; no tuple is boxed and no key array is made.
+ * recursion), the median of three tuples at pseudo-random places as pivot, insertion sort for short ranges, and
+ * recursion on the smaller side only, so the stack stays within about 31 frames; no tuple is boxed and no key array
+ * is made.
  */
 final class TupleSort {
     /** Ranges of at most this many tuples are sorted by insertion. */
@@ -46,11 +47,20 @@ final class TupleSort {
 
     private static void sort(long[] a, int lo, int hi) {
         long[] pivot = new long[4];
+        long seed = 0x9E3779B97F4A7C15L ^ hi;
         while (hi - lo >= INSERTION_TUPLES) {
-            int mid = (lo + hi) >>> 1;
-            int median = compare(a, lo, mid) < 0
-                    ? (compare(a, mid, hi) < 0 ? mid : compare(a, lo, hi) < 0 ? hi : lo)
-                    : (compare(a, lo, hi) < 0 ? lo : compare(a, mid, hi) < 0 ? hi : mid);
+            // The median of three tuples at pseudo-random places: a fixed choice (first, middle, last) degrades on
+            // the nearly sorted runs a load gives (a subject's quads together), as the partition reorders them.
+            int span = hi - lo + 1;
+            seed = seed * 6364136223846793005L + 1442695040888963407L;
+            int x = lo + (int) ((seed >>> 33) % span);
+            seed = seed * 6364136223846793005L + 1442695040888963407L;
+            int mid = lo + (int) ((seed >>> 33) % span);
+            seed = seed * 6364136223846793005L + 1442695040888963407L;
+            int y = lo + (int) ((seed >>> 33) % span);
+            int median = compare(a, x, mid) < 0
+                    ? (compare(a, mid, y) < 0 ? mid : compare(a, x, y) < 0 ? y : x)
+                    : (compare(a, x, y) < 0 ? x : compare(a, mid, y) < 0 ? y : mid);
             System.arraycopy(a, median * 4, pivot, 0, 4);
             // Dijkstra's three-way partition: [lo, lt) below the pivot, [lt, i) equal, (gt, hi] above.
             int lt = lo;
