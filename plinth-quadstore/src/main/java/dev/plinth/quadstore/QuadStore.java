@@ -533,9 +533,9 @@ public final class QuadStore implements AutoCloseable {
      * Bulk-loads RDF into an <em>empty</em> quad store by sorting, all or nothing, the way Jena TDB2's loaders
      * build their indexes: each index is written in key order, so that an engine that keeps each keyspace apart
      * can flush tables that do not overlap instead of merging six indexes of keys in random order. Measured at a
-     * million quads (docs/performance.md, one run on a loaded machine): on {@code rocksdb:} 1.6 times as fast as
-     * {@link #load(InputStream, Lang, String, LoadListener)}, on {@code lsm:} slower (0.64 times); larger inputs
-     * were not measured.
+     * million quads (docs/performance.md, loaded machines): on {@code rocksdb:} about 1.5 times as fast as
+     * {@link #load(InputStream, Lang, String, LoadListener)}; on {@code lsm:} 12.1 s against 14.2 s for
+     * {@code load} in another hold; at ten million quads on {@code rocksdb:} 1.84 times TDB2's speed.
      *
      * <p>The load first writes a durable <em>load marker</em>. <em>Spilling:</em> the parser's quads are taken in
      * batches of {@link QuadStoreOptions#loadBatchQuads()} as by {@code load}: their new terms get dictionary ids
