@@ -525,7 +525,7 @@ public final class SortedLoader implements AutoCloseable {
     }
 
     /** Keys in ascending order, one at a time: a run file, or the last run in memory. */
-    private abstract static class RunSource {
+    abstract static class RunSource {
         /** The current key, after {@link #advance()} returned {@code true}. */
         byte[] key;
 
@@ -534,7 +534,7 @@ public final class SortedLoader implements AutoCloseable {
     }
 
     /** A run of sorted tuples ({@link #sortedTuples}) as keys, repeats dropped. */
-    private static final class TupleRun extends RunSource {
+    static final class TupleRun extends RunSource {
         private final long[] tuples;
         private final int quads;
         private final KeyWriter writer = new KeyWriter(40);
