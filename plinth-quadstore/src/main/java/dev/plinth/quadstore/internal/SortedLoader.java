@@ -41,17 +41,20 @@ import org.apache.jena.sparql.core.Quad;
  * runs is first merged in passes into intermediate runs. Runs are sorted as tuples of four ids
  * ({@link TupleSort}), whose order is their keys' order; keys are made only to be written.
  *
- * <p>Sorting runs and merging work on up to {@link #PARALLEL_TASKS} orders at once, each on a thread of its own
- * (one index written at a time, so that {@code lsm:}'s single tree would not get overlapping flushes, measured
- * about 1.7 times slower on {@code rocksdb:} and within the noise on {@code lsm:}). Memory: the ids of one run (32
- * bytes a quad) and, while a run is sorted, a sorted copy of them for each of up to {@link #PARALLEL_TASKS} orders
- * (32 bytes a quad and order); while merging, a read buffer of {@code READ_BUFFER_BYTES} for each of at most
- * {@link #MAX_MERGE_RUNS} runs and a write buffer, for each of up to {@link #PARALLEL_TASKS} orders, whatever the
- * number of runs. Disk: each run file holds a length byte and the
- * key of each distinct quad of its run (a merge pass writes its intermediate runs before it deletes its inputs);
- * the files of an order are deleted once the order is written, the rest by {@link #close()}, which also deletes
- * the temporary directory. Run files are read back by this loader only and never forced: a crash discards the
- * load.
+ * <p>Sorting runs and merging work on up to {@link #PARALLEL_TASKS} orders at once, each on a thread of its own,
+ * so up to three indexes are written at once. (Writing one index at a time, so that {@code lsm:}'s single tree
+ * would not get overlapping flushes, was tried and not kept: 1.9 times slower on {@code rocksdb:} and level on
+ * {@code lsm:}, docs/performance.md.) Memory: while spilling, the ids of one run (32 bytes a quad) and, while a
+ * full run is sorted, a sorted copy of them for each of up to {@link #PARALLEL_TASKS} orders (32 bytes a quad and
+ * order); while writing the indexes, the last run's ids (32 bytes a quad, held until every order is written) and
+ * its sorted copy for each of up to {@link #PARALLEL_TASKS} orders being merged (32 bytes a quad and order), so up
+ * to 128 bytes a quad of the last run, plus a read buffer of {@code READ_BUFFER_BYTES} for each of at most
+ * {@link #MAX_MERGE_RUNS} run files and a write buffer, for each of up to {@link #PARALLEL_TASKS} orders, whatever
+ * the number of runs. Disk: each run file holds a length byte and the key of each distinct quad of its run (a
+ * merge pass writes its intermediate runs before it deletes its inputs); a load of at most {@code runQuads} quads
+ * writes no run file. The files of an order are deleted once the order is written, the rest by {@link #close()},
+ * which also deletes the temporary directory. Run files are read back by this loader only and never forced: a
+ * crash discards the load.
  *
  * <p>It writes no state and no load marker: {@link QuadWriter#loadSorted} does, around it. Not thread-safe: the
  * loading thread only.
