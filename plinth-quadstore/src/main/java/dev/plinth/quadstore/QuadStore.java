@@ -533,9 +533,12 @@ public final class QuadStore implements AutoCloseable {
      * Bulk-loads RDF into an <em>empty</em> quad store by sorting, all or nothing, the way Jena TDB2's loaders
      * build their indexes: each index is written in key order, so that an engine that keeps each keyspace apart
      * can flush tables that do not overlap instead of merging six indexes of keys in random order. Measured at a
-     * million quads (docs/performance.md, loaded machines): on {@code rocksdb:} about 1.5 times as fast as
-     * {@link #load(InputStream, Lang, String, LoadListener)}; on {@code lsm:} 12.1 s against 14.2 s for
-     * {@code load} in another hold; at ten million quads on {@code rocksdb:} 1.84 times TDB2's speed.
+     * million quads with {@code RdfLoadBenchmark} (docs/performance.md, branch quad13, a loaded machine): 6.65 s a
+     * load on {@code rocksdb:} against TDB2's 18.16 s in the same hold, 12.1 s on {@code lsm:};
+     * {@link #load(InputStream, Lang, String, LoadListener)} was not measured beside it. Before the runs were sorted
+     * as tuples (commit 86e1587) it was 1.60 times as fast as {@code load} on {@code rocksdb:} and 0.64 times on
+     * {@code lsm:}; at ten million quads on {@code rocksdb:} (main at 5ed01fc, a quiet machine) 1.84 times TDB2's
+     * speed.
      *
      * <p>The load first writes a durable <em>load marker</em>. <em>Spilling:</em> the parser's quads are taken in
      * batches of {@link QuadStoreOptions#loadBatchQuads()} as by {@code load}: their new terms get dictionary ids
