@@ -34,10 +34,13 @@ final class TupleSort {
 
     /** Compares tuple {@code i} with tuple {@code j}. */
     static int compare(long[] a, int i, int j) {
-        int x = i * 4;
-        int y = j * 4;
+        return compareAt(a, i * 4, a, j * 4);
+    }
+
+    /** Compares the four longs of {@code a} from {@code x} with those of {@code b} from {@code y}. */
+    private static int compareAt(long[] a, int x, long[] b, int y) {
         for (int k = 0; k < 4; k++) {
-            int c = Long.compare(a[x + k], a[y + k]);
+            int c = Long.compare(a[x + k], b[y + k]);
             if (c != 0) {
                 return c;
             }
@@ -67,7 +70,7 @@ final class TupleSort {
             int gt = hi;
             int i = lo;
             while (i <= gt) {
-                int c = compareToPivot(a, i, pivot);
+                int c = compareAt(a, i * 4, pivot, 0);
                 if (c < 0) {
                     swap(a, lt++, i++);
                 } else if (c > 0) {
@@ -89,17 +92,6 @@ final class TupleSort {
                 swap(a, j - 1, j);
             }
         }
-    }
-
-    private static int compareToPivot(long[] a, int i, long[] pivot) {
-        int x = i * 4;
-        for (int k = 0; k < 4; k++) {
-            int c = Long.compare(a[x + k], pivot[k]);
-            if (c != 0) {
-                return c;
-            }
-        }
-        return 0;
     }
 
     private static void swap(long[] a, int i, int j) {
