@@ -276,8 +276,9 @@ public final class QuadStore implements AutoCloseable {
     }
 
     /**
-     * Opens a streaming iterator over the quads matching a pattern, read from one index by one prefix scan.
-     * The caller must close it. Quads come in the order of the index chosen for the pattern (term ids, not
+     * Opens a streaming iterator over the quads matching a pattern, read from one index by one prefix scan; a
+     * pattern with all four bound is one point read of its SPOG key instead (no cursor), zero or one quad. The
+     * caller must close it; closing the quad store ends it. Quads come in the order of the index chosen for the pattern (term ids, not
      * term order).
      *
      * @param s the subject, or {@code null} / {@link Node#ANY} for any
@@ -305,6 +306,14 @@ public final class QuadStore implements AutoCloseable {
             }
             ids[i] = id;
             mask |= 1 << i;
+        }
+        if (mask == 15) {
+            // All four bound: one point read of the SPOG key instead of a cursor made, seeked and closed for it.
+            if (!indexes[IndexOrder.SPOG.ordinal()].contains(IndexOrder.SPOG.key(new KeyWriter(40), ids))) {
+                return EmptyQuadIterator.INSTANCE;
+            }
+            Node graph = TermCodec.isDefaultGraph(g) ? Quad.defaultGraphIRI : g;
+            return new PointQuadIterator(Quad.create(graph, s, p, o));
         }
         IndexOrder order = forced != null && mask == 0 ? forced : IndexOrder.forPattern(mask);
         byte[] prefix = order.prefix(new KeyWriter(40), ids, Integer.bitCount(mask));
@@ -743,6 +752,41 @@ public final class QuadStore implements AutoCloseable {
 
     private static boolean isWildcard(Node n) {
         return n == null || n == Node.ANY;
+    }
+
+    /**
+     * The iterator of a fully bound pattern whose quad was found by one point read: it yields that quad once,
+     * unless it or the quad store is closed first (as a cursor's iterator then ends).
+     */
+    private final class PointQuadIterator implements QuadIterator {
+        private Quad quad;
+
+        PointQuadIterator(Quad quad) {
+            this.quad = quad;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (quad != null && closed) {
+                quad = null;
+            }
+            return quad != null;
+        }
+
+        @Override
+        public Quad next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException("no more quads");
+            }
+            Quad q = quad;
+            quad = null;
+            return q;
+        }
+
+        @Override
+        public void close() {
+            quad = null;
+        }
     }
 
     /** The iterator of a pattern that cannot match. */
