@@ -276,8 +276,9 @@ public final class QuadStore implements AutoCloseable {
     }
 
     /**
-     * Opens a streaming iterator over the quads matching a pattern, read from one index by one prefix scan.
-     * The caller must close it. Quads come in the order of the index chosen for the pattern (term ids, not
+     * Opens a streaming iterator over the quads matching a pattern, read from one index by one prefix scan; a
+     * pattern with all four bound is one point read of its SPOG key instead (no cursor), zero or one quad. The
+     * caller must close it; closing the quad store ends it. Quads come in the order of the index chosen for the pattern (term ids, not
      * term order).
      *
      * @param s the subject, or {@code null} / {@link Node#ANY} for any
@@ -305,6 +306,14 @@ public final class QuadStore implements AutoCloseable {
             }
             ids[i] = id;
             mask |= 1 << i;
+        }
+        if (mask == 15) {
+            // All four bound: one point read of the SPOG key instead of a cursor made, seeked and closed for it.
+            if (!indexes[IndexOrder.SPOG.ordinal()].contains(IndexOrder.SPOG.key(new KeyWriter(40), ids))) {
+                return EmptyQuadIterator.INSTANCE;
+            }
+            Node graph = TermCodec.isDefaultGraph(g) ? Quad.defaultGraphIRI : g;
+            return new PointQuadIterator(Quad.create(graph, s, p, o));
         }
         IndexOrder order = forced != null && mask == 0 ? forced : IndexOrder.forPattern(mask);
         byte[] prefix = order.prefix(new KeyWriter(40), ids, Integer.bitCount(mask));
@@ -533,9 +542,12 @@ public final class QuadStore implements AutoCloseable {
      * Bulk-loads RDF into an <em>empty</em> quad store by sorting, all or nothing, the way Jena TDB2's loaders
      * build their indexes: each index is written in key order, so that an engine that keeps each keyspace apart
      * can flush tables that do not overlap instead of merging six indexes of keys in random order. Measured at a
-     * million quads (docs/performance.md, one run on a loaded machine): on {@code rocksdb:} 1.6 times as fast as
-     * {@link #load(InputStream, Lang, String, LoadListener)}, on {@code lsm:} slower (0.64 times); larger inputs
-     * were not measured.
+     * million quads with {@code RdfLoadBenchmark} (docs/performance.md, branch quad13, a loaded machine): 6.65 s a
+     * load on {@code rocksdb:} against TDB2's 18.16 s in the same hold, 12.1 s on {@code lsm:};
+     * {@link #load(InputStream, Lang, String, LoadListener)} was not measured beside it. Before the runs were sorted
+     * as tuples (commit 86e1587) it was 1.60 times as fast as {@code load} on {@code rocksdb:} and 0.64 times on
+     * {@code lsm:}; at ten million quads on {@code rocksdb:} (main at 5ed01fc, a quiet machine) 1.84 times TDB2's
+     * speed.
      *
      * <p>The load first writes a durable <em>load marker</em>. <em>Spilling:</em> the parser's quads are taken in
      * batches of {@link QuadStoreOptions#loadBatchQuads()} as by {@code load}: their new terms get dictionary ids
@@ -740,6 +752,41 @@ public final class QuadStore implements AutoCloseable {
 
     private static boolean isWildcard(Node n) {
         return n == null || n == Node.ANY;
+    }
+
+    /**
+     * The iterator of a fully bound pattern whose quad was found by one point read: it yields that quad once,
+     * unless it or the quad store is closed first (as a cursor's iterator then ends).
+     */
+    private final class PointQuadIterator implements QuadIterator {
+        private Quad quad;
+
+        PointQuadIterator(Quad quad) {
+            this.quad = quad;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (quad != null && closed) {
+                quad = null;
+            }
+            return quad != null;
+        }
+
+        @Override
+        public Quad next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException("no more quads");
+            }
+            Quad q = quad;
+            quad = null;
+            return q;
+        }
+
+        @Override
+        public void close() {
+            quad = null;
+        }
     }
 
     /** The iterator of a pattern that cannot match. */

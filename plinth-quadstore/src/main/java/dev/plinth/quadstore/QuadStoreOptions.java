@@ -20,8 +20,11 @@ public final class QuadStoreOptions {
     public static final int DEFAULT_LOAD_BATCH_QUADS = 5_000;
     /**
      * The default number of quads a sorted load ({@link QuadStore#loadSorted}) holds in memory before it sorts
-     * them and spills them to a run file of each index: about 32 bytes of ids a quad, plus the keys of up to three
-     * indexes at a time (about 50 bytes a quad and index) while a run is sorted.
+     * them and spills them to a run file of each index: 32 bytes of ids a quad, plus a sorted copy of them (32
+     * bytes a quad) for each of up to three indexes at a time, while a full run is sorted and again while the last
+     * run, which is not spilled but merged from memory, is merged into the indexes (its ids stay on the heap until
+     * every index is written): up to 128 bytes a quad, about 128 MB at this default. A load of at most this many
+     * quads writes no run file.
      */
     public static final int DEFAULT_SORT_RUN_QUADS = 1_000_000;
     /**
@@ -91,8 +94,11 @@ public final class QuadStoreOptions {
 
     /**
      * The quads a sorted load ({@link QuadStore#loadSorted}) sorts in memory into one run of each index before it
-     * writes the run to a temporary file. With the run goes most of the load's memory: 32 bytes a quad of the
-     * run, and about 50 bytes a quad and order while up to three orders are sorted. Merging the runs takes a
+     * writes the run to a temporary file (the last run is merged from memory instead, so a load of at most this
+     * many quads writes no run file). With the run goes most of the load's memory: 32 bytes a quad of the run, and
+     * 32 bytes a quad and order while up to three orders are sorted, both while a full run is spilled and while the
+     * last run is merged into the indexes (its ids stay on the heap until every index is written): up to 128 bytes
+     * a quad of the run. Merging the runs takes a
      * bounded amount whatever their number (at most 64 runs are read at once, in 64 KiB buffers, up to three
      * orders at a time: about 15 MiB and 200 open files; more runs are first merged in passes, each pass
      * rewriting the run files once). A small run size means more runs, hence more passes.

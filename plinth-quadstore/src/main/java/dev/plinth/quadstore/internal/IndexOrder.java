@@ -126,12 +126,6 @@ public enum IndexOrder {
     }
 
     /**
-     * Which component is at a position of this order.
-     *
-     * @param position 0 to 3
-     * @return {@link #S}, {@link #P}, {@link #O} or {@link #G}
-     */
-    /**
      * Reads the ids of a key after a prefix every key under a cursor shares: the components from position
      * {@code bound} on, into {@code ids} by component; the others are left as they were. A scan of a pattern
      * needs only these: the prefix holds the ids the pattern bound.
@@ -157,6 +151,12 @@ public enum IndexOrder {
         }
     }
 
+    /**
+     * Which component is at a position of this order.
+     *
+     * @param position 0 to 3
+     * @return {@link #S}, {@link #P}, {@link #O} or {@link #G}
+     */
     public int componentAt(int position) {
         return components[position];
     }

@@ -34,21 +34,27 @@ import org.apache.jena.sparql.core.Quad;
  * each index from sorted data. <em>Spilling</em> ({@link #add}): each batch's terms get their ids and their
  * dictionary entries are written as in a batch-by-batch load, while the quads' ids are gathered in memory, up to
  * a run of {@code runQuads}; a full run is sorted in each index order and written to one temporary file per
- * order. <em>Writing the indexes</em> ({@link #writeIndexes}): the runs of each order are merged, repeats dropped,
- * and the order's keyspace written in key order in batches of {@link #WRITE_BATCH_KEYS} keys, so that the
- * engine's memtable flushes produce tables whose key ranges do not overlap. A merge reads at most
- * {@link #MAX_MERGE_RUNS} run files at once: an order with more runs is first merged in passes into
- * intermediate runs.
+ * order. <em>Writing the indexes</em> ({@link #writeIndexes}): the last run is not spilled; each order sorts it in
+ * memory and merges it with the order's run files, repeats dropped, and the order's keyspace is written in key
+ * order in batches of {@link #WRITE_BATCH_KEYS} keys, so that the engine's memtable flushes produce tables whose
+ * key ranges do not overlap. A merge reads at most {@link #MAX_MERGE_RUNS} run files at once: an order with more
+ * runs is first merged in passes into intermediate runs. Runs are sorted as tuples of four ids
+ * ({@link TupleSort}), whose order is their keys' order; keys are made only to be written.
  *
- * <p>Both sorting a run and writing the indexes work on up to {@link #PARALLEL_TASKS} orders at once, each on a
- * thread of its own. Memory: the ids of one run (32 bytes a quad) and, while a run is sorted, the keys of up to
- * {@link #PARALLEL_TASKS} orders (about 50 bytes a quad and order); while merging, a read buffer of
- * {@code READ_BUFFER_BYTES} for each of at most {@link #MAX_MERGE_RUNS} runs and a write buffer, for each of up
- * to {@link #PARALLEL_TASKS} orders, whatever the number of runs. Disk: each run file holds a length byte and
- * the key of each distinct quad of its run (a merge pass writes its intermediate runs before it deletes its
- * inputs); the files
- * of an order are deleted once the order is written, the rest by {@link #close()}, which also deletes the
- * temporary directory. Run files are read back by this loader only and never forced: a crash discards the load.
+ * <p>Sorting runs and merging work on up to {@link #PARALLEL_TASKS} orders at once, each on a thread of its own,
+ * so up to three indexes are written at once. (Writing one index at a time, so that {@code lsm:}'s single tree
+ * would not get overlapping flushes, was tried and not kept: 1.9 times slower on {@code rocksdb:} and level on
+ * {@code lsm:}, docs/performance.md.) Memory: while spilling, the ids of one run (32 bytes a quad) and, while a
+ * full run is sorted, a sorted copy of them for each of up to {@link #PARALLEL_TASKS} orders (32 bytes a quad and
+ * order); while writing the indexes, the last run's ids (32 bytes a quad, held until every order is written) and
+ * its sorted copy for each of up to {@link #PARALLEL_TASKS} orders being merged (32 bytes a quad and order), so up
+ * to 128 bytes a quad of the last run, plus a read buffer of {@code READ_BUFFER_BYTES} for each of at most
+ * {@link #MAX_MERGE_RUNS} run files and a write buffer, for each of up to {@link #PARALLEL_TASKS} orders, whatever
+ * the number of runs. Disk: each run file holds a length byte and the key of each distinct quad of its run (a
+ * merge pass writes its intermediate runs before it deletes its inputs); a load of at most {@code runQuads} quads
+ * writes no run file. The files of an order are deleted once the order is written, the rest by {@link #close()},
+ * which also deletes the temporary directory. Run files are read back by this loader only and never forced: a
+ * crash discards the load.
  *
  * <p>It writes no state and no load marker: {@link QuadWriter#loadSorted} does, around it. Not thread-safe: the
  * loading thread only.
@@ -177,19 +183,12 @@ public final class SortedLoader implements AutoCloseable {
     /** Sorts the run in each order and writes one file per order, orders in parallel; empties the run. */
     private void spill() {
         List<Callable<Void>> sorts = new ArrayList<>();
+        long[] full = run;
         int quads = inRun;
         int r = runs;
         for (IndexOrder order : IndexOrder.values()) {
             sorts.add(() -> {
-                KeyWriter w = new KeyWriter(40);
-                long[] ids = new long[4];
-                byte[][] keys = new byte[quads][];
-                for (int i = 0; i < quads; i++) {
-                    System.arraycopy(run, i * 4, ids, 0, 4);
-                    keys[i] = order.key(w, ids);
-                }
-                Arrays.sort(keys, Arrays::compareUnsigned);
-                writeRun(runFile(r, order), keys);
+                writeRun(runFile(r, order), new TupleRun(sortedTuples(order, full, quads), quads));
                 return null;
             });
         }
@@ -198,24 +197,35 @@ public final class SortedLoader implements AutoCloseable {
         inRun = 0;
     }
 
-    private void writeRun(String name, byte[][] keys) {
+    /**
+     * The quads of a run as tuples of four ids in an order's component order, sorted: the tuples' order is their
+     * keys' order, as the key encoding preserves the order of integers and a key is four of them.
+     */
+    static long[] sortedTuples(IndexOrder order, long[] ids, int quads) {
+        long[] tuples = new long[quads * 4];
+        for (int c = 0; c < 4; c++) {
+            int from = order.componentAt(c);
+            for (int i = 0; i < quads; i++) {
+                tuples[i * 4 + c] = ids[i * 4 + from];
+            }
+        }
+        TupleSort.sort(tuples, quads);
+        return tuples;
+    }
+
+    private void writeRun(String name, TupleRun tuples) {
         try (RunWriter w = new RunWriter(vfs.create(name))) {
-            byte[] last = null;
-            for (byte[] key : keys) {
-                if (last != null && Arrays.equals(key, last)) {
-                    continue; // a quad repeated within the run
-                }
-                w.write(key);
-                last = key;
+            while (tuples.advance()) {
+                w.write(tuples.key);
             }
         }
     }
 
     /**
-     * Writing the indexes: spills what is left of the run, then merges each order's runs into its keyspace in key
-     * order, dropping repeats, on up to {@link #PARALLEL_TASKS} threads (one order each at a time); the listener is
-     * told on this thread, in order, after each index is written. A failure stops the other merges at their next
-     * batch and is thrown once they have ended.
+     * Writing the indexes: merges each order's runs, the last one from memory, into its keyspace in key order,
+     * dropping repeats, on up to {@link #PARALLEL_TASKS} threads (one order each at a time); the listener is told
+     * on this thread, in order, after each index is written. A failure stops the other merges at their next batch
+     * and is thrown once they have ended.
      *
      * @param afterIndex told the number of indexes written after each one
      * @return the number of distinct quads
@@ -223,14 +233,14 @@ public final class SortedLoader implements AutoCloseable {
      * @throws java.util.concurrent.CancellationException if this thread was interrupted (its interrupt stays set)
      */
     public long writeIndexes(IntConsumer afterIndex) {
-        if (inRun > 0) {
-            spill();
-        }
+        long[] lastRun = run; // the last run is merged from memory, never spilled
+        int lastQuads = inRun;
         run = new long[0];
+        inRun = 0;
         IndexOrder[] orders = IndexOrder.values();
         List<Callable<Long>> merges = new ArrayList<>();
         for (IndexOrder order : orders) {
-            merges.add(() -> merge(order));
+            merges.add(() -> merge(order, lastRun, lastQuads));
         }
         inParallel(merges, (n, i) -> {
             if (quadCount >= 0 && n != quadCount) {
@@ -336,10 +346,10 @@ public final class SortedLoader implements AutoCloseable {
     }
 
     /**
-     * Merges one order's runs into its keyspace, first in passes of at most {@link #MAX_MERGE_RUNS} runs each
-     * while there are more; returns how many distinct keys it wrote.
+     * Merges one order's runs into its keyspace, first in passes of at most {@link #MAX_MERGE_RUNS} run files each
+     * while there are more, then with the last run, sorted here from memory; returns how many distinct keys it wrote.
      */
-    private long merge(IndexOrder order) {
+    private long merge(IndexOrder order, long[] lastRun, int lastQuads) {
         List<String> files = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
             files.add(runFile(r, order));
@@ -351,7 +361,7 @@ public final class SortedLoader implements AutoCloseable {
                 String name = VfsNames.join(directory, "merge-" + pass + "-" + merged.size() + "-"
                         + order.name().toLowerCase(java.util.Locale.ROOT));
                 try (RunWriter w = new RunWriter(vfs.create(name))) {
-                    mergeRuns(group, w::write);
+                    mergeRuns(group, null, w::write);
                 }
                 mergedRuns.incrementAndGet();
                 for (String f : group) {
@@ -361,9 +371,10 @@ public final class SortedLoader implements AutoCloseable {
             }
             files = merged;
         }
+        TupleRun inMemory = lastQuads == 0 ? null : new TupleRun(sortedTuples(order, lastRun, lastQuads), lastQuads);
         Keyspace index = indexes[order.ordinal()];
         WriteBatch[] batch = {new WriteBatch()};
-        long n = mergeRuns(files, key -> {
+        long n = mergeRuns(files, inMemory, key -> {
             batch[0].put(index, key, EMPTY, writeOptions);
             if (batch[0].size() == batchKeys) {
                 store.write(batch[0]);
@@ -380,14 +391,15 @@ public final class SortedLoader implements AutoCloseable {
     }
 
     /**
-     * Merges run files into {@code sink} in key order, repeats dropped; returns how many keys it gave. Stops
-     * (throwing) before it begins and every {@link #WRITE_BATCH_KEYS} keys if {@link #stopTasks} is set.
+     * Merges run files, and the run in memory if any, into {@code sink} in key order, repeats dropped; returns how
+     * many keys it gave. Stops (throwing) before it begins and every {@link #WRITE_BATCH_KEYS} keys if
+     * {@link #stopTasks} is set.
      */
-    private long mergeRuns(List<String> files, java.util.function.Consumer<byte[]> sink) {
+    private long mergeRuns(List<String> files, TupleRun inMemory, java.util.function.Consumer<byte[]> sink) {
         if (stopTasks) {
             throw new TaskStopped();
         }
-        PriorityQueue<RunReader> heads = new PriorityQueue<>(Math.max(1, files.size()),
+        PriorityQueue<RunSource> heads = new PriorityQueue<>(files.size() + 1,
                 (a, b) -> Arrays.compareUnsigned(a.key, b.key));
         List<RunReader> readers = new ArrayList<>(files.size());
         long n = 0;
@@ -399,9 +411,12 @@ public final class SortedLoader implements AutoCloseable {
                     heads.add(reader);
                 }
             }
+            if (inMemory != null && inMemory.advance()) {
+                heads.add(inMemory);
+            }
             byte[] last = null;
             while (!heads.isEmpty()) {
-                RunReader head = heads.poll();
+                RunSource head = heads.poll();
                 byte[] key = head.key;
                 if (last == null || !Arrays.equals(key, last)) {
                     if (++n % WRITE_BATCH_KEYS == 0 && stopTasks) {
@@ -512,18 +527,55 @@ public final class SortedLoader implements AutoCloseable {
         }
     }
 
+    /** Keys in ascending order, one at a time: a run file, or the last run in memory. */
+    abstract static class RunSource {
+        /** The current key, after {@link #advance()} returned {@code true}. */
+        byte[] key;
+
+        /** Moves to the next key; {@code false} at the end. */
+        abstract boolean advance();
+    }
+
+    /** A run of sorted tuples ({@link #sortedTuples}) as keys, repeats dropped. */
+    static final class TupleRun extends RunSource {
+        private final long[] tuples;
+        private final int quads;
+        private final KeyWriter writer = new KeyWriter(40);
+        private int next;
+
+        TupleRun(long[] tuples, int quads) {
+            this.tuples = tuples;
+            this.quads = quads;
+        }
+
+        @Override
+        boolean advance() {
+            while (next < quads && next > 0 && TupleSort.equal(tuples, next, next - 1)) {
+                next++; // a quad repeated within the run
+            }
+            if (next == quads) {
+                return false;
+            }
+            int at = next * 4;
+            writer.reset();
+            key = writer.writeLong(tuples[at]).writeLong(tuples[at + 1]).writeLong(tuples[at + 2])
+                    .writeLong(tuples[at + 3]).toByteArray();
+            next++;
+            return true;
+        }
+    }
+
     /** Reads one run file's keys in order. */
-    private static final class RunReader {
+    private static final class RunReader extends RunSource {
         final VfsFile file;
         final ByteBuffer buf = ByteBuffer.allocate(READ_BUFFER_BYTES).limit(0);
         long position;
-        byte[] key;
 
         RunReader(VfsFile file) {
             this.file = file;
         }
 
-        /** Moves to the next key; {@code false} at the end of the file. */
+        @Override
         boolean advance() {
             if (!fill(1)) {
                 return false;
