@@ -1,0 +1,174 @@
+package dev.plinth.lsm.internal.memtable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plinth.lsm.internal.key.Entry;
+import dev.plinth.lsm.internal.key.EntryIterator;
+import dev.plinth.lsm.internal.key.Kind;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The memtable's own skip list ({@link EntrySkipList}) keeps {@link Entry#ORDER} exactly as a sorted set
+ * does: seeded random entries whose keys agree in long runs of bytes, differ only past their 16-byte heads,
+ * or are prefixes of each other padded with zeros (where the heads alone cannot decide), in several
+ * keyspaces, checked through every reading method ({@code all}, {@code newest}, forward and reverse
+ * iterators with and without a start, {@code seek}); and readers that walk while one writer inserts see
+ * only sorted entries. A failure names its seed; {@code -Dplinth.seed=N} replays one.
+ */
+class MemtableOrderTest {
+    private static final int SEEDS = 60;
+
+    private static byte[] key(Random rnd) {
+        int shape = rnd.nextInt(4);
+        int length = switch (shape) {
+            case 0 -> rnd.nextInt(9); // within the first head, zeros included
+            case 1 -> 14 + rnd.nextInt(5); // around the 16-byte heads
+            default -> 16 + rnd.nextInt(8); // past them: equal heads, arrays decide
+        };
+        byte[] k = new byte[length];
+        for (int i = 0; i < length; i++) {
+            k[i] = (byte) (shape >= 2 && i < 16 ? 7 : rnd.nextInt(3) * 0x7F); // 0x00, 0x7F, 0xFE
+        }
+        return k;
+    }
+
+    private static List<Long> seeds() {
+        String one = System.getProperty("plinth.seed");
+        List<Long> seeds = new ArrayList<>();
+        if (one != null && !one.isBlank()) {
+            seeds.add(Long.parseLong(one));
+        } else {
+            for (long s = 1; s <= SEEDS; s++) {
+                seeds.add(s);
+            }
+        }
+        return seeds;
+    }
+
+    @Test
+    void everyReadAgreesWithASortedSet() {
+        for (long seed : seeds()) {
+            Random rnd = new Random(seed);
+            Memtable mem = new Memtable();
+            NavigableSet<Entry> model = new TreeSet<>(Entry.ORDER);
+            int n = 1 + rnd.nextInt(600);
+            List<byte[]> keys = new ArrayList<>();
+            for (long seq = 1; seq <= n; seq++) {
+                byte[] k = keys.isEmpty() || rnd.nextInt(3) > 0 ? key(rnd) : keys.get(rnd.nextInt(keys.size()));
+                keys.add(k);
+                Entry e = new Entry(rnd.nextInt(3), k, seq, Kind.PUT, new byte[] {(byte) seq});
+                mem.add(e);
+                model.add(e);
+            }
+            List<Entry> all = new ArrayList<>();
+            mem.all().forEachRemaining(all::add);
+            assertThat(all).as("seed %d: all()", seed).containsExactlyElementsOf(model);
+            for (int probe = 0; probe < 200; probe++) {
+                int ks = rnd.nextInt(4);
+                byte[] k = rnd.nextBoolean() ? keys.get(rnd.nextInt(keys.size())) : key(rnd);
+                long maxSeq = rnd.nextInt(n + 2);
+                Entry c = model.ceiling(new Entry(ks, k, maxSeq, (byte) 0, null));
+                Entry want = c != null && c.keyspace() == ks && java.util.Arrays.equals(c.key(), k) ? c : null;
+                assertThat(mem.newest(ks, k, maxSeq)).as("seed %d: newest", seed).isSameAs(want);
+
+                byte[] from = rnd.nextInt(4) == 0 ? null : k;
+                boolean reverse = rnd.nextBoolean();
+                assertThat(walk(mem.iterator(ks, from, reverse))).as("seed %d: iterator %s", seed, reverse)
+                        .containsExactlyElementsOf(expected(model, ks, from, reverse));
+                EntryIterator it = mem.iterator(ks, null, reverse);
+                byte[] again = rnd.nextBoolean() ? null : key(rnd);
+                it.seek(again);
+                assertThat(walk(it)).as("seed %d: seek %s", seed, reverse)
+                        .containsExactlyElementsOf(expected(model, ks, again, reverse));
+            }
+        }
+    }
+
+    private static List<Entry> walk(EntryIterator it) {
+        List<Entry> out = new ArrayList<>();
+        for (Entry e = it.current(); e != null; it.next(), e = it.current()) {
+            out.add(e);
+        }
+        return out;
+    }
+
+    private static List<Entry> expected(NavigableSet<Entry> model, int ks, byte[] from, boolean reverse) {
+        List<Entry> out = new ArrayList<>();
+        Iterator<Entry> it = reverse ? model.descendingIterator() : model.iterator();
+        while (it.hasNext()) {
+            Entry e = it.next();
+            if (e.keyspace() != ks) {
+                continue;
+            }
+            int c = from == null ? 0 : java.util.Arrays.compareUnsigned(e.key(), from);
+            if (reverse ? c <= 0 : c >= 0) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aDuplicatePositionIsKeptOnce() {
+        EntrySkipList list = new EntrySkipList();
+        Entry e = new Entry(0, new byte[] {1, 2}, 5, Kind.PUT, new byte[] {9});
+        assertThat(list.add(e)).isTrue();
+        assertThat(list.add(new Entry(0, new byte[] {1, 2}, 5, Kind.DELETE, null))).isFalse();
+        assertThat(list.first().entry).isSameAs(e);
+        assertThat(list.first().next(0)).isNull();
+    }
+
+    @Test
+    void readersBesideTheWriterSeeOnlySortedEntries() throws Exception {
+        Memtable mem = new Memtable();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread[] readers = new Thread[2];
+        Thread writer = new Thread(() -> {
+            Random rnd = new Random(42);
+            for (long seq = 1; seq <= 50_000; seq++) {
+                byte[] k = new byte[16];
+                rnd.nextBytes(k);
+                mem.add(new Entry(0, k, seq, Kind.PUT, k));
+            }
+        });
+        writer.start();
+        for (int r = 0; r < readers.length; r++) {
+            boolean reverse = r == 1;
+            readers[r] = new Thread(() -> {
+                try {
+                    while (writer.isAlive()) {
+                        Entry last = null;
+                        int seen = 0;
+                        for (EntryIterator it = mem.iterator(0, null, reverse); it.current() != null && seen < 2000;
+                                it.next(), seen++) {
+                            Entry e = it.current();
+                            if (last != null) {
+                                int c = Entry.ORDER.compare(last, e);
+                                assertThat(reverse ? c > 0 : c < 0).as("%s then %s", last, e).isTrue();
+                            }
+                            last = e;
+                        }
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            });
+            readers[r].start();
+        }
+        writer.join();
+        for (Thread t : readers) {
+            t.join();
+        }
+        assertThat(failure.get()).isNull();
+        List<Entry> all = new ArrayList<>();
+        mem.all().forEachRemaining(all::add);
+        assertThat(all).hasSize(50_000).isSortedAccordingTo(Entry.ORDER);
+    }
+}
