@@ -102,17 +102,9 @@ final class EntrySkipList {
     boolean add(Entry e) {
         Target t = Target.of(e.keyspace(), e.key(), e.seq());
         Node[] prev = splice;
-        Node x = head;
-        for (int level = height - 1; level >= 0; level--) {
-            Node n = x.next(level);
-            while (n != null && compare(n, t) < 0) {
-                x = n;
-                n = x.next(level);
-            }
-            prev[level] = x;
-            if (level == 0 && n != null && compare(n, t) == 0) {
-                return false;
-            }
+        Node at = descend(t, prev).next(0); // no other thread inserts, so it is still there
+        if (at != null && compare(at, t) == 0) {
+            return false;
         }
         int h = randomHeight();
         int was = height;
@@ -144,17 +136,32 @@ final class EntrySkipList {
         return h;
     }
 
-    /** The first node at or after a position ({@code null} if none). */
-    Node ceiling(int keyspace, byte[] key, long seq) {
-        Target t = Target.of(keyspace, key, seq);
+    /**
+     * The last node before a position ({@link #head} if none), found from the top level down.
+     *
+     * @param prev if not {@code null}, gets the last node before the position at each level in use
+     */
+    private Node descend(Target t, Node[] prev) {
         Node x = head;
-        Node n = null;
         for (int level = height - 1; level >= 0; level--) {
-            n = x.next(level);
+            Node n = x.next(level);
             while (n != null && compare(n, t) < 0) {
                 x = n;
                 n = x.next(level);
             }
+            if (prev != null) {
+                prev[level] = x;
+            }
+        }
+        return x;
+    }
+
+    /** The first node at or after a position ({@code null} if none). */
+    Node ceiling(int keyspace, byte[] key, long seq) {
+        Target t = Target.of(keyspace, key, seq);
+        Node n = descend(t, null).next(0);
+        while (n != null && compare(n, t) < 0) { // inserted after the descent passed
+            n = n.next(0);
         }
         return n;
     }
@@ -165,14 +172,7 @@ final class EntrySkipList {
     }
 
     private Node lower(Target t) {
-        Node x = head;
-        for (int level = height - 1; level >= 0; level--) {
-            Node n = x.next(level);
-            while (n != null && compare(n, t) < 0) {
-                x = n;
-                n = x.next(level);
-            }
-        }
+        Node x = descend(t, null);
         return x == head ? null : x;
     }
 
