@@ -4,8 +4,10 @@ import dev.plinth.lsm.internal.key.Entry;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The memtable's entries in {@link Entry#ORDER}: a skip list for one writer and any number of readers, in the
@@ -16,10 +18,12 @@ import java.util.NoSuchElementException;
  * and compares integers; only keys that agree in those 16 bytes (zero-padded) compare their arrays.
  *
  * <p>Thread safety: {@link #add} is called by one thread at a time (the engine's write lock, or recovery's
- * single thread). A new node's successors are set before a release store links it in, bottom level first,
- * and readers follow links with acquire loads, so a reader sees every node it reaches whole; a reader that
- * runs beside an insert may or may not see the new entry (readers ignore entries above the sequence number
- * they read at, and the engine publishes a batch only once it is inserted). Nothing is ever removed.
+ * single thread); with assertions on, a second thread that enters it while another is inside fails with
+ * an {@link IllegalStateException} (the splice and the height generator are the writer's alone). A new
+ * node's successors are set before a release store links it in, bottom level first, and readers follow
+ * links with acquire loads, so a reader sees every node it reaches whole; a reader that runs beside an
+ * insert may or may not see the new entry (readers ignore entries above the sequence number they read at,
+ * and the engine publishes a batch only once it is inserted). Nothing is ever removed.
  */
 final class EntrySkipList {
     /** Levels at most: with a fan-out of 4, enough for tens of millions of entries. */
@@ -67,6 +71,8 @@ final class EntrySkipList {
     private final Node[] splice = new Node[MAX_HEIGHT];
     /** The writer's: xorshift state for node heights. */
     private long random = 0x2545F4914F6CDD1DL;
+    /** The thread inside {@link #add}, for the one-writer check (run only with assertions on). */
+    private final AtomicReference<Thread> writer = new AtomicReference<>();
 
     /** Eight bytes of a key from {@code from}, big-endian, zero-padded past its end. */
     static long head(byte[] key, int from) {
@@ -98,8 +104,34 @@ final class EntrySkipList {
      *
      * @param e the entry
      * @return {@code false} if an entry at the same position (keyspace, key, sequence number) is already in
+     * @throws IllegalStateException with assertions on, if another thread is adding at the same time
      */
     boolean add(Entry e) {
+        assert enter(e);
+        try {
+            return addAlone(e);
+        } finally {
+            assert exit();
+        }
+    }
+
+    private boolean enter(Entry e) {
+        Thread other = writer.compareAndExchange(null, Thread.currentThread());
+        if (other != null) {
+            throw new IllegalStateException("The memtable's skip list was entered by "
+                    + Thread.currentThread().getName() + " to add key " + HexFormat.of().formatHex(e.key())
+                    + " (keyspace " + e.keyspace() + ", sequence " + e.seq() + ") while " + other.getName()
+                    + " was adding; it takes one writer at a time.");
+        }
+        return true;
+    }
+
+    private boolean exit() {
+        writer.set(null);
+        return true;
+    }
+
+    private boolean addAlone(Entry e) {
         Target t = Target.of(e.keyspace(), e.key(), e.seq());
         Node[] prev = splice;
         Node at = descend(t, prev).next(0); // no other thread inserts, so it is still there

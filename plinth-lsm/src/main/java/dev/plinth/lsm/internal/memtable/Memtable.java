@@ -41,7 +41,8 @@ public final class Memtable {
     private final AtomicLong bytes = new AtomicLong();
 
     /**
-     * Adds a version. Call under the engine's write lock (one caller at a time).
+     * Adds a version. One caller at a time: the engine's write lock holder, or recovery's thread (checked
+     * with assertions on, see {@link EntrySkipList#add}).
      *
      * @param e the entry
      */

@@ -1,16 +1,19 @@
 package dev.plinth.lsm.internal.memtable;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.plinth.lsm.internal.key.Entry;
 import dev.plinth.lsm.internal.key.EntryIterator;
 import dev.plinth.lsm.internal.key.Kind;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NavigableSet;
 import java.util.Random;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -123,6 +126,38 @@ class MemtableOrderTest {
         assertThat(list.add(new Entry(0, new byte[] {1, 2}, 5, Kind.DELETE, null))).isFalse();
         assertThat(list.first().entry).isSameAs(e);
         assertThat(list.first().next(0)).isNull();
+    }
+
+    @Test
+    void aSecondWriterAddingAtTheSameTimeFails() throws Exception {
+        assertThat(EntrySkipList.class.desiredAssertionStatus()).as("the check runs with -ea only").isTrue();
+        EntrySkipList list = new EntrySkipList();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch start = new CountDownLatch(1);
+        Thread[] writers = new Thread[2];
+        for (int w = 0; w < writers.length; w++) {
+            int ks = w;
+            writers[w] = new Thread(() -> {
+                try {
+                    start.await();
+                    for (long seq = 1; seq <= 200_000 && failure.get() == null; seq++) {
+                        list.add(new Entry(ks, new byte[] {(byte) (seq >>> 8), (byte) seq}, seq, Kind.PUT, null));
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            }, "writer-" + w);
+            writers[w].setDaemon(true); // without the check, two writers can link a node to itself and loop
+            writers[w].start();
+        }
+        start.countDown();
+        assertTimeoutPreemptively(Duration.ofMinutes(2), () -> {
+            for (Thread t : writers) {
+                t.join();
+            }
+        }, "two writers at once ran into each other without the check");
+        assertThat(failure.get()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("one writer at a time").hasMessageContaining("was adding");
     }
 
     @Test
