@@ -14,6 +14,7 @@ import java.util.NavigableSet;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +23,9 @@ import org.junit.jupiter.api.Test;
  * does: seeded random entries whose keys agree in long runs of bytes, differ only past their 16-byte heads,
  * or are prefixes of each other padded with zeros (where the heads alone cannot decide), in several
  * keyspaces, checked through every reading method ({@code all}, {@code newest}, forward and reverse
- * iterators with and without a start, {@code seek}); and readers that walk while one writer inserts see
- * only sorted entries. A failure names its seed; {@code -Dplinth.seed=N} replays one.
+ * iterators with and without a start, {@code seek}); and readers beside one writer find every entry the
+ * writer has published (by {@code newest} and by a forward and a reverse seek) and see only sorted entries.
+ * A failure names its seed; {@code -Dplinth.seed=N} replays one.
  */
 class MemtableOrderTest {
     private static final int SEEDS = 60;
@@ -161,34 +163,63 @@ class MemtableOrderTest {
     }
 
     @Test
-    void readersBesideTheWriterSeeOnlySortedEntries() throws Exception {
+    void readersBesideTheWriterFindEveryPublishedEntryInOrder() throws Exception {
+        int count = 50_000;
+        int checks = 40_000; // per reader, whether the writer is still running or not
+        byte[][] keys = new byte[count + 1][];
+        Random keyRnd = new Random(42);
+        for (int seq = 1; seq <= count; seq++) {
+            keys[seq] = new byte[16];
+            keyRnd.nextBytes(keys[seq]);
+        }
         Memtable mem = new Memtable();
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicLong whileWriting = new AtomicLong();
+        CountDownLatch start = new CountDownLatch(1);
         Thread[] readers = new Thread[2];
+        Watermark watermark = new Watermark();
         Thread writer = new Thread(() -> {
-            Random rnd = new Random(42);
-            for (long seq = 1; seq <= 50_000; seq++) {
-                byte[] k = new byte[16];
-                rnd.nextBytes(k);
-                mem.add(new Entry(0, k, seq, Kind.PUT, k));
+            try {
+                start.await();
+                for (int seq = 1; seq <= count; seq++) {
+                    mem.add(new Entry(0, keys[seq], seq, Kind.PUT, keys[seq]));
+                    watermark.value = seq;
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
             }
         });
         writer.start();
         for (int r = 0; r < readers.length; r++) {
-            boolean reverse = r == 1;
+            long seed = r;
             readers[r] = new Thread(() -> {
                 try {
-                    while (writer.isAlive()) {
-                        Entry last = null;
-                        int seen = 0;
-                        for (EntryIterator it = mem.iterator(0, null, reverse); it.current() != null && seen < 2000;
-                                it.next(), seen++) {
-                            Entry e = it.current();
-                            if (last != null) {
-                                int c = Entry.ORDER.compare(last, e);
-                                assertThat(reverse ? c > 0 : c < 0).as("%s then %s", last, e).isTrue();
-                            }
-                            last = e;
+                    Random rnd = new Random(seed);
+                    start.await();
+                    for (int done = 0; done < checks && failure.get() == null; ) {
+                        int w = watermark.value;
+                        if (w == 0) {
+                            Thread.onSpinWait();
+                            continue;
+                        }
+                        boolean writing = writer.isAlive();
+                        byte[] k = keys[1 + rnd.nextInt(w)];
+                        Entry got = mem.newest(0, k, Long.MAX_VALUE);
+                        assertThat(got).as("newest of a key at or below watermark %d", w).isNotNull();
+                        assertThat(got.key()).isEqualTo(k);
+                        for (boolean reverse : new boolean[] {false, true}) {
+                            EntryIterator it = mem.iterator(0, null, reverse);
+                            it.seek(k);
+                            assertThat(it.current()).as("seek %s to a key at or below watermark %d", reverse, w)
+                                    .isNotNull();
+                            assertThat(it.current().key()).isEqualTo(k);
+                        }
+                        if (done % 1000 == 0) {
+                            checkOrder(mem, done % 2000 == 0);
+                        }
+                        done++;
+                        if (writing) {
+                            whileWriting.incrementAndGet();
                         }
                     }
                 } catch (Throwable t) {
@@ -197,13 +228,34 @@ class MemtableOrderTest {
             });
             readers[r].start();
         }
+        start.countDown();
         writer.join();
         for (Thread t : readers) {
             t.join();
         }
         assertThat(failure.get()).isNull();
+        assertThat(whileWriting.get()).as("checks made while the writer ran").isPositive();
         List<Entry> all = new ArrayList<>();
         mem.all().forEachRemaining(all::add);
-        assertThat(all).hasSize(50_000).isSortedAccordingTo(Entry.ORDER);
+        assertThat(all).hasSize(count).isSortedAccordingTo(Entry.ORDER);
+    }
+
+    /** The writer's count of entries added, written after each add: a reader that reads it sees them. */
+    private static final class Watermark {
+        volatile int value;
+    }
+
+    private static void checkOrder(Memtable mem, boolean reverse) {
+        Entry last = null;
+        int seen = 0;
+        for (EntryIterator it = mem.iterator(0, null, reverse); it.current() != null && seen < 2000;
+                it.next(), seen++) {
+            Entry e = it.current();
+            if (last != null) {
+                int c = Entry.ORDER.compare(last, e);
+                assertThat(reverse ? c > 0 : c < 0).as("%s then %s", last, e).isTrue();
+            }
+            last = e;
+        }
     }
 }
