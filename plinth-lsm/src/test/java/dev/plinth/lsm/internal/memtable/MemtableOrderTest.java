@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.plinth.lsm.internal.key.Entry;
 import dev.plinth.lsm.internal.key.EntryIterator;
 import dev.plinth.lsm.internal.key.Kind;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -164,13 +165,18 @@ class MemtableOrderTest {
 
     @Test
     void readersBesideTheWriterFindEveryPublishedEntryInOrder() throws Exception {
-        int count = 50_000;
-        int checks = 40_000; // per reader, whether the writer is still running or not
+        int count = 200_000;
+        int checks = 100_000; // per reader, whether the writer is still running or not
         byte[][] keys = new byte[count + 1][];
         Random keyRnd = new Random(42);
         for (int seq = 1; seq <= count; seq++) {
             keys[seq] = new byte[16];
-            keyRnd.nextBytes(keys[seq]);
+            if (seq % 2 == 0) { // each before every key so far: readers' searches pass the node being linked
+                ByteBuffer.wrap(keys[seq], 8, 8).putLong(count - seq);
+            } else {
+                keyRnd.nextBytes(keys[seq]);
+                keys[seq][0] |= 1;
+            }
         }
         Memtable mem = new Memtable();
         AtomicReference<Throwable> failure = new AtomicReference<>();
