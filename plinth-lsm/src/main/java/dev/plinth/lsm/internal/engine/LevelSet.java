@@ -252,8 +252,9 @@ final class LevelSet {
 
     /**
      * The last {@link #pendingCompactionBytes} answer: every write asks (the write throttle), and each level's
-     * target is a {@code Math.pow}, 4% of a put's CPU in the 1M fill's profile. The set never changes, so the
-     * answer for the same options never does; a race only computes it twice.
+     * target is a {@code Math.pow}, a visible share of a put's CPU in the fill's profile (docs/performance.md,
+     * "The lsm fill's writer: a memtable of its own"). The set never changes, so the answer for the same
+     * options never does; a race only computes it twice.
      */
     private volatile PendingBytes pendingMemo;
 

@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The memtable's entries in {@link Entry#ORDER}: a skip list for one writer and any number of readers, in the
- * manner of LevelDB's memtable. It replaces the JDK's {@code ConcurrentSkipListSet}, whose insert was 61% of
- * a put's CPU in the 1M-key fill: each step of its search went from an index object to a node to the
+ * manner of LevelDB's memtable. It replaces the JDK's {@code ConcurrentSkipListSet}, whose insert was most of
+ * a put's CPU in the fill's profile (docs/performance.md, "The lsm fill's writer: a memtable of its own", has
+ * the command and the figures): each step of its search went from an index object to a node to the
  * {@link Entry} to the key's array before it could compare. Here a node carries its entry's keyspace and the
  * first 16 bytes of its key as two big-endian longs, so a step reads the node and its array of successors
  * and compares integers; only keys that agree in those 16 bytes (zero-padded) compare their arrays.

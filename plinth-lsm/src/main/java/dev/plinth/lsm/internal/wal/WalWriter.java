@@ -78,8 +78,9 @@ public final class WalWriter implements AutoCloseable {
     /**
      * The buffer of the last chunk the leader wrote, for the next chunk to frame into (at most
      * {@link #KEPT_BUFFER_LIMIT} bytes). Without it every chunk started at its first record's size and grew
-     * by doubling: a fill at {@code NONE} allocated twice the bytes it logged in those buffers (23% of the 1M
-     * fill's allocation, 3% of the writer's CPU in their copies), and every waited write one buffer.
+     * by doubling: a fill at {@code NONE} allocated twice the bytes it logged in those buffers (the largest
+     * allocation site of the fill's profile, with its command, in docs/performance.md, "The lsm fill's
+     * writer: a memtable of its own"), and every waited write one buffer.
      */
     private Bytes keptBuffer;
 
