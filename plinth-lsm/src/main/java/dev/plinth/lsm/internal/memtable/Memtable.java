@@ -18,12 +18,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Memtable {
     /**
-     * Bytes counted per entry besides its key and value: a rough size of the skip-list node. The
-     * {@link EntrySkipList} node and the {@link Entry} take about 100 bytes with compressed references (the
-     * JDK's skip list took about 70); the figure is kept, so a memtable of {@code memtableSize} holds as many
-     * entries as before, about 1 MB more heap per 4 MiB memtable of 16-byte keys and 100-byte values.
+     * Bytes counted per entry besides its key and value: the heap an {@link EntrySkipList} entry takes with
+     * compressed references (a 64-bit JVM's default below 32 GiB of heap), so that {@code memtableSize}, the
+     * writer's stall at twice it and {@code lsm.memtableBytes} are the memtable's heap. The node is 40 bytes,
+     * its array of links 24.5 on average (a quarter of the nodes go up a level), the {@link Entry} 40, and
+     * the key's and the value's arrays 16 bytes of header each (plus up to 7 of padding, not counted):
+     * 136.5. A scratch count of the heap after full collections gave 136.6 bytes per entry besides the
+     * key's and value's bytes (1,000,000 entries of 16-byte keys with empty values; 140.6 with 100-byte
+     * values, the padding included). Range deletes count the same.
      */
-    static final int ENTRY_OVERHEAD = 64;
+    static final int ENTRY_OVERHEAD = 136;
     /**
      * Range deletes added since the last time {@link #tombstoneIndex} was rebuilt that trigger the next
      * rebuild; until then lookups check them one by one.
