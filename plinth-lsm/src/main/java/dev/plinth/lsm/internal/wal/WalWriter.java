@@ -492,7 +492,7 @@ public final class WalWriter implements AutoCloseable {
                 writeChunk(c);
             }
             if (!taken.isEmpty()) {
-                // Written (the file systems copy what they are given), so its buffer is free to frame into again.
+                // Written, and VfsFile.write keeps no hold on its buffer, so it is free to frame into again.
                 Bytes last = taken.get(taken.size() - 1).bytes;
                 if (last.capacity() <= KEPT_BUFFER_LIMIT) {
                     synchronized (bufferLock) {
