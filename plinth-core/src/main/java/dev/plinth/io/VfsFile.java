@@ -78,7 +78,10 @@ public interface VfsFile extends AutoCloseable {
     /**
      * Writes all of {@code src} at a position. Writing past the end extends the file; a gap between the
      * old end and {@code position} reads as zeros. When the disk fills part way, the bytes that fit may
-     * have been written before the {@link dev.plinth.StorageFullException}.
+     * have been written before the {@link dev.plinth.StorageFullException}. The file does not keep
+     * {@code src}: once the call returns, normally or by an exception, the caller may overwrite or reuse the
+     * buffer without changing what the file holds, now or after {@link #force()} (the lsm log reuses its
+     * chunk buffer on this promise).
      *
      * @param position where to write, at least 0
      * @param src the bytes, from its position to its limit; its position is advanced to its limit
@@ -86,7 +89,8 @@ public interface VfsFile extends AutoCloseable {
     void write(long position, ByteBuffer src);
 
     /**
-     * Writes all of {@code src} at the current end of the file.
+     * Writes all of {@code src} at the current end of the file. As with {@link #write}, the file does not
+     * keep {@code src} once the call returns.
      *
      * @param src the bytes, from its position to its limit; its position is advanced to its limit
      * @return the position at which the bytes were written (the size before the call)

@@ -42,7 +42,7 @@ class LsmStoreTest {
     @Test
     void aStoreOpenedReadOnlyReadsEverythingWritesNothingAndTakesNoLock() throws IOException {
         Path d = dir.resolve("store");
-        String uri = "lsm:" + d + "?memtableSize=8k";
+        String uri = "lsm:" + d + "?memtableSize=16k";
         try (Store s = Plinth.open(uri)) {
             Keyspace ks = s.createKeyspace("other");
             for (int i = 0; i < 500; i++) {

@@ -95,6 +95,24 @@ public abstract class VfsContract {
     }
 
     @Test
+    void aWriteDoesNotKeepTheCallersBuffer() {
+        byte[] first = "hello".getBytes(UTF_8);
+        byte[] second = "world".getBytes(UTF_8);
+        try (VfsFile f = vfs.create("a")) {
+            f.write(0, ByteBuffer.wrap(first));
+            Arrays.fill(first, (byte) 'x');
+            f.append(ByteBuffer.wrap(second));
+            Arrays.fill(second, (byte) 'y');
+            ByteBuffer b = ByteBuffer.allocate(10);
+            assertThat(f.read(0, b)).isEqualTo(10);
+            assertThat(new String(b.array(), UTF_8)).isEqualTo("helloworld");
+            f.force();
+            Arrays.fill(first, (byte) 'z');
+        }
+        assertThat(text("a")).isEqualTo("helloworld");
+    }
+
+    @Test
     void createRefusesAnExistingName() {
         writeFile("a", "x");
         vfs.mkdirs("d");

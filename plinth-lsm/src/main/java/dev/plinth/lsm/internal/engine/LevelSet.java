@@ -234,12 +234,29 @@ final class LevelSet {
      * bytes above its target.
      */
     long pendingCompactionBytes(CompactionOptions o) {
+        PendingBytes memo = pendingMemo;
+        if (memo != null && memo.options() == o) {
+            return memo.bytes();
+        }
         long pending = levels.get(0).size() >= o.l0CompactionTrigger() ? bytes(0) : 0;
         for (int i = 1; i < levels.size() - 1; i++) {
             pending += Math.max(0, bytes(i) - o.targetBytes(i));
         }
+        pendingMemo = new PendingBytes(o, pending);
         return pending;
     }
+
+    /** {@link #pendingCompactionBytes} for one set of options. */
+    private record PendingBytes(CompactionOptions options, long bytes) {
+    }
+
+    /**
+     * The last {@link #pendingCompactionBytes} answer: every write asks (the write throttle), and each level's
+     * target is a {@code Math.pow}, a visible share of a put's CPU in the fill's profile (docs/performance.md,
+     * "The lsm fill's writer: a memtable of its own"). The set never changes, so the answer for the same
+     * options never does; a race only computes it twice.
+     */
+    private volatile PendingBytes pendingMemo;
 
     /**
      * What breaks the levels' rules: two tables of a level 1 or deeper that overlap or are out of order, or a

@@ -6,28 +6,35 @@ import dev.plinth.lsm.internal.key.RangeTombstone;
 import dev.plinth.lsm.internal.key.TombstoneIndex;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NavigableSet;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The newest versions of keys, in memory: every version of every key of every keyspace in
- * {@link Entry#ORDER}, plus the range deletes. Thread-safe: reads take no lock and never fail on
- * concurrent change (the skip list's iterators are weakly consistent); the engine adds entries under its
- * write lock only, and readers ignore entries newer than the sequence number they read at, so an entry
- * being added is invisible until the engine publishes it.
+ * {@link Entry#ORDER} (an {@link EntrySkipList}), plus the range deletes. Thread-safe: reads take no lock and
+ * never fail on concurrent change (they see an entry being added whole or not at all); the engine adds
+ * entries under its write lock only (recovery from its one thread), and readers ignore entries newer than
+ * the sequence number they read at, so an entry being added is invisible until the engine publishes it.
  */
 public final class Memtable {
-    /** Bytes counted per entry besides its key and value: a rough size of the skip-list node. */
-    static final int ENTRY_OVERHEAD = 64;
+    /**
+     * Bytes counted per entry besides its key and value: the heap an {@link EntrySkipList} entry takes with
+     * compressed references (a 64-bit JVM's default below 32 GiB of heap), so that {@code memtableSize}, the
+     * writer's stall at twice it and {@code lsm.memtableBytes} are the memtable's heap. The node is 40 bytes,
+     * its array of links 24.5 on average (a quarter of the nodes go up a level), the {@link Entry} 40, and
+     * the key's and the value's arrays 16 bytes of header each (plus up to 7 of padding, not counted):
+     * 136.5. A scratch count of the heap after full collections gave 136.6 bytes per entry besides the
+     * key's and value's bytes (1,000,000 entries of 16-byte keys with empty values; 140.6 with 100-byte
+     * values, the padding included). Range deletes count the same.
+     */
+    static final int ENTRY_OVERHEAD = 136;
     /**
      * Range deletes added since the last time {@link #tombstoneIndex} was rebuilt that trigger the next
      * rebuild; until then lookups check them one by one.
      */
     static final int REINDEX_AFTER = 32;
 
-    private final ConcurrentSkipListSet<Entry> entries = new ConcurrentSkipListSet<>(Entry.ORDER);
+    private final EntrySkipList entries = new EntrySkipList();
     private final CopyOnWriteArrayList<RangeTombstone> tombstones = new CopyOnWriteArrayList<>();
     /**
      * The first {@code size()} of {@link #tombstones}, sorted for lookups by key; replaced (under the
@@ -38,7 +45,8 @@ public final class Memtable {
     private final AtomicLong bytes = new AtomicLong();
 
     /**
-     * Adds a version. Call under the engine's write lock.
+     * Adds a version. One caller at a time: the engine's write lock holder, or recovery's thread (checked
+     * with assertions on, see {@link EntrySkipList#add}).
      *
      * @param e the entry
      */
@@ -72,7 +80,8 @@ public final class Memtable {
      * @return the entry, or {@code null} if none
      */
     public Entry newest(int ks, byte[] key, long maxSeq) {
-        Entry e = entries.ceiling(new Entry(ks, key, maxSeq, (byte) 0, null));
+        EntrySkipList.Node n = entries.ceiling(ks, key, maxSeq);
+        Entry e = n == null ? null : n.entry;
         return e != null && e.keyspace() == ks && java.util.Arrays.equals(e.key(), key) ? e : null;
     }
 
@@ -87,8 +96,8 @@ public final class Memtable {
      */
     public EntryIterator iterator(int ks, byte[] from, boolean reverse) {
         return new EntryIterator() {
-            private Iterator<Entry> it;
-            private Entry current;
+            /** The node {@link #current} is of, or {@code null} past the keyspace's edge. */
+            private EntrySkipList.Node at;
 
             {
                 seek(from);
@@ -96,35 +105,31 @@ public final class Memtable {
 
             @Override
             public void seek(byte[] target) {
-                NavigableSet<Entry> view;
+                EntrySkipList.Node n;
                 if (!reverse) {
-                    view = entries.tailSet(new Entry(ks, target == null ? new byte[0] : target, Long.MAX_VALUE, (byte) 0, null), true);
+                    n = entries.ceiling(ks, target == null ? new byte[0] : target, Long.MAX_VALUE);
                 } else if (target == null) {
-                    view = entries.headSet(new Entry(ks + 1, new byte[0], Long.MAX_VALUE, (byte) 0, null), false).descendingSet();
+                    n = entries.lower(ks + 1, new byte[0], Long.MAX_VALUE);
                 } else {
-                    view = entries.headSet(new Entry(ks, target, Long.MIN_VALUE, (byte) 0, null), true).descendingSet();
+                    // Every version of the target comes before (target, Long.MIN_VALUE), which no entry has.
+                    n = entries.lower(ks, target, Long.MIN_VALUE);
                 }
-                it = view.iterator();
-                current = advance();
+                at = inKeyspace(n);
             }
 
-            private Entry advance() {
-                if (!it.hasNext()) {
-                    return null;
-                }
-                Entry e = it.next();
-                return e.keyspace() == ks ? e : null;
+            private EntrySkipList.Node inKeyspace(EntrySkipList.Node n) {
+                return n != null && n.keyspace == ks ? n : null;
             }
 
             @Override
             public Entry current() {
-                return current;
+                return at == null ? null : at.entry;
             }
 
             @Override
             public void next() {
-                if (current != null) {
-                    current = advance();
+                if (at != null) {
+                    at = inKeyspace(reverse ? entries.before(at) : at.next(0));
                 }
             }
         };

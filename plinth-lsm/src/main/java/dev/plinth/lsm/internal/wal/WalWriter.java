@@ -51,6 +51,8 @@ public final class WalWriter implements AutoCloseable {
 
     /** Bytes buffered from which a NONE writer writes them out itself (two log blocks). */
     static final int BUFFER_LIMIT = 2 * WalFormat.BLOCK_SIZE;
+    /** The largest chunk buffer kept for reuse ({@link #keptBuffer}); a larger one (a big batch's) is dropped. */
+    static final int KEPT_BUFFER_LIMIT = 4 * WalFormat.BLOCK_SIZE;
 
     private final Vfs vfs;
     private final String store;
@@ -73,6 +75,14 @@ public final class WalWriter implements AutoCloseable {
     private boolean rollRequested;
     /** The ticket of the last record enqueued by a writer that waits for it ({@link #enqueue}). */
     private long awaitedTotal;
+    /**
+     * The buffer of the last chunk the leader wrote, for the next chunk to frame into (at most
+     * {@link #KEPT_BUFFER_LIMIT} bytes). Without it every chunk started at its first record's size and grew
+     * by doubling: a fill at {@code NONE} allocated twice the bytes it logged in those buffers (the largest
+     * allocation site of the fill's profile, with its command, in docs/performance.md, "The lsm fill's
+     * writer: a memtable of its own"), and every waited write one buffer.
+     */
+    private Bytes keptBuffer;
 
     // Guarded by monitor.
     private final Object monitor = new Object();
@@ -99,13 +109,13 @@ public final class WalWriter implements AutoCloseable {
         final Bytes bytes;
         long lastSeq;
 
-        /** A chunk whose buffer starts at {@code capacity} bytes: the first record's framed size. */
-        Chunk(long segment, long offset, long segmentSize, boolean fresh, int capacity) {
+        /** A chunk framed into {@code bytes}, which must be empty. */
+        Chunk(long segment, long offset, long segmentSize, boolean fresh, Bytes bytes) {
             this.segment = segment;
             this.offset = offset;
             this.segmentSize = segmentSize;
             this.fresh = fresh;
-            this.bytes = new Bytes(capacity);
+            this.bytes = bytes;
         }
     }
 
@@ -117,6 +127,10 @@ public final class WalWriter implements AutoCloseable {
 
         ByteBuffer contents() {
             return ByteBuffer.wrap(buf, 0, count);
+        }
+
+        int capacity() {
+            return buf.length;
         }
     }
 
@@ -265,10 +279,10 @@ public final class WalWriter implements AutoCloseable {
             enqueuedTotal += bufferSegmentSize - bufferOffset; // the padding left at the end counts
             bufferOffset = WalFormat.HEADER_SIZE;
             need = framedSize(bufferOffset, payload.length);
-            c = new Chunk(bufferSegment, bufferOffset, bufferSegmentSize, true, (int) need);
+            c = new Chunk(bufferSegment, bufferOffset, bufferSegmentSize, true, bufferLocked(need));
             chunks.add(c);
         } else if (c == null || c.segment != bufferSegment) {
-            c = new Chunk(bufferSegment, bufferOffset, bufferSegmentSize, false, (int) need);
+            c = new Chunk(bufferSegment, bufferOffset, bufferSegmentSize, false, bufferLocked(need));
             chunks.add(c);
         }
         frame(c.bytes, bufferOffset, payload);
@@ -278,6 +292,17 @@ public final class WalWriter implements AutoCloseable {
         bufferedBytes += need;
         enqueuedSeq = lastSeq;
         return enqueuedTotal;
+    }
+
+    /** An empty buffer for a new chunk: the kept one, else one of the first record's size; needs {@link #bufferLock}. */
+    private Bytes bufferLocked(long need) {
+        Bytes b = keptBuffer;
+        if (b == null) {
+            return new Bytes((int) need);
+        }
+        keptBuffer = null;
+        b.reset();
+        return b;
     }
 
     /**
@@ -465,6 +490,15 @@ public final class WalWriter implements AutoCloseable {
         try {
             for (Chunk c : taken) {
                 writeChunk(c);
+            }
+            if (!taken.isEmpty()) {
+                // Written, and VfsFile.write keeps no hold on its buffer, so it is free to frame into again.
+                Bytes last = taken.get(taken.size() - 1).bytes;
+                if (last.capacity() <= KEPT_BUFFER_LIMIT) {
+                    synchronized (bufferLock) {
+                        keptBuffer = last;
+                    }
+                }
             }
             if (!taken.isEmpty()) {
                 // Visible once in the OS: a reader may see a SYNC batch a moment before its force returns.
