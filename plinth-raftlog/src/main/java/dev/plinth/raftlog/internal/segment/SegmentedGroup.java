@@ -36,7 +36,8 @@ import java.util.TreeMap;
  * that moved the boundary is durable (right after a force of the segment being written, which holds that record
  * or a base restating it), oldest first; so the segments on disk after a crash are the live ones, perhaps after a
  * run of dead ones cut off by a gap in their seqs. After the first I/O error the group is failed and says so on
- * every call.
+ * every call. With segments over 64 KiB the next segment is made ahead of need by a {@link SpareSegment} on
+ * {@link #background} (a file that is never read; a failure making it fails the group at its next change).
  *
  * <p>A log written before format version 3 keeps its boundary in a {@code boundary} file (an {@link AtomicFile}
  * naming the boundary and the first live segment); it is read at open as the state before the first segment, and
@@ -111,6 +112,8 @@ final class SegmentedGroup {
      * by {@link #deleteDead()} on {@link #background}; and whether such a task is running.
      */
     private final java.util.ArrayDeque<String> toDelete = new java.util.ArrayDeque<>();
+    /** The next segment, made ahead of need on {@link #background} (segments over 64 KiB only). */
+    private final SpareSegment spare;
     private boolean deleting;
     /** Changed (under this monitor) whenever an entry held may change or go; read by readers without it. */
     private volatile long version;
@@ -123,6 +126,7 @@ final class SegmentedGroup {
         this.lz4 = lz4;
         this.savedFiles = new SavedFiles(vfs, group, dir);
         this.background = forceThreads;
+        this.spare = new SpareSegment(vfs, dir, segmentBytes, SegmentFormat.GROUP_VERSION, forceThreads, describe());
         this.pipeline = new ForcePipeline<>(this::forceWritten, forceThreads, RaftLogs.MAX_UNFORCED_BYTES,
                 () -> "segmented Raft log of group " + group + " at " + vfs.location(dir), e -> {
                     if (failure == null) {
@@ -286,6 +290,8 @@ final class SegmentedGroup {
             }
         }
         checkSavedFiles();
+        // A spare of an earlier run holds no record: it is never read, only deleted.
+        SpareSegment.removeLeftover(vfs, dir);
     }
 
     /** A record's type: its first byte, 0 if it has none. */
@@ -634,6 +640,7 @@ final class SegmentedGroup {
         int[] at = new int[entries.size()];
         stored.putAll(b, SegmentFormat.FRAME_BYTES, at);
         try {
+            spare.check();
             ensureWriter();
             long off = writer.appendFramed(framed, length);
             if (durability == Durability.SYNC) {
@@ -672,8 +679,11 @@ final class SegmentedGroup {
             writerSeq = nextSeq++;
             writerMin = 0;
             writerMax = 0;
-            SegmentWriter created = SegmentWriter.create(vfs, dir + "/" + GroupFiles.inProgress(writerSeq),
-                    segmentBytes, SegmentFormat.GROUP_VERSION);
+            String name = dir + "/" + GroupFiles.inProgress(writerSeq);
+            SegmentWriter created = spare.take(name);
+            if (created == null) {
+                created = SegmentWriter.create(vfs, name, segmentBytes, SegmentFormat.GROUP_VERSION);
+            }
             forceLock.lock();
             try {
                 writer = created;
@@ -756,6 +766,7 @@ final class SegmentedGroup {
         if (writer.position() >= segmentBytes) {
             roll();
         }
+        spare.prepareIfDue(writer.position());
     }
 
     /**
@@ -973,6 +984,7 @@ final class SegmentedGroup {
     }
 
     synchronized void closeFiles() {
+        spare.close();
         forceLock.lock();
         try {
             if (writer != null) {

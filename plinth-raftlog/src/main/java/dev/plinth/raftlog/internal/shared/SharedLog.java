@@ -11,6 +11,7 @@ import dev.plinth.raftlog.internal.ForcePipeline;
 import dev.plinth.raftlog.internal.segment.SegmentFormat;
 import dev.plinth.raftlog.internal.segment.SegmentScan;
 import dev.plinth.raftlog.internal.segment.SegmentWriter;
+import dev.plinth.raftlog.internal.segment.SpareSegment;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -98,6 +99,8 @@ final class SharedLog implements AutoCloseable {
     private final java.util.concurrent.ExecutorService forceThreads;
     /** Acknowledges pipelined appends once a force covers them (see {@link #reserveUnforced}). */
     private final ForcePipeline<Long> pipeline;
+    /** The next segment, made ahead of need on {@link #forceThreads} (segments over 64 KiB only). */
+    private final SpareSegment spare;
 
     private SharedLog(Vfs vfs, long segmentBytes, boolean lz4) {
         this.vfs = vfs;
@@ -106,6 +109,7 @@ final class SharedLog implements AutoCloseable {
         this.forceThreads = ForcePipeline.threads("plinth-raftlog-shared");
         this.pipeline = new ForcePipeline<>(this::forceWritten, forceThreads, RaftLogs.MAX_UNFORCED_BYTES,
                 () -> "shared Raft log at " + vfs.location(""), this::failWith);
+        this.spare = new SpareSegment(vfs, "", segmentBytes, SegmentFormat.VERSION, forceThreads, describe());
     }
 
     /** Names the log, for messages: "the shared Raft log at ...". */
@@ -238,6 +242,8 @@ final class SharedLog implements AutoCloseable {
                 // Its creation crashed before its first record was written.
                 log.beginSegment(oldest);
             }
+            // A spare of an earlier run holds no record: it is never read, only deleted.
+            SpareSegment.removeLeftover(vfs, "");
             return new Opened(log, found, oldest);
         } catch (RuntimeException e) {
             log.closeFiles();
@@ -388,6 +394,7 @@ final class SharedLog implements AutoCloseable {
         boolean forced = false;
         try {
             checkFailure();
+            spare.check();
             // The queued records go out in one write (one system call, not one per record) where they fit
             // SegmentWriter.MAX_GATHER_BYTES together, then one force.
             boolean needSync = false;
@@ -420,6 +427,7 @@ final class SharedLog implements AutoCloseable {
                 roll();
                 didRoll = true;
             }
+            spare.prepareIfDue(writer.position());
         } catch (RuntimeException e) {
             error = e;
         } catch (Error e) {
@@ -565,7 +573,10 @@ final class SharedLog implements AutoCloseable {
             sealed.put(writerSeq, name);
             writer = null;
             writerSeq++;
-            writer = SegmentWriter.create(vfs, INPROGRESS + hex(writerSeq), segmentBytes, SegmentFormat.VERSION);
+            writer = spare.take(INPROGRESS + hex(writerSeq));
+            if (writer == null) {
+                writer = SegmentWriter.create(vfs, INPROGRESS + hex(writerSeq), segmentBytes, SegmentFormat.VERSION);
+            }
             beginSegment(sealed.firstKey());
         } finally {
             filesLock.writeLock().unlock();
@@ -732,6 +743,7 @@ final class SharedLog implements AutoCloseable {
     }
 
     private void closeFiles() {
+        spare.close();
         filesLock.writeLock().lock();
         try {
             if (writer != null) {

@@ -1,0 +1,248 @@
+package dev.plinth.raftlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plinth.Durability;
+import dev.plinth.PlinthException;
+import dev.plinth.StorageIOException;
+import dev.plinth.testkit.io.Fault;
+import dev.plinth.testkit.io.FaultyVfs;
+import dev.plinth.testkit.io.IoOp;
+import dev.plinth.testkit.io.MemVfs;
+import dev.plinth.testkit.io.PowerLoss;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The next segment made ahead of need on a background thread (the spare, {@code SpareSegment}), on both logs of our
+ * own with segments of 128 KiB (spares are made for segments over 64 KiB): a segment begun at a roll is already
+ * preallocated whole, so the appending thread writes no zeros; a failure while the spare is made, or while it is
+ * taken, fails the log with a clear exception; and a power loss at any of those points, or with a spare made whole and
+ * not taken, loses no acknowledged entry, leaves no spare after the next open and lets the log go on.
+ */
+class RaftLogSpareSegmentTest {
+    static final long G = 7;
+    static final long SEGMENT = 128 << 10;
+    static final int BATCH = 32;
+    static final List<PowerLoss> CRASHES = List.of(PowerLoss.processCrash(), PowerLoss.dropUnsynced(),
+            PowerLoss.tearLastWrite(), PowerLoss.garbageLastWrite());
+
+    /** One of the two logs of our own, and where its segments live. */
+    private record Kind(String name, Function<FaultyVfs, RaftStorage> open, String dir) {
+        String spare() {
+            return dir.isEmpty() ? "spare" : dir + "/spare";
+        }
+    }
+
+    private static final List<Kind> KINDS = List.of(
+            new Kind("per-group", v -> RaftLogs.openSegmented(v, SEGMENT), String.format("g-%016x", G)),
+            new Kind("shared", v -> RaftLogs.openShared(v, SEGMENT), ""));
+
+    /** What was appended and what was acknowledged. */
+    private static final class Appended {
+        final List<LogEntry> entries = new ArrayList<>();
+        long acked;
+        final Random random = new Random(1);
+
+        List<LogEntry> next(RaftStorage s) {
+            long from = s.lastIndex(G) + 1;
+            List<LogEntry> batch = new ArrayList<>();
+            for (int i = 0; i < BATCH; i++) {
+                byte[] p = new byte[128];
+                random.nextBytes(p);
+                batch.add(new LogEntry(from + i, 1, p));
+            }
+            return batch;
+        }
+
+        /** Appends one batch at {@code SYNC}; returns what it threw, or null. */
+        PlinthException append(RaftStorage s) {
+            List<LogEntry> batch;
+            try {
+                batch = next(s);
+                if (entries.size() > s.lastIndex(G)) {
+                    entries.subList((int) s.lastIndex(G), entries.size()).clear();
+                }
+                entries.addAll(batch);
+                s.append(G, batch, Durability.SYNC);
+            } catch (PlinthException e) {
+                return e;
+            }
+            acked = batch.get(batch.size() - 1).index();
+            return null;
+        }
+
+        /** Every acknowledged entry is there, and what is there is a prefix of what was appended. */
+        void check(RaftStorage r, String at) {
+            assertThat(r.lastIndex(G)).as("%s: the last index", at).isBetween(acked, (long) entries.size());
+            assertThat(r.entries(G, 1, r.lastIndex(G) + 1)).as("%s: the entries", at)
+                    .isEqualTo(entries.subList(0, (int) r.lastIndex(G)));
+        }
+    }
+
+    private static String inProgress(FaultyVfs vfs, Kind k) {
+        return vfs.list(k.dir()).stream().map(n -> n.substring(n.lastIndexOf('/') + 1))
+                .filter(n -> n.startsWith("log_inprogress_")).findFirst().orElseThrow();
+    }
+
+    private static String path(Kind k, String name) {
+        return k.dir().isEmpty() ? name : k.dir() + "/" + name;
+    }
+
+    @Test
+    void aSegmentBegunAtARollIsAlreadyPreallocatedWhole() {
+        for (Kind k : KINDS) {
+            FaultyVfs vfs = new FaultyVfs(new MemVfs(1), 1);
+            Appended a = new Appended();
+            try (RaftStorage s = k.open().apply(vfs)) {
+                int rolls = 0;
+                String current = null;
+                for (int i = 0; i < 200 && rolls < 3; i++) {
+                    assertThat(a.append(s)).as(k.name()).isNull();
+                    String now = inProgress(vfs, k);
+                    if (current != null && !now.equals(current)) {
+                        rolls++;
+                        // Made ahead by the spare: the whole segment's zeros are there already (a segment made at the
+                        // roll on the appending thread starts at 64 KiB and doubles as it fills).
+                        assertThat(vfs.size(path(k, now))).as("%s: %s right after the roll", k.name(), now)
+                                .isEqualTo(SEGMENT);
+                        assertThat(vfs.exists(k.spare())).as("%s: the spare was taken", k.name()).isFalse();
+                    }
+                    current = now;
+                }
+                assertThat(rolls).as(k.name()).isEqualTo(3);
+            }
+            try (RaftStorage r = k.open().apply(vfs)) {
+                a.check(r, k.name() + ", reopened");
+                assertThat(vfs.exists(k.spare())).as("%s: a spare left is deleted at open", k.name()).isFalse();
+            }
+        }
+    }
+
+    /**
+     * A sticky fault at each file operation of the spare's making (its creation, the header, the zeros, the force, the
+     * directory sync), then each kind of power loss: the log fails with an exception naming the spare; after the
+     * restart every acknowledged entry is there, no spare is left, and appending goes on across two more rolls.
+     */
+    @Test
+    void aFailureWhileTheSpareIsMadeFailsTheLogAndLosesNothing() {
+        List<Object[]> points = List.of(new Object[] {IoOp.CREATE, 1}, new Object[] {IoOp.WRITE, 1},
+                new Object[] {IoOp.WRITE, 2}, new Object[] {IoOp.FORCE, 1}, new Object[] {IoOp.SYNC_DIRECTORY, 1});
+        int runs = 0;
+        for (Kind k : KINDS) {
+            for (Object[] p : points) {
+                IoOp op = (IoOp) p[0];
+                int nth = (Integer) p[1];
+                for (PowerLoss crash : CRASHES) {
+                    String at = String.format("%s, %s #%d of the spare, then %s", k.name(), op, nth, crash);
+                    FaultyVfs vfs = new FaultyVfs(new MemVfs(nth), nth);
+                    Appended a = new Appended();
+                    RaftStorage s = k.open().apply(vfs);
+                    assertThat(a.append(s)).as(at).isNull();
+                    Fault f = Fault.on(op).at(nth).sticky();
+                    // The directory sync names the directory: no other one happens before the roll.
+                    vfs.inject(op == IoOp.SYNC_DIRECTORY ? f : f.onFiles(n -> n.equals(k.spare()), "the spare"));
+                    PlinthException failed = null;
+                    for (int i = 0; i < 200 && failed == null; i++) {
+                        failed = a.append(s);
+                    }
+                    assertThat(failed).as(at).isInstanceOf(StorageIOException.class);
+                    if (op != IoOp.SYNC_DIRECTORY) {
+                        // (The directory fault is on any directory: the roll's own sync may come first, when the
+                        // background thread is late.)
+                        assertThat(failed.getMessage()).as(at).contains("ahead of need");
+                    }
+                    // (Not through a.append: the failed batch may be on disk, and its indexes must keep its entries.)
+                    assertThatThrownBy(() -> s.append(G, a.next(s), Durability.SYNC)).as("%s: the log stays failed", at)
+                            .isInstanceOf(StorageIOException.class);
+                    vfs.clearFaults();
+                    vfs.powerLoss(crash);
+                    s.close();
+                    reopenAndGoOn(vfs, k, a, at);
+                    runs++;
+                }
+            }
+        }
+        assertThat(runs).isEqualTo(KINDS.size() * 5 * CRASHES.size());
+    }
+
+    /**
+     * A spare made whole and not yet taken, then a crash in each mode; and a sticky fault at the 1st to 3rd rename and
+     * directory sync from then on (the roll that renames the closed segment and then takes the spare: a crash before,
+     * between and after the spare's rename), then a power loss: nothing acknowledged is lost, no spare is left after
+     * the open, and the log goes on.
+     */
+    @Test
+    void aCrashAroundTheSparesTakingLosesNothing() throws InterruptedException {
+        int runs = 0;
+        for (Kind k : KINDS) {
+            for (PowerLoss crash : CRASHES) {
+                String at = String.format("%s, a whole spare not taken, then %s", k.name(), crash);
+                FaultyVfs vfs = new FaultyVfs(new MemVfs(3), 3);
+                Appended a = new Appended();
+                RaftStorage s = k.open().apply(vfs);
+                awaitWholeSpare(vfs, k, a, s, at);
+                vfs.powerLoss(crash);
+                s.close();
+                reopenAndGoOn(vfs, k, a, at);
+                runs++;
+            }
+            for (IoOp op : List.of(IoOp.RENAME, IoOp.SYNC_DIRECTORY)) {
+                for (int nth = 1; nth <= 3; nth++) {
+                    String at = String.format("%s, %s #%d at the roll that takes the spare", k.name(), op, nth);
+                    FaultyVfs vfs = new FaultyVfs(new MemVfs(nth), nth);
+                    Appended a = new Appended();
+                    RaftStorage s = k.open().apply(vfs);
+                    awaitWholeSpare(vfs, k, a, s, at);
+                    vfs.inject(Fault.on(op).at(nth).sticky());
+                    PlinthException failed = null;
+                    for (int i = 0; i < 200 && failed == null; i++) {
+                        failed = a.append(s);
+                    }
+                    assertThat(failed).as(at).isInstanceOf(StorageIOException.class);
+                    vfs.clearFaults();
+                    vfs.powerLoss(PowerLoss.dropUnsynced());
+                    s.close();
+                    reopenAndGoOn(vfs, k, a, at);
+                    runs++;
+                }
+            }
+        }
+        assertThat(runs).isEqualTo(KINDS.size() * (CRASHES.size() + 6));
+    }
+
+    /** Appends until the spare is made whole (its file at the segment's size), waiting for the background thread. */
+    private static void awaitWholeSpare(FaultyVfs vfs, Kind k, Appended a, RaftStorage s, String at)
+            throws InterruptedException {
+        for (int i = 0; i < 200 && !vfs.exists(k.spare()); i++) {
+            assertThat(a.append(s)).as(at).isNull();
+        }
+        for (int i = 0; i < 5_000 && !(vfs.exists(k.spare()) && vfs.size(k.spare()) == SEGMENT); i++) {
+            Thread.sleep(1);
+        }
+        assertThat(vfs.size(k.spare())).as("%s: the spare made", at).isEqualTo(SEGMENT);
+        Thread.sleep(20); // its force and directory sync, after the zeros
+    }
+
+    /**
+     * Opens the log after a crash: every acknowledged entry is there, the spare is gone; then appends across two rolls,
+     * loses power (dropping what is not synced) and opens again: everything acknowledged is there.
+     */
+    private static void reopenAndGoOn(FaultyVfs vfs, Kind k, Appended a, String at) {
+        try (RaftStorage r = k.open().apply(vfs)) {
+            a.check(r, at + ", reopened");
+            assertThat(vfs.exists(k.spare())).as("%s: no spare after the open", at).isFalse();
+            for (int i = 0; i < 60; i++) {
+                assertThat(a.append(r)).as("%s: appending after the open", at).isNull();
+            }
+            vfs.powerLoss(PowerLoss.dropUnsynced());
+        }
+        try (RaftStorage r = k.open().apply(vfs)) {
+            a.check(r, at + ", appended, power loss, reopened");
+        }
+    }
+}
