@@ -1,5 +1,18 @@
 package dev.plinth.raftlog.internal.segment;
 
+import static dev.plinth.raftlog.internal.segment.GroupRecords.BASE;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.END;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.ENTRIES;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.FILES;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.PURGE;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.RECORD_HEADER;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.REPLACE;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.RESET;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.base;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.bounds;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.end;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.typeOf;
+
 import dev.plinth.CorruptionException;
 import dev.plinth.Durability;
 import dev.plinth.StorageIOException;
@@ -44,26 +57,6 @@ import java.util.TreeMap;
  * deleted once no segment of an older format is left and a base record restating it is durable.
  */
 final class SegmentedGroup {
-    static final byte ENTRIES = 1;
-    static final byte REPLACE = 2;
-    /** Format version 3: the boundary moves to (index, term); the entries up to it are dropped. */
-    static final byte PURGE = 3;
-    /** Format version 3: every entry is dropped and the boundary set to (index, term). */
-    static final byte RESET = 4;
-    /**
-     * Format version 3: the first record of a segment: the boundary (index, term) and last index when it began; in
-     * version 5 also the files saved beside the segments by then ({@link SavedFiles}).
-     */
-    static final byte BASE = 5;
-    /** Format version 5: the last record of every closed segment: its seq and the group's last index then. */
-    static final byte END = 6;
-    /**
-     * Format version 5: the files saved beside the segments so far (a flag byte, {@link SavedFiles}), recorded once a
-     * file is first saved.
-     */
-    static final byte FILES = 7;
-    static final int RECORD_HEADER = 1 + 8 + 4;
-
     /**
      * A segment other than the one being written: its file name, the highest index written in it (0 if none, or
      * if a later reset dropped them all) and its format version.
@@ -280,7 +273,7 @@ final class SegmentedGroup {
         } else {
             if (writerEmpty) {
                 // Created, but the crash came before its base record was whole.
-                writer.append(base());
+                writer.append(base(boundaryIndex, boundaryTerm, lastIndex(), savedFiles.flags()));
             }
             if (writerEmpty || hasDead() || legacyDeletable()) {
                 // What was read may have reached only the operating system before a kill: force it before deleting.
@@ -292,11 +285,6 @@ final class SegmentedGroup {
         checkSavedFiles();
         // A spare of an earlier run holds no record: it is never read, only deleted.
         SpareSegment.removeLeftover(vfs, dir);
-    }
-
-    /** A record's type: its first byte, 0 if it has none. */
-    private static byte typeOf(SegmentScan.Record r) {
-        return r.payload().length == 0 ? 0 : r.payload()[0];
     }
 
     /**
@@ -690,24 +678,8 @@ final class SegmentedGroup {
             } finally {
                 forceLock.unlock();
             }
-            writer.append(base());
+            writer.append(base(boundaryIndex, boundaryTerm, lastIndex(), savedFiles.flags()));
         }
-    }
-
-    /** The base record that begins a segment: the boundary (index, term), the last index and the saved files now. */
-    private byte[] base() {
-        return ByteBuffer.allocate(26).put(BASE).putLong(boundaryIndex).putLong(boundaryTerm).putLong(lastIndex())
-                .put((byte) savedFiles.flags()).array();
-    }
-
-    /** The end record that closes segment {@code seq}: its seq and the last index now. */
-    private byte[] end(long seq) {
-        return ByteBuffer.allocate(17).put(END).putLong(seq).putLong(lastIndex()).array();
-    }
-
-    /** A purge or reset record. */
-    private static byte[] bounds(byte type, long index, long term) {
-        return ByteBuffer.allocate(17).put(type).putLong(index).putLong(term).array();
     }
 
     /**
@@ -722,7 +694,7 @@ final class SegmentedGroup {
     private void roll(boolean ended) {
         int v = writer.version();
         if (v >= SegmentFormat.GROUP_VERSION && !ended) {
-            writer.append(end(writerSeq));
+            writer.append(end(writerSeq, lastIndex()));
         }
         forceLock.lock();
         try {
