@@ -169,18 +169,8 @@ public final class SpareSegment implements AutoCloseable {
      */
     public SegmentWriter take(String name) {
         VfsFile f;
-        boolean interrupted = false;
         synchronized (lock) {
-            while (preparing) {
-                try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    interrupted = true; // the spare's fate decides the log's: finish waiting for it
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            awaitMadeLocked();
             check();
             f = ready;
             ready = null;
@@ -198,16 +188,17 @@ public final class SpareSegment implements AutoCloseable {
         }
     }
 
-    /** Waits until no spare is being made; for tests. */
-    public void awaitIdle() {
+    /**
+     * Waits, holding {@link #lock}, until no spare is being made. An interrupt does not cut the wait short (the
+     * spare's fate decides the log's) and is kept for the caller.
+     */
+    private void awaitMadeLocked() {
         boolean interrupted = false;
-        synchronized (lock) {
-            while (preparing) {
-                try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
+        while (preparing) {
+            try {
+                lock.wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
         }
         if (interrupted) {
@@ -224,9 +215,7 @@ public final class SpareSegment implements AutoCloseable {
         VfsFile f;
         synchronized (lock) {
             closed = true;
-        }
-        awaitIdle();
-        synchronized (lock) {
+            awaitMadeLocked();
             f = ready;
             ready = null;
         }
