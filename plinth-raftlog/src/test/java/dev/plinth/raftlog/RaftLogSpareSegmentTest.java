@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.plinth.Durability;
 import dev.plinth.PlinthException;
 import dev.plinth.StorageIOException;
+import dev.plinth.io.Vfs;
 import dev.plinth.testkit.io.Fault;
 import dev.plinth.testkit.io.FaultyVfs;
 import dev.plinth.testkit.io.IoOp;
@@ -243,6 +244,121 @@ class RaftLogSpareSegmentTest {
         }
         try (RaftStorage r = k.open().apply(vfs)) {
             a.check(r, at + ", appended, power loss, reopened");
+        }
+    }
+
+    /**
+     * The reopen of a group past half its segment whose first save of its hard state was cut off after the file's
+     * rename and before the record naming it: the open records the file, a write that starts making this run's spare
+     * in the background; the spare left by the earlier run must be gone before, not deleted under the new one (a
+     * file system delaying the spare's deletion by 300 ms widens the window). Appending then goes on across a roll.
+     */
+    @Test
+    void theOpenDeletesALeftoverSpareBeforeItsOwnWritesStartTheNext() throws InterruptedException {
+        Kind k = KINDS.get(0);
+        FaultyVfs vfs = new FaultyVfs(new MemVfs(5), 5);
+        Appended a = new Appended();
+        try (RaftStorage s = k.open().apply(vfs)) {
+            awaitWholeSpare(vfs, k, a, s, "before the reopen");
+        }
+        assertThat(vfs.exists(k.spare())).as("the spare stays after a close").isTrue();
+        // A hard state file that no record names: its save was cut off after its rename.
+        try (dev.plinth.io.VfsFile f = vfs.create(k.dir() + "/hardstate")) {
+            f.write(0, java.nio.ByteBuffer.wrap(new byte[] {1}));
+            f.force();
+        }
+        Vfs slow = new SlowSpareDeletion(vfs, k.spare());
+        try (RaftStorage r = RaftLogs.openSegmented(slow, SEGMENT)) {
+            a.check(r, "reopened");
+            for (int i = 0; i < 60; i++) {
+                assertThat(a.append(r)).as("appending after the open, batch %d", i).isNull();
+            }
+        }
+        try (RaftStorage r = k.open().apply(vfs)) {
+            a.check(r, "reopened again");
+        }
+    }
+
+    /** Delays the deletion of one file by 300 ms: the window where an open's deletion could meet a new spare. */
+    private static final class SlowSpareDeletion implements Vfs {
+        private final Vfs v;
+        private final String slow;
+
+        SlowSpareDeletion(Vfs v, String slow) {
+            this.v = v;
+            this.slow = slow;
+        }
+
+        @Override
+        public boolean delete(String name) {
+            if (name.equals(slow)) {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return v.delete(name);
+        }
+
+        @Override
+        public String location(String name) {
+            return v.location(name);
+        }
+
+        @Override
+        public dev.plinth.io.VfsFile create(String name) {
+            return v.create(name);
+        }
+
+        @Override
+        public dev.plinth.io.VfsFile openRead(String name) {
+            return v.openRead(name);
+        }
+
+        @Override
+        public dev.plinth.io.VfsFile openWrite(String name) {
+            return v.openWrite(name);
+        }
+
+        @Override
+        public boolean exists(String name) {
+            return v.exists(name);
+        }
+
+        @Override
+        public boolean isDirectory(String name) {
+            return v.isDirectory(name);
+        }
+
+        @Override
+        public long size(String name) {
+            return v.size(name);
+        }
+
+        @Override
+        public List<String> list(String directory) {
+            return v.list(directory);
+        }
+
+        @Override
+        public void mkdirs(String directory) {
+            v.mkdirs(directory);
+        }
+
+        @Override
+        public void rename(String from, String to) {
+            v.rename(from, to);
+        }
+
+        @Override
+        public dev.plinth.io.VfsLock lock(String name) {
+            return v.lock(name);
+        }
+
+        @Override
+        public void syncDirectory(String directory) {
+            v.syncDirectory(directory);
         }
     }
 }

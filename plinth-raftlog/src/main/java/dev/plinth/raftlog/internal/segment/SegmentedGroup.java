@@ -155,6 +155,9 @@ final class SegmentedGroup {
             return;
         }
         dirExists = true;
+        // A spare of an earlier run holds no record: it is never read, only deleted, and before anything is written,
+        // for a write here (checkSavedFiles' record, say) may start making this run's spare in the background.
+        SpareSegment.removeLeftover(vfs, dir);
         long firstLiveSeq = 1;
         byte[] b = AtomicFile.read(vfs, dir + "/" + GroupFiles.BOUNDARY);
         if (b != null) {
@@ -283,8 +286,6 @@ final class SegmentedGroup {
             }
         }
         checkSavedFiles();
-        // A spare of an earlier run holds no record: it is never read, only deleted.
-        SpareSegment.removeLeftover(vfs, dir);
     }
 
     /**

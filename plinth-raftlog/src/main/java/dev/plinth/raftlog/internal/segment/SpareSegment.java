@@ -79,7 +79,8 @@ public final class SpareSegment implements AutoCloseable {
 
     /**
      * Deletes a spare left in a log's directory by an earlier run: it holds no record, whether it was made whole, half
-     * made, or its name never became durable. Called at open, once the segments were read.
+     * made, or its name never became durable. Called at open before anything is written: a write may start making
+     * this run's spare ({@link #prepareIfDue}), which the deletion must not meet.
      */
     public static void removeLeftover(Vfs vfs, String dir) {
         vfs.delete(path(dir));
@@ -116,6 +117,9 @@ public final class SpareSegment implements AutoCloseable {
         VfsFile f = null;
         RuntimeException error = null;
         try {
+            // None should be there (the open deleted any left over, the last one was taken); if one is, it holds no
+            // record and must not fail the log.
+            vfs.delete(path);
             f = vfs.create(path);
             f.write(0, SegmentFormat.header(version));
             f.preallocate(size);
