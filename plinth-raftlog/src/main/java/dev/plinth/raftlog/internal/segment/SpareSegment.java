@@ -21,8 +21,9 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>Thread safe. {@link #lock} guards the fields below it and is never held during file I/O; the log calls in
  * holding its own locks (the spare takes none of the log's), so it adds no lock-order edge. A failure while making
- * the spare is kept and thrown by the log's next call of {@link #check()} or {@link #take}, which fail the log as any
- * failed write does. Nothing acknowledged is lost by it: a spare holds no record.
+ * the spare (an {@link Error} too: an out-of-memory error starting the thread, say) is kept and thrown by the log's
+ * next call of {@link #check()} or {@link #take}, which fail the log as any failed write does. Nothing acknowledged
+ * is lost by it: a spare holds no record.
  */
 public final class SpareSegment implements AutoCloseable {
     /** The spare's file name in the log's directory (the root for the shared log, a group's for the per-group log). */
@@ -106,11 +107,16 @@ public final class SpareSegment implements AutoCloseable {
             executor.execute(this::make);
         } catch (RejectedExecutionException e) {
             // The log is closing: its executor is shut down. No spare; the next segment is made when needed.
-            synchronized (lock) {
-                preparing = false;
-                lock.notifyAll();
-            }
+            finish(null, null);
+        } catch (Throwable t) {
+            // An out-of-memory error starting a thread, say: kept as the spare's failure, never left preparing, or
+            // close would wait for good.
+            finish(null, failure(t));
         }
+    }
+
+    private static RuntimeException failure(Throwable t) {
+        return t instanceof RuntimeException r ? r : new IllegalStateException(t.toString(), t);
     }
 
     private void make() {
@@ -125,22 +131,33 @@ public final class SpareSegment implements AutoCloseable {
             f.preallocate(size);
             f.force();
             vfs.syncDirectory(dir);
-        } catch (RuntimeException e) {
-            error = e;
+        } catch (Throwable t) {
+            // An Error too (out of memory, an assertion): the spare fails, and preparing is reset below, or close
+            // would wait for good.
+            error = failure(t);
             if (f != null) {
-                f.close();
+                try {
+                    f.close();
+                } catch (Throwable ignored) {
+                    // The failure above is the one the log reports.
+                }
                 f = null;
             }
         }
+        finish(f, error);
+    }
+
+    /** Ends the making of a spare: {@code made} is the spare (or null), {@code error} why it failed (or null). */
+    private void finish(VfsFile made, RuntimeException error) {
         VfsFile unwanted = null;
         synchronized (lock) {
             preparing = false;
             if (error != null) {
                 failure = error;
             } else if (closed) {
-                unwanted = f; // the log closed meanwhile: the file stays until the next open deletes it
+                unwanted = made; // the log closed meanwhile: the file stays until the next open deletes it
             } else {
-                ready = f;
+                ready = made;
             }
             lock.notifyAll();
         }
