@@ -95,14 +95,24 @@ class RaftLogSpareSegmentTest {
     }
 
     @Test
-    void aSegmentBegunAtARollIsAlreadyPreallocatedWhole() {
+    void aSegmentBegunAtARollIsAlreadyPreallocatedWhole() throws InterruptedException {
         for (Kind k : KINDS) {
             FaultyVfs vfs = new FaultyVfs(new MemVfs(1), 1);
             Appended a = new Appended();
             try (RaftStorage s = k.open().apply(vfs)) {
                 int rolls = 0;
                 String current = null;
+                boolean made = false;
+                long syncs = vfs.count(IoOp.SYNC_DIRECTORY);
                 for (int i = 0; i < 200 && rolls < 3; i++) {
+                    long syncsNow = vfs.count(IoOp.SYNC_DIRECTORY);
+                    if (!made && vfs.exists(k.spare())) {
+                        // A roll takes a spare only if it is made by then (the per-group log does not wait for it):
+                        // the background thread is given its time here, before the appends that roll.
+                        awaitMade(vfs, k, k.name(), syncs);
+                        made = true;
+                    }
+                    syncs = syncsNow;
                     assertThat(a.append(s)).as(k.name()).isNull();
                     String now = inProgress(vfs, k);
                     if (current != null && !now.equals(current)) {
@@ -112,6 +122,7 @@ class RaftLogSpareSegmentTest {
                         assertThat(vfs.size(path(k, now))).as("%s: %s right after the roll", k.name(), now)
                                 .isEqualTo(SEGMENT);
                         assertThat(vfs.exists(k.spare())).as("%s: the spare was taken", k.name()).isFalse();
+                        made = false;
                     }
                     current = now;
                 }
@@ -219,14 +230,26 @@ class RaftLogSpareSegmentTest {
     /** Appends until the spare is made whole (its file at the segment's size), waiting for the background thread. */
     private static void awaitWholeSpare(FaultyVfs vfs, Kind k, Appended a, RaftStorage s, String at)
             throws InterruptedException {
+        long syncs = vfs.count(IoOp.SYNC_DIRECTORY);
         for (int i = 0; i < 200 && !vfs.exists(k.spare()); i++) {
             assertThat(a.append(s)).as(at).isNull();
         }
-        for (int i = 0; i < 5_000 && !(vfs.exists(k.spare()) && vfs.size(k.spare()) == SEGMENT); i++) {
+        awaitMade(vfs, k, at, syncs);
+    }
+
+    /**
+     * Waits for a spare begun to be made whole: its file at the segment's size, forced, and its directory synced (a
+     * directory sync after {@code syncsBefore}, counted before the spare was created: the appending thread syncs none
+     * between two rolls), then a moment for the background thread to hand it over.
+     */
+    private static void awaitMade(FaultyVfs vfs, Kind k, String at, long syncsBefore) throws InterruptedException {
+        for (int i = 0; i < 10_000 && !(vfs.exists(k.spare()) && vfs.size(k.spare()) == SEGMENT
+                && vfs.count(IoOp.SYNC_DIRECTORY) > syncsBefore); i++) {
             Thread.sleep(1);
         }
         assertThat(vfs.size(k.spare())).as("%s: the spare made", at).isEqualTo(SEGMENT);
-        Thread.sleep(20); // its force and directory sync, after the zeros
+        assertThat(vfs.count(IoOp.SYNC_DIRECTORY)).as("%s: the spare's directory synced", at).isGreaterThan(syncsBefore);
+        Thread.sleep(10); // from its directory sync to its handover, a few instructions
     }
 
     /**

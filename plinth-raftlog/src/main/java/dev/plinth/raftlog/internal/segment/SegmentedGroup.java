@@ -34,7 +34,9 @@ import java.util.TreeMap;
 /**
  * One group's segmented log: its segment files, its purge boundary and the in-memory position of every entry.
  *
- * <p>Thread safe: every method is {@code synchronized} on this object, which guards all fields below.
+ * <p>Thread safe: every method is {@code synchronized} on this object, which guards all fields below. The
+ * {@link SpareSegment} is called holding it and never waits for the background thread then, except at close: a
+ * roll whose spare is not made yet makes the segment itself.
  *
  * <p>Invariants: {@code locs.get(i)} is the entry at index {@code boundaryIndex + 1 + i}. Every change is one
  * segment record, so it is whole or absent after a crash: entries, a replace (or truncate), a purge (the new

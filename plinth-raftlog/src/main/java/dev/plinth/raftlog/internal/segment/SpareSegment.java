@@ -20,10 +20,14 @@ import java.util.concurrent.RejectedExecutionException;
  * open's rules for such a segment apply unchanged.
  *
  * <p>Thread safe. {@link #lock} guards the fields below it and is never held during file I/O; the log calls in
- * holding its own locks (the spare takes none of the log's), so it adds no lock-order edge. A failure while making
- * the spare (an {@link Error} too: an out-of-memory error starting the thread, say) is kept and thrown by the log's
- * next call of {@link #check()} or {@link #take}, which fail the log as any failed write does. Nothing acknowledged
- * is lost by it: a spare holds no record.
+ * holding its own locks (the spare takes none of the log's), so it adds no lock-order edge. Waits: {@link #take}
+ * never waits for a spare still being made (the log makes that segment itself, and the spare is taken at a later
+ * roll), so no lock of the log is held waiting for the background thread while appending. A log that can wait
+ * holding no lock a reader needs (the shared log's leader, before its files lock) calls {@link #awaitMade()} before
+ * it rolls; {@link #close()} waits too. The making takes no lock of the log, so none of these waits can deadlock. A
+ * failure while making the spare (an {@link Error} too: an out-of-memory error starting the thread, say) is kept and
+ * thrown by the log's next call of {@link #check()} or {@link #take}, which fail the log as any failed write does.
+ * Nothing acknowledged is lost by it: a spare holds no record.
  */
 public final class SpareSegment implements AutoCloseable {
     /** The spare's file name in the log's directory (the root for the shared log, a group's for the per-group log). */
@@ -181,9 +185,9 @@ public final class SpareSegment implements AutoCloseable {
     }
 
     /**
-     * Takes the spare as the segment {@code name}, waiting for one under way: renames it, syncs the directory, and
-     * returns a writer positioned after its header. Returns {@code null} if no spare was started (the caller makes
-     * the segment itself).
+     * Takes the spare as the segment {@code name}: renames it, syncs the directory, and returns a writer positioned
+     * after its header. Returns {@code null} if no spare is ready (none was started, or one is still being made: it
+     * is not waited for, and is taken at a later roll); the caller makes the segment itself.
      *
      * @param name the in-progress name of the new segment, in the same directory, not existing yet
      * @throws StorageIOException if making the spare failed, or the rename or directory sync fails
@@ -191,7 +195,6 @@ public final class SpareSegment implements AutoCloseable {
     public SegmentWriter take(String name) {
         VfsFile f;
         synchronized (lock) {
-            awaitMadeLocked();
             check();
             f = ready;
             ready = null;
@@ -206,6 +209,17 @@ public final class SpareSegment implements AutoCloseable {
         } catch (RuntimeException e) {
             f.close();
             throw e;
+        }
+    }
+
+    /**
+     * Waits until no spare is being made, so that the next {@link #take} finds it if it was started. Call holding no
+     * lock that a reader of the log needs: the making is file I/O of a whole segment. An interrupt does not cut the
+     * wait short and is kept for the caller.
+     */
+    public void awaitMade() {
+        synchronized (lock) {
+            awaitMadeLocked();
         }
     }
 

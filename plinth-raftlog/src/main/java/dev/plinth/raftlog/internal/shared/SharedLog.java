@@ -31,7 +31,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Thread safe. Lock order: {@code queueLock} is never held while writing or forcing; {@code filesLock}
  * (read for reads of a segment, write while a segment is rolled or deleted) is taken by the leader alone among
- * writers, so the writer itself is used by one thread at a time (the leader of the moment).
+ * writers, so the writer itself is used by one thread at a time (the leader of the moment). The leader waits for a
+ * spare segment still being made ({@link SpareSegment#awaitMade()}) before it takes the files lock to roll, never
+ * holding it; {@link SpareSegment#close()} is called before the files lock is taken.
  *
  * <p>Group commit, as LevelDB's writer queue does it: a submitter joins {@code queue}; the one at its head is
  * the leader: it takes every record queued so far, writes them in queue order, forces the segment once if any of
@@ -424,6 +426,8 @@ final class SharedLog implements AutoCloseable {
                 forced = true;
             }
             if (writer.position() >= segmentBytes) {
+                // Here, not in the roll: the files lock the roll takes would keep every group's readers waiting.
+                spare.awaitMade();
                 roll();
                 didRoll = true;
             }
