@@ -271,6 +271,33 @@ class RaftLogSpareSegmentTest {
     }
 
     /**
+     * A failed write to a segment begun from the spare names the segment, not the {@code spare} it was made as: the
+     * segment is opened by its new name after the rename (a fault filtered on the in-progress name reaches it).
+     */
+    @Test
+    void aSegmentBegunFromTheSpareIsNamedByItsNewName() throws InterruptedException {
+        for (Kind k : KINDS) {
+            FaultyVfs vfs = new FaultyVfs(new MemVfs(9), 9);
+            Appended a = new Appended();
+            try (RaftStorage s = k.open().apply(vfs)) {
+                awaitWholeSpare(vfs, k, a, s, k.name());
+                String first = inProgress(vfs, k);
+                for (int i = 0; i < 200 && inProgress(vfs, k).equals(first); i++) {
+                    assertThat(a.append(s)).as(k.name()).isNull();
+                }
+                String taken = inProgress(vfs, k);
+                assertThat(vfs.size(path(k, taken))).as("%s: begun from the spare", k.name()).isEqualTo(SEGMENT);
+                vfs.inject(Fault.on(IoOp.WRITE).sticky().onFiles(n -> n.equals(path(k, taken)), "the new segment"));
+                PlinthException failed = a.append(s);
+                assertThat(failed).as(k.name()).isInstanceOf(StorageIOException.class);
+                assertThat(failed.getMessage()).as(k.name()).contains(taken).doesNotContain("spare");
+                vfs.clearFaults();
+            }
+            vfs.assertNoLeaks();
+        }
+    }
+
+    /**
      * The reopen of a group past half its segment whose first save of its hard state was cut off after the file's
      * rename and before the record naming it: the open records the file, a write that starts making this run's spare
      * in the background; the spare left by the earlier run must be gone before, not deleted under the new one (a

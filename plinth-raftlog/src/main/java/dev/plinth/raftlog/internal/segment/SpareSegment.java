@@ -185,7 +185,8 @@ public final class SpareSegment implements AutoCloseable {
     }
 
     /**
-     * Takes the spare as the segment {@code name}: renames it, syncs the directory, and returns a writer positioned
+     * Takes the spare as the segment {@code name}: renames it, syncs the directory, opens it by its new name (so every
+     * message and file filter names the segment, not a {@code spare} no longer there) and returns a writer positioned
      * after its header. Returns {@code null} if no spare is ready (none was started, or one is still being made: it
      * is not waited for, and is taken at a later roll); the caller makes the segment itself.
      *
@@ -202,14 +203,16 @@ public final class SpareSegment implements AutoCloseable {
         if (f == null) {
             return null;
         }
+        VfsFile renamed;
         try {
             vfs.rename(path, name);
             vfs.syncDirectory(dir);
-            return SegmentWriter.adopt(vfs, name, f, size, version);
-        } catch (RuntimeException e) {
+            renamed = vfs.openWrite(name);
+        } finally {
+            // Everything written through it was forced when it was made: nothing is lost by closing it.
             f.close();
-            throw e;
         }
+        return SegmentWriter.adopt(vfs, name, renamed, size, version);
     }
 
     /**
