@@ -51,8 +51,9 @@ import java.util.TreeMap;
  * that moved the boundary is durable (right after a force of the segment being written, which holds that record
  * or a base restating it), oldest first; so the segments on disk after a crash are the live ones, perhaps after a
  * run of dead ones cut off by a gap in their seqs. After the first I/O error the group is failed and says so on
- * every call. With segments over 64 KiB the next segment is made ahead of need by a {@link SpareSegment} on
- * {@link #background} (a file that is never read; a failure making it fails the group at its next change).
+ * every call. With segments over {@link SegmentWriter#FIRST_PREALLOCATION} the next segment is made ahead of need
+ * by a {@link SpareSegment} on {@link #background} (a file that is never read; a failure making it fails the group
+ * at its next append or roll).
  *
  * <p>A log written before format version 3 keeps its boundary in a {@code boundary} file (an {@link AtomicFile}
  * naming the boundary and the first live segment); it is read at open as the state before the first segment, and
@@ -107,7 +108,7 @@ final class SegmentedGroup {
      * by {@link #deleteDead()} on {@link #background}; and whether such a task is running.
      */
     private final java.util.ArrayDeque<String> toDelete = new java.util.ArrayDeque<>();
-    /** The next segment, made ahead of need on {@link #background} (segments over 64 KiB only). */
+    /** The next segment, made ahead of need on {@link #background} ({@link SpareSegment#worthwhile} segments only). */
     private final SpareSegment spare;
     private boolean deleting;
     /** Changed (under this monitor) whenever an entry held may change or go; read by readers without it. */

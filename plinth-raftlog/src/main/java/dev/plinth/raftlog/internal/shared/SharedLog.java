@@ -101,7 +101,7 @@ final class SharedLog implements AutoCloseable {
     private final java.util.concurrent.ExecutorService forceThreads;
     /** Acknowledges pipelined appends once a force covers them (see {@link #reserveUnforced}). */
     private final ForcePipeline<Long> pipeline;
-    /** The next segment, made ahead of need on {@link #forceThreads} (segments over 64 KiB only). */
+    /** The next segment, made ahead of need on {@link #forceThreads} ({@link SpareSegment#worthwhile} sizes only). */
     private final SpareSegment spare;
 
     private SharedLog(Vfs vfs, long segmentBytes, boolean lz4) {
