@@ -141,7 +141,7 @@ class RaftLogSpareSegmentTest {
      * restart every acknowledged entry is there, no spare is left, and appending goes on across two more rolls.
      */
     @Test
-    void aFailureWhileTheSpareIsMadeFailsTheLogAndLosesNothing() {
+    void aFailureWhileTheSpareIsMadeFailsTheLogAndLosesNothing() throws InterruptedException {
         List<Object[]> points = List.of(new Object[] {IoOp.CREATE, 1}, new Object[] {IoOp.WRITE, 1},
                 new Object[] {IoOp.WRITE, 2}, new Object[] {IoOp.FORCE, 1}, new Object[] {IoOp.SYNC_DIRECTORY, 1});
         int runs = 0;
@@ -158,16 +158,23 @@ class RaftLogSpareSegmentTest {
                     Fault f = Fault.on(op).at(nth).sticky();
                     // The directory sync names the directory: no other one happens before the roll.
                     vfs.inject(op == IoOp.SYNC_DIRECTORY ? f : f.onFiles(n -> n.equals(k.spare()), "the spare"));
+                    // Appends past half the segment (18 more batches of about 4.6 KiB: about 87 KiB of 128), where
+                    // the spare's making starts, and not to the roll; then waits for the fault on the background
+                    // thread, so the failure is the spare's (the directory sync's too), never the roll's own.
                     PlinthException failed = null;
+                    for (int i = 0; i < 18 && failed == null; i++) {
+                        failed = a.append(s);
+                    }
+                    for (int i = 0; i < 10_000 && vfs.failuresInjected() == 0; i++) {
+                        Thread.sleep(1);
+                    }
+                    assertThat(vfs.failuresInjected()).as("%s: the spare met the fault", at).isPositive();
+                    Thread.sleep(50); // from the failed operation to the failure kept, a few instructions
                     for (int i = 0; i < 200 && failed == null; i++) {
                         failed = a.append(s);
                     }
                     assertThat(failed).as(at).isInstanceOf(StorageIOException.class);
-                    if (op != IoOp.SYNC_DIRECTORY) {
-                        // (The directory fault is on any directory: the roll's own sync may come first, when the
-                        // background thread is late.)
-                        assertThat(failed.getMessage()).as(at).contains("ahead of need");
-                    }
+                    assertThat(failed.getMessage()).as(at).contains("ahead of need");
                     // (Not through a.append: the failed batch may be on disk, and its indexes must keep its entries.)
                     assertThatThrownBy(() -> s.append(G, a.next(s), Durability.SYNC)).as("%s: the log stays failed", at)
                             .isInstanceOf(StorageIOException.class);
@@ -231,7 +238,14 @@ class RaftLogSpareSegmentTest {
     private static void awaitWholeSpare(FaultyVfs vfs, Kind k, Appended a, RaftStorage s, String at)
             throws InterruptedException {
         long syncs = vfs.count(IoOp.SYNC_DIRECTORY);
-        for (int i = 0; i < 200 && !vfs.exists(k.spare()); i++) {
+        for (int i = 0; i < 200; i++) {
+            // Counted before the look that finds no spare: the directory syncs of the appends before it (a new
+            // group's first append makes its directory and segment) are not the spare's.
+            long now = vfs.count(IoOp.SYNC_DIRECTORY);
+            if (vfs.exists(k.spare())) {
+                break;
+            }
+            syncs = now;
             assertThat(a.append(s)).as(at).isNull();
         }
         awaitMade(vfs, k, at, syncs);
@@ -249,7 +263,7 @@ class RaftLogSpareSegmentTest {
         }
         assertThat(vfs.size(k.spare())).as("%s: the spare made", at).isEqualTo(SEGMENT);
         assertThat(vfs.count(IoOp.SYNC_DIRECTORY)).as("%s: the spare's directory synced", at).isGreaterThan(syncsBefore);
-        Thread.sleep(10); // from its directory sync to its handover, a few instructions
+        Thread.sleep(50); // from its directory sync to its handover, a few instructions (more on a loaded machine)
     }
 
     /**
