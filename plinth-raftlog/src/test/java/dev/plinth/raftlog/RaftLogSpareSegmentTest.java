@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.Durability;
 import dev.plinth.PlinthException;
+import dev.plinth.StorageFullException;
 import dev.plinth.StorageIOException;
 import dev.plinth.io.Vfs;
 import dev.plinth.testkit.io.Fault;
@@ -187,6 +188,41 @@ class RaftLogSpareSegmentTest {
             }
         }
         assertThat(runs).isEqualTo(KINDS.size() * 5 * CRASHES.size());
+    }
+
+    /**
+     * A disk with room for the segment being written to grow to its full size (64 KiB more) but not for a whole spare
+     * (128 KiB): the log fails with a {@link StorageFullException} saying the spare's making failed; after the restart
+     * with room again, nothing acknowledged is lost and appending goes on.
+     */
+    @Test
+    void aFullDiskWhileTheSpareIsMadeIsAStorageFullException() throws InterruptedException {
+        for (Kind k : KINDS) {
+            String at = k.name() + ", a full disk";
+            FaultyVfs vfs = new FaultyVfs(new MemVfs(11), 11);
+            Appended a = new Appended();
+            RaftStorage s = k.open().apply(vfs);
+            assertThat(a.append(s)).as(at).isNull();
+            vfs.limitFreeSpace(96 << 10);
+            // Past half the segment, not to the roll (as in the faults above), then the spare's making is given its
+            // time: the per-group log would otherwise make the next segment itself at the roll, and fail there.
+            PlinthException failed = null;
+            for (int i = 0; i < 18 && failed == null; i++) {
+                failed = a.append(s);
+            }
+            for (int i = 0; i < 10_000 && failed == null && !vfs.exists(k.spare()); i++) {
+                Thread.sleep(1);
+            }
+            Thread.sleep(50);
+            for (int i = 0; i < 200 && failed == null; i++) {
+                failed = a.append(s);
+            }
+            assertThat(failed).as(at).isInstanceOf(StorageFullException.class);
+            assertThat(failed.getMessage()).as(at).contains("ahead of need");
+            vfs.unlimitedSpace();
+            s.close();
+            reopenAndGoOn(vfs, k, a, at);
+        }
     }
 
     /**
