@@ -226,6 +226,47 @@ class RaftLogSpareSegmentTest {
     }
 
     /**
+     * A purge of everything, a reset, or a close right after the append that starts the spare's making (while it is
+     * being made, most runs): no handle is left after the close, and after the next open the log holds what it
+     * should: the reset's boundary, or every acknowledged entry.
+     */
+    @Test
+    void aPurgeResetOrCloseWhileTheSpareIsMadeLeavesNoSpareAndNoHandle() {
+        for (Kind k : KINDS) {
+            for (String op : List.of("purge", "reset", "close")) {
+                String at = k.name() + ", a " + op + " while the spare is made";
+                FaultyVfs vfs = new FaultyVfs(new MemVfs(13), 13);
+                Appended a = new Appended();
+                long last;
+                try (RaftStorage s = k.open().apply(vfs)) {
+                    // 19 batches of about 4.6 KiB: past half of the 128 KiB segment, where the spare is begun.
+                    for (int i = 0; i < 19; i++) {
+                        assertThat(a.append(s)).as(at).isNull();
+                    }
+                    last = s.lastIndex(G);
+                    if (op.equals("purge")) {
+                        s.purge(G, last, Durability.SYNC);
+                    } else if (op.equals("reset")) {
+                        s.reset(G, last + 100, 2, Durability.SYNC);
+                    }
+                }
+                vfs.assertNoLeaks();
+                try (RaftStorage r = k.open().apply(vfs)) {
+                    // (A spare may be there again: the open's own writes past half the segment begin this run's.)
+                    if (op.equals("close")) {
+                        a.check(r, at + ", reopened");
+                    } else {
+                        long boundary = op.equals("purge") ? last : last + 100;
+                        assertThat(r.firstIndex(G)).as("%s: the first index", at).isEqualTo(boundary + 1);
+                        assertThat(r.lastIndex(G)).as("%s: the last index", at).isEqualTo(boundary);
+                    }
+                }
+                vfs.assertNoLeaks();
+            }
+        }
+    }
+
+    /**
      * A spare made whole and not yet taken, then a crash in each mode; and a sticky fault at the 1st to 3rd rename and
      * directory sync from then on (the roll that renames the closed segment and then takes the spare: a crash before,
      * between and after the spare's rename), then a power loss: nothing acknowledged is lost, no spare is left after

@@ -151,22 +151,27 @@ public final class SpareSegment implements AutoCloseable {
         finish(f, error);
     }
 
-    /** Ends the making of a spare: {@code made} is the spare (or null), {@code error} why it failed (or null). */
+    /**
+     * Ends the making of a spare: {@code made} is the spare (or null), {@code error} why it failed (or null). A spare
+     * made after the log began to close is closed here before {@link #preparing} is reset, so that {@link #close()},
+     * which waits for that, returns with no handle of the spare left open.
+     */
     private void finish(VfsFile made, RuntimeException error) {
-        VfsFile unwanted = null;
+        boolean discard;
+        synchronized (lock) {
+            discard = made != null && error == null && closed;
+        }
+        if (discard) {
+            made.close(); // the file stays until the next open deletes it
+        }
         synchronized (lock) {
             preparing = false;
             if (error != null) {
                 failure = error;
-            } else if (closed) {
-                unwanted = made; // the log closed meanwhile: the file stays until the next open deletes it
-            } else {
-                ready = made;
+            } else if (!discard) {
+                ready = made; // a close begun meanwhile takes and closes it
             }
             lock.notifyAll();
-        }
-        if (unwanted != null) {
-            unwanted.close();
         }
     }
 
