@@ -13,6 +13,8 @@ import dev.plinth.testkit.io.FaultyVfs;
 import dev.plinth.testkit.io.IoOp;
 import dev.plinth.testkit.io.MemVfs;
 import dev.plinth.testkit.io.PowerLoss;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -340,7 +342,7 @@ class RaftLogSpareSegmentTest {
         }
         assertThat(vfs.size(k.spare())).as("%s: the spare made", at).isEqualTo(SEGMENT);
         assertThat(vfs.count(IoOp.SYNC_DIRECTORY)).as("%s: the spare's directory synced", at).isGreaterThan(syncsBefore);
-        Thread.sleep(50); // from its directory sync to its handover, a few instructions (more on a loaded machine)
+        Thread.sleep(150); // from its directory sync to its handover: a few instructions, 50 ms was short at load 10
     }
 
     /**
@@ -408,7 +410,7 @@ class RaftLogSpareSegmentTest {
             f.write(0, java.nio.ByteBuffer.wrap(new byte[] {1}));
             f.force();
         }
-        Vfs slow = new SlowSpareDeletion(vfs, k.spare());
+        Vfs slow = slowDeletionOf(vfs, k.spare());
         try (RaftStorage r = RaftLogs.openSegmented(slow, SEGMENT)) {
             a.check(r, "reopened");
             for (int i = 0; i < 60; i++) {
@@ -421,85 +423,16 @@ class RaftLogSpareSegmentTest {
     }
 
     /** Delays the deletion of one file by 300 ms: the window where an open's deletion could meet a new spare. */
-    private static final class SlowSpareDeletion implements Vfs {
-        private final Vfs v;
-        private final String slow;
-
-        SlowSpareDeletion(Vfs v, String slow) {
-            this.v = v;
-            this.slow = slow;
-        }
-
-        @Override
-        public boolean delete(String name) {
-            if (name.equals(slow)) {
-                try {
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+    private static Vfs slowDeletionOf(Vfs v, String slow) {
+        return (Vfs) Proxy.newProxyInstance(Vfs.class.getClassLoader(), new Class<?>[] {Vfs.class}, (p, m, args) -> {
+            if (m.getName().equals("delete") && slow.equals(args[0])) {
+                Thread.sleep(300);
             }
-            return v.delete(name);
-        }
-
-        @Override
-        public String location(String name) {
-            return v.location(name);
-        }
-
-        @Override
-        public dev.plinth.io.VfsFile create(String name) {
-            return v.create(name);
-        }
-
-        @Override
-        public dev.plinth.io.VfsFile openRead(String name) {
-            return v.openRead(name);
-        }
-
-        @Override
-        public dev.plinth.io.VfsFile openWrite(String name) {
-            return v.openWrite(name);
-        }
-
-        @Override
-        public boolean exists(String name) {
-            return v.exists(name);
-        }
-
-        @Override
-        public boolean isDirectory(String name) {
-            return v.isDirectory(name);
-        }
-
-        @Override
-        public long size(String name) {
-            return v.size(name);
-        }
-
-        @Override
-        public List<String> list(String directory) {
-            return v.list(directory);
-        }
-
-        @Override
-        public void mkdirs(String directory) {
-            v.mkdirs(directory);
-        }
-
-        @Override
-        public void rename(String from, String to) {
-            v.rename(from, to);
-        }
-
-        @Override
-        public dev.plinth.io.VfsLock lock(String name) {
-            return v.lock(name);
-        }
-
-        @Override
-        public void syncDirectory(String directory) {
-            v.syncDirectory(directory);
-        }
+            try {
+                return m.invoke(v, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
     }
 }
