@@ -102,16 +102,21 @@ class RaftLogSpareSegmentTest {
         for (Kind k : KINDS) {
             FaultyVfs vfs = new FaultyVfs(new MemVfs(1), 1);
             Appended a = new Appended();
+            // The shared log's leader waits for a spare being made before its roll, so every roll takes one. The
+            // per-group log does not wait (it rolls under the group's lock): a roll that comes before the background
+            // thread handed the spare over (a moment after its directory sync, which is all a test can see) makes
+            // its segment itself, and a later roll takes the spare. So it rolls until two rolls took one.
+            boolean waits = k.name().equals("shared");
             try (RaftStorage s = k.open().apply(vfs)) {
                 int rolls = 0;
+                int took = 0;
                 String current = null;
                 boolean made = false;
                 long syncs = vfs.count(IoOp.SYNC_DIRECTORY);
-                for (int i = 0; i < 200 && rolls < 3; i++) {
+                for (int i = 0; i < 600 && took < 3 && rolls < 8; i++) {
                     long syncsNow = vfs.count(IoOp.SYNC_DIRECTORY);
                     if (!made && vfs.exists(k.spare())) {
-                        // A roll takes a spare only if it is made by then (the per-group log does not wait for it):
-                        // the background thread is given its time here, before the appends that roll.
+                        // The background thread is given its time here, before the appends that roll.
                         awaitMade(vfs, k, k.name(), syncs);
                         made = true;
                     }
@@ -121,15 +126,21 @@ class RaftLogSpareSegmentTest {
                     if (current != null && !now.equals(current)) {
                         rolls++;
                         // Made ahead by the spare: the whole segment's zeros are there already (a segment made at the
-                        // roll on the appending thread starts at 64 KiB and doubles as it fills).
-                        assertThat(vfs.size(path(k, now))).as("%s: %s right after the roll", k.name(), now)
-                                .isEqualTo(SEGMENT);
-                        assertThat(vfs.exists(k.spare())).as("%s: the spare was taken", k.name()).isFalse();
-                        made = false;
+                        // roll on the appending thread starts small and doubles as it fills).
+                        boolean whole = vfs.size(path(k, now)) == SEGMENT;
+                        if (waits) {
+                            assertThat(whole).as("%s: %s whole right after the roll", k.name(), now).isTrue();
+                        }
+                        if (whole) {
+                            assertThat(vfs.exists(k.spare())).as("%s: the spare was taken", k.name()).isFalse();
+                            took++;
+                            made = false;
+                        }
                     }
                     current = now;
                 }
-                assertThat(rolls).as(k.name()).isEqualTo(3);
+                assertThat(took).as("%s: rolls that took a whole spare, of %d", k.name(), rolls)
+                        .isGreaterThanOrEqualTo(waits ? 3 : 2);
             }
             try (RaftStorage r = k.open().apply(vfs)) {
                 a.check(r, k.name() + ", reopened");
