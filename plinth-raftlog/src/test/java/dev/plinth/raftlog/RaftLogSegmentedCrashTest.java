@@ -34,21 +34,48 @@ class RaftLogSegmentedCrashTest {
         crashAfterEveryStep(true);
     }
 
+    /**
+     * The same with 128 KiB segments and entries of up to 16 KiB, so the workload rolls segments larger than
+     * {@code SegmentWriter.FIRST_PREALLOCATION}: each next segment is made ahead of need as a spare on a background
+     * thread, and the crashes land before, while and after it is made and taken. Two seeds by default (368 states).
+     */
+    @Test
+    void everyCrashLeavesADurablePrefixWithSpares() {
+        int taken = crashAfterEveryStep(new Shape(false, SPARE_SEGMENT, 16 << 10), 2, 300);
+        assertThat(taken).as("crash states with a segment begun from a spare").isPositive();
+    }
+
+    static final long SPARE_SEGMENT = 128 << 10;
+
+    /** The log's options that matter here and the largest entry payload of the workload. */
+    private record Shape(boolean lz4, long segmentBytes, int maxPayload) {
+        static Shape small(boolean lz4) {
+            return new Shape(lz4, 200, lz4 ? 120 : 30);
+        }
+    }
+
     private static void crashAfterEveryStep(boolean lz4) {
-        CrashSeeds run = CrashSeeds.fromProperties(SEEDS);
+        crashAfterEveryStep(Shape.small(lz4), SEEDS, 1000);
+    }
+
+    /** Returns in how many crash states the segment being written was begun from a spare. */
+    private static int crashAfterEveryStep(Shape shape, int defaultSeeds, int minStates) {
+        CrashSeeds run = CrashSeeds.fromProperties(defaultSeeds);
         long first = run.first();
         long seeds = run.count();
         List<PowerLoss> modes = CrashSeeds.powerLosses();
         int states = 0;
+        int taken = 0;
         for (long seed = first; seed < first + seeds; seed++) {
             for (int crashAt = 0; crashAt <= STEPS; crashAt++) {
                 for (PowerLoss mode : modes) {
-                    crashOnce(seed, crashAt, mode, lz4);
+                    taken += crashOnce(seed, crashAt, mode, shape) ? 1 : 0;
                     states++;
                 }
             }
         }
-        assertThat(states).isGreaterThanOrEqualTo(seeds == 1 ? 1 : 1000);
+        assertThat(states).isGreaterThanOrEqualTo(seeds == 1 ? 1 : minStates);
+        return taken;
     }
 
     /** A snapshot of the model's view of group G after a change. */
@@ -59,12 +86,14 @@ class RaftLogSegmentedCrashTest {
         }
     }
 
-    private static void crashOnce(long seed, int crashAt, PowerLoss mode, boolean lz4) {
+    /** Returns whether the segment being written at the crash was begun from a spare (preallocated whole). */
+    private static boolean crashOnce(long seed, int crashAt, PowerLoss mode, Shape shape) {
+        boolean lz4 = shape.lz4();
         String where = "seed " + seed + " (replay with -Dplinth.seed=" + seed + "), crash after step " + crashAt
-                + ", " + mode + (lz4 ? ", LZ4" : "");
+                + ", " + mode + (lz4 ? ", LZ4" : "") + ", " + shape.segmentBytes() + "-byte segments";
         Random rnd = new Random(seed);
         MemVfs vfs = new MemVfs(seed * 1000 + crashAt);
-        RaftStorage s = open(vfs, lz4);
+        RaftStorage s = open(vfs, shape);
         RaftLogModel model = new RaftLogModel();
         List<View> views = new ArrayList<>();
         views.add(View.of(model));
@@ -78,7 +107,7 @@ class RaftLogSegmentedCrashTest {
             if (op < 5) {
                 List<LogEntry> es = new ArrayList<>();
                 for (int i = 0; i < 1 + rnd.nextInt(4); i++) {
-                    es.add(new LogEntry(last + 1 + i, term, new byte[rnd.nextInt(lz4 ? 120 : 30)]));
+                    es.add(new LogEntry(last + 1 + i, term, new byte[rnd.nextInt(shape.maxPayload())]));
                 }
                 model.append(G, es, d);
                 s.append(G, es, d);
@@ -112,9 +141,13 @@ class RaftLogSegmentedCrashTest {
                 durableFrom = views.size() - 1;
             }
         }
+        String dir = String.format("g-%016x", G);
+        boolean fromSpare = shape.segmentBytes() > 64 << 10 && vfs.exists(dir) && vfs.list(dir).stream()
+                .filter(n -> n.contains("log_inprogress_"))
+                .anyMatch(n -> vfs.size(dir + "/" + n) == shape.segmentBytes());
         vfs.powerLoss(mode);
         s.close();
-        RaftStorage after = open(vfs, lz4);
+        RaftStorage after = open(vfs, shape);
         View got = View.of(after);
         List<View> allowed = views.subList(durableFrom, views.size());
         assertThat(allowed).as(where + ": the recovered log must be one of the states from the last durable one on")
@@ -130,13 +163,14 @@ class RaftLogSegmentedCrashTest {
         after.append(G, List.of(new LogEntry(got.last() + 1, Math.max(1000, 0), new byte[] {7})), Durability.SYNC);
         vfs.powerLoss(PowerLoss.dropUnsynced());
         after.close();
-        RaftStorage again = open(vfs, lz4);
+        RaftStorage again = open(vfs, shape);
         assertThat(again.lastIndex(G)).as(where + ": after a second crash").isEqualTo(got.last() + 1);
         again.close();
+        return fromSpare;
     }
 
-    private static RaftStorage open(MemVfs vfs, boolean lz4) {
-        return RaftLogs.openSegmented(vfs, LogFileOptions.DEFAULTS.withSegmentBytes(200)
-                .withCompression(lz4 ? LogFileOptions.Compression.LZ4 : LogFileOptions.Compression.NONE));
+    private static RaftStorage open(MemVfs vfs, Shape shape) {
+        return RaftLogs.openSegmented(vfs, LogFileOptions.DEFAULTS.withSegmentBytes(shape.segmentBytes())
+                .withCompression(shape.lz4() ? LogFileOptions.Compression.LZ4 : LogFileOptions.Compression.NONE));
     }
 }

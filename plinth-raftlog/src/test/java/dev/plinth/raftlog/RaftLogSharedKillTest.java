@@ -22,8 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 class RaftLogSharedKillTest {
     static final int GROUPS = 4;
     static final int BATCH = 16;
-    /** Small segments, so that the kills land in rolls and in deletions of old segments too. */
-    static final long SEGMENT = 64 << 10;
+    /**
+     * Small segments, so that the kills land in rolls and in deletions of old segments too; over 64 KiB, so that the
+     * next segment is made ahead of need (a spare) and kills land while it is made, made and not taken, and taken.
+     */
+    static final long SEGMENT = 128 << 10;
 
     @TempDir
     Path dir;

@@ -80,7 +80,7 @@ final class SavedFiles {
      */
     byte[] mark(File file) {
         flags |= file.bit;
-        return new byte[] {SegmentedGroup.FILES, (byte) flags};
+        return new byte[] {GroupRecords.FILES, (byte) flags};
     }
 
     /**

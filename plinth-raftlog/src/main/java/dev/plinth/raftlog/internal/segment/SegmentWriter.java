@@ -116,6 +116,21 @@ public final class SegmentWriter implements AutoCloseable {
     }
 
     /**
+     * A writer over a segment made elsewhere ({@link SpareSegment}): its header written, preallocated and forced, its
+     * name durable. Appends inside its size need only an fdatasync.
+     *
+     * @param vfs              the file system
+     * @param name             the segment's name
+     * @param file             the segment, open for writing; the writer owns it from now on
+     * @param maxPreallocation the largest size preallocated
+     * @param version          the format version in its header
+     * @return a writer positioned after the header
+     */
+    static SegmentWriter adopt(Vfs vfs, String name, VfsFile file, long maxPreallocation, int version) {
+        return new SegmentWriter(vfs, name, file, SegmentFormat.HEADER_BYTES, maxPreallocation, version);
+    }
+
+    /**
      * Opens an existing segment to append to it: reads it, cuts a torn tail (and syncs the cut) before anything
      * is appended, rewrites a header that never became whole, and syncs the directory so that the segment's name
      * is durable.

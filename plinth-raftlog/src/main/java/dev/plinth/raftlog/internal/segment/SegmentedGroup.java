@@ -1,5 +1,18 @@
 package dev.plinth.raftlog.internal.segment;
 
+import static dev.plinth.raftlog.internal.segment.GroupRecords.BASE;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.END;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.ENTRIES;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.FILES;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.PURGE;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.RECORD_HEADER;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.REPLACE;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.RESET;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.base;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.bounds;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.end;
+import static dev.plinth.raftlog.internal.segment.GroupRecords.typeOf;
+
 import dev.plinth.CorruptionException;
 import dev.plinth.Durability;
 import dev.plinth.StorageIOException;
@@ -21,7 +34,9 @@ import java.util.TreeMap;
 /**
  * One group's segmented log: its segment files, its purge boundary and the in-memory position of every entry.
  *
- * <p>Thread safe: every method is {@code synchronized} on this object, which guards all fields below.
+ * <p>Thread safe: every method is {@code synchronized} on this object, which guards all fields below. The
+ * {@link SpareSegment} is called holding it and never waits for the background thread then, except at close: a
+ * roll whose spare is not made yet makes the segment itself.
  *
  * <p>Invariants: {@code locs.get(i)} is the entry at index {@code boundaryIndex + 1 + i}. Every change is one
  * segment record, so it is whole or absent after a crash: entries, a replace (or truncate), a purge (the new
@@ -36,33 +51,15 @@ import java.util.TreeMap;
  * that moved the boundary is durable (right after a force of the segment being written, which holds that record
  * or a base restating it), oldest first; so the segments on disk after a crash are the live ones, perhaps after a
  * run of dead ones cut off by a gap in their seqs. After the first I/O error the group is failed and says so on
- * every call.
+ * every call. With segments over {@link SegmentWriter#FIRST_PREALLOCATION} the next segment is made ahead of need
+ * by a {@link SpareSegment} on {@link #background} (a file that is never read; a failure making it fails the group
+ * at its next append or roll).
  *
  * <p>A log written before format version 3 keeps its boundary in a {@code boundary} file (an {@link AtomicFile}
  * naming the boundary and the first live segment); it is read at open as the state before the first segment, and
  * deleted once no segment of an older format is left and a base record restating it is durable.
  */
 final class SegmentedGroup {
-    static final byte ENTRIES = 1;
-    static final byte REPLACE = 2;
-    /** Format version 3: the boundary moves to (index, term); the entries up to it are dropped. */
-    static final byte PURGE = 3;
-    /** Format version 3: every entry is dropped and the boundary set to (index, term). */
-    static final byte RESET = 4;
-    /**
-     * Format version 3: the first record of a segment: the boundary (index, term) and last index when it began; in
-     * version 5 also the files saved beside the segments by then ({@link SavedFiles}).
-     */
-    static final byte BASE = 5;
-    /** Format version 5: the last record of every closed segment: its seq and the group's last index then. */
-    static final byte END = 6;
-    /**
-     * Format version 5: the files saved beside the segments so far (a flag byte, {@link SavedFiles}), recorded once a
-     * file is first saved.
-     */
-    static final byte FILES = 7;
-    static final int RECORD_HEADER = 1 + 8 + 4;
-
     /**
      * A segment other than the one being written: its file name, the highest index written in it (0 if none, or
      * if a later reset dropped them all) and its format version.
@@ -111,6 +108,8 @@ final class SegmentedGroup {
      * by {@link #deleteDead()} on {@link #background}; and whether such a task is running.
      */
     private final java.util.ArrayDeque<String> toDelete = new java.util.ArrayDeque<>();
+    /** The next segment, made ahead of need on {@link #background} ({@link SpareSegment#worthwhile} segments only). */
+    private final SpareSegment spare;
     private boolean deleting;
     /** Changed (under this monitor) whenever an entry held may change or go; read by readers without it. */
     private volatile long version;
@@ -123,6 +122,7 @@ final class SegmentedGroup {
         this.lz4 = lz4;
         this.savedFiles = new SavedFiles(vfs, group, dir);
         this.background = forceThreads;
+        this.spare = new SpareSegment(vfs, dir, segmentBytes, SegmentFormat.GROUP_VERSION, forceThreads, describe());
         this.pipeline = new ForcePipeline<>(this::forceWritten, forceThreads, RaftLogs.MAX_UNFORCED_BYTES,
                 () -> "segmented Raft log of group " + group + " at " + vfs.location(dir), e -> {
                     if (failure == null) {
@@ -158,6 +158,9 @@ final class SegmentedGroup {
             return;
         }
         dirExists = true;
+        // A spare of an earlier run holds no record: it is never read, only deleted, and before anything is written,
+        // for a write here (checkSavedFiles' record, say) may start making this run's spare in the background.
+        SpareSegment.removeLeftover(vfs, dir);
         long firstLiveSeq = 1;
         byte[] b = AtomicFile.read(vfs, dir + "/" + GroupFiles.BOUNDARY);
         if (b != null) {
@@ -276,7 +279,7 @@ final class SegmentedGroup {
         } else {
             if (writerEmpty) {
                 // Created, but the crash came before its base record was whole.
-                writer.append(base());
+                writer.append(base(boundaryIndex, boundaryTerm, lastIndex(), savedFiles.flags()));
             }
             if (writerEmpty || hasDead() || legacyDeletable()) {
                 // What was read may have reached only the operating system before a kill: force it before deleting.
@@ -286,11 +289,6 @@ final class SegmentedGroup {
             }
         }
         checkSavedFiles();
-    }
-
-    /** A record's type: its first byte, 0 if it has none. */
-    private static byte typeOf(SegmentScan.Record r) {
-        return r.payload().length == 0 ? 0 : r.payload()[0];
     }
 
     /**
@@ -634,6 +632,7 @@ final class SegmentedGroup {
         int[] at = new int[entries.size()];
         stored.putAll(b, SegmentFormat.FRAME_BYTES, at);
         try {
+            spare.check();
             ensureWriter();
             long off = writer.appendFramed(framed, length);
             if (durability == Durability.SYNC) {
@@ -672,32 +671,19 @@ final class SegmentedGroup {
             writerSeq = nextSeq++;
             writerMin = 0;
             writerMax = 0;
-            SegmentWriter created = SegmentWriter.create(vfs, dir + "/" + GroupFiles.inProgress(writerSeq),
-                    segmentBytes, SegmentFormat.GROUP_VERSION);
+            String name = dir + "/" + GroupFiles.inProgress(writerSeq);
+            SegmentWriter created = spare.take(name);
+            if (created == null) {
+                created = SegmentWriter.create(vfs, name, segmentBytes, SegmentFormat.GROUP_VERSION);
+            }
             forceLock.lock();
             try {
                 writer = created;
             } finally {
                 forceLock.unlock();
             }
-            writer.append(base());
+            writer.append(base(boundaryIndex, boundaryTerm, lastIndex(), savedFiles.flags()));
         }
-    }
-
-    /** The base record that begins a segment: the boundary (index, term), the last index and the saved files now. */
-    private byte[] base() {
-        return ByteBuffer.allocate(26).put(BASE).putLong(boundaryIndex).putLong(boundaryTerm).putLong(lastIndex())
-                .put((byte) savedFiles.flags()).array();
-    }
-
-    /** The end record that closes segment {@code seq}: its seq and the last index now. */
-    private byte[] end(long seq) {
-        return ByteBuffer.allocate(17).put(END).putLong(seq).putLong(lastIndex()).array();
-    }
-
-    /** A purge or reset record. */
-    private static byte[] bounds(byte type, long index, long term) {
-        return ByteBuffer.allocate(17).put(type).putLong(index).putLong(term).array();
     }
 
     /**
@@ -712,7 +698,7 @@ final class SegmentedGroup {
     private void roll(boolean ended) {
         int v = writer.version();
         if (v >= SegmentFormat.GROUP_VERSION && !ended) {
-            writer.append(end(writerSeq));
+            writer.append(end(writerSeq, lastIndex()));
         }
         forceLock.lock();
         try {
@@ -756,6 +742,7 @@ final class SegmentedGroup {
         if (writer.position() >= segmentBytes) {
             roll();
         }
+        spare.prepareIfDue(writer.position());
     }
 
     /**
@@ -973,6 +960,7 @@ final class SegmentedGroup {
     }
 
     synchronized void closeFiles() {
+        spare.close();
         forceLock.lock();
         try {
             if (writer != null) {

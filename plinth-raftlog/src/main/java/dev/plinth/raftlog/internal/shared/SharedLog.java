@@ -11,6 +11,7 @@ import dev.plinth.raftlog.internal.ForcePipeline;
 import dev.plinth.raftlog.internal.segment.SegmentFormat;
 import dev.plinth.raftlog.internal.segment.SegmentScan;
 import dev.plinth.raftlog.internal.segment.SegmentWriter;
+import dev.plinth.raftlog.internal.segment.SpareSegment;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,7 +31,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Thread safe. Lock order: {@code queueLock} is never held while writing or forcing; {@code filesLock}
  * (read for reads of a segment, write while a segment is rolled or deleted) is taken by the leader alone among
- * writers, so the writer itself is used by one thread at a time (the leader of the moment).
+ * writers, so the writer itself is used by one thread at a time (the leader of the moment). The leader waits for a
+ * spare segment still being made ({@link SpareSegment#awaitMade()}) before it takes the files lock to roll, never
+ * holding it; {@link SpareSegment#close()} is called before the files lock is taken.
  *
  * <p>Group commit, as LevelDB's writer queue does it: a submitter joins {@code queue}; the one at its head is
  * the leader: it takes every record queued so far, writes them in queue order, forces the segment once if any of
@@ -98,6 +101,8 @@ final class SharedLog implements AutoCloseable {
     private final java.util.concurrent.ExecutorService forceThreads;
     /** Acknowledges pipelined appends once a force covers them (see {@link #reserveUnforced}). */
     private final ForcePipeline<Long> pipeline;
+    /** The next segment, made ahead of need on {@link #forceThreads} ({@link SpareSegment#worthwhile} sizes only). */
+    private final SpareSegment spare;
 
     private SharedLog(Vfs vfs, long segmentBytes, boolean lz4) {
         this.vfs = vfs;
@@ -106,6 +111,7 @@ final class SharedLog implements AutoCloseable {
         this.forceThreads = ForcePipeline.threads("plinth-raftlog-shared");
         this.pipeline = new ForcePipeline<>(this::forceWritten, forceThreads, RaftLogs.MAX_UNFORCED_BYTES,
                 () -> "shared Raft log at " + vfs.location(""), this::failWith);
+        this.spare = new SpareSegment(vfs, "", segmentBytes, SegmentFormat.VERSION, forceThreads, describe());
     }
 
     /** Names the log, for messages: "the shared Raft log at ...". */
@@ -238,6 +244,8 @@ final class SharedLog implements AutoCloseable {
                 // Its creation crashed before its first record was written.
                 log.beginSegment(oldest);
             }
+            // A spare of an earlier run holds no record: it is never read, only deleted.
+            SpareSegment.removeLeftover(vfs, "");
             return new Opened(log, found, oldest);
         } catch (RuntimeException e) {
             log.closeFiles();
@@ -388,6 +396,7 @@ final class SharedLog implements AutoCloseable {
         boolean forced = false;
         try {
             checkFailure();
+            spare.check();
             // The queued records go out in one write (one system call, not one per record) where they fit
             // SegmentWriter.MAX_GATHER_BYTES together, then one force.
             boolean needSync = false;
@@ -417,9 +426,12 @@ final class SharedLog implements AutoCloseable {
                 forced = true;
             }
             if (writer.position() >= segmentBytes) {
+                // Here, not in the roll: the files lock the roll takes would keep every group's readers waiting.
+                spare.awaitMade();
                 roll();
                 didRoll = true;
             }
+            spare.prepareIfDue(writer.position());
         } catch (RuntimeException e) {
             error = e;
         } catch (Error e) {
@@ -565,7 +577,10 @@ final class SharedLog implements AutoCloseable {
             sealed.put(writerSeq, name);
             writer = null;
             writerSeq++;
-            writer = SegmentWriter.create(vfs, INPROGRESS + hex(writerSeq), segmentBytes, SegmentFormat.VERSION);
+            writer = spare.take(INPROGRESS + hex(writerSeq));
+            if (writer == null) {
+                writer = SegmentWriter.create(vfs, INPROGRESS + hex(writerSeq), segmentBytes, SegmentFormat.VERSION);
+            }
             beginSegment(sealed.firstKey());
         } finally {
             filesLock.writeLock().unlock();
@@ -732,6 +747,7 @@ final class SharedLog implements AutoCloseable {
     }
 
     private void closeFiles() {
+        spare.close();
         filesLock.writeLock().lock();
         try {
             if (writer != null) {
