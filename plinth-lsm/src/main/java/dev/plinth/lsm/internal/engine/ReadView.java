@@ -23,6 +23,11 @@ final class ReadView {
     private final List<Memtable> memtables;
     private final LevelSet levels;
     private final List<TableReader> tables;
+    /**
+     * Whether any of {@link #tables} holds a range delete (tables never change): if none does, a check of a key
+     * against range deletes asks only the memtables, not each level for the table whose range holds the key.
+     */
+    private final boolean tablesDeleteRanges;
     private final java.util.concurrent.atomic.AtomicInteger refs = new java.util.concurrent.atomic.AtomicInteger(1);
     /** {@link #tables} grouped for walks; made by the first walk (see {@link #runs()}). */
     private volatile TableRuns runs;
@@ -32,11 +37,14 @@ final class ReadView {
         this.memtables = List.copyOf(memtables);
         this.levels = levels;
         this.tables = levels.tables();
+        boolean deletes = false;
         for (TableReader t : this.tables) {
             if (!t.retain()) {
                 throw new IllegalStateException(t + " was closed while a new view was made of it");
             }
+            deletes |= !t.tombstones().isEmpty();
         }
+        this.tablesDeleteRanges = deletes;
     }
 
     List<Memtable> memtables() {
@@ -130,6 +138,9 @@ final class ReadView {
             if (m.covers(ks, key, after, seq, skipReclaims)) {
                 return true;
             }
+        }
+        if (!tablesDeleteRanges) {
+            return false;
         }
         for (LevelSet.LeveledTable t : levels.level(0)) {
             if (t.table().covers(ks, key, after, seq, skipReclaims)) {
