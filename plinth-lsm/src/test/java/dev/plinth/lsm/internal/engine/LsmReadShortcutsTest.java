@@ -1,0 +1,108 @@
+package dev.plinth.lsm.internal.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plinth.Durability;
+import dev.plinth.Store;
+import dev.plinth.spi.EngineBatch;
+import dev.plinth.spi.EngineCursor;
+import dev.plinth.spi.EngineKeyspace;
+import dev.plinth.spi.ScanSpec;
+import dev.plinth.testkit.io.MemVfs;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The read path's shortcuts keep their conditions: a get asks the tables' range deletes only when a table of
+ * the view holds some ({@link ReadView}), and a cursor leaves out a memtable only if it was empty when the
+ * cursor opened, walking its one remaining source without a merge.
+ */
+class LsmReadShortcutsTest {
+    /** Memtables that never fill here (the test seals them); level 0 compacted only when the test says. */
+    private static final LsmOptions SMALL = new LsmOptions(1 << 20, 1 << 20,
+            LsmOptions.DEFAULT_BLOCK_CACHE_SIZE, false, new CompactionOptions(100, 100, 100, 1 << 20, 10, 1 << 20, 1L << 30));
+
+    private static byte[] key(int i) {
+        return String.format("k%04d", i).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] value(String tag, int i) {
+        return (tag + i + "-" + "x".repeat(i % 30)).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static void put(LsmEngine e, EngineKeyspace ks, int from, int to, String tag) {
+        for (int i = from; i < to; i++) {
+            e.apply(EngineBatch.builder(Durability.NONE).put(ks, key(i), value(tag, i)).build());
+        }
+    }
+
+    /** Seals the memtable and flushes it to a level-0 table. */
+    private static void flush(LsmEngine e) {
+        e.seal();
+        e.backgroundFlush();
+    }
+
+    private static List<String> keys(EngineCursor c) {
+        List<String> out = new ArrayList<>();
+        while (c.next()) {
+            out.add(new String(c.key(), StandardCharsets.US_ASCII));
+        }
+        return out;
+    }
+
+    @Test
+    void aRangeDeleteHeldOnlyByATableHidesTheKeysOfDeeperTablesFromGets() {
+        try (LsmEngine e = LsmEngine.open("lsm-shortcuts", new MemVfs(1), SMALL, true)) {
+            EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
+            put(e, ks, 0, 300, "v");
+            flush(e);
+            e.compact(); // the keys now lie below level 0, in tables without range deletes
+            assertThat(e.get(ks, key(60))).isEqualTo(value("v", 60));
+            e.apply(EngineBatch.builder(Durability.NONE).deleteRange(ks, key(50), key(100)).build());
+            flush(e);
+            ReadView view = e.reads().acquire();
+            try {
+                assertThat(view.memtables().stream().allMatch(m -> m.isEmpty()))
+                        .as("the range delete is in a table only").isTrue();
+                assertThat(view.tables().stream().anyMatch(t -> !t.tombstones().isEmpty())).isTrue();
+            } finally {
+                view.release();
+            }
+            for (int i = 40; i < 110; i++) {
+                assertThat(e.get(ks, key(i))).as("key %d", i).isEqualTo(i >= 50 && i < 100 ? null : value("v", i));
+            }
+            e.compact(); // the delete applied and dropped at the bottom: no table holds one any more
+            for (int i = 40; i < 110; i++) {
+                assertThat(e.get(ks, key(i))).as("key %d after compaction", i)
+                        .isEqualTo(i >= 50 && i < 100 ? null : value("v", i));
+            }
+        }
+    }
+
+    @Test
+    void aCursorOpenedOnAnEmptyMemtableSeesNoLaterWritesEvenAfterASeekWhileANewCursorSeesThem() {
+        try (LsmEngine e = LsmEngine.open("lsm-shortcuts", new MemVfs(2), SMALL, true)) {
+            EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
+            put(e, ks, 0, 200, "v");
+            flush(e);
+            e.compact();
+            try (EngineCursor forward = e.cursor(ks, ScanSpec.of(null, null));
+                 EngineCursor backward = e.cursor(ks, ScanSpec.of(null, null).reverse(true))) {
+                put(e, ks, 200, 260, "late"); // into the memtable, after the cursors opened on an empty one
+                e.apply(EngineBatch.builder(Durability.NONE).delete(ks, key(5)).build());
+                assertThat(forward.next()).isTrue();
+                forward.seek(key(150));
+                List<String> rest = keys(forward);
+                assertThat(rest).hasSize(50).startsWith("k0150").endsWith("k0199");
+                backward.seek(key(255));
+                assertThat(keys(backward)).hasSize(200).startsWith("k0199").endsWith("k0000");
+            }
+            try (EngineCursor fresh = e.cursor(ks, ScanSpec.of(null, null))) {
+                List<String> all = keys(fresh);
+                assertThat(all).hasSize(259).contains("k0259").doesNotContain("k0005");
+            }
+        }
+    }
+}
