@@ -44,6 +44,16 @@ class LsmReadShortcutsTest {
         e.backgroundFlush();
     }
 
+    /**
+     * Writes keys {@code 0} to {@code n - 1}, flushes them and compacts them below level 0 (into tables without
+     * range deletes), leaving the memtable empty.
+     */
+    private static void settled(LsmEngine e, EngineKeyspace ks, int n) {
+        put(e, ks, 0, n, "v");
+        flush(e);
+        e.compact();
+    }
+
     private static List<String> keys(EngineCursor c) {
         List<String> out = new ArrayList<>();
         while (c.next()) {
@@ -56,9 +66,7 @@ class LsmReadShortcutsTest {
     void aRangeDeleteHeldOnlyByATableHidesTheKeysOfDeeperTablesFromGets() {
         try (LsmEngine e = LsmEngine.open("lsm-shortcuts", new MemVfs(1), SMALL, true)) {
             EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
-            put(e, ks, 0, 300, "v");
-            flush(e);
-            e.compact(); // the keys now lie below level 0, in tables without range deletes
+            settled(e, ks, 300);
             assertThat(e.get(ks, key(60))).isEqualTo(value("v", 60));
             e.apply(EngineBatch.builder(Durability.NONE).deleteRange(ks, key(50), key(100)).build());
             flush(e);
@@ -85,9 +93,7 @@ class LsmReadShortcutsTest {
     void aCursorOpenedOnAnEmptyMemtableSeesNoLaterWritesEvenAfterASeekWhileANewCursorSeesThem() {
         try (LsmEngine e = LsmEngine.open("lsm-shortcuts", new MemVfs(2), SMALL, true)) {
             EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
-            put(e, ks, 0, 200, "v");
-            flush(e);
-            e.compact();
+            settled(e, ks, 200);
             try (EngineCursor forward = e.cursor(ks, ScanSpec.of(null, null));
                  EngineCursor backward = e.cursor(ks, ScanSpec.of(null, null).reverse(true))) {
                 put(e, ks, 200, 260, "late"); // into the memtable, after the cursors opened on an empty one
