@@ -41,8 +41,11 @@ final class InPlaceWalker implements BlockWalk {
     private byte kind;
     private int valueOff;
     private int valueLen;
-    /** Where {@link #decode} reads lengths of more than one byte: shared, unshared and value. */
-    private final int[] lengths = new int[3];
+    /**
+     * Where {@link #decode} reads lengths of more than one byte: shared, unshared and value; made at the first
+     * such entry (a get's walker, made per get, seldom meets one).
+     */
+    private int[] lengths;
     /** A read-only duplicate of {@link #b} for {@link #valueView()}; made at the first call per block. */
     private ByteBuffer values;
 
@@ -123,6 +126,10 @@ final class InPlaceWalker implements BlockWalk {
      */
     private int decodeLengths(int p) {
         int[] out = lengths;
+        if (out == null) {
+            out = new int[3];
+            lengths = out;
+        }
         for (int field = 0; field < 3; field++) {
             int v = 0;
             for (int shift = 0; ; shift += 7) {
