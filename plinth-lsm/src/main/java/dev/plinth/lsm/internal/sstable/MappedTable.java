@@ -30,26 +30,16 @@ import java.util.zip.CRC32C;
  */
 final class MappedTable implements AutoCloseable {
     /** A block not used yet. */
-    private static final int UNCHECKED = 0;
+    private static final byte UNCHECKED = 0;
     /** A block stored uncompressed, its structure checked whole, with restart points an in-place walk searches. */
-    private static final int IN_PLACE = 1;
+    private static final byte IN_PLACE = 1;
     /** A block stored compressed (or irregular): read through the block cache. */
-    private static final int THROUGH_CACHE = 2;
-
-    /** Ints per data block in {@link #places}: its offset, its size (trailer excluded) and its form. */
-    private static final int PLACE_INTS = 3;
+    private static final byte THROUGH_CACHE = 2;
 
     private final MappedRegion region;
     private final String where;
-    /**
-     * Where each data block lies and how it is read, {@link #PLACE_INTS} ints for block {@code i} from
-     * {@code PLACE_INTS * i}: its offset (a mapped file is under 2 GiB), its size and its form
-     * ({@link #UNCHECKED}, {@link #IN_PLACE} or {@link #THROUGH_CACHE}). One array rather than the index's
-     * handles and a separate array of forms, so that a get or a cursor entering a block reads one place of
-     * memory to find it, not three objects or arrays. Filled by {@link #blocks} while the table opens, before
-     * it is shared; the forms are written later, as the class says.
-     */
-    private int[] places = new int[0];
+    /** How each data block is read; sized by {@link #blocks} while the table opens, before it is shared. */
+    private byte[] forms = new byte[0];
 
     /**
      * The mapped path of a table.
@@ -62,19 +52,9 @@ final class MappedTable implements AutoCloseable {
         this.where = where;
     }
 
-    /**
-     * Sets where the data blocks are, once the index is read and each handle checked to lie inside the file
-     * with its trailer (while the table opens).
-     *
-     * @param handles the data blocks' handles, in the index's order
-     */
-    void blocks(TableFormat.Handle[] handles) {
-        int[] p = new int[PLACE_INTS * handles.length];
-        for (int i = 0; i < handles.length; i++) {
-            p[PLACE_INTS * i] = (int) handles[i].offset();
-            p[PLACE_INTS * i + 1] = handles[i].size();
-        }
-        places = p;
+    /** Sets the number of data blocks, once the index is read (while the table opens). */
+    void blocks(int count) {
+        forms = new byte[count];
     }
 
     /**
@@ -99,24 +79,22 @@ final class MappedTable implements AutoCloseable {
      * whole. {@code null} if the block is read through the cache.
      *
      * @param i the block's index
+     * @param h where it is stored (checked at open to lie inside the file with its trailer)
      * @param version the table's format version: {@link TableFormat#VERSION_UNCOMPRESSED} allows no LZ4 block
      * @throws CorruptionException naming the table and offset if the block is damaged
      * @throws StorageIOException naming the table and offset if the disk fails to deliver a page of it
      */
-    ByteBuffer block(int i, int version) {
-        int[] p = places;
-        int at = PLACE_INTS * i;
-        int form = p[at + 2];
-        if (form == THROUGH_CACHE) {
+    ByteBuffer block(int i, TableFormat.Handle h, int version) {
+        if (forms[i] == THROUGH_CACHE) {
             return null;
         }
-        int off = p[at];
-        int len = p[at + 1];
+        int off = (int) h.offset();
+        int len = h.size();
         try {
             ByteBuffer view = region.bytes(off, len + TableFormat.BLOCK_TRAILER).order(ByteOrder.LITTLE_ENDIAN);
             byte type = view.get(len);
             if (type == TableFormat.LZ4_COMPRESSION && version != TableFormat.VERSION_UNCOMPRESSED) {
-                p[at + 2] = THROUGH_CACHE;
+                forms[i] = THROUGH_CACHE;
                 return null;
             }
             CRC32C c = new CRC32C();
@@ -130,7 +108,7 @@ final class MappedTable implements AutoCloseable {
                 throw corrupt("has a data block at offset " + off + " with unknown compression type " + type);
             }
             view.position(0).limit(len);
-            if (form == UNCHECKED) {
+            if (forms[i] == UNCHECKED) {
                 byte[] copy = new byte[len];
                 view.get(0, copy);
                 DataBlock parsed;
@@ -140,10 +118,10 @@ final class MappedTable implements AutoCloseable {
                     throw corrupt("has a data block at offset " + off + " that does not parse: " + e.getMessage());
                 }
                 if (!parsed.restartsExact()) {
-                    p[at + 2] = THROUGH_CACHE;
+                    forms[i] = THROUGH_CACHE;
                     return null;
                 }
-                p[at + 2] = IN_PLACE;
+                forms[i] = IN_PLACE;
             }
             return view;
         } catch (InternalError e) {

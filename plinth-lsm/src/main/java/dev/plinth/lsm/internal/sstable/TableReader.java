@@ -113,6 +113,9 @@ public final class TableReader {
         } catch (IllegalArgumentException e) {
             throw corrupt("has an index block at offset " + idxH.offset() + " that does not parse: " + e.getMessage());
         }
+        if (mapped != null) {
+            mapped.blocks(idx.size());
+        }
         int indexBytes = 0;
         for (BlockCodec.Item it : idx) {
             indexBytes += it.ikey().length;
@@ -136,9 +139,6 @@ public final class TableReader {
             System.arraycopy(it.ikey(), 0, indexKeys, at, it.ikey().length);
             indexKeyEnds[i] = at + it.ikey().length;
             indexSeqs[i] = it.seq();
-        }
-        if (mapped != null) {
-            mapped.blocks(blocks);
         }
     }
 
@@ -300,7 +300,7 @@ public final class TableReader {
      * {@code null} if the table is not mapped or the block is read through the cache.
      */
     ByteBuffer inPlaceBlock(int i) {
-        return mapped == null ? null : mapped.block(i, version);
+        return mapped == null ? null : mapped.block(i, blocks[i], version);
     }
 
     /**
