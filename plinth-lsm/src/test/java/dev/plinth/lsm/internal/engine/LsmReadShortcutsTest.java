@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class LsmReadShortcutsTest {
     /** Memtables that never fill here (the test seals them); level 0 compacted only when the test says. */
     private static final LsmOptions SMALL = new LsmOptions(1 << 20, 1 << 20,
-            LsmOptions.DEFAULT_BLOCK_CACHE_SIZE, false, new CompactionOptions(100, 100, 100, 1 << 20, 10, 1 << 20, 1L << 30));
+            LsmOptions.DEFAULT_BLOCK_CACHE_SIZE, false,
+            new CompactionOptions(100, 100, 100, 1 << 20, 10, 1 << 20, 1L << 30));
 
     private static byte[] key(int i) {
         return String.format("k%04d", i).getBytes(StandardCharsets.US_ASCII);
@@ -54,6 +55,22 @@ class LsmReadShortcutsTest {
         e.compact();
     }
 
+    /**
+     * Asserts what the engine's current view holds: whether every memtable of it is empty, and whether any of its
+     * tables holds a range delete (what {@link ReadView} decides its shortcuts by).
+     */
+    private static void assertView(LsmEngine e, String when, boolean memtablesEmpty, boolean tablesDeleteRanges) {
+        ReadView view = e.reads().acquire();
+        try {
+            assertThat(view.memtables().stream().allMatch(m -> m.isEmpty()))
+                    .as("%s: every memtable of the view is empty", when).isEqualTo(memtablesEmpty);
+            assertThat(view.tables().stream().anyMatch(t -> !t.tombstones().isEmpty()))
+                    .as("%s: a table of the view holds range deletes", when).isEqualTo(tablesDeleteRanges);
+        } finally {
+            view.release();
+        }
+    }
+
     private static List<String> keys(EngineCursor c) {
         List<String> out = new ArrayList<>();
         while (c.next()) {
@@ -67,21 +84,16 @@ class LsmReadShortcutsTest {
         try (LsmEngine e = LsmEngine.open("lsm-shortcuts", new MemVfs(1), SMALL, true)) {
             EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
             settled(e, ks, 300);
+            assertView(e, "settled", true, false);
             assertThat(e.get(ks, key(60))).isEqualTo(value("v", 60));
             e.apply(EngineBatch.builder(Durability.NONE).deleteRange(ks, key(50), key(100)).build());
             flush(e);
-            ReadView view = e.reads().acquire();
-            try {
-                assertThat(view.memtables().stream().allMatch(m -> m.isEmpty()))
-                        .as("the range delete is in a table only").isTrue();
-                assertThat(view.tables().stream().anyMatch(t -> !t.tombstones().isEmpty())).isTrue();
-            } finally {
-                view.release();
-            }
+            assertView(e, "the range delete flushed", true, true);
             for (int i = 40; i < 110; i++) {
                 assertThat(e.get(ks, key(i))).as("key %d", i).isEqualTo(i >= 50 && i < 100 ? null : value("v", i));
             }
             e.compact(); // the delete applied and dropped at the bottom: no table holds one any more
+            assertView(e, "compacted after the range delete", true, false);
             for (int i = 40; i < 110; i++) {
                 assertThat(e.get(ks, key(i))).as("key %d after compaction", i)
                         .isEqualTo(i >= 50 && i < 100 ? null : value("v", i));
@@ -94,6 +106,7 @@ class LsmReadShortcutsTest {
         try (LsmEngine e = LsmEngine.open("lsm-shortcuts", new MemVfs(2), SMALL, true)) {
             EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
             settled(e, ks, 200);
+            assertView(e, "settled, before the cursors open", true, false);
             try (EngineCursor forward = e.cursor(ks, ScanSpec.of(null, null));
                  EngineCursor backward = e.cursor(ks, ScanSpec.of(null, null).reverse(true))) {
                 put(e, ks, 200, 260, "late"); // into the memtable, after the cursors opened on an empty one
