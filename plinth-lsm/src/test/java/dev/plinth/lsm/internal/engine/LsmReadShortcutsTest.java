@@ -89,15 +89,43 @@ class LsmReadShortcutsTest {
             e.apply(EngineBatch.builder(Durability.NONE).deleteRange(ks, key(50), key(100)).build());
             flush(e);
             assertView(e, "the range delete flushed", true, true);
-            for (int i = 40; i < 110; i++) {
-                assertThat(e.get(ks, key(i))).as("key %d", i).isEqualTo(i >= 50 && i < 100 ? null : value("v", i));
-            }
+            assertDeleted(e, ks, "with the range delete in a table");
             e.compact(); // the delete applied and dropped at the bottom: no table holds one any more
             assertView(e, "compacted after the range delete", true, false);
-            for (int i = 40; i < 110; i++) {
-                assertThat(e.get(ks, key(i))).as("key %d after compaction", i)
-                        .isEqualTo(i >= 50 && i < 100 ? null : value("v", i));
+            assertDeleted(e, ks, "after compaction");
+        }
+    }
+
+    /**
+     * A range delete held by the memtable alone, no table holding any: the view then skips the tables' range
+     * deletes, so only its check of the memtables' hides the tables' keys from gets.
+     */
+    @Test
+    void aRangeDeleteHeldOnlyByTheMemtableHidesTheTablesKeysFromGets() {
+        try (LsmEngine e = LsmEngine.open("lsm-shortcuts", new MemVfs(3), SMALL, true)) {
+            EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
+            settled(e, ks, 300);
+            assertView(e, "settled", true, false);
+            e.apply(EngineBatch.builder(Durability.NONE).deleteRange(ks, key(50), key(100)).build());
+            assertView(e, "the range delete in the memtable only", false, false);
+            assertDeleted(e, ks, "before any flush");
+            try (EngineCursor c = e.cursor(ks, ScanSpec.of(null, null))) {
+                assertThat(keys(c)).as("a cursor before any flush").hasSize(250).contains("k0049", "k0100")
+                        .doesNotContain("k0050", "k0099");
             }
+            flush(e);
+            assertView(e, "the range delete flushed", true, true);
+            assertDeleted(e, ks, "after the flush");
+            e.compact();
+            assertView(e, "compacted after the range delete", true, false);
+            assertDeleted(e, ks, "after compaction");
+        }
+    }
+
+    /** Asserts that gets of keys 40 to 109 find those of 50 to 99 deleted and the others as {@link #settled} wrote. */
+    private static void assertDeleted(LsmEngine e, EngineKeyspace ks, String when) {
+        for (int i = 40; i < 110; i++) {
+            assertThat(e.get(ks, key(i))).as("key %d %s", i, when).isEqualTo(i >= 50 && i < 100 ? null : value("v", i));
         }
     }
 
