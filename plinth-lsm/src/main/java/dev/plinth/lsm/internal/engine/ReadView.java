@@ -23,6 +23,11 @@ final class ReadView {
     private final List<Memtable> memtables;
     private final LevelSet levels;
     private final List<TableReader> tables;
+    /**
+     * Whether any of {@link #tables} holds a range delete (tables never change): if none does, a check of a key
+     * against range deletes asks only the memtables, not each level for the table whose range holds the key.
+     */
+    private final boolean tablesDeleteRanges;
     private final java.util.concurrent.atomic.AtomicInteger refs = new java.util.concurrent.atomic.AtomicInteger(1);
     /** {@link #tables} grouped for walks; made by the first walk (see {@link #runs()}). */
     private volatile TableRuns runs;
@@ -32,11 +37,14 @@ final class ReadView {
         this.memtables = List.copyOf(memtables);
         this.levels = levels;
         this.tables = levels.tables();
+        boolean deletes = false;
         for (TableReader t : this.tables) {
             if (!t.retain()) {
                 throw new IllegalStateException(t + " was closed while a new view was made of it");
             }
+            deletes |= !t.tombstones().isEmpty();
         }
+        this.tablesDeleteRanges = deletes;
     }
 
     List<Memtable> memtables() {
@@ -131,6 +139,9 @@ final class ReadView {
                 return true;
             }
         }
+        if (!tablesDeleteRanges) {
+            return false;
+        }
         for (LevelSet.LeveledTable t : levels.level(0)) {
             if (t.table().covers(ks, key, after, seq, skipReclaims)) {
                 return true;
@@ -160,15 +171,21 @@ final class ReadView {
     /**
      * All versions of a keyspace merged, from a key in a direction (see {@link Memtable#iterator}): each
      * memtable, each run of level-0 tables whose ranges do not overlap, and each deeper level as one run
-     * (see {@link TableRuns}).
+     * (see {@link TableRuns}). A memtable empty when this is called is left out: a cursor calls it after taking
+     * its sequence number, and a batch enters the memtable before its sequence number is published, so whatever
+     * such a memtable gains later is newer than the cursor may see (and {@link #changedSince} holds the write
+     * lock, so no batch enters one meanwhile). With one source left (a store whose data settled into one level,
+     * its memtable empty) the walk is that source's own, not a merge of one: one call less per step and accessor.
      */
     EntryIterator entries(int ks, byte[] from, boolean reverse) {
         List<EntryIterator> sources = new ArrayList<>();
         for (Memtable m : memtables) {
-            sources.add(m.iterator(ks, from, reverse));
+            if (!m.isEmpty()) {
+                sources.add(m.iterator(ks, from, reverse));
+            }
         }
         runs().addIterators(ks, from, reverse, sources);
-        return new MergingIterator(sources, reverse);
+        return sources.size() == 1 ? sources.get(0) : new MergingIterator(sources, reverse);
     }
 
     /** The tables' runs, grouped by the first walk that needs them (racing walks may each group them). */

@@ -41,6 +41,11 @@ final class InPlaceWalker implements BlockWalk {
     private byte kind;
     private int valueOff;
     private int valueLen;
+    /**
+     * Where {@link #decode} reads lengths of more than one byte: shared, unshared and value; made at the first
+     * such entry (a get's walker, made per get, seldom meets one).
+     */
+    private int[] lengths;
     /** A read-only duplicate of {@link #b} for {@link #valueView()}; made at the first call per block. */
     private ByteBuffer values;
 
@@ -93,10 +98,38 @@ final class InPlaceWalker implements BlockWalk {
     /** Decodes the entry at offset {@code p}; {@link #key} holds the previous entry's key unless it is a restart. */
     private void decode(int p) {
         at = p;
-        int shared = 0;
-        int unshared = 0;
-        int vlen = 0;
-        // Three varints: shared, unshared and value lengths.
+        int shared;
+        int unshared;
+        int vlen;
+        // Three varints: shared, unshared and value lengths. Most are one byte each (keys and values under 128
+        // bytes): one read of four bytes then decodes all three. The four bytes lie inside the block, since the
+        // entries are followed by at least the restart count's four.
+        int three = p < limit ? b.getInt(p) : 0x80;
+        if ((three & 0x808080) == 0) {
+            shared = three & 0x7F;
+            unshared = (three >>> 8) & 0x7F;
+            vlen = (three >>> 16) & 0x7F;
+            p += 3;
+        } else {
+            p = decodeLengths(p);
+            shared = lengths[0];
+            unshared = lengths[1];
+            vlen = lengths[2];
+        }
+        finish(p, shared, unshared, vlen);
+    }
+
+    /**
+     * {@link #decode}'s general case: reads the three varints at {@code p} into {@link #lengths}.
+     *
+     * @return the offset after them
+     */
+    private int decodeLengths(int p) {
+        int[] out = lengths;
+        if (out == null) {
+            out = new int[3];
+            lengths = out;
+        }
         for (int field = 0; field < 3; field++) {
             int v = 0;
             for (int shift = 0; ; shift += 7) {
@@ -106,14 +139,16 @@ final class InPlaceWalker implements BlockWalk {
                     break;
                 }
             }
-            if (field == 0) {
-                shared = v;
-            } else if (field == 1) {
-                unshared = v;
-            } else {
-                vlen = v;
-            }
+            out[field] = v;
         }
+        return p;
+    }
+
+    /**
+     * The rest of {@link #decode}, after the lengths: checks that the entry fits the block's entries, then takes
+     * its key (the {@code shared} bytes of the previous key kept), sequence number, kind and where its value is.
+     */
+    private void finish(int p, int shared, int unshared, int vlen) {
         // The block's bytes were checked when the reader entered it; should they have changed since (a page of
         // the file read again from a disk that lost it), an entry still never reaches past the entries' end.
         if (shared < 0 || unshared < 0 || vlen < 0 || shared > keyLen || unshared > limit - p

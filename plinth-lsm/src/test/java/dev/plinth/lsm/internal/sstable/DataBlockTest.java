@@ -21,13 +21,25 @@ class DataBlockTest {
 
     /** Sorted entries with shared prefixes, several versions of some keys, deletes among them. */
     private static List<Entry> entries(Random rnd, int n) {
+        return entries(rnd, n, false);
+    }
+
+    /**
+     * Sorted entries; with {@code longLengths} some keys' unshared parts and some values are 128 bytes or more,
+     * so that their lengths take two varint bytes, beside others of one.
+     */
+    private static List<Entry> entries(Random rnd, int n, boolean longLengths) {
         TreeSet<Entry> set = new TreeSet<>(Entry.ORDER);
         long seq = 1;
         while (set.size() < n) {
             int ks = rnd.nextInt(3);
-            byte[] key = ("k" + rnd.nextInt(4 * n) + (rnd.nextBoolean() ? "" : "-long-suffix-" + rnd.nextInt(9))).getBytes();
+            String suffix = rnd.nextBoolean() ? "" : "-long-suffix-" + rnd.nextInt(9);
+            if (longLengths && rnd.nextInt(3) == 0) {
+                suffix += "x".repeat(100 + rnd.nextInt(200));
+            }
+            byte[] key = ("k" + rnd.nextInt(4 * n) + suffix).getBytes();
             boolean delete = rnd.nextInt(6) == 0;
-            byte[] value = new byte[rnd.nextInt(40)];
+            byte[] value = new byte[longLengths && rnd.nextInt(3) == 0 ? 100 + rnd.nextInt(400) : rnd.nextInt(40)];
             rnd.nextBytes(value);
             set.add(new Entry(ks, key, seq++, delete ? Kind.DELETE : Kind.PUT, delete ? null : value));
         }
@@ -96,10 +108,12 @@ class DataBlockTest {
 
     @Test
     void aWalkInPlaceOverAMappedViewSeeksAndWalksAsTheIndexedBlock() {
-        for (int round = 0; round < 200; round++) {
+        for (int round = 0; round < 400; round++) {
             long seed = SEED + round;
             Random rnd = new Random(seed);
-            List<Entry> es = entries(rnd, 1 + rnd.nextInt(80));
+            // Half the rounds mix lengths of two varint bytes with those of one (the walk reads three one-byte
+            // lengths at once, and the others byte by byte).
+            List<Entry> es = entries(rnd, 1 + rnd.nextInt(80), round % 2 == 1);
             byte[] block = encode(es);
             DataBlock d = DataBlock.parse(block);
             assertThat(d.restartsExact()).as("seed %d: the writer's restart points", seed).isTrue();
