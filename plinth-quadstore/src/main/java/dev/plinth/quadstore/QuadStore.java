@@ -17,6 +17,7 @@ import dev.plinth.keys.KeyWriter;
 import dev.plinth.quadstore.internal.CursorQuadIterator;
 import dev.plinth.quadstore.internal.IndexOrder;
 import dev.plinth.quadstore.internal.LoadRunner;
+import dev.plinth.quadstore.internal.PointQuadIterator;
 import dev.plinth.quadstore.internal.QuadIndexes;
 import dev.plinth.quadstore.internal.QuadSink;
 import dev.plinth.quadstore.internal.QuadWriter;
@@ -278,8 +279,8 @@ public final class QuadStore implements AutoCloseable {
     /**
      * Opens a streaming iterator over the quads matching a pattern, read from one index by one prefix scan; a
      * pattern with all four bound is one point read of its SPOG key instead (no cursor), zero or one quad. The
-     * caller must close it; closing the quad store ends it. Quads come in the order of the index chosen for the pattern (term ids, not
-     * term order).
+     * caller must close it; closing the quad store ends it. Quads come in the order of the index chosen for the
+     * pattern (term ids, not term order).
      *
      * @param s the subject, or {@code null} / {@link Node#ANY} for any
      * @param p the predicate, or any
@@ -313,7 +314,7 @@ public final class QuadStore implements AutoCloseable {
                 return EmptyQuadIterator.INSTANCE;
             }
             Node graph = TermCodec.isDefaultGraph(g) ? Quad.defaultGraphIRI : g;
-            return new PointQuadIterator(Quad.create(graph, s, p, o));
+            return new PointQuadIterator(Quad.create(graph, s, p, o), () -> closed);
         }
         IndexOrder order = forced != null && mask == 0 ? forced : IndexOrder.forPattern(mask);
         byte[] prefix = order.prefix(new KeyWriter(40), ids, Integer.bitCount(mask));
@@ -752,41 +753,6 @@ public final class QuadStore implements AutoCloseable {
 
     private static boolean isWildcard(Node n) {
         return n == null || n == Node.ANY;
-    }
-
-    /**
-     * The iterator of a fully bound pattern whose quad was found by one point read: it yields that quad once,
-     * unless it or the quad store is closed first (as a cursor's iterator then ends).
-     */
-    private final class PointQuadIterator implements QuadIterator {
-        private Quad quad;
-
-        PointQuadIterator(Quad quad) {
-            this.quad = quad;
-        }
-
-        @Override
-        public boolean hasNext() {
-            if (quad != null && closed) {
-                quad = null;
-            }
-            return quad != null;
-        }
-
-        @Override
-        public Quad next() {
-            if (!hasNext()) {
-                throw new java.util.NoSuchElementException("no more quads");
-            }
-            Quad q = quad;
-            quad = null;
-            return q;
-        }
-
-        @Override
-        public void close() {
-            quad = null;
-        }
     }
 
     /** The iterator of a pattern that cannot match. */
