@@ -5,10 +5,14 @@ import dev.plinth.StoreClosedException;
 import dev.plinth.raftlog.LogEntry;
 import dev.plinth.raftlog.LogIndexOutOfRangeException;
 import dev.plinth.raftlog.LogReader;
+import java.nio.ByteBuffer;
 
 /**
  * A {@link LogReader} over a store cursor. Not thread safe. It checks that the cursor yields exactly the indexes
- * asked for, so a concurrent truncate or purge shows up as an exception, never as a silently short read.
+ * asked for, so a concurrent truncate or purge shows up as an exception, never as a silently short read. It reads
+ * each entry from the views the cursor lends ({@link Cursor#keyView()}, {@link Cursor#valueView()}) and checks it
+ * and its place in the budget before it allocates anything: the entry's payload, copied once, and the entry are the
+ * only objects made per entry.
  */
 final class StoreLogReader implements LogReader {
     private final StoreRaftStorage owner;
@@ -46,18 +50,20 @@ final class StoreLogReader implements LogReader {
             throw new LogIndexOutOfRangeException("Group " + group + " no longer holds index " + nextIndex
                     + ": it was truncated or purged while being read.");
         }
-        LogEntry e = StoreRaftStorage.decode(group, cursor.key(), cursor.value());
-        if (e.index() != nextIndex) {
+        // The cursor lends its key and value; each is read in place and the payload copied once, into the entry.
+        if (StoreRaftStorage.keyIndex(group, cursor.keyView()) != nextIndex) {
             throw new LogIndexOutOfRangeException("Group " + group + " no longer holds index " + nextIndex
                     + ": it was truncated or purged while being read.");
         }
-        if (!budget.admit(e.size())) {
+        ByteBuffer value = cursor.valueView();
+        long term = StoreRaftStorage.checkedTerm(group, nextIndex, value);
+        if (!budget.admit(StoreRaftStorage.payloadSize(value))) {
             done = true;
             return false;
         }
+        current = StoreRaftStorage.entryOf(nextIndex, term, value);
         nextIndex++;
         done = nextIndex == toExclusive;
-        current = e;
         return true;
     }
 

@@ -104,27 +104,56 @@ public final class StoreRaftStorage implements RaftStorage {
     }
 
     private static LogEntry decodeEntry(long group, long index, byte[] value) {
-        if (value == null || value.length < TERM_BYTES) {
+        ByteBuffer v = ByteBuffer.wrap(value);
+        return entryOf(index, checkedTerm(group, index, v), v);
+    }
+
+    /**
+     * The term of a stored entry's value, checked: at least {@link #TERM_BYTES} bytes, a term not negative.
+     *
+     * @param value the stored value from its position to its limit; neither is moved
+     * @throws CorruptionException naming the group and index if the value cannot be an entry's
+     */
+    static long checkedTerm(long group, long index, ByteBuffer value) {
+        if (value.remaining() < TERM_BYTES) {
             throw new CorruptionException("The stored entry at index " + index + " of group " + group + " has "
-                    + (value == null ? "no value" : value.length + " bytes") + ", fewer than the " + TERM_BYTES
-                    + " bytes of its term.");
+                    + value.remaining() + " bytes, fewer than the " + TERM_BYTES + " bytes of its term.");
         }
-        long term = ByteBuffer.wrap(value).getLong();
+        long term = value.getLong(value.position());
         if (term < 0) {
             throw new CorruptionException("The stored entry at index " + index + " of group " + group
                     + " has the negative term " + term + ".");
         }
-        byte[] payload = new byte[value.length - TERM_BYTES];
-        System.arraycopy(value, TERM_BYTES, payload, 0, payload.length);
+        return term;
+    }
+
+    /** The payload bytes of a stored value that {@link #checkedTerm} accepted. */
+    static int payloadSize(ByteBuffer value) {
+        return value.remaining() - TERM_BYTES;
+    }
+
+    /**
+     * The entry of a stored value that {@link #checkedTerm} accepted, its payload copied once out of the value (which
+     * may be a view lent by a cursor) into the array the entry keeps.
+     */
+    static LogEntry entryOf(long index, long term, ByteBuffer value) {
+        byte[] payload = new byte[payloadSize(value)];
+        value.get(value.position() + TERM_BYTES, payload);
         return OwnedEntries.of(index, term, payload);
     }
 
-    private static long keyIndex(long group, byte[] key) {
-        if (key.length != 16) {
-            throw new CorruptionException("A stored entry key of group " + group + " has " + key.length
+    /**
+     * The index of a stored entry's key.
+     *
+     * @param key the stored key from its position to its limit; neither is moved
+     * @throws CorruptionException naming the group if the key is not an entry key's 16 bytes
+     */
+    static long keyIndex(long group, ByteBuffer key) {
+        if (key.remaining() != 16) {
+            throw new CorruptionException("A stored entry key of group " + group + " has " + key.remaining()
                     + " bytes instead of 16.");
         }
-        return ByteBuffer.wrap(key, 8, 8).getLong();
+        return key.getLong(key.position() + 8);
     }
 
     private static byte[] metaKey(long group, String key) {
@@ -174,14 +203,14 @@ public final class StoreRaftStorage implements RaftStorage {
             g.lastTerm = g.boundaryTerm;
             try (Cursor c = entries.cursor(Range.prefix(groupKey(g.group)), ScanOptions.reverse().withLimit(1))) {
                 if (c.next()) {
-                    long index = keyIndex(g.group, c.key());
-                    LogEntry last = decodeEntry(g.group, index, c.value());
+                    long index = keyIndex(g.group, c.keyView());
+                    long term = checkedTerm(g.group, index, c.valueView());
                     if (index <= g.boundaryIndex) {
                         throw new CorruptionException("Group " + g.group + " stores an entry at index " + index
                                 + ", at or below its purge boundary " + g.boundaryIndex + ".");
                     }
                     g.lastIndex = index;
-                    g.lastTerm = last.term();
+                    g.lastTerm = term;
                 }
             }
             g.loaded = true;
@@ -279,18 +308,18 @@ public final class StoreRaftStorage implements RaftStorage {
         }
     }
 
-    /** Opens the cursor behind a reader; the reader checks that the indexes it sees are contiguous. */
+    /**
+     * Opens the cursor behind a reader, limited to the number of indexes asked for (so that the store reads ahead
+     * no further than the read can go); the reader checks that the indexes it sees are contiguous.
+     */
     Cursor entryCursor(long group, long fromInclusive, long toExclusive) {
         ensureOpen();
-        return entries.cursor(Range.of(entryKey(group, fromInclusive), entryKey(group, toExclusive)));
+        return entries.cursor(Range.of(entryKey(group, fromInclusive), entryKey(group, toExclusive)),
+                ScanOptions.forward().withLimit(toExclusive - fromInclusive));
     }
 
     boolean isClosedForReaders() {
         return closed.get();
-    }
-
-    static LogEntry decode(long group, byte[] key, byte[] value) {
-        return decodeEntry(group, keyIndex(group, key), value);
     }
 
     @Override
