@@ -1,0 +1,129 @@
+package dev.plinth.raftlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plinth.CorruptionException;
+import dev.plinth.Durability;
+import dev.plinth.Plinth;
+import dev.plinth.Store;
+import dev.plinth.keys.KeyWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The streaming read of the log on a store reads each entry from the bytes its cursor lends (an {@code lsm:} store
+ * lends entries out of an arena it reuses batch after batch): every entry returned must own its payload, and damage
+ * met in the lent bytes must be reported with the group and index, never returned.
+ */
+class RaftLogOnStoreLentReadTest {
+    private static final long GROUP = 3;
+    private static final Durability D = Durability.NONE;
+
+    @TempDir
+    Path dir;
+    private Store store;
+    private RaftStorage log;
+
+    @BeforeEach
+    void open() {
+        // A small memtable, so that most entries are read from sorted files, the others from the memtable.
+        store = Plinth.open("lsm:" + dir.resolve("lsm") + "?memtableSize=8k");
+        log = RaftLogs.onStore(store);
+    }
+
+    @AfterEach
+    void close() {
+        log.close();
+        store.close();
+    }
+
+    /** Entries 1 to n, each payload its own bytes and of its own length (0 to 60 bytes). */
+    private static List<LogEntry> distinct(int n) {
+        List<LogEntry> list = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            byte[] payload = new byte[(i * 7) % 61];
+            for (int b = 0; b < payload.length; b++) {
+                payload[b] = (byte) (i * 31 + b);
+            }
+            list.add(new LogEntry(i, 1 + i / 100, payload));
+        }
+        return list;
+    }
+
+    private static byte[] entryKey(long group, long index) {
+        return new KeyWriter().writeFixedLong(group).writeFixedLong(index).toByteArray();
+    }
+
+    @Test
+    void everyEntryReadKeepsItsOwnPayloadAfterTheReaderMovesOn() {
+        List<LogEntry> written = distinct(500);
+        log.append(GROUP, written.subList(0, 250), D);
+        log.flush();
+        log.append(GROUP, written.subList(250, 500), D);
+        List<LogEntry> read = new ArrayList<>();
+        try (LogReader r = log.entries(GROUP, 1, 501, Long.MAX_VALUE)) {
+            while (r.next()) {
+                read.add(r.entry());
+            }
+        }
+        // Compared only once the whole range was read: an entry over the cursor's lent bytes would by now hold a
+        // later entry's payload.
+        assertThat(read).containsExactlyElementsOf(written);
+    }
+
+    @Test
+    void theBudgetStopsAtTheLastWholeEntryThatFits() {
+        List<LogEntry> written = distinct(40);
+        log.append(GROUP, written, D);
+        long budget = 0;
+        for (LogEntry e : written.subList(9, 29)) { // indexes 10 to 29
+            budget += e.size();
+        }
+        List<LogEntry> read = new ArrayList<>();
+        try (LogReader r = log.entries(GROUP, 10, 41, budget + written.get(29).size() - 1)) {
+            while (r.next()) {
+                read.add(r.entry());
+            }
+            assertThat(r.next()).isFalse();
+        }
+        assertThat(read).containsExactlyElementsOf(written.subList(9, 29));
+    }
+
+    @Test
+    void aDamagedValueMetByTheReaderIsReportedWithItsGroupAndIndex() {
+        log.append(GROUP, distinct(100), D);
+        store.keyspace(RaftLogs.ENTRIES_KEYSPACE).put(entryKey(GROUP, 60), new byte[] {1, 2, 3});
+        try (LogReader r = log.entries(GROUP, 50, 70, Long.MAX_VALUE)) {
+            for (int i = 50; i < 60; i++) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.entry().index()).isEqualTo(i);
+            }
+            assertThatThrownBy(r::next).isInstanceOf(CorruptionException.class)
+                    .hasMessageContaining("index 60 of group " + GROUP).hasMessageContaining("3 bytes");
+        }
+        store.keyspace(RaftLogs.ENTRIES_KEYSPACE).put(entryKey(GROUP, 61), new byte[] {-1, 0, 0, 0, 0, 0, 0, 0, 5});
+        try (LogReader r = log.entries(GROUP, 61, 62, Long.MAX_VALUE)) {
+            assertThatThrownBy(r::next).isInstanceOf(CorruptionException.class)
+                    .hasMessageContaining("index 61 of group " + GROUP).hasMessageContaining("negative term");
+        }
+    }
+
+    @Test
+    void aStrayKeyAmongTheEntriesIsReportedNeverSkipped() {
+        log.append(GROUP, distinct(20), D);
+        byte[] stray = new KeyWriter().writeFixedLong(GROUP).writeFixedLong(5).writeRaw(new byte[] {0}).toByteArray();
+        store.keyspace(RaftLogs.ENTRIES_KEYSPACE).put(stray, new byte[8]);
+        try (LogReader r = log.entries(GROUP, 4, 10, Long.MAX_VALUE)) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.next()).isTrue();
+            assertThatThrownBy(r::next).isInstanceOf(CorruptionException.class)
+                    .hasMessageContaining("group " + GROUP).hasMessageContaining("17 bytes instead of 16");
+        }
+    }
+}
