@@ -103,12 +103,27 @@ class RaftLogOnStoreInternalsTest {
 
     @Test
     void aReaderSeesATruncationAsAnErrorNotAShortRead() {
+        // The range moves before the reader's view is taken: a second storage on the same store still holds the
+        // bounds it loaded when the first one truncates. (A truncate through the reader's own storage after the
+        // reader was created is invisible to it: RaftLogOnStoreReaderViewTest.)
         s.append(1, RaftLogStorageContract.run(1, 10, 1), D);
-        try (LogReader r = s.entries(1, 1, 11, Long.MAX_VALUE)) {
-            s.truncate(1, 1, D);
+        RaftStorage stale = RaftLogs.onStore(mem);
+        assertThat(stale.lastIndex(1)).isEqualTo(10);
+        s.truncate(1, 6, D);
+        try (LogReader r = stale.entries(1, 1, 11, Long.MAX_VALUE)) {
+            for (int i = 1; i <= 5; i++) {
+                assertThat(r.next()).isTrue();
+            }
             assertThatThrownBy(r::next).isInstanceOf(LogIndexOutOfRangeException.class)
+                    .hasMessageContaining("Group 1 on mem:").hasMessageContaining("no entry at index 6")
                     .hasMessageContaining("truncated or purged");
         }
+        s.purge(1, 2, D);
+        try (LogReader r = stale.entries(1, 1, 6, Long.MAX_VALUE)) {
+            assertThatThrownBy(r::next).isInstanceOf(LogIndexOutOfRangeException.class)
+                    .hasMessageContaining("no entry at index 1").hasMessageContaining("truncated or purged");
+        }
+        stale.close();
     }
 
     @Test

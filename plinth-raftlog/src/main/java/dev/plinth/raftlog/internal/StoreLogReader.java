@@ -8,8 +8,11 @@ import dev.plinth.raftlog.LogReader;
 import java.nio.ByteBuffer;
 
 /**
- * A {@link LogReader} over a store cursor. Not thread safe. It checks that the cursor yields exactly the indexes
- * asked for, so a concurrent truncate or purge shows up as an exception, never as a silently short read. It reads
+ * A {@link LogReader} over a store cursor. Not thread safe. The cursor is opened by
+ * {@link StoreRaftStorage#entries} while the group's monitor is held, right after the range was checked against the
+ * group's bounds, so it reads the one view of the store (a cursor's snapshot) in which the log held that range: a
+ * truncate, replace or purge made later is invisible to it. The reader checks that the cursor yields exactly the
+ * indexes asked for, so a store that lacks some of them shows up as an exception, never as a silently short read. It reads
  * each entry from the views the cursor lends ({@link Cursor#keyView()}, {@link Cursor#valueView()}) and checks it
  * and its place in the budget before it allocates anything: the entry's payload, copied once, and the entry are the
  * only objects made per entry.
@@ -19,14 +22,20 @@ final class StoreLogReader implements LogReader {
     private final long group;
     private final long toExclusive;
     private final ReadBudget budget;
-    private Cursor cursor;
+    private final Cursor cursor;
     private long nextIndex;
     private LogEntry current;
     private boolean done;
     private boolean closed;
 
-    StoreLogReader(StoreRaftStorage owner, long group, long fromInclusive, long toExclusive, long maxBytes) {
+    /**
+     * @param cursor the cursor over {@code fromInclusive .. toExclusive - 1}, opened with the group's monitor held,
+     *               or null when the range is empty; the reader closes it
+     */
+    StoreLogReader(StoreRaftStorage owner, long group, long fromInclusive, long toExclusive, long maxBytes,
+                   Cursor cursor) {
         this.owner = owner;
+        this.cursor = cursor;
         this.group = group;
         this.nextIndex = fromInclusive;
         this.toExclusive = toExclusive;
@@ -43,17 +52,12 @@ final class StoreLogReader implements LogReader {
         if (done) {
             return false;
         }
-        if (cursor == null) {
-            cursor = owner.entryCursor(group, nextIndex, toExclusive);
-        }
         if (!cursor.next()) {
-            throw new LogIndexOutOfRangeException("Group " + group + " no longer holds index " + nextIndex
-                    + ": it was truncated or purged while being read.");
+            throw missing();
         }
         // The cursor lends its key and value; each is read in place and the payload copied once, into the entry.
         if (StoreRaftStorage.keyIndex(group, cursor.keyView()) != nextIndex) {
-            throw new LogIndexOutOfRangeException("Group " + group + " no longer holds index " + nextIndex
-                    + ": it was truncated or purged while being read.");
+            throw missing();
         }
         ByteBuffer value = cursor.valueView();
         long term = StoreRaftStorage.checkedTerm(group, nextIndex, value);
@@ -65,6 +69,17 @@ final class StoreLogReader implements LogReader {
         nextIndex++;
         done = nextIndex == toExclusive;
         return true;
+    }
+
+    /**
+     * The store's view lacks an index the group's bounds held when the reader was created: the entries were
+     * truncated or purged in the store before the cursor was opened, by something other than this log's calls on the
+     * group (which hold its monitor).
+     */
+    private LogIndexOutOfRangeException missing() {
+        return new LogIndexOutOfRangeException("Group " + group + " on " + owner.storeUri() + " has no entry at index "
+                + nextIndex + " in the view of the store its reader was opened on: it was truncated or purged there"
+                + " before the reader was created.");
     }
 
     @Override

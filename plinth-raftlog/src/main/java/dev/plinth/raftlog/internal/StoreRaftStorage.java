@@ -304,22 +304,37 @@ public final class StoreRaftStorage implements RaftStorage {
         synchronized (g) {
             loadedLocked(g);
             LogChecks.requireReadRange(group, fromInclusive, toExclusive, maxBytes, g.boundaryIndex + 1, g.lastIndex);
-            return new StoreLogReader(this, group, fromInclusive, toExclusive, maxBytes);
+            // The cursor's snapshot is taken here, under the monitor, so the reader yields what the log held now
+            // (LogReader's promise), not what a truncate, replace or purge leaves before its first next().
+            Cursor cursor = fromInclusive == toExclusive ? null : entryCursorLocked(group, fromInclusive, toExclusive);
+            try {
+                return new StoreLogReader(this, group, fromInclusive, toExclusive, maxBytes, cursor);
+            } catch (RuntimeException | Error e) {
+                if (cursor != null) {
+                    cursor.close();
+                }
+                throw e;
+            }
         }
     }
 
     /**
      * Opens the cursor behind a reader, limited to the number of indexes asked for (so that the store reads ahead
-     * no further than the read can go); the reader checks that the indexes it sees are contiguous.
+     * no further than the read can go); the reader checks that the indexes it sees are contiguous. Called with the
+     * group's monitor held.
      */
-    Cursor entryCursor(long group, long fromInclusive, long toExclusive) {
-        ensureOpen();
+    private Cursor entryCursorLocked(long group, long fromInclusive, long toExclusive) {
         return entries.cursor(Range.of(entryKey(group, fromInclusive), entryKey(group, toExclusive)),
                 ScanOptions.forward().withLimit(toExclusive - fromInclusive));
     }
 
     boolean isClosedForReaders() {
         return closed.get();
+    }
+
+    /** The URI of the store, for readers' messages. */
+    String storeUri() {
+        return store.uri();
     }
 
     @Override
