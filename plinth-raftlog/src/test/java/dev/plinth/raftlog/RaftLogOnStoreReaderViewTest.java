@@ -2,10 +2,13 @@ package dev.plinth.raftlog;
 
 import static dev.plinth.raftlog.testkit.RaftLogStorageContract.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plinth.CorruptionException;
 import dev.plinth.Durability;
 import dev.plinth.Plinth;
 import dev.plinth.Store;
+import dev.plinth.keys.KeyWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The reader of the log on a store reads the one view of the store taken when {@link LogStore#entries} returned: a
- * truncate, replace or purge made after that never changes what it yields.
+ * truncate, replace or purge made after that never changes what it yields, and, within that view, a missing index
+ * between two entries it holds is damage, not a truncate or purge.
  */
 class RaftLogOnStoreReaderViewTest {
     private static final long GROUP = 1;
@@ -61,6 +65,23 @@ class RaftLogOnStoreReaderViewTest {
                     assertThat(readAll(purged)).containsExactlyElementsOf(run(1, 2, 1));
                 }
                 assertThat(readAll(truncated)).containsExactlyElementsOf(run(1, 10, 1));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mem", "lsm"})
+    void anIndexMissingBetweenTwoStoredEntriesIsCorruption(String engine) {
+        try (Store store = open(engine); RaftStorage log = RaftLogs.onStore(store)) {
+            log.append(GROUP, run(1, 10, 1), D);
+            store.keyspace(RaftLogs.ENTRIES_KEYSPACE)
+                    .delete(new KeyWriter().writeFixedLong(GROUP).writeFixedLong(7).toByteArray());
+            try (LogReader r = log.entries(GROUP, 5, 11, Long.MAX_VALUE)) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.next()).isTrue();
+                assertThatThrownBy(r::next).isInstanceOf(CorruptionException.class)
+                        .hasMessageContaining("group " + GROUP).hasMessageContaining(store.uri().toString())
+                        .hasMessageContaining("expected index 7").hasMessageContaining("found index 8");
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.plinth.raftlog.internal;
 
+import dev.plinth.CorruptionException;
 import dev.plinth.Cursor;
 import dev.plinth.StoreClosedException;
 import dev.plinth.raftlog.LogEntry;
@@ -12,14 +13,17 @@ import java.nio.ByteBuffer;
  * {@link StoreRaftStorage#entries} while the group's monitor is held, right after the range was checked against the
  * group's bounds, so it reads the one view of the store (a cursor's snapshot) in which the log held that range: a
  * truncate, replace or purge made later is invisible to it. The reader checks that the cursor yields exactly the
- * indexes asked for, so a store that lacks some of them shows up as an exception, never as a silently short read. It reads
- * each entry from the views the cursor lends ({@link Cursor#keyView()}, {@link Cursor#valueView()}) and checks it
- * and its place in the budget before it allocates anything: the entry's payload, copied once, and the entry are the
- * only objects made per entry.
+ * indexes asked for, so a store that lacks some of them shows up as an exception, never as a silently short read:
+ * a missing prefix or suffix of the range (removed outside this storage before the reader was created) is a
+ * {@link LogIndexOutOfRangeException}, an index missing between two the view holds a {@link CorruptionException}.
+ * It reads each entry from the views the cursor lends ({@link Cursor#keyView()}, {@link Cursor#valueView()}) and
+ * checks it and its place in the budget before it allocates anything: the entry's payload, copied once, and the
+ * entry are the only objects made per entry.
  */
 final class StoreLogReader implements LogReader {
     private final StoreRaftStorage owner;
     private final long group;
+    private final long fromInclusive;
     private final long toExclusive;
     private final ReadBudget budget;
     private final Cursor cursor;
@@ -37,6 +41,7 @@ final class StoreLogReader implements LogReader {
         this.owner = owner;
         this.cursor = cursor;
         this.group = group;
+        this.fromInclusive = fromInclusive;
         this.nextIndex = fromInclusive;
         this.toExclusive = toExclusive;
         this.budget = new ReadBudget(maxBytes);
@@ -56,8 +61,15 @@ final class StoreLogReader implements LogReader {
             throw missing();
         }
         // The cursor lends its key and value; each is read in place and the payload copied once, into the entry.
-        if (StoreRaftStorage.keyIndex(group, cursor.keyView()) != nextIndex) {
-            throw missing();
+        long found = StoreRaftStorage.keyIndex(group, cursor.keyView());
+        if (found != nextIndex) {
+            if (nextIndex == fromInclusive && found > nextIndex) {
+                throw missing();
+            }
+            // Within one view a truncate or purge removes a suffix or a prefix, never the middle: this is damage.
+            throw new CorruptionException("The stored log of group " + group + " on " + owner.storeUri()
+                    + " has a gap: its reader expected index " + nextIndex + " after index " + (nextIndex - 1)
+                    + " and found index " + found + ".");
         }
         ByteBuffer value = cursor.valueView();
         long term = StoreRaftStorage.checkedTerm(group, nextIndex, value);
