@@ -123,7 +123,16 @@ class RaftLogOnStoreLentReadTest {
             assertThat(r.next()).isTrue();
             assertThat(r.next()).isTrue();
             assertThatThrownBy(r::next).isInstanceOf(CorruptionException.class)
-                    .hasMessageContaining("group " + GROUP).hasMessageContaining("17 bytes instead of 16");
+                    .hasMessageContaining("group " + GROUP).hasMessageContaining("17 bytes instead of 16")
+                    .hasMessageContaining("where the entry at index 6 was expected");
+        }
+        // The same key met as the group's last entry, when a fresh storage loads the group's bounds.
+        store.keyspace(RaftLogs.ENTRIES_KEYSPACE).put(
+                new KeyWriter().writeFixedLong(GROUP).writeFixedLong(99).writeRaw(new byte[] {0}).toByteArray(),
+                new byte[8]);
+        try (RaftStorage fresh = RaftLogs.onStore(store)) {
+            assertThatThrownBy(() -> fresh.lastIndex(GROUP)).isInstanceOf(CorruptionException.class)
+                    .hasMessageContaining("group " + GROUP).hasMessageContaining("where its last entry was expected");
         }
     }
 }

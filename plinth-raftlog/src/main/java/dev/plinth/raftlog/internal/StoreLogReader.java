@@ -61,7 +61,7 @@ final class StoreLogReader implements LogReader {
             throw missing();
         }
         // The cursor lends its key and value; each is read in place and the payload copied once, into the entry.
-        long found = StoreRaftStorage.keyIndex(group, cursor.keyView());
+        long found = StoreRaftStorage.keyIndex(group, nextIndex, cursor.keyView());
         if (found != nextIndex) {
             if (nextIndex == fromInclusive && found > nextIndex) {
                 throw missing();

@@ -142,16 +142,21 @@ public final class StoreRaftStorage implements RaftStorage {
         return OwnedEntries.of(index, term, payload);
     }
 
+    /** For {@link #keyIndex}: the key read should be the group's last entry's, whose index is not known yet. */
+    static final long LAST_ENTRY = -1;
+
     /**
      * The index of a stored entry's key.
      *
-     * @param key the stored key from its position to its limit; neither is moved
-     * @throws CorruptionException naming the group if the key is not an entry key's 16 bytes
+     * @param expectedIndex the index the caller expects the key to hold, or {@link #LAST_ENTRY}; only for the message
+     * @param key           the stored key from its position to its limit; neither is moved
+     * @throws CorruptionException naming the group and the index expected if the key is not an entry key's 16 bytes
      */
-    static long keyIndex(long group, ByteBuffer key) {
+    static long keyIndex(long group, long expectedIndex, ByteBuffer key) {
         if (key.remaining() != 16) {
             throw new CorruptionException("A stored entry key of group " + group + " has " + key.remaining()
-                    + " bytes instead of 16.");
+                    + " bytes instead of 16, where " + (expectedIndex == LAST_ENTRY ? "its last entry"
+                    : "the entry at index " + expectedIndex) + " was expected.");
         }
         return key.getLong(key.position() + 8);
     }
@@ -203,7 +208,7 @@ public final class StoreRaftStorage implements RaftStorage {
             g.lastTerm = g.boundaryTerm;
             try (Cursor c = entries.cursor(Range.prefix(groupKey(g.group)), ScanOptions.reverse().withLimit(1))) {
                 if (c.next()) {
-                    long index = keyIndex(g.group, c.keyView());
+                    long index = keyIndex(g.group, LAST_ENTRY, c.keyView());
                     long term = checkedTerm(g.group, index, c.valueView());
                     if (index <= g.boundaryIndex) {
                         throw new CorruptionException("Group " + g.group + " stores an entry at index " + index
