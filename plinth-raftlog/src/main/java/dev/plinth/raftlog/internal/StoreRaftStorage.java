@@ -16,7 +16,10 @@ import dev.plinth.raftlog.LogEntry;
 import dev.plinth.raftlog.LogReader;
 import dev.plinth.raftlog.RaftLogs;
 import dev.plinth.raftlog.RaftStorage;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -119,12 +122,24 @@ public final class StoreRaftStorage implements RaftStorage {
             throw new CorruptionException("The stored entry at index " + index + " of group " + group + " has "
                     + value.remaining() + " bytes, fewer than the " + TERM_BYTES + " bytes of its term.");
         }
-        long term = value.getLong(value.position());
+        long term = bigEndianLong(value, value.position());
         if (term < 0) {
             throw new CorruptionException("The stored entry at index " + index + " of group " + group
                     + " has the negative term " + term + ".");
         }
         return term;
+    }
+
+    /**
+     * Reads the stored formats' longs, which are big-endian, whatever the byte order of the buffer: a cursor's lent
+     * view promises nothing about its order ({@link Cursor#keyView()}). No object is made per call.
+     */
+    private static final VarHandle BIG_ENDIAN_LONG =
+            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    /** The big-endian long at {@code at} in {@code buffer}, whatever the buffer's byte order; nothing is moved. */
+    static long bigEndianLong(ByteBuffer buffer, int at) {
+        return (long) BIG_ENDIAN_LONG.get(buffer, at);
     }
 
     /** The payload bytes of a stored value that {@link #checkedTerm} accepted. */
@@ -158,7 +173,7 @@ public final class StoreRaftStorage implements RaftStorage {
                     + " bytes instead of 16, where " + (expectedIndex == LAST_ENTRY ? "its last entry"
                     : "the entry at index " + expectedIndex) + " was expected.");
         }
-        return key.getLong(key.position() + 8);
+        return bigEndianLong(key, key.position() + 8);
     }
 
     private static byte[] metaKey(long group, String key) {
