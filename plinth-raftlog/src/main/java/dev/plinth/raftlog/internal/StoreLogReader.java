@@ -18,7 +18,10 @@ import java.nio.ByteBuffer;
  * {@link LogIndexOutOfRangeException}, an index missing between two the view holds a {@link CorruptionException}.
  * It reads each entry from the views the cursor lends ({@link Cursor#keyView()}, {@link Cursor#valueView()}) and
  * checks it and its place in the budget before it allocates anything: the entry's payload, copied once, and the
- * entry are the only objects made per entry.
+ * entry are the only objects this reader makes per entry. What the store's cursor makes beneath it is the engine's:
+ * the core copies each entry into buffers the cursor reuses, from an engine that lends it ({@code lsm:},
+ * {@code lmdb:}) or from the arrays {@code mem:} stores; {@code rocksdb:}'s cursor makes a new key and value array
+ * per entry across JNI, and {@code lsm:}'s may allocate as it reads its tables (docs/raftlog.md).
  */
 final class StoreLogReader implements LogReader {
     private final StoreRaftStorage owner;
