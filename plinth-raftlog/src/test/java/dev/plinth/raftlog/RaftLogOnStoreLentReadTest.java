@@ -8,18 +8,21 @@ import dev.plinth.Durability;
 import dev.plinth.Plinth;
 import dev.plinth.Store;
 import dev.plinth.keys.KeyWriter;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The streaming read of the log on a store reads each entry from the bytes its cursor lends (an {@code lsm:} store
- * lends entries out of an arena it reuses batch after batch): every entry returned must own its payload, and damage
- * met in the lent bytes must be reported with the group and index, never returned.
+ * The streaming read of the log on a store reads each entry from the bytes its cursor lends (on {@code lsm:} and
+ * {@code lmdb:}, whose engine cursors lend their entries, the core lends them out of an arena it reuses batch after
+ * batch): every entry returned must own its payload, and damage met in the lent bytes must be reported with the
+ * group and index, never returned. Each test runs on both engines.
  */
 class RaftLogOnStoreLentReadTest {
     private static final long GROUP = 3;
@@ -30,17 +33,28 @@ class RaftLogOnStoreLentReadTest {
     private Store store;
     private RaftStorage log;
 
-    @BeforeEach
-    void open() {
-        // A small memtable, so that most entries are read from sorted files, the others from the memtable.
-        store = Plinth.open("lsm:" + dir.resolve("lsm") + "?memtableSize=8k");
+    /** The engines whose cursors lend their entries ({@code EngineCursor.lendsEntries()}): the reads under test. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @ParameterizedTest
+    @ValueSource(strings = {"lsm", "lmdb"})
+    @interface OnLendingEngines {
+    }
+
+    private void open(String engine) {
+        // On lsm:, a small memtable, so that most entries are read from sorted files, the others from the memtable.
+        store = Plinth.open(engine.equals("lsm") ? "lsm:" + dir.resolve("lsm") + "?memtableSize=8k"
+                : engine + ":" + dir.resolve(engine));
         log = RaftLogs.onStore(store);
     }
 
     @AfterEach
     void close() {
-        log.close();
-        store.close();
+        if (log != null) {
+            log.close();
+        }
+        if (store != null) {
+            store.close();
+        }
     }
 
     /** Entries 1 to n, each payload its own bytes and of its own length (0 to 60 bytes). */
@@ -60,8 +74,9 @@ class RaftLogOnStoreLentReadTest {
         return new KeyWriter().writeFixedLong(group).writeFixedLong(index).toByteArray();
     }
 
-    @Test
-    void everyEntryReadKeepsItsOwnPayloadAfterTheReaderMovesOn() {
+    @OnLendingEngines
+    void everyEntryReadKeepsItsOwnPayloadAfterTheReaderMovesOn(String engine) {
+        open(engine);
         List<LogEntry> written = distinct(500);
         log.append(GROUP, written.subList(0, 250), D);
         log.flush();
@@ -77,8 +92,9 @@ class RaftLogOnStoreLentReadTest {
         assertThat(read).containsExactlyElementsOf(written);
     }
 
-    @Test
-    void theBudgetStopsAtTheLastWholeEntryThatFits() {
+    @OnLendingEngines
+    void theBudgetStopsAtTheLastWholeEntryThatFits(String engine) {
+        open(engine);
         List<LogEntry> written = distinct(40);
         log.append(GROUP, written, D);
         long budget = 0;
@@ -95,8 +111,9 @@ class RaftLogOnStoreLentReadTest {
         assertThat(read).containsExactlyElementsOf(written.subList(9, 29));
     }
 
-    @Test
-    void aDamagedValueMetByTheReaderIsReportedWithItsGroupAndIndex() {
+    @OnLendingEngines
+    void aDamagedValueMetByTheReaderIsReportedWithItsGroupAndIndex(String engine) {
+        open(engine);
         log.append(GROUP, distinct(100), D);
         store.keyspace(RaftLogs.ENTRIES_KEYSPACE).put(entryKey(GROUP, 60), new byte[] {1, 2, 3});
         try (LogReader r = log.entries(GROUP, 50, 70, Long.MAX_VALUE)) {
@@ -114,8 +131,9 @@ class RaftLogOnStoreLentReadTest {
         }
     }
 
-    @Test
-    void aStrayKeyAmongTheEntriesIsReportedNeverSkipped() {
+    @OnLendingEngines
+    void aStrayKeyAmongTheEntriesIsReportedNeverSkipped(String engine) {
+        open(engine);
         log.append(GROUP, distinct(20), D);
         byte[] stray = new KeyWriter().writeFixedLong(GROUP).writeFixedLong(5).writeRaw(new byte[] {0}).toByteArray();
         store.keyspace(RaftLogs.ENTRIES_KEYSPACE).put(stray, new byte[8]);
