@@ -99,6 +99,8 @@ class RaftLogOnStoreInternalsTest {
         s.append(1, RaftLogStorageContract.run(1, 3, 1), D);
         mem.keyspace(RaftLogs.ENTRIES_KEYSPACE).delete(new KeyWriter().writeFixedLong(1).writeFixedLong(2).toByteArray());
         assertThatThrownBy(() -> s.entry(1, 2)).isInstanceOf(CorruptionException.class);
+        assertThatThrownBy(() -> s.termAt(1, 2)).isInstanceOf(CorruptionException.class)
+                .hasMessageContaining("index 2").hasMessageContaining("the store has none");
     }
 
     @Test

@@ -251,16 +251,22 @@ public final class StoreRaftStorage implements RaftStorage {
         if (index == g.lastIndex) {
             return g.lastTerm;
         }
-        return readLocked(g, index).term();
+        // The term alone: read in place from the stored value, without copying the payload into an entry.
+        return checkedTerm(g.group, index, ByteBuffer.wrap(storedValueLocked(g, index)));
     }
 
     private LogEntry readLocked(GroupState g, long index) {
+        return decodeEntry(g.group, index, storedValueLocked(g, index));
+    }
+
+    /** The stored value of an entry the group's bounds say it holds; its absence is corruption. */
+    private byte[] storedValueLocked(GroupState g, long index) {
         byte[] v = entries.get(entryKey(g.group, index));
         if (v == null) {
             throw new CorruptionException("Group " + g.group + " should hold an entry at index " + index
                     + " (its log spans " + (g.boundaryIndex + 1) + " to " + g.lastIndex + ") but the store has none.");
         }
-        return decodeEntry(g.group, index, v);
+        return v;
     }
 
     private void write(WriteBatch batch) {
