@@ -99,16 +99,33 @@ class RaftLogOnStoreInternalsTest {
         s.append(1, RaftLogStorageContract.run(1, 3, 1), D);
         mem.keyspace(RaftLogs.ENTRIES_KEYSPACE).delete(new KeyWriter().writeFixedLong(1).writeFixedLong(2).toByteArray());
         assertThatThrownBy(() -> s.entry(1, 2)).isInstanceOf(CorruptionException.class);
+        assertThatThrownBy(() -> s.termAt(1, 2)).isInstanceOf(CorruptionException.class)
+                .hasMessageContaining("index 2").hasMessageContaining("the store has none");
     }
 
     @Test
     void aReaderSeesATruncationAsAnErrorNotAShortRead() {
+        // The range moves before the reader's view is taken: a second storage on the same store still holds the
+        // bounds it loaded when the first one truncates. (A truncate through the reader's own storage after the
+        // reader was created is invisible to it: RaftLogOnStoreReaderViewTest.)
         s.append(1, RaftLogStorageContract.run(1, 10, 1), D);
-        try (LogReader r = s.entries(1, 1, 11, Long.MAX_VALUE)) {
-            s.truncate(1, 1, D);
+        RaftStorage stale = RaftLogs.onStore(mem);
+        assertThat(stale.lastIndex(1)).isEqualTo(10);
+        s.truncate(1, 6, D);
+        try (LogReader r = stale.entries(1, 1, 11, Long.MAX_VALUE)) {
+            for (int i = 1; i <= 5; i++) {
+                assertThat(r.next()).isTrue();
+            }
             assertThatThrownBy(r::next).isInstanceOf(LogIndexOutOfRangeException.class)
+                    .hasMessageContaining("Group 1 on mem:").hasMessageContaining("no entry at index 6")
                     .hasMessageContaining("truncated or purged");
         }
+        s.purge(1, 2, D);
+        try (LogReader r = stale.entries(1, 1, 6, Long.MAX_VALUE)) {
+            assertThatThrownBy(r::next).isInstanceOf(LogIndexOutOfRangeException.class)
+                    .hasMessageContaining("no entry at index 1").hasMessageContaining("truncated or purged");
+        }
+        stale.close();
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.plinth.testkit.io.PowerLoss;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -163,9 +164,13 @@ class RaftLogOversizedCallTest {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try (RaftStorage s = SHARED.apply(vfs)) {
             List<Future<?>> appenders = new ArrayList<>();
+            // The appenders start once the refused caller has begun, and it calls at least once: on a loaded
+            // machine its thread could otherwise start only after every appender had finished, and count nothing.
+            CountDownLatch refusing = new CountDownLatch(1);
             for (long g = 1; g <= 3; g++) {
                 long group = g;
                 appenders.add(pool.submit(() -> {
+                    refusing.await();
                     for (int i = 0; i < 200; i++) {
                         s.append(group, entries(s.lastIndex(group) + 1, 2, 50), Durability.SYNC);
                     }
@@ -174,13 +179,14 @@ class RaftLogOversizedCallTest {
             }
             Future<Integer> refused = pool.submit(() -> {
                 int n = 0;
-                while (appenders.stream().anyMatch(f -> !f.isDone())) {
+                refusing.countDown();
+                do {
                     try {
                         s.append(9, huge, Durability.SYNC);
                     } catch (LimitExceededException expected) {
                         n++;
                     }
-                }
+                } while (appenders.stream().anyMatch(f -> !f.isDone()));
                 return n;
             });
             for (Future<?> f : appenders) {

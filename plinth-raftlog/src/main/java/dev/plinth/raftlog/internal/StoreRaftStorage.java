@@ -16,7 +16,10 @@ import dev.plinth.raftlog.LogEntry;
 import dev.plinth.raftlog.LogReader;
 import dev.plinth.raftlog.RaftLogs;
 import dev.plinth.raftlog.RaftStorage;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -104,27 +107,73 @@ public final class StoreRaftStorage implements RaftStorage {
     }
 
     private static LogEntry decodeEntry(long group, long index, byte[] value) {
-        if (value == null || value.length < TERM_BYTES) {
+        ByteBuffer v = ByteBuffer.wrap(value);
+        return entryOf(index, checkedTerm(group, index, v), v);
+    }
+
+    /**
+     * The term of a stored entry's value, checked: at least {@link #TERM_BYTES} bytes, a term not negative.
+     *
+     * @param value the stored value from its position to its limit; neither is moved
+     * @throws CorruptionException naming the group and index if the value cannot be an entry's
+     */
+    static long checkedTerm(long group, long index, ByteBuffer value) {
+        if (value.remaining() < TERM_BYTES) {
             throw new CorruptionException("The stored entry at index " + index + " of group " + group + " has "
-                    + (value == null ? "no value" : value.length + " bytes") + ", fewer than the " + TERM_BYTES
-                    + " bytes of its term.");
+                    + value.remaining() + " bytes, fewer than the " + TERM_BYTES + " bytes of its term.");
         }
-        long term = ByteBuffer.wrap(value).getLong();
+        long term = bigEndianLong(value, value.position());
         if (term < 0) {
             throw new CorruptionException("The stored entry at index " + index + " of group " + group
                     + " has the negative term " + term + ".");
         }
-        byte[] payload = new byte[value.length - TERM_BYTES];
-        System.arraycopy(value, TERM_BYTES, payload, 0, payload.length);
+        return term;
+    }
+
+    /**
+     * Reads the stored formats' longs, which are big-endian, whatever the byte order of the buffer: a cursor's lent
+     * view promises nothing about its order ({@link Cursor#keyView()}). No object is made per call.
+     */
+    private static final VarHandle BIG_ENDIAN_LONG =
+            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    /** The big-endian long at {@code at} in {@code buffer}, whatever the buffer's byte order; nothing is moved. */
+    static long bigEndianLong(ByteBuffer buffer, int at) {
+        return (long) BIG_ENDIAN_LONG.get(buffer, at);
+    }
+
+    /** The payload bytes of a stored value that {@link #checkedTerm} accepted. */
+    static int payloadSize(ByteBuffer value) {
+        return value.remaining() - TERM_BYTES;
+    }
+
+    /**
+     * The entry of a stored value that {@link #checkedTerm} accepted, its payload copied once out of the value (which
+     * may be a view lent by a cursor) into the array the entry keeps.
+     */
+    static LogEntry entryOf(long index, long term, ByteBuffer value) {
+        byte[] payload = new byte[payloadSize(value)];
+        value.get(value.position() + TERM_BYTES, payload);
         return OwnedEntries.of(index, term, payload);
     }
 
-    private static long keyIndex(long group, byte[] key) {
-        if (key.length != 16) {
-            throw new CorruptionException("A stored entry key of group " + group + " has " + key.length
-                    + " bytes instead of 16.");
+    /** For {@link #keyIndex}: the key read should be the group's last entry's, whose index is not known yet. */
+    static final long LAST_ENTRY = -1;
+
+    /**
+     * The index of a stored entry's key.
+     *
+     * @param expectedIndex the index the caller expects the key to hold, or {@link #LAST_ENTRY}; only for the message
+     * @param key           the stored key from its position to its limit; neither is moved
+     * @throws CorruptionException naming the group and the index expected if the key is not an entry key's 16 bytes
+     */
+    static long keyIndex(long group, long expectedIndex, ByteBuffer key) {
+        if (key.remaining() != 16) {
+            throw new CorruptionException("A stored entry key of group " + group + " has " + key.remaining()
+                    + " bytes instead of 16, where " + (expectedIndex == LAST_ENTRY ? "its last entry"
+                    : "the entry at index " + expectedIndex) + " was expected.");
         }
-        return ByteBuffer.wrap(key, 8, 8).getLong();
+        return bigEndianLong(key, key.position() + 8);
     }
 
     private static byte[] metaKey(long group, String key) {
@@ -174,14 +223,14 @@ public final class StoreRaftStorage implements RaftStorage {
             g.lastTerm = g.boundaryTerm;
             try (Cursor c = entries.cursor(Range.prefix(groupKey(g.group)), ScanOptions.reverse().withLimit(1))) {
                 if (c.next()) {
-                    long index = keyIndex(g.group, c.key());
-                    LogEntry last = decodeEntry(g.group, index, c.value());
+                    long index = keyIndex(g.group, LAST_ENTRY, c.keyView());
+                    long term = checkedTerm(g.group, index, c.valueView());
                     if (index <= g.boundaryIndex) {
                         throw new CorruptionException("Group " + g.group + " stores an entry at index " + index
                                 + ", at or below its purge boundary " + g.boundaryIndex + ".");
                     }
                     g.lastIndex = index;
-                    g.lastTerm = last.term();
+                    g.lastTerm = term;
                 }
             }
             g.loaded = true;
@@ -202,16 +251,22 @@ public final class StoreRaftStorage implements RaftStorage {
         if (index == g.lastIndex) {
             return g.lastTerm;
         }
-        return readLocked(g, index).term();
+        // The term alone: read in place from the stored value, without copying the payload into an entry.
+        return checkedTerm(g.group, index, ByteBuffer.wrap(storedValueLocked(g, index)));
     }
 
     private LogEntry readLocked(GroupState g, long index) {
+        return decodeEntry(g.group, index, storedValueLocked(g, index));
+    }
+
+    /** The stored value of an entry the group's bounds say it holds; its absence is corruption. */
+    private byte[] storedValueLocked(GroupState g, long index) {
         byte[] v = entries.get(entryKey(g.group, index));
         if (v == null) {
             throw new CorruptionException("Group " + g.group + " should hold an entry at index " + index
                     + " (its log spans " + (g.boundaryIndex + 1) + " to " + g.lastIndex + ") but the store has none.");
         }
-        return decodeEntry(g.group, index, v);
+        return v;
     }
 
     private void write(WriteBatch batch) {
@@ -275,22 +330,37 @@ public final class StoreRaftStorage implements RaftStorage {
         synchronized (g) {
             loadedLocked(g);
             LogChecks.requireReadRange(group, fromInclusive, toExclusive, maxBytes, g.boundaryIndex + 1, g.lastIndex);
-            return new StoreLogReader(this, group, fromInclusive, toExclusive, maxBytes);
+            // The cursor's snapshot is taken here, under the monitor, so the reader yields what the log held now
+            // (LogReader's promise), not what a truncate, replace or purge leaves before its first next().
+            Cursor cursor = fromInclusive == toExclusive ? null : entryCursorLocked(group, fromInclusive, toExclusive);
+            try {
+                return new StoreLogReader(this, group, fromInclusive, toExclusive, maxBytes, cursor);
+            } catch (RuntimeException | Error e) {
+                if (cursor != null) {
+                    cursor.close();
+                }
+                throw e;
+            }
         }
     }
 
-    /** Opens the cursor behind a reader; the reader checks that the indexes it sees are contiguous. */
-    Cursor entryCursor(long group, long fromInclusive, long toExclusive) {
-        ensureOpen();
-        return entries.cursor(Range.of(entryKey(group, fromInclusive), entryKey(group, toExclusive)));
+    /**
+     * Opens the cursor behind a reader, limited to the number of indexes asked for (so that the store reads ahead
+     * no further than the read can go); the reader checks that the indexes it sees are contiguous. Called with the
+     * group's monitor held.
+     */
+    private Cursor entryCursorLocked(long group, long fromInclusive, long toExclusive) {
+        return entries.cursor(Range.of(entryKey(group, fromInclusive), entryKey(group, toExclusive)),
+                ScanOptions.forward().withLimit(toExclusive - fromInclusive));
     }
 
     boolean isClosedForReaders() {
         return closed.get();
     }
 
-    static LogEntry decode(long group, byte[] key, byte[] value) {
-        return decodeEntry(group, keyIndex(group, key), value);
+    /** The URI of the store, for readers' messages. */
+    String storeUri() {
+        return store.uri();
     }
 
     @Override
