@@ -4,6 +4,7 @@ import dev.plinth.spi.EngineBatch;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -29,10 +30,13 @@ final class RocksDbBatchBuilder {
     private final RocksDB db;
     /** Reads of the latest state, for bounding range deletes; owned by the engine. */
     private final ReadOptions readLatest;
+    /** Whether this thread holds the engine's commit lock's write lock; checked by an assertion only. */
+    private final BooleanSupplier exclusive;
 
-    RocksDbBatchBuilder(RocksDB db, ReadOptions readLatest) {
+    RocksDbBatchBuilder(RocksDB db, ReadOptions readLatest, BooleanSupplier exclusive) {
         this.db = db;
         this.readLatest = readLatest;
+        this.exclusive = exclusive;
     }
 
     static boolean hasUnboundedRangeDelete(EngineBatch batch) {
@@ -114,6 +118,7 @@ final class RocksDbBatchBuilder {
      * @return the end, or {@code null} if no key at or after {@code begin} exists
      */
     private byte[] unboundedEnd(RocksDbKeyspace ks, byte[] begin, byte[] greatestPut) throws RocksDBException {
+        assert exclusive.getAsBoolean() : "an unbounded range delete bounded without the commit lock's write lock";
         byte[] last = null;
         try (RocksIterator it = NativeTracker.track(db.newIterator(ks.handle, readLatest))) {
             it.seekToLast();

@@ -59,7 +59,6 @@ final class RocksDbEngine implements Engine {
             "rocksdb.estimate-live-data-size", "rocksdb.num-running-compactions", "rocksdb.num-running-flushes",
             "rocksdb.estimate-table-readers-mem");
 
-
     private final String uri;
     /** Opened in RocksDB's read-only mode: the core sends no writes, and close syncs nothing. */
     private final boolean readOnly;
@@ -108,7 +107,7 @@ final class RocksDbEngine implements Engine {
         this.writeFailure = new FailureLatch("the rocksdb store at " + path);
         this.natives = natives;
         this.db = db;
-        this.batches = new RocksDbBatchBuilder(db, natives.readLatest);
+        this.batches = new RocksDbBatchBuilder(db, natives.readLatest, commitLock::isWriteLockedByCurrentThread);
         this.keyspaces = new KeyspaceRegistry<>(path);
     }
 
