@@ -102,6 +102,36 @@ class RocksDbBatchEncodingTest {
     }
 
     @Test
+    void aBatchThatOutgrowsTheLimitWhileBoundingARangeDeleteGoesThroughThePerEntryCalls() throws Exception {
+        try (Engine engine = RocksDbTestSupport.open(root)) {
+            EngineKeyspace ks = engine.keyspace(Store.DEFAULT_KEYSPACE);
+            byte[] longKey = new byte[64 * 1024];
+            Arrays.fill(longKey, (byte) 0x7F);
+            engine.apply(EngineBatch.builder(Durability.NONE).put(ks, longKey, new byte[] {1}).build());
+            // Four puts that, with the range delete's end counted as empty, fill the encoding to just below the
+            // limit; the end found while filling (the long key's successor) takes it past.
+            int valueBytes = (RocksDbBatchEncoder.MAX_ENCODED_BYTES - RocksDbBatchEncoder.HEADER_BYTES - 4 * 7 - 4) / 4;
+            EngineBatch.Builder b = EngineBatch.builder(Durability.NONE);
+            for (int i = 1; i <= 4; i++) {
+                byte[] value = new byte[valueBytes];
+                Arrays.fill(value, (byte) i);
+                b.put(ks, new byte[] {(byte) i}, value);
+            }
+            EngineBatch batch = b.deleteRange(ks, new byte[] {0x7F}, null).build();
+            assertThat(RocksDbBatchEncoder.forBatch(batch)).as("within the limit before the end is known").isNotNull();
+            byte[][] encodings = ((RocksDbEngine) engine).encodingsForTest(batch);
+            assertThat(encodings[0]).as("not encoded once the end takes it past the limit").isNull();
+            engine.apply(batch);
+            assertThat(engine.get(ks, longKey)).as("deleted by the range delete").isNull();
+            for (int i = 1; i <= 4; i++) {
+                byte[] got = engine.get(ks, new byte[] {(byte) i});
+                assertThat(got).hasSize(valueBytes);
+                assertThat(got[valueBytes - 1]).isEqualTo((byte) i);
+            }
+        }
+    }
+
+    @Test
     void varintLengthsAtTheirBoundaries() {
         assertThat(RocksDbBatchEncoder.varint32Bytes(0)).isEqualTo(1);
         assertThat(RocksDbBatchEncoder.varint32Bytes(127)).isEqualTo(1);
