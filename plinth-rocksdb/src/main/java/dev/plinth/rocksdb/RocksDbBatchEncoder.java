@@ -65,7 +65,8 @@ final class RocksDbBatchEncoder implements RocksDbBatchEntries {
                 case PUT -> entryBytes(family, m.key(), m.value());
                 case DELETE -> entryBytes(family, m.key(), null);
                 // An unbounded begin is the empty key; an unbounded end is counted once known.
-                case DELETE_RANGE -> entryBytes(family, m.key() == null ? EMPTY : m.key(), m.end() == null ? EMPTY : m.end());
+                case DELETE_RANGE -> entryBytes(family, m.key() == null ? EMPTY : m.key(),
+                        m.end() == null ? EMPTY : m.end());
             };
             if (total > MAX_ENCODED_BYTES) {
                 return null;
