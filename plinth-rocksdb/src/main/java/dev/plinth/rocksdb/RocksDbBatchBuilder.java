@@ -18,7 +18,7 @@ import org.rocksdb.WriteBatch;
  * <p>The batch is encoded in Java ({@link RocksDbBatchEncoder}) and handed to RocksDB in one JNI call, instead of
  * one JNI call per entry; only a batch whose encoding would pass {@link RocksDbBatchEncoder#MAX_ENCODED_BYTES} is
  * still built one call per entry. A range delete with an unbounded end is bounded first, from the latest state
- * ({@link #unboundedEnd}).
+ * ({@link #unboundedEndLocked}).
  *
  * <p>Callers hold the guard of every keyspace the batch touches (the column family handles stay valid), and for a
  * batch with an unbounded range delete the engine's commit lock's write lock (see
@@ -99,7 +99,7 @@ final class RocksDbBatchBuilder {
                 case DELETE_RANGE -> {
                     // Plinth keys have at least one byte, so the empty key is below all of them.
                     byte[] begin = m.key() == null ? EMPTY : m.key();
-                    byte[] end = m.end() != null ? m.end() : unboundedEnd(ks, begin, greatestPut.get(ks));
+                    byte[] end = m.end() != null ? m.end() : unboundedEndLocked(ks, begin, greatestPut.get(ks));
                     if (end != null && Arrays.compareUnsigned(begin, end) < 0) {
                         entries.deleteRange(ks, begin, end);
                     }
@@ -117,8 +117,9 @@ final class RocksDbBatchBuilder {
      *
      * @return the end, or {@code null} if no key at or after {@code begin} exists
      */
-    private byte[] unboundedEnd(RocksDbKeyspace ks, byte[] begin, byte[] greatestPut) throws RocksDBException {
-        assert exclusive.getAsBoolean() : "an unbounded range delete bounded without the commit lock's write lock";
+    private byte[] unboundedEndLocked(RocksDbKeyspace ks, byte[] begin, byte[] greatestPut) throws RocksDBException {
+        assert exclusive.getAsBoolean() : "an unbounded range delete on keyspace '" + ks.name()
+                + "' was bounded without the commit lock's write lock held";
         byte[] last = null;
         try (RocksIterator it = NativeTracker.track(db.newIterator(ks.handle, readLatest))) {
             it.seekToLast();

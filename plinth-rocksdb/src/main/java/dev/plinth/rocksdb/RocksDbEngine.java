@@ -445,6 +445,11 @@ final class RocksDbEngine implements Engine {
         }
     }
 
+    /** Test hook: the engine's batch builder, to call without the locks {@link #apply} takes. */
+    RocksDbBatchBuilder batchesForTest() {
+        return batches;
+    }
+
     @Override
     public void flush() {
         enterEngine("flush");

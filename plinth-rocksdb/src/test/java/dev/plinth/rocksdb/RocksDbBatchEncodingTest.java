@@ -1,6 +1,7 @@
 package dev.plinth.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.Durability;
 import dev.plinth.Store;
@@ -159,6 +160,19 @@ class RocksDbBatchEncodingTest {
                 assertThat(got).hasSize(valueBytes);
                 assertThat(got[valueBytes - 1]).isEqualTo((byte) i);
             }
+        }
+    }
+
+    @Test
+    void boundingAnUnboundedRangeDeleteWithoutTheWriteLockFailsItsAssertion() {
+        try (Engine engine = RocksDbTestSupport.open(root)) {
+            EngineKeyspace ks = engine.keyspace(Store.DEFAULT_KEYSPACE);
+            engine.apply(EngineBatch.builder(Durability.NONE).put(ks, new byte[] {1}, new byte[] {1}).build());
+            EngineBatch batch = EngineBatch.builder(Durability.NONE).deleteRange(ks, new byte[] {1}, null).build();
+            assertThatThrownBy(() -> ((RocksDbEngine) engine).batchesForTest().encode(batch))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("keyspace '" + Store.DEFAULT_KEYSPACE + "'")
+                    .hasMessageContaining("without the commit lock's write lock");
         }
     }
 
