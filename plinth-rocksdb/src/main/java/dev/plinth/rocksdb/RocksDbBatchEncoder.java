@@ -18,10 +18,19 @@ import java.util.Arrays;
  * bytes built are exactly what {@code WriteBatch.data()} returns for the same entries added one call at a time; a
  * test checks that on random batches.
  *
+ * <p>Memory: the encoding is a Java array as long as the batch's representation (briefly two when {@link #finish}
+ * trims an estimate that came out larger), and handing it over copies it up to three more times in native memory. RocksJava's {@code new WriteBatch(byte[])} copies the array's elements out of
+ * the heap ({@code GetByteArrayElements}, a copy on HotSpot) and makes a {@code std::string} of them, and RocksDB's
+ * {@code WriteBatch} constructor copies that string as its own representation. The first two native copies are
+ * short-lived (at most two native copies are live at once, and only the batch's own survives the constructor, until
+ * the engine closes the batch after its write), and the Java array is garbage once the constructor returns; the
+ * per-call path makes only the batch's own. So an encoded batch of {@code n} bytes briefly takes {@code n} on the
+ * heap and up to {@code 2n} natively, where the per-call path takes {@code n} natively; {@code n} is at most
+ * {@link #MAX_ENCODED_BYTES}.
+ *
  * <p>A batch whose encoding would exceed {@link #MAX_ENCODED_BYTES} is not encoded ({@link #forBatch} or
- * {@link #finish} returns {@code null}) and goes through the per-call path instead: a second copy of a batch that
- * large on the heap, besides the one RocksDB makes, is not worth the calls it saves, and the limit keeps every
- * length well inside an {@code int}.
+ * {@link #finish} returns {@code null}) and goes through the per-call path instead: for a batch that large those
+ * copies are not worth the calls they save, and the limit keeps every length well inside an {@code int}.
  */
 final class RocksDbBatchEncoder implements RocksDbBatchEntries {
     /** The header: the sequence number (8 bytes) and the entry count (4 bytes). */
