@@ -19,8 +19,9 @@ import java.util.Arrays;
  * test checks that on random batches.
  *
  * <p>Memory: the encoding is a Java array as long as the batch's representation (briefly two when {@link #finish}
- * trims an estimate that came out larger), and handing it over copies it up to three more times in native memory. RocksJava's {@code new WriteBatch(byte[])} copies the array's elements out of
- * the heap ({@code GetByteArrayElements}, a copy on HotSpot) and makes a {@code std::string} of them, and RocksDB's
+ * trims an estimate that came out larger), and handing it over copies it up to three more times in native memory.
+ * RocksJava's {@code new WriteBatch(byte[])} copies the array's elements out of the heap
+ * ({@code GetByteArrayElements}, a copy on HotSpot) and makes a {@code std::string} of them, and RocksDB's
  * {@code WriteBatch} constructor copies that string as its own representation. The first two native copies are
  * short-lived (at most two native copies are live at once, and only the batch's own survives the constructor, until
  * the engine closes the batch after its write), and the Java array is garbage once the constructor returns; the
