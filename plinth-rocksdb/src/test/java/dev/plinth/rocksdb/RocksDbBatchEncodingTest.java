@@ -134,6 +134,33 @@ class RocksDbBatchEncodingTest {
     }
 
     @Test
+    void aBatchOfExactlyTheLimitIsEncodedAndOneByteMoreIsNot() throws Exception {
+        try (Engine engine = RocksDbTestSupport.open(root)) {
+            EngineKeyspace ks = engine.keyspace(Store.DEFAULT_KEYSPACE);
+            // Five puts of one-byte keys, each entry a tag, a one-byte key length, the key, a four-byte value length
+            // (values of 2 MiB to 256 MiB) and the value: 7 bytes besides the value.
+            int puts = 5;
+            int values = RocksDbBatchEncoder.MAX_ENCODED_BYTES - RocksDbBatchEncoder.HEADER_BYTES - puts * 7;
+            for (int extra = 0; extra <= 1; extra++) {
+                EngineBatch.Builder b = EngineBatch.builder(Durability.NONE);
+                for (int i = 0; i < puts; i++) {
+                    int length = values / puts + (i == 0 ? values % puts + extra : 0);
+                    b.put(ks, new byte[] {(byte) i}, new byte[length]);
+                }
+                byte[][] encodings = ((RocksDbEngine) engine).encodingsForTest(b.build());
+                assertThat(encodings[1]).as("RocksDB's own, %d byte(s) over the limit", extra)
+                        .hasSize(RocksDbBatchEncoder.MAX_ENCODED_BYTES + extra);
+                if (extra == 0) {
+                    assertThat(encodings[0]).as("encoded at the limit").isNotNull();
+                    assertThat(Arrays.equals(encodings[0], encodings[1])).as("the same bytes as RocksDB's").isTrue();
+                } else {
+                    assertThat(encodings[0]).as("not encoded one byte past the limit").isNull();
+                }
+            }
+        }
+    }
+
+    @Test
     void aBatchThatOutgrowsTheLimitWhileBoundingARangeDeleteGoesThroughThePerEntryCalls() throws Exception {
         try (Engine engine = RocksDbTestSupport.open(root)) {
             EngineKeyspace ks = engine.keyspace(Store.DEFAULT_KEYSPACE);
