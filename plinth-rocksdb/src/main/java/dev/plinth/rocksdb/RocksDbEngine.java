@@ -20,8 +20,6 @@ import dev.plinth.spi.KeyspaceRegistry;
 import dev.plinth.spi.ScanSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +32,6 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 
@@ -62,8 +59,6 @@ final class RocksDbEngine implements Engine {
             "rocksdb.estimate-live-data-size", "rocksdb.num-running-compactions", "rocksdb.num-running-flushes",
             "rocksdb.estimate-table-readers-mem");
 
-    private static final byte[] EMPTY = new byte[0];
-
     private final String uri;
     /** Opened in RocksDB's read-only mode: the core sends no writes, and close syncs nothing. */
     private final boolean readOnly;
@@ -72,6 +67,8 @@ final class RocksDbEngine implements Engine {
     /** The native settings; made before {@link #db} opens, freed after it closes. */
     private final RocksDbNativeOptions natives;
     private final RocksDB db;
+    /** Turns engine batches into RocksDB write batches, over {@link #db}. */
+    private final RocksDbBatchBuilder batches;
 
     /**
      * Conditional batches and batches with a range delete of unbounded end take its write lock; other
@@ -110,6 +107,7 @@ final class RocksDbEngine implements Engine {
         this.writeFailure = new FailureLatch("the rocksdb store at " + path);
         this.natives = natives;
         this.db = db;
+        this.batches = new RocksDbBatchBuilder(db, natives.readLatest, commitLock::isWriteLockedByCurrentThread);
         this.keyspaces = new KeyspaceRegistry<>(path);
     }
 
@@ -346,7 +344,7 @@ final class RocksDbEngine implements Engine {
         }
         List<RocksDbKeyspace> entered = enterAll(batch);
         try {
-            boolean exclusive = !batch.preconditions().isEmpty() || hasUnboundedRangeDelete(batch);
+            boolean exclusive = !batch.preconditions().isEmpty() || RocksDbBatchBuilder.hasUnboundedRangeDelete(batch);
             Lock lock = exclusive ? commitLock.writeLock() : commitLock.readLock();
             lock.lock();
             try {
@@ -358,8 +356,7 @@ final class RocksDbEngine implements Engine {
                 if (batch.mutations().isEmpty()) {
                     return true;
                 }
-                try (WriteBatch wb = NativeTracker.track(new WriteBatch())) {
-                    fillEntered(wb, batch);
+                try (WriteBatch wb = batches.build(batch)) {
                     db.write(batch.durability() == Durability.SYNC ? natives.writeSync : natives.writeNoSync, wb);
                 } catch (RocksDBException e) {
                     throw writeError("apply", e);
@@ -430,68 +427,27 @@ final class RocksDbEngine implements Engine {
         }
     };
 
-    private static boolean hasUnboundedRangeDelete(EngineBatch batch) {
-        for (EngineBatch.Mutation m : batch.mutations()) {
-            if (m.kind() == EngineBatch.MutationKind.DELETE_RANGE && m.end() == null) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Adds the batch's mutations to a RocksDB write batch, whose entries RocksDB applies in order. */
-    private void fillEntered(WriteBatch wb, EngineBatch batch) throws RocksDBException {
-        // The greatest key put so far in this batch, per keyspace; needed only to bound unbounded range deletes.
-        Map<RocksDbKeyspace, byte[]> greatestPut = hasUnboundedRangeDelete(batch) ? new IdentityHashMap<>() : null;
-        for (EngineBatch.Mutation m : batch.mutations()) {
-            RocksDbKeyspace ks = (RocksDbKeyspace) m.keyspace();
-            switch (m.kind()) {
-                case PUT -> {
-                    wb.put(ks.handle, m.key(), m.value());
-                    if (greatestPut != null) {
-                        greatestPut.merge(ks, m.key(), (a, b) -> Arrays.compareUnsigned(a, b) >= 0 ? a : b);
-                    }
-                }
-                case DELETE -> wb.delete(ks.handle, m.key());
-                case DELETE_RANGE -> {
-                    // Plinth keys have at least one byte, so the empty key is below all of them.
-                    byte[] begin = m.key() == null ? EMPTY : m.key();
-                    byte[] end = m.end() != null ? m.end() : unboundedEndLocked(ks, begin, greatestPut.get(ks));
-                    if (end != null && Arrays.compareUnsigned(begin, end) < 0) {
-                        wb.deleteRange(ks.handle, begin, end);
-                    }
-                }
-                default -> throw new IllegalArgumentException("unknown mutation kind " + m.kind());
-            }
-        }
-    }
-
     /**
-     * An exclusive end for a range delete from {@code begin} to the end of the keyspace: the successor of the
-     * greatest key at or after {@code begin} that exists or that this batch put earlier. RocksDB has no
-     * "infinity" key, and the result is exact only because the commit lock's write lock is held, so no other
-     * batch can add a greater key before this one is written.
-     *
-     * @return the end, or {@code null} if no key at or after {@code begin} exists
+     * Test hook: the batch encoded as {@link #apply} encodes it ({@code [0]}, {@code null} if too large) and as
+     * RocksDB's per-entry calls build it ({@code WriteBatch.data()}, {@code [1]}), both under the commit lock's
+     * write lock with the keyspaces' guards held, as for an exclusive batch. Writes nothing.
      */
-    private byte[] unboundedEndLocked(RocksDbKeyspace ks, byte[] begin, byte[] greatestPut) throws RocksDBException {
-        assert commitLock.isWriteLockedByCurrentThread();
-        byte[] last = null;
-        try (RocksIterator it = NativeTracker.track(db.newIterator(ks.handle, natives.readLatest))) {
-            it.seekToLast();
-            if (it.isValid()) {
-                last = it.key();
-            } else {
-                it.status();
+    byte[][] encodingsForTest(EngineBatch batch) throws RocksDBException {
+        List<RocksDbKeyspace> entered = enterAll(batch);
+        commitLock.writeLock().lock();
+        try {
+            return new byte[][] {batches.encode(batch), batches.perCallData(batch)};
+        } finally {
+            commitLock.writeLock().unlock();
+            for (RocksDbKeyspace ks : entered) {
+                ks.guard.exit();
             }
         }
-        if (greatestPut != null && (last == null || Arrays.compareUnsigned(greatestPut, last) > 0)) {
-            last = greatestPut;
-        }
-        if (last == null || Arrays.compareUnsigned(last, begin) < 0) {
-            return null;
-        }
-        return Arrays.copyOf(last, last.length + 1);
+    }
+
+    /** Test hook: the engine's batch builder, to call without the locks {@link #apply} takes. */
+    RocksDbBatchBuilder batchesForTest() {
+        return batches;
     }
 
     @Override

@@ -23,6 +23,11 @@ final class RocksDbKeyspace implements EngineKeyspace {
     private final RocksDbEngine owner;
     /** The column family's handle; freed by the last {@link #releaseHandle()}. */
     final ColumnFamilyHandle handle;
+    /**
+     * The column family's id, read once from {@link #handle}: what RocksDB's write-batch representation names the
+     * family by ({@link RocksDbBatchEncoder}); 0 is the default family. Ids are never reused within a database.
+     */
+    final int columnFamilyId;
     /** Brackets every call that passes {@link #handle} to RocksDB outside a cursor. */
     final CallGuard guard = new CallGuard(() -> new NoSuchKeyspaceException("keyspace '" + name() + "' was dropped"));
     /** References to {@link #handle}: the keyspace's own until dropped or closed, plus one per open cursor. */
@@ -32,6 +37,7 @@ final class RocksDbKeyspace implements EngineKeyspace {
         this.name = name;
         this.owner = owner;
         this.handle = handle;
+        this.columnFamilyId = handle.getID();
     }
 
     @Override

@@ -10,10 +10,13 @@
  * A cursor is a {@code RocksIterator} whose range is enforced by RocksDB through
  * {@code iterate_upper_bound} and, in reverse, {@code iterate_lower_bound} (a forward walk seeks to its start and
  * needs no lower bound); a cursor on the engine reads the implicit view
- * the iterator pins when it is created. A batch is one {@code WriteBatch}, atomic across column families;
- * RocksDB gives its entries consecutive sequence numbers, so a later mutation of a batch sees earlier ones. A
- * batch of one put or one delete without preconditions (every {@code Store.put} and {@code Store.delete}) goes
- * through RocksDB's {@code put} or {@code delete} instead, which make that one-entry batch natively.
+ * the iterator pins when it is created. A batch is one {@code WriteBatch}, atomic across column families, built in
+ * Java in RocksDB's own representation and handed over in one JNI call
+ * ({@link dev.plinth.rocksdb.RocksDbBatchBuilder}, {@link dev.plinth.rocksdb.RocksDbBatchEncoder}; a batch whose
+ * encoding would be too large is built one JNI call per entry instead); RocksDB gives its entries consecutive
+ * sequence numbers, so a later mutation of a batch sees earlier ones. A batch of one put or one delete without
+ * preconditions (every {@code Store.put} and {@code Store.delete}) goes through RocksDB's {@code put} or
+ * {@code delete} instead, which make that one-entry batch natively.
  *
  * <h2>Durability</h2>
  * Every write goes through the WAL. {@code NONE} and {@code PROCESS} write it without sync (the bytes reach
