@@ -1,6 +1,7 @@
 package dev.plinth.lsm.internal.engine;
 
 import dev.plinth.CorruptionException;
+import dev.plinth.StorageIOException;
 import dev.plinth.io.Vfs;
 import dev.plinth.lsm.internal.manifest.Manifest;
 import dev.plinth.lsm.internal.manifest.VersionState;
@@ -10,20 +11,34 @@ import dev.plinth.lsm.internal.wal.WalFormat;
 import dev.plinth.lsm.internal.wal.WalReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What {@link LsmEngine#verify()} checks in the files: the identity file; {@code CURRENT} and the manifest;
  * every live write-ahead log segment (every fragment's CRC32C up to the last valid record, no damage before
  * valid records, every record decodes); every table (every block, key order inside and across blocks, the
- * index, the entry count); and that the tables the manifest names are exactly the table files present.
- * Stateless.
+ * index, the entry count); and that the tables the manifest names are the table files present.
+ *
+ * <p>The log is written while verify reads it (a writable open's writers take no lock verify holds; a read-only
+ * open's writer is another open), so a problem a segment shows is reported only if a second reading of the
+ * segment shows it again at the same place: a record being written when the segment was read is complete at
+ * the next reading. A read-only open ({@link #verifyReadOnly}) holds no lock either on the manifest and the
+ * directory: see there. Stateless.
  */
 final class StoreVerifier {
+    /**
+     * How many times a verify reads the manifest, the directory and the log (or a segment) again when a writer
+     * changed it while it was read.
+     */
+    static final int ATTEMPTS = ReadOnlyOpen.ATTEMPTS;
+
     private StoreVerifier() {
     }
 
     /**
-     * Checks the files; the caller holds the engine's maintenance lock, so no file comes or goes meanwhile.
+     * Checks the files of a writable open; the caller holds the engine's maintenance lock, so no table or
+     * manifest comes or goes meanwhile (the log goes on being written).
      *
      * @param vfs the file system
      * @param uri the store, for messages
@@ -33,34 +48,146 @@ final class StoreVerifier {
      *     or replaced by one but still read (left out of the comparison)
      * @return every problem found, each a sentence naming the file
      */
-    static List<String> verify(Vfs vfs, String uri, VersionState state, List<TableReader> tables,
-                               java.util.Set<Long> pending) {
+    static List<String> verify(Vfs vfs, String uri, VersionState state, List<TableReader> tables, Set<Long> pending) {
         List<String> problems = new ArrayList<>();
+        checkIdentity(vfs, uri, problems);
+        problems.addAll(Manifest.check(vfs, uri));
+        List<String> listing = vfs.list("");
+        problems.addAll(checkLog(vfs, uri, listing, state.logNumber()).problems());
+        Set<Long> present = tableNumbers(listing);
+        present.removeAll(pending);
+        compareTables(uri, state.tables(), present, true, problems);
+        for (TableReader t : tables) {
+            problems.addAll(t.verify());
+        }
+        return problems;
+    }
+
+    /**
+     * Checks the files of a read-only open, beside which a writer (another process, or a writable open in this
+     * one) may write, flush, compact and start new manifests while verify reads. The open's own view is
+     * checked whole: every table it holds (read through its handles, so also a table the writer has retired
+     * and deleted since). The rest is the store as it is now, read consistently: {@code CURRENT} and the
+     * manifest, then the directory and the log from the manifest's first needed segment, then {@code CURRENT}
+     * and the manifest again; only if the two readings of the manifest agree (no edit, no new manifest in
+     * between) is what was read compared, else it is all read again, at most {@link #ATTEMPTS} times. Against
+     * that one reading: the manifest's problems, the log's, and every table the manifest names that the
+     * directory lacks (the writer deletes a table only after an edit that drops it, so that is a lost file).
+     * Table files the manifest does not name are reported only when nothing changed since the open (the same
+     * manifest state and as many log records as the open replayed): beside a writer they are the outputs of
+     * compactions being written and inputs its readers still use, which a lock-free reader cannot tell from a
+     * crash's leftovers. Tables the writer wrote after the open are not read.
+     *
+     * @param vfs the file system
+     * @param uri the store, for messages
+     * @param viewState the manifest's state the open read
+     * @param viewLogRecords how many log records the open replayed after that state
+     * @param viewTables the open's tables
+     * @return every problem found, each a sentence naming the file
+     */
+    static List<String> verifyReadOnly(Vfs vfs, String uri, VersionState viewState, int viewLogRecords,
+                                       List<TableReader> viewTables) {
+        List<String> problems = new ArrayList<>();
+        checkIdentity(vfs, uri, problems);
+        for (TableReader t : viewTables) {
+            problems.addAll(t.verify());
+        }
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            Manifest.Reading before = Manifest.inspect(vfs, uri);
+            List<String> listing = vfs.list("");
+            LogCheck log = before.state() == null ? null : checkLog(vfs, uri, listing, before.state().logNumber());
+            if (!before.sameAs(Manifest.inspect(vfs, uri))) {
+                continue; // the writer edited or replaced the manifest meanwhile: read it all again
+            }
+            problems.addAll(before.problems());
+            if (log != null) {
+                problems.addAll(log.problems());
+                boolean quiet = before.state().equals(viewState) && log.records() == viewLogRecords;
+                compareTables(uri, before.state().tables(), tableNumbers(listing), quiet, problems);
+            }
+            return problems;
+        }
+        problems.add("verify of " + uri + " read " + Manifest.CURRENT + ", the manifest, the directory and the log "
+                + ATTEMPTS + " times, and a writer changed the manifest during each reading, so the manifest, the log"
+                + " and the table files present were not checked (the tables of the read-only open were)");
+        return problems;
+    }
+
+    private static void checkIdentity(Vfs vfs, String uri, List<String> problems) {
         try {
             StoreFiles.checkIdentity(vfs, uri);
-        } catch (CorruptionException e) {
+        } catch (CorruptionException | StorageIOException e) {
             problems.add(e.getMessage());
         }
-        problems.addAll(Manifest.check(vfs, uri));
-        List<WalReader.Scan> scans = new ArrayList<>();
-        java.util.Set<Long> tableFiles = new java.util.TreeSet<>();
-        for (String n : vfs.list("")) {
-            long number = WalFormat.segmentNumber(n);
-            if (number >= state.logNumber()) {
-                scans.add(WalReader.scan(vfs, n, number));
-            }
+    }
+
+    private static Set<Long> tableNumbers(List<String> listing) {
+        TreeSet<Long> numbers = new TreeSet<>();
+        for (String n : listing) {
             long t = TableFormat.tableNumber(n);
-            if (t >= 0 && !pending.contains(t)) {
-                tableFiles.add(t);
+            if (t >= 0) {
+                numbers.add(t);
             }
         }
-        for (int i = 0; i < scans.size(); i++) {
-            WalReader.Scan s = scans.get(i);
-            boolean last = i == scans.size() - 1;
-            if (s.ending() != WalReader.Ending.CLEAN && (s.validAfter() || !last)) {
+        return numbers;
+    }
+
+    /**
+     * Reports the tables {@code named} that are not {@code present} and, if {@code extras}, those present that
+     * are not named.
+     */
+    private static void compareTables(String uri, List<Long> named, Set<Long> present, boolean extras,
+                                      List<String> problems) {
+        Set<Long> missing = new TreeSet<>(named);
+        missing.removeAll(present);
+        if (!missing.isEmpty()) {
+            problems.add("the manifest of " + uri + " names tables " + missing + " that are missing from its"
+                    + " directory (which holds " + present + ")");
+        }
+        Set<Long> unnamed = new TreeSet<>(present);
+        unnamed.removeAll(named);
+        if (extras && !unnamed.isEmpty()) {
+            problems.add("the directory of " + uri + " holds tables " + unnamed + " that its manifest does not"
+                    + " name (it names " + new TreeSet<>(named) + ")");
+        }
+    }
+
+    /**
+     * What the log held.
+     *
+     * @param problems every problem found
+     * @param records how many valid records its segments hold
+     */
+    private record LogCheck(List<String> problems, int records) {
+    }
+
+    /** Checks every segment of {@code listing} numbered {@code logNumber} or more. */
+    private static LogCheck checkLog(Vfs vfs, String uri, List<String> listing, long logNumber) {
+        List<String> problems = new ArrayList<>();
+        TreeSet<Long> numbers = new TreeSet<>();
+        for (String n : listing) {
+            long number = WalFormat.segmentNumber(n);
+            if (number >= logNumber) {
+                numbers.add(number);
+            }
+        }
+        long lastNumber = numbers.isEmpty() ? -1 : numbers.last();
+        int records = 0;
+        for (long number : numbers) {
+            String name = WalFormat.segmentName(number);
+            WalReader.Scan s;
+            try {
+                s = steadyScan(vfs, name, number, number == lastNumber);
+            } catch (StorageIOException e) {
+                problems.add("write-ahead log segment " + vfs.location(name) + " of " + uri + " could not be read: "
+                        + e.getMessage());
+                continue;
+            }
+            if (isDamage(s, number == lastNumber)) {
                 problems.add("write-ahead log segment " + vfs.location(s.name()) + " of " + uri + " is damaged at"
                         + " offset " + s.problemAt() + ": " + s.problem());
             }
+            records += s.records().size();
             for (byte[] payload : s.records()) {
                 try {
                     LogRecords.decode(payload, vfs.location(s.name()));
@@ -69,14 +196,29 @@ final class StoreVerifier {
                 }
             }
         }
-        java.util.Set<Long> named = new java.util.TreeSet<>(state.tables());
-        if (!named.equals(tableFiles)) {
-            problems.add("the manifest of " + uri + " names tables " + named + " but the directory holds "
-                    + tableFiles);
+        return new LogCheck(problems, records);
+    }
+
+    /** Whether a segment's problem is damage: valid data after it, or it ends a segment that is not the last. */
+    private static boolean isDamage(WalReader.Scan s, boolean last) {
+        return s.ending() != WalReader.Ending.CLEAN && (s.validAfter() || !last);
+    }
+
+    /**
+     * Scans a segment; if it shows damage, scans it again until two scans in a row agree on where its records end
+     * and what follows them (at most {@link #ATTEMPTS} scans), so that a record the writer was writing as it was
+     * read is not taken for damage.
+     */
+    private static WalReader.Scan steadyScan(Vfs vfs, String name, long number, boolean last) {
+        WalReader.Scan s = WalReader.scan(vfs, name, number);
+        for (int attempt = 1; attempt < ATTEMPTS && isDamage(s, last); attempt++) {
+            WalReader.Scan again = WalReader.scan(vfs, name, number);
+            if (again.ending() == s.ending() && again.problemAt() == s.problemAt() && again.end() == s.end()
+                    && again.records().size() == s.records().size() && again.validAfter() == s.validAfter()) {
+                return again;
+            }
+            s = again;
         }
-        for (TableReader t : tables) {
-            problems.addAll(t.verify());
-        }
-        return problems;
+        return s;
     }
 }

@@ -1,0 +1,279 @@
+package dev.plinth.lsm.internal.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plinth.Durability;
+import dev.plinth.Store;
+import dev.plinth.io.NioVfs;
+import dev.plinth.io.Vfs;
+import dev.plinth.io.VfsFile;
+import dev.plinth.lsm.internal.manifest.Manifest;
+import dev.plinth.lsm.internal.sstable.TableFormat;
+import dev.plinth.lsm.internal.wal.WalFormat;
+import dev.plinth.lsm.internal.wal.WalReader;
+import dev.plinth.spi.EngineBatch;
+import dev.plinth.testkit.io.MemVfs;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code verify()} of a read-only open while a writable open of the same store writes, flushes and compacts
+ * (tiny memtables and tables, so that the manifest, the tables and the log change all the time): it must never
+ * report damage that is not there, and it must still report a flipped byte in a table its view names and a
+ * table the store needs that is gone. Before issue 17's fix the read-only verify compared the table set of the
+ * manifest as it was at the open with the directory as it is now, and reported the writer's new and retired
+ * tables as a disagreement.
+ */
+class LsmReadOnlyVerifyBesideWriterTest {
+    private static final String URI = "lsm-read-only-verify";
+    /**
+     * Verifies while the writer runs (a third as many on a real directory, whose forces are slow); each waits for
+     * the writer to have written more since the last one; {@code -Dplinth.readOnlyVerifies=N} for a longer run.
+     */
+    private static final int VERIFIES = Integer.getInteger("plinth.readOnlyVerifies", 30);
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void put(LsmEngine e, String key, String value) {
+        e.apply(EngineBatch.builder(Durability.NONE).put(e.keyspace(Store.DEFAULT_KEYSPACE), b(key), b(value)).build());
+    }
+
+    private static List<String> tableFiles(Vfs vfs) {
+        List<String> t = new ArrayList<>();
+        for (String n : vfs.list("")) {
+            if (TableFormat.tableNumber(n) >= 0) {
+                t.add(n);
+            }
+        }
+        return t;
+    }
+
+    /** A thread writing to {@code writer} until stopped (or a bound), counting its batches. */
+    private static final class Writing implements AutoCloseable {
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicInteger batches = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread thread;
+
+        Writing(LsmEngine writer) {
+            thread = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 400_000 && !stop.get(); i++) {
+                        put(writer, String.format("k%04d", i % 2000), "value " + i + " " + "x".repeat(100));
+                        batches.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }, "lsm-read-only-verify-writer");
+            thread.start();
+        }
+
+        /** Waits until the writer wrote {@code more} batches after {@code since}; false if it ended first. */
+        boolean awaitBatches(int since, int more) {
+            while (batches.get() < since + more) {
+                if (!thread.isAlive()) {
+                    return false;
+                }
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+            return true;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join();
+            assertThat(failure.get()).as("the writer's failure").isNull();
+        }
+    }
+
+    @Test
+    void aReadOnlyVerifyBesideAWriterThatFlushesAndCompactsReportsNoDamageThatIsNotThere() throws Exception {
+        verifiesBesideAWriterFindNothing(new MemVfs(41), VERIFIES);
+    }
+
+    /** On a real directory, where a reading of the log may meet a record the writer is writing. */
+    @Test
+    void onARealDirectoryToo(@TempDir Path dir) throws Exception {
+        verifiesBesideAWriterFindNothing(NioVfs.at(dir), Math.max(1, VERIFIES / 3));
+    }
+
+    private static void verifiesBesideAWriterFindNothing(Vfs vfs, int count) throws Exception {
+        try (LsmEngine writer = LsmEngine.open(URI, vfs, LsmLeveledCompactionTest.OPTIONS, true)) {
+            put(writer, "fixed", "kept");
+            writer.compact();
+            long compactionsBefore = writer.compactor().compactions();
+            int verifies = 0;
+            try (Writing writing = new Writing(writer)) {
+                LsmEngine reader = LsmEngine.open(URI, vfs, LsmLeveledCompactionTest.OPTIONS, false, true);
+                try {
+                    for (int i = 0; i < count; i++) {
+                        if (!writing.awaitBatches(writing.batches.get(), 150)) {
+                            break;
+                        }
+                        assertThat(reader.verify()).as("verify %d of a read-only open beside the writer (after %d"
+                                + " batches)", i, writing.batches.get()).isEmpty();
+                        verifies++;
+                        if (i % 10 == 9) { // a newer view now and then, opened while the writer runs
+                            reader.close();
+                            reader = LsmEngine.open(URI, vfs, LsmLeveledCompactionTest.OPTIONS, false, true);
+                        }
+                    }
+                } finally {
+                    reader.close();
+                }
+            }
+            assertThat(verifies).as("verifies made while the writer ran").isEqualTo(count);
+            assertThat(writer.compactor().compactions()).as("merging compactions while the reader verified")
+                    .isGreaterThan(compactionsBefore);
+        }
+    }
+
+    @Test
+    void aReadOnlyVerifyBesideAWriterStillReportsAFlippedByteInItsTableAndATableTheStoreNeedsThatIsGone()
+            throws Exception {
+        MemVfs vfs = new MemVfs(43);
+        try (LsmEngine writer = LsmEngine.open(URI, vfs, LsmLeveledCompactionTest.OPTIONS, true)) {
+            put(writer, "fixed", "kept");
+            writer.compact();
+            try (LsmEngine early = LsmEngine.open(URI, vfs, LsmLeveledCompactionTest.OPTIONS, false, true)) {
+                try (Writing writing = new Writing(writer)) {
+                    assertThat(writing.awaitBatches(0, 1500)).isTrue();
+                }
+                // The writer stays open; a full compaction leaves it with nothing to do, so the files hold still.
+                writer.compact();
+                assertThat(early.verify()).as("the view opened before the writes, beside the writer").isEmpty();
+                try (LsmEngine late = LsmEngine.open(URI, vfs, LsmLeveledCompactionTest.OPTIONS, false, true)) {
+                    assertThat(late.verify()).isEmpty();
+                    List<String> tables = tableFiles(vfs);
+                    assertThat(tables).as("tables after the full compaction").hasSizeGreaterThanOrEqualTo(2);
+                    String flipped = tables.get(0);
+                    try (VfsFile f = vfs.openWrite(flipped)) {
+                        ByteBuffer one = ByteBuffer.allocate(1);
+                        f.read(40, one);
+                        f.write(40, ByteBuffer.wrap(new byte[] {(byte) (one.get(0) ^ 0x10)})); // in the first block
+                    }
+                    assertThat(late.verify()).as("a flipped byte in a table the view names")
+                            .anySatisfy(p -> assertThat(p).contains(vfs.location(flipped)));
+                    String lost = tables.get(tables.size() - 1);
+                    vfs.delete(lost);
+                    for (LsmEngine reader : List.of(early, late)) {
+                        assertThat(reader.verify()).as("a table the manifest names, deleted")
+                                .anySatisfy(p -> assertThat(p).contains(URI).contains(
+                                        String.valueOf(TableFormat.tableNumber(lost))).contains("missing"));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aLogRecordTheWriterWasWritingWhenVerifyFirstReadItIsNoDamageButDamageThatStaysIs() {
+        MemVfs vfs = new MemVfs(47);
+        try (LsmEngine writer = LsmEngine.open(URI, vfs, LsmReadOnlyOpenRaceTest.QUIET, true)) {
+            for (int i = 0; i < 40; i++) {
+                put(writer, "k" + i, "v" + i);
+            }
+            writer.flush(); // the records reach the segment
+            String segment = null;
+            for (String n : vfs.list("")) {
+                if (WalFormat.segmentNumber(n) >= 0 && WalReader.scan(vfs, n, WalFormat.segmentNumber(n)).records()
+                        .size() >= 40) {
+                    segment = n;
+                }
+            }
+            assertThat(segment).as("the segment holding the records").isNotNull();
+            String log = segment;
+            // 8 bytes inside the first record's payload; valid records follow them.
+            byte[] kept = new byte[8];
+            try (VfsFile f = vfs.openRead(log)) {
+                f.read(WalFormat.HEADER_SIZE + 8, ByteBuffer.wrap(kept));
+            }
+            AtomicBoolean armed = new AtomicBoolean();
+            AtomicBoolean writtenAtTheNextReading = new AtomicBoolean(true);
+            AtomicInteger readings = new AtomicInteger();
+            HookVfs reading = new HookVfs(vfs, name -> {
+                if (armed.get() && name.equals(log)) {
+                    // The first reading meets the record half written; the next one whole (the writer went on),
+                    // unless the bytes stay as they are: damage.
+                    int n = readings.incrementAndGet();
+                    if (n == 1 || writtenAtTheNextReading.get()) {
+                        try (VfsFile f = vfs.openWrite(log)) {
+                            f.write(WalFormat.HEADER_SIZE + 8, ByteBuffer.wrap(n == 1 ? new byte[8] : kept));
+                        }
+                    }
+                }
+            });
+            try (LsmEngine reader = LsmEngine.open(URI, reading, LsmReadOnlyOpenRaceTest.QUIET, false, true)) {
+                armed.set(true);
+                assertThat(reader.verify()).as("a record being written as verify first read it").isEmpty();
+                assertThat(readings.get()).as("readings of the segment").isEqualTo(2);
+                readings.set(0);
+                writtenAtTheNextReading.set(false);
+                assertThat(reader.verify()).as("the same bytes, staying")
+                        .anySatisfy(p -> assertThat(p).contains(vfs.location(log)).contains(URI)
+                                .contains("is damaged at offset " + WalFormat.HEADER_SIZE));
+            }
+        }
+    }
+
+    @Test
+    void aReadOnlyVerifyWhoseLogSegmentTheWriterFlushedAwayAsItReadReadsTheManifestAgainAndFindsNothing() {
+        MemVfs vfs = new MemVfs(53);
+        try (LsmEngine writer = LsmEngine.open(URI, vfs, LsmReadOnlyOpenRaceTest.QUIET, true)) {
+            put(writer, "early", "in the log");
+            AtomicBoolean armed = new AtomicBoolean();
+            AtomicReference<String> raced = new AtomicReference<>();
+            HookVfs reading = new HookVfs(vfs, name -> {
+                if (armed.get() && name.startsWith("wal-") && raced.compareAndSet(null, name)) {
+                    // The writer, between verify's reading of the manifest and its reading of the log: a flush and
+                    // a compaction edit the manifest, and delete this segment and the tables the open read.
+                    put(writer, "late", "after the first manifest");
+                    writer.compact();
+                    assertThat(vfs.exists(name)).as("the flush deleted " + name).isFalse();
+                }
+            });
+            try (LsmEngine reader = LsmEngine.open(URI, reading, LsmReadOnlyOpenRaceTest.QUIET, false, true)) {
+                int before = reading.opens(Manifest.CURRENT);
+                armed.set(true);
+                assertThat(reader.verify()).isEmpty();
+                assertThat(raced.get()).as("the writer flushed while verify read the log").isNotNull();
+                assertThat(reading.opens(Manifest.CURRENT) - before).as("readings of CURRENT: two, then two again")
+                        .isEqualTo(4);
+            }
+        }
+    }
+
+    @Test
+    void aReadOnlyVerifyOfAQuietStoreStillReportsATableFileItsManifestDoesNotName() {
+        MemVfs vfs = new MemVfs(59);
+        try (LsmEngine writer = LsmEngine.open(URI, vfs, LsmReadOnlyOpenRaceTest.QUIET, true)) {
+            put(writer, "k", "v");
+            writer.compact();
+        }
+        String table = tableFiles(vfs).get(0);
+        long stray = TableFormat.tableNumber(table) + 100;
+        byte[] bytes = new byte[(int) vfs.size(table)];
+        try (VfsFile from = vfs.openRead(table); VfsFile to = vfs.create(TableFormat.tableName(stray))) {
+            from.read(0, ByteBuffer.wrap(bytes));
+            to.write(0, ByteBuffer.wrap(bytes));
+        }
+        try (LsmEngine reader = LsmEngine.open(URI, vfs, LsmReadOnlyOpenRaceTest.QUIET, false, true)) {
+            assertThat(reader.verify()).as("a table no manifest named, in a store no writer changed since the open")
+                    .anySatisfy(p -> assertThat(p).contains(URI).contains("[" + stray + "]")
+                            .contains("its manifest does not name"));
+        }
+    }
+}
