@@ -92,9 +92,14 @@ class LsmReadOnlyVerifyBesideWriterTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             stop.set(true);
-            thread.join();
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the writer to stop", e);
+            }
             assertThat(failure.get()).as("the writer's failure").isNull();
         }
     }
