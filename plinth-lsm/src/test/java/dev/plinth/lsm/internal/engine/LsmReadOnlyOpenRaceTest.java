@@ -41,7 +41,8 @@ class LsmReadOnlyOpenRaceTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void put(LsmEngine e, String key, String value) {
+    /** Puts a key at {@code NONE}; also for the other read-only tests. */
+    static void put(LsmEngine e, String key, String value) {
         e.apply(EngineBatch.builder(Durability.NONE).put(e.keyspace(Store.DEFAULT_KEYSPACE), b(key), b(value)).build());
     }
 
@@ -49,7 +50,8 @@ class LsmReadOnlyOpenRaceTest {
         return e.get(e.keyspace(Store.DEFAULT_KEYSPACE), b(key));
     }
 
-    private static List<String> tables(Vfs vfs) {
+    /** The table files present; also for the other read-only tests. */
+    static List<String> tables(Vfs vfs) {
         List<String> t = new ArrayList<>();
         for (String n : vfs.list("")) {
             if (TableFormat.tableNumber(n) >= 0) {
@@ -245,32 +247,15 @@ class LsmReadOnlyOpenRaceTest {
         try (LsmEngine writer = LsmEngine.open(URI, vfs, LsmLeveledCompactionTest.OPTIONS, true)) {
             put(writer, "fixed", "kept");
             writer.compact();
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicReference<Throwable> writerFailure = new AtomicReference<>();
-            AtomicInteger batches = new AtomicInteger();
-            Thread t = new Thread(() -> {
-                try {
-                    for (int i = 0; i < 200_000 && !stop.get(); i++) {
-                        put(writer, String.format("k%04d", i % 2000), "value " + i + " " + "x".repeat(100));
-                        batches.incrementAndGet();
-                    }
-                } catch (Throwable e) {
-                    writerFailure.set(e);
-                }
-            }, "lsm-read-only-race-writer");
-            t.start();
-            try {
+            BackgroundWriter writing = new BackgroundWriter(writer, "lsm-read-only-race-writer");
+            try (writing) {
                 for (int i = 0; i < opens; i++) {
                     try (LsmEngine reader = LsmEngine.open(URI, vfs, LsmLeveledCompactionTest.OPTIONS, false, true)) {
                         assertThat(get(reader, "fixed")).as("open %d", i).isEqualTo(b("kept"));
                     }
                 }
-            } finally {
-                stop.set(true);
-                t.join();
             }
-            assertThat(writerFailure.get()).isNull();
-            System.out.println("lsm read-only opens: " + opens + " while the writer wrote " + batches.get()
+            System.out.println("lsm read-only opens: " + opens + " while the writer wrote " + writing.batches()
                     + " batches and ran " + writer.compactor().compactions() + " merging compactions");
         }
     }

@@ -2,8 +2,6 @@ package dev.plinth.lsm.internal.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.plinth.Durability;
-import dev.plinth.Store;
 import dev.plinth.io.NioVfs;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
@@ -11,12 +9,9 @@ import dev.plinth.lsm.internal.manifest.Manifest;
 import dev.plinth.lsm.internal.sstable.TableFormat;
 import dev.plinth.lsm.internal.wal.WalFormat;
 import dev.plinth.lsm.internal.wal.WalReader;
-import dev.plinth.spi.EngineBatch;
 import dev.plinth.testkit.io.MemVfs;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,70 +35,6 @@ class LsmReadOnlyVerifyBesideWriterTest {
      */
     private static final int VERIFIES = Integer.getInteger("plinth.readOnlyVerifies", 30);
 
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void put(LsmEngine e, String key, String value) {
-        e.apply(EngineBatch.builder(Durability.NONE).put(e.keyspace(Store.DEFAULT_KEYSPACE), b(key), b(value)).build());
-    }
-
-    private static List<String> tableFiles(Vfs vfs) {
-        List<String> t = new ArrayList<>();
-        for (String n : vfs.list("")) {
-            if (TableFormat.tableNumber(n) >= 0) {
-                t.add(n);
-            }
-        }
-        return t;
-    }
-
-    /** A thread writing to {@code writer} until stopped (or a bound), counting its batches. */
-    private static final class Writing implements AutoCloseable {
-        final AtomicBoolean stop = new AtomicBoolean();
-        final AtomicInteger batches = new AtomicInteger();
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final Thread thread;
-
-        Writing(LsmEngine writer) {
-            thread = new Thread(() -> {
-                try {
-                    for (int i = 0; i < 400_000 && !stop.get(); i++) {
-                        put(writer, String.format("k%04d", i % 2000), "value " + i + " " + "x".repeat(100));
-                        batches.incrementAndGet();
-                    }
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            }, "lsm-read-only-verify-writer");
-            thread.start();
-        }
-
-        /** Waits until the writer wrote {@code more} batches after {@code since}; false if it ended first. */
-        boolean awaitBatches(int since, int more) {
-            while (batches.get() < since + more) {
-                if (!thread.isAlive()) {
-                    return false;
-                }
-                Thread.onSpinWait();
-                Thread.yield();
-            }
-            return true;
-        }
-
-        @Override
-        public void close() {
-            stop.set(true);
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the writer to stop", e);
-            }
-            assertThat(failure.get()).as("the writer's failure").isNull();
-        }
-    }
-
     @Test
     void aReadOnlyVerifyBesideAWriterThatFlushesAndCompactsReportsNoDamageThatIsNotThere() throws Exception {
         verifiesBesideAWriterFindNothing(new MemVfs(41), VERIFIES);
@@ -117,19 +48,19 @@ class LsmReadOnlyVerifyBesideWriterTest {
 
     private static void verifiesBesideAWriterFindNothing(Vfs vfs, int count) throws Exception {
         try (LsmEngine writer = LsmEngine.open(URI, vfs, LsmLeveledCompactionTest.OPTIONS, true)) {
-            put(writer, "fixed", "kept");
+            LsmReadOnlyOpenRaceTest.put(writer, "fixed", "kept");
             writer.compact();
             long compactionsBefore = writer.compactor().compactions();
             int verifies = 0;
-            try (Writing writing = new Writing(writer)) {
+            try (BackgroundWriter writing = new BackgroundWriter(writer, "lsm-read-only-verify-writer")) {
                 LsmEngine reader = LsmEngine.open(URI, vfs, LsmLeveledCompactionTest.OPTIONS, false, true);
                 try {
                     for (int i = 0; i < count; i++) {
-                        if (!writing.awaitBatches(writing.batches.get(), 150)) {
+                        if (!writing.awaitBatches(writing.batches(), 150)) {
                             break;
                         }
                         assertThat(reader.verify()).as("verify %d of a read-only open beside the writer (after %d"
-                                + " batches)", i, writing.batches.get()).isEmpty();
+                                + " batches)", i, writing.batches()).isEmpty();
                         verifies++;
                         if (i % 10 == 9) { // a newer view now and then, opened while the writer runs
                             reader.close();
@@ -151,10 +82,10 @@ class LsmReadOnlyVerifyBesideWriterTest {
             throws Exception {
         MemVfs vfs = new MemVfs(43);
         try (LsmEngine writer = LsmEngine.open(URI, vfs, LsmLeveledCompactionTest.OPTIONS, true)) {
-            put(writer, "fixed", "kept");
+            LsmReadOnlyOpenRaceTest.put(writer, "fixed", "kept");
             writer.compact();
             try (LsmEngine early = LsmEngine.open(URI, vfs, LsmLeveledCompactionTest.OPTIONS, false, true)) {
-                try (Writing writing = new Writing(writer)) {
+                try (BackgroundWriter writing = new BackgroundWriter(writer, "lsm-read-only-verify-writer")) {
                     assertThat(writing.awaitBatches(0, 1500)).isTrue();
                 }
                 // The writer stays open; a full compaction leaves it with nothing to do, so the files hold still.
@@ -162,7 +93,7 @@ class LsmReadOnlyVerifyBesideWriterTest {
                 assertThat(early.verify()).as("the view opened before the writes, beside the writer").isEmpty();
                 try (LsmEngine late = LsmEngine.open(URI, vfs, LsmLeveledCompactionTest.OPTIONS, false, true)) {
                     assertThat(late.verify()).isEmpty();
-                    List<String> tables = tableFiles(vfs);
+                    List<String> tables = LsmReadOnlyOpenRaceTest.tables(vfs);
                     assertThat(tables).as("tables after the full compaction").hasSizeGreaterThanOrEqualTo(2);
                     String flipped = tables.get(0);
                     try (VfsFile f = vfs.openWrite(flipped)) {
@@ -189,7 +120,7 @@ class LsmReadOnlyVerifyBesideWriterTest {
         MemVfs vfs = new MemVfs(47);
         try (LsmEngine writer = LsmEngine.open(URI, vfs, LsmReadOnlyOpenRaceTest.QUIET, true)) {
             for (int i = 0; i < 40; i++) {
-                put(writer, "k" + i, "v" + i);
+                LsmReadOnlyOpenRaceTest.put(writer, "k" + i, "v" + i);
             }
             writer.flush(); // the records reach the segment
             String segment = null;
@@ -238,14 +169,14 @@ class LsmReadOnlyVerifyBesideWriterTest {
     void aReadOnlyVerifyWhoseLogSegmentTheWriterFlushedAwayAsItReadReadsTheManifestAgainAndFindsNothing() {
         MemVfs vfs = new MemVfs(53);
         try (LsmEngine writer = LsmEngine.open(URI, vfs, LsmReadOnlyOpenRaceTest.QUIET, true)) {
-            put(writer, "early", "in the log");
+            LsmReadOnlyOpenRaceTest.put(writer, "early", "in the log");
             AtomicBoolean armed = new AtomicBoolean();
             AtomicReference<String> raced = new AtomicReference<>();
             HookVfs reading = new HookVfs(vfs, name -> {
                 if (armed.get() && name.startsWith("wal-") && raced.compareAndSet(null, name)) {
                     // The writer, between verify's reading of the manifest and its reading of the log: a flush and
                     // a compaction edit the manifest, and delete this segment and the tables the open read.
-                    put(writer, "late", "after the first manifest");
+                    LsmReadOnlyOpenRaceTest.put(writer, "late", "after the first manifest");
                     writer.compact();
                     assertThat(vfs.exists(name)).as("the flush deleted " + name).isFalse();
                 }
@@ -265,10 +196,10 @@ class LsmReadOnlyVerifyBesideWriterTest {
     void aReadOnlyVerifyOfAQuietStoreStillReportsATableFileItsManifestDoesNotName() {
         MemVfs vfs = new MemVfs(59);
         try (LsmEngine writer = LsmEngine.open(URI, vfs, LsmReadOnlyOpenRaceTest.QUIET, true)) {
-            put(writer, "k", "v");
+            LsmReadOnlyOpenRaceTest.put(writer, "k", "v");
             writer.compact();
         }
-        String table = tableFiles(vfs).get(0);
+        String table = LsmReadOnlyOpenRaceTest.tables(vfs).get(0);
         long stray = TableFormat.tableNumber(table) + 100;
         byte[] bytes = new byte[(int) vfs.size(table)];
         try (VfsFile from = vfs.openRead(table); VfsFile to = vfs.create(TableFormat.tableName(stray))) {
