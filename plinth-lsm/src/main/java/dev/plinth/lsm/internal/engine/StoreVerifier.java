@@ -56,7 +56,7 @@ final class StoreVerifier {
         problems.addAll(checkLog(vfs, uri, listing, state.logNumber()).problems());
         Set<Long> present = tableNumbers(listing);
         present.removeAll(pending);
-        compareTables(uri, state.tables(), present, true, problems);
+        compareTables("the manifest of " + uri, uri, state.tables(), present, true, problems);
         for (TableReader t : tables) {
             problems.addAll(t.verify());
         }
@@ -72,7 +72,10 @@ final class StoreVerifier {
      * and the manifest again; only if the two readings of the manifest agree (no edit, no new manifest in
      * between) is what was read compared, else it is all read again, at most {@link #ATTEMPTS} times. Against
      * that one reading: the manifest's problems, the log's, and every table the manifest names that the
-     * directory lacks (the writer deletes a table only after an edit that drops it, so that is a lost file).
+     * directory lacks (the writer deletes a table only after an edit that drops it, so that is a lost file). If
+     * the manifest cannot be decoded ({@code CURRENT} missing or damaged, an edit that does not decode), the
+     * open's view stands in for it: the log is checked from the view's first needed segment, and every table the
+     * view names that the directory lacks is reported.
      * Table files the manifest does not name are reported only when nothing changed since the open (the same
      * manifest state and as many log records as the open replayed): beside a writer they are the outputs of
      * compactions being written and inputs its readers still use, which a lock-free reader cannot tell from a
@@ -94,17 +97,20 @@ final class StoreVerifier {
         }
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Manifest.Reading before = Manifest.inspect(vfs, uri);
+            // A manifest that cannot be decoded (CURRENT missing or damaged, an edit that fails to decode) names
+            // nothing: the open's own view stands in for it, so that the log and the tables are still checked.
+            boolean decoded = before.state() != null;
+            VersionState state = decoded ? before.state() : viewState;
             List<String> listing = vfs.list("");
-            LogCheck log = before.state() == null ? null : checkLog(vfs, uri, listing, before.state().logNumber());
+            LogCheck log = checkLog(vfs, uri, listing, state.logNumber());
             if (!before.sameAs(Manifest.inspect(vfs, uri))) {
                 continue; // the writer edited or replaced the manifest meanwhile: read it all again
             }
             problems.addAll(before.problems());
-            if (log != null) {
-                problems.addAll(log.problems());
-                boolean quiet = before.state().equals(viewState) && log.records() == viewLogRecords;
-                compareTables(uri, before.state().tables(), tableNumbers(listing), quiet, problems);
-            }
+            problems.addAll(log.problems());
+            boolean quiet = decoded && state.equals(viewState) && log.records() == viewLogRecords;
+            compareTables(decoded ? "the manifest of " + uri : "the view the read-only open of " + uri + " read",
+                    uri, state.tables(), tableNumbers(listing), quiet, problems);
             return problems;
         }
         problems.add("verify of " + uri + " read " + Manifest.CURRENT + ", the manifest, the directory and the log "
@@ -133,16 +139,16 @@ final class StoreVerifier {
     }
 
     /**
-     * Reports the tables {@code named} that are not {@code present} and, if {@code extras}, those present that
-     * are not named.
+     * Reports the tables {@code named} (by {@code namer}: the manifest, or the view of a read-only open) that are
+     * not {@code present} and, if {@code extras}, those present that are not named.
      */
-    private static void compareTables(String uri, List<Long> named, Set<Long> present, boolean extras,
+    private static void compareTables(String namer, String uri, List<Long> named, Set<Long> present, boolean extras,
                                       List<String> problems) {
         Set<Long> missing = new TreeSet<>(named);
         missing.removeAll(present);
         if (!missing.isEmpty()) {
-            problems.add("the manifest of " + uri + " names tables " + missing + " that are missing from its"
-                    + " directory (which holds " + present + ")");
+            problems.add(namer + " names tables " + missing + " that are missing from the directory of " + uri
+                    + " (which holds " + present + ")");
         }
         Set<Long> unnamed = new TreeSet<>(present);
         unnamed.removeAll(named);

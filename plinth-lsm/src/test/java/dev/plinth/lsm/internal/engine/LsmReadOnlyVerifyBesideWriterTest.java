@@ -212,4 +212,29 @@ class LsmReadOnlyVerifyBesideWriterTest {
                             .contains("its manifest does not name"));
         }
     }
+
+    /**
+     * Regression: with {@code CURRENT} damaged the manifest names nothing, and the read-only verify reported only
+     * that, neither checking the log nor comparing the tables; the open's view now stands in for the manifest.
+     */
+    @Test
+    void aReadOnlyVerifyWhoseManifestCannotBeDecodedStillReportsATableItsViewNamesThatIsGone() {
+        MemVfs vfs = new MemVfs(61);
+        try (LsmEngine writer = LsmEngine.open(URI, vfs, LsmReadOnlyOpenRaceTest.QUIET, true)) {
+            LsmReadOnlyOpenRaceTest.put(writer, "k", "v");
+            writer.compact();
+        }
+        try (LsmEngine reader = LsmEngine.open(URI, vfs, LsmReadOnlyOpenRaceTest.QUIET, false, true)) {
+            vfs.delete(Manifest.CURRENT);
+            try (VfsFile f = vfs.create(Manifest.CURRENT)) { // names no manifest
+                f.write(0, ByteBuffer.wrap(new byte[] {'x', '\n'}));
+            }
+            String lost = LsmReadOnlyOpenRaceTest.tables(vfs).get(0);
+            vfs.delete(lost);
+            assertThat(reader.verify()).as("a damaged CURRENT and a table the view names, deleted")
+                    .anySatisfy(p -> assertThat(p).contains(Manifest.CURRENT))
+                    .anySatisfy(p -> assertThat(p).contains(URI).contains("view")
+                            .contains("[" + TableFormat.tableNumber(lost) + "]").contains("missing"));
+        }
+    }
 }
