@@ -631,6 +631,10 @@ public final class LsmEngine implements Engine {
      * written is whole at the next reading). Read-only, a writer may change the store meanwhile: the open's own
      * tables are checked, and the rest against one consistent reading of the manifest, the directory and the log
      * (see {@link StoreVerifier#verifyReadOnly}).
+     *
+     * @throws dev.plinth.ConflictException if read-only and a writer changed the manifest during each of
+     *     {@link StoreVerifier#ATTEMPTS} readings of it, and nothing was found damaged: the store could not be
+     *     verified, which is not damage, and verifying again may succeed
      */
     @Override
     public List<String> verify() {

@@ -1,5 +1,6 @@
 package dev.plinth.lsm.internal.engine;
 
+import dev.plinth.ConflictException;
 import dev.plinth.CorruptionException;
 import dev.plinth.StorageIOException;
 import dev.plinth.io.Vfs;
@@ -32,6 +33,8 @@ final class StoreVerifier {
      * changed it while it was read.
      */
     static final int ATTEMPTS = ReadOnlyOpen.ATTEMPTS;
+    /** The longest pause between two readings of the manifest, the directory and the log of a read-only verify. */
+    static final long MAX_PAUSE_MILLIS = 10;
 
     private StoreVerifier() {
     }
@@ -70,7 +73,8 @@ final class StoreVerifier {
      * and deleted since). The rest is the store as it is now, read consistently: {@code CURRENT} and the
      * manifest, then the directory and the log from the manifest's first needed segment, then {@code CURRENT}
      * and the manifest again; only if the two readings of the manifest agree (no edit, no new manifest in
-     * between) is what was read compared, else it is all read again, at most {@link #ATTEMPTS} times. Against
+     * between) is what was read compared, else it is all read again after a short pause, at most
+     * {@link #ATTEMPTS} times (pausing up to {@link #MAX_PAUSE_MILLIS} between attempts). Against
      * that one reading: the manifest's problems, the log's, and every table the manifest names that the
      * directory lacks (the writer deletes a table only after an edit that drops it, so that is a lost file). If
      * the manifest cannot be decoded ({@code CURRENT} missing or damaged, an edit that does not decode), the
@@ -86,7 +90,10 @@ final class StoreVerifier {
      * @param viewState the manifest's state the open read
      * @param viewLogRecords how many log records the open replayed after that state
      * @param viewTables the open's tables
-     * @return every problem found, each a sentence naming the file
+     * @return every problem found, each a sentence naming the file; if a writer changed the manifest during every
+     *     attempt, also a sentence saying what was not checked, when something else was found damaged
+     * @throws ConflictException if a writer changed the manifest during every attempt and nothing was found
+     *     damaged: the store could not be verified, which is not damage; verifying again may succeed
      */
     static List<String> verifyReadOnly(Vfs vfs, String uri, VersionState viewState, int viewLogRecords,
                                        List<TableReader> viewTables) {
@@ -96,6 +103,9 @@ final class StoreVerifier {
             problems.addAll(t.verify());
         }
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            if (attempt > 1) {
+                pause(uri, attempt);
+            }
             Manifest.Reading before = Manifest.inspect(vfs, uri);
             // A manifest that cannot be decoded (CURRENT missing or damaged, an edit that fails to decode) names
             // nothing: the open's own view stands in for it, so that the log and the tables are still checked.
@@ -113,10 +123,30 @@ final class StoreVerifier {
                     uri, state.tables(), tableNumbers(listing), quiet, problems);
             return problems;
         }
-        problems.add("verify of " + uri + " read " + Manifest.CURRENT + ", the manifest, the directory and the log "
-                + ATTEMPTS + " times, and a writer changed the manifest during each reading, so the manifest, the log"
-                + " and the table files present were not checked (the tables of the read-only open were)");
-        return problems;
+        String gaveUp = "verify of " + uri + " could not check " + Manifest.CURRENT + ", the manifest, the log and"
+                + " the table files present: a writer kept changing the manifest, during each of " + ATTEMPTS
+                + " readings of them; the store is not known to be damaged, verify again when the writer is less busy"
+                + " (the tables of the read-only open were checked)";
+        if (!problems.isEmpty()) {
+            problems.add(gaveUp); // damage found in the open's own files is not lost for what could not be checked
+            return problems;
+        }
+        throw new ConflictException(gaveUp);
+    }
+
+    /**
+     * Waits before reading the manifest again for the {@code attempt}th time, so that a writer editing the manifest
+     * faster than one reading does not use up all the attempts at once: 1 ms, doubling up to
+     * {@link #MAX_PAUSE_MILLIS}, so at most {@link #ATTEMPTS} times that in all.
+     */
+    private static void pause(String uri, int attempt) {
+        try {
+            Thread.sleep(Math.min(MAX_PAUSE_MILLIS, 1L << Math.min(attempt - 2, 20)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConflictException("verify of " + uri + " was interrupted while it waited for a writer to stop"
+                    + " changing the manifest; the store is not known to be damaged, verify again", e);
+        }
     }
 
     private static void checkIdentity(Vfs vfs, String uri, List<String> problems) {
