@@ -50,13 +50,14 @@ final class StoreVerifier {
      * @param pending the numbers of tables the manifest rightly does not name: being written by a compaction,
      *     or replaced by one but still read (left out of the comparison)
      * @return every problem found, each a sentence naming the file
+     * @throws StorageIOException if a file the check needs (the identity file, a log segment) cannot be read
      */
     static List<String> verify(Vfs vfs, String uri, VersionState state, List<TableReader> tables, Set<Long> pending) {
         List<String> problems = new ArrayList<>();
         checkIdentity(vfs, uri, problems);
         problems.addAll(Manifest.check(vfs, uri));
         List<String> listing = vfs.list("");
-        problems.addAll(checkLog(vfs, uri, listing, state.logNumber()).problems());
+        problems.addAll(checkLog(vfs, uri, listing, state.logNumber(), false).problems());
         Set<Long> present = tableNumbers(listing);
         present.removeAll(pending);
         compareTables("the manifest of " + uri, uri, state.tables(), present, true, problems);
@@ -92,6 +93,8 @@ final class StoreVerifier {
      * @param viewTables the open's tables
      * @return every problem found, each a sentence naming the file; if a writer changed the manifest during every
      *     attempt, also a sentence saying what was not checked, when something else was found damaged
+     * @throws StorageIOException if the identity file cannot be read, or a log segment that is still there and
+     *     that both readings of the manifest need
      * @throws ConflictException if a writer changed the manifest during every attempt and nothing was found
      *     damaged: the store could not be verified, which is not damage; verifying again may succeed
      */
@@ -112,9 +115,12 @@ final class StoreVerifier {
             boolean decoded = before.state() != null;
             VersionState state = decoded ? before.state() : viewState;
             List<String> listing = vfs.list("");
-            LogCheck log = checkLog(vfs, uri, listing, state.logNumber());
+            LogCheck log = checkLog(vfs, uri, listing, state.logNumber(), true);
             if (!before.sameAs(Manifest.inspect(vfs, uri))) {
                 continue; // the writer edited or replaced the manifest meanwhile: read it all again
+            }
+            if (log.failure() != null) {
+                throw log.failure(); // a segment that is still there and that the store still needs, unreadable
             }
             problems.addAll(before.problems());
             problems.addAll(log.problems());
@@ -152,7 +158,7 @@ final class StoreVerifier {
     private static void checkIdentity(Vfs vfs, String uri, List<String> problems) {
         try {
             StoreFiles.checkIdentity(vfs, uri);
-        } catch (CorruptionException | StorageIOException e) {
+        } catch (CorruptionException e) {
             problems.add(e.getMessage());
         }
     }
@@ -193,12 +199,20 @@ final class StoreVerifier {
      *
      * @param problems every problem found
      * @param records how many valid records its segments hold
+     * @param failure the first failure to read a segment that was still there, or {@code null}
      */
-    private record LogCheck(List<String> problems, int records) {
+    private record LogCheck(List<String> problems, int records, StorageIOException failure) {
     }
 
-    /** Checks every segment of {@code listing} numbered {@code logNumber} or more. */
-    private static LogCheck checkLog(Vfs vfs, String uri, List<String> listing, long logNumber) {
+    /**
+     * Checks every segment of {@code listing} numbered {@code logNumber} or more. A segment that cannot be read
+     * fails the check ({@link StorageIOException}) unless {@code besideWriter}: then, beside a writer that may
+     * delete it after editing the manifest, a segment gone since the listing is skipped, and the failure to read
+     * one still there is returned, for the caller to throw if its readings of the manifest agree.
+     */
+    private static LogCheck checkLog(Vfs vfs, String uri, List<String> listing, long logNumber,
+                                     boolean besideWriter) {
+        StorageIOException failure = null;
         List<String> problems = new ArrayList<>();
         TreeSet<Long> numbers = new TreeSet<>();
         for (String n : listing) {
@@ -215,9 +229,15 @@ final class StoreVerifier {
             try {
                 s = steadyScan(vfs, name, number, number == lastNumber);
             } catch (StorageIOException e) {
-                problems.add("write-ahead log segment " + vfs.location(name) + " of " + uri + " could not be read: "
-                        + e.getMessage());
-                continue;
+                StorageIOException unreadable = new StorageIOException("write-ahead log segment "
+                        + vfs.location(name) + " of " + uri + " could not be read for verify: " + e.getMessage(), e);
+                if (!besideWriter) {
+                    throw unreadable; // the maintenance lock is held: no segment the manifest needs goes meanwhile
+                }
+                if (vfs.exists(name)) {
+                    failure = failure == null ? unreadable : failure;
+                }
+                continue; // else the writer deleted it since the listing, after an edit that dropped it
             }
             if (isDamage(s, number == lastNumber)) {
                 problems.add("write-ahead log segment " + vfs.location(s.name()) + " of " + uri + " is damaged at"
@@ -232,7 +252,7 @@ final class StoreVerifier {
                 }
             }
         }
-        return new LogCheck(problems, records);
+        return new LogCheck(problems, records, failure);
     }
 
     /** Whether a segment's problem is damage: valid data after it, or it ends a segment that is not the last. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.ConflictException;
+import dev.plinth.StorageIOException;
 import dev.plinth.io.NioVfs;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
@@ -11,6 +12,9 @@ import dev.plinth.lsm.internal.manifest.Manifest;
 import dev.plinth.lsm.internal.sstable.TableFormat;
 import dev.plinth.lsm.internal.wal.WalFormat;
 import dev.plinth.lsm.internal.wal.WalReader;
+import dev.plinth.testkit.io.Fault;
+import dev.plinth.testkit.io.FaultyVfs;
+import dev.plinth.testkit.io.IoOp;
 import dev.plinth.testkit.io.MemVfs;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -265,6 +269,32 @@ class LsmReadOnlyVerifyBesideWriterTest {
                         .hasMessageContaining("not known to be damaged").hasMessageContaining("verify again");
                 assertThat(edits.get()).as("readings of CURRENT, each after an edit")
                         .isEqualTo(2 * StoreVerifier.ATTEMPTS);
+            }
+        }
+    }
+
+    /**
+     * Regression: a log segment that could not be read was listed as damage, by a writable open's verify too;
+     * beside a writer a segment may vanish between the listing and the reading, but one that stays there and
+     * cannot be read is an I/O failure, thrown as before.
+     */
+    @Test
+    void aReadErrorOnALogSegmentOfAQuietStoreIsThrownAsAnIoFailureNotListedAsDamage() {
+        FaultyVfs vfs = new FaultyVfs(new MemVfs(71), 71);
+        try (LsmEngine writer = LsmEngine.open(URI, vfs, LsmReadOnlyOpenRaceTest.QUIET, true)) {
+            LsmReadOnlyOpenRaceTest.put(writer, "k", "in the log");
+            writer.flush();
+            try (LsmEngine reader = LsmEngine.open(URI, vfs, LsmReadOnlyOpenRaceTest.QUIET, false, true)) {
+                vfs.inject(Fault.on(IoOp.READ).onFiles(n -> WalFormat.segmentNumber(n) >= 0, "log segments")
+                        .sticky());
+                for (LsmEngine e : List.of(writer, reader)) {
+                    assertThatThrownBy(e::verify).as("verify of the %s open", e == writer ? "writable" : "read-only")
+                            .isInstanceOf(StorageIOException.class).hasMessageContaining(URI)
+                            .hasMessageContaining("write-ahead log segment").hasMessageContaining("could not be read");
+                }
+                vfs.clearFaults();
+                assertThat(reader.verify()).isEmpty();
+                assertThat(writer.verify()).isEmpty();
             }
         }
     }
