@@ -40,6 +40,28 @@ class ErrorReportingTest {
         }
     }
 
+    /**
+     * An engine check that could not be made (an {@code lsm:} store beside a writer that kept changing its
+     * manifest throws {@link dev.plinth.ConflictException}) is a failure to verify, exit 1, not damage, exit 4.
+     */
+    @Test
+    void verifyWhoseEngineCheckCouldNotBeMadeFailsWithoutCallingTheStoreDamaged() {
+        String store = "verify-could-not-check";
+        try {
+            assertThat(CliRun.run("put", "testmem:" + store, "k", "v").exitCode()).isEqualTo(ExitCode.OK);
+            SharedMemEngineProvider.failVerify(store, new dev.plinth.ConflictException("verify of testmem:" + store
+                    + " could not check the manifest: a writer kept changing it; verify again"));
+            CliRun run = CliRun.run("verify", "testmem:" + store);
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCode.FAILURE);
+            assertThat(run.outText()).as(run.toString()).contains("keyspace default: 1 entry")
+                    .contains("problem: the check of the store's own files could not be made: verify of testmem:"
+                            + store + " could not check the manifest: a writer kept changing it; verify again");
+            assertThat(run.err()).contains("verify found 1 problem in testmem:" + store).doesNotContain("damaged");
+        } finally {
+            SharedMemEngineProvider.reset();
+        }
+    }
+
     @Test
     void multiLineMessagesArePrintedAsOneLine() {
         assertThat(PlinthCommand.oneLine("first\n  second\r\nthird\n")).isEqualTo("first; second; third");

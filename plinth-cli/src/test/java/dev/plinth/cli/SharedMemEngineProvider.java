@@ -31,6 +31,8 @@ public final class SharedMemEngineProvider implements EngineProvider {
     /** Per store, how many more batches apply before one fails ({@link #failApply}). */
     private static final Map<String, java.util.concurrent.atomic.AtomicInteger> FAILING_APPLY =
             new ConcurrentHashMap<>();
+    /** Per store, what the engine's own check throws ({@link #failVerify}). */
+    private static final Map<String, RuntimeException> FAILING_VERIFY = new ConcurrentHashMap<>();
 
     /** Found by {@link ServiceLoader}. */
     public SharedMemEngineProvider() {
@@ -94,10 +96,29 @@ public final class SharedMemEngineProvider implements EngineProvider {
             }
 
             @Override
+            public java.util.List<String> verify() {
+                RuntimeException failure = FAILING_VERIFY.get(store);
+                if (failure != null) {
+                    throw failure;
+                }
+                return super.verify();
+            }
+
+            @Override
             public void close() {
                 // the data stays for the next command
             }
         };
+    }
+
+    /**
+     * Makes the engine's own check of a store's files ({@code Engine.verify()}) throw, until {@link #reset()}.
+     *
+     * @param store the location after {@code testmem:}
+     * @param failure what it throws
+     */
+    public static void failVerify(String store, RuntimeException failure) {
+        FAILING_VERIFY.put(store, failure);
     }
 
     /**
@@ -175,6 +196,7 @@ public final class SharedMemEngineProvider implements EngineProvider {
         STORES.clear();
         DAMAGED.clear();
         FAILING_APPLY.clear();
+        FAILING_VERIFY.clear();
     }
 
     private static Engine memEngine(EngineConfig config) {

@@ -23,7 +23,8 @@ import java.util.zip.CRC32C;
  * snapshot, so that concurrent writers do not cause false alarms). A read that fails is a problem of that
  * keyspace, and the check goes on with the next one: a {@link CorruptionException} is damage, listed once
  * even though {@link Store#verify()} meets it again; any other failure (an I/O error, say) is listed apart,
- * as a failure to check, not as damage.
+ * as a failure to check, not as damage. So is a {@link Store#verify()} that throws anything but a
+ * {@link CorruptionException} (a store beside a writer that kept changing its files, say).
  */
 public final class StoreVerifier {
     /**
@@ -87,7 +88,17 @@ public final class StoreVerifier {
                 counts.add(new KeyspaceCount(name, -1, -1, -1));
             }
         }
-        List<String> found = store.verify();
+        List<String> found;
+        try {
+            found = store.verify();
+        } catch (CorruptionException e) {
+            found = List.of(e.getMessage());
+        } catch (PlinthException e) {
+            // The engine could not make its check (a writer kept changing the files, say): a failure to check,
+            // not damage; what the keyspaces' reads found damaged is still listed below.
+            failures.add("the check of the store's own files could not be made: " + e.getMessage());
+            found = List.of();
+        }
         for (String damage : damageSeen) {
             if (found.stream().noneMatch(p -> p.contains(damage))) {
                 problems.add(damage);

@@ -61,6 +61,8 @@ public final class LsmEngine implements Engine {
     private final boolean readOnly;
     /** The manifest's state, when read-only. */
     private VersionState readOnlyState;
+    /** How many log records the open replayed after {@link #readOnlyState}, when read-only. */
+    private int readOnlyLogRecords;
     private final FailureLatch latch;
     private final KeyspaceRegistry<LsmKeyspace> keyspaces;
     private final Capabilities capabilities;
@@ -185,6 +187,7 @@ public final class LsmEngine implements Engine {
         readOnlyState = opened.readOnlyState();
         levels = opened.levels();
         LogReplay replayed = opened.replayed();
+        readOnlyLogRecords = replayed.log.records().size();
         for (Map.Entry<Integer, String> e : replayed.keyspaces.entrySet()) {
             LsmKeyspace ks = new LsmKeyspace(e.getValue(), e.getKey(), this);
             byId.put(e.getKey(), ks);
@@ -623,7 +626,15 @@ public final class LsmEngine implements Engine {
      * <p>Checks the identity file; {@code CURRENT} and the manifest; every write-ahead log segment (every
      * fragment's CRC32C up to the last valid record, no damage before valid records, every record decodes);
      * every table (every block's CRC32C, key order inside blocks and across them, the index, the entry
-     * count); and that the tables the manifest names are exactly the table files present.
+     * count); and that the tables the manifest names are exactly the table files present. A problem a log segment
+     * shows is reported only if a second reading of the segment shows it at the same place (a record being
+     * written is whole at the next reading). Read-only, a writer may change the store meanwhile: the open's own
+     * tables are checked, and the rest against one consistent reading of the manifest, the directory and the log
+     * (see {@link StoreVerifier#verifyReadOnly}).
+     *
+     * @throws dev.plinth.ConflictException if read-only and a writer changed the manifest during each of
+     *     {@link StoreVerifier#ATTEMPTS} readings of it, and nothing was found damaged: the store could not be
+     *     verified, which is not damage, and verifying again may succeed
      */
     @Override
     public List<String> verify() {
@@ -634,9 +645,10 @@ public final class LsmEngine implements Engine {
         try {
             ReadView v = reads.acquire();
             try {
-                problems.addAll(StoreVerifier.verify(vfs, uri,
-                        readOnly ? readOnlyState : maintenance.manifestLocked().state(), v.tables(),
-                        readOnly ? Set.of() : maintenance.unnamedInUseLocked()));
+                problems.addAll(readOnly
+                        ? StoreVerifier.verifyReadOnly(vfs, uri, readOnlyState, readOnlyLogRecords, v.tables())
+                        : StoreVerifier.verify(vfs, uri, maintenance.manifestLocked().state(), v.tables(),
+                                maintenance.unnamedInUseLocked()));
                 for (String p : v.levels().problems()) {
                     problems.add("the levels of " + uri + " are broken: " + p);
                 }

@@ -159,22 +159,69 @@ public final class Manifest implements AutoCloseable {
      * @return every problem found
      */
     public static List<String> check(Vfs vfs, String store) {
+        return inspect(vfs, store).problems();
+    }
+
+    /**
+     * What one reading of {@code CURRENT} and the manifest it names found; for a verify beside a writer, which
+     * reads twice and trusts what it read only if both readings are the same ({@link #sameAs}).
+     *
+     * @param number the manifest {@code CURRENT} named, or -1 if {@code CURRENT} could not be read
+     * @param size the manifest's size in bytes, or -1 if it could not be read
+     * @param end where its valid edits end
+     * @param edits how many valid edits it holds
+     * @param problems every problem found, each a sentence naming the file
+     * @param state the state of its last valid edit, or {@code null} if there is none or it does not decode
+     */
+    public record Reading(long number, long size, long end, int edits, List<String> problems, VersionState state) {
+        /**
+         * Whether another reading found the same manifest with the same edits: then no writer edited it, rolled
+         * it or pointed {@code CURRENT} elsewhere between the two (a manifest only grows, and a new one has a
+         * new number).
+         *
+         * @param other the other reading
+         * @return {@code true} if they agree
+         */
+        public boolean sameAs(Reading other) {
+            return number == other.number && size == other.size && end == other.end && edits == other.edits
+                    && problems.equals(other.problems);
+        }
+    }
+
+    /**
+     * Reads {@code CURRENT} and the manifest it names, changing nothing and throwing nothing for what it finds
+     * wrong: a damaged or missing file is a problem of the reading.
+     *
+     * @param vfs the file system
+     * @param store the store, for messages
+     * @return what was read
+     */
+    public static Reading inspect(Vfs vfs, String store) {
         List<String> problems = new ArrayList<>();
+        long n = -1;
+        long size = -1;
+        long end = 0;
+        int edits = 0;
+        VersionState state = null;
         try {
-            long n = readCurrent(vfs, store);
+            n = readCurrent(vfs, store);
             String name = manifestName(n);
             WalReader.Scan scan = WalReader.scan(vfs, name, n, MAGIC);
+            size = scan.size();
+            end = scan.end();
+            edits = scan.records().size();
             if (scan.ending() != WalReader.Ending.CLEAN) {
                 problems.add("the manifest " + vfs.location(name) + " of " + store + " is damaged at offset "
                         + scan.problemAt() + ": " + scan.problem());
             }
             for (byte[] r : scan.records()) {
-                VersionState.decode(r, vfs.location(name));
+                state = VersionState.decode(r, vfs.location(name));
             }
         } catch (CorruptionException | dev.plinth.StorageIOException e) {
             problems.add(e.getMessage());
+            state = null;
         }
-        return problems;
+        return new Reading(n, size, end, edits, List.copyOf(problems), state);
     }
 
     private static long readCurrent(Vfs vfs, String store) {

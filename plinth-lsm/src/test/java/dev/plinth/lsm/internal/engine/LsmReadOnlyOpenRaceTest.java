@@ -9,7 +9,6 @@ import dev.plinth.StorageIOException;
 import dev.plinth.Store;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
-import dev.plinth.io.VfsLock;
 import dev.plinth.lsm.internal.manifest.Manifest;
 import dev.plinth.lsm.internal.sstable.TableFormat;
 import dev.plinth.spi.EngineBatch;
@@ -18,12 +17,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,14 +34,15 @@ import org.junit.jupiter.api.Test;
 class LsmReadOnlyOpenRaceTest {
     private static final String URI = "lsm-read-only-race";
     /** Large memtables and level 0 triggers, so that tables are written and merged only by {@code compact()}. */
-    private static final LsmOptions QUIET = new LsmOptions(1 << 20, LsmOptions.DEFAULT_MEMTABLE_SIZE, 1 << 20, false,
+    static final LsmOptions QUIET = new LsmOptions(1 << 20, LsmOptions.DEFAULT_MEMTABLE_SIZE, 1 << 20, false,
             new CompactionOptions(100, 200, 300, 1L << 30, 10, 1L << 20, 1L << 40));
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void put(LsmEngine e, String key, String value) {
+    /** Puts a key at {@code NONE}; also for the other read-only tests. */
+    static void put(LsmEngine e, String key, String value) {
         e.apply(EngineBatch.builder(Durability.NONE).put(e.keyspace(Store.DEFAULT_KEYSPACE), b(key), b(value)).build());
     }
 
@@ -53,7 +50,8 @@ class LsmReadOnlyOpenRaceTest {
         return e.get(e.keyspace(Store.DEFAULT_KEYSPACE), b(key));
     }
 
-    private static List<String> tables(Vfs vfs) {
+    /** The table files present; also for the other read-only tests. */
+    static List<String> tables(Vfs vfs) {
         List<String> t = new ArrayList<>();
         for (String n : vfs.list("")) {
             if (TableFormat.tableNumber(n) >= 0) {
@@ -249,69 +247,16 @@ class LsmReadOnlyOpenRaceTest {
         try (LsmEngine writer = LsmEngine.open(URI, vfs, LsmLeveledCompactionTest.OPTIONS, true)) {
             put(writer, "fixed", "kept");
             writer.compact();
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicReference<Throwable> writerFailure = new AtomicReference<>();
-            AtomicInteger batches = new AtomicInteger();
-            Thread t = new Thread(() -> {
-                try {
-                    for (int i = 0; i < 200_000 && !stop.get(); i++) {
-                        put(writer, String.format("k%04d", i % 2000), "value " + i + " " + "x".repeat(100));
-                        batches.incrementAndGet();
-                    }
-                } catch (Throwable e) {
-                    writerFailure.set(e);
-                }
-            }, "lsm-read-only-race-writer");
-            t.start();
-            try {
+            BackgroundWriter writing = new BackgroundWriter(writer, "lsm-read-only-race-writer");
+            try (writing) {
                 for (int i = 0; i < opens; i++) {
                     try (LsmEngine reader = LsmEngine.open(URI, vfs, LsmLeveledCompactionTest.OPTIONS, false, true)) {
                         assertThat(get(reader, "fixed")).as("open %d", i).isEqualTo(b("kept"));
                     }
                 }
-            } finally {
-                stop.set(true);
-                t.join();
             }
-            assertThat(writerFailure.get()).isNull();
-            System.out.println("lsm read-only opens: " + opens + " while the writer wrote " + batches.get()
+            System.out.println("lsm read-only opens: " + opens + " while the writer wrote " + writing.batches()
                     + " batches and ran " + writer.compactor().compactions() + " merging compactions");
         }
-    }
-
-    /** Passes every call through; runs a hook before each opening for reading, and counts them by name. */
-    private static final class HookVfs implements Vfs {
-        private final Vfs in;
-        private final Consumer<String> beforeOpenRead;
-        private final Map<String, AtomicInteger> opens = new ConcurrentHashMap<>();
-
-        HookVfs(Vfs in, Consumer<String> beforeOpenRead) {
-            this.in = in;
-            this.beforeOpenRead = beforeOpenRead;
-        }
-
-        int opens(String name) {
-            AtomicInteger n = opens.get(name);
-            return n == null ? 0 : n.get();
-        }
-
-        @Override public VfsFile openRead(String name) {
-            opens.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
-            beforeOpenRead.accept(name);
-            return in.openRead(name);
-        }
-
-        @Override public String location(String name) { return in.location(name); }
-        @Override public VfsFile create(String name) { return in.create(name); }
-        @Override public VfsFile openWrite(String name) { return in.openWrite(name); }
-        @Override public boolean exists(String name) { return in.exists(name); }
-        @Override public boolean isDirectory(String name) { return in.isDirectory(name); }
-        @Override public long size(String name) { return in.size(name); }
-        @Override public List<String> list(String directory) { return in.list(directory); }
-        @Override public void mkdirs(String directory) { in.mkdirs(directory); }
-        @Override public void rename(String from, String to) { in.rename(from, to); }
-        @Override public boolean delete(String name) { return in.delete(name); }
-        @Override public VfsLock lock(String name) { return in.lock(name); }
-        @Override public void syncDirectory(String directory) { in.syncDirectory(directory); }
     }
 }
