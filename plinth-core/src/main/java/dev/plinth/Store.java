@@ -183,6 +183,10 @@ public interface Store extends ReadView, AutoCloseable {
      * @throws StoreClosedException if the store is closed
      * @throws StorageIOException if storage could not be read at all; a read or the engine's own check that
      *     fails once the check is under way is listed with the problems instead, so none already found is lost
+     * @throws ConflictException if the engine could not check its own files because another writer kept
+     *     changing them (for example a read-only open beside a busy writer) and no problem was found before; the
+     *     store is not known to be damaged and verifying again may succeed. When problems were found, this is
+     *     listed with them instead
      */
     List<String> verify();
 

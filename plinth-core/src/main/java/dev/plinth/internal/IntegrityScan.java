@@ -1,5 +1,6 @@
 package dev.plinth.internal;
 
+import dev.plinth.ConflictException;
 import dev.plinth.CorruptionException;
 import dev.plinth.NoSuchKeyspaceException;
 import dev.plinth.StorageIOException;
@@ -56,6 +57,14 @@ final class IntegrityScan {
             problems.addAll(store.engine().verify());
         } catch (CorruptionException | StorageIOException e) {
             problems.add("The engine's own check of the files of store " + store.uri() + " failed: " + e.getMessage());
+        } catch (ConflictException e) {
+            // The engine could not check its files because a writer kept changing them: no damage. Thrown when the
+            // walk found nothing either; otherwise said beside what was found, which is not lost.
+            if (problems.isEmpty()) {
+                throw e;
+            }
+            problems.add("The engine's own check of the files of store " + store.uri() + " could not be made: "
+                    + e.getMessage());
         } finally {
             store.guard().exit();
         }

@@ -92,6 +92,8 @@ public interface Engine extends EngineReader, AutoCloseable {
      * @return every problem found, each a sentence that names the file, keyspace or key concerned; empty if
      *     none
      * @throws dev.plinth.StorageIOException if storage could not be read at all
+     * @throws dev.plinth.ConflictException if the check could not be made because another writer kept changing
+     *     the files (not damage; the caller may verify again)
      */
     default List<String> verify() {
         return List.of();

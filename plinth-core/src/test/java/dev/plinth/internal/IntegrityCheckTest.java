@@ -56,6 +56,8 @@ class IntegrityCheckTest {
         volatile boolean flipK3;
         /** Makes the engine's own check fail with an I/O error. */
         volatile boolean ownCheckFails;
+        /** Makes the engine's own check give up because a writer kept changing the files. */
+        volatile boolean ownCheckBusy;
         /** Whether its cursors lend their entries ({@link EngineCursor#lend}). */
         private final boolean lends;
 
@@ -109,6 +111,9 @@ class IntegrityCheckTest {
         public List<String> verify() {
             if (ownCheckFails) {
                 throw new StorageIOException("reading a file of the store failed: Input/output error");
+            }
+            if (ownCheckBusy) {
+                throw new dev.plinth.ConflictException("a writer kept changing the files; verify again");
             }
             return super.verify();
         }
@@ -338,6 +343,20 @@ class IntegrityCheckTest {
             assertThat(problems).hasSize(2);
             assertThat(problems.get(0)).contains(Bytes.hex(b("k2")), "CRC32C");
             assertThat(problems.get(1)).startsWith("The engine's own check").contains("Input/output error");
+        }
+    }
+
+    @Test
+    void anEngineCheckAWriterKeptFromRunningIsThrownWhenNothingWasFoundAndListedWhenSomethingWas() {
+        try (Store store = open(true)) {
+            engine.ownCheckBusy = true;
+            assertThatThrownBy(store::verify).isInstanceOf(dev.plinth.ConflictException.class)
+                    .hasMessageContaining("verify again");
+            engine.damage = Damage.FLIP_VALUE_BYTE;
+            List<String> problems = store.verify();
+            assertThat(problems).hasSize(2);
+            assertThat(problems.get(0)).contains(Bytes.hex(b("k2")), "CRC32C");
+            assertThat(problems.get(1)).startsWith("The engine's own check").contains("could not be made", "verify again");
         }
     }
 }
