@@ -185,13 +185,26 @@ public abstract class RaftLogStorageContract {
         if (asyncRefused()) {
             return;
         }
-        List<java.util.concurrent.CompletableFuture<Long>> futures = new ArrayList<>();
-        List<Long> completed = java.util.Collections.synchronizedList(new ArrayList<>());
+        // Futures complete in the order of their calls: when a batch's future completes, every earlier one is done.
+        // That is what each dependent action checks. (The order in which dependent actions run is not the order of
+        // completion: a thread that joins a future may run that future's dependents itself, later than the
+        // completing thread runs the next future's; recording the actions' order made this test fail at random.)
+        java.util.concurrent.atomic.AtomicReferenceArray<java.util.concurrent.CompletableFuture<Long>> futures =
+                new java.util.concurrent.atomic.AtomicReferenceArray<>(30);
+        List<String> outOfOrder = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<java.util.concurrent.CompletableFuture<Void>> checked = new ArrayList<>();
         for (int b = 0; b < 30; b++) {
             long from = b * 4L + 1;
             java.util.concurrent.CompletableFuture<Long> f = s.appendAsync(5, run(from, from + 3, 1 + b / 10));
-            f.thenAccept(completed::add);
-            futures.add(f);
+            futures.set(b, f);
+            int batch = b;
+            checked.add(f.thenAccept(last -> {
+                for (int earlier = 0; earlier < batch; earlier++) {
+                    if (!futures.get(earlier).isDone()) {
+                        outOfOrder.add("batch " + batch + " before batch " + earlier);
+                    }
+                }
+            }));
             // In the log as soon as the call returns, durable or not yet.
             assertLog(5, 1, from + 3);
             assertThat(s.entry(5, from + 3)).isEqualTo(e(from + 3, 1 + b / 10));
@@ -199,7 +212,8 @@ public abstract class RaftLogStorageContract {
         for (int b = 0; b < 30; b++) {
             assertThat(futures.get(b).join()).as("batch %d's last index", b).isEqualTo(b * 4L + 4);
         }
-        assertThat(completed).as("acknowledged in the order handed over").isSorted().hasSize(30);
+        checked.forEach(java.util.concurrent.CompletableFuture::join);
+        assertThat(outOfOrder).as("acknowledged in the order handed over").isEmpty();
         assertThat(s.appendAsync(5, List.of()).join()).as("an empty list: the last index").isEqualTo(120);
         reopen();
         assertLog(5, 1, 120);
