@@ -83,7 +83,10 @@ public interface LogStore extends AutoCloseable {
      * left pending. Futures complete on a thread of the log: dependent actions that take long belong on an executor
      * of the caller's ({@code thenRunAsync}); they never hold up later forces, but they do hold up the completion of
      * later futures, which complete in order: a dependent action that waits on the log's thread for the future of a
-     * later append waits for ever.
+     * later append waits for ever. The order is that of completion, not of every dependent action: as with any
+     * {@code CompletableFuture}, a thread that waits for a future ({@code join}, {@code get}) may run that future's
+     * actions itself, after the log's thread has gone on to complete later futures and run theirs. A caller that
+     * needs its actions in order chains them, or checks in each that the earlier futures are done.
      *
      * <p>This default, what the log on a Plinth store does, appends at {@link Durability#SYNC} and returns a completed
      * future (the engine's own write-ahead log commits concurrent {@code SYNC} writers together); an engine that does
