@@ -33,7 +33,10 @@ class TcpSyncExampleTest {
             c.create("from-server", tx -> tx.set(ObjectId.ROOT, "by", "server"));
             c.create("both", tx -> tx.set(ObjectId.ROOT, "server", "yes"));
         }
-        List<String> cmd = new ArrayList<>(List.of(ChildJvm.javaBinary(), "-Xmx256m", "-cp",
+        // The child's native library copy (automerge's) goes under the test's directory, not the shared one.
+        Path childTmp = java.nio.file.Files.createDirectories(dir.resolve("child-tmp"));
+        List<String> cmd = new ArrayList<>(List.of(ChildJvm.javaBinary(), "-Xmx256m",
+                "-Djava.io.tmpdir=" + childTmp, "-cp",
                 System.getProperty("java.class.path"), TcpSyncExample.class.getName(), "serve", serverUri, "notes",
                 "0"));
         Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();

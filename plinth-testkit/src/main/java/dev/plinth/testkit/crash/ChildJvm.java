@@ -150,15 +150,21 @@ public final class ChildJvm {
      * @throws UncheckedIOException if the child cannot be started or its output read
      */
     public static Killed killAfterAcks(Path workDir, Class<?> mainClass, List<String> args, int acks) {
+        // The native libraries the child extracts (rocksdbjni, lmdbjava, lz4-java, automerge: up to tens of MB each)
+        // go to a directory of its own, deleted after the kill: a killed JVM never runs its deleteOnExit, and in the
+        // shared temporary directory every kill left them behind (about 500 MB per build of the whole project).
+        Path tmp = workDir.resolve("child-tmp");
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
         cmd.addAll(CrashHarness.CHILD_JVM_ARGS);
+        cmd.add("-Djava.io.tmpdir=" + tmp);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass.getName());
         cmd.addAll(args);
         Path out = workDir.resolve("child.out");
         try {
+            Files.createDirectories(tmp);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
             try {
                 while (p.isAlive() && acked(out).size() < acks) {
@@ -169,6 +175,9 @@ public final class ChildJvm {
                 return new Killed(acked(out), read(out));
             } finally {
                 p.destroyForcibly();
+                if (!p.isAlive()) {
+                    CrashHarness.deleteRecursively(tmp);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run a child JVM: " + cmd, e);
