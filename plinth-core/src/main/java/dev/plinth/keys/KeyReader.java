@@ -131,7 +131,9 @@ public final class KeyReader {
             throw malformed(pos, "an integer", "type code 0x" + Integer.toHexString(code));
         }
         int n = Math.abs(code - TypeCodes.INT_ZERO);
-        require(1 + n, "an integer of " + n + " bytes");
+        if (end - pos < 1 + n) { // the message only when it fails: readLong is on every scan's path
+            throw truncated("an integer of " + n + " bytes");
+        }
         long v = 0;
         for (int i = 1; i <= n; i++) {
             v = (v << 8) | (bytes[pos + i] & 0xFF);
@@ -289,7 +291,9 @@ public final class KeyReader {
      * @throws IllegalArgumentException if fewer are left
      */
     public void skipRaw(int n) {
-        require(n, n + " raw bytes");
+        if (end - pos < n) {
+            throw truncated(n + " raw bytes");
+        }
         pos += n;
     }
 
@@ -358,10 +362,19 @@ public final class KeyReader {
         }
     }
 
+    /**
+     * Checks that {@code n} bytes are left.
+     *
+     * @param expected a constant, so a call that passes builds no message
+     */
     private void require(int n, String expected) {
         if (end - pos < n) {
-            throw malformed(pos, expected, "only " + (end - pos) + " bytes left");
+            throw truncated(expected);
         }
+    }
+
+    private IllegalArgumentException truncated(String expected) {
+        return malformed(pos, expected, "only " + (end - pos) + " bytes left");
     }
 
     private static IllegalArgumentException malformed(int at, String expected, String found) {

@@ -41,6 +41,8 @@ class KeyReaderMalformedTest {
         assertThatThrownBy(r::readLong).hasMessageContaining("found the end of the key");
         assertThatThrownBy(() -> new KeyReader(Tuple.of(1L << 40).pack()).readInt())
                 .hasMessageContaining("fits 32 bits");
+        assertThatThrownBy(() -> new KeyReader(new byte[2]).skipRaw(3))
+                .hasMessage("malformed key at offset 0: expected 3 raw bytes, found only 2 bytes left");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.plinth.PlinthException;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.ScanSpec;
 import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
@@ -39,11 +40,14 @@ final class RocksDbCursor implements EngineCursor {
     private final RocksDbEngine engine;
     /** Whose handle the iterator holds a reference to; null for an empty range, which has no iterator. */
     private final RocksDbKeyspace keyspace;
-    private final String description;
+    private final String keyspaceName;
+    private final View view;
     private final byte[] start;
     private final byte[] end;
     private final boolean reverse;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** See {@link #hashCode()}. */
+    private final int hash = ThreadLocalRandom.current().nextInt();
     /** How much of each value the caller reads ({@link ScanSpec#valueBytes()}): less is copied out of RocksDB. */
     private final int valueBytes;
 
@@ -68,13 +72,14 @@ final class RocksDbCursor implements EngineCursor {
     /** An iterator error, thrown again by every later {@link #next()}. */
     private PlinthException failure;
 
-    private RocksDbCursor(RocksDbEngine engine, RocksDbKeyspace keyspace, String description, byte[] start,
+    private RocksDbCursor(RocksDbEngine engine, RocksDbKeyspace keyspace, String keyspaceName, View view, byte[] start,
                           byte[] end, boolean reverse, int valueBytes, RocksIterator iterator, ReadOptions readOptions,
                           Slice lower, Slice upper) {
         this.valueBytes = valueBytes;
         this.engine = engine;
         this.keyspace = keyspace;
-        this.description = description;
+        this.keyspaceName = keyspaceName;
+        this.view = view;
         this.start = start;
         this.end = end;
         this.reverse = reverse;
@@ -89,8 +94,9 @@ final class RocksDbCursor implements EngineCursor {
      *
      * @param readOptions fresh read options, with the snapshot set if any; owned by the cursor from here on,
      *     closed here if opening fails
+     * @param view what the cursor reads, for its messages
      */
-    static RocksDbCursor open(RocksDbEngine engine, RocksDbKeyspace ks, ReadOptions readOptions, String description,
+    static RocksDbCursor open(RocksDbEngine engine, RocksDbKeyspace ks, ReadOptions readOptions, View view,
                               ScanSpec scan) {
         NativeTracker.track(readOptions);
         byte[] start = scan.start();
@@ -98,8 +104,8 @@ final class RocksDbCursor implements EngineCursor {
         boolean reverse = scan.reverse();
         if (start != null && end != null && Arrays.compareUnsigned(start, end) >= 0) {
             readOptions.close();
-            return new RocksDbCursor(engine, null, description, start, end, reverse, scan.valueBytes(), null, null, null,
-                    null);
+            return new RocksDbCursor(engine, null, ks.name(), view, start, end, reverse, scan.valueBytes(), null, null,
+                    null, null);
         }
         Slice lower = null;
         Slice upper = null;
@@ -117,8 +123,8 @@ final class RocksDbCursor implements EngineCursor {
                 readOptions.setIterateUpperBound(upper);
             }
             it = NativeTracker.track(engine.db().newIterator(ks.handle, readOptions));
-            RocksDbCursor c = new RocksDbCursor(engine, ks, description, start, end, reverse, scan.valueBytes(), it,
-                    readOptions, lower, upper);
+            RocksDbCursor c = new RocksDbCursor(engine, ks, ks.name(), view, start, end, reverse, scan.valueBytes(),
+                    it, readOptions, lower, upper);
             ks.retainHandle(); // last: from here on close() releases it
             return c;
         } catch (RuntimeException | Error e) {
@@ -157,7 +163,7 @@ final class RocksDbCursor implements EngineCursor {
         try {
             iterator.status();
         } catch (RocksDBException e) {
-            failure = engine.translate("scan of " + description, e);
+            failure = engine.translate("scan of " + description(), e);
             throw failure;
         }
         return false;
@@ -239,11 +245,22 @@ final class RocksDbCursor implements EngineCursor {
         return new byte[Integer.highestOneBit(length - 1) << 1];
     }
 
-    /** The first {@link #valueBytes} bytes of the value, all of a shorter one: JNI copies no more. */
+    /**
+     * The first {@link #valueBytes} bytes of the value, all of a shorter one: JNI copies no more. They go through
+     * {@link #valueBuffer}, so a value shorter than the prefix (a keys-only scan's one-byte header) costs one
+     * array, not a prefix-sized one and its trimmed copy.
+     */
     private byte[] valuePrefix() {
-        byte[] prefix = new byte[valueBytes];
-        int length = iterator.value(prefix);
-        return length < valueBytes ? Arrays.copyOf(prefix, length) : prefix;
+        if (valueBuffer.length < valueBytes) {
+            valueBuffer = grown(valueBuffer, valueBytes);
+            if (valueBuffer.length < valueBytes) { // a prefix above MAX_REUSED_BUFFER: straight into its own array
+                byte[] prefix = new byte[valueBytes];
+                int length = iterator.value(prefix);
+                return length < valueBytes ? Arrays.copyOf(prefix, length) : prefix;
+            }
+        }
+        int length = iterator.value(valueBuffer, 0, valueBytes);
+        return Arrays.copyOf(valueBuffer, Math.min(length, valueBytes));
     }
 
     @Override
@@ -316,8 +333,40 @@ final class RocksDbCursor implements EngineCursor {
         }
     }
 
+    /**
+     * A hash for the engine's set of open cursors, drawn at open: an identity hash costs a call into the VM the first
+     * time an object is hashed, and every cursor is hashed once as it opens. Equality stays identity.
+     */
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    /** What the cursor walks, for messages: built only when one is needed, not at every open. */
+    private String description() {
+        return "keyspace '" + keyspaceName + "' of " + view.prefix + engine.path() + view.suffix;
+    }
+
+    /** Which view of the database a cursor reads, as its messages name it. */
+    enum View {
+        /** The database as the cursor opened. */
+        LATEST("", ""),
+        /** A snapshot. */
+        SNAPSHOT("a snapshot of ", ""),
+        /** The latest state, read by a batch's precondition. */
+        PRECONDITION("", " (precondition check)");
+
+        private final String prefix;
+        private final String suffix;
+
+        View(String prefix, String suffix) {
+            this.prefix = prefix;
+            this.suffix = suffix;
+        }
+    }
+
     @Override
     public String toString() {
-        return "rocksdb cursor over " + description + (reverse ? ", reverse" : "") + (closed.get() ? " (closed)" : "");
+        return "rocksdb cursor over " + description() + (reverse ? ", reverse" : "") + (closed.get() ? " (closed)" : "");
     }
 }

@@ -259,14 +259,14 @@ final class RocksDbEngine implements Engine {
         RocksDbKeyspace ks = enter(keyspace, "cursor");
         try {
             // No snapshot: a RocksDB iterator reads the implicit snapshot taken when it is created.
-            return openCursorEntered(ks, new ReadOptions(), "keyspace '" + ks.name() + "' of " + path, scan);
+            return openCursorEntered(ks, new ReadOptions(), RocksDbCursor.View.LATEST, scan);
         } finally {
             ks.guard.exit();
         }
     }
 
-    private RocksDbCursor openCursorEntered(RocksDbKeyspace ks, ReadOptions ro, String description, ScanSpec scan) {
-        RocksDbCursor c = RocksDbCursor.open(this, ks, ro, description, scan);
+    private RocksDbCursor openCursorEntered(RocksDbKeyspace ks, ReadOptions ro, RocksDbCursor.View view, ScanSpec scan) {
+        RocksDbCursor c = RocksDbCursor.open(this, ks, ro, view, scan);
         openCursors.add(c);
         return c;
     }
@@ -316,8 +316,8 @@ final class RocksDbEngine implements Engine {
         try {
             enterSnapshot(snap);
             try {
-                return openCursorEntered(ks, new ReadOptions().setSnapshot(snap.snapshot),
-                        "keyspace '" + ks.name() + "' of a snapshot of " + path, scan);
+                return openCursorEntered(ks, new ReadOptions().setSnapshot(snap.snapshot), RocksDbCursor.View.SNAPSHOT,
+                        scan);
             } finally {
                 snap.guard.exit();
             }
@@ -422,8 +422,7 @@ final class RocksDbEngine implements Engine {
         @Override
         public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
             RocksDbKeyspace ks = (RocksDbKeyspace) keyspace;
-            return openCursorEntered(ks, new ReadOptions(), "keyspace '" + ks.name() + "' of " + path
-                    + " (precondition check)", scan);
+            return openCursorEntered(ks, new ReadOptions(), RocksDbCursor.View.PRECONDITION, scan);
         }
     };
 

@@ -355,6 +355,61 @@ class RocksDbEngineTest {
     }
 
     /**
+     * A value prefix is copied out through the cursor's reused value buffer: for every prefix size (below, at and
+     * above the buffer's sizes) and every value length around it, the prefix comes back exactly, at most the
+     * value's length, in an array of its own that later steps do not change.
+     */
+    @Test
+    void valuePrefixesOfEverySizeComeBackExactAndInArraysOfTheirOwn() {
+        int[] lengths = {0, 1, 8, 9, 10, 255, 256, 257, 300, 70_000, 70_001};
+        try (Engine e = open(dir)) {
+            EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
+            EngineBatch.Builder batch = EngineBatch.builder(Durability.NONE);
+            List<byte[]> values = new ArrayList<>();
+            for (int i = 0; i < lengths.length; i++) {
+                byte[] value = new byte[lengths[i]];
+                for (int j = 0; j < value.length; j++) {
+                    value[j] = (byte) (i * 31 + j);
+                }
+                values.add(value);
+                batch.put(ks, new byte[] {(byte) i}, value);
+            }
+            e.apply(batch.build());
+            for (int prefix : new int[] {1, 9, RocksDbCursor.INITIAL_VALUE_BUFFER, 300,
+                RocksDbCursor.MAX_REUSED_BUFFER + 1, 70_000}) {
+                List<byte[]> seen = new ArrayList<>();
+                try (EngineCursor c = e.cursor(ks, ScanSpec.all().valuesUpTo(prefix))) {
+                    while (c.next()) {
+                        seen.add(c.value());
+                    }
+                }
+                assertThat(seen).hasSize(lengths.length);
+                for (int i = 0; i < lengths.length; i++) {
+                    byte[] v = values.get(i);
+                    assertThat(seen.get(i)).as("value of %d bytes, prefix %d", v.length, prefix)
+                            .isEqualTo(Arrays.copyOf(v, Math.min(v.length, prefix)));
+                }
+            }
+        }
+    }
+
+    /** A cursor's messages name its keyspace, the store's path and, for a snapshot's cursor, the snapshot. */
+    @Test
+    void aCursorNamesItsKeyspacePathAndView() {
+        try (Engine e = open(dir)) {
+            EngineKeyspace ks = e.keyspace(Store.DEFAULT_KEYSPACE);
+            try (EngineCursor c = e.cursor(ks, ScanSpec.all())) {
+                assertThat(c.toString()).isEqualTo("rocksdb cursor over keyspace '" + Store.DEFAULT_KEYSPACE + "' of "
+                        + dir);
+            }
+            try (EngineSnapshot snap = e.snapshot(); EngineCursor c = snap.cursor(ks, ScanSpec.all().reverse(true))) {
+                assertThat(c.toString()).isEqualTo("rocksdb cursor over keyspace '" + Store.DEFAULT_KEYSPACE
+                        + "' of a snapshot of " + dir + ", reverse");
+            }
+        }
+    }
+
+    /**
      * A cursor copies keys and values out through buffers it reuses and grows: every size around their limits
      * (the first sizes, a grown buffer, past {@link RocksDbCursor#MAX_REUSED_BUFFER}), in both directions, must
      * come back whole, in an array of its own that a later step does not change.

@@ -54,6 +54,8 @@ public final class CursorQuadIterator implements QuadIterator {
     private boolean exhausted;
     private Quad next;
     private boolean closed;
+    /** See {@link #hashCode()}. */
+    private final int hash = java.util.concurrent.ThreadLocalRandom.current().nextInt();
 
     /**
      * An iterator over a cursor of an index's keys.
@@ -213,6 +215,15 @@ public final class CursorQuadIterator implements QuadIterator {
         Quad q = next;
         next = null;
         return q;
+    }
+
+    /**
+     * A hash for the store's set of open iterators, drawn at construction: an identity hash costs a call into the VM
+     * the first time an object is hashed, and every find's iterator is hashed as it opens. Equality stays identity.
+     */
+    @Override
+    public int hashCode() {
+        return hash;
     }
 
     @Override
