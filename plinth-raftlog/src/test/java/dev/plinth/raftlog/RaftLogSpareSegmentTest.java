@@ -150,14 +150,16 @@ class RaftLogSpareSegmentTest {
     }
 
     /**
-     * A sticky fault at each file operation of the spare's making (its creation, the header, the zeros, the force, the
-     * directory sync), then each kind of power loss: the log fails with an exception naming the spare; after the
-     * restart every acknowledged entry is there, no spare is left, and appending goes on across two more rolls.
+     * A sticky fault at each file operation of the spare's making (its creation, the header, the first step's zeros and
+     * force, the second step's zeros and force, so a spare half made, the directory sync), then each kind of power
+     * loss: the log fails with an exception naming the spare; after the restart every acknowledged entry is there, no
+     * spare is left, and appending goes on across two more rolls.
      */
     @Test
     void aFailureWhileTheSpareIsMadeFailsTheLogAndLosesNothing() throws InterruptedException {
         List<Object[]> points = List.of(new Object[] {IoOp.CREATE, 1}, new Object[] {IoOp.WRITE, 1},
-                new Object[] {IoOp.WRITE, 2}, new Object[] {IoOp.FORCE, 1}, new Object[] {IoOp.SYNC_DIRECTORY, 1});
+                new Object[] {IoOp.WRITE, 2}, new Object[] {IoOp.FORCE, 1}, new Object[] {IoOp.WRITE, 3},
+                new Object[] {IoOp.FORCE, 2}, new Object[] {IoOp.SYNC_DIRECTORY, 1});
         int runs = 0;
         for (Kind k : KINDS) {
             for (Object[] p : points) {
@@ -200,7 +202,7 @@ class RaftLogSpareSegmentTest {
                 }
             }
         }
-        assertThat(runs).isEqualTo(KINDS.size() * 5 * CRASHES.size());
+        assertThat(runs).isEqualTo(KINDS.size() * 7 * CRASHES.size());
     }
 
     /**

@@ -9,15 +9,17 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The next segment of a log, made ahead of need on a background thread: created under the name {@link #NAME} in
- * the log's directory, given its header, filled with zeros up to the segment size, forced, and its directory synced.
+ * the log's directory, given its header, filled with zeros up to the segment size in steps of at most
+ * {@link #STEP_BYTES}, each forced before the next is written (so the log's own forces never queue behind the writeback
+ * of a whole segment of zeros), and its directory synced.
  * When the log closes its segment it takes the spare: renames it to the new segment's in-progress name and syncs the
  * directory, and appends to it with no zeros left to write (every append inside the forced size needs only an
  * fdatasync). So the zeros of a segment, about as many bytes as its records, are written off the appending thread.
  *
  * <p>Crash safety: a file named {@link #NAME} is never read as records; the log deletes it at open (whole, half
- * made, or with its name not yet durable). Once renamed, it is an in-progress segment with a header and zeros and
- * no record, which is exactly what a segment created on the appending thread is before its first record: the
- * open's rules for such a segment apply unchanged.
+ * made: some steps forced, the last perhaps torn, or with its name not yet durable). Once renamed, it is an
+ * in-progress segment with a header and zeros and no record, which is exactly what a segment created on the appending
+ * thread is before its first record: the open's rules for such a segment apply unchanged.
  *
  * <p>Thread safe. {@link #lock} guards the fields below it and is never held during file I/O; the log calls in
  * holding its own locks (the spare takes none of the log's), so it adds no lock-order edge. Waits: {@link #take}
@@ -67,6 +69,21 @@ public final class SpareSegment implements AutoCloseable {
         this.version = version;
         this.executor = executor;
         this.owner = owner;
+    }
+
+    /**
+     * The bytes of zeros a spare is made in, at most: each step is written and forced before the next is written, so
+     * that a force of the log's own, on the same disk, never waits behind the writeback of more than one step. Made
+     * whole and forced once, a 64 MiB spare kept a purge's small force waiting 50 to 100 ms once per segment.
+     */
+    static final long STEP_BYTES = 1 << 20;
+
+    /**
+     * The step a spare of {@code segmentBytes} is made in: {@link #STEP_BYTES}, or half of a smaller segment, and never
+     * less than {@link SegmentWriter#FIRST_PREALLOCATION} (so a segment just over it is made in two steps).
+     */
+    static long stepBytes(long segmentBytes) {
+        return Math.max(SegmentWriter.FIRST_PREALLOCATION, Math.min(STEP_BYTES, segmentBytes / 2));
     }
 
     private static String path(String dir) {
@@ -132,8 +149,20 @@ public final class SpareSegment implements AutoCloseable {
             vfs.delete(path);
             f = vfs.create(path);
             f.write(0, SegmentFormat.header(version));
-            f.preallocate(size);
-            f.force();
+            long step = stepBytes(size);
+            for (long end = Math.min(size, step); ; end = Math.min(size, end + step)) {
+                f.preallocate(end);
+                f.force(); // before the next step is written: see STEP_BYTES
+                if (end >= size) {
+                    break;
+                }
+                if (closing()) {
+                    // Half made: the file stays until the next open deletes it, as a spare made whole and not taken.
+                    f.close();
+                    finish(null, null);
+                    return;
+                }
+            }
             vfs.syncDirectory(dir);
         } catch (Throwable t) {
             // An Error too (out of memory, an assertion): the spare fails, and preparing is reset below, or close
@@ -149,6 +178,13 @@ public final class SpareSegment implements AutoCloseable {
             }
         }
         finish(f, error);
+    }
+
+    /** Whether the log began to close: a spare still being made is left half made, not finished for nobody. */
+    private boolean closing() {
+        synchronized (lock) {
+            return closed;
+        }
     }
 
     /**
@@ -250,8 +286,9 @@ public final class SpareSegment implements AutoCloseable {
     }
 
     /**
-     * Waits for a spare under way and closes a spare not taken; its file stays on disk until the log's next open
-     * deletes it (deleting it here could reach a disk that a crash already replaced). Idempotent.
+     * Waits for a spare under way (its making stops after the step being written, leaving it half made) and closes a
+     * spare not taken; its file stays on disk until the log's next open deletes it (deleting it here could reach a disk
+     * that a crash already replaced). Idempotent.
      */
     @Override
     public void close() {
