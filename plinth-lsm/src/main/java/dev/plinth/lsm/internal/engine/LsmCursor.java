@@ -60,6 +60,19 @@ final class LsmCursor implements EngineCursor {
     /** Forward: whether the walk has reached the start bound (from then on every key is at or after it). */
     private boolean pastStart;
     /**
+     * Forward: whether {@link #found} holds a key the walk passed since it opened or was sought (then every key
+     * after it in the walk is compared with it).
+     */
+    private boolean haveFound;
+    /** Forward: whether {@link #found} is at or after the start bound. */
+    private boolean foundInRange;
+    /**
+     * Forward, with an end bound: where {@link #found}, which is before the bound, first differs from it
+     * ({@link Arrays#mismatch}), or -1 when not known. A key that agrees with {@link #found} past that position
+     * agrees with it there too, and so is before the bound as well: no comparison with the bound is needed.
+     */
+    private int endDiffers = -1;
+    /**
      * Reverse: the version the cursor landed on. A reverse walk meets a key's versions oldest first, so it
      * knows which is the newest it may see only once past them; a reverse table walk makes its entries as
      * {@link Entry} objects anyway (see {@code TableIterator}), and this one is kept.
@@ -151,59 +164,101 @@ final class LsmCursor implements EngineCursor {
      */
     private boolean advance() {
         chosen = null;
-        if (onFound) {
-            onFound = false;
-            skipVersionsOfFound();
+        if (!reverse) {
+            return advanceForward();
         }
         while (it.onEntry()) {
             byte[] ka = it.keyArray();
             int ko = it.keyOffset();
             int kl = it.keyLength();
-            if (!reverse && end != null && Arrays.compareUnsigned(ka, ko, ko + kl, end, 0, end.length) >= 0) {
+            if (start != null && Arrays.compareUnsigned(ka, ko, ko + kl, start, 0, start.length) < 0) {
                 return false;
             }
-            if (reverse && start != null && Arrays.compareUnsigned(ka, ko, ko + kl, start, 0, start.length) < 0) {
-                return false;
-            }
-            // Forward, keys only grow: once one is at or after the start, every later one is.
-            boolean inRange = reverse ? end == null || Arrays.compareUnsigned(ka, ko, ko + kl, end, 0, end.length) < 0
-                    : pastStart || (pastStart = start == null
-                            || Arrays.compareUnsigned(ka, ko, ko + kl, start, 0, start.length) >= 0);
+            boolean inRange = end == null || Arrays.compareUnsigned(ka, ko, ko + kl, end, 0, end.length) < 0;
             if (found.length < kl) {
                 found = new byte[Math.max(kl, 2 * found.length)];
                 foundView = ByteBuffer.wrap(found).asReadOnlyBuffer();
             }
             System.arraycopy(ka, ko, found, 0, kl);
             foundLength = kl;
-            if (reverse) {
-                // Versions come oldest first: the last at or below the cursor's sequence number is the one.
-                Entry newest = null;
-                for (; onFoundKey(); it.next()) {
-                    Entry e = it.current();
-                    if (e.seq() <= seq && (newest == null || e.seq() > newest.seq())) {
-                        newest = e;
+            // Versions come oldest first: the last at or below the cursor's sequence number is the one.
+            Entry newest = null;
+            for (; onFoundKey(); it.next()) {
+                Entry e = it.current();
+                if (e.seq() <= seq && (newest == null || e.seq() > newest.seq())) {
+                    newest = e;
+                }
+            }
+            if (inRange && newest != null && newest.kind() == Kind.PUT && !hidden(newest.seq())) {
+                chosen = newest;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@link #advance()} forward, with one comparison per entry the walk passes: where its key first differs
+     * from {@link #found} ({@link Arrays#mismatch}) tells whether it is another version of that key and, since
+     * {@link #found} is before the end bound, often that it is before the bound too (see {@link #endDiffers}),
+     * so that the bound is compared with only when that cannot tell; and only the bytes from that position on
+     * are copied into {@link #found}.
+     */
+    private boolean advanceForward() {
+        EntryIterator walk = it;
+        // Whether the walk is past the version of found the cursor returned or passed over: found's other
+        // versions are skipped. Otherwise, with haveFound, it looks for found's newest version at or below seq.
+        boolean skipping = onFound;
+        if (onFound) {
+            onFound = false;
+            walk.next();
+        }
+        while (walk.onEntry()) {
+            byte[] ka = walk.keyArray();
+            int ko = walk.keyOffset();
+            int kl = walk.keyLength();
+            int differs = haveFound ? Arrays.mismatch(ka, ko, ko + kl, found, 0, foundLength) : 0;
+            if (differs < 0) {
+                if (skipping) {
+                    walk.next();
+                    continue;
+                }
+            } else {
+                // Another key: its first `differs` bytes are found's.
+                if (end != null) {
+                    if (haveFound && endDiffers >= 0 && differs > endDiffers) {
+                        // it agrees with found up to and past where found is below the bound: below it too
+                    } else {
+                        if (Arrays.compareUnsigned(ka, ko, ko + kl, end, 0, end.length) >= 0) {
+                            return false;
+                        }
+                        endDiffers = Arrays.mismatch(ka, ko, ko + kl, end, 0, end.length);
                     }
                 }
-                if (inRange && newest != null && newest.kind() == Kind.PUT && !hidden(newest.seq())) {
-                    chosen = newest;
+                // Forward, keys only grow: once one is at or after the start, every later one is.
+                foundInRange = pastStart || (pastStart = start == null
+                        || Arrays.compareUnsigned(ka, ko, ko + kl, start, 0, start.length) >= 0);
+                if (found.length < kl) {
+                    found = new byte[Math.max(kl, 2 * found.length)];
+                    foundView = ByteBuffer.wrap(found).asReadOnlyBuffer();
+                    differs = 0;
+                }
+                System.arraycopy(ka, ko + differs, found, differs, kl - differs);
+                foundLength = kl;
+                haveFound = true;
+                skipping = false;
+            }
+            // On a version of found not yet judged; versions come newest first, and those newer than the
+            // cursor's sequence number are not its to see.
+            long version = walk.seq();
+            if (version <= seq) {
+                if (foundInRange && walk.kind() == Kind.PUT && !hidden(version)) {
+                    onFound = true;
                     return true;
                 }
-                continue;
+                skipping = true;
             }
-            // Versions come newest first: those newer than the cursor's sequence number are not its to see.
-            boolean onKey = true;
-            while (onKey && it.seq() > seq) {
-                it.next();
-                onKey = onFoundKey();
-            }
-            if (onKey) {
-                onFound = true;
-                if (inRange && it.kind() == Kind.PUT && !hidden(it.seq())) {
-                    return true;
-                }
-                onFound = false;
-                skipVersionsOfFound();
-            }
+            walk.next();
         }
         return false;
     }
@@ -226,13 +281,6 @@ final class LsmCursor implements EngineCursor {
         }
         int ko = it.keyOffset();
         return Arrays.equals(it.keyArray(), ko, ko + it.keyLength(), found, 0, foundLength);
-    }
-
-    /** Moves the merged walk, on a version of {@link #found}, past that key's versions. */
-    private void skipVersionsOfFound() {
-        do {
-            it.next();
-        } while (onFoundKey());
     }
 
     /** Whether a range delete newer than {@code version} (and not newer than the cursor) hides {@link #found}. */
@@ -277,6 +325,8 @@ final class LsmCursor implements EngineCursor {
         value = null;
         onFound = false;
         pastStart = false;
+        haveFound = false;
+        endDiffers = -1;
         byte[] from;
         if (!reverse) {
             from = start != null && Arrays.compareUnsigned(target, start) < 0 ? start : target;

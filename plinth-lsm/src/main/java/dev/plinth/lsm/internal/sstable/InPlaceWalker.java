@@ -102,14 +102,21 @@ final class InPlaceWalker implements BlockWalk {
         int unshared;
         int vlen;
         // Three varints: shared, unshared and value lengths. Most are one byte each (keys and values under 128
-        // bytes): one read of four bytes then decodes all three. The four bytes lie inside the block, since the
-        // entries are followed by at least the restart count's four.
+        // bytes), or the value length two: one read of four bytes then decodes all three. The four bytes lie
+        // inside the block, since the entries are followed by at least the restart count's four.
         int three = p < limit ? b.getInt(p) : 0x80;
         if ((three & 0x808080) == 0) {
             shared = three & 0x7F;
             unshared = (three >>> 8) & 0x7F;
             vlen = (three >>> 16) & 0x7F;
             p += 3;
+        } else if ((three & 0x80808080) == 0x800000) {
+            // Values of 128 to 16,383 bytes (a Raft log's entries, most small records): the value length takes
+            // two bytes, the fourth read already, its top bit clear as a varint's last byte has it.
+            shared = three & 0x7F;
+            unshared = (three >>> 8) & 0x7F;
+            vlen = ((three >>> 16) & 0x7F) | (three >>> 24) << 7;
+            p += 4;
         } else {
             p = decodeLengths(p);
             shared = lengths[0];

@@ -279,6 +279,12 @@ final class TableIterator implements EntryIterator {
                 pos--;
             } else {
                 walk.next();
+                if (walk.valid()) {
+                    // within the block: what settle() does there, without its loop over block edges
+                    current = null;
+                    on = walk.keyspace() == ks;
+                    return;
+                }
             }
             settle();
         } catch (InternalError | InPlaceWalker.Damaged | IndexOutOfBoundsException e) {

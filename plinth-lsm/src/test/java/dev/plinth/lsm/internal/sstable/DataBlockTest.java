@@ -281,6 +281,48 @@ class DataBlockTest {
         }
     }
 
+    /**
+     * Entries as a Raft log on a store writes them (16-byte big-endian keys, values of 128 to 16,383 bytes: two
+     * varint bytes of value length after one of shared and one of unshared key length, which the in-place walk
+     * decodes from its one four-byte read), several versions of some keys among them: walked in place they are
+     * the entries written. A second byte of such a length changed after the checks (a value of 16,256 bytes and
+     * more) is reported as damage.
+     */
+    @Test
+    void anInPlaceWalkDecodesTwoByteValueLengthsFromItsOneReadAndReportsThemDamaged() {
+        Random rnd = new Random(SEED + 7);
+        List<Entry> es = new ArrayList<>();
+        long seq = 1000;
+        for (long index = 1_000_000; es.size() < 25; index++) {
+            byte[] key = java.nio.ByteBuffer.allocate(16).putLong(1).putLong(index).array();
+            for (int versions = rnd.nextInt(4) == 0 ? 2 : 1; versions > 0 && es.size() < 25; versions--) {
+                // Up to 327 bytes, and one of 8,000 last: the block stays under the 16,256 bytes the damage claims.
+                byte[] value = new byte[es.size() == 24 ? 8_000 : 128 + rnd.nextInt(200)];
+                rnd.nextBytes(value);
+                es.add(new Entry(0, key, seq--, Kind.PUT, value));
+            }
+        }
+        byte[] block = encode(es);
+        java.nio.ByteBuffer view = java.nio.ByteBuffer.allocateDirect(block.length).put(0, block)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        InPlaceWalker w = new InPlaceWalker();
+        w.reset(view);
+        for (int i = 0; i < es.size(); i++) {
+            w.next();
+            assertSameEntry(w.entry(), es.get(i), "entry " + i);
+        }
+        w.next();
+        assertThat(w.valid()).isFalse();
+
+        assertThat(block.length).isLessThan(16_256);
+        int second = offsetOf(block, 1);
+        assertThat(block[second + 2] & 0x80).as("the second entry's value length takes two bytes").isNotZero();
+        w.reset(view);
+        w.next();
+        view.put(second + 3, (byte) 0x7F);
+        assertThatThrownBy(w::next).isInstanceOf(InPlaceWalker.Damaged.class).hasMessageContaining("reaches past the block");
+    }
+
     /** The offset of entry {@code index}, found by walking the headers. */
     private static int offsetOf(byte[] b, int index) {
         int pos = 0;
