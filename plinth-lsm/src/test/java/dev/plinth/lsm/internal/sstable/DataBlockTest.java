@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.lsm.internal.key.Entry;
 import dev.plinth.lsm.internal.key.Kind;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -118,9 +120,9 @@ class DataBlockTest {
             DataBlock d = DataBlock.parse(block);
             assertThat(d.restartsExact()).as("seed %d: the writer's restart points", seed).isTrue();
             // A direct buffer at an offset inside a larger one, as a block lies in a mapped file.
-            java.nio.ByteBuffer file = java.nio.ByteBuffer.allocateDirect(block.length + 17);
+            ByteBuffer file = ByteBuffer.allocateDirect(block.length + 17);
             file.put(7, block);
-            java.nio.ByteBuffer view = file.slice(7, block.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer view = file.slice(7, block.length).order(ByteOrder.LITTLE_ENDIAN);
             InPlaceWalker w = new InPlaceWalker();
             w.reset(view);
             for (int i = 0; i < es.size(); i++) {
@@ -268,8 +270,8 @@ class DataBlockTest {
         byte[] block = encode(es);
         int second = offsetOf(block, 1);
         for (int field = 0; field < 3; field++) {
-            java.nio.ByteBuffer view = java.nio.ByteBuffer.allocate(block.length).put(0, block)
-                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer view = ByteBuffer.allocate(block.length).put(0, block)
+                    .order(ByteOrder.LITTLE_ENDIAN);
             InPlaceWalker w = new InPlaceWalker();
             w.reset(view);
             w.next();
@@ -294,7 +296,7 @@ class DataBlockTest {
         List<Entry> es = new ArrayList<>();
         long seq = 1000;
         for (long index = 1_000_000; es.size() < 25; index++) {
-            byte[] key = java.nio.ByteBuffer.allocate(16).putLong(1).putLong(index).array();
+            byte[] key = ByteBuffer.allocate(16).putLong(1).putLong(index).array();
             for (int versions = rnd.nextInt(4) == 0 ? 2 : 1; versions > 0 && es.size() < 25; versions--) {
                 // Up to 327 bytes, and one of 8,000 last: the block stays under the 16,256 bytes the damage claims.
                 byte[] value = new byte[es.size() == 24 ? 8_000 : 128 + rnd.nextInt(200)];
@@ -303,8 +305,7 @@ class DataBlockTest {
             }
         }
         byte[] block = encode(es);
-        java.nio.ByteBuffer view = java.nio.ByteBuffer.allocateDirect(block.length).put(0, block)
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer view = ByteBuffer.allocateDirect(block.length).put(0, block).order(ByteOrder.LITTLE_ENDIAN);
         InPlaceWalker w = new InPlaceWalker();
         w.reset(view);
         for (int i = 0; i < es.size(); i++) {
@@ -321,6 +322,36 @@ class DataBlockTest {
         w.next();
         view.put(second + 3, (byte) 0x7F);
         assertThatThrownBy(w::next).isInstanceOf(InPlaceWalker.Damaged.class).hasMessageContaining("reaches past the block");
+    }
+
+    /**
+     * Value lengths at the edges of the in-place walk's two-byte path: 127 (one byte), 128 and 16,383 (two bytes),
+     * 16,384 and 70,000 (three bytes, which must not take the two-byte path), between 16-byte keys that share
+     * prefixes: walked in place they are the entries written. (A walk that ignored the second length byte's
+     * continuation bit read a 16,384-byte value as 0 bytes.)
+     */
+    @Test
+    void anInPlaceWalkReadsValueLengthsAtEveryVarintEdgeAroundItsTwoBytePath() {
+        int[] lengths = {127, 128, 16_383, 16_384, 70_000, 16_383, 127, 16_385};
+        Random rnd = new Random(SEED + 11);
+        List<Entry> es = new ArrayList<>();
+        long seq = 100;
+        for (int i = 0; i < lengths.length; i++) {
+            byte[] key = ByteBuffer.allocate(16).putLong(1).putLong(1_000_000 + i).array();
+            byte[] value = new byte[lengths[i]];
+            rnd.nextBytes(value);
+            es.add(new Entry(0, key, seq--, Kind.PUT, value));
+        }
+        byte[] block = encode(es);
+        ByteBuffer view = ByteBuffer.allocateDirect(block.length).put(0, block).order(ByteOrder.LITTLE_ENDIAN);
+        InPlaceWalker w = new InPlaceWalker();
+        w.reset(view);
+        for (int i = 0; i < es.size(); i++) {
+            w.next();
+            assertSameEntry(w.entry(), es.get(i), "entry " + i + " of " + lengths[i] + " value bytes");
+        }
+        w.next();
+        assertThat(w.valid()).isFalse();
     }
 
     /** The offset of entry {@code index}, found by walking the headers. */
