@@ -305,17 +305,10 @@ class DataBlockTest {
             }
         }
         byte[] block = encode(es);
-        ByteBuffer view = ByteBuffer.allocateDirect(block.length).put(0, block).order(ByteOrder.LITTLE_ENDIAN);
-        InPlaceWalker w = new InPlaceWalker();
-        w.reset(view);
-        for (int i = 0; i < es.size(); i++) {
-            w.next();
-            assertSameEntry(w.entry(), es.get(i), "entry " + i);
-        }
-        w.next();
-        assertThat(w.valid()).isFalse();
+        ByteBuffer view = assertWalkedInPlace(block, es);
 
         assertThat(block.length).isLessThan(16_256);
+        InPlaceWalker w = new InPlaceWalker();
         int second = offsetOf(block, 1);
         assertThat(block[second + 2] & 0x80).as("the second entry's value length takes two bytes").isNotZero();
         w.reset(view);
@@ -328,7 +321,7 @@ class DataBlockTest {
      * Value lengths at the edges of the in-place walk's two-byte path: 127 (one byte), 128 and 16,383 (two bytes),
      * 16,384 and 70,000 (three bytes, which must not take the two-byte path), between 16-byte keys that share
      * prefixes: walked in place they are the entries written. (A walk that ignored the second length byte's
-     * continuation bit read a 16,384-byte value as 0 bytes.)
+     * continuation bit took a three-byte length for a two-byte one and misread what follows.)
      */
     @Test
     void anInPlaceWalkReadsValueLengthsAtEveryVarintEdgeAroundItsTwoBytePath() {
@@ -342,16 +335,21 @@ class DataBlockTest {
             rnd.nextBytes(value);
             es.add(new Entry(0, key, seq--, Kind.PUT, value));
         }
-        byte[] block = encode(es);
+        assertWalkedInPlace(encode(es), es);
+    }
+
+    /** Walks {@code block} in place from a direct buffer and checks it holds {@code es}; returns the buffer. */
+    private static ByteBuffer assertWalkedInPlace(byte[] block, List<Entry> es) {
         ByteBuffer view = ByteBuffer.allocateDirect(block.length).put(0, block).order(ByteOrder.LITTLE_ENDIAN);
         InPlaceWalker w = new InPlaceWalker();
         w.reset(view);
         for (int i = 0; i < es.size(); i++) {
             w.next();
-            assertSameEntry(w.entry(), es.get(i), "entry " + i + " of " + lengths[i] + " value bytes");
+            assertSameEntry(w.entry(), es.get(i), "entry " + i + " of " + es.get(i).value().length + " value bytes");
         }
         w.next();
         assertThat(w.valid()).isFalse();
+        return view;
     }
 
     /** The offset of entry {@code index}, found by walking the headers. */
