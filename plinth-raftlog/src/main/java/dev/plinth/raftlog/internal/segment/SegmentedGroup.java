@@ -111,6 +111,8 @@ final class SegmentedGroup {
     /** The next segment, made ahead of need on {@link #background} ({@link SpareSegment#worthwhile} segments only). */
     private final SpareSegment spare;
     private boolean deleting;
+    /** Guarded by this: set by the close, so that {@link #deleteDead()} frees no more steps. */
+    private boolean stopFreeing;
     /** Changed (under this monitor) whenever an entry held may change or go; read by readers without it. */
     private volatile long version;
 
@@ -161,6 +163,8 @@ final class SegmentedGroup {
         // A spare of an earlier run holds no record: it is never read, only deleted, and before anything is written,
         // for a write here (checkSavedFiles' record, say) may start making this run's spare in the background.
         SpareSegment.removeLeftover(vfs, dir);
+        // So is a dead segment retired by an earlier run and not yet wholly freed.
+        SegmentDeletion.removeLeftovers(vfs, dir);
         long firstLiveSeq = 1;
         byte[] b = AtomicFile.read(vfs, dir + "/" + GroupFiles.BOUNDARY);
         if (b != null) {
@@ -759,11 +763,6 @@ final class SegmentedGroup {
         while (hasDead()) {
             dropSegment(closed.firstKey());
         }
-        if (legacyDeletable()) {
-            // Every segment left begins with a base record, which replaces what the old file says.
-            vfs.delete(dir + "/" + GroupFiles.BOUNDARY);
-            legacyBoundary = false;
-        }
         if (!toDelete.isEmpty() && !deleting) {
             // Deleting a full segment frees all its blocks, which the purge (or append) that freed it need not wait
             // for: nothing needs the file any more.
@@ -775,26 +774,46 @@ final class SegmentedGroup {
                 deleteDead();
             }
         }
+        if (legacyDeletable()) {
+            // Every segment left begins with a base record, which replaces what the old file says. The file goes only
+            // once the dead segments' names are durably gone: a dead segment of the older format, found without it,
+            // would be replayed with the wrong boundary. (Once per group that was written before format version 3.)
+            awaitDeletions();
+            check();
+            vfs.syncDirectory(dir);
+            vfs.delete(dir + "/" + GroupFiles.BOUNDARY);
+            legacyBoundary = false;
+        }
     }
 
     /**
      * Deletes the files of dead segments queued by {@link #dropDead()}, oldest first, without holding the monitor
-     * during a deletion. A failed deletion fails the group, as it would have failed the call that freed the segment.
+     * during file I/O (see {@link SegmentDeletion}): each is first taken out of the log's names (retired, or deleted
+     * at once if small), and then freed in forced steps. A name leaves {@link #toDelete} once it is retired, so
+     * {@link #awaitDeletions()} does not wait for the freeing. A failure fails the group, as it would have failed the
+     * call that freed the segment.
      */
     private void deleteDead() {
+        long step = SegmentDeletion.stepBytes(segmentBytes);
         while (true) {
             String name;
             synchronized (this) {
-                name = toDelete.pollFirst();
+                name = toDelete.peekFirst();
                 if (name == null) {
                     deleting = false;
                     notifyAll();
                     return;
                 }
-                deleting = true;
             }
             try {
-                vfs.delete(dir + "/" + name);
+                String retired = SegmentDeletion.retire(vfs, dir, name, step);
+                synchronized (this) {
+                    toDelete.pollFirst();
+                    notifyAll();
+                }
+                if (retired != null) {
+                    SegmentDeletion.free(vfs, dir, retired, step, this::freeingStopped);
+                }
             } catch (RuntimeException e) {
                 synchronized (this) {
                     toDelete.clear();
@@ -809,15 +828,38 @@ final class SegmentedGroup {
         }
     }
 
-    /** Waits until the files of the dead segments queued so far are deleted. */
+    private synchronized boolean freeingStopped() {
+        return stopFreeing;
+    }
+
+    /**
+     * Waits until the dead segments queued so far are out of the log's names: deleted, or retired and perhaps still
+     * being freed in steps.
+     */
     synchronized void awaitDeletions() {
+        while (!toDelete.isEmpty()) {
+            awaitDeletionTask();
+        }
+    }
+
+    /**
+     * Stops the freeing of retired segments after the step in hand, and waits until the deletion task has taken every
+     * dead segment out of the log's names and ended: a step of the close. What is left of a retired file is deleted by
+     * the next open.
+     */
+    private synchronized void stopDeletions() {
+        stopFreeing = true;
         while (deleting || !toDelete.isEmpty()) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StorageIOException("Interrupted while " + describe() + " deleted old segments.");
-            }
+            awaitDeletionTask();
+        }
+    }
+
+    private void awaitDeletionTask() {
+        try {
+            wait();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageIOException("Interrupted while " + describe() + " deleted old segments.");
         }
     }
 
@@ -900,7 +942,10 @@ final class SegmentedGroup {
         toDelete.addLast(c.name());
     }
 
-    /** Forces the segment and, as every force does, lets dead segments go; returns once their files are gone. */
+    /**
+     * Forces the segment and, as every force does, lets dead segments go; returns once their names are gone (their
+     * bytes may still be being freed in steps, see {@link SegmentDeletion}).
+     */
     synchronized void sync() {
         check();
         if (writer != null) {
@@ -956,7 +1001,7 @@ final class SegmentedGroup {
     /** Waits until every pipelined append is forced or failed, and refuses new ones: the first step of a close. */
     void closePipeline() {
         pipeline.close();
-        awaitDeletions();
+        stopDeletions();
     }
 
     synchronized void closeFiles() {
