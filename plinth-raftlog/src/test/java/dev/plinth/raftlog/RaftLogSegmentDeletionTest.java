@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The per-group log's deletion of dead segments in steps: a purged segment larger than one step is renamed to a
  * {@code deleting_} name with its directory synced, truncated from its end in forced steps of an eighth of a segment
- * (16 KiB for the 128 KiB segments here), then deleted; a failure or a power loss at any of those operations loses
+ * (16 KiB for the 128 KiB segments here; times one more than the dead segments waiting behind it), then deleted; a failure or a power loss at any of those operations loses
  * nothing acknowledged and never leaves a cut segment under a segment's name; a close stops the freeing, and the next
  * open deletes what is left.
  */
@@ -181,13 +181,15 @@ class RaftLogSegmentDeletionTest {
             for (int i = 0; i < dead.size(); i++) {
                 String name = dead.get(i);
                 String retired = "deleting_" + name;
-                assertThat(sizes.get(i)).as("%s is larger than a step", name).isGreaterThan(4 * STEP);
+                assertThat(sizes.get(i)).as("%s is larger than four steps", name).isGreaterThan(8 * STEP);
                 expected.add("size " + name);
                 expected.add("rename " + name + " " + retired);
                 expected.add("syncDirectory " + DIR);
                 expected.add("openWrite " + retired);
-                for (long size = sizes.get(i); size > STEP; size -= STEP) {
-                    expected.add("truncate " + retired + " " + (size - STEP));
+                // Steps of 16 KiB times one more than the dead segments waiting: two for the first, one for the last.
+                long cut = STEP * (dead.size() - i);
+                for (long size = sizes.get(i); size > cut; size -= cut) {
+                    expected.add("truncate " + retired + " " + (size - cut));
                     expected.add("force " + retired);
                 }
                 expected.add("delete " + retired);

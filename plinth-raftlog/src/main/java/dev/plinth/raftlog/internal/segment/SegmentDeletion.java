@@ -3,6 +3,7 @@ package dev.plinth.raftlog.internal.segment;
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * Deletes the file of a dead segment (one no recovery needs) in steps, so that the log's own forces never wait behind
@@ -11,9 +12,9 @@ import java.util.function.BooleanSupplier;
  * for that commit); freed in forced steps of 1 MiB, the same bytes held it at most about 3 ms (docs/performance.md).
  *
  * <p>A segment larger than one step is first <em>retired</em>: renamed to {@link #PREFIX} followed by its name, and its
- * directory synced. Then it is truncated from its end in steps of {@code step} bytes, each forced before the next, and
- * unlinked once one step or less is left. A segment of one step or of {@link SegmentWriter#FIRST_PREALLOCATION} or less
- * is unlinked at once.
+ * directory synced. Then it is truncated from its end in steps, each forced before the next, and unlinked once one
+ * step or less is left: steps of {@code step} bytes, or larger when more dead segments wait ({@link #free}). A segment
+ * of one step or of {@link SegmentWriter#FIRST_PREALLOCATION} or less is unlinked at once.
  *
  * <p>Crash safety: a retired file is never read as a segment (its name is not a segment's), and the log's open deletes
  * every retired file left ({@link #removeLeftovers}), whatever is left of it. The rename is durable before the first
@@ -26,7 +27,7 @@ final class SegmentDeletion {
     /** The name prefix of a retired segment's file, being freed in steps. */
     static final String PREFIX = "deleting_";
 
-    /** The most bytes freed at a time from a segment of the default size and larger: see the class comment. */
+    /** The step of a segment of the default size (64 MiB) and larger: see the class comment. */
     static final long STEP_BYTES = 1 << 20;
     /** The least: a log of small segments frees them in at most eight steps. */
     static final long MIN_STEP_BYTES = 16 << 10;
@@ -81,25 +82,35 @@ final class SegmentDeletion {
     }
 
     /**
-     * Frees a retired file: truncates it from its end by {@code step} bytes at a time, forcing each truncation before
-     * the next, then deletes it. Stops after the step in hand once {@code stop} says so (the log is closing), leaving
-     * the file for the next open to delete.
+     * Frees a retired file: truncates it from its end one step at a time, forcing each truncation before the next,
+     * then deletes it once one step or less is left. A step is {@code step} bytes times one more than the number of
+     * dead segments {@code waiting} behind this one, asked before each step: segments that die faster than they are
+     * freed (a purge of many at once, or a heavy load of appends and purges) are freed in fewer, larger steps and do
+     * not pile up on the disk. Before each step it also asks {@code stop} whether the log is closing; then it stops and
+     * leaves the file for the next open to delete.
      *
      * @param vfs     the file system
      * @param dir     the log's directory
      * @param retired the name {@link #retire} returned
-     * @param step    the most bytes freed at a time
-     * @param stop    asked before each step
+     * @param step    the bytes freed at a time when no other dead segment waits
+     * @param stop    whether the log is closing
+     * @param waiting the number of dead segments waiting behind this one
      * @return whether the file was deleted (false when stopped)
      */
-    static boolean free(Vfs vfs, String dir, String retired, long step, BooleanSupplier stop) {
+    static boolean free(Vfs vfs, String dir, String retired, long step, BooleanSupplier stop, IntSupplier waiting) {
         String path = dir + "/" + retired;
         try (VfsFile f = vfs.openWrite(path)) {
-            for (long size = f.size(); size > step; size -= step) {
+            long size = f.size();
+            while (true) {
+                long cut = step * (1 + waiting.getAsInt());
+                if (size <= cut) {
+                    break;
+                }
                 if (stop.getAsBoolean()) {
                     return false;
                 }
-                f.truncate(size - step);
+                size -= cut;
+                f.truncate(size);
                 f.force();
             }
         }

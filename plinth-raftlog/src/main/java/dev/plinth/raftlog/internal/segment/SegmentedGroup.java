@@ -812,7 +812,7 @@ final class SegmentedGroup {
                     notifyAll();
                 }
                 if (retired != null) {
-                    SegmentDeletion.free(vfs, dir, retired, step, this::freeingStopped);
+                    SegmentDeletion.free(vfs, dir, retired, step, this::freeingStopped, this::deletionsWaiting);
                 }
             } catch (RuntimeException e) {
                 synchronized (this) {
@@ -830,6 +830,10 @@ final class SegmentedGroup {
 
     private synchronized boolean freeingStopped() {
         return stopFreeing;
+    }
+
+    private synchronized int deletionsWaiting() {
+        return toDelete.size();
     }
 
     /**
