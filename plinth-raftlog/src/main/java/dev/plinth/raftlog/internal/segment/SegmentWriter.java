@@ -62,8 +62,20 @@ public final class SegmentWriter implements AutoCloseable {
         this.maxPreallocation = maxPreallocation;
     }
 
-    /** The first preallocation of a segment; it doubles up to the limit given as more is written. */
+    /**
+     * The first preallocation of a segment; it doubles as more is written, by at most {@link #MAX_GROWTH} at a time, up
+     * to the limit given.
+     */
     static final long FIRST_PREALLOCATION = 64 << 10;
+
+    /**
+     * The most zeros an append preallocates at once. They are written by the append and made durable by the next force,
+     * a purge's or an append's, which writes them out: doubling to half a 64 MiB segment made one force in a segment
+     * write 16 and then 32 MiB of zeros (20 to 30 ms on the machine measured, docs/performance.md), where steps of
+     * 1 MiB cost each force that carries one a few milliseconds more. A segment made ahead of need
+     * ({@link SpareSegment}) is preallocated whole and never grows.
+     */
+    static final long MAX_GROWTH = 1 << 20;
 
     /**
      * Creates a new segment: writes its header, syncs it, and syncs the directory so the name is durable.
@@ -350,7 +362,7 @@ public final class SegmentWriter implements AutoCloseable {
                 durable = durableSize;
             }
             if (end > durable && maxPreallocation > end) {
-                file.preallocate(Math.min(maxPreallocation, Math.max(end, durable * 2)));
+                file.preallocate(Math.min(maxPreallocation, Math.max(end, Math.min(durable * 2, durable + MAX_GROWTH))));
             }
             file.write(at, b);
         } catch (RuntimeException e) {
