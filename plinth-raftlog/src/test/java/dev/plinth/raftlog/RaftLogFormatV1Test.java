@@ -128,6 +128,8 @@ class RaftLogFormatV1Test {
                 s.append(2, List.of(new LogEntry(i, 5, big)), Durability.SYNC);
             }
             assertThat(s.purge(2, 85, Durability.SYNC)).isEqualTo(85);
+            // The dead segments and then the old file go on a background thread; a flush waits for them.
+            s.flush();
             assertThat(file).as("no old segment is left").doesNotExist();
         }
         try (RaftStorage s = RaftLogs.open(uri)) {

@@ -163,28 +163,64 @@ class RaftLogSegmentDeletionTest {
         }
     }
 
+    /**
+     * Sees the deletion's own operations among a file system's calls (see {@link #watched}): those on {@code deleting_}
+     * files, and a directory sync on the thread whose call before it renamed a segment to a {@code deleting_} name (not
+     * the spare's directory syncs, made on other threads). From the {@link #failFrom}th on, each fails before it is
+     * made, as an I/O error would.
+     */
+    private static final class DeletionOps implements Consumer<String> {
+        final List<String> ops = Collections.synchronizedList(new ArrayList<>());
+        final ThreadLocal<String> last = new ThreadLocal<>();
+        volatile int failFrom = Integer.MAX_VALUE;
+
+        @Override
+        public void accept(String call) {
+            String before = last.get();
+            last.set(call);
+            boolean mine = call.contains("deleting_") || call.startsWith("syncDirectory ") && before != null
+                    && before.startsWith("rename ") && before.contains("deleting_");
+            if (mine) {
+                int n;
+                synchronized (ops) {
+                    ops.add(call);
+                    n = ops.size();
+                }
+                if (n >= failFrom) {
+                    throw new StorageIOException("Injected: the deletion's operation " + n + " (" + call + ") failed.");
+                }
+            }
+        }
+
+        List<String> ops() {
+            synchronized (ops) {
+                return List.copyOf(ops);
+            }
+        }
+    }
+
     @Test
-    void aDeadSegmentIsRetiredWithItsNameDurableThenTruncatedInForcedStepsThenDeleted() throws InterruptedException {
+    void deadSegmentsAreRetiredWithTheirNamesDurableThenTruncatedInForcedStepsThenDeleted() throws InterruptedException {
         MemVfs mem = new MemVfs(1);
-        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        DeletionOps ops = new DeletionOps();
         Appended a = new Appended();
-        try (RaftStorage s = RaftLogs.openSegmented(watched(mem, calls::add), SEGMENT)) {
+        try (RaftStorage s = RaftLogs.openSegmented(watched(mem, ops), SEGMENT)) {
             a.fill(s, mem, 2);
             List<String> dead = closedSegments(mem);
             List<Long> sizes = dead.stream().map(n -> mem.size(DIR + "/" + n)).toList();
-            calls.clear();
             a.purge(s);
             s.flush();
             awaitFreed(mem, "after the purge");
             assertThat(closedSegments(mem)).as("segments left").isEmpty();
+            // Every dead segment retired first, oldest first, so a flush waits for renames only; then each freed.
             List<String> expected = new ArrayList<>();
-            for (int i = 0; i < dead.size(); i++) {
-                String name = dead.get(i);
-                String retired = "deleting_" + name;
-                assertThat(sizes.get(i)).as("%s is larger than four steps", name).isGreaterThan(8 * STEP);
-                expected.add("size " + name);
-                expected.add("rename " + name + " " + retired);
+            for (String name : dead) {
+                expected.add("rename " + name + " deleting_" + name);
                 expected.add("syncDirectory " + DIR);
+            }
+            for (int i = 0; i < dead.size(); i++) {
+                String retired = "deleting_" + dead.get(i);
+                assertThat(sizes.get(i)).as("%s is larger than four steps", dead.get(i)).isGreaterThan(8 * STEP);
                 expected.add("openWrite " + retired);
                 // Steps of 16 KiB times one more than the dead segments waiting: two for the first, one for the last.
                 long cut = STEP * (dead.size() - i);
@@ -194,12 +230,7 @@ class RaftLogSegmentDeletionTest {
                 }
                 expected.add("delete " + retired);
             }
-            List<String> deletion;
-            synchronized (calls) {
-                deletion = calls.stream()
-                        .filter(c -> dead.stream().anyMatch(c::contains) || c.equals("syncDirectory " + DIR)).toList();
-            }
-            assertThat(deletion).isEqualTo(expected);
+            assertThat(ops.ops()).isEqualTo(expected);
             a.check(s, "after the deletion");
         }
         try (RaftStorage r = RaftLogs.openSegmented(mem, SEGMENT)) {
@@ -208,57 +239,39 @@ class RaftLogSegmentDeletionTest {
     }
 
     /**
-     * A sticky fault at each operation of the deletion of two dead segments (their rename, the directory sync, the
-     * opening, each truncation and force, the unlink), then each kind of power loss: the group fails, the purge and
-     * every acknowledged entry survive the restart, no retired file is left once the next open has freed what it
-     * found, and the log goes on.
+     * A fault at each operation of the deletion of two dead segments (their renames and directory syncs, the opening,
+     * each truncation and force, the unlink), failing that one and every later one, then each kind of power loss: the
+     * group fails, the purge and every acknowledged entry survive the restart, no retired file is left once the next
+     * open has freed what it found, and the log goes on.
      */
     @Test
     void aFailureAndAPowerLossAtEveryStepOfTheDeletionLoseNothing() throws InterruptedException {
-        // The deletion's operations, in order, from a run without faults.
+        DeletionOps plan = new DeletionOps();
         MemVfs first = new MemVfs(2);
-        List<String> calls = Collections.synchronizedList(new ArrayList<>());
-        Appended plan = new Appended();
-        try (RaftStorage s = RaftLogs.openSegmented(watched(first, calls::add), SEGMENT)) {
-            plan.fill(s, first, 2);
-            calls.clear();
-            plan.purge(s);
+        try (RaftStorage s = RaftLogs.openSegmented(watched(first, plan), SEGMENT)) {
+            Appended a = new Appended();
+            a.fill(s, first, 2);
+            a.purge(s);
             s.flush();
             awaitFreed(first, "the run without faults");
         }
-        List<IoOp> ops = new ArrayList<>();
-        synchronized (calls) {
-            for (String c : calls) {
-                if (c.contains("deleting_") || c.equals("syncDirectory " + DIR)) {
-                    ops.add(switch (c.substring(0, c.indexOf(' '))) {
-                        case "rename" -> IoOp.RENAME;
-                        case "syncDirectory" -> IoOp.SYNC_DIRECTORY;
-                        case "openWrite" -> IoOp.OPEN;
-                        case "truncate" -> IoOp.TRUNCATE;
-                        case "force" -> IoOp.FORCE;
-                        case "delete" -> IoOp.DELETE;
-                        default -> throw new AssertionError(c);
-                    });
-                }
-            }
-        }
-        assertThat(ops).as("the deletion's operations").hasSizeGreaterThan(30);
+        int count = plan.ops().size();
+        assertThat(count).as("the deletion's operations").isGreaterThan(20);
         int runs = 0;
-        for (int i = 0; i < ops.size(); i++) {
-            IoOp op = ops.get(i);
-            int nth = (int) ops.subList(0, i + 1).stream().filter(o -> o == op).count();
+        for (int k = 1; k <= count; k++) {
             for (PowerLoss crash : CRASHES) {
-                String at = String.format("%s #%d of the deletion, then %s", op, nth, crash);
+                String at = String.format("the deletion's operation %d (%s) failing, then %s", k, plan.ops().get(k - 1),
+                        crash);
                 FaultyVfs vfs = new FaultyVfs(new MemVfs(2), 2);
+                DeletionOps ops = new DeletionOps();
                 Appended a = new Appended();
-                RaftStorage s = RaftLogs.openSegmented(vfs, SEGMENT);
+                RaftStorage s = RaftLogs.openSegmented(watched(vfs, ops), SEGMENT);
                 a.fill(s, vfs, 2);
-                vfs.inject(Fault.on(op).at(nth).sticky()
-                        .onFiles(n -> n.contains("deleting_") || n.equals(DIR), "the deletion's files"));
+                ops.failFrom = k;
                 a.purge(s);
                 PlinthException failed = null;
                 for (int t = 0; t < 10_000 && failed == null; t++) {
-                    if (vfs.failuresInjected() > 0) {
+                    if (ops.ops().size() >= k) {
                         try {
                             s.firstIndex(G);
                         } catch (PlinthException e) {
@@ -268,8 +281,7 @@ class RaftLogSegmentDeletionTest {
                     Thread.sleep(1);
                 }
                 assertThat(failed).as("%s: the group failed", at).isInstanceOf(StorageIOException.class);
-                assertThat(failed.getMessage()).as(at).contains(op == IoOp.SYNC_DIRECTORY ? DIR : "deleting_");
-                vfs.clearFaults();
+                assertThat(failed.getMessage()).as(at).contains("Injected: the deletion's operation " + k);
                 vfs.powerLoss(crash);
                 s.close();
                 vfs.assertNoLeaks();
@@ -286,7 +298,72 @@ class RaftLogSegmentDeletionTest {
                 runs++;
             }
         }
-        assertThat(runs).isEqualTo(ops.size() * CRASHES.size());
+        assertThat(runs).isEqualTo(count * CRASHES.size());
+    }
+
+    /**
+     * A log written before format version 3 keeps its boundary in a {@code boundary} file, deleted once no segment of
+     * that format is left; its dead segments of the old format, if found without it, would be replayed with the wrong
+     * boundary. The process stops (every removal of a closed segment failing) after the purge that frees the last old
+     * segments: the next open reads the log, as the file outlived the segments' names.
+     */
+    @Test
+    void theOldBoundaryFileOutlivesTheDeadSegmentsOfItsFormat(@TempDir Path dir) {
+        Path log = RaftLogFormatV1Test.copyFixture("raftlog-format-v1", "segmented", dir.resolve("log"));
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        Vfs vfs = watched(NioVfs.at(log), c -> {
+            String[] w = c.split(" ");
+            if (stopped.get() && (w[0].equals("delete") || w[0].equals("rename")) && w[1].startsWith("log_")
+                    && !w[1].startsWith("log_inprogress_")) {
+                throw new StorageIOException("Stopped before " + c + ".");
+            }
+        });
+        byte[] big = new byte[300];
+        RaftStorage s = RaftLogs.openSegmented(vfs, 1024);
+        s.purge(2, 20, Durability.SYNC);
+        for (long i = 63; i <= 90; i++) {
+            s.append(2, List.of(new LogEntry(i, 5, big)), Durability.SYNC);
+        }
+        stopped.set(true);
+        try {
+            s.purge(2, 85, Durability.SYNC);
+            s.flush();
+        } catch (StorageIOException e) {
+            // The group failed at the removal: as a process stopped there.
+        }
+        s.close();
+        try (RaftStorage r = RaftLogs.openSegmented(NioVfs.at(log), 1024)) {
+            assertThat(r.lastIndex(2)).isEqualTo(90);
+            assertThat(r.entries(2, r.firstIndex(2), 91)).hasSize((int) (91 - r.firstIndex(2)));
+        }
+    }
+
+    /**
+     * Without a stop, the old {@code boundary} file is deleted after every dead segment's removal and a directory sync
+     * that makes those removals durable (the segments here are small, unlinked at once with no sync of their own).
+     */
+    @Test
+    void theOldBoundaryFileGoesAfterADirectorySyncThatFollowsTheRemovals(@TempDir Path dir) {
+        Path log = RaftLogFormatV1Test.copyFixture("raftlog-format-v1", "segmented", dir.resolve("log"));
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        byte[] big = new byte[300];
+        try (RaftStorage s = RaftLogs.openSegmented(watched(NioVfs.at(log), calls::add), 1024)) {
+            s.purge(2, 20, Durability.SYNC);
+            for (long i = 63; i <= 90; i++) {
+                s.append(2, List.of(new LogEntry(i, 5, big)), Durability.SYNC);
+            }
+            s.purge(2, 85, Durability.SYNC);
+            s.flush();
+        }
+        List<String> seen;
+        synchronized (calls) {
+            seen = List.copyOf(calls);
+        }
+        int deleted = seen.indexOf("delete boundary");
+        assertThat(deleted).as("the old file deleted").isPositive();
+        assertThat(seen.get(deleted - 1)).as("the call before it").isEqualTo("syncDirectory g-0000000000000002");
+        assertThat(seen.subList(deleted, seen.size())).as("removals of closed segments after it")
+                .noneMatch(c -> (c.startsWith("delete log_") || c.startsWith("rename log_")) && !c.contains("inprogress"));
     }
 
     /**

@@ -2,8 +2,6 @@ package dev.plinth.raftlog.internal.segment;
 
 import dev.plinth.io.Vfs;
 import dev.plinth.io.VfsFile;
-import java.util.function.BooleanSupplier;
-import java.util.function.IntSupplier;
 
 /**
  * Deletes the file of a dead segment (one no recovery needs) in steps, so that the log's own forces never wait behind
@@ -13,8 +11,9 @@ import java.util.function.IntSupplier;
  *
  * <p>A segment larger than one step is first <em>retired</em>: renamed to {@link #PREFIX} followed by its name, and its
  * directory synced. Then it is truncated from its end in steps, each forced before the next, and unlinked once one
- * step or less is left: steps of {@code step} bytes, or larger when more dead segments wait ({@link #free}). A segment
- * of one step or of {@link SegmentWriter#FIRST_PREALLOCATION} or less is unlinked at once.
+ * step or less is left: steps of {@code step} bytes, or larger while more dead segments wait ({@link Retired#freeStep}).
+ * A segment of one step or of {@link SegmentWriter#FIRST_PREALLOCATION} or less is unlinked at once, and so are the
+ * retired files an earlier run left ({@link #removeLeftovers}).
  *
  * <p>Crash safety: a retired file is never read as a segment (its name is not a segment's), and the log's open deletes
  * every retired file left ({@link #removeLeftovers}), whatever is left of it. The rename is durable before the first
@@ -66,55 +65,68 @@ final class SegmentDeletion {
      * @param vfs  the file system
      * @param dir  the log's directory
      * @param name the segment's file name in {@code dir}
-     * @param step the most bytes freed at a time
-     * @return the retired file's name, to be passed to {@link #free}, or null when the segment was deleted at once
+     * @param step the bytes freed at a time
+     * @return the retired file, to be freed with {@link Retired#freeStep}, or null when the segment was deleted at once
      */
-    static String retire(Vfs vfs, String dir, String name, long step) {
+    static Retired retire(Vfs vfs, String dir, String name, long step) {
         String path = dir + "/" + name;
         if (vfs.size(path) <= Math.max(step, SegmentWriter.FIRST_PREALLOCATION)) {
             vfs.delete(path);
             return null;
         }
-        String retired = PREFIX + name;
-        vfs.rename(path, dir + "/" + retired);
+        String retired = dir + "/" + PREFIX + name;
+        vfs.rename(path, retired);
         vfs.syncDirectory(dir);
-        return retired;
+        return new Retired(vfs, retired);
     }
 
     /**
-     * Frees a retired file: truncates it from its end one step at a time, forcing each truncation before the next,
-     * then deletes it once one step or less is left. A step is {@code step} bytes times one more than the number of
-     * dead segments {@code waiting} behind this one, asked before each step: segments that die faster than they are
-     * freed (a purge of many at once, or a heavy load of appends and purges) are freed in fewer, larger steps and do
-     * not pile up on the disk. Before each step it also asks {@code stop} whether the log is closing; then it stops and
-     * leaves the file for the next open to delete.
-     *
-     * @param vfs     the file system
-     * @param dir     the log's directory
-     * @param retired the name {@link #retire} returned
-     * @param step    the bytes freed at a time when no other dead segment waits
-     * @param stop    whether the log is closing
-     * @param waiting the number of dead segments waiting behind this one
-     * @return whether the file was deleted (false when stopped)
+     * A retired segment's file, freed one step at a time from its end, each truncation forced before the next, then
+     * deleted. Not thread safe: one task frees it.
      */
-    static boolean free(Vfs vfs, String dir, String retired, long step, BooleanSupplier stop, IntSupplier waiting) {
-        String path = dir + "/" + retired;
-        try (VfsFile f = vfs.openWrite(path)) {
-            long size = f.size();
-            while (true) {
-                long cut = step * (1 + waiting.getAsInt());
-                if (size <= cut) {
-                    break;
-                }
-                if (stop.getAsBoolean()) {
-                    return false;
-                }
-                size -= cut;
-                f.truncate(size);
-                f.force();
+    static final class Retired implements AutoCloseable {
+        private final Vfs vfs;
+        private final String path;
+        private VfsFile file;
+        private long size = -1;
+
+        private Retired(Vfs vfs, String path) {
+            this.vfs = vfs;
+            this.path = path;
+        }
+
+        /**
+         * Frees one step: truncates {@code cut} bytes from the end and forces the truncation, or deletes the file when
+         * {@code cut} bytes or less are left.
+         *
+         * @param cut the bytes to free now: the log's step, larger while more dead segments wait behind this one (so
+         *            that segments dying faster than they are freed do not pile up on the disk)
+         * @return whether the file is gone
+         */
+        boolean freeStep(long cut) {
+            if (file == null) {
+                file = vfs.openWrite(path);
+                size = file.size();
+            }
+            if (size <= cut) {
+                close();
+                vfs.delete(path);
+                return true;
+            }
+            size -= cut;
+            file.truncate(size);
+            file.force();
+            return false;
+        }
+
+        /** Closes the file's handle, leaving what is left of it for the next open to delete. Idempotent. */
+        @Override
+        public void close() {
+            if (file != null) {
+                VfsFile f = file;
+                file = null;
+                f.close();
             }
         }
-        vfs.delete(path);
-        return true;
     }
 }

@@ -113,6 +113,8 @@ final class SegmentedGroup {
     private boolean deleting;
     /** Guarded by this: set by the close, so that {@link #deleteDead()} frees no more steps. */
     private boolean stopFreeing;
+    /** Guarded by this: the old {@code boundary} file is to be deleted by {@link #deleteDead()}. */
+    private boolean dropLegacyBoundary;
     /** Changed (under this monitor) whenever an entry held may change or go; read by readers without it. */
     private volatile long version;
 
@@ -752,9 +754,9 @@ final class SegmentedGroup {
     /**
      * Deletes the closed segments, oldest first, that hold nothing above the boundary. Call only right after the
      * segment being written was forced: it holds the record that set the boundary, or a base record restating it,
-     * so the deleted segments are needed by no recovery. The directory is not synced: a deletion that does not
-     * land leaves a dead segment that recovery replays (the durable record drops its entries again) or skips
-     * (behind a gap), and deletes.
+     * so the deleted segments are needed by no recovery. Their files go on {@link #background} ({@link #deleteDead()}):
+     * a deletion that does not land leaves a dead segment that recovery replays (the durable record drops its entries
+     * again) or skips (behind a gap), and deletes.
      */
     private void dropDead() {
         if (writer == null) {
@@ -763,7 +765,14 @@ final class SegmentedGroup {
         while (hasDead()) {
             dropSegment(closed.firstKey());
         }
-        if (!toDelete.isEmpty() && !deleting) {
+        if (legacyDeletable()) {
+            // Every segment left begins with a base record, which replaces what the old file says. The file goes only
+            // once the dead segments' names are durably gone (deleteDead): a dead segment of the older format, found
+            // without it, would be replayed with the wrong boundary. (Once per group written before format version 3.)
+            legacyBoundary = false;
+            dropLegacyBoundary = true;
+        }
+        if ((!toDelete.isEmpty() || dropLegacyBoundary) && !deleting) {
             // Deleting a full segment frees all its blocks, which the purge (or append) that freed it need not wait
             // for: nothing needs the file any more.
             deleting = true;
@@ -774,74 +783,83 @@ final class SegmentedGroup {
                 deleteDead();
             }
         }
-        if (legacyDeletable()) {
-            // Every segment left begins with a base record, which replaces what the old file says. The file goes only
-            // once the dead segments' names are durably gone: a dead segment of the older format, found without it,
-            // would be replayed with the wrong boundary. (Once per group that was written before format version 3.)
-            awaitDeletions();
-            check();
-            vfs.syncDirectory(dir);
-            vfs.delete(dir + "/" + GroupFiles.BOUNDARY);
-            legacyBoundary = false;
-        }
     }
 
     /**
      * Deletes the files of dead segments queued by {@link #dropDead()}, oldest first, without holding the monitor
-     * during file I/O (see {@link SegmentDeletion}): each is first taken out of the log's names (retired, or deleted
-     * at once if small), and then freed in forced steps. A name leaves {@link #toDelete} once it is retired, so
-     * {@link #awaitDeletions()} does not wait for the freeing. A failure fails the group, as it would have failed the
-     * call that freed the segment.
+     * during file I/O but to close a handle (see {@link SegmentDeletion}): every queued segment is first taken out of the
+     * log's names (retired, or deleted at once if small), then the old {@code boundary} file goes if it is due, and only
+     * then are the retired files freed, a step at a time, the oldest first; a segment queued meanwhile is retired before
+     * the next step. So {@link #awaitDeletions()} waits for renames, never for the freeing. A failure fails the group,
+     * as it would have failed the call that freed the segment.
      */
     private void deleteDead() {
         long step = SegmentDeletion.stepBytes(segmentBytes);
-        while (true) {
-            String name;
-            synchronized (this) {
-                name = toDelete.peekFirst();
-                if (name == null) {
-                    deleting = false;
-                    notifyAll();
-                    return;
+        java.util.ArrayDeque<SegmentDeletion.Retired> freeing = new java.util.ArrayDeque<>();
+        try {
+            while (true) {
+                String name;
+                boolean boundary;
+                int waiting;
+                synchronized (this) {
+                    name = toDelete.peekFirst();
+                    boundary = name == null && dropLegacyBoundary;
+                    if (name == null && !boundary && (freeing.isEmpty() || stopFreeing)) {
+                        // Done, or the log is closing: what is left of a retired file is deleted by the next open.
+                        freeing.forEach(SegmentDeletion.Retired::close);
+                        deleting = false;
+                        notifyAll();
+                        return;
+                    }
+                    waiting = toDelete.size() + freeing.size() - 1;
+                }
+                if (name != null) {
+                    SegmentDeletion.Retired r = SegmentDeletion.retire(vfs, dir, name, step);
+                    if (r != null) {
+                        freeing.addLast(r);
+                    }
+                    synchronized (this) {
+                        toDelete.pollFirst();
+                        notifyAll();
+                    }
+                } else if (boundary) {
+                    // The directory sync makes the unlinks of small dead segments durable too.
+                    vfs.syncDirectory(dir);
+                    vfs.delete(dir + "/" + GroupFiles.BOUNDARY);
+                    synchronized (this) {
+                        dropLegacyBoundary = false;
+                        notifyAll();
+                    }
+                } else if (freeing.peekFirst().freeStep(step * (1 + waiting))) {
+                    freeing.pollFirst();
                 }
             }
-            try {
-                String retired = SegmentDeletion.retire(vfs, dir, name, step);
-                synchronized (this) {
-                    toDelete.pollFirst();
-                    notifyAll();
+        } catch (RuntimeException e) {
+            for (SegmentDeletion.Retired r : freeing) {
+                try {
+                    r.close();
+                } catch (RuntimeException ignored) {
+                    // The failure above is the one the group reports.
                 }
-                if (retired != null) {
-                    SegmentDeletion.free(vfs, dir, retired, step, this::freeingStopped, this::deletionsWaiting);
+            }
+            synchronized (this) {
+                toDelete.clear();
+                dropLegacyBoundary = false;
+                deleting = false;
+                if (failure == null) {
+                    fail(e);
                 }
-            } catch (RuntimeException e) {
-                synchronized (this) {
-                    toDelete.clear();
-                    deleting = false;
-                    if (failure == null) {
-                        fail(e);
-                    }
-                    notifyAll();
-                }
-                return;
+                notifyAll();
             }
         }
     }
 
-    private synchronized boolean freeingStopped() {
-        return stopFreeing;
-    }
-
-    private synchronized int deletionsWaiting() {
-        return toDelete.size();
-    }
-
     /**
-     * Waits until the dead segments queued so far are out of the log's names: deleted, or retired and perhaps still
-     * being freed in steps.
+     * Waits until the dead segments queued so far are out of the log's names (deleted, or retired and perhaps still
+     * being freed in steps), and an old {@code boundary} file due to go is gone.
      */
     synchronized void awaitDeletions() {
-        while (!toDelete.isEmpty()) {
+        while (!toDelete.isEmpty() || dropLegacyBoundary) {
             awaitDeletionTask();
         }
     }
@@ -853,7 +871,7 @@ final class SegmentedGroup {
      */
     private synchronized void stopDeletions() {
         stopFreeing = true;
-        while (deleting || !toDelete.isEmpty()) {
+        while (deleting || !toDelete.isEmpty() || dropLegacyBoundary) {
             awaitDeletionTask();
         }
     }
