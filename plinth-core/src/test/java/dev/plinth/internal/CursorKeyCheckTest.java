@@ -62,27 +62,7 @@ class CursorKeyCheckTest {
         @Override
         public EngineSnapshot snapshot() {
             EngineSnapshot s = super.snapshot();
-            return new EngineSnapshot() {
-                @Override
-                public byte[] get(EngineKeyspace keyspace, byte[] key) {
-                    return s.get(keyspace, key);
-                }
-
-                @Override
-                public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
-                    return new ScriptedCursor(script, lends);
-                }
-
-                @Override
-                public long version() {
-                    return s.version();
-                }
-
-                @Override
-                public void close() {
-                    s.close();
-                }
-            };
+            return new ReadReplacingSnapshot(s, s::get, (ks, scan) -> new ScriptedCursor(script, lends));
         }
     }
 
