@@ -6,8 +6,8 @@ import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EngineKeyspace;
 import dev.plinth.spi.EngineSnapshot;
 import dev.plinth.spi.EntrySink;
-import dev.plinth.spi.LentBytes;
 import dev.plinth.spi.ForwardingEngine;
+import dev.plinth.spi.LentBytes;
 import dev.plinth.spi.ScanSpec;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -189,16 +189,36 @@ final class CheckedEngine extends ForwardingEngine {
         private final EngineKeyspace ks;
         private final ScanSpec scan;
         /**
+         * The bound a walk goes towards: the end going forward, the start in reverse; {@code null} when unbounded.
+         * Every key is compared with it unless {@link #farDiffers} tells the comparison's answer.
+         */
+        private final byte[] far;
+        /**
          * The last key returned or sought, its first {@link #previousLength} bytes, which the next key must
          * follow; {@code null} at the start. The engine's own array after {@link #next()} or the caller's
-         * target after a seek, which nobody changes; after {@link #lend} a copy in {@link #lentPrevious}.
+         * target after a seek, which nobody changes; after {@link #lend} one of the cursor's two
+         * {@link #lentKeys}.
          */
         private byte[] previous;
         private int previousLength;
         /** Whether {@link #previous} was sought rather than returned, so the next key may equal it. */
         private boolean sought;
-        /** The cursor's own copy of the last key lent; made on first use, grown when a key does not fit. */
-        private byte[] lentPrevious;
+        /**
+         * Where {@link #previous}, a key returned and so on the inner side of {@link #far} (before the end, after
+         * the start), first differs from {@link #far} ({@link LentBytes#mismatch}); -1 when not known (after a
+         * seek, at the start, or where {@link #previous} equals the start in reverse). A key that agrees with
+         * {@link #previous} up to and past that position agrees with the bound up to it and there is on the same
+         * side of it as {@link #previous} (its byte there is the one {@link #previous} has, or the bound ends there
+         * and both keys go on): so it is inside too, and only keys that differ from {@link #previous} at or before
+         * that position are compared with the bound ({@link #checkKey}).
+         */
+        private int farDiffers = -1;
+        /**
+         * The two arrays a lent key is copied into before it is checked, alternately: the one not holding
+         * {@link #previous} takes the next key, which is then compared with {@link #previous} as arrays. Made on
+         * first use, grown (both) when a key does not fit.
+         */
+        private byte[][] lentKeys;
         /** The checksum lent values are checked with, reused; made on first use. */
         private CRC32C crc;
         private byte[] key;
@@ -208,6 +228,7 @@ final class CheckedEngine extends ForwardingEngine {
             this.cursor = cursor;
             this.ks = ks;
             this.scan = scan;
+            this.far = scan.reverse() ? scan.start() : scan.end();
         }
 
         @Override
@@ -219,15 +240,16 @@ final class CheckedEngine extends ForwardingEngine {
             }
             byte[] k = cursor.key();
             byte[] v = cursor.value();
-            checkKey(k);
+            if (k == null) {
+                throw damaged(ks, "a cursor returned an empty key" + after());
+            }
+            int differs = checkKey(k, k.length);
             if (scan.fullValues() || checksums) {
                 checkWhole(ks, k, v);
             } else {
                 checkPrefix(ks, k, v, scan.valueBytes());
             }
-            previous = k;
-            previousLength = k.length;
-            sought = false;
+            follow(k, k.length, differs);
             key = k;
             value = v;
             return true;
@@ -238,7 +260,10 @@ final class CheckedEngine extends ForwardingEngine {
             return cursor.lendsEntries();
         }
 
-        /** Lends the engine's entries on, each checked in place before the sink sees it, as {@link #next()} checks. */
+        /**
+         * Lends the engine's entries on, each checked in place before the sink sees it, as {@link #next()} checks:
+         * the key first copied into one of {@link #lentKeys}, where it is compared as an array.
+         */
         @Override
         public boolean lend(EntrySink sink) {
             key = null;
@@ -247,64 +272,95 @@ final class CheckedEngine extends ForwardingEngine {
                 crc = new CRC32C();
             }
             return cursor.lend((k, v) -> {
-                checkLentKey(k);
-                checkLent(ks, k, v, scan.valueBytes(), crc);
                 int length = k.remaining();
-                if (lentPrevious == null || lentPrevious.length < length) {
-                    lentPrevious = new byte[Math.max(64, length)];
-                }
-                k.get(k.position(), lentPrevious, 0, length);
-                previous = lentPrevious;
-                previousLength = length;
-                sought = false;
+                byte[] copy = lentKeyArray(length);
+                k.get(k.position(), copy, 0, length);
+                int differs = checkKey(copy, length);
+                checkLent(ks, k, v, scan.valueBytes(), crc);
+                follow(copy, length, differs);
                 return sink.entry(k, v);
             });
         }
 
-        private void checkKey(byte[] k) {
-            if (k == null || k.length == 0) {
-                throw damaged(ks, "a cursor returned an empty key" + after());
-            }
-            // A key after the previous one (checked below) is past the bound the walk comes from whenever
-            // the previous key was: only the first key after opening or seeking is compared with it.
-            boolean checkNear = previous == null || sought;
-            byte[] lo = scan.start();
-            byte[] hi = scan.end();
-            boolean inRange = scan.reverse()
-                    ? (lo == null || Arrays.compareUnsigned(k, lo) >= 0)
-                            && (hi == null || !checkNear || Arrays.compareUnsigned(k, hi) < 0)
-                    : (lo == null || !checkNear || Arrays.compareUnsigned(k, lo) >= 0)
-                            && (hi == null || Arrays.compareUnsigned(k, hi) < 0);
-            if (!inRange) {
-                throw outOfRange(k);
-            }
-            if (previous != null) {
-                int c = Arrays.compareUnsigned(k, 0, k.length, previous, 0, previousLength);
-                if (!ordered(c)) {
-                    throw outOfOrder(k);
+        /** The one of {@link #lentKeys} that does not hold {@link #previous}, with room for {@code length} bytes. */
+        private byte[] lentKeyArray(int length) {
+            byte[][] keys = lentKeys;
+            if (keys == null || keys[0].length < length) {
+                int size = Math.max(64, length);
+                byte[][] grown = {new byte[size], new byte[size]};
+                if (keys != null && (previous == keys[0] || previous == keys[1])) {
+                    // previous stays readable, in the array the next key does not take
+                    System.arraycopy(previous, 0, grown[1], 0, previousLength);
+                    previous = grown[1];
                 }
+                lentKeys = grown;
+                keys = grown;
             }
+            return previous == keys[0] ? keys[1] : keys[0];
         }
 
-        /** {@link #checkKey} for a lent key, compared in place. */
-        private void checkLentKey(ByteBuffer k) {
-            if (!k.hasRemaining()) {
+        /** The walk moved to {@code k}'s first {@code length} bytes, which passed every check. */
+        private void follow(byte[] k, int length, int differs) {
+            previous = k;
+            previousLength = length;
+            sought = false;
+            farDiffers = differs;
+        }
+
+        /**
+         * Checks the first {@code length} bytes of {@code k} as the key the walk moved to: not empty, inside the
+         * range and after the previous key in the cursor's direction.
+         *
+         * @return where the key first differs from {@link #far}, or -1 when that is not known; for
+         *     {@link #farDiffers} once the entry is accepted
+         * @throws CorruptionException if it is not such a key
+         */
+        private int checkKey(byte[] k, int length) {
+            if (length == 0) {
                 throw damaged(ks, "a cursor returned an empty key" + after());
             }
-            boolean checkNear = previous == null || sought;
-            byte[] lo = scan.start();
-            byte[] hi = scan.end();
-            boolean inRange = scan.reverse()
-                    ? (lo == null || LentBytes.compare(k, lo, lo.length) >= 0)
-                            && (hi == null || !checkNear || LentBytes.compare(k, hi, hi.length) < 0)
-                    : (lo == null || !checkNear || LentBytes.compare(k, lo, lo.length) >= 0)
-                            && (hi == null || LentBytes.compare(k, hi, hi.length) < 0);
-            if (!inRange) {
-                throw outOfRange(copy(k));
+            boolean reverse = scan.reverse();
+            // A key after the previous one (checked below) is past the bound the walk comes from whenever
+            // the previous key was: only the first key after opening or seeking is compared with it.
+            byte[] near = reverse ? scan.end() : scan.start();
+            if (near != null && (previous == null || sought)) {
+                int c = Arrays.compareUnsigned(k, 0, length, near, 0, near.length);
+                if (reverse ? c >= 0 : c < 0) {
+                    throw outOfRange(Arrays.copyOf(k, length));
+                }
             }
-            if (previous != null && !ordered(LentBytes.compare(k, previous, previousLength))) {
-                throw outOfOrder(copy(k));
+            // Where the key first differs from the previous one decides their order, and (see farDiffers) often
+            // that the key is inside the far bound too: then that bound is not compared with.
+            int differs = -2;
+            int order = 0;
+            if (previous != null) {
+                differs = LentBytes.mismatch(k, 0, length, previous, 0, previousLength);
+                if (differs < 0) {
+                    order = 0;
+                } else if (differs == Math.min(length, previousLength)) {
+                    order = length - previousLength;
+                } else {
+                    order = (k[differs] & 0xFF) - (previous[differs] & 0xFF);
+                }
             }
+            int farDiffersNext = -1;
+            if (far != null) {
+                if (!sought && farDiffers >= 0 && differs > farDiffers) {
+                    // The key agrees with the previous one, which is inside the bound, up to and past where that
+                    // one differs from the bound: it is inside too, and differs from the bound where that one does.
+                    farDiffersNext = farDiffers;
+                } else {
+                    int c = Arrays.compareUnsigned(k, 0, length, far, 0, far.length);
+                    if (reverse ? c < 0 : c >= 0) {
+                        throw outOfRange(Arrays.copyOf(k, length));
+                    }
+                    farDiffersNext = c == 0 ? -1 : LentBytes.mismatch(k, 0, length, far, 0, far.length);
+                }
+            }
+            if (previous != null && !ordered(order)) {
+                throw outOfOrder(Arrays.copyOf(k, length));
+            }
+            return farDiffersNext;
         }
 
         /** Whether a key that compares {@code c} with the previous one follows it in the cursor's direction. */
@@ -351,6 +407,7 @@ final class CheckedEngine extends ForwardingEngine {
             previous = target;
             previousLength = target.length;
             sought = true;
+            farDiffers = -1;
         }
 
         @Override

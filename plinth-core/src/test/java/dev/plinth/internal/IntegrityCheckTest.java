@@ -121,27 +121,8 @@ class IntegrityCheckTest {
         @Override
         public EngineSnapshot snapshot() {
             EngineSnapshot s = super.snapshot();
-            return new EngineSnapshot() {
-                @Override
-                public byte[] get(EngineKeyspace keyspace, byte[] key) {
-                    return value(key, s.get(keyspace, key));
-                }
-
-                @Override
-                public EngineCursor cursor(EngineKeyspace keyspace, ScanSpec scan) {
-                    return damaging(s.cursor(keyspace, scan));
-                }
-
-                @Override
-                public long version() {
-                    return s.version();
-                }
-
-                @Override
-                public void close() {
-                    s.close();
-                }
-            };
+            return new ReadReplacingSnapshot(s, (ks, key) -> value(key, s.get(ks, key)),
+                    (ks, scan) -> damaging(s.cursor(ks, scan)));
         }
 
         private EngineCursor damaging(EngineCursor c) {

@@ -1,6 +1,7 @@
 package dev.plinth.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -8,7 +9,10 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link LentBytes#compare} orders as {@link Arrays#compareUnsigned(byte[], byte[])} does, wherever the key lies. */
+/**
+ * {@link LentBytes#compare} orders as {@link Arrays#compareUnsigned(byte[], byte[])} does, wherever the key lies;
+ * {@link LentBytes#mismatch} answers as {@link Arrays#mismatch(byte[], int, int, byte[], int, int)} does.
+ */
 class LentBytesTest {
     @Test
     void comparesAsUnsignedBytesForEveryLengthPrefixByteOrderAndBuffer() {
@@ -41,5 +45,44 @@ class LentBytesTest {
         byte[] k = new byte[random.nextInt(40)];
         random.nextBytes(k);
         return k;
+    }
+
+    @Test
+    void findsTheFirstDifferenceAsArraysMismatchForEveryOffsetLengthAndPrefix() {
+        Random random = new Random(10);
+        for (int n = 0; n < 20_000; n++) {
+            byte[] b = key(random);
+            byte[] a = random.nextInt(4) == 0 ? b.clone() : key(random);
+            if (b.length > 0 && random.nextBoolean()) {
+                // a common prefix of any length, then perhaps a difference in any byte of a word, high bit or not
+                a = Arrays.copyOf(b, random.nextInt(b.length + 3));
+                if (a.length > 0 && random.nextBoolean()) {
+                    a[random.nextInt(a.length)] ^= (byte) (1 << random.nextInt(8));
+                }
+            }
+            int aFrom = random.nextInt(9);
+            int bFrom = random.nextInt(9);
+            byte[] aIn = place(random, a, aFrom);
+            byte[] bIn = place(random, b, bFrom);
+            assertThat(LentBytes.mismatch(aIn, aFrom, aFrom + a.length, bIn, bFrom, bFrom + b.length))
+                    .as("%s vs %s", Arrays.toString(a), Arrays.toString(b))
+                    .isEqualTo(Arrays.mismatch(a, b));
+        }
+    }
+
+    @Test
+    void aMismatchOfRangesOutsideTheirArraysIsRefused() {
+        byte[] a = new byte[16];
+        assertThatThrownBy(() -> LentBytes.mismatch(a, 0, 17, a, 0, 16)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> LentBytes.mismatch(a, 0, 16, a, 9, 17)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> LentBytes.mismatch(a, 2, 1, a, 0, 16)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    /** {@code bytes} at {@code offset} in a larger array, with random bytes before and after them. */
+    private static byte[] place(Random random, byte[] bytes, int offset) {
+        byte[] in = new byte[offset + bytes.length + random.nextInt(9)];
+        random.nextBytes(in);
+        System.arraycopy(bytes, 0, in, offset, bytes.length);
+        return in;
     }
 }

@@ -6,6 +6,7 @@ import dev.plinth.lsm.internal.key.Kind;
 import dev.plinth.lsm.internal.key.RangeTombstone;
 import dev.plinth.spi.EngineCursor;
 import dev.plinth.spi.EntrySink;
+import dev.plinth.spi.LentBytes;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -199,10 +200,10 @@ final class LsmCursor implements EngineCursor {
 
     /**
      * {@link #advance()} forward, with one comparison per entry the walk passes: where its key first differs
-     * from {@link #found} ({@link Arrays#mismatch}) tells whether it is another version of that key and, since
-     * {@link #found} is before the end bound, often that it is before the bound too (see {@link #endDiffers}),
-     * so that the bound is compared with only when that cannot tell; and only the bytes from that position on
-     * are copied into {@link #found}.
+     * from {@link #found} ({@link LentBytes#mismatch}, inline eight bytes at a time) tells whether it is another
+     * version of that key and, since {@link #found} is before the end bound, often that it is before the bound too
+     * (see {@link #endDiffers}), so that the bound is compared with only when that cannot tell; and only the bytes
+     * from that position on are copied into {@link #found}.
      */
     private boolean advanceForward() {
         EntryIterator walk = it;
@@ -217,7 +218,7 @@ final class LsmCursor implements EngineCursor {
             byte[] ka = walk.keyArray();
             int ko = walk.keyOffset();
             int kl = walk.keyLength();
-            int differs = haveFound ? Arrays.mismatch(ka, ko, ko + kl, found, 0, foundLength) : 0;
+            int differs = haveFound ? LentBytes.mismatch(ka, ko, ko + kl, found, 0, foundLength) : 0;
             if (differs < 0) {
                 if (skipping) {
                     walk.next();
