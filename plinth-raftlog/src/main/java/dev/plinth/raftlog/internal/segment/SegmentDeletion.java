@@ -46,11 +46,12 @@ final class SegmentDeletion {
      * Deletes the files of segments retired by an earlier run, whole: called at open before the directory's segments
      * are listed, while no one appends.
      *
-     * @param vfs the file system
-     * @param dir the log's directory
+     * @param vfs   the file system
+     * @param dir   the log's directory
+     * @param names the directory's listing
      */
-    static void removeLeftovers(Vfs vfs, String dir) {
-        for (String n : vfs.list(dir)) {
+    static void removeLeftovers(Vfs vfs, String dir, java.util.List<String> names) {
+        for (String n : names) {
             String base = n.substring(n.lastIndexOf('/') + 1);
             if (base.startsWith(PREFIX)) {
                 vfs.delete(dir + "/" + base);

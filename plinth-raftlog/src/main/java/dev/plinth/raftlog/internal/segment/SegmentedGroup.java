@@ -103,18 +103,10 @@ final class SegmentedGroup {
     private final ForcePipeline<Long> pipeline;
     /** Runs the pipeline's forces and the deletion of dead segments off the callers' path. */
     private final java.util.concurrent.Executor background;
-    /**
-     * Guarded by this: dead segments (gone from {@link #closed}) whose files are still to be deleted, oldest first,
-     * by {@link #deleteDead()} on {@link #background}; and whether such a task is running.
-     */
-    private final java.util.ArrayDeque<String> toDelete = new java.util.ArrayDeque<>();
+    /** The dead segments whose files are still to go, deleted on {@link #background}; shares this monitor. */
+    private final DeadSegments dead;
     /** The next segment, made ahead of need on {@link #background} ({@link SpareSegment#worthwhile} segments only). */
     private final SpareSegment spare;
-    private boolean deleting;
-    /** Guarded by this: set by the close, so that {@link #deleteDead()} frees no more steps. */
-    private boolean stopFreeing;
-    /** Guarded by this: the old {@code boundary} file is to be deleted by {@link #deleteDead()}. */
-    private boolean dropLegacyBoundary;
     /** Changed (under this monitor) whenever an entry held may change or go; read by readers without it. */
     private volatile long version;
 
@@ -127,6 +119,11 @@ final class SegmentedGroup {
         this.savedFiles = new SavedFiles(vfs, group, dir);
         this.background = forceThreads;
         this.spare = new SpareSegment(vfs, dir, segmentBytes, SegmentFormat.GROUP_VERSION, forceThreads, describe());
+        this.dead = new DeadSegments(vfs, dir, segmentBytes, forceThreads, this, e -> {
+            if (failure == null) {
+                fail(e);
+            }
+        }, describe());
         this.pipeline = new ForcePipeline<>(this::forceWritten, forceThreads, RaftLogs.MAX_UNFORCED_BYTES,
                 () -> "segmented Raft log of group " + group + " at " + vfs.location(dir), e -> {
                     if (failure == null) {
@@ -165,8 +162,10 @@ final class SegmentedGroup {
         // A spare of an earlier run holds no record: it is never read, only deleted, and before anything is written,
         // for a write here (checkSavedFiles' record, say) may start making this run's spare in the background.
         SpareSegment.removeLeftover(vfs, dir);
-        // So is a dead segment retired by an earlier run and not yet wholly freed.
-        SegmentDeletion.removeLeftovers(vfs, dir);
+        // So is a dead segment retired by an earlier run and not yet wholly freed. (The listing serves the segments'
+        // too: neither name is a segment's.)
+        List<String> names = vfs.list(dir);
+        SegmentDeletion.removeLeftovers(vfs, dir, names);
         long firstLiveSeq = 1;
         byte[] b = AtomicFile.read(vfs, dir + "/" + GroupFiles.BOUNDARY);
         if (b != null) {
@@ -181,7 +180,7 @@ final class SegmentedGroup {
             legacyBoundary = true;
         }
         nextSeq = firstLiveSeq;
-        List<GroupFiles.Segment> segs = GroupFiles.segments(vfs.location(dir), vfs.list(dir));
+        List<GroupFiles.Segment> segs = GroupFiles.segments(vfs.location(dir), names);
         // Dead: below a boundary file's first live segment, and everything before the newest gap in the seqs
         // (deletions go oldest first, after the record that made the segments dead is durable, so a gap is a
         // deletion that landed and everything before it was dead as well).
@@ -754,7 +753,7 @@ final class SegmentedGroup {
     /**
      * Deletes the closed segments, oldest first, that hold nothing above the boundary. Call only right after the
      * segment being written was forced: it holds the record that set the boundary, or a base record restating it,
-     * so the deleted segments are needed by no recovery. Their files go on {@link #background} ({@link #deleteDead()}):
+     * so the deleted segments are needed by no recovery. Their files go on {@link #background} ({@link DeadSegments}):
      * a deletion that does not land leaves a dead segment that recovery replays (the durable record drops its entries
      * again) or skips (behind a gap), and deletes.
      */
@@ -766,92 +765,15 @@ final class SegmentedGroup {
             dropSegment(closed.firstKey());
         }
         if (legacyDeletable()) {
-            // Every segment left begins with a base record, which replaces what the old file says. The file goes only
-            // once the dead segments' names are durably gone (deleteDead): a dead segment of the older format, found
-            // without it, would be replayed with the wrong boundary. (Once per group written before format version 3.)
+            // Every segment left begins with a base record, which replaces what the old file says; it goes once the
+            // dead segments' names are durably gone (DeadSegments.dropLegacyBoundary). Once per group written before
+            // format version 3.
             legacyBoundary = false;
-            dropLegacyBoundary = true;
+            dead.dropLegacyBoundary();
         }
-        if ((!toDelete.isEmpty() || dropLegacyBoundary) && !deleting) {
-            // Deleting a full segment frees all its blocks, which the purge (or append) that freed it need not wait
-            // for: nothing needs the file any more.
-            deleting = true;
-            try {
-                background.execute(this::deleteDead);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                deleting = false;
-                deleteDead();
-            }
-        }
-    }
-
-    /**
-     * Deletes the files of dead segments queued by {@link #dropDead()}, oldest first, without holding the monitor
-     * during file I/O but to close a handle (see {@link SegmentDeletion}): every queued segment is first taken out of the
-     * log's names (retired, or deleted at once if small), then the old {@code boundary} file goes if it is due, and only
-     * then are the retired files freed, a step at a time, the oldest first; a segment queued meanwhile is retired before
-     * the next step. So {@link #awaitDeletions()} waits for renames, never for the freeing. A failure fails the group,
-     * as it would have failed the call that freed the segment.
-     */
-    private void deleteDead() {
-        long step = SegmentDeletion.stepBytes(segmentBytes);
-        java.util.ArrayDeque<SegmentDeletion.Retired> freeing = new java.util.ArrayDeque<>();
-        try {
-            while (true) {
-                String name;
-                boolean boundary;
-                int waiting;
-                synchronized (this) {
-                    name = toDelete.peekFirst();
-                    boundary = name == null && dropLegacyBoundary;
-                    if (name == null && !boundary && (freeing.isEmpty() || stopFreeing)) {
-                        // Done, or the log is closing: what is left of a retired file is deleted by the next open.
-                        freeing.forEach(SegmentDeletion.Retired::close);
-                        deleting = false;
-                        notifyAll();
-                        return;
-                    }
-                    waiting = toDelete.size() + freeing.size() - 1;
-                }
-                if (name != null) {
-                    SegmentDeletion.Retired r = SegmentDeletion.retire(vfs, dir, name, step);
-                    if (r != null) {
-                        freeing.addLast(r);
-                    }
-                    synchronized (this) {
-                        toDelete.pollFirst();
-                        notifyAll();
-                    }
-                } else if (boundary) {
-                    // The directory sync makes the unlinks of small dead segments durable too.
-                    vfs.syncDirectory(dir);
-                    vfs.delete(dir + "/" + GroupFiles.BOUNDARY);
-                    synchronized (this) {
-                        dropLegacyBoundary = false;
-                        notifyAll();
-                    }
-                } else if (freeing.peekFirst().freeStep(step * (1 + waiting))) {
-                    freeing.pollFirst();
-                }
-            }
-        } catch (RuntimeException e) {
-            for (SegmentDeletion.Retired r : freeing) {
-                try {
-                    r.close();
-                } catch (RuntimeException ignored) {
-                    // The failure above is the one the group reports.
-                }
-            }
-            synchronized (this) {
-                toDelete.clear();
-                dropLegacyBoundary = false;
-                deleting = false;
-                if (failure == null) {
-                    fail(e);
-                }
-                notifyAll();
-            }
-        }
+        // Deleting a full segment frees all its blocks, which the purge (or append) that freed it need not wait for:
+        // nothing needs the file any more.
+        dead.start();
     }
 
     /**
@@ -859,30 +781,7 @@ final class SegmentedGroup {
      * being freed in steps), and an old {@code boundary} file due to go is gone.
      */
     synchronized void awaitDeletions() {
-        while (!toDelete.isEmpty() || dropLegacyBoundary) {
-            awaitDeletionTask();
-        }
-    }
-
-    /**
-     * Stops the freeing of retired segments after the step in hand, and waits until the deletion task has taken every
-     * dead segment out of the log's names and ended: a step of the close. What is left of a retired file is deleted by
-     * the next open.
-     */
-    private synchronized void stopDeletions() {
-        stopFreeing = true;
-        while (deleting || !toDelete.isEmpty() || dropLegacyBoundary) {
-            awaitDeletionTask();
-        }
-    }
-
-    private void awaitDeletionTask() {
-        try {
-            wait();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageIOException("Interrupted while " + describe() + " deleted old segments.");
-        }
+        dead.awaitOutOfNames();
     }
 
     /** Whether a boundary file of an older format is left while every closed segment begins with a base record. */
@@ -961,7 +860,7 @@ final class SegmentedGroup {
             r.close();
         }
         Closed c = closed.remove(seq);
-        toDelete.addLast(c.name());
+        dead.add(c.name());
     }
 
     /**
@@ -1023,7 +922,7 @@ final class SegmentedGroup {
     /** Waits until every pipelined append is forced or failed, and refuses new ones: the first step of a close. */
     void closePipeline() {
         pipeline.close();
-        stopDeletions();
+        dead.stop();
     }
 
     synchronized void closeFiles() {
